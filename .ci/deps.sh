@@ -1,0 +1,18 @@
+#!/bin/sh
+# Installs the Debian packages foresight needs, only those missing.
+# Runs apt-get through sudo when not root. Safe to run again.
+set -e
+PKGS="make gcc pkg-config libgsl-dev libconfig-dev libcairo2-dev libpango1.0-dev \
+fonts-dejavu-core librandom123-dev libopenmpi-dev openmpi-bin valgrind"
+missing=""
+for p in $PKGS; do
+    if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+        missing="$missing $p"
+    fi
+done
+[ -z "$missing" ] && exit 0
+echo "deps: installing$missing"
+SUDO=""
+[ "$(id -u)" -ne 0 ] && SUDO="sudo"
+$SUDO apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends $missing

@@ -1,0 +1,86 @@
+# foresight: build, test and benchmark.
+#   make run     install missing Debian packages, build, run the baseline
+#   make check   install, build and run every test
+#   make check SANITIZE=address,undefined    the suite under ASan and UBSan
+#   make valgrind  the CLI tests under memcheck
+#   make bench   performance figures (not a test)
+
+CC       ?= cc
+PKGS     := gsl libconfig cairo pangocairo
+SANITIZE ?=
+OPT      ?= -O2
+
+# pkg-config is asked lazily (recursive variables), so that `make deps`
+# can install the packages before anything is compiled.
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS))
+
+ifeq ($(SANITIZE),)
+BUILD    := build/plain
+SANFLAGS :=
+else
+BUILD    := build/san
+SANFLAGS := -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
+endif
+
+VERSION  := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
+CFLAGS   += -std=c11 $(OPT) -g -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
+            -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -DFS_VERSION='"$(VERSION)"' \
+            -fopenmp -Iinclude $(SANFLAGS)
+LDFLAGS  += -fopenmp $(SANFLAGS)
+LDLIBS   += -lm
+
+LIB_SRC  := $(filter-out sim/main.c,$(wildcard sim/*.c))
+LIB_OBJ  := $(patsubst sim/%.c,$(BUILD)/obj/%.o,$(LIB_SRC))
+LIB      := $(BUILD)/libforesight.a
+BIN      := bin/foresight
+ifneq ($(SANITIZE),)
+BIN      := $(BUILD)/foresight
+endif
+TEST_SRC := $(wildcard tests/test_*.c)
+TEST_BIN := $(patsubst tests/%.c,$(BUILD)/tests/%,$(TEST_SRC))
+
+.PHONY: all run check deps tests valgrind bench clean gallery
+
+all: $(BIN)
+
+$(BUILD)/obj/%.o: sim/%.c $(wildcard include/*.h) Makefile
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(PKG_CFLAGS) -c $< -o $@
+
+$(LIB): $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BIN): sim/main.c $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(PKG_CFLAGS) $< -o $@ $(LDFLAGS) $(LIB) $(PKG_LIBS) $(LDLIBS)
+
+$(BUILD)/tests/%: tests/%.c tests/check.h $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(PKG_CFLAGS) -Itests $< -o $@ $(LDFLAGS) $(LIB) $(PKG_LIBS) $(LDLIBS)
+
+tests: $(BIN) $(TEST_BIN)
+
+# deps installs whatever Debian packages are missing (sudo when not root).
+deps:
+	@sh tests/../.ci/deps.sh
+
+run: deps
+	@$(MAKE) --no-print-directory all
+	$(BIN) run scenarios/sco_baseline.cfg -o plots/sco_baseline
+
+check: deps
+	@$(MAKE) --no-print-directory tests
+	@sh tests/run.sh $(BUILD) $(BIN)
+
+valgrind: deps
+	@$(MAKE) --no-print-directory tests OPT=-O1
+	@FS_VALGRIND=1 sh tests/run.sh $(BUILD) $(BIN) cli
+
+bench: deps
+	@$(MAKE) --no-print-directory all
+	@sh tests/bench.sh $(BIN)
+
+clean:
+	rm -rf build bin

@@ -1,0 +1,185 @@
+/* scenario.h: the resolved, validated scenario every later stage reads.
+ * A scenario owns all of its arrays and strings; fs_scenario_free releases
+ * them. The loader (load.h) is the only producer; the model, engine and
+ * outputs only read it. Actor, threat, mechanism and border references are
+ * indices into the owning arrays. Steps are numbered 1..steps; step 0 is the
+ * initial state. */
+#ifndef FS_SCENARIO_H
+#define FS_SCENARIO_H
+
+#include <stdint.h>
+
+/* Documented limits (docs/SCENARIO.md); the loader refuses anything larger. */
+#define FS_MAX_ACTORS      64
+#define FS_MAX_THREATS     16
+#define FS_MAX_MECHANISMS  64
+#define FS_MAX_INJECTS     256
+#define FS_MAX_BORDERS     512
+#define FS_MAX_STEPS       1200
+#define FS_MAX_RUNS        100000000L  /* 10^8 */
+#define FS_MAX_ID          32          /* characters in an id */
+#define FS_MAX_TEXT        4096        /* characters in a name or description */
+#define FS_MAX_INCLUDE_DEPTH 8
+
+typedef enum fs_role {
+    FS_ROLE_MEMBER = 0,
+    FS_ROLE_OBSERVER,
+    FS_ROLE_PARTNER,
+    FS_ROLE_EXTERNAL
+} fs_role;
+
+typedef struct fs_actor {
+    char *id;           /* short id used in references, e.g. "TJ" */
+    char *name;         /* display name, e.g. "Tajikistan" */
+    fs_role role;
+    double capacity;    /* c in [0,1] */
+    double intel;       /* i in [0,1] */
+    double stability;   /* baseline s in [0,1]; also the initial S */
+    double resilience;  /* rho in [0,1] */
+} fs_actor;
+
+typedef struct fs_border {
+    int a, b;             /* actor indices, a != b */
+    double permeability;  /* pi in [0,1] */
+} fs_border;
+
+typedef struct fs_threat {
+    char *id;
+    char *name;
+    double growth;              /* r >= 0, logistic rate per step */
+    double carrying_capacity;   /* default K > 0 (cells per actor) */
+    double mobility;            /* m in [0,1] */
+    double plot_rate;           /* lambda >= 0, plots per cell per step */
+    double volatility;          /* sigma >= 0 */
+    double online_recruitment;  /* o >= 0 */
+    double attrition;           /* k >= 0 */
+    double lethality_mean;      /* mean casualties per successful attack, > 0 */
+    double lethality_dispersion;/* negative-binomial size k > 0 (smaller: heavier tail) */
+    double *presence;           /* [nactors] initial cells, >= 0 */
+    double *capacity;           /* [nactors] K per actor (default filled in) */
+} fs_threat;
+
+typedef enum fs_mech_kind {
+    FS_MECH_INTEL_SHARING = 0,
+    FS_MECH_JOINT_DRILL,
+    FS_MECH_BORDER_OPERATION,
+    FS_MECH_COUNTER_RADICALISATION
+} fs_mech_kind;
+
+typedef struct fs_mechanism {
+    char *id;
+    char *name;
+    fs_mech_kind kind;
+    int *participants;     /* actor indices (not for border_operation) */
+    int nparticipants;
+    int *borders;          /* border indices (border_operation only) */
+    int nborders;
+    double intensity;      /* h in [0,1] */
+    double cost;           /* cost per active step, >= 0 */
+    int start, end;        /* active for start <= t <= end (1-based) */
+    int period;            /* joint_drill: drills at start, start+period, ... */
+    int enabled;           /* 1 unless the scenario says enabled = false */
+} fs_mechanism;
+
+typedef enum fs_inject_kind {
+    FS_INJ_ATTACK = 0,
+    FS_INJ_CAPACITY_SHOCK,
+    FS_INJ_STABILITY_SHOCK,
+    FS_INJ_TRUST_SHOCK,
+    FS_INJ_THREAT_SURGE,
+    FS_INJ_MECHANISM_ON,
+    FS_INJ_MECHANISM_OFF,
+    FS_INJ_JOIN
+} fs_inject_kind;
+
+typedef struct fs_inject {
+    char *id;
+    char *label;         /* short text for charts and the briefing */
+    fs_inject_kind kind;
+    /* Timing: either scheduled at `step` (fires with `probability`, drawn
+     * once per run), or, when hazard > 0, a per-step hazard inside
+     * [start, end] that fires once (or every time, with repeat). */
+    int step;            /* 1..steps when scheduled; 0 when hazard-driven */
+    double probability;  /* in [0,1], default 1 */
+    double hazard;       /* per-step probability in [0,1]; 0 = scheduled */
+    int start, end;      /* hazard window */
+    int repeat;          /* hazard may fire more than once */
+    /* Targets; -1 where not used. */
+    int actor;           /* attack, shocks, surge target; join: the joiner */
+    int actor2;          /* trust_shock: the other actor; attack: origin (blamed) */
+    int threat;          /* attack, threat_surge */
+    int mechanism;       /* mechanism_on/off, join */
+    /* Magnitudes. */
+    int attacks;         /* attack: number of attacks, >= 1 */
+    double casualties;   /* attack: total casualties, or -1 to draw from lethality */
+    double delta;        /* capacity/stability/trust shock: added, result clamped */
+    double factor;       /* threat_surge: presence multiplied by factor (>= 0) */
+    double add;          /* threat_surge: cells added after the factor (>= 0) */
+} fs_inject;
+
+/* The brief's global constants (docs/MODEL.md gives each its symbol). */
+typedef struct fs_dynamics {
+    double sharing_efficiency;  /* phi */
+    double attack_stability;    /* alpha */
+    double casualty_stability;  /* kappa */
+    double blame;               /* tau */
+    double drill_trust;         /* gamma */
+    double drill_interop;       /* eta */
+    double trust_recovery;      /* rho_T */
+    double interop_decay;       /* epsilon */
+} fs_dynamics;
+
+typedef struct fs_outcomes {
+    double escalation_ratio;    /* theta_esc */
+    double failure_stability;   /* theta_fail */
+    double fracture_drop;       /* theta_frac */
+    double contained_ratio;     /* theta_cont */
+    double mass_casualty;       /* casualties in one step and actor that count as mass casualty */
+} fs_outcomes;
+
+typedef struct fs_scenario {
+    char *path;          /* the file it was loaded from (for messages) */
+    char *name;
+    char *description;
+    char *question;      /* the question the scenario asks (briefing) */
+    char *step_unit;     /* "month", "week", ... */
+    int steps;
+    long runs;
+    uint64_t seed;
+    char *rng;           /* generator name; "philox4x32-10" */
+
+    int nactors;
+    fs_actor *actors;
+    int nborders;
+    fs_border *borders;
+    int nthreats;
+    fs_threat *threats;
+    int nmechanisms;
+    fs_mechanism *mechanisms;
+    int ninjects;
+    fs_inject *injects;
+
+    double trust_default;
+    double *trust;       /* [nactors*nactors] symmetric initial T0; diagonal 1 */
+    double interop_default;
+    double *interop;     /* [nactors*nactors] symmetric initial X; diagonal 1 */
+
+    fs_dynamics dynamics;
+    fs_outcomes outcomes;
+} fs_scenario;
+
+/* Frees a scenario and everything it owns. Accepts NULL. */
+void fs_scenario_free(fs_scenario *sc);
+
+/* Index of the actor, threat or mechanism with this id, or -1. */
+int fs_scenario_actor(const fs_scenario *sc, const char *id);
+int fs_scenario_threat(const fs_scenario *sc, const char *id);
+int fs_scenario_mechanism(const fs_scenario *sc, const char *id);
+
+/* Names for enums, as written in scenario files ("member", "intel_sharing",
+ * "capacity_shock", ...). Never NULL. */
+const char *fs_role_name(fs_role r);
+const char *fs_mech_kind_name(fs_mech_kind k);
+const char *fs_inject_kind_name(fs_inject_kind k);
+
+#endif
