@@ -1,0 +1,47 @@
+/* fsio.h: atomic output files and output directories.
+ * Every output is written to "<path>.tmp.<pid>" and renamed over <path> only
+ * when complete and flushed, so a failed or interrupted run never leaves a
+ * half-written file under a final name. An fs_afile is owned by the caller
+ * and ends with exactly one of fs_afile_commit or fs_afile_abort. Temp names
+ * of open files are registered so that fs_fsio_cleanup_signal can remove
+ * them from a signal handler. */
+#ifndef FS_FSIO_H
+#define FS_FSIO_H
+
+#include <stdio.h>
+#include "errors.h"
+
+typedef struct fs_afile fs_afile;
+
+/* Opens a temp file beside `path` for writing. Returns NULL and fills err
+ * (FS_EIO, naming the path and the system's reason) on failure. */
+fs_afile *fs_afile_open(const char *path, fs_err *err);
+
+/* The stream to write to; valid until commit or abort. */
+FILE *fs_afile_stream(fs_afile *f);
+
+/* Flushes, syncs, closes and renames the temp file to its final name, then
+ * frees f. On any failure (including an earlier write error on the stream,
+ * such as a full disk) the temp file is removed, the final name is left as
+ * it was, and err is filled (FS_EIO). */
+fs_status fs_afile_commit(fs_afile *f, fs_err *err);
+
+/* Closes and removes the temp file and frees f. Accepts NULL. */
+void fs_afile_abort(fs_afile *f);
+
+/* Creates directory `dir` (and its parents) if missing and checks that it is
+ * a writable directory. FS_EIO with a message otherwise. */
+fs_status fs_mkdir_p(const char *dir, fs_err *err);
+
+/* Joins dir and name into buf (size n); returns buf, or NULL if too long. */
+char *fs_path_join(char *buf, size_t n, const char *dir, const char *name);
+
+/* Removes every registered temp file. Async-signal-safe: call it from a
+ * SIGINT/SIGTERM handler before re-raising or _exit. */
+void fs_fsio_cleanup_signal(void);
+
+/* Set by the signal handler main installs; long loops poll it to stop
+ * between runs. 0 when no signal came; else the signal number. */
+extern volatile int fs_interrupted;
+
+#endif

@@ -1,0 +1,54 @@
+/* sketch.h: a mergeable quantile sketch with integer counts.
+ * Values are kept in logarithmic buckets (as in DDSketch, Masson et al.,
+ * VLDB 2019) of relative width 2*alpha, alpha = FS_SKETCH_ALPHA = 0.01, so
+ * every quantile it reports is within 1% (relative) of the exact lower
+ * quantile of the values added: the value of rank floor(q*(n-1)) in sorted
+ * order. Values with |x| < FS_SKETCH_MIN are counted as zero and reported
+ * as 0. Counts are integers, so adding and merging give the same sketch in
+ * any order: this is what makes results independent of thread count.
+ * Memory grows with the spread of the values (log range), never with how
+ * many are added. A sketch is owned by its creator; fs_sketch_free
+ * accepts NULL. */
+#ifndef FS_SKETCH_H
+#define FS_SKETCH_H
+
+#include <stdint.h>
+
+#define FS_SKETCH_ALPHA 0.01
+#define FS_SKETCH_MIN   1e-9
+
+typedef struct fs_sketch fs_sketch;
+
+/* An empty sketch, or NULL when out of memory. */
+fs_sketch *fs_sketch_alloc(void);
+void fs_sketch_free(fs_sketch *s);
+
+/* Empties s, keeping its memory. */
+void fs_sketch_reset(fs_sketch *s);
+
+/* Adds one finite value. Returns 0, or -1 when growing the buckets failed
+ * (the value is then not counted). NaN and infinities are ignored and
+ * return -1. */
+int fs_sketch_add(fs_sketch *s, double x);
+
+/* Adds every count of src into dst. Returns 0 or -1 (out of memory; dst is
+ * then unchanged). */
+int fs_sketch_merge(fs_sketch *dst, const fs_sketch *src);
+
+uint64_t fs_sketch_count(const fs_sketch *s);
+/* Exact smallest and largest values added (NaN when empty). */
+double fs_sketch_min(const fs_sketch *s);
+double fs_sketch_max(const fs_sketch *s);
+
+/* The lower q-quantile, q in [0,1], within relative error alpha, clamped to
+ * [min, max]; NaN when the sketch is empty. */
+double fs_sketch_quantile(const fs_sketch *s, double q);
+
+/* Buckets in ascending order of value, for histograms: calls fn once per
+ * non-empty bucket with its value range [lo, hi] (lo == hi == 0 for the
+ * zero bucket) and its count. */
+void fs_sketch_foreach(const fs_sketch *s,
+                       void (*fn)(double lo, double hi, uint64_t count, void *arg),
+                       void *arg);
+
+#endif

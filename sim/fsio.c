@@ -1,0 +1,173 @@
+/* fsio.c: atomic output files: write to a temp name, fsync, rename. */
+#include "fsio.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+volatile int fs_interrupted = 0;
+
+struct fs_afile {
+    FILE *fp;
+    char *path;
+    char *tmp;
+    int slot;
+};
+
+/* Registered temp names, for removal from a signal handler. The names are
+ * copied into fixed buffers so the handler never touches the heap. */
+#define FSIO_SLOTS 64
+#define FSIO_PATH 4096
+static char fsio_tmp[FSIO_SLOTS][FSIO_PATH];
+static volatile sig_atomic_t fsio_used[FSIO_SLOTS];
+
+static int fsio_register(const char *tmp)
+{
+    int i;
+    if (strlen(tmp) >= FSIO_PATH)
+        return -1;
+    for (i = 0; i < FSIO_SLOTS; i++) {
+        if (!fsio_used[i]) {
+            strcpy(fsio_tmp[i], tmp);
+            fsio_used[i] = 1;
+            return i;
+        }
+    }
+    return -1;
+}
+
+static void fsio_unregister(int slot)
+{
+    if (slot >= 0)
+        fsio_used[slot] = 0;
+}
+
+void fs_fsio_cleanup_signal(void)
+{
+    int i;
+    for (i = 0; i < FSIO_SLOTS; i++)
+        if (fsio_used[i])
+            unlink(fsio_tmp[i]);
+}
+
+fs_afile *fs_afile_open(const char *path, fs_err *err)
+{
+    fs_afile *f = calloc(1, sizeof *f);
+    size_t n = strlen(path) + 32;
+
+    if (f == NULL)
+        goto nomem;
+    f->slot = -1;
+    f->path = strdup(path);
+    f->tmp = malloc(n);
+    if (f->path == NULL || f->tmp == NULL)
+        goto nomem;
+    snprintf(f->tmp, n, "%s.tmp.%ld", path, (long)getpid());
+    f->slot = fsio_register(f->tmp);
+    f->fp = fopen(f->tmp, "w");
+    if (f->fp == NULL) {
+        fs_err_set(err, FS_EIO, "cannot write %s: %s", path, strerror(errno));
+        fsio_unregister(f->slot);
+        free(f->path);
+        free(f->tmp);
+        free(f);
+        return NULL;
+    }
+    return f;
+nomem:
+    if (f) {
+        free(f->path);
+        free(f->tmp);
+        free(f);
+    }
+    fs_err_set(err, FS_ENOMEM, "out of memory opening %s", path);
+    return NULL;
+}
+
+FILE *fs_afile_stream(fs_afile *f)
+{
+    return f->fp;
+}
+
+static void afile_release(fs_afile *f)
+{
+    fsio_unregister(f->slot);
+    free(f->path);
+    free(f->tmp);
+    free(f);
+}
+
+fs_status fs_afile_commit(fs_afile *f, fs_err *err)
+{
+    int bad = 0, saved = 0;
+
+    if (ferror(f->fp))
+        bad = 1, saved = errno ? errno : EIO;
+    if (!bad && fflush(f->fp) != 0)
+        bad = 1, saved = errno;
+    if (!bad && fsync(fileno(f->fp)) != 0 && errno != EINVAL)
+        bad = 1, saved = errno;
+    if (fclose(f->fp) != 0 && !bad)
+        bad = 1, saved = errno;
+    if (!bad && rename(f->tmp, f->path) != 0)
+        bad = 1, saved = errno;
+    if (bad) {
+        unlink(f->tmp);
+        fs_err_set(err, FS_EIO, "cannot write %s: %s", f->path,
+                   strerror(saved ? saved : EIO));
+        afile_release(f);
+        return FS_EIO;
+    }
+    afile_release(f);
+    return FS_OK;
+}
+
+void fs_afile_abort(fs_afile *f)
+{
+    if (f == NULL)
+        return;
+    fclose(f->fp);
+    unlink(f->tmp);
+    afile_release(f);
+}
+
+fs_status fs_mkdir_p(const char *dir, fs_err *err)
+{
+    char buf[FSIO_PATH];
+    struct stat st;
+    char *p;
+
+    if (dir == NULL || dir[0] == '\0')
+        return fs_err_set(err, FS_EUSAGE, "empty output directory name");
+    if (strlen(dir) >= sizeof buf)
+        return fs_err_set(err, FS_EUSAGE, "output directory name too long");
+    strcpy(buf, dir);
+    for (p = buf + 1; *p; p++) {
+        if (*p != '/')
+            continue;
+        *p = '\0';
+        if (mkdir(buf, 0777) != 0 && errno != EEXIST)
+            return fs_err_set(err, FS_EIO, "cannot create directory %s: %s",
+                              buf, strerror(errno));
+        *p = '/';
+    }
+    if (mkdir(buf, 0777) != 0 && errno != EEXIST)
+        return fs_err_set(err, FS_EIO, "cannot create directory %s: %s",
+                          buf, strerror(errno));
+    if (stat(buf, &st) != 0 || !S_ISDIR(st.st_mode))
+        return fs_err_set(err, FS_EIO, "output path %s is not a directory", dir);
+    if (access(buf, W_OK | X_OK) != 0)
+        return fs_err_set(err, FS_EIO, "output directory %s is not writable: %s",
+                          dir, strerror(errno));
+    return FS_OK;
+}
+
+char *fs_path_join(char *buf, size_t n, const char *dir, const char *name)
+{
+    int k = snprintf(buf, n, "%s/%s", dir, name);
+    return (k < 0 || (size_t)k >= n) ? NULL : buf;
+}
