@@ -1,0 +1,46 @@
+/* load.h: reading scenario files (libconfig) into a validated fs_scenario.
+ * Everything is checked before anything runs: syntax errors give
+ * "file:line: message"; semantic errors give "file:line: path: expected ...,
+ * found ...", where path is the setting's path as --set takes it
+ * (threats.[iskp].growth, actors.[TJ].capacity, dynamics.tau). Unknown keys
+ * are errors with a "did you mean" suggestion. `@include "x.cfg"` resolves
+ * relative to the including file. A scenario returned is owned by the
+ * caller (fs_scenario_free); on error nothing is returned and err holds the
+ * message (FS_ECONFIG for the file's content, FS_EUSAGE for a bad --set,
+ * FS_EIO when the file cannot be read, FS_ENOMEM). */
+#ifndef FS_LOAD_H
+#define FS_LOAD_H
+
+#include <stdio.h>
+#include "errors.h"
+#include "scenario.h"
+
+/* One --set PATH=VALUE override, applied to the file's settings before
+ * validation. The value is read as libconfig reads a scalar (integer,
+ * float, true/false, or a string, quoted or bare). */
+typedef struct fs_override {
+    const char *path;
+    const char *value;
+} fs_override;
+
+/* Splits "PATH=VALUE" (as given to --set) into o, pointing into arg's
+ * storage after replacing '=' with '\0'. FS_EUSAGE if there is no '='. */
+fs_status fs_override_parse(char *arg, fs_override *o, fs_err *err);
+
+fs_status fs_load_scenario(const char *file, const fs_override *ov, int nov,
+                           fs_scenario **out, fs_err *err);
+
+/* Writes the scenario as a complete libconfig file: every setting after
+ * defaults and overrides, with seed, rng and the program version, so that
+ * loading it gives the same scenario (doubles printed with 17 significant
+ * digits). Writing the result of loading that file again gives identical
+ * bytes. Returns FS_EIO if the stream reports an error. */
+fs_status fs_scenario_write(const fs_scenario *sc, FILE *f, fs_err *err);
+
+/* Prints the short human summary `foresight check` shows: actors with
+ * roles, borders, threats with where they are present, mechanisms with
+ * participants and active windows, injects with timing, horizon, runs,
+ * seed. */
+void fs_scenario_describe(const fs_scenario *sc, FILE *f);
+
+#endif
