@@ -29,6 +29,20 @@ fs_status fs_afile_commit(fs_afile *f, fs_err *err);
 /* Closes and removes the temp file and frees f. Accepts NULL. */
 void fs_afile_abort(fs_afile *f);
 
+/* A set of atomic files committed together: nothing appears under a final
+ * name unless every file of the set was written completely. Owned by the
+ * caller; fs_outset_abort (or a failed commit) removes every temp file and
+ * frees the set. */
+typedef struct fs_outset fs_outset;
+
+fs_outset *fs_outset_new(const char *dir, fs_err *err);
+/* Opens dir/name in the set; returns its stream, or NULL with err set. */
+FILE *fs_outset_open(fs_outset *s, const char *name, fs_err *err);
+/* Commits every file (in the order opened) and frees the set. On failure
+ * the files not yet renamed are removed and err is filled. */
+fs_status fs_outset_commit(fs_outset *s, fs_err *err);
+void fs_outset_abort(fs_outset *s);
+
 /* Creates directory `dir` (and its parents) if missing and checks that it is
  * a writable directory. FS_EIO with a message otherwise. */
 fs_status fs_mkdir_p(const char *dir, fs_err *err);

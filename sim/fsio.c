@@ -171,3 +171,82 @@ char *fs_path_join(char *buf, size_t n, const char *dir, const char *name)
     int k = snprintf(buf, n, "%s/%s", dir, name);
     return (k < 0 || (size_t)k >= n) ? NULL : buf;
 }
+
+#define OUTSET_MAX 64
+
+struct fs_outset {
+    char *dir;
+    int n;
+    fs_afile *files[OUTSET_MAX];
+};
+
+fs_outset *fs_outset_new(const char *dir, fs_err *err)
+{
+    fs_outset *s = calloc(1, sizeof *s);
+    if (s == NULL || (s->dir = strdup(dir)) == NULL) {
+        free(s);
+        fs_err_set(err, FS_ENOMEM, "out of memory");
+        return NULL;
+    }
+    return s;
+}
+
+FILE *fs_outset_open(fs_outset *s, const char *name, fs_err *err)
+{
+    char path[FSIO_PATH];
+    fs_afile *f;
+
+    if (s->n == OUTSET_MAX) {
+        fs_err_set(err, FS_ERUNTIME, "too many output files");
+        return NULL;
+    }
+    if (fs_path_join(path, sizeof path, s->dir, name) == NULL) {
+        fs_err_set(err, FS_EIO, "output path too long: %s/%s", s->dir, name);
+        return NULL;
+    }
+    f = fs_afile_open(path, err);
+    if (f == NULL)
+        return NULL;
+    s->files[s->n++] = f;
+    return fs_afile_stream(f);
+}
+
+static void outset_release(fs_outset *s, int from)
+{
+    int i;
+    for (i = from; i < s->n; i++)
+        fs_afile_abort(s->files[i]);
+    free(s->dir);
+    free(s);
+}
+
+fs_status fs_outset_commit(fs_outset *s, fs_err *err)
+{
+    int i;
+    /* Check every stream first, so that a full disk is found before any
+     * file is renamed. */
+    for (i = 0; i < s->n; i++) {
+        FILE *fp = fs_afile_stream(s->files[i]);
+        if (ferror(fp) || fflush(fp) != 0) {
+            fs_err_set(err, FS_EIO, "cannot write output in %s: %s", s->dir,
+                       strerror(errno ? errno : EIO));
+            outset_release(s, 0);
+            return FS_EIO;
+        }
+    }
+    for (i = 0; i < s->n; i++) {
+        if (fs_afile_commit(s->files[i], err) != FS_OK) {
+            outset_release(s, i + 1);
+            return FS_EIO;
+        }
+    }
+    free(s->dir);
+    free(s);
+    return FS_OK;
+}
+
+void fs_outset_abort(fs_outset *s)
+{
+    if (s != NULL)
+        outset_release(s, 0);
+}

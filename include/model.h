@@ -1,0 +1,51 @@
+/* model.h: one stochastic replication of a scenario, step by step.
+ * A model is a workspace allocated once per thread (fs_model_alloc) and
+ * reused for every run: fs_model_start begins a run, fs_model_step advances
+ * it one step, and each call records that step's metrics into the run's
+ * observation vector (layout in metrics.h). fs_model_finish records the run
+ * totals and outcomes. No allocation happens after fs_model_alloc. The
+ * model reads the scenario but does not own it; the scenario must outlive
+ * the model. Random draws come only from the gsl_rng passed in, in a fixed
+ * order, so a run is a pure function of (scenario, stream). */
+#ifndef FS_MODEL_H
+#define FS_MODEL_H
+
+#include <gsl/gsl_rng.h>
+#include "metrics.h"
+#include "scenario.h"
+
+typedef struct fs_model fs_model;
+
+/* Counts of the random draws a model made, by kind (for the RNG floor). */
+typedef struct fs_draw_counts {
+    unsigned long uniform, gaussian, poisson, binomial, negbin;
+} fs_draw_counts;
+
+/* A workspace for sc, or NULL when out of memory. */
+fs_model *fs_model_alloc(const fs_scenario *sc);
+void fs_model_free(fs_model *m);
+
+/* Starts a run: resets the state to the scenario's initial values, draws
+ * the once-per-run inject probabilities from r, and records step 0 into
+ * obs (fs_layout.ncells doubles, owned by the caller). */
+void fs_model_start(fs_model *m, gsl_rng *r, double *obs);
+
+/* Advances one step (1..steps, in order) and records it into obs. */
+void fs_model_step(fs_model *m, gsl_rng *r, double *obs);
+
+/* Records run totals, final trust, mechanism and inject cells and outcome
+ * flags into obs. Call after the last step. */
+void fs_model_finish(fs_model *m, double *obs);
+
+/* The run's first step with a mass-casualty attack, or 0 if none. */
+int fs_model_first_mass_casualty(const fs_model *m);
+
+/* Draw counters since fs_model_alloc (only counted when enabled, for
+ * benchmarks; counting costs a branch per draw). */
+void fs_model_count_draws(fs_model *m, int on);
+const fs_draw_counts *fs_model_draw_counts(const fs_model *m);
+
+/* Effective detection D_a of the current step (for tests). */
+const double *fs_model_detection(const fs_model *m);
+
+#endif

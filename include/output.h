@@ -1,0 +1,28 @@
+/* output.h: the CSV files of a finished run (formats in docs/OUTPUTS.md).
+ * Every file goes into an fs_outset, so that the caller commits all of a
+ * run's files together or none. Nothing here owns the scenario or engine. */
+#ifndef FS_OUTPUT_H
+#define FS_OUTPUT_H
+
+#include <stdio.h>
+#include "engine.h"
+#include "errors.h"
+#include "fsio.h"
+#include "scenario.h"
+
+/* Opens and writes meta.csv, summary.csv, timeseries.csv, outcomes.csv,
+ * actors.csv, trust.csv, mechanisms.csv, injects.csv, earlywarning.csv and
+ * distributions.csv in set. sc->runs and sc->seed must be those of the run. */
+fs_status fs_output_write(fs_outset *set, const fs_scenario *sc, const fs_engine *e,
+                          fs_err *err);
+
+/* The header line of runs.csv (the engine writes the rows). */
+void fs_output_runs_header(FILE *f);
+
+/* Writes s as one CSV field, quoted only when it must be. */
+void fs_csv_field(FILE *f, const char *s);
+
+/* The quantile levels every output reports: 0.05 0.25 0.5 0.75 0.95. */
+extern const double fs_quantiles[5];
+
+#endif

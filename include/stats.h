@@ -1,0 +1,61 @@
+/* stats.h: accumulating run observations without storing the runs.
+ * An fs_acc holds, for every cell of a layout, moments (count, mean, M2,
+ * min, max) and, for the cells that want one, a quantile sketch. Memory is
+ * fixed by the layout, never by the number of runs. Moments are merged
+ * with Chan et al.'s pairwise formula; callers must add and merge in a
+ * fixed order (the engine does: runs in order within a block, blocks in
+ * order), because floating-point sums depend on order. Sketches have
+ * integer counts and merge in any order. An fs_acc is owned by its
+ * creator; fs_acc_free accepts NULL. */
+#ifndef FS_STATS_H
+#define FS_STATS_H
+
+#include <stdint.h>
+#include "metrics.h"
+#include "sketch.h"
+
+typedef struct fs_moments {
+    double n;     /* observations (NaN observations are not counted) */
+    double mean;
+    double m2;    /* sum of squared deviations from the mean */
+    double min, max;
+} fs_moments;
+
+void fs_moments_reset(fs_moments *s);
+/* Welford's update; a NaN x is ignored. */
+void fs_moments_add(fs_moments *s, double x);
+/* into := into (+) from, Chan, Golub and LeVeque (1979). */
+void fs_moments_merge(fs_moments *into, const fs_moments *from);
+/* Sample standard deviation (n-1); 0 when n < 2. */
+double fs_moments_sd(const fs_moments *s);
+
+typedef struct fs_acc fs_acc;
+
+/* An accumulator for layout l (copied); with_sketches 0 keeps moments only.
+ * NULL when out of memory. */
+fs_acc *fs_acc_alloc(const fs_layout *l, int with_sketches);
+void fs_acc_free(fs_acc *a);
+
+/* Forgets the moments (sketches are kept). */
+void fs_acc_reset_moments(fs_acc *a);
+
+/* Adds one run's observation vector (l->ncells doubles). Returns 0, or -1
+ * when a sketch could not grow (out of memory). */
+int fs_acc_add_run(fs_acc *a, const double *obs);
+
+/* Merges from's moments into into's, cell by cell. */
+void fs_acc_merge_moments(fs_acc *into, const fs_acc *from);
+/* Merges from's sketches into into's. 0, or -1 when out of memory. */
+int fs_acc_merge_sketches(fs_acc *into, const fs_acc *from);
+
+const fs_moments *fs_acc_moments(const fs_acc *a, int cell);
+/* The cell's sketch, or NULL when it keeps none. */
+const fs_sketch *fs_acc_sketch(const fs_acc *a, int cell);
+/* The q-quantile of a cell (rounded for integer cells); NaN when the cell
+ * has no sketch or no observations. */
+double fs_acc_quantile(const fs_acc *a, int cell, double q);
+
+/* 95% Wilson score interval for k successes in n trials. */
+void fs_wilson95(double k, double n, double *lo, double *hi);
+
+#endif

@@ -1,0 +1,51 @@
+/* metrics.c: the layout of one run's observation vector. */
+#include "metrics.h"
+
+void fs_layout_init(fs_layout *l, const fs_scenario *sc)
+{
+    l->steps = sc->steps;
+    l->nactors = sc->nactors;
+    l->nmechanisms = sc->nmechanisms;
+    l->ninjects = sc->ninjects;
+    l->npairs = sc->nactors * (sc->nactors - 1) / 2;
+    l->per_step = FS_TS_NREGION + sc->nactors * FS_TA_N;
+    l->ts = 0;
+    l->tot = l->ts + (sc->steps + 1) * l->per_step;
+    l->atot = l->tot + FS_TOT_N;
+    l->trust = l->atot + sc->nactors * FS_AT_N;
+    l->mech = l->trust + l->npairs;
+    l->inj = l->mech + sc->nmechanisms * FS_MC_N;
+    l->out = l->inj + sc->ninjects * FS_IN_N;
+    l->ncells = l->out + FS_OUT_N;
+}
+
+int fs_cell_wants_sketch(const fs_layout *l, int cell)
+{
+    if (cell < l->tot)
+        return (cell - l->ts) % l->per_step != FS_TS_ESCALATED;
+    return cell < l->mech;
+}
+
+static int region_integer(int metric)
+{
+    return metric == FS_TS_PLOTS || metric == FS_TS_FOILED ||
+           metric == FS_TS_ATTACKS || metric == FS_TS_CASUALTIES;
+}
+
+int fs_cell_is_integer(const fs_layout *l, int cell)
+{
+    if (cell < l->tot) {
+        int k = (cell - l->ts) % l->per_step;
+        return k < FS_TS_NREGION && region_integer(k);
+    }
+    if (cell < l->atot) {
+        int k = cell - l->tot;
+        return k == FS_TOT_PLOTS || k == FS_TOT_FOILED || k == FS_TOT_ATTACKS ||
+               k == FS_TOT_CASUALTIES || k == FS_TOT_FIRST_MASS_CASUALTY;
+    }
+    if (cell < l->trust) {
+        int k = (cell - l->atot) % FS_AT_N;
+        return k == FS_AT_ATTACKS || k == FS_AT_FOILED || k == FS_AT_CASUALTIES;
+    }
+    return cell >= l->mech;
+}

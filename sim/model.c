@@ -1,0 +1,725 @@
+/* model.c: the model's step, in the brief's order (docs/MODEL.md):
+ * injects, detection, threat presence, plots, stability, trust, record.
+ * All flows of a step are computed from the state at its start, so the
+ * result never depends on the order in which actors are visited. */
+#include "model.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <gsl/gsl_randist.h>
+
+struct fs_model {
+    const fs_scenario *sc;
+    fs_layout lay;
+    int A, G, M, I, E;
+    int t;
+    /* State. */
+    double *P;            /* [G*A] presence */
+    double *Pn;           /* [G*A] next presence */
+    double *S;            /* [A] stability */
+    double *cap;          /* [A] capacity (shocks change it) */
+    double *T;            /* [A*A] trust */
+    double *X;            /* [A*A] interoperability */
+    unsigned char *part;  /* [M*A] participation (joins change it) */
+    unsigned char *on;    /* [M] switched on */
+    unsigned char *will;  /* [I] scheduled inject fires this run */
+    int *first_fire;      /* [I] step of first firing, 0 if none */
+    /* Per-step scratch. */
+    double *own;          /* [A] d_a */
+    double *D;            /* [A] effective detection */
+    double *CR;           /* [A] counter-radicalisation coverage */
+    double *open;         /* [E] 1 - B_e */
+    double *reach;        /* [A] sum over borders of pi * (1 - B) */
+    double *flow;         /* [G*E*2] flow along e: [0] a->b, [1] b->a */
+    double *inflow;       /* [G*A] total inflow */
+    double *outflow;      /* [G*A] total outflow */
+    double *att;          /* [G*A] attacks (plots and injects without origin) */
+    double *plots, *foiled, *attacks, *cas;  /* [A] this step */
+    double *blame_origin; /* [A*A] injected attacks in a blamed on b */
+    /* Run accumulators. */
+    double *tot_at;       /* [A*FS_AT_N] */
+    double tot[FS_TOT_N];
+    double *mech_steps, *mech_cost;  /* [M] */
+    double threat0, cohesion0, min_member;
+    int first_mc;
+    int counting;
+    fs_draw_counts counts;
+};
+
+/* Random draws go through these, so that benchmarks can count them. */
+static double draw_uniform(fs_model *m, gsl_rng *r)
+{
+    if (m->counting)
+        m->counts.uniform++;
+    return gsl_rng_uniform(r);
+}
+
+static double draw_gaussian(fs_model *m, gsl_rng *r)
+{
+    if (m->counting)
+        m->counts.gaussian++;
+    return gsl_ran_gaussian_ziggurat(r, 1.0);
+}
+
+static unsigned draw_poisson(fs_model *m, gsl_rng *r, double mu)
+{
+    if (m->counting)
+        m->counts.poisson++;
+    return gsl_ran_poisson(r, mu);
+}
+
+static unsigned draw_binomial(fs_model *m, gsl_rng *r, double p, unsigned n)
+{
+    if (m->counting)
+        m->counts.binomial++;
+    return gsl_ran_binomial(r, p, n);
+}
+
+/* Casualties of one attack: negative binomial with the threat's mean and
+ * size (dispersion) k, so the variance is mean + mean^2/k. */
+static double draw_casualties(fs_model *m, gsl_rng *r, const fs_threat *th)
+{
+    double k = th->lethality_dispersion;
+    if (m->counting)
+        m->counts.negbin++;
+    return gsl_ran_negative_binomial(r, k / (k + th->lethality_mean), k);
+}
+
+static double clamp01(double x)
+{
+    return x < 0.0 ? 0.0 : (x > 1.0 ? 1.0 : x);
+}
+
+fs_model *fs_model_alloc(const fs_scenario *sc)
+{
+    fs_model *m = calloc(1, sizeof *m);
+    int A = sc->nactors, G = sc->nthreats, M = sc->nmechanisms;
+    int I = sc->ninjects, E = sc->nborders;
+    size_t GA = (size_t)(G ? G : 1) * A;
+
+    if (m == NULL)
+        return NULL;
+    m->sc = sc;
+    fs_layout_init(&m->lay, sc);
+    m->A = A, m->G = G, m->M = M, m->I = I, m->E = E;
+    m->P = calloc(GA, sizeof *m->P);
+    m->Pn = calloc(GA, sizeof *m->Pn);
+    m->S = calloc(A, sizeof *m->S);
+    m->cap = calloc(A, sizeof *m->cap);
+    m->T = calloc((size_t)A * A, sizeof *m->T);
+    m->X = calloc((size_t)A * A, sizeof *m->X);
+    m->part = calloc((size_t)(M ? M : 1) * A, 1);
+    m->on = calloc(M ? M : 1, 1);
+    m->will = calloc(I ? I : 1, 1);
+    m->first_fire = calloc(I ? I : 1, sizeof *m->first_fire);
+    m->own = calloc(A, sizeof *m->own);
+    m->D = calloc(A, sizeof *m->D);
+    m->CR = calloc(A, sizeof *m->CR);
+    m->open = calloc(E ? E : 1, sizeof *m->open);
+    m->reach = calloc(A, sizeof *m->reach);
+    m->flow = calloc((size_t)(G ? G : 1) * (E ? E : 1) * 2, sizeof *m->flow);
+    m->inflow = calloc(GA, sizeof *m->inflow);
+    m->outflow = calloc(GA, sizeof *m->outflow);
+    m->att = calloc(GA, sizeof *m->att);
+    m->plots = calloc(A, sizeof *m->plots);
+    m->foiled = calloc(A, sizeof *m->foiled);
+    m->attacks = calloc(A, sizeof *m->attacks);
+    m->cas = calloc(A, sizeof *m->cas);
+    m->blame_origin = calloc((size_t)A * A, sizeof *m->blame_origin);
+    m->tot_at = calloc((size_t)A * FS_AT_N, sizeof *m->tot_at);
+    m->mech_steps = calloc(M ? M : 1, sizeof *m->mech_steps);
+    m->mech_cost = calloc(M ? M : 1, sizeof *m->mech_cost);
+    if (!m->P || !m->Pn || !m->S || !m->cap || !m->T || !m->X || !m->part ||
+        !m->on || !m->will || !m->first_fire || !m->own || !m->D || !m->CR ||
+        !m->open || !m->reach || !m->flow || !m->inflow || !m->outflow ||
+        !m->att || !m->plots || !m->foiled || !m->attacks || !m->cas ||
+        !m->blame_origin || !m->tot_at || !m->mech_steps || !m->mech_cost) {
+        fs_model_free(m);
+        return NULL;
+    }
+    return m;
+}
+
+void fs_model_free(fs_model *m)
+{
+    if (m == NULL)
+        return;
+    free(m->P); free(m->Pn); free(m->S); free(m->cap); free(m->T); free(m->X);
+    free(m->part); free(m->on); free(m->will); free(m->first_fire);
+    free(m->own); free(m->D); free(m->CR); free(m->open); free(m->reach);
+    free(m->flow); free(m->inflow); free(m->outflow); free(m->att);
+    free(m->plots); free(m->foiled); free(m->attacks); free(m->cas);
+    free(m->blame_origin); free(m->tot_at); free(m->mech_steps);
+    free(m->mech_cost);
+    free(m);
+}
+
+static int mech_active(const fs_model *m, int k)
+{
+    const fs_mechanism *mc = &m->sc->mechanisms[k];
+    return m->on[k] && m->t >= mc->start && m->t <= mc->end;
+}
+
+/* h_ab: the combined intensity of the active intel sharing mechanisms that
+ * hold both a and b, 1 - prod(1 - h). */
+static double sharing_between(const fs_model *m, int a, int b)
+{
+    double keep = 1.0;
+    int k;
+    for (k = 0; k < m->M; k++) {
+        const fs_mechanism *mc = &m->sc->mechanisms[k];
+        if (mc->kind == FS_MECH_INTEL_SHARING && mech_active(m, k) &&
+            m->part[k * m->A + a] && m->part[k * m->A + b])
+            keep *= 1.0 - mc->intensity;
+    }
+    return 1.0 - keep;
+}
+
+static double region_threat(const fs_model *m)
+{
+    double sum = 0.0;
+    int g, a;
+    for (a = 0; a < m->A; a++) {
+        if (m->sc->actors[a].role == FS_ROLE_EXTERNAL)
+            continue;
+        for (g = 0; g < m->G; g++)
+            sum += m->P[g * m->A + a];
+    }
+    return sum;
+}
+
+/* Mean trust over pairs of members; over all non-external pairs when there
+ * are fewer than two members; 1 when there are fewer than two of those. */
+static double cohesion(const fs_model *m)
+{
+    double sum = 0.0;
+    int a, b, n = 0, pass;
+    for (pass = 0; pass < 2 && n == 0; pass++) {
+        for (a = 0; a < m->A; a++) {
+            fs_role ra = m->sc->actors[a].role;
+            if (pass == 0 ? ra != FS_ROLE_MEMBER : ra == FS_ROLE_EXTERNAL)
+                continue;
+            for (b = a + 1; b < m->A; b++) {
+                fs_role rb = m->sc->actors[b].role;
+                if (pass == 0 ? rb != FS_ROLE_MEMBER : rb == FS_ROLE_EXTERNAL)
+                    continue;
+                sum += m->T[a * m->A + b];
+                n++;
+            }
+        }
+    }
+    return n ? sum / n : 1.0;
+}
+
+static int escalated(const fs_model *m, double threat)
+{
+    const fs_outcomes *o = &m->sc->outcomes;
+    return (m->threat0 > 0.0 && threat >= o->escalation_ratio * m->threat0) ||
+           m->min_member < o->failure_stability;
+}
+
+static void track_member_stability(fs_model *m)
+{
+    int a;
+    for (a = 0; a < m->A; a++)
+        if (m->sc->actors[a].role == FS_ROLE_MEMBER && m->S[a] < m->min_member)
+            m->min_member = m->S[a];
+}
+
+/* Writes the step's cells; flows are those of the step just taken. */
+static void record_step(fs_model *m, double *obs)
+{
+    const fs_layout *l = &m->lay;
+    double threat = region_threat(m), sums[4] = {0, 0, 0, 0};
+    int a, g, t = m->t;
+
+    for (a = 0; a < m->A; a++) {
+        double pres = 0.0;
+        for (g = 0; g < m->G; g++)
+            pres += m->P[g * m->A + a];
+        obs[fs_cell_ta(l, t, a, FS_TA_STABILITY)] = m->S[a];
+        obs[fs_cell_ta(l, t, a, FS_TA_PRESENCE)] = pres;
+        if (m->sc->actors[a].role == FS_ROLE_EXTERNAL)
+            continue;
+        sums[0] += m->plots[a];
+        sums[1] += m->foiled[a];
+        sums[2] += m->attacks[a];
+        sums[3] += m->cas[a];
+    }
+    obs[fs_cell_ts(l, t, FS_TS_THREAT)] = threat;
+    obs[fs_cell_ts(l, t, FS_TS_PLOTS)] = sums[0];
+    obs[fs_cell_ts(l, t, FS_TS_FOILED)] = sums[1];
+    obs[fs_cell_ts(l, t, FS_TS_ATTACKS)] = sums[2];
+    obs[fs_cell_ts(l, t, FS_TS_CASUALTIES)] = sums[3];
+    obs[fs_cell_ts(l, t, FS_TS_COHESION)] = cohesion(m);
+    obs[fs_cell_ts(l, t, FS_TS_COST)] = m->tot[FS_TOT_COST];
+    obs[fs_cell_ts(l, t, FS_TS_ESCALATED)] = escalated(m, threat);
+    m->tot[FS_TOT_PLOTS] += sums[0];
+    m->tot[FS_TOT_FOILED] += sums[1];
+    m->tot[FS_TOT_ATTACKS] += sums[2];
+    m->tot[FS_TOT_CASUALTIES] += sums[3];
+    if (threat > m->tot[FS_TOT_THREAT_PEAK])
+        m->tot[FS_TOT_THREAT_PEAK] = threat;
+    for (a = 0; a < m->A; a++) {
+        double *at = m->tot_at + a * FS_AT_N;
+        at[FS_AT_ATTACKS] += m->attacks[a];
+        at[FS_AT_FOILED] += m->foiled[a];
+        at[FS_AT_CASUALTIES] += m->cas[a];
+        if (m->S[a] < at[FS_AT_MIN_STABILITY])
+            at[FS_AT_MIN_STABILITY] = m->S[a];
+    }
+}
+
+void fs_model_start(fs_model *m, gsl_rng *r, double *obs)
+{
+    const fs_scenario *sc = m->sc;
+    int A = m->A, a, g, k, i;
+
+    m->t = 0;
+    for (g = 0; g < m->G; g++)
+        memcpy(m->P + g * A, sc->threats[g].presence, A * sizeof *m->P);
+    for (a = 0; a < A; a++) {
+        m->S[a] = sc->actors[a].stability;
+        m->cap[a] = sc->actors[a].capacity;
+    }
+    memcpy(m->T, sc->trust, (size_t)A * A * sizeof *m->T);
+    memcpy(m->X, sc->interop, (size_t)A * A * sizeof *m->X);
+    memset(m->part, 0, (size_t)(m->M ? m->M : 1) * A);
+    for (k = 0; k < m->M; k++) {
+        const fs_mechanism *mc = &sc->mechanisms[k];
+        for (i = 0; i < mc->nparticipants; i++)
+            m->part[k * A + mc->participants[i]] = 1;
+        m->on[k] = (unsigned char)(mc->enabled != 0);
+        m->mech_steps[k] = m->mech_cost[k] = 0.0;
+    }
+    /* Once-per-run draws, in inject order; certain injects draw nothing. */
+    for (i = 0; i < m->I; i++) {
+        const fs_inject *in = &sc->injects[i];
+        m->first_fire[i] = 0;
+        m->will[i] = 1;
+        if (in->hazard == 0.0 && in->probability < 1.0)
+            m->will[i] = draw_uniform(m, r) < in->probability;
+    }
+    memset(m->plots, 0, A * sizeof *m->plots);
+    memset(m->foiled, 0, A * sizeof *m->foiled);
+    memset(m->attacks, 0, A * sizeof *m->attacks);
+    memset(m->cas, 0, A * sizeof *m->cas);
+    memset(m->tot_at, 0, (size_t)A * FS_AT_N * sizeof *m->tot_at);
+    for (a = 0; a < A; a++)
+        m->tot_at[a * FS_AT_N + FS_AT_MIN_STABILITY] = m->S[a];
+    memset(m->tot, 0, sizeof m->tot);
+    m->first_mc = 0;
+    m->min_member = 1.0;
+    track_member_stability(m);
+    m->threat0 = region_threat(m);
+    m->cohesion0 = cohesion(m);
+    m->tot[FS_TOT_THREAT_PEAK] = m->threat0;
+    record_step(m, obs);
+}
+
+/* Step 1: one inject's effect. */
+static void apply_inject(fs_model *m, gsl_rng *r, const fs_inject *in)
+{
+    const fs_scenario *sc = m->sc;
+    int A = m->A, a = in->actor, b = in->actor2, g = in->threat, k;
+
+    switch (in->kind) {
+    case FS_INJ_ATTACK: {
+        double cas = 0.0, one;
+        for (k = 0; k < in->attacks; k++) {
+            one = in->casualties >= 0.0 ? in->casualties / in->attacks
+                                        : draw_casualties(m, r, &sc->threats[g]);
+            cas += one;
+            if (one >= sc->outcomes.mass_casualty && m->first_mc == 0 &&
+                sc->actors[a].role != FS_ROLE_EXTERNAL)
+                m->first_mc = m->t;
+        }
+        m->attacks[a] += in->attacks;
+        m->cas[a] += cas;
+        if (b >= 0)
+            m->blame_origin[a * A + b] += in->attacks;
+        else
+            m->att[g * A + a] += in->attacks;
+        break;
+    }
+    case FS_INJ_CAPACITY_SHOCK:
+        m->cap[a] = clamp01(m->cap[a] + in->delta);
+        break;
+    case FS_INJ_STABILITY_SHOCK:
+        m->S[a] = clamp01(m->S[a] + in->delta);
+        break;
+    case FS_INJ_TRUST_SHOCK:
+        m->T[a * A + b] = m->T[b * A + a] = clamp01(m->T[a * A + b] + in->delta);
+        break;
+    case FS_INJ_THREAT_SURGE:
+        for (k = 0; k < A; k++)
+            if (a < 0 || k == a)
+                m->P[g * A + k] = m->P[g * A + k] * in->factor + in->add;
+        break;
+    case FS_INJ_MECHANISM_ON:
+        m->on[in->mechanism] = 1;
+        break;
+    case FS_INJ_MECHANISM_OFF:
+        m->on[in->mechanism] = 0;
+        break;
+    case FS_INJ_JOIN:
+        m->part[in->mechanism * A + a] = 1;
+        break;
+    }
+}
+
+static void step_injects(fs_model *m, gsl_rng *r)
+{
+    int i;
+    for (i = 0; i < m->I; i++) {
+        const fs_inject *in = &m->sc->injects[i];
+        int fire;
+        if (in->hazard > 0.0)
+            fire = m->t >= in->start && m->t <= in->end &&
+                   (in->repeat || m->first_fire[i] == 0) &&
+                   draw_uniform(m, r) < in->hazard;
+        else
+            fire = in->step == m->t && m->will[i];
+        if (!fire)
+            continue;
+        apply_inject(m, r, in);
+        if (m->first_fire[i] == 0)
+            m->first_fire[i] = m->t;
+    }
+}
+
+/* Step 2: D_a = 1 - (1 - d_a) prod_{m,b} (1 - phi h_m T_ab d_b). */
+static void step_detection(fs_model *m)
+{
+    const fs_scenario *sc = m->sc;
+    double phi = sc->dynamics.sharing_efficiency;
+    int A = m->A, a, b, k;
+
+    for (a = 0; a < A; a++)
+        m->own[a] = sc->actors[a].intel * m->cap[a];
+    for (a = 0; a < A; a++) {
+        double keep = 1.0;
+        for (k = 0; k < m->M; k++) {
+            const fs_mechanism *mc = &sc->mechanisms[k];
+            if (mc->kind != FS_MECH_INTEL_SHARING || !mech_active(m, k) ||
+                !m->part[k * A + a])
+                continue;
+            for (b = 0; b < A; b++)
+                if (b != a && m->part[k * A + b])
+                    keep *= 1.0 - phi * mc->intensity * m->T[a * A + b] * m->own[b];
+        }
+        m->D[a] = 1.0 - (1.0 - m->own[a]) * keep;
+    }
+}
+
+/* Coverage of counter-radicalisation and border closure this step. */
+static void step_coverage(fs_model *m)
+{
+    const fs_scenario *sc = m->sc;
+    int A = m->A, a, e, k, j;
+
+    for (a = 0; a < A; a++)
+        m->CR[a] = 1.0;   /* product of (1 - h) first */
+    for (e = 0; e < m->E; e++)
+        m->open[e] = 1.0; /* product of (1 - B) */
+    for (k = 0; k < m->M; k++) {
+        const fs_mechanism *mc = &sc->mechanisms[k];
+        if (!mech_active(m, k))
+            continue;
+        if (mc->kind == FS_MECH_COUNTER_RADICALISATION) {
+            for (a = 0; a < A; a++)
+                if (m->part[k * A + a])
+                    m->CR[a] *= 1.0 - mc->intensity;
+        } else if (mc->kind == FS_MECH_BORDER_OPERATION) {
+            for (j = 0; j < mc->nborders; j++) {
+                const fs_border *bd = &sc->borders[mc->borders[j]];
+                double B = mc->intensity * (0.5 + 0.5 * m->X[bd->a * A + bd->b]);
+                m->open[mc->borders[j]] *= 1.0 - B;
+            }
+        }
+    }
+    for (a = 0; a < A; a++) {
+        m->CR[a] = 1.0 - m->CR[a];
+        m->reach[a] = 0.0;
+    }
+    for (e = 0; e < m->E; e++) {
+        const fs_border *bd = &sc->borders[e];
+        double w = bd->permeability * m->open[e];
+        m->reach[bd->a] += w;
+        m->reach[bd->b] += w;
+    }
+}
+
+/* Step 3: growth, flows over borders, attrition, log-normal shock. */
+static void step_threats(fs_model *m, gsl_rng *r)
+{
+    const fs_scenario *sc = m->sc;
+    int A = m->A, E = m->E, g, a, e;
+
+    for (g = 0; g < m->G; g++) {
+        const fs_threat *th = &sc->threats[g];
+        double *P = m->P + g * A, *in = m->inflow + g * A, *out = m->outflow + g * A;
+        double *flow = m->flow + (size_t)g * E * 2;
+
+        for (a = 0; a < A; a++)
+            in[a] = out[a] = 0.0;
+        for (e = 0; e < E; e++) {
+            const fs_border *bd = &sc->borders[e];
+            double w = th->mobility * bd->permeability * m->open[e];
+            double sa = th->mobility * m->reach[bd->a], sb = th->mobility * m->reach[bd->b];
+            /* A cell cannot leave twice: when the shares of all borders of
+             * an actor add up to more than 1, they are scaled to 1. */
+            flow[2 * e] = w * P[bd->a] / (sa > 1.0 ? sa : 1.0);
+            flow[2 * e + 1] = w * P[bd->b] / (sb > 1.0 ? sb : 1.0);
+        }
+        for (e = 0; e < E; e++) {
+            const fs_border *bd = &sc->borders[e];
+            out[bd->a] += flow[2 * e];
+            in[bd->b] += flow[2 * e];
+            out[bd->b] += flow[2 * e + 1];
+            in[bd->a] += flow[2 * e + 1];
+        }
+        for (a = 0; a < A; a++) {
+            double p = P[a], K = th->capacity[a];
+            double growth = th->growth * p * (1.0 - p / K) *
+                            (1.0 + th->online_recruitment * (1.0 - m->CR[a]));
+            double attr = th->attrition * m->cap[a] * m->D[a] * p;
+            double next = p + growth + in[a] - out[a] - attr;
+            if (next < 0.0)
+                next = 0.0;
+            if (th->volatility > 0.0 && next > 0.0) {
+                double s = th->volatility;
+                next *= exp(s * draw_gaussian(m, r) - 0.5 * s * s);
+            }
+            m->Pn[g * A + a] = next;
+        }
+    }
+    if (m->G > 0)
+        memcpy(m->P, m->Pn, (size_t)m->G * A * sizeof *m->P);
+}
+
+/* Step 4: plots, foiled plots, attacks and casualties. */
+static void step_plots(fs_model *m, gsl_rng *r)
+{
+    const fs_scenario *sc = m->sc;
+    int A = m->A, g, a;
+    unsigned n, f, k;
+
+    for (g = 0; g < m->G; g++) {
+        const fs_threat *th = &sc->threats[g];
+        for (a = 0; a < A; a++) {
+            double mu = th->plot_rate * m->P[g * A + a] * (1.0 - 0.5 * m->S[a]);
+            if (mu <= 0.0)
+                continue;
+            n = draw_poisson(m, r, mu);
+            if (n == 0)
+                continue;
+            f = draw_binomial(m, r, m->D[a], n);
+            m->plots[a] += n;
+            m->foiled[a] += f;
+            m->attacks[a] += n - f;
+            m->att[g * A + a] += n - f;
+            for (k = 0; k < n - f; k++) {
+                double c = draw_casualties(m, r, th);
+                m->cas[a] += c;
+                if (c >= sc->outcomes.mass_casualty && m->first_mc == 0 &&
+                    sc->actors[a].role != FS_ROLE_EXTERNAL)
+                    m->first_mc = m->t;
+            }
+        }
+    }
+}
+
+/* Step 5: recovery toward baseline, losses from attacks and casualties. */
+static void step_stability(fs_model *m)
+{
+    const fs_scenario *sc = m->sc;
+    const fs_dynamics *dy = &sc->dynamics;
+    int a;
+    for (a = 0; a < m->A; a++) {
+        const fs_actor *ac = &sc->actors[a];
+        m->S[a] = clamp01(m->S[a] + ac->resilience * (ac->stability - m->S[a]) -
+                          dy->attack_stability * m->attacks[a] -
+                          dy->casualty_stability * log1p(m->cas[a]));
+    }
+}
+
+static void lower_trust(fs_model *m, int a, int b, double by)
+{
+    double v = m->T[a * m->A + b] - by;
+    m->T[a * m->A + b] = m->T[b * m->A + a] = v < 0.0 ? 0.0 : v;
+}
+
+/* Step 6a: neighbours whose inflow fed an attack lose trust. */
+static void step_blame(fs_model *m)
+{
+    const fs_scenario *sc = m->sc;
+    double tau = sc->dynamics.blame;
+    int A = m->A, E = m->E, g, a, b, e;
+
+    for (g = 0; g < m->G; g++) {
+        const double *flow = m->flow + (size_t)g * E * 2;
+        for (a = 0; a < A; a++) {
+            double n = m->att[g * A + a], total = m->inflow[g * A + a];
+            if (n <= 0.0 || total <= 0.0)
+                continue;
+            for (e = 0; e < E; e++) {
+                const fs_border *bd = &sc->borders[e];
+                double f;
+                if (bd->b == a)
+                    b = bd->a, f = flow[2 * e];
+                else if (bd->a == a)
+                    b = bd->b, f = flow[2 * e + 1];
+                else
+                    continue;
+                if (f > 0.0)
+                    lower_trust(m, a, b, tau * (f / total) * n *
+                                (1.0 - sharing_between(m, a, b)));
+            }
+        }
+    }
+    for (a = 0; a < A; a++)
+        for (b = 0; b < A; b++)
+            if (m->blame_origin[a * A + b] > 0.0)
+                lower_trust(m, a, b, tau * m->blame_origin[a * A + b] *
+                            (1.0 - sharing_between(m, a, b)));
+}
+
+/* Step 6b: drills among participants; 6c: drift toward T0, decay of X. */
+static void step_drills_and_drift(fs_model *m)
+{
+    const fs_scenario *sc = m->sc;
+    const fs_dynamics *dy = &sc->dynamics;
+    int A = m->A, a, b, k;
+
+    for (k = 0; k < m->M; k++) {
+        const fs_mechanism *mc = &sc->mechanisms[k];
+        double gt = mc->intensity * dy->drill_trust, gx = mc->intensity * dy->drill_interop;
+        if (mc->kind != FS_MECH_JOINT_DRILL || !mech_active(m, k) ||
+            (m->t - mc->start) % mc->period != 0)
+            continue;
+        for (a = 0; a < A; a++) {
+            if (!m->part[k * A + a])
+                continue;
+            for (b = a + 1; b < A; b++) {
+                if (!m->part[k * A + b])
+                    continue;
+                m->T[a * A + b] += gt * (1.0 - m->T[a * A + b]);
+                m->X[a * A + b] += gx * (1.0 - m->X[a * A + b]);
+                m->T[b * A + a] = m->T[a * A + b];
+                m->X[b * A + a] = m->X[a * A + b];
+            }
+        }
+    }
+    for (a = 0; a < A; a++) {
+        for (b = a + 1; b < A; b++) {
+            double t0 = sc->trust[a * A + b];
+            double t = clamp01(m->T[a * A + b] + dy->trust_recovery * (t0 - m->T[a * A + b]));
+            m->T[a * A + b] = m->T[b * A + a] = t;
+            m->X[a * A + b] *= 1.0 - dy->interop_decay;
+            m->X[b * A + a] = m->X[a * A + b];
+        }
+    }
+}
+
+static void step_costs(fs_model *m)
+{
+    int k;
+    for (k = 0; k < m->M; k++) {
+        const fs_mechanism *mc = &m->sc->mechanisms[k];
+        if (!mech_active(m, k))
+            continue;
+        m->mech_steps[k] += 1.0;
+        m->mech_cost[k] += mc->cost * mc->intensity;
+        m->tot[FS_TOT_COST] += mc->cost * mc->intensity;
+    }
+}
+
+void fs_model_step(fs_model *m, gsl_rng *r, double *obs)
+{
+    int A = m->A;
+    size_t GA = (size_t)m->G * A;
+
+    m->t++;
+    memset(m->plots, 0, A * sizeof *m->plots);
+    memset(m->foiled, 0, A * sizeof *m->foiled);
+    memset(m->attacks, 0, A * sizeof *m->attacks);
+    memset(m->cas, 0, A * sizeof *m->cas);
+    memset(m->att, 0, (GA ? GA : 1) * sizeof *m->att);
+    memset(m->blame_origin, 0, (size_t)A * A * sizeof *m->blame_origin);
+
+    step_injects(m, r);
+    step_detection(m);
+    step_coverage(m);
+    step_threats(m, r);
+    step_plots(m, r);
+    step_stability(m);
+    step_blame(m);
+    step_drills_and_drift(m);
+    step_costs(m);
+    track_member_stability(m);
+    record_step(m, obs);
+}
+
+void fs_model_finish(fs_model *m, double *obs)
+{
+    const fs_scenario *sc = m->sc;
+    const fs_layout *l = &m->lay;
+    const fs_outcomes *o = &sc->outcomes;
+    double threat = region_threat(m), coh = cohesion(m);
+    int A = m->A, a, b, k, esc, frac, cont;
+
+    m->tot[FS_TOT_THREAT_START] = m->threat0;
+    m->tot[FS_TOT_THREAT_FINAL] = threat;
+    m->tot[FS_TOT_COHESION_START] = m->cohesion0;
+    m->tot[FS_TOT_COHESION_FINAL] = coh;
+    m->tot[FS_TOT_MIN_MEMBER_STABILITY] = m->min_member;
+    m->tot[FS_TOT_FIRST_MASS_CASUALTY] = m->first_mc ? (double)m->first_mc : NAN;
+    for (k = 0; k < FS_TOT_N; k++)
+        obs[fs_cell_tot(l, k)] = m->tot[k];
+    for (a = 0; a < A; a++) {
+        m->tot_at[a * FS_AT_N + FS_AT_FINAL_STABILITY] = m->S[a];
+        for (k = 0; k < FS_AT_N; k++)
+            obs[fs_cell_at(l, a, k)] = m->tot_at[a * FS_AT_N + k];
+        for (b = a + 1; b < A; b++)
+            obs[fs_cell_trust(l, a, b)] = m->T[a * A + b];
+    }
+    for (k = 0; k < m->M; k++) {
+        obs[fs_cell_mech(l, k, FS_MC_ACTIVE_STEPS)] = m->mech_steps[k];
+        obs[fs_cell_mech(l, k, FS_MC_COST)] = m->mech_cost[k];
+    }
+    for (k = 0; k < m->I; k++) {
+        obs[fs_cell_inj(l, k, FS_IN_FIRED)] = m->first_fire[k] > 0;
+        obs[fs_cell_inj(l, k, FS_IN_FIRST_STEP)] =
+            m->first_fire[k] > 0 ? (double)m->first_fire[k] : NAN;
+    }
+    esc = escalated(m, threat);
+    frac = coh < m->cohesion0 - o->fracture_drop;
+    cont = !esc && !frac &&
+           (m->threat0 > 0.0 ? threat <= o->contained_ratio * m->threat0 : threat <= 0.0);
+    obs[fs_cell_out(l, FS_OUT_ESCALATION)] = esc;
+    obs[fs_cell_out(l, FS_OUT_FRACTURE)] = frac;
+    obs[fs_cell_out(l, FS_OUT_CONTAINED)] = cont;
+    obs[fs_cell_out(l, FS_OUT_MASS_CASUALTY)] = m->first_mc > 0;
+}
+
+int fs_model_first_mass_casualty(const fs_model *m)
+{
+    return m->first_mc;
+}
+
+void fs_model_count_draws(fs_model *m, int on)
+{
+    m->counting = on;
+}
+
+const fs_draw_counts *fs_model_draw_counts(const fs_model *m)
+{
+    return &m->counts;
+}
+
+const double *fs_model_detection(const fs_model *m)
+{
+    return m->D;
+}

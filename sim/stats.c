@@ -1,0 +1,175 @@
+/* stats.c: moments and sketches over the cells of a layout. */
+#include "stats.h"
+
+#include <math.h>
+#include <stdlib.h>
+
+struct fs_acc {
+    fs_layout lay;
+    fs_moments *mom;     /* [ncells] */
+    fs_sketch **sk;      /* [ncells], NULL where no sketch */
+};
+
+void fs_moments_reset(fs_moments *s)
+{
+    s->n = 0.0;
+    s->mean = 0.0;
+    s->m2 = 0.0;
+    s->min = INFINITY;
+    s->max = -INFINITY;
+}
+
+void fs_moments_add(fs_moments *s, double x)
+{
+    double d;
+    if (isnan(x))
+        return;
+    s->n += 1.0;
+    d = x - s->mean;
+    s->mean += d / s->n;
+    s->m2 += d * (x - s->mean);
+    if (x < s->min)
+        s->min = x;
+    if (x > s->max)
+        s->max = x;
+}
+
+void fs_moments_merge(fs_moments *into, const fs_moments *from)
+{
+    double n, d;
+    if (from->n == 0.0)
+        return;
+    if (into->n == 0.0) {
+        *into = *from;
+        return;
+    }
+    n = into->n + from->n;
+    d = from->mean - into->mean;
+    into->mean += d * (from->n / n);
+    into->m2 += from->m2 + d * d * (into->n * from->n / n);
+    into->n = n;
+    if (from->min < into->min)
+        into->min = from->min;
+    if (from->max > into->max)
+        into->max = from->max;
+}
+
+double fs_moments_sd(const fs_moments *s)
+{
+    if (s->n < 2.0)
+        return 0.0;
+    return sqrt(s->m2 / (s->n - 1.0));
+}
+
+fs_acc *fs_acc_alloc(const fs_layout *l, int with_sketches)
+{
+    fs_acc *a = calloc(1, sizeof *a);
+    int c;
+
+    if (a == NULL)
+        return NULL;
+    a->lay = *l;
+    a->mom = malloc((size_t)l->ncells * sizeof *a->mom);
+    a->sk = calloc((size_t)l->ncells, sizeof *a->sk);
+    if (a->mom == NULL || a->sk == NULL)
+        goto fail;
+    fs_acc_reset_moments(a);
+    if (!with_sketches)
+        return a;
+    for (c = 0; c < l->ncells; c++) {
+        if (!fs_cell_wants_sketch(l, c))
+            continue;
+        a->sk[c] = fs_sketch_alloc();
+        if (a->sk[c] == NULL)
+            goto fail;
+    }
+    return a;
+fail:
+    fs_acc_free(a);
+    return NULL;
+}
+
+void fs_acc_free(fs_acc *a)
+{
+    int c;
+    if (a == NULL)
+        return;
+    if (a->sk)
+        for (c = 0; c < a->lay.ncells; c++)
+            fs_sketch_free(a->sk[c]);
+    free(a->sk);
+    free(a->mom);
+    free(a);
+}
+
+void fs_acc_reset_moments(fs_acc *a)
+{
+    int c;
+    for (c = 0; c < a->lay.ncells; c++)
+        fs_moments_reset(&a->mom[c]);
+}
+
+int fs_acc_add_run(fs_acc *a, const double *obs)
+{
+    int c, bad = 0;
+    for (c = 0; c < a->lay.ncells; c++) {
+        fs_moments_add(&a->mom[c], obs[c]);
+        if (a->sk[c] && !isnan(obs[c]) && fs_sketch_add(a->sk[c], obs[c]) != 0)
+            bad = -1;
+    }
+    return bad;
+}
+
+void fs_acc_merge_moments(fs_acc *into, const fs_acc *from)
+{
+    int c;
+    for (c = 0; c < into->lay.ncells; c++)
+        fs_moments_merge(&into->mom[c], &from->mom[c]);
+}
+
+int fs_acc_merge_sketches(fs_acc *into, const fs_acc *from)
+{
+    int c;
+    for (c = 0; c < into->lay.ncells; c++)
+        if (into->sk[c] && from->sk[c] && fs_sketch_merge(into->sk[c], from->sk[c]) != 0)
+            return -1;
+    return 0;
+}
+
+const fs_moments *fs_acc_moments(const fs_acc *a, int cell)
+{
+    return &a->mom[cell];
+}
+
+const fs_sketch *fs_acc_sketch(const fs_acc *a, int cell)
+{
+    return a->sk[cell];
+}
+
+double fs_acc_quantile(const fs_acc *a, int cell, double q)
+{
+    double v;
+    if (a->sk[cell] == NULL || fs_sketch_count(a->sk[cell]) == 0)
+        return NAN;
+    v = fs_sketch_quantile(a->sk[cell], q);
+    /* The sketch is within 1%, so for integers below 50 rounding recovers
+     * the exact value; above that it is the nearest integer to it. */
+    return fs_cell_is_integer(&a->lay, cell) ? nearbyint(v) : v;
+}
+
+void fs_wilson95(double k, double n, double *lo, double *hi)
+{
+    const double z = 1.959963984540054;
+    double p, den, mid, half;
+    if (n <= 0.0) {
+        *lo = NAN;
+        *hi = NAN;
+        return;
+    }
+    p = k / n;
+    den = 1.0 + z * z / n;
+    mid = (p + z * z / (2.0 * n)) / den;
+    half = z * sqrt(p * (1.0 - p) / n + z * z / (4.0 * n * n)) / den;
+    *lo = mid - half < 0.0 ? 0.0 : mid - half;
+    *hi = mid + half > 1.0 ? 1.0 : mid + half;
+}
