@@ -1,0 +1,307 @@
+/* sketch.c: a DDSketch-style quantile sketch (Masson et al., VLDB 2019).
+ * |x| goes to bucket i = ceil(log|x| / log gamma), gamma = (1+a)/(1-a), so
+ * bucket i holds (gamma^(i-1), gamma^i]; positive and negative values have a
+ * dense store each, and |x| < FS_SKETCH_MIN goes to a zero count. */
+#include "sketch.h"
+
+#include <float.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* log(gamma) and 1/log(gamma) for alpha = 0.01, to 40 digits. Every bucket
+ * index in this file comes from bucket_index, so one double expression
+ * decides where a value goes and results are the same on every run. */
+#define LOG_GAMMA     0.02000066670666952403176421510280844777400
+#define INV_LOG_GAMMA 49.99833328888656069557992968270763213110
+/* The value reported for bucket i is 2 gamma^i / (gamma + 1), which equals
+ * (1 - alpha) gamma^i: within alpha of every value in the bucket. */
+#define REP_FACTOR    (1.0 - FS_SKETCH_ALPHA)
+
+/* Every index lies in [IDX_MIN, IDX_MAX]: index(1e-9) = -1036 and
+ * index(DBL_MAX) = 35488. Slack is never added beyond these bounds. */
+#define IDX_MIN (-1040)
+#define IDX_MAX 35500
+
+/* A store grows to at least this many buckets on its first value: a
+ * factor of exp(32 * LOG_GAMMA) = 1.9 in range, enough for many variables. */
+#define INIT_BUCKETS 32
+#define MIN_SLACK    16
+
+/* counts[k] is the count of bucket off + k, for k in [0, cap). */
+typedef struct store {
+    uint64_t *counts;
+    int32_t off;
+    int32_t cap;
+} store;
+
+struct fs_sketch {
+    store pos;      /* x >= FS_SKETCH_MIN, by index of x */
+    store neg;      /* x <= -FS_SKETCH_MIN, by index of -x */
+    uint64_t zero;  /* |x| < FS_SKETCH_MIN */
+    uint64_t n;
+    double min, max;  /* +inf and -inf while empty */
+};
+
+/* ceil(log(a) / log(gamma)), written without a call to ceil: the cast
+ * truncates toward zero, which is already the ceiling for t <= 0. */
+static int bucket_index(double a)
+{
+    double t = log(a) * INV_LOG_GAMMA;
+    int i = (int)t;
+
+    return i + (t > (double)i);
+}
+
+/* gamma^i, capped at DBL_MAX: the top bucket's bound would overflow. */
+static double gamma_pow(int i)
+{
+    double v = exp((double)i * LOG_GAMMA);
+
+    return v > DBL_MAX ? DBL_MAX : v;
+}
+
+static int min_int(int a, int b) { return a < b ? a : b; }
+static int max_int(int a, int b) { return a > b ? a : b; }
+
+/* Makes st cover bucket indices [lo, hi], adding slack of half the current
+ * size (at least MIN_SLACK) on each side that grows, so that a run of
+ * growing values costs amortised O(1). Returns 0 or -1 (st unchanged). */
+static int store_reserve(store *st, int lo, int hi)
+{
+    int cur_hi = st->off + st->cap - 1;
+    int nlo, nhi, slack;
+    uint64_t *c;
+
+    if (st->cap > 0 && lo >= st->off && hi <= cur_hi)
+        return 0;
+    if (st->cap == 0) {
+        slack = max_int(0, (INIT_BUCKETS - (hi - lo + 1)) / 2);
+        nlo = lo - slack;
+        nhi = hi + slack;
+    } else {
+        slack = max_int(MIN_SLACK, st->cap / 2);
+        nlo = lo < st->off ? lo - slack : st->off;
+        nhi = hi > cur_hi ? hi + slack : cur_hi;
+    }
+    nlo = max_int(nlo, min_int(lo, IDX_MIN));
+    nhi = min_int(nhi, max_int(hi, IDX_MAX));
+    c = calloc((size_t)(nhi - nlo + 1), sizeof *c);
+    if (c == NULL)
+        return -1;
+    if (st->cap > 0)
+        memcpy(c + (st->off - nlo), st->counts, (size_t)st->cap * sizeof *c);
+    free(st->counts);
+    st->counts = c;
+    st->off = nlo;
+    st->cap = nhi - nlo + 1;
+    return 0;
+}
+
+/* The lowest and highest non-empty indices of st; returns 0 when empty. */
+static int store_extent(const store *st, int *lo, int *hi)
+{
+    int a = 0, b = st->cap - 1;
+
+    while (a <= b && st->counts[a] == 0)
+        a++;
+    if (a > b)
+        return 0;
+    while (st->counts[b] == 0)
+        b--;
+    *lo = st->off + a;
+    *hi = st->off + b;
+    return 1;
+}
+
+static void store_add_counts(store *dst, const store *src)
+{
+    int k;
+
+    for (k = 0; k < src->cap; k++)
+        if (src->counts[k] != 0)
+            dst->counts[src->off + k - dst->off] += src->counts[k];
+}
+
+/* Adds one value of magnitude a >= FS_SKETCH_MIN to st. */
+static int store_add(store *st, double a)
+{
+    int i = bucket_index(a);
+    uint32_t k = (uint32_t)(i - st->off);
+
+    if (k >= (uint32_t)st->cap) {
+        if (store_reserve(st, i, i) != 0)
+            return -1;
+        k = (uint32_t)(i - st->off);
+    }
+    st->counts[k]++;
+    return 0;
+}
+
+/* An empty sketch with no buckets yet, or NULL; free with fs_sketch_free. */
+fs_sketch *fs_sketch_alloc(void)
+{
+    fs_sketch *s = calloc(1, sizeof *s);
+
+    if (s == NULL)
+        return NULL;
+    s->min = INFINITY;
+    s->max = -INFINITY;
+    return s;
+}
+
+/* Releases s and its stores; accepts NULL. */
+void fs_sketch_free(fs_sketch *s)
+{
+    if (s == NULL)
+        return;
+    free(s->pos.counts);
+    free(s->neg.counts);
+    free(s);
+}
+
+/* Zeroes every count, keeping the stores' memory and ranges. */
+void fs_sketch_reset(fs_sketch *s)
+{
+    if (s->pos.cap > 0)
+        memset(s->pos.counts, 0, (size_t)s->pos.cap * sizeof *s->pos.counts);
+    if (s->neg.cap > 0)
+        memset(s->neg.counts, 0, (size_t)s->neg.cap * sizeof *s->neg.counts);
+    s->zero = 0;
+    s->n = 0;
+    s->min = INFINITY;
+    s->max = -INFINITY;
+}
+
+/* Counts x: 0, or -1 for NaN and infinities or when a store could not
+ * grow (x is then not counted). The common case is one log(), a range
+ * compare and an increment. */
+int fs_sketch_add(fs_sketch *s, double x)
+{
+    if (!(fabs(x) <= DBL_MAX))
+        return -1;
+    x += 0.0;  /* -0.0 becomes +0.0, so min and max do not depend on order */
+    if (x >= FS_SKETCH_MIN) {
+        if (store_add(&s->pos, x) != 0)
+            return -1;
+    } else if (x <= -FS_SKETCH_MIN) {
+        if (store_add(&s->neg, -x) != 0)
+            return -1;
+    } else {
+        s->zero++;
+    }
+    s->n++;
+    if (x < s->min)
+        s->min = x;
+    if (x > s->max)
+        s->max = x;
+    return 0;
+}
+
+/* Adds src's counts into dst: 0, or -1 when out of memory with dst's
+ * contents unchanged. Integer adds, so any merge order gives the same dst. */
+int fs_sketch_merge(fs_sketch *dst, const fs_sketch *src)
+{
+    int plo, phi, nlo, nhi;
+    int has_pos = store_extent(&src->pos, &plo, &phi);
+    int has_neg = store_extent(&src->neg, &nlo, &nhi);
+
+    /* Grow both stores before changing any count, so that a failure leaves
+     * dst's contents as they were. */
+    if (has_pos && store_reserve(&dst->pos, plo, phi) != 0)
+        return -1;
+    if (has_neg && store_reserve(&dst->neg, nlo, nhi) != 0)
+        return -1;
+    if (has_pos)
+        store_add_counts(&dst->pos, &src->pos);
+    if (has_neg)
+        store_add_counts(&dst->neg, &src->neg);
+    dst->zero += src->zero;
+    dst->n += src->n;
+    if (src->min < dst->min)
+        dst->min = src->min;
+    if (src->max > dst->max)
+        dst->max = src->max;
+    return 0;
+}
+
+/* The number of values counted. */
+uint64_t fs_sketch_count(const fs_sketch *s)
+{
+    return s->n;
+}
+
+/* The exact smallest value, NaN when empty. */
+double fs_sketch_min(const fs_sketch *s)
+{
+    return s->n > 0 ? s->min : NAN;
+}
+
+/* The exact largest value, NaN when empty. */
+double fs_sketch_max(const fs_sketch *s)
+{
+    return s->n > 0 ? s->max : NAN;
+}
+
+static double clamp(const fs_sketch *s, double v)
+{
+    return v < s->min ? s->min : v > s->max ? s->max : v;
+}
+
+/* The value of rank floor(q (n-1)): the bucket's representative clamped
+ * to [min, max], and exactly min or max for the first and last ranks. NaN
+ * when empty or q is NaN; q outside [0, 1] is clamped. */
+double fs_sketch_quantile(const fs_sketch *s, double q)
+{
+    uint64_t rank, seen = 0;
+    int k;
+
+    if (s->n == 0 || isnan(q))
+        return NAN;
+    q = q < 0 ? 0 : q > 1 ? 1 : q;
+    rank = (uint64_t)floor(q * (double)(s->n - 1));
+    /* The extremes are known exactly. */
+    if (rank == 0)
+        return s->min;
+    if (rank >= s->n - 1)
+        return s->max;
+    /* Ascending value order: negatives by descending magnitude, zero,
+     * positives by ascending magnitude. */
+    for (k = s->neg.cap - 1; k >= 0; k--) {
+        seen += s->neg.counts[k];
+        if (seen > rank)
+            return clamp(s, -REP_FACTOR * gamma_pow(s->neg.off + k));
+    }
+    seen += s->zero;
+    if (seen > rank)
+        return clamp(s, 0.0);
+    for (k = 0; k < s->pos.cap; k++) {
+        seen += s->pos.counts[k];
+        if (seen > rank)
+            return clamp(s, REP_FACTOR * gamma_pow(s->pos.off + k));
+    }
+    return s->max;  /* not reached: the counts sum to n */
+}
+
+/* Calls fn for each non-empty bucket in ascending order of value. */
+void fs_sketch_foreach(const fs_sketch *s,
+                       void (*fn)(double lo, double hi, uint64_t count, void *arg),
+                       void *arg)
+{
+    int k, i;
+
+    for (k = s->neg.cap - 1; k >= 0; k--) {
+        if (s->neg.counts[k] == 0)
+            continue;
+        i = s->neg.off + k;
+        fn(-gamma_pow(i), -gamma_pow(i - 1), s->neg.counts[k], arg);
+    }
+    if (s->zero > 0)
+        fn(0.0, 0.0, s->zero, arg);
+    for (k = 0; k < s->pos.cap; k++) {
+        if (s->pos.counts[k] == 0)
+            continue;
+        i = s->pos.off + k;
+        fn(gamma_pow(i - 1), gamma_pow(i), s->pos.counts[k], arg);
+    }
+}
