@@ -162,6 +162,9 @@ fs_status fs_engine_iterate(fs_engine *e, long runs, fs_err *err)
     long start = e->done, end = e->done + runs, nblocks, b;
     int failed = 0, stopped = 0, io = 0;
 
+    /* Blocks are aligned to multiples of FS_BLOCK from run 0, whatever the
+     * chunks asked for, so chunking never changes the merge order. */
+    end = (end + FS_BLOCK - 1) / FS_BLOCK * FS_BLOCK;
     if (end > e->opts.runs)
         end = e->opts.runs;
     if (end <= start)

@@ -170,6 +170,8 @@ void fs_wilson95(double k, double n, double *lo, double *hi)
     den = 1.0 + z * z / n;
     mid = (p + z * z / (2.0 * n)) / den;
     half = z * sqrt(p * (1.0 - p) / n + z * z / (4.0 * n * n)) / den;
-    *lo = mid - half < 0.0 ? 0.0 : mid - half;
-    *hi = mid + half > 1.0 ? 1.0 : mid + half;
+    /* At k = 0 and k = n the bound is exactly 0 or 1; computed, it is off
+     * by rounding. */
+    *lo = k <= 0.0 || mid - half < 0.0 ? 0.0 : mid - half;
+    *hi = k >= n || mid + half > 1.0 ? 1.0 : mid + half;
 }

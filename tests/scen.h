@@ -10,7 +10,7 @@
 #include <string.h>
 #include "scenario.h"
 
-static char *scen_str(const char *s)
+static inline char *scen_str(const char *s)
 {
     char *p = malloc(strlen(s) + 1);
     strcpy(p, s);
@@ -20,7 +20,7 @@ static char *scen_str(const char *s)
 /* nactors members A0..An-1 (capacity 0.5, intel 0.5, stability 0.7,
  * resilience 0.1), nthreats threats G0.. with no dynamics and no presence,
  * trust 0.5 everywhere, interoperability 0, all dynamics constants 0. */
-static fs_scenario *scen_new(int nactors, int nthreats, int steps)
+static inline fs_scenario *scen_new(int nactors, int nthreats, int steps)
 {
     fs_scenario *sc = calloc(1, sizeof *sc);
     char buf[32];
@@ -81,19 +81,19 @@ static fs_scenario *scen_new(int nactors, int nthreats, int steps)
     return sc;
 }
 
-static void scen_border(fs_scenario *sc, int a, int b, double pi)
+static inline void scen_border(fs_scenario *sc, int a, int b, double pi)
 {
     fs_border *bd = &sc->borders[sc->nborders++];
     bd->a = a, bd->b = b, bd->permeability = pi;
 }
 
-static void scen_trust(fs_scenario *sc, int a, int b, double v)
+static inline void scen_trust(fs_scenario *sc, int a, int b, double v)
 {
     sc->trust[a * sc->nactors + b] = sc->trust[b * sc->nactors + a] = v;
 }
 
 /* A mechanism over participants (a list ending with -1), active 1..steps. */
-static fs_mechanism *scen_mech(fs_scenario *sc, fs_mech_kind kind, double h, ...)
+static inline fs_mechanism *scen_mech(fs_scenario *sc, fs_mech_kind kind, double h, ...)
 {
     fs_mechanism *mc = &sc->mechanisms[sc->nmechanisms];
     char buf[32];
@@ -123,7 +123,7 @@ static fs_mechanism *scen_mech(fs_scenario *sc, fs_mech_kind kind, double h, ...
     return mc;
 }
 
-static fs_inject *scen_inject(fs_scenario *sc, fs_inject_kind kind, int step)
+static inline fs_inject *scen_inject(fs_scenario *sc, fs_inject_kind kind, int step)
 {
     fs_inject *in = &sc->injects[sc->ninjects];
     char buf[32];

@@ -1,0 +1,203 @@
+/* test_engine.c: results do not depend on the thread count, run i always
+ * uses stream (seed, i), and the quantiles reported match the exact
+ * quantiles of the runs within the sketch's 1%. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "engine.h"
+#include "metrics.h"
+#include "model.h"
+#include "output.h"
+#include "rng.h"
+#include "scen.h"
+#include "stats.h"
+
+/* A scenario with every process on. */
+static fs_scenario *busy(void)
+{
+    fs_scenario *sc = scen_new(4, 2, 24);
+    fs_inject *in;
+    int g;
+    for (g = 0; g < 2; g++) {
+        fs_threat *th = &sc->threats[g];
+        th->growth = 0.04, th->mobility = 0.1, th->plot_rate = 0.02;
+        th->volatility = 0.15, th->online_recruitment = 0.4, th->attrition = 0.05;
+        th->lethality_mean = 8, th->lethality_dispersion = 0.3;
+        th->presence[g] = 30, th->presence[3] = 10;
+    }
+    sc->actors[3].role = FS_ROLE_EXTERNAL;
+    sc->dynamics = (fs_dynamics){0.5, 0.02, 0.01, 0.05, 0.1, 0.1, 0.05, 0.01};
+    scen_border(sc, 0, 1, 0.5);
+    scen_border(sc, 1, 2, 0.3);
+    scen_border(sc, 2, 3, 0.8);
+    scen_mech(sc, FS_MECH_INTEL_SHARING, 0.6, 0, 1, 2, -1);
+    scen_mech(sc, FS_MECH_JOINT_DRILL, 0.5, 0, 1, 2, -1)->period = 6;
+    scen_mech(sc, FS_MECH_BORDER_OPERATION, 0.7, 2, -1);
+    in = scen_inject(sc, FS_INJ_ATTACK, 5);
+    in->actor = 0, in->threat = 0, in->probability = 0.5;
+    in = scen_inject(sc, FS_INJ_TRUST_SHOCK, 1);
+    in->actor = 0, in->actor2 = 2, in->delta = -0.2, in->hazard = 0.05, in->step = 0;
+    in->start = 1, in->end = 24;
+    return sc;
+}
+
+static fs_engine *run(const fs_scenario *sc, long runs, int threads, FILE *rows)
+{
+    fs_engine_opts o;
+    fs_err e;
+    memset(&o, 0, sizeof o);
+    o.runs = runs, o.seed = 777, o.threads = threads, o.runs_csv = rows;
+    return fs_engine_run(sc, &o, &e);
+}
+
+/* Every moment and quantile of every cell, bit for bit. */
+static int same_results(const fs_engine *a, const fs_engine *b)
+{
+    const fs_layout *l = fs_engine_layout(a);
+    int c, q;
+    for (c = 0; c < l->ncells; c++) {
+        const fs_moments *ma = fs_acc_moments(fs_engine_acc(a), c);
+        const fs_moments *mb = fs_acc_moments(fs_engine_acc(b), c);
+        if (memcmp(ma, mb, sizeof *ma) != 0)
+            return 0;
+        for (q = 0; q < 5; q++) {
+            double x = fs_acc_quantile(fs_engine_acc(a), c, fs_quantiles[q]);
+            double y = fs_acc_quantile(fs_engine_acc(b), c, fs_quantiles[q]);
+            if (memcmp(&x, &y, sizeof x) != 0)
+                return 0;
+        }
+    }
+    return memcmp(fs_engine_first_mc(a), fs_engine_first_mc(b),
+                  (l->steps + 1) * sizeof(uint64_t)) == 0;
+}
+
+static char *slurp(FILE *f)
+{
+    long n;
+    char *s;
+    fflush(f);
+    n = ftell(f);
+    s = calloc(n + 1, 1);
+    rewind(f);
+    if (fread(s, 1, n, f) != (size_t)n) {
+        free(s);
+        return NULL;
+    }
+    return s;
+}
+
+static void test_threads_identical(void)
+{
+    fs_scenario *sc = busy();
+    FILE *f1 = tmpfile(), *f2 = tmpfile(), *f3 = tmpfile();
+    fs_engine *e1 = run(sc, 1003, 1, f1), *e2 = run(sc, 1003, 2, f2), *e3 = run(sc, 1003, 3, f3);
+    char *s1, *s2, *s3;
+    CHECK(e1 && e2 && e3);
+    CHECK(fs_engine_done(e1) == 1003);
+    CHECK(same_results(e1, e2));
+    CHECK(same_results(e1, e3));
+    s1 = slurp(f1), s2 = slurp(f2), s3 = slurp(f3);
+    CHECK(s1 && s2 && s3);
+    CHECK(strcmp(s1, s2) == 0 && strcmp(s1, s3) == 0);
+    CHECK(strncmp(s1, "0,", 2) == 0);
+    CHECK(strstr(s1, "\n1002,") != NULL);
+    free(s1), free(s2), free(s3);
+    fclose(f1), fclose(f2), fclose(f3);
+    fs_engine_free(e1), fs_engine_free(e2), fs_engine_free(e3);
+    fs_scenario_free(sc);
+}
+
+/* Run i of a 10-run engine equals a lone model run on stream (seed, i),
+ * and the engine's quantiles match exact lower quantiles of those runs. */
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+static void test_streams_and_quantiles(void)
+{
+    fs_scenario *sc = busy();
+    const long R = 400;
+    fs_engine *e = run(sc, R, 2, NULL);
+    fs_layout l;
+    fs_model *m = fs_model_alloc(sc);
+    gsl_rng *r = fs_rng_alloc();
+    double *obs, *vals;
+    long i;
+    int t, q, cell;
+
+    CHECK(e && m && r);
+    fs_layout_init(&l, sc);
+    obs = malloc(l.ncells * sizeof *obs);
+    vals = malloc(R * sizeof *vals);
+    cell = fs_cell_tot(&l, FS_TOT_THREAT_FINAL);
+    for (i = 0; i < R; i++) {
+        fs_rng_seed(r, 777, (uint64_t)i);
+        fs_model_start(m, r, obs);
+        for (t = 1; t <= sc->steps; t++)
+            fs_model_step(m, r, obs);
+        fs_model_finish(m, obs);
+        vals[i] = obs[cell];
+    }
+    qsort(vals, R, sizeof *vals, cmp_double);
+    for (q = 0; q < 5; q++) {
+        double exact = vals[(long)floor(fs_quantiles[q] * (R - 1))];
+        double est = fs_acc_quantile(fs_engine_acc(e), cell, fs_quantiles[q]);
+        CHECK_NEAR(est, exact, 0.01 * fabs(exact) + 1e-12);
+    }
+    CHECK(fs_acc_moments(fs_engine_acc(e), cell)->min == vals[0]);
+    CHECK(fs_acc_moments(fs_engine_acc(e), cell)->max == vals[R - 1]);
+    /* Different runs draw different streams: their outcomes differ. */
+    CHECK(vals[0] != vals[R - 1]);
+    free(obs), free(vals);
+    gsl_rng_free(r);
+    fs_model_free(m);
+    fs_engine_free(e);
+    fs_scenario_free(sc);
+}
+
+/* Iterating in uneven chunks gives the same result as one call. */
+static void test_chunks_identical(void)
+{
+    fs_scenario *sc = busy();
+    fs_engine_opts o;
+    fs_err err;
+    fs_engine *a = run(sc, 500, 2, NULL), *b;
+    memset(&o, 0, sizeof o);
+    o.runs = 500, o.seed = 777, o.threads = 2;
+    b = fs_engine_alloc(sc, &o, &err);
+    CHECK(a && b);
+    CHECK(fs_engine_iterate(b, 7, &err) == FS_OK);
+    CHECK(fs_engine_iterate(b, 100, &err) == FS_OK);
+    CHECK(fs_engine_iterate(b, 1000, &err) == FS_OK);
+    CHECK(fs_engine_done(b) == 500);
+    CHECK(fs_engine_finish(b, &err) == FS_OK);
+    /* Blocks are aligned to run 0, so chunking cannot change them... */
+    CHECK(same_results(a, b));
+    fs_engine_free(a), fs_engine_free(b);
+    fs_scenario_free(sc);
+}
+
+static void test_wilson(void)
+{
+    double lo, hi;
+    fs_wilson95(0, 100, &lo, &hi);
+    CHECK(lo == 0.0);
+    CHECK_NEAR(hi, 0.036994, 1e-6);
+    fs_wilson95(50, 100, &lo, &hi);
+    CHECK_NEAR(lo, 0.403832, 1e-6);
+    CHECK_NEAR(hi, 0.596168, 1e-6);
+}
+
+int main(void)
+{
+    fs_gsl_quiet();
+    RUN(test_threads_identical);
+    RUN(test_streams_and_quantiles);
+    RUN(test_chunks_identical);
+    RUN(test_wilson);
+    return check_report();
+}
