@@ -78,8 +78,11 @@ valgrind: deps
 	@$(MAKE) --no-print-directory tests OPT=-O1
 	@FS_VALGRIND=1 sh tests/run.sh $(BUILD) $(BIN) cli
 
+$(BUILD)/bench: tests/bench.c $(LIB)
+	$(CC) $(CFLAGS) $(PKG_CFLAGS) $< -o $@ $(LDFLAGS) $(LIB) $(PKG_LIBS) $(LDLIBS)
+
 bench: deps
-	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory all $(BUILD)/bench
 	@sh tests/bench.sh $(BIN)
 
 clean:

@@ -10,16 +10,24 @@
 #ifndef FS_MODEL_H
 #define FS_MODEL_H
 
+#include <stddef.h>
 #include <gsl/gsl_rng.h>
 #include "metrics.h"
 #include "scenario.h"
 
 typedef struct fs_model fs_model;
 
-/* Counts of the random draws a model made, by kind (for the RNG floor). */
-typedef struct fs_draw_counts {
-    unsigned long uniform, gaussian, poisson, binomial, negbin;
-} fs_draw_counts;
+/* One random draw, as the model made it (for measuring the RNG floor). */
+typedef enum fs_draw_kind {
+    FS_DRAW_UNIFORM = 0, FS_DRAW_GAUSSIAN, FS_DRAW_POISSON, FS_DRAW_BINOMIAL,
+    FS_DRAW_NEGBIN
+} fs_draw_kind;
+
+typedef struct fs_draw {
+    int kind;          /* fs_draw_kind */
+    unsigned n;        /* binomial trials */
+    double p1, p2;     /* poisson mean; binomial p; negbin p and size */
+} fs_draw;
 
 /* A workspace for sc, or NULL when out of memory. */
 fs_model *fs_model_alloc(const fs_scenario *sc);
@@ -40,10 +48,11 @@ void fs_model_finish(fs_model *m, double *obs);
 /* The run's first step with a mass-casualty attack, or 0 if none. */
 int fs_model_first_mass_casualty(const fs_model *m);
 
-/* Draw counters since fs_model_alloc (only counted when enabled, for
- * benchmarks; counting costs a branch per draw). */
-void fs_model_count_draws(fs_model *m, int on);
-const fs_draw_counts *fs_model_draw_counts(const fs_model *m);
+/* Records every draw into buf (cap entries) from now on; NULL stops.
+ * Recording costs a branch per draw; it is for benchmarks only. */
+void fs_model_trace(fs_model *m, fs_draw *buf, size_t cap);
+/* Draws recorded so far (may exceed cap: only the first cap are kept). */
+size_t fs_model_traced(const fs_model *m);
 
 /* Effective detection D_a of the current step (for tests). */
 const double *fs_model_detection(const fs_model *m);

@@ -43,36 +43,45 @@ struct fs_model {
     double *mech_steps, *mech_cost;  /* [M] */
     double threat0, cohesion0, min_member;
     int first_mc;
-    int counting;
-    fs_draw_counts counts;
+    fs_draw *trace;       /* benchmarks: every draw, or NULL */
+    size_t trace_cap, traced;
 };
 
-/* Random draws go through these, so that benchmarks can count them. */
+/* Random draws go through these, so that benchmarks can record them. */
+static void trace(fs_model *m, int kind, unsigned n, double p1, double p2)
+{
+    if (m->traced < m->trace_cap) {
+        fs_draw *d = &m->trace[m->traced];
+        d->kind = kind, d->n = n, d->p1 = p1, d->p2 = p2;
+    }
+    m->traced++;
+}
+
 static double draw_uniform(fs_model *m, gsl_rng *r)
 {
-    if (m->counting)
-        m->counts.uniform++;
+    if (m->trace)
+        trace(m, FS_DRAW_UNIFORM, 0, 0, 0);
     return gsl_rng_uniform(r);
 }
 
 static double draw_gaussian(fs_model *m, gsl_rng *r)
 {
-    if (m->counting)
-        m->counts.gaussian++;
+    if (m->trace)
+        trace(m, FS_DRAW_GAUSSIAN, 0, 0, 0);
     return gsl_ran_gaussian_ziggurat(r, 1.0);
 }
 
 static unsigned draw_poisson(fs_model *m, gsl_rng *r, double mu)
 {
-    if (m->counting)
-        m->counts.poisson++;
+    if (m->trace)
+        trace(m, FS_DRAW_POISSON, 0, mu, 0);
     return gsl_ran_poisson(r, mu);
 }
 
 static unsigned draw_binomial(fs_model *m, gsl_rng *r, double p, unsigned n)
 {
-    if (m->counting)
-        m->counts.binomial++;
+    if (m->trace)
+        trace(m, FS_DRAW_BINOMIAL, n, p, 0);
     return gsl_ran_binomial(r, p, n);
 }
 
@@ -80,10 +89,10 @@ static unsigned draw_binomial(fs_model *m, gsl_rng *r, double p, unsigned n)
  * size (dispersion) k, so the variance is mean + mean^2/k. */
 static double draw_casualties(fs_model *m, gsl_rng *r, const fs_threat *th)
 {
-    double k = th->lethality_dispersion;
-    if (m->counting)
-        m->counts.negbin++;
-    return gsl_ran_negative_binomial(r, k / (k + th->lethality_mean), k);
+    double k = th->lethality_dispersion, p = k / (k + th->lethality_mean);
+    if (m->trace)
+        trace(m, FS_DRAW_NEGBIN, 0, p, k);
+    return gsl_ran_negative_binomial(r, p, k);
 }
 
 static double clamp01(double x)
@@ -709,14 +718,16 @@ int fs_model_first_mass_casualty(const fs_model *m)
     return m->first_mc;
 }
 
-void fs_model_count_draws(fs_model *m, int on)
+void fs_model_trace(fs_model *m, fs_draw *buf, size_t cap)
 {
-    m->counting = on;
+    m->trace = buf;
+    m->trace_cap = buf ? cap : 0;
+    m->traced = 0;
 }
 
-const fs_draw_counts *fs_model_draw_counts(const fs_model *m)
+size_t fs_model_traced(const fs_model *m)
 {
-    return &m->counts;
+    return m->traced;
 }
 
 const double *fs_model_detection(const fs_model *m)

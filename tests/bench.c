@@ -1,0 +1,175 @@
+/* bench.c: the figures `make bench` prints (not a test).
+ *   bench floor FILE [RUNS]   model time per run against the bare random
+ *                              draws the model made, replayed (the RNG floor)
+ *   bench threads FILE RUNS   runs per second with 1 and 2 threads
+ *   bench rss CMD ARGS...     runs CMD and prints its wall time and peak RSS */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <sys/resource.h>
+#include <sys/time.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <gsl/gsl_randist.h>
+
+#include "engine.h"
+#include "load.h"
+#include "model.h"
+#include "rng.h"
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+static fs_scenario *load(const char *file)
+{
+    fs_scenario *sc;
+    fs_err e;
+    if (fs_load_scenario(file, NULL, 0, &sc, &e) != FS_OK) {
+        fprintf(stderr, "bench: %s\n", e.msg);
+        exit(2);
+    }
+    return sc;
+}
+
+/* Replays recorded draws on a fresh generator; returns a checksum so the
+ * compiler cannot drop the work. */
+static double replay(const fs_draw *d, size_t n, gsl_rng *r)
+{
+    double sum = 0.0;
+    size_t i;
+    for (i = 0; i < n; i++) {
+        switch (d[i].kind) {
+        case FS_DRAW_UNIFORM: sum += gsl_rng_uniform(r); break;
+        case FS_DRAW_GAUSSIAN: sum += gsl_ran_gaussian_ziggurat(r, 1.0); break;
+        case FS_DRAW_POISSON: sum += gsl_ran_poisson(r, d[i].p1); break;
+        case FS_DRAW_BINOMIAL: sum += gsl_ran_binomial(r, d[i].p1, d[i].n); break;
+        default: sum += gsl_ran_negative_binomial(r, d[i].p1, d[i].p2); break;
+        }
+    }
+    return sum;
+}
+
+static int floor_cmd(const char *file, long runs)
+{
+    fs_scenario *sc = load(file);
+    fs_model *m = fs_model_alloc(sc);
+    gsl_rng *r = fs_rng_alloc();
+    fs_layout l;
+    double *obs, t0, model_s, floor_s, sum;
+    size_t cap = 0, n;
+    fs_draw *buf;
+    long i;
+    int t;
+
+    fs_layout_init(&l, sc);
+    obs = malloc(l.ncells * sizeof *obs);
+    /* First pass: count the draws, to size the trace. */
+    buf = malloc(sizeof *buf);
+    fs_model_trace(m, buf, 0);
+    for (i = 0; i < runs; i++) {
+        fs_rng_seed(r, sc->seed, i);
+        fs_model_start(m, r, obs);
+        for (t = 1; t <= sc->steps; t++)
+            fs_model_step(m, r, obs);
+    }
+    cap = fs_model_traced(m);
+    free(buf);
+    buf = malloc((cap ? cap : 1) * sizeof *buf);
+    fs_model_trace(m, buf, cap);
+    for (i = 0; i < runs; i++) {
+        fs_rng_seed(r, sc->seed, i);
+        fs_model_start(m, r, obs);
+        for (t = 1; t <= sc->steps; t++)
+            fs_model_step(m, r, obs);
+    }
+    n = fs_model_traced(m);
+    fs_model_trace(m, NULL, 0);
+    /* The model, untraced, with its recording, as the engine runs it. */
+    t0 = now();
+    for (i = 0; i < runs; i++) {
+        fs_rng_seed(r, sc->seed, i);
+        fs_model_start(m, r, obs);
+        for (t = 1; t <= sc->steps; t++)
+            fs_model_step(m, r, obs);
+        fs_model_finish(m, obs);
+    }
+    model_s = now() - t0;
+    t0 = now();
+    fs_rng_seed(r, sc->seed, 0);
+    sum = replay(buf, n, r);
+    floor_s = now() - t0;
+    printf("rng floor: %zu draws in %ld runs (%.0f per run); model %.2f us/run, "
+           "bare draws %.2f us/run; model/floor = %.2f  [checksum %.3g]\n",
+           n, runs, (double)n / runs, 1e6 * model_s / runs, 1e6 * floor_s / runs,
+           model_s / floor_s, sum);
+    free(buf), free(obs);
+    gsl_rng_free(r);
+    fs_model_free(m);
+    fs_scenario_free(sc);
+    return 0;
+}
+
+static double engine_time(const fs_scenario *sc, long runs, int threads, double *floor_s)
+{
+    fs_engine_opts o;
+    fs_engine *e;
+    fs_err err;
+    double t0;
+    memset(&o, 0, sizeof o);
+    o.runs = runs, o.seed = sc->seed, o.threads = threads;
+    t0 = now();
+    e = fs_engine_run(sc, &o, &err);
+    if (e == NULL) {
+        fprintf(stderr, "bench: %s\n", err.msg);
+        exit(1);
+    }
+    (void)floor_s;
+    fs_engine_free(e);
+    return now() - t0;
+}
+
+static int threads_cmd(const char *file, long runs)
+{
+    fs_scenario *sc = load(file);
+    double t1 = engine_time(sc, runs, 1, NULL), t2 = engine_time(sc, runs, 2, NULL);
+    printf("engine: %ld runs: 1 thread %.2f s (%.0f runs/s per core), 2 threads %.2f s "
+           "(%.0f runs/s); speed-up 1->2 threads %.2fx\n",
+           runs, t1, runs / t1, t2, runs / t2, t1 / t2);
+    fs_scenario_free(sc);
+    return 0;
+}
+
+static int rss_cmd(char **argv)
+{
+    struct rusage ru;
+    double t0 = now();
+    int status;
+    pid_t pid = fork();
+    if (pid == 0) {
+        execv(argv[0], argv);
+        _exit(127);
+    }
+    if (pid < 0 || wait4(pid, &status, 0, &ru) < 0)
+        return 1;
+    printf("wall %.2f s, peak RSS %.1f MB, exit %d\n", now() - t0, ru.ru_maxrss / 1024.0,
+           WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 1;
+}
+
+int main(int argc, char **argv)
+{
+    fs_gsl_quiet();
+    if (argc >= 3 && strcmp(argv[1], "floor") == 0)
+        return floor_cmd(argv[2], argc > 3 ? atol(argv[3]) : 2000);
+    if (argc >= 4 && strcmp(argv[1], "threads") == 0)
+        return threads_cmd(argv[2], atol(argv[3]));
+    if (argc >= 3 && strcmp(argv[1], "rss") == 0)
+        return rss_cmd(argv + 2);
+    fprintf(stderr, "usage: bench floor FILE [RUNS] | threads FILE RUNS | rss CMD ARGS...\n");
+    return 2;
+}
