@@ -18,6 +18,7 @@ enum {
     FS_TS_COHESION,     /* mean member trust */
     FS_TS_COST,         /* cumulative mechanism cost */
     FS_TS_ESCALATED,    /* 1 if the escalation condition holds at this step */
+    FS_TS_REMOVED,      /* cells removed by security pressure (attrition) */
     FS_TS_NREGION
 };
 
@@ -42,6 +43,7 @@ enum {
     FS_TOT_MIN_MEMBER_STABILITY,
     FS_TOT_COST,
     FS_TOT_FIRST_MASS_CASUALTY,  /* NaN when none */
+    FS_TOT_REMOVED,
     FS_TOT_N
 };
 
@@ -53,6 +55,17 @@ enum {
     FS_AT_FINAL_STABILITY,
     FS_AT_MIN_STABILITY,
     FS_AT_N
+};
+
+/* Per-threat run totals over non-external actors (threats.csv). */
+enum {
+    FS_TH_PLOTS = 0,
+    FS_TH_FOILED,
+    FS_TH_ATTACKS,
+    FS_TH_CASUALTIES,
+    FS_TH_REMOVED,
+    FS_TH_FINAL_PRESENCE,
+    FS_TH_N
 };
 
 /* Outcome flags, 0 or 1 (outcomes.csv). */
@@ -69,11 +82,12 @@ enum { FS_MC_ACTIVE_STEPS = 0, FS_MC_COST, FS_MC_N };
 enum { FS_IN_FIRED = 0, FS_IN_FIRST_STEP, FS_IN_N };   /* first step NaN if never */
 
 typedef struct fs_layout {
-    int steps, nactors, nmechanisms, ninjects, npairs;
+    int steps, nactors, nthreats, nmechanisms, ninjects, npairs;
     int ts;       /* base of the step cells: (steps+1) x (NREGION + nactors*TA_N) */
     int per_step; /* cells per step */
     int tot;      /* FS_TOT_N run totals */
     int atot;     /* nactors x FS_AT_N */
+    int thr;      /* nthreats x FS_TH_N */
     int trust;    /* npairs final trust values, pairs (a<b) in row order */
     int mech;     /* nmechanisms x FS_MC_N */
     int inj;      /* ninjects x FS_IN_N */
@@ -95,6 +109,10 @@ static inline int fs_cell_tot(const fs_layout *l, int metric) { return l->tot + 
 static inline int fs_cell_at(const fs_layout *l, int actor, int metric)
 {
     return l->atot + actor * FS_AT_N + metric;
+}
+static inline int fs_cell_th(const fs_layout *l, int g, int metric)
+{
+    return l->thr + g * FS_TH_N + metric;
 }
 /* Index of the unordered pair a<b among nactors. */
 static inline int fs_pair_index(int n, int a, int b)

@@ -5,6 +5,7 @@ void fs_layout_init(fs_layout *l, const fs_scenario *sc)
 {
     l->steps = sc->steps;
     l->nactors = sc->nactors;
+    l->nthreats = sc->nthreats;
     l->nmechanisms = sc->nmechanisms;
     l->ninjects = sc->ninjects;
     l->npairs = sc->nactors * (sc->nactors - 1) / 2;
@@ -12,7 +13,8 @@ void fs_layout_init(fs_layout *l, const fs_scenario *sc)
     l->ts = 0;
     l->tot = l->ts + (sc->steps + 1) * l->per_step;
     l->atot = l->tot + FS_TOT_N;
-    l->trust = l->atot + sc->nactors * FS_AT_N;
+    l->thr = l->atot + sc->nactors * FS_AT_N;
+    l->trust = l->thr + sc->nthreats * FS_TH_N;
     l->mech = l->trust + l->npairs;
     l->inj = l->mech + sc->nmechanisms * FS_MC_N;
     l->out = l->inj + sc->ninjects * FS_IN_N;
@@ -29,7 +31,8 @@ int fs_cell_wants_sketch(const fs_layout *l, int cell)
 static int region_integer(int metric)
 {
     return metric == FS_TS_PLOTS || metric == FS_TS_FOILED ||
-           metric == FS_TS_ATTACKS || metric == FS_TS_CASUALTIES;
+           metric == FS_TS_ATTACKS || metric == FS_TS_CASUALTIES ||
+           metric == FS_TS_ESCALATED;
 }
 
 int fs_cell_is_integer(const fs_layout *l, int cell)
@@ -43,9 +46,14 @@ int fs_cell_is_integer(const fs_layout *l, int cell)
         return k == FS_TOT_PLOTS || k == FS_TOT_FOILED || k == FS_TOT_ATTACKS ||
                k == FS_TOT_CASUALTIES || k == FS_TOT_FIRST_MASS_CASUALTY;
     }
-    if (cell < l->trust) {
+    if (cell < l->thr) {
         int k = (cell - l->atot) % FS_AT_N;
         return k == FS_AT_ATTACKS || k == FS_AT_FOILED || k == FS_AT_CASUALTIES;
+    }
+    if (cell < l->trust) {
+        int k = (cell - l->thr) % FS_TH_N;
+        return k == FS_TH_PLOTS || k == FS_TH_FOILED || k == FS_TH_ATTACKS ||
+               k == FS_TH_CASUALTIES;
     }
     return cell >= l->mech;
 }

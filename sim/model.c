@@ -36,6 +36,9 @@ struct fs_model {
     double *outflow;      /* [G*A] total outflow */
     double *att;          /* [G*A] attacks (plots and injects without origin) */
     double *plots, *foiled, *attacks, *cas;  /* [A] this step */
+    double *removed;      /* [G*A] cells removed by attrition this step */
+    double *th_step;      /* [G*FS_TH_N] this step's per-threat sums (non-external) */
+    double *tot_th;       /* [G*FS_TH_N] run totals per threat */
     double *blame_origin; /* [A*A] injected attacks in a blamed on b */
     /* Run accumulators. */
     double *tot_at;       /* [A*FS_AT_N] */
@@ -135,6 +138,9 @@ fs_model *fs_model_alloc(const fs_scenario *sc)
     m->foiled = calloc(A, sizeof *m->foiled);
     m->attacks = calloc(A, sizeof *m->attacks);
     m->cas = calloc(A, sizeof *m->cas);
+    m->removed = calloc(GA, sizeof *m->removed);
+    m->th_step = calloc((size_t)(G ? G : 1) * FS_TH_N, sizeof *m->th_step);
+    m->tot_th = calloc((size_t)(G ? G : 1) * FS_TH_N, sizeof *m->tot_th);
     m->blame_origin = calloc((size_t)A * A, sizeof *m->blame_origin);
     m->tot_at = calloc((size_t)A * FS_AT_N, sizeof *m->tot_at);
     m->mech_steps = calloc(M ? M : 1, sizeof *m->mech_steps);
@@ -143,6 +149,7 @@ fs_model *fs_model_alloc(const fs_scenario *sc)
         !m->on || !m->will || !m->first_fire || !m->own || !m->D || !m->CR ||
         !m->open || !m->reach || !m->flow || !m->inflow || !m->outflow ||
         !m->att || !m->plots || !m->foiled || !m->attacks || !m->cas ||
+        !m->removed || !m->th_step || !m->tot_th ||
         !m->blame_origin || !m->tot_at || !m->mech_steps || !m->mech_cost) {
         fs_model_free(m);
         return NULL;
@@ -159,6 +166,7 @@ void fs_model_free(fs_model *m)
     free(m->own); free(m->D); free(m->CR); free(m->open); free(m->reach);
     free(m->flow); free(m->inflow); free(m->outflow); free(m->att);
     free(m->plots); free(m->foiled); free(m->attacks); free(m->cas);
+    free(m->removed); free(m->th_step); free(m->tot_th);
     free(m->blame_origin); free(m->tot_at); free(m->mech_steps);
     free(m->mech_cost);
     free(m);
@@ -240,8 +248,8 @@ static void track_member_stability(fs_model *m)
 static void record_step(fs_model *m, double *obs)
 {
     const fs_layout *l = &m->lay;
-    double threat = region_threat(m), sums[4] = {0, 0, 0, 0};
-    int a, g, t = m->t;
+    double threat = region_threat(m), sums[4] = {0, 0, 0, 0}, removed = 0.0;
+    int a, g, k, t = m->t;
 
     for (a = 0; a < m->A; a++) {
         double pres = 0.0;
@@ -251,6 +259,8 @@ static void record_step(fs_model *m, double *obs)
         obs[fs_cell_ta(l, t, a, FS_TA_PRESENCE)] = pres;
         if (m->sc->actors[a].role == FS_ROLE_EXTERNAL)
             continue;
+        for (g = 0; g < m->G; g++)
+            removed += m->removed[g * m->A + a];
         sums[0] += m->plots[a];
         sums[1] += m->foiled[a];
         sums[2] += m->attacks[a];
@@ -264,6 +274,10 @@ static void record_step(fs_model *m, double *obs)
     obs[fs_cell_ts(l, t, FS_TS_COHESION)] = cohesion(m);
     obs[fs_cell_ts(l, t, FS_TS_COST)] = m->tot[FS_TOT_COST];
     obs[fs_cell_ts(l, t, FS_TS_ESCALATED)] = escalated(m, threat);
+    obs[fs_cell_ts(l, t, FS_TS_REMOVED)] = removed;
+    m->tot[FS_TOT_REMOVED] += removed;
+    for (k = 0; k < m->G * FS_TH_N; k++)
+        m->tot_th[k] += m->th_step[k];
     m->tot[FS_TOT_PLOTS] += sums[0];
     m->tot[FS_TOT_FOILED] += sums[1];
     m->tot[FS_TOT_ATTACKS] += sums[2];
@@ -318,6 +332,9 @@ void fs_model_start(fs_model *m, gsl_rng *r, double *obs)
     for (a = 0; a < A; a++)
         m->tot_at[a * FS_AT_N + FS_AT_MIN_STABILITY] = m->S[a];
     memset(m->tot, 0, sizeof m->tot);
+    memset(m->removed, 0, (size_t)(m->G ? m->G : 1) * A * sizeof *m->removed);
+    memset(m->th_step, 0, (size_t)(m->G ? m->G : 1) * FS_TH_N * sizeof *m->th_step);
+    memset(m->tot_th, 0, (size_t)(m->G ? m->G : 1) * FS_TH_N * sizeof *m->tot_th);
     m->first_mc = 0;
     m->min_member = 1.0;
     track_member_stability(m);
@@ -346,6 +363,10 @@ static void apply_inject(fs_model *m, gsl_rng *r, const fs_inject *in)
         }
         m->attacks[a] += in->attacks;
         m->cas[a] += cas;
+        if (sc->actors[a].role != FS_ROLE_EXTERNAL) {
+            m->th_step[g * FS_TH_N + FS_TH_ATTACKS] += in->attacks;
+            m->th_step[g * FS_TH_N + FS_TH_CASUALTIES] += cas;
+        }
         if (b >= 0)
             m->blame_origin[a * A + b] += in->attacks;
         else
@@ -495,6 +516,11 @@ static void step_threats(fs_model *m, gsl_rng *r)
                             (1.0 + th->online_recruitment * (1.0 - m->CR[a]));
             double attr = th->attrition * m->cap[a] * m->D[a] * p;
             double next = p + growth + in[a] - out[a] - attr;
+            /* What attrition removed: all of it, unless it took the
+             * presence below zero. */
+            m->removed[g * A + a] = next < 0.0 ? (attr + next > 0.0 ? attr + next : 0.0) : attr;
+            if (sc->actors[a].role != FS_ROLE_EXTERNAL)
+                m->th_step[g * FS_TH_N + FS_TH_REMOVED] += m->removed[g * A + a];
             if (next < 0.0)
                 next = 0.0;
             if (th->volatility > 0.0 && next > 0.0) {
@@ -517,7 +543,9 @@ static void step_plots(fs_model *m, gsl_rng *r)
 
     for (g = 0; g < m->G; g++) {
         const fs_threat *th = &sc->threats[g];
+        double *th_step = m->th_step + g * FS_TH_N;
         for (a = 0; a < A; a++) {
+            int region = sc->actors[a].role != FS_ROLE_EXTERNAL;
             double mu = th->plot_rate * m->P[g * A + a] * (1.0 - 0.5 * m->S[a]);
             if (mu <= 0.0)
                 continue;
@@ -529,9 +557,16 @@ static void step_plots(fs_model *m, gsl_rng *r)
             m->foiled[a] += f;
             m->attacks[a] += n - f;
             m->att[g * A + a] += n - f;
+            if (region) {
+                th_step[FS_TH_PLOTS] += n;
+                th_step[FS_TH_FOILED] += f;
+                th_step[FS_TH_ATTACKS] += n - f;
+            }
             for (k = 0; k < n - f; k++) {
                 double c = draw_casualties(m, r, th);
                 m->cas[a] += c;
+                if (region)
+                    th_step[FS_TH_CASUALTIES] += c;
                 if (c >= sc->outcomes.mass_casualty && m->first_mc == 0 &&
                     sc->actors[a].role != FS_ROLE_EXTERNAL)
                     m->first_mc = m->t;
@@ -656,6 +691,8 @@ void fs_model_step(fs_model *m, gsl_rng *r, double *obs)
     memset(m->attacks, 0, A * sizeof *m->attacks);
     memset(m->cas, 0, A * sizeof *m->cas);
     memset(m->att, 0, (GA ? GA : 1) * sizeof *m->att);
+    memset(m->removed, 0, (GA ? GA : 1) * sizeof *m->removed);
+    memset(m->th_step, 0, (size_t)(m->G ? m->G : 1) * FS_TH_N * sizeof *m->th_step);
     memset(m->blame_origin, 0, (size_t)A * A * sizeof *m->blame_origin);
 
     step_injects(m, r);
@@ -693,6 +730,15 @@ void fs_model_finish(fs_model *m, double *obs)
             obs[fs_cell_at(l, a, k)] = m->tot_at[a * FS_AT_N + k];
         for (b = a + 1; b < A; b++)
             obs[fs_cell_trust(l, a, b)] = m->T[a * A + b];
+    }
+    for (k = 0; k < m->G; k++) {
+        int j;
+        m->tot_th[k * FS_TH_N + FS_TH_FINAL_PRESENCE] = 0.0;
+        for (a = 0; a < A; a++)
+            if (sc->actors[a].role != FS_ROLE_EXTERNAL)
+                m->tot_th[k * FS_TH_N + FS_TH_FINAL_PRESENCE] += m->P[k * A + a];
+        for (j = 0; j < FS_TH_N; j++)
+            obs[fs_cell_th(l, k, j)] = m->tot_th[k * FS_TH_N + j];
     }
     for (k = 0; k < m->M; k++) {
         obs[fs_cell_mech(l, k, FS_MC_ACTIVE_STEPS)] = m->mech_steps[k];

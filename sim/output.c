@@ -17,15 +17,19 @@ const double fs_quantiles[5] = {0.05, 0.25, 0.5, 0.75, 0.95};
 static const char *total_names[FS_TOT_N] = {
     "plots", "foiled", "attacks", "casualties", "threat_index_start",
     "threat_index_final", "threat_index_peak", "cohesion_start",
-    "cohesion_final", "min_member_stability", "cost", "first_mass_casualty_step"
+    "cohesion_final", "min_member_stability", "cost", "first_mass_casualty_step",
+    "removed"
 };
 static const char *region_names[FS_TS_NREGION] = {
     "threat_index", "plots", "foiled", "attacks", "casualties", "cohesion",
-    "cost", "escalated"
+    "cost", "escalated", "removed"
 };
 static const char *actor_ts_names[FS_TA_N] = {"stability", "presence"};
 static const char *actor_tot_names[FS_AT_N] = {
     "attacks", "foiled", "casualties", "final_stability", "min_stability"
+};
+static const char *threat_names[FS_TH_N] = {
+    "plots", "foiled", "attacks", "casualties", "removed", "final_presence"
 };
 static const char *outcome_names[FS_OUT_N] = {
     "escalation", "fracture", "contained", "mass_casualty"
@@ -171,6 +175,27 @@ static void write_actors(FILE *f, const fs_scenario *sc, const fs_acc *acc,
             fputc(',', f);
             fs_csv_field(f, sc->actors[a].name);
             fprintf(f, ",%s,%s", fs_role_name(sc->actors[a].role), actor_tot_names[k]);
+            sep_num(f, m->mean);
+            sep_num(f, fs_moments_sd(m));
+            quantiles(f, acc, c);
+            fputc('\n', f);
+        }
+    }
+}
+
+static void write_threats(FILE *f, const fs_scenario *sc, const fs_acc *acc,
+                          const fs_layout *l)
+{
+    int g, k;
+    fputs("threat,name,metric,mean,sd,p5,p25,p50,p75,p95\n", f);
+    for (g = 0; g < sc->nthreats; g++) {
+        for (k = 0; k < FS_TH_N; k++) {
+            int c = fs_cell_th(l, g, k);
+            const fs_moments *m = fs_acc_moments(acc, c);
+            fs_csv_field(f, sc->threats[g].id);
+            fputc(',', f);
+            fs_csv_field(f, sc->threats[g].name);
+            fprintf(f, ",%s", threat_names[k]);
             sep_num(f, m->mean);
             sep_num(f, fs_moments_sd(m));
             quantiles(f, acc, c);
@@ -356,6 +381,8 @@ fs_status fs_output_write(fs_outset *set, const fs_scenario *sc, const fs_engine
     write_outcomes(f, acc, l);
     OPEN("actors.csv");
     write_actors(f, sc, acc, l);
+    OPEN("threats.csv");
+    write_threats(f, sc, acc, l);
     OPEN("trust.csv");
     write_trust(f, sc, acc, l);
     OPEN("mechanisms.csv");
