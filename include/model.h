@@ -19,14 +19,12 @@ typedef struct fs_model fs_model;
 
 /* One random draw, as the model made it (for measuring the RNG floor). */
 typedef enum fs_draw_kind {
-    FS_DRAW_UNIFORM = 0, FS_DRAW_GAUSSIAN, FS_DRAW_POISSON, FS_DRAW_BINOMIAL,
-    FS_DRAW_NEGBIN
+    FS_DRAW_UNIFORM = 0, FS_DRAW_LOGNORMAL, FS_DRAW_POISSON, FS_DRAW_NEGBIN
 } fs_draw_kind;
 
 typedef struct fs_draw {
     int kind;          /* fs_draw_kind */
-    unsigned n;        /* binomial trials */
-    double p1, p2;     /* poisson mean; binomial p; negbin p and size */
+    double p1, p2;     /* lognormal sigma; poisson mean; negbin p and size */
 } fs_draw;
 
 /* A workspace for sc, or NULL when out of memory. */

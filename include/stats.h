@@ -36,14 +36,18 @@ typedef struct fs_acc fs_acc;
 fs_acc *fs_acc_alloc(const fs_layout *l, int with_sketches);
 void fs_acc_free(fs_acc *a);
 
-/* Forgets the moments (sketches are kept). */
+/* Forgets the moments and the runs added since the last merge (sketches
+ * are kept). */
 void fs_acc_reset_moments(fs_acc *a);
 
-/* Adds one run's observation vector (l->ncells doubles). Returns 0, or -1
- * when a sketch could not grow (out of memory). */
+/* Adds one run's observation vector (l->ncells doubles) to a's pending
+ * block and its sketches. NaN cells are skipped. Returns 0, or -1 when a
+ * sketch could not grow (out of memory). The block reaches moments only
+ * through fs_acc_merge_moments. */
 int fs_acc_add_run(fs_acc *a, const double *obs);
 
-/* Merges from's moments into into's, cell by cell. */
+/* Merges the runs added to from since its last reset into into's moments,
+ * cell by cell, as one block. */
 void fs_acc_merge_moments(fs_acc *into, const fs_acc *from);
 /* Merges from's sketches into into's. 0, or -1 when out of memory. */
 int fs_acc_merge_sketches(fs_acc *into, const fs_acc *from);

@@ -23,6 +23,9 @@ struct fs_model {
     double *X;            /* [A*A] interoperability */
     unsigned char *part;  /* [M*A] participation (joins change it) */
     unsigned char *on;    /* [M] switched on */
+    int *plist;           /* [M*A] participants of each mechanism, ascending */
+    int *pcount;          /* [M] */
+    double *keep;         /* [A] scratch for detection */
     unsigned char *will;  /* [I] scheduled inject fires this run */
     int *first_fire;      /* [I] step of first firing, 0 if none */
     /* Per-step scratch. */
@@ -40,6 +43,7 @@ struct fs_model {
     double *th_step;      /* [G*FS_TH_N] this step's per-threat sums (non-external) */
     double *tot_th;       /* [G*FS_TH_N] run totals per threat */
     double *blame_origin; /* [A*A] injected attacks in a blamed on b */
+    int any_origin;       /* blame_origin has an entry this step */
     /* Run accumulators. */
     double *tot_at;       /* [A*FS_AT_N] */
     double tot[FS_TOT_N];
@@ -51,11 +55,11 @@ struct fs_model {
 };
 
 /* Random draws go through these, so that benchmarks can record them. */
-static void trace(fs_model *m, int kind, unsigned n, double p1, double p2)
+static void trace(fs_model *m, int kind, double p1, double p2)
 {
     if (m->traced < m->trace_cap) {
         fs_draw *d = &m->trace[m->traced];
-        d->kind = kind, d->n = n, d->p1 = p1, d->p2 = p2;
+        d->kind = kind, d->p1 = p1, d->p2 = p2;
     }
     m->traced++;
 }
@@ -63,29 +67,23 @@ static void trace(fs_model *m, int kind, unsigned n, double p1, double p2)
 static double draw_uniform(fs_model *m, gsl_rng *r)
 {
     if (m->trace)
-        trace(m, FS_DRAW_UNIFORM, 0, 0, 0);
+        trace(m, FS_DRAW_UNIFORM, 0, 0);
     return gsl_rng_uniform(r);
 }
 
-static double draw_gaussian(fs_model *m, gsl_rng *r)
+/* A log-normal factor with mean 1: exp(sigma Z - sigma^2 / 2), Z ~ N(0,1). */
+static double draw_lognormal(fs_model *m, gsl_rng *r, double sigma)
 {
     if (m->trace)
-        trace(m, FS_DRAW_GAUSSIAN, 0, 0, 0);
-    return gsl_ran_gaussian_ziggurat(r, 1.0);
+        trace(m, FS_DRAW_LOGNORMAL, sigma, 0);
+    return exp(sigma * gsl_ran_gaussian_ziggurat(r, 1.0) - 0.5 * sigma * sigma);
 }
 
 static unsigned draw_poisson(fs_model *m, gsl_rng *r, double mu)
 {
     if (m->trace)
-        trace(m, FS_DRAW_POISSON, 0, mu, 0);
+        trace(m, FS_DRAW_POISSON, mu, 0);
     return gsl_ran_poisson(r, mu);
-}
-
-static unsigned draw_binomial(fs_model *m, gsl_rng *r, double p, unsigned n)
-{
-    if (m->trace)
-        trace(m, FS_DRAW_BINOMIAL, n, p, 0);
-    return gsl_ran_binomial(r, p, n);
 }
 
 /* Casualties of one attack: negative binomial with the threat's mean and
@@ -94,7 +92,7 @@ static double draw_casualties(fs_model *m, gsl_rng *r, const fs_threat *th)
 {
     double k = th->lethality_dispersion, p = k / (k + th->lethality_mean);
     if (m->trace)
-        trace(m, FS_DRAW_NEGBIN, 0, p, k);
+        trace(m, FS_DRAW_NEGBIN, p, k);
     return gsl_ran_negative_binomial(r, p, k);
 }
 
@@ -123,6 +121,9 @@ fs_model *fs_model_alloc(const fs_scenario *sc)
     m->X = calloc((size_t)A * A, sizeof *m->X);
     m->part = calloc((size_t)(M ? M : 1) * A, 1);
     m->on = calloc(M ? M : 1, 1);
+    m->plist = calloc((size_t)(M ? M : 1) * A, sizeof *m->plist);
+    m->pcount = calloc(M ? M : 1, sizeof *m->pcount);
+    m->keep = calloc(A, sizeof *m->keep);
     m->will = calloc(I ? I : 1, 1);
     m->first_fire = calloc(I ? I : 1, sizeof *m->first_fire);
     m->own = calloc(A, sizeof *m->own);
@@ -146,7 +147,7 @@ fs_model *fs_model_alloc(const fs_scenario *sc)
     m->mech_steps = calloc(M ? M : 1, sizeof *m->mech_steps);
     m->mech_cost = calloc(M ? M : 1, sizeof *m->mech_cost);
     if (!m->P || !m->Pn || !m->S || !m->cap || !m->T || !m->X || !m->part ||
-        !m->on || !m->will || !m->first_fire || !m->own || !m->D || !m->CR ||
+        !m->on || !m->plist || !m->pcount || !m->keep || !m->will || !m->first_fire || !m->own || !m->D || !m->CR ||
         !m->open || !m->reach || !m->flow || !m->inflow || !m->outflow ||
         !m->att || !m->plots || !m->foiled || !m->attacks || !m->cas ||
         !m->removed || !m->th_step || !m->tot_th ||
@@ -162,7 +163,7 @@ void fs_model_free(fs_model *m)
     if (m == NULL)
         return;
     free(m->P); free(m->Pn); free(m->S); free(m->cap); free(m->T); free(m->X);
-    free(m->part); free(m->on); free(m->will); free(m->first_fire);
+    free(m->part); free(m->on); free(m->plist); free(m->pcount); free(m->keep); free(m->will); free(m->first_fire);
     free(m->own); free(m->D); free(m->CR); free(m->open); free(m->reach);
     free(m->flow); free(m->inflow); free(m->outflow); free(m->att);
     free(m->plots); free(m->foiled); free(m->attacks); free(m->cas);
@@ -170,6 +171,16 @@ void fs_model_free(fs_model *m)
     free(m->blame_origin); free(m->tot_at); free(m->mech_steps);
     free(m->mech_cost);
     free(m);
+}
+
+/* Rebuilds mechanism k's participant list from part(k, .), ascending. */
+static void rebuild_participants(fs_model *m, int k)
+{
+    int a, n = 0;
+    for (a = 0; a < m->A; a++)
+        if (m->part[k * m->A + a])
+            m->plist[k * m->A + n++] = a;
+    m->pcount[k] = n;
 }
 
 static int mech_active(const fs_model *m, int k)
@@ -314,6 +325,7 @@ void fs_model_start(fs_model *m, gsl_rng *r, double *obs)
         for (i = 0; i < mc->nparticipants; i++)
             m->part[k * A + mc->participants[i]] = 1;
         m->on[k] = (unsigned char)(mc->enabled != 0);
+        rebuild_participants(m, k);
         m->mech_steps[k] = m->mech_cost[k] = 0.0;
     }
     /* Once-per-run draws, in inject order; certain injects draw nothing. */
@@ -367,8 +379,10 @@ static void apply_inject(fs_model *m, gsl_rng *r, const fs_inject *in)
             m->th_step[g * FS_TH_N + FS_TH_ATTACKS] += in->attacks;
             m->th_step[g * FS_TH_N + FS_TH_CASUALTIES] += cas;
         }
-        if (b >= 0)
+        if (b >= 0) {
             m->blame_origin[a * A + b] += in->attacks;
+            m->any_origin = 1;
+        }
         else
             m->att[g * A + a] += in->attacks;
         break;
@@ -395,6 +409,7 @@ static void apply_inject(fs_model *m, gsl_rng *r, const fs_inject *in)
         break;
     case FS_INJ_JOIN:
         m->part[in->mechanism * A + a] = 1;
+        rebuild_participants(m, in->mechanism);
         break;
     }
 }
@@ -419,28 +434,35 @@ static void step_injects(fs_model *m, gsl_rng *r)
     }
 }
 
-/* Step 2: D_a = 1 - (1 - d_a) prod_{m,b} (1 - phi h_m T_ab d_b). */
+/* Step 2: D_a = 1 - (1 - d_a) prod_{m,b} (1 - phi h_m T_ab d_b). For each
+ * a the factors are multiplied in the order mechanism, then partner b
+ * ascending, whatever the loop nesting. */
 static void step_detection(fs_model *m)
 {
     const fs_scenario *sc = m->sc;
     double phi = sc->dynamics.sharing_efficiency;
-    int A = m->A, a, b, k;
+    int A = m->A, a, i, j, k;
 
-    for (a = 0; a < A; a++)
-        m->own[a] = sc->actors[a].intel * m->cap[a];
     for (a = 0; a < A; a++) {
-        double keep = 1.0;
-        for (k = 0; k < m->M; k++) {
-            const fs_mechanism *mc = &sc->mechanisms[k];
-            if (mc->kind != FS_MECH_INTEL_SHARING || !mech_active(m, k) ||
-                !m->part[k * A + a])
-                continue;
-            for (b = 0; b < A; b++)
-                if (b != a && m->part[k * A + b])
-                    keep *= 1.0 - phi * mc->intensity * m->T[a * A + b] * m->own[b];
-        }
-        m->D[a] = 1.0 - (1.0 - m->own[a]) * keep;
+        m->own[a] = sc->actors[a].intel * m->cap[a];
+        m->keep[a] = 1.0;
     }
+    for (k = 0; k < m->M; k++) {
+        const fs_mechanism *mc = &sc->mechanisms[k];
+        const int *p = m->plist + k * A;
+        if (mc->kind != FS_MECH_INTEL_SHARING || !mech_active(m, k))
+            continue;
+        for (i = 0; i < m->pcount[k]; i++) {
+            double w = phi * mc->intensity, keep = m->keep[p[i]];
+            const double *T = m->T + p[i] * A;
+            for (j = 0; j < m->pcount[k]; j++)
+                if (j != i)
+                    keep *= 1.0 - w * T[p[j]] * m->own[p[j]];
+            m->keep[p[i]] = keep;
+        }
+    }
+    for (a = 0; a < A; a++)
+        m->D[a] = 1.0 - (1.0 - m->own[a]) * m->keep[a];
 }
 
 /* Coverage of counter-radicalisation and border closure this step. */
@@ -523,10 +545,8 @@ static void step_threats(fs_model *m, gsl_rng *r)
                 m->th_step[g * FS_TH_N + FS_TH_REMOVED] += m->removed[g * A + a];
             if (next < 0.0)
                 next = 0.0;
-            if (th->volatility > 0.0 && next > 0.0) {
-                double s = th->volatility;
-                next *= exp(s * draw_gaussian(m, r) - 0.5 * s * s);
-            }
+            if (th->volatility > 0.0 && next > 0.0)
+                next *= draw_lognormal(m, r, th->volatility);
             m->Pn[g * A + a] = next;
         }
     }
@@ -534,42 +554,65 @@ static void step_threats(fs_model *m, gsl_rng *r)
         memcpy(m->P, m->Pn, (size_t)m->G * A * sizeof *m->P);
 }
 
-/* Step 4: plots, foiled plots, attacks and casualties. */
+/* Step 4: plots, foiled plots, attacks and casualties. The brief draws
+ * N_ga ~ Poisson(mu_ga) for each threat and Foiled ~ Binomial(N_ga, D_a).
+ * This draws the same joint distribution with fewer draws: the actor's
+ * plots N_a ~ Poisson(sum_g mu_ga) (a sum of independent Poissons is
+ * Poisson), each plot's threat g with probability mu_ga / sum_g mu_ga
+ * (thinning), and each plot foiled with probability D_a (a binomial is a sum
+ * of Bernoulli trials). Plots are rare, so this saves one Poisson draw per
+ * threat and actor and step. */
 static void step_plots(fs_model *m, gsl_rng *r)
 {
     const fs_scenario *sc = m->sc;
-    int A = m->A, g, a;
-    unsigned n, f, k;
+    double mu[FS_MAX_THREATS];
+    int A = m->A, g, a, last;
+    unsigned n, k;
 
-    for (g = 0; g < m->G; g++) {
-        const fs_threat *th = &sc->threats[g];
-        double *th_step = m->th_step + g * FS_TH_N;
-        for (a = 0; a < A; a++) {
-            int region = sc->actors[a].role != FS_ROLE_EXTERNAL;
-            double mu = th->plot_rate * m->P[g * A + a] * (1.0 - 0.5 * m->S[a]);
-            if (mu <= 0.0)
-                continue;
-            n = draw_poisson(m, r, mu);
-            if (n == 0)
-                continue;
-            f = draw_binomial(m, r, m->D[a], n);
-            m->plots[a] += n;
-            m->foiled[a] += f;
-            m->attacks[a] += n - f;
-            m->att[g * A + a] += n - f;
-            if (region) {
-                th_step[FS_TH_PLOTS] += n;
-                th_step[FS_TH_FOILED] += f;
-                th_step[FS_TH_ATTACKS] += n - f;
-            }
-            for (k = 0; k < n - f; k++) {
-                double c = draw_casualties(m, r, th);
-                m->cas[a] += c;
+    for (a = 0; a < A; a++) {
+        int region = sc->actors[a].role != FS_ROLE_EXTERNAL;
+        double total = 0.0, u;
+        last = -1;
+        for (g = 0; g < m->G; g++) {
+            mu[g] = sc->threats[g].plot_rate * m->P[g * A + a] * (1.0 - 0.5 * m->S[a]);
+            total += mu[g];
+            if (mu[g] > 0.0)
+                last = g;
+        }
+        if (total <= 0.0)
+            continue;
+        n = draw_poisson(m, r, total);
+        for (k = 0; k < n; k++) {
+            double *th_step;
+            int foiled;
+            /* The plot's threat: the first g whose cumulative rate passes u;
+             * rounding can leave u at the very top, which goes to the last
+             * threat with a positive rate. */
+            u = draw_uniform(m, r) * total;
+            for (g = 0; g < last && (u -= mu[g]) >= 0.0; g++)
+                ;
+            foiled = draw_uniform(m, r) < m->D[a];
+            th_step = m->th_step + g * FS_TH_N;
+            m->plots[a] += 1.0;
+            if (region)
+                th_step[FS_TH_PLOTS] += 1.0;
+            if (foiled) {
+                m->foiled[a] += 1.0;
                 if (region)
+                    th_step[FS_TH_FOILED] += 1.0;
+                continue;
+            }
+            m->attacks[a] += 1.0;
+            m->att[g * A + a] += 1.0;
+            {
+                double c = draw_casualties(m, r, &sc->threats[g]);
+                m->cas[a] += c;
+                if (region) {
+                    th_step[FS_TH_ATTACKS] += 1.0;
                     th_step[FS_TH_CASUALTIES] += c;
-                if (c >= sc->outcomes.mass_casualty && m->first_mc == 0 &&
-                    sc->actors[a].role != FS_ROLE_EXTERNAL)
-                    m->first_mc = m->t;
+                    if (c >= sc->outcomes.mass_casualty && m->first_mc == 0)
+                        m->first_mc = m->t;
+                }
             }
         }
     }
@@ -623,6 +666,8 @@ static void step_blame(fs_model *m)
             }
         }
     }
+    if (!m->any_origin)
+        return;
     for (a = 0; a < A; a++)
         for (b = 0; b < A; b++)
             if (m->blame_origin[a * A + b] > 0.0)
@@ -693,7 +738,10 @@ void fs_model_step(fs_model *m, gsl_rng *r, double *obs)
     memset(m->att, 0, (GA ? GA : 1) * sizeof *m->att);
     memset(m->removed, 0, (GA ? GA : 1) * sizeof *m->removed);
     memset(m->th_step, 0, (size_t)(m->G ? m->G : 1) * FS_TH_N * sizeof *m->th_step);
-    memset(m->blame_origin, 0, (size_t)A * A * sizeof *m->blame_origin);
+    if (m->any_origin) {
+        memset(m->blame_origin, 0, (size_t)A * A * sizeof *m->blame_origin);
+        m->any_origin = 0;
+    }
 
     step_injects(m, r);
     step_detection(m);

@@ -4,9 +4,18 @@
 #include <math.h>
 #include <stdlib.h>
 
+/* Runs added with fs_acc_add_run go into shifted sums first: with k the
+ * first value seen, s1 = sum (x - k) and s2 = sum (x - k)^2. That needs no
+ * division per value (Welford's update needs one) and loses no accuracy
+ * when values stay near k; fs_acc_merge_moments turns them into moments. */
+typedef struct raw {
+    double n, k, s1, s2, min, max;
+} raw;
+
 struct fs_acc {
     fs_layout lay;
-    fs_moments *mom;     /* [ncells] */
+    fs_moments *mom;     /* [ncells] merged moments */
+    raw *raw;            /* [ncells] runs added since the last reset */
     fs_sketch **sk;      /* [ncells], NULL where no sketch */
 };
 
@@ -70,8 +79,9 @@ fs_acc *fs_acc_alloc(const fs_layout *l, int with_sketches)
         return NULL;
     a->lay = *l;
     a->mom = malloc((size_t)l->ncells * sizeof *a->mom);
+    a->raw = malloc((size_t)l->ncells * sizeof *a->raw);
     a->sk = calloc((size_t)l->ncells, sizeof *a->sk);
-    if (a->mom == NULL || a->sk == NULL)
+    if (a->mom == NULL || a->raw == NULL || a->sk == NULL)
         goto fail;
     fs_acc_reset_moments(a);
     if (!with_sketches)
@@ -98,6 +108,7 @@ void fs_acc_free(fs_acc *a)
         for (c = 0; c < a->lay.ncells; c++)
             fs_sketch_free(a->sk[c]);
     free(a->sk);
+    free(a->raw);
     free(a->mom);
     free(a);
 }
@@ -105,16 +116,41 @@ void fs_acc_free(fs_acc *a)
 void fs_acc_reset_moments(fs_acc *a)
 {
     int c;
-    for (c = 0; c < a->lay.ncells; c++)
+    for (c = 0; c < a->lay.ncells; c++) {
         fs_moments_reset(&a->mom[c]);
+        a->raw[c].n = 0.0;
+    }
+}
+
+static void raw_add(raw *r, double x)
+{
+    double d;
+    if (r->n == 0.0) {
+        r->n = 1.0;
+        r->k = x;
+        r->s1 = r->s2 = 0.0;
+        r->min = r->max = x;
+        return;
+    }
+    d = x - r->k;
+    r->n += 1.0;
+    r->s1 += d;
+    r->s2 += d * d;
+    if (x < r->min)
+        r->min = x;
+    if (x > r->max)
+        r->max = x;
 }
 
 int fs_acc_add_run(fs_acc *a, const double *obs)
 {
     int c, bad = 0;
     for (c = 0; c < a->lay.ncells; c++) {
-        fs_moments_add(&a->mom[c], obs[c]);
-        if (a->sk[c] && !isnan(obs[c]) && fs_sketch_add(a->sk[c], obs[c]) != 0)
+        double x = obs[c];
+        if (isnan(x))
+            continue;
+        raw_add(&a->raw[c], x);
+        if (a->sk[c] && fs_sketch_add(a->sk[c], x) != 0)
             bad = -1;
     }
     return bad;
@@ -122,9 +158,21 @@ int fs_acc_add_run(fs_acc *a, const double *obs)
 
 void fs_acc_merge_moments(fs_acc *into, const fs_acc *from)
 {
+    fs_moments m;
     int c;
-    for (c = 0; c < into->lay.ncells; c++)
-        fs_moments_merge(&into->mom[c], &from->mom[c]);
+    for (c = 0; c < into->lay.ncells; c++) {
+        const raw *r = &from->raw[c];
+        if (r->n == 0.0)
+            continue;
+        m.n = r->n;
+        m.mean = r->k + r->s1 / r->n;
+        m.m2 = r->s2 - r->s1 * r->s1 / r->n;
+        if (m.m2 < 0.0)
+            m.m2 = 0.0;
+        m.min = r->min;
+        m.max = r->max;
+        fs_moments_merge(&into->mom[c], &m);
+    }
 }
 
 int fs_acc_merge_sketches(fs_acc *into, const fs_acc *from)

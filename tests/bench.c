@@ -3,6 +3,7 @@
  *                              draws the model made, replayed (the RNG floor)
  *   bench threads FILE RUNS   runs per second with 1 and 2 threads
  *   bench rss CMD ARGS...     runs CMD and prints its wall time and peak RSS */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,9 +46,10 @@ static double replay(const fs_draw *d, size_t n, gsl_rng *r)
     for (i = 0; i < n; i++) {
         switch (d[i].kind) {
         case FS_DRAW_UNIFORM: sum += gsl_rng_uniform(r); break;
-        case FS_DRAW_GAUSSIAN: sum += gsl_ran_gaussian_ziggurat(r, 1.0); break;
+        case FS_DRAW_LOGNORMAL:
+            sum += exp(d[i].p1 * gsl_ran_gaussian_ziggurat(r, 1.0) - 0.5 * d[i].p1 * d[i].p1);
+            break;
         case FS_DRAW_POISSON: sum += gsl_ran_poisson(r, d[i].p1); break;
-        case FS_DRAW_BINOMIAL: sum += gsl_ran_binomial(r, d[i].p1, d[i].n); break;
         default: sum += gsl_ran_negative_binomial(r, d[i].p1, d[i].p2); break;
         }
     }

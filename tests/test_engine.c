@@ -181,6 +181,47 @@ static void test_chunks_identical(void)
     fs_scenario_free(sc);
 }
 
+/* Block sums merged with Chan's formula agree with a two-pass computation
+ * on data far from zero (where naive sums of squares would fail). */
+static void test_moments(void)
+{
+    fs_scenario *sc = scen_new(1, 0, 0);
+    fs_layout l;
+    fs_acc *total, *block;
+    double *obs, xs[1000], mean = 0, m2 = 0;
+    int i, c = 0;
+    gsl_rng *r = fs_rng_alloc();
+
+    fs_layout_init(&l, sc);
+    total = fs_acc_alloc(&l, 0);
+    block = fs_acc_alloc(&l, 0);
+    obs = calloc(l.ncells, sizeof *obs);
+    CHECK(total && block && obs);
+    for (i = 0; i < 1000; i++)
+        xs[i] = 1e9 + gsl_rng_uniform(r);
+    for (i = 0; i < 1000; i++) {
+        obs[c] = xs[i];
+        fs_acc_add_run(block, obs);
+        if (i % 16 == 15 || i == 999) {
+            fs_acc_merge_moments(total, block);
+            fs_acc_reset_moments(block);
+        }
+    }
+    for (i = 0; i < 1000; i++)
+        mean += xs[i] / 1000;
+    for (i = 0; i < 1000; i++)
+        m2 += (xs[i] - mean) * (xs[i] - mean);
+    CHECK(fs_acc_moments(total, c)->n == 1000);
+    CHECK_NEAR(fs_acc_moments(total, c)->mean, mean, 1e-6);
+    CHECK_NEAR(fs_acc_moments(total, c)->m2, m2, 1e-6 * m2);
+    CHECK_NEAR(fs_moments_sd(fs_acc_moments(total, c)), sqrt(1.0 / 12), 0.02);
+    free(obs);
+    fs_acc_free(total);
+    fs_acc_free(block);
+    gsl_rng_free(r);
+    fs_scenario_free(sc);
+}
+
 static void test_wilson(void)
 {
     double lo, hi;
@@ -198,6 +239,7 @@ int main(void)
     RUN(test_threads_identical);
     RUN(test_streams_and_quantiles);
     RUN(test_chunks_identical);
+    RUN(test_moments);
     RUN(test_wilson);
     return check_report();
 }

@@ -1,0 +1,45 @@
+/* load_include.h: the scenario loader's text stage (internal to the loader).
+ * fs_source_read reads a scenario file, expands its `@include "path"` lines
+ * and returns one text for libconfig, with a map from each line of that
+ * text back to the file and line it came from. An fs_source owns its text,
+ * its file names and its map; fs_source_release frees them. */
+#ifndef FS_LOAD_INCLUDE_H
+#define FS_LOAD_INCLUDE_H
+
+#include <stddef.h>
+#include "errors.h"
+
+/* Largest scenario file, and largest text after includes, in bytes. */
+#define FS_MAX_SCENARIO_BYTES (16L * 1024 * 1024)
+
+typedef struct fs_source {
+    char *text;      /* expanded text, NUL-terminated, one '\n' per line */
+    size_t len;
+    char **files;    /* every file read, as named in messages */
+    int nfiles;
+    int *lfile;      /* [nlines] index into files of text line i+1 */
+    int *lline;      /* [nlines] line number in that file */
+    int nlines;
+    int cap;         /* allocated entries of lfile and lline */
+} fs_source;
+
+/* Reads `path` and every file it includes into src (which need not be
+ * initialised). Besides expanding includes, integer literals that do not fit
+ * in 32 bits get libconfig's 64-bit suffix 'L', because libconfig 1.5 would
+ * otherwise truncate them silently. On error src is left empty (release is
+ * still safe) and err holds "file[:line]: reason": FS_ECONFIG for a missing,
+ * unreadable, empty, binary, oversized or directory file and for bad
+ * includes (missing, cyclic, absolute, nested deeper than
+ * FS_MAX_INCLUDE_DEPTH), FS_ENOMEM when memory runs out. */
+fs_status fs_source_read(fs_source *src, const char *path, fs_err *err);
+
+/* Frees what src owns and empties it. Accepts NULL and empty sources. */
+void fs_source_release(fs_source *src);
+
+/* The file a line of the expanded text came from, and its line there in
+ * *real. Lines outside the text (libconfig reports end-of-file errors one
+ * past the end) map to the last line. Returns the top-level file for line
+ * 0 or an empty source. */
+const char *fs_source_where(const fs_source *src, int line, int *real);
+
+#endif

@@ -1,0 +1,523 @@
+/* include.c: the loader's text stage. Reads a scenario file, expands its
+ * @include lines recursively with a line map for messages, and marks wide
+ * integer literals so that libconfig 1.5 does not truncate them. */
+#include "load_include.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "scenario.h"
+
+/* One file on the include stack, identified by device and inode so that a
+ * cycle is found whatever path spelling reaches the file. */
+typedef struct frame {
+    dev_t dev;
+    ino_t ino;
+    const char *name;
+} frame;
+
+typedef struct expander {
+    fs_source *src;
+    size_t cap;                                 /* bytes allocated for text */
+    frame stack[FS_MAX_INCLUDE_DEPTH + 1];
+    int depth;                                  /* entries in stack */
+    fs_err *err;
+} expander;
+
+/* Where an included file is named: the including file and line; NULL for
+ * the top-level file. */
+typedef struct origin {
+    const char *file;
+    int line;
+    const char *written;                        /* the path as written */
+} origin;
+
+static fs_status nomem(fs_err *err)
+{
+    return fs_err_set(err, FS_ENOMEM, "out of memory reading the scenario");
+}
+
+/* Reports a problem with a file: against the @include line that names it,
+ * or against the file itself when it is the top-level file. */
+static fs_status file_error(fs_err *err, const origin *o, const char *name,
+                            const char *reason)
+{
+    if (o == NULL)
+        return fs_err_set(err, FS_ECONFIG, "%s: %s", name, reason);
+    if (strcmp(o->written, name) == 0)
+        return fs_err_set(err, FS_ECONFIG, "%s:%d: cannot include \"%s\": %s",
+                          o->file, o->line, o->written, reason);
+    return fs_err_set(err, FS_ECONFIG, "%s:%d: cannot include \"%s\" (%s): %s",
+                      o->file, o->line, o->written, name, reason);
+}
+
+/* Reads the whole of `name` into a fresh NUL-terminated buffer and checks
+ * that it is a regular text file of acceptable size. */
+static fs_status slurp(const char *name, const origin *o, char **out,
+                       size_t *outlen, struct stat *st, fs_err *err)
+{
+    char *buf = NULL;
+    size_t len = 0, i, line = 1;
+    ssize_t got;
+    int fd;
+
+    fd = open(name, O_RDONLY);
+    if (fd < 0) {
+        char why[160];
+        snprintf(why, sizeof why, "%s%s", o ? "" : "cannot read scenario: ", strerror(errno));
+        return file_error(err, o, name, why);
+    }
+    if (fstat(fd, st) != 0) {
+        file_error(err, o, name, strerror(errno));
+        goto fail;
+    }
+    if (S_ISDIR(st->st_mode)) {
+        file_error(err, o, name, "is a directory, expected a scenario file");
+        goto fail;
+    }
+    if (!S_ISREG(st->st_mode)) {
+        file_error(err, o, name, "is not a regular file, expected a scenario file");
+        goto fail;
+    }
+    if (st->st_size > FS_MAX_SCENARIO_BYTES) {
+        file_error(err, o, name, "file is larger than 16 MiB, the limit for a scenario");
+        goto fail;
+    }
+    buf = malloc((size_t)st->st_size + 1);
+    if (buf == NULL) {
+        nomem(err);
+        goto fail;
+    }
+    while (len < (size_t)st->st_size) {
+        got = read(fd, buf + len, (size_t)st->st_size - len);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got < 0) {
+            file_error(err, o, name, strerror(errno));
+            goto fail;
+        }
+        if (got == 0)
+            break;
+        len += (size_t)got;
+    }
+    buf[len] = '\0';
+    for (i = 0; i < len; i++) {
+        if (buf[i] == '\n')
+            line++;
+        else if (buf[i] == '\0') {
+            char why[96];
+            snprintf(why, sizeof why, "binary data at line %zu, expected text", line);
+            file_error(err, o, name, why);
+            goto fail;
+        }
+    }
+    close(fd);
+    *out = buf;
+    *outlen = len;
+    return FS_OK;
+fail:
+    free(buf);
+    close(fd);
+    return err ? err->code : FS_ECONFIG;
+}
+
+static int blank_text(const char *s, size_t n)
+{
+    size_t i;
+    for (i = 0; i < n; i++)
+        if (s[i] != ' ' && s[i] != '\t' && s[i] != '\n' && s[i] != '\r'
+            && s[i] != '\f' && s[i] != '\v')
+            return 0;
+    return 1;
+}
+
+static fs_status add_file(expander *x, const char *name, int *index)
+{
+    fs_source *s = x->src;
+    char **files = realloc(s->files, (size_t)(s->nfiles + 1) * sizeof *files);
+
+    if (files == NULL)
+        return nomem(x->err);
+    s->files = files;
+    files[s->nfiles] = strdup(name);
+    if (files[s->nfiles] == NULL)
+        return nomem(x->err);
+    *index = s->nfiles++;
+    return FS_OK;
+}
+
+/* Appends one line (without its newline) and records where it came from. */
+static fs_status add_line(expander *x, const char *p, size_t n, int file, int line)
+{
+    fs_source *s = x->src;
+
+    if (s->len + n + 2 > (size_t)FS_MAX_SCENARIO_BYTES)
+        return fs_err_set(x->err, FS_ECONFIG,
+                          "%s:%d: the scenario with its includes is larger than 16 MiB",
+                          s->files[file], line);
+    if (s->len + n + 2 > x->cap) {
+        size_t cap = x->cap ? x->cap : 4096;
+        char *t;
+        while (cap < s->len + n + 2)
+            cap *= 2;
+        t = realloc(s->text, cap);
+        if (t == NULL)
+            return nomem(x->err);
+        s->text = t;
+        x->cap = cap;
+    }
+    if (s->nlines == s->cap) {
+        int cap = s->cap ? 2 * s->cap : 256;
+        int *lf = realloc(s->lfile, (size_t)cap * sizeof *lf);
+        int *ll;
+        if (lf == NULL)
+            return nomem(x->err);
+        s->lfile = lf;
+        ll = realloc(s->lline, (size_t)cap * sizeof *ll);
+        if (ll == NULL)
+            return nomem(x->err);
+        s->lline = ll;
+        s->cap = cap;
+    }
+    memcpy(s->text + s->len, p, n);
+    s->len += n;
+    s->text[s->len++] = '\n';
+    s->text[s->len] = '\0';
+    s->lfile[s->nlines] = file;
+    s->lline[s->nlines] = line;
+    s->nlines++;
+    return FS_OK;
+}
+
+/* Recognises an @include line. Returns 0 if the line is not one, 1 and the
+ * quoted path (start and length) if it is, -1 if it starts with @include
+ * but is malformed. */
+static int include_line(const char *p, size_t n, const char **path, size_t *plen)
+{
+    size_t i = 0, j;
+
+    while (i < n && (p[i] == ' ' || p[i] == '\t'))
+        i++;
+    if (n - i < 8 || strncmp(p + i, "@include", 8) != 0)
+        return 0;
+    i += 8;
+    if (i < n && p[i] != ' ' && p[i] != '\t' && p[i] != '"')
+        return 0;
+    while (i < n && (p[i] == ' ' || p[i] == '\t'))
+        i++;
+    if (i >= n || p[i] != '"')
+        return -1;
+    for (j = i + 1; j < n && p[j] != '"'; j++)
+        if (p[j] == '\\')
+            return -1;
+    if (j >= n || j == i + 1)
+        return -1;
+    *path = p + i + 1;
+    *plen = j - i - 1;
+    for (j++; j < n && (p[j] == ' ' || p[j] == '\t' || p[j] == '\r'); j++)
+        ;
+    if (j < n && p[j] != '#' && !(p[j] == '/' && j + 1 < n && p[j + 1] == '/'))
+        return -1;
+    return 1;
+}
+
+/* The path of `rel` seen from the directory of the file `from`. */
+static char *resolve(const char *from, const char *rel, size_t rlen)
+{
+    const char *slash = strrchr(from, '/');
+    size_t dlen = slash ? (size_t)(slash - from) + 1 : 0;
+    char *p = malloc(dlen + rlen + 1);
+
+    if (p == NULL)
+        return NULL;
+    memcpy(p, from, dlen);
+    memcpy(p + dlen, rel, rlen);
+    p[dlen + rlen] = '\0';
+    return p;
+}
+
+static fs_status expand_file(expander *x, const char *name, const origin *o);
+
+/* Checks one @include line and expands the file it names. */
+static fs_status expand_include(expander *x, const char *from, int line,
+                                const char *rel, size_t rlen)
+{
+    char written[PATH_MAX];
+    char *name = NULL;
+    origin o;
+    fs_status st;
+
+    snprintf(written, sizeof written, "%.*s", (int)(rlen < PATH_MAX - 1 ? rlen : PATH_MAX - 1), rel);
+    if (written[0] == '/')
+        return fs_err_set(x->err, FS_ECONFIG,
+                          "%s:%d: @include \"%s\": absolute include paths are not "
+                          "allowed; write a path relative to this file",
+                          from, line, written);
+    if (x->depth > FS_MAX_INCLUDE_DEPTH)
+        return fs_err_set(x->err, FS_ECONFIG,
+                          "%s:%d: @include \"%s\": includes are nested more than %d deep",
+                          from, line, written, FS_MAX_INCLUDE_DEPTH);
+    name = resolve(from, written, strlen(written));
+    if (name == NULL)
+        return nomem(x->err);
+    o.file = from;
+    o.line = line;
+    o.written = written;
+    st = expand_file(x, name, &o);
+    free(name);
+    return st;
+}
+
+/* Names the chain of includes from the top-level file to `name`. */
+static fs_status cycle_error(expander *x, const origin *o, const char *name, int from)
+{
+    char chain[FS_ERR_MSG_MAX / 2];
+    size_t n = 0;
+    int i;
+
+    chain[0] = '\0';
+    for (i = from; i < x->depth && n < sizeof chain; i++)
+        n += (size_t)snprintf(chain + n, sizeof chain - n, "%s -> ", x->stack[i].name);
+    if (n < sizeof chain)
+        snprintf(chain + n, sizeof chain - n, "%s", name);
+    return fs_err_set(x->err, FS_ECONFIG, "%s:%d: include cycle: %s",
+                      o->file, o->line, chain);
+}
+
+static fs_status expand_text(expander *x, const char *buf, size_t len, int file)
+{
+    const char *p = buf, *end = buf + len, *nl, *path;
+    const char *name = x->src->files[file];
+    size_t plen;
+    int line = 1, kind;
+    fs_status st;
+
+    while (p < end) {
+        nl = memchr(p, '\n', (size_t)(end - p));
+        if (nl == NULL)
+            nl = end;
+        kind = include_line(p, (size_t)(nl - p), &path, &plen);
+        if (kind < 0)
+            return fs_err_set(x->err, FS_ECONFIG,
+                              "%s:%d: malformed @include: expected @include \"path\"",
+                              name, line);
+        st = kind ? expand_include(x, name, line, path, plen)
+                  : add_line(x, p, (size_t)(nl - p), file, line);
+        if (st != FS_OK)
+            return st;
+        p = nl + 1;
+        line++;
+    }
+    return FS_OK;
+}
+
+static fs_status expand_file(expander *x, const char *name, const origin *o)
+{
+    struct stat st;
+    char *buf = NULL;
+    size_t len = 0;
+    int i, file = 0;
+    fs_status s;
+
+    s = slurp(name, o, &buf, &len, &st, x->err);
+    if (s != FS_OK)
+        return s;
+    for (i = 0; i < x->depth; i++)
+        if (x->stack[i].dev == st.st_dev && x->stack[i].ino == st.st_ino) {
+            s = cycle_error(x, o, name, i);
+            goto fail;
+        }
+    if (o == NULL && blank_text(buf, len)) {
+        s = fs_err_set(x->err, FS_ECONFIG, "%s: file is empty: expected a scenario", name);
+        goto fail;
+    }
+    s = add_file(x, name, &file);
+    if (s != FS_OK)
+        goto fail;
+    x->stack[x->depth].dev = st.st_dev;
+    x->stack[x->depth].ino = st.st_ino;
+    x->stack[x->depth].name = x->src->files[file];
+    x->depth++;
+    s = expand_text(x, buf, len, file);
+    x->depth--;
+fail:
+    free(buf);
+    return s;
+}
+
+static int name_char(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+           || c == '_' || c == '-' || c == '*' || c == '.' || c == '+';
+}
+
+/* Length of the string, comment or number-free run starting at p that the
+ * widening pass copies unchanged; 0 if p starts none of them. */
+static size_t skip_inert(const char *p)
+{
+    const char *q = p;
+
+    if (*q == '"') {
+        for (q++; *q && *q != '"'; q++)
+            if (*q == '\\' && q[1])
+                q++;
+        return (size_t)(q - p) + (*q ? 1 : 0);
+    }
+    if (*q == '#' || (q[0] == '/' && q[1] == '/')) {
+        while (*q && *q != '\n')
+            q++;
+        return (size_t)(q - p);
+    }
+    if (q[0] == '/' && q[1] == '*') {
+        const char *e = strstr(q + 2, "*/");
+        return e ? (size_t)(e + 2 - p) : strlen(p);
+    }
+    return 0;
+}
+
+/* If p starts an integer literal that needs 64 bits and has no 'L', sets
+ * *wide. Returns the literal's length (0 if p is no integer literal), or
+ * (size_t)-1 if it does not fit in 64 bits at all. */
+static size_t int_literal(const char *p, int *wide)
+{
+    const char *q = p;
+    char *e;
+    long long v;
+    unsigned long long u;
+
+    *wide = 0;
+    if (*q == '+' || *q == '-')
+        q++;
+    if (*q < '0' || *q > '9')
+        return 0;
+    errno = 0;
+    if (q[0] == '0' && (q[1] == 'x' || q[1] == 'X')) {
+        u = strtoull(q + 2, &e, 16);
+        if (e == q + 2 || name_char(*e))
+            return 0;
+        if (errno == ERANGE)
+            return (size_t)-1;
+        *wide = u > 0x7fffffffULL;
+        return (size_t)(e - p);
+    }
+    v = strtoll(p, &e, 10);
+    if (name_char(*e) || *e == 'L')
+        return 0;
+    if (errno == ERANGE)
+        return (size_t)-1;
+    *wide = v > INT32_MAX || v < INT32_MIN;
+    return (size_t)(e - p);
+}
+
+static size_t line_of(const fs_source *s, const char *p)
+{
+    size_t line = 1;
+    const char *q;
+    for (q = s->text; q < p; q++)
+        line += *q == '\n';
+    return line;
+}
+
+/* Copies the text, appending 'L' to wide integer literals. */
+static fs_status widen_ints(fs_source *s, fs_err *err)
+{
+    char *out = NULL, *t;
+    size_t n = 0, cap = s->len + 64, k;
+    const char *p = s->text;
+    int wide, real;
+
+    out = malloc(cap);
+    if (out == NULL)
+        return nomem(err);
+    while (*p) {
+        k = skip_inert(p);
+        if (k == 0 && (p == s->text || !name_char(p[-1])))
+            k = int_literal(p, &wide);
+        else
+            wide = 0;
+        if (k == (size_t)-1) {
+            const char *f = fs_source_where(s, (int)line_of(s, p), &real);
+            fs_err_set(err, FS_ECONFIG, "%s:%d: integer %.*s does not fit in 64 bits",
+                       f, real, (int)strspn(p, "+-0123456789xXabcdefABCDEF"), p);
+            goto fail;
+        }
+        if (k == 0)
+            k = 1;
+        if (n + k + 2 > cap) {
+            cap = 2 * (n + k + 2);
+            t = realloc(out, cap);
+            if (t == NULL) {
+                nomem(err);
+                goto fail;
+            }
+            out = t;
+        }
+        memcpy(out + n, p, k);
+        n += k;
+        p += k;
+        if (wide)
+            out[n++] = 'L';
+    }
+    out[n] = '\0';
+    free(s->text);
+    s->text = out;
+    s->len = n;
+    return FS_OK;
+fail:
+    free(out);
+    return err ? err->code : FS_ECONFIG;
+}
+
+fs_status fs_source_read(fs_source *src, const char *path, fs_err *err)
+{
+    expander x;
+    fs_status st;
+
+    memset(src, 0, sizeof *src);
+    memset(&x, 0, sizeof x);
+    x.src = src;
+    x.err = err;
+    st = expand_file(&x, path, NULL);
+    if (st == FS_OK && src->text == NULL)
+        st = add_line(&x, "", 0, 0, 1);
+    if (st == FS_OK)
+        st = widen_ints(src, err);
+    if (st != FS_OK)
+        fs_source_release(src);
+    return st;
+}
+
+void fs_source_release(fs_source *src)
+{
+    int i;
+
+    if (src == NULL)
+        return;
+    for (i = 0; i < src->nfiles; i++)
+        free(src->files[i]);
+    free(src->files);
+    free(src->text);
+    free(src->lfile);
+    free(src->lline);
+    memset(src, 0, sizeof *src);
+}
+
+const char *fs_source_where(const fs_source *src, int line, int *real)
+{
+    *real = 0;
+    if (src->nfiles == 0)
+        return "";
+    if (line <= 0 || src->nlines == 0)
+        return src->files[0];
+    if (line > src->nlines)
+        line = src->nlines;
+    *real = src->lline[line - 1];
+    return src->files[src->lfile[line - 1]];
+}
