@@ -32,8 +32,8 @@ fs_status fs_load_scenario(const char *file, const fs_override *ov, int nov,
 
 /* Writes the scenario as a complete libconfig file: every setting after
  * defaults and overrides, with seed, rng and the program version, so that
- * loading it gives the same scenario (doubles printed with 17 significant
- * digits). Writing the result of loading that file again gives identical
+ * loading it gives the same scenario (each double printed with the fewest
+ * of 15, 16 or 17 significant digits that read back to the same value). Writing the result of loading that file again gives identical
  * bytes. Returns FS_EIO if the stream reports an error. */
 fs_status fs_scenario_write(const fs_scenario *sc, FILE *f, fs_err *err);
 

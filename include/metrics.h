@@ -81,9 +81,18 @@ enum {
 enum { FS_MC_ACTIVE_STEPS = 0, FS_MC_COST, FS_MC_N };
 enum { FS_IN_FIRED = 0, FS_IN_FIRST_STEP, FS_IN_N };   /* first step NaN if never */
 
+/* Pairs whose trust is recorded at every step: those an inject acts on
+ * (trust shocks, and attacks with an origin), in inject order, without
+ * repeats, at most FS_MAX_TRACKED. */
+#define FS_MAX_TRACKED 16
+
 typedef struct fs_layout {
     int steps, nactors, nthreats, nmechanisms, ninjects, npairs;
-    int ts;       /* base of the step cells: (steps+1) x (NREGION + nactors*TA_N) */
+    int ntracked;
+    int tracked_a[FS_MAX_TRACKED], tracked_b[FS_MAX_TRACKED];  /* a < b */
+    int ts;       /* base of the step cells: (steps+1) x per_step, where a step
+                   * holds NREGION region cells, nactors*TA_N actor cells and
+                   * ntracked pair-trust cells */
     int per_step; /* cells per step */
     int tot;      /* FS_TOT_N run totals */
     int atot;     /* nactors x FS_AT_N */
@@ -104,6 +113,10 @@ static inline int fs_cell_ts(const fs_layout *l, int step, int metric)
 static inline int fs_cell_ta(const fs_layout *l, int step, int actor, int metric)
 {
     return l->ts + step * l->per_step + FS_TS_NREGION + actor * FS_TA_N + metric;
+}
+static inline int fs_cell_tp(const fs_layout *l, int step, int j)
+{
+    return l->ts + step * l->per_step + FS_TS_NREGION + l->nactors * FS_TA_N + j;
 }
 static inline int fs_cell_tot(const fs_layout *l, int metric) { return l->tot + metric; }
 static inline int fs_cell_at(const fs_layout *l, int actor, int metric)

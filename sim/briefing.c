@@ -140,6 +140,39 @@ static double window_mean(const fs_engine *e, int steps, int metric, int from, i
     return n ? s / n : NAN;
 }
 
+/* The tracked index of pair (a, b), or -1. */
+static int tracked(const fs_layout *l, int a, int b)
+{
+    int j, t;
+    if (a > b)
+        t = a, a = b, b = t;
+    for (j = 0; j < l->ntracked; j++)
+        if (l->tracked_a[j] == a && l->tracked_b[j] == b)
+            return j;
+    return -1;
+}
+
+/* "trust between A and B: x before, y after, z twelve steps later, w at the end". */
+static void pair_trust(FILE *f, const fs_scenario *sc, const fs_engine *e, const fs_inject *in,
+                       int t)
+{
+    const fs_layout *l = fs_engine_layout(e);
+    const fs_acc *acc = fs_engine_acc(e);
+    int j = tracked(l, in->actor, in->actor2), later = t + 12 > sc->steps ? sc->steps : t + 12;
+    if (j < 0)
+        return;
+    fprintf(f, " Trust between %s and %s: %.3f before, %.3f after (median %.3f), "
+            "%.3f at step %d, %.3f at the end (initial %.3f)",
+            sc->actors[in->actor].name, sc->actors[in->actor2].name,
+            fs_acc_moments(acc, fs_cell_tp(l, t - 1, j))->mean,
+            fs_acc_moments(acc, fs_cell_tp(l, t, j))->mean,
+            fs_acc_quantile(acc, fs_cell_tp(l, t, j), 0.5),
+            fs_acc_moments(acc, fs_cell_tp(l, later, j))->mean, later,
+            fs_acc_moments(acc, fs_cell_tp(l, sc->steps, j))->mean,
+            sc->trust[in->actor * sc->nactors + in->actor2]);
+    fputc('.', f);
+}
+
 static void injects(FILE *f, const fs_scenario *sc, const fs_engine *e)
 {
     const fs_layout *l = fs_engine_layout(e);
@@ -149,8 +182,8 @@ static void injects(FILE *f, const fs_scenario *sc, const fs_engine *e)
     if (sc->ninjects == 0)
         return;
     fputs("## Injects and what followed\n\n", f);
-    fprintf(f, "Averages over all runs, %d %ss before and after each inject's step "
-            "(the inject's own step counts as after).\n\n", W, sc->step_unit);
+    fprintf(f, "For scheduled injects: averages over runs, %d %ss before and after the "
+            "inject's step (its own step counts as after).\n\n", W, sc->step_unit);
     for (i = 0; i < sc->ninjects; i++) {
         const fs_inject *in = &sc->injects[i];
         double fired = fs_acc_moments(fs_engine_acc(e), fs_cell_inj(l, i, FS_IN_FIRED))->mean;
@@ -168,18 +201,29 @@ static void injects(FILE *f, const fs_scenario *sc, const fs_engine *e)
             fputs(".\n", f);
             continue;
         }
-        t = in->hazard > 0.0 ? (int)nearbyint(first->mean) : in->step;
-        if (in->hazard > 0.0)
-            fprintf(f, ", first at step %.1f on average", first->mean);
+        if (in->hazard > 0.0) {
+            /* Averages over all runs would mix runs where it fired at
+             * different steps with runs where it never fired. */
+            fprintf(f, ", first at step %.1f on average. Its effect is in the runs' "
+                    "spread; compare with a run of the scenario without it "
+                    "(foresight compare) to measure it.\n", first->mean);
+            continue;
+        }
+        t = in->step;
         fprintf(f, ". Attacks per %s: %.3f before, %.3f after; cohesion: %.3f at step %d, "
-                "%.3f %d %ss later; threat index: %.4g before, %.4g after.\n",
+                "%.3f %d %ss later; threat index: %.4g before, %.4g after",
                 sc->step_unit, window_mean(e, sc->steps, FS_TS_ATTACKS, t - W, t - 1),
                 window_mean(e, sc->steps, FS_TS_ATTACKS, t, t + W - 1),
-                ts_mean(e, t > 0 ? t - 1 : 0, FS_TS_COHESION), t > 0 ? t - 1 : 0,
+                ts_mean(e, t - 1, FS_TS_COHESION), t - 1,
                 ts_mean(e, t + W - 1 > sc->steps ? sc->steps : t + W - 1, FS_TS_COHESION),
-                (t + W - 1 > sc->steps ? sc->steps : t + W - 1) - (t > 0 ? t - 1 : 0),
+                (t + W - 1 > sc->steps ? sc->steps : t + W - 1) - (t - 1),
                 sc->step_unit, window_mean(e, sc->steps, FS_TS_THREAT, t - W, t - 1),
                 window_mean(e, sc->steps, FS_TS_THREAT, t, t + W - 1));
+        if (fired < 1.0)
+            fputs(" (averages over all runs, including those in which it did not fire)", f);
+        fputc('.', f);
+        pair_trust(f, sc, e, in, t);
+        fputc('\n', f);
     }
     fputs("\n", f);
 }

@@ -1730,9 +1730,15 @@ static fs_status syntax_error(loader *L)
     int line;
     const char *f = fs_source_where(&L->src, config_error_line(&L->cfg), &line);
 
+    char where[FS_ERR_MSG_MAX / 2];
+
+    if (line > 0)
+        snprintf(where, sizeof where, "%s:%d", f, line);
+    else
+        snprintf(where, sizeof where, "%s", f);
     if (text == NULL || strcmp(text, "syntax error") == 0)
-        return fs_err_set(L->err, FS_ECONFIG, "%s:%d: syntax error", f, line);
-    return fs_err_set(L->err, FS_ECONFIG, "%s:%d: syntax error: %s", f, line, text);
+        return fs_err_set(L->err, FS_ECONFIG, "%s: syntax error", where);
+    return fs_err_set(L->err, FS_ECONFIG, "%s: syntax error: %s", where, text);
 }
 
 fs_status fs_load_scenario(const char *file, const fs_override *ov, int nov,

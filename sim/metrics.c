@@ -1,15 +1,40 @@
 /* metrics.c: the layout of one run's observation vector. */
 #include "metrics.h"
 
+static void track_pair(fs_layout *l, int a, int b)
+{
+    int j, t;
+    if (a < 0 || b < 0 || a == b)
+        return;
+    if (a > b)
+        t = a, a = b, b = t;
+    for (j = 0; j < l->ntracked; j++)
+        if (l->tracked_a[j] == a && l->tracked_b[j] == b)
+            return;
+    if (l->ntracked == FS_MAX_TRACKED)
+        return;
+    l->tracked_a[l->ntracked] = a;
+    l->tracked_b[l->ntracked] = b;
+    l->ntracked++;
+}
+
 void fs_layout_init(fs_layout *l, const fs_scenario *sc)
 {
+    int i;
+
+    l->ntracked = 0;
+    for (i = 0; i < sc->ninjects; i++) {
+        const fs_inject *in = &sc->injects[i];
+        if (in->kind == FS_INJ_TRUST_SHOCK || in->kind == FS_INJ_ATTACK)
+            track_pair(l, in->actor, in->actor2);
+    }
     l->steps = sc->steps;
     l->nactors = sc->nactors;
     l->nthreats = sc->nthreats;
     l->nmechanisms = sc->nmechanisms;
     l->ninjects = sc->ninjects;
     l->npairs = sc->nactors * (sc->nactors - 1) / 2;
-    l->per_step = FS_TS_NREGION + sc->nactors * FS_TA_N;
+    l->per_step = FS_TS_NREGION + sc->nactors * FS_TA_N + l->ntracked;
     l->ts = 0;
     l->tot = l->ts + (sc->steps + 1) * l->per_step;
     l->atot = l->tot + FS_TOT_N;

@@ -277,6 +277,8 @@ static void record_step(fs_model *m, double *obs)
         sums[2] += m->attacks[a];
         sums[3] += m->cas[a];
     }
+    for (k = 0; k < l->ntracked; k++)
+        obs[fs_cell_tp(l, t, k)] = m->T[l->tracked_a[k] * m->A + l->tracked_b[k]];
     obs[fs_cell_ts(l, t, FS_TS_THREAT)] = threat;
     obs[fs_cell_ts(l, t, FS_TS_PLOTS)] = sums[0];
     obs[fs_cell_ts(l, t, FS_TS_FOILED)] = sums[1];

@@ -143,6 +143,17 @@ static void write_timeseries(FILE *f, const fs_scenario *sc, const fs_acc *acc,
                 fputc('\n', f);
             }
         }
+        for (k = 0; k < l->ntracked; k++) {
+            int c = fs_cell_tp(l, t, k);
+            char pair[2 * FS_MAX_ID + 2];
+            snprintf(pair, sizeof pair, "%s-%s", sc->actors[l->tracked_a[k]].id,
+                     sc->actors[l->tracked_b[k]].id);
+            fprintf(f, "%d,trust,", t);
+            fs_csv_field(f, pair);
+            sep_num(f, fs_acc_moments(acc, c)->mean);
+            quantiles(f, acc, c);
+            fputc('\n', f);
+        }
     }
 }
 
