@@ -1,7 +1,7 @@
 /* sketch.h: a mergeable quantile sketch with integer counts.
  * Values are kept in logarithmic buckets (as in DDSketch, Masson et al.,
- * VLDB 2019) of relative width 2*alpha, alpha = FS_SKETCH_ALPHA = 0.01, so
- * every quantile it reports is within 1% (relative) of the exact lower
+ * VLDB 2019) of relative width 2*alpha, alpha = FS_SKETCH_ALPHA = 0.005, so
+ * every quantile it reports is within 0.5% (relative) of the exact lower
  * quantile of the values added: the value of rank floor(q*(n-1)) in sorted
  * order. Values with |x| < FS_SKETCH_MIN are counted as zero and reported
  * as 0. Counts are integers, so adding and merging give the same sketch in
@@ -14,7 +14,7 @@
 
 #include <stdint.h>
 
-#define FS_SKETCH_ALPHA 0.01
+#define FS_SKETCH_ALPHA 0.005
 #define FS_SKETCH_MIN   1e-9
 
 typedef struct fs_sketch fs_sketch;

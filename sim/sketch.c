@@ -9,23 +9,23 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* log(gamma) and 1/log(gamma) for alpha = 0.01, to 40 digits. Every bucket
+/* log(gamma) and 1/log(gamma) for alpha = 0.005, to 40 digits. Every bucket
  * index in this file comes from bucket_index, so one double expression
  * decides where a value goes and results are the same on every run. */
-#define LOG_GAMMA     0.02000066670666952403176421510280844777400
-#define INV_LOG_GAMMA 49.99833328888656069557992968270763213110
+#define LOG_GAMMA     0.01000008333458335565519594141771125332
+#define INV_LOG_GAMMA 99.99916666111103835860888523922190682770
 /* The value reported for bucket i is 2 gamma^i / (gamma + 1), which equals
  * (1 - alpha) gamma^i: within alpha of every value in the bucket. */
 #define REP_FACTOR    (1.0 - FS_SKETCH_ALPHA)
 
-/* Every index lies in [IDX_MIN, IDX_MAX]: index(1e-9) = -1036 and
- * index(DBL_MAX) = 35488. Slack is never added beyond these bounds. */
-#define IDX_MIN (-1040)
-#define IDX_MAX 35500
+/* Every index lies in [IDX_MIN, IDX_MAX]: index(1e-9) = -2072 and
+ * index(DBL_MAX) = 70978. Slack is never added beyond these bounds. */
+#define IDX_MIN (-2080)
+#define IDX_MAX 71000
 
 /* A store grows to at least this many buckets on its first value: a
- * factor of exp(32 * LOG_GAMMA) = 1.9 in range, enough for many variables. */
-#define INIT_BUCKETS 32
+ * factor of exp(48 * LOG_GAMMA) = 1.6 in range, enough for many variables. */
+#define INIT_BUCKETS 48
 #define MIN_SLACK    16
 
 /* counts[k] is the count of bucket off + k, for k in [0, cap). */

@@ -146,7 +146,7 @@ static void test_streams_and_quantiles(void)
     for (q = 0; q < 5; q++) {
         double exact = vals[(long)floor(fs_quantiles[q] * (R - 1))];
         double est = fs_acc_quantile(fs_engine_acc(e), cell, fs_quantiles[q]);
-        CHECK_NEAR(est, exact, 0.01 * fabs(exact) + 1e-12);
+        CHECK_NEAR(est, exact, FS_SKETCH_ALPHA * fabs(exact) + 1e-12);
     }
     CHECK(fs_acc_moments(fs_engine_acc(e), cell)->min == vals[0]);
     CHECK(fs_acc_moments(fs_engine_acc(e), cell)->max == vals[R - 1]);
