@@ -83,7 +83,6 @@ static void write_meta(FILE *f, const fs_scenario *sc)
     fputs("name,", f), fs_csv_field(f, sc->name), fputc('\n', f);
     fputs("description,", f), fs_csv_field(f, sc->description), fputc('\n', f);
     fputs("question,", f), fs_csv_field(f, sc->question), fputc('\n', f);
-    fputs("scenario,", f), fs_csv_field(f, sc->path ? sc->path : ""), fputc('\n', f);
     fprintf(f, "steps,%d\n", sc->steps);
     fputs("step_unit,", f), fs_csv_field(f, sc->step_unit), fputc('\n', f);
     fprintf(f, "runs,%ld\n", sc->runs);

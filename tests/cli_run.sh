@@ -1,0 +1,124 @@
+#!/bin/sh
+# cli_run.sh: the command line's exit codes, messages and outputs.
+# Run by tests/run.sh with FS_BIN set; prints "cli_run: N passed, N failed".
+BIN=${FS_BIN:-bin/foresight}
+if [ -n "${FS_VALGRIND:-}" ]; then
+    BIN="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite $BIN"
+fi
+FX=tests/fixtures/cli
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+passed=0
+failed=0
+
+ok() { passed=$((passed + 1)); }
+bad() { failed=$((failed + 1)); echo "  FAIL $1"; }
+
+# expect NAME CODE PATTERN CMD...: exit code CODE and stderr+stdout matching
+# the grep pattern PATTERN (empty: anything).
+expect() {
+    name=$1 code=$2 pat=$3
+    shift 3
+    $BIN "$@" >"$T/out" 2>&1
+    got=$?
+    if [ "$got" -ne "$code" ]; then
+        bad "$name: exit $got, expected $code"; sed 's/^/    /' "$T/out" | head -5; return
+    fi
+    if [ -n "$pat" ] && ! grep -q -- "$pat" "$T/out"; then
+        bad "$name: output does not match '$pat'"; sed 's/^/    /' "$T/out" | head -5; return
+    fi
+    ok
+}
+
+# same NAME FILE1 FILE2: identical bytes.
+same() {
+    if cmp -s "$2" "$3"; then ok; else bad "$1: $2 and $3 differ"; fi
+}
+
+CSVS="summary.csv timeseries.csv outcomes.csv actors.csv threats.csv trust.csv mechanisms.csv injects.csv earlywarning.csv distributions.csv meta.csv"
+
+# --- usage ---
+expect "version" 0 "^foresight [0-9]" --version
+expect "help" 0 "usage: foresight COMMAND" --help
+expect "help run" 0 "\-\-runs-csv" help run
+expect "help unknown" 2 "no such command" help nosuch
+expect "no arguments" 2 "usage"
+expect "unknown command" 2 "unknown command 'runn'" runn x.cfg
+expect "run without file" 2 "needs a file" run
+expect "unknown option" 2 "unknown option '--frobnicate'" run $FX/small.cfg --frobnicate
+expect "bad runs" 2 "runs: expected a whole number" run $FX/small.cfg -n abc
+expect "zero runs" 2 "runs: expected a whole number" run $FX/small.cfg -n 0
+expect "bad threads" 2 "threads: expected a whole number" run $FX/small.cfg -j 0
+expect "bad seed" 2 "seed: expected a whole number" run $FX/small.cfg -s -5
+expect "option without value" 2 "needs a value" run $FX/small.cfg -o
+expect "bad format" 2 "format: expected png, pdf or svg" run $FX/small.cfg --format gif
+expect "bad size" 2 "size: expected WIDTHxHEIGHT" run $FX/small.cfg --size 10x10
+expect "set without =" 2 "set" run $FX/small.cfg --set steps
+
+# --- scenario errors: exit 2, file and line named, nothing written ---
+expect "missing file" 2 "nosuch.cfg" run $FX/nosuch.cfg -o "$T/o1"
+expect "directory as file" 2 "is a directory" run $FX -o "$T/o1"
+expect "syntax error" 2 "syntax.cfg:3: syntax error" run $FX/syntax.cfg -o "$T/o1"
+expect "typo with suggestion" 2 "typo.cfg:2: actors.\[A\].capacty: unknown key 'capacty'; did you mean 'capacity'?" run $FX/typo.cfg -o "$T/o1"
+expect "set bad path" 2 "did you mean 'tau'" run $FX/small.cfg --set dynamics.tua=0.1 -o "$T/o1"
+expect "set out of range" 2 "mechanisms.\[share\].intensity=2" run $FX/small.cfg --set "mechanisms.[share].intensity=2" -o "$T/o1"
+if [ -e "$T/o1" ]; then bad "config errors created the output directory"; else ok; fi
+expect "check typo" 2 "did you mean 'capacity'" check $FX/typo.cfg
+expect "check ok" 0 "small.cfg: OK" check $FX/small.cfg
+expect "check shows mechanisms" 0 "border_operation" check $FX/small.cfg
+
+# --- unwritable output directory: runtime error, exit 1 ---
+mkdir -p "$T/ro" && chmod 555 "$T/ro"
+if [ "$(id -u)" -ne 0 ]; then
+    expect "unwritable output" 1 "not writable\|cannot" run $FX/small.cfg -q -o "$T/ro/out"
+else
+    # root writes anywhere; a path through a regular file cannot be created.
+    : > "$T/file"
+    expect "uncreatable output" 1 "cannot create directory\|not a directory" run $FX/small.cfg -q -o "$T/file/out"
+fi
+
+# --- a run: every file, identical for the same seed and any -j ---
+expect "run j1" 0 "" run $FX/small.cfg -q -j 1 -o "$T/j1" --runs-csv --no-charts
+expect "run j2" 0 "" run $FX/small.cfg -q -j 2 -o "$T/j2" --runs-csv --no-charts
+expect "run j2 again" 0 "" run $FX/small.cfg -q -j 2 -o "$T/j2b" --no-charts
+for f in $CSVS runs.csv scenario.resolved.cfg briefing.md; do
+    if [ -s "$T/j1/$f" ]; then ok; else bad "missing or empty $f"; fi
+    same "-j1 vs -j2 $f" "$T/j1/$f" "$T/j2/$f"
+done
+for f in $CSVS; do same "rerun $f" "$T/j2/$f" "$T/j2b/$f"; done
+if ls "$T/j1" | grep -q '\.tmp\.'; then bad "temp files left behind"; else ok; fi
+lines=$(wc -l < "$T/j1/runs.csv")
+if [ "$lines" -eq 301 ]; then ok; else bad "runs.csv has $lines lines, expected 301"; fi
+
+# --- scenario.resolved.cfg reproduces the run byte for byte ---
+expect "run resolved" 0 "" run "$T/j1/scenario.resolved.cfg" -q -o "$T/res" --no-charts
+for f in $CSVS scenario.resolved.cfg; do same "resolved $f" "$T/j1/$f" "$T/res/$f"; done
+
+# --- a different seed gives different numbers; -n and -s are recorded ---
+expect "other seed" 0 "" run $FX/small.cfg -q -s 8 -n 200 -o "$T/s8" --no-charts
+if cmp -s "$T/j1/summary.csv" "$T/s8/summary.csv"; then bad "seed 8 gave seed 7's numbers"; else ok; fi
+if grep -q "^seed,8$" "$T/s8/meta.csv" && grep -q "^runs,200$" "$T/s8/meta.csv"; then ok; else bad "meta.csv does not record -s/-n"; fi
+if grep -q "seed = 8L;" "$T/s8/scenario.resolved.cfg" && grep -q "runs = 200;" "$T/s8/scenario.resolved.cfg"; then ok; else bad "resolved cfg does not record -s/-n"; fi
+
+# --- --set reaches the model and the resolved file ---
+expect "set" 0 "" run $FX/small.cfg -q -n 200 --set "threats.[net].plot_rate=0" -o "$T/set" --no-charts
+if grep -q "^attacks,200,1,0," "$T/set/summary.csv"; then ok; else bad "plot_rate=0 should leave only the injected attack"; grep "^attacks" "$T/set/summary.csv"; fi
+
+# --- the outcome probabilities add up and intervals bracket them ---
+awk -F, 'NR>1 { if ($4 < $5 || $4 > $6) bad = 1 } END { exit bad }' "$T/j1/outcomes.csv" && ok || bad "an outcome probability lies outside its interval"
+
+# --- interrupted: exit 130, no files under final names, no temp files ---
+if [ -z "${FS_VALGRIND:-}" ]; then
+    $BIN run $FX/small.cfg -q -n 20000000 -o "$T/int" --no-charts >"$T/out" 2>&1 &
+    pid=$!
+    sleep 1
+    kill -INT $pid
+    wait $pid
+    code=$?
+    if [ "$code" -eq 130 ]; then ok; else bad "SIGINT: exit $code, expected 130"; fi
+    if [ -z "$(ls -A "$T/int" 2>/dev/null)" ]; then ok; else bad "SIGINT left files: $(ls "$T/int")"; fi
+    grep -q "interrupted" "$T/out" && ok || bad "SIGINT: no message"
+fi
+
+echo "cli_run: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
