@@ -7,7 +7,8 @@
  * as 0. Counts are integers, so adding and merging give the same sketch in
  * any order: this is what makes results independent of thread count.
  * Memory grows with the spread of the values (log range), never with how
- * many are added. A sketch is owned by its creator; fs_sketch_free
+ * many are added (bucket counts are 32-bit: at most 2^32 - 1 values in one
+ * bucket, far above FS_MAX_RUNS). A sketch is owned by its creator; fs_sketch_free
  * accepts NULL. */
 #ifndef FS_SKETCH_H
 #define FS_SKETCH_H

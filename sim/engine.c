@@ -17,7 +17,7 @@
 typedef struct worker {
     fs_model *model;
     gsl_rng *rng;
-    double *obs;
+    double *obs;          /* FS_BLOCK observation vectors, one per run of the block */
     fs_acc *acc;
     uint64_t *first_mc;
     char *rows;
@@ -68,7 +68,7 @@ fs_engine *fs_engine_alloc(const fs_scenario *sc, const fs_engine_opts *o, fs_er
         worker *w = &e->w[i];
         w->model = fs_model_alloc(sc);
         w->rng = fs_rng_alloc();
-        w->obs = malloc((size_t)e->lay.ncells * sizeof *w->obs);
+        w->obs = malloc((size_t)FS_BLOCK * e->lay.ncells * sizeof *w->obs);
         w->acc = fs_acc_alloc(&e->lay, 1);
         w->first_mc = calloc(sc->steps + 1, sizeof *w->first_mc);
         if (!w->model || !w->rng || !w->obs || !w->acc || !w->first_mc)
@@ -114,10 +114,9 @@ static int rows_append(worker *w, const char *s, size_t n)
     return 0;
 }
 
-/* One runs.csv row, from the run's observation vector. */
-static int runs_row(worker *w, const fs_layout *l, long run)
+/* One runs.csv row, from the run's observation vector o. */
+static int runs_row(worker *w, const fs_layout *l, long run, const double *o)
 {
-    const double *o = w->obs;
     char buf[512], mc[32] = "";
     double first = o[fs_cell_tot(l, FS_TOT_FIRST_MASS_CASUALTY)];
     int n;
@@ -143,17 +142,18 @@ static int run_block(fs_engine *e, worker *w, long first, long last)
     fs_acc_reset_moments(w->acc);
     w->rows_len = 0;
     for (run = first; run < last; run++) {
+        double *obs = w->obs + (size_t)(run - first) * e->lay.ncells;
         fs_rng_seed(w->rng, e->opts.seed, (uint64_t)run);
-        fs_model_start(w->model, w->rng, w->obs);
+        fs_model_start(w->model, w->rng, obs);
         for (t = 1; t <= sc->steps; t++)
-            fs_model_step(w->model, w->rng, w->obs);
-        fs_model_finish(w->model, w->obs);
+            fs_model_step(w->model, w->rng, obs);
+        fs_model_finish(w->model, obs);
         w->first_mc[fs_model_first_mass_casualty(w->model)]++;
-        if (fs_acc_add_run(w->acc, w->obs) != 0)
-            bad = 1;
-        if (e->opts.runs_csv && runs_row(w, &e->lay, run) != 0)
+        if (e->opts.runs_csv && runs_row(w, &e->lay, run, obs) != 0)
             bad = 1;
     }
+    if (fs_acc_add_runs(w->acc, w->obs, (int)(last - first)) != 0)
+        bad = 1;
     return bad;
 }
 

@@ -34,6 +34,7 @@ struct fs_model {
     double *CR;           /* [A] counter-radicalisation coverage */
     double *open;         /* [E] 1 - B_e */
     double *reach;        /* [A] sum over borders of pi * (1 - B) */
+    double *scaled;       /* [A] presence times the outflow scale factor */
     double *flow;         /* [G*E*2] flow along e: [0] a->b, [1] b->a */
     double *inflow;       /* [G*A] total inflow */
     double *outflow;      /* [G*A] total outflow */
@@ -131,6 +132,7 @@ fs_model *fs_model_alloc(const fs_scenario *sc)
     m->CR = calloc(A, sizeof *m->CR);
     m->open = calloc(E ? E : 1, sizeof *m->open);
     m->reach = calloc(A, sizeof *m->reach);
+    m->scaled = calloc(A, sizeof *m->scaled);
     m->flow = calloc((size_t)(G ? G : 1) * (E ? E : 1) * 2, sizeof *m->flow);
     m->inflow = calloc(GA, sizeof *m->inflow);
     m->outflow = calloc(GA, sizeof *m->outflow);
@@ -148,7 +150,7 @@ fs_model *fs_model_alloc(const fs_scenario *sc)
     m->mech_cost = calloc(M ? M : 1, sizeof *m->mech_cost);
     if (!m->P || !m->Pn || !m->S || !m->cap || !m->T || !m->X || !m->part ||
         !m->on || !m->plist || !m->pcount || !m->keep || !m->will || !m->first_fire || !m->own || !m->D || !m->CR ||
-        !m->open || !m->reach || !m->flow || !m->inflow || !m->outflow ||
+        !m->open || !m->reach || !m->scaled || !m->flow || !m->inflow || !m->outflow ||
         !m->att || !m->plots || !m->foiled || !m->attacks || !m->cas ||
         !m->removed || !m->th_step || !m->tot_th ||
         !m->blame_origin || !m->tot_at || !m->mech_steps || !m->mech_cost) {
@@ -164,7 +166,7 @@ void fs_model_free(fs_model *m)
         return;
     free(m->P); free(m->Pn); free(m->S); free(m->cap); free(m->T); free(m->X);
     free(m->part); free(m->on); free(m->plist); free(m->pcount); free(m->keep); free(m->will); free(m->first_fire);
-    free(m->own); free(m->D); free(m->CR); free(m->open); free(m->reach);
+    free(m->own); free(m->D); free(m->CR); free(m->open); free(m->reach); free(m->scaled);
     free(m->flow); free(m->inflow); free(m->outflow); free(m->att);
     free(m->plots); free(m->foiled); free(m->attacks); free(m->cas);
     free(m->removed); free(m->th_step); free(m->tot_th);
@@ -516,16 +518,19 @@ static void step_threats(fs_model *m, gsl_rng *r)
         double *P = m->P + g * A, *in = m->inflow + g * A, *out = m->outflow + g * A;
         double *flow = m->flow + (size_t)g * E * 2;
 
-        for (a = 0; a < A; a++)
+        for (a = 0; a < A; a++) {
+            /* A cell cannot leave twice: when the shares of all borders of
+             * an actor add up to more than 1, they are scaled to 1. The
+             * factor is exactly 1 otherwise. */
+            double share = th->mobility * m->reach[a];
             in[a] = out[a] = 0.0;
+            m->scaled[a] = P[a] * (share > 1.0 ? 1.0 / share : 1.0);
+        }
         for (e = 0; e < E; e++) {
             const fs_border *bd = &sc->borders[e];
             double w = th->mobility * bd->permeability * m->open[e];
-            double sa = th->mobility * m->reach[bd->a], sb = th->mobility * m->reach[bd->b];
-            /* A cell cannot leave twice: when the shares of all borders of
-             * an actor add up to more than 1, they are scaled to 1. */
-            flow[2 * e] = w * P[bd->a] / (sa > 1.0 ? sa : 1.0);
-            flow[2 * e + 1] = w * P[bd->b] / (sb > 1.0 ? sb : 1.0);
+            flow[2 * e] = w * m->scaled[bd->a];
+            flow[2 * e + 1] = w * m->scaled[bd->b];
         }
         for (e = 0; e < E; e++) {
             const fs_border *bd = &sc->borders[e];

@@ -30,7 +30,7 @@
 
 /* counts[k] is the count of bucket off + k, for k in [0, cap). */
 typedef struct store {
-    uint64_t *counts;
+    uint32_t *counts;  /* 32 bits: a bucket holds at most 2^32 - 1 values */
     int32_t off;
     int32_t cap;
 } store;
@@ -71,7 +71,7 @@ static int store_reserve(store *st, int lo, int hi)
 {
     int cur_hi = st->off + st->cap - 1;
     int nlo, nhi, slack;
-    uint64_t *c;
+    uint32_t *c;
 
     if (st->cap > 0 && lo >= st->off && hi <= cur_hi)
         return 0;

@@ -142,18 +142,27 @@ static void raw_add(raw *r, double x)
         r->max = x;
 }
 
-int fs_acc_add_run(fs_acc *a, const double *obs)
+int fs_acc_add_runs(fs_acc *a, const double *obs, int nruns)
 {
-    int c, bad = 0;
-    for (c = 0; c < a->lay.ncells; c++) {
-        double x = obs[c];
-        if (isnan(x))
-            continue;
-        raw_add(&a->raw[c], x);
-        if (a->sk[c] && fs_sketch_add(a->sk[c], x) != 0)
-            bad = -1;
+    int c, r, n = a->lay.ncells, bad = 0;
+    for (c = 0; c < n; c++) {
+        raw *rw = &a->raw[c];
+        fs_sketch *sk = a->sk[c];
+        for (r = 0; r < nruns; r++) {
+            double x = obs[(size_t)r * n + c];
+            if (isnan(x))
+                continue;
+            raw_add(rw, x);
+            if (sk && fs_sketch_add(sk, x) != 0)
+                bad = -1;
+        }
     }
     return bad;
+}
+
+int fs_acc_add_run(fs_acc *a, const double *obs)
+{
+    return fs_acc_add_runs(a, obs, 1);
 }
 
 void fs_acc_merge_moments(fs_acc *into, const fs_acc *from)

@@ -1,0 +1,62 @@
+/* csvread.h: a small reader for the RFC 4180 CSV files foresight writes.
+ * fs_csv_read loads a whole file into an fs_csv owned by the caller, who
+ * releases it with fs_csv_free; every string the accessors return belongs
+ * to the fs_csv and lives until it is freed. Errors name file:line:column. */
+#ifndef FS_CSVREAD_H
+#define FS_CSVREAD_H
+
+#include <stddef.h>
+#include "errors.h"
+
+typedef struct fs_csv fs_csv;
+
+/* Reads and parses `path`: the first record is the header, every later
+ * record a row. Quoted fields may hold commas, doubled quotes and newlines;
+ * CRLF line ends are accepted; blank lines are skipped. Returns NULL
+ * and fills err with FS_EIO when the file cannot be read, FS_ECONFIG when
+ * it is malformed (unterminated quote, text after a closing quote, a row
+ * with a different number of fields than the header), FS_ENOMEM when out
+ * of memory. A file of zero bytes gives an fs_csv with no columns and no
+ * rows. */
+fs_csv *fs_csv_read(const char *path, fs_err *err);
+
+/* Releases c and all its strings. Accepts NULL. */
+void fs_csv_free(fs_csv *c);
+
+/* The path it was read from, as given to fs_csv_read. */
+const char *fs_csv_path(const fs_csv *c);
+
+/* Number of data rows (the header not counted) and of header columns. */
+size_t fs_csv_nrows(const fs_csv *c);
+int fs_csv_ncols(const fs_csv *c);
+
+/* Index of the header column `name`, or -1 when there is none. */
+int fs_csv_col(const fs_csv *c, const char *name);
+
+/* Like fs_csv_col, but a missing column is an error: FS_ECONFIG naming the
+ * file and the column. *col is set on success. */
+fs_status fs_csv_require(const fs_csv *c, const char *name, int *col, fs_err *err);
+
+/* Field `col` of data row `row` (both from 0); "" for an empty field.
+ * Both indices must be in range. */
+const char *fs_csv_str(const fs_csv *c, size_t row, int col);
+
+/* The 1-based line of the file on which data row `row` starts. */
+int fs_csv_line(const fs_csv *c, size_t row);
+
+/* Parses field (row, col) as a number into *out. An empty field is a
+ * missing value: *out = NAN and FS_OK. Anything that is not a whole finite
+ * number ("abc", "1x", "inf") is FS_ECONFIG with a message of the form
+ * "path:line:column: column 'name': expected a number, got 'abc'". */
+fs_status fs_csv_num(const fs_csv *c, size_t row, int col, double *out, fs_err *err);
+
+/* Like fs_csv_num, but an empty field is also an error. */
+fs_status fs_csv_num_req(const fs_csv *c, size_t row, int col, double *out, fs_err *err);
+
+/* Sets an FS_ECONFIG error located at (row, col) of c: the message is
+ * "path:line:column: " followed by the printf-style text. Returns
+ * FS_ECONFIG. col may be -1 to name only the line. */
+fs_status fs_csv_error(const fs_csv *c, size_t row, int col, fs_err *err,
+                       const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+#endif

@@ -1,0 +1,1059 @@
+/* plot.c: the eight charts of a run directory, drawn from an fs_plot_data
+ * (plot_load.c) with the primitives of chart.h. All charts are written to
+ * temp files first and renamed only when every one of them succeeded. */
+#include "plot.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fsio.h"
+
+#define PATH_LEN 4096
+#define MAX_MARKERS 256
+#define LABEL_LEN 200
+
+static const char *const chart_names[FS_PLOT_NCHARTS] = {
+    "threat_index", "attacks", "outcomes", "casualties", "trust", "stability",
+    "cohesion_cost", "early_warning"
+};
+
+/* What every chart of one run shares. */
+typedef struct plot_ctx {
+    const fs_plot_data *d;
+    char subtitle[256];
+    char xlabel[128];
+    char dir[320];       /* the run directory, for footnotes (its tail if long) */
+    double *xs;          /* steps 0..steps as doubles */
+    int n;               /* steps + 1 */
+} plot_ctx;
+
+void fs_plot_opts_default(fs_plot_opts *o)
+{
+    memset(o, 0, sizeof *o);
+    o->format = FS_CHART_PNG;
+    o->width = FS_CHART_WIDTH;
+    o->height = FS_CHART_HEIGHT;
+}
+
+const char *fs_plot_chart_name(fs_plot_chart which)
+{
+    return (int)which >= 0 && which < FS_PLOT_NCHARTS ? chart_names[which] : "chart";
+}
+
+/* ---- small helpers ---- */
+
+/* The colour of a metric or outcome in every chart; `fallback` (a series
+ * index) for names without one. */
+static fs_rgb named_colour(const char *m, int fallback)
+{
+    static const struct { const char *name; fs_colour col; } map[] = {
+        { "threat_index", FS_BLUE }, { "attacks", FS_VERMILLION },
+        { "foiled", FS_BLUISH_GREEN }, { "casualties", FS_REDDISH_PURPLE },
+        { "mass_casualty", FS_REDDISH_PURPLE }, { "cost", FS_ORANGE },
+        { "cohesion", FS_SKY_BLUE }, { "fracture", FS_SKY_BLUE },
+        { "escalation", FS_VERMILLION }, { "contained", FS_BLUISH_GREEN },
+        { "stability", FS_BLACK },
+    };
+    size_t i;
+    for (i = 0; i < sizeof map / sizeof map[0]; i++)
+        if (strcmp(map[i].name, m) == 0)
+            return fs_palette(map[i].col);
+    return fallback < 0 ? fs_palette(FS_GREY) : fs_series_colour(fallback);
+}
+
+static fs_rgb metric_colour(const char *m)
+{
+    return named_colour(m, -1);
+}
+
+static fs_rgb grey(double v)
+{
+    fs_rgb k = { v, v, v };
+    return k;
+}
+
+/* "mass_casualty" -> "Mass-casualty attack", others capitalised. */
+static void outcome_label(const char *name, char *buf, size_t n)
+{
+    size_t i;
+    if (strcmp(name, "mass_casualty") == 0) {
+        snprintf(buf, n, "Mass-casualty attack");
+        return;
+    }
+    snprintf(buf, n, "%s", name);
+    for (i = 0; buf[i]; i++)
+        if (buf[i] == '_')
+            buf[i] = ' ';
+    if (buf[0] >= 'a' && buf[0] <= 'z')
+        buf[0] = (char)(buf[0] - 'a' + 'A');
+}
+
+static void range_add(double *lo, double *hi, const double *v, int n)
+{
+    int i;
+    for (i = 0; i < n; i++) {
+        if (!isfinite(v[i]))
+            continue;
+        if (v[i] < *lo)
+            *lo = v[i];
+        if (v[i] > *hi)
+            *hi = v[i];
+    }
+}
+
+/* Smallest and largest finite value of a band (all its arrays). */
+static void band_range(const fs_band *b, int n, double *lo, double *hi)
+{
+    range_add(lo, hi, b->mean, n);
+    range_add(lo, hi, b->p5, n);
+    range_add(lo, hi, b->p50, n);
+    range_add(lo, hi, b->p95, n);
+}
+
+static void draw_band(fs_chart *c, const fs_panel *p, const plot_ctx *x, const fs_band *b,
+                      fs_rgb col, int with50, int with_mean)
+{
+    fs_chart_band(c, p, x->xs, b->p5, b->p95, x->n, col, 0.16);
+    if (with50)
+        fs_chart_band(c, p, x->xs, b->p25, b->p75, x->n, col, 0.30);
+    if (with_mean)
+        fs_chart_line(c, p, x->xs, b->mean, x->n, col, 1.5, 1);
+    fs_chart_line(c, p, x->xs, b->p50, x->n, col, 2.6, 0);
+}
+
+static fs_legend_item legend(const char *label, fs_rgb col, fs_key key, double alpha)
+{
+    fs_legend_item it = { label, col, key, alpha };
+    return it;
+}
+
+static fs_axis_spec step_axis(const plot_ctx *x, int with_label)
+{
+    fs_axis_spec a;
+    memset(&a, 0, sizeof a);
+    a.label = with_label ? x->xlabel : NULL;
+    a.lo = 0;
+    a.hi = x->d->steps > 0 ? x->d->steps : 1;
+    a.integer = 1;
+    a.fixed = 1;
+    return a;
+}
+
+/* A little room above the largest value, so a flat maximum is not drawn
+ * on the frame's top edge. */
+static double headroom(double hi)
+{
+    return hi > 0 ? hi * 1.04 : 1;
+}
+
+static fs_axis_spec value_axis(const char *label, double lo, double hi, int integer)
+{
+    fs_axis_spec a;
+    memset(&a, 0, sizeof a);
+    a.label = label;
+    a.lo = lo;
+    a.hi = hi;
+    a.integer = integer;
+    return a;
+}
+
+/* Splits a box into a top part of height h and returns the rest below. */
+static fs_rect split_top(fs_rect *box, double h)
+{
+    fs_rect rest = *box;
+    box->h = h;
+    rest.y += h;
+    rest.h -= h;
+    return rest;
+}
+
+/* The footnote: what the chart shows (text, plus a remark when there is a
+ * single run and `bands`), then the source files. */
+static void footnote_bands(const plot_ctx *x, char *buf, size_t n, const char *text,
+                           int bands, const char *files)
+{
+    const char *one = bands && x->d->runs == 1
+                      ? " With a single run the bands collapse onto the line." : "";
+    snprintf(buf, n, "%s%s\nSource: %s in %s.", text, one, files, x->dir);
+}
+
+static void footnote(const plot_ctx *x, char *buf, size_t n, const char *text, const char *files)
+{
+    footnote_bands(x, buf, n, text, 0, files);
+}
+
+/* ---- 1. threat index ---- */
+
+static int inject_markers(const plot_ctx *x, fs_marker *m, char (*lab)[LABEL_LEN], int *nsched,
+                          int *nhazard)
+{
+    const fs_plot_data *d = x->d;
+    int i, k = 0;
+
+    *nsched = *nhazard = 0;
+    for (i = 0; i < d->ninjects && k < MAX_MARKERS; i++) {
+        const fs_plot_inject *in = &d->injects[i];
+        int hazard = !isfinite(in->step) && isfinite(in->start) && isfinite(in->end);
+        m[k].col = grey(0.3);
+        m[k].wlo = m[k].whi = NAN;
+        if (hazard) {
+            m[k].x = in->mean_fire_step;
+            m[k].wlo = in->start;
+            m[k].whi = in->end;
+            m[k].dashed = 0;
+            if (isfinite(in->fired_share) && in->fired_share > 0)
+                snprintf(lab[k], LABEL_LEN, "%s (fired in %.0f%% of runs)", in->label,
+                         100 * in->fired_share);
+            else
+                snprintf(lab[k], LABEL_LEN, "%s (never fired)", in->label);
+            (*nhazard)++;
+        } else if (isfinite(in->step)) {
+            m[k].x = in->step;
+            m[k].dashed = 1;
+            if (isfinite(in->probability) && in->probability < 1)
+                snprintf(lab[k], LABEL_LEN, "%s (p = %.2g)", in->label, in->probability);
+            else
+                snprintf(lab[k], LABEL_LEN, "%s", in->label);
+            (*nsched)++;
+        } else {
+            continue;
+        }
+        m[k].label = lab[k];
+        k++;
+    }
+    return k;
+}
+
+static void draw_mechanism_strip(fs_chart *c, const fs_panel *p, const fs_plot_data *d)
+{
+    double tick = fmax(0.15, d->steps / 300.0);
+    int i;
+
+    for (i = 0; i < d->nmechanisms; i++) {
+        const fs_plot_mechanism *m = &d->mechanisms[i];
+        double lo = fmax(m->start, 0), hi = fmin(m->end, d->steps), t;
+        if (hi < lo)
+            continue;
+        if (hi - lo < 2 * tick)
+            lo -= tick, hi += tick;
+        fs_chart_rect(c, p, lo, i - 0.32, hi, i + 0.32, grey(0.62), 1);
+        if (strcmp(m->type, "joint_drill") != 0 || !(m->period > 0))
+            continue;
+        for (t = m->start; t <= m->end && t <= d->steps; t += m->period)
+            fs_chart_rect(c, p, t - tick, i - 0.32, t + tick, i + 0.32, grey(0.1), 1);
+    }
+}
+
+static void draw_threat(const plot_ctx *x, fs_chart *c)
+{
+    const fs_plot_data *d = x->d;
+    const fs_band *b = &d->region[FS_SERIES_THREAT_INDEX];
+    fs_rgb col = metric_colour("threat_index");
+    fs_marker mk[MAX_MARKERS];
+    char lab[MAX_MARKERS][LABEL_LEN];
+    const char *names[MAX_MARKERS];
+    fs_legend_item leg[6];
+    fs_panel_spec ms, ss;
+    fs_panel p, sp;
+    fs_rect body, strip;
+    char foot[1024], note[256];
+    double lo = HUGE_VAL, hi = -HUGE_VAL, u = fs_chart_unit(c);
+    int nl = 0, nm = d->nmechanisms, nmk, nsched, nhaz, i;
+
+    nmk = inject_markers(x, mk, lab, &nsched, &nhaz);
+    footnote_bands(x, foot, sizeof foot,
+             nm ? "Bands: 50% and 90% of runs. Grey strips under the chart: mechanisms' "
+                  "active windows (dark ticks: joint drills)."
+                : "Bands: 50% and 90% of runs. No mechanisms in this scenario.", 1,
+             "timeseries.csv, injects.csv, mechanisms.csv");
+    body = fs_chart_frame(c, d->name, x->subtitle, foot);
+    leg[nl++] = legend("Median threat index", col, FS_KEY_LINE, 1);
+    leg[nl++] = legend("50% of runs (p25–p75)", col, FS_KEY_BAND, 0.42);
+    leg[nl++] = legend("90% of runs (p5–p95)", col, FS_KEY_BAND, 0.16);
+    if (nsched)
+        leg[nl++] = legend("Scheduled inject, at its step", grey(0.3), FS_KEY_MARKER, 1);
+    if (nhaz)
+        leg[nl++] = legend("Hazard inject: shaded bar over its window, line at mean first firing",
+                           grey(0.3), FS_KEY_WINDOW, 0.2);
+    body = fs_chart_legend(c, body, leg, nl);
+
+    memset(&ms, 0, sizeof ms);
+    memset(&ss, 0, sizeof ss);
+    strip = body;
+    if (nm > 0) {
+        double rows = fmin(nm * 24 * u, body.h * 0.3);
+        double extra = fs_chart_line_height(c, FS_TEXT_TICK) + fs_chart_line_height(c, FS_TEXT_LABEL)
+                       + 30 * u;
+        strip = split_top(&body, body.h - rows - extra);
+        for (i = 0; i < nm && i < (int)(sizeof names / sizeof names[0]); i++)
+            names[i] = d->mechanisms[i].name;
+        ss.box = strip;
+        ss.x = step_axis(x, 1);
+        ss.y.cats = names;
+        ss.y.ncats = nm;
+    }
+    band_range(b, x->n, &lo, &hi);
+    ms.box = body;
+    ms.x = step_axis(x, nm == 0);
+    ms.x.hide_ticklabels = nm > 0;
+    ms.y = value_axis("Regional threat index (threat cells)", 0, headroom(hi), 0);
+    ms.left = fs_chart_panel_left(c, &ms);
+    if (nm > 0) {
+        ss.left = fs_chart_panel_left(c, &ss);
+        ms.left = ss.left = fmax(ms.left, ss.left);
+        ms.bottom = 10 * u;
+    }
+    p = fs_chart_panel_layout(c, &ms);
+    ms.top = fs_chart_markers_height(c, &p, mk, nmk);
+    p = fs_chart_panel(c, &ms);
+    draw_band(c, &p, x, b, col, 1, 0);
+    fs_chart_markers(c, &p, mk, nmk);
+    if (!(hi > lo)) {
+        if (isfinite(lo) && lo != 0)
+            snprintf(note, sizeof note, "The threat index is %g at every step of every run.", lo);
+        else
+            snprintf(note, sizeof note, isfinite(lo)
+                     ? "The threat index is 0 at every step of every run (no threat presence)."
+                     : "timeseries.csv has no threat index rows.");
+        fs_chart_note(c, &p, note);
+    }
+    if (nm > 0) {
+        sp = fs_chart_panel(c, &ss);
+        draw_mechanism_strip(c, &sp, d);
+    }
+}
+
+/* ---- 2. attacks and foiled plots ---- */
+
+static void draw_attacks(const plot_ctx *x, fs_chart *c)
+{
+    const fs_plot_data *d = x->d;
+    const fs_band *att = &d->region[FS_SERIES_ATTACKS], *fo = &d->region[FS_SERIES_FOILED];
+    fs_rgb ca = metric_colour("attacks"), cf = metric_colour("foiled");
+    double lo = 0, hi = -HUGE_VAL, alo = 0, ahi = -HUGE_VAL, left;
+    int none_att, none_fo;
+    fs_legend_item leg[5];
+    fs_panel_spec s[2];
+    fs_panel p;
+    fs_rect body, lower;
+    char foot[1024];
+
+    band_range(att, x->n, &alo, &ahi);
+    band_range(fo, x->n, &lo, &hi);
+    none_att = d->summary[FS_SUM_ATTACKS].max == 0 || !(ahi > 0);
+    none_fo = d->summary[FS_SUM_FOILED].max == 0 || !(hi > 0);
+    hi = fmax(hi, ahi);
+    footnote_bands(x, foot, sizeof foot, "Per step, across runs: line the median, dashed line "
+                   "the mean, bands 50% and 90% of runs. Both panels share one y axis.", 1,
+                   "timeseries.csv, summary.csv");
+    body = fs_chart_frame(c, d->name, x->subtitle, foot);
+    leg[0] = legend("Successful attacks", ca, FS_KEY_LINE, 1);
+    leg[1] = legend("Foiled plots", cf, FS_KEY_LINE, 1);
+    leg[2] = legend("Mean", grey(0.3), FS_KEY_DASH, 1);
+    leg[3] = legend("50% of runs", grey(0.3), FS_KEY_BAND, 0.42);
+    leg[4] = legend("90% of runs", grey(0.3), FS_KEY_BAND, 0.16);
+    body = fs_chart_legend(c, body, leg, 5);
+    lower = split_top(&body, body.h * 0.47);
+    memset(s, 0, sizeof s);
+    s[0].box = body;
+    s[0].title = none_att ? "Successful attacks per step: none in any run"
+                          : "Successful attacks per step";
+    s[0].x = step_axis(x, 0);
+    s[0].y = value_axis("Attacks per step", 0, headroom(hi), 1);
+    s[1].box = lower;
+    s[1].box.y += 10 * fs_chart_unit(c);
+    s[1].box.h -= 10 * fs_chart_unit(c);
+    s[1].title = none_fo ? "Foiled plots per step: none in any run" : "Foiled plots per step";
+    s[1].x = step_axis(x, 1);
+    s[1].y = value_axis("Foiled plots per step", 0, headroom(hi), 1);
+    left = fmax(fs_chart_panel_left(c, &s[0]), fs_chart_panel_left(c, &s[1]));
+    s[0].left = s[1].left = left;
+    s[1].top = 0;
+    p = fs_chart_panel(c, &s[0]);
+    draw_band(c, &p, x, att, ca, 1, 1);
+    if (none_att)
+        fs_chart_note(c, &p, none_fo ? "No attacks and no foiled plots in any run."
+                                     : "No successful attacks in any run.");
+    p = fs_chart_panel(c, &s[1]);
+    draw_band(c, &p, x, fo, cf, 1, 1);
+    if (none_fo)
+        fs_chart_note(c, &p, "No foiled plots in any run.");
+}
+
+/* ---- 3. outcome probabilities ---- */
+
+static void draw_outcomes(const plot_ctx *x, fs_chart *c)
+{
+    const fs_plot_data *d = x->d;
+    const char *cats[64];
+    char names[64][64], foot[1024], val[64], cnt[96];
+    fs_panel_spec s;
+    fs_panel p;
+    fs_rect body;
+    int i, n = d->noutcomes < 64 ? d->noutcomes : 64;
+
+    footnote(x, foot, sizeof foot,
+             "Bars: share of runs with the outcome at the horizon; whiskers: 95% Wilson score "
+             "interval.", "outcomes.csv");
+    body = fs_chart_frame(c, d->name, x->subtitle, foot);
+    for (i = 0; i < n; i++) {
+        outcome_label(d->outcomes[i].name, names[i], sizeof names[i]);
+        cats[i] = names[i];
+    }
+    memset(&s, 0, sizeof s);
+    s.box = body;
+    s.x.cats = cats;
+    s.x.ncats = n > 0 ? n : 1;
+    if (n == 0)
+        cats[0] = "";
+    s.y = value_axis("Probability (share of runs)", 0, 1.14, 0);
+    s.y.fixed = 1;
+    s.y.percent = 1;
+    p = fs_chart_panel(c, &s);
+    for (i = 0; i < n; i++) {
+        const fs_plot_outcome *o = &d->outcomes[i];
+        fs_rgb col = named_colour(o->name, i);
+        double top = fmax(o->probability, isfinite(o->hi95) ? o->hi95 : o->probability);
+        double ty = fs_panel_py(&p, top) - 6 * fs_chart_unit(c);
+        fs_chart_rect(c, &p, i - 0.34, 0, i + 0.34, o->probability, col, 0.9);
+        fs_chart_whisker(c, &p, i, o->lo95, o->hi95, grey(0.15));
+        fs_format_number(val, sizeof val, 100 * o->probability, 1);
+        strcat(val, "%");
+        snprintf(cnt, sizeof cnt, "%.0f of %.0f runs", o->count, o->runs);
+        fs_chart_text(c, FS_TEXT_TICK, cnt, fs_panel_px(&p, i), ty, 0.5, 1, 0, grey(0.35), 0);
+        ty -= fs_chart_line_height(c, FS_TEXT_TICK);
+        fs_chart_text(c, FS_TEXT_PANEL, val, fs_panel_px(&p, i), ty, 0.5, 1, 0, grey(0.1), 0);
+    }
+    if (n == 0)
+        fs_chart_note(c, &p, "outcomes.csv has no rows.");
+}
+
+/* ---- 4. casualties histogram ---- */
+
+#define MAX_BINS 60
+
+typedef struct histo {
+    int nb, log, integer;
+    double edge[MAX_BINS + 1], count[MAX_BINS];
+    double zero, pmin, pmax, ymax, total;
+} histo;
+
+static void histo_edges(histo *h)
+{
+    int i, k0, k1;
+    double step, lo, hi, raw, start;
+
+    if (h->log) {
+        k0 = (int)floor(log10(h->pmin) * 5 + 1e-9);
+        k1 = (int)ceil(log10(h->pmax) * 5 - 1e-9);
+        if (k1 <= k0)
+            k1 = k0 + 1;
+        step = ceil((k1 - k0) / (double)MAX_BINS);
+        h->nb = (int)ceil((k1 - k0) / step);
+        for (i = 0; i <= h->nb; i++)
+            h->edge[i] = pow(10, (k0 + i * step) / 5.0);
+        return;
+    }
+    lo = h->pmin;
+    hi = h->pmax;
+    if (hi - lo < 0.2 * hi) {
+        /* One value, or a narrow cluster: bins finer than the sketch's
+         * buckets (2% wide) would invent detail, so centre the values in a
+         * readable range instead. */
+        double mid = (lo + hi) / 2;
+        lo = mid * 0.5;
+        hi = mid * 1.5;
+    }
+    raw = (hi - lo) / 25;
+    step = pow(10, floor(log10(raw)));
+    step *= raw / step <= 1 ? 1 : raw / step <= 2 ? 2 : raw / step <= 5 ? 5 : 10;
+    if (h->integer && step < 1)
+        step = 1;
+    start = floor(lo / step) * step;
+    h->nb = (int)floor((hi - start) / step) + 1;
+    if (h->nb > MAX_BINS) {
+        h->nb = MAX_BINS;
+        step = (hi - start) / (MAX_BINS - 1);
+    }
+    for (i = 0; i <= h->nb; i++)
+        h->edge[i] = start + i * step - (h->integer ? 0.5 : 0);
+}
+
+static void histo_fill(histo *h, const fs_plot_data *d)
+{
+    int i, j;
+
+    memset(h, 0, sizeof *h);
+    h->pmin = HUGE_VAL;
+    h->integer = 1;
+    for (i = 0; i < d->nbuckets; i++) {
+        const fs_plot_bucket *b = &d->buckets[i];
+        h->total += b->count;
+        if (b->hi <= 0) {
+            h->zero += b->count;
+            continue;
+        }
+        if (b->count <= 0)
+            continue;
+        h->pmin = fmin(h->pmin, b->lo > 0 ? b->lo : b->hi);
+        h->pmax = fmax(h->pmax, b->hi);
+        if (b->lo != floor(b->lo) || b->hi != floor(b->hi))
+            h->integer = 0;
+    }
+    h->ymax = h->zero;
+    if (!(h->pmax > 0))
+        return;
+    h->log = h->pmax / h->pmin > 100;
+    histo_edges(h);
+    for (i = 0; i < d->nbuckets; i++) {
+        const fs_plot_bucket *b = &d->buckets[i];
+        double mid;
+        if (b->hi <= 0 || b->count <= 0)
+            continue;
+        mid = h->log ? sqrt(fmax(b->lo, h->pmin) * b->hi) : (b->lo + b->hi) / 2;
+        for (j = 0; j < h->nb - 1 && mid >= h->edge[j + 1]; j++)
+            ;
+        h->count[j] += b->count;
+    }
+    for (j = 0; j < h->nb; j++)
+        h->ymax = fmax(h->ymax, h->count[j]);
+}
+
+typedef struct stat_mark {
+    const char *name, *short_name;
+    double v;
+    int dashed;
+    double shade;
+} stat_mark;
+
+static void draw_casualties(const plot_ctx *x, fs_chart *c)
+{
+    const fs_plot_data *d = x->d;
+    const fs_plot_stat *st = &d->summary[FS_SUM_CASUALTIES];
+    static const char *const zero_cat[] = { "0" };
+    stat_mark sm[3] = { { "Mean", "mean", st->mean, 0, 0.1 },
+                        { "Median", "median", st->p50, 1, 0.1 },
+                        { "95th percentile", "p95", st->p95, 1, 0.45 } };
+    fs_marker mz[3], mp[3];
+    char lab[3][96], foot[1024], note[256], num[64];
+    fs_rgb col = metric_colour("casualties");
+    fs_panel_spec zs, ps;
+    fs_panel zp, pp;
+    fs_rect body, zbox;
+    histo h;
+    double u = fs_chart_unit(c), top, bottom;
+    int i, nz = 0, np = 0, show_zero;
+
+    histo_fill(&h, d);
+    show_zero = h.zero > 0 || h.nb == 0;
+    footnote(x, foot, sizeof foot, show_zero
+             ? "Runs by total casualties over the horizon, re-binned from the sketch buckets "
+               "(relative error at most 1%); the bar at 0 counts runs without casualties. "
+               "Mean, median and 95th percentile of all runs."
+             : "Runs by total casualties over the horizon, re-binned from the sketch buckets "
+               "(relative error at most 1%); every run had casualties. Mean, median and 95th "
+               "percentile of all runs.", "distributions.csv, summary.csv");
+    body = fs_chart_frame(c, d->name, x->subtitle, foot);
+    memset(&zs, 0, sizeof zs);
+    memset(&ps, 0, sizeof ps);
+    zbox = body;
+    if (show_zero) {
+        zbox.w = fmax(200 * u, body.w * 0.14);
+        body.x += zbox.w + 12 * u;
+        body.w -= zbox.w + 12 * u;
+    }
+    zs.box = zbox;
+    zs.x.cats = zero_cat;
+    zs.x.ncats = 1;
+    zs.x.label = "No casualties";
+    zs.y = value_axis("Runs", 0, headroom(h.ymax), 1);
+    ps.box = body;
+    ps.x = value_axis(h.log ? "Total casualties per run (log scale)" : "Total casualties per run",
+                      h.nb ? h.edge[0] : 0, h.nb ? h.edge[h.nb] : 1, h.integer);
+    ps.x.log = h.log;
+    ps.x.fixed = 1;
+    ps.y = value_axis(show_zero ? NULL : "Runs", 0, headroom(h.ymax), 1);
+    ps.y.hide_ticklabels = show_zero;
+    for (i = 0; i < 3; i++) {
+        fs_marker *m;
+        int j, k;
+        if (!isfinite(sm[i].v))
+            continue;
+        for (j = 0; j < i && sm[j].v != sm[i].v; j++)
+            ;
+        if (j < i)
+            continue;   /* drawn with an earlier statistic of the same value */
+        lab[i][0] = '\0';
+        for (k = i; k < 3; k++) {
+            if (sm[k].v != sm[i].v)
+                continue;
+            if (lab[i][0])
+                strcat(lab[i], ", ");
+            strcat(lab[i], lab[i][0] ? sm[k].short_name : sm[k].name);
+        }
+        fs_format_number(num, sizeof num, sm[i].v,
+                         fabs(sm[i].v) < 10 && sm[i].v != floor(sm[i].v));
+        strcat(lab[i], " ");
+        strcat(lab[i], num);
+        m = sm[i].v > 0 && h.nb ? &mp[np++] : &mz[nz++];
+        m->x = sm[i].v > 0 && h.nb ? sm[i].v : 0;
+        m->wlo = m->whi = NAN;
+        m->label = lab[i];
+        m->col = grey(sm[i].shade);
+        m->dashed = sm[i].dashed;
+    }
+    zp = fs_chart_panel_layout(c, &zs);
+    pp = fs_chart_panel_layout(c, &ps);
+    top = fmax(show_zero ? fs_chart_markers_height(c, &zp, mz, nz) : 0,
+               fs_chart_markers_height(c, &pp, mp, np));
+    bottom = fmax(zs.box.y + zs.box.h - zp.area.y - zp.area.h,
+                  ps.box.y + ps.box.h - pp.area.y - pp.area.h);
+    zs.top = ps.top = top;
+    zs.bottom = ps.bottom = bottom;
+    if (show_zero) {
+        zp = fs_chart_panel(c, &zs);
+        fs_chart_rect(c, &zp, -0.3, 0, 0.3, h.zero, col, 0.9);
+        fs_chart_markers(c, &zp, mz, nz);
+    }
+    pp = fs_chart_panel(c, &ps);
+    for (i = 0; i < h.nb; i++)
+        if (h.count[i] > 0)
+            fs_chart_bar(c, &pp, h.edge[i], h.edge[i + 1], 0, h.count[i], col, 0.9);
+    fs_chart_markers(c, &pp, mp, np);
+    if (h.nb == 0) {
+        if (d->nbuckets == 0)
+            snprintf(note, sizeof note, "distributions.csv has no casualties buckets.");
+        else
+            snprintf(note, sizeof note, "No casualties in any run: all %.0f runs are in the "
+                     "bar at 0.", h.zero);
+        fs_chart_note(c, &pp, note);
+    }
+}
+
+/* ---- 5. trust heatmap ---- */
+
+static void trust_panel(fs_chart *c, fs_panel_spec *s, const fs_plot_data *d, const double *v,
+                        const double *base, double range, const char **names)
+{
+    const char *widest = base ? "−0.00" : "0.00";
+    char buf[64];
+    fs_panel p;
+    int i, j, n = d->nactors;
+
+    s->x.cats = s->y.cats = names;
+    s->x.ncats = s->y.ncats = n;
+    p = fs_chart_panel(c, s);
+    for (i = 0; i < n; i++) {
+        for (j = 0; j < n; j++) {
+            double t = v[i * n + j];
+            fs_rgb fill;
+            if (i == j || isnan(t)) {
+                fs_chart_cell(c, &p, j, i, grey(0.93), i == j ? "" : "–", widest);
+                continue;
+            }
+            if (base) {
+                t -= base[i * n + j];
+                fill = fs_diverging(t / range);
+                fs_format_number(buf, sizeof buf, t, 2);
+                if (t > 0.005)
+                    memmove(buf + 1, buf, strlen(buf) + 1), buf[0] = '+';
+            } else {
+                fill = fs_sequential(t);
+                fs_format_number(buf, sizeof buf, t, 2);
+            }
+            fs_chart_cell(c, &p, j, i, fill, buf, widest);
+        }
+    }
+}
+
+static void draw_trust(const plot_ctx *x, fs_chart *c)
+{
+    const fs_plot_data *d = x->d;
+    const char *names[MAX_MARKERS];
+    static const char *const titles[3] = { "Initial trust", "Mean final trust",
+                                           "Change (final − initial)" };
+    fs_panel_spec s[3];
+    fs_rect body, bar;
+    char foot[1024];
+    double u = fs_chart_unit(c), range = 0, left, small, w, gap = 16 * u;
+    int i, n = d->nactors, k;
+
+    footnote(x, foot, sizeof foot,
+             "Trust between each pair of actors, 0 (none) to 1 (full), symmetric; the change "
+             "panel's colours are centred on no change (each pair's initial value).",
+             "trust.csv, actors.csv");
+    body = fs_chart_frame(c, d->name, x->subtitle, foot);
+    for (i = 0; i < n && i < (int)(sizeof names / sizeof names[0]); i++)
+        names[i] = d->actors[i].name;
+    for (i = 0; i < n * n; i++)
+        if (isfinite(d->trust_final[i] - d->trust_initial[i]))
+            range = fmax(range, fabs(d->trust_final[i] - d->trust_initial[i]));
+    range = range < 0.05 ? 0.05 : ceil(range * 20) / 20;
+    bar = body;
+    bar.h = 44 * u;
+    body.h -= bar.h + 8 * u;
+    bar.y = body.y + body.h + 8 * u;
+    memset(s, 0, sizeof s);
+    s[0].box = body;
+    s[0].x.cats = s[0].y.cats = names;
+    s[0].x.ncats = s[0].y.ncats = n > 0 ? n : 1;
+    left = fs_chart_panel_left(c, &s[0]);
+    s[1].y.hide_ticklabels = 1;
+    small = fs_chart_panel_left(c, &s[1]);
+    w = (body.w - left - 2 * gap) / 3;
+    for (k = 0; k < 3; k++) {
+        s[k].box = body;
+        s[k].box.x = body.x + (k ? left + k * (w + gap) - small : 0);
+        s[k].box.w = k ? w + small : left + w;
+        s[k].title = titles[k];
+        s[k].y.hide_ticklabels = k > 0;
+        s[k].left = k ? small : left;
+    }
+    if (n < 2) {
+        fs_panel p;
+        s[0].box = body;
+        s[0].x.cats = s[0].y.cats = names;
+        p = fs_chart_panel(c, &s[0]);
+        fs_chart_note(c, &p, "Trust needs at least two actors.");
+        return;
+    }
+    trust_panel(c, &s[0], d, d->trust_initial, NULL, 1, names);
+    trust_panel(c, &s[1], d, d->trust_final, NULL, 1, names);
+    trust_panel(c, &s[2], d, d->trust_final, d->trust_initial, range, names);
+    for (k = 0; k < 3; k++) {
+        const fs_panel *p = fs_chart_panel_at(c, k);
+        fs_rect b = bar;
+        b.x = p->area.x;
+        b.w = p->area.w;
+        if (k < 2)
+            fs_chart_colourbar(c, b, 0, 1, 0, 1, "Trust");
+        else
+            fs_chart_colourbar(c, b, -range, range, 1, 2, "Change");
+    }
+}
+
+/* ---- 6. stability small multiples ---- */
+
+static void grid_shape(int n, fs_rect body, int *cols, int *rows)
+{
+    double best = HUGE_VAL;
+    int cc;
+
+    *cols = 1;
+    *rows = n > 0 ? n : 1;
+    for (cc = 1; cc <= (n > 0 ? n : 1); cc++) {
+        int rr = (n + cc - 1) / cc;
+        double aspect = (body.w / cc) / (body.h / rr), cost = fabs(log(aspect / 1.5));
+        if (cost < best - 1e-9) {
+            best = cost;
+            *cols = cc;
+            *rows = rr;
+        }
+    }
+}
+
+static void draw_stability(const plot_ctx *x, fs_chart *c)
+{
+    const fs_plot_data *d = x->d;
+    fs_rgb col = metric_colour("stability");
+    fs_legend_item leg[2];
+    fs_rect body;
+    char foot[1024];
+    double u = fs_chart_unit(c), left = 0, pw, ph;
+    int i, cols, rows;
+
+    footnote_bands(x, foot, sizeof foot, "Stability of each actor, 0 (failed) to 1 (fully "
+                   "stable), on the same axis in every panel.", 1, "timeseries.csv, actors.csv");
+    body = fs_chart_frame(c, d->name, x->subtitle, foot);
+    leg[0] = legend("Median stability", col, FS_KEY_LINE, 1);
+    leg[1] = legend("90% of runs (p5–p95)", col, FS_KEY_BAND, 0.16);
+    body = fs_chart_legend(c, body, leg, 2);
+    grid_shape(d->nactors, body, &cols, &rows);
+    pw = body.w / cols;
+    ph = body.h / rows;
+    if (d->nactors == 0) {
+        fs_panel_spec s;
+        fs_panel p;
+        memset(&s, 0, sizeof s);
+        s.box = body;
+        s.x = step_axis(x, 1);
+        s.y = value_axis("Stability", 0, 1, 0);
+        s.y.fixed = 1;
+        p = fs_chart_panel(c, &s);
+        fs_chart_note(c, &p, "actors.csv lists no actors.");
+        return;
+    }
+    for (i = 0; i < d->nactors; i++) {
+        fs_panel_spec s;
+        memset(&s, 0, sizeof s);
+        s.box.w = pw - 14 * u;
+        s.box.h = ph - 10 * u;
+        s.y = value_axis((i % cols) == 0 ? "Stability" : NULL, 0, 1, 0);
+        s.y.fixed = 1;
+        s.x = step_axis(x, i >= d->nactors - cols);
+        left = fmax(left, fs_chart_panel_left(c, &s));
+    }
+    for (i = 0; i < d->nactors; i++) {
+        fs_panel_spec s;
+        fs_panel p;
+        memset(&s, 0, sizeof s);
+        s.box.x = body.x + (i % cols) * pw;
+        s.box.y = body.y + (i / cols) * ph;
+        s.box.w = pw - 14 * u;
+        s.box.h = ph - 10 * u;
+        s.title = d->actors[i].name;
+        s.y = value_axis((i % cols) == 0 ? "Stability" : NULL, 0, 1, 0);
+        s.y.fixed = 1;
+        s.x = step_axis(x, i >= d->nactors - cols);
+        s.left = left;
+        s.bottom = fs_chart_line_height(c, FS_TEXT_TICK) + fs_chart_line_height(c, FS_TEXT_LABEL)
+                   + 24 * u;
+        p = fs_chart_panel(c, &s);
+        draw_band(c, &p, x, &d->stability[i], col, 0, 0);
+    }
+}
+
+/* ---- 7. cohesion and cost ---- */
+
+static void draw_cohesion_cost(const plot_ctx *x, fs_chart *c)
+{
+    const fs_plot_data *d = x->d;
+    const fs_band *co = &d->region[FS_SERIES_COHESION], *cost = &d->region[FS_SERIES_COST];
+    fs_rgb cc = metric_colour("cohesion"), ck = metric_colour("cost");
+    fs_legend_item leg[4];
+    fs_panel_spec s[2];
+    fs_panel p;
+    fs_rect body, lower;
+    char foot[1024];
+    double clo = HUGE_VAL, chi = -HUGE_VAL, klo = 0, khi = -HUGE_VAL, left;
+
+    band_range(co, x->n, &clo, &chi);
+    band_range(cost, x->n, &klo, &khi);
+    footnote_bands(x, foot, sizeof foot, "Lines: median over runs; bands: 50% and 90% of runs. "
+                   "The cohesion axis is zoomed to the data.", 1, "timeseries.csv");
+    body = fs_chart_frame(c, d->name, x->subtitle, foot);
+    leg[0] = legend("Cohesion (median)", cc, FS_KEY_LINE, 1);
+    leg[1] = legend("Cumulative cost (median)", ck, FS_KEY_LINE, 1);
+    leg[2] = legend("50% of runs", grey(0.3), FS_KEY_BAND, 0.42);
+    leg[3] = legend("90% of runs", grey(0.3), FS_KEY_BAND, 0.16);
+    body = fs_chart_legend(c, body, leg, 4);
+    lower = split_top(&body, body.h * 0.5);
+    memset(s, 0, sizeof s);
+    s[0].box = body;
+    s[0].title = "Cohesion: mean trust between members";
+    s[0].x = step_axis(x, 0);
+    s[0].y = value_axis("Mean member trust (0–1)", clo, chi, 0);
+    s[1].box = lower;
+    s[1].box.y += 10 * fs_chart_unit(c);
+    s[1].box.h -= 10 * fs_chart_unit(c);
+    s[1].title = "Cumulative cost of cooperation mechanisms";
+    s[1].x = step_axis(x, 1);
+    s[1].y = value_axis("Cost (scenario cost units)", 0, headroom(khi), 0);
+    left = fmax(fs_chart_panel_left(c, &s[0]), fs_chart_panel_left(c, &s[1]));
+    s[0].left = s[1].left = left;
+    p = fs_chart_panel(c, &s[0]);
+    draw_band(c, &p, x, co, cc, 1, 0);
+    if (!isfinite(clo))
+        fs_chart_note(c, &p, "timeseries.csv has no cohesion rows.");
+    else if (!(chi > clo))
+        fs_chart_note(c, &p, "Cohesion does not change in any run.");
+    p = fs_chart_panel(c, &s[1]);
+    draw_band(c, &p, x, cost, ck, 1, 0);
+    if (!(khi > 0))
+        fs_chart_note(c, &p, "No mechanism cost in any run.");
+}
+
+/* ---- 8. early warning ---- */
+
+static void draw_early_warning(const plot_ctx *x, fs_chart *c)
+{
+    const fs_plot_data *d = x->d;
+    fs_rgb ce = metric_colour("escalation"), cm = metric_colour("mass_casualty");
+    fs_legend_item leg[3];
+    fs_panel_spec s[2];
+    fs_panel p;
+    fs_rect body, lower;
+    char foot[1024], note[256], thr[64];
+    double total = 0, ymax = 0, elo = HUGE_VAL, ehi = -HUGE_VAL, left;
+    int i;
+
+    for (i = 0; i < x->n; i++) {
+        double v = d->first_mass_casualty[i];
+        if (isfinite(v)) {
+            total += v;
+            ymax = fmax(ymax, v);
+        }
+    }
+    range_add(&elo, &ehi, d->p_escalated, x->n);
+    fs_format_number(thr, sizeof thr, d->mass_casualty, 0);
+    snprintf(note, sizeof note, "Escalation: threat index at or above its escalation ratio, or "
+             "a member's stability below its failure level. Mass casualty: at least %s "
+             "casualties in one attack step.", isfinite(d->mass_casualty) ? thr : "the threshold");
+    footnote(x, foot, sizeof foot, note, "earlywarning.csv, meta.csv");
+    body = fs_chart_frame(c, d->name, x->subtitle, foot);
+    leg[0] = legend(ehi > 0 ? "P(escalation has happened by step t)"
+                            : "P(escalation by step t): never in any run", ce, FS_KEY_LINE, 1);
+    leg[1] = legend("P(mass-casualty attack by step t)", cm, FS_KEY_DASH, 1);
+    leg[2] = legend("Runs whose first mass-casualty attack fell on step t", cm, FS_KEY_BAR, 1);
+    body = fs_chart_legend(c, body, leg, 3);
+    lower = split_top(&body, body.h * 0.55);
+    memset(s, 0, sizeof s);
+    s[0].box = body;
+    s[0].title = "Probability by step t";
+    s[0].x = step_axis(x, 0);
+    s[0].y = value_axis("Probability", 0, 1, 0);
+    s[0].y.fixed = 1;
+    s[0].y.percent = 1;
+    s[1].box = lower;
+    s[1].box.y += 10 * fs_chart_unit(c);
+    s[1].box.h -= 10 * fs_chart_unit(c);
+    s[1].title = "Step of the first mass-casualty attack";
+    s[1].x = step_axis(x, 1);
+    s[0].x.lo = s[1].x.lo = -0.5;   /* room for the bars at both ends */
+    s[0].x.hi = s[1].x.hi = x->d->steps + 0.5;
+    s[1].y = value_axis("Runs", 0, headroom(ymax), 1);
+    left = fmax(fs_chart_panel_left(c, &s[0]), fs_chart_panel_left(c, &s[1]));
+    s[0].left = s[1].left = left;
+    p = fs_chart_panel(c, &s[0]);
+    fs_chart_line(c, &p, x->xs, d->p_mass_casualty_by, x->n, cm, 2.2, 1);
+    fs_chart_line(c, &p, x->xs, d->p_escalated, x->n, ce, 2.8, 0);
+    p = fs_chart_panel(c, &s[1]);
+    for (i = 0; i < x->n; i++)
+        if (d->first_mass_casualty[i] > 0)
+            fs_chart_bar(c, &p, i - 0.45, i + 0.45, 0, d->first_mass_casualty[i], cm, 0.9);
+    if (total == 0) {
+        snprintf(note, sizeof note, "No mass-casualty attack in any run (threshold: %s "
+                 "casualties in one step).", isfinite(d->mass_casualty) ? thr : "?");
+        fs_chart_note(c, &p, note);
+    }
+}
+
+/* ---- drawing every chart ---- */
+
+typedef void (*chart_fn)(const plot_ctx *, fs_chart *);
+
+static const chart_fn chart_fns[FS_PLOT_NCHARTS] = {
+    draw_threat, draw_attacks, draw_outcomes, draw_casualties, draw_trust, draw_stability,
+    draw_cohesion_cost, draw_early_warning
+};
+
+static void ctx_init(plot_ctx *x, const fs_plot_data *d)
+{
+    const char *unit = d->step_unit && d->step_unit[0] ? d->step_unit : "step";
+    size_t ul = strlen(unit);
+    const char *plural = (d->steps == 1 || unit[ul - 1] == 's') ? "" : "s";
+    char runs[64];
+
+    x->d = d;
+    x->n = d->steps + 1;
+    fs_format_number(runs, sizeof runs, d->runs, 0);
+    snprintf(x->subtitle, sizeof x->subtitle, "%s run%s · seed %s · horizon %d %s%s", runs,
+             d->runs == 1 ? "" : "s", d->seed, d->steps, unit, plural);
+    snprintf(x->xlabel, sizeof x->xlabel, "%c%s%s since the start", unit[0] >= 'a' && unit[0] <= 'z'
+             ? unit[0] - 'a' + 'A' : unit[0], unit + 1, unit[ul - 1] == 's' ? "" : "s");
+    ul = strlen(d->dir);
+    if (ul < 300)
+        memcpy(x->dir, d->dir, ul + 1);
+    else
+        snprintf(x->dir, sizeof x->dir, "…%s", d->dir + ul - 280);
+}
+
+static void record_geom(fs_plot_geom *g, const fs_chart *c, const fs_plot_opts *o)
+{
+    int i;
+    g->width = o->width;
+    g->height = o->height;
+    g->npanels = fs_chart_npanels(c);
+    for (i = 0; i < g->npanels; i++)
+        g->panel[i] = *fs_chart_panel_at(c, i);
+}
+
+/* Opens, draws and finishes one chart into its temp file. */
+static fs_chart *draw_one(const plot_ctx *x, const fs_plot_opts *o, const char *outdir, int k,
+                          fs_err *err)
+{
+    char name[64], path[PATH_LEN];
+    fs_chart *c;
+
+    snprintf(name, sizeof name, "%s.%s", chart_names[k], fs_chart_format_ext(o->format));
+    if (fs_path_join(path, sizeof path, outdir, name) == NULL) {
+        fs_err_set(err, FS_EUSAGE, "output path too long: %s/%s", outdir, name);
+        return NULL;
+    }
+    c = fs_chart_open(path, o->format, o->width, o->height, err);
+    if (c == NULL)
+        return NULL;
+    chart_fns[k](x, c);
+    if (o->geom)
+        record_geom(&o->geom[k], c, o);
+    if (fs_chart_finish(c, err) != FS_OK) {
+        fs_chart_free(c);
+        return NULL;
+    }
+    return c;
+}
+
+static void resolve_opts(const fs_plot_opts *in, fs_plot_opts *o)
+{
+    if (in)
+        *o = *in;
+    else
+        fs_plot_opts_default(o);
+    if (o->width <= 0)
+        o->width = FS_CHART_WIDTH;
+    if (o->height <= 0)
+        o->height = FS_CHART_HEIGHT;
+}
+
+fs_status fs_plot_data_draw(const fs_plot_data *d, const fs_plot_opts *opts, fs_err *err)
+{
+    fs_chart *charts[FS_PLOT_NCHARTS] = { 0 };
+    fs_plot_opts o;
+    plot_ctx x;
+    const char *outdir;
+    fs_status st = FS_OK;
+    int k;
+
+    resolve_opts(opts, &o);
+    outdir = o.outdir ? o.outdir : d->dir;
+    memset(&x, 0, sizeof x);
+    ctx_init(&x, d);
+    x.xs = malloc(x.n * sizeof *x.xs);
+    if (x.xs == NULL)
+        return fs_err_set(err, FS_ENOMEM, "out of memory drawing charts");
+    for (k = 0; k < x.n; k++)
+        x.xs[k] = k;
+    if (o.outdir && (st = fs_mkdir_p(outdir, err)) != FS_OK)
+        goto fail;
+    for (k = 0; k < FS_PLOT_NCHARTS; k++) {
+        charts[k] = draw_one(&x, &o, outdir, k, err);
+        if (charts[k] == NULL) {
+            st = err ? err->code : FS_EIO;
+            goto fail;
+        }
+    }
+    for (k = 0; k < FS_PLOT_NCHARTS; k++) {
+        fs_status cs = fs_chart_commit(charts[k], st == FS_OK ? err : NULL);
+        if (cs != FS_OK && st == FS_OK)
+            st = cs;
+    }
+fail:
+    for (k = 0; k < FS_PLOT_NCHARTS; k++)
+        fs_chart_free(charts[k]);
+    free(x.xs);
+    return st;
+}
+
+fs_status fs_plot_run_dir(const char *dir, const fs_plot_opts *opts, fs_err *err)
+{
+    fs_plot_data *d = fs_plot_data_load(dir, err);
+    fs_status st;
+
+    if (d == NULL)
+        return err ? err->code : FS_EIO;
+    st = fs_plot_data_draw(d, opts, err);
+    fs_plot_data_free(d);
+    return st;
+}

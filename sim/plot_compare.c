@@ -1,0 +1,260 @@
+/* plot_compare.c: the charts of `foresight compare`, drawn from already
+ * loaded run directories (plot_load.c) and paired differences. Scenario i
+ * is always drawn in fs_series_colour(i). */
+#include "plot.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_SCEN 16
+#define MAX_ROWS 256
+
+static fs_rgb grey(double v)
+{
+    fs_rgb k = { v, v, v };
+    return k;
+}
+
+/* Opens a chart with the options' format and size. */
+static fs_chart *compare_open(const char *path, const fs_plot_opts *opts, fs_err *err)
+{
+    fs_plot_opts o;
+    if (opts)
+        o = *opts;
+    else
+        fs_plot_opts_default(&o);
+    return fs_chart_open(path, o.format, o.width > 0 ? o.width : FS_CHART_WIDTH,
+                         o.height > 0 ? o.height : FS_CHART_HEIGHT, err);
+}
+
+/* Finishes and commits a drawn chart; frees it in every case. */
+static fs_status compare_close(fs_chart *c, fs_err *err)
+{
+    fs_status st = fs_chart_finish(c, err);
+    if (st == FS_OK)
+        st = fs_chart_commit(c, err);
+    fs_chart_free(c);
+    return st;
+}
+
+static void compare_subtitle(const fs_plot_data *const *runs, int n, char *buf, size_t len)
+{
+    const fs_plot_data *d = runs[0];
+    snprintf(buf, len, "%d scenarios · %.0f runs each with common random numbers · seed %s · "
+             "horizon %d %ss", n, d->runs, d->seed, d->steps, d->step_unit);
+}
+
+static fs_status check_runs(const fs_plot_data *const *runs, int n, fs_err *err)
+{
+    int i;
+    for (i = 0; runs && i < n; i++)
+        if (runs[i] == NULL)
+            return fs_err_set(err, FS_EUSAGE, "compare chart: scenario %d has no data", i);
+    if (runs == NULL || n < 1 || n > MAX_SCEN)
+        return fs_err_set(err, FS_EUSAGE, "compare charts need 1 to %d scenarios, got %d",
+                          MAX_SCEN, n);
+    return FS_OK;
+}
+
+fs_status fs_plot_compare_threat(const char *path, const fs_plot_data *const *runs, int n,
+                                 const fs_plot_opts *opts, fs_err *err)
+{
+    fs_legend_item leg[MAX_SCEN];
+    fs_panel_spec s;
+    fs_panel p;
+    fs_rect body;
+    fs_chart *c;
+    char sub[256];
+    double hi = 0, *xs = NULL;
+    int i, k, steps = 0;
+
+    if (check_runs(runs, n, err) != FS_OK)
+        return FS_EUSAGE;
+    for (i = 0; i < n; i++) {
+        const fs_band *b = &runs[i]->region[FS_SERIES_THREAT_INDEX];
+        steps = runs[i]->steps > steps ? runs[i]->steps : steps;
+        for (k = 0; k <= runs[i]->steps; k++)
+            if (isfinite(b->p95[k]) && b->p95[k] > hi)
+                hi = b->p95[k];
+    }
+    xs = malloc((steps + 1) * sizeof *xs);
+    if (xs == NULL)
+        return fs_err_set(err, FS_ENOMEM, "out of memory drawing %s", path);
+    for (k = 0; k <= steps; k++)
+        xs[k] = k;
+    c = compare_open(path, opts, err);
+    if (c == NULL) {
+        free(xs);
+        return err ? err->code : FS_EIO;
+    }
+    compare_subtitle(runs, n, sub, sizeof sub);
+    body = fs_chart_frame(c, "Regional threat index: scenarios compared", sub,
+                          "Lines: median over runs; bands: 90% of runs (p5–p95) of each "
+                          "scenario.\nSource: timeseries.csv of each scenario's run directory.");
+    for (i = 0; i < n; i++) {
+        leg[i].label = runs[i]->name;
+        leg[i].col = fs_series_colour(i);
+        leg[i].key = FS_KEY_LINE;
+        leg[i].alpha = 1;
+    }
+    body = fs_chart_legend(c, body, leg, n);
+    memset(&s, 0, sizeof s);
+    s.box = body;
+    s.x.label = "Steps since the start";
+    s.x.lo = 0;
+    s.x.hi = steps > 0 ? steps : 1;
+    s.x.integer = s.x.fixed = 1;
+    s.y.label = "Regional threat index (threat cells)";
+    s.y.lo = 0;
+    s.y.hi = hi > 0 ? hi * 1.04 : 1;
+    p = fs_chart_panel(c, &s);
+    for (i = 0; i < n; i++) {
+        const fs_band *b = &runs[i]->region[FS_SERIES_THREAT_INDEX];
+        fs_chart_band(c, &p, xs, b->p5, b->p95, runs[i]->steps + 1, fs_series_colour(i), 0.13);
+    }
+    for (i = 0; i < n; i++) {
+        const fs_band *b = &runs[i]->region[FS_SERIES_THREAT_INDEX];
+        fs_chart_line(c, &p, xs, b->p50, runs[i]->steps + 1, fs_series_colour(i), 2.6, 0);
+    }
+    free(xs);
+    return compare_close(c, err);
+}
+
+fs_status fs_plot_compare_outcomes(const char *path, const fs_plot_data *const *runs, int n,
+                                   const fs_plot_opts *opts, fs_err *err)
+{
+    const fs_plot_data *ref = runs[0];
+    fs_legend_item leg[MAX_SCEN];
+    const char *cats[64];
+    char names[64][64], sub[256], val[64];
+    fs_panel_spec s;
+    fs_panel p;
+    fs_rect body;
+    fs_chart *c;
+    double w;
+    int i, j, k, nout;
+
+    if (check_runs(runs, n, err) != FS_OK)
+        return FS_EUSAGE;
+    nout = ref->noutcomes < 64 ? ref->noutcomes : 64;
+    c = compare_open(path, opts, err);
+    if (c == NULL)
+        return err ? err->code : FS_EIO;
+    compare_subtitle(runs, n, sub, sizeof sub);
+    body = fs_chart_frame(c, "Outcome probabilities: scenarios compared", sub,
+                          "Bars: share of runs with the outcome at the horizon; whiskers: 95% "
+                          "Wilson score interval.\nSource: outcomes.csv of each scenario's run "
+                          "directory.");
+    for (i = 0; i < n; i++) {
+        leg[i].label = runs[i]->name;
+        leg[i].col = fs_series_colour(i);
+        leg[i].key = FS_KEY_BAR;
+        leg[i].alpha = 1;
+    }
+    body = fs_chart_legend(c, body, leg, n);
+    for (i = 0; i < nout; i++) {
+        const char *o = ref->outcomes[i].name;
+        snprintf(names[i], sizeof names[i], "%s", strcmp(o, "mass_casualty") == 0
+                 ? "Mass-casualty attack" : o);
+        for (k = 0; names[i][k]; k++)
+            if (names[i][k] == '_')
+                names[i][k] = ' ';
+        if (names[i][0] >= 'a' && names[i][0] <= 'z')
+            names[i][0] = (char)(names[i][0] - 'a' + 'A');
+        cats[i] = names[i];
+    }
+    memset(&s, 0, sizeof s);
+    s.box = body;
+    s.x.cats = cats;
+    s.x.ncats = nout > 0 ? nout : 1;
+    if (nout == 0)
+        cats[0] = "";
+    s.y.label = "Probability (share of runs)";
+    s.y.lo = 0;
+    s.y.hi = 1.08;
+    s.y.fixed = s.y.percent = 1;
+    p = fs_chart_panel(c, &s);
+    w = 0.8 / n;
+    for (i = 0; i < nout; i++) {
+        for (j = 0; j < n; j++) {
+            const fs_plot_outcome *o = NULL;
+            double x0 = i - 0.4 + j * w, xc = x0 + w / 2;
+            for (k = 0; k < runs[j]->noutcomes; k++)
+                if (strcmp(runs[j]->outcomes[k].name, ref->outcomes[i].name) == 0)
+                    o = &runs[j]->outcomes[k];
+            if (o == NULL)
+                continue;
+            fs_chart_bar(c, &p, x0, x0 + w, 0, o->probability, fs_series_colour(j), 0.9);
+            fs_chart_whisker(c, &p, xc, o->lo95, o->hi95, grey(0.15));
+            fs_format_number(val, sizeof val, 100 * o->probability, 0);
+            strcat(val, "%");
+            if (fs_chart_text_width(c, FS_TEXT_VALUE, val) < fs_panel_px(&p, w) - fs_panel_px(&p, 0))
+                fs_chart_text(c, FS_TEXT_VALUE, val, fs_panel_px(&p, xc),
+                              fs_panel_py(&p, fmax(o->probability, o->hi95)) - 4 * fs_chart_unit(c),
+                              0.5, 1, 0, grey(0.1), 0);
+        }
+    }
+    if (nout == 0)
+        fs_chart_note(c, &p, "The first scenario's outcomes.csv has no rows.");
+    return compare_close(c, err);
+}
+
+fs_status fs_plot_compare_diff(const char *path, const char *title, const char *const *names,
+                               int nnames, const fs_plot_diff *d, int n,
+                               const fs_plot_opts *opts, fs_err *err)
+{
+    static const char *const none = "";
+    const char *cats[MAX_ROWS];
+    char (*rows)[160] = NULL, ref[200];
+    fs_panel_spec s;
+    fs_panel p;
+    fs_rect body;
+    fs_chart *c = NULL;
+    double lo = 0, hi = 0;
+    int i, m = n < MAX_ROWS ? n : MAX_ROWS;
+
+    rows = calloc(m > 0 ? m : 1, sizeof *rows);
+    if (rows == NULL)
+        return fs_err_set(err, FS_ENOMEM, "out of memory drawing %s", path);
+    for (i = 0; i < m; i++) {
+        const char *sc = d[i].scenario >= 0 && d[i].scenario < nnames ? names[d[i].scenario] : "?";
+        snprintf(rows[i], sizeof rows[i], "%s: %s", d[i].metric, sc);
+        cats[i] = rows[i];
+        if (isfinite(d[i].lo))
+            lo = fmin(lo, d[i].lo);
+        if (isfinite(d[i].hi))
+            hi = fmax(hi, d[i].hi);
+        if (isfinite(d[i].diff))
+            lo = fmin(lo, d[i].diff), hi = fmax(hi, d[i].diff);
+    }
+    c = compare_open(path, opts, err);
+    if (c == NULL) {
+        free(rows);
+        return err ? err->code : FS_EIO;
+    }
+    snprintf(ref, sizeof ref, "Reference: %s", nnames > 0 ? names[0] : "the first scenario");
+    body = fs_chart_frame(c, title ? title : "Differences to the reference scenario", ref,
+                          "Points: paired difference to the reference scenario (common random "
+                          "numbers); whiskers: 95% interval. Right of the zero line: higher "
+                          "than the reference.\nSource: compare.csv.");
+    memset(&s, 0, sizeof s);
+    s.box = body;
+    s.y.cats = m > 0 ? cats : &none;
+    s.y.ncats = m > 0 ? m : 1;
+    s.x.label = "Difference to the reference scenario";
+    s.x.lo = lo;
+    s.x.hi = hi;
+    p = fs_chart_panel(c, &s);
+    fs_chart_vline(c, &p, 0, grey(0.2), 1.5, 0);
+    for (i = 0; i < m; i++) {
+        fs_rgb col = fs_series_colour(d[i].scenario);
+        fs_chart_hwhisker(c, &p, i, d[i].lo, d[i].hi, col);
+        fs_chart_point(c, &p, d[i].diff, i, 6, col);
+    }
+    if (m == 0)
+        fs_chart_note(c, &p, "No differences to draw.");
+    free(rows);
+    return compare_close(c, err);
+}

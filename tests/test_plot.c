@@ -1,0 +1,638 @@
+/* test_plot.c: the CSV reader, tick choice, and the charts of a run
+ * directory drawn from the fixtures in tests/fixtures/plot (written by
+ * make_fixtures.py there). Charts are decoded and checked pixel by pixel:
+ * size, non-blank plot areas, and bar and band edges where the values put
+ * them; the comparison charts from two loaded fixtures. Run from the
+ * repository root. */
+#include <dirent.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cairo.h>
+
+#include "check.h"
+#include "chart.h"
+#include "csvread.h"
+#include "errors.h"
+#include "plot.h"
+
+#define FIX "tests/fixtures/plot/"
+
+static fs_plot_geom geom[FS_PLOT_NCHARTS];
+
+/* ---- helpers ---- */
+
+static char *tmpdir(char *buf, size_t n)
+{
+    snprintf(buf, n, "/tmp/fs_test_plot.XXXXXX");
+    return mkdtemp(buf);
+}
+
+static void rm_rf(const char *dir)
+{
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    char path[4096];
+
+    if (d == NULL)
+        return;
+    while ((e = readdir(d)) != NULL) {
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+            continue;
+        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+        unlink(path);
+    }
+    closedir(d);
+    rmdir(dir);
+}
+
+static int count_files(const char *dir)
+{
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    int n = 0;
+
+    if (d == NULL)
+        return -1;
+    while ((e = readdir(d)) != NULL)
+        if (e->d_name[0] != '.')
+            n++;
+    closedir(d);
+    return n;
+}
+
+static int write_text(const char *path, const char *text)
+{
+    FILE *fp = fopen(path, "w");
+    if (fp == NULL)
+        return -1;
+    fputs(text, fp);
+    return fclose(fp);
+}
+
+static unsigned char *slurp(const char *path, long *len)
+{
+    FILE *fp = fopen(path, "rb");
+    unsigned char *buf;
+
+    if (fp == NULL)
+        return NULL;
+    fseek(fp, 0, SEEK_END);
+    *len = ftell(fp);
+    rewind(fp);
+    buf = malloc(*len > 0 ? *len : 1);
+    if (buf && fread(buf, 1, *len, fp) != (size_t)*len) {
+        free(buf);
+        buf = NULL;
+    }
+    fclose(fp);
+    return buf;
+}
+
+static int same_bytes(const char *a, const char *b)
+{
+    long la = 0, lb = 0;
+    unsigned char *x = slurp(a, &la), *y = slurp(b, &lb);
+    int same = x && y && la == lb && memcmp(x, y, la) == 0;
+    free(x);
+    free(y);
+    return same;
+}
+
+static cairo_surface_t *load_png(const char *dir, const char *name)
+{
+    char path[4096];
+    cairo_surface_t *s;
+
+    snprintf(path, sizeof path, "%s/%s.png", dir, name);
+    s = cairo_image_surface_create_from_png(path);
+    if (cairo_surface_status(s) != CAIRO_STATUS_SUCCESS) {
+        cairo_surface_destroy(s);
+        return NULL;
+    }
+    cairo_surface_flush(s);
+    return s;
+}
+
+/* The colour at (x, y) as 0..255 channels (charts are opaque). */
+static void pixel(cairo_surface_t *s, int x, int y, int *r, int *g, int *b)
+{
+    unsigned char *data = cairo_image_surface_get_data(s);
+    int stride = cairo_image_surface_get_stride(s);
+    unsigned int v = *(unsigned int *)(data + (size_t)y * stride + 4 * (size_t)x);
+    *r = (v >> 16) & 255;
+    *g = (v >> 8) & 255;
+    *b = v & 255;
+}
+
+/* A pixel of data ink: coloured, or darker than the grid lines. */
+static int is_ink(cairo_surface_t *s, int x, int y)
+{
+    int r, g, b, mx, mn;
+    pixel(s, x, y, &r, &g, &b);
+    mx = r > g ? (r > b ? r : b) : (g > b ? g : b);
+    mn = r < g ? (r < b ? r : b) : (g < b ? g : b);
+    return mx - mn > 25 || mx < 200;
+}
+
+static int saturated(cairo_surface_t *s, int x, int y)
+{
+    int r, g, b, mx, mn;
+    pixel(s, x, y, &r, &g, &b);
+    mx = r > g ? (r > b ? r : b) : (g > b ? g : b);
+    mn = r < g ? (r < b ? r : b) : (g < b ? g : b);
+    return mx - mn > 60;
+}
+
+static long ink_in(cairo_surface_t *s, const fs_rect *a)
+{
+    long n = 0;
+    int x, y;
+    for (y = (int)a->y + 1; y < (int)(a->y + a->h) - 1; y++)
+        for (x = (int)a->x + 2; x < (int)(a->x + a->w) - 1; x++)
+            n += is_ink(s, x, y);
+    return n;
+}
+
+static int panel_finite(const fs_panel *p)
+{
+    return isfinite(p->area.x) && isfinite(p->area.y) && isfinite(p->area.w)
+           && isfinite(p->area.h) && p->area.w > 10 && p->area.h > 10 && isfinite(p->x.lo)
+           && isfinite(p->x.hi) && isfinite(p->y.lo) && isfinite(p->y.hi) && p->x.lo != p->x.hi
+           && p->y.lo != p->y.hi;
+}
+
+/* Draws a fixture into a fresh temp directory; returns its status. */
+static fs_status draw_fixture(const char *name, char *out, size_t n, fs_err *err)
+{
+    char dir[4096];
+    fs_plot_opts o;
+
+    fs_plot_opts_default(&o);
+    o.geom = geom;
+    if (tmpdir(out, n) == NULL)
+        return FS_EIO;
+    o.outdir = out;
+    snprintf(dir, sizeof dir, FIX "%s", name);
+    fs_err_clear(err);
+    return fs_plot_run_dir(dir, &o, err);
+}
+
+/* Every chart of a drawn directory: right size, every panel with finite
+ * scales and some ink in its plot area. Returns a failure note or NULL. */
+static const char *check_all_charts(const char *out, int w, int h, char *why, size_t n)
+{
+    int k, i;
+    for (k = 0; k < FS_PLOT_NCHARTS; k++) {
+        const char *name = fs_plot_chart_name((fs_plot_chart)k);
+        cairo_surface_t *s = load_png(out, name);
+        if (s == NULL) {
+            snprintf(why, n, "%s.png missing or unreadable", name);
+            return why;
+        }
+        if (cairo_image_surface_get_width(s) != w || cairo_image_surface_get_height(s) != h) {
+            snprintf(why, n, "%s.png is %dx%d", name, cairo_image_surface_get_width(s),
+                     cairo_image_surface_get_height(s));
+            cairo_surface_destroy(s);
+            return why;
+        }
+        if (geom[k].npanels < 1) {
+            snprintf(why, n, "%s has no panels", name);
+            cairo_surface_destroy(s);
+            return why;
+        }
+        for (i = 0; i < geom[k].npanels; i++) {
+            const fs_panel *p = &geom[k].panel[i];
+            long ink;
+            if (!panel_finite(p)) {
+                snprintf(why, n, "%s panel %d has a non-finite or empty scale", name, i);
+                cairo_surface_destroy(s);
+                return why;
+            }
+            ink = ink_in(s, &p->area);
+            if (ink < 40) {
+                snprintf(why, n, "%s panel %d is blank (%ld ink pixels)", name, i, ink);
+                cairo_surface_destroy(s);
+                return why;
+            }
+        }
+        cairo_surface_destroy(s);
+    }
+    return NULL;
+}
+
+/* ---- the CSV reader ---- */
+
+static void test_csv_quoting(void)
+{
+    char dir[64], path[128];
+    fs_err err;
+    fs_csv *c;
+    double v;
+    int col;
+
+    CHECK(tmpdir(dir, sizeof dir) != NULL);
+    snprintf(path, sizeof path, "%s/q.csv", dir);
+    CHECK(write_text(path, "name,value,note\r\n\"a, \"\"b\"\"\",1.5,\"two\nlines\"\n"
+                           "plain,,x\n\nlast,-2e3,\n") == 0);
+    c = fs_csv_read(path, &err);
+    CHECK(c != NULL);
+    CHECK(fs_csv_nrows(c) == 3 && fs_csv_ncols(c) == 3);
+    CHECK(strcmp(fs_csv_str(c, 0, 0), "a, \"b\"") == 0);
+    CHECK(strcmp(fs_csv_str(c, 0, 2), "two\nlines") == 0);
+    CHECK(fs_csv_line(c, 1) == 4 && fs_csv_line(c, 2) == 6);
+    col = fs_csv_col(c, "value");
+    CHECK(col == 1 && fs_csv_col(c, "nope") == -1);
+    CHECK(fs_csv_num(c, 0, col, &v, &err) == FS_OK && v == 1.5);
+    CHECK(fs_csv_num(c, 1, col, &v, &err) == FS_OK && isnan(v));
+    CHECK(fs_csv_num_req(c, 1, col, &v, &err) == FS_ECONFIG);
+    CHECK(fs_csv_num(c, 2, col, &v, &err) == FS_OK && v == -2000);
+    CHECK(fs_csv_num(c, 1, 2, &v, &err) == FS_ECONFIG);
+    CHECK_STR_CONTAINS(err.msg, "q.csv:4:3: column 'note': expected a number, got 'x'");
+    CHECK(fs_csv_require(c, "missing", &col, &err) == FS_ECONFIG);
+    CHECK_STR_CONTAINS(err.msg, "no column 'missing'");
+    fs_csv_free(c);
+    unlink(path);
+    rmdir(dir);
+}
+
+static void test_csv_errors(void)
+{
+    char dir[64], path[128];
+    fs_err err;
+
+    CHECK(tmpdir(dir, sizeof dir) != NULL);
+    snprintf(path, sizeof path, "%s/bad.csv", dir);
+    CHECK(write_text(path, "a,b\n1,2\n3\n") == 0);
+    CHECK(fs_csv_read(path, &err) == NULL && err.code == FS_ECONFIG);
+    CHECK_STR_CONTAINS(err.msg, "bad.csv:3: 1 fields, but the header has 2");
+    CHECK(write_text(path, "a,b\n\"open,2\n") == 0);
+    CHECK(fs_csv_read(path, &err) == NULL && err.code == FS_ECONFIG);
+    CHECK_STR_CONTAINS(err.msg, "unterminated quoted field");
+    CHECK(write_text(path, "a,b\n\"x\"y,2\n") == 0);
+    CHECK(fs_csv_read(path, &err) == NULL);
+    CHECK_STR_CONTAINS(err.msg, "bad.csv:2:1: text after a closing quote");
+    unlink(path);
+    CHECK(fs_csv_read(path, &err) == NULL && err.code == FS_EIO);
+    CHECK_STR_CONTAINS(err.msg, "bad.csv");
+    rmdir(dir);
+}
+
+/* ---- ticks and text ---- */
+
+static void test_nice_ticks(void)
+{
+    fs_scale sc;
+    fs_ticks t;
+    int i;
+
+    fs_nice_ticks(0, 97, 0, 0, 0, 6, &sc, &t);
+    CHECK(sc.lo == 0 && sc.hi == 100 && t.n == 6 && t.v[1] == 20 && t.decimals == 0);
+    fs_nice_ticks(0, 1, 0, 0, 1, 6, &sc, &t);
+    CHECK(sc.lo == 0 && sc.hi == 1 && t.n == 6 && fabs(t.v[3] - 0.6) < 1e-12 && t.decimals == 1);
+    fs_nice_ticks(0.5, 60.5, 0, 1, 1, 7, &sc, &t);
+    CHECK(t.v[0] == 10 && t.v[t.n - 1] == 60);
+    fs_nice_ticks(3, 2000, 1, 0, 0, 8, &sc, &t);
+    CHECK(sc.log && sc.lo == 2 && sc.hi == 2000);
+    for (i = 0; i < t.n; i++)
+        CHECK(t.v[i] >= sc.lo && t.v[i] <= sc.hi);
+    fs_nice_ticks(5, 5, 0, 0, 0, 6, &sc, &t);
+    CHECK(isfinite(sc.lo) && isfinite(sc.hi) && sc.hi > sc.lo && t.n >= 2);
+    fs_nice_ticks(NAN, NAN, 0, 0, 0, 6, &sc, &t);
+    CHECK(sc.lo == 0 && sc.hi == 1);
+    fs_nice_ticks(0, 0, 1, 0, 0, 6, &sc, &t);
+    CHECK(sc.lo > 0 && isfinite(sc.hi) && t.n >= 1);
+}
+
+static void test_format_number(void)
+{
+    char buf[64];
+    fs_format_number(buf, sizeof buf, 12500, 0);
+    CHECK(strcmp(buf, "12\xe2\x80\x89" "500") == 0);
+    fs_format_number(buf, sizeof buf, 2500, 0);
+    CHECK(strcmp(buf, "2500") == 0);
+    fs_format_number(buf, sizeof buf, -0.25, 2);
+    CHECK(strcmp(buf, "\xe2\x88\x92" "0.25") == 0);
+    fs_format_number(buf, sizeof buf, -0.001, 2);
+    CHECK(strcmp(buf, "0.00") == 0);
+}
+
+static void test_font_check(void)
+{
+    fs_err err;
+    fs_err_clear(&err);
+    CHECKF(fs_chart_font_check(&err) == FS_OK, "%s", err.msg);
+}
+
+static void test_ellipsis(void)
+{
+    char dir[64], path[128];
+    const char *name = "Islamic Republic of Pakistan";
+    fs_chart *c;
+    fs_err err;
+    double full, cut, ink = 0;
+
+    CHECK(tmpdir(dir, sizeof dir) != NULL);
+    snprintf(path, sizeof path, "%s/t.png", dir);
+    c = fs_chart_open(path, FS_CHART_PNG, 400, 300, &err);
+    CHECK(c != NULL);
+    full = fs_chart_text_width(c, FS_TEXT_TICK, name);
+    /* Enough room: drawn whole. Too little: shortened to fit. */
+    cut = fs_chart_text(c, FS_TEXT_TICK, name, 10, 10, 0, 0, full + 5, fs_palette(FS_BLACK), 0);
+    CHECK(fabs(cut - full) < 1);
+    cut = fs_chart_text(c, FS_TEXT_TICK, name, 10, 40, 0, 0, full / 2, fs_palette(FS_BLACK), 0);
+    CHECK(cut <= full / 2 + 1 && cut > 10);
+    ink = full;
+    CHECK(fs_chart_finish(c, &err) == FS_OK);
+    fs_chart_free(c);   /* not committed: no file under the final name */
+    CHECK(access(path, F_OK) != 0);
+    CHECK(count_files(dir) == 0);
+    CHECK(ink > 0);
+    rmdir(dir);
+}
+
+/* ---- charts of the normal fixture ---- */
+
+static void test_normal_charts(void)
+{
+    char out[64], why[256];
+    const char *bad;
+    fs_err err;
+
+    CHECKF(draw_fixture("normal", out, sizeof out, &err) == FS_OK, "%s", err.msg);
+    bad = check_all_charts(out, FS_CHART_WIDTH, FS_CHART_HEIGHT, why, sizeof why);
+    CHECKF(bad == NULL, "%s", bad);
+    CHECK(count_files(out) == FS_PLOT_NCHARTS);   /* no temp files left */
+    CHECK(geom[FS_PLOT_STABILITY].npanels == 12);
+    CHECK(geom[FS_PLOT_TRUST].npanels == 3);
+    CHECK(geom[FS_PLOT_THREAT_INDEX].npanels == 2);   /* plot and mechanism strip */
+    rm_rf(out);
+}
+
+/* Scans a pixel column upwards from y0 while saturated; returns the first
+ * row that is not. */
+static int bar_top(cairo_surface_t *s, int x, int y0, int ymin)
+{
+    int y = y0;
+    while (y > ymin && saturated(s, x, y))
+        y--;
+    return y;
+}
+
+static void test_outcome_bar_edge(void)
+{
+    char out[64];
+    fs_err err;
+    cairo_surface_t *s;
+    const fs_panel *p = &geom[FS_PLOT_OUTCOMES].panel[0];
+    int x, y0, top;
+    double want;
+
+    CHECKF(draw_fixture("normal", out, sizeof out, &err) == FS_OK, "%s", err.msg);
+    s = load_png(out, "outcomes");
+    CHECK(s != NULL);
+    /* escalation: 75 of 200 runs, the first bar; sample left of its whisker */
+    x = (int)lround(fs_panel_px(p, -0.2));
+    y0 = (int)(p->area.y + p->area.h) - 3;
+    want = fs_panel_py(p, 0.375);
+    top = bar_top(s, x, y0, (int)p->area.y);
+    cairo_surface_destroy(s);
+    rm_rf(out);
+    CHECKF(fabs(top + 0.5 - want) <= 2, "bar top at %d, value implies %.1f", top, want);
+}
+
+static void test_casualty_zero_bar_edge(void)
+{
+    char out[64];
+    fs_err err;
+    cairo_surface_t *s;
+    const fs_panel *p = &geom[FS_PLOT_CASUALTIES].panel[0];
+    fs_plot_data *d;
+    double zero = 0, want;
+    int i, top;
+
+    d = fs_plot_data_load(FIX "normal", &err);
+    CHECKF(d != NULL, "%s", err.msg);
+    for (i = 0; i < d->nbuckets; i++)
+        if (d->buckets[i].hi <= 0)
+            zero += d->buckets[i].count;
+    fs_plot_data_free(d);
+    CHECK(zero > 0);
+    CHECKF(draw_fixture("normal", out, sizeof out, &err) == FS_OK, "%s", err.msg);
+    s = load_png(out, "casualties");
+    CHECK(s != NULL);
+    want = fs_panel_py(p, zero);
+    top = bar_top(s, (int)lround(fs_panel_px(p, -0.15)), (int)(p->area.y + p->area.h) - 3,
+                  (int)p->area.y);
+    cairo_surface_destroy(s);
+    rm_rf(out);
+    CHECKF(fabs(top + 0.5 - want) <= 2, "zero bar top at %d, value implies %.1f", top, want);
+}
+
+static void test_threat_band_edge(void)
+{
+    char out[64];
+    fs_err err;
+    cairo_surface_t *s;
+    const fs_panel *p = &geom[FS_PLOT_THREAT_INDEX].panel[0];
+    fs_plot_data *d;
+    double p95, want;
+    int x, y, r, g, b, step = 7;
+
+    d = fs_plot_data_load(FIX "normal", &err);
+    CHECKF(d != NULL, "%s", err.msg);
+    p95 = d->region[FS_SERIES_THREAT_INDEX].p95[step];
+    fs_plot_data_free(d);
+    CHECKF(draw_fixture("normal", out, sizeof out, &err) == FS_OK, "%s", err.msg);
+    s = load_png(out, "threat_index");
+    CHECK(s != NULL);
+    x = (int)lround(fs_panel_px(p, step));
+    want = fs_panel_py(p, p95);
+    /* Down from the top of the plot area to the first blue-tinted pixel. */
+    for (y = (int)p->area.y + 2; y < (int)(p->area.y + p->area.h); y++) {
+        pixel(s, x, y, &r, &g, &b);
+        if (b - r > 20)
+            break;
+    }
+    cairo_surface_destroy(s);
+    rm_rf(out);
+    CHECKF(fabs(y + 0.5 - want) <= 2, "90%% band top at %d, p95 implies %.1f", y, want);
+}
+
+static void test_deterministic(void)
+{
+    char a[64], b[64], pa[128], pb[128];
+    fs_err err;
+    int k;
+
+    CHECKF(draw_fixture("normal", a, sizeof a, &err) == FS_OK, "%s", err.msg);
+    CHECKF(draw_fixture("normal", b, sizeof b, &err) == FS_OK, "%s", err.msg);
+    for (k = 0; k < FS_PLOT_NCHARTS; k++) {
+        snprintf(pa, sizeof pa, "%s/%s.png", a, fs_plot_chart_name((fs_plot_chart)k));
+        snprintf(pb, sizeof pb, "%s/%s.png", b, fs_plot_chart_name((fs_plot_chart)k));
+        CHECKF(same_bytes(pa, pb), "%s differs between two draws", pa);
+    }
+    rm_rf(a);
+    rm_rf(b);
+}
+
+/* ---- degenerate fixtures ---- */
+
+static void degenerate(const char *name)
+{
+    char out[64], why[256];
+    const char *bad;
+    fs_err err;
+
+    CHECKF(draw_fixture(name, out, sizeof out, &err) == FS_OK, "%s: %s", name, err.msg);
+    bad = check_all_charts(out, FS_CHART_WIDTH, FS_CHART_HEIGHT, why, sizeof why);
+    rm_rf(out);
+    CHECKF(bad == NULL, "%s: %s", name, bad);
+}
+
+static void test_no_attacks(void) { degenerate("no_attacks"); }
+static void test_one_run(void) { degenerate("one_run"); }
+static void test_all_equal(void) { degenerate("all_equal"); }
+static void test_zero_presence(void) { degenerate("zero_presence"); }
+
+/* ---- errors and formats ---- */
+
+static void test_bad_number(void)
+{
+    char out[64];
+    fs_err err;
+    fs_status st = draw_fixture("bad_number", out, sizeof out, &err);
+
+    CHECK(st == FS_ECONFIG);
+    CHECK_STR_CONTAINS(err.msg, "summary.csv:3:3: column 'mean': expected a number, got '4x'");
+    CHECK(count_files(out) == 0);
+    rm_rf(out);
+}
+
+static void test_missing_file(void)
+{
+    char out[64];
+    fs_err err;
+    fs_status st = draw_fixture("missing_file", out, sizeof out, &err);
+
+    CHECK(st == FS_EIO);
+    CHECK_STR_CONTAINS(err.msg, "trust.csv");
+    CHECK(count_files(out) == 0);
+    rm_rf(out);
+}
+
+static void test_size_and_formats(void)
+{
+    char out[64], why[256], path[128], again[128];
+    const char *bad;
+    fs_plot_opts o;
+    fs_err err;
+    long len = 0;
+    unsigned char *head;
+
+    fs_plot_opts_default(&o);
+    o.geom = geom;
+    o.width = 800;
+    o.height = 500;
+    CHECK(tmpdir(out, sizeof out) != NULL);
+    o.outdir = out;
+    CHECKF(fs_plot_run_dir(FIX "normal", &o, &err) == FS_OK, "%s", err.msg);
+    bad = check_all_charts(out, 800, 500, why, sizeof why);
+    CHECKF(bad == NULL, "%s", bad);
+    o.format = FS_CHART_PDF;
+    CHECKF(fs_plot_run_dir(FIX "normal", &o, &err) == FS_OK, "%s", err.msg);
+    snprintf(path, sizeof path, "%s/trust.pdf", out);
+    snprintf(again, sizeof again, "%s/trust_first.pdf", out);
+    CHECK(rename(path, again) == 0);
+    CHECKF(fs_plot_run_dir(FIX "normal", &o, &err) == FS_OK, "%s", err.msg);
+    CHECK(same_bytes(path, again));   /* no creation date inside */
+    head = slurp(path, &len);
+    CHECK(head != NULL && len > 1000 && memcmp(head, "%PDF", 4) == 0);
+    free(head);
+    o.format = FS_CHART_SVG;
+    CHECKF(fs_plot_run_dir(FIX "normal", &o, &err) == FS_OK, "%s", err.msg);
+    snprintf(path, sizeof path, "%s/stability.svg", out);
+    head = slurp(path, &len);
+    CHECK(head != NULL && len > 1000 && memcmp(head, "<?xml", 5) == 0);
+    free(head);
+    CHECK(count_files(out) == 3 * FS_PLOT_NCHARTS + 1);
+    rm_rf(out);
+}
+
+static void test_format_parse(void)
+{
+    fs_chart_format f;
+    fs_err err;
+    CHECK(fs_chart_format_parse("svg", &f, &err) == FS_OK && f == FS_CHART_SVG);
+    CHECK(fs_chart_format_parse("jpeg", &f, &err) == FS_EUSAGE);
+    CHECK_STR_CONTAINS(err.msg, "jpeg");
+    CHECK(strcmp(fs_chart_format_ext(FS_CHART_PDF), "pdf") == 0);
+    CHECK(fs_chart_open("/tmp/x.png", FS_CHART_PNG, 10, 10, &err) == NULL && err.code == FS_EUSAGE);
+}
+
+static void test_compare_charts(void)
+{
+    static const char *const names[] = { "SCO baseline", "Single run" };
+    const fs_plot_diff diffs[] = { { "P(escalation)", 1, 0.625, 0.2, 0.9 },
+                                   { "Casualties", 1, -12, -30, 4 } };
+    const fs_plot_data *runs[2];
+    fs_plot_data *a, *b;
+    char out[64], path[128];
+    const char *files[] = { "cmp_threat", "cmp_outcomes", "cmp_diff" };
+    fs_err err;
+    int k;
+
+    a = fs_plot_data_load(FIX "normal", &err);
+    b = fs_plot_data_load(FIX "one_run", &err);
+    CHECK(a != NULL && b != NULL);
+    runs[0] = a;
+    runs[1] = b;
+    CHECK(tmpdir(out, sizeof out) != NULL);
+    snprintf(path, sizeof path, "%s/cmp_threat.png", out);
+    CHECKF(fs_plot_compare_threat(path, runs, 2, NULL, &err) == FS_OK, "%s", err.msg);
+    snprintf(path, sizeof path, "%s/cmp_outcomes.png", out);
+    CHECKF(fs_plot_compare_outcomes(path, runs, 2, NULL, &err) == FS_OK, "%s", err.msg);
+    snprintf(path, sizeof path, "%s/cmp_diff.png", out);
+    CHECKF(fs_plot_compare_diff(path, NULL, names, 2, diffs, 2, NULL, &err) == FS_OK, "%s",
+           err.msg);
+    fs_plot_data_free(a);
+    fs_plot_data_free(b);
+    for (k = 0; k < 3; k++) {
+        cairo_surface_t *s = load_png(out, files[k]);
+        fs_rect all = { 0, 0, FS_CHART_WIDTH, FS_CHART_HEIGHT };
+        CHECK(s != NULL);
+        CHECK(ink_in(s, &all) > 5000);
+        cairo_surface_destroy(s);
+    }
+    CHECK(count_files(out) == 3);
+    rm_rf(out);
+}
+
+int main(void)
+{
+    fs_gsl_quiet();
+    RUN(test_font_check);
+    RUN(test_csv_quoting);
+    RUN(test_csv_errors);
+    RUN(test_nice_ticks);
+    RUN(test_format_number);
+    RUN(test_ellipsis);
+    RUN(test_normal_charts);
+    RUN(test_outcome_bar_edge);
+    RUN(test_casualty_zero_bar_edge);
+    RUN(test_threat_band_edge);
+    RUN(test_deterministic);
+    RUN(test_no_attacks);
+    RUN(test_one_run);
+    RUN(test_all_equal);
+    RUN(test_zero_presence);
+    RUN(test_bad_number);
+    RUN(test_missing_file);
+    RUN(test_size_and_formats);
+    RUN(test_format_parse);
+    RUN(test_compare_charts);
+    return check_report();
+}
