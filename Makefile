@@ -24,6 +24,12 @@ SANFLAGS := -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover
 endif
 
 VERSION  := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
+# V=1 shows the full compiler command lines.
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
 CFLAGS   += -std=c11 $(OPT) -g -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
             -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -DFS_VERSION='"$(VERSION)"' \
             -fopenmp -Iinclude $(SANFLAGS)
@@ -46,19 +52,22 @@ all: $(BIN)
 
 $(BUILD)/obj/%.o: sim/%.c $(wildcard include/*.h) Makefile
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(PKG_CFLAGS) -c $< -o $@
+	@echo "  CC      $<"
+	$(Q)$(CC) $(CFLAGS) $(PKG_CFLAGS) -c $< -o $@
 
 $(LIB): $(LIB_OBJ)
 	@rm -f $@
-	ar rcs $@ $^
+	$(Q)ar rcs $@ $^
 
 $(BIN): sim/main.c $(LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(PKG_CFLAGS) $< -o $@ $(LDFLAGS) $(LIB) $(PKG_LIBS) $(LDLIBS)
+	@echo "  LINK    $@"
+	$(Q)$(CC) $(CFLAGS) $(PKG_CFLAGS) $< -o $@ $(LDFLAGS) $(LIB) $(PKG_LIBS) $(LDLIBS)
 
 $(BUILD)/tests/%: tests/%.c tests/check.h $(LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(PKG_CFLAGS) -Itests $< -o $@ $(LDFLAGS) $(LIB) $(PKG_LIBS) $(LDLIBS)
+	@echo "  LINK    $@"
+	$(Q)$(CC) $(CFLAGS) $(PKG_CFLAGS) -Itests $< -o $@ $(LDFLAGS) $(LIB) $(PKG_LIBS) $(LDLIBS)
 
 tests: $(BIN) $(TEST_BIN)
 
@@ -79,7 +88,7 @@ valgrind: deps
 	@FS_VALGRIND=1 sh tests/run.sh $(BUILD) $(BIN) cli
 
 $(BUILD)/bench: tests/bench.c $(LIB)
-	$(CC) $(CFLAGS) $(PKG_CFLAGS) $< -o $@ $(LDFLAGS) $(LIB) $(PKG_LIBS) $(LDLIBS)
+	$(Q)$(CC) $(CFLAGS) $(PKG_CFLAGS) $< -o $@ $(LDFLAGS) $(LIB) $(PKG_LIBS) $(LDLIBS)
 
 bench: deps
 	@$(MAKE) --no-print-directory all $(BUILD)/bench

@@ -550,10 +550,10 @@ static void draw_casualties(const plot_ctx *x, fs_chart *c)
     show_zero = h.zero > 0 || h.nb == 0;
     footnote(x, foot, sizeof foot, show_zero
              ? "Runs by total casualties over the horizon, re-binned from the sketch buckets "
-               "(relative error at most 1%); the bar at 0 counts runs without casualties. "
+               "(relative error at most 0.5%); the bar at 0 counts runs without casualties. "
                "Mean, median and 95th percentile of all runs."
              : "Runs by total casualties over the horizon, re-binned from the sketch buckets "
-               "(relative error at most 1%); every run had casualties. Mean, median and 95th "
+               "(relative error at most 0.5%); every run had casualties. Mean, median and 95th "
                "percentile of all runs.", "distributions.csv, summary.csv");
     body = fs_chart_frame(c, d->name, x->subtitle, foot);
     memset(&zs, 0, sizeof zs);
@@ -875,7 +875,7 @@ static void draw_early_warning(const plot_ctx *x, fs_chart *c)
     fs_panel_spec s[2];
     fs_panel p;
     fs_rect body, lower;
-    char foot[1024], note[256], thr[64];
+    char foot[1024], note[512], thr[64];
     double total = 0, ymax = 0, elo = HUGE_VAL, ehi = -HUGE_VAL, left;
     int i;
 
@@ -888,20 +888,23 @@ static void draw_early_warning(const plot_ctx *x, fs_chart *c)
     }
     range_add(&elo, &ehi, d->p_escalated, x->n);
     fs_format_number(thr, sizeof thr, d->mass_casualty, 0);
-    snprintf(note, sizeof note, "Escalation: threat index at or above its escalation ratio, or "
-             "a member's stability below its failure level. Mass casualty: at least %s "
-             "casualties in one attack step.", isfinite(d->mass_casualty) ? thr : "the threshold");
+    snprintf(note, sizeof note, "Escalation condition at step t: threat index at or above its "
+             "escalation ratio times its start, or a member's stability below its failure level "
+             "at t or before; at the last step it is the escalation probability. Mass casualty: "
+             "an attack with at least %s casualties.",
+             isfinite(d->mass_casualty) ? thr : "the threshold");
     footnote(x, foot, sizeof foot, note, "earlywarning.csv, meta.csv");
     body = fs_chart_frame(c, d->name, x->subtitle, foot);
-    leg[0] = legend(ehi > 0 ? "P(escalation has happened by step t)"
-                            : "P(escalation by step t): never in any run", ce, FS_KEY_LINE, 1);
+    leg[0] = legend(ehi > 0 ? "P(escalation condition holds at step t)"
+                            : "P(escalation condition at step t): never in any run", ce,
+                    FS_KEY_LINE, 1);
     leg[1] = legend("P(mass-casualty attack by step t)", cm, FS_KEY_DASH, 1);
     leg[2] = legend("Runs whose first mass-casualty attack fell on step t", cm, FS_KEY_BAR, 1);
     body = fs_chart_legend(c, body, leg, 3);
     lower = split_top(&body, body.h * 0.55);
     memset(s, 0, sizeof s);
     s[0].box = body;
-    s[0].title = "Probability by step t";
+    s[0].title = "Probability at step t";
     s[0].x = step_axis(x, 0);
     s[0].y = value_axis("Probability", 0, 1, 0);
     s[0].y.fixed = 1;
@@ -919,13 +922,18 @@ static void draw_early_warning(const plot_ctx *x, fs_chart *c)
     p = fs_chart_panel(c, &s[0]);
     fs_chart_line(c, &p, x->xs, d->p_mass_casualty_by, x->n, cm, 2.2, 1);
     fs_chart_line(c, &p, x->xs, d->p_escalated, x->n, ce, 2.8, 0);
+    if (ehi <= 0 && total == 0)
+        fs_chart_note(c, &p, "The escalation condition never held and no mass-casualty "
+                      "attack happened, in any run.");
+    else if (ehi <= 0)
+        fs_chart_note(c, &p, "The escalation condition never held, in any run.");
     p = fs_chart_panel(c, &s[1]);
     for (i = 0; i < x->n; i++)
         if (d->first_mass_casualty[i] > 0)
             fs_chart_bar(c, &p, i - 0.45, i + 0.45, 0, d->first_mass_casualty[i], cm, 0.9);
     if (total == 0) {
         snprintf(note, sizeof note, "No mass-casualty attack in any run (threshold: %s "
-                 "casualties in one step).", isfinite(d->mass_casualty) ? thr : "?");
+                 "casualties in one attack).", isfinite(d->mass_casualty) ? thr : "?");
         fs_chart_note(c, &p, note);
     }
 }
