@@ -8,7 +8,7 @@
 CC       ?= cc
 PKGS     := gsl libconfig cairo pangocairo
 SANITIZE ?=
-OPT      ?= -O2
+OPT      ?= -O3
 
 # pkg-config is asked lazily (recursive variables), so that `make deps`
 # can install the packages before anything is compiled.

@@ -16,7 +16,7 @@
 #include "scenario.h"
 #include "stats.h"
 
-#define FS_BLOCK 16
+#define FS_BLOCK 64
 
 typedef struct fs_engine_opts {
     long runs;           /* total runs */

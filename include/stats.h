@@ -52,6 +52,11 @@ int fs_acc_add_run(fs_acc *a, const double *obs);
  * memory once instead of once per run. */
 int fs_acc_add_runs(fs_acc *a, const double *obs, int nruns);
 
+/* Exchanges the runs pending in a (added since its last reset) with those
+ * pending in b, in O(1); sketches stay where they are. Both must have the
+ * same layout. Lets a caller park a finished block for merging later. */
+void fs_acc_swap_pending(fs_acc *a, fs_acc *b);
+
 /* Merges the runs added to from since its last reset into into's moments,
  * cell by cell, as one block. */
 void fs_acc_merge_moments(fs_acc *into, const fs_acc *from);

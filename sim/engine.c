@@ -1,4 +1,9 @@
-/* engine.c: blocks of runs in parallel, merged in a fixed order. */
+/* engine.c: blocks of runs in parallel, merged in a fixed order.
+ * Threads claim blocks in order from a shared counter. A thread that
+ * finishes the next block to merge merges it at once, then any parked
+ * blocks that follow; one that finishes ahead of its turn parks its block
+ * (its pending moments and runs.csv text) in a slot and goes on, so no
+ * thread waits for another unless every slot is full. */
 #include "engine.h"
 
 #include <math.h>
@@ -24,12 +29,24 @@ typedef struct worker {
     size_t rows_len, rows_cap;
 } worker;
 
+/* A finished block waiting for its turn to be merged. */
+typedef struct slot {
+    long block;           /* -1 when free */
+    long last;            /* one past its last run */
+    int bad;
+    fs_acc *acc;          /* pending moments only (no sketches) */
+    char *rows;
+    size_t rows_len, rows_cap;
+} slot;
+
 struct fs_engine {
     const fs_scenario *sc;
     fs_engine_opts opts;
     fs_layout lay;
     int nworkers;
     worker *w;
+    int nslots;
+    slot *slots;
     fs_acc *total;
     uint64_t *first_mc;
     long done;
@@ -62,8 +79,15 @@ fs_engine *fs_engine_alloc(const fs_scenario *sc, const fs_engine_opts *o, fs_er
     e->w = calloc(e->nworkers, sizeof *e->w);
     e->total = fs_acc_alloc(&e->lay, 1);
     e->first_mc = calloc(sc->steps + 1, sizeof *e->first_mc);
-    if (e->w == NULL || e->total == NULL || e->first_mc == NULL)
+    e->nslots = 2 * e->nworkers;
+    e->slots = calloc(e->nslots, sizeof *e->slots);
+    if (e->w == NULL || e->total == NULL || e->first_mc == NULL || e->slots == NULL)
         goto nomem;
+    for (i = 0; i < e->nslots; i++) {
+        e->slots[i].block = -1;
+        if ((e->slots[i].acc = fs_acc_alloc(&e->lay, 0)) == NULL)
+            goto nomem;
+    }
     for (i = 0; i < e->nworkers; i++) {
         worker *w = &e->w[i];
         w->model = fs_model_alloc(sc);
@@ -90,6 +114,12 @@ void fs_engine_free(fs_engine *e)
         for (i = 0; i < e->nworkers; i++)
             worker_release(&e->w[i]);
     free(e->w);
+    if (e->slots)
+        for (i = 0; i < e->nslots; i++) {
+            fs_acc_free(e->slots[i].acc);
+            free(e->slots[i].rows);
+        }
+    free(e->slots);
     fs_acc_free(e->total);
     free(e->first_mc);
     free(e);
@@ -157,9 +187,63 @@ static int run_block(fs_engine *e, worker *w, long first, long last)
     return bad;
 }
 
+/* Merges one finished block into the totals (the caller holds the lock
+ * and has checked that it is the block's turn). */
+static void merge_block(fs_engine *e, fs_acc *acc, const char *rows, size_t len, long last,
+                        int bad, int *failed, int *io)
+{
+    if (bad)
+        *failed = 1;
+    fs_acc_merge_moments(e->total, acc);
+    if (e->opts.runs_csv && len && fwrite(rows, 1, len, e->opts.runs_csv) != len)
+        *io = 1;
+    e->done = last;
+}
+
+/* Hands a finished block over: merges it and the parked blocks after it if
+ * it is next, else parks it. Returns 0, or -1 when every slot is taken (the
+ * caller retries after the next block in order is merged). */
+static int deliver(fs_engine *e, worker *w, long b, long last, int bad, long *next,
+                   int *failed, int *io)
+{
+    int i, found;
+    if (b != *next) {
+        for (i = 0; i < e->nslots; i++) {
+            slot *s = &e->slots[i];
+            char *t;
+            size_t cap;
+            if (s->block >= 0)
+                continue;
+            s->block = b, s->last = last, s->bad = bad;
+            fs_acc_swap_pending(s->acc, w->acc);
+            t = s->rows, s->rows = w->rows, w->rows = t;
+            cap = s->rows_cap, s->rows_cap = w->rows_cap, w->rows_cap = cap;
+            s->rows_len = w->rows_len;
+            w->rows_len = 0;
+            return 0;
+        }
+        return -1;
+    }
+    merge_block(e, w->acc, w->rows, w->rows_len, last, bad, failed, io);
+    (*next)++;
+    do {
+        found = 0;
+        for (i = 0; i < e->nslots; i++) {
+            slot *s = &e->slots[i];
+            if (s->block != *next)
+                continue;
+            merge_block(e, s->acc, s->rows, s->rows_len, s->last, s->bad, failed, io);
+            s->block = -1;
+            (*next)++;
+            found = 1;
+        }
+    } while (found);
+    return 0;
+}
+
 fs_status fs_engine_iterate(fs_engine *e, long runs, fs_err *err)
 {
-    long start = e->done, end = e->done + runs, nblocks, b;
+    long start = e->done, end = e->done + runs, nblocks, claim = 0, next = 0;
     int failed = 0, stopped = 0, io = 0;
 
     /* Blocks are aligned to multiples of FS_BLOCK from run 0, whatever the
@@ -171,36 +255,26 @@ fs_status fs_engine_iterate(fs_engine *e, long runs, fs_err *err)
         return FS_OK;
     nblocks = (end - start + FS_BLOCK - 1) / FS_BLOCK;
 
-#pragma omp parallel for num_threads(e->nworkers) schedule(dynamic, 1) ordered
-    for (b = 0; b < nblocks; b++) {
+#pragma omp parallel num_threads(e->nworkers)
+    {
         worker *w = &e->w[omp_get_thread_num()];
-        long first = start + b * FS_BLOCK, last = first + FS_BLOCK;
-        int bad = 0, skip;
-        if (last > end)
-            last = end;
-#pragma omp atomic read
-        skip = stopped;
-        if (!skip && fs_interrupted) {
-#pragma omp atomic write
-            stopped = 1;
-            skip = 1;
-        }
-        if (!skip)
+        for (;;) {
+            long b, first, last;
+            int bad, done = 0;
+#pragma omp critical(fs_engine_claim)
+            {
+                if (fs_interrupted)
+                    stopped = 1;
+                b = stopped || failed ? nblocks : claim++;
+            }
+            if (b >= nblocks)
+                break;
+            first = start + b * FS_BLOCK;
+            last = first + FS_BLOCK < end ? first + FS_BLOCK : end;
             bad = run_block(e, w, first, last);
-#pragma omp ordered
-        {
-            /* Blocks are merged strictly in order; after a skipped block
-             * nothing more is merged, so the totals are a prefix of runs. */
-            if (!skip && !stopped && !failed) {
-                if (bad)
-                    failed = 1;
-                fs_acc_merge_moments(e->total, w->acc);
-                if (e->opts.runs_csv && w->rows_len &&
-                    fwrite(w->rows, 1, w->rows_len, e->opts.runs_csv) != w->rows_len)
-                    io = 1;
-                e->done = last;
-            } else {
-                stopped = 1;
+            while (!done) {
+#pragma omp critical(fs_engine_merge)
+                done = deliver(e, w, b, last, bad, &next, &failed, &io) == 0;
             }
         }
     }

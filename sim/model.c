@@ -35,6 +35,11 @@ struct fs_model {
     double *open;         /* [E] 1 - B_e */
     double *reach;        /* [A] sum over borders of pi * (1 - B) */
     double *scaled;       /* [A] presence times the outflow scale factor */
+    int *inc_start;       /* [A+1] actor a's incident borders are inc[inc_start[a] .. inc_start[a+1]) */
+    int *inc;             /* [2E] flow slots into a: 2e+1 if a is border e's a, 2e if its b */
+    int *coh_pairs;       /* pairs (a*A+b) cohesion averages over */
+    double *inv_k;        /* [G*A] 1 / K_ga */
+    int ncoh;
     double *flow;         /* [G*E*2] flow along e: [0] a->b, [1] b->a */
     double *inflow;       /* [G*A] total inflow */
     double *outflow;      /* [G*A] total outflow */
@@ -102,6 +107,46 @@ static double clamp01(double x)
     return x < 0.0 ? 0.0 : (x > 1.0 ? 1.0 : x);
 }
 
+/* For each actor, the flow slots that bring cells into it, in border order:
+ * inflow and outflow become sums over short lists instead of scattered adds. */
+static void build_incidence(fs_model *m)
+{
+    const fs_scenario *sc = m->sc;
+    int a, e, n = 0;
+    for (a = 0; a < m->A; a++) {
+        m->inc_start[a] = n;
+        for (e = 0; e < m->E; e++) {
+            if (sc->borders[e].a == a)
+                m->inc[n++] = 2 * e + 1;
+            else if (sc->borders[e].b == a)
+                m->inc[n++] = 2 * e;
+        }
+    }
+    m->inc_start[m->A] = n;
+}
+
+/* Cohesion is the mean trust over pairs of members; over all non-external
+ * pairs when there are fewer than two members; 1 when there are fewer than
+ * two of those (no pairs). */
+static void build_cohesion_pairs(fs_model *m)
+{
+    int a, b, pass;
+    m->ncoh = 0;
+    for (pass = 0; pass < 2 && m->ncoh == 0; pass++) {
+        for (a = 0; a < m->A; a++) {
+            fs_role ra = m->sc->actors[a].role;
+            if (pass == 0 ? ra != FS_ROLE_MEMBER : ra == FS_ROLE_EXTERNAL)
+                continue;
+            for (b = a + 1; b < m->A; b++) {
+                fs_role rb = m->sc->actors[b].role;
+                if (pass == 0 ? rb != FS_ROLE_MEMBER : rb == FS_ROLE_EXTERNAL)
+                    continue;
+                m->coh_pairs[m->ncoh++] = a * m->A + b;
+            }
+        }
+    }
+}
+
 fs_model *fs_model_alloc(const fs_scenario *sc)
 {
     fs_model *m = calloc(1, sizeof *m);
@@ -133,6 +178,10 @@ fs_model *fs_model_alloc(const fs_scenario *sc)
     m->open = calloc(E ? E : 1, sizeof *m->open);
     m->reach = calloc(A, sizeof *m->reach);
     m->scaled = calloc(A, sizeof *m->scaled);
+    m->inc_start = calloc((size_t)A + 1, sizeof *m->inc_start);
+    m->inc = calloc((size_t)2 * (E ? E : 1), sizeof *m->inc);
+    m->coh_pairs = calloc((size_t)A * A, sizeof *m->coh_pairs);
+    m->inv_k = calloc(GA, sizeof *m->inv_k);
     m->flow = calloc((size_t)(G ? G : 1) * (E ? E : 1) * 2, sizeof *m->flow);
     m->inflow = calloc(GA, sizeof *m->inflow);
     m->outflow = calloc(GA, sizeof *m->outflow);
@@ -150,12 +199,20 @@ fs_model *fs_model_alloc(const fs_scenario *sc)
     m->mech_cost = calloc(M ? M : 1, sizeof *m->mech_cost);
     if (!m->P || !m->Pn || !m->S || !m->cap || !m->T || !m->X || !m->part ||
         !m->on || !m->plist || !m->pcount || !m->keep || !m->will || !m->first_fire || !m->own || !m->D || !m->CR ||
-        !m->open || !m->reach || !m->scaled || !m->flow || !m->inflow || !m->outflow ||
+        !m->open || !m->reach || !m->scaled || !m->inc_start || !m->inc || !m->coh_pairs || !m->inv_k || !m->flow || !m->inflow || !m->outflow ||
         !m->att || !m->plots || !m->foiled || !m->attacks || !m->cas ||
         !m->removed || !m->th_step || !m->tot_th ||
         !m->blame_origin || !m->tot_at || !m->mech_steps || !m->mech_cost) {
         fs_model_free(m);
         return NULL;
+    }
+    build_incidence(m);
+    build_cohesion_pairs(m);
+    {
+        int g, a;
+        for (g = 0; g < G; g++)
+            for (a = 0; a < A; a++)
+                m->inv_k[g * A + a] = 1.0 / sc->threats[g].capacity[a];
     }
     return m;
 }
@@ -167,6 +224,7 @@ void fs_model_free(fs_model *m)
     free(m->P); free(m->Pn); free(m->S); free(m->cap); free(m->T); free(m->X);
     free(m->part); free(m->on); free(m->plist); free(m->pcount); free(m->keep); free(m->will); free(m->first_fire);
     free(m->own); free(m->D); free(m->CR); free(m->open); free(m->reach); free(m->scaled);
+    free(m->inc_start); free(m->inc); free(m->coh_pairs); free(m->inv_k);
     free(m->flow); free(m->inflow); free(m->outflow); free(m->att);
     free(m->plots); free(m->foiled); free(m->attacks); free(m->cas);
     free(m->removed); free(m->th_step); free(m->tot_th);
@@ -219,27 +277,13 @@ static double region_threat(const fs_model *m)
     return sum;
 }
 
-/* Mean trust over pairs of members; over all non-external pairs when there
- * are fewer than two members; 1 when there are fewer than two of those. */
 static double cohesion(const fs_model *m)
 {
     double sum = 0.0;
-    int a, b, n = 0, pass;
-    for (pass = 0; pass < 2 && n == 0; pass++) {
-        for (a = 0; a < m->A; a++) {
-            fs_role ra = m->sc->actors[a].role;
-            if (pass == 0 ? ra != FS_ROLE_MEMBER : ra == FS_ROLE_EXTERNAL)
-                continue;
-            for (b = a + 1; b < m->A; b++) {
-                fs_role rb = m->sc->actors[b].role;
-                if (pass == 0 ? rb != FS_ROLE_MEMBER : rb == FS_ROLE_EXTERNAL)
-                    continue;
-                sum += m->T[a * m->A + b];
-                n++;
-            }
-        }
-    }
-    return n ? sum / n : 1.0;
+    int i;
+    for (i = 0; i < m->ncoh; i++)
+        sum += m->T[m->coh_pairs[i]];
+    return m->ncoh ? sum / m->ncoh : 1.0;
 }
 
 static int escalated(const fs_model *m, double threat)
@@ -523,7 +567,6 @@ static void step_threats(fs_model *m, gsl_rng *r)
              * an actor add up to more than 1, they are scaled to 1. The
              * factor is exactly 1 otherwise. */
             double share = th->mobility * m->reach[a];
-            in[a] = out[a] = 0.0;
             m->scaled[a] = P[a] * (share > 1.0 ? 1.0 / share : 1.0);
         }
         for (e = 0; e < E; e++) {
@@ -532,16 +575,21 @@ static void step_threats(fs_model *m, gsl_rng *r)
             flow[2 * e] = w * m->scaled[bd->a];
             flow[2 * e + 1] = w * m->scaled[bd->b];
         }
-        for (e = 0; e < E; e++) {
-            const fs_border *bd = &sc->borders[e];
-            out[bd->a] += flow[2 * e];
-            in[bd->b] += flow[2 * e];
-            out[bd->b] += flow[2 * e + 1];
-            in[bd->a] += flow[2 * e + 1];
+        /* Slot s flows into a; slot s ^ 1 is the other direction of the
+         * same border, out of a. Sums run in border order. */
+        for (a = 0; a < A; a++) {
+            double fin = 0.0, fout = 0.0;
+            int j;
+            for (j = m->inc_start[a]; j < m->inc_start[a + 1]; j++) {
+                fin += flow[m->inc[j]];
+                fout += flow[m->inc[j] ^ 1];
+            }
+            in[a] = fin;
+            out[a] = fout;
         }
         for (a = 0; a < A; a++) {
-            double p = P[a], K = th->capacity[a];
-            double growth = th->growth * p * (1.0 - p / K) *
+            double p = P[a];
+            double growth = th->growth * p * (1.0 - p * m->inv_k[g * A + a]) *
                             (1.0 + th->online_recruitment * (1.0 - m->CR[a]));
             double attr = th->attrition * m->cap[a] * m->D[a] * p;
             double next = p + growth + in[a] - out[a] - attr;
@@ -650,7 +698,7 @@ static void step_blame(fs_model *m)
 {
     const fs_scenario *sc = m->sc;
     double tau = sc->dynamics.blame;
-    int A = m->A, E = m->E, g, a, b, e;
+    int A = m->A, E = m->E, g, a, b, j;
 
     for (g = 0; g < m->G; g++) {
         const double *flow = m->flow + (size_t)g * E * 2;
@@ -658,15 +706,13 @@ static void step_blame(fs_model *m)
             double n = m->att[g * A + a], total = m->inflow[g * A + a];
             if (n <= 0.0 || total <= 0.0)
                 continue;
-            for (e = 0; e < E; e++) {
-                const fs_border *bd = &sc->borders[e];
-                double f;
-                if (bd->b == a)
-                    b = bd->a, f = flow[2 * e];
-                else if (bd->a == a)
-                    b = bd->b, f = flow[2 * e + 1];
-                else
-                    continue;
+            for (j = m->inc_start[a]; j < m->inc_start[a + 1]; j++) {
+                /* Slot 2e+1 brings cells from border e's b to its a, slot
+                 * 2e from its a to its b. */
+                int slot = m->inc[j];
+                const fs_border *bd = &sc->borders[slot >> 1];
+                double f = flow[slot];
+                b = (slot & 1) ? bd->b : bd->a;
                 if (f > 0.0)
                     lower_trust(m, a, b, tau * (f / total) * n *
                                 (1.0 - sharing_between(m, a, b)));

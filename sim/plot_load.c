@@ -246,7 +246,7 @@ static fs_status load_timeseries(fs_plot_data *d, const fs_csv *c, fs_err *err)
 {
     static const char *const names[] = { "step", "metric", "scope", "mean", "p5", "p25",
                                          "p50", "p75", "p95" };
-    int col[9], step, i;
+    int col[9], step = 0, i;
     double v[6];
     size_t r;
 
@@ -390,7 +390,7 @@ static fs_status load_earlywarning(fs_plot_data *d, const fs_csv *c, fs_err *err
 {
     static const char *const names[] = { "step", "p_escalated", "first_mass_casualty",
                                          "p_mass_casualty_by" };
-    int col[4], step;
+    int col[4], step = 0;
     double v[3];
     size_t r;
 

@@ -165,6 +165,13 @@ int fs_acc_add_run(fs_acc *a, const double *obs)
     return fs_acc_add_runs(a, obs, 1);
 }
 
+void fs_acc_swap_pending(fs_acc *a, fs_acc *b)
+{
+    raw *t = a->raw;
+    a->raw = b->raw;
+    b->raw = t;
+}
+
 void fs_acc_merge_moments(fs_acc *into, const fs_acc *from)
 {
     fs_moments m;
