@@ -12,7 +12,7 @@
 #include "scenario.h"
 
 /* Writes the briefing for a finished engine to f. FS_EIO on a stream error. */
-fs_status fs_briefing_write(FILE *f, const fs_scenario *sc, const fs_engine *e,
+fs_status fs_briefing_write(FILE *f, const fs_scenario *sc, const fs_results *r,
                             fs_err *err);
 
 #endif

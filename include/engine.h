@@ -1,4 +1,6 @@
-/* engine.h: the Monte Carlo runner.
+/* engine.h: the Monte Carlo runner, for one scenario or several side by
+ * side (common random numbers: run i of every scenario draws from stream
+ * (seed, i), and paired differences of headline metrics are accumulated).
  * Runs are grouped in blocks of FS_BLOCK consecutive runs. Threads take
  * blocks in any order (OpenMP, dynamic), but each block's moments are
  * merged into the totals in block order, and sketches have integer counts,
@@ -17,6 +19,7 @@
 #include "stats.h"
 
 #define FS_BLOCK 64
+#define FS_MAX_COMPARE 8   /* scenarios one engine runs side by side */
 
 typedef struct fs_engine_opts {
     long runs;           /* total runs */
@@ -30,6 +33,11 @@ typedef struct fs_engine fs_engine;
 /* Allocates every per-thread workspace up front. NULL with err set
  * (FS_ENOMEM) on failure. */
 fs_engine *fs_engine_alloc(const fs_scenario *sc, const fs_engine_opts *o, fs_err *err);
+
+/* The same for k scenarios (1 <= k <= FS_MAX_COMPARE) with the same number
+ * of steps, run side by side; runs_csv must be NULL when k > 1. */
+fs_engine *fs_engine_alloc_many(const fs_scenario *const *sc, int k,
+                                const fs_engine_opts *o, fs_err *err);
 void fs_engine_free(fs_engine *e);
 
 /* Runs about `runs` more runs (whole blocks; fewer at the end). Returns
@@ -45,10 +53,30 @@ long fs_engine_done(const fs_engine *e);
 fs_status fs_engine_finish(fs_engine *e, fs_err *err);
 
 /* The totals (valid after finish), the layout, and the number of runs whose
- * first mass-casualty attack fell on each step 0..steps. */
+ * first mass-casualty attack fell on each step 0..steps, of the first
+ * scenario; the _of forms for scenario i. */
 const fs_acc *fs_engine_acc(const fs_engine *e);
 const fs_layout *fs_engine_layout(const fs_engine *e);
 const uint64_t *fs_engine_first_mc(const fs_engine *e);
+int fs_engine_count(const fs_engine *e);
+const fs_acc *fs_engine_acc_of(const fs_engine *e, int i);
+const fs_layout *fs_engine_layout_of(const fs_engine *e, int i);
+const uint64_t *fs_engine_first_mc_of(const fs_engine *e, int i);
+
+/* Paired differences, scenario i minus scenario 0 for i >= 1, run by run:
+ * the moments of cell (i - 1) * FS_HEAD_N + h (metrics.h) hold the mean
+ * and spread of headline h's difference. NULL when there is one scenario. */
+const fs_acc *fs_engine_pairs(const fs_engine *e);
+
+/* One scenario's results, as the outputs read them: valid while the
+ * engine lives, after fs_engine_finish. */
+typedef struct fs_results {
+    const fs_acc *acc;
+    const fs_layout *lay;
+    const uint64_t *first_mc;   /* steps + 1 counts */
+} fs_results;
+
+fs_results fs_engine_results(const fs_engine *e, int i);
 
 /* Runs the whole scenario with no progress reporting (init, iterate, finish). */
 fs_engine *fs_engine_run(const fs_scenario *sc, const fs_engine_opts *o, fs_err *err);

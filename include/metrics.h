@@ -106,6 +106,29 @@ typedef struct fs_layout {
 
 void fs_layout_init(fs_layout *l, const fs_scenario *sc);
 
+/* Headline metrics, compared between scenarios run side by side: outcome
+ * flags and run totals that every scenario has, whatever its actors. */
+enum {
+    FS_HEAD_ESCALATION = 0,
+    FS_HEAD_FRACTURE,
+    FS_HEAD_CONTAINED,
+    FS_HEAD_MASS_CASUALTY,
+    FS_HEAD_ATTACKS,
+    FS_HEAD_CASUALTIES,
+    FS_HEAD_THREAT_FINAL,
+    FS_HEAD_COHESION_FINAL,
+    FS_HEAD_MIN_MEMBER_STABILITY,
+    FS_HEAD_COST,
+    FS_HEAD_N
+};
+
+/* The cell of headline h in layout l. */
+int fs_headline_cell(const fs_layout *l, int h);
+/* Its name in compare.csv ("escalation", "attacks", ...). */
+const char *fs_headline_name(int h);
+/* 1 for the outcome flags (probabilities), 0 for totals (means). */
+int fs_headline_is_outcome(int h);
+
 static inline int fs_cell_ts(const fs_layout *l, int step, int metric)
 {
     return l->ts + step * l->per_step + metric;

@@ -13,7 +13,7 @@
 /* Opens and writes meta.csv, summary.csv, timeseries.csv, outcomes.csv,
  * actors.csv, trust.csv, mechanisms.csv, injects.csv, earlywarning.csv and
  * distributions.csv in set. sc->runs and sc->seed must be those of the run. */
-fs_status fs_output_write(fs_outset *set, const fs_scenario *sc, const fs_engine *e,
+fs_status fs_output_write(fs_outset *set, const fs_scenario *sc, const fs_results *r,
                           fs_err *err);
 
 /* The header line of runs.csv (the engine writes the rows). */

@@ -9,24 +9,24 @@
 #include "rng.h"
 #include "stats.h"
 
-static double ts_mean(const fs_engine *e, int t, int metric)
+static double ts_mean(const fs_results *res, int t, int metric)
 {
-    return fs_acc_moments(fs_engine_acc(e), fs_cell_ts(fs_engine_layout(e), t, metric))->mean;
+    return fs_acc_moments(res->acc, fs_cell_ts(res->lay, t, metric))->mean;
 }
 
-static double tot_mean(const fs_engine *e, int k)
+static double tot_mean(const fs_results *res, int k)
 {
-    return fs_acc_moments(fs_engine_acc(e), fs_cell_tot(fs_engine_layout(e), k))->mean;
+    return fs_acc_moments(res->acc, fs_cell_tot(res->lay, k))->mean;
 }
 
-static double tot_q(const fs_engine *e, int k, double q)
+static double tot_q(const fs_results *res, int k, double q)
 {
-    return fs_acc_quantile(fs_engine_acc(e), fs_cell_tot(fs_engine_layout(e), k), q);
+    return fs_acc_quantile(res->acc, fs_cell_tot(res->lay, k), q);
 }
 
-static double actor_mean(const fs_engine *e, int a, int k)
+static double actor_mean(const fs_results *res, int a, int k)
 {
-    return fs_acc_moments(fs_engine_acc(e), fs_cell_at(fs_engine_layout(e), a, k))->mean;
+    return fs_acc_moments(res->acc, fs_cell_at(res->lay, a, k))->mean;
 }
 
 static void pct(FILE *f, double p)
@@ -37,7 +37,7 @@ static void pct(FILE *f, double p)
         fprintf(f, "%.1f%%", 100.0 * p);
 }
 
-static void headline(FILE *f, const fs_scenario *sc, const fs_engine *e)
+static void headline(FILE *f, const fs_scenario *sc, const fs_results *res)
 {
     static const char *names[FS_OUT_N] = {"Escalation", "Fracture", "Contained",
                                           "Mass-casualty attack"};
@@ -54,8 +54,8 @@ static void headline(FILE *f, const fs_scenario *sc, const fs_engine *e)
     fputs("| outcome | probability | 95% interval | meaning |\n", f);
     fputs("| --- | ---: | --- | --- |\n", f);
     for (k = 0; k < FS_OUT_N; k++) {
-        const fs_moments *m = fs_acc_moments(fs_engine_acc(e),
-                                             fs_cell_out(fs_engine_layout(e), k));
+        const fs_moments *m = fs_acc_moments(res->acc,
+                                             fs_cell_out(res->lay, k));
         double count = nearbyint(m->mean * m->n), lo, hi;
         fs_wilson95(count, m->n, &lo, &hi);
         fprintf(f, "| %s | ", names[k]);
@@ -76,67 +76,67 @@ static void headline(FILE *f, const fs_scenario *sc, const fs_engine *e)
     fprintf(f, "\nOver %d %ss the region sees on average %.1f plots, of which %.1f are foiled, "
             "and %.1f successful attacks (median %.0f, 90%% of runs between %.0f and %.0f) "
             "with %.0f casualties (median %.0f, 95th percentile %.0f).\n",
-            sc->steps, sc->step_unit, tot_mean(e, FS_TOT_PLOTS), tot_mean(e, FS_TOT_FOILED),
-            tot_mean(e, FS_TOT_ATTACKS), tot_q(e, FS_TOT_ATTACKS, 0.5),
-            tot_q(e, FS_TOT_ATTACKS, 0.05), tot_q(e, FS_TOT_ATTACKS, 0.95),
-            tot_mean(e, FS_TOT_CASUALTIES), tot_q(e, FS_TOT_CASUALTIES, 0.5),
-            tot_q(e, FS_TOT_CASUALTIES, 0.95));
+            sc->steps, sc->step_unit, tot_mean(res, FS_TOT_PLOTS), tot_mean(res, FS_TOT_FOILED),
+            tot_mean(res, FS_TOT_ATTACKS), tot_q(res, FS_TOT_ATTACKS, 0.5),
+            tot_q(res, FS_TOT_ATTACKS, 0.05), tot_q(res, FS_TOT_ATTACKS, 0.95),
+            tot_mean(res, FS_TOT_CASUALTIES), tot_q(res, FS_TOT_CASUALTIES, 0.5),
+            tot_q(res, FS_TOT_CASUALTIES, 0.95));
     fprintf(f, "The regional threat index moves from %.4g to a median of %.4g "
             "(90%% of runs between %.4g and %.4g); cohesion moves from %.3f to %.3f on average.\n\n",
-            tot_mean(e, FS_TOT_THREAT_START), tot_q(e, FS_TOT_THREAT_FINAL, 0.5),
-            tot_q(e, FS_TOT_THREAT_FINAL, 0.05), tot_q(e, FS_TOT_THREAT_FINAL, 0.95),
-            tot_mean(e, FS_TOT_COHESION_START), tot_mean(e, FS_TOT_COHESION_FINAL));
+            tot_mean(res, FS_TOT_THREAT_START), tot_q(res, FS_TOT_THREAT_FINAL, 0.5),
+            tot_q(res, FS_TOT_THREAT_FINAL, 0.05), tot_q(res, FS_TOT_THREAT_FINAL, 0.95),
+            tot_mean(res, FS_TOT_COHESION_START), tot_mean(res, FS_TOT_COHESION_FINAL));
 }
 
 /* Actors ranked by mean casualties, then attacks. */
-static const fs_engine *rank_engine;
+static const fs_results *rank_results;
 static int rank_cmp(const void *x, const void *y)
 {
     int a = *(const int *)x, b = *(const int *)y;
-    double ca = actor_mean(rank_engine, a, FS_AT_CASUALTIES);
-    double cb = actor_mean(rank_engine, b, FS_AT_CASUALTIES);
+    double ca = actor_mean(rank_results, a, FS_AT_CASUALTIES);
+    double cb = actor_mean(rank_results, b, FS_AT_CASUALTIES);
     if (ca != cb)
         return ca < cb ? 1 : -1;
-    ca = actor_mean(rank_engine, a, FS_AT_ATTACKS);
-    cb = actor_mean(rank_engine, b, FS_AT_ATTACKS);
+    ca = actor_mean(rank_results, a, FS_AT_ATTACKS);
+    cb = actor_mean(rank_results, b, FS_AT_ATTACKS);
     if (ca != cb)
         return ca < cb ? 1 : -1;
     return a - b;
 }
 
-static void exposed(FILE *f, const fs_scenario *sc, const fs_engine *e)
+static void exposed(FILE *f, const fs_scenario *sc, const fs_results *res)
 {
     int order[FS_MAX_ACTORS], n = 0, a, i, shown = 0;
 
     for (a = 0; a < sc->nactors; a++)
         order[n++] = a;
-    rank_engine = e;
+    rank_results = res;
     qsort(order, n, sizeof *order, rank_cmp);
     fputs("## Most exposed actors\n\n", f);
     fputs("| actor | role | attacks (mean) | foiled (mean) | casualties (mean) | final stability (mean) | lowest stability (mean) |\n", f);
     fputs("| --- | --- | ---: | ---: | ---: | ---: | ---: |\n", f);
     for (i = 0; i < n && shown < 5; i++) {
         a = order[i];
-        if (actor_mean(e, a, FS_AT_ATTACKS) <= 0.0 && shown > 0)
+        if (actor_mean(res, a, FS_AT_ATTACKS) <= 0.0 && shown > 0)
             break;
         fprintf(f, "| %s | %s | %.2f | %.2f | %.1f | %.3f | %.3f |\n", sc->actors[a].name,
-                fs_role_name(sc->actors[a].role), actor_mean(e, a, FS_AT_ATTACKS),
-                actor_mean(e, a, FS_AT_FOILED), actor_mean(e, a, FS_AT_CASUALTIES),
-                actor_mean(e, a, FS_AT_FINAL_STABILITY), actor_mean(e, a, FS_AT_MIN_STABILITY));
+                fs_role_name(sc->actors[a].role), actor_mean(res, a, FS_AT_ATTACKS),
+                actor_mean(res, a, FS_AT_FOILED), actor_mean(res, a, FS_AT_CASUALTIES),
+                actor_mean(res, a, FS_AT_FINAL_STABILITY), actor_mean(res, a, FS_AT_MIN_STABILITY));
         shown++;
     }
     fputs("\nEvery actor's figures are in actors.csv.\n\n", f);
 }
 
 /* Mean of a region metric over steps [from, to], clamped to the horizon. */
-static double window_mean(const fs_engine *e, int steps, int metric, int from, int to)
+static double window_mean(const fs_results *res, int steps, int metric, int from, int to)
 {
     double s = 0.0;
     int t, n = 0;
     if (from < 1) from = 1;
     if (to > steps) to = steps;
     for (t = from; t <= to; t++, n++)
-        s += ts_mean(e, t, metric);
+        s += ts_mean(res, t, metric);
     return n ? s / n : NAN;
 }
 
@@ -153,11 +153,11 @@ static int tracked(const fs_layout *l, int a, int b)
 }
 
 /* "trust between A and B: x before, y after, z twelve steps later, w at the end". */
-static void pair_trust(FILE *f, const fs_scenario *sc, const fs_engine *e, const fs_inject *in,
+static void pair_trust(FILE *f, const fs_scenario *sc, const fs_results *res, const fs_inject *in,
                        int t)
 {
-    const fs_layout *l = fs_engine_layout(e);
-    const fs_acc *acc = fs_engine_acc(e);
+    const fs_layout *l = res->lay;
+    const fs_acc *acc = res->acc;
     int j = tracked(l, in->actor, in->actor2), later = t + 12 > sc->steps ? sc->steps : t + 12;
     if (j < 0)
         return;
@@ -173,9 +173,9 @@ static void pair_trust(FILE *f, const fs_scenario *sc, const fs_engine *e, const
     fputc('.', f);
 }
 
-static void injects(FILE *f, const fs_scenario *sc, const fs_engine *e)
+static void injects(FILE *f, const fs_scenario *sc, const fs_results *res)
 {
-    const fs_layout *l = fs_engine_layout(e);
+    const fs_layout *l = res->lay;
     const int W = 6;
     int i;
 
@@ -186,8 +186,8 @@ static void injects(FILE *f, const fs_scenario *sc, const fs_engine *e)
             "inject's step (its own step counts as after).\n\n", W, sc->step_unit);
     for (i = 0; i < sc->ninjects; i++) {
         const fs_inject *in = &sc->injects[i];
-        double fired = fs_acc_moments(fs_engine_acc(e), fs_cell_inj(l, i, FS_IN_FIRED))->mean;
-        const fs_moments *first = fs_acc_moments(fs_engine_acc(e), fs_cell_inj(l, i, FS_IN_FIRST_STEP));
+        double fired = fs_acc_moments(res->acc, fs_cell_inj(l, i, FS_IN_FIRED))->mean;
+        const fs_moments *first = fs_acc_moments(res->acc, fs_cell_inj(l, i, FS_IN_FIRST_STEP));
         int t;
         fprintf(f, "- **%s** (%s", in->label, fs_inject_kind_name(in->kind));
         if (in->hazard > 0.0)
@@ -212,25 +212,25 @@ static void injects(FILE *f, const fs_scenario *sc, const fs_engine *e)
         t = in->step;
         fprintf(f, ". Attacks per %s: %.3f before, %.3f after; cohesion: %.3f at step %d, "
                 "%.3f %d %ss later; threat index: %.4g before, %.4g after",
-                sc->step_unit, window_mean(e, sc->steps, FS_TS_ATTACKS, t - W, t - 1),
-                window_mean(e, sc->steps, FS_TS_ATTACKS, t, t + W - 1),
-                ts_mean(e, t - 1, FS_TS_COHESION), t - 1,
-                ts_mean(e, t + W - 1 > sc->steps ? sc->steps : t + W - 1, FS_TS_COHESION),
+                sc->step_unit, window_mean(res, sc->steps, FS_TS_ATTACKS, t - W, t - 1),
+                window_mean(res, sc->steps, FS_TS_ATTACKS, t, t + W - 1),
+                ts_mean(res, t - 1, FS_TS_COHESION), t - 1,
+                ts_mean(res, t + W - 1 > sc->steps ? sc->steps : t + W - 1, FS_TS_COHESION),
                 (t + W - 1 > sc->steps ? sc->steps : t + W - 1) - (t - 1),
-                sc->step_unit, window_mean(e, sc->steps, FS_TS_THREAT, t - W, t - 1),
-                window_mean(e, sc->steps, FS_TS_THREAT, t, t + W - 1));
+                sc->step_unit, window_mean(res, sc->steps, FS_TS_THREAT, t - W, t - 1),
+                window_mean(res, sc->steps, FS_TS_THREAT, t, t + W - 1));
         if (fired < 1.0)
             fputs(" (averages over all runs, including those in which it did not fire)", f);
         fputc('.', f);
-        pair_trust(f, sc, e, in, t);
+        pair_trust(f, sc, res, in, t);
         fputc('\n', f);
     }
     fputs("\n", f);
 }
 
-static void mechanisms(FILE *f, const fs_scenario *sc, const fs_engine *e)
+static void mechanisms(FILE *f, const fs_scenario *sc, const fs_results *res)
 {
-    const fs_layout *l = fs_engine_layout(e);
+    const fs_layout *l = res->lay;
     int k;
 
     if (sc->nmechanisms == 0) {
@@ -244,14 +244,14 @@ static void mechanisms(FILE *f, const fs_scenario *sc, const fs_engine *e)
         const fs_mechanism *mc = &sc->mechanisms[k];
         fprintf(f, "| %s | %s | %.2f | steps %d-%d | %.1f | %.2f |\n", mc->name,
                 fs_mech_kind_name(mc->kind), mc->intensity, mc->start, mc->end,
-                fs_acc_moments(fs_engine_acc(e), fs_cell_mech(l, k, FS_MC_ACTIVE_STEPS))->mean,
-                fs_acc_moments(fs_engine_acc(e), fs_cell_mech(l, k, FS_MC_COST))->mean);
+                fs_acc_moments(res->acc, fs_cell_mech(l, k, FS_MC_ACTIVE_STEPS))->mean,
+                fs_acc_moments(res->acc, fs_cell_mech(l, k, FS_MC_COST))->mean);
     }
     fprintf(f, "\nTotal cost: %.2f on average (cost per active step times intensity).\n\n",
-            tot_mean(e, FS_TOT_COST));
+            tot_mean(res, FS_TOT_COST));
 }
 
-fs_status fs_briefing_write(FILE *f, const fs_scenario *sc, const fs_engine *e, fs_err *err)
+fs_status fs_briefing_write(FILE *f, const fs_scenario *sc, const fs_results *res, fs_err *err)
 {
     fprintf(f, "# Briefing: %s\n\n", sc->name);
     if (sc->description[0])
@@ -262,10 +262,10 @@ fs_status fs_briefing_write(FILE *f, const fs_scenario *sc, const fs_engine *e, 
             "of runs, with 95%% Wilson intervals; they describe the model's uncertainty "
             "given its assumptions, not a forecast.\n\n",
             sc->runs, sc->steps, sc->step_unit, (unsigned long long)sc->seed, FS_RNG_NAME);
-    headline(f, sc, e);
-    exposed(f, sc, e);
-    injects(f, sc, e);
-    mechanisms(f, sc, e);
+    headline(f, sc, res);
+    exposed(f, sc, res);
+    injects(f, sc, res);
+    mechanisms(f, sc, res);
     fputs("## Files\n\nNumbers: summary.csv, outcomes.csv, timeseries.csv, actors.csv, "
           "trust.csv. Settings: scenario.resolved.cfg (run it to reproduce these numbers "
           "exactly). Charts: the PNG files in this directory.\n", f);

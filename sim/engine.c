@@ -3,7 +3,9 @@
  * finishes the next block to merge merges it at once, then any parked
  * blocks that follow; one that finishes ahead of its turn parks its block
  * (its pending moments and runs.csv text) in a slot and goes on, so no
- * thread waits for another unless every slot is full. */
+ * thread waits for another unless every slot is full. With several
+ * scenarios, a worker runs run i of each in turn, all on stream (seed, i),
+ * and records the differences of their headline metrics. */
 #include "engine.h"
 
 #include <math.h>
@@ -15,16 +17,18 @@
 #include "model.h"
 #include "rng.h"
 
-/* What one thread owns: its model, generator, observation vector, an
- * accumulator (moments of the current block, sketches of all its runs),
- * its share of the first-mass-casualty histogram, and the text of the
- * current block's runs.csv rows. */
+/* What one thread owns: per scenario a model, the block's observation
+ * vectors, an accumulator (moments of the current block, sketches of all
+ * its runs) and its share of the first-mass-casualty histogram; the
+ * block's paired differences; the text of the block's runs.csv rows. */
 typedef struct worker {
-    fs_model *model;
     gsl_rng *rng;
-    double *obs;          /* FS_BLOCK observation vectors, one per run of the block */
-    fs_acc *acc;
-    uint64_t *first_mc;
+    fs_model *model[FS_MAX_COMPARE];
+    double *obs[FS_MAX_COMPARE];   /* FS_BLOCK vectors, one per run */
+    fs_acc *acc[FS_MAX_COMPARE];
+    uint64_t *first_mc[FS_MAX_COMPARE];
+    double *diff;                  /* FS_BLOCK vectors of paired differences */
+    fs_acc *pair;
     char *rows;
     size_t rows_len, rows_cap;
 } worker;
@@ -34,70 +38,120 @@ typedef struct slot {
     long block;           /* -1 when free */
     long last;            /* one past its last run */
     int bad;
-    fs_acc *acc;          /* pending moments only (no sketches) */
+    fs_acc *acc[FS_MAX_COMPARE];   /* pending moments only (no sketches) */
+    fs_acc *pair;
     char *rows;
     size_t rows_len, rows_cap;
 } slot;
 
 struct fs_engine {
-    const fs_scenario *sc;
+    int k;
+    const fs_scenario *sc[FS_MAX_COMPARE];
+    fs_layout lay[FS_MAX_COMPARE];
+    fs_layout pair_lay;   /* only ncells: (k - 1) * FS_HEAD_N */
     fs_engine_opts opts;
-    fs_layout lay;
     int nworkers;
     worker *w;
     int nslots;
     slot *slots;
-    fs_acc *total;
-    uint64_t *first_mc;
+    fs_acc *total[FS_MAX_COMPARE];
+    fs_acc *pair_total;
+    uint64_t *first_mc[FS_MAX_COMPARE];
     long done;
 };
 
-static void worker_release(worker *w)
+static void worker_release(const fs_engine *e, worker *w)
 {
-    fs_model_free(w->model);
+    int i;
     if (w->rng)
         gsl_rng_free(w->rng);
-    free(w->obs);
-    fs_acc_free(w->acc);
-    free(w->first_mc);
+    for (i = 0; i < e->k; i++) {
+        fs_model_free(w->model[i]);
+        free(w->obs[i]);
+        fs_acc_free(w->acc[i]);
+        free(w->first_mc[i]);
+    }
+    free(w->diff);
+    fs_acc_free(w->pair);
     free(w->rows);
 }
 
-fs_engine *fs_engine_alloc(const fs_scenario *sc, const fs_engine_opts *o, fs_err *err)
+static int worker_init(const fs_engine *e, worker *w)
 {
-    fs_engine *e = calloc(1, sizeof *e);
+    int i;
+    w->rng = fs_rng_alloc();
+    if (w->rng == NULL)
+        return -1;
+    for (i = 0; i < e->k; i++) {
+        w->model[i] = fs_model_alloc(e->sc[i]);
+        w->obs[i] = malloc((size_t)FS_BLOCK * e->lay[i].ncells * sizeof *w->obs[i]);
+        w->acc[i] = fs_acc_alloc(&e->lay[i], 1);
+        w->first_mc[i] = calloc(e->sc[i]->steps + 1, sizeof *w->first_mc[i]);
+        if (!w->model[i] || !w->obs[i] || !w->acc[i] || !w->first_mc[i])
+            return -1;
+    }
+    if (e->k > 1) {
+        w->diff = malloc((size_t)FS_BLOCK * e->pair_lay.ncells * sizeof *w->diff);
+        w->pair = fs_acc_alloc(&e->pair_lay, 0);
+        if (w->diff == NULL || w->pair == NULL)
+            return -1;
+    }
+    return 0;
+}
+
+static int slot_init(const fs_engine *e, slot *s)
+{
+    int i;
+    s->block = -1;
+    for (i = 0; i < e->k; i++)
+        if ((s->acc[i] = fs_acc_alloc(&e->lay[i], 0)) == NULL)
+            return -1;
+    if (e->k > 1 && (s->pair = fs_acc_alloc(&e->pair_lay, 0)) == NULL)
+        return -1;
+    return 0;
+}
+
+fs_engine *fs_engine_alloc_many(const fs_scenario *const *sc, int k,
+                                const fs_engine_opts *o, fs_err *err)
+{
+    fs_engine *e;
     int i;
 
-    if (e == NULL)
+    if (k < 1 || k > FS_MAX_COMPARE || (k > 1 && o->runs_csv != NULL)) {
+        fs_err_set(err, FS_EUSAGE, "an engine runs 1 to %d scenarios", FS_MAX_COMPARE);
+        return NULL;
+    }
+    if ((e = calloc(1, sizeof *e)) == NULL)
         goto nomem;
-    e->sc = sc;
+    e->k = k;
     e->opts = *o;
     if (e->opts.threads < 1)
         e->opts.threads = 1;
-    fs_layout_init(&e->lay, sc);
+    for (i = 0; i < k; i++) {
+        e->sc[i] = sc[i];
+        fs_layout_init(&e->lay[i], sc[i]);
+    }
+    e->pair_lay.ncells = (k - 1) * FS_HEAD_N;
     e->nworkers = e->opts.threads;
-    e->w = calloc(e->nworkers, sizeof *e->w);
-    e->total = fs_acc_alloc(&e->lay, 1);
-    e->first_mc = calloc(sc->steps + 1, sizeof *e->first_mc);
     e->nslots = 2 * e->nworkers;
+    e->w = calloc(e->nworkers, sizeof *e->w);
     e->slots = calloc(e->nslots, sizeof *e->slots);
-    if (e->w == NULL || e->total == NULL || e->first_mc == NULL || e->slots == NULL)
+    if (e->w == NULL || e->slots == NULL)
         goto nomem;
-    for (i = 0; i < e->nslots; i++) {
-        e->slots[i].block = -1;
-        if ((e->slots[i].acc = fs_acc_alloc(&e->lay, 0)) == NULL)
+    for (i = 0; i < k; i++) {
+        e->total[i] = fs_acc_alloc(&e->lay[i], 1);
+        e->first_mc[i] = calloc(sc[i]->steps + 1, sizeof *e->first_mc[i]);
+        if (e->total[i] == NULL || e->first_mc[i] == NULL)
             goto nomem;
     }
-    for (i = 0; i < e->nworkers; i++) {
-        worker *w = &e->w[i];
-        w->model = fs_model_alloc(sc);
-        w->rng = fs_rng_alloc();
-        w->obs = malloc((size_t)FS_BLOCK * e->lay.ncells * sizeof *w->obs);
-        w->acc = fs_acc_alloc(&e->lay, 1);
-        w->first_mc = calloc(sc->steps + 1, sizeof *w->first_mc);
-        if (!w->model || !w->rng || !w->obs || !w->acc || !w->first_mc)
+    if (k > 1 && (e->pair_total = fs_acc_alloc(&e->pair_lay, 0)) == NULL)
+        goto nomem;
+    for (i = 0; i < e->nworkers; i++)
+        if (worker_init(e, &e->w[i]) != 0)
             goto nomem;
-    }
+    for (i = 0; i < e->nslots; i++)
+        if (slot_init(e, &e->slots[i]) != 0)
+            goto nomem;
     return e;
 nomem:
     fs_engine_free(e);
@@ -105,23 +159,33 @@ nomem:
     return NULL;
 }
 
+fs_engine *fs_engine_alloc(const fs_scenario *sc, const fs_engine_opts *o, fs_err *err)
+{
+    return fs_engine_alloc_many(&sc, 1, o, err);
+}
+
 void fs_engine_free(fs_engine *e)
 {
-    int i;
+    int i, j;
     if (e == NULL)
         return;
     if (e->w)
         for (i = 0; i < e->nworkers; i++)
-            worker_release(&e->w[i]);
+            worker_release(e, &e->w[i]);
     free(e->w);
     if (e->slots)
         for (i = 0; i < e->nslots; i++) {
-            fs_acc_free(e->slots[i].acc);
+            for (j = 0; j < e->k; j++)
+                fs_acc_free(e->slots[i].acc[j]);
+            fs_acc_free(e->slots[i].pair);
             free(e->slots[i].rows);
         }
     free(e->slots);
-    fs_acc_free(e->total);
-    free(e->first_mc);
+    for (i = 0; i < e->k; i++) {
+        fs_acc_free(e->total[i]);
+        free(e->first_mc[i]);
+    }
+    fs_acc_free(e->pair_total);
     free(e);
 }
 
@@ -162,42 +226,83 @@ static int runs_row(worker *w, const fs_layout *l, long run, const double *o)
     return rows_append(w, buf, (size_t)n);
 }
 
-/* Runs [first, last) on worker w into its accumulator. */
+/* One run of scenario i on stream (seed, run) into obs. */
+static void run_one(fs_engine *e, worker *w, int i, long run, double *obs)
+{
+    int t;
+    fs_rng_seed(w->rng, e->opts.seed, (uint64_t)run);
+    fs_model_start(w->model[i], w->rng, obs);
+    for (t = 1; t <= e->sc[i]->steps; t++)
+        fs_model_step(w->model[i], w->rng, obs);
+    fs_model_finish(w->model[i], obs);
+    w->first_mc[i][fs_model_first_mass_casualty(w->model[i])]++;
+}
+
+/* Runs [first, last) of every scenario on worker w into its accumulators. */
 static int run_block(fs_engine *e, worker *w, long first, long last)
 {
-    const fs_scenario *sc = e->sc;
     long run;
-    int t, bad = 0;
+    int i, h, bad = 0, n = (int)(last - first);
 
-    fs_acc_reset_moments(w->acc);
     w->rows_len = 0;
+    for (i = 0; i < e->k; i++)
+        fs_acc_reset_moments(w->acc[i]);
+    if (e->k > 1)
+        fs_acc_reset_moments(w->pair);
     for (run = first; run < last; run++) {
-        double *obs = w->obs + (size_t)(run - first) * e->lay.ncells;
-        fs_rng_seed(w->rng, e->opts.seed, (uint64_t)run);
-        fs_model_start(w->model, w->rng, obs);
-        for (t = 1; t <= sc->steps; t++)
-            fs_model_step(w->model, w->rng, obs);
-        fs_model_finish(w->model, obs);
-        w->first_mc[fs_model_first_mass_casualty(w->model)]++;
-        if (e->opts.runs_csv && runs_row(w, &e->lay, run, obs) != 0)
+        int r = (int)(run - first);
+        for (i = 0; i < e->k; i++)
+            run_one(e, w, i, run, w->obs[i] + (size_t)r * e->lay[i].ncells);
+        if (e->opts.runs_csv && runs_row(w, &e->lay[0], run, w->obs[0]
+                                         + (size_t)r * e->lay[0].ncells) != 0)
             bad = 1;
+        for (i = 1; i < e->k; i++) {
+            const double *a = w->obs[0] + (size_t)r * e->lay[0].ncells;
+            const double *b = w->obs[i] + (size_t)r * e->lay[i].ncells;
+            double *d = w->diff + (size_t)r * e->pair_lay.ncells + (i - 1) * FS_HEAD_N;
+            for (h = 0; h < FS_HEAD_N; h++)
+                d[h] = b[fs_headline_cell(&e->lay[i], h)] - a[fs_headline_cell(&e->lay[0], h)];
+        }
     }
-    if (fs_acc_add_runs(w->acc, w->obs, (int)(last - first)) != 0)
+    for (i = 0; i < e->k; i++)
+        if (fs_acc_add_runs(w->acc[i], w->obs[i], n) != 0)
+            bad = 1;
+    if (e->k > 1 && fs_acc_add_runs(w->pair, w->diff, n) != 0)
         bad = 1;
     return bad;
 }
 
 /* Merges one finished block into the totals (the caller holds the lock
  * and has checked that it is the block's turn). */
-static void merge_block(fs_engine *e, fs_acc *acc, const char *rows, size_t len, long last,
-                        int bad, int *failed, int *io)
+static void merge_block(fs_engine *e, fs_acc *const *acc, const fs_acc *pair, const char *rows,
+                        size_t len, long last, int bad, int *failed, int *io)
 {
+    int i;
     if (bad)
         *failed = 1;
-    fs_acc_merge_moments(e->total, acc);
+    for (i = 0; i < e->k; i++)
+        fs_acc_merge_moments(e->total[i], acc[i]);
+    if (e->k > 1)
+        fs_acc_merge_moments(e->pair_total, pair);
     if (e->opts.runs_csv && len && fwrite(rows, 1, len, e->opts.runs_csv) != len)
         *io = 1;
     e->done = last;
+}
+
+static void park(fs_engine *e, slot *s, worker *w, long b, long last, int bad)
+{
+    char *t;
+    size_t cap;
+    int i;
+    s->block = b, s->last = last, s->bad = bad;
+    for (i = 0; i < e->k; i++)
+        fs_acc_swap_pending(s->acc[i], w->acc[i]);
+    if (e->k > 1)
+        fs_acc_swap_pending(s->pair, w->pair);
+    t = s->rows, s->rows = w->rows, w->rows = t;
+    cap = s->rows_cap, s->rows_cap = w->rows_cap, w->rows_cap = cap;
+    s->rows_len = w->rows_len;
+    w->rows_len = 0;
 }
 
 /* Hands a finished block over: merges it and the parked blocks after it if
@@ -209,22 +314,14 @@ static int deliver(fs_engine *e, worker *w, long b, long last, int bad, long *ne
     int i, found;
     if (b != *next) {
         for (i = 0; i < e->nslots; i++) {
-            slot *s = &e->slots[i];
-            char *t;
-            size_t cap;
-            if (s->block >= 0)
-                continue;
-            s->block = b, s->last = last, s->bad = bad;
-            fs_acc_swap_pending(s->acc, w->acc);
-            t = s->rows, s->rows = w->rows, w->rows = t;
-            cap = s->rows_cap, s->rows_cap = w->rows_cap, w->rows_cap = cap;
-            s->rows_len = w->rows_len;
-            w->rows_len = 0;
-            return 0;
+            if (e->slots[i].block < 0) {
+                park(e, &e->slots[i], w, b, last, bad);
+                return 0;
+            }
         }
         return -1;
     }
-    merge_block(e, w->acc, w->rows, w->rows_len, last, bad, failed, io);
+    merge_block(e, w->acc, w->pair, w->rows, w->rows_len, last, bad, failed, io);
     (*next)++;
     do {
         found = 0;
@@ -232,7 +329,7 @@ static int deliver(fs_engine *e, worker *w, long b, long last, int bad, long *ne
             slot *s = &e->slots[i];
             if (s->block != *next)
                 continue;
-            merge_block(e, s->acc, s->rows, s->rows_len, s->last, s->bad, failed, io);
+            merge_block(e, s->acc, s->pair, s->rows, s->rows_len, s->last, s->bad, failed, io);
             s->block = -1;
             (*next)++;
             found = 1;
@@ -295,30 +392,35 @@ long fs_engine_done(const fs_engine *e)
 
 fs_status fs_engine_finish(fs_engine *e, fs_err *err)
 {
-    int i, t;
+    int i, j, t;
     for (i = 0; i < e->nworkers; i++) {
-        if (fs_acc_merge_sketches(e->total, e->w[i].acc) != 0)
-            return fs_err_set(err, FS_ENOMEM, "out of memory merging quantile sketches");
-        for (t = 0; t <= e->sc->steps; t++)
-            e->first_mc[t] += e->w[i].first_mc[t];
+        for (j = 0; j < e->k; j++) {
+            if (fs_acc_merge_sketches(e->total[j], e->w[i].acc[j]) != 0)
+                return fs_err_set(err, FS_ENOMEM, "out of memory merging quantile sketches");
+            for (t = 0; t <= e->sc[j]->steps; t++)
+                e->first_mc[j][t] += e->w[i].first_mc[j][t];
+        }
     }
     return FS_OK;
 }
 
-const fs_acc *fs_engine_acc(const fs_engine *e)
+int fs_engine_count(const fs_engine *e) { return e->k; }
+const fs_acc *fs_engine_acc_of(const fs_engine *e, int i) { return e->total[i]; }
+const fs_layout *fs_engine_layout_of(const fs_engine *e, int i) { return &e->lay[i]; }
+const uint64_t *fs_engine_first_mc_of(const fs_engine *e, int i) { return e->first_mc[i]; }
+const fs_acc *fs_engine_acc(const fs_engine *e) { return e->total[0]; }
+const fs_layout *fs_engine_layout(const fs_engine *e) { return &e->lay[0]; }
+const uint64_t *fs_engine_first_mc(const fs_engine *e) { return e->first_mc[0]; }
+fs_results fs_engine_results(const fs_engine *e, int i)
 {
-    return e->total;
+    fs_results r;
+    r.acc = e->total[i];
+    r.lay = &e->lay[i];
+    r.first_mc = e->first_mc[i];
+    return r;
 }
 
-const fs_layout *fs_engine_layout(const fs_engine *e)
-{
-    return &e->lay;
-}
-
-const uint64_t *fs_engine_first_mc(const fs_engine *e)
-{
-    return e->first_mc;
-}
+const fs_acc *fs_engine_pairs(const fs_engine *e) { return e->k > 1 ? e->pair_total : NULL; }
 
 fs_engine *fs_engine_run(const fs_scenario *sc, const fs_engine_opts *o, fs_err *err)
 {

@@ -352,6 +352,7 @@ static int cmd_run(int argc, char **argv)
     fs_engine *eng = NULL;
     fs_outset *set = NULL;
     fs_engine_opts eo;
+    fs_results res;
     fs_err e;
     char outbuf[4096];
     FILE *f;
@@ -388,13 +389,14 @@ static int cmd_run(int argc, char **argv)
         goto fail;
     if (run_engine(eng, sc->runs, !o.quiet && isatty(2), &e) != FS_OK)
         goto fail;
-    if (fs_output_write(set, sc, eng, &e) != FS_OK)
+    res = fs_engine_results(eng, 0);
+    if (fs_output_write(set, sc, &res, &e) != FS_OK)
         goto fail;
     if ((f = fs_outset_open(set, "scenario.resolved.cfg", &e)) == NULL ||
         fs_scenario_write(sc, f, &e) != FS_OK)
         goto fail;
     if ((f = fs_outset_open(set, "briefing.md", &e)) == NULL ||
-        fs_briefing_write(f, sc, eng, &e) != FS_OK)
+        fs_briefing_write(f, sc, &res, &e) != FS_OK)
         goto fail;
     if (fs_interrupted) {
         fs_err_set(&e, FS_EINTR, "interrupted; no output written");

@@ -90,3 +90,27 @@ int fs_cell_is_integer(const fs_layout *l, int cell)
     }
     return cell >= l->mech;
 }
+
+int fs_headline_cell(const fs_layout *l, int h)
+{
+    static const int tot[] = {FS_TOT_ATTACKS, FS_TOT_CASUALTIES, FS_TOT_THREAT_FINAL,
+                              FS_TOT_COHESION_FINAL, FS_TOT_MIN_MEMBER_STABILITY,
+                              FS_TOT_COST};
+    if (h < FS_HEAD_ATTACKS)
+        return fs_cell_out(l, h);   /* the outcome enums come first, in order */
+    return fs_cell_tot(l, tot[h - FS_HEAD_ATTACKS]);
+}
+
+const char *fs_headline_name(int h)
+{
+    static const char *names[FS_HEAD_N] = {
+        "escalation", "fracture", "contained", "mass_casualty", "attacks", "casualties",
+        "threat_index_final", "cohesion_final", "min_member_stability", "cost"
+    };
+    return (unsigned)h < FS_HEAD_N ? names[h] : "?";
+}
+
+int fs_headline_is_outcome(int h)
+{
+    return h < FS_HEAD_ATTACKS;
+}

@@ -373,11 +373,11 @@ void fs_output_runs_header(FILE *f)
           "cost,escalation,fracture,contained,first_mass_casualty_step\n", f);
 }
 
-fs_status fs_output_write(fs_outset *set, const fs_scenario *sc, const fs_engine *e,
+fs_status fs_output_write(fs_outset *set, const fs_scenario *sc, const fs_results *r,
                           fs_err *err)
 {
-    const fs_acc *acc = fs_engine_acc(e);
-    const fs_layout *l = fs_engine_layout(e);
+    const fs_acc *acc = r->acc;
+    const fs_layout *l = r->lay;
     FILE *f;
 
 #define OPEN(name) if ((f = fs_outset_open(set, name, err)) == NULL) return err->code
@@ -400,7 +400,7 @@ fs_status fs_output_write(fs_outset *set, const fs_scenario *sc, const fs_engine
     OPEN("injects.csv");
     write_injects(f, sc, acc, l);
     OPEN("earlywarning.csv");
-    write_earlywarning(f, sc, acc, l, fs_engine_first_mc(e));
+    write_earlywarning(f, sc, acc, l, r->first_mc);
     OPEN("distributions.csv");
     write_distributions(f, acc, l);
 #undef OPEN
