@@ -166,10 +166,12 @@ typedef struct fs_plot_diff {
 } fs_plot_diff;
 
 /* Differences to the reference as points with interval whiskers, one row
- * per metric and scenario, and a line at zero. `names` holds the scenario
- * names (nnames of them), `title` the chart title. */
-fs_status fs_plot_compare_diff(const char *path, const char *title, const char *const *names,
-                               int nnames, const fs_plot_diff *d, int n,
-                               const fs_plot_opts *opts, fs_err *err);
+ * per metric and scenario (grouped by metric; colours name the scenarios
+ * in a legend), and a line at zero. `names` holds the scenario names
+ * (nnames of them), `title` the chart title, `xlabel` the axis label with
+ * its unit (NULL: a generic one). */
+fs_status fs_plot_compare_diff(const char *path, const char *title, const char *xlabel,
+                               const char *const *names, int nnames, const fs_plot_diff *d,
+                               int n, const fs_plot_opts *opts, fs_err *err);
 
 #endif

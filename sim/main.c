@@ -18,6 +18,7 @@
 #include "load.h"
 #include "output.h"
 #include "briefing.h"
+#include "compare.h"
 #include "plot.h"
 #include "chart.h"
 #include "rng.h"
@@ -39,7 +40,8 @@ static const char usage_main[] =
     "commands:\n"
     "  run FILE      run a scenario: CSV files, briefing.md and charts\n"
     "  check FILE    validate a scenario and print what it contains\n"
-    "  plot DIR      redraw the charts of a run directory from its CSV files\n"
+    "  compare A B.. run scenarios side by side on the same random streams\n"
+    "  plot DIR      redraw the charts of a run or compare directory from its CSV files\n"
     "  help COMMAND  show the options of a command\n"
     "\n"
     "  --help        this text\n"
@@ -69,6 +71,21 @@ static const char usage_run[] =
     "      --no-charts       write the numbers and briefing only\n"
     "  -q, --quiet           no progress line\n";
 
+static const char usage_compare[] =
+    "usage: foresight compare A.cfg B.cfg [C.cfg ...] [options]\n"
+    "\n"
+    "Runs up to 8 scenarios side by side with common random numbers: run i of\n"
+    "every scenario draws from the same stream, so differences are paired run by\n"
+    "run. All use the same runs and seed (the first scenario's unless -n/-s).\n"
+    "Writes into the output directory (default plots/compare): compare.csv\n"
+    "(each outcome probability and headline metric per scenario, and the paired\n"
+    "difference to the first with a 95% interval), briefing.md, the charts\n"
+    "compare_threat_index, compare_outcomes and compare_difference, and one\n"
+    "subdirectory per scenario with its own run files and charts.\n"
+    "\n"
+    "options: -n, -s, -j, -o, --set (applied to every scenario), --format,\n"
+    "--size, --no-charts, -q, as for foresight run.\n";
+
 static const char usage_check[] =
     "usage: foresight check FILE [--set PATH=VALUE]...\n"
     "\n"
@@ -82,7 +99,10 @@ static const char usage_plot[] =
     "with no simulation, into DIR (or OUTDIR).\n";
 
 typedef struct options {
-    const char *file;
+    const char *file;   /* the first of files */
+    const char *files[FS_MAX_COMPARE];
+    int nfiles;
+    int many;           /* the command takes several files */
     const char *outdir;
     long runs;          /* -1: the scenario's */
     int have_seed;
@@ -210,6 +230,7 @@ static void parse_options(int argc, char **argv, const char *cmd, options *o)
     int i;
     long v;
     memset(o, 0, sizeof *o);
+    o->many = strcmp(cmd, "compare") == 0;
     o->runs = -1;
     o->threads = 0;
     o->charts = 1;
@@ -218,7 +239,8 @@ static void parse_options(int argc, char **argv, const char *cmd, options *o)
         const char *a = argv[i];
         if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
             fputs(strcmp(cmd, "run") == 0 ? usage_run : strcmp(cmd, "check") == 0
-                  ? usage_check : usage_plot, stdout);
+                  ? usage_check : strcmp(cmd, "compare") == 0 ? usage_compare : usage_plot,
+                  stdout);
             exit(0);
         } else if (is_opt(a, "-n", "--runs")) {
             const char *s = optval(argc, argv, &i, cmd);
@@ -262,14 +284,19 @@ static void parse_options(int argc, char **argv, const char *cmd, options *o)
                 die_usage("--size: expected WIDTHxHEIGHT, e.g. 1600x1000 (200-10000 by 150-10000), found '%s'", s, cmd);
         } else if (a[0] == '-' && a[1] != '\0') {
             die_usage("unknown option '%s'", a, cmd);
-        } else if (o->file == NULL) {
-            o->file = a;
+        } else if (o->nfiles == 0 || (o->many && o->nfiles < FS_MAX_COMPARE)) {
+            o->files[o->nfiles++] = a;
+            o->file = o->files[0];
+        } else if (o->many) {
+            die_usage("compare takes at most 8 scenarios, found more at '%s'", a, cmd);
         } else {
             die_usage("unexpected argument '%s'", a, cmd);
         }
     }
     if (o->file == NULL)
         die_usage("%s needs a file or directory argument", cmd, cmd);
+    if (o->many && o->nfiles < 2)
+        die_usage("%s needs at least two scenario files", cmd, cmd);
 }
 
 /* plots/<file name without directory and .cfg>. */
@@ -424,6 +451,141 @@ done:
     return code;
 }
 
+/* The base name of a file without its directory and .cfg, into buf. */
+static void file_label(const char *file, char *buf, size_t n)
+{
+    const char *base = strrchr(file, '/');
+    size_t len;
+    base = base ? base + 1 : file;
+    len = strlen(base);
+    if (len > 4 && strcmp(base + len - 4, ".cfg") == 0)
+        len -= 4;
+    snprintf(buf, n, "%.*s", (int)len, base);
+}
+
+/* Writes one scenario's run files into set. */
+static fs_status write_run(fs_outset *set, const fs_scenario *sc, const fs_results *res,
+                           fs_err *e)
+{
+    FILE *f;
+    if (fs_output_write(set, sc, res, e) != FS_OK)
+        return e->code;
+    if ((f = fs_outset_open(set, "scenario.resolved.cfg", e)) == NULL ||
+        fs_scenario_write(sc, f, e) != FS_OK)
+        return e->code;
+    if ((f = fs_outset_open(set, "briefing.md", e)) == NULL ||
+        fs_briefing_write(f, sc, res, e) != FS_OK)
+        return e->code;
+    return FS_OK;
+}
+
+static int cmd_compare(int argc, char **argv)
+{
+    options o;
+    fs_scenario *sc[FS_MAX_COMPARE] = {0};
+    fs_outset *sets[FS_MAX_COMPARE + 1] = {0};
+    char labels[FS_MAX_COMPARE][256], sub[4096];
+    const char *dirs[FS_MAX_COMPARE];
+    fs_engine *eng = NULL;
+    fs_engine_opts eo;
+    fs_results res;
+    fs_err e;
+    FILE *f;
+    int i, j, code = 0, k;
+
+    fs_err_clear(&e);
+    parse_options(argc, argv, "compare", &o);
+    k = o.nfiles;
+    for (i = 0; i < k; i++) {
+        if (fs_load_scenario(o.files[i], o.sets, o.nsets, &sc[i], &e) != FS_OK)
+            goto fail;
+        if (sc[i]->steps != sc[0]->steps) {
+            fs_err_set(&e, FS_ECONFIG, "%s: steps = %d, but %s has %d: compared scenarios "
+                       "need the same horizon", o.files[i], sc[i]->steps, o.files[0],
+                       sc[0]->steps);
+            goto fail;
+        }
+    }
+    /* Common random numbers: one seed and one run count for all. */
+    for (i = 0; i < k; i++) {
+        sc[i]->runs = o.runs > 0 ? o.runs : sc[0]->runs;
+        sc[i]->seed = o.have_seed ? o.seed : sc[0]->seed;
+        file_label(o.files[i], labels[i], sizeof labels[i]);
+        for (j = 0; j < i; j++)
+            if (strcmp(labels[i], labels[j]) == 0)
+                snprintf(labels[i] + strlen(labels[i]) - (strlen(labels[i]) > 240 ? 10 : 0),
+                         16, "-%d", i + 1);
+        dirs[i] = labels[i];
+    }
+    if (o.outdir == NULL)
+        o.outdir = "plots/compare";
+    if (o.charts && fs_chart_font_check(&e) != FS_OK)
+        goto fail;
+    if (fs_mkdir_p(o.outdir, &e) != FS_OK)
+        goto fail;
+    memset(&eo, 0, sizeof eo);
+    eo.runs = sc[0]->runs;
+    eo.seed = sc[0]->seed;
+    eo.threads = o.threads > 0 ? o.threads : omp_get_num_procs();
+    if ((eng = fs_engine_alloc_many((const fs_scenario *const *)sc, k, &eo, &e)) == NULL)
+        goto fail;
+    if (run_engine(eng, sc[0]->runs, !o.quiet && isatty(2), &e) != FS_OK)
+        goto fail;
+    for (i = 0; i < k; i++) {
+        if (fs_path_join(sub, sizeof sub, o.outdir, dirs[i]) == NULL) {
+            fs_err_set(&e, FS_EUSAGE, "output path too long");
+            goto fail;
+        }
+        if (fs_mkdir_p(sub, &e) != FS_OK || (sets[i] = fs_outset_new(sub, &e)) == NULL)
+            goto fail;
+        res = fs_engine_results(eng, i);
+        if (write_run(sets[i], sc[i], &res, &e) != FS_OK)
+            goto fail;
+    }
+    if ((sets[k] = fs_outset_new(o.outdir, &e)) == NULL)
+        goto fail;
+    if ((f = fs_outset_open(sets[k], "compare.csv", &e)) == NULL ||
+        fs_compare_write_csv(f, (const fs_scenario *const *)sc, dirs, k, eng, &e) != FS_OK)
+        goto fail;
+    if ((f = fs_outset_open(sets[k], "briefing.md", &e)) == NULL ||
+        fs_compare_write_briefing(f, (const fs_scenario *const *)sc, dirs, k, eng, &e) != FS_OK)
+        goto fail;
+    if (fs_interrupted) {
+        fs_err_set(&e, FS_EINTR, "interrupted; no output written");
+        goto fail;
+    }
+    for (i = 0; i <= k; i++) {
+        fs_status st = fs_outset_commit(sets[i], &e);
+        sets[i] = NULL;
+        if (st != FS_OK)
+            goto fail;
+    }
+    if (o.charts) {
+        for (i = 0; i < k; i++) {
+            fs_path_join(sub, sizeof sub, o.outdir, dirs[i]);
+            if (fs_plot_run_dir(sub, &o.plot, &e) != FS_OK)
+                goto fail;
+        }
+        if (fs_compare_plot(o.outdir, &o.plot, 0, &e) != FS_OK)
+            goto fail;
+    }
+    if (!o.quiet)
+        fprintf(stderr, "%s: %d scenarios, %ld runs each, compared in %s/\n", progname, k,
+                sc[0]->runs, o.outdir);
+    goto done;
+fail:
+    if (e.code == FS_EINTR && strstr(e.msg, "no output") == NULL)
+        strncat(e.msg, "; no output written", sizeof e.msg - strlen(e.msg) - 1);
+    code = fail(&e);
+done:
+    for (i = 0; i <= k; i++)
+        fs_outset_abort(sets[i]);
+    fs_engine_free(eng);
+    for (i = 0; i < k; i++)
+        fs_scenario_free(sc[i]);
+    return code;
+}
+
 static int cmd_plot(int argc, char **argv)
 {
     options o;
@@ -432,7 +594,10 @@ static int cmd_plot(int argc, char **argv)
     parse_options(argc, argv, "plot", &o);
     if (o.outdir)
         o.plot.outdir = o.outdir;
-    if (fs_chart_font_check(&e) != FS_OK || fs_plot_run_dir(o.file, &o.plot, &e) != FS_OK)
+    if (fs_chart_font_check(&e) != FS_OK)
+        return fail(&e);
+    if (fs_compare_is_dir(o.file) ? fs_compare_plot(o.file, &o.plot, 1, &e) != FS_OK
+                                  : fs_plot_run_dir(o.file, &o.plot, &e) != FS_OK)
         return fail(&e);
     return 0;
 }
@@ -444,6 +609,7 @@ static int cmd_help(int argc, char **argv)
     else if (strcmp(c, "run") == 0) fputs(usage_run, stdout);
     else if (strcmp(c, "check") == 0) fputs(usage_check, stdout);
     else if (strcmp(c, "plot") == 0) fputs(usage_plot, stdout);
+    else if (strcmp(c, "compare") == 0) fputs(usage_compare, stdout);
     else {
         fprintf(stderr, "%s: no such command '%s'\n%s", progname, c, usage_main);
         return 2;
@@ -474,6 +640,8 @@ int main(int argc, char **argv)
         return cmd_check(argc, argv);
     if (strcmp(cmd, "plot") == 0)
         return cmd_plot(argc, argv);
+    if (strcmp(cmd, "compare") == 0)
+        return cmd_compare(argc, argv);
     if (strcmp(cmd, "help") == 0)
         return cmd_help(argc, argv);
     fprintf(stderr, "%s: unknown command '%s'\n%s", progname, cmd, usage_main);

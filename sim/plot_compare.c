@@ -46,6 +46,15 @@ static void compare_subtitle(const fs_plot_data *const *runs, int n, char *buf, 
              "horizon %d %ss", n, d->runs, d->seed, d->steps, d->step_unit);
 }
 
+/* "Months since the start", from the run's step unit. */
+static void step_label(const fs_plot_data *d, char *buf, size_t len)
+{
+    const char *u = d->step_unit && d->step_unit[0] ? d->step_unit : "step";
+    size_t n = strlen(u);
+    snprintf(buf, len, "%c%s%s since the start", u[0] >= 'a' && u[0] <= 'z' ? u[0] - 'a' + 'A'
+             : u[0], u + 1, u[n - 1] == 's' ? "" : "s");
+}
+
 static fs_status check_runs(const fs_plot_data *const *runs, int n, fs_err *err)
 {
     int i;
@@ -66,7 +75,7 @@ fs_status fs_plot_compare_threat(const char *path, const fs_plot_data *const *ru
     fs_panel p;
     fs_rect body;
     fs_chart *c;
-    char sub[256];
+    char sub[256], xlabel[96];
     double hi = 0, *xs = NULL;
     int i, k, steps = 0;
 
@@ -102,7 +111,8 @@ fs_status fs_plot_compare_threat(const char *path, const fs_plot_data *const *ru
     body = fs_chart_legend(c, body, leg, n);
     memset(&s, 0, sizeof s);
     s.box = body;
-    s.x.label = "Steps since the start";
+    step_label(runs[0], xlabel, sizeof xlabel);
+    s.x.label = xlabel;
     s.x.lo = 0;
     s.x.hi = steps > 0 ? steps : 1;
     s.x.integer = s.x.fixed = 1;
@@ -201,27 +211,37 @@ fs_status fs_plot_compare_outcomes(const char *path, const fs_plot_data *const *
     return compare_close(c, err);
 }
 
-fs_status fs_plot_compare_diff(const char *path, const char *title, const char *const *names,
-                               int nnames, const fs_plot_diff *d, int n,
-                               const fs_plot_opts *opts, fs_err *err)
+fs_status fs_plot_compare_diff(const char *path, const char *title, const char *xlabel,
+                               const char *const *names, int nnames, const fs_plot_diff *d,
+                               int n, const fs_plot_opts *opts, fs_err *err)
 {
     static const char *const none = "";
     const char *cats[MAX_ROWS];
-    char (*rows)[160] = NULL, ref[200];
+    int order[MAX_ROWS], used[MAX_ROWS] = {0};
+    fs_legend_item leg[MAX_SCEN];
+    char ref[200];
     fs_panel_spec s;
     fs_panel p;
     fs_rect body;
     fs_chart *c = NULL;
     double lo = 0, hi = 0;
-    int i, m = n < MAX_ROWS ? n : MAX_ROWS;
+    int i, j, m = n < MAX_ROWS ? n : MAX_ROWS, nrow = 0, nleg = 0;
 
-    rows = calloc(m > 0 ? m : 1, sizeof *rows);
-    if (rows == NULL)
-        return fs_err_set(err, FS_ENOMEM, "out of memory drawing %s", path);
+    /* Rows grouped by metric, in the order metrics first appear; the
+     * metric is named on the first row of its group, and colours name the
+     * scenarios in the legend. */
     for (i = 0; i < m; i++) {
-        const char *sc = d[i].scenario >= 0 && d[i].scenario < nnames ? names[d[i].scenario] : "?";
-        snprintf(rows[i], sizeof rows[i], "%s: %s", d[i].metric, sc);
-        cats[i] = rows[i];
+        if (used[i])
+            continue;
+        for (j = i; j < m; j++) {
+            if (used[j] || strcmp(d[j].metric, d[i].metric) != 0)
+                continue;
+            used[j] = 1;
+            cats[nrow] = j == i ? d[i].metric : none;
+            order[nrow++] = j;
+        }
+    }
+    for (i = 0; i < m; i++) {
         if (isfinite(d[i].lo))
             lo = fmin(lo, d[i].lo);
         if (isfinite(d[i].hi))
@@ -229,32 +249,39 @@ fs_status fs_plot_compare_diff(const char *path, const char *title, const char *
         if (isfinite(d[i].diff))
             lo = fmin(lo, d[i].diff), hi = fmax(hi, d[i].diff);
     }
-    c = compare_open(path, opts, err);
-    if (c == NULL) {
-        free(rows);
-        return err ? err->code : FS_EIO;
+    for (i = 1; i < nnames && i < MAX_SCEN; i++) {
+        leg[nleg].label = names[i];
+        leg[nleg].col = fs_series_colour(i);
+        leg[nleg].key = FS_KEY_WHISKER;
+        leg[nleg].alpha = 1;
+        nleg++;
     }
+    c = compare_open(path, opts, err);
+    if (c == NULL)
+        return err ? err->code : FS_EIO;
     snprintf(ref, sizeof ref, "Reference: %s", nnames > 0 ? names[0] : "the first scenario");
     body = fs_chart_frame(c, title ? title : "Differences to the reference scenario", ref,
                           "Points: paired difference to the reference scenario (common random "
                           "numbers); whiskers: 95% interval. Right of the zero line: higher "
                           "than the reference.\nSource: compare.csv.");
+    if (nleg > 0)
+        body = fs_chart_legend(c, body, leg, nleg);
     memset(&s, 0, sizeof s);
     s.box = body;
-    s.y.cats = m > 0 ? cats : &none;
-    s.y.ncats = m > 0 ? m : 1;
-    s.x.label = "Difference to the reference scenario";
+    s.y.cats = nrow > 0 ? cats : &none;
+    s.y.ncats = nrow > 0 ? nrow : 1;
+    s.x.label = xlabel ? xlabel : "Difference to the reference scenario";
     s.x.lo = lo;
     s.x.hi = hi;
     p = fs_chart_panel(c, &s);
     fs_chart_vline(c, &p, 0, grey(0.2), 1.5, 0);
-    for (i = 0; i < m; i++) {
-        fs_rgb col = fs_series_colour(d[i].scenario);
-        fs_chart_hwhisker(c, &p, i, d[i].lo, d[i].hi, col);
-        fs_chart_point(c, &p, d[i].diff, i, 6, col);
+    for (i = 0; i < nrow; i++) {
+        const fs_plot_diff *r = &d[order[i]];
+        fs_rgb col = fs_series_colour(r->scenario);
+        fs_chart_hwhisker(c, &p, i, r->lo, r->hi, col);
+        fs_chart_point(c, &p, r->diff, i, 6, col);
     }
-    if (m == 0)
+    if (nrow == 0)
         fs_chart_note(c, &p, "No differences to draw.");
-    free(rows);
     return compare_close(c, err);
 }

@@ -107,6 +107,31 @@ if grep -q "^attacks,200,1,0," "$T/set/summary.csv"; then ok; else bad "plot_rat
 # --- the outcome probabilities add up and intervals bracket them ---
 awk -F, 'NR>1 { if ($4 < $5 || $4 > $6) bad = 1 } END { exit bad }' "$T/j1/outcomes.csv" && ok || bad "an outcome probability lies outside its interval"
 
+# --- compare: common random numbers, paired differences, plot from files ---
+expect "compare one file" 2 "at least two scenario files" compare $FX/small.cfg
+expect "compare horizons" 2 "same horizon" compare $FX/small.cfg $FX/small_short.cfg -o "$T/cbad"
+if [ -e "$T/cbad" ]; then bad "compare config error created the output directory"; else ok; fi
+expect "compare j1" 0 "" compare $FX/small.cfg $FX/small_sharing.cfg $FX/small.cfg -n 200 -q -j 1 -o "$T/c1"
+expect "compare j2" 0 "" compare $FX/small.cfg $FX/small_sharing.cfg $FX/small.cfg -n 200 -q -j 2 -o "$T/c2" --no-charts
+same "compare -j1 vs -j2" "$T/c1/compare.csv" "$T/c2/compare.csv"
+same "compare subdir summary" "$T/c1/small_sharing/summary.csv" "$T/c2/small_sharing/summary.csv"
+for f in compare.csv briefing.md compare_threat_index.png compare_outcomes.png compare_difference.png \
+         small/summary.csv small/threat_index.png small_sharing/outcomes.csv small-3/meta.csv; do
+    if [ -s "$T/c1/$f" ]; then ok; else bad "compare: missing $f"; fi
+done
+# A scenario against itself: every paired difference is exactly 0.
+if awk -F, '$1 == 2 && ($9 != "0" || $10 != "0" || $11 != "0") { bad = 1 } END { exit bad }' "$T/c1/compare.csv"; then ok; else bad "self-comparison has non-zero differences"; fi
+# The compared runs equal plain runs with the same seed and run count.
+expect "plain run for compare" 0 "" run $FX/small.cfg -n 200 -q -o "$T/plain" --no-charts
+same "compare subdir equals plain run" "$T/plain/summary.csv" "$T/c1/small/summary.csv"
+# More sharing: fewer attacks, a paired interval entirely below zero.
+if awk -F, '$1 == 1 && $4 == "attacks" { exit !($11 < 0) }' "$T/c1/compare.csv"; then ok; else bad "more sharing should cut attacks"; grep attacks "$T/c1/compare.csv"; fi
+rm -f "$T/c1/compare_difference.png" "$T/c1/small/threat_index.png"
+expect "plot compare dir" 0 "" plot "$T/c1"
+for f in compare_difference.png small/threat_index.png; do
+    if [ -s "$T/c1/$f" ]; then ok; else bad "plot did not redraw $f"; fi
+done
+
 # --- interrupted: exit 130, no files under final names, no temp files ---
 if [ -z "${FS_VALGRIND:-}" ]; then
     $BIN run $FX/small.cfg -q -n 20000000 -o "$T/int" --no-charts >"$T/out" 2>&1 &
