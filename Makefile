@@ -94,5 +94,15 @@ bench: deps
 	@$(MAKE) --no-print-directory all $(BUILD)/bench
 	@sh tests/bench.sh $(BIN)
 
+# The README's charts: the baseline and one comparison, a few runs each.
+gallery: deps
+	@$(MAKE) --no-print-directory all
+	@rm -rf build/gallery && mkdir -p plots/gallery
+	$(BIN) run scenarios/sco_baseline.cfg -n 1000 -q -o build/gallery/run --size 1200x750
+	$(BIN) compare scenarios/sco_baseline.cfg scenarios/enhanced_sharing.cfg \
+	    scenarios/solidarity_2024.cfg -n 1000 -q -o build/gallery/compare --size 1200x750
+	@cp build/gallery/run/*.png build/gallery/compare/compare_*.png plots/gallery/
+	@ls plots/gallery
+
 clean:
 	rm -rf build bin
