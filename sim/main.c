@@ -12,16 +12,14 @@
 #include <unistd.h>
 #include <omp.h>
 
-#include "engine.h"
+#include "chart.h"
+#include "compare.h"
 #include "errors.h"
 #include "fsio.h"
 #include "load.h"
-#include "output.h"
-#include "briefing.h"
-#include "compare.h"
 #include "plot.h"
-#include "chart.h"
 #include "rng.h"
+#include "runner.h"
 #include "scenario.h"
 
 #ifndef FS_VERSION
@@ -299,18 +297,6 @@ static void parse_options(int argc, char **argv, const char *cmd, options *o)
         die_usage("%s needs at least two scenario files", cmd, cmd);
 }
 
-/* plots/<file name without directory and .cfg>. */
-static void default_outdir(const char *file, char *buf, size_t n)
-{
-    const char *base = strrchr(file, '/');
-    size_t len;
-    base = base ? base + 1 : file;
-    len = strlen(base);
-    if (len > 4 && strcmp(base + len - 4, ".cfg") == 0)
-        len -= 4;
-    snprintf(buf, n, "plots/%.*s", (int)len, base);
-}
-
 static double now(void)
 {
     struct timespec ts;
@@ -345,245 +331,71 @@ static int cmd_check(int argc, char **argv)
     return 0;
 }
 
-/* Runs the engine, printing progress between iterations when wanted. */
-static fs_status run_engine(fs_engine *e, long runs, int show, fs_err *err)
+/* run and compare: open a runner, iterate with a progress line when stderr
+ * is a terminal, finish. */
+static int run_files(const options *o)
 {
+    fs_run_opts ro;
+    fs_runner *r;
+    fs_err e;
     double t0 = now(), last = 0;
-    long chunk = 256;
-    fs_status st;
+    int show = !o->quiet && isatty(2), code = 0;
 
-    while (fs_engine_done(e) < runs) {
-        st = fs_engine_iterate(e, chunk, err);
-        if (st != FS_OK)
-            return st;
+    fs_err_clear(&e);
+    memset(&ro, 0, sizeof ro);
+    ro.files = o->files;
+    ro.nfiles = o->nfiles;
+    ro.sets = o->sets;
+    ro.nsets = o->nsets;
+    ro.runs = o->runs;
+    ro.have_seed = o->have_seed;
+    ro.seed = o->seed;
+    ro.threads = o->threads > 0 ? o->threads : omp_get_num_procs();
+    ro.outdir = o->outdir;
+    ro.runs_csv = o->runs_csv;
+    ro.charts = o->charts;
+    ro.plot = o->plot;
+    if ((r = fs_runner_open(&ro, &e)) == NULL)
+        return fail(&e);
+    while (fs_runner_done(r) < fs_runner_total(r)) {
+        if (fs_runner_iterate(r, &e) != FS_OK)
+            goto fail;
         if (show && now() - last > 0.2) {
-            progress(fs_engine_done(e), runs, t0, 0);
+            progress(fs_runner_done(r), fs_runner_total(r), t0, 0);
             last = now();
-        }
-        /* Grow chunks to about a quarter second of work. */
-        if (now() - t0 > 0 && chunk < runs) {
-            double rate = fs_engine_done(e) / (now() - t0);
-            long want = (long)(rate * 0.25);
-            chunk = want > chunk ? want : chunk;
         }
     }
     if (show)
-        progress(runs, runs, t0, 1);
-    return fs_engine_finish(e, err);
+        progress(fs_runner_total(r), fs_runner_total(r), t0, 1);
+    if (fs_runner_finish(r, &e) != FS_OK)
+        goto fail;
+    if (!o->quiet)
+        fprintf(stderr, "%s: %ld runs of %s%s written to %s/\n", progname,
+                fs_runner_total(r), fs_runner_name(r),
+                o->nfiles > 1 ? " and the scenarios compared with it" : "",
+                fs_runner_outdir(r));
+    goto done;
+fail:
+    if (e.code == FS_EINTR && strstr(e.msg, "no output") == NULL)
+        strncat(e.msg, "; no output written", sizeof e.msg - strlen(e.msg) - 1);
+    code = fail(&e);
+done:
+    fs_runner_free(r);
+    return code;
 }
 
 static int cmd_run(int argc, char **argv)
 {
     options o;
-    fs_scenario *sc = NULL;
-    fs_engine *eng = NULL;
-    fs_outset *set = NULL;
-    fs_engine_opts eo;
-    fs_results res;
-    fs_err e;
-    char outbuf[4096];
-    FILE *f;
-    int code = 0;
-
-    fs_err_clear(&e);
     parse_options(argc, argv, "run", &o);
-    if (fs_load_scenario(o.file, o.sets, o.nsets, &sc, &e) != FS_OK)
-        return fail(&e);
-    if (o.runs > 0)
-        sc->runs = o.runs;
-    if (o.have_seed)
-        sc->seed = o.seed;
-    if (o.outdir == NULL) {
-        default_outdir(o.file, outbuf, sizeof outbuf);
-        o.outdir = outbuf;
-    }
-    if (o.charts && fs_chart_font_check(&e) != FS_OK)
-        goto fail;
-    if (fs_mkdir_p(o.outdir, &e) != FS_OK)
-        goto fail;
-    if ((set = fs_outset_new(o.outdir, &e)) == NULL)
-        goto fail;
-    memset(&eo, 0, sizeof eo);
-    eo.runs = sc->runs;
-    eo.seed = sc->seed;
-    eo.threads = o.threads > 0 ? o.threads : omp_get_num_procs();
-    if (o.runs_csv) {
-        if ((eo.runs_csv = fs_outset_open(set, "runs.csv", &e)) == NULL)
-            goto fail;
-        fs_output_runs_header(eo.runs_csv);
-    }
-    if ((eng = fs_engine_alloc(sc, &eo, &e)) == NULL)
-        goto fail;
-    if (run_engine(eng, sc->runs, !o.quiet && isatty(2), &e) != FS_OK)
-        goto fail;
-    res = fs_engine_results(eng, 0);
-    if (fs_output_write(set, sc, &res, &e) != FS_OK)
-        goto fail;
-    if ((f = fs_outset_open(set, "scenario.resolved.cfg", &e)) == NULL ||
-        fs_scenario_write(sc, f, &e) != FS_OK)
-        goto fail;
-    if ((f = fs_outset_open(set, "briefing.md", &e)) == NULL ||
-        fs_briefing_write(f, sc, &res, &e) != FS_OK)
-        goto fail;
-    if (fs_interrupted) {
-        fs_err_set(&e, FS_EINTR, "interrupted; no output written");
-        goto fail;
-    }
-    if (fs_outset_commit(set, &e) != FS_OK) {
-        set = NULL;
-        goto fail;
-    }
-    set = NULL;
-    if (o.charts && fs_plot_run_dir(o.outdir, &o.plot, &e) != FS_OK)
-        goto fail;
-    if (!o.quiet)
-        fprintf(stderr, "%s: %ld runs of %s written to %s/\n", progname, sc->runs,
-                sc->name, o.outdir);
-    goto done;
-fail:
-    if (e.code == FS_EINTR && strstr(e.msg, "no output") == NULL)
-        strncat(e.msg, "; no output written", sizeof e.msg - strlen(e.msg) - 1);
-    code = fail(&e);
-done:
-    fs_outset_abort(set);
-    fs_engine_free(eng);
-    fs_scenario_free(sc);
-    return code;
-}
-
-/* The base name of a file without its directory and .cfg, into buf. */
-static void file_label(const char *file, char *buf, size_t n)
-{
-    const char *base = strrchr(file, '/');
-    size_t len;
-    base = base ? base + 1 : file;
-    len = strlen(base);
-    if (len > 4 && strcmp(base + len - 4, ".cfg") == 0)
-        len -= 4;
-    snprintf(buf, n, "%.*s", (int)len, base);
-}
-
-/* Writes one scenario's run files into set. */
-static fs_status write_run(fs_outset *set, const fs_scenario *sc, const fs_results *res,
-                           fs_err *e)
-{
-    FILE *f;
-    if (fs_output_write(set, sc, res, e) != FS_OK)
-        return e->code;
-    if ((f = fs_outset_open(set, "scenario.resolved.cfg", e)) == NULL ||
-        fs_scenario_write(sc, f, e) != FS_OK)
-        return e->code;
-    if ((f = fs_outset_open(set, "briefing.md", e)) == NULL ||
-        fs_briefing_write(f, sc, res, e) != FS_OK)
-        return e->code;
-    return FS_OK;
+    return run_files(&o);
 }
 
 static int cmd_compare(int argc, char **argv)
 {
     options o;
-    fs_scenario *sc[FS_MAX_COMPARE] = {0};
-    fs_outset *sets[FS_MAX_COMPARE + 1] = {0};
-    char labels[FS_MAX_COMPARE][256], sub[4096];
-    const char *dirs[FS_MAX_COMPARE];
-    fs_engine *eng = NULL;
-    fs_engine_opts eo;
-    fs_results res;
-    fs_err e;
-    FILE *f;
-    int i, j, code = 0, k;
-
-    fs_err_clear(&e);
     parse_options(argc, argv, "compare", &o);
-    k = o.nfiles;
-    for (i = 0; i < k; i++) {
-        if (fs_load_scenario(o.files[i], o.sets, o.nsets, &sc[i], &e) != FS_OK)
-            goto fail;
-        if (sc[i]->steps != sc[0]->steps) {
-            fs_err_set(&e, FS_ECONFIG, "%s: steps = %d, but %s has %d: compared scenarios "
-                       "need the same horizon", o.files[i], sc[i]->steps, o.files[0],
-                       sc[0]->steps);
-            goto fail;
-        }
-    }
-    /* Common random numbers: one seed and one run count for all. */
-    for (i = 0; i < k; i++) {
-        sc[i]->runs = o.runs > 0 ? o.runs : sc[0]->runs;
-        sc[i]->seed = o.have_seed ? o.seed : sc[0]->seed;
-        file_label(o.files[i], labels[i], sizeof labels[i]);
-        for (j = 0; j < i; j++)
-            if (strcmp(labels[i], labels[j]) == 0)
-                snprintf(labels[i] + strlen(labels[i]) - (strlen(labels[i]) > 240 ? 10 : 0),
-                         16, "-%d", i + 1);
-        dirs[i] = labels[i];
-    }
-    if (o.outdir == NULL)
-        o.outdir = "plots/compare";
-    if (o.charts && fs_chart_font_check(&e) != FS_OK)
-        goto fail;
-    if (fs_mkdir_p(o.outdir, &e) != FS_OK)
-        goto fail;
-    memset(&eo, 0, sizeof eo);
-    eo.runs = sc[0]->runs;
-    eo.seed = sc[0]->seed;
-    eo.threads = o.threads > 0 ? o.threads : omp_get_num_procs();
-    if ((eng = fs_engine_alloc_many((const fs_scenario *const *)sc, k, &eo, &e)) == NULL)
-        goto fail;
-    if (run_engine(eng, sc[0]->runs, !o.quiet && isatty(2), &e) != FS_OK)
-        goto fail;
-    for (i = 0; i < k; i++) {
-        if (fs_path_join(sub, sizeof sub, o.outdir, dirs[i]) == NULL) {
-            fs_err_set(&e, FS_EUSAGE, "output path too long");
-            goto fail;
-        }
-        if (fs_mkdir_p(sub, &e) != FS_OK || (sets[i] = fs_outset_new(sub, &e)) == NULL)
-            goto fail;
-        res = fs_engine_results(eng, i);
-        if (write_run(sets[i], sc[i], &res, &e) != FS_OK)
-            goto fail;
-    }
-    if ((sets[k] = fs_outset_new(o.outdir, &e)) == NULL)
-        goto fail;
-    if ((f = fs_outset_open(sets[k], "compare.csv", &e)) == NULL ||
-        fs_compare_write_csv(f, (const fs_scenario *const *)sc, dirs, k, eng, &e) != FS_OK)
-        goto fail;
-    if ((f = fs_outset_open(sets[k], "briefing.md", &e)) == NULL ||
-        fs_compare_write_briefing(f, (const fs_scenario *const *)sc, dirs, k, eng, &e) != FS_OK)
-        goto fail;
-    if (fs_interrupted) {
-        fs_err_set(&e, FS_EINTR, "interrupted; no output written");
-        goto fail;
-    }
-    for (i = 0; i <= k; i++) {
-        fs_status st = fs_outset_commit(sets[i], &e);
-        sets[i] = NULL;
-        if (st != FS_OK)
-            goto fail;
-    }
-    if (o.charts) {
-        for (i = 0; i < k; i++) {
-            fs_path_join(sub, sizeof sub, o.outdir, dirs[i]);
-            if (fs_plot_run_dir(sub, &o.plot, &e) != FS_OK)
-                goto fail;
-        }
-        if (fs_compare_plot(o.outdir, &o.plot, 0, &e) != FS_OK)
-            goto fail;
-    }
-    if (!o.quiet)
-        fprintf(stderr, "%s: %d scenarios, %ld runs each, compared in %s/\n", progname, k,
-                sc[0]->runs, o.outdir);
-    goto done;
-fail:
-    if (e.code == FS_EINTR && strstr(e.msg, "no output") == NULL)
-        strncat(e.msg, "; no output written", sizeof e.msg - strlen(e.msg) - 1);
-    code = fail(&e);
-done:
-    for (i = 0; i <= k; i++)
-        fs_outset_abort(sets[i]);
-    fs_engine_free(eng);
-    for (i = 0; i < k; i++)
-        fs_scenario_free(sc[i]);
-    return code;
+    return run_files(&o);
 }
 
 static int cmd_plot(int argc, char **argv)

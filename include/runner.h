@@ -1,0 +1,57 @@
+/* runner.h: a whole `foresight run` or `foresight compare`, from scenario
+ * files to a finished output directory, as a library: open (load and
+ * validate every file, prepare the output directory and the engine),
+ * iterate (run the next chunk of runs; the caller reports progress and
+ * checks for signals in between), finish (write every file, then the
+ * charts). Nothing appears in the output directory before finish, and
+ * nothing half-written ever does. A runner is owned by the caller and
+ * released with fs_runner_free (accepts NULL); the option strings must
+ * outlive it. */
+#ifndef FS_RUNNER_H
+#define FS_RUNNER_H
+
+#include <stdint.h>
+#include "errors.h"
+#include "load.h"
+#include "plot.h"
+
+typedef struct fs_run_opts {
+    const char *const *files;  /* scenario files: one for run, 2..FS_MAX_COMPARE to compare */
+    int nfiles;
+    const fs_override *sets;   /* --set, applied to every file */
+    int nsets;
+    long runs;                 /* <= 0: the (first) scenario's */
+    int have_seed;
+    uint64_t seed;             /* when have_seed; else the (first) scenario's */
+    int threads;               /* >= 1 */
+    const char *outdir;        /* NULL: plots/<file name> for run, plots/compare to compare */
+    int runs_csv;              /* run only: write runs.csv */
+    int charts;                /* draw the charts */
+    fs_plot_opts plot;
+} fs_run_opts;
+
+typedef struct fs_runner fs_runner;
+
+/* Loads and validates every scenario (FS_ECONFIG / FS_EUSAGE on a bad file
+ * or --set; compared scenarios must have the same horizon), checks the
+ * font when charts are wanted, creates the output directory and allocates
+ * the engine. NULL with err filled on failure. */
+fs_runner *fs_runner_open(const fs_run_opts *o, fs_err *err);
+
+/* Runs the next chunk of runs (about a quarter of a second of work).
+ * FS_EINTR when a signal arrived (fs_interrupted). */
+fs_status fs_runner_iterate(fs_runner *r, fs_err *err);
+
+long fs_runner_done(const fs_runner *r);
+long fs_runner_total(const fs_runner *r);
+/* The output directory and the first scenario's name, for messages. */
+const char *fs_runner_outdir(const fs_runner *r);
+const char *fs_runner_name(const fs_runner *r);
+
+/* After the last iterate: writes every output file (all committed
+ * together, or none), then draws the charts. */
+fs_status fs_runner_finish(fs_runner *r, fs_err *err);
+
+void fs_runner_free(fs_runner *r);
+
+#endif

@@ -1,0 +1,257 @@
+/* runner.c: one run or comparison, from files to an output directory. */
+#include "runner.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "briefing.h"
+#include "chart.h"
+#include "compare.h"
+#include "engine.h"
+#include "fsio.h"
+#include "output.h"
+#include "scenario.h"
+
+#define LABEL_MAX 256
+
+struct fs_runner {
+    fs_run_opts o;
+    int k;
+    fs_scenario *sc[FS_MAX_COMPARE];
+    char labels[FS_MAX_COMPARE][LABEL_MAX];   /* compare: each scenario's subdirectory */
+    char outdir[4096];
+    fs_engine *eng;
+    FILE *runs_csv;
+    fs_outset *sets[FS_MAX_COMPARE + 1];
+    long chunk;
+    double started;
+};
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+/* The base name of a file without its directory and .cfg. */
+static void file_label(const char *file, char *buf, size_t n)
+{
+    const char *base = strrchr(file, '/');
+    size_t len;
+    base = base ? base + 1 : file;
+    len = strlen(base);
+    if (len > 4 && strcmp(base + len - 4, ".cfg") == 0)
+        len -= 4;
+    if (len > n - 16)
+        len = n - 16;   /* room for a "-N" suffix */
+    snprintf(buf, n, "%.*s", (int)len, base);
+}
+
+/* Compared scenarios go into subdirectories named after their files;
+ * repeated names get "-N" with N the scenario's position. */
+static void make_labels(fs_runner *r)
+{
+    int i, j;
+    for (i = 0; i < r->k; i++) {
+        file_label(r->o.files[i], r->labels[i], LABEL_MAX);
+        for (j = 0; j < i; j++)
+            if (strcmp(r->labels[i], r->labels[j]) == 0)
+                snprintf(r->labels[i] + strlen(r->labels[i]), 16, "-%d", i + 1);
+    }
+}
+
+static fs_status load_all(fs_runner *r, fs_err *err)
+{
+    int i;
+    for (i = 0; i < r->k; i++) {
+        if (fs_load_scenario(r->o.files[i], r->o.sets, r->o.nsets, &r->sc[i], err) != FS_OK)
+            return err->code;
+        if (r->sc[i]->steps != r->sc[0]->steps)
+            return fs_err_set(err, FS_ECONFIG, "%s: steps = %d, but %s has %d: compared "
+                              "scenarios need the same horizon", r->o.files[i],
+                              r->sc[i]->steps, r->o.files[0], r->sc[0]->steps);
+    }
+    /* Common random numbers: one seed and one run count for all. */
+    for (i = 0; i < r->k; i++) {
+        r->sc[i]->runs = r->o.runs > 0 ? r->o.runs : r->sc[0]->runs;
+        r->sc[i]->seed = r->o.have_seed ? r->o.seed : r->sc[0]->seed;
+    }
+    return FS_OK;
+}
+
+fs_runner *fs_runner_open(const fs_run_opts *o, fs_err *err)
+{
+    fs_runner *r = calloc(1, sizeof *r);
+    fs_engine_opts eo;
+
+    if (r == NULL) {
+        fs_err_set(err, FS_ENOMEM, "out of memory");
+        return NULL;
+    }
+    r->o = *o;
+    r->k = o->nfiles;
+    r->chunk = 256;
+    if (r->k < 1 || r->k > FS_MAX_COMPARE) {
+        fs_err_set(err, FS_EUSAGE, "expected 1 to %d scenario files, found %d",
+                   FS_MAX_COMPARE, r->k);
+        goto fail;
+    }
+    if (load_all(r, err) != FS_OK)
+        goto fail;
+    make_labels(r);
+    if (o->outdir)
+        snprintf(r->outdir, sizeof r->outdir, "%s", o->outdir);
+    else if (r->k == 1)
+        snprintf(r->outdir, sizeof r->outdir, "plots/%s", r->labels[0]);
+    else
+        snprintf(r->outdir, sizeof r->outdir, "plots/compare");
+    if (o->charts && fs_chart_font_check(err) != FS_OK)
+        goto fail;
+    if (fs_mkdir_p(r->outdir, err) != FS_OK)
+        goto fail;
+    if ((r->sets[r->k] = fs_outset_new(r->outdir, err)) == NULL)
+        goto fail;
+    memset(&eo, 0, sizeof eo);
+    eo.runs = r->sc[0]->runs;
+    eo.seed = r->sc[0]->seed;
+    eo.threads = o->threads;
+    if (r->k == 1 && o->runs_csv) {
+        if ((r->runs_csv = fs_outset_open(r->sets[r->k], "runs.csv", err)) == NULL)
+            goto fail;
+        fs_output_runs_header(r->runs_csv);
+        eo.runs_csv = r->runs_csv;
+    }
+    r->eng = fs_engine_alloc_many((const fs_scenario *const *)r->sc, r->k, &eo, err);
+    if (r->eng == NULL)
+        goto fail;
+    r->started = now();
+    return r;
+fail:
+    fs_runner_free(r);
+    return NULL;
+}
+
+fs_status fs_runner_iterate(fs_runner *r, fs_err *err)
+{
+    fs_status st = fs_engine_iterate(r->eng, r->chunk, err);
+    double el = now() - r->started;
+    /* Grow chunks to about a quarter of a second of work. */
+    if (st == FS_OK && el > 0) {
+        long want = (long)(fs_engine_done(r->eng) / el * 0.25);
+        if (want > r->chunk)
+            r->chunk = want;
+    }
+    return st;
+}
+
+long fs_runner_done(const fs_runner *r) { return fs_engine_done(r->eng); }
+long fs_runner_total(const fs_runner *r) { return r->sc[0]->runs; }
+const char *fs_runner_outdir(const fs_runner *r) { return r->outdir; }
+const char *fs_runner_name(const fs_runner *r) { return r->sc[0]->name; }
+
+/* One scenario's run files: the CSVs, the resolved scenario, the briefing. */
+static fs_status write_run(fs_outset *set, const fs_scenario *sc, const fs_results *res,
+                           fs_err *err)
+{
+    FILE *f;
+    if (fs_output_write(set, sc, res, err) != FS_OK)
+        return err->code;
+    if ((f = fs_outset_open(set, "scenario.resolved.cfg", err)) == NULL ||
+        fs_scenario_write(sc, f, err) != FS_OK)
+        return err->code;
+    if ((f = fs_outset_open(set, "briefing.md", err)) == NULL ||
+        fs_briefing_write(f, sc, res, err) != FS_OK)
+        return err->code;
+    return FS_OK;
+}
+
+static fs_status write_compare(fs_runner *r, fs_err *err)
+{
+    const char *dirs[FS_MAX_COMPARE];
+    const fs_scenario *const *sc = (const fs_scenario *const *)r->sc;
+    fs_outset *top = r->sets[r->k];
+    char sub[4096];
+    fs_results res;
+    FILE *f;
+    int i;
+
+    for (i = 0; i < r->k; i++) {
+        dirs[i] = r->labels[i];
+        if (fs_path_join(sub, sizeof sub, r->outdir, dirs[i]) == NULL)
+            return fs_err_set(err, FS_EUSAGE, "output path too long: %s/%s", r->outdir, dirs[i]);
+        if (fs_mkdir_p(sub, err) != FS_OK || (r->sets[i] = fs_outset_new(sub, err)) == NULL)
+            return err->code;
+        res = fs_engine_results(r->eng, i);
+        if (write_run(r->sets[i], r->sc[i], &res, err) != FS_OK)
+            return err->code;
+    }
+    if ((f = fs_outset_open(top, "compare.csv", err)) == NULL ||
+        fs_compare_write_csv(f, sc, dirs, r->k, r->eng, err) != FS_OK)
+        return err->code;
+    if ((f = fs_outset_open(top, "briefing.md", err)) == NULL ||
+        fs_compare_write_briefing(f, sc, dirs, r->k, r->eng, err) != FS_OK)
+        return err->code;
+    return FS_OK;
+}
+
+static fs_status draw(fs_runner *r, fs_err *err)
+{
+    char sub[4096];
+    int i;
+    if (r->k == 1)
+        return fs_plot_run_dir(r->outdir, &r->o.plot, err);
+    for (i = 0; i < r->k; i++) {
+        fs_path_join(sub, sizeof sub, r->outdir, r->labels[i]);
+        if (fs_plot_run_dir(sub, &r->o.plot, err) != FS_OK)
+            return err->code;
+    }
+    return fs_compare_plot(r->outdir, &r->o.plot, 0, err);
+}
+
+fs_status fs_runner_finish(fs_runner *r, fs_err *err)
+{
+    fs_results res;
+    int i;
+
+    if (fs_engine_done(r->eng) < r->sc[0]->runs)
+        return fs_err_set(err, FS_ERUNTIME, "finish called after %ld of %ld runs",
+                          fs_engine_done(r->eng), r->sc[0]->runs);
+    if (fs_engine_finish(r->eng, err) != FS_OK)
+        return err->code;
+    if (r->k == 1) {
+        res = fs_engine_results(r->eng, 0);
+        if (write_run(r->sets[1], r->sc[0], &res, err) != FS_OK)
+            return err->code;
+    } else if (write_compare(r, err) != FS_OK) {
+        return err->code;
+    }
+    if (fs_interrupted)
+        return fs_err_set(err, FS_EINTR, "interrupted; no output written");
+    /* Every file was written completely; rename them into place. */
+    for (i = 0; i <= r->k; i++) {
+        fs_status st;
+        if (r->sets[i] == NULL)
+            continue;
+        st = fs_outset_commit(r->sets[i], err);
+        r->sets[i] = NULL;
+        if (st != FS_OK)
+            return st;
+    }
+    return r->o.charts ? draw(r, err) : FS_OK;
+}
+
+void fs_runner_free(fs_runner *r)
+{
+    int i;
+    if (r == NULL)
+        return;
+    for (i = 0; i <= FS_MAX_COMPARE; i++)
+        fs_outset_abort(r->sets[i]);
+    fs_engine_free(r->eng);
+    for (i = 0; i < FS_MAX_COMPARE; i++)
+        fs_scenario_free(r->sc[i]);
+    free(r);
+}
