@@ -106,6 +106,11 @@ typedef struct fs_layout {
 
 void fs_layout_init(fs_layout *l, const fs_scenario *sc);
 
+/* Names of run totals and outcomes as summary.csv and outcomes.csv write
+ * them ("casualties", "escalation", ...); "?" when out of range. */
+const char *fs_total_name(int k);
+const char *fs_outcome_name(int k);
+
 /* Headline metrics, compared between scenarios run side by side: outcome
  * flags and run totals that every scenario has, whatever its actors. */
 enum {

@@ -176,6 +176,14 @@ int fs_scenario_actor(const fs_scenario *sc, const char *id);
 int fs_scenario_threat(const fs_scenario *sc, const char *id);
 int fs_scenario_mechanism(const fs_scenario *sc, const char *id);
 
+/* The numeric setting at `path` (the syntax of --set and of error messages:
+ * "steps", "actors.[TJ].capacity", "threats.[iskp].presence.AF",
+ * "trust.pairs.[IN-PK].value", "mechanisms.[rats].intensity",
+ * "injects.[crocus].step", "dynamics.tau", ...) as the resolved scenario
+ * has it, with defaults filled in. Sets *is_integer for integer settings.
+ * Returns 0, or -1 when the path names no numeric setting. */
+int fs_scenario_get(const fs_scenario *sc, const char *path, double *value, int *is_integer);
+
 /* Names for enums, as written in scenario files ("member", "intel_sharing",
  * "capacity_shock", ...). Never NULL. */
 const char *fs_role_name(fs_role r);

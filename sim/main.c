@@ -21,6 +21,7 @@
 #include "rng.h"
 #include "runner.h"
 #include "scenario.h"
+#include "sweep.h"
 
 #ifndef FS_VERSION
 #define FS_VERSION "0.0.0"
@@ -39,6 +40,7 @@ static const char usage_main[] =
     "  run FILE      run a scenario: CSV files, briefing.md and charts\n"
     "  check FILE    validate a scenario and print what it contains\n"
     "  compare A B.. run scenarios side by side on the same random streams\n"
+    "  sweep FILE    explore parameters over a design; sensitivity analysis\n"
     "  plot DIR      redraw the charts of a run or compare directory from its CSV files\n"
     "  help COMMAND  show the options of a command\n"
     "\n"
@@ -83,6 +85,22 @@ static const char usage_compare[] =
     "\n"
     "options: -n, -s, -j, -o, --set (applied to every scenario), --format,\n"
     "--size, --no-charts, -q, as for foresight run.\n";
+
+static const char usage_sweep[] =
+    "usage: foresight sweep FILE [-o DIR] [-j THREADS] [--set PATH=VALUE]... [--quiet]\n"
+    "\n"
+    "Runs the sweep file FILE: its base scenario at every point of its design\n"
+    "(grid, random, lhs, sobol or morris), each point on the same random streams,\n"
+    "plus one-at-a-time points around the base values. Writes into DIR (default\n"
+    "plots/<file name>): sweep.csv, sensitivity.csv, tornado.csv, sweep_params.csv,\n"
+    "sweep_outputs.csv, meta.csv, sweep.md and the charts. See docs/SWEEP.md.\n"
+    "\n"
+    "options:\n"
+    "  -o, --output DIR      output directory\n"
+    "  -j, --threads N       threads (default: all cores); results do not depend on it\n"
+    "      --set PATH=VALUE  fix a setting of the base scenario at every point\n"
+    "      --format, --size, --no-charts   as for foresight run\n"
+    "  -q, --quiet           no progress line\n";
 
 static const char usage_check[] =
     "usage: foresight check FILE [--set PATH=VALUE]...\n"
@@ -237,7 +255,8 @@ static void parse_options(int argc, char **argv, const char *cmd, options *o)
         const char *a = argv[i];
         if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
             fputs(strcmp(cmd, "run") == 0 ? usage_run : strcmp(cmd, "check") == 0
-                  ? usage_check : strcmp(cmd, "compare") == 0 ? usage_compare : usage_plot,
+                  ? usage_check : strcmp(cmd, "compare") == 0 ? usage_compare
+                  : strcmp(cmd, "sweep") == 0 ? usage_sweep : usage_plot,
                   stdout);
             exit(0);
         } else if (is_opt(a, "-n", "--runs")) {
@@ -398,6 +417,73 @@ static int cmd_compare(int argc, char **argv)
     return run_files(&o);
 }
 
+static void sweep_progress(int done, int total, double t0, int final)
+{
+    double el = now() - t0, rate = el > 0 ? done / el : 0;
+    double eta = rate > 0 ? (total - done) / rate : 0;
+    fprintf(stderr, "\r%s: %d/%d points, %.1f points/s, ETA %.0f s   ", progname, done,
+            total, rate, eta);
+    if (final)
+        fputc('\n', stderr);
+    fflush(stderr);
+}
+
+static int cmd_sweep(int argc, char **argv)
+{
+    options o;
+    fs_sweep *sw = NULL;
+    fs_sweep_run *r = NULL;
+    fs_err e;
+    char outbuf[4096];
+    double t0 = now(), last = 0;
+    int show, code = 0;
+
+    fs_err_clear(&e);
+    parse_options(argc, argv, "sweep", &o);
+    show = !o.quiet && isatty(2);
+    if (fs_sweep_load(o.file, o.sets, o.nsets, &sw, &e) != FS_OK)
+        return fail(&e);
+    if (o.outdir == NULL) {
+        const char *base = strrchr(o.file, '/');
+        size_t len;
+        base = base ? base + 1 : o.file;
+        len = strlen(base);
+        if (len > 4 && strcmp(base + len - 4, ".cfg") == 0)
+            len -= 4;
+        snprintf(outbuf, sizeof outbuf, "plots/%.*s", (int)len, base);
+        o.outdir = outbuf;
+    }
+    if (o.charts && fs_chart_font_check(&e) != FS_OK)
+        goto fail;
+    if ((r = fs_sweep_run_open(sw, o.threads > 0 ? o.threads : omp_get_num_procs(), o.outdir,
+                               &e)) == NULL)
+        goto fail;
+    while (fs_sweep_run_done(r) < fs_sweep_run_total(r)) {
+        if (fs_sweep_run_iterate(r, &e) != FS_OK)
+            goto fail;
+        if (show && now() - last > 0.2) {
+            sweep_progress(fs_sweep_run_done(r), fs_sweep_run_total(r), t0, 0);
+            last = now();
+        }
+    }
+    if (show)
+        sweep_progress(fs_sweep_run_total(r), fs_sweep_run_total(r), t0, 1);
+    if (fs_sweep_run_finish(r, o.charts, &o.plot, &e) != FS_OK)
+        goto fail;
+    if (!o.quiet)
+        fprintf(stderr, "%s: %d points of %s, %ld runs each, written to %s/\n", progname,
+                fs_sweep_run_total(r), sw->name, sw->runs, o.outdir);
+    goto done;
+fail:
+    if (e.code == FS_EINTR && strstr(e.msg, "no output") == NULL)
+        strncat(e.msg, "; no output written", sizeof e.msg - strlen(e.msg) - 1);
+    code = fail(&e);
+done:
+    fs_sweep_run_free(r);
+    fs_sweep_free(sw);
+    return code;
+}
+
 static int cmd_plot(int argc, char **argv)
 {
     options o;
@@ -422,6 +508,7 @@ static int cmd_help(int argc, char **argv)
     else if (strcmp(c, "check") == 0) fputs(usage_check, stdout);
     else if (strcmp(c, "plot") == 0) fputs(usage_plot, stdout);
     else if (strcmp(c, "compare") == 0) fputs(usage_compare, stdout);
+    else if (strcmp(c, "sweep") == 0) fputs(usage_sweep, stdout);
     else {
         fprintf(stderr, "%s: no such command '%s'\n%s", progname, c, usage_main);
         return 2;
@@ -454,6 +541,8 @@ int main(int argc, char **argv)
         return cmd_plot(argc, argv);
     if (strcmp(cmd, "compare") == 0)
         return cmd_compare(argc, argv);
+    if (strcmp(cmd, "sweep") == 0)
+        return cmd_sweep(argc, argv);
     if (strcmp(cmd, "help") == 0)
         return cmd_help(argc, argv);
     fprintf(stderr, "%s: unknown command '%s'\n%s", progname, cmd, usage_main);

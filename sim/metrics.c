@@ -114,3 +114,20 @@ int fs_headline_is_outcome(int h)
 {
     return h < FS_HEAD_ATTACKS;
 }
+
+const char *fs_total_name(int k)
+{
+    static const char *names[FS_TOT_N] = {
+        "plots", "foiled", "attacks", "casualties", "threat_index_start",
+        "threat_index_final", "threat_index_peak", "cohesion_start", "cohesion_final",
+        "min_member_stability", "cost", "first_mass_casualty_step", "removed"
+    };
+    return (unsigned)k < FS_TOT_N ? names[k] : "?";
+}
+
+const char *fs_outcome_name(int k)
+{
+    static const char *names[FS_OUT_N] = {"escalation", "fracture", "contained",
+                                          "mass_casualty"};
+    return (unsigned)k < FS_OUT_N ? names[k] : "?";
+}

@@ -14,12 +14,6 @@
 
 const double fs_quantiles[5] = {0.05, 0.25, 0.5, 0.75, 0.95};
 
-static const char *total_names[FS_TOT_N] = {
-    "plots", "foiled", "attacks", "casualties", "threat_index_start",
-    "threat_index_final", "threat_index_peak", "cohesion_start",
-    "cohesion_final", "min_member_stability", "cost", "first_mass_casualty_step",
-    "removed"
-};
 static const char *region_names[FS_TS_NREGION] = {
     "threat_index", "plots", "foiled", "attacks", "casualties", "cohesion",
     "cost", "escalated", "removed"
@@ -30,9 +24,6 @@ static const char *actor_tot_names[FS_AT_N] = {
 };
 static const char *threat_names[FS_TH_N] = {
     "plots", "foiled", "attacks", "casualties", "removed", "final_presence"
-};
-static const char *outcome_names[FS_OUT_N] = {
-    "escalation", "fracture", "contained", "mass_casualty"
 };
 
 void fs_csv_field(FILE *f, const char *s)
@@ -101,7 +92,7 @@ static void write_summary(FILE *f, const fs_acc *acc, const fs_layout *l)
         int c = fs_cell_tot(l, k);
         const fs_moments *m = fs_acc_moments(acc, c);
         double sd = fs_moments_sd(m);
-        fprintf(f, "%s,%.0f", total_names[k], m->n);
+        fprintf(f, "%s,%.0f", fs_total_name(k), m->n);
         if (m->n > 0) {
             sep_num(f, m->mean);
             sep_num(f, sd);
@@ -164,7 +155,7 @@ static void write_outcomes(FILE *f, const fs_acc *acc, const fs_layout *l)
         const fs_moments *m = fs_acc_moments(acc, fs_cell_out(l, k));
         double count = nearbyint(m->mean * m->n), lo, hi;
         fs_wilson95(count, m->n, &lo, &hi);
-        fprintf(f, "%s,%.0f,%.0f", outcome_names[k], count, m->n);
+        fprintf(f, "%s,%.0f,%.0f", fs_outcome_name(k), count, m->n);
         sep_num(f, m->n > 0 ? count / m->n : NAN);
         sep_num(f, lo);
         sep_num(f, hi);

@@ -1,6 +1,10 @@
 /* scenario.c: releasing and querying a resolved scenario. */
 #include "scenario.h"
 
+#include <stddef.h>
+
+#include <stdlib.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -92,4 +96,202 @@ const char *fs_inject_kind_name(fs_inject_kind k)
                                   "trust_shock", "threat_surge", "mechanism_on",
                                   "mechanism_off", "join"};
     return (unsigned)k < 8 ? names[k] : "?";
+}
+
+/* ---- settings by path ---- */
+
+typedef struct field {
+    const char *name;
+    size_t offset;
+    int is_int;
+} field;
+
+#define F(type, member, isint) {#member, offsetof(type, member), isint}
+
+static const field actor_fields[] = {
+    F(fs_actor, capacity, 0), F(fs_actor, intel, 0), F(fs_actor, stability, 0),
+    F(fs_actor, resilience, 0), {NULL, 0, 0}
+};
+static const field threat_fields[] = {
+    F(fs_threat, growth, 0), F(fs_threat, carrying_capacity, 0), F(fs_threat, mobility, 0),
+    F(fs_threat, plot_rate, 0), F(fs_threat, volatility, 0), F(fs_threat, online_recruitment, 0),
+    F(fs_threat, attrition, 0), {NULL, 0, 0}
+};
+static const field mech_fields[] = {
+    F(fs_mechanism, intensity, 0), F(fs_mechanism, cost, 0), F(fs_mechanism, start, 1),
+    F(fs_mechanism, end, 1), F(fs_mechanism, period, 1), {NULL, 0, 0}
+};
+static const field inject_fields[] = {
+    F(fs_inject, step, 1), F(fs_inject, probability, 0), F(fs_inject, hazard, 0),
+    F(fs_inject, start, 1), F(fs_inject, end, 1), F(fs_inject, attacks, 1),
+    F(fs_inject, casualties, 0), F(fs_inject, delta, 0), F(fs_inject, factor, 0),
+    F(fs_inject, add, 0), {NULL, 0, 0}
+};
+static const field outcome_fields[] = {
+    F(fs_outcomes, escalation_ratio, 0), F(fs_outcomes, failure_stability, 0),
+    F(fs_outcomes, fracture_drop, 0), F(fs_outcomes, contained_ratio, 0),
+    F(fs_outcomes, mass_casualty, 0), {NULL, 0, 0}
+};
+/* The dynamics keys are the brief's symbols, not the member names. */
+static const field dynamics_fields[] = {
+    {"phi", offsetof(fs_dynamics, sharing_efficiency), 0},
+    {"alpha", offsetof(fs_dynamics, attack_stability), 0},
+    {"kappa", offsetof(fs_dynamics, casualty_stability), 0},
+    {"tau", offsetof(fs_dynamics, blame), 0},
+    {"gamma", offsetof(fs_dynamics, drill_trust), 0},
+    {"eta", offsetof(fs_dynamics, drill_interop), 0},
+    {"rho_T", offsetof(fs_dynamics, trust_recovery), 0},
+    {"epsilon", offsetof(fs_dynamics, interop_decay), 0},
+    {NULL, 0, 0}
+};
+
+#undef F
+
+static int get_field(const void *base, const field *f, const char *name, double *v, int *isint)
+{
+    for (; f->name; f++) {
+        if (strcmp(f->name, name) != 0)
+            continue;
+        *isint = f->is_int;
+        *v = f->is_int ? (double)*(const int *)((const char *)base + f->offset)
+                       : *(const double *)((const char *)base + f->offset);
+        return 0;
+    }
+    return -1;
+}
+
+/* Splits "[x].rest" into x (copied into key) and rest; rest may be "". */
+static const char *bracket(const char *p, char *key, size_t n)
+{
+    const char *end;
+    if (*p != '[' || (end = strchr(p, ']')) == NULL || (size_t)(end - p - 1) >= n)
+        return NULL;
+    memcpy(key, p + 1, (size_t)(end - p - 1));
+    key[end - p - 1] = '\0';
+    end++;
+    return *end == '.' ? end + 1 : end;
+}
+
+/* An element by id, or by 1-based position written as a number. */
+static int element(const char *key, int count, int (*find)(const fs_scenario *, const char *),
+                   const fs_scenario *sc)
+{
+    char *end;
+    long i = strtol(key, &end, 10);
+    if (*key != '\0' && *end == '\0')
+        return i >= 1 && i <= count ? (int)i - 1 : -1;
+    return find(sc, key);
+}
+
+/* "A-B" into two actor indices. */
+static int pair(const fs_scenario *sc, const char *key, int *a, int *b)
+{
+    char buf[2 * FS_MAX_ID + 2], *dash;
+    if (strlen(key) >= sizeof buf)
+        return -1;
+    strcpy(buf, key);
+    if ((dash = strchr(buf, '-')) == NULL)
+        return -1;
+    *dash = '\0';
+    *a = fs_scenario_actor(sc, buf);
+    *b = fs_scenario_actor(sc, dash + 1);
+    return *a >= 0 && *b >= 0 && *a != *b ? 0 : -1;
+}
+
+static int get_matrix(const fs_scenario *sc, const double *m, double dflt, const char *rest,
+                      double *v)
+{
+    char key[2 * FS_MAX_ID + 2];
+    const char *tail;
+    int a, b;
+    if (strcmp(rest, "default") == 0) {
+        *v = dflt;
+        return 0;
+    }
+    if (strncmp(rest, "pairs.", 6) != 0 || (tail = bracket(rest + 6, key, sizeof key)) == NULL
+        || strcmp(tail, "value") != 0 || pair(sc, key, &a, &b) != 0)
+        return -1;
+    *v = m[a * sc->nactors + b];
+    return 0;
+}
+
+static int get_threat(const fs_scenario *sc, const fs_threat *th, const char *rest, double *v,
+                      int *isint)
+{
+    int a;
+    if (strncmp(rest, "lethality.", 10) == 0) {
+        rest += 10;
+        *isint = 0;
+        if (strcmp(rest, "mean") == 0)
+            return *v = th->lethality_mean, 0;
+        if (strcmp(rest, "dispersion") == 0)
+            return *v = th->lethality_dispersion, 0;
+        return -1;
+    }
+    if (strncmp(rest, "presence.", 9) == 0 || strncmp(rest, "capacity.", 9) == 0) {
+        if ((a = fs_scenario_actor(sc, rest + 9)) < 0)
+            return -1;
+        *isint = 0;
+        *v = rest[0] == 'p' ? th->presence[a] : th->capacity[a];
+        return 0;
+    }
+    return get_field(th, threat_fields, rest, v, isint);
+}
+
+int fs_scenario_get(const fs_scenario *sc, const char *path, double *v, int *isint)
+{
+    char key[FS_MAX_TEXT];
+    const char *rest;
+    int i, a, b;
+
+    *isint = 0;
+    if (strcmp(path, "steps") == 0)
+        return *isint = 1, *v = sc->steps, 0;
+    if (strcmp(path, "runs") == 0)
+        return *isint = 1, *v = (double)sc->runs, 0;
+    if (strncmp(path, "dynamics.", 9) == 0)
+        return get_field(&sc->dynamics, dynamics_fields, path + 9, v, isint);
+    if (strncmp(path, "outcomes.", 9) == 0)
+        return get_field(&sc->outcomes, outcome_fields, path + 9, v, isint);
+    if (strncmp(path, "trust.", 6) == 0)
+        return get_matrix(sc, sc->trust, sc->trust_default, path + 6, v);
+    if (strncmp(path, "interoperability.", 17) == 0)
+        return get_matrix(sc, sc->interop, sc->interop_default, path + 17, v);
+    if (strncmp(path, "borders.", 8) == 0) {
+        if ((rest = bracket(path + 8, key, sizeof key)) == NULL || strcmp(rest, "permeability")
+            || pair(sc, key, &a, &b) != 0)
+            return -1;
+        for (i = 0; i < sc->nborders; i++)
+            if ((sc->borders[i].a == a && sc->borders[i].b == b) ||
+                (sc->borders[i].a == b && sc->borders[i].b == a))
+                return *v = sc->borders[i].permeability, 0;
+        return -1;
+    }
+    if (strncmp(path, "actors.", 7) == 0) {
+        if ((rest = bracket(path + 7, key, sizeof key)) == NULL ||
+            (i = element(key, sc->nactors, fs_scenario_actor, sc)) < 0)
+            return -1;
+        return get_field(&sc->actors[i], actor_fields, rest, v, isint);
+    }
+    if (strncmp(path, "threats.", 8) == 0) {
+        if ((rest = bracket(path + 8, key, sizeof key)) == NULL ||
+            (i = element(key, sc->nthreats, fs_scenario_threat, sc)) < 0)
+            return -1;
+        return get_threat(sc, &sc->threats[i], rest, v, isint);
+    }
+    if (strncmp(path, "mechanisms.", 11) == 0) {
+        if ((rest = bracket(path + 11, key, sizeof key)) == NULL ||
+            (i = element(key, sc->nmechanisms, fs_scenario_mechanism, sc)) < 0)
+            return -1;
+        return get_field(&sc->mechanisms[i], mech_fields, rest, v, isint);
+    }
+    if (strncmp(path, "injects.", 8) == 0) {
+        if ((rest = bracket(path + 8, key, sizeof key)) == NULL)
+            return -1;
+        for (i = 0; i < sc->ninjects; i++)
+            if (strcmp(sc->injects[i].id, key) == 0)
+                return get_field(&sc->injects[i], inject_fields, rest, v, isint);
+        return -1;
+    }
+    return -1;
 }

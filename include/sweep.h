@@ -1,0 +1,95 @@
+/* sweep.h: batch parameter exploration and sensitivity analysis
+ * (foresight sweep; file format and outputs in docs/SWEEP.md).
+ * A sweep file names a base scenario, parameters addressed by the paths
+ * --set takes, each with a range or levels, a design and the outputs to
+ * record. fs_sweep_load validates all of it against the base scenario
+ * before anything runs. A sweep run then works as init / iterate / finish:
+ * the design's points (and a one-at-a-time set around the base values for
+ * the tornado chart) are run in parallel, each point on the same random
+ * streams (common random numbers), and finish writes every file and chart.
+ * A sweep and a sweep run are owned by the caller; the _free functions
+ * accept NULL. The run reads the sweep, which must outlive it. */
+#ifndef FS_SWEEP_H
+#define FS_SWEEP_H
+
+#include <stdint.h>
+#include "design.h"
+#include "errors.h"
+#include "load.h"
+#include "plot.h"
+#include "scenario.h"
+
+#define FS_SWEEP_MAX_PARAMS  64
+#define FS_SWEEP_MAX_OUTPUTS 32
+#define FS_SWEEP_MAX_LEVELS  1000
+
+typedef struct fs_sweep_param {
+    char *path;          /* as --set takes it */
+    int lever;           /* 1: a policy lever; 0: an uncertainty */
+    double lo, hi;
+    int integer;         /* the setting is an integer */
+    int nlevels;         /* explicit levels (grid designs), or 0 */
+    double *levels;
+    double base;         /* its value in the base scenario */
+} fs_sweep_param;
+
+/* What an output reads from a point's runs. */
+typedef struct fs_sweep_output {
+    char *name;          /* as written: "escalation", "casualties.mean", "attacks.p95" */
+    int outcome;         /* 1: an outcome probability; 0: a summary.csv statistic */
+    int metric;          /* FS_OUT_* or FS_TOT_* (metrics.h) */
+    int stat;            /* summaries: -1 mean, else the index into 0.05 0.25 0.5 0.75 0.95 */
+} fs_sweep_output;
+
+typedef struct fs_sweep {
+    char *path;          /* the sweep file */
+    char *name;
+    char *description;
+    char *base_path;     /* the base scenario, relative to the working directory */
+    long runs;           /* runs per point */
+    uint64_t seed;
+    fs_design_kind design;
+    fs_design_opts dopts;   /* n, r, p, seed (base is set when running) */
+    int bootstrap;       /* bootstrap samples for Sobol intervals */
+    int nparams;
+    fs_sweep_param *params;
+    int noutputs;
+    fs_sweep_output *outputs;
+    fs_override *sets;   /* --set overrides of the base scenario (copied) */
+    int nsets;
+    fs_scenario *base;   /* the base scenario with the --set overrides */
+} fs_sweep;
+
+/* Reads and validates a sweep file: FS_ECONFIG naming file:line and the
+ * setting for a bad file (every parameter path is checked against the base
+ * scenario, and both its bounds are loaded into it), FS_EUSAGE for a bad
+ * --set, FS_ENOMEM. The overrides apply to the base scenario at every point;
+ * a path may not be both overridden and swept. */
+fs_status fs_sweep_load(const char *file, const fs_override *ov, int nov, fs_sweep **out,
+                        fs_err *err);
+void fs_sweep_free(fs_sweep *sw);
+
+typedef struct fs_sweep_run fs_sweep_run;
+
+/* Builds the design and the per-point result arrays and checks the output
+ * directory (created if missing). threads >= 1. */
+fs_sweep_run *fs_sweep_run_open(const fs_sweep *sw, int threads, const char *outdir,
+                                fs_err *err);
+
+/* Runs the next batch of points (about a quarter of a second of work).
+ * FS_EINTR when fs_interrupted was set; points already done stay done. */
+fs_status fs_sweep_run_iterate(fs_sweep_run *r, fs_err *err);
+
+int fs_sweep_run_done(const fs_sweep_run *r);
+int fs_sweep_run_total(const fs_sweep_run *r);
+
+/* After the last iterate: computes the sensitivity indices and writes
+ * sweep.csv, sweep_params.csv, sweep_outputs.csv, sensitivity.csv,
+ * tornado.csv, meta.csv and sweep.md (all or none), then, with charts, the
+ * charts. */
+fs_status fs_sweep_run_finish(fs_sweep_run *r, int charts, const fs_plot_opts *plot,
+                              fs_err *err);
+
+void fs_sweep_run_free(fs_sweep_run *r);
+
+#endif

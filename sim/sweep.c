@@ -1,0 +1,639 @@
+/* sweep.c: running a sweep's points and writing what they say.
+ * Points are shared out over threads, each point run on a one-thread
+ * engine with the sweep's seed, so run i of every point uses stream
+ * (seed, i) and every point's numbers are the same for any thread count.
+ * Results are kept per point (memory grows with points, never with runs). */
+#include "sweep.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <omp.h>
+
+#include "engine.h"
+#include "fsio.h"
+#include "metrics.h"
+#include "output.h"
+#include "rng.h"
+#include "sensitivity.h"
+#include "stats.h"
+
+#ifndef FS_VERSION
+#define FS_VERSION "0.0.0"
+#endif
+
+struct fs_sweep_run {
+    const fs_sweep *sw;
+    int threads;
+    char outdir[4096];
+    fs_design *design;
+    fs_design *oat;       /* one at a time around the base values */
+    int nd, noat, total;  /* design points, OAT points, both */
+    double *y, *se;       /* [total x noutputs] */
+    int done;
+    int batch;
+    double started;
+};
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+static void sparams(const fs_sweep *sw, fs_sparam *sp)
+{
+    int i;
+    for (i = 0; i < sw->nparams; i++) {
+        memset(&sp[i], 0, sizeof sp[i]);
+        sp[i].lo = sw->params[i].lo;
+        sp[i].hi = sw->params[i].hi;
+        sp[i].integer = sw->params[i].integer;
+        sp[i].nlevels = sw->params[i].nlevels;
+        sp[i].levels = sw->params[i].levels;
+        sp[i].name = sw->params[i].path;
+    }
+}
+
+fs_sweep_run *fs_sweep_run_open(const fs_sweep *sw, int threads, const char *outdir,
+                                fs_err *err)
+{
+    fs_sweep_run *r = calloc(1, sizeof *r);
+    fs_sparam sp[FS_SWEEP_MAX_PARAMS];
+    double base[FS_SWEEP_MAX_PARAMS];
+    fs_design_opts o;
+    int i;
+
+    if (r == NULL) {
+        fs_err_set(err, FS_ENOMEM, "out of memory");
+        return NULL;
+    }
+    r->sw = sw;
+    r->threads = threads < 1 ? 1 : threads;
+    snprintf(r->outdir, sizeof r->outdir, "%s", outdir);
+    sparams(sw, sp);
+    if ((r->design = fs_design_alloc(sw->design, sp, sw->nparams, &sw->dopts, err)) == NULL)
+        goto fail;
+    /* The tornado's base point: each parameter at its base value, brought
+     * into its range when the base scenario lies outside it. */
+    for (i = 0; i < sw->nparams; i++) {
+        const fs_sweep_param *p = &sw->params[i];
+        base[i] = p->base < p->lo ? p->lo : p->base > p->hi ? p->hi : p->base;
+        sp[i].nlevels = 0;
+        sp[i].levels = NULL;
+    }
+    memset(&o, 0, sizeof o);
+    o.base = base;
+    if ((r->oat = fs_design_alloc(FS_DESIGN_OAT, sp, sw->nparams, &o, err)) == NULL)
+        goto fail;
+    r->nd = fs_design_npoints(r->design);
+    r->noat = fs_design_npoints(r->oat);
+    r->total = r->nd + r->noat;
+    r->y = malloc((size_t)r->total * sw->noutputs * sizeof *r->y);
+    r->se = malloc((size_t)r->total * sw->noutputs * sizeof *r->se);
+    if (r->y == NULL || r->se == NULL) {
+        fs_err_set(err, FS_ENOMEM, "out of memory for %d points", r->total);
+        goto fail;
+    }
+    if (fs_mkdir_p(r->outdir, err) != FS_OK)
+        goto fail;
+    r->batch = 2 * r->threads;
+    r->started = now();
+    return r;
+fail:
+    fs_sweep_run_free(r);
+    return NULL;
+}
+
+void fs_sweep_run_free(fs_sweep_run *r)
+{
+    if (r == NULL)
+        return;
+    fs_design_free(r->design);
+    fs_design_free(r->oat);
+    free(r->y);
+    free(r->se);
+    free(r);
+}
+
+int fs_sweep_run_done(const fs_sweep_run *r) { return r->done; }
+int fs_sweep_run_total(const fs_sweep_run *r) { return r->total; }
+
+/* The parameter values of point i (design points first, then OAT). */
+static const double *point_values(const fs_sweep_run *r, int i)
+{
+    return i < r->nd ? fs_design_point(r->design, i) : fs_design_point(r->oat, i - r->nd);
+}
+
+static void format_value(char *buf, size_t n, double v, int integer)
+{
+    if (integer)
+        snprintf(buf, n, "%.0f", v);
+    else
+        snprintf(buf, n, "%.17g", v);
+}
+
+/* One output of a finished point: its value and Monte Carlo standard error. */
+static void output_value(const fs_sweep_output *o, const fs_engine *e, double *y, double *se)
+{
+    const fs_acc *acc = fs_engine_acc(e);
+    const fs_layout *l = fs_engine_layout(e);
+    const fs_moments *m;
+    int cell;
+
+    if (o->outcome) {
+        m = fs_acc_moments(acc, fs_cell_out(l, o->metric));
+        *y = m->n > 0 ? m->mean : NAN;
+        *se = m->n > 0 ? sqrt(*y * (1.0 - *y) / m->n) : NAN;
+        return;
+    }
+    cell = fs_cell_tot(l, o->metric);
+    m = fs_acc_moments(acc, cell);
+    if (o->stat < 0) {
+        *y = m->n > 0 ? m->mean : NAN;
+        *se = m->n > 0 ? fs_moments_sd(m) / sqrt(m->n) : NAN;
+    } else {
+        /* A quantile's standard error, sqrt(q (1 - q) / n) / f(x_q), with
+         * the density f estimated from the quantiles either side. */
+        double q = fs_quantiles[o->stat], d = fmin(0.025, fmin(q, 1.0 - q) / 2.0);
+        *y = fs_acc_quantile(acc, cell, q);
+        *se = m->n > 0 ? (fs_acc_quantile(acc, cell, q + d) - fs_acc_quantile(acc, cell, q - d))
+                         / (2.0 * d) * sqrt(q * (1.0 - q) / m->n) : NAN;
+    }
+}
+
+/* Runs point i: the base scenario with the --set overrides and the point's
+ * values, the sweep's runs and seed, one thread. */
+static fs_status run_point(const fs_sweep_run *r, int i, double *y, double *se, fs_err *err)
+{
+    const fs_sweep *sw = r->sw;
+    fs_override ov[FS_SWEEP_MAX_PARAMS + 256];
+    char text[FS_SWEEP_MAX_PARAMS][64];
+    const double *x = point_values(r, i);
+    fs_scenario *sc = NULL;
+    fs_engine *e;
+    fs_engine_opts eo;
+    int j, n = sw->nsets;
+
+    memcpy(ov, sw->sets, (size_t)n * sizeof *ov);
+    for (j = 0; j < sw->nparams; j++) {
+        format_value(text[j], sizeof text[j], x[j], sw->params[j].integer);
+        ov[n].path = sw->params[j].path;
+        ov[n].value = text[j];
+        n++;
+    }
+    if (fs_load_scenario(sw->base_path, ov, n, &sc, err) != FS_OK)
+        return err->code;
+    memset(&eo, 0, sizeof eo);
+    eo.runs = sw->runs;
+    eo.seed = sw->seed;
+    eo.threads = 1;
+    sc->runs = sw->runs;
+    sc->seed = sw->seed;
+    e = fs_engine_run(sc, &eo, err);
+    if (e == NULL) {
+        fs_scenario_free(sc);
+        return err->code;
+    }
+    for (j = 0; j < sw->noutputs; j++)
+        output_value(&sw->outputs[j], e, &y[j], &se[j]);
+    fs_engine_free(e);
+    fs_scenario_free(sc);
+    return FS_OK;
+}
+
+fs_status fs_sweep_run_iterate(fs_sweep_run *r, fs_err *err)
+{
+    int first = r->done, last = r->done + r->batch, i, bad = -1, k = r->sw->noutputs;
+    fs_err perr;
+    double el;
+
+    if (last > r->total)
+        last = r->total;
+    fs_err_clear(&perr);
+#pragma omp parallel for num_threads(r->threads) schedule(dynamic, 1)
+    for (i = first; i < last; i++) {
+        fs_err e;
+        int stop;
+#pragma omp atomic read
+        stop = fs_interrupted;
+        if (stop)
+            continue;
+        if (run_point(r, i, r->y + (size_t)i * k, r->se + (size_t)i * k, &e) != FS_OK) {
+#pragma omp critical(fs_sweep_error)
+            {
+                /* Report the first failing point, whatever thread saw it. */
+                if (bad < 0 || i < bad) {
+                    bad = i;
+                    perr = e;
+                }
+            }
+        }
+    }
+    if (bad >= 0) {
+        char where[1024];
+        const double *x = point_values(r, bad);
+        size_t n = 0;
+        int j;
+        for (j = 0; j < r->sw->nparams && n + 80 < sizeof where; j++)
+            n += (size_t)snprintf(where + n, sizeof where - n, "%s%s=%g", j ? ", " : "",
+                                  r->sw->params[j].path, x[j]);
+        return fs_err_set(err, perr.code, "%s: point %d (%s): %s", r->sw->path, bad, where,
+                          perr.msg);
+    }
+    if (fs_interrupted)
+        return fs_err_set(err, FS_EINTR, "interrupted after %d of %d points", first, r->total);
+    r->done = last;
+    el = now() - r->started;
+    if (el > 0) {
+        int want = (int)(r->done / el * 0.25);
+        if (want > r->batch)
+            r->batch = want;
+    }
+    return FS_OK;
+}
+
+/* ---- files ---- */
+
+static void num(FILE *f, double x)
+{
+    fputc(',', f);
+    if (isfinite(x))
+        fprintf(f, "%.10g", x == 0.0 ? 0.0 : x);
+}
+
+static void write_values(FILE *f, const fs_sweep *sw, const double *x)
+{
+    int j;
+    for (j = 0; j < sw->nparams; j++) {
+        if (sw->params[j].integer)
+            fprintf(f, ",%.0f", x[j]);
+        else
+            num(f, x[j]);
+    }
+}
+
+static void write_sweep_csv(FILE *f, const fs_sweep_run *r)
+{
+    const fs_sweep *sw = r->sw;
+    int i, j, k = sw->noutputs;
+    fputs("point", f);
+    for (j = 0; j < sw->nparams; j++)
+        fputc(',', f), fs_csv_field(f, sw->params[j].path);
+    for (j = 0; j < k; j++) {
+        char se[300];
+        snprintf(se, sizeof se, "%s_se", sw->outputs[j].name);
+        fputc(',', f), fs_csv_field(f, sw->outputs[j].name);
+        fputc(',', f), fs_csv_field(f, se);
+    }
+    fputc('\n', f);
+    for (i = 0; i < r->nd; i++) {
+        fprintf(f, "%d", i);
+        write_values(f, sw, point_values(r, i));
+        for (j = 0; j < k; j++) {
+            num(f, r->y[(size_t)i * k + j]);
+            num(f, r->se[(size_t)i * k + j]);
+        }
+        fputc('\n', f);
+    }
+}
+
+static void write_params_csv(FILE *f, const fs_sweep *sw)
+{
+    int j;
+    fputs("index,path,kind,lo,hi,integer,base\n", f);
+    for (j = 0; j < sw->nparams; j++) {
+        const fs_sweep_param *p = &sw->params[j];
+        fprintf(f, "%d,", j);
+        fs_csv_field(f, p->path);
+        fprintf(f, ",%s", p->lever ? "lever" : "uncertainty");
+        num(f, p->lo), num(f, p->hi);
+        fprintf(f, ",%d", p->integer);
+        num(f, p->base);
+        fputc('\n', f);
+    }
+}
+
+static void write_outputs_csv(FILE *f, const fs_sweep *sw)
+{
+    static const char *stats[] = {"p5", "p25", "p50", "p75", "p95"};
+    int j;
+    fputs("index,name,kind,metric,statistic\n", f);
+    for (j = 0; j < sw->noutputs; j++) {
+        const fs_sweep_output *o = &sw->outputs[j];
+        fprintf(f, "%d,", j);
+        fs_csv_field(f, o->name);
+        if (o->outcome)
+            fprintf(f, ",outcome,%s,\n", fs_outcome_name(o->metric));
+        else
+            fprintf(f, ",summary,%s,%s\n", fs_total_name(o->metric),
+                    o->stat < 0 ? "mean" : stats[o->stat]);
+    }
+}
+
+/* Per output: the sensitivity results, kept for the csv and sweep.md. */
+typedef struct analysis {
+    fs_sobol *sobol;
+    fs_morris *morris;
+    fs_oat *oat;
+    int has_nan;        /* some point's value is NaN: no indices */
+    double spread;      /* sd of the output over the design points */
+    double noise;       /* median Monte Carlo standard error per point */
+} analysis;
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+static fs_status analyse(const fs_sweep_run *r, int j, analysis *a, double *buf, fs_err *err)
+{
+    const fs_sweep *sw = r->sw;
+    int i, k = sw->noutputs, n = 0;
+    double mean = 0.0, m2 = 0.0;
+    fs_status st = FS_OK;
+
+    memset(a, 0, sizeof *a);
+    for (i = 0; i < r->nd; i++) {
+        buf[i] = r->y[(size_t)i * k + j];
+        if (!isfinite(buf[i]))
+            a->has_nan = 1;
+    }
+    for (i = 0; i < r->nd; i++) {
+        if (!isfinite(buf[i]))
+            continue;
+        n++;
+        mean += (buf[i] - mean) / n;
+    }
+    for (i = 0; i < r->nd; i++)
+        if (isfinite(buf[i]))
+            m2 += (buf[i] - mean) * (buf[i] - mean);
+    a->spread = n > 1 ? sqrt(m2 / (n - 1)) : 0.0;
+    if (!a->has_nan && sw->design == FS_DESIGN_SOBOL) {
+        fs_err e;
+        if ((a->sobol = fs_sobol_alloc(sw->nparams)) == NULL)
+            return fs_err_set(err, FS_ENOMEM, "out of memory");
+        /* A flat output has no variance to share out: indices are NaN. */
+        if (fs_sobol_indices(r->design, buf, sw->bootstrap, sw->seed, a->sobol, &e) != FS_OK &&
+            e.code == FS_ENOMEM)
+            return fs_err_set(err, FS_ENOMEM, "%s", e.msg);
+    } else if (!a->has_nan && sw->design == FS_DESIGN_MORRIS) {
+        fs_err e;
+        if ((a->morris = fs_morris_alloc(sw->nparams)) == NULL)
+            return fs_err_set(err, FS_ENOMEM, "out of memory");
+        if (fs_morris_indices(r->design, buf, a->morris, &e) != FS_OK && e.code == FS_ENOMEM)
+            return fs_err_set(err, FS_ENOMEM, "%s", e.msg);
+    }
+    for (i = 0; i < r->noat; i++)
+        buf[i] = r->y[(size_t)(r->nd + i) * k + j];
+    if ((a->oat = fs_oat_alloc(sw->nparams)) == NULL)
+        return fs_err_set(err, FS_ENOMEM, "out of memory");
+    {
+        fs_err e;
+        if (fs_oat_effects(r->oat, buf, a->oat, &e) != FS_OK && e.code == FS_ENOMEM)
+            st = fs_err_set(err, FS_ENOMEM, "%s", e.msg);
+    }
+    for (i = 0; i < r->nd; i++)
+        buf[i] = r->se[(size_t)i * k + j];
+    qsort(buf, r->nd, sizeof *buf, cmp_double);
+    a->noise = buf[r->nd / 2];
+    return st;
+}
+
+static void analysis_free(analysis *a)
+{
+    fs_sobol_free(a->sobol);
+    fs_morris_free(a->morris);
+    fs_oat_free(a->oat);
+}
+
+static void write_sensitivity(FILE *f, const fs_sweep *sw, const analysis *an)
+{
+    int j, p;
+    fputs("method,parameter,output,index,estimate,lo95,hi95,se\n", f);
+    for (j = 0; j < sw->noutputs; j++) {
+        const analysis *a = &an[j];
+        for (p = 0; p < sw->nparams; p++) {
+            const char *path = sw->params[p].path, *out = sw->outputs[j].name;
+#define ROW(method, index) fprintf(f, "%s,", method), fs_csv_field(f, path), fputc(',', f), \
+                           fs_csv_field(f, out), fprintf(f, ",%s", index)
+            if (a->sobol) {
+                ROW("sobol", "S1");
+                num(f, a->sobol->s1[p]), num(f, a->sobol->s1_lo[p]), num(f, a->sobol->s1_hi[p]);
+                num(f, a->sobol->s1_se[p]), fputc('\n', f);
+                ROW("sobol", "ST");
+                num(f, a->sobol->st[p]), num(f, a->sobol->st_lo[p]), num(f, a->sobol->st_hi[p]);
+                num(f, a->sobol->st_se[p]), fputc('\n', f);
+            }
+            if (a->morris) {
+                ROW("morris", "mu");
+                num(f, a->morris->mu[p]), fputs(",,,\n", f);
+                ROW("morris", "mu_star");
+                num(f, a->morris->mu_star[p]), fputs(",,", f), num(f, a->morris->mu_star_se[p]);
+                fputc('\n', f);
+                ROW("morris", "sigma");
+                num(f, a->morris->sigma[p]), fputs(",,,\n", f);
+            }
+#undef ROW
+        }
+    }
+}
+
+static void write_tornado(FILE *f, const fs_sweep_run *r, const analysis *an)
+{
+    const fs_sweep *sw = r->sw;
+    int j, p;
+    fputs("parameter,output,base_value,low_setting,high_setting,at_base,at_low,at_high,swing\n",
+          f);
+    for (j = 0; j < sw->noutputs; j++) {
+        const fs_oat *o = an[j].oat;
+        for (p = 0; p < sw->nparams; p++) {
+            fs_csv_field(f, sw->params[p].path);
+            fputc(',', f);
+            fs_csv_field(f, sw->outputs[j].name);
+            num(f, fs_design_point(r->oat, 0)[p]);
+            num(f, sw->params[p].lo), num(f, sw->params[p].hi);
+            num(f, o->base), num(f, o->base + o->low[p]), num(f, o->base + o->high[p]);
+            num(f, o->swing[p]);
+            fputc('\n', f);
+        }
+    }
+}
+
+static void write_meta(FILE *f, const fs_sweep_run *r)
+{
+    const fs_sweep *sw = r->sw;
+    fputs("key,value\nname,", f), fs_csv_field(f, sw->name), fputc('\n', f);
+    fputs("description,", f), fs_csv_field(f, sw->description ? sw->description : "");
+    fputs("\nbase,", f), fs_csv_field(f, sw->base->name), fputc('\n', f);
+    fprintf(f, "design,%s\npoints,%d\noat_points,%d\nruns_per_point,%ld\nseed,%llu\n"
+            "rng,%s\nversion,%s\nsteps,%d\n", fs_design_kind_name(sw->design), r->nd, r->noat,
+            sw->runs, (unsigned long long)sw->seed, FS_RNG_NAME, FS_VERSION, sw->base->steps);
+    fputs("step_unit,", f), fs_csv_field(f, sw->base->step_unit), fputc('\n', f);
+}
+
+/* ---- sweep.md ---- */
+
+static const analysis *rank_an;
+static int rank_by(const void *x, const void *y)
+{
+    int a = *(const int *)x, b = *(const int *)y;
+    double va, vb;
+    if (rank_an->sobol)
+        va = rank_an->sobol->st[a], vb = rank_an->sobol->st[b];
+    else if (rank_an->morris)
+        va = rank_an->morris->mu_star[a], vb = rank_an->morris->mu_star[b];
+    else
+        va = rank_an->oat->swing[a], vb = rank_an->oat->swing[b];
+    if (!isfinite(va)) va = -1;
+    if (!isfinite(vb)) vb = -1;
+    return va != vb ? (va < vb ? 1 : -1) : a - b;
+}
+
+static void brief_output(FILE *f, const fs_sweep_run *r, int j, const analysis *a)
+{
+    const fs_sweep *sw = r->sw;
+    int order[FS_SWEEP_MAX_PARAMS], p, i, kind;
+
+    fprintf(f, "## %s\n\n", sw->outputs[j].name);
+    if (a->has_nan)
+        fputs("Some points have no value for this output (no run had the event), so no "
+              "sensitivity indices were computed for it.\n\n", f);
+    for (p = 0; p < sw->nparams; p++)
+        order[p] = p;
+    rank_an = a;
+    qsort(order, sw->nparams, sizeof *order, rank_by);
+    if (a->sobol && isfinite(a->sobol->st[order[0]])) {
+        fputs("Parameters by total Sobol index (share of the output's variance they take "
+              "part in, interactions included):\n\n| parameter | kind | S1 (95% interval) | "
+              "ST (95% interval) |\n| --- | --- | ---: | ---: |\n", f);
+        for (i = 0; i < sw->nparams; i++) {
+            p = order[i];
+            fprintf(f, "| `%s` | %s | %.3f (%.3f to %.3f) | %.3f (%.3f to %.3f) |\n",
+                    sw->params[p].path, sw->params[p].lever ? "lever" : "uncertainty",
+                    a->sobol->s1[p], a->sobol->s1_lo[p], a->sobol->s1_hi[p], a->sobol->st[p],
+                    a->sobol->st_lo[p], a->sobol->st_hi[p]);
+        }
+        fputc('\n', f);
+    } else if (a->sobol) {
+        fputs("The output does not vary over the design's points: no variance to share "
+              "out.\n\n", f);
+    } else if (a->morris) {
+        fputs("Parameters by Morris mu* (mean absolute elementary effect; sigma large "
+              "against mu* means nonlinear or interacting):\n\n| parameter | kind | mu* | "
+              "sigma |\n| --- | --- | ---: | ---: |\n", f);
+        for (i = 0; i < sw->nparams; i++) {
+            p = order[i];
+            fprintf(f, "| `%s` | %s | %.4g | %.4g |\n", sw->params[p].path,
+                    sw->params[p].lever ? "lever" : "uncertainty", a->morris->mu_star[p],
+                    a->morris->sigma[p]);
+        }
+        fputc('\n', f);
+    }
+    /* Levers and uncertainties apart, from the one-at-a-time points. */
+    for (kind = 1; kind >= 0; kind--) {
+        int best = -1;
+        for (p = 0; p < sw->nparams; p++)
+            if (sw->params[p].lever == kind && isfinite(a->oat->swing[p]) &&
+                (best < 0 || a->oat->swing[p] > a->oat->swing[best]))
+                best = p;
+        if (best < 0)
+            continue;
+        fprintf(f, "- The %s that moves it most one at a time: `%s`, from %.4g at %g to %.4g "
+                "at %g (base %.4g).\n", kind ? "lever" : "uncertainty", sw->params[best].path,
+                a->oat->base + a->oat->low[best], sw->params[best].lo,
+                a->oat->base + a->oat->high[best], sw->params[best].hi, a->oat->base);
+    }
+    if (a->spread > 0 && a->noise > 0.3 * a->spread)
+        fprintf(f, "- **Warning:** the Monte Carlo noise per point (median standard error "
+                "%.3g) is large against the spread of the output over the points (sd %.3g): "
+                "the indices mix noise with effects. Raise `runs`.\n", a->noise, a->spread);
+    else
+        fprintf(f, "- Monte Carlo noise per point (median standard error %.3g) is small "
+                "against the spread over the points (sd %.3g).\n", a->noise, a->spread);
+    fputc('\n', f);
+}
+
+static void write_brief(FILE *f, const fs_sweep_run *r, const analysis *an)
+{
+    const fs_sweep *sw = r->sw;
+    int j;
+    fprintf(f, "# Sweep: %s\n\n", sw->name);
+    if (sw->description && sw->description[0])
+        fprintf(f, "%s\n\n", sw->description);
+    fprintf(f, "Base scenario: %s (`%s`). Design: %s, %d points, plus %d one-at-a-time "
+            "points around the base values; %ld runs per point, seed %llu. Every point "
+            "uses the same random streams (common random numbers), so differences between "
+            "points are not drowned in run-to-run noise.\n\n", sw->base->name, sw->base_path,
+            fs_design_kind_name(sw->design), r->nd, r->noat, sw->runs,
+            (unsigned long long)sw->seed);
+    for (j = 0; j < sw->noutputs; j++)
+        brief_output(f, r, j, &an[j]);
+    fputs("Files: sweep.csv (every point), sensitivity.csv, tornado.csv, sweep_params.csv, "
+          "sweep_outputs.csv, meta.csv.\n", f);
+}
+
+fs_status fs_sweep_run_finish(fs_sweep_run *r, int charts, const fs_plot_opts *plot,
+                              fs_err *err)
+{
+    const fs_sweep *sw = r->sw;
+    analysis *an = calloc((size_t)sw->noutputs, sizeof *an);
+    double *buf = malloc((size_t)(r->total > 0 ? r->total : 1) * sizeof *buf);
+    fs_outset *set = NULL;
+    fs_status st = FS_OK;
+    FILE *f;
+    int j;
+
+    (void)plot;
+    (void)charts;
+    if (an == NULL || buf == NULL) {
+        st = fs_err_set(err, FS_ENOMEM, "out of memory");
+        goto done;
+    }
+    if (r->done < r->total) {
+        st = fs_err_set(err, FS_ERUNTIME, "finish called after %d of %d points", r->done,
+                        r->total);
+        goto done;
+    }
+    for (j = 0; j < sw->noutputs; j++)
+        if ((st = analyse(r, j, &an[j], buf, err)) != FS_OK)
+            goto done;
+    if ((set = fs_outset_new(r->outdir, err)) == NULL) {
+        st = err->code;
+        goto done;
+    }
+#define OPEN(name) if ((f = fs_outset_open(set, name, err)) == NULL) { st = err->code; goto done; }
+    OPEN("sweep.csv");
+    write_sweep_csv(f, r);
+    OPEN("sweep_params.csv");
+    write_params_csv(f, sw);
+    OPEN("sweep_outputs.csv");
+    write_outputs_csv(f, sw);
+    OPEN("sensitivity.csv");
+    write_sensitivity(f, sw, an);
+    OPEN("tornado.csv");
+    write_tornado(f, r, an);
+    OPEN("meta.csv");
+    write_meta(f, r);
+    OPEN("sweep.md");
+    write_brief(f, r, an);
+#undef OPEN
+    if (fs_interrupted) {
+        st = fs_err_set(err, FS_EINTR, "interrupted; no output written");
+        goto done;
+    }
+    st = fs_outset_commit(set, err);
+    set = NULL;
+done:
+    fs_outset_abort(set);
+    if (an)
+        for (j = 0; j < sw->noutputs; j++)
+            analysis_free(&an[j]);
+    free(an);
+    free(buf);
+    return st;
+}

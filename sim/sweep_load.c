@@ -1,0 +1,578 @@
+/* sweep_load.c: reading and validating sweep files. Every message names
+ * the sweep file, the line and the setting; every parameter path and
+ * bound is checked against the base scenario before anything runs. */
+#include "sweep.h"
+
+#include <libconfig.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "load_include.h"
+#include "metrics.h"
+#include "suggest.h"
+
+typedef struct ctx {
+    const fs_source *src;
+    const char *file;
+    fs_err *err;
+} ctx;
+
+static const char *top_keys[] = {"name", "description", "base", "runs", "seed", "design",
+                                 "parameters", "outputs"};
+static const char *design_keys[] = {"type", "n", "r", "p", "seed", "bootstrap"};
+static const char *param_keys[] = {"path", "lo", "hi", "levels", "kind"};
+static const char *stats[] = {"mean", "p5", "p25", "p50", "p75", "p95"};
+
+/* "file:line: path: message", the line mapped through includes. */
+static fs_status fail_at(const ctx *c, const config_setting_t *s, const char *path,
+                         const char *fmt, ...)
+{
+    char msg[FS_ERR_MSG_MAX / 2];
+    const char *file = c->file;
+    int line = s ? (int)config_setting_source_line(s) : 0, real = 0;
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    if (line > 0)
+        file = fs_source_where(c->src, line, &real);
+    if (real > 0)
+        return fs_err_set(c->err, FS_ECONFIG, "%s:%d: %s: %s", file, real, path, msg);
+    return fs_err_set(c->err, FS_ECONFIG, "%s: %s: %s", file, path, msg);
+}
+
+static const char *type_name(const config_setting_t *s)
+{
+    switch (config_setting_type(s)) {
+    case CONFIG_TYPE_INT: case CONFIG_TYPE_INT64: return "an integer";
+    case CONFIG_TYPE_FLOAT: return "a number";
+    case CONFIG_TYPE_STRING: return "a string";
+    case CONFIG_TYPE_BOOL: return "a boolean";
+    case CONFIG_TYPE_GROUP: return "a group";
+    case CONFIG_TYPE_ARRAY: return "an array";
+    case CONFIG_TYPE_LIST: return "a list";
+    default: return "something else";
+    }
+}
+
+/* Unknown keys in a group are errors, with a suggestion. */
+static fs_status check_keys(const ctx *c, const config_setting_t *g, const char *path,
+                            const char *const *keys, int nkeys)
+{
+    int i, j, n = config_setting_length(g);
+    char hint[512], where[256];
+    for (i = 0; i < n; i++) {
+        const config_setting_t *s = config_setting_get_elem(g, i);
+        const char *name = config_setting_name(s);
+        for (j = 0; j < nkeys && strcmp(name, keys[j]) != 0; j++)
+            ;
+        if (j < nkeys)
+            continue;
+        fs_suggest(hint, sizeof hint, name, keys, nkeys, "valid keys are");
+        snprintf(where, sizeof where, "%s%s%s", path, path[0] ? "." : "", name);
+        return fail_at(c, s, where, "unknown key '%s'%s", name, hint);
+    }
+    return FS_OK;
+}
+
+static fs_status get_string(const ctx *c, const config_setting_t *g, const char *key,
+                            const char *path, int required, char **out)
+{
+    const config_setting_t *s = config_setting_get_member(g, key);
+    const char *v;
+    if (s == NULL) {
+        if (required)
+            return fail_at(c, g, path, "missing required key '%s'", key);
+        return FS_OK;
+    }
+    if (config_setting_type(s) != CONFIG_TYPE_STRING)
+        return fail_at(c, s, path, "expected a string, found %s", type_name(s));
+    v = config_setting_get_string(s);
+    free(*out);
+    if ((*out = strdup(v)) == NULL)
+        return fs_err_set(c->err, FS_ENOMEM, "out of memory reading %s", c->file);
+    return FS_OK;
+}
+
+static int as_number(const config_setting_t *s, double *v)
+{
+    switch (config_setting_type(s)) {
+    case CONFIG_TYPE_INT: *v = config_setting_get_int(s); return 0;
+    case CONFIG_TYPE_INT64: *v = (double)config_setting_get_int64(s); return 0;
+    case CONFIG_TYPE_FLOAT: *v = config_setting_get_float(s); return isfinite(*v) ? 0 : -1;
+    default: return -1;
+    }
+}
+
+/* An integer setting in [lo, hi], or the default when absent. */
+static fs_status get_long(const ctx *c, const config_setting_t *g, const char *key,
+                          const char *path, long lo, long hi, long *out)
+{
+    const config_setting_t *s = config_setting_get_member(g, key);
+    long long v;
+    if (s == NULL)
+        return FS_OK;
+    if (config_setting_type(s) == CONFIG_TYPE_INT)
+        v = config_setting_get_int(s);
+    else if (config_setting_type(s) == CONFIG_TYPE_INT64)
+        v = config_setting_get_int64(s);
+    else
+        return fail_at(c, s, path, "expected an integer in %ld..%ld, found %s", lo, hi,
+                       type_name(s));
+    if (v < lo || v > hi)
+        return fail_at(c, s, path, "expected an integer in %ld..%ld, found %lld", lo, hi, v);
+    *out = (long)v;
+    return FS_OK;
+}
+
+/* The directory part of path ("" for none), into buf. */
+static void dirname_of(const char *path, char *buf, size_t n)
+{
+    const char *slash = strrchr(path, '/');
+    if (slash == NULL)
+        buf[0] = '\0';
+    else
+        snprintf(buf, n, "%.*s/", (int)(slash - path + 1) - 1, path);
+}
+
+static fs_status read_design(const ctx *c, const config_t *cf, fs_sweep *sw)
+{
+    const config_setting_t *g = config_lookup(cf, "design");
+    char *type = NULL;
+    long v;
+    fs_status st;
+
+    if (g == NULL)
+        return fail_at(c, NULL, "design", "missing required section 'design' "
+                       "(e.g. design = { type = \"sobol\"; n = 256; };)");
+    if (config_setting_type(g) != CONFIG_TYPE_GROUP)
+        return fail_at(c, g, "design", "expected a group, found %s", type_name(g));
+    if ((st = check_keys(c, g, "design", design_keys, 6)) != FS_OK ||
+        (st = get_string(c, g, "type", "design.type", 1, &type)) != FS_OK)
+        return st;
+    if (fs_design_kind_parse(type, &sw->design) != 0 || sw->design == FS_DESIGN_OAT) {
+        static const char *kinds[] = {"grid", "random", "lhs", "sobol", "morris"};
+        char hint[256];
+        fs_suggest(hint, sizeof hint, type, kinds, 5, "valid types are");
+        st = fail_at(c, config_setting_get_member(g, "type"), "design.type",
+                     "expected one of grid, random, lhs, sobol or morris, found \"%s\"%s",
+                     type, hint);
+        free(type);
+        return st;
+    }
+    free(type);
+    /* Defaults: 256 base samples for sobol, 100 points for random and
+     * lhs, 5 levels for grid, 10 trajectories on 4 levels for morris. */
+    v = sw->design == FS_DESIGN_SOBOL ? 256 : sw->design == FS_DESIGN_GRID ? 5 : 100;
+    if ((st = get_long(c, g, "n", "design.n", 1, 10000000, &v)) != FS_OK)
+        return st;
+    sw->dopts.n = (int)v;
+    v = 10;
+    if ((st = get_long(c, g, "r", "design.r", 1, 100000, &v)) != FS_OK)
+        return st;
+    sw->dopts.r = (int)v;
+    v = 4;
+    if ((st = get_long(c, g, "p", "design.p", 2, 1000, &v)) != FS_OK)
+        return st;
+    sw->dopts.p = (int)v;
+    v = 1000;
+    if ((st = get_long(c, g, "bootstrap", "design.bootstrap", 10, 100000, &v)) != FS_OK)
+        return st;
+    sw->bootstrap = (int)v;
+    sw->dopts.seed = sw->seed;
+    if (config_setting_get_member(g, "seed")) {
+        long long s;
+        const config_setting_t *m = config_setting_get_member(g, "seed");
+        if (config_setting_type(m) == CONFIG_TYPE_INT)
+            s = config_setting_get_int(m);
+        else if (config_setting_type(m) == CONFIG_TYPE_INT64)
+            s = config_setting_get_int64(m);
+        else
+            return fail_at(c, m, "design.seed", "expected an integer >= 0, found %s",
+                           type_name(m));
+        if (s < 0)
+            return fail_at(c, m, "design.seed", "expected an integer >= 0, found %lld", s);
+        sw->dopts.seed = (uint64_t)s;
+    }
+    return FS_OK;
+}
+
+/* Loads the base scenario with the overrides plus path=value, to check
+ * that value is acceptable there. */
+static fs_status try_value(const ctx *c, const fs_sweep *sw, const config_setting_t *at,
+                           const char *where, const char *path, double value, int integer)
+{
+    fs_override ov[FS_SWEEP_MAX_PARAMS + 256];
+    char text[64];
+    fs_scenario *sc = NULL;
+    fs_err e;
+    int n = sw->nsets;
+
+    memcpy(ov, sw->sets, (size_t)n * sizeof *ov);
+    if (integer)
+        snprintf(text, sizeof text, "%.0f", value);
+    else
+        snprintf(text, sizeof text, "%.17g", value);
+    ov[n].path = path;
+    ov[n].value = text;
+    if (fs_load_scenario(sw->base_path, ov, n + 1, &sc, &e) != FS_OK)
+        return fail_at(c, at, where, "the base scenario does not accept this value: %s", e.msg);
+    fs_scenario_free(sc);
+    return FS_OK;
+}
+
+static fs_status read_param(const ctx *c, const config_setting_t *g, int i, fs_sweep *sw)
+{
+    fs_sweep_param *p = &sw->params[i];
+    const config_setting_t *lev, *lo, *hi;
+    char where[64], w2[80];
+    char *kind = NULL;
+    fs_status st;
+    int j, isint;
+
+    snprintf(where, sizeof where, "parameters.[%d]", i + 1);
+    if (config_setting_type(g) != CONFIG_TYPE_GROUP)
+        return fail_at(c, g, where, "expected a group { path = ...; lo = ...; hi = ...; }, "
+                       "found %s", type_name(g));
+    if ((st = check_keys(c, g, where, param_keys, 5)) != FS_OK ||
+        (st = get_string(c, g, "path", where, 1, &p->path)) != FS_OK ||
+        (st = get_string(c, g, "kind", where, 0, &kind)) != FS_OK)
+        goto done;
+    snprintf(w2, sizeof w2, "%s.path", where);
+    if (fs_scenario_get(sw->base, p->path, &p->base, &isint) != 0 ||
+        strcmp(p->path, "runs") == 0) {
+        /* The loader knows the paths best: ask it, for its suggestion. */
+        fs_override probe = {p->path, "0"};
+        fs_scenario *sc = NULL;
+        fs_err e;
+        fs_err_clear(&e);
+        if (strcmp(p->path, "runs") != 0 &&
+            fs_load_scenario(sw->base_path, &probe, 1, &sc, &e) == FS_EUSAGE)
+            st = fail_at(c, config_setting_get_member(g, "path"), w2, "%.900s", e.msg);
+        else
+            st = fail_at(c, config_setting_get_member(g, "path"), w2, "\"%s\" names no "
+                         "numeric setting of the base scenario %s (paths are written as --set "
+                         "takes them, e.g. mechanisms.[rats].intensity; runs per point are the "
+                         "sweep's runs)", p->path, sw->base_path);
+        fs_scenario_free(sc);
+        goto done;
+    }
+    p->integer = isint;
+    for (j = 0; j < i; j++)
+        if (strcmp(sw->params[j].path, p->path) == 0) {
+            st = fail_at(c, g, w2, "\"%s\" is swept twice (also parameters.[%d])", p->path,
+                         j + 1);
+            goto done;
+        }
+    for (j = 0; j < sw->nsets; j++)
+        if (strcmp(sw->sets[j].path, p->path) == 0) {
+            st = fail_at(c, g, w2, "\"%s\" is both swept and set by --set", p->path);
+            goto done;
+        }
+    p->lever = 0;
+    if (kind && strcmp(kind, "lever") == 0)
+        p->lever = 1;
+    else if (kind && strcmp(kind, "uncertainty") != 0) {
+        st = fail_at(c, config_setting_get_member(g, "kind"), where, "kind: expected "
+                     "\"lever\" or \"uncertainty\", found \"%s\"", kind);
+        goto done;
+    }
+    lev = config_setting_get_member(g, "levels");
+    lo = config_setting_get_member(g, "lo");
+    hi = config_setting_get_member(g, "hi");
+    if (lev) {
+        int n = config_setting_length(lev);
+        if (lo || hi) {
+            st = fail_at(c, g, where, "give either levels or lo and hi, not both");
+            goto done;
+        }
+        if (sw->design != FS_DESIGN_GRID) {
+            st = fail_at(c, lev, where, "levels are for grid designs; this sweep's design is "
+                         "%s: give lo and hi", fs_design_kind_name(sw->design));
+            goto done;
+        }
+        if ((config_setting_type(lev) != CONFIG_TYPE_ARRAY &&
+             config_setting_type(lev) != CONFIG_TYPE_LIST) || n < 1 || n > FS_SWEEP_MAX_LEVELS) {
+            st = fail_at(c, lev, where, "levels: expected an array of 1 to %d numbers",
+                         FS_SWEEP_MAX_LEVELS);
+            goto done;
+        }
+        if ((p->levels = malloc((size_t)n * sizeof *p->levels)) == NULL) {
+            st = fs_err_set(c->err, FS_ENOMEM, "out of memory reading %s", c->file);
+            goto done;
+        }
+        p->nlevels = n;
+        for (j = 0; j < n; j++) {
+            if (as_number(config_setting_get_elem(lev, j), &p->levels[j]) != 0 ||
+                (isint && p->levels[j] != floor(p->levels[j]))) {
+                st = fail_at(c, lev, where, "levels: element %d: expected %s", j + 1,
+                             isint ? "an integer" : "a finite number");
+                goto done;
+            }
+            p->lo = j == 0 || p->levels[j] < p->lo ? p->levels[j] : p->lo;
+            p->hi = j == 0 || p->levels[j] > p->hi ? p->levels[j] : p->hi;
+        }
+    } else {
+        if (lo == NULL || hi == NULL) {
+            st = fail_at(c, g, where, "missing required key '%s' (a range lo..hi%s)",
+                         lo ? "hi" : "lo", sw->design == FS_DESIGN_GRID ? ", or levels" : "");
+            goto done;
+        }
+        if (as_number(lo, &p->lo) != 0 || as_number(hi, &p->hi) != 0) {
+            st = fail_at(c, as_number(lo, &p->lo) ? lo : hi, where, "%s: expected a finite "
+                         "number, found %s", as_number(lo, &p->lo) ? "lo" : "hi",
+                         type_name(as_number(lo, &p->lo) ? lo : hi));
+            goto done;
+        }
+        if (p->lo > p->hi) {
+            st = fail_at(c, lo, where, "lo = %g is above hi = %g", p->lo, p->hi);
+            goto done;
+        }
+        if (isint && (p->lo != floor(p->lo) || p->hi != floor(p->hi))) {
+            st = fail_at(c, lo, where, "%s is an integer setting: expected integer bounds, "
+                         "found %g..%g", p->path, p->lo, p->hi);
+            goto done;
+        }
+    }
+    snprintf(w2, sizeof w2, "%s.lo", where);
+    if ((st = try_value(c, sw, lo ? lo : lev, w2, p->path, p->lo, isint)) != FS_OK)
+        goto done;
+    snprintf(w2, sizeof w2, "%s.hi", where);
+    st = try_value(c, sw, hi ? hi : lev, w2, p->path, p->hi, isint);
+done:
+    free(kind);
+    return st;
+}
+
+static fs_status read_output(const ctx *c, const config_setting_t *s, int i, fs_sweep *sw)
+{
+    fs_sweep_output *o = &sw->outputs[i];
+    const char *name, *dot;
+    char where[64], metric[64], cands[FS_OUT_N + FS_TOT_N][72], hint[768];
+    const char *cp[FS_OUT_N + FS_TOT_N];
+    int k, n = 0;
+
+    snprintf(where, sizeof where, "outputs.[%d]", i + 1);
+    if (config_setting_type(s) != CONFIG_TYPE_STRING)
+        return fail_at(c, s, where, "expected a string such as \"escalation\" or "
+                       "\"casualties.mean\", found %s", type_name(s));
+    name = config_setting_get_string(s);
+    if ((o->name = strdup(name)) == NULL)
+        return fs_err_set(c->err, FS_ENOMEM, "out of memory reading %s", c->file);
+    for (k = 0; k < FS_OUT_N; k++)
+        if (strcmp(name, fs_outcome_name(k)) == 0) {
+            o->outcome = 1, o->metric = k, o->stat = -1;
+            return FS_OK;
+        }
+    dot = strrchr(name, '.');
+    if (dot && (size_t)(dot - name) < sizeof metric) {
+        snprintf(metric, sizeof metric, "%.*s", (int)(dot - name), name);
+        for (k = 0; k < FS_TOT_N; k++) {
+            if (strcmp(metric, fs_total_name(k)) != 0)
+                continue;
+            for (n = 0; n < 6; n++)
+                if (strcmp(dot + 1, stats[n]) == 0) {
+                    o->outcome = 0, o->metric = k, o->stat = n - 1;
+                    return FS_OK;
+                }
+            return fail_at(c, s, where, "\"%s\": expected a statistic mean, p5, p25, p50, "
+                           "p75 or p95 after '%s.', found \"%s\"", name, metric, dot + 1);
+        }
+    }
+    for (k = 0; k < FS_OUT_N; k++)
+        snprintf(cands[n], sizeof cands[0], "%s", fs_outcome_name(k)), cp[n] = cands[n], n++;
+    for (k = 0; k < FS_TOT_N; k++)
+        snprintf(cands[n], sizeof cands[0], "%s.mean", fs_total_name(k)), cp[n] = cands[n], n++;
+    fs_suggest(hint, sizeof hint, name, cp, n, "outputs are an outcome or a summary metric "
+               "with .mean or .p5 ... .p95");
+    return fail_at(c, s, where, "unknown output \"%s\"%s", name, hint);
+}
+
+static fs_status read_list(const ctx *c, const config_t *cf, const char *key, int max,
+                           int *count, const config_setting_t **out)
+{
+    const config_setting_t *s = config_lookup(cf, key);
+    if (s == NULL)
+        return fail_at(c, NULL, key, "missing required section '%s'", key);
+    if ((config_setting_type(s) != CONFIG_TYPE_LIST && config_setting_type(s) != CONFIG_TYPE_ARRAY)
+        || config_setting_length(s) < 1 || config_setting_length(s) > max)
+        return fail_at(c, s, key, "expected a list of 1 to %d entries, found %s%s", max,
+                       type_name(s), config_setting_is_aggregate(s) && config_setting_length(s)
+                       ? " that is too long" : "");
+    *count = config_setting_length(s);
+    *out = s;
+    return FS_OK;
+}
+
+static fs_status read_sweep(const ctx *c, const config_t *cf, fs_sweep *sw)
+{
+    const config_setting_t *root = config_root_setting(cf), *list;
+    char dir[4096], *base = NULL;
+    long runs = 200;
+    fs_status st;
+    int i, n;
+
+    if ((st = check_keys(c, root, "", top_keys, 8)) != FS_OK ||
+        (st = get_string(c, root, "name", "name", 1, &sw->name)) != FS_OK ||
+        (st = get_string(c, root, "description", "description", 0, &sw->description)) != FS_OK ||
+        (st = get_string(c, root, "base", "base", 1, &base)) != FS_OK ||
+        (st = get_long(c, root, "runs", "runs", 1, FS_MAX_RUNS, &runs)) != FS_OK)
+        goto done;
+    sw->runs = runs;
+    dirname_of(c->file, dir, sizeof dir);
+    if ((sw->base_path = malloc(strlen(dir) + strlen(base) + 1)) == NULL) {
+        st = fs_err_set(c->err, FS_ENOMEM, "out of memory reading %s", c->file);
+        goto done;
+    }
+    sprintf(sw->base_path, "%s%s", base[0] == '/' ? "" : dir, base);
+    if (fs_load_scenario(sw->base_path, sw->sets, sw->nsets, &sw->base, c->err) != FS_OK) {
+        /* Name the sweep file's line; keep a --set usage error or out of
+         * memory as such. */
+        fs_status code = c->err->code;
+        char msg[FS_ERR_MSG_MAX / 2];
+        snprintf(msg, sizeof msg, "%.1000s", c->err->msg);
+        fail_at(c, config_lookup(cf, "base"), "base", "%s", msg);
+        st = c->err->code = code == FS_EUSAGE || code == FS_ENOMEM ? code : FS_ECONFIG;
+        goto done;
+    }
+    sw->seed = sw->base->seed;
+    if (config_lookup(cf, "seed")) {
+        const config_setting_t *s = config_lookup(cf, "seed");
+        long long v = config_setting_type(s) == CONFIG_TYPE_INT ? config_setting_get_int(s)
+                    : config_setting_type(s) == CONFIG_TYPE_INT64 ? config_setting_get_int64(s)
+                    : -1;
+        if (v < 0) {
+            st = fail_at(c, s, "seed", "expected an integer >= 0");
+            goto done;
+        }
+        sw->seed = (uint64_t)v;
+    }
+    if ((st = read_design(c, cf, sw)) != FS_OK)
+        goto done;
+    if ((st = read_list(c, cf, "parameters", FS_SWEEP_MAX_PARAMS, &n, &list)) != FS_OK)
+        goto done;
+    if ((sw->params = calloc((size_t)n, sizeof *sw->params)) == NULL) {
+        st = fs_err_set(c->err, FS_ENOMEM, "out of memory reading %s", c->file);
+        goto done;
+    }
+    for (i = 0; i < n; i++) {
+        sw->nparams = i + 1;
+        if ((st = read_param(c, config_setting_get_elem(list, i), i, sw)) != FS_OK)
+            goto done;
+    }
+    if ((st = read_list(c, cf, "outputs", FS_SWEEP_MAX_OUTPUTS, &n, &list)) != FS_OK)
+        goto done;
+    if ((sw->outputs = calloc((size_t)n, sizeof *sw->outputs)) == NULL) {
+        st = fs_err_set(c->err, FS_ENOMEM, "out of memory reading %s", c->file);
+        goto done;
+    }
+    for (i = 0; i < n; i++) {
+        sw->noutputs = i + 1;
+        if ((st = read_output(c, config_setting_get_elem(list, i), i, sw)) != FS_OK)
+            goto done;
+    }
+done:
+    free(base);
+    return st;
+}
+
+/* Builds the design once to check its size and options, naming the file. */
+static fs_status check_design(const ctx *c, const config_t *cf, const fs_sweep *sw)
+{
+    fs_sparam sp[FS_SWEEP_MAX_PARAMS];
+    fs_design *d;
+    fs_err e;
+    int i;
+    for (i = 0; i < sw->nparams; i++) {
+        memset(&sp[i], 0, sizeof sp[i]);
+        sp[i].lo = sw->params[i].lo;
+        sp[i].hi = sw->params[i].hi;
+        sp[i].integer = sw->params[i].integer;
+        sp[i].nlevels = sw->params[i].nlevels;
+        sp[i].levels = sw->params[i].levels;
+        sp[i].name = sw->params[i].path;
+    }
+    d = fs_design_alloc(sw->design, sp, sw->nparams, &sw->dopts, &e);
+    if (d == NULL)
+        return e.code == FS_ENOMEM ? fs_err_set(c->err, FS_ENOMEM, "%s", e.msg)
+                                   : fail_at(c, config_lookup(cf, "design"), "design", "%s", e.msg);
+    fs_design_free(d);
+    return FS_OK;
+}
+
+fs_status fs_sweep_load(const char *file, const fs_override *ov, int nov, fs_sweep **out,
+                        fs_err *err)
+{
+    fs_source src;
+    config_t cf;
+    fs_sweep *sw = calloc(1, sizeof *sw);
+    ctx c;
+    fs_status st;
+    int i, real = 0;
+
+    *out = NULL;
+    memset(&src, 0, sizeof src);
+    config_init(&cf);
+    if (sw == NULL) {
+        st = fs_err_set(err, FS_ENOMEM, "out of memory reading %s", file);
+        goto fail;
+    }
+    if ((sw->path = strdup(file)) == NULL ||
+        (nov > 0 && (sw->sets = calloc((size_t)nov, sizeof *sw->sets)) == NULL)) {
+        st = fs_err_set(err, FS_ENOMEM, "out of memory reading %s", file);
+        goto fail;
+    }
+    for (i = 0; i < nov; i++)
+        sw->sets[i] = ov[i];
+    sw->nsets = nov;
+    if ((st = fs_source_read(&src, file, err)) != FS_OK)
+        goto fail;
+    if (config_read_string(&cf, src.text) != CONFIG_TRUE) {
+        const char *f = fs_source_where(&src, config_error_line(&cf), &real);
+        st = fs_err_set(err, FS_ECONFIG, "%s:%d: syntax error%s%s", f, real,
+                        strcmp(config_error_text(&cf), "syntax error") ? ": " : "",
+                        strcmp(config_error_text(&cf), "syntax error") ? config_error_text(&cf)
+                                                                        : "");
+        goto fail;
+    }
+    c.src = &src;
+    c.file = file;
+    c.err = err;
+    if ((st = read_sweep(&c, &cf, sw)) != FS_OK || (st = check_design(&c, &cf, sw)) != FS_OK)
+        goto fail;
+    config_destroy(&cf);
+    fs_source_release(&src);
+    *out = sw;
+    return FS_OK;
+fail:
+    config_destroy(&cf);
+    fs_source_release(&src);
+    fs_sweep_free(sw);
+    return st;
+}
+
+void fs_sweep_free(fs_sweep *sw)
+{
+    int i;
+    if (sw == NULL)
+        return;
+    for (i = 0; i < sw->nparams; i++) {
+        free(sw->params[i].path);
+        free(sw->params[i].levels);
+    }
+    for (i = 0; i < sw->noutputs; i++)
+        free(sw->outputs[i].name);
+    free(sw->params);
+    free(sw->outputs);
+    free(sw->sets);
+    fs_scenario_free(sw->base);
+    free(sw->path);
+    free(sw->name);
+    free(sw->description);
+    free(sw->base_path);
+    free(sw);
+}
