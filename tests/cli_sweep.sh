@@ -1,0 +1,84 @@
+#!/bin/sh
+# cli_sweep.sh: foresight sweep's outputs, determinism and errors.
+# Run by tests/run.sh with FS_BIN set; prints "cli_sweep: N passed, N failed".
+BIN=${FS_BIN:-bin/foresight}
+if [ -n "${FS_VALGRIND:-}" ]; then
+    BIN="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite --suppressions=tests/valgrind.supp $BIN"
+fi
+FX=tests/fixtures/sweepfiles
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+passed=0
+failed=0
+ok() { passed=$((passed + 1)); }
+bad() { failed=$((failed + 1)); echo "  FAIL $1"; }
+expect() {
+    name=$1 code=$2 pat=$3
+    shift 3
+    $BIN "$@" >"$T/out" 2>&1
+    got=$?
+    if [ "$got" -ne "$code" ]; then
+        bad "$name: exit $got, expected $code"; sed 's/^/    /' "$T/out" | head -5; return
+    fi
+    if [ -n "$pat" ] && ! grep -q -- "$pat" "$T/out"; then
+        bad "$name: output does not match '$pat'"; sed 's/^/    /' "$T/out" | head -5; return
+    fi
+    ok
+}
+same() { if cmp -s "$2" "$3"; then ok; else bad "$1: $2 and $3 differ"; fi; }
+# field FILE POINT COLUMN-NAME: a value of sweep.csv (point 0 is line 2).
+field() {
+    awk -F, -v row="$2" -v name="$3" 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == name) c = i }
+        NR == row + 2 { print $c }' "$1"
+}
+
+FILES="sweep.csv sweep_params.csv sweep_outputs.csv sensitivity.csv tornado.csv meta.csv sweep.md"
+
+# --- the smoke sweep: every file, identical for -j1 and -j2 ---
+expect "smoke j1" 0 "" sweep scenarios/sweeps/smoke.cfg -q -j 1 -o "$T/s1" --no-charts
+expect "smoke j2" 0 "" sweep scenarios/sweeps/smoke.cfg -q -j 2 -o "$T/s2" --no-charts
+for f in $FILES; do
+    if [ -s "$T/s1/$f" ]; then ok; else bad "smoke: missing $f"; fi
+    same "smoke -j1 vs -j2 $f" "$T/s1/$f" "$T/s2/$f"
+done
+rows=$(($(wc -l < "$T/s1/sweep.csv") - 1))
+if [ "$rows" -eq 40 ]; then ok; else bad "smoke: sweep.csv has $rows points, expected 8 x (3 + 2) = 40"; fi
+n=$(grep -c '^sobol,' "$T/s1/sensitivity.csv")
+if [ "$n" -eq 18 ]; then ok; else bad "smoke: $n sobol rows, expected 3 parameters x 3 outputs x 2"; fi
+if grep -q "^## escalation" "$T/s1/sweep.md"; then ok; else bad "smoke: sweep.md has no escalation section"; fi
+
+# --- a point equals a plain run of the base with the same settings ---
+expect "grid" 0 "" sweep $FX/grid.cfg -q -o "$T/g" --no-charts
+rows=$(($(wc -l < "$T/g/sweep.csv") - 1))
+if [ "$rows" -eq 6 ]; then ok; else bad "grid: $rows points, expected 2 x 3"; fi
+# Point 4 of the grid: intensity 1.0 (slowest), growth 0.04.
+expect "plain run at a grid point" 0 "" run tests/fixtures/cli/small.cfg -q --no-charts -n 50 -s 3 \
+    --set "mechanisms.[share].intensity=1.0" --set "threats.[net].growth=0.04" -o "$T/p"
+sweep_cas=$(field "$T/g/sweep.csv" 4 casualties.mean)
+run_cas=$(awk -F, '$1 == "casualties" { print $3 }' "$T/p/summary.csv")
+if [ "$sweep_cas" = "$run_cas" ]; then ok; else bad "grid point 4 casualties $sweep_cas, plain run $run_cas"; fi
+sweep_esc=$(field "$T/g/sweep.csv" 4 escalation)
+run_esc=$(awk -F, '$1 == "escalation" { print $4 }' "$T/p/outcomes.csv")
+if [ "$sweep_esc" = "$run_esc" ]; then ok; else bad "grid point 4 escalation $sweep_esc, plain run $run_esc"; fi
+if [ "$(grep -c '' "$T/g/sensitivity.csv")" -eq 1 ]; then ok; else bad "grid: sensitivity.csv should hold the header only"; fi
+n=$(($(wc -l < "$T/g/tornado.csv") - 1))
+if [ "$n" -eq 6 ]; then ok; else bad "grid: tornado.csv has $n rows, expected 2 parameters x 3 outputs"; fi
+
+# --- morris: mu, mu_star and sigma per parameter and output ---
+expect "morris" 0 "" sweep $FX/morris.cfg -q -o "$T/m" --no-charts
+n=$(grep -c '^morris,' "$T/m/sensitivity.csv")
+if [ "$n" -eq 18 ]; then ok; else bad "morris: $n rows, expected 3 parameters x 2 outputs x 3"; fi
+
+# --- errors: file:line and the setting, exit 2, nothing written ---
+expect "bad path" 2 "badpath.cfg:5: parameters.\[1\].path: .*did you mean 'net'" sweep $FX/badpath.cfg -o "$T/e1"
+expect "bad bound" 2 "badbound.cfg:5: parameters.\[1\].hi: .*expected a number in \[0, 1\], found 1.5" sweep $FX/badbound.cfg -o "$T/e2"
+expect "missing base" 2 "nobase.cfg:2: base: .*missing.cfg" sweep $FX/nobase.cfg -o "$T/e3"
+expect "clashing point" 2 "cross.cfg: point 3 (mechanisms.\[border\].start=12" sweep $FX/cross.cfg -o "$T/e4"
+expect "set on a swept path" 2 "both swept and set by --set" sweep $FX/grid.cfg --set "threats.[net].growth=0.01" -o "$T/e5"
+for d in e1 e2 e3 e4 e5; do
+    if [ -z "$(ls -A "$T/$d" 2>/dev/null)" ]; then ok; else bad "$d: files written: $(ls "$T/$d")"; fi
+done
+expect "sweep help" 0 "usage: foresight sweep" help sweep
+
+echo "cli_sweep: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
