@@ -1,6 +1,7 @@
 /* sweep.c: running a sweep's points and writing what they say.
- * Points are shared out over threads, each point run on a one-thread
- * engine with the sweep's seed, so run i of every point uses stream
+ * Points are shared out over threads, each run on a one-thread engine,
+ * or, when points have many runs, run one after another with their runs
+ * spread over the threads; either way run i of every point uses stream
  * (seed, i) and every point's numbers are the same for any thread count.
  * Results are kept per point (memory grows with points, never with runs). */
 #include "sweep.h"
@@ -34,6 +35,7 @@ struct fs_sweep_run {
     double *y, *se;       /* [total x noutputs] */
     int done;
     int batch;
+    int inner;            /* threads inside each point (1: points in parallel) */
     double started;
 };
 
@@ -100,7 +102,11 @@ fs_sweep_run *fs_sweep_run_open(const fs_sweep *sw, int threads, const char *out
     }
     if (fs_mkdir_p(r->outdir, err) != FS_OK)
         goto fail;
-    r->batch = 2 * r->threads;
+    /* Points with many runs split their runs over the threads, one point
+     * after another; points with few runs run side by side. The engine's
+     * results do not depend on its thread count, so neither do the files. */
+    r->inner = sw->runs >= 8L * FS_BLOCK * r->threads ? r->threads : 1;
+    r->batch = r->inner > 1 ? 1 : 8 * r->threads;
     r->started = now();
     return r;
 fail:
@@ -167,7 +173,8 @@ static void output_value(const fs_sweep_output *o, const fs_engine *e, double *y
 
 /* Runs point i: the base scenario with the --set overrides and the point's
  * values, the sweep's runs and seed, one thread. */
-static fs_status run_point(const fs_sweep_run *r, int i, double *y, double *se, fs_err *err)
+static fs_status run_point(const fs_sweep_run *r, int i, int threads, double *y, double *se,
+                           fs_err *err)
 {
     const fs_sweep *sw = r->sw;
     fs_override ov[FS_SWEEP_MAX_PARAMS + 256];
@@ -190,7 +197,7 @@ static fs_status run_point(const fs_sweep_run *r, int i, double *y, double *se, 
     memset(&eo, 0, sizeof eo);
     eo.runs = sw->runs;
     eo.seed = sw->seed;
-    eo.threads = 1;
+    eo.threads = threads;
     sc->runs = sw->runs;
     sc->seed = sw->seed;
     e = fs_engine_run(sc, &eo, err);
@@ -205,33 +212,48 @@ static fs_status run_point(const fs_sweep_run *r, int i, double *y, double *se, 
     return FS_OK;
 }
 
+/* Runs point i into the result arrays; on failure records it in *bad and
+ * *perr when it is the first failing point so far. */
+static void one_point(fs_sweep_run *r, int i, int *bad, fs_err *perr)
+{
+    int k = r->sw->noutputs, stop;
+    fs_err e;
+#pragma omp atomic read
+    stop = fs_interrupted;
+    if (stop)
+        return;
+    if (run_point(r, i, r->inner, r->y + (size_t)i * k, r->se + (size_t)i * k, &e) == FS_OK)
+        return;
+#pragma omp critical(fs_sweep_error)
+    {
+        /* Report the first failing point, whatever thread saw it. */
+        if (*bad < 0 || i < *bad) {
+            *bad = i;
+            *perr = e;
+        }
+    }
+}
+
 fs_status fs_sweep_run_iterate(fs_sweep_run *r, fs_err *err)
 {
-    int first = r->done, last = r->done + r->batch, i, bad = -1, k = r->sw->noutputs;
+    int first = r->done, last = r->done + r->batch, i, bad = -1;
     fs_err perr;
     double el;
 
     if (last > r->total)
         last = r->total;
     fs_err_clear(&perr);
+    /* Points one after another, each spread over the threads, or points
+     * side by side on one thread each. (No parallel region may surround
+     * the first kind: the engine's own would become a nested region, which
+     * OpenMP runs on one thread.) */
+    if (r->inner > 1) {
+        for (i = first; i < last; i++)
+            one_point(r, i, &bad, &perr);
+    } else {
 #pragma omp parallel for num_threads(r->threads) schedule(dynamic, 1)
-    for (i = first; i < last; i++) {
-        fs_err e;
-        int stop;
-#pragma omp atomic read
-        stop = fs_interrupted;
-        if (stop)
-            continue;
-        if (run_point(r, i, r->y + (size_t)i * k, r->se + (size_t)i * k, &e) != FS_OK) {
-#pragma omp critical(fs_sweep_error)
-            {
-                /* Report the first failing point, whatever thread saw it. */
-                if (bad < 0 || i < bad) {
-                    bad = i;
-                    perr = e;
-                }
-            }
-        }
+        for (i = first; i < last; i++)
+            one_point(r, i, &bad, &perr);
     }
     if (bad >= 0) {
         char where[1024];
@@ -247,9 +269,10 @@ fs_status fs_sweep_run_iterate(fs_sweep_run *r, fs_err *err)
     if (fs_interrupted)
         return fs_err_set(err, FS_EINTR, "interrupted after %d of %d points", first, r->total);
     r->done = last;
+    /* Batches of about a second: the threads meet at the end of each. */
     el = now() - r->started;
     if (el > 0) {
-        int want = (int)(r->done / el * 0.25);
+        int want = (int)(r->done / el * 1.0);
         if (want > r->batch)
             r->batch = want;
     }

@@ -64,6 +64,11 @@ if [ "$(grep -c '' "$T/g/sensitivity.csv")" -eq 1 ]; then ok; else bad "grid: se
 n=$(($(wc -l < "$T/g/tornado.csv") - 1))
 if [ "$n" -eq 6 ]; then ok; else bad "grid: tornado.csv has $n rows, expected 2 parameters x 3 outputs"; fi
 
+# --- many runs per point: runs spread over threads, still identical bytes ---
+expect "many runs j1" 0 "" sweep $FX/grid_many.cfg -q -j 1 -o "$T/gm1" --no-charts
+expect "many runs j2" 0 "" sweep $FX/grid_many.cfg -q -j 2 -o "$T/gm2" --no-charts
+for f in $FILES; do same "many runs -j1 vs -j2 $f" "$T/gm1/$f" "$T/gm2/$f"; done
+
 # --- morris: mu, mu_star and sigma per parameter and output ---
 expect "morris" 0 "" sweep $FX/morris.cfg -q -o "$T/m" --no-charts
 n=$(grep -c '^morris,' "$T/m/sensitivity.csv")
