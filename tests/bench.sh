@@ -15,3 +15,12 @@ for n in 10000 100000; do
 done
 printf "the bar, 10^6 runs with -j2 (at most 60 s, under 100 MB): "
 $BENCH rss $BIN run $SC -n 1000000 -j 2 -q --no-charts -o "$OUT/big"
+# The sweep's overhead: a Sobol design, N = 256 and 6 parameters (2048
+# points, plus 13 one-at-a-time points) at 200 runs per point, against the
+# same number of plain runs of the baseline. The bar: at most 1.2x.
+echo "sweep: scenarios/sweeps/uncertainties.cfg, Sobol N=256, 6 parameters, 2048 points x 200 runs"
+sweep=$($BENCH rss $BIN sweep scenarios/sweeps/uncertainties.cfg -q -j 2 --no-charts -o "$OUT/sweep")
+echo "  sweep:            $sweep"
+plain=$($BENCH rss $BIN run $SC -n 409600 -j 2 -q --no-charts -o "$OUT/plain")
+echo "  409600 plain runs: $plain"
+echo "$sweep $plain" | awk '{ printf "  sweep / plain runs = %.2f (bar: at most 1.2)\n", $2 / $9 }'
