@@ -3,6 +3,8 @@
 #   make check   install, build and run every test
 #   make check SANITIZE=address,undefined    the suite under ASan and UBSan
 #   make valgrind  the CLI tests under memcheck
+#   make fuzz    build the libFuzzer harnesses (clang) and run each for
+#                FUZZ_SECONDS (default 60); FUZZ_JOBS parallel jobs each
 #   make bench   performance figures (not a test)
 
 CC       ?= cc
@@ -46,7 +48,7 @@ endif
 TEST_SRC := $(wildcard tests/test_*.c)
 TEST_BIN := $(patsubst tests/%.c,$(BUILD)/tests/%,$(TEST_SRC))
 
-.PHONY: all run check deps tests valgrind bench clean gallery
+.PHONY: all run check deps tests valgrind bench clean gallery fuzz fuzz-build
 
 all: $(BIN)
 
@@ -103,6 +105,51 @@ gallery: deps
 	    scenarios/solidarity_2024.cfg -n 1000 -q -o build/gallery/compare --size 1200x750
 	@cp build/gallery/run/*.png build/gallery/compare/compare_*.png plots/gallery/
 	@ls plots/gallery
+
+# ---- fuzzing (tests/fuzz/): the loader and its dependencies, built with
+# clang and libFuzzer under ASan and UBSan. Crashes go to build/fuzz/ as
+# crash-*, leak-* or timeout-*; a finding is kept as a regression file in
+# tests/fuzz/regress/, which test_regress loads in make check. ----
+FUZZ_CC      ?= clang
+FUZZ_SECONDS ?= 60
+FUZZ_JOBS    ?= 1
+FUZZ_DIR     := build/fuzz
+FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all
+FUZZ_CFLAGS  := -std=c11 -O1 -g -Wall -Wextra -Werror -D_POSIX_C_SOURCE=200809L \
+                -D_DEFAULT_SOURCE -DFS_VERSION='"$(VERSION)"' -Iinclude $(FUZZ_SAN)
+FUZZ_LIB_SRC := sim/load.c sim/include.c sim/emit.c sim/scenario.c sim/errors.c \
+                sim/metrics.c sim/model.c sim/rng.c
+FUZZ_OBJ     := $(patsubst sim/%.c,$(FUZZ_DIR)/obj/%.o,$(FUZZ_LIB_SRC))
+FUZZ_NAMES   := fuzz_scenario fuzz_set
+FUZZ_BIN     := $(patsubst %,$(FUZZ_DIR)/%,$(FUZZ_NAMES))
+FUZZ_OPTS    := -max_len=65536 -timeout=10 -rss_limit_mb=2048 -print_final_stats=1
+
+$(FUZZ_DIR)/obj/%.o: sim/%.c $(wildcard include/*.h) Makefile
+	@mkdir -p $(dir $@)
+	@echo "  CC      $< (fuzz)"
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link $(PKG_CFLAGS) -c $< -o $@
+
+$(FUZZ_DIR)/%: tests/fuzz/%.c $(FUZZ_OBJ)
+	@echo "  LINK    $@"
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer $(PKG_CFLAGS) $< $(FUZZ_OBJ) -o $@ \
+	    $(PKG_LIBS) -lm
+
+.SECONDARY: $(FUZZ_OBJ)
+
+fuzz-build: deps
+	@$(MAKE) --no-print-directory $(FUZZ_BIN)
+
+# Each harness starts from its seed corpus (tests/fuzz/corpus/NAME) and the
+# regression files, and adds what it finds to build/fuzz/corpus-NAME.
+fuzz: fuzz-build
+	@for f in $(FUZZ_NAMES); do \
+	    c=$${f#fuzz_}; mkdir -p $(FUZZ_DIR)/corpus-$$c; \
+	    echo "fuzz: $$f for $(FUZZ_SECONDS) s"; \
+	    $(FUZZ_DIR)/$$f $(FUZZ_OPTS) -max_total_time=$(FUZZ_SECONDS) \
+	        -jobs=$(FUZZ_JOBS) -workers=$(FUZZ_JOBS) \
+	        -artifact_prefix=$(FUZZ_DIR)/ $(FUZZ_DIR)/corpus-$$c \
+	        tests/fuzz/corpus/$$c tests/fuzz/regress/$$c || exit 1; \
+	done
 
 clean:
 	rm -rf build bin

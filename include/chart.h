@@ -242,6 +242,13 @@ void fs_chart_hwhisker(fs_chart *c, const fs_panel *p, double y, double lo, doub
 /* A filled dot of radius r (design pixels) at data (x, y). */
 void fs_chart_point(fs_chart *c, const fs_panel *p, double x, double y, double r, fs_rgb col);
 
+/* Dots of radius r (design pixels) at (x[i], y[i]) with opacity alpha,
+ * each filled on its own so that overlapping dots add up and dense
+ * regions look darker; clipped to the plot area widened by r, so that
+ * dots on its edges show whole; non-finite points are skipped. */
+void fs_chart_dots(fs_chart *c, const fs_panel *p, const double *x, const double *y, int n,
+                   double r, fs_rgb col, double alpha);
+
 /* A vertical line at data x across the plot area. */
 void fs_chart_vline(fs_chart *c, const fs_panel *p, double x, fs_rgb col, double width,
                     int dashed);

@@ -27,8 +27,19 @@ typedef struct fs_override {
  * storage after replacing '=' with '\0'. FS_EUSAGE if there is no '='. */
 fs_status fs_override_parse(char *arg, fs_override *o, fs_err *err);
 
+/* Loads and validates the scenario file `file`, applying the nov overrides
+ * ov in order. FS_OK and *out (owned by the caller) on success; else *out
+ * is NULL and err holds the message. */
 fs_status fs_load_scenario(const char *file, const fs_override *ov, int nov,
                            fs_scenario **out, fs_err *err);
+
+/* The same for a scenario text in memory (len bytes, need not be
+ * NUL-terminated) that stands for the file `name`: messages name it, and
+ * its @include lines resolve relative to name's directory. Used by the
+ * fuzzer and by callers that hold the text already. */
+fs_status fs_load_scenario_buffer(const char *name, const char *text, size_t len,
+                                  const fs_override *ov, int nov, fs_scenario **out,
+                                  fs_err *err);
 
 /* Writes the scenario as a complete libconfig file: every setting after
  * defaults and overrides, with seed, rng and the program version, so that

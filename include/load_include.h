@@ -33,6 +33,12 @@ typedef struct fs_source {
  * FS_MAX_INCLUDE_DEPTH), FS_ENOMEM when memory runs out. */
 fs_status fs_source_read(fs_source *src, const char *path, fs_err *err);
 
+/* The same for a text in memory (len bytes, need not be NUL-terminated)
+ * that stands for the file `name`: messages name it, and its includes
+ * resolve relative to name's directory. */
+fs_status fs_source_read_buffer(fs_source *src, const char *name, const char *text,
+                                size_t len, fs_err *err);
+
 /* Frees what src owns and empties it. Accepts NULL and empty sources. */
 void fs_source_release(fs_source *src);
 

@@ -1094,6 +1094,30 @@ void fs_chart_point(fs_chart *c, const fs_panel *p, double x, double y, double r
     cairo_fill(c->cr);
 }
 
+void fs_chart_dots(fs_chart *c, const fs_panel *p, const double *x, const double *y, int n,
+                   double r, fs_rgb col, double alpha)
+{
+    double pad = r * c->u;
+    int i;
+
+    /* Clipped to the plot area widened by a dot's radius, so that points
+     * at the ends of the scales show whole. */
+    cairo_save(c->cr);
+    cairo_rectangle(c->cr, p->area.x - pad, p->area.y - pad, p->area.w + 2 * pad,
+                    p->area.h + 2 * pad);
+    cairo_clip(c->cr);
+    set_rgb(c, col, alpha);
+    for (i = 0; i < n; i++) {
+        double px = fs_panel_px(p, x[i]), py = fs_panel_py(p, y[i]);
+        if (!finite2(px, py))
+            continue;
+        cairo_new_sub_path(c->cr);
+        cairo_arc(c->cr, px, py, r * c->u, 0, 2 * M_PI);
+        cairo_fill(c->cr);
+    }
+    cairo_restore(c->cr);
+}
+
 void fs_chart_vline(fs_chart *c, const fs_panel *p, double x, fs_rgb col, double width,
                     int dashed)
 {

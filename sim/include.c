@@ -58,13 +58,30 @@ static fs_status file_error(fs_err *err, const origin *o, const char *name,
                       o->file, o->line, o->written, name, reason);
 }
 
+/* Refuses text with a NUL byte (a binary file): libconfig would silently
+ * stop reading there. */
+static fs_status check_text(const char *buf, size_t len, const origin *o,
+                            const char *name, fs_err *err)
+{
+    const char *nul = memchr(buf, '\0', len);
+    size_t i, line = 1;
+    char why[96];
+
+    if (nul == NULL)
+        return FS_OK;
+    for (i = 0; buf + i < nul; i++)
+        line += buf[i] == '\n';
+    snprintf(why, sizeof why, "binary data at line %zu, expected text", line);
+    return file_error(err, o, name, why);
+}
+
 /* Reads the whole of `name` into a fresh NUL-terminated buffer and checks
  * that it is a regular text file of acceptable size. */
 static fs_status slurp(const char *name, const origin *o, char **out,
                        size_t *outlen, struct stat *st, fs_err *err)
 {
     char *buf = NULL;
-    size_t len = 0, i, line = 1;
+    size_t len = 0;
     ssize_t got;
     int fd;
 
@@ -108,16 +125,8 @@ static fs_status slurp(const char *name, const origin *o, char **out,
         len += (size_t)got;
     }
     buf[len] = '\0';
-    for (i = 0; i < len; i++) {
-        if (buf[i] == '\n')
-            line++;
-        else if (buf[i] == '\0') {
-            char why[96];
-            snprintf(why, sizeof why, "binary data at line %zu, expected text", line);
-            file_error(err, o, name, why);
-            goto fail;
-        }
-    }
+    if (check_text(buf, len, o, name, err) != FS_OK)
+        goto fail;
     close(fd);
     *out = buf;
     *outlen = len;
@@ -318,36 +327,41 @@ static fs_status expand_text(expander *x, const char *buf, size_t len, int file)
     return FS_OK;
 }
 
+/* Expands the text buf of the file `name` (identified by st for cycles). */
+static fs_status expand_buffer(expander *x, const char *name, const origin *o,
+                               const char *buf, size_t len, const struct stat *st)
+{
+    int i, file = 0;
+    fs_status s;
+
+    for (i = 0; i < x->depth; i++)
+        if (x->stack[i].dev == st->st_dev && x->stack[i].ino == st->st_ino)
+            return cycle_error(x, o, name, i);
+    if (o == NULL && blank_text(buf, len))
+        return fs_err_set(x->err, FS_ECONFIG, "%s: file is empty: expected a scenario", name);
+    s = add_file(x, name, &file);
+    if (s != FS_OK)
+        return s;
+    x->stack[x->depth].dev = st->st_dev;
+    x->stack[x->depth].ino = st->st_ino;
+    x->stack[x->depth].name = x->src->files[file];
+    x->depth++;
+    s = expand_text(x, buf, len, file);
+    x->depth--;
+    return s;
+}
+
 static fs_status expand_file(expander *x, const char *name, const origin *o)
 {
     struct stat st;
     char *buf = NULL;
     size_t len = 0;
-    int i, file = 0;
     fs_status s;
 
     s = slurp(name, o, &buf, &len, &st, x->err);
     if (s != FS_OK)
         return s;
-    for (i = 0; i < x->depth; i++)
-        if (x->stack[i].dev == st.st_dev && x->stack[i].ino == st.st_ino) {
-            s = cycle_error(x, o, name, i);
-            goto fail;
-        }
-    if (o == NULL && blank_text(buf, len)) {
-        s = fs_err_set(x->err, FS_ECONFIG, "%s: file is empty: expected a scenario", name);
-        goto fail;
-    }
-    s = add_file(x, name, &file);
-    if (s != FS_OK)
-        goto fail;
-    x->stack[x->depth].dev = st.st_dev;
-    x->stack[x->depth].ino = st.st_ino;
-    x->stack[x->depth].name = x->src->files[file];
-    x->depth++;
-    s = expand_text(x, buf, len, file);
-    x->depth--;
-fail:
+    s = expand_buffer(x, name, o, buf, len, &st);
     free(buf);
     return s;
 }
@@ -475,23 +489,52 @@ fail:
     return err ? err->code : FS_ECONFIG;
 }
 
+/* Widens integers once the whole text is there; on error, empties src. */
+static fs_status source_finish(expander *x, fs_status st)
+{
+    fs_source *src = x->src;
+
+    if (st == FS_OK && src->text == NULL)
+        st = add_line(x, "", 0, 0, 1);
+    if (st == FS_OK)
+        st = widen_ints(src, x->err);
+    if (st != FS_OK)
+        fs_source_release(src);
+    return st;
+}
+
 fs_status fs_source_read(fs_source *src, const char *path, fs_err *err)
 {
     expander x;
-    fs_status st;
 
     memset(src, 0, sizeof *src);
     memset(&x, 0, sizeof x);
     x.src = src;
     x.err = err;
-    st = expand_file(&x, path, NULL);
-    if (st == FS_OK && src->text == NULL)
-        st = add_line(&x, "", 0, 0, 1);
-    if (st == FS_OK)
-        st = widen_ints(src, err);
-    if (st != FS_OK)
-        fs_source_release(src);
-    return st;
+    return source_finish(&x, expand_file(&x, path, NULL));
+}
+
+fs_status fs_source_read_buffer(fs_source *src, const char *name, const char *text,
+                                size_t len, fs_err *err)
+{
+    expander x;
+    struct stat st;
+    fs_status s;
+
+    memset(src, 0, sizeof *src);
+    memset(&x, 0, sizeof x);
+    x.src = src;
+    x.err = err;
+    /* A name that exists on disk keeps its identity, so that including it
+     * from the buffer is reported as the cycle it would be. */
+    if (stat(name, &st) != 0)
+        memset(&st, 0, sizeof st);
+    if (len > (size_t)FS_MAX_SCENARIO_BYTES)
+        s = fs_err_set(err, FS_ECONFIG, "%s: file is larger than 16 MiB, the limit for "
+                       "a scenario", name);
+    else if ((s = check_text(text, len, NULL, name, err)) == FS_OK)
+        s = expand_buffer(&x, name, NULL, text, len, &st);
+    return source_finish(&x, s);
 }
 
 void fs_source_release(fs_source *src)

@@ -21,7 +21,6 @@
 typedef struct loader {
     fs_source src;
     config_t cfg;
-    int cfg_live;
     const char *file;
     fs_scenario *sc;
     fs_err *err;
@@ -1741,12 +1740,43 @@ static fs_status syntax_error(loader *L)
     return fs_err_set(L->err, FS_ECONFIG, "%s: syntax error: %s", where, text);
 }
 
+/* Parses L->src (already read), applies the overrides and builds the
+ * scenario; on success *out owns it. Releases everything L holds. */
+static fs_status load_source(loader *L, const fs_override *ov, int nov,
+                             fs_scenario **out)
+{
+    fs_status st;
+    int i;
+
+    config_init(&L->cfg);
+    if (!config_read_string(&L->cfg, L->src.text)) {
+        st = syntax_error(L);
+        goto fail;
+    }
+    for (i = 0; i < nov; i++)
+        if ((st = apply_override(L, &ov[i])) != FS_OK)
+            goto fail;
+    L->sc = calloc(1, sizeof *L->sc);
+    if (L->sc == NULL) {
+        st = nomem(L);
+        goto fail;
+    }
+    if ((st = build(L)) != FS_OK)
+        goto fail;
+    *out = L->sc;
+    L->sc = NULL;
+fail:
+    fs_scenario_free(L->sc);
+    config_destroy(&L->cfg);
+    fs_source_release(&L->src);
+    return st;
+}
+
 fs_status fs_load_scenario(const char *file, const fs_override *ov, int nov,
                            fs_scenario **out, fs_err *err)
 {
     loader L;
     fs_status st;
-    int i;
 
     memset(&L, 0, sizeof L);
     L.file = file;
@@ -1754,29 +1784,23 @@ fs_status fs_load_scenario(const char *file, const fs_override *ov, int nov,
     *out = NULL;
     st = fs_source_read(&L.src, file, err);
     if (st != FS_OK)
-        goto fail;
-    config_init(&L.cfg);
-    L.cfg_live = 1;
-    if (!config_read_string(&L.cfg, L.src.text)) {
-        st = syntax_error(&L);
-        goto fail;
-    }
-    for (i = 0; i < nov; i++)
-        if ((st = apply_override(&L, &ov[i])) != FS_OK)
-            goto fail;
-    L.sc = calloc(1, sizeof *L.sc);
-    if (L.sc == NULL) {
-        st = nomem(&L);
-        goto fail;
-    }
-    if ((st = build(&L)) != FS_OK)
-        goto fail;
-    *out = L.sc;
-    L.sc = NULL;
-fail:
-    fs_scenario_free(L.sc);
-    if (L.cfg_live)
-        config_destroy(&L.cfg);
-    fs_source_release(&L.src);
-    return st;
+        return st;
+    return load_source(&L, ov, nov, out);
+}
+
+fs_status fs_load_scenario_buffer(const char *name, const char *text, size_t len,
+                                  const fs_override *ov, int nov, fs_scenario **out,
+                                  fs_err *err)
+{
+    loader L;
+    fs_status st;
+
+    memset(&L, 0, sizeof L);
+    L.file = name;
+    L.err = err;
+    *out = NULL;
+    st = fs_source_read_buffer(&L.src, name, text, len, err);
+    if (st != FS_OK)
+        return st;
+    return load_source(&L, ov, nov, out);
 }

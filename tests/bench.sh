@@ -23,4 +23,4 @@ sweep=$($BENCH rss $BIN sweep scenarios/sweeps/uncertainties.cfg -q -j 2 --no-ch
 echo "  sweep:            $sweep"
 plain=$($BENCH rss $BIN run $SC -n 409600 -j 2 -q --no-charts -o "$OUT/plain")
 echo "  409600 plain runs: $plain"
-echo "$sweep $plain" | awk '{ printf "  sweep / plain runs = %.2f (bar: at most 1.2)\n", $2 / $9 }'
+echo "$sweep $plain" | awk '{ printf "  sweep / plain runs = %.2f (bar: at most 1.2)\n", $2 / $11 }'
