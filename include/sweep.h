@@ -13,6 +13,7 @@
 #define FS_SWEEP_H
 
 #include <stdint.h>
+#include "checkpoint.h"
 #include "design.h"
 #include "errors.h"
 #include "load.h"
@@ -71,22 +72,34 @@ void fs_sweep_free(fs_sweep *sw);
 
 typedef struct fs_sweep_run fs_sweep_run;
 
-/* Builds the design and the per-point result arrays and checks the output
- * directory (created if missing). threads >= 1. */
+/* The identity of a sweep's results: hashes of its resolved settings and
+ * of its resolved base scenario, and its sizes (for checkpoints). */
+fs_status fs_sweep_id(const fs_sweep *sw, fs_ckpt_id *id, fs_err *err);
+
+/* Builds the design and the per-point result arrays, creates the output
+ * directory, and starts or resumes the checkpoint in DIR/checkpoint:
+ * fresh (resume NULL) refuses a directory holding an unfinished sweep;
+ * with resume (what resume.cfg recorded) it refuses a sweep whose file or
+ * base scenario changed since, naming which, and reads the points already
+ * done. With several MPI ranks, each takes every size-th missing point.
+ * threads >= 1. */
 fs_sweep_run *fs_sweep_run_open(const fs_sweep *sw, int threads, const char *outdir,
-                                fs_err *err);
+                                const fs_ckpt_id *resume, fs_err *err);
 
 /* Runs the next batch of points (about a quarter of a second of work).
  * FS_EINTR when fs_interrupted was set; points already done stay done. */
 fs_status fs_sweep_run_iterate(fs_sweep_run *r, fs_err *err);
 
+/* This rank's points: done so far and in all (points found in a resumed
+ * checkpoint do not count). */
 int fs_sweep_run_done(const fs_sweep_run *r);
 int fs_sweep_run_total(const fs_sweep_run *r);
 
-/* After the last iterate: computes the sensitivity indices and writes
- * sweep.csv, sweep_params.csv, sweep_outputs.csv, sensitivity.csv,
- * tornado.csv, meta.csv and sweep.md (all or none), then, with charts, the
- * charts. */
+/* After the last iterate (and on every rank): waits for the other ranks;
+ * then rank 0 reads every rank's checkpoint, computes the sensitivity
+ * indices and writes sweep.csv, sweep_params.csv, sweep_outputs.csv,
+ * sensitivity.csv, tornado.csv, meta.csv and sweep.md (all or none), then,
+ * with charts, the charts. Other ranks write nothing. */
 fs_status fs_sweep_run_finish(fs_sweep_run *r, int charts, const fs_plot_opts *plot,
                               fs_err *err);
 

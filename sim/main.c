@@ -14,6 +14,7 @@
 
 #include "chart.h"
 #include "compare.h"
+#include "dist.h"
 #include "errors.h"
 #include "fsio.h"
 #include "load.h"
@@ -88,18 +89,24 @@ static const char usage_compare[] =
 
 static const char usage_sweep[] =
     "usage: foresight sweep FILE [-o DIR] [-j THREADS] [--set PATH=VALUE]... [--quiet]\n"
+    "       foresight sweep --resume DIR [-j THREADS] [--quiet]\n"
+    "       mpirun -np K foresight sweep FILE -o DIR   (the points spread over K ranks)\n"
     "\n"
     "Runs the sweep file FILE: its base scenario at every point of its design\n"
     "(grid, random, lhs, sobol or morris), each point on the same random streams,\n"
     "plus one-at-a-time points around the base values. Writes into DIR (default\n"
     "plots/<file name>): sweep.csv, sensitivity.csv, tornado.csv, sweep_params.csv,\n"
     "sweep_outputs.csv, meta.csv, sweep.md and the charts. See docs/SWEEP.md.\n"
+    "Every finished point is saved in DIR/checkpoint as it finishes: a killed sweep\n"
+    "loses only the points in flight, and --resume DIR finishes it, with any\n"
+    "number of ranks or threads, giving the same files as an uninterrupted run.\n"
     "\n"
     "options:\n"
     "  -o, --output DIR      output directory\n"
     "  -j, --threads N       threads (default: all cores); results do not depend on it\n"
     "      --set PATH=VALUE  fix a setting of the base scenario at every point\n"
     "      --format, --size, --no-charts   as for foresight run\n"
+    "      --resume DIR      finish the interrupted sweep in DIR\n"
     "  -q, --quiet           no progress line\n";
 
 static const char usage_check[] =
@@ -120,6 +127,7 @@ typedef struct options {
     int nfiles;
     int many;           /* the command takes several files */
     const char *outdir;
+    const char *resume; /* sweep --resume DIR */
     long runs;          /* -1: the scenario's */
     int have_seed;
     uint64_t seed;
@@ -276,6 +284,8 @@ static void parse_options(int argc, char **argv, const char *cmd, options *o)
             o->threads = (int)v;
         } else if (is_opt(a, "-o", "--output")) {
             o->outdir = optval(argc, argv, &i, cmd);
+        } else if (strcmp(cmd, "sweep") == 0 && is_opt(a, NULL, "--resume")) {
+            o->resume = optval(argc, argv, &i, cmd);
         } else if (is_opt(a, NULL, "--set")) {
             fs_err e;
             char *s = (char *)optval(argc, argv, &i, cmd);
@@ -310,7 +320,10 @@ static void parse_options(int argc, char **argv, const char *cmd, options *o)
             die_usage("unexpected argument '%s'", a, cmd);
         }
     }
-    if (o->file == NULL)
+    if (o->resume && (o->file || o->outdir || o->nsets))
+        die_usage("%s", "--resume DIR takes the sweep file, its --set options and the output "
+                  "directory from DIR/checkpoint/resume.cfg: give none of them", cmd);
+    if (o->file == NULL && o->resume == NULL)
         die_usage("%s needs a file or directory argument", cmd, cmd);
     if (o->many && o->nfiles < 2)
         die_usage("%s needs at least two scenario files", cmd, cmd);
@@ -433,16 +446,27 @@ static int cmd_sweep(int argc, char **argv)
     options o;
     fs_sweep *sw = NULL;
     fs_sweep_run *r = NULL;
+    fs_ckpt_id id;
+    fs_override *rsets = NULL;
+    char *rfile = NULL;
     fs_err e;
     char outbuf[4096];
     double t0 = now(), last = 0;
-    int show, code = 0;
+    int show, code = 0, rank = fs_dist_rank(), nrsets = 0;
 
     fs_err_clear(&e);
     parse_options(argc, argv, "sweep", &o);
-    show = !o.quiet && isatty(2);
-    if (fs_sweep_load(o.file, o.sets, o.nsets, &sw, &e) != FS_OK)
-        return fail(&e);
+    show = !o.quiet && isatty(2) && rank == 0;
+    if (o.resume) {
+        if (fs_ckpt_read_resume(o.resume, &rfile, &rsets, &nrsets, &id, &e) != FS_OK)
+            goto fail;
+        o.file = rfile;
+        o.outdir = o.resume;
+        if (fs_sweep_load(rfile, rsets, nrsets, &sw, &e) != FS_OK)
+            goto fail;
+    } else if (fs_sweep_load(o.file, o.sets, o.nsets, &sw, &e) != FS_OK) {
+        goto fail;
+    }
     if (o.outdir == NULL) {
         const char *base = strrchr(o.file, '/');
         size_t len;
@@ -456,7 +480,7 @@ static int cmd_sweep(int argc, char **argv)
     if (o.charts && fs_chart_font_check(&e) != FS_OK)
         goto fail;
     if ((r = fs_sweep_run_open(sw, o.threads > 0 ? o.threads : omp_get_num_procs(), o.outdir,
-                               &e)) == NULL)
+                               o.resume ? &id : NULL, &e)) == NULL)
         goto fail;
     while (fs_sweep_run_done(r) < fs_sweep_run_total(r)) {
         if (fs_sweep_run_iterate(r, &e) != FS_OK)
@@ -470,17 +494,30 @@ static int cmd_sweep(int argc, char **argv)
         sweep_progress(fs_sweep_run_total(r), fs_sweep_run_total(r), t0, 1);
     if (fs_sweep_run_finish(r, o.charts, &o.plot, &e) != FS_OK)
         goto fail;
-    if (!o.quiet)
-        fprintf(stderr, "%s: %d points of %s, %ld runs each, written to %s/\n", progname,
-                fs_sweep_run_total(r), sw->name, sw->runs, o.outdir);
+    if (!o.quiet && rank == 0)
+        fprintf(stderr, "%s: %s finished, written to %s/\n", progname, sw->name, o.outdir);
     goto done;
 fail:
-    if (e.code == FS_EINTR && strstr(e.msg, "no output") == NULL)
-        strncat(e.msg, "; no output written", sizeof e.msg - strlen(e.msg) - 1);
+    if (e.code == FS_EINTR) {
+        if (r != NULL)
+            snprintf(e.msg + strlen(e.msg), sizeof e.msg - strlen(e.msg),
+                     "; finish it with: foresight sweep --resume %s", o.outdir);
+        else if (strstr(e.msg, "no output") == NULL)
+            strncat(e.msg, "; no output written", sizeof e.msg - strlen(e.msg) - 1);
+    }
+    /* A sweep with a bad point can never finish: drop its checkpoint. */
+    if (r != NULL && !o.resume && (e.code == FS_ECONFIG || e.code == FS_EUSAGE) &&
+        fs_dist_rank() == 0)
+        fs_ckpt_remove(o.outdir);
     code = fail(&e);
+    /* A rank that fails for its own reasons takes the job down; an
+     * interrupt reaches every rank, and each stops by itself. */
+    if (fs_dist_size() > 1 && e.code != FS_EINTR)
+        fs_dist_abort(code);
 done:
     fs_sweep_run_free(r);
     fs_sweep_free(sw);
+    fs_ckpt_resume_free(rfile, rsets, nrsets);
     return code;
 }
 
@@ -541,8 +578,13 @@ int main(int argc, char **argv)
         return cmd_plot(argc, argv);
     if (strcmp(cmd, "compare") == 0)
         return cmd_compare(argc, argv);
-    if (strcmp(cmd, "sweep") == 0)
-        return cmd_sweep(argc, argv);
+    if (strcmp(cmd, "sweep") == 0) {
+        int code;
+        fs_dist_init(&argc, &argv);
+        code = cmd_sweep(argc, argv);
+        fs_dist_finalize();
+        return code;
+    }
     if (strcmp(cmd, "help") == 0)
         return cmd_help(argc, argv);
     fprintf(stderr, "%s: unknown command '%s'\n%s", progname, cmd, usage_main);

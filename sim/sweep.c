@@ -13,6 +13,7 @@
 #include <time.h>
 #include <omp.h>
 
+#include "dist.h"
 #include "engine.h"
 #include "fsio.h"
 #include "metrics.h"
@@ -33,10 +34,14 @@ struct fs_sweep_run {
     fs_design *oat;       /* one at a time around the base values */
     int nd, noat, total;  /* design points, OAT points, both */
     double *y, *se;       /* [total x noutputs] */
-    int done;
+    unsigned char *have;  /* [total] the point's results are known */
+    int *mine;            /* this rank's points still to run, ascending */
+    int nmine, done;      /* done: how many of mine have run */
     int batch;
     int inner;            /* threads inside each point (1: points in parallel) */
     double started;
+    fs_ckpt_id id;
+    fs_ckpt *ckpt;        /* this rank's checkpoint file */
 };
 
 static double now(void)
@@ -60,8 +65,124 @@ static void sparams(const fs_sweep *sw, fs_sparam *sp)
     }
 }
 
+static void hash_str(uint64_t *h, const char *s)
+{
+    *h = fs_fnv1a(*h, s ? s : "", strlen(s ? s : "") + 1);
+}
+
+static void hash_num(uint64_t *h, double v)
+{
+    *h = fs_fnv1a(*h, &v, sizeof v);
+}
+
+fs_status fs_sweep_id(const fs_sweep *sw, fs_ckpt_id *id, fs_err *err)
+{
+    uint64_t h = FS_FNV_INIT;
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f;
+    int i, j;
+
+    hash_str(&h, sw->name);
+    hash_str(&h, sw->description);
+    hash_num(&h, (double)sw->runs);
+    hash_num(&h, (double)sw->seed);
+    hash_num(&h, sw->design);
+    hash_num(&h, sw->dopts.n), hash_num(&h, sw->dopts.r), hash_num(&h, sw->dopts.p);
+    hash_num(&h, (double)sw->dopts.seed), hash_num(&h, sw->bootstrap);
+    for (i = 0; i < sw->nparams; i++) {
+        const fs_sweep_param *p = &sw->params[i];
+        hash_str(&h, p->path);
+        hash_num(&h, p->lever), hash_num(&h, p->lo), hash_num(&h, p->hi);
+        for (j = 0; j < p->nlevels; j++)
+            hash_num(&h, p->levels[j]);
+    }
+    for (i = 0; i < sw->noutputs; i++)
+        hash_str(&h, sw->outputs[i].name);
+    for (i = 0; i < sw->nsets; i++)
+        hash_str(&h, sw->sets[i].path), hash_str(&h, sw->sets[i].value);
+    id->settings = h;
+    /* The base scenario as resolved (defaults, includes, --set): any edit
+     * that changes a point's results changes this. */
+    if ((f = open_memstream(&text, &len)) == NULL)
+        return fs_err_set(err, FS_ENOMEM, "out of memory");
+    if (fs_scenario_write(sw->base, f, err) != FS_OK) {
+        fclose(f);
+        free(text);
+        return err->code;
+    }
+    fclose(f);
+    id->base = fs_fnv1a(FS_FNV_INIT, text, len);
+    free(text);
+    id->noutputs = sw->noutputs;
+    return FS_OK;
+}
+
+/* Starts or resumes the checkpoint and picks this rank's points. */
+static fs_status start_checkpoint(fs_sweep_run *r, const fs_ckpt_id *resume, fs_err *err)
+{
+    int rank = fs_dist_rank(), size = fs_dist_size(), ndone = 0, i, j;
+    fs_status st = FS_OK;
+
+    if (resume) {
+        if (resume->settings != r->id.settings || resume->npoints != r->id.npoints ||
+            resume->noutputs != r->id.noutputs)
+            return fs_err_set(err, FS_ECONFIG, "%s changed since the sweep in %s began "
+                              "(settings hash %016llx, now %016llx): resume refused; undo the "
+                              "change, or start the changed sweep in another directory",
+                              r->sw->path, r->outdir, (unsigned long long)resume->settings,
+                              (unsigned long long)r->id.settings);
+        if (resume->base != r->id.base)
+            return fs_err_set(err, FS_ECONFIG, "the base scenario %s changed since the sweep "
+                              "in %s began (hash %016llx, now %016llx): resume refused; undo "
+                              "the change, or start the sweep again in another directory",
+                              r->sw->base_path, r->outdir, (unsigned long long)resume->base,
+                              (unsigned long long)r->id.base);
+        st = fs_ckpt_scan(r->outdir, &r->id, r->y, r->se, r->have, &ndone, err);
+    } else {
+        /* A fresh sweep must not silently throw away an unfinished one. */
+        char *file = NULL;
+        fs_override *sets = NULL;
+        fs_ckpt_id old;
+        int nsets = 0;
+        fs_err e;
+        if (fs_ckpt_read_resume(r->outdir, &file, &sets, &nsets, &old, &e) == FS_OK) {
+            fs_err e2;
+            double *y = malloc((size_t)old.npoints * old.noutputs * sizeof *y);
+            double *se = malloc((size_t)old.npoints * old.noutputs * sizeof *se);
+            unsigned char *have = malloc((size_t)old.npoints);
+            if (y && se && have && fs_ckpt_scan(r->outdir, &old, y, se, have, &ndone, &e2) == FS_OK
+                && ndone < old.npoints)
+                st = fs_err_set(err, FS_EUSAGE, "%s holds an unfinished sweep (%d of %d "
+                                "points done): finish it with 'foresight sweep --resume %s', "
+                                "or remove %s/checkpoint to start over", r->outdir, ndone,
+                                old.npoints, r->outdir, r->outdir);
+            free(y), free(se), free(have);
+            fs_ckpt_resume_free(file, sets, nsets);
+            if (st != FS_OK)
+                return st;
+        }
+        ndone = 0;
+        if (rank == 0 && ((st = fs_ckpt_clear(r->outdir, err)) != FS_OK ||
+                          (st = fs_ckpt_write_resume(r->outdir, r->sw->path, r->sw->sets,
+                                                     r->sw->nsets, &r->id, err)) != FS_OK))
+            return st;
+        fs_dist_barrier();
+    }
+    if (st != FS_OK)
+        return st;
+    if ((r->ckpt = fs_ckpt_open(r->outdir, rank, &r->id, resume == NULL, err)) == NULL)
+        return err->code;
+    /* Every size-th missing point, starting at this rank's number: a
+     * static, interleaved share (points cost about the same). */
+    for (i = 0, j = 0; i < r->total; i++)
+        if (!r->have[i] && j++ % size == rank)
+            r->mine[r->nmine++] = i;
+    return FS_OK;
+}
+
 fs_sweep_run *fs_sweep_run_open(const fs_sweep *sw, int threads, const char *outdir,
-                                fs_err *err)
+                                const fs_ckpt_id *resume, fs_err *err)
 {
     fs_sweep_run *r = calloc(1, sizeof *r);
     fs_sparam sp[FS_SWEEP_MAX_PARAMS];
@@ -96,11 +217,16 @@ fs_sweep_run *fs_sweep_run_open(const fs_sweep *sw, int threads, const char *out
     r->total = r->nd + r->noat;
     r->y = malloc((size_t)r->total * sw->noutputs * sizeof *r->y);
     r->se = malloc((size_t)r->total * sw->noutputs * sizeof *r->se);
-    if (r->y == NULL || r->se == NULL) {
+    r->have = calloc((size_t)r->total, 1);
+    r->mine = malloc((size_t)r->total * sizeof *r->mine);
+    if (r->y == NULL || r->se == NULL || r->have == NULL || r->mine == NULL) {
         fs_err_set(err, FS_ENOMEM, "out of memory for %d points", r->total);
         goto fail;
     }
-    if (fs_mkdir_p(r->outdir, err) != FS_OK)
+    if (fs_mkdir_p(r->outdir, err) != FS_OK || fs_sweep_id(sw, &r->id, err) != FS_OK)
+        goto fail;
+    r->id.npoints = r->total;
+    if (start_checkpoint(r, resume, err) != FS_OK)
         goto fail;
     /* Points with many runs split their runs over the threads, one point
      * after another; points with few runs run side by side. The engine's
@@ -118,15 +244,18 @@ void fs_sweep_run_free(fs_sweep_run *r)
 {
     if (r == NULL)
         return;
+    fs_ckpt_close(r->ckpt);
     fs_design_free(r->design);
     fs_design_free(r->oat);
     free(r->y);
     free(r->se);
+    free(r->have);
+    free(r->mine);
     free(r);
 }
 
 int fs_sweep_run_done(const fs_sweep_run *r) { return r->done; }
-int fs_sweep_run_total(const fs_sweep_run *r) { return r->total; }
+int fs_sweep_run_total(const fs_sweep_run *r) { return r->nmine; }
 
 /* The parameter values of point i (design points first, then OAT). */
 static const double *point_values(const fs_sweep_run *r, int i)
@@ -222,8 +351,13 @@ static void one_point(fs_sweep_run *r, int i, int *bad, fs_err *perr)
     stop = fs_interrupted;
     if (stop)
         return;
-    if (run_point(r, i, r->inner, r->y + (size_t)i * k, r->se + (size_t)i * k, &e) == FS_OK)
-        return;
+    if (run_point(r, i, r->inner, r->y + (size_t)i * k, r->se + (size_t)i * k, &e) == FS_OK) {
+        fs_status st;
+#pragma omp critical(fs_sweep_checkpoint)
+        st = fs_ckpt_append(r->ckpt, i, r->y + (size_t)i * k, r->se + (size_t)i * k, &e);
+        if (st == FS_OK)
+            return;
+    }
 #pragma omp critical(fs_sweep_error)
     {
         /* Report the first failing point, whatever thread saw it. */
@@ -240,8 +374,8 @@ fs_status fs_sweep_run_iterate(fs_sweep_run *r, fs_err *err)
     fs_err perr;
     double el;
 
-    if (last > r->total)
-        last = r->total;
+    if (last > r->nmine)
+        last = r->nmine;
     fs_err_clear(&perr);
     /* Points one after another, each spread over the threads, or points
      * side by side on one thread each. (No parallel region may surround
@@ -249,11 +383,11 @@ fs_status fs_sweep_run_iterate(fs_sweep_run *r, fs_err *err)
      * OpenMP runs on one thread.) */
     if (r->inner > 1) {
         for (i = first; i < last; i++)
-            one_point(r, i, &bad, &perr);
+            one_point(r, r->mine[i], &bad, &perr);
     } else {
 #pragma omp parallel for num_threads(r->threads) schedule(dynamic, 1)
         for (i = first; i < last; i++)
-            one_point(r, i, &bad, &perr);
+            one_point(r, r->mine[i], &bad, &perr);
     }
     if (bad >= 0) {
         char where[1024];
@@ -267,7 +401,8 @@ fs_status fs_sweep_run_iterate(fs_sweep_run *r, fs_err *err)
                           perr.msg);
     }
     if (fs_interrupted)
-        return fs_err_set(err, FS_EINTR, "interrupted after %d of %d points", first, r->total);
+        return fs_err_set(err, FS_EINTR, "interrupted; the points finished so far are in "
+                          "%s/checkpoint", r->outdir);
     r->done = last;
     /* Batches of about a second: the threads meet at the end of each. */
     el = now() - r->started;
@@ -617,10 +752,27 @@ fs_status fs_sweep_run_finish(fs_sweep_run *r, int charts, const fs_plot_opts *p
         st = fs_err_set(err, FS_ENOMEM, "out of memory");
         goto done;
     }
-    if (r->done < r->total) {
+    if (r->done < r->nmine) {
         st = fs_err_set(err, FS_ERUNTIME, "finish called after %d of %d points", r->done,
-                        r->total);
+                        r->nmine);
         goto done;
+    }
+    /* Every rank's points are in the checkpoint files once all are here. */
+    fs_ckpt_close(r->ckpt);
+    r->ckpt = NULL;
+    fs_dist_barrier();
+    if (fs_dist_rank() != 0)
+        goto done;
+    {
+        int ndone;
+        if ((st = fs_ckpt_scan(r->outdir, &r->id, r->y, r->se, r->have, &ndone, err)) != FS_OK)
+            goto done;
+        if (ndone < r->total) {
+            st = fs_err_set(err, FS_ERUNTIME, "%s/checkpoint holds %d of %d points: a rank "
+                            "did not finish; resume with 'foresight sweep --resume %s'",
+                            r->outdir, ndone, r->total, r->outdir);
+            goto done;
+        }
     }
     for (j = 0; j < sw->noutputs; j++)
         if ((st = analyse(r, j, &an[j], buf, err)) != FS_OK)

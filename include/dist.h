@@ -1,0 +1,32 @@
+/* dist.h: the few MPI calls foresight makes, behind one small interface.
+ * Built with MPI (FS_MPI, the default when mpicc exists), a program started
+ * by mpirun or srun is one rank of many; started alone it is rank 0 of 1.
+ * Built without MPI every call is the single-process answer. Only the
+ * sweep distributes work; everything else runs on every rank alike. */
+#ifndef FS_DIST_H
+#define FS_DIST_H
+
+/* Initialises MPI when built with it and started by a launcher (mpirun,
+ * or srun: the environment says so); otherwise this is rank 0 of 1 and
+ * MPI is never touched. Only the main thread calls MPI. Call once. */
+void fs_dist_init(int *argc, char ***argv);
+
+/* Finalises MPI. Call once before a normal exit. */
+void fs_dist_finalize(void);
+
+int fs_dist_rank(void);
+int fs_dist_size(void);
+
+/* Waits for every rank. */
+void fs_dist_barrier(void);
+
+/* The largest of every rank's value (used to agree on an error code). */
+int fs_dist_max(int value);
+
+/* Ends every rank with exit code `code` (MPI_Abort when distributed). */
+void fs_dist_abort(int code);
+
+/* 1 when built with MPI. */
+int fs_dist_enabled(void);
+
+#endif

@@ -1,0 +1,366 @@
+/* checkpoint.c: append-only, synced records of finished sweep points. */
+#include "checkpoint.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <libconfig.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "fsio.h"
+
+#define MAGIC "FSCKPT01"
+
+struct fs_ckpt {
+    FILE *fp;
+    char path[4200];
+    int noutputs;
+};
+
+typedef struct header {
+    char magic[8];
+    uint64_t settings, base;
+    uint32_t npoints, noutputs;
+} header;
+
+uint64_t fs_fnv1a(uint64_t h, const void *data, size_t n)
+{
+    const unsigned char *p = data;
+    size_t i;
+    for (i = 0; i < n; i++) {
+        h ^= p[i];
+        h *= 1099511628211ULL;
+    }
+    return h;
+}
+
+static int ckpt_dir(const char *outdir, char *buf, size_t n)
+{
+    int k = snprintf(buf, n, "%s/checkpoint", outdir);
+    return k > 0 && (size_t)k < n ? 0 : -1;
+}
+
+/* The record after a header: point, 2 x noutputs doubles, checksum. */
+static size_t record_size(int noutputs)
+{
+    return sizeof(uint32_t) + 2 * (size_t)noutputs * sizeof(double) + sizeof(uint64_t);
+}
+
+static fs_status read_one(const char *path, const fs_ckpt_id *id, double *y, double *se,
+                          unsigned char *done, int *ndone, fs_err *err)
+{
+    FILE *fp = fopen(path, "rb");
+    size_t rs = record_size(id->noutputs), k = (size_t)id->noutputs;
+    unsigned char *rec;
+    header h;
+
+    if (fp == NULL)
+        return fs_err_set(err, FS_EIO, "cannot read %s: %s", path, strerror(errno));
+    if (fread(&h, sizeof h, 1, fp) != 1 || memcmp(h.magic, MAGIC, 8) != 0) {
+        fclose(fp);
+        return fs_err_set(err, FS_ECONFIG, "%s: not a foresight checkpoint", path);
+    }
+    if (h.settings != id->settings || h.npoints != (uint32_t)id->npoints ||
+        h.noutputs != (uint32_t)id->noutputs) {
+        fclose(fp);
+        return fs_err_set(err, FS_ECONFIG, "%s: the sweep file or its --set options changed "
+                          "since this checkpoint was written (settings hash %016llx, now "
+                          "%016llx)", path, (unsigned long long)h.settings,
+                          (unsigned long long)id->settings);
+    }
+    if (h.base != id->base) {
+        fclose(fp);
+        return fs_err_set(err, FS_ECONFIG, "%s: the base scenario changed since this "
+                          "checkpoint was written (hash %016llx, now %016llx)", path,
+                          (unsigned long long)h.base, (unsigned long long)id->base);
+    }
+    if ((rec = malloc(rs)) == NULL) {
+        fclose(fp);
+        return fs_err_set(err, FS_ENOMEM, "out of memory reading %s", path);
+    }
+    /* Records up to the first short or damaged one: a kill can tear only
+     * the last. */
+    while (fread(rec, rs, 1, fp) == 1) {
+        uint32_t pt;
+        uint64_t sum;
+        memcpy(&pt, rec, sizeof pt);
+        memcpy(&sum, rec + rs - sizeof sum, sizeof sum);
+        if (fs_fnv1a(FS_FNV_INIT, rec, rs - sizeof sum) != sum || pt >= (uint32_t)id->npoints)
+            break;
+        if (!done[pt]) {
+            memcpy(y + pt * k, rec + sizeof pt, k * sizeof(double));
+            memcpy(se + pt * k, rec + sizeof pt + k * sizeof(double), k * sizeof(double));
+            done[pt] = 1;
+            (*ndone)++;
+        }
+    }
+    free(rec);
+    fclose(fp);
+    return FS_OK;
+}
+
+/* Whether a name is a rank file, "rank-<digits>.bin". */
+static int is_rank_file(const char *name)
+{
+    size_t n = strlen(name), i;
+    if (n < 10 || strncmp(name, "rank-", 5) != 0 || strcmp(name + n - 4, ".bin") != 0)
+        return 0;
+    for (i = 5; i < n - 4; i++)
+        if (name[i] < '0' || name[i] > '9')
+            return 0;
+    return 1;
+}
+
+fs_status fs_ckpt_scan(const char *outdir, const fs_ckpt_id *id, double *y, double *se,
+                       unsigned char *done, int *ndone, fs_err *err)
+{
+    char dir[4096], path[4400];
+    struct dirent **names = NULL;
+    int i, n;
+    fs_status st = FS_OK;
+
+    *ndone = 0;
+    memset(done, 0, (size_t)id->npoints);
+    if (ckpt_dir(outdir, dir, sizeof dir) != 0)
+        return fs_err_set(err, FS_EUSAGE, "output directory name too long");
+    /* Sorted names: the first record of a point wins, in a fixed order. */
+    n = scandir(dir, &names, NULL, alphasort);
+    if (n < 0)
+        return errno == ENOENT ? FS_OK
+                               : fs_err_set(err, FS_EIO, "cannot read %s: %s", dir, strerror(errno));
+    for (i = 0; i < n; i++) {
+        if (st == FS_OK && is_rank_file(names[i]->d_name)) {
+            snprintf(path, sizeof path, "%s/%s", dir, names[i]->d_name);
+            st = read_one(path, id, y, se, done, ndone, err);
+        }
+        free(names[i]);
+    }
+    free(names);
+    return st;
+}
+
+fs_ckpt *fs_ckpt_open(const char *outdir, int rank, const fs_ckpt_id *id, int fresh,
+                      fs_err *err)
+{
+    fs_ckpt *c = calloc(1, sizeof *c);
+    char dir[4096];
+    struct stat stbuf;
+    int exists;
+    header h;
+
+    if (c == NULL) {
+        fs_err_set(err, FS_ENOMEM, "out of memory");
+        return NULL;
+    }
+    c->noutputs = id->noutputs;
+    if (ckpt_dir(outdir, dir, sizeof dir) != 0 || fs_mkdir_p(dir, err) != FS_OK)
+        goto fail;
+    snprintf(c->path, sizeof c->path, "%s/rank-%d.bin", dir, rank);
+    exists = stat(c->path, &stbuf) == 0 && stbuf.st_size >= (off_t)sizeof h;
+    c->fp = fopen(c->path, fresh || !exists ? "wb" : "ab");
+    if (c->fp == NULL) {
+        fs_err_set(err, FS_EIO, "cannot write %s: %s", c->path, strerror(errno));
+        goto fail;
+    }
+    if (fresh || !exists) {
+        memset(&h, 0, sizeof h);
+        memcpy(h.magic, MAGIC, 8);
+        h.settings = id->settings;
+        h.base = id->base;
+        h.npoints = (uint32_t)id->npoints;
+        h.noutputs = (uint32_t)id->noutputs;
+        if (fwrite(&h, sizeof h, 1, c->fp) != 1 || fflush(c->fp) != 0 ||
+            fsync(fileno(c->fp)) != 0) {
+            fs_err_set(err, FS_EIO, "cannot write %s: %s", c->path, strerror(errno));
+            goto fail;
+        }
+    }
+    return c;
+fail:
+    fs_ckpt_close(c);
+    return NULL;
+}
+
+fs_status fs_ckpt_append(fs_ckpt *c, int point, const double *y, const double *se,
+                         fs_err *err)
+{
+    size_t k = (size_t)c->noutputs, rs = record_size(c->noutputs);
+    unsigned char buf[sizeof(uint32_t) + 2 * 32 * sizeof(double) + sizeof(uint64_t)];
+    uint32_t pt = (uint32_t)point;
+    uint64_t sum;
+
+    if (rs > sizeof buf)
+        return fs_err_set(err, FS_ERUNTIME, "too many outputs for a checkpoint record");
+    memcpy(buf, &pt, sizeof pt);
+    memcpy(buf + sizeof pt, y, k * sizeof(double));
+    memcpy(buf + sizeof pt + k * sizeof(double), se, k * sizeof(double));
+    sum = fs_fnv1a(FS_FNV_INIT, buf, rs - sizeof sum);
+    memcpy(buf + rs - sizeof sum, &sum, sizeof sum);
+    /* One write, then to disk: the record is either whole or torn last. */
+    if (fwrite(buf, rs, 1, c->fp) != 1 || fflush(c->fp) != 0 || fdatasync(fileno(c->fp)) != 0)
+        return fs_err_set(err, FS_EIO, "cannot write %s: %s", c->path, strerror(errno));
+    return FS_OK;
+}
+
+void fs_ckpt_close(fs_ckpt *c)
+{
+    if (c == NULL)
+        return;
+    if (c->fp)
+        fclose(c->fp);
+    free(c);
+}
+
+fs_status fs_ckpt_clear(const char *outdir, fs_err *err)
+{
+    char dir[4096], path[4400];
+    struct dirent *d;
+    DIR *dp;
+
+    if (ckpt_dir(outdir, dir, sizeof dir) != 0)
+        return fs_err_set(err, FS_EUSAGE, "output directory name too long");
+    if ((dp = opendir(dir)) == NULL)
+        return errno == ENOENT ? FS_OK
+                               : fs_err_set(err, FS_EIO, "cannot read %s: %s", dir, strerror(errno));
+    while ((d = readdir(dp)) != NULL) {
+        if (!is_rank_file(d->d_name))
+            continue;
+        snprintf(path, sizeof path, "%s/%s", dir, d->d_name);
+        if (unlink(path) != 0) {
+            fs_err_set(err, FS_EIO, "cannot remove %s: %s", path, strerror(errno));
+            closedir(dp);
+            return FS_EIO;
+        }
+    }
+    closedir(dp);
+    return FS_OK;
+}
+
+void fs_ckpt_remove(const char *outdir)
+{
+    char dir[4096], path[4400];
+    fs_err e;
+    if (ckpt_dir(outdir, dir, sizeof dir) != 0)
+        return;
+    fs_ckpt_clear(outdir, &e);
+    snprintf(path, sizeof path, "%s/resume.cfg", dir);
+    unlink(path);
+    rmdir(dir);
+}
+
+static void write_string(FILE *f, const char *s)
+{
+    fputc('"', f);
+    for (; *s; s++) {
+        if (*s == '"' || *s == '\\')
+            fputc('\\', f);
+        fputc(*s, f);
+    }
+    fputc('"', f);
+}
+
+fs_status fs_ckpt_write_resume(const char *outdir, const char *sweep_file,
+                               const fs_override *sets, int nsets, const fs_ckpt_id *id,
+                               fs_err *err)
+{
+    char dir[4096], path[4400], absbuf[PATH_MAX];
+    const char *abs = realpath(sweep_file, absbuf) ? absbuf : sweep_file;
+    fs_afile *af;
+    FILE *f;
+    int i;
+
+    if (ckpt_dir(outdir, dir, sizeof dir) != 0 || fs_mkdir_p(dir, err) != FS_OK)
+        return err->code ? err->code : fs_err_set(err, FS_EUSAGE, "name too long");
+    snprintf(path, sizeof path, "%s/resume.cfg", dir);
+    if ((af = fs_afile_open(path, err)) == NULL)
+        return err->code;
+    f = fs_afile_stream(af);
+    fputs("# What `foresight sweep --resume` needs: written by foresight, do not edit.\n", f);
+    fputs("sweep = ", f), write_string(f, abs), fputs(";\nsets = [", f);
+    for (i = 0; i < nsets; i++) {
+        char buf[8192];
+        snprintf(buf, sizeof buf, "%s=%s", sets[i].path, sets[i].value);
+        fputs(i ? ", " : " ", f), write_string(f, buf);
+    }
+    fprintf(f, " ];\nsettings_hash = \"%016llx\";\nbase_hash = \"%016llx\";\npoints = %d;\n"
+            "outputs = %d;\n", (unsigned long long)id->settings, (unsigned long long)id->base,
+            id->npoints, id->noutputs);
+    return fs_afile_commit(af, err);
+}
+
+fs_status fs_ckpt_read_resume(const char *outdir, char **sweep_file, fs_override **sets,
+                              int *nsets, fs_ckpt_id *id, fs_err *err)
+{
+    char dir[4096], path[4400];
+    const char *sweep, *h1, *h2;
+    config_setting_t *list;
+    config_t cf;
+    int i, n, pts, outs;
+    fs_status st = FS_OK;
+
+    *sweep_file = NULL, *sets = NULL, *nsets = 0;
+    if (ckpt_dir(outdir, dir, sizeof dir) != 0)
+        return fs_err_set(err, FS_EUSAGE, "directory name too long");
+    snprintf(path, sizeof path, "%s/resume.cfg", dir);
+    if (access(path, R_OK) != 0)
+        return fs_err_set(err, FS_EUSAGE, "%s: no sweep to resume here (%s: %s)", outdir, path,
+                          strerror(errno));
+    config_init(&cf);
+    if (config_read_file(&cf, path) != CONFIG_TRUE ||
+        config_lookup_string(&cf, "sweep", &sweep) != CONFIG_TRUE ||
+        config_lookup_string(&cf, "settings_hash", &h1) != CONFIG_TRUE ||
+        config_lookup_string(&cf, "base_hash", &h2) != CONFIG_TRUE ||
+        config_lookup_int(&cf, "points", &pts) != CONFIG_TRUE ||
+        config_lookup_int(&cf, "outputs", &outs) != CONFIG_TRUE ||
+        (list = config_lookup(&cf, "sets")) == NULL) {
+        st = fs_err_set(err, FS_ECONFIG, "%s: damaged (expected sweep, sets, settings_hash, "
+                        "base_hash, points and outputs)", path);
+        goto done;
+    }
+    id->settings = strtoull(h1, NULL, 16);
+    id->base = strtoull(h2, NULL, 16);
+    id->npoints = pts;
+    id->noutputs = outs;
+    n = config_setting_length(list);
+    if ((*sweep_file = strdup(sweep)) == NULL ||
+        (n > 0 && (*sets = calloc((size_t)n, sizeof **sets)) == NULL)) {
+        st = fs_err_set(err, FS_ENOMEM, "out of memory reading %s", path);
+        goto done;
+    }
+    for (i = 0; i < n; i++) {
+        const char *s = config_setting_get_string_elem(list, i);
+        char *copy, *eq;
+        if (s == NULL || (eq = strchr(s, '=')) == NULL) {
+            st = fs_err_set(err, FS_ECONFIG, "%s: damaged set #%d", path, i + 1);
+            goto done;
+        }
+        if ((copy = strdup(s)) == NULL) {
+            st = fs_err_set(err, FS_ENOMEM, "out of memory reading %s", path);
+            goto done;
+        }
+        copy[eq - s] = '\0';
+        (*sets)[i].path = copy;
+        (*sets)[i].value = copy + (eq - s) + 1;
+        (*nsets)++;
+    }
+done:
+    config_destroy(&cf);
+    if (st != FS_OK) {
+        fs_ckpt_resume_free(*sweep_file, *sets, *nsets);
+        *sweep_file = NULL, *sets = NULL, *nsets = 0;
+    }
+    return st;
+}
+
+void fs_ckpt_resume_free(char *sweep_file, fs_override *sets, int nsets)
+{
+    int i;
+    free(sweep_file);
+    for (i = 0; i < nsets; i++)
+        free((char *)sets[i].path);
+    free(sets);
+}
