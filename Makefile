@@ -17,11 +17,23 @@ OPT      ?= -O3
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS))
 
+# MPI (Open MPI from Debian) when mpicc is there, unless MPI=0. The same
+# binary runs without mpirun; built without MPI it is always one process.
+MPI      ?= $(shell command -v mpicc >/dev/null 2>&1 && echo 1 || echo 0)
+ifeq ($(MPI),1)
+CC       := mpicc
+MPIFLAGS := -DFS_MPI
+MPISUFFIX :=
+else
+MPIFLAGS :=
+MPISUFFIX := -nompi
+endif
+
 ifeq ($(SANITIZE),)
-BUILD    := build/plain
+BUILD    := build/plain$(MPISUFFIX)
 SANFLAGS :=
 else
-BUILD    := build/san
+BUILD    := build/san$(MPISUFFIX)
 SANFLAGS := -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
 endif
 
@@ -34,7 +46,7 @@ Q := @
 endif
 CFLAGS   += -std=c11 $(OPT) -g -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
             -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -DFS_VERSION='"$(VERSION)"' \
-            -fopenmp -Iinclude $(SANFLAGS)
+            -fopenmp -Iinclude $(SANFLAGS) $(MPIFLAGS)
 LDFLAGS  += -fopenmp $(SANFLAGS)
 LDLIBS   += -lm
 
@@ -71,6 +83,14 @@ $(BUILD)/tests/%: tests/%.c tests/check.h $(LIB)
 	@echo "  LINK    $@"
 	$(Q)$(CC) $(CFLAGS) $(PKG_CFLAGS) -Itests $< -o $@ $(LDFLAGS) $(LIB) $(PKG_LIBS) $(LDLIBS)
 
+# test_oom fails the Nth allocation: our code's malloc, calloc, realloc,
+# strdup, fopen and gsl_rng_alloc calls go through its counting wrappers.
+OOM_WRAP := -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=free,--wrap=strdup \
+            -Wl,--wrap=fopen,--wrap=gsl_rng_alloc
+$(BUILD)/tests/test_oom: LDFLAGS += $(OOM_WRAP)
+# test_fuzz replays the corpus and regression files through the harnesses.
+$(BUILD)/tests/test_fuzz: tests/fuzz/fuzz_scenario.c tests/fuzz/fuzz_set.c
+
 tests: $(BIN) $(TEST_BIN)
 
 # deps installs whatever Debian packages are missing (sudo when not root).
@@ -81,10 +101,17 @@ run: deps
 	@$(MAKE) --no-print-directory all
 	$(BIN) run scenarios/sco_baseline.cfg -o plots/sco_baseline
 
+# Sanitizer runs: leaks in libraries that are not ours are suppressed
+# (tests/lsan.supp says which), and any report fails the test.
+SAN_ENV := LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
+           ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1
+
 check: deps
 	@$(MAKE) --no-print-directory tests
-	@sh tests/run.sh $(BUILD) $(BIN)
+	@$(SAN_ENV) sh tests/run.sh $(BUILD) $(BIN)
 
+# The CLI tests under memcheck (tests/valgrind.supp: font-cache
+# allocations of fontconfig and pango, and libconfig's parser leak).
 valgrind: deps
 	@$(MAKE) --no-print-directory tests OPT=-O1
 	@FS_VALGRIND=1 sh tests/run.sh $(BUILD) $(BIN) cli
@@ -136,7 +163,8 @@ $(FUZZ_DIR)/%: tests/fuzz/%.c $(FUZZ_OBJ)
 
 .SECONDARY: $(FUZZ_OBJ)
 
-fuzz-build: deps
+fuzz-build:
+	@sh .ci/deps.sh fuzz
 	@$(MAKE) --no-print-directory $(FUZZ_BIN)
 
 # Each harness starts from its seed corpus (tests/fuzz/corpus/NAME) and the

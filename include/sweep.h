@@ -47,6 +47,7 @@ typedef struct fs_sweep {
     char *name;
     char *description;
     char *base_path;     /* the base scenario, relative to the working directory */
+    char *base_given;    /* the base scenario as the sweep file writes it */
     long runs;           /* runs per point */
     uint64_t seed;
     fs_design_kind design;

@@ -22,6 +22,7 @@
 #include "rng.h"
 #include "runner.h"
 #include "scenario.h"
+#include "plot_sweep.h"
 #include "sweep.h"
 
 #ifndef FS_VERSION
@@ -42,7 +43,7 @@ static const char usage_main[] =
     "  check FILE    validate a scenario and print what it contains\n"
     "  compare A B.. run scenarios side by side on the same random streams\n"
     "  sweep FILE    explore parameters over a design; sensitivity analysis\n"
-    "  plot DIR      redraw the charts of a run or compare directory from its CSV files\n"
+    "  plot DIR      redraw the charts of a run, compare or sweep directory from its files\n"
     "  help COMMAND  show the options of a command\n"
     "\n"
     "  --help        this text\n"
@@ -521,6 +522,14 @@ done:
     return code;
 }
 
+/* A sweep's output directory has a sweep_outputs.csv. */
+static int is_sweep_dir(const char *dir)
+{
+    char path[4096];
+    return fs_path_join(path, sizeof path, dir, "sweep_outputs.csv") != NULL &&
+           access(path, F_OK) == 0;
+}
+
 static int cmd_plot(int argc, char **argv)
 {
     options o;
@@ -531,8 +540,9 @@ static int cmd_plot(int argc, char **argv)
         o.plot.outdir = o.outdir;
     if (fs_chart_font_check(&e) != FS_OK)
         return fail(&e);
-    if (fs_compare_is_dir(o.file) ? fs_compare_plot(o.file, &o.plot, 1, &e) != FS_OK
-                                  : fs_plot_run_dir(o.file, &o.plot, &e) != FS_OK)
+    if (is_sweep_dir(o.file) ? fs_plot_sweep_dir(o.file, &o.plot, &e) != FS_OK
+        : fs_compare_is_dir(o.file) ? fs_compare_plot(o.file, &o.plot, 1, &e) != FS_OK
+                                    : fs_plot_run_dir(o.file, &o.plot, &e) != FS_OK)
         return fail(&e);
     return 0;
 }
@@ -567,7 +577,8 @@ int main(int argc, char **argv)
     if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0)
         return fputs(usage_main, stdout), 0;
     if (strcmp(cmd, "--version") == 0) {
-        printf("foresight %s (rng %s)\n", FS_VERSION, FS_RNG_NAME);
+        printf("foresight %s (rng %s, %s)\n", FS_VERSION, FS_RNG_NAME,
+               fs_dist_enabled() ? "MPI" : "no MPI");
         return 0;
     }
     if (strcmp(cmd, "run") == 0)

@@ -18,6 +18,7 @@
 #include "fsio.h"
 #include "metrics.h"
 #include "output.h"
+#include "plot_sweep.h"
 #include "rng.h"
 #include "sensitivity.h"
 #include "stats.h"
@@ -723,10 +724,11 @@ static void write_brief(FILE *f, const fs_sweep_run *r, const analysis *an)
     fprintf(f, "# Sweep: %s\n\n", sw->name);
     if (sw->description && sw->description[0])
         fprintf(f, "%s\n\n", sw->description);
-    fprintf(f, "Base scenario: %s (`%s`). Design: %s, %d points, plus %d one-at-a-time "
+    fprintf(f, "Base scenario: %s (`%s`, relative to the sweep file). Design: %s, %d points, "
+            "plus %d one-at-a-time "
             "points around the base values; %ld runs per point, seed %llu. Every point "
             "uses the same random streams (common random numbers), so differences between "
-            "points are not drowned in run-to-run noise.\n\n", sw->base->name, sw->base_path,
+            "points are not drowned in run-to-run noise.\n\n", sw->base->name, sw->base_given,
             fs_design_kind_name(sw->design), r->nd, r->noat, sw->runs,
             (unsigned long long)sw->seed);
     for (j = 0; j < sw->noutputs; j++)
@@ -746,8 +748,6 @@ fs_status fs_sweep_run_finish(fs_sweep_run *r, int charts, const fs_plot_opts *p
     FILE *f;
     int j;
 
-    (void)plot;
-    (void)charts;
     if (an == NULL || buf == NULL) {
         st = fs_err_set(err, FS_ENOMEM, "out of memory");
         goto done;
@@ -803,6 +803,11 @@ fs_status fs_sweep_run_finish(fs_sweep_run *r, int charts, const fs_plot_opts *p
     }
     st = fs_outset_commit(set, err);
     set = NULL;
+    if (st == FS_OK && charts) {
+        fs_plot_opts o = *plot;
+        o.outdir = NULL;
+        st = fs_plot_sweep_dir(r->outdir, &o, err);
+    }
 done:
     fs_outset_abort(set);
     if (an)

@@ -429,6 +429,8 @@ static fs_status read_sweep(const ctx *c, const config_t *cf, fs_sweep *sw)
         goto done;
     }
     sprintf(sw->base_path, "%s%s", base[0] == '/' ? "" : dir, base);
+    sw->base_given = base;
+    base = NULL;
     if (fs_load_scenario(sw->base_path, sw->sets, sw->nsets, &sw->base, c->err) != FS_OK) {
         /* Name the sweep file's line; keep a --set usage error or out of
          * memory as such. */
@@ -574,5 +576,6 @@ void fs_sweep_free(fs_sweep *sw)
     free(sw->name);
     free(sw->description);
     free(sw->base_path);
+    free(sw->base_given);
     free(sw);
 }

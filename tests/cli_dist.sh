@@ -1,0 +1,131 @@
+#!/bin/sh
+# cli_dist.sh: sweeps across MPI ranks, checkpoints, kills and resumes.
+# Run by tests/run.sh with FS_BIN set; prints "cli_dist: N passed, N failed".
+# Every background job runs in its own process group, and every group this
+# script starts is killed on exit.
+BIN=${FS_BIN:-bin/foresight}
+FX=tests/fixtures/dist
+T=$(mktemp -d)
+GROUPS_STARTED=""
+cleanup() {
+    for g in $GROUPS_STARTED; do kill -9 "-$g" 2>/dev/null; done
+    rm -rf "$T"
+}
+trap cleanup EXIT
+passed=0
+failed=0
+ok() { passed=$((passed + 1)); }
+bad() { failed=$((failed + 1)); echo "  FAIL $1"; }
+FILES="sweep.csv sweep_params.csv sweep_outputs.csv sensitivity.csv tornado.csv meta.csv sweep.md"
+same_dir() {
+    for f in $FILES; do
+        if cmp -s "$2/$f" "$3/$f"; then ok; else bad "$1: $f differs from the uninterrupted run"; fi
+    done
+}
+MPIRUN=""
+if "$BIN" --version | grep -q "MPI)" && command -v mpirun >/dev/null 2>&1; then
+    MPIRUN="mpirun --oversubscribe"
+    [ "$(id -u)" -eq 0 ] && MPIRUN="$MPIRUN --allow-run-as-root"
+fi
+HEADER=32
+RECORD=60              # 4 + 2 x 3 outputs x 8 + 8 bytes
+TOTAL=167              # 32 x (3 + 2) + 2 x 3 + 1 points
+
+# start NAME CMD...: runs CMD in the background in a new process group.
+start() {
+    name=$1
+    shift
+    setsid "$@" >"$T/$name.out" 2>&1 &
+    PID=$!
+    GROUPS_STARTED="$GROUPS_STARTED $PID"
+}
+# wait_points DIR N: waits (at most 30 s) until the checkpoints of DIR hold
+# at least N points.
+wait_points() {
+    i=0
+    while [ $i -lt 300 ]; do
+        size=$(cat "$1"/checkpoint/rank-*.bin 2>/dev/null | wc -c)
+        if [ "$size" -ge $((HEADER + $2 * RECORD)) ]; then return 0; fi
+        sleep 0.1
+        i=$((i + 1))
+    done
+    return 1
+}
+
+# --- the reference: one process, no interruption ---
+$BIN sweep $FX/ckpt.cfg -q -j 1 --no-charts -o "$T/ref" >"$T/ref.out" 2>&1 && ok || bad "reference sweep failed: $(cat "$T/ref.out")"
+
+# --- SIGKILL part-way, then resume with another thread count ---
+start kill1 $BIN sweep $FX/ckpt.cfg -q -j 1 --no-charts -o "$T/k1"
+if wait_points "$T/k1" 10; then ok; else bad "kill1: no checkpoint records appeared"; fi
+kill -9 "-$PID" 2>/dev/null
+wait $PID 2>/dev/null
+if [ ! -e "$T/k1/sweep.csv" ]; then ok; else bad "kill1: the sweep finished before it was killed"; fi
+size=$(cat "$T/k1"/checkpoint/rank-*.bin | wc -c)
+if [ "$size" -lt $((HEADER + TOTAL * RECORD)) ]; then ok; else bad "kill1: checkpoint already complete"; fi
+$BIN sweep $FX/ckpt.cfg -q -o "$T/k1" --no-charts >"$T/fresh.out" 2>&1
+if [ $? -eq 2 ] && grep -q "unfinished sweep.*--resume" "$T/fresh.out"; then ok; else bad "a fresh sweep over an unfinished one was not refused: $(cat "$T/fresh.out")"; fi
+$BIN sweep --resume "$T/k1" -q -j 2 >"$T/r1.out" 2>&1 && ok || bad "resume after SIGKILL failed: $(cat "$T/r1.out")"
+same_dir "SIGKILL + resume" "$T/ref" "$T/k1"
+
+# --- SIGINT and SIGTERM: exit 130 / 143, say how to resume, resume ---
+for sig in INT TERM; do
+    code=130
+    [ $sig = TERM ] && code=143
+    start sig$sig $BIN sweep $FX/ckpt.cfg -q -j 2 --no-charts -o "$T/s$sig"
+    wait_points "$T/s$sig" 5
+    kill -$sig $PID
+    wait $PID
+    got=$?
+    if [ $got -eq $code ]; then ok; else bad "SIG$sig: exit $got, expected $code"; fi
+    if grep -q "foresight sweep --resume $T/s$sig" "$T/sig$sig.out"; then ok; else bad "SIG$sig: no resume hint: $(cat "$T/sig$sig.out")"; fi
+    if ls "$T/s$sig" | grep -q '\.tmp\.'; then bad "SIG$sig: temp files left"; else ok; fi
+    $BIN sweep --resume "$T/s$sig" -q >"$T/rs.out" 2>&1 && ok || bad "resume after SIG$sig failed: $(cat "$T/rs.out")"
+    same_dir "SIG$sig + resume" "$T/ref" "$T/s$sig"
+done
+
+# --- a changed sweep file or base scenario refuses to resume ---
+mkdir -p "$T/edit/cli"
+cp tests/fixtures/cli/small.cfg "$T/edit/cli/small.cfg"
+mkdir -p "$T/edit/dist"
+cp $FX/ckpt.cfg "$T/edit/dist/ckpt.cfg"
+start edit $BIN sweep "$T/edit/dist/ckpt.cfg" -q -j 1 --no-charts -o "$T/e"
+wait_points "$T/e" 3
+kill -9 "-$PID" 2>/dev/null
+wait $PID 2>/dev/null
+sed -i 's/^runs = 500;/runs = 499;/' "$T/edit/dist/ckpt.cfg"
+$BIN sweep --resume "$T/e" -q >"$T/e1.out" 2>&1
+if [ $? -eq 2 ] && grep -q "ckpt.cfg changed since the sweep" "$T/e1.out"; then ok; else bad "edited sweep file not refused: $(cat "$T/e1.out")"; fi
+sed -i 's/^runs = 499;/runs = 500;/' "$T/edit/dist/ckpt.cfg"
+sed -i 's/permeability = 0.3;/permeability = 0.31;/' "$T/edit/cli/small.cfg"
+$BIN sweep --resume "$T/e" -q >"$T/e2.out" 2>&1
+if [ $? -eq 2 ] && grep -q "the base scenario .*small.cfg changed" "$T/e2.out"; then ok; else bad "edited base scenario not refused: $(cat "$T/e2.out")"; fi
+sed -i 's/permeability = 0.31;/permeability = 0.3;/' "$T/edit/cli/small.cfg"
+$BIN sweep --resume "$T/e" -q >"$T/e3.out" 2>&1 && ok || bad "resume after undoing the edits failed: $(cat "$T/e3.out")"
+same_dir "undo + resume" "$T/ref" "$T/e"
+$BIN sweep --resume "$T/nowhere" -q >"$T/e4.out" 2>&1
+if [ $? -eq 2 ] && grep -q "no sweep to resume" "$T/e4.out"; then ok; else bad "resume of nothing: $(cat "$T/e4.out")"; fi
+
+# --- MPI: 2 and 3 ranks give the same bytes; a killed job resumes with
+# another rank count ---
+if [ -n "$MPIRUN" ]; then
+    for n in 2 3; do
+        $MPIRUN -np $n $BIN sweep $FX/ckpt.cfg -q -j 1 --no-charts -o "$T/mpi$n" >"$T/mpi$n.out" 2>&1 \
+            && ok || bad "mpirun -np $n failed: $(tail -5 "$T/mpi$n.out")"
+        same_dir "mpirun -np $n" "$T/ref" "$T/mpi$n"
+        nfiles=$(ls "$T/mpi$n/checkpoint" | grep -c '^rank-')
+        if [ "$nfiles" -eq $n ]; then ok; else bad "mpirun -np $n: $nfiles checkpoint files"; fi
+    done
+    start mpikill $MPIRUN -np 2 $BIN sweep $FX/ckpt.cfg -q -j 1 --no-charts -o "$T/mk"
+    wait_points "$T/mk" 10
+    kill -9 "-$PID" 2>/dev/null
+    wait $PID 2>/dev/null
+    sleep 0.5
+    $MPIRUN -np 3 $BIN sweep --resume "$T/mk" -q -j 1 >"$T/mk.out" 2>&1 && ok || bad "resume with 3 ranks failed: $(tail -5 "$T/mk.out")"
+    same_dir "mpirun kill + resume with 3 ranks" "$T/ref" "$T/mk"
+else
+    echo "  (MPI tests skipped: the binary is built without MPI or mpirun is missing)"
+fi
+
+echo "cli_dist: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
