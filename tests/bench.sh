@@ -24,3 +24,16 @@ echo "  sweep:            $sweep"
 plain=$($BENCH rss $BIN run $SC -n 409600 -j 2 -q --no-charts -o "$OUT/plain")
 echo "  409600 plain runs: $plain"
 echo "$sweep $plain" | awk '{ printf "  sweep / plain runs = %.2f (bar: at most 1.2)\n", $2 / $11 }'
+# MPI: the same sweep on 1 rank and on 2 ranks (one thread each).
+if $BIN --version | grep -q "MPI)" && command -v mpirun >/dev/null 2>&1; then
+    MPIRUN="mpirun --oversubscribe"
+    [ "$(id -u)" -eq 0 ] && MPIRUN="$MPIRUN --allow-run-as-root"
+    echo "MPI: scenarios/sweeps/levers.cfg (896 points x 200 runs), one thread per rank"
+    one=$($BENCH rss /usr/bin/mpirun $( [ "$(id -u)" -eq 0 ] && echo --allow-run-as-root ) -np 1 $BIN sweep scenarios/sweeps/levers.cfg -q -j 1 --no-charts -o "$OUT/mpi1")
+    echo "  1 rank:  $one"
+    two=$($BENCH rss /usr/bin/mpirun $( [ "$(id -u)" -eq 0 ] && echo --allow-run-as-root ) -np 2 $BIN sweep scenarios/sweeps/levers.cfg -q -j 1 --no-charts -o "$OUT/mpi2")
+    echo "  2 ranks: $two"
+    echo "$one $two" | awk '{ printf "  speed-up of 2 ranks against 1: %.2fx\n", $2 / $11 }'
+else
+    echo "MPI: skipped (built without MPI, or no mpirun)"
+fi
