@@ -71,6 +71,10 @@ fs_status fs_sweep_load(const char *file, const fs_override *ov, int nov, fs_swe
                         fs_err *err);
 void fs_sweep_free(fs_sweep *sw);
 
+/* The sweep's parameters as the design module takes them (sp must hold
+ * sw->nparams entries; they point into sw). */
+void fs_sweep_sparams(const fs_sweep *sw, fs_sparam *sp);
+
 typedef struct fs_sweep_run fs_sweep_run;
 
 /* The identity of a sweep's results: hashes of its resolved settings and

@@ -52,20 +52,6 @@ static double now(void)
     return ts.tv_sec + ts.tv_nsec * 1e-9;
 }
 
-static void sparams(const fs_sweep *sw, fs_sparam *sp)
-{
-    int i;
-    for (i = 0; i < sw->nparams; i++) {
-        memset(&sp[i], 0, sizeof sp[i]);
-        sp[i].lo = sw->params[i].lo;
-        sp[i].hi = sw->params[i].hi;
-        sp[i].integer = sw->params[i].integer;
-        sp[i].nlevels = sw->params[i].nlevels;
-        sp[i].levels = sw->params[i].levels;
-        sp[i].name = sw->params[i].path;
-    }
-}
-
 static void hash_str(uint64_t *h, const char *s)
 {
     *h = fs_fnv1a(*h, s ? s : "", strlen(s ? s : "") + 1);
@@ -198,7 +184,7 @@ fs_sweep_run *fs_sweep_run_open(const fs_sweep *sw, int threads, const char *out
     r->sw = sw;
     r->threads = threads < 1 ? 1 : threads;
     snprintf(r->outdir, sizeof r->outdir, "%s", outdir);
-    sparams(sw, sp);
+    fs_sweep_sparams(sw, sp);
     if ((r->design = fs_design_alloc(sw->design, sp, sw->nparams, &sw->dopts, err)) == NULL)
         goto fail;
     /* The tornado's base point: each parameter at its base value, brought

@@ -488,16 +488,7 @@ static fs_status check_design(const ctx *c, const config_t *cf, const fs_sweep *
     fs_sparam sp[FS_SWEEP_MAX_PARAMS];
     fs_design *d;
     fs_err e;
-    int i;
-    for (i = 0; i < sw->nparams; i++) {
-        memset(&sp[i], 0, sizeof sp[i]);
-        sp[i].lo = sw->params[i].lo;
-        sp[i].hi = sw->params[i].hi;
-        sp[i].integer = sw->params[i].integer;
-        sp[i].nlevels = sw->params[i].nlevels;
-        sp[i].levels = sw->params[i].levels;
-        sp[i].name = sw->params[i].path;
-    }
+    fs_sweep_sparams(sw, sp);
     d = fs_design_alloc(sw->design, sp, sw->nparams, &sw->dopts, &e);
     if (d == NULL)
         return e.code == FS_ENOMEM ? fs_err_set(c->err, FS_ENOMEM, "%s", e.msg)
@@ -555,6 +546,20 @@ fail:
     fs_source_release(&src);
     fs_sweep_free(sw);
     return st;
+}
+
+void fs_sweep_sparams(const fs_sweep *sw, fs_sparam *sp)
+{
+    int i;
+    for (i = 0; i < sw->nparams; i++) {
+        memset(&sp[i], 0, sizeof sp[i]);
+        sp[i].lo = sw->params[i].lo;
+        sp[i].hi = sw->params[i].hi;
+        sp[i].integer = sw->params[i].integer;
+        sp[i].nlevels = sw->params[i].nlevels;
+        sp[i].levels = sw->params[i].levels;
+        sp[i].name = sw->params[i].path;
+    }
 }
 
 void fs_sweep_free(fs_sweep *sw)
