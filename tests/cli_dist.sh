@@ -3,19 +3,14 @@
 # Run by tests/run.sh with FS_BIN set; prints "cli_dist: N passed, N failed".
 # Every background job runs in its own process group, and every group this
 # script starts is killed on exit.
-BIN=${FS_BIN:-bin/foresight}
+. tests/lib.sh
 FX=tests/fixtures/dist
-T=$(mktemp -d)
 GROUPS_STARTED=""
 cleanup() {
     for g in $GROUPS_STARTED; do kill -9 "-$g" 2>/dev/null; done
     rm -rf "$T"
 }
 trap cleanup EXIT
-passed=0
-failed=0
-ok() { passed=$((passed + 1)); }
-bad() { failed=$((failed + 1)); echo "  FAIL $1"; }
 FILES="sweep.csv sweep_params.csv sweep_outputs.csv sensitivity.csv tornado.csv meta.csv sweep.md"
 same_dir() {
     for f in $FILES; do
@@ -127,5 +122,4 @@ else
     echo "  (MPI tests skipped: the binary is built without MPI or mpirun is missing)"
 fi
 
-echo "cli_dist: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish cli_dist

@@ -1,39 +1,9 @@
 #!/bin/sh
 # cli_run.sh: the command line's exit codes, messages and outputs.
 # Run by tests/run.sh with FS_BIN set; prints "cli_run: N passed, N failed".
-BIN=${FS_BIN:-bin/foresight}
-if [ -n "${FS_VALGRIND:-}" ]; then
-    BIN="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite $BIN"
-fi
+. tests/lib.sh
 FX=tests/fixtures/cli
-T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
-passed=0
-failed=0
-
-ok() { passed=$((passed + 1)); }
-bad() { failed=$((failed + 1)); echo "  FAIL $1"; }
-
-# expect NAME CODE PATTERN CMD...: exit code CODE and stderr+stdout matching
-# the grep pattern PATTERN (empty: anything).
-expect() {
-    name=$1 code=$2 pat=$3
-    shift 3
-    $BIN "$@" >"$T/out" 2>&1
-    got=$?
-    if [ "$got" -ne "$code" ]; then
-        bad "$name: exit $got, expected $code"; sed 's/^/    /' "$T/out" | head -5; return
-    fi
-    if [ -n "$pat" ] && ! grep -q -- "$pat" "$T/out"; then
-        bad "$name: output does not match '$pat'"; sed 's/^/    /' "$T/out" | head -5; return
-    fi
-    ok
-}
-
-# same NAME FILE1 FILE2: identical bytes.
-same() {
-    if cmp -s "$2" "$3"; then ok; else bad "$1: $2 and $3 differ"; fi
-}
 
 CSVS="summary.csv timeseries.csv outcomes.csv actors.csv threats.csv trust.csv mechanisms.csv injects.csv earlywarning.csv distributions.csv meta.csv"
 
@@ -145,5 +115,4 @@ if [ -z "${FS_VALGRIND:-}" ]; then
     grep -q "interrupted" "$T/out" && ok || bad "SIGINT: no message"
 fi
 
-echo "cli_run: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish cli_run

@@ -1,31 +1,9 @@
 #!/bin/sh
 # cli_sweep.sh: foresight sweep's outputs, determinism and errors.
 # Run by tests/run.sh with FS_BIN set; prints "cli_sweep: N passed, N failed".
-BIN=${FS_BIN:-bin/foresight}
-if [ -n "${FS_VALGRIND:-}" ]; then
-    BIN="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite --suppressions=tests/valgrind.supp $BIN"
-fi
+. tests/lib.sh
 FX=tests/fixtures/sweepfiles
-T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
-passed=0
-failed=0
-ok() { passed=$((passed + 1)); }
-bad() { failed=$((failed + 1)); echo "  FAIL $1"; }
-expect() {
-    name=$1 code=$2 pat=$3
-    shift 3
-    $BIN "$@" >"$T/out" 2>&1
-    got=$?
-    if [ "$got" -ne "$code" ]; then
-        bad "$name: exit $got, expected $code"; sed 's/^/    /' "$T/out" | head -5; return
-    fi
-    if [ -n "$pat" ] && ! grep -q -- "$pat" "$T/out"; then
-        bad "$name: output does not match '$pat'"; sed 's/^/    /' "$T/out" | head -5; return
-    fi
-    ok
-}
-same() { if cmp -s "$2" "$3"; then ok; else bad "$1: $2 and $3 differ"; fi; }
 # field FILE POINT COLUMN-NAME: a value of sweep.csv (point 0 is line 2).
 field() {
     awk -F, -v row="$2" -v name="$3" 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == name) c = i }
@@ -85,5 +63,4 @@ for d in e1 e2 e3 e4 e5; do
 done
 expect "sweep help" 0 "usage: foresight sweep" help sweep
 
-echo "cli_sweep: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish cli_sweep
