@@ -313,4 +313,8 @@ fs_rect fs_chart_legend(fs_chart *c, fs_rect box, const fs_legend_item *items, i
 void fs_chart_colourbar(fs_chart *c, fs_rect box, double lo, double hi, int diverging,
                         int decimals, const char *label);
 
+/* The columns and rows of a grid of n panels in body whose panels come
+ * closest to the given width/height aspect. */
+void fs_chart_grid_shape(int n, fs_rect body, double aspect, int *cols, int *rows);
+
 #endif

@@ -59,4 +59,13 @@ fs_status fs_csv_num_req(const fs_csv *c, size_t row, int col, double *out, fs_e
 fs_status fs_csv_error(const fs_csv *c, size_t row, int col, fs_err *err,
                        const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
+/* Reads dir/name: *out is the table, or NULL with err set (FS_EUSAGE for a
+ * path that is too long, else as fs_csv_read). */
+fs_status fs_csv_open_in(const char *dir, const char *name, fs_csv **out, fs_err *err);
+
+/* Looks up every named column into idx[0..n-1]; a missing one is an error
+ * (FS_ECONFIG) naming it, as fs_csv_require. */
+fs_status fs_csv_require_all(const fs_csv *c, const char *const *names, int *idx, int n,
+                             fs_err *err);
+
 #endif

@@ -1400,3 +1400,21 @@ void fs_chart_colourbar(fs_chart *c, fs_rect box, double lo, double hi, int dive
     fs_format_number(buf, sizeof buf, hi, decimals);
     fs_chart_text(c, FS_TEXT_TICK, buf, x0 + w, box.y + bh + 2 * c->u, 1, 0, 0, grey(0.25), 0);
 }
+
+void fs_chart_grid_shape(int n, fs_rect body, double aspect, int *cols, int *rows)
+{
+    double best = HUGE_VAL;
+    int cc;
+
+    *cols = 1;
+    *rows = n > 0 ? n : 1;
+    for (cc = 1; cc <= (n > 0 ? n : 1); cc++) {
+        int rr = (n + cc - 1) / cc;
+        double a = (body.w / cc) / (body.h / rr), cost = fabs(log(a / aspect));
+        if (cost < best - 1e-9) {
+            best = cost;
+            *cols = cc;
+            *rows = rr;
+        }
+    }
+}

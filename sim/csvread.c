@@ -1,6 +1,7 @@
 /* csvread.c: RFC 4180 CSV reading into one flat buffer of fields, with
  * lookup of columns by name and number parsing that names file:line:col. */
 #include "csvread.h"
+#include "fsio.h"
 
 #include <errno.h>
 #include <math.h>
@@ -302,4 +303,25 @@ fs_status fs_csv_num_req(const fs_csv *c, size_t row, int col, double *out, fs_e
         return fs_csv_error(c, row, col, err, "column '%s': missing value",
                             c->text + c->field[col]);
     return fs_csv_num(c, row, col, out, err);
+}
+
+fs_status fs_csv_open_in(const char *dir, const char *name, fs_csv **out, fs_err *err)
+{
+    char path[4096];
+
+    *out = NULL;
+    if (fs_path_join(path, sizeof path, dir, name) == NULL)
+        return fs_err_set(err, FS_EUSAGE, "path too long: %s/%s", dir, name);
+    *out = fs_csv_read(path, err);
+    return *out ? FS_OK : (err ? err->code : FS_EIO);
+}
+
+fs_status fs_csv_require_all(const fs_csv *c, const char *const *names, int *idx, int n,
+                             fs_err *err)
+{
+    int i;
+    for (i = 0; i < n; i++)
+        if (fs_csv_require(c, names[i], &idx[i], err) != FS_OK)
+            return FS_ECONFIG;
+    return FS_OK;
 }

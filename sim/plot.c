@@ -736,23 +736,6 @@ static void draw_trust(const plot_ctx *x, fs_chart *c)
 
 /* ---- 6. stability small multiples ---- */
 
-static void grid_shape(int n, fs_rect body, int *cols, int *rows)
-{
-    double best = HUGE_VAL;
-    int cc;
-
-    *cols = 1;
-    *rows = n > 0 ? n : 1;
-    for (cc = 1; cc <= (n > 0 ? n : 1); cc++) {
-        int rr = (n + cc - 1) / cc;
-        double aspect = (body.w / cc) / (body.h / rr), cost = fabs(log(aspect / 1.5));
-        if (cost < best - 1e-9) {
-            best = cost;
-            *cols = cc;
-            *rows = rr;
-        }
-    }
-}
 
 static void draw_stability(const plot_ctx *x, fs_chart *c)
 {
@@ -770,7 +753,7 @@ static void draw_stability(const plot_ctx *x, fs_chart *c)
     leg[0] = legend("Median stability", col, FS_KEY_LINE, 1);
     leg[1] = legend("90% of runs (p5–p95)", col, FS_KEY_BAND, 0.16);
     body = fs_chart_legend(c, body, leg, 2);
-    grid_shape(d->nactors, body, &cols, &rows);
+    fs_chart_grid_shape(d->nactors, body, 1.5, &cols, &rows);
     pw = body.w / cols;
     ph = body.h / rows;
     if (d->nactors == 0) {

@@ -20,27 +20,7 @@ static const char *const summary_names[FS_SUM_N] = {
     "attacks", "foiled", "casualties", "cost"
 };
 
-static fs_status csv_open(const char *dir, const char *name, fs_csv **out, fs_err *err)
-{
-    char path[PATH_LEN];
 
-    *out = NULL;
-    if (fs_path_join(path, sizeof path, dir, name) == NULL)
-        return fs_err_set(err, FS_EUSAGE, "path too long: %s/%s", dir, name);
-    *out = fs_csv_read(path, err);
-    return *out ? FS_OK : (err ? err->code : FS_EIO);
-}
-
-/* Looks up every named column; a missing one is an error naming it. */
-static fs_status csv_cols(const fs_csv *c, const char *const *names, int *idx, int n,
-                          fs_err *err)
-{
-    int i;
-    for (i = 0; i < n; i++)
-        if (fs_csv_require(c, names[i], &idx[i], err) != FS_OK)
-            return FS_ECONFIG;
-    return FS_OK;
-}
 
 /* Reads numeric columns idx[0..n-1] of a row into out[]. */
 static fs_status csv_nums(const fs_csv *c, size_t row, const int *idx, double *out, int n,
@@ -107,7 +87,7 @@ static fs_status load_meta(fs_plot_data *d, const fs_csv *c, fs_err *err)
     double steps = 0;
     size_t r;
 
-    if (csv_cols(c, names, col, 2, err) != FS_OK)
+    if (fs_csv_require_all(c, names, col, 2, err) != FS_OK)
         return FS_ECONFIG;
     d->runs = NAN;
     d->mass_casualty = NAN;
@@ -159,7 +139,7 @@ static fs_status load_summary(fs_plot_data *d, const fs_csv *c, fs_err *err)
         for (j = 0; j < 11; j++)
             v[j] = NAN;
     }
-    if (csv_cols(c, names, col, 12, err) != FS_OK)
+    if (fs_csv_require_all(c, names, col, 12, err) != FS_OK)
         return FS_ECONFIG;
     for (r = 0; r < fs_csv_nrows(c); r++) {
         for (i = 0; i < FS_SUM_N; i++)
@@ -186,7 +166,7 @@ static fs_status load_actors(fs_plot_data *d, const fs_csv *c, fs_err *err)
     size_t r, n = fs_csv_nrows(c);
     int col[3];
 
-    if (csv_cols(c, names, col, 3, err) != FS_OK)
+    if (fs_csv_require_all(c, names, col, 3, err) != FS_OK)
         return FS_ECONFIG;
     d->actors = calloc(n ? n : 1, sizeof *d->actors);
     if (d->actors == NULL)
@@ -250,7 +230,7 @@ static fs_status load_timeseries(fs_plot_data *d, const fs_csv *c, fs_err *err)
     double v[6];
     size_t r;
 
-    if (csv_cols(c, names, col, 9, err) != FS_OK)
+    if (fs_csv_require_all(c, names, col, 9, err) != FS_OK)
         return FS_ECONFIG;
     for (r = 0; r < fs_csv_nrows(c); r++) {
         const char *metric = fs_csv_str(c, r, col[1]), *scope = fs_csv_str(c, r, col[2]);
@@ -283,7 +263,7 @@ static fs_status load_trust(fs_plot_data *d, const fs_csv *c, fs_err *err)
     double v[2];
     size_t r;
 
-    if (csv_cols(c, names, col, 4, err) != FS_OK)
+    if (fs_csv_require_all(c, names, col, 4, err) != FS_OK)
         return FS_ECONFIG;
     for (r = 0; r < fs_csv_nrows(c); r++) {
         for (k = 0; k < 2; k++) {
@@ -313,7 +293,7 @@ static fs_status load_mechanisms(fs_plot_data *d, const fs_csv *c, fs_err *err)
 
     if (n == 0)
         return FS_OK;
-    if (csv_cols(c, names, col, 7, err) != FS_OK)
+    if (fs_csv_require_all(c, names, col, 7, err) != FS_OK)
         return FS_ECONFIG;
     d->mechanisms = calloc(n, sizeof *d->mechanisms);
     if (d->mechanisms == NULL)
@@ -343,7 +323,7 @@ static fs_status load_injects(fs_plot_data *d, const fs_csv *c, fs_err *err)
 
     if (n == 0)
         return FS_OK;
-    if (csv_cols(c, names, col, 10, err) != FS_OK)
+    if (fs_csv_require_all(c, names, col, 10, err) != FS_OK)
         return FS_ECONFIG;
     d->injects = calloc(n, sizeof *d->injects);
     if (d->injects == NULL)
@@ -368,7 +348,7 @@ static fs_status load_outcomes(fs_plot_data *d, const fs_csv *c, fs_err *err)
     size_t r, n = fs_csv_nrows(c);
     int col[6];
 
-    if (csv_cols(c, names, col, 6, err) != FS_OK)
+    if (fs_csv_require_all(c, names, col, 6, err) != FS_OK)
         return FS_ECONFIG;
     d->outcomes = calloc(n ? n : 1, sizeof *d->outcomes);
     if (d->outcomes == NULL)
@@ -394,7 +374,7 @@ static fs_status load_earlywarning(fs_plot_data *d, const fs_csv *c, fs_err *err
     double v[3];
     size_t r;
 
-    if (csv_cols(c, names, col, 4, err) != FS_OK)
+    if (fs_csv_require_all(c, names, col, 4, err) != FS_OK)
         return FS_ECONFIG;
     for (r = 0; r < fs_csv_nrows(c); r++) {
         if (csv_step(c, r, col[0], d->steps, &step, err) != FS_OK
@@ -413,7 +393,7 @@ static fs_status load_distributions(fs_plot_data *d, const fs_csv *c, fs_err *er
     size_t r, n = fs_csv_nrows(c);
     int col[4];
 
-    if (csv_cols(c, names, col, 4, err) != FS_OK)
+    if (fs_csv_require_all(c, names, col, 4, err) != FS_OK)
         return FS_ECONFIG;
     d->buckets = calloc(n ? n : 1, sizeof *d->buckets);
     if (d->buckets == NULL)
@@ -439,7 +419,7 @@ typedef fs_status (*loader)(fs_plot_data *, const fs_csv *, fs_err *);
 static fs_status load_file(fs_plot_data *d, const char *name, loader fn, fs_err *err)
 {
     fs_csv *c = NULL;
-    fs_status st = csv_open(d->dir, name, &c, err);
+    fs_status st = fs_csv_open_in(d->dir, name, &c, err);
     if (st == FS_OK)
         st = fn(d, c, err);
     fs_csv_free(c);

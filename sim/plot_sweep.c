@@ -89,27 +89,7 @@ static void sweep_free(sweep *s)
 
 /* ---- loading ---- */
 
-static fs_status csv_open(const char *dir, const char *name, fs_csv **out, fs_err *err)
-{
-    char path[PATH_LEN];
 
-    *out = NULL;
-    if (fs_path_join(path, sizeof path, dir, name) == NULL)
-        return fs_err_set(err, FS_EUSAGE, "path too long: %s/%s", dir, name);
-    *out = fs_csv_read(path, err);
-    return *out ? FS_OK : (err ? err->code : FS_EIO);
-}
-
-/* Looks up every named column; a missing one is an error naming it. */
-static fs_status csv_cols(const fs_csv *c, const char *const *names, int *idx, int n,
-                          fs_err *err)
-{
-    int i;
-    for (i = 0; i < n; i++)
-        if (fs_csv_require(c, names[i], &idx[i], err) != FS_OK)
-            return FS_ECONFIG;
-    return FS_OK;
-}
 
 static double *nan_array(size_t n)
 {
@@ -131,7 +111,7 @@ static fs_status load_meta(sweep *s, const fs_csv *c, fs_err *err)
     int col[2];
     size_t r;
 
-    if (csv_cols(c, names, col, 2, err) != FS_OK)
+    if (fs_csv_require_all(c, names, col, 2, err) != FS_OK)
         return FS_ECONFIG;
     for (r = 0; r < fs_csv_nrows(c); r++) {
         const char *k = fs_csv_str(c, r, col[0]);
@@ -208,7 +188,7 @@ static fs_status load_params(sweep *s, const fs_csv *c, fs_err *err)
     size_t r, n = fs_csv_nrows(c);
     int col[7];
 
-    if (csv_cols(c, names, col, 7, err) != FS_OK)
+    if (fs_csv_require_all(c, names, col, 7, err) != FS_OK)
         return FS_ECONFIG;
     if (n == 0 || n > MAX_PARAMS)
         return fs_err_set(err, FS_ECONFIG, "%s: %zu parameters; a sweep has 1 to %d",
@@ -270,7 +250,7 @@ static fs_status load_outputs(sweep *s, const fs_csv *c, fs_err *err)
     size_t r, n = fs_csv_nrows(c);
     int col[5];
 
-    if (csv_cols(c, names, col, 5, err) != FS_OK)
+    if (fs_csv_require_all(c, names, col, 5, err) != FS_OK)
         return FS_ECONFIG;
     if (n == 0 || n > MAX_OUTPUTS)
         return fs_err_set(err, FS_ECONFIG, "%s: %zu outputs; charts are drawn for 1 to %d",
@@ -364,7 +344,7 @@ static fs_status load_sensitivity(sweep *s, const fs_csv *c, fs_err *err)
     int col[8], j;
     size_t r;
 
-    if (csv_cols(c, names, col, 8, err) != FS_OK)
+    if (fs_csv_require_all(c, names, col, 8, err) != FS_OK)
         return FS_ECONFIG;
     for (r = 0; r < fs_csv_nrows(c); r++) {
         const char *m = fs_csv_str(c, r, col[0]), *ix = fs_csv_str(c, r, col[3]);
@@ -408,7 +388,7 @@ static fs_status load_tornado(sweep *s, const fs_csv *c, fs_err *err)
     int col[9], j, f;
     size_t r;
 
-    if (csv_cols(c, names, col, 9, err) != FS_OK)
+    if (fs_csv_require_all(c, names, col, 9, err) != FS_OK)
         return FS_ECONFIG;
     for (r = 0; r < fs_csv_nrows(c); r++) {
         sw_output *o;
@@ -445,7 +425,7 @@ static sweep *sweep_load(const char *dir, fs_err *err)
     for (i = 0; i < sizeof files / sizeof files[0]; i++) {
         fs_csv *c;
         fs_status st;
-        if (csv_open(dir, files[i], &c, err) != FS_OK) {
+        if (fs_csv_open_in(dir, files[i], &c, err) != FS_OK) {
             sweep_free(s);
             return NULL;
         }
@@ -1599,23 +1579,6 @@ static void draw_heatmap(sw_ctx *x, fs_chart *c)
 
 /* ---- 5. scatter of the output against each parameter ---- */
 
-static void grid_shape(int n, fs_rect body, int *cols, int *rows)
-{
-    double best = HUGE_VAL;
-    int cc;
-
-    *cols = 1;
-    *rows = n > 0 ? n : 1;
-    for (cc = 1; cc <= (n > 0 ? n : 1); cc++) {
-        int rr = (n + cc - 1) / cc;
-        double aspect = (body.w / cc) / (body.h / rr), cost = fabs(log(aspect / 1.4));
-        if (cost < best - 1e-9) {
-            best = cost;
-            *cols = cc;
-            *rows = rr;
-        }
-    }
-}
 
 /* The parameters drawn: all of them, or the SCATTER_PANELS with the
  * largest swings, in parameter order. Returns how many. */
@@ -1777,7 +1740,7 @@ static void draw_scatter(sw_ctx *x, fs_chart *c)
     }
     if (nfin == 0)
         ylo = 0, yhi = 1;
-    grid_shape(n, body, &cols, &rows);
+    fs_chart_grid_shape(n, body, 1.4, &cols, &rows);
     pw = body.w / cols;
     ph = body.h / rows;
     for (i = 0; i < n; i++) {
