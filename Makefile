@@ -176,6 +176,7 @@ fuzz: fuzz-build
 	@for f in $(FUZZ_NAMES); do \
 	    c=$${f#fuzz_}; mkdir -p $(FUZZ_DIR)/corpus-$$c; \
 	    echo "fuzz: $$f for $(FUZZ_SECONDS) s"; \
+	    LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
 	    $(FUZZ_DIR)/$$f $(FUZZ_OPTS) -max_total_time=$(FUZZ_SECONDS) \
 	        -jobs=$(FUZZ_JOBS) -workers=$(FUZZ_JOBS) \
 	        -artifact_prefix=$(FUZZ_DIR)/ $(FUZZ_DIR)/corpus-$$c \

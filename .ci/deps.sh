@@ -1,9 +1,13 @@
 #!/bin/sh
 # Installs the Debian packages foresight needs, only those missing.
 # Runs apt-get through sudo when not root. Safe to run again.
+# `deps.sh fuzz` also installs clang and its libFuzzer runtime (make fuzz).
 set -e
 PKGS="make gcc pkg-config libgsl-dev libconfig-dev libcairo2-dev libpango1.0-dev \
 fonts-dejavu-core librandom123-dev libopenmpi-dev openmpi-bin valgrind"
+if [ "${1:-}" = fuzz ]; then
+    PKGS="$PKGS clang libclang-rt-14-dev"
+fi
 missing=""
 for p in $PKGS; do
     if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then

@@ -32,8 +32,23 @@ typedef struct fs_run_opts {
 
 typedef struct fs_runner fs_runner;
 
+/* The limit on runs x steps x actors x (threats + 2), summed over the
+ * scenarios of a run: about 140 hours of one core (docs/SCENARIO.md). */
+#define FS_MAX_WORK 1e13
+
+/* Refuses, before anything is allocated, k scenarios (1 to FS_MAX_COMPARE)
+ * run side by side for `runs` runs on `threads` threads when the engine
+ * would need more than half of the machine's physical memory (per-thread
+ * observation vectors and quantile sketches, proportional to (steps + 1)
+ * x (regional metrics + actors x 2 + tracked pairs)), or the work would
+ * exceed FS_MAX_WORK. FS_OK, or FS_ECONFIG with a message that gives the
+ * estimate, the limit and how to lower the load. */
+fs_status fs_runner_check_size(const fs_scenario *const *sc, int k, long runs,
+                               int threads, fs_err *err);
+
 /* Loads and validates every scenario (FS_ECONFIG / FS_EUSAGE on a bad file
- * or --set; compared scenarios must have the same horizon), checks the
+ * or --set; compared scenarios must have the same horizon), refuses a load
+ * too large (fs_runner_check_size), checks the
  * font when charts are wanted, creates the output directory and allocates
  * the engine. NULL with err filled on failure. */
 fs_runner *fs_runner_open(const fs_run_opts *o, fs_err *err);

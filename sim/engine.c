@@ -8,6 +8,7 @@
  * and records the differences of their headline metrics. */
 #include "engine.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -284,8 +285,8 @@ static void merge_block(fs_engine *e, fs_acc *const *acc, const fs_acc *pair, co
         fs_acc_merge_moments(e->total[i], acc[i]);
     if (e->k > 1)
         fs_acc_merge_moments(e->pair_total, pair);
-    if (e->opts.runs_csv && len && fwrite(rows, 1, len, e->opts.runs_csv) != len)
-        *io = 1;
+    if (e->opts.runs_csv && len && fwrite(rows, 1, len, e->opts.runs_csv) != len && !*io)
+        *io = errno ? errno : EIO;   /* the reason, for the message */
     e->done = last;
 }
 
@@ -378,7 +379,7 @@ fs_status fs_engine_iterate(fs_engine *e, long runs, fs_err *err)
     if (failed)
         return fs_err_set(err, FS_ENOMEM, "out of memory while accumulating statistics");
     if (io)
-        return fs_err_set(err, FS_EIO, "cannot write runs.csv");
+        return fs_err_set(err, FS_EIO, "cannot write runs.csv: %s", strerror(io));
     if (stopped || e->done < end)
         return fs_err_set(err, FS_EINTR, "interrupted after %ld of %ld runs",
                           e->done, e->opts.runs);

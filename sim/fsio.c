@@ -19,8 +19,10 @@ struct fs_afile {
 };
 
 /* Registered temp names, for removal from a signal handler. The names are
- * copied into fixed buffers so the handler never touches the heap. */
-#define FSIO_SLOTS 64
+ * copied into fixed buffers so the handler never touches the heap. Enough
+ * for every file of a comparison of FS_MAX_COMPARE scenarios (8 x 13, and
+ * the comparison's own) open at once; untouched slots cost no memory. */
+#define FSIO_SLOTS 256
 #define FSIO_PATH 4096
 static char fsio_tmp[FSIO_SLOTS][FSIO_PATH];
 static volatile sig_atomic_t fsio_used[FSIO_SLOTS];

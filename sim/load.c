@@ -292,6 +292,10 @@ static const fs_override *set_by(const config_setting_t *s)
     return s ? (const fs_override *)config_setting_get_hook(s) : NULL;
 }
 
+/* The arguments of "%.*s%s" that print s, cut to 200 characters and "..."
+ * when longer, so that a huge --set still leaves room for the reason. */
+#define CLIP(s) (int)(strlen(s) > 200 ? 200 : strlen(s)), (s), (strlen(s) > 200 ? "..." : "")
+
 /* "file:line: path: message", or "--set P=V: message" for a setting an
  * override wrote. A setting without a line (one --set created) is placed at
  * its nearest ancestor that has one, else at the file alone. */
@@ -312,7 +316,8 @@ static fs_status fail_at(loader *L, const config_setting_t *s, const char *path,
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
     if (ov != NULL)
-        return fs_err_set(L->err, FS_ECONFIG, "--set %s=%s: %s", ov->path, ov->value, msg);
+        return fs_err_set(L->err, FS_ECONFIG, "--set %.*s%s=%.*s%s: %s", CLIP(ov->path),
+                          CLIP(ov->value), msg);
     while (p && p->line == 0)
         p = p->parent;
     if (p) {
@@ -411,6 +416,12 @@ static const range R_POS = {0, 0, LO | LO_OPEN};
 static const range R_DELTA = {-1, 1, LO | HI};
 static const range R_HAZARD = {0, 1, LO | HI | LO_OPEN};
 static const range R_VOLATILITY = {0, 5, LO | HI};
+/* Cells and casualties are bounded so that the model's Poisson means stay
+ * finite and its run time sane (docs/SCENARIO.md, Limits). */
+#define MAX_AMOUNT 1e6
+static const range R_AMOUNT = {0, MAX_AMOUNT, LO | HI};
+static const range R_AMOUNT_POS = {0, MAX_AMOUNT, LO | HI | LO_OPEN};
+static const range R_FACTOR = {0, 1000, LO | HI};
 
 static void describe_range(char *buf, size_t n, range r)
 {
@@ -878,7 +889,7 @@ static fs_status load_threat(loader *L, const config_setting_t *e, const char *p
             != FS_OK
         || (st = get_text(L, e, path, "name", 0, t->id, &t->name)) != FS_OK
         || (st = get_num(L, e, path, "growth", 0, 0, R_NONNEG, &t->growth)) != FS_OK
-        || (st = get_num(L, e, path, "carrying_capacity", 0, 1000, R_POS,
+        || (st = get_num(L, e, path, "carrying_capacity", 0, 1000, R_AMOUNT_POS,
                          &t->carrying_capacity)) != FS_OK
         || (st = get_num(L, e, path, "mobility", 0, 0, R_UNIT, &t->mobility)) != FS_OK
         || (st = get_num(L, e, path, "plot_rate", 0, 0, R_NONNEG, &t->plot_rate)) != FS_OK
@@ -892,7 +903,8 @@ static fs_status load_threat(loader *L, const config_setting_t *e, const char *p
     if (leth && leth->type != CONFIG_TYPE_GROUP)
         return expected(L, leth, lpath, "a group { mean = ...; dispersion = ...; }");
     if ((leth && (st = check_keys(L, leth, lpath, lethality_keys)) != FS_OK)
-        || (st = get_num(L, leth, lpath, "mean", 0, 5, R_POS, &t->lethality_mean)) != FS_OK
+        || (st = get_num(L, leth, lpath, "mean", 0, 5, R_AMOUNT_POS, &t->lethality_mean))
+            != FS_OK
         || (st = get_num(L, leth, lpath, "dispersion", 0, 0.5, R_POS,
                          &t->lethality_dispersion)) != FS_OK)
         return st;
@@ -902,9 +914,9 @@ static fs_status load_threat(loader *L, const config_setting_t *e, const char *p
         return nomem(L);
     for (a = 0; a < n; a++)
         t->capacity[a] = t->carrying_capacity;
-    if ((st = actor_map(L, e, path, "presence", R_NONNEG, t->presence)) != FS_OK)
+    if ((st = actor_map(L, e, path, "presence", R_AMOUNT, t->presence)) != FS_OK)
         return st;
-    return actor_map(L, e, path, "capacity", R_POS, t->capacity);
+    return actor_map(L, e, path, "capacity", R_AMOUNT_POS, t->capacity);
 }
 
 static fs_status load_threats(loader *L)
@@ -1246,7 +1258,7 @@ static fs_status load_attack(loader *L, fs_inject *j, const config_setting_t *e,
     if ((st = get_ref(L, e, path, "target", 1, 'a', &j->actor)) != FS_OK
         || (st = get_ref(L, e, path, "threat", 1, 't', &j->threat)) != FS_OK
         || (st = get_int(L, e, path, "attacks", 0, 1, 1, 1000000, &n)) != FS_OK
-        || (st = get_num(L, e, path, "casualties", 0, -1, R_NONNEG, &j->casualties))
+        || (st = get_num(L, e, path, "casualties", 0, -1, R_AMOUNT, &j->casualties))
             != FS_OK)
         return st;
     j->attacks = (int)n;
@@ -1280,8 +1292,8 @@ static fs_status load_surge(loader *L, fs_inject *j, const config_setting_t *e,
 
     if ((st = get_ref(L, e, path, "threat", 1, 't', &j->threat)) != FS_OK
         || (st = get_ref(L, e, path, "target", 0, 'a', &j->actor)) != FS_OK
-        || (st = get_num(L, e, path, "factor", 0, 1, R_NONNEG, &j->factor)) != FS_OK
-        || (st = get_num(L, e, path, "add", 0, 0, R_NONNEG, &j->add)) != FS_OK)
+        || (st = get_num(L, e, path, "factor", 0, 1, R_FACTOR, &j->factor)) != FS_OK
+        || (st = get_num(L, e, path, "add", 0, 0, R_AMOUNT, &j->add)) != FS_OK)
         return st;
     if (j->factor == 1 && j->add == 0)
         return fail_at(L, e, path, "a surge that changes nothing (factor 1, add 0); "
@@ -1452,7 +1464,8 @@ static fs_status usage(const fs_override *ov, fs_err *err, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    return fs_err_set(err, FS_EUSAGE, "--set %s=%s: %s", ov->path, ov->value, msg);
+    return fs_err_set(err, FS_EUSAGE, "--set %.*s%s=%.*s%s: %s", CLIP(ov->path),
+                      CLIP(ov->value), msg);
 }
 
 /* Splits a path such as threats.[iskp].growth into segments. */
@@ -1608,7 +1621,14 @@ static fs_status set_leaf(loader *L, config_setting_t *g, const char *key,
     char str[FS_MAX_TEXT + 1];
     long long i = 0;
     double f = 0;
-    int type = parse_value(ov->value, &i, &f, str, sizeof str);
+    int type;
+
+    /* Longer than any string setting may be (quotes aside): refused here,
+     * before parse_value would cut it to fit str. */
+    if (strlen(ov->value) > FS_MAX_TEXT + 2)
+        return usage(ov, L->err, "expected a value of at most %d characters, found one of %zu",
+                     FS_MAX_TEXT, strlen(ov->value));
+    type = parse_value(ov->value, &i, &f, str, sizeof str);
 
     if (s && s->type == CONFIG_TYPE_FLOAT
         && (type == CONFIG_TYPE_INT || type == CONFIG_TYPE_INT64)) {
@@ -1723,6 +1743,37 @@ fs_status fs_override_parse(char *arg, fs_override *o, fs_err *err)
     return FS_OK;
 }
 
+/* A hint when line `line` of the expanded text has "= nan" or "= inf"
+ * (libconfig has no literal for either), else "". */
+static const char *nan_hint(const char *text, int line)
+{
+    const char *p = text, *end, *q;
+    int i;
+
+    for (i = 1; i < line && p && *p; i++) {
+        p = strchr(p, '\n');
+        p = p ? p + 1 : NULL;
+    }
+    if (p == NULL || *p == '\0')
+        return "";
+    end = strchr(p, '\n');
+    if (end == NULL)
+        end = p + strlen(p);
+    for (q = p; q < end; q++) {
+        const char *v = q + 1;
+        if (*q != '=' && *q != ':')
+            continue;
+        while (v < end && (*v == ' ' || *v == '\t' || *v == '-' || *v == '+'))
+            v++;
+        if (end - v < 3 || (strncasecmp(v, "nan", 3) != 0 && strncasecmp(v, "inf", 3) != 0))
+            continue;
+        if (end - v == 3 || !isalnum((unsigned char)v[3]) || strncasecmp(v, "infinity", 8) == 0)
+            return "; NaN and infinity are not numbers a scenario can hold: write a "
+                   "finite number";
+    }
+    return "";
+}
+
 static fs_status syntax_error(loader *L)
 {
     const char *text = config_error_text(&L->cfg);
@@ -1736,7 +1787,8 @@ static fs_status syntax_error(loader *L)
     else
         snprintf(where, sizeof where, "%s", f);
     if (text == NULL || strcmp(text, "syntax error") == 0)
-        return fs_err_set(L->err, FS_ECONFIG, "%s: syntax error", where);
+        return fs_err_set(L->err, FS_ECONFIG, "%s: syntax error%s", where,
+                          nan_hint(L->src.text, config_error_line(&L->cfg)));
     return fs_err_set(L->err, FS_ECONFIG, "%s: syntax error: %s", where, text);
 }
 

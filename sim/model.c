@@ -85,21 +85,41 @@ static double draw_lognormal(fs_model *m, gsl_rng *r, double sigma)
     return exp(sigma * gsl_ran_gaussian_ziggurat(r, 1.0) - 0.5 * sigma * sigma);
 }
 
+/* Poisson means are capped. GSL's sampler never returns when the mean
+ * exceeds 2^32 (its unsigned cast wraps), and each plot is a loop
+ * iteration, so a plot mean past MAX_PLOTS (per actor and step) or a
+ * casualty mean past MAX_CASUALTIES can only come from parameters far
+ * outside any real scenario (extreme rates, surges or a heavy-tailed
+ * lethality's rare draws); the caps keep such a run finite and quick.
+ * Means below them, every realistic one, are drawn unchanged. A NaN or
+ * non-positive mean draws 0. */
+#define MAX_PLOTS 1e3
+#define MAX_CASUALTIES 1e8
+
+static unsigned poisson_capped(gsl_rng *r, double mu, double cap)
+{
+    if (!(mu > 0.0))
+        return 0;
+    return gsl_ran_poisson(r, mu < cap ? mu : cap);
+}
+
 static unsigned draw_poisson(fs_model *m, gsl_rng *r, double mu)
 {
     if (m->trace)
         trace(m, FS_DRAW_POISSON, mu, 0);
-    return gsl_ran_poisson(r, mu);
+    return poisson_capped(r, mu, MAX_PLOTS);
 }
 
 /* Casualties of one attack: negative binomial with the threat's mean and
- * size (dispersion) k, so the variance is mean + mean^2/k. */
+ * size (dispersion) k, so the variance is mean + mean^2/k. Drawn as GSL's
+ * gsl_ran_negative_binomial draws it (a gamma mixture of Poissons, the same
+ * draws in the same order), with the Poisson mean capped as above. */
 static double draw_casualties(fs_model *m, gsl_rng *r, const fs_threat *th)
 {
     double k = th->lethality_dispersion, p = k / (k + th->lethality_mean);
     if (m->trace)
         trace(m, FS_DRAW_NEGBIN, p, k);
-    return gsl_ran_negative_binomial(r, p, k);
+    return poisson_capped(r, gsl_ran_gamma(r, k, 1.0) * (1 - p) / p, MAX_CASUALTIES);
 }
 
 static double clamp01(double x)

@@ -5,12 +5,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "briefing.h"
 #include "chart.h"
 #include "compare.h"
 #include "engine.h"
 #include "fsio.h"
+#include "metrics.h"
 #include "output.h"
 #include "scenario.h"
 
@@ -82,6 +84,81 @@ static fs_status load_all(fs_runner *r, fs_err *err)
     return FS_OK;
 }
 
+/* ---- refusing runs too large to be sane ---- */
+
+/* Bytes per cell of an accumulator: merged moments (5 doubles), pending
+ * sums (6 doubles) and a sketch pointer. */
+#define ACC_CELL_BYTES 96.0
+/* A quantile sketch as it usually ends up: its header, one store of 48
+ * buckets and allocator overhead. Sketches of wide-ranging cells grow. */
+#define SKETCH_BYTES 320.0
+#define GIB (1024.0 * 1024.0 * 1024.0)
+
+/* The limit on memory: half the machine's physical memory (8 GiB if it
+ * cannot be found), so that a run never pushes the machine into swap. */
+static double memory_limit(void)
+{
+    long pages = sysconf(_SC_PHYS_PAGES), size = sysconf(_SC_PAGE_SIZE);
+    if (pages <= 0 || size <= 0)
+        return 8.0 * GIB;
+    return 0.5 * (double)pages * (double)size;
+}
+
+/* What the engine allocates for one scenario: per thread, FS_BLOCK
+ * observation vectors, an accumulator with sketches and two parking slots
+ * of moments; once, the totals with sketches. fixed gets the part that
+ * does not depend on the thread count. */
+static double scenario_bytes(const fs_scenario *sc, double *fixed)
+{
+    fs_layout l;
+    double nsk = 0, acc;
+    int c;
+
+    fs_layout_init(&l, sc);
+    for (c = 0; c < l.ncells; c++)
+        nsk += fs_cell_wants_sketch(&l, c);
+    acc = l.ncells * ACC_CELL_BYTES;
+    *fixed = acc + nsk * SKETCH_BYTES;
+    return (double)FS_BLOCK * l.ncells * sizeof(double) + 3 * acc + nsk * SKETCH_BYTES;
+}
+
+fs_status fs_runner_check_size(const fs_scenario *const *sc, int k, long runs,
+                               int threads, fs_err *err)
+{
+    double per_thread = 0, fixed = 0, f, need, limit = memory_limit(), work = 0;
+    long fit;
+    int i;
+
+    for (i = 0; i < k; i++) {
+        per_thread += scenario_bytes(sc[i], &f);
+        fixed += f;
+        work += (double)runs * sc[i]->steps * sc[i]->nactors * (sc[i]->nthreats + 2);
+    }
+    if (work > FS_MAX_WORK)
+        return fs_err_set(err, FS_ECONFIG, "%s: %ld runs x %d steps x %d actors x (%d "
+                          "threats + 2)%s is %.2g units of work, more than the limit of "
+                          "%.0e (about %.0f hours on one core); lower the runs (-n), or the "
+                          "steps, actors or threats", sc[0]->path, runs, sc[0]->steps,
+                          sc[0]->nactors, sc[0]->nthreats,
+                          k > 1 ? ", summed over the scenarios," : "", work, FS_MAX_WORK,
+                          FS_MAX_WORK / 2e7 / 3600);
+    need = fixed + threads * per_thread;
+    if (need <= limit)
+        return FS_OK;
+    fit = (long)((limit - fixed) / per_thread);
+    if (fit >= 1)
+        return fs_err_set(err, FS_ECONFIG, "%s: %d steps x %d actors with %d threads would "
+                          "need about %.1f GiB of memory, more than the limit of %.1f GiB "
+                          "(half of this machine's memory); use fewer threads (-j %ld fits), "
+                          "or fewer steps or actors", sc[0]->path, sc[0]->steps,
+                          sc[0]->nactors, threads, need / GIB, limit / GIB, fit);
+    return fs_err_set(err, FS_ECONFIG, "%s: %d steps x %d actors would need about %.1f GiB "
+                      "of memory even with one thread, more than the limit of %.1f GiB "
+                      "(half of this machine's memory); lower the steps or actors%s",
+                      sc[0]->path, sc[0]->steps, sc[0]->nactors, (fixed + per_thread) / GIB,
+                      limit / GIB, k > 1 ? ", or compare fewer scenarios" : "");
+}
+
 fs_runner *fs_runner_open(const fs_run_opts *o, fs_err *err)
 {
     fs_runner *r = calloc(1, sizeof *r);
@@ -100,6 +177,9 @@ fs_runner *fs_runner_open(const fs_run_opts *o, fs_err *err)
         goto fail;
     }
     if (load_all(r, err) != FS_OK)
+        goto fail;
+    if (fs_runner_check_size((const fs_scenario *const *)r->sc, r->k, r->sc[0]->runs,
+                             o->threads > 0 ? o->threads : 1, err) != FS_OK)
         goto fail;
     make_labels(r);
     if (o->outdir)

@@ -1,0 +1,205 @@
+#!/bin/sh
+# cli_hostile.sh: bad inputs, I/O failures and signals on the command line.
+# Each bad input must give its documented message and exit code (2 for a
+# scenario or usage error, 1 for a runtime error, 130/143 when
+# interrupted), never crash, and leave nothing behind: no output directory
+# for an input error, no file under a final name and no temp file for a
+# failed run, and an earlier complete output untouched. The list is in
+# docs/SCENARIO.md, "Errors". Run by tests/run.sh with FS_BIN set; prints
+# "cli_hostile: N passed, N failed".
+. tests/lib.sh
+FX=tests/fixtures/hostile
+LX=tests/fixtures/load
+SMALL=tests/fixtures/cli/small.cfg
+trap 'chmod -R u+rwx "$T" 2>/dev/null; umount "$T/tiny" 2>/dev/null; rm -rf "$T"' EXIT
+
+# refused NAME PATTERN CMD...: `run` exits 2 with PATTERN and creates no
+# output directory.
+refused() {
+    name=$1 pat=$2
+    shift 2
+    rm -rf "$T/o"
+    expect "$name" 2 "$pat" run "$@" -q -o "$T/o"
+    if [ -e "$T/o" ]; then bad "$name: created the output directory"; else ok; fi
+}
+
+# nothing_in DIR NAME: DIR has no file (a failed run left nothing).
+nothing_in() {
+    if [ -z "$(ls -A "$1" 2>/dev/null)" ]; then ok; else bad "$2: left $(ls -A "$1" | tr '\n' ' ')"; fi
+}
+
+# --- unreadable or not a scenario file ---
+refused "empty file" "empty.cfg: file is empty: expected a scenario" $LX/empty.cfg
+printf '   \n\t\n' > "$T/blank.cfg"
+refused "blank file" "blank.cfg: file is empty" "$T/blank.cfg"
+refused "binary with NUL" "binary.cfg: binary data at line 3, expected text" $LX/binary.cfg
+# Garbage without a NUL byte: a syntax error on the first line.
+printf '\211PNG\r\n\032\n\377\376garbage\001\002' > "$T/garbage.cfg"
+refused "binary garbage" "garbage.cfg:1: syntax error" "$T/garbage.cfg"
+head -c 4096 /bin/sh > "$T/elf.cfg"
+refused "an executable" "elf.cfg: binary data at line 1" "$T/elf.cfg"
+refused "a directory" "hostile: is a directory, expected a scenario file" $FX
+refused "a device" "is not a regular file" /dev/null
+refused "missing file" "nosuch.cfg: cannot read scenario: No such file or directory" $FX/nosuch.cfg
+# As root, permissions do not stop reading or writing; the permission
+# tests then run the binary as nobody when setpriv can, else are skipped.
+AS=""
+if [ "$(id -u)" -eq 0 ]; then
+    if command -v setpriv >/dev/null 2>&1 && id nobody >/dev/null 2>&1 \
+       && chmod 711 "$T" && setpriv --reuid=nobody --regid="$(id -g nobody)" --clear-groups true 2>/dev/null; then
+        AS="setpriv --reuid=nobody --regid=$(id -g nobody) --clear-groups"
+        note "running as root: the permission tests run as nobody (setpriv)"
+    fi
+fi
+cp $SMALL "$T/locked.cfg" && chmod 000 "$T/locked.cfg"
+if [ "$(id -u)" -ne 0 ] || [ -n "$AS" ]; then
+    BIN0=$BIN; BIN="$AS $BIN"
+    refused "unreadable file" "locked.cfg: cannot read scenario: Permission denied" "$T/locked.cfg"
+    BIN=$BIN0
+else
+    note "skipped the unreadable-file test: running as root, chmod 000 does not stop reading, and setpriv cannot switch to nobody"
+fi
+dd if=/dev/zero bs=1024 count=16385 2>/dev/null | tr '\0' '#' > "$T/huge.cfg"
+refused "file over 16 MiB" "huge.cfg: file is larger than 16 MiB" "$T/huge.cfg"
+
+# --- includes ---
+refused "include cycle" "cycle_b.cfg:2: include cycle: .*cycle_a.cfg -> .*cycle_b.cfg -> .*cycle_a.cfg" $LX/cycle_a.cfg
+refused "missing include" "inc_missing.cfg:3: cannot include \"no_such_file.cfg\"" $LX/inc_missing.cfg
+refused "absolute include" "inc_absolute.cfg:2: @include \"/etc/hostname\": absolute include paths are not allowed" $LX/inc_absolute.cfg
+refused "includes too deep" "includes are nested more than 8 deep" $LX/deep/d0.cfg
+printf 'name = "x";\n@include "."\n' > "$T/incdir.cfg"
+refused "include a directory" "incdir.cfg:2: cannot include \".\".*is a directory" "$T/incdir.cfg"
+
+# --- very long strings, names and ids ---
+long=$(awk 'BEGIN { while (i++ < 5000) printf "x" }')
+printf 'name = "%s";\nactors = ( { id = "TJ"; } );\n' "$long" > "$T/longname.cfg"
+refused "name over 4096 characters" "longname.cfg:1: name: expected a string of at most 4096 characters, found one of 5000" "$T/longname.cfg"
+id40=$(awk 'BEGIN { while (i++ < 40) printf "A" }')
+printf 'name = "x";\nactors = ( { id = "%s"; } );\n' "$id40" > "$T/longid.cfg"
+refused "id over 32 characters" "longid.cfg:2: actors.\[1\].id: expected an id (a letter, then letters, digits, '_' or '-'; at most 32 characters), found a string \"AAAA" "$T/longid.cfg"
+printf 'name = "x";\nactors = ( { id = "A%s"; } );\n' "$long" > "$T/hugeid.cfg"
+refused "id of 5000 characters" "hugeid.cfg:2: actors.\[1\].id: expected a string of at most 4096 characters, found one of 5001" "$T/hugeid.cfg"
+printf 'name = "x";\nactors = ( { id = "TJ"; %s = 1; } );\n' "$long" > "$T/longkey.cfg"
+refused "long unknown key" "longkey.cfg:2: actors.\[TJ\].xxxx.*unknown key" "$T/longkey.cfg"
+huge_line=$(awk 'BEGIN { while (i++ < 200000) printf "y" }')
+printf 'name = "%s";\nactors = ( { id = "TJ"; } );\n' "$huge_line" > "$T/hugestring.cfg"
+refused "200000-character string" "hugestring.cfg:1: name: expected a string of at most 4096 characters" "$T/hugestring.cfg"
+refused "long --set path" "xxx...=1: expected a path such as" $SMALL --set "$long=1"
+refused "long --set value" "name=xxx*...: expected a value of at most 4096 characters, found one of 10000" $SMALL --set "name=$long$long"
+longdir="$T/$(awk 'BEGIN { while (i++ < 300) printf "d" }')"
+expect "output path too long" 1 "cannot create directory .*: File name too long" run $SMALL -q --no-charts -o "$longdir/$longdir/$longdir/$longdir/$longdir/$longdir/$longdir/$longdir/$longdir/$longdir/$longdir/$longdir/$longdir/$longdir"
+
+# --- content errors ---
+refused "zero actors" "zero_actors.cfg:3: actors: expected at least 1 actor, found an empty list" $FX/zero_actors.cfg
+refused "duplicate actor id" "err_dup_actor.cfg:4: actors.\[TJ\].id: duplicate actor id 'TJ'" $LX/err_dup_actor.cfg
+refused "duplicate threat id" "dup_threat.cfg:4: threats.\[iskp\].id: duplicate threat id 'iskp'" $FX/dup_threat.cfg
+refused "self-border" "err_self_border.cfg:3: borders.\[TJ-TJ\]: a border joins two different actors, found 'TJ' on both sides" $LX/err_self_border.cfg
+refused "self-pair" "self_pair.cfg:4: trust.pairs.\[UZ-UZ\]: a pair joins two different actors" $FX/self_pair.cfg
+refused "mechanism with no participants" "err_no_participants.cfg:4: mechanisms.\[rats\].participants: expected at least 1 participant, found an empty list" $LX/err_no_participants.cfg
+refused "members when there are none" "no actor is a member" $FX/no_participants_members.cfg
+refused "step outside the horizon" "err_step_horizon.cfg:6: injects.\[late\].step: expected an integer in 1..60, found 61" $LX/err_step_horizon.cfg
+refused "window beyond the horizon" "window_horizon.cfg:5: mechanisms.\[rats\].end: expected an integer in 2..12, found 13" $FX/window_horizon.cfg
+refused "set step beyond the horizon" "expected an integer in 1..24, found 25" $SMALL --set "injects.[hit].step=25"
+refused "infinity" "err_inf.cfg:3: actors.\[TJ\].capacity: expected a finite number, found inf" $LX/err_inf.cfg
+refused "minus infinity" "neg_inf.cfg:4: threats.\[iskp\].growth: expected a finite number, found -inf" $FX/neg_inf.cfg
+refused "nan literal" "nan.cfg:3: syntax error; NaN and infinity are not numbers" $FX/nan.cfg
+refused "set nan" "expected a number in \[0, 1\], found \"nan\"\|expected a number.*nan" $SMALL --set "actors.[A].capacity=nan"
+refused "set inf" "expected a number.*inf" $SMALL --set "actors.[A].capacity=inf"
+refused "set 1e999" "expected a number.*1e999" $SMALL --set "threats.[net].growth=1e999"
+refused "integer beyond 32 bits" "wide_runs.cfg:4: runs: expected an integer in 1..100000000, found 4294967297" $FX/wide_runs.cfg
+refused "hex beyond 32 bits" "wide_hex.cfg:3: steps: expected an integer in 1..1200, found 4294967297" $FX/wide_hex.cfg
+refused "steps beyond 32 bits" "err_int64.cfg:2: steps: expected an integer in 1..1200, found 5000000000" $LX/err_int64.cfg
+refused "integer beyond 64 bits" "err_int_overflow.cfg:2: integer 99999999999999999999 does not fit in 64 bits" $LX/err_int_overflow.cfg
+refused "set beyond 32 bits" "steps=4294967297: expected an integer in 1..1200, found 4294967297" $SMALL --set steps=4294967297
+refused "-n beyond 32 bits" "runs: expected a whole number" $SMALL -n 4294967297
+# A wide seed is valid and kept whole, not truncated to 32 bits.
+expect "seed beyond 32 bits" 0 "" run $FX/wide_seed.cfg -q --no-charts -o "$T/seed"
+if grep -q "^seed,4294967297$" "$T/seed/meta.csv"; then ok; else bad "wide seed not kept: $(grep seed "$T/seed/meta.csv")"; fi
+
+# --- loads too large to be sane: refused before anything is allocated ---
+refused "too much work" "largest.cfg: 100000000 runs x 1200 steps x 64 actors x (16 threats + 2) is 1.4e+14 units of work, more than the limit of 1e+13.*lower the runs (-n)" $FX/largest.cfg -n 100000000
+refused "too much memory" "largest.cfg: 1200 steps x 64 actors with 1024 threads would need about .* GiB of memory, more than the limit of .* GiB.*use fewer threads (-j [0-9]* fits)\|even with one thread" $FX/largest.cfg -j 1024
+expect "compare too much memory" 2 "GiB of memory" compare $FX/largest.cfg $FX/largest.cfg $FX/largest.cfg $FX/largest.cfg $FX/largest.cfg $FX/largest.cfg $FX/largest.cfg $FX/largest.cfg -j 1024 -q -o "$T/cbig"
+if [ -e "$T/cbig" ]; then bad "memory refusal created the output directory"; else ok; fi
+
+# --- output that cannot be written: exit 1, nothing under a final name ---
+: > "$T/plainfile"
+expect "output inside a file" 1 "cannot create directory .*plainfile/out: Not a directory" run $SMALL -q --no-charts -o "$T/plainfile/out"
+expect "output is a file" 1 "is not a directory" run $SMALL -q --no-charts -o "$T/plainfile"
+mkdir -p "$T/ro" && chmod 555 "$T/ro"
+if [ "$(id -u)" -ne 0 ] || [ -n "$AS" ]; then
+    BIN0=$BIN; BIN="$AS $BIN"
+    expect "unwritable output directory" 1 "output directory .* is not writable: Permission denied" run $SMALL -q --no-charts -o "$T/ro"
+    expect "unwritable parent" 1 "cannot create directory .*ro/out: Permission denied" run $SMALL -q --no-charts -o "$T/ro/out"
+    BIN=$BIN0
+    nothing_in "$T/ro" "unwritable output directory"
+else
+    note "skipped the unwritable-directory tests: running as root, mode 555 does not stop writing, and setpriv cannot switch to nobody"
+fi
+expect "output under /proc" 1 "cannot create directory\|not writable" run $SMALL -q --no-charts -o /proc/foresight-test
+
+# A full disk: temp names the run will use are made symlinks to /dev/full,
+# where every write fails with ENOSPC; exec keeps the shell's pid, which is
+# the pid in the temp names. First the files written at the end (found at
+# commit, before any rename), then runs.csv (written during the run).
+mkdir -p "$T/full" "$T/fullruns"
+FULLRUN="for f in meta summary timeseries outcomes actors threats trust mechanisms injects \
+earlywarning distributions; do ln -s /dev/full \"$T/full/\$f.csv.tmp.\$\$\"; done; \
+ln -s /dev/full \"$T/full/briefing.md.tmp.\$\$\"; \
+ln -s /dev/full \"$T/full/scenario.resolved.cfg.tmp.\$\$\"; exec $BIN run $SMALL -q --no-charts -o \"$T/full\""
+sh -c "$FULLRUN" >"$T/out" 2>&1
+code=$?
+if [ "$code" -eq 1 ] && grep -q "cannot write .*: No space left on device" "$T/out"; then ok; else bad "full disk (/dev/full): exit $code: $(cat "$T/out")"; fi
+nothing_in "$T/full" "full disk (/dev/full)"
+sh -c "ln -s /dev/full \"$T/fullruns/runs.csv.tmp.\$\$\"; exec $BIN run $SMALL -q --runs-csv --no-charts -n 3000 -o \"$T/fullruns\"" >"$T/out" 2>&1
+code=$?
+if [ "$code" -eq 1 ] && grep -q "cannot write runs.csv: No space left on device" "$T/out"; then ok; else bad "full disk for runs.csv: exit $code: $(cat "$T/out")"; fi
+nothing_in "$T/fullruns" "full disk for runs.csv"
+# The same on a real small file system, when one can be mounted (root).
+mkdir -p "$T/tiny"
+if [ "$(id -u)" -eq 0 ] && mount -t tmpfs -o size=64k tmpfs "$T/tiny" 2>/dev/null; then
+    expect "full tmpfs" 1 "No space left on device" run tests/fixtures/cli/small.cfg -q --runs-csv --no-charts -n 3000 -o "$T/tiny/out"
+    nothing_in "$T/tiny/out" "full tmpfs"
+    umount "$T/tiny"
+else
+    note "skipped the full-tmpfs test: cannot mount a tmpfs here (needs root and permission); /dev/full covers a full disk"
+fi
+
+# --- signals: temp files removed, earlier output untouched, 130 or 143 ---
+if [ -z "${FS_VALGRIND:-}" ]; then
+    expect "earlier output" 0 "" run $SMALL -q -n 200 --runs-csv --no-charts -o "$T/keep"
+    (cd "$T/keep" && cksum * > "$T/keep.sum")
+    for sig in INT TERM; do
+        want=130
+        [ $sig = TERM ] && want=143
+        $BIN run $SMALL -q -n 20000000 --runs-csv --no-charts -o "$T/keep" >"$T/out" 2>&1 &
+        pid=$!
+        # Wait until the run is under way (its runs.csv temp file exists).
+        i=0
+        while [ $i -lt 100 ] && ! ls "$T/keep" | grep -q '\.tmp\.'; do sleep 0.05; i=$((i + 1)); done
+        sleep 0.3
+        t0=$(date +%s%N)
+        kill -$sig $pid
+        wait $pid
+        code=$?
+        t1=$(date +%s%N)
+        ms=$(( (t1 - t0) / 1000000 ))
+        if [ "$code" -eq $want ]; then ok; else bad "SIG$sig: exit $code, expected $want"; fi
+        grep -q "interrupted.*no output written" "$T/out" && ok || bad "SIG$sig: message: $(cat "$T/out")"
+        if ls "$T/keep" | grep -q '\.tmp\.'; then bad "SIG$sig left temp files: $(ls "$T/keep")"; else ok; fi
+        if (cd "$T/keep" && cksum * | cmp -s - "$T/keep.sum"); then ok; else bad "SIG$sig changed the earlier output"; fi
+        # The run stops between blocks: well under a second after the signal.
+        if [ "$ms" -lt 2000 ]; then ok; else bad "SIG$sig: took $ms ms to stop"; fi
+    done
+    # A second signal stops at once, still without temp files.
+    $BIN run $SMALL -q -n 20000000 --no-charts -o "$T/twice" >"$T/out" 2>&1 &
+    pid=$!
+    sleep 0.5
+    kill -TERM $pid; kill -TERM $pid
+    wait $pid
+    code=$?
+    if [ "$code" -eq 143 ]; then ok; else bad "two SIGTERMs: exit $code, expected 143"; fi
+    nothing_in "$T/twice" "two SIGTERMs"
+fi
+
+finish cli_hostile
