@@ -152,6 +152,9 @@ FUZZ_LIB_SRC := sim/load.c sim/include.c sim/emit.c sim/scenario.c sim/errors.c 
 FUZZ_OBJ     := $(patsubst sim/%.c,$(FUZZ_DIR)/obj/%.o,$(FUZZ_LIB_SRC))
 FUZZ_NAMES   := fuzz_scenario fuzz_set
 FUZZ_BIN     := $(patsubst %,$(FUZZ_DIR)/%,$(FUZZ_NAMES))
+# More than one job: libFuzzer runs them in parallel, each logging to
+# fuzz-N.log in the current directory (ignored by git).
+FUZZ_PAR     := $(if $(filter-out 1,$(FUZZ_JOBS)),-jobs=$(FUZZ_JOBS) -workers=$(FUZZ_JOBS))
 FUZZ_OPTS    := -max_len=65536 -timeout=10 -rss_limit_mb=2048 -print_final_stats=1
 
 $(FUZZ_DIR)/obj/%.o: sim/%.c $(wildcard include/*.h) Makefile
@@ -178,7 +181,7 @@ fuzz: fuzz-build
 	    echo "fuzz: $$f for $(FUZZ_SECONDS) s"; \
 	    LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
 	    $(FUZZ_DIR)/$$f $(FUZZ_OPTS) -max_total_time=$(FUZZ_SECONDS) \
-	        -jobs=$(FUZZ_JOBS) -workers=$(FUZZ_JOBS) \
+	        $(FUZZ_PAR) \
 	        -artifact_prefix=$(FUZZ_DIR)/ $(FUZZ_DIR)/corpus-$$c \
 	        tests/fuzz/corpus/$$c tests/fuzz/regress/$$c || exit 1; \
 	done
