@@ -60,7 +60,7 @@ endif
 TEST_SRC := $(wildcard tests/test_*.c)
 TEST_BIN := $(patsubst tests/%.c,$(BUILD)/tests/%,$(TEST_SRC))
 
-.PHONY: all run check deps tests valgrind bench clean gallery fuzz fuzz-build
+.PHONY: all run check deps tests valgrind bench clean gallery fuzz fuzz-build run-baseline check-run valgrind-run bench-run gallery-run
 
 all: $(BIN)
 
@@ -97,8 +97,12 @@ tests: $(BIN) $(TEST_BIN)
 deps:
 	@sh tests/../.ci/deps.sh
 
+# Each target that needs the packages runs its body in a second make, so
+# that the build settings (MPI or not: mpicc may have just been installed)
+# are read after deps, not before.
 run: deps
-	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory run-baseline
+run-baseline: all
 	$(BIN) run scenarios/sco_baseline.cfg -o plots/sco_baseline
 
 # Sanitizer runs: leaks in libraries that are not ours are suppressed
@@ -107,25 +111,29 @@ SAN_ENV := LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppression
            ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1
 
 check: deps
-	@$(MAKE) --no-print-directory tests
+	@$(MAKE) --no-print-directory check-run
+check-run: tests
 	@$(SAN_ENV) sh tests/run.sh $(BUILD) $(BIN)
 
 # The CLI tests under memcheck (tests/valgrind.supp: font-cache
 # allocations of fontconfig and pango, and libconfig's parser leak).
 valgrind: deps
-	@$(MAKE) --no-print-directory tests OPT=-O1
+	@$(MAKE) --no-print-directory valgrind-run OPT=-O1
+valgrind-run: tests
 	@FS_VALGRIND=1 sh tests/run.sh $(BUILD) $(BIN) cli
 
 $(BUILD)/bench: tests/bench.c $(LIB)
 	$(Q)$(CC) $(CFLAGS) $(PKG_CFLAGS) $< -o $@ $(LDFLAGS) $(LIB) $(PKG_LIBS) $(LDLIBS)
 
 bench: deps
-	@$(MAKE) --no-print-directory all $(BUILD)/bench
+	@$(MAKE) --no-print-directory bench-run
+bench-run: all $(BUILD)/bench
 	@sh tests/bench.sh $(BIN)
 
 # The README's charts: the baseline and one comparison, a few runs each.
 gallery: deps
-	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory gallery-run
+gallery-run: all
 	@rm -rf build/gallery && mkdir -p plots/gallery
 	$(BIN) run scenarios/sco_baseline.cfg -n 1000 -q -o build/gallery/run --size 1200x750
 	$(BIN) compare scenarios/sco_baseline.cfg scenarios/enhanced_sharing.cfg \

@@ -22,6 +22,8 @@ typedef enum fs_status {
 typedef struct fs_err {
     fs_status code;
     char msg[FS_ERR_MSG_MAX];
+    int everywhere;   /* every MPI rank stopped with this code (an agreed
+                         refusal): no abort needed; only rank 0 has msg */
 } fs_err;
 
 /* Clears a record (code FS_OK, empty message). Accepts NULL. */

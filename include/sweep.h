@@ -86,7 +86,10 @@ fs_status fs_sweep_id(const fs_sweep *sw, fs_ckpt_id *id, fs_err *err);
  * fresh (resume NULL) refuses a directory holding an unfinished sweep;
  * with resume (what resume.cfg recorded) it refuses a sweep whose file or
  * base scenario changed since, naming which, and reads the points already
- * done. With several MPI ranks, each takes every size-th missing point.
+ * done. With several MPI ranks, each takes every size-th missing point;
+ * rank 0 alone starts a fresh checkpoint, and the ranks agree on a refusal
+ * (every rank returns its code with err->everywhere set; only rank 0's
+ * message is non-empty).
  * threads >= 1. */
 fs_sweep_run *fs_sweep_run_open(const fs_sweep *sw, int threads, const char *outdir,
                                 const fs_ckpt_id *resume, fs_err *err);

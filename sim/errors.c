@@ -10,6 +10,7 @@ void fs_err_clear(fs_err *e)
     if (e == NULL)
         return;
     e->code = FS_OK;
+    e->everywhere = 0;
     e->msg[0] = '\0';
 }
 
@@ -18,6 +19,7 @@ fs_status fs_err_vset(fs_err *e, fs_status code, const char *fmt, va_list ap)
     if (e == NULL)
         return code;
     e->code = code;
+    e->everywhere = 0;
     vsnprintf(e->msg, sizeof e->msg, fmt, ap);
     return code;
 }

@@ -510,10 +510,11 @@ fail:
     if (r != NULL && !o.resume && (e.code == FS_ECONFIG || e.code == FS_EUSAGE) &&
         fs_dist_rank() == 0)
         fs_ckpt_remove(o.outdir);
-    code = fail(&e);
+    code = e.msg[0] || !e.everywhere ? fail(&e) : fs_status_exit_code(e.code);
     /* A rank that fails for its own reasons takes the job down; an
-     * interrupt reaches every rank, and each stops by itself. */
-    if (fs_dist_size() > 1 && e.code != FS_EINTR)
+     * interrupt reaches every rank, and so does an agreed refusal to
+     * start: each stops by itself. */
+    if (fs_dist_size() > 1 && e.code != FS_EINTR && !e.everywhere)
         fs_dist_abort(code);
 done:
     fs_sweep_run_free(r);

@@ -106,58 +106,72 @@ fs_status fs_sweep_id(const fs_sweep *sw, fs_ckpt_id *id, fs_err *err)
 }
 
 /* Starts or resumes the checkpoint and picks this rank's points. */
+/* A fresh sweep in r->outdir: refuses to throw away an unfinished one,
+ * then clears the old checkpoint and records the new sweep. Rank 0 only. */
+static fs_status fresh_checkpoint(fs_sweep_run *r, fs_err *err)
+{
+    char *file = NULL;
+    fs_override *sets = NULL;
+    fs_ckpt_id old;
+    int nsets = 0, ndone = 0;
+    fs_status st = FS_OK;
+    fs_err e;
+
+    if (fs_ckpt_read_resume(r->outdir, &file, &sets, &nsets, &old, &e) == FS_OK) {
+        fs_err e2;
+        double *y = malloc((size_t)old.npoints * old.noutputs * sizeof *y);
+        double *se = malloc((size_t)old.npoints * old.noutputs * sizeof *se);
+        unsigned char *have = malloc((size_t)old.npoints);
+        if (y && se && have && fs_ckpt_scan(r->outdir, &old, y, se, have, &ndone, &e2) == FS_OK
+            && ndone < old.npoints)
+            st = fs_err_set(err, FS_EUSAGE, "%s holds an unfinished sweep (%d of %d "
+                            "points done): finish it with 'foresight sweep --resume %s', "
+                            "or remove %s/checkpoint to start over", r->outdir, ndone,
+                            old.npoints, r->outdir, r->outdir);
+        free(y), free(se), free(have);
+        fs_ckpt_resume_free(file, sets, nsets);
+        if (st != FS_OK)
+            return st;
+    }
+    if ((st = fs_ckpt_clear(r->outdir, err)) != FS_OK)
+        return st;
+    return fs_ckpt_write_resume(r->outdir, r->sw->path, r->sw->sets, r->sw->nsets, &r->id, err);
+}
+
+/* Starts or resumes the checkpoint. With several ranks, rank 0 alone
+ * decides on a fresh start (others would race its rewrite of resume.cfg)
+ * and every rank agrees on the outcome before going on. */
 static fs_status start_checkpoint(fs_sweep_run *r, const fs_ckpt_id *resume, fs_err *err)
 {
-    int rank = fs_dist_rank(), size = fs_dist_size(), ndone = 0, i, j;
+    int rank = fs_dist_rank(), size = fs_dist_size(), ndone = 0, i, j, agreed;
     fs_status st = FS_OK;
 
     if (resume) {
         if (resume->settings != r->id.settings || resume->npoints != r->id.npoints ||
             resume->noutputs != r->id.noutputs)
-            return fs_err_set(err, FS_ECONFIG, "%s changed since the sweep in %s began "
-                              "(settings hash %016llx, now %016llx): resume refused; undo the "
-                              "change, or start the changed sweep in another directory",
-                              r->sw->path, r->outdir, (unsigned long long)resume->settings,
-                              (unsigned long long)r->id.settings);
-        if (resume->base != r->id.base)
-            return fs_err_set(err, FS_ECONFIG, "the base scenario %s changed since the sweep "
-                              "in %s began (hash %016llx, now %016llx): resume refused; undo "
-                              "the change, or start the sweep again in another directory",
-                              r->sw->base_path, r->outdir, (unsigned long long)resume->base,
-                              (unsigned long long)r->id.base);
-        st = fs_ckpt_scan(r->outdir, &r->id, r->y, r->se, r->have, &ndone, err);
-    } else {
-        /* A fresh sweep must not silently throw away an unfinished one. */
-        char *file = NULL;
-        fs_override *sets = NULL;
-        fs_ckpt_id old;
-        int nsets = 0;
-        fs_err e;
-        if (fs_ckpt_read_resume(r->outdir, &file, &sets, &nsets, &old, &e) == FS_OK) {
-            fs_err e2;
-            double *y = malloc((size_t)old.npoints * old.noutputs * sizeof *y);
-            double *se = malloc((size_t)old.npoints * old.noutputs * sizeof *se);
-            unsigned char *have = malloc((size_t)old.npoints);
-            if (y && se && have && fs_ckpt_scan(r->outdir, &old, y, se, have, &ndone, &e2) == FS_OK
-                && ndone < old.npoints)
-                st = fs_err_set(err, FS_EUSAGE, "%s holds an unfinished sweep (%d of %d "
-                                "points done): finish it with 'foresight sweep --resume %s', "
-                                "or remove %s/checkpoint to start over", r->outdir, ndone,
-                                old.npoints, r->outdir, r->outdir);
-            free(y), free(se), free(have);
-            fs_ckpt_resume_free(file, sets, nsets);
-            if (st != FS_OK)
-                return st;
-        }
-        ndone = 0;
-        if (rank == 0 && ((st = fs_ckpt_clear(r->outdir, err)) != FS_OK ||
-                          (st = fs_ckpt_write_resume(r->outdir, r->sw->path, r->sw->sets,
-                                                     r->sw->nsets, &r->id, err)) != FS_OK))
-            return st;
-        fs_dist_barrier();
+            st = fs_err_set(err, FS_ECONFIG, "%s changed since the sweep in %s began "
+                            "(settings hash %016llx, now %016llx): resume refused; undo the "
+                            "change, or start the changed sweep in another directory",
+                            r->sw->path, r->outdir, (unsigned long long)resume->settings,
+                            (unsigned long long)r->id.settings);
+        else if (resume->base != r->id.base)
+            st = fs_err_set(err, FS_ECONFIG, "the base scenario %s changed since the sweep "
+                            "in %s began (hash %016llx, now %016llx): resume refused; undo "
+                            "the change, or start the sweep again in another directory",
+                            r->sw->base_path, r->outdir, (unsigned long long)resume->base,
+                            (unsigned long long)r->id.base);
+        else
+            st = fs_ckpt_scan(r->outdir, &r->id, r->y, r->se, r->have, &ndone, err);
+    } else if (rank == 0) {
+        st = fresh_checkpoint(r, err);
     }
-    if (st != FS_OK)
-        return st;
+    if ((agreed = fs_dist_max((int)st)) != FS_OK) {
+        if (st == FS_OK)   /* another rank's refusal: rank 0 says why */
+            fs_err_set(err, (fs_status)agreed, "%s", rank == 0 ? "another rank could not "
+                       "read the checkpoint" : "");
+        err->everywhere = size > 1;
+        return err->code;
+    }
     if ((r->ckpt = fs_ckpt_open(r->outdir, rank, &r->id, resume == NULL, err)) == NULL)
         return err->code;
     /* Every size-th missing point, starting at this rank's number: a
@@ -301,7 +315,8 @@ static fs_status run_point(const fs_sweep_run *r, int i, int threads, double *y,
     fs_engine_opts eo;
     int j, n = sw->nsets;
 
-    memcpy(ov, sw->sets, (size_t)n * sizeof *ov);
+    if (n > 0)
+        memcpy(ov, sw->sets, (size_t)n * sizeof *ov);
     for (j = 0; j < sw->nparams; j++) {
         format_value(text[j], sizeof text[j], x[j], sw->params[j].integer);
         ov[n].path = sw->params[j].path;

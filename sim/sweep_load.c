@@ -212,7 +212,8 @@ static fs_status try_value(const ctx *c, const fs_sweep *sw, const config_settin
     fs_err e;
     int n = sw->nsets;
 
-    memcpy(ov, sw->sets, (size_t)n * sizeof *ov);
+    if (n > 0)
+        memcpy(ov, sw->sets, (size_t)n * sizeof *ov);
     if (integer)
         snprintf(text, sizeof text, "%.0f", value);
     else

@@ -16,6 +16,11 @@ tally() {
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 if [ -z "$ONLY" ]; then
+    # No test binaries is a broken build, never a pass.
+    if ! ls "$BUILD"/tests/test_* >/dev/null 2>&1; then
+        echo "run.sh: no test binaries in $BUILD/tests"
+        failed=$((failed + 1))
+    fi
     for t in "$BUILD"/tests/test_*; do
         [ -x "$t" ] || continue
         if ! "$t" >"$log" 2>&1; then
