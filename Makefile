@@ -89,7 +89,7 @@ OOM_WRAP := -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=free,--wrap=st
             -Wl,--wrap=fopen,--wrap=gsl_rng_alloc
 $(BUILD)/tests/test_oom: LDFLAGS += $(OOM_WRAP)
 # test_fuzz replays the corpus and regression files through the harnesses.
-$(BUILD)/tests/test_fuzz: tests/fuzz/fuzz_scenario.c tests/fuzz/fuzz_set.c
+$(BUILD)/tests/test_fuzz: tests/fuzz/fuzz_scenario.c tests/fuzz/fuzz_set.c tests/fuzz/fuzz_sweep.c
 
 tests: $(BIN) $(TEST_BIN)
 
@@ -155,10 +155,9 @@ FUZZ_DIR     := build/fuzz
 FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all
 FUZZ_CFLAGS  := -std=c11 -O1 -g -Wall -Wextra -Werror -D_POSIX_C_SOURCE=200809L \
                 -D_DEFAULT_SOURCE -DFS_VERSION='"$(VERSION)"' -Iinclude $(FUZZ_SAN)
-FUZZ_LIB_SRC := sim/load.c sim/include.c sim/emit.c sim/scenario.c sim/errors.c \
-                sim/metrics.c sim/model.c sim/rng.c
+FUZZ_LIB_SRC := $(LIB_SRC)
 FUZZ_OBJ     := $(patsubst sim/%.c,$(FUZZ_DIR)/obj/%.o,$(FUZZ_LIB_SRC))
-FUZZ_NAMES   := fuzz_scenario fuzz_set
+FUZZ_NAMES   := fuzz_scenario fuzz_set fuzz_sweep
 FUZZ_BIN     := $(patsubst %,$(FUZZ_DIR)/%,$(FUZZ_NAMES))
 # More than one job: libFuzzer runs them in parallel, each logging to
 # fuzz-N.log in the current directory (ignored by git).
@@ -170,10 +169,12 @@ $(FUZZ_DIR)/obj/%.o: sim/%.c $(wildcard include/*.h) Makefile
 	@echo "  CC      $< (fuzz)"
 	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link $(PKG_CFLAGS) -c $< -o $@
 
+# clang builds without -fopenmp (libomp is not installed): the pragmas are
+# ignored and omp_* calls resolve to GCC's libgomp.
 $(FUZZ_DIR)/%: tests/fuzz/%.c $(FUZZ_OBJ)
 	@echo "  LINK    $@"
 	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer $(PKG_CFLAGS) $< $(FUZZ_OBJ) -o $@ \
-	    $(PKG_LIBS) -lm
+	    $(PKG_LIBS) -lgomp -lm
 
 .SECONDARY: $(FUZZ_OBJ)
 

@@ -69,6 +69,12 @@ typedef struct fs_sweep {
  * a path may not be both overridden and swept. */
 fs_status fs_sweep_load(const char *file, const fs_override *ov, int nov, fs_sweep **out,
                         fs_err *err);
+
+/* The same for a sweep text in memory (len bytes) that stands for the file
+ * `name`: messages name it, and its base path resolves relative to name's
+ * directory. Used by the fuzzer. */
+fs_status fs_sweep_load_buffer(const char *name, const char *text, size_t len,
+                               const fs_override *ov, int nov, fs_sweep **out, fs_err *err);
 void fs_sweep_free(fs_sweep *sw);
 
 /* The sweep's parameters as the design module takes them (sp must hold

@@ -498,8 +498,9 @@ static fs_status check_design(const ctx *c, const config_t *cf, const fs_sweep *
     return FS_OK;
 }
 
-fs_status fs_sweep_load(const char *file, const fs_override *ov, int nov, fs_sweep **out,
-                        fs_err *err)
+/* Both entry points: the text from the file, or from memory (text != NULL). */
+static fs_status load(const char *file, const char *text, size_t len, const fs_override *ov,
+                      int nov, fs_sweep **out, fs_err *err)
 {
     fs_source src;
     config_t cf;
@@ -523,7 +524,8 @@ fs_status fs_sweep_load(const char *file, const fs_override *ov, int nov, fs_swe
     for (i = 0; i < nov; i++)
         sw->sets[i] = ov[i];
     sw->nsets = nov;
-    if ((st = fs_source_read(&src, file, err)) != FS_OK)
+    st = text ? fs_source_read_buffer(&src, file, text, len, err) : fs_source_read(&src, file, err);
+    if (st != FS_OK)
         goto fail;
     if (config_read_string(&cf, src.text) != CONFIG_TRUE) {
         const char *f = fs_source_where(&src, config_error_line(&cf), &real);
@@ -547,6 +549,18 @@ fail:
     fs_source_release(&src);
     fs_sweep_free(sw);
     return st;
+}
+
+fs_status fs_sweep_load(const char *file, const fs_override *ov, int nov, fs_sweep **out,
+                        fs_err *err)
+{
+    return load(file, NULL, 0, ov, nov, out, err);
+}
+
+fs_status fs_sweep_load_buffer(const char *name, const char *text, size_t len,
+                               const fs_override *ov, int nov, fs_sweep **out, fs_err *err)
+{
+    return load(name, text, len, ov, nov, out, err);
 }
 
 void fs_sweep_sparams(const fs_sweep *sw, fs_sparam *sp)

@@ -19,6 +19,10 @@
 #define LLVMFuzzerTestOneInput fuzz_set_one
 #include "fuzz/fuzz_set.c"
 #undef LLVMFuzzerTestOneInput
+#undef NAME
+#define LLVMFuzzerTestOneInput fuzz_sweep_one
+#include "fuzz/fuzz_sweep.c"
+#undef LLVMFuzzerTestOneInput
 
 /* The whole of a file, in a fresh buffer; NULL if it cannot be read. */
 static char *slurp(const char *path, size_t *len)
@@ -81,6 +85,15 @@ static void test_set_regressions(void)
 {
     replay("tests/fuzz/regress/set/*", fuzz_set_one);
 }
+static void test_sweep_corpus(void)
+{
+    CHECK(replay("tests/fuzz/corpus/sweep/*", fuzz_sweep_one) > 10);
+}
+
+static void test_sweep_regressions(void)
+{
+    replay("tests/fuzz/regress/sweep/*", fuzz_sweep_one);
+}
 
 /* Through fs_load_scenario, as `foresight run` reads them. */
 static void test_regressions_from_files(void)
@@ -108,6 +121,41 @@ static void test_regressions_from_files(void)
                "%s: the message does not name the file: %s", g.gl_pathv[i], err.msg);
     }
     globfree(&g);
+}
+
+/* fs_sweep_load_buffer gives what fs_sweep_load gives for the same text
+ * and name: the same sweep identity, or the same message. */
+static void test_sweep_buffer_matches_file(void)
+{
+    static const char *const files[] = {
+        "scenarios/sweeps/smoke.cfg", "tests/fixtures/sweepfiles/badpath.cfg",
+        "tests/fixtures/sweepfiles/morris.cfg", "tests/fixtures/sweepfiles/nobase.cfg"};
+    size_t i, len;
+
+    for (i = 0; i < sizeof files / sizeof files[0]; i++) {
+        fs_sweep *a = NULL, *b = NULL;
+        fs_ckpt_id ia, ib;
+        fs_err ea, eb;
+        fs_status sa, sb;
+        char *text = slurp(files[i], &len);
+
+        CHECKF(text != NULL, "%s", files[i]);
+        fs_err_clear(&ea);
+        fs_err_clear(&eb);
+        sa = fs_sweep_load(files[i], NULL, 0, &a, &ea);
+        sb = fs_sweep_load_buffer(files[i], text, len, NULL, 0, &b, &eb);
+        free(text);
+        CHECKF(sa == sb, "%s: status %d from the file, %d from memory", files[i], (int)sa,
+               (int)sb);
+        CHECKF(strcmp(ea.msg, eb.msg) == 0, "%s: '%s' vs '%s'", files[i], ea.msg, eb.msg);
+        if (sa == FS_OK) {
+            CHECK(fs_sweep_id(a, &ia, &ea) == FS_OK && fs_sweep_id(b, &ib, &eb) == FS_OK);
+            CHECKF(ia.settings == ib.settings && ia.base == ib.base, "%s: different sweeps",
+                   files[i]);
+        }
+        fs_sweep_free(a);
+        fs_sweep_free(b);
+    }
 }
 
 /* fs_load_scenario_buffer gives what fs_load_scenario gives for the same
@@ -158,8 +206,11 @@ int main(void)
     RUN(test_set_corpus);
     RUN(test_scenario_regressions);
     RUN(test_set_regressions);
+    RUN(test_sweep_corpus);
+    RUN(test_sweep_regressions);
     RUN(test_regressions_from_files);
     RUN(test_buffer_matches_file);
+    RUN(test_sweep_buffer_matches_file);
     rc = check_report();
     fflush(stdout);   /* LeakSanitizer ends the process without flushing */
     return rc;
