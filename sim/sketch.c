@@ -28,11 +28,16 @@
 #define INIT_BUCKETS 48
 #define MIN_SLACK    16
 
-/* counts[k] is the count of bucket off + k, for k in [0, cap). */
+/* counts[k] is the count of bucket off + k, for k in [0, cap). last and
+ * last_i remember the latest value and its index: counts of events and
+ * many model quantities repeat from one run to the next, and a repeat
+ * costs no log(). */
 typedef struct store {
     uint32_t *counts;  /* 32 bits: a bucket holds at most 2^32 - 1 values */
     int32_t off;
     int32_t cap;
+    double last;       /* 0 (no value has that magnitude) until the first */
+    int last_i;
 } store;
 
 struct fs_sketch {
@@ -126,9 +131,11 @@ static void store_add_counts(store *dst, const store *src)
 /* Adds one value of magnitude a >= FS_SKETCH_MIN to st. */
 static int store_add(store *st, double a)
 {
-    int i = bucket_index(a);
+    int i = a == st->last ? st->last_i : bucket_index(a);
     uint32_t k = (uint32_t)(i - st->off);
 
+    st->last = a;
+    st->last_i = i;
     if (k >= (uint32_t)st->cap) {
         if (store_reserve(st, i, i) != 0)
             return -1;
