@@ -15,6 +15,7 @@
 #include <libconfig.h>
 
 #include "load_include.h"
+#include "suggest.h"
 
 #define PATHN 320   /* a setting path: a few ids of at most FS_MAX_ID chars */
 
@@ -162,72 +163,6 @@ static int valid_id(const char *s)
         if (!isalnum((unsigned char)s[i]) && s[i] != '_' && s[i] != '-')
             return 0;
     return 1;
-}
-
-/* Optimal string alignment distance (Damerau-Levenshtein with adjacent
- * transpositions), or a large value for words longer than 63 characters. */
-static int edit_distance(const char *a, const char *b)
-{
-    int d[64][64], i, j, la = (int)strlen(a), lb = (int)strlen(b), c;
-
-    if (la > 63 || lb > 63)
-        return 99;
-    for (i = 0; i <= la; i++)
-        d[i][0] = i;
-    for (j = 0; j <= lb; j++)
-        d[0][j] = j;
-    for (i = 1; i <= la; i++)
-        for (j = 1; j <= lb; j++) {
-            c = a[i - 1] != b[j - 1];
-            d[i][j] = d[i - 1][j] + 1;
-            if (d[i][j - 1] + 1 < d[i][j])
-                d[i][j] = d[i][j - 1] + 1;
-            if (d[i - 1][j - 1] + c < d[i][j])
-                d[i][j] = d[i - 1][j - 1] + c;
-            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]
-                && d[i - 2][j - 2] + 1 < d[i][j])
-                d[i][j] = d[i - 2][j - 2] + 1;
-        }
-    return d[la][lb];
-}
-
-/* The candidate close to word (a case-only difference, or at most 2 edits
- * that do not replace the whole word), or -1. */
-static int closest(const char *word, const char *const *cands, int nc)
-{
-    int i, best = -1, bestd = 3, d, la = (int)strlen(word), lb;
-
-    for (i = 0; i < nc; i++) {
-        lb = (int)strlen(cands[i]);
-        d = strcasecmp(word, cands[i]) == 0 ? 0 : edit_distance(word, cands[i]);
-        if (d < bestd && d < (la > lb ? la : lb)) {
-            best = i;
-            bestd = d;
-        }
-    }
-    return best;
-}
-
-/* Writes "; did you mean 'x'?" when a candidate is close, else
- * "; <what>: a, b, c". */
-static void suggest(char *buf, size_t n, const char *word, const char *const *cands,
-                    int nc, const char *what)
-{
-    int i, best = closest(word, cands, nc);
-    size_t k;
-
-    buf[0] = '\0';
-    if (best >= 0) {
-        snprintf(buf, n, "; did you mean '%s'?", cands[best]);
-        return;
-    }
-    if (nc == 0)
-        return;
-    k = (size_t)snprintf(buf, n, "; %s: ", what);
-    for (i = 0; i < nc && k + 40 < n; i++)
-        k += (size_t)snprintf(buf + k, n - k, "%s%s", i ? ", " : "", cands[i]);
-    if (i < nc && k + 5 < n)
-        snprintf(buf + k, n - k, ", ...");
 }
 
 /* Shortest "%.*g" text that reads back as exactly v. */
@@ -400,7 +335,7 @@ static fs_status check_keys(loader *L, const config_setting_t *g, const char *gp
         if (in_list(s->name, keys) >= 0)
             continue;
         join_path(path, gpath, s->name);
-        suggest(hint, sizeof hint, s->name, keys, count_list(keys), "valid keys are");
+        fs_suggest(hint, sizeof hint, s->name, keys, count_list(keys), "valid keys are");
         return fail_at(L, s, path, "unknown key '%s'%s", s->name, hint);
     }
     return FS_OK;
@@ -595,7 +530,7 @@ static fs_status get_enum(loader *L, const config_setting_t *g, const char *gpat
         k += (size_t)snprintf(what + k, sizeof what - k, "%s \"%s\"",
                               i == 0 ? "" : names[i + 1] ? "," : " or", names[i]);
     join_path(path, gpath, key);
-    if ((i = closest(s, names, count_list(names))) < 0)
+    if ((i = fs_closest(s, names, count_list(names))) < 0)
         return expected(L, member(g, key), path, what);
     describe_found(member(g, key), found, sizeof found);
     return fail_at(L, member(g, key), path, "expected %s, found %s; did you mean \"%s\"?",
@@ -610,7 +545,7 @@ static fs_status unknown_ref(loader *L, const config_setting_t *s, const char *p
 {
     char hint[FS_ERR_MSG_MAX / 2], what[48];
     snprintf(what, sizeof what, "%ss are", kind);
-    suggest(hint, sizeof hint, name, ids, n, what);
+    fs_suggest(hint, sizeof hint, name, ids, n, what);
     return fail_at(L, s, path, "unknown %s '%s'%s", kind, name, hint);
 }
 
@@ -1204,7 +1139,7 @@ static fs_status inject_keys_ok(loader *L, const config_setting_t *e, const char
             continue;
         if (in_list(s->name, inject_keys) >= 0)
             return not_applicable(L, e, path, s->name, "an inject", inject_names[kind]);
-        suggest(hint, sizeof hint, s->name, valid, n, "valid keys are");
+        fs_suggest(hint, sizeof hint, s->name, valid, n, "valid keys are");
         return fail_at(L, s, kpath, "unknown key '%s'%s", s->name, hint);
     }
     return FS_OK;
@@ -1678,7 +1613,7 @@ static fs_status apply_override(loader *L, const fs_override *ov)
             next = find_element(cur, segs[i].text);
             if (next == NULL) {
                 nk = element_ids(cur, keys, (int)(sizeof keys / sizeof keys[0]));
-                suggest(hint, sizeof hint, segs[i].text, keys, nk, "ids are");
+                fs_suggest(hint, sizeof hint, segs[i].text, keys, nk, "ids are");
                 return usage(ov, L->err, "%s has no element [%s]%s", at, segs[i].text,
                              hint);
             }
@@ -1698,7 +1633,7 @@ static fs_status apply_override(loader *L, const fs_override *ov)
                          at, segs[i].text);
         nk = valid_keys(L, c, keys, (int)(sizeof keys / sizeof keys[0]));
         if (!contains(keys, nk, segs[i].text)) {
-            suggest(hint, sizeof hint, segs[i].text, keys, nk,
+            fs_suggest(hint, sizeof hint, segs[i].text, keys, nk,
                     c == C_ACTORMAP ? "actors are" : "valid keys are");
             return usage(ov, L->err, "unknown %s '%s'%s%s%s",
                          c == C_ACTORMAP ? "actor" : "key", segs[i].text,
