@@ -14,6 +14,7 @@
 #include <cairo.h>
 
 #include "check.h"
+#include "pngcheck.h"
 #include "chart.h"
 #include "csvread.h"
 #include "errors.h"
@@ -27,83 +28,6 @@ static fs_sweep_geom geom[MAXG];
 static int ngeom;
 
 /* ---- helpers ---- */
-
-static char *tmpdir(char *buf, size_t n)
-{
-    snprintf(buf, n, "/tmp/fs_test_plot_sweep.XXXXXX");
-    return mkdtemp(buf);
-}
-
-static void rm_rf(const char *dir)
-{
-    DIR *d = opendir(dir);
-    struct dirent *e;
-    char path[4096];
-
-    if (d == NULL)
-        return;
-    while ((e = readdir(d)) != NULL) {
-        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-            continue;
-        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
-        unlink(path);
-    }
-    closedir(d);
-    rmdir(dir);
-}
-
-static int count_files(const char *dir)
-{
-    DIR *d = opendir(dir);
-    struct dirent *e;
-    int n = 0;
-
-    if (d == NULL)
-        return -1;
-    while ((e = readdir(d)) != NULL)
-        if (e->d_name[0] != '.')
-            n++;
-    closedir(d);
-    return n;
-}
-
-static unsigned char *slurp(const char *path, long *len)
-{
-    FILE *fp = fopen(path, "rb");
-    unsigned char *buf;
-
-    if (fp == NULL)
-        return NULL;
-    fseek(fp, 0, SEEK_END);
-    *len = ftell(fp);
-    rewind(fp);
-    buf = malloc(*len > 0 ? *len : 1);
-    if (buf && fread(buf, 1, *len, fp) != (size_t)*len) {
-        free(buf);
-        buf = NULL;
-    }
-    fclose(fp);
-    return buf;
-}
-
-static int same_bytes(const char *a, const char *b)
-{
-    long la = 0, lb = 0;
-    unsigned char *x = slurp(a, &la), *y = slurp(b, &lb);
-    int same = x && y && la == lb && memcmp(x, y, la) == 0;
-    free(x);
-    free(y);
-    return same;
-}
-
-static int write_text(const char *path, const char *text)
-{
-    FILE *fp = fopen(path, "w");
-    if (fp == NULL)
-        return -1;
-    fputs(text, fp);
-    return fclose(fp);
-}
 
 /* Copies the six files of fixture `name` into dir. */
 static int copy_fixture(const char *name, const char *dir)
@@ -133,74 +57,6 @@ static int copy_fixture(const char *name, const char *dir)
             return -1;
     }
     return 0;
-}
-
-static cairo_surface_t *load_png(const char *dir, const char *name)
-{
-    char path[4096];
-    cairo_surface_t *s;
-
-    snprintf(path, sizeof path, "%s/%s.png", dir, name);
-    s = cairo_image_surface_create_from_png(path);
-    if (cairo_surface_status(s) != CAIRO_STATUS_SUCCESS) {
-        cairo_surface_destroy(s);
-        return NULL;
-    }
-    cairo_surface_flush(s);
-    return s;
-}
-
-static void pixel(cairo_surface_t *s, int x, int y, int *r, int *g, int *b)
-{
-    unsigned char *data = cairo_image_surface_get_data(s);
-    int stride = cairo_image_surface_get_stride(s);
-    unsigned int v = *(unsigned int *)(data + (size_t)y * stride + 4 * (size_t)x);
-    *r = (v >> 16) & 255;
-    *g = (v >> 8) & 255;
-    *b = v & 255;
-}
-
-static int is_ink(cairo_surface_t *s, int x, int y)
-{
-    int r, g, b, mx, mn;
-    pixel(s, x, y, &r, &g, &b);
-    mx = r > g ? (r > b ? r : b) : (g > b ? g : b);
-    mn = r < g ? (r < b ? r : b) : (g < b ? g : b);
-    return mx - mn > 25 || mx < 200;
-}
-
-static int saturated(cairo_surface_t *s, int x, int y)
-{
-    int r, g, b, mx, mn;
-    pixel(s, x, y, &r, &g, &b);
-    mx = r > g ? (r > b ? r : b) : (g > b ? g : b);
-    mn = r < g ? (r < b ? r : b) : (g < b ? g : b);
-    return mx - mn > 60;
-}
-
-static double luma(cairo_surface_t *s, int x, int y)
-{
-    int r, g, b;
-    pixel(s, x, y, &r, &g, &b);
-    return 0.2126 * r + 0.7152 * g + 0.0722 * b;
-}
-
-static long ink_in(cairo_surface_t *s, const fs_rect *a)
-{
-    long n = 0;
-    int x, y;
-    for (y = (int)a->y + 1; y < (int)(a->y + a->h) - 1; y++)
-        for (x = (int)a->x + 2; x < (int)(a->x + a->w) - 1; x++)
-            n += is_ink(s, x, y);
-    return n;
-}
-
-static int panel_finite(const fs_panel *p)
-{
-    return isfinite(p->area.x) && isfinite(p->area.y) && isfinite(p->area.w)
-           && isfinite(p->area.h) && p->area.w > 10 && p->area.h > 10 && isfinite(p->x.lo)
-           && isfinite(p->x.hi) && isfinite(p->y.lo) && isfinite(p->y.hi) && p->x.lo != p->x.hi
-           && p->y.lo != p->y.hi;
 }
 
 /* Draws a fixture into a fresh temp directory at w x h; returns its status. */
