@@ -123,6 +123,10 @@ typedef struct fs_plot_data {
 /* Sets defaults: PNG, 1600 x 1000, output into the run directory. */
 void fs_plot_opts_default(fs_plot_opts *o);
 
+/* o = *in (the defaults when in is NULL), with a width or height <= 0
+ * replaced by the default size. */
+void fs_plot_opts_resolve(const fs_plot_opts *in, fs_plot_opts *o);
+
 /* The base file name of a chart ("threat_index", ...). */
 const char *fs_plot_chart_name(fs_plot_chart which);
 

@@ -986,7 +986,7 @@ static fs_chart *draw_one(const plot_ctx *x, const fs_plot_opts *o, const char *
     return c;
 }
 
-static void resolve_opts(const fs_plot_opts *in, fs_plot_opts *o)
+void fs_plot_opts_resolve(const fs_plot_opts *in, fs_plot_opts *o)
 {
     if (in)
         *o = *in;
@@ -1007,7 +1007,7 @@ fs_status fs_plot_data_draw(const fs_plot_data *d, const fs_plot_opts *opts, fs_
     fs_status st = FS_OK;
     int k;
 
-    resolve_opts(opts, &o);
+    fs_plot_opts_resolve(opts, &o);
     outdir = o.outdir ? o.outdir : d->dir;
     memset(&x, 0, sizeof x);
     ctx_init(&x, d);

@@ -21,12 +21,8 @@ static fs_rgb grey(double v)
 static fs_chart *compare_open(const char *path, const fs_plot_opts *opts, fs_err *err)
 {
     fs_plot_opts o;
-    if (opts)
-        o = *opts;
-    else
-        fs_plot_opts_default(&o);
-    return fs_chart_open(path, o.format, o.width > 0 ? o.width : FS_CHART_WIDTH,
-                         o.height > 0 ? o.height : FS_CHART_HEIGHT, err);
+    fs_plot_opts_resolve(opts, &o);
+    return fs_chart_open(path, o.format, o.width, o.height, err);
 }
 
 /* Finishes and commits a drawn chart; frees it in every case. */

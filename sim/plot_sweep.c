@@ -1845,18 +1845,6 @@ static fs_chart *draw_one(const sweep *s, int oi, job_kind k, const fs_plot_opts
     return c;
 }
 
-static void resolve_opts(const fs_plot_opts *in, fs_plot_opts *o)
-{
-    if (in)
-        *o = *in;
-    else
-        fs_plot_opts_default(o);
-    if (o->width <= 0)
-        o->width = FS_CHART_WIDTH;
-    if (o->height <= 0)
-        o->height = FS_CHART_HEIGHT;
-}
-
 static fs_status sweep_draw(const sweep *s, const char *dir, const fs_plot_opts *opts,
                             fs_sweep_geom *geom, int cap, int *ndrawn, fs_err *err)
 {
@@ -1868,7 +1856,7 @@ static fs_status sweep_draw(const sweep *s, const char *dir, const fs_plot_opts 
 
     if (charts == NULL)
         return fs_err_set(err, FS_ENOMEM, "out of memory drawing the charts of %s", dir);
-    resolve_opts(opts, &o);
+    fs_plot_opts_resolve(opts, &o);
     outdir = o.outdir ? o.outdir : dir;
     if (o.outdir && (st = fs_mkdir_p(outdir, err)) != FS_OK)
         goto done;
