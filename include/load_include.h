@@ -7,6 +7,7 @@
 #define FS_LOAD_INCLUDE_H
 
 #include <stddef.h>
+#include <libconfig.h>
 #include "errors.h"
 
 /* Largest scenario file, and largest text after includes, in bytes. */
@@ -30,14 +31,15 @@ typedef struct fs_source {
  * still safe) and err holds "file[:line]: reason": FS_ECONFIG for a missing,
  * unreadable, empty, binary, oversized or directory file and for bad
  * includes (missing, cyclic, absolute, nested deeper than
- * FS_MAX_INCLUDE_DEPTH), FS_ENOMEM when memory runs out. */
-fs_status fs_source_read(fs_source *src, const char *path, fs_err *err);
+ * FS_MAX_INCLUDE_DEPTH), FS_ENOMEM when memory runs out. `what` names the
+ * kind of file in messages: "scenario" or "sweep file". */
+fs_status fs_source_read(fs_source *src, const char *path, const char *what, fs_err *err);
 
 /* The same for a text in memory (len bytes, need not be NUL-terminated)
  * that stands for the file `name`: messages name it, and its includes
  * resolve relative to name's directory. */
 fs_status fs_source_read_buffer(fs_source *src, const char *name, const char *text,
-                                size_t len, fs_err *err);
+                                size_t len, const char *what, fs_err *err);
 
 /* Frees what src owns and empties it. Accepts NULL and empty sources. */
 void fs_source_release(fs_source *src);
@@ -47,5 +49,12 @@ void fs_source_release(fs_source *src);
  * past the end) map to the last line. Returns the top-level file for line
  * 0 or an empty source. */
 const char *fs_source_where(const fs_source *src, int line, int *real);
+
+/* Sets err to libconfig's syntax error in src, as "file:line: syntax
+ * error[: detail]" with the file and line of the original text, and a hint
+ * when the line holds nan or inf (libconfig has no literal for either);
+ * `what` names the kind of file. Returns FS_ECONFIG. */
+fs_status fs_source_syntax_error(const fs_source *src, const config_t *cf, const char *what,
+                                 fs_err *err);
 
 #endif

@@ -3,6 +3,7 @@
  * integer literals so that libconfig 1.5 does not truncate them. */
 #include "load_include.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -10,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -28,6 +30,7 @@ typedef struct expander {
     size_t cap;                                 /* bytes allocated for text */
     frame stack[FS_MAX_INCLUDE_DEPTH + 1];
     int depth;                                  /* entries in stack */
+    const char *what;                           /* "scenario", "sweep file" */
     fs_err *err;
 } expander;
 
@@ -77,7 +80,7 @@ static fs_status check_text(const char *buf, size_t len, const origin *o,
 
 /* Reads the whole of `name` into a fresh NUL-terminated buffer and checks
  * that it is a regular text file of acceptable size. */
-static fs_status slurp(const char *name, const origin *o, char **out,
+static fs_status slurp(const char *name, const origin *o, const char *what, char **out,
                        size_t *outlen, struct stat *st, fs_err *err)
 {
     char *buf = NULL;
@@ -88,23 +91,22 @@ static fs_status slurp(const char *name, const origin *o, char **out,
     fd = open(name, O_RDONLY);
     if (fd < 0) {
         char why[160];
-        snprintf(why, sizeof why, "%s%s", o ? "" : "cannot read scenario: ", strerror(errno));
+        if (o)
+            snprintf(why, sizeof why, "%s", strerror(errno));
+        else
+            snprintf(why, sizeof why, "cannot read %s: %s", what, strerror(errno));
         return file_error(err, o, name, why);
     }
     if (fstat(fd, st) != 0) {
         file_error(err, o, name, strerror(errno));
         goto fail;
     }
-    if (S_ISDIR(st->st_mode)) {
-        file_error(err, o, name, "is a directory, expected a scenario file");
-        goto fail;
-    }
-    if (!S_ISREG(st->st_mode)) {
-        file_error(err, o, name, "is not a regular file, expected a scenario file");
-        goto fail;
-    }
-    if (st->st_size > FS_MAX_SCENARIO_BYTES) {
-        file_error(err, o, name, "file is larger than 16 MiB, the limit for a scenario");
+    if (S_ISDIR(st->st_mode) || !S_ISREG(st->st_mode) || st->st_size > FS_MAX_SCENARIO_BYTES) {
+        char why[160];
+        snprintf(why, sizeof why, S_ISDIR(st->st_mode) ? "is a directory, expected a %s" :
+                 !S_ISREG(st->st_mode) ? "is not a regular file, expected a %s" :
+                 "file is larger than 16 MiB, the limit for a %s", what);
+        file_error(err, o, name, why);
         goto fail;
     }
     buf = malloc((size_t)st->st_size + 1);
@@ -338,7 +340,7 @@ static fs_status expand_buffer(expander *x, const char *name, const origin *o,
         if (x->stack[i].dev == st->st_dev && x->stack[i].ino == st->st_ino)
             return cycle_error(x, o, name, i);
     if (o == NULL && blank_text(buf, len))
-        return fs_err_set(x->err, FS_ECONFIG, "%s: file is empty: expected a scenario", name);
+        return fs_err_set(x->err, FS_ECONFIG, "%s: file is empty: expected a %s", name, x->what);
     s = add_file(x, name, &file);
     if (s != FS_OK)
         return s;
@@ -358,7 +360,7 @@ static fs_status expand_file(expander *x, const char *name, const origin *o)
     size_t len = 0;
     fs_status s;
 
-    s = slurp(name, o, &buf, &len, &st, x->err);
+    s = slurp(name, o, x->what, &buf, &len, &st, x->err);
     if (s != FS_OK)
         return s;
     s = expand_buffer(x, name, o, buf, len, &st);
@@ -503,19 +505,20 @@ static fs_status source_finish(expander *x, fs_status st)
     return st;
 }
 
-fs_status fs_source_read(fs_source *src, const char *path, fs_err *err)
+fs_status fs_source_read(fs_source *src, const char *path, const char *what, fs_err *err)
 {
     expander x;
 
     memset(src, 0, sizeof *src);
     memset(&x, 0, sizeof x);
     x.src = src;
+    x.what = what;
     x.err = err;
     return source_finish(&x, expand_file(&x, path, NULL));
 }
 
 fs_status fs_source_read_buffer(fs_source *src, const char *name, const char *text,
-                                size_t len, fs_err *err)
+                                size_t len, const char *what, fs_err *err)
 {
     expander x;
     struct stat st;
@@ -524,6 +527,7 @@ fs_status fs_source_read_buffer(fs_source *src, const char *name, const char *te
     memset(src, 0, sizeof *src);
     memset(&x, 0, sizeof x);
     x.src = src;
+    x.what = what;
     x.err = err;
     /* A name that exists on disk keeps its identity, so that including it
      * from the buffer is reported as the cycle it would be. */
@@ -531,10 +535,61 @@ fs_status fs_source_read_buffer(fs_source *src, const char *name, const char *te
         memset(&st, 0, sizeof st);
     if (len > (size_t)FS_MAX_SCENARIO_BYTES)
         s = fs_err_set(err, FS_ECONFIG, "%s: file is larger than 16 MiB, the limit for "
-                       "a scenario", name);
+                       "a %s", name, what);
     else if ((s = check_text(text, len, NULL, name, err)) == FS_OK)
         s = expand_buffer(&x, name, NULL, text, len, &st);
     return source_finish(&x, s);
+}
+
+/* A hint when line `line` of the expanded text has "= nan" or "= inf"
+ * (libconfig has no literal for either), else "". */
+static int nan_on_line(const char *text, int line)
+{
+    const char *p = text, *end, *q;
+    int i;
+
+    for (i = 1; i < line && p && *p; i++) {
+        p = strchr(p, '\n');
+        p = p ? p + 1 : NULL;
+    }
+    if (p == NULL || *p == '\0')
+        return 0;
+    end = strchr(p, '\n');
+    if (end == NULL)
+        end = p + strlen(p);
+    for (q = p; q < end; q++) {
+        const char *v = q + 1;
+        if (*q != '=' && *q != ':')
+            continue;
+        while (v < end && (*v == ' ' || *v == '\t' || *v == '-' || *v == '+'))
+            v++;
+        if (end - v < 3 || (strncasecmp(v, "nan", 3) != 0 && strncasecmp(v, "inf", 3) != 0))
+            continue;
+        if (end - v == 3 || !isalnum((unsigned char)v[3]) || strncasecmp(v, "infinity", 8) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+fs_status fs_source_syntax_error(const fs_source *src, const config_t *cf, const char *what,
+                                 fs_err *err)
+{
+    const char *text = config_error_text(cf);
+    int line;
+    const char *f = fs_source_where(src, config_error_line(cf), &line);
+    char where[FS_ERR_MSG_MAX / 2];
+
+    if (line > 0)
+        snprintf(where, sizeof where, "%s:%d", f, line);
+    else
+        snprintf(where, sizeof where, "%s", f);
+    if (text == NULL || strcmp(text, "syntax error") == 0) {
+        if (nan_on_line(src->text, config_error_line(cf)))
+            return fs_err_set(err, FS_ECONFIG, "%s: syntax error; NaN and infinity are not "
+                              "numbers a %s can hold: write a finite number", where, what);
+        return fs_err_set(err, FS_ECONFIG, "%s: syntax error", where);
+    }
+    return fs_err_set(err, FS_ECONFIG, "%s: syntax error: %s", where, text);
 }
 
 void fs_source_release(fs_source *src)

@@ -1678,55 +1678,6 @@ fs_status fs_override_parse(char *arg, fs_override *o, fs_err *err)
     return FS_OK;
 }
 
-/* A hint when line `line` of the expanded text has "= nan" or "= inf"
- * (libconfig has no literal for either), else "". */
-static const char *nan_hint(const char *text, int line)
-{
-    const char *p = text, *end, *q;
-    int i;
-
-    for (i = 1; i < line && p && *p; i++) {
-        p = strchr(p, '\n');
-        p = p ? p + 1 : NULL;
-    }
-    if (p == NULL || *p == '\0')
-        return "";
-    end = strchr(p, '\n');
-    if (end == NULL)
-        end = p + strlen(p);
-    for (q = p; q < end; q++) {
-        const char *v = q + 1;
-        if (*q != '=' && *q != ':')
-            continue;
-        while (v < end && (*v == ' ' || *v == '\t' || *v == '-' || *v == '+'))
-            v++;
-        if (end - v < 3 || (strncasecmp(v, "nan", 3) != 0 && strncasecmp(v, "inf", 3) != 0))
-            continue;
-        if (end - v == 3 || !isalnum((unsigned char)v[3]) || strncasecmp(v, "infinity", 8) == 0)
-            return "; NaN and infinity are not numbers a scenario can hold: write a "
-                   "finite number";
-    }
-    return "";
-}
-
-static fs_status syntax_error(loader *L)
-{
-    const char *text = config_error_text(&L->cfg);
-    int line;
-    const char *f = fs_source_where(&L->src, config_error_line(&L->cfg), &line);
-
-    char where[FS_ERR_MSG_MAX / 2];
-
-    if (line > 0)
-        snprintf(where, sizeof where, "%s:%d", f, line);
-    else
-        snprintf(where, sizeof where, "%s", f);
-    if (text == NULL || strcmp(text, "syntax error") == 0)
-        return fs_err_set(L->err, FS_ECONFIG, "%s: syntax error%s", where,
-                          nan_hint(L->src.text, config_error_line(&L->cfg)));
-    return fs_err_set(L->err, FS_ECONFIG, "%s: syntax error: %s", where, text);
-}
-
 /* Parses L->src (already read), applies the overrides and builds the
  * scenario; on success *out owns it. Releases everything L holds. */
 static fs_status load_source(loader *L, const fs_override *ov, int nov,
@@ -1737,7 +1688,7 @@ static fs_status load_source(loader *L, const fs_override *ov, int nov,
 
     config_init(&L->cfg);
     if (!config_read_string(&L->cfg, L->src.text)) {
-        st = syntax_error(L);
+        st = fs_source_syntax_error(&L->src, &L->cfg, "scenario", L->err);
         goto fail;
     }
     for (i = 0; i < nov; i++)
@@ -1769,7 +1720,7 @@ fs_status fs_load_scenario(const char *file, const fs_override *ov, int nov,
     L.file = file;
     L.err = err;
     *out = NULL;
-    st = fs_source_read(&L.src, file, err);
+    st = fs_source_read(&L.src, file, "scenario", err);
     if (st != FS_OK)
         return st;
     return load_source(&L, ov, nov, out);
@@ -1786,7 +1737,7 @@ fs_status fs_load_scenario_buffer(const char *name, const char *text, size_t len
     L.file = name;
     L.err = err;
     *out = NULL;
-    st = fs_source_read_buffer(&L.src, name, text, len, err);
+    st = fs_source_read_buffer(&L.src, name, text, len, "scenario", err);
     if (st != FS_OK)
         return st;
     return load_source(&L, ov, nov, out);

@@ -324,9 +324,14 @@ static fs_status read_param(const ctx *c, const config_setting_t *g, int i, fs_s
             goto done;
         }
         if (as_number(lo, &p->lo) != 0 || as_number(hi, &p->hi) != 0) {
-            st = fail_at(c, as_number(lo, &p->lo) ? lo : hi, where, "%s: expected a finite "
-                         "number, found %s", as_number(lo, &p->lo) ? "lo" : "hi",
-                         type_name(as_number(lo, &p->lo) ? lo : hi));
+            const config_setting_t *b = as_number(lo, &p->lo) ? lo : hi;
+            char found[48];
+            if (config_setting_type(b) == CONFIG_TYPE_FLOAT)   /* too large: inf */
+                snprintf(found, sizeof found, "%g", config_setting_get_float(b));
+            else
+                snprintf(found, sizeof found, "%s", type_name(b));
+            snprintf(w2, sizeof w2, "%s.%s", where, b == lo ? "lo" : "hi");
+            st = fail_at(c, b, w2, "expected a finite number, found %s", found);
             goto done;
         }
         if (p->lo > p->hi) {
@@ -399,11 +404,12 @@ static fs_status read_list(const ctx *c, const config_t *cf, const char *key, in
     const config_setting_t *s = config_lookup(cf, key);
     if (s == NULL)
         return fail_at(c, NULL, key, "missing required section '%s'", key);
-    if ((config_setting_type(s) != CONFIG_TYPE_LIST && config_setting_type(s) != CONFIG_TYPE_ARRAY)
-        || config_setting_length(s) < 1 || config_setting_length(s) > max)
-        return fail_at(c, s, key, "expected a list of 1 to %d entries, found %s%s", max,
-                       type_name(s), config_setting_is_aggregate(s) && config_setting_length(s)
-                       ? " that is too long" : "");
+    if (config_setting_type(s) != CONFIG_TYPE_LIST && config_setting_type(s) != CONFIG_TYPE_ARRAY)
+        return fail_at(c, s, key, "expected a list of 1 to %d entries, found %s", max,
+                       type_name(s));
+    if (config_setting_length(s) < 1 || config_setting_length(s) > max)
+        return fail_at(c, s, key, "expected a list of 1 to %d entries, found %d", max,
+                       config_setting_length(s));
     *count = config_setting_length(s);
     *out = s;
     return FS_OK;
@@ -507,7 +513,7 @@ static fs_status load(const char *file, const char *text, size_t len, const fs_o
     fs_sweep *sw = calloc(1, sizeof *sw);
     ctx c;
     fs_status st;
-    int i, real = 0;
+    int i;
 
     *out = NULL;
     memset(&src, 0, sizeof src);
@@ -524,15 +530,12 @@ static fs_status load(const char *file, const char *text, size_t len, const fs_o
     for (i = 0; i < nov; i++)
         sw->sets[i] = ov[i];
     sw->nsets = nov;
-    st = text ? fs_source_read_buffer(&src, file, text, len, err) : fs_source_read(&src, file, err);
+    st = text ? fs_source_read_buffer(&src, file, text, len, "sweep file", err)
+              : fs_source_read(&src, file, "sweep file", err);
     if (st != FS_OK)
         goto fail;
     if (config_read_string(&cf, src.text) != CONFIG_TRUE) {
-        const char *f = fs_source_where(&src, config_error_line(&cf), &real);
-        st = fs_err_set(err, FS_ECONFIG, "%s:%d: syntax error%s%s", f, real,
-                        strcmp(config_error_text(&cf), "syntax error") ? ": " : "",
-                        strcmp(config_error_text(&cf), "syntax error") ? config_error_text(&cf)
-                                                                        : "");
+        st = fs_source_syntax_error(&src, &cf, "sweep file", err);
         goto fail;
     }
     c.src = &src;

@@ -38,7 +38,7 @@ printf '\211PNG\r\n\032\n\377\376garbage\001\002' > "$T/garbage.cfg"
 refused "binary garbage" "garbage.cfg:1: syntax error" "$T/garbage.cfg"
 head -c 4096 /bin/sh > "$T/elf.cfg"
 refused "an executable" "elf.cfg: binary data at line 1" "$T/elf.cfg"
-refused "a directory" "hostile: is a directory, expected a scenario file" $FX
+refused "a directory" "hostile: is a directory, expected a scenario" $FX
 refused "a device" "is not a regular file" /dev/null
 refused "missing file" "nosuch.cfg: cannot read scenario: No such file or directory" $FX/nosuch.cfg
 # As root, permissions do not stop reading or writing; the permission
@@ -115,6 +115,55 @@ refused "-n beyond 32 bits" "runs: expected a whole number" $SMALL -n 4294967297
 # A wide seed is valid and kept whole, not truncated to 32 bits.
 expect "seed beyond 32 bits" 0 "" run $FX/wide_seed.cfg -q --no-charts -o "$T/seed"
 if grep -q "^seed,4294967297$" "$T/seed/meta.csv"; then ok; else bad "wide seed not kept: $(grep seed "$T/seed/meta.csv")"; fi
+
+# --- sweep files: the same care, exit 2, no output directory ---
+# sweep_refused NAME PATTERN FILE: `sweep` exits 2 with PATTERN and creates
+# no output directory.
+sweep_refused() {
+    rm -rf "$T/so"
+    expect "sweep: $1" 2 "$2" sweep "$3" -q --no-charts -o "$T/so"
+    if [ -e "$T/so" ]; then bad "sweep: $1: created the output directory"; else ok; fi
+}
+# mksweep FILE DESIGN PARAMS OUTPUTS [RUNS]: a sweep over the small scenario.
+mksweep() {
+    printf 'name = "h";\nbase = "%s";\nruns = %s;\nseed = 1;\ndesign = %s;\nparameters = ( %s );\noutputs = [ %s ];\n' \
+        "$PWD/$SMALL" "${5:-10}" "$2" "$3" "$4" > "$T/$1"
+}
+TAU='{ path = "dynamics.tau"; lo = 0.5; hi = 2.0; }'
+LHS='{ type = "lhs"; n = 4; }'
+: > "$T/sw_empty.cfg"
+sweep_refused "empty file" "sw_empty.cfg: file is empty: expected a sweep file" "$T/sw_empty.cfg"
+printf '\211PNG\r\n\032\n\377\376garbage\001\002' > "$T/sw_garbage.cfg"
+sweep_refused "binary garbage" "sw_garbage.cfg:1: syntax error" "$T/sw_garbage.cfg"
+mkdir -p "$T/sw_dir"
+sweep_refused "a directory" "sw_dir: is a directory, expected a sweep file" "$T/sw_dir"
+sweep_refused "missing file" "nosuch.cfg: cannot read sweep file: No such file or directory" "$T/nosuch.cfg"
+mksweep sw_typo.cfg "$LHS" "$TAU" '"escalation"'
+sed -i 's/^design/desing/' "$T/sw_typo.cfg"
+sweep_refused "misspelt key" "sw_typo.cfg:5: desing: unknown key 'desing'; did you mean 'design'?" "$T/sw_typo.cfg"
+mksweep sw_pkey.cfg "$LHS" '{ path = "dynamics.tau"; lo = 0.5; hi = 2.0; step = 1; }' '"escalation"'
+sweep_refused "unknown parameter key" "sw_pkey.cfg:6: parameters.\[1\].step: unknown key 'step'; valid keys are: path, lo, hi, levels, kind" "$T/sw_pkey.cfg"
+mksweep sw_path.cfg "$LHS" '{ path = "dynamics.tua"; lo = 0.5; hi = 2.0; }' '"escalation"'
+sweep_refused "misspelt path" "sw_path.cfg:6: parameters.\[1\].path: .*unknown key 'tua' in dynamics; did you mean 'tau'?" "$T/sw_path.cfg"
+mksweep sw_out.cfg "$LHS" "$TAU" '"escalaton"'
+sweep_refused "misspelt output" "sw_out.cfg:7: outputs.\[1\]: unknown output \"escalaton\"; did you mean 'escalation'?" "$T/sw_out.cfg"
+mksweep sw_nan.cfg "$LHS" '{ path = "dynamics.tau"; lo = nan; hi = 2.0; }' '"escalation"'
+sweep_refused "NaN bound" "sw_nan.cfg:6: syntax error; NaN and infinity are not numbers a sweep file can hold" "$T/sw_nan.cfg"
+mksweep sw_huge.cfg "$LHS" '{ path = "dynamics.tau"; lo = 0.5; hi = 1e400; }' '"escalation"'
+sweep_refused "infinite bound" "sw_huge.cfg:6: parameters.\[1\].hi: expected a finite number, found inf" "$T/sw_huge.cfg"
+mksweep sw_rev.cfg "$LHS" '{ path = "dynamics.tau"; lo = 2.0; hi = 0.5; }' '"escalation"'
+sweep_refused "reversed bounds" "sw_rev.cfg:6: parameters.\[1\]: lo = 2 is above hi = 0.5" "$T/sw_rev.cfg"
+mksweep sw_none.cfg "$LHS" "" '"escalation"'
+sweep_refused "no parameters" "sw_none.cfg:6: parameters: expected a list of 1 to 64 entries, found 0" "$T/sw_none.cfg"
+mksweep sw_wide.cfg '{ type = "lhs"; n = 4294967300; }' "$TAU" '"escalation"'
+sweep_refused "integer beyond 32 bits" "sw_wide.cfg:5: design.n: expected an integer in 1..10000000, found 4294967300" "$T/sw_wide.cfg"
+mksweep sw_type.cfg '{ type = "latin"; n = 4; }' "$TAU" '"escalation"'
+sweep_refused "unknown design" "sw_type.cfg:5: design.type: expected one of grid, random, lhs, sobol or morris, found \"latin\"" "$T/sw_type.cfg"
+mksweep sw_runs.cfg "$LHS" "$TAU" '"escalation"' 1000000000000
+sweep_refused "runs beyond the limit" "sw_runs.cfg:3: runs: expected an integer in 1..100000000, found 1000000000000" "$T/sw_runs.cfg"
+mksweep sw_base.cfg "$LHS" "$TAU" '"escalation"'
+sed -i 's#^base = .*#base = "no_such_base.cfg";#' "$T/sw_base.cfg"
+sweep_refused "missing base" "sw_base.cfg:2: base: .*no_such_base.cfg: cannot read scenario" "$T/sw_base.cfg"
 
 # --- loads too large to be sane: refused before anything is allocated ---
 refused "too much work" "largest.cfg: 100000000 runs x 1200 steps x 64 actors x (16 threats + 2) is 1.4e+14 units of work, more than the limit of 1e+13.*lower the runs (-n)" $FX/largest.cfg -n 100000000

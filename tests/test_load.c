@@ -268,7 +268,7 @@ static void test_binary_file(void)
 
 static void test_directory(void)
 {
-    CHECK_ERROR(FX "inc", FS_ECONFIG, FX "inc: is a directory, expected a scenario file");
+    CHECK_ERROR(FX "inc", FS_ECONFIG, FX "inc: is a directory, expected a scenario");
 }
 
 static void test_missing_file(void)
