@@ -522,6 +522,15 @@ fs_chart *fs_chart_open(const char *path, fs_chart_format fmt, int width, int he
 {
     fs_chart *c;
 
+    /* Charts come after the CSV files are committed: a signal now stops
+     * before the next chart, and no chart of this set is committed. */
+    if (fs_interrupted) {
+        const char *slash = strrchr(path, '/');
+        fs_err_set(err, FS_EINTR, "interrupted while drawing the charts; the CSV files are "
+                   "complete: draw the charts with 'foresight plot %.*s'",
+                   slash ? (int)(slash - path) : 1, slash ? path : ".");
+        return NULL;
+    }
     if (width < 200 || height < 150 || width > 20000 || height > 20000) {
         fs_err_set(err, FS_EUSAGE, "chart size %dx%d is outside 200x150..20000x20000",
                    width, height);

@@ -409,7 +409,10 @@ static int run_files(const options *o)
                 fs_runner_outdir(r));
     goto done;
 fail:
-    if (e.code == FS_EINTR && strstr(e.msg, "no output") == NULL)
+    /* Interrupted before the CSV files were committed: nothing was written
+     * (a signal while drawing charts says what to do instead). */
+    if (e.code == FS_EINTR && strstr(e.msg, "no output") == NULL &&
+        strstr(e.msg, "foresight plot") == NULL)
         strncat(e.msg, "; no output written", sizeof e.msg - strlen(e.msg) - 1);
     code = fail(&e);
 done:
@@ -499,7 +502,7 @@ static int cmd_sweep(int argc, char **argv)
         fprintf(stderr, "%s: %s finished, written to %s/\n", progname, sw->name, o.outdir);
     goto done;
 fail:
-    if (e.code == FS_EINTR) {
+    if (e.code == FS_EINTR && strstr(e.msg, "foresight plot") == NULL) {
         if (r != NULL)
             snprintf(e.msg + strlen(e.msg), sizeof e.msg - strlen(e.msg),
                      "; finish it with: foresight sweep --resume %s", o.outdir);

@@ -249,6 +249,22 @@ if [ -z "${FS_VALGRIND:-}" ]; then
     code=$?
     if [ "$code" -eq 143 ]; then ok; else bad "two SIGTERMs: exit $code, expected 143"; fi
     nothing_in "$T/twice" "two SIGTERMs"
+    # A signal while the charts are drawn (large charts take seconds): the
+    # committed CSV files stay, no chart and no temp file is left, and the
+    # message says how to draw them.
+    $BIN run $SMALL -q -n 200 --size 10000x10000 -o "$T/charts" >"$T/out" 2>&1 &
+    pid=$!
+    i=0
+    while [ ! -f "$T/charts/summary.csv" ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
+    sleep 0.2
+    kill -INT $pid
+    wait $pid
+    code=$?
+    if [ "$code" -eq 130 ]; then ok; else bad "SIGINT while drawing: exit $code, expected 130"; fi
+    grep -q "interrupted while drawing the charts; the CSV files are complete: draw the charts with 'foresight plot $T/charts'" "$T/out" \
+        && ok || bad "SIGINT while drawing: message: $(cat "$T/out")"
+    if ls "$T/charts" | grep -q '\.png\|\.tmp\.'; then bad "SIGINT while drawing left: $(ls "$T/charts" | tr '\n' ' ')"; else ok; fi
+    if [ -f "$T/charts/summary.csv" ] && [ -f "$T/charts/timeseries.csv" ]; then ok; else bad "SIGINT while drawing: the CSV files are gone"; fi
 fi
 
 finish cli_hostile
