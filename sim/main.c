@@ -496,6 +496,11 @@ static int cmd_sweep(int argc, char **argv)
     }
     if (show)
         sweep_progress(fs_sweep_run_total(r), fs_sweep_run_total(r), t0, 1);
+    /* Each rank's share and its time: how well the static partition
+     * balanced the work (make bench reads these lines). */
+    if (!o.quiet && fs_dist_size() > 1)
+        fprintf(stderr, "%s: rank %d of %d ran %d points in %.2f s\n", progname, rank,
+                fs_dist_size(), fs_sweep_run_total(r), now() - t0);
     if (fs_sweep_run_finish(r, o.charts, &o.plot, &e) != FS_OK)
         goto fail;
     if (!o.quiet && rank == 0)
