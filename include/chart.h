@@ -176,6 +176,9 @@ typedef struct fs_axis_spec {
     int percent;             /* label ticks as percentages of 1 */
     const char *const *cats; /* category names at 0..ncats-1 instead of numbers */
     int ncats;
+    int cat_groups;          /* y only: a name followed by empty names labels
+                              * that run of rows, centred, and a thin line
+                              * separates one run from the next */
     int hide_ticklabels;     /* no tick or category labels (shared axes) */
 } fs_axis_spec;
 

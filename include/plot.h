@@ -170,12 +170,15 @@ typedef struct fs_plot_diff {
 } fs_plot_diff;
 
 /* Differences to the reference as points with interval whiskers, one row
- * per metric and scenario (grouped by metric; colours name the scenarios
- * in a legend), and a line at zero. `names` holds the scenario names
- * (nnames of them), `title` the chart title, `xlabel` the axis label with
- * its unit (NULL: a generic one). */
+ * per metric and scenario (grouped by metric, the metric named once at the
+ * middle of its rows; colours name the scenarios in a legend), and a line
+ * at zero. `names` holds the scenario names (nnames of them), `title` the
+ * chart title, `xlabel` the axis label with its unit (NULL: a generic one),
+ * `runs` the scenarios' loaded data for the subtitle's runs, seed and
+ * horizon (NULL: the subtitle names the reference only). */
 fs_status fs_plot_compare_diff(const char *path, const char *title, const char *xlabel,
-                               const char *const *names, int nnames, const fs_plot_diff *d,
+                               const char *const *names, int nnames,
+                               const fs_plot_data *const *runs, const fs_plot_diff *d,
                                int n, const fs_plot_opts *opts, fs_err *err);
 
 #endif

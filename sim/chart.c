@@ -884,9 +884,22 @@ static void draw_y_axis(fs_chart *c, const fs_panel_spec *s, const panel_geo *g)
             fs_chart_text(c, FS_TEXT_TICK, buf, xl, y, 1, 0.5, 0, grey(0.25), 0);
         }
     }
-    for (i = 0; s->y.cats && i < s->y.ncats && !s->y.hide_ticklabels; i++)
-        fs_chart_text(c, FS_TEXT_TICK, s->y.cats[i], xl, fs_panel_py(&g->p, i), 1, 0.5,
-                      fmax(maxw, 20 * c->u), grey(0.2), 0);
+    for (i = 0; s->y.cats && i < s->y.ncats && !s->y.hide_ticklabels; i++) {
+        double y = fs_panel_py(&g->p, i);
+        int j = i + 1;
+        if (s->y.cat_groups) {
+            if (s->y.cats[i] == NULL || s->y.cats[i][0] == '\0')
+                continue;
+            while (j < s->y.ncats && (s->y.cats[j] == NULL || s->y.cats[j][0] == '\0'))
+                j++;
+            y = (y + fs_panel_py(&g->p, j - 1)) / 2;
+            if (i > 0)
+                hline(c, a->x, a->x + a->w, (fs_panel_py(&g->p, i - 1) +
+                      fs_panel_py(&g->p, i)) / 2, grey(0.82), 1 * c->u);
+        }
+        fs_chart_text(c, FS_TEXT_TICK, s->y.cats[i], xl, y, 1, 0.5, fmax(maxw, 20 * c->u),
+                      grey(0.2), 0);
+    }
     if (s->y.label) {
         double tw = s->y.hide_ticklabels ? 0
                     : s->y.cats ? fmin(cats_max_width(c, &s->y), maxw)

@@ -242,8 +242,11 @@ static fs_status read_compare(const char *dir, compare_data *c, fs_err *err)
                 goto done;
         if (c->ndiff < FS_MAX_COMPARE * FS_HEAD_N) {
             fs_plot_diff *d = &c->diff[c->ndiff];
+            char *u;
             snprintf(c->labels[c->ndiff], sizeof c->labels[0], "P(%s)",
                      fs_csv_str(csv, r, col[3]));
+            for (u = c->labels[c->ndiff]; (u = strchr(u, '_')) != NULL; u++)
+                *u = ' ';   /* P(mass casualty): a label, not an identifier */
             d->metric = c->labels[c->ndiff];
             d->scenario = (int)idx;
             d->diff = 100 * v[0], d->lo = 100 * v[1], d->hi = 100 * v[2];
@@ -299,7 +302,8 @@ fs_status fs_compare_plot(const char *dir, const fs_plot_opts *opts, int runs_to
         (st = fs_plot_compare_diff(OUT("compare_difference"),
                                    "Outcome probabilities: difference to the reference",
                                    "Difference to the reference, in percentage points", names,
-                                   c.k, c.diff, c.ndiff, &o, err)) != FS_OK)
+                                   c.k, (const fs_plot_data *const *)runs, c.diff, c.ndiff, &o,
+                                   err)) != FS_OK)
         goto done;
 #undef OUT
 done:

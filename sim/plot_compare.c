@@ -208,14 +208,15 @@ fs_status fs_plot_compare_outcomes(const char *path, const fs_plot_data *const *
 }
 
 fs_status fs_plot_compare_diff(const char *path, const char *title, const char *xlabel,
-                               const char *const *names, int nnames, const fs_plot_diff *d,
+                               const char *const *names, int nnames,
+                               const fs_plot_data *const *runs, const fs_plot_diff *d,
                                int n, const fs_plot_opts *opts, fs_err *err)
 {
     static const char *const none = "";
     const char *cats[MAX_ROWS];
     int order[MAX_ROWS], used[MAX_ROWS] = {0};
     fs_legend_item leg[MAX_SCEN];
-    char ref[200];
+    char ref[512], sub[256];
     fs_panel_spec s;
     fs_panel p;
     fs_rect body;
@@ -255,7 +256,11 @@ fs_status fs_plot_compare_diff(const char *path, const char *title, const char *
     c = compare_open(path, opts, err);
     if (c == NULL)
         return err ? err->code : FS_EIO;
-    snprintf(ref, sizeof ref, "Reference: %s", nnames > 0 ? names[0] : "the first scenario");
+    sub[0] = '\0';
+    if (runs && nnames > 0 && runs[0])
+        compare_subtitle(runs, nnames, sub, sizeof sub);
+    snprintf(ref, sizeof ref, "Reference: %s%s%s", nnames > 0 ? names[0] : "the first scenario",
+             sub[0] ? " · " : "", sub);
     body = fs_chart_frame(c, title ? title : "Differences to the reference scenario", ref,
                           "Points: paired difference to the reference scenario (common random "
                           "numbers); whiskers: 95% interval. Right of the zero line: higher "
@@ -266,6 +271,7 @@ fs_status fs_plot_compare_diff(const char *path, const char *title, const char *
     s.box = body;
     s.y.cats = nrow > 0 ? cats : &none;
     s.y.ncats = nrow > 0 ? nrow : 1;
+    s.y.cat_groups = 1;
     s.x.label = xlabel ? xlabel : "Difference to the reference scenario";
     s.x.lo = lo;
     s.x.hi = hi;
