@@ -85,11 +85,13 @@ static const char usage_compare[] =
     "compare_threat_index, compare_outcomes and compare_difference, and one\n"
     "subdirectory per scenario with its own run files and charts.\n"
     "\n"
-    "options: -n, -s, -j, -o, --set (applied to every scenario), --format,\n"
-    "--size, --no-charts, -q, as for foresight run.\n";
+    "options: -n, -s, -j, -o, --set (applied to every scenario), --runs-csv (runs.csv\n"
+    "in each scenario's directory), --format, --size, --no-charts, -q, as for\n"
+    "foresight run.\n";
 
 static const char usage_sweep[] =
     "usage: foresight sweep FILE [-o DIR] [-j THREADS] [--set PATH=VALUE]... [--quiet]\n"
+    "                      [--format png|pdf|svg] [--size WxH] [--no-charts]\n"
     "       foresight sweep --resume DIR [-j THREADS] [--quiet]\n"
     "       mpirun -np K foresight sweep FILE -o DIR   (the points spread over K ranks)\n"
     "\n"
@@ -250,6 +252,30 @@ static int is_opt(const char *arg, const char *s, const char *l)
     return l && strncmp(arg, l, n) == 0 && (arg[n] == '\0' || arg[n] == '=');
 }
 
+/* The options each command takes, by long name: any other is refused, so
+ * that an option that would do nothing never passes silently. */
+static void applies(const char *cmd, const char *opt, const char *given)
+{
+    static const struct { const char *cmd, *opts; } table[] = {
+        { "run", " runs seed threads output set runs-csv quiet no-charts format size " },
+        { "compare", " runs seed threads output set runs-csv quiet no-charts format size " },
+        { "sweep", " threads output set resume quiet no-charts format size " },
+        { "check", " set " },
+        { "plot", " output format size " },
+    };
+    char key[32];
+    size_t i;
+
+    snprintf(key, sizeof key, " %s ", opt);
+    for (i = 0; i < sizeof table / sizeof table[0]; i++)
+        if (strcmp(table[i].cmd, cmd) == 0 && strstr(table[i].opts, key) == NULL) {
+            fprintf(stderr, "%s: option '%.*s' does not apply to 'foresight %s'\n"
+                    "Try 'foresight help %s'.\n", progname, (int)strcspn(given, "="), given,
+                    cmd, cmd);
+            exit(2);
+        }
+}
+
 static void parse_options(int argc, char **argv, const char *cmd, options *o)
 {
     int i;
@@ -269,25 +295,31 @@ static void parse_options(int argc, char **argv, const char *cmd, options *o)
                   stdout);
             exit(0);
         } else if (is_opt(a, "-n", "--runs")) {
+            applies(cmd, "runs", a);
             const char *s = optval(argc, argv, &i, cmd);
             if (parse_long(s, 1, FS_MAX_RUNS, &v))
                 die_usage("--runs: expected a whole number from 1 to 100000000, found '%s'", s, cmd);
             o->runs = v;
         } else if (is_opt(a, "-s", "--seed")) {
+            applies(cmd, "seed", a);
             const char *s = optval(argc, argv, &i, cmd);
             if (parse_u64(s, &o->seed))
                 die_usage("--seed: expected a whole number from 0 to 18446744073709551615, found '%s'", s, cmd);
             o->have_seed = 1;
         } else if (is_opt(a, "-j", "--threads")) {
+            applies(cmd, "threads", a);
             const char *s = optval(argc, argv, &i, cmd);
             if (parse_long(s, 1, 1024, &v))
                 die_usage("--threads: expected a whole number from 1 to 1024, found '%s'", s, cmd);
             o->threads = (int)v;
         } else if (is_opt(a, "-o", "--output")) {
+            applies(cmd, "output", a);
             o->outdir = optval(argc, argv, &i, cmd);
-        } else if (strcmp(cmd, "sweep") == 0 && is_opt(a, NULL, "--resume")) {
+        } else if (is_opt(a, NULL, "--resume")) {
+            applies(cmd, "resume", a);
             o->resume = optval(argc, argv, &i, cmd);
         } else if (is_opt(a, NULL, "--set")) {
+            applies(cmd, "set", a);
             fs_err e;
             char *s = (char *)optval(argc, argv, &i, cmd);
             if (o->nsets == MAX_SETS)
@@ -297,16 +329,21 @@ static void parse_options(int argc, char **argv, const char *cmd, options *o)
                 die_usage("%s", e.msg, cmd);
             o->nsets++;
         } else if (strcmp(a, "--runs-csv") == 0) {
+            applies(cmd, "runs-csv", a);
             o->runs_csv = 1;
         } else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
+            applies(cmd, "quiet", a);
             o->quiet = 1;
         } else if (strcmp(a, "--no-charts") == 0) {
+            applies(cmd, "no-charts", a);
             o->charts = 0;
         } else if (is_opt(a, NULL, "--format")) {
+            applies(cmd, "format", a);
             const char *s = optval(argc, argv, &i, cmd);
             if (parse_format(s, &o->plot.format))
                 die_usage("--format: expected png, pdf or svg, found '%s'", s, cmd);
         } else if (is_opt(a, NULL, "--size")) {
+            applies(cmd, "size", a);
             const char *s = optval(argc, argv, &i, cmd);
             if (parse_size(s, &o->plot.width, &o->plot.height))
                 die_usage("--size: expected WIDTHxHEIGHT, e.g. 1600x1000 (200-10000 by 150-10000), found '%s'", s, cmd);

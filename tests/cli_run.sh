@@ -16,6 +16,11 @@ expect "no arguments" 2 "usage"
 expect "unknown command" 2 "unknown command 'runn'" runn x.cfg
 expect "run without file" 2 "needs a file" run
 expect "unknown option" 2 "unknown option '--frobnicate'" run $FX/small.cfg --frobnicate
+# An option a command would ignore is refused, never silently dropped.
+expect "check -n" 2 "option '-n' does not apply to 'foresight check'" check $FX/small.cfg -n 5
+expect "plot --runs-csv" 2 "option '--runs-csv' does not apply to 'foresight plot'" plot "$T" --runs-csv
+expect "sweep --seed" 2 "option '--seed' does not apply to 'foresight sweep'" sweep scenarios/sweeps/smoke.cfg --seed=3
+expect "run --resume" 2 "option '--resume' does not apply to 'foresight run'" run $FX/small.cfg --resume "$T"
 expect "bad runs" 2 "runs: expected a whole number" run $FX/small.cfg -n abc
 expect "zero runs" 2 "runs: expected a whole number" run $FX/small.cfg -n 0
 expect "bad threads" 2 "threads: expected a whole number" run $FX/small.cfg -j 0
