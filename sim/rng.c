@@ -1,6 +1,8 @@
 /* rng.c: Philox4x32-10 (Random123) as a gsl_rng type.
- * One Philox call turns a 128-bit counter into four 32-bit words; get hands
- * them out one at a time and only calls Philox again when all four are used. */
+ * One Philox call turns a 128-bit counter into four 32-bit words. A refill
+ * computes NBLOCK consecutive counters at once (independent chains the
+ * processor overlaps) and get hands their words out one at a time, in
+ * counter order: the stream is the same as one block at a time. */
 #include "rng.h"
 
 #include <string.h>
@@ -9,24 +11,49 @@
  * (gcc 12 and clang, -O0 to -O3), so no diagnostic pragmas are needed. */
 #include <Random123/philox.h>
 
+#define NBLOCK 4
+#define NWORD (4 * NBLOCK)
+
 /* The counter's words 0-1 hold the block number within the run (low word
  * first), words 2-3 the 64-bit run index; the key is the 64-bit seed.
- * out holds the block at ctr, and out.v[next] is the next word to return. */
+ * out holds the NBLOCK blocks from ctr on, and word[next] is the next word
+ * to return. */
 typedef struct philox_state {
     philox4x32_ctr_t ctr;
     philox4x32_key_t key;
-    philox4x32_ctr_t out;
+    uint32_t word[NWORD];
     unsigned next;
 } philox_state;
 
-/* Moves to the next block and computes it; the carry makes the block
+/* Computes the NBLOCK blocks from s->ctr on; the carry makes the block
  * number a full 64-bit count. */
+static void philox_fill(philox_state *s)
+{
+    philox4x32_ctr_t c[NBLOCK], out[NBLOCK];
+    int b, j;
+
+    c[0] = s->ctr;
+    for (b = 1; b < NBLOCK; b++) {
+        c[b] = c[b - 1];
+        if (++c[b].v[0] == 0)
+            c[b].v[1]++;
+    }
+    for (b = 0; b < NBLOCK; b++)
+        out[b] = philox4x32_R(10, c[b], s->key);
+    for (b = 0; b < NBLOCK; b++)
+        for (j = 0; j < 4; j++)
+            s->word[4 * b + j] = out[b].v[j];
+    s->next = 0;
+}
+
+/* Moves on to the next NBLOCK blocks. */
 static void philox_refill(philox_state *s)
 {
-    if (++s->ctr.v[0] == 0)
+    uint32_t lo = s->ctr.v[0];
+    s->ctr.v[0] = lo + NBLOCK;
+    if (s->ctr.v[0] < lo)
         s->ctr.v[1]++;
-    s->out = philox4x32_R(10, s->ctr, s->key);
-    s->next = 0;
+    philox_fill(s);
 }
 
 static void philox_position(philox_state *s, uint64_t seed, uint64_t run)
@@ -37,8 +64,7 @@ static void philox_position(philox_state *s, uint64_t seed, uint64_t run)
     s->ctr.v[1] = 0;
     s->ctr.v[2] = (uint32_t)run;
     s->ctr.v[3] = (uint32_t)(run >> 32);
-    s->out = philox4x32_R(10, s->ctr, s->key);
-    s->next = 0;
+    philox_fill(s);
 }
 
 static void philox_set(void *vstate, unsigned long int seed)
@@ -50,9 +76,9 @@ static unsigned long int philox_get(void *vstate)
 {
     philox_state *s = vstate;
 
-    if (__builtin_expect(s->next == 4, 0))
+    if (__builtin_expect(s->next == NWORD, 0))
         philox_refill(s);
-    return s->out.v[s->next++];
+    return s->word[s->next++];
 }
 
 /* u / 2^32 lies in [0, 1): 1 itself is never returned, as GSL requires. */
