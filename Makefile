@@ -29,8 +29,15 @@ MPIFLAGS :=
 MPISUFFIX := -nompi
 endif
 
+# VG=1 (make valgrind): a build of its own at -O1, so that it never
+# replaces the optimised objects and binary.
+VG       ?=
+ifneq ($(VG),)
+OPT      := -O1
+endif
+
 ifeq ($(SANITIZE),)
-BUILD    := build/plain$(MPISUFFIX)
+BUILD    := build/$(if $(VG),vg,plain)$(MPISUFFIX)
 SANFLAGS :=
 else
 BUILD    := build/san$(MPISUFFIX)
@@ -54,7 +61,7 @@ LIB_SRC  := $(filter-out sim/main.c,$(wildcard sim/*.c))
 LIB_OBJ  := $(patsubst sim/%.c,$(BUILD)/obj/%.o,$(LIB_SRC))
 LIB      := $(BUILD)/libforesight.a
 BIN      := bin/foresight
-ifneq ($(SANITIZE),)
+ifneq ($(SANITIZE)$(VG),)
 BIN      := $(BUILD)/foresight
 endif
 TEST_SRC := $(wildcard tests/test_*.c)
@@ -118,7 +125,7 @@ check-run: tests
 # The CLI tests under memcheck (tests/valgrind.supp: font-cache
 # allocations of fontconfig and pango, and libconfig's parser leak).
 valgrind: deps
-	@$(MAKE) --no-print-directory valgrind-run OPT=-O1
+	@$(MAKE) --no-print-directory valgrind-run VG=1
 valgrind-run: tests
 	@FS_VALGRIND=1 sh tests/run.sh $(BUILD) $(BIN) cli
 

@@ -142,26 +142,19 @@ static void raw_add(raw *r, double x)
         r->max = x;
 }
 
-/* Cells are taken TILE at a time, and within a tile run by run: each run's
- * values of a tile share a cache line of obs, and the tile's sums and
- * sketches stay in cache. Every cell still sees its runs in order. */
-#define TILE 8
-
 int fs_acc_add_runs(fs_acc *a, const double *obs, int nruns)
 {
-    int c0, c, c1, r, n = a->lay.ncells, bad = 0;
-    for (c0 = 0; c0 < n; c0 += TILE) {
-        c1 = c0 + TILE < n ? c0 + TILE : n;
+    int c, r, n = a->lay.ncells, bad = 0;
+    for (c = 0; c < n; c++) {
+        raw *rw = &a->raw[c];
+        fs_sketch *sk = a->sk[c];
         for (r = 0; r < nruns; r++) {
-            const double *row = obs + (size_t)r * n;
-            for (c = c0; c < c1; c++) {
-                double x = row[c];
-                if (isnan(x))
-                    continue;
-                raw_add(&a->raw[c], x);
-                if (a->sk[c] && fs_sketch_add(a->sk[c], x) != 0)
-                    bad = -1;
-            }
+            double x = obs[(size_t)r * n + c];
+            if (isnan(x))
+                continue;
+            raw_add(rw, x);
+            if (sk && fs_sketch_add(sk, x) != 0)
+                bad = -1;
         }
     }
     return bad;
