@@ -29,4 +29,14 @@ void fs_dist_abort(int code);
 /* 1 when built with MPI. */
 int fs_dist_enabled(void);
 
+/* A count shared by every rank, from 0: how work is handed out without a
+ * dispatcher. Open and close are collective (every rank calls them, in the
+ * same order); open returns NULL on every rank when any rank could not
+ * get one. add returns the count before adding n, atomically across the
+ * ranks. Called from the main thread only. */
+typedef struct fs_dist_counter fs_dist_counter;
+fs_dist_counter *fs_dist_counter_open(void);
+long fs_dist_counter_add(fs_dist_counter *c, long n);
+void fs_dist_counter_close(fs_dist_counter *c);
+
 #endif

@@ -92,22 +92,28 @@ fs_status fs_sweep_id(const fs_sweep *sw, fs_ckpt_id *id, fs_err *err);
  * fresh (resume NULL) refuses a directory holding an unfinished sweep;
  * with resume (what resume.cfg recorded) it refuses a sweep whose file or
  * base scenario changed since, naming which, and reads the points already
- * done. With several MPI ranks, each takes every size-th missing point;
- * rank 0 alone starts a fresh checkpoint, and the ranks agree on a refusal
- * (every rank returns its code with err->everywhere set; only rank 0's
- * message is non-empty).
- * threads >= 1. */
+ * done. With several MPI ranks the missing points are handed out in
+ * shrinking batches from a counter all ranks share (dynamic), or each rank
+ * takes every size-th missing point (dynamic 0: static); the files are the
+ * same either way. Rank 0 alone starts a fresh checkpoint, and the ranks
+ * agree on a refusal (every rank returns its code with err->everywhere
+ * set; only rank 0's message is non-empty). Collective under MPI, as is
+ * fs_sweep_run_free. threads >= 1. */
 fs_sweep_run *fs_sweep_run_open(const fs_sweep *sw, int threads, const char *outdir,
-                                const fs_ckpt_id *resume, fs_err *err);
+                                const fs_ckpt_id *resume, int dynamic, fs_err *err);
 
-/* Runs the next batch of points (about a quarter of a second of work).
- * FS_EINTR when fs_interrupted was set; points already done stay done. */
+/* Claims and runs the next batch of points (about a second of work), or
+ * marks the run finished when none is left. FS_EINTR when fs_interrupted
+ * was set; points already done stay done. Call until finished. */
 fs_status fs_sweep_run_iterate(fs_sweep_run *r, fs_err *err);
+int fs_sweep_run_finished(const fs_sweep_run *r);
 
-/* This rank's points: done so far and in all (points found in a resumed
- * checkpoint do not count). */
+/* Progress: points handed out so far (to every rank, dynamic; to this
+ * one, static) of those to run (points found in a resumed checkpoint do
+ * not count), and the points this rank ran. */
 int fs_sweep_run_done(const fs_sweep_run *r);
 int fs_sweep_run_total(const fs_sweep_run *r);
+int fs_sweep_run_ran(const fs_sweep_run *r);
 
 /* After the last iterate (and on every rank): waits for the other ranks;
  * then rank 0 reads every rank's checkpoint, computes the sensitivity

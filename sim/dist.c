@@ -74,7 +74,91 @@ int fs_dist_enabled(void)
     return 1;
 }
 
+/* The count lives in a one-long window on rank 0; every rank, rank 0 too,
+ * adds to it with an atomic MPI_Fetch_and_op under a shared lock held for
+ * the counter's life (passive target: rank 0 serves it without taking
+ * part; on one node the window is shared memory and the add a processor
+ * atomic). Single process: a plain long. */
+struct fs_dist_counter {
+    MPI_Win win;
+    long *base;
+    long local;
+    int on;
+};
+
+fs_dist_counter *fs_dist_counter_open(void)
+{
+    fs_dist_counter *c = calloc(1, sizeof *c);
+    int ok;
+
+    if (!dist_on || fs_dist_size() == 1) {
+        /* Every rank must learn whether the others got theirs. */
+        ok = fs_dist_max(c == NULL);
+        if (ok != 0) {
+            free(c);
+            return NULL;
+        }
+        return c;
+    }
+    ok = c != NULL && MPI_Win_allocate(fs_dist_rank() == 0 ? (MPI_Aint)sizeof(long) : 0,
+                                       (int)sizeof(long), MPI_INFO_NULL, MPI_COMM_WORLD,
+                                       &c->base, &c->win) == MPI_SUCCESS;
+    if (fs_dist_max(!ok) != 0) {
+        if (ok)
+            MPI_Win_free(&c->win);
+        free(c);
+        return NULL;
+    }
+    c->on = 1;
+    MPI_Win_lock_all(0, c->win);
+    if (fs_dist_rank() == 0) {
+        *c->base = 0;
+        MPI_Win_sync(c->win);
+    }
+    MPI_Barrier(MPI_COMM_WORLD);
+    return c;
+}
+
+long fs_dist_counter_add(fs_dist_counter *c, long n)
+{
+    long old;
+    if (!c->on) {
+        old = c->local;
+        c->local += n;
+        return old;
+    }
+    MPI_Fetch_and_op(&n, &old, MPI_LONG, 0, 0, MPI_SUM, c->win);
+    MPI_Win_flush(0, c->win);
+    return old;
+}
+
+void fs_dist_counter_close(fs_dist_counter *c)
+{
+    if (c == NULL)
+        return;
+    if (c->on) {
+        MPI_Win_unlock_all(c->win);
+        MPI_Win_free(&c->win);
+    }
+    free(c);
+}
+
 #else
+
+struct fs_dist_counter {
+    long local;
+};
+
+fs_dist_counter *fs_dist_counter_open(void) { return calloc(1, sizeof(fs_dist_counter)); }
+
+long fs_dist_counter_add(fs_dist_counter *c, long n)
+{
+    long old = c->local;
+    c->local += n;
+    return old;
+}
+
+void fs_dist_counter_close(fs_dist_counter *c) { free(c); }
 
 void fs_dist_init(int *argc, char ***argv) { (void)argc; (void)argv; }
 void fs_dist_finalize(void) {}

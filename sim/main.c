@@ -110,6 +110,9 @@ static const char usage_sweep[] =
     "      --set PATH=VALUE  fix a setting of the base scenario at every point\n"
     "      --format, --size, --no-charts   as for foresight run\n"
     "      --resume DIR      finish the interrupted sweep in DIR\n"
+    "      --partition P     how MPI ranks share the points: dynamic (default; shrinking\n"
+    "                        batches from a shared counter) or static (every K-th point);\n"
+    "                        the files are the same either way\n"
     "  -q, --quiet           no progress line\n";
 
 static const char usage_check[] =
@@ -131,6 +134,7 @@ typedef struct options {
     int many;           /* the command takes several files */
     const char *outdir;
     const char *resume; /* sweep --resume DIR */
+    int static_share;   /* sweep --partition static */
     long runs;          /* -1: the scenario's */
     int have_seed;
     uint64_t seed;
@@ -259,7 +263,7 @@ static void applies(const char *cmd, const char *opt, const char *given)
     static const struct { const char *cmd, *opts; } table[] = {
         { "run", " runs seed threads output set runs-csv quiet no-charts format size " },
         { "compare", " runs seed threads output set runs-csv quiet no-charts format size " },
-        { "sweep", " threads output set resume quiet no-charts format size " },
+        { "sweep", " threads output set resume partition quiet no-charts format size " },
         { "check", " set " },
         { "plot", " output format size " },
     };
@@ -315,6 +319,13 @@ static void parse_options(int argc, char **argv, const char *cmd, options *o)
         } else if (is_opt(a, "-o", "--output")) {
             applies(cmd, "output", a);
             o->outdir = optval(argc, argv, &i, cmd);
+        } else if (is_opt(a, NULL, "--partition")) {
+            const char *s;
+            applies(cmd, "partition", a);
+            s = optval(argc, argv, &i, cmd);
+            if (strcmp(s, "static") != 0 && strcmp(s, "dynamic") != 0)
+                die_usage("--partition: expected dynamic or static, found '%s'", s, cmd);
+            o->static_share = strcmp(s, "static") == 0;
         } else if (is_opt(a, NULL, "--resume")) {
             applies(cmd, "resume", a);
             o->resume = optval(argc, argv, &i, cmd);
@@ -521,9 +532,9 @@ static int cmd_sweep(int argc, char **argv)
     if (o.charts && fs_chart_font_check(&e) != FS_OK)
         goto fail;
     if ((r = fs_sweep_run_open(sw, o.threads > 0 ? o.threads : omp_get_num_procs(), o.outdir,
-                               o.resume ? &id : NULL, &e)) == NULL)
+                               o.resume ? &id : NULL, !o.static_share, &e)) == NULL)
         goto fail;
-    while (fs_sweep_run_done(r) < fs_sweep_run_total(r)) {
+    while (!fs_sweep_run_finished(r)) {
         if (fs_sweep_run_iterate(r, &e) != FS_OK)
             goto fail;
         if (show && now() - last > 0.2) {
@@ -537,7 +548,7 @@ static int cmd_sweep(int argc, char **argv)
      * balanced the work (make bench reads these lines). */
     if (!o.quiet && fs_dist_size() > 1)
         fprintf(stderr, "%s: rank %d of %d ran %d points in %.2f s\n", progname, rank,
-                fs_dist_size(), fs_sweep_run_total(r), now() - t0);
+                fs_dist_size(), fs_sweep_run_ran(r), now() - t0);
     if (fs_sweep_run_finish(r, o.charts, &o.plot, &e) != FS_OK)
         goto fail;
     if (!o.quiet && rank == 0)

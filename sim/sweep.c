@@ -36,10 +36,17 @@ struct fs_sweep_run {
     int nd, noat, total;  /* design points, OAT points, both */
     double *y, *se;       /* [total x noutputs] */
     unsigned char *have;  /* [total] the point's results are known */
-    int *mine;            /* this rank's points still to run, ascending */
-    int nmine, done;      /* done: how many of mine have run */
+    int *mine;            /* points still to run, ascending: all of them
+                           * (dynamic) or this rank's share (static) */
+    int nmine;
+    fs_dist_counter *counter;  /* dynamic: the next index into mine to hand out */
+    int cursor;           /* static: the next index into mine */
+    int handed;           /* indices of mine handed out, as this rank last saw */
+    int ran;              /* points this rank ran */
+    int finished;         /* a claim found nothing left */
     int batch;
     int inner;            /* threads inside each point (1: points in parallel) */
+    int dynamic;          /* hand points out from a shared counter */
     double started;
     fs_ckpt_id id;
     fs_ckpt *ckpt;        /* this rank's checkpoint file */
@@ -174,16 +181,16 @@ static fs_status start_checkpoint(fs_sweep_run *r, const fs_ckpt_id *resume, fs_
     }
     if ((r->ckpt = fs_ckpt_open(r->outdir, rank, &r->id, resume == NULL, err)) == NULL)
         return err->code;
-    /* Every size-th missing point, starting at this rank's number: a
-     * static, interleaved share (points cost about the same). */
+    /* Dynamic: every missing point, handed out from a shared counter.
+     * Static: every size-th missing point from this rank's number on. */
     for (i = 0, j = 0; i < r->total; i++)
-        if (!r->have[i] && j++ % size == rank)
+        if (!r->have[i] && (r->dynamic || j++ % size == rank))
             r->mine[r->nmine++] = i;
     return FS_OK;
 }
 
 fs_sweep_run *fs_sweep_run_open(const fs_sweep *sw, int threads, const char *outdir,
-                                const fs_ckpt_id *resume, fs_err *err)
+                                const fs_ckpt_id *resume, int dynamic, fs_err *err)
 {
     fs_sweep_run *r = calloc(1, sizeof *r);
     fs_sparam sp[FS_SWEEP_MAX_PARAMS];
@@ -197,6 +204,7 @@ fs_sweep_run *fs_sweep_run_open(const fs_sweep *sw, int threads, const char *out
     }
     r->sw = sw;
     r->threads = threads < 1 ? 1 : threads;
+    r->dynamic = dynamic;
     snprintf(r->outdir, sizeof r->outdir, "%s", outdir);
     fs_sweep_sparams(sw, sp);
     if ((r->design = fs_design_alloc(sw->design, sp, sw->nparams, &sw->dopts, err)) == NULL)
@@ -229,6 +237,10 @@ fs_sweep_run *fs_sweep_run_open(const fs_sweep *sw, int threads, const char *out
     r->id.npoints = r->total;
     if (start_checkpoint(r, resume, err) != FS_OK)
         goto fail;
+    if (r->dynamic && (r->counter = fs_dist_counter_open()) == NULL) {
+        fs_err_set(err, FS_ENOMEM, "cannot set up the shared point counter");
+        goto fail;
+    }
     /* Points with many runs split their runs over the threads, one point
      * after another; points with few runs run side by side. The engine's
      * results do not depend on its thread count, so neither do the files. */
@@ -246,6 +258,7 @@ void fs_sweep_run_free(fs_sweep_run *r)
     if (r == NULL)
         return;
     fs_ckpt_close(r->ckpt);
+    fs_dist_counter_close(r->counter);
     fs_design_free(r->design);
     fs_design_free(r->oat);
     free(r->y);
@@ -255,8 +268,10 @@ void fs_sweep_run_free(fs_sweep_run *r)
     free(r);
 }
 
-int fs_sweep_run_done(const fs_sweep_run *r) { return r->done; }
+int fs_sweep_run_done(const fs_sweep_run *r) { return r->handed; }
 int fs_sweep_run_total(const fs_sweep_run *r) { return r->nmine; }
+int fs_sweep_run_ran(const fs_sweep_run *r) { return r->ran; }
+int fs_sweep_run_finished(const fs_sweep_run *r) { return r->finished; }
 
 /* The parameter values of point i (design points first, then OAT). */
 static const double *point_values(const fs_sweep_run *r, int i)
@@ -372,12 +387,28 @@ static void one_point(fs_sweep_run *r, int i, int *bad, fs_err *perr)
 
 fs_status fs_sweep_run_iterate(fs_sweep_run *r, fs_err *err)
 {
-    int first = r->done, last = r->done + r->batch, i, bad = -1;
+    int first, last, i, bad = -1, n = r->batch, least = r->inner > 1 ? 1 : r->threads;
+    int share = (r->nmine - r->handed) / (2 * fs_dist_size());
     fs_err perr;
     double el;
 
-    if (last > r->nmine)
-        last = r->nmine;
+    /* Guided: claims shrink as the points run out, so that no rank is
+     * left with a long tail while the others wait. */
+    if (r->dynamic && n > share)
+        n = share > least ? share : least;
+    if (r->dynamic) {
+        long at = fs_dist_counter_add(r->counter, n);
+        first = at < r->nmine ? (int)at : r->nmine;
+    } else {
+        first = r->cursor;
+        r->cursor += n;
+    }
+    last = first + n < r->nmine ? first + n : r->nmine;
+    r->handed = last;
+    if (first >= r->nmine) {
+        r->finished = 1;
+        return FS_OK;
+    }
     fs_err_clear(&perr);
     /* Points one after another, each spread over the threads, or points
      * side by side on one thread each. (No parallel region may surround
@@ -394,10 +425,10 @@ fs_status fs_sweep_run_iterate(fs_sweep_run *r, fs_err *err)
     if (bad >= 0) {
         char where[1024];
         const double *x = point_values(r, bad);
-        size_t n = 0;
+        size_t w = 0;
         int j;
-        for (j = 0; j < r->sw->nparams && n + 80 < sizeof where; j++)
-            n += (size_t)snprintf(where + n, sizeof where - n, "%s%s=%g", j ? ", " : "",
+        for (j = 0; j < r->sw->nparams && w + 80 < sizeof where; j++)
+            w += (size_t)snprintf(where + w, sizeof where - w, "%s%s=%g", j ? ", " : "",
                                   r->sw->params[j].path, x[j]);
         return fs_err_set(err, perr.code, "%s: point %d (%s): %s", r->sw->path, bad, where,
                           perr.msg);
@@ -405,11 +436,11 @@ fs_status fs_sweep_run_iterate(fs_sweep_run *r, fs_err *err)
     if (fs_interrupted)
         return fs_err_set(err, FS_EINTR, "interrupted; the points finished so far are in "
                           "%s/checkpoint", r->outdir);
-    r->done = last;
+    r->ran += last - first;
     /* Batches of about a second: the threads meet at the end of each. */
     el = now() - r->started;
     if (el > 0) {
-        int want = (int)(r->done / el * 1.0);
+        int want = (int)(r->ran / el * 1.0);
         if (want > r->batch)
             r->batch = want;
     }
@@ -753,9 +784,9 @@ fs_status fs_sweep_run_finish(fs_sweep_run *r, int charts, const fs_plot_opts *p
         st = fs_err_set(err, FS_ENOMEM, "out of memory");
         goto done;
     }
-    if (r->done < r->nmine) {
-        st = fs_err_set(err, FS_ERUNTIME, "finish called after %d of %d points", r->done,
-                        r->nmine);
+    if (!r->finished) {
+        st = fs_err_set(err, FS_ERUNTIME, "finish called with points still to hand out "
+                        "(%d of %d handed out)", r->handed, r->nmine);
         goto done;
     }
     /* Every rank's points are in the checkpoint files once all are here. */

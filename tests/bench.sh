@@ -24,22 +24,25 @@ echo "  sweep:            $sweep"
 plain=$($BENCH rss $BIN run $SC -n 409600 -j 2 -q --no-charts -o "$OUT/plain")
 echo "  409600 plain runs: $plain"
 echo "$sweep $plain" | awk '{ printf "  sweep / plain runs = %.2f (bar: at most 1.2)\n", $2 / $11 }'
-# MPI: the same sweep on 1 rank and on 2 ranks (one thread each). The
-# ranks share the points statically (every K-th); each rank reports its
-# share's time, and their spread measures what a dynamic hand-out could
-# still gain (at most max/mean - 1 of the wall time).
+# MPI: the same sweep on 1 rank and on 2 ranks (one thread each), with
+# the points handed out dynamically (the default) and statically. Each
+# rank reports its share's time; their spread is the partition's
+# imbalance (the slowest rank against the mean).
 if $BIN --version | grep -q "MPI)" && command -v mpirun >/dev/null 2>&1; then
     ROOT=""
     [ "$(id -u)" -eq 0 ] && ROOT=--allow-run-as-root
+    LV="sweep scenarios/sweeps/levers.cfg -j 1 --no-charts"
     echo "MPI: scenarios/sweeps/levers.cfg (896 points x 200 runs), one thread per rank"
-    one=$($BENCH rss "$(command -v mpirun)" $ROOT -np 1 $BIN sweep scenarios/sweeps/levers.cfg -q -j 1 --no-charts -o "$OUT/mpi1")
-    echo "  1 rank:  $one"
-    two=$($BENCH rss "$(command -v mpirun)" $ROOT -np 2 $BIN sweep scenarios/sweeps/levers.cfg -j 1 --no-charts -o "$OUT/mpi2" 2>"$OUT/ranks.txt")
-    echo "  2 ranks: $two"
-    echo "$one $two" | awk '{ printf "  speed-up of 2 ranks against 1: %.2fx\n", $2 / $11 }'
-    grep "rank [0-9]* of" "$OUT/ranks.txt" | sort | sed 's/^foresight: /  /'
-    grep "rank [0-9]* of" "$OUT/ranks.txt" | awk '{ t[NR] = $(NF-1); s += t[NR]; if (t[NR] > m) m = t[NR] }
-        END { if (NR) printf "  static partition: slowest rank %.2f s, mean %.2f s, imbalance %.1f%%\n", m, s / NR, 100 * (m * NR / s - 1) }'
+    one=$($BENCH rss "$(command -v mpirun)" $ROOT -np 1 $BIN $LV -q -o "$OUT/mpi1")
+    echo "  1 rank:                     $one"
+    for p in dynamic static; do
+        two=$($BENCH rss "$(command -v mpirun)" $ROOT -np 2 $BIN $LV --partition $p -o "$OUT/mpi2$p" 2>"$OUT/ranks$p.txt")
+        echo "  2 ranks, $p partition: $two"
+        echo "$one $two" | awk '{ printf "    speed-up of 2 ranks against 1: %.2fx\n", $2 / $11 }'
+        grep "rank [0-9]* of" "$OUT/ranks$p.txt" | sort | sed 's/^foresight: /    /'
+        grep "rank [0-9]* of" "$OUT/ranks$p.txt" | awk '{ t[NR] = $(NF-1); s += t[NR]; if (t[NR] > m) m = t[NR] }
+            END { if (NR) printf "    imbalance: slowest rank %.2f s against a mean of %.2f s (+%.1f%%)\n", m, s / NR, 100 * (m * NR / s - 1) }'
+    done
 else
     echo "MPI: skipped (built without MPI, or no mpirun)"
 fi

@@ -115,6 +115,14 @@ if [ -n "$MPIRUN" ]; then
         nfiles=$(ls "$T/mpi$n/checkpoint" | grep -c '^rank-')
         if [ "$nfiles" -eq $n ]; then ok; else bad "mpirun -np $n: $nfiles checkpoint files"; fi
     done
+    # The static partition gives the same bytes; each rank reports its share.
+    $MPIRUN -np 2 $BIN sweep $FX/ckpt.cfg -j 1 --partition static --no-charts -o "$T/mpis" >"$T/mpis.out" 2>&1 \
+        && ok || bad "mpirun --partition static failed: $(tail -5 "$T/mpis.out")"
+    same_dir "mpirun -np 2 --partition static" "$T/ref" "$T/mpis"
+    if [ "$(grep -c 'rank [01] of 2 ran' "$T/mpis.out")" -eq 2 ]; then ok; else bad "static: rank reports: $(cat "$T/mpis.out")"; fi
+    # Every point ran once, on one rank or the other.
+    total=$(sed -n 's/.*rank [01] of 2 ran \([0-9]*\) points.*/\1/p' "$T/mpis.out" | awk '{ s += $1 } END { print s }')
+    if [ "$total" = "$TOTAL" ]; then ok; else bad "static: the ranks ran $total points, expected $TOTAL"; fi
     start mpikill $MPIRUN -np 2 $BIN sweep $FX/ckpt.cfg -q -j 1 --no-charts -o "$T/mk"
     wait_points "$T/mk" 10
     kill -9 "-$PID" 2>/dev/null

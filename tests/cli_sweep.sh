@@ -15,10 +15,13 @@ FILES="sweep.csv sweep_params.csv sweep_outputs.csv sensitivity.csv tornado.csv 
 # --- the smoke sweep: every file, identical for -j1 and -j2 ---
 expect "smoke j1" 0 "" sweep scenarios/sweeps/smoke.cfg -q -j 1 -o "$T/s1" --no-charts
 expect "smoke j2" 0 "" sweep scenarios/sweeps/smoke.cfg -q -j 2 -o "$T/s2" --no-charts
+expect "smoke static" 0 "" sweep scenarios/sweeps/smoke.cfg -q -j 2 --partition static -o "$T/s3" --no-charts
 for f in $FILES; do
     if [ -s "$T/s1/$f" ]; then ok; else bad "smoke: missing $f"; fi
     same "smoke -j1 vs -j2 $f" "$T/s1/$f" "$T/s2/$f"
+    same "smoke dynamic vs static $f" "$T/s1/$f" "$T/s3/$f"
 done
+expect "bad partition" 2 "--partition: expected dynamic or static, found 'random'" sweep scenarios/sweeps/smoke.cfg --partition random
 rows=$(($(wc -l < "$T/s1/sweep.csv") - 1))
 if [ "$rows" -eq 40 ]; then ok; else bad "smoke: sweep.csv has $rows points, expected 8 x (3 + 2) = 40"; fi
 n=$(grep -c '^sobol,' "$T/s1/sensitivity.csv")
