@@ -566,7 +566,12 @@ fail:
     if (r != NULL && !o.resume && (e.code == FS_ECONFIG || e.code == FS_EUSAGE) &&
         fs_dist_rank() == 0)
         fs_ckpt_remove(o.outdir);
-    code = e.msg[0] || !e.everywhere ? fail(&e) : fs_status_exit_code(e.code);
+    /* An agreed refusal and an interrupt reach every rank: rank 0 speaks. */
+    if ((e.everywhere && !e.msg[0]) || (e.code == FS_EINTR && rank != 0))
+        code = e.code == FS_EINTR ? (fs_interrupted == SIGTERM ? 143 : 130)
+                                  : fs_status_exit_code(e.code);
+    else
+        code = fail(&e);
     /* A rank that fails for its own reasons takes the job down; an
      * interrupt reaches every rank, and so does an agreed refusal to
      * start: each stops by itself. */

@@ -374,6 +374,8 @@ static void one_point(fs_sweep_run *r, int i, int *bad, fs_err *perr)
         st = fs_ckpt_append(r->ckpt, i, r->y + (size_t)i * k, r->se + (size_t)i * k, &e);
         if (st == FS_OK)
             return;
+    } else if (e.code == FS_EINTR) {
+        return;   /* not the point's fault: iterate reports the interrupt */
     }
 #pragma omp critical(fs_sweep_error)
     {
