@@ -92,7 +92,8 @@ static const char usage_compare[] =
 static const char usage_sweep[] =
     "usage: foresight sweep FILE [-o DIR] [-j THREADS] [--set PATH=VALUE]... [--quiet]\n"
     "                      [--format png|pdf|svg] [--size WxH] [--no-charts]\n"
-    "       foresight sweep --resume DIR [-j THREADS] [--quiet]\n"
+    "                      [--partition dynamic|static]\n"
+    "       foresight sweep --resume DIR [-j THREADS] [--partition dynamic|static] [--quiet]\n"
     "       mpirun -np K foresight sweep FILE -o DIR   (the points spread over K ranks)\n"
     "\n"
     "Runs the sweep file FILE: its base scenario at every point of its design\n"
