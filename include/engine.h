@@ -26,6 +26,8 @@ typedef struct fs_engine_opts {
     uint64_t seed;
     int threads;         /* >= 1 */
     FILE *runs_csv;      /* when not NULL, one row per run is written here, in run order */
+    int totals_only;     /* quantiles of the run totals only (a sweep point's
+                          * outputs); every cell still has its moments */
 } fs_engine_opts;
 
 typedef struct fs_engine fs_engine;

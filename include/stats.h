@@ -31,9 +31,16 @@ double fs_moments_sd(const fs_moments *s);
 
 typedef struct fs_acc fs_acc;
 
-/* An accumulator for layout l (copied); with_sketches 0 keeps moments only.
+/* Which cells get a quantile sketch besides their moments. */
+enum {
+    FS_SKETCH_NONE = 0,   /* moments only */
+    FS_SKETCH_ALL,        /* every cell that wants one (fs_cell_wants_sketch) */
+    FS_SKETCH_TOTALS      /* the run totals only: what a sweep point reads */
+};
+
+/* An accumulator for layout l (copied) with the sketches `sketches` says.
  * NULL when out of memory. */
-fs_acc *fs_acc_alloc(const fs_layout *l, int with_sketches);
+fs_acc *fs_acc_alloc(const fs_layout *l, int sketches);
 void fs_acc_free(fs_acc *a);
 
 /* Forgets the moments and the runs added since the last merge (sketches

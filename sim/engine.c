@@ -86,14 +86,15 @@ static int worker_init(const fs_engine *e, worker *w)
     for (i = 0; i < e->k; i++) {
         w->model[i] = fs_model_alloc(e->sc[i]);
         w->obs[i] = malloc((size_t)FS_BLOCK * e->lay[i].ncells * sizeof *w->obs[i]);
-        w->acc[i] = fs_acc_alloc(&e->lay[i], 1);
+        w->acc[i] = fs_acc_alloc(&e->lay[i], e->opts.totals_only ? FS_SKETCH_TOTALS
+                                                                 : FS_SKETCH_ALL);
         w->first_mc[i] = calloc(e->sc[i]->steps + 1, sizeof *w->first_mc[i]);
         if (!w->model[i] || !w->obs[i] || !w->acc[i] || !w->first_mc[i])
             return -1;
     }
     if (e->k > 1) {
         w->diff = malloc((size_t)FS_BLOCK * e->pair_lay.ncells * sizeof *w->diff);
-        w->pair = fs_acc_alloc(&e->pair_lay, 0);
+        w->pair = fs_acc_alloc(&e->pair_lay, FS_SKETCH_NONE);
         if (w->diff == NULL || w->pair == NULL)
             return -1;
     }
@@ -105,9 +106,9 @@ static int slot_init(const fs_engine *e, slot *s)
     int i;
     s->block = -1;
     for (i = 0; i < e->k; i++)
-        if ((s->acc[i] = fs_acc_alloc(&e->lay[i], 0)) == NULL)
+        if ((s->acc[i] = fs_acc_alloc(&e->lay[i], FS_SKETCH_NONE)) == NULL)
             return -1;
-    if (e->k > 1 && (s->pair = fs_acc_alloc(&e->pair_lay, 0)) == NULL)
+    if (e->k > 1 && (s->pair = fs_acc_alloc(&e->pair_lay, FS_SKETCH_NONE)) == NULL)
         return -1;
     return 0;
 }
@@ -140,12 +141,13 @@ fs_engine *fs_engine_alloc_many(const fs_scenario *const *sc, int k,
     if (e->w == NULL || e->slots == NULL)
         goto nomem;
     for (i = 0; i < k; i++) {
-        e->total[i] = fs_acc_alloc(&e->lay[i], 1);
+        e->total[i] = fs_acc_alloc(&e->lay[i], o->totals_only ? FS_SKETCH_TOTALS
+                                                              : FS_SKETCH_ALL);
         e->first_mc[i] = calloc(sc[i]->steps + 1, sizeof *e->first_mc[i]);
         if (e->total[i] == NULL || e->first_mc[i] == NULL)
             goto nomem;
     }
-    if (k > 1 && (e->pair_total = fs_acc_alloc(&e->pair_lay, 0)) == NULL)
+    if (k > 1 && (e->pair_total = fs_acc_alloc(&e->pair_lay, FS_SKETCH_NONE)) == NULL)
         goto nomem;
     for (i = 0; i < e->nworkers; i++)
         if (worker_init(e, &e->w[i]) != 0)

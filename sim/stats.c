@@ -70,7 +70,7 @@ double fs_moments_sd(const fs_moments *s)
     return sqrt(s->m2 / (s->n - 1.0));
 }
 
-fs_acc *fs_acc_alloc(const fs_layout *l, int with_sketches)
+fs_acc *fs_acc_alloc(const fs_layout *l, int sketches)
 {
     fs_acc *a = calloc(1, sizeof *a);
     int c;
@@ -84,10 +84,11 @@ fs_acc *fs_acc_alloc(const fs_layout *l, int with_sketches)
     if (a->mom == NULL || a->raw == NULL || a->sk == NULL)
         goto fail;
     fs_acc_reset_moments(a);
-    if (!with_sketches)
+    if (sketches == FS_SKETCH_NONE)
         return a;
     for (c = 0; c < l->ncells; c++) {
-        if (!fs_cell_wants_sketch(l, c))
+        if (!fs_cell_wants_sketch(l, c) ||
+            (sketches == FS_SKETCH_TOTALS && (c < l->tot || c >= l->tot + FS_TOT_N)))
             continue;
         a->sk[c] = fs_sketch_alloc();
         if (a->sk[c] == NULL)

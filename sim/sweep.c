@@ -344,6 +344,7 @@ static fs_status run_point(const fs_sweep_run *r, int i, int threads, double *y,
     eo.runs = sw->runs;
     eo.seed = sw->seed;
     eo.threads = threads;
+    eo.totals_only = 1;   /* a point reads outcomes and run totals only */
     sc->runs = sw->runs;
     sc->seed = sw->seed;
     e = fs_engine_run(sc, &eo, err);

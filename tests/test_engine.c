@@ -193,8 +193,8 @@ static void test_moments(void)
     gsl_rng *r = fs_rng_alloc();
 
     fs_layout_init(&l, sc);
-    total = fs_acc_alloc(&l, 0);
-    block = fs_acc_alloc(&l, 0);
+    total = fs_acc_alloc(&l, FS_SKETCH_NONE);
+    block = fs_acc_alloc(&l, FS_SKETCH_NONE);
     obs = calloc(l.ncells, sizeof *obs);
     CHECK(total && block && obs);
     for (i = 0; i < 1000; i++)
