@@ -32,7 +32,7 @@ if $BIN --version | grep -q "MPI)" && command -v mpirun >/dev/null 2>&1; then
     ROOT=""
     [ "$(id -u)" -eq 0 ] && ROOT=--allow-run-as-root
     LV="sweep scenarios/sweeps/levers.cfg -j 1 --no-charts"
-    echo "MPI: scenarios/sweeps/levers.cfg (896 points x 200 runs), one thread per rank"
+    echo "MPI: scenarios/sweeps/levers.cfg (896 design + 11 one-at-a-time points x 200 runs), one thread per rank"
     one=$($BENCH rss "$(command -v mpirun)" $ROOT -np 1 $BIN $LV -q -o "$OUT/mpi1")
     echo "  1 rank:                     $one"
     for p in dynamic static; do
