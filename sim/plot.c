@@ -123,6 +123,36 @@ static void draw_band(fs_chart *c, const fs_panel *p, const plot_ctx *x, const f
     fs_chart_line(c, p, x->xs, b->p50, x->n, col, 2.6, 0);
 }
 
+/* The same for a per-step count (attacks, foiled plots): each step's
+ * values hold over the step's width, as stairs, so that a quantile moving
+ * between whole numbers is not drawn as a slope between steps. */
+static void draw_band_steps(fs_chart *c, const fs_panel *p, const plot_ctx *x,
+                            const fs_band *b, fs_rgb col)
+{
+    const double *src[6] = { b->p5, b->p95, b->p25, b->p75, b->mean, b->p50 };
+    double *buf = malloc((size_t)x->n * 2 * 7 * sizeof *buf), *xs, *v[6];
+    int i, k;
+
+    if (buf == NULL) {   /* out of memory: the sloped bands will do */
+        draw_band(c, p, x, b, col, 1, 1);
+        return;
+    }
+    xs = buf;
+    for (k = 0; k < 6; k++)
+        v[k] = buf + (size_t)(k + 1) * 2 * x->n;
+    for (i = 0; i < x->n; i++) {
+        xs[2 * i] = x->xs[i] - 0.5;
+        xs[2 * i + 1] = x->xs[i] + 0.5;
+        for (k = 0; k < 6; k++)
+            v[k][2 * i] = v[k][2 * i + 1] = src[k][i];
+    }
+    fs_chart_band(c, p, xs, v[0], v[1], 2 * x->n, col, 0.16);
+    fs_chart_band(c, p, xs, v[2], v[3], 2 * x->n, col, 0.30);
+    fs_chart_line(c, p, xs, v[4], 2 * x->n, col, 1.5, 1);
+    fs_chart_line(c, p, xs, v[5], 2 * x->n, col, 2.6, 0);
+    free(buf);
+}
+
 static fs_legend_item legend(const char *label, fs_rgb col, fs_key key, double alpha)
 {
     fs_legend_item it = { label, col, key, alpha };
@@ -345,9 +375,18 @@ static void draw_attacks(const plot_ctx *x, fs_chart *c)
     none_att = d->summary[FS_SUM_ATTACKS].max == 0 || !(ahi > 0);
     none_fo = d->summary[FS_SUM_FOILED].max == 0 || !(hi > 0);
     hi = fmax(hi, ahi);
-    footnote_bands(x, foot, sizeof foot, "Per step, across runs: line the median, dashed line "
-                   "the mean, bands 50% and 90% of runs. Both panels share one y axis.", 1,
-                   "timeseries.csv, summary.csv");
+    {
+        int t, zero = 1;
+        for (t = 0; t < x->n && zero; t++)
+            zero = !(att->p50[t] > 0) && !(fo->p50[t] > 0);
+        footnote_bands(x, foot, sizeof foot, zero
+                       ? "Per step, across runs: line the median (0 at every step: it lies on "
+                         "the axis), dashed line the mean, bands 50% and 90% of runs, each held "
+                         "over its step. Both panels share one y axis."
+                       : "Per step, across runs: line the median, dashed line the mean, bands "
+                         "50% and 90% of runs, each held over its step. Both panels share one "
+                         "y axis.", 1, "timeseries.csv, summary.csv");
+    }
     body = fs_chart_frame(c, d->name, x->subtitle, foot);
     leg[0] = legend("Successful attacks", ca, FS_KEY_LINE, 1);
     leg[1] = legend("Foiled plots", cf, FS_KEY_LINE, 1);
@@ -372,12 +411,12 @@ static void draw_attacks(const plot_ctx *x, fs_chart *c)
     s[0].left = s[1].left = left;
     s[1].top = 0;
     p = fs_chart_panel(c, &s[0]);
-    draw_band(c, &p, x, att, ca, 1, 1);
+    draw_band_steps(c, &p, x, att, ca);
     if (none_att)
         fs_chart_note(c, &p, none_fo ? "No attacks and no foiled plots in any run."
                                      : "No successful attacks in any run.");
     p = fs_chart_panel(c, &s[1]);
-    draw_band(c, &p, x, fo, cf, 1, 1);
+    draw_band_steps(c, &p, x, fo, cf);
     if (none_fo)
         fs_chart_note(c, &p, "No foiled plots in any run.");
 }
