@@ -26,6 +26,7 @@ typedef struct plot_ctx {
     char xlabel[128];
     char dir[320];       /* the run directory, for footnotes (its tail if long) */
     double *xs;          /* steps 0..steps as doubles */
+    double *stairs;      /* room for 7 series of 2n points (draw_band_steps) */
     int n;               /* steps + 1 */
 } plot_ctx;
 
@@ -130,13 +131,9 @@ static void draw_band_steps(fs_chart *c, const fs_panel *p, const plot_ctx *x,
                             const fs_band *b, fs_rgb col)
 {
     const double *src[6] = { b->p5, b->p95, b->p25, b->p75, b->mean, b->p50 };
-    double *buf = malloc((size_t)x->n * 2 * 7 * sizeof *buf), *xs, *v[6];
+    double *buf = x->stairs, *xs, *v[6];
     int i, k;
 
-    if (buf == NULL) {   /* out of memory: the sloped bands will do */
-        draw_band(c, p, x, b, col, 1, 1);
-        return;
-    }
     xs = buf;
     for (k = 0; k < 6; k++)
         v[k] = buf + (size_t)(k + 1) * 2 * x->n;
@@ -150,7 +147,6 @@ static void draw_band_steps(fs_chart *c, const fs_panel *p, const plot_ctx *x,
     fs_chart_band(c, p, xs, v[2], v[3], 2 * x->n, col, 0.30);
     fs_chart_line(c, p, xs, v[4], 2 * x->n, col, 1.5, 1);
     fs_chart_line(c, p, xs, v[5], 2 * x->n, col, 2.6, 0);
-    free(buf);
 }
 
 static fs_legend_item legend(const char *label, fs_rgb col, fs_key key, double alpha)
@@ -1051,8 +1047,12 @@ fs_status fs_plot_data_draw(const fs_plot_data *d, const fs_plot_opts *opts, fs_
     memset(&x, 0, sizeof x);
     ctx_init(&x, d);
     x.xs = malloc(x.n * sizeof *x.xs);
-    if (x.xs == NULL)
+    x.stairs = malloc((size_t)x.n * 2 * 7 * sizeof *x.stairs);
+    if (x.xs == NULL || x.stairs == NULL) {
+        free(x.xs);
+        free(x.stairs);
         return fs_err_set(err, FS_ENOMEM, "out of memory drawing charts");
+    }
     for (k = 0; k < x.n; k++)
         x.xs[k] = k;
     if (o.outdir && (st = fs_mkdir_p(outdir, err)) != FS_OK)
@@ -1073,6 +1073,7 @@ fail:
     for (k = 0; k < FS_PLOT_NCHARTS; k++)
         fs_chart_free(charts[k]);
     free(x.xs);
+    free(x.stairs);
     return st;
 }
 
