@@ -91,15 +91,8 @@ fs_dist_counter *fs_dist_counter_open(void)
     fs_dist_counter *c = calloc(1, sizeof *c);
     int ok;
 
-    if (!dist_on || fs_dist_size() == 1) {
-        /* Every rank must learn whether the others got theirs. */
-        ok = fs_dist_max(c == NULL);
-        if (ok != 0) {
-            free(c);
-            return NULL;
-        }
-        return c;
-    }
+    if (!dist_on || fs_dist_size() == 1)
+        return c;   /* one process: a plain count (NULL if calloc failed) */
     ok = c != NULL && MPI_Win_allocate(fs_dist_rank() == 0 ? (MPI_Aint)sizeof(long) : 0,
                                        (int)sizeof(long), MPI_INFO_NULL, MPI_COMM_WORLD,
                                        &c->base, &c->win) == MPI_SUCCESS;

@@ -541,8 +541,8 @@ fs_status fs_source_read_buffer(fs_source *src, const char *name, const char *te
     return source_finish(&x, s);
 }
 
-/* A hint when line `line` of the expanded text has "= nan" or "= inf"
- * (libconfig has no literal for either), else "". */
+/* 1 when line `line` of the expanded text has "= nan" or "= inf"
+ * (libconfig has no literal for either). */
 static int nan_on_line(const char *text, int line)
 {
     const char *p = text, *end, *q;

@@ -300,20 +300,20 @@ static void parse_options(int argc, char **argv, const char *cmd, options *o)
                   stdout);
             exit(0);
         } else if (is_opt(a, "-n", "--runs")) {
-            applies(cmd, "runs", a);
             const char *s = optval(argc, argv, &i, cmd);
+            applies(cmd, "runs", a);
             if (parse_long(s, 1, FS_MAX_RUNS, &v))
                 die_usage("--runs: expected a whole number from 1 to 100000000, found '%s'", s, cmd);
             o->runs = v;
         } else if (is_opt(a, "-s", "--seed")) {
-            applies(cmd, "seed", a);
             const char *s = optval(argc, argv, &i, cmd);
+            applies(cmd, "seed", a);
             if (parse_u64(s, &o->seed))
                 die_usage("--seed: expected a whole number from 0 to 18446744073709551615, found '%s'", s, cmd);
             o->have_seed = 1;
         } else if (is_opt(a, "-j", "--threads")) {
-            applies(cmd, "threads", a);
             const char *s = optval(argc, argv, &i, cmd);
+            applies(cmd, "threads", a);
             if (parse_long(s, 1, 1024, &v))
                 die_usage("--threads: expected a whole number from 1 to 1024, found '%s'", s, cmd);
             o->threads = (int)v;
@@ -331,9 +331,9 @@ static void parse_options(int argc, char **argv, const char *cmd, options *o)
             applies(cmd, "resume", a);
             o->resume = optval(argc, argv, &i, cmd);
         } else if (is_opt(a, NULL, "--set")) {
-            applies(cmd, "set", a);
             fs_err e;
             char *s = (char *)optval(argc, argv, &i, cmd);
+            applies(cmd, "set", a);
             if (o->nsets == MAX_SETS)
                 die_usage("too many --set options (at most %s)", "256", cmd);
             fs_err_clear(&e);
@@ -350,13 +350,13 @@ static void parse_options(int argc, char **argv, const char *cmd, options *o)
             applies(cmd, "no-charts", a);
             o->charts = 0;
         } else if (is_opt(a, NULL, "--format")) {
-            applies(cmd, "format", a);
             const char *s = optval(argc, argv, &i, cmd);
+            applies(cmd, "format", a);
             if (parse_format(s, &o->plot.format))
                 die_usage("--format: expected png, pdf or svg, found '%s'", s, cmd);
         } else if (is_opt(a, NULL, "--size")) {
-            applies(cmd, "size", a);
             const char *s = optval(argc, argv, &i, cmd);
+            applies(cmd, "size", a);
             if (parse_size(s, &o->plot.width, &o->plot.height))
                 die_usage("--size: expected WIDTHxHEIGHT, e.g. 1600x1000 (200-10000 by 150-10000), found '%s'", s, cmd);
         } else if (a[0] == '-' && a[1] != '\0') {
@@ -458,11 +458,6 @@ static int run_files(const options *o)
                 fs_runner_outdir(r));
     goto done;
 fail:
-    /* Interrupted before the CSV files were committed: nothing was written
-     * (a signal while drawing charts says what to do instead). */
-    if (e.code == FS_EINTR && strstr(e.msg, "no output") == NULL &&
-        strstr(e.msg, "foresight plot") == NULL)
-        strncat(e.msg, "; no output written", sizeof e.msg - strlen(e.msg) - 1);
     code = fail(&e);
 done:
     fs_runner_free(r);
@@ -545,8 +540,8 @@ static int cmd_sweep(int argc, char **argv)
     }
     if (show)
         sweep_progress(fs_sweep_run_total(r), fs_sweep_run_total(r), t0, 1);
-    /* Each rank's share and its time: how well the static partition
-     * balanced the work (make bench reads these lines). */
+    /* Each rank's share and its time: how well the partition balanced
+     * the work (make bench reads these lines). */
     if (!o.quiet && fs_dist_size() > 1)
         fprintf(stderr, "%s: rank %d of %d ran %d points in %.2f s\n", progname, rank,
                 fs_dist_size(), fs_sweep_run_ran(r), now() - t0);
@@ -556,13 +551,6 @@ static int cmd_sweep(int argc, char **argv)
         fprintf(stderr, "%s: %s finished, written to %s/\n", progname, sw->name, o.outdir);
     goto done;
 fail:
-    if (e.code == FS_EINTR && strstr(e.msg, "foresight plot") == NULL) {
-        if (r != NULL)
-            snprintf(e.msg + strlen(e.msg), sizeof e.msg - strlen(e.msg),
-                     "; finish it with: foresight sweep --resume %s", o.outdir);
-        else if (strstr(e.msg, "no output") == NULL)
-            strncat(e.msg, "; no output written", sizeof e.msg - strlen(e.msg) - 1);
-    }
     /* A sweep with a bad point can never finish: drop its checkpoint. */
     if (r != NULL && !o.resume && (e.code == FS_ECONFIG || e.code == FS_EUSAGE) &&
         fs_dist_rank() == 0)

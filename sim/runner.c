@@ -218,6 +218,10 @@ fs_status fs_runner_iterate(fs_runner *r, fs_err *err)
 {
     fs_status st = fs_engine_iterate(r->eng, r->chunk, err);
     double el = now() - r->started;
+
+    /* Interrupted before any file was committed: nothing is written. */
+    if (st == FS_EINTR)
+        strncat(err->msg, "; no output written", sizeof err->msg - strlen(err->msg) - 1);
     /* Grow chunks to about a quarter of a second of work. */
     if (st == FS_OK && el > 0) {
         long want = (long)(fs_engine_done(r->eng) / el * 0.25);

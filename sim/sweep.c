@@ -112,7 +112,6 @@ fs_status fs_sweep_id(const fs_sweep *sw, fs_ckpt_id *id, fs_err *err)
     return FS_OK;
 }
 
-/* Starts or resumes the checkpoint and picks this rank's points. */
 /* A fresh sweep in r->outdir: refuses to throw away an unfinished one,
  * then clears the old checkpoint and records the new sweep. Rank 0 only. */
 static fs_status fresh_checkpoint(fs_sweep_run *r, fs_err *err)
@@ -438,7 +437,8 @@ fs_status fs_sweep_run_iterate(fs_sweep_run *r, fs_err *err)
     }
     if (fs_interrupted)
         return fs_err_set(err, FS_EINTR, "interrupted; the points finished so far are in "
-                          "%s/checkpoint", r->outdir);
+                          "%s/checkpoint; finish it with: foresight sweep --resume %s",
+                          r->outdir, r->outdir);
     r->ran += last - first;
     /* Batches of about a second: the threads meet at the end of each. */
     el = now() - r->started;
@@ -833,7 +833,9 @@ fs_status fs_sweep_run_finish(fs_sweep_run *r, int charts, const fs_plot_opts *p
     write_brief(f, r, an);
 #undef OPEN
     if (fs_interrupted) {
-        st = fs_err_set(err, FS_EINTR, "interrupted; no output written");
+        st = fs_err_set(err, FS_EINTR, "interrupted; no output written; every point is in "
+                        "%s/checkpoint: finish it with: foresight sweep --resume %s",
+                        r->outdir, r->outdir);
         goto done;
     }
     st = fs_outset_commit(set, err);
