@@ -23,6 +23,9 @@ struct fs_model {
     double *X;            /* [A*A] interoperability */
     unsigned char *part;  /* [M*A] participation (joins change it) */
     unsigned char *on;    /* [M] switched on */
+    unsigned char *active; /* [M] on and within its window this step */
+    unsigned char *region; /* [A] not external: counts toward regional totals */
+    unsigned char *member; /* [A] a member */
     int *plist;           /* [M*A] participants of each mechanism, ascending */
     int *pcount;          /* [M] */
     double *keep;         /* [A] scratch for detection */
@@ -37,6 +40,8 @@ struct fs_model {
     double *scaled;       /* [A] presence times the outflow scale factor */
     int *inc_start;       /* [A+1] actor a's incident borders are inc[inc_start[a] .. inc_start[a+1]) */
     int *inc;             /* [2E] flow slots into a: 2e+1 if a is border e's a, 2e if its b */
+    int *end_a, *end_b;   /* [E] border e's two actors */
+    double *mob_perm;     /* [G*E] threat g's mobility times border e's permeability */
     int *coh_pairs;       /* pairs (a*A+b) cohesion averages over */
     double *inv_k;        /* [G*A] 1 / K_ga */
     int ncoh;
@@ -187,6 +192,12 @@ fs_model *fs_model_alloc(const fs_scenario *sc)
     m->X = calloc((size_t)A * A, sizeof *m->X);
     m->part = calloc((size_t)(M ? M : 1) * A, 1);
     m->on = calloc(M ? M : 1, 1);
+    m->active = calloc(M ? M : 1, 1);
+    m->region = calloc(A ? A : 1, 1);
+    m->member = calloc(A ? A : 1, 1);
+    m->end_a = calloc(E ? E : 1, sizeof *m->end_a);
+    m->end_b = calloc(E ? E : 1, sizeof *m->end_b);
+    m->mob_perm = calloc((size_t)(G ? G : 1) * (E ? E : 1), sizeof *m->mob_perm);
     m->plist = calloc((size_t)(M ? M : 1) * A, sizeof *m->plist);
     m->pcount = calloc(M ? M : 1, sizeof *m->pcount);
     m->keep = calloc(A, sizeof *m->keep);
@@ -218,7 +229,8 @@ fs_model *fs_model_alloc(const fs_scenario *sc)
     m->mech_steps = calloc(M ? M : 1, sizeof *m->mech_steps);
     m->mech_cost = calloc(M ? M : 1, sizeof *m->mech_cost);
     if (!m->P || !m->Pn || !m->S || !m->cap || !m->T || !m->X || !m->part ||
-        !m->on || !m->plist || !m->pcount || !m->keep || !m->will || !m->first_fire || !m->own || !m->D || !m->CR ||
+        !m->on || !m->active || !m->region || !m->member || !m->end_a || !m->end_b ||
+        !m->mob_perm || !m->plist || !m->pcount || !m->keep || !m->will || !m->first_fire || !m->own || !m->D || !m->CR ||
         !m->open || !m->reach || !m->scaled || !m->inc_start || !m->inc || !m->coh_pairs || !m->inv_k || !m->flow || !m->inflow || !m->outflow ||
         !m->att || !m->plots || !m->foiled || !m->attacks || !m->cas ||
         !m->removed || !m->th_step || !m->tot_th ||
@@ -229,10 +241,20 @@ fs_model *fs_model_alloc(const fs_scenario *sc)
     build_incidence(m);
     build_cohesion_pairs(m);
     {
-        int g, a;
+        int g, a, e;
         for (g = 0; g < G; g++)
             for (a = 0; a < A; a++)
                 m->inv_k[g * A + a] = 1.0 / sc->threats[g].capacity[a];
+        for (a = 0; a < A; a++) {
+            m->region[a] = sc->actors[a].role != FS_ROLE_EXTERNAL;
+            m->member[a] = sc->actors[a].role == FS_ROLE_MEMBER;
+        }
+        for (e = 0; e < E; e++) {
+            m->end_a[e] = sc->borders[e].a;
+            m->end_b[e] = sc->borders[e].b;
+            for (g = 0; g < G; g++)
+                m->mob_perm[g * E + e] = sc->threats[g].mobility * sc->borders[e].permeability;
+        }
     }
     return m;
 }
@@ -242,7 +264,8 @@ void fs_model_free(fs_model *m)
     if (m == NULL)
         return;
     free(m->P); free(m->Pn); free(m->S); free(m->cap); free(m->T); free(m->X);
-    free(m->part); free(m->on); free(m->plist); free(m->pcount); free(m->keep); free(m->will); free(m->first_fire);
+    free(m->part); free(m->on); free(m->active); free(m->region); free(m->member);
+    free(m->end_a); free(m->end_b); free(m->mob_perm); free(m->plist); free(m->pcount); free(m->keep); free(m->will); free(m->first_fire);
     free(m->own); free(m->D); free(m->CR); free(m->open); free(m->reach); free(m->scaled);
     free(m->inc_start); free(m->inc); free(m->coh_pairs); free(m->inv_k);
     free(m->flow); free(m->inflow); free(m->outflow); free(m->att);
@@ -263,10 +286,15 @@ static void rebuild_participants(fs_model *m, int k)
     m->pcount[k] = n;
 }
 
-static int mech_active(const fs_model *m, int k)
+/* Which mechanisms act this step: switched on (after this step's injects)
+ * and within their window. */
+static void mark_active(fs_model *m)
 {
-    const fs_mechanism *mc = &m->sc->mechanisms[k];
-    return m->on[k] && m->t >= mc->start && m->t <= mc->end;
+    int k;
+    for (k = 0; k < m->M; k++) {
+        const fs_mechanism *mc = &m->sc->mechanisms[k];
+        m->active[k] = m->on[k] && m->t >= mc->start && m->t <= mc->end;
+    }
 }
 
 /* h_ab: the combined intensity of the active intel sharing mechanisms that
@@ -277,7 +305,7 @@ static double sharing_between(const fs_model *m, int a, int b)
     int k;
     for (k = 0; k < m->M; k++) {
         const fs_mechanism *mc = &m->sc->mechanisms[k];
-        if (mc->kind == FS_MECH_INTEL_SHARING && mech_active(m, k) &&
+        if (mc->kind == FS_MECH_INTEL_SHARING && m->active[k] &&
             m->part[k * m->A + a] && m->part[k * m->A + b])
             keep *= 1.0 - mc->intensity;
     }
@@ -289,7 +317,7 @@ static double region_threat(const fs_model *m)
     double sum = 0.0;
     int g, a;
     for (a = 0; a < m->A; a++) {
-        if (m->sc->actors[a].role == FS_ROLE_EXTERNAL)
+        if (!m->region[a])
             continue;
         for (g = 0; g < m->G; g++)
             sum += m->P[g * m->A + a];
@@ -317,7 +345,7 @@ static void track_member_stability(fs_model *m)
 {
     int a;
     for (a = 0; a < m->A; a++)
-        if (m->sc->actors[a].role == FS_ROLE_MEMBER && m->S[a] < m->min_member)
+        if (m->member[a] && m->S[a] < m->min_member)
             m->min_member = m->S[a];
 }
 
@@ -325,19 +353,27 @@ static void track_member_stability(fs_model *m)
 static void record_step(fs_model *m, double *obs)
 {
     const fs_layout *l = &m->lay;
-    double threat = region_threat(m), sums[4] = {0, 0, 0, 0}, removed = 0.0;
-    int a, g, k, t = m->t;
+    int a, g, k, t = m->t, A = m->A;
+    double threat = 0.0, sums[4] = {0, 0, 0, 0}, removed = 0.0;
+    double *ta = obs + fs_cell_ta(l, t, 0, 0);
 
-    for (a = 0; a < m->A; a++) {
+    /* threat is region_threat's sum, in its order: actor, then threat. */
+    for (a = 0; a < A; a++, ta += FS_TA_N) {
         double pres = 0.0;
-        for (g = 0; g < m->G; g++)
-            pres += m->P[g * m->A + a];
-        obs[fs_cell_ta(l, t, a, FS_TA_STABILITY)] = m->S[a];
-        obs[fs_cell_ta(l, t, a, FS_TA_PRESENCE)] = pres;
-        if (m->sc->actors[a].role == FS_ROLE_EXTERNAL)
+        if (m->region[a]) {
+            for (g = 0; g < m->G; g++) {
+                pres += m->P[g * A + a];
+                threat += m->P[g * A + a];
+                removed += m->removed[g * A + a];
+            }
+        } else {
+            for (g = 0; g < m->G; g++)
+                pres += m->P[g * A + a];
+        }
+        ta[FS_TA_STABILITY] = m->S[a];
+        ta[FS_TA_PRESENCE] = pres;
+        if (!m->region[a])
             continue;
-        for (g = 0; g < m->G; g++)
-            removed += m->removed[g * m->A + a];
         sums[0] += m->plots[a];
         sums[1] += m->foiled[a];
         sums[2] += m->attacks[a];
@@ -517,15 +553,17 @@ static void step_detection(fs_model *m)
     }
     for (k = 0; k < m->M; k++) {
         const fs_mechanism *mc = &sc->mechanisms[k];
-        const int *p = m->plist + k * A;
-        if (mc->kind != FS_MECH_INTEL_SHARING || !mech_active(m, k))
+        const int *p = m->plist + k * A, n = m->pcount[k];
+        double w = phi * mc->intensity;
+        if (mc->kind != FS_MECH_INTEL_SHARING || !m->active[k])
             continue;
-        for (i = 0; i < m->pcount[k]; i++) {
-            double w = phi * mc->intensity, keep = m->keep[p[i]];
+        for (i = 0; i < n; i++) {
+            double keep = m->keep[p[i]];
             const double *T = m->T + p[i] * A;
-            for (j = 0; j < m->pcount[k]; j++)
-                if (j != i)
-                    keep *= 1.0 - w * T[p[j]] * m->own[p[j]];
+            for (j = 0; j < i; j++)
+                keep *= 1.0 - w * T[p[j]] * m->own[p[j]];
+            for (j = i + 1; j < n; j++)
+                keep *= 1.0 - w * T[p[j]] * m->own[p[j]];
             m->keep[p[i]] = keep;
         }
     }
@@ -545,7 +583,7 @@ static void step_coverage(fs_model *m)
         m->open[e] = 1.0; /* product of (1 - B) */
     for (k = 0; k < m->M; k++) {
         const fs_mechanism *mc = &sc->mechanisms[k];
-        if (!mech_active(m, k))
+        if (!m->active[k])
             continue;
         if (mc->kind == FS_MECH_COUNTER_RADICALISATION) {
             for (a = 0; a < A; a++)
@@ -580,7 +618,8 @@ static void step_threats(fs_model *m, gsl_rng *r)
     for (g = 0; g < m->G; g++) {
         const fs_threat *th = &sc->threats[g];
         double *P = m->P + g * A, *in = m->inflow + g * A, *out = m->outflow + g * A;
-        double *flow = m->flow + (size_t)g * E * 2;
+        double *flow = m->flow + (size_t)g * E * 2, removed = 0.0;
+        const double *mp = m->mob_perm + (size_t)g * E;
 
         for (a = 0; a < A; a++) {
             /* A cell cannot leave twice: when the shares of all borders of
@@ -589,23 +628,19 @@ static void step_threats(fs_model *m, gsl_rng *r)
             double share = th->mobility * m->reach[a];
             m->scaled[a] = P[a] * (share > 1.0 ? 1.0 / share : 1.0);
         }
+        /* Each actor's inflow and outflow are summed in border order. */
+        memset(in, 0, A * sizeof *in);
+        memset(out, 0, A * sizeof *out);
         for (e = 0; e < E; e++) {
-            const fs_border *bd = &sc->borders[e];
-            double w = th->mobility * bd->permeability * m->open[e];
-            flow[2 * e] = w * m->scaled[bd->a];
-            flow[2 * e + 1] = w * m->scaled[bd->b];
-        }
-        /* Slot s flows into a; slot s ^ 1 is the other direction of the
-         * same border, out of a. Sums run in border order. */
-        for (a = 0; a < A; a++) {
-            double fin = 0.0, fout = 0.0;
-            int j;
-            for (j = m->inc_start[a]; j < m->inc_start[a + 1]; j++) {
-                fin += flow[m->inc[j]];
-                fout += flow[m->inc[j] ^ 1];
-            }
-            in[a] = fin;
-            out[a] = fout;
+            int ea = m->end_a[e], eb = m->end_b[e];
+            double w = mp[e] * m->open[e];
+            double ab = w * m->scaled[ea], ba = w * m->scaled[eb];
+            flow[2 * e] = ab;
+            flow[2 * e + 1] = ba;
+            in[eb] += ab;
+            out[ea] += ab;
+            in[ea] += ba;
+            out[eb] += ba;
         }
         for (a = 0; a < A; a++) {
             double p = P[a];
@@ -616,14 +651,16 @@ static void step_threats(fs_model *m, gsl_rng *r)
             /* What attrition removed: all of it, unless it took the
              * presence below zero. */
             m->removed[g * A + a] = next < 0.0 ? (attr + next > 0.0 ? attr + next : 0.0) : attr;
-            if (sc->actors[a].role != FS_ROLE_EXTERNAL)
-                m->th_step[g * FS_TH_N + FS_TH_REMOVED] += m->removed[g * A + a];
+            if (m->region[a])
+                removed += m->removed[g * A + a];
             if (next < 0.0)
                 next = 0.0;
             if (th->volatility > 0.0 && next > 0.0)
                 next *= draw_lognormal(m, r, th->volatility);
             m->Pn[g * A + a] = next;
         }
+        /* Injects record no removals, so this step's sum starts at 0. */
+        m->th_step[g * FS_TH_N + FS_TH_REMOVED] = removed;
     }
     if (m->G > 0)
         memcpy(m->P, m->Pn, (size_t)m->G * A * sizeof *m->P);
@@ -645,7 +682,7 @@ static void step_plots(fs_model *m, gsl_rng *r)
     unsigned n, k;
 
     for (a = 0; a < A; a++) {
-        int region = sc->actors[a].role != FS_ROLE_EXTERNAL;
+        int region = m->region[a];
         double total = 0.0, u;
         last = -1;
         for (g = 0; g < m->G; g++) {
@@ -701,9 +738,11 @@ static void step_stability(fs_model *m)
     int a;
     for (a = 0; a < m->A; a++) {
         const fs_actor *ac = &sc->actors[a];
+        /* log1p(0) is 0: most actors have no casualties in a step. */
+        double lc = m->cas[a] > 0.0 ? log1p(m->cas[a]) : 0.0;
         m->S[a] = clamp01(m->S[a] + ac->resilience * (ac->stability - m->S[a]) -
                           dy->attack_stability * m->attacks[a] -
-                          dy->casualty_stability * log1p(m->cas[a]));
+                          dy->casualty_stability * lc);
     }
 }
 
@@ -758,7 +797,7 @@ static void step_drills_and_drift(fs_model *m)
     for (k = 0; k < m->M; k++) {
         const fs_mechanism *mc = &sc->mechanisms[k];
         double gt = mc->intensity * dy->drill_trust, gx = mc->intensity * dy->drill_interop;
-        if (mc->kind != FS_MECH_JOINT_DRILL || !mech_active(m, k) ||
+        if (mc->kind != FS_MECH_JOINT_DRILL || !m->active[k] ||
             (m->t - mc->start) % mc->period != 0)
             continue;
         for (a = 0; a < A; a++) {
@@ -790,7 +829,7 @@ static void step_costs(fs_model *m)
     int k;
     for (k = 0; k < m->M; k++) {
         const fs_mechanism *mc = &m->sc->mechanisms[k];
-        if (!mech_active(m, k))
+        if (!m->active[k])
             continue;
         m->mech_steps[k] += 1.0;
         m->mech_cost[k] += mc->cost * mc->intensity;
@@ -817,6 +856,7 @@ void fs_model_step(fs_model *m, gsl_rng *r, double *obs)
     }
 
     step_injects(m, r);
+    mark_active(m);
     step_detection(m);
     step_coverage(m);
     step_threats(m, r);
