@@ -37,6 +37,8 @@ static fs_scenario *load(const char *file)
     return sc;
 }
 
+static double engine_time(const fs_scenario *sc, long runs, int threads);
+
 /* Replays recorded draws on a fresh generator; returns a checksum so the
  * compiler cannot drop the work. */
 static double replay(const fs_draw *d, size_t n, gsl_rng *r)
@@ -62,7 +64,7 @@ static int floor_cmd(const char *file, long runs)
     fs_model *m = fs_model_alloc(sc);
     gsl_rng *r = fs_rng_alloc();
     fs_layout l;
-    double *obs, t0, model_s, floor_s, sum;
+    double *obs, t0, model_s, floor_s, total_s, sum;
     size_t cap = 0, n;
     fs_draw *buf;
     long i;
@@ -105,10 +107,14 @@ static int floor_cmd(const char *file, long runs)
     fs_rng_seed(r, sc->seed, 0);
     sum = replay(buf, n, r);
     floor_s = now() - t0;
-    printf("rng floor: %zu draws in %ld runs (%.0f per run); model %.2f us/run, "
-           "bare draws %.2f us/run; model/floor = %.2f  [checksum %.3g]\n",
-           n, runs, (double)n / runs, 1e6 * model_s / runs, 1e6 * floor_s / runs,
-           model_s / floor_s, sum);
+    /* The whole engine on one thread: the model and the statistics. */
+    total_s = engine_time(sc, runs, 1);
+    printf("rng floor: %zu draws in %ld runs (%.0f per run), bare draws %.2f us/run\n"
+           "  model alone %.2f us/run: model/floor = %.2f\n"
+           "  engine, one thread (model and statistics) %.2f us/run: total/floor = %.2f"
+           "  [checksum %.3g]\n",
+           n, runs, (double)n / runs, 1e6 * floor_s / runs, 1e6 * model_s / runs,
+           model_s / floor_s, 1e6 * total_s / runs, total_s / floor_s, sum);
     free(buf), free(obs);
     gsl_rng_free(r);
     fs_model_free(m);
@@ -116,7 +122,7 @@ static int floor_cmd(const char *file, long runs)
     return 0;
 }
 
-static double engine_time(const fs_scenario *sc, long runs, int threads, double *floor_s)
+static double engine_time(const fs_scenario *sc, long runs, int threads)
 {
     fs_engine_opts o;
     fs_engine *e;
@@ -130,7 +136,6 @@ static double engine_time(const fs_scenario *sc, long runs, int threads, double 
         fprintf(stderr, "bench: %s\n", err.msg);
         exit(1);
     }
-    (void)floor_s;
     fs_engine_free(e);
     return now() - t0;
 }
@@ -138,7 +143,7 @@ static double engine_time(const fs_scenario *sc, long runs, int threads, double 
 static int threads_cmd(const char *file, long runs)
 {
     fs_scenario *sc = load(file);
-    double t1 = engine_time(sc, runs, 1, NULL), t2 = engine_time(sc, runs, 2, NULL);
+    double t1 = engine_time(sc, runs, 1), t2 = engine_time(sc, runs, 2);
     printf("engine: %ld runs: 1 thread %.2f s (%.0f runs/s per core), 2 threads %.2f s "
            "(%.0f runs/s); speed-up 1->2 threads %.2fx\n",
            runs, t1, runs / t1, t2, runs / t2, t1 / t2);

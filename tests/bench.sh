@@ -7,7 +7,7 @@ SC=scenarios/sco_baseline.cfg
 OUT=$(mktemp -d)
 trap 'rm -rf "$OUT"' EXIT
 echo "== foresight bench on $(nproc) cores, $SC =="
-$BENCH floor $SC 2000
+$BENCH floor $SC 5000
 $BENCH threads $SC 100000
 for n in 10000 100000; do
     printf "memory, %s runs: " $n
