@@ -354,26 +354,19 @@ static void record_step(fs_model *m, double *obs)
 {
     const fs_layout *l = &m->lay;
     int a, g, k, t = m->t, A = m->A;
-    double threat = 0.0, sums[4] = {0, 0, 0, 0}, removed = 0.0;
+    double threat = region_threat(m), sums[4] = {0, 0, 0, 0}, removed = 0.0;
     double *ta = obs + fs_cell_ta(l, t, 0, 0);
 
-    /* threat is region_threat's sum, in its order: actor, then threat. */
     for (a = 0; a < A; a++, ta += FS_TA_N) {
         double pres = 0.0;
-        if (m->region[a]) {
-            for (g = 0; g < m->G; g++) {
-                pres += m->P[g * A + a];
-                threat += m->P[g * A + a];
-                removed += m->removed[g * A + a];
-            }
-        } else {
-            for (g = 0; g < m->G; g++)
-                pres += m->P[g * A + a];
-        }
+        for (g = 0; g < m->G; g++)
+            pres += m->P[g * A + a];
         ta[FS_TA_STABILITY] = m->S[a];
         ta[FS_TA_PRESENCE] = pres;
         if (!m->region[a])
             continue;
+        for (g = 0; g < m->G; g++)
+            removed += m->removed[g * A + a];
         sums[0] += m->plots[a];
         sums[1] += m->foiled[a];
         sums[2] += m->attacks[a];

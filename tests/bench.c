@@ -37,7 +37,23 @@ static fs_scenario *load(const char *file)
     return sc;
 }
 
-static double engine_time(const fs_scenario *sc, long runs, int threads);
+static double engine_time(const fs_scenario *sc, long runs, int threads)
+{
+    fs_engine_opts o;
+    fs_engine *e;
+    fs_err err;
+    double t0;
+    memset(&o, 0, sizeof o);
+    o.runs = runs, o.seed = sc->seed, o.threads = threads;
+    t0 = now();
+    e = fs_engine_run(sc, &o, &err);
+    if (e == NULL) {
+        fprintf(stderr, "bench: %s\n", err.msg);
+        exit(1);
+    }
+    fs_engine_free(e);
+    return now() - t0;
+}
 
 /* Replays recorded draws on a fresh generator; returns a checksum so the
  * compiler cannot drop the work. */
@@ -122,23 +138,6 @@ static int floor_cmd(const char *file, long runs)
     return 0;
 }
 
-static double engine_time(const fs_scenario *sc, long runs, int threads)
-{
-    fs_engine_opts o;
-    fs_engine *e;
-    fs_err err;
-    double t0;
-    memset(&o, 0, sizeof o);
-    o.runs = runs, o.seed = sc->seed, o.threads = threads;
-    t0 = now();
-    e = fs_engine_run(sc, &o, &err);
-    if (e == NULL) {
-        fprintf(stderr, "bench: %s\n", err.msg);
-        exit(1);
-    }
-    fs_engine_free(e);
-    return now() - t0;
-}
 
 static int threads_cmd(const char *file, long runs)
 {
