@@ -134,7 +134,7 @@ typedef struct fs_outcomes {
     double failure_stability;   /* theta_fail */
     double fracture_drop;       /* theta_frac */
     double contained_ratio;     /* theta_cont */
-    double mass_casualty;       /* casualties in one step and actor that count as mass casualty */
+    double mass_casualty;       /* casualties of one attack that make it a mass-casualty attack */
 } fs_outcomes;
 
 typedef struct fs_scenario {

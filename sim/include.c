@@ -398,15 +398,23 @@ static size_t skip_inert(const char *p)
     return 0;
 }
 
+/* The length of libconfig's 64-bit suffix at e: "L", "LL" or none. */
+static size_t long_suffix(const char *e)
+{
+    return e[0] != 'L' ? 0 : e[1] == 'L' ? 2 : 1;
+}
+
 /* If p starts an integer literal that needs 64 bits and has no 'L', sets
- * *wide. Returns the literal's length (0 if p is no integer literal), or
- * (size_t)-1 if it does not fit in 64 bits at all. */
+ * *wide. Returns the literal's length with any suffix (0 if p is no integer
+ * literal), or (size_t)-1 if it does not fit in 64 bits at all, suffix or
+ * not: libconfig would clamp it without a word. */
 static size_t int_literal(const char *p, int *wide)
 {
     const char *q = p;
     char *e;
     long long v;
     unsigned long long u;
+    size_t s;
 
     *wide = 0;
     if (*q == '+' || *q == '-')
@@ -416,20 +424,24 @@ static size_t int_literal(const char *p, int *wide)
     errno = 0;
     if (q[0] == '0' && (q[1] == 'x' || q[1] == 'X')) {
         u = strtoull(q + 2, &e, 16);
-        if (e == q + 2 || name_char(*e))
+        if (e == q + 2)
+            return 0;
+        s = long_suffix(e);
+        if (name_char(e[s]))
             return 0;
         if (errno == ERANGE)
             return (size_t)-1;
-        *wide = u > 0x7fffffffULL;
-        return (size_t)(e - p);
+        *wide = s == 0 && u > 0x7fffffffULL;
+        return (size_t)(e + s - p);
     }
     v = strtoll(p, &e, 10);
-    if (name_char(*e) || *e == 'L')
+    s = long_suffix(e);
+    if (name_char(e[s]))
         return 0;
     if (errno == ERANGE)
         return (size_t)-1;
-    *wide = v > INT32_MAX || v < INT32_MIN;
-    return (size_t)(e - p);
+    *wide = s == 0 && (v > INT32_MAX || v < INT32_MIN);
+    return (size_t)(e + s - p);
 }
 
 static size_t line_of(const fs_source *s, const char *p)
@@ -460,7 +472,7 @@ static fs_status widen_ints(fs_source *s, fs_err *err)
             wide = 0;
         if (k == (size_t)-1) {
             const char *f = fs_source_where(s, (int)line_of(s, p), &real);
-            fs_err_set(err, FS_ECONFIG, "%s:%d: integer %.*s does not fit in 64 bits",
+            fs_err_set(err, FS_ECONFIG, "%s:%d: integer %.*s is outside the 64-bit range, -9223372036854775808 to 9223372036854775807",
                        f, real, (int)strspn(p, "+-0123456789xXabcdefABCDEF"), p);
             goto fail;
         }

@@ -56,13 +56,14 @@ static const char usage_run[] =
     "usage: foresight run FILE [options]\n"
     "\n"
     "Runs the scenario FILE many times and writes into the output directory:\n"
-    "summary.csv, timeseries.csv, outcomes.csv, actors.csv, trust.csv,\n"
-    "mechanisms.csv, injects.csv, earlywarning.csv, distributions.csv,\n"
-    "meta.csv, scenario.resolved.cfg, briefing.md and the charts.\n"
+    "summary.csv, timeseries.csv, outcomes.csv, actors.csv, threats.csv,\n"
+    "trust.csv, mechanisms.csv, injects.csv, earlywarning.csv,\n"
+    "distributions.csv, meta.csv, scenario.resolved.cfg, briefing.md and the\n"
+    "charts (runs.csv too with --runs-csv). See docs/OUTPUTS.md.\n"
     "\n"
     "options:\n"
     "  -n, --runs N          number of runs (default: the scenario's runs)\n"
-    "  -s, --seed S          seed, 0 to 2^64-1 (default: the scenario's seed)\n"
+    "  -s, --seed S          seed, 0 to 2^63-1 (default: the scenario's seed)\n"
     "  -j, --threads N       threads (default: all cores); results do not depend on it\n"
     "  -o, --output DIR      output directory (default: plots/<scenario file name>)\n"
     "      --set PATH=VALUE  override a setting, e.g. --set threats.[iskp].growth=0.05\n"
@@ -125,8 +126,9 @@ static const char usage_check[] =
 static const char usage_plot[] =
     "usage: foresight plot DIR [-o OUTDIR] [--format png|pdf|svg] [--size WxH]\n"
     "\n"
-    "Redraws every chart of the run directory DIR from its CSV files alone,\n"
-    "with no simulation, into DIR (or OUTDIR).\n";
+    "Redraws every chart of DIR from its CSV files alone, with no simulation,\n"
+    "into DIR (or OUTDIR). DIR is the output directory of foresight run,\n"
+    "foresight compare or foresight sweep; its files say which.\n";
 
 typedef struct options {
     const char *file;   /* the first of files */
@@ -308,8 +310,9 @@ static void parse_options(int argc, char **argv, const char *cmd, options *o)
         } else if (is_opt(a, "-s", "--seed")) {
             const char *s = optval(argc, argv, &i, cmd);
             applies(cmd, "seed", a);
-            if (parse_u64(s, &o->seed))
-                die_usage("--seed: expected a whole number from 0 to 18446744073709551615, found '%s'", s, cmd);
+            /* As the scenario's seed key: resolved.cfg must hold it. */
+            if (parse_u64(s, &o->seed) || o->seed > (uint64_t)INT64_MAX)
+                die_usage("--seed: expected a whole number from 0 to 9223372036854775807, found '%s'", s, cmd);
             o->have_seed = 1;
         } else if (is_opt(a, "-j", "--threads")) {
             const char *s = optval(argc, argv, &i, cmd);

@@ -76,7 +76,7 @@ for sig in INT TERM; do
     code=130
     [ $sig = TERM ] && code=143
     start sig$sig $BIN sweep $FX/ckpt.cfg -q -j 2 --no-charts -o "$T/s$sig"
-    wait_points "$T/s$sig" 5
+    if wait_points "$T/s$sig" 5; then ok; else bad "SIG$sig: no checkpoint records appeared"; fi
     kill -$sig $PID
     wait $PID
     got=$?
@@ -93,7 +93,7 @@ cp tests/fixtures/cli/small.cfg "$T/edit/cli/small.cfg"
 mkdir -p "$T/edit/dist"
 cp $FX/ckpt.cfg "$T/edit/dist/ckpt.cfg"
 start edit $BIN sweep "$T/edit/dist/ckpt.cfg" -q -j 1 --no-charts -o "$T/e"
-wait_points "$T/e" 3
+if wait_points "$T/e" 3; then ok; else bad "edit: no checkpoint records appeared"; fi
 kill -9 "-$PID" 2>/dev/null
 wait $PID 2>/dev/null
 sed -i 's/^runs = 500;/runs = 499;/' "$T/edit/dist/ckpt.cfg"
@@ -128,10 +128,12 @@ if [ -n "$MPIRUN" ]; then
     total=$(sed -n 's/.*rank [01] of 2 ran \([0-9]*\) points.*/\1/p' "$T/mpis.out" | awk '{ s += $1 } END { print s }')
     if [ "$total" = "$TOTAL" ]; then ok; else bad "static: the ranks ran $total points, expected $TOTAL"; fi
     start mpikill $MPIRUN -np 2 $BIN sweep $FX/ckpt.cfg -q -j 1 --no-charts -o "$T/mk"
-    wait_points "$T/mk" 10
+    if wait_points "$T/mk" 10; then ok; else bad "mpikill: no checkpoint records appeared"; fi
     kill -9 "-$PID" 2>/dev/null
     wait $PID 2>/dev/null
-    sleep 0.5
+    sleep 0.5   # lets ranks outside the process group see mpirun gone
+    # Killed part-way: no results yet, so the resume below has work to do.
+    if [ -e "$T/mk/sweep.csv" ]; then bad "mpikill: the sweep finished before the kill; nothing tested"; else ok; fi
     $MPIRUN -np 3 $BIN sweep --resume "$T/mk" -q -j 1 >"$T/mk.out" 2>&1 && ok || bad "resume with 3 ranks failed: $(tail -5 "$T/mk.out")"
     same_dir "mpirun kill + resume with 3 ranks" "$T/ref" "$T/mk"
 elif [ -z "${FS_VALGRIND:-}" ]; then

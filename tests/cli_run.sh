@@ -79,8 +79,14 @@ if grep -q "seed = 8L;" "$T/s8/scenario.resolved.cfg" && grep -q "runs = 200;" "
 expect "set" 0 "" run $FX/small.cfg -q -n 200 --set "threats.[net].plot_rate=0" -o "$T/set" --no-charts
 if grep -q "^attacks,200,1,0," "$T/set/summary.csv"; then ok; else bad "plot_rate=0 should leave only the injected attack"; grep "^attacks" "$T/set/summary.csv"; fi
 
-# --- the outcome probabilities add up and intervals bracket them ---
-awk -F, 'NR>1 { if ($4 < $5 || $4 > $6) bad = 1 } END { exit bad }' "$T/j1/outcomes.csv" && ok || bad "an outcome probability lies outside its interval"
+# --- outcomes.csv: probability = count/runs, Wilson's 95% interval recomputed ---
+awk -F, 'NR > 1 { n++; k = $2; m = $3; p = k / m; z = 1.959963984540054
+    c = (p + z*z/(2*m)) / (1 + z*z/m); h = z / (1 + z*z/m) * sqrt(p*(1-p)/m + z*z/(4*m*m))
+    lo = c - h; hi = c + h; if (lo < 0) lo = 0; if (hi > 1) hi = 1
+    d = $4 - p; if (d < 0) d = -d; if (d > 1e-9) bad = 1
+    d = $5 - lo; if (d < 0) d = -d; if (d > 1e-9) bad = 1
+    d = $6 - hi; if (d < 0) d = -d; if (d > 1e-9) bad = 1 }
+    END { exit bad || n != 4 }' "$T/j1/outcomes.csv" && ok || bad "outcomes.csv: probability or Wilson interval does not match count and runs"
 
 # --- compare: common random numbers, paired differences, plot from files ---
 expect "compare one file" 2 "at least two scenario files" compare $FX/small.cfg
@@ -95,12 +101,14 @@ for f in compare.csv briefing.md compare_threat_index.png compare_outcomes.png c
     if [ -s "$T/c1/$f" ]; then ok; else bad "compare: missing $f"; fi
 done
 # A scenario against itself: every paired difference is exactly 0.
-if awk -F, '$1 == 2 && ($9 != "0" || $10 != "0" || $11 != "0") { bad = 1 } END { exit bad }' "$T/c1/compare.csv"; then ok; else bad "self-comparison has non-zero differences"; fi
+# (and there are such rows: ten headline metrics).
+if awk -F, '$1 == 2 { n++; if ($9 != "0" || $10 != "0" || $11 != "0") bad = 1 } END { exit bad || n != 10 }' "$T/c1/compare.csv"; then ok; else bad "self-comparison: not ten rows of zero differences"; fi
 # The compared runs equal plain runs with the same seed and run count.
 expect "plain run for compare" 0 "" run $FX/small.cfg -n 200 -q -o "$T/plain" --no-charts
 same "compare subdir equals plain run" "$T/plain/summary.csv" "$T/c1/small/summary.csv"
 # More sharing: fewer attacks, a paired interval entirely below zero.
-if awk -F, '$1 == 1 && $4 == "attacks" { exit !($11 < 0) }' "$T/c1/compare.csv"; then ok; else bad "more sharing should cut attacks"; grep attacks "$T/c1/compare.csv"; fi
+# (The name field of that row holds a comma: count fields from the end.)
+if awk -F, '$1 == 1 && $(NF-7) == "attacks" { n++; below = $(NF-2) < 0 && $NF < 0 } END { exit !(n == 1 && below) }' "$T/c1/compare.csv"; then ok; else bad "more sharing should cut attacks"; grep attacks "$T/c1/compare.csv"; fi
 rm -f "$T/c1/compare_difference.png" "$T/c1/small/threat_index.png"
 expect "plot compare dir" 0 "" plot "$T/c1"
 for f in compare_difference.png small/threat_index.png; do
@@ -109,9 +117,11 @@ done
 
 # --- interrupted: exit 130, no files under final names, no temp files ---
 if [ -z "${FS_VALGRIND:-}" ]; then
-    $BIN run $FX/small.cfg -q -n 20000000 -o "$T/int" --no-charts >"$T/out" 2>&1 &
+    $BIN run $FX/small.cfg -q -n 20000000 -o "$T/int" --runs-csv --no-charts >"$T/out" 2>&1 &
     pid=$!
-    sleep 1
+    # Under way once its runs.csv temp file exists (handlers in place).
+    i=0
+    while [ $i -lt 1200 ] && ! ls "$T/int" 2>/dev/null | grep -q '\.tmp\.'; do sleep 0.05; i=$((i + 1)); done
     kill -INT $pid
     wait $pid
     code=$?

@@ -6,10 +6,21 @@ BIN=$2
 ONLY=${3:-}
 passed=0
 failed=0
+# tally LOG NAME STATUS: adds up the "...: N passed, N failed" lines of LOG.
+# A test that exits non-zero is a failure even when its lines count none
+# (a crash after the summary, a sanitizer's leak report at exit).
 tally() {
-    # Reads "...: N passed, N failed" lines from a log and adds them up.
     p=$(sed -n 's/.*: \([0-9][0-9]*\) passed, \([0-9][0-9]*\) failed$/\1/p' "$1" | awk '{s+=$1} END {print s+0}')
     f=$(sed -n 's/.*: \([0-9][0-9]*\) passed, \([0-9][0-9]*\) failed$/\2/p' "$1" | awk '{s+=$1} END {print s+0}')
+    if [ "$3" -ne 0 ]; then
+        cat "$1"
+        if [ "$f" -eq 0 ]; then
+            echo "run.sh: $2 exited with status $3 but reported no failure; counted as one"
+            f=1
+        fi
+    else
+        grep ' passed, ' "$1"
+    fi
     passed=$((passed + p))
     failed=$((failed + f))
 }
@@ -23,24 +34,16 @@ if [ -z "$ONLY" ]; then
     fi
     for t in "$BUILD"/tests/test_*; do
         [ -x "$t" ] || continue
-        if ! "$t" >"$log" 2>&1; then
-            cat "$log"
-            grep -q ' passed, ' "$log" || failed=$((failed + 1))
-        else
-            grep ' passed, ' "$log"
-        fi
-        tally "$log"
+        rc=0
+        "$t" >"$log" 2>&1 || rc=$?
+        tally "$log" "$t" $rc
     done
 fi
 for s in tests/cli_*.sh; do
     [ -f "$s" ] || continue
-    if ! FS_BIN="$BIN" sh "$s" >"$log" 2>&1; then
-        cat "$log"
-        grep -q ' passed, ' "$log" || failed=$((failed + 1))
-    else
-        grep ' passed, ' "$log"
-    fi
-    tally "$log"
+    rc=0
+    FS_BIN="$BIN" sh "$s" >"$log" 2>&1 || rc=$?
+    tally "$log" "$s" $rc
 done
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]

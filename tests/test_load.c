@@ -121,8 +121,12 @@ static void test_int64_out_of_range(void)
 static void test_int_beyond_64_bits(void)
 {
     CHECK_ERROR(FX "err_int_overflow.cfg", FS_ECONFIG,
-                FX "err_int_overflow.cfg:2: integer 99999999999999999999 does not fit "
-                "in 64 bits");
+                FX "err_int_overflow.cfg:2: integer 99999999999999999999 is outside "
+                "the 64-bit range, -9223372036854775808 to 9223372036854775807");
+    /* With an L suffix too: libconfig itself would clamp it silently. */
+    CHECK_ERROR(FX "err_int_overflow_l.cfg", FS_ECONFIG,
+                FX "err_int_overflow_l.cfg:2: integer 9223372036854775808 is outside "
+                "the 64-bit range, -9223372036854775808 to 9223372036854775807");
 }
 
 static void test_missing_required(void)
