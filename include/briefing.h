@@ -1,18 +1,22 @@
 /* briefing.h: briefing.md, the text a facilitator reads aloud.
  * It states the scenario's question, the headline outcome probabilities
  * with their 95% intervals, the most exposed actors, each inject and what
- * followed it, and what the mechanisms cost, from the same statistics the
+ * it did (measured against the same runs without it), and what the
+ * mechanisms cost, from the same statistics the
  * CSV files hold. */
 #ifndef FS_BRIEFING_H
 #define FS_BRIEFING_H
 
 #include <stdio.h>
+#include "effects.h"
 #include "engine.h"
 #include "errors.h"
 #include "scenario.h"
 
-/* Writes the briefing for a finished engine to f. FS_EIO on a stream error. */
+/* Writes the briefing for a finished engine to f; fx, when not NULL, holds
+ * the measured effects of the scheduled injects (a run's; a comparison's
+ * scenarios have none). FS_EIO on a stream error. */
 fs_status fs_briefing_write(FILE *f, const fs_scenario *sc, const fs_results *r,
-                            fs_err *err);
+                            const fs_effects *fx, fs_err *err);
 
 #endif

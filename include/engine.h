@@ -25,10 +25,20 @@ typedef struct fs_engine_opts {
     long runs;           /* total runs */
     uint64_t seed;
     int threads;         /* >= 1 */
-    FILE *runs_csv;      /* when not NULL, one row per run is written here, in run order */
+    FILE *runs_csv[FS_MAX_COMPARE];   /* where not NULL, one row per run of
+                                       * scenario i is written to runs_csv[i],
+                                       * in run order */
     int totals_only;     /* quantiles of the run totals only (a sweep point's
                           * outputs); every cell still has its moments */
+    /* Cells paired run by run after the headlines (k > 1 only): indices
+     * valid in every scenario's layout, as they are when the scenarios
+     * differ only in settings that do not change its shape. At most
+     * FS_MAX_PAIR_CELLS; copied. */
+    const int *pair_cells;
+    int npair_cells;
 } fs_engine_opts;
+
+#define FS_MAX_PAIR_CELLS 64
 
 typedef struct fs_engine fs_engine;
 
@@ -37,7 +47,7 @@ typedef struct fs_engine fs_engine;
 fs_engine *fs_engine_alloc(const fs_scenario *sc, const fs_engine_opts *o, fs_err *err);
 
 /* The same for k scenarios (1 <= k <= FS_MAX_COMPARE) with the same number
- * of steps, run side by side; runs_csv must be NULL when k > 1. */
+ * of steps, run side by side. */
 fs_engine *fs_engine_alloc_many(const fs_scenario *const *sc, int k,
                                 const fs_engine_opts *o, fs_err *err);
 void fs_engine_free(fs_engine *e);
@@ -66,9 +76,12 @@ const fs_layout *fs_engine_layout_of(const fs_engine *e, int i);
 const uint64_t *fs_engine_first_mc_of(const fs_engine *e, int i);
 
 /* Paired differences, scenario i minus scenario 0 for i >= 1, run by run:
- * the moments of cell (i - 1) * FS_HEAD_N + h (metrics.h) hold the mean
- * and spread of headline h's difference. NULL when there is one scenario. */
+ * with W = fs_engine_pair_width(e), the moments of cell (i - 1) * W + h
+ * hold the mean and spread of headline h's difference (metrics.h) for
+ * h < FS_HEAD_N, and of opts.pair_cells[h - FS_HEAD_N] after them. NULL
+ * when there is one scenario. */
 const fs_acc *fs_engine_pairs(const fs_engine *e);
+int fs_engine_pair_width(const fs_engine *e);
 
 /* One scenario's results, as the outputs read them: valid while the
  * engine lives, after fs_engine_finish. */

@@ -25,7 +25,7 @@ typedef struct fs_run_opts {
     uint64_t seed;             /* when have_seed; else the (first) scenario's */
     int threads;               /* >= 1 */
     const char *outdir;        /* NULL: plots/<file name> for run, plots/compare to compare */
-    int runs_csv;              /* run only: write runs.csv */
+    int runs_csv;              /* write runs.csv (in each scenario's directory to compare) */
     int charts;                /* draw the charts */
     fs_plot_opts plot;
 } fs_run_opts;

@@ -115,6 +115,11 @@ typedef struct fs_inject {
     double delta;        /* capacity/stability/trust shock: added, result clamped */
     double factor;       /* threat_surge: presence multiplied by factor (>= 0) */
     double add;          /* threat_surge: cells added after the factor (>= 0) */
+    /* Not a setting: the runner's counterfactual copies mute one scheduled
+     * inject, which then makes its random draws as before but changes
+     * nothing (docs/MODEL.md, "What an inject did"). Never read from or
+     * written to a file; 0 as loaded. */
+    int muted;
 } fs_inject;
 
 /* The brief's global constants (docs/MODEL.md gives each its symbol). */

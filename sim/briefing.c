@@ -1,6 +1,7 @@
 /* briefing.c: a plain-language reading of a run for a workshop. */
 #include "briefing.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,11 +9,6 @@
 #include "metrics.h"
 #include "rng.h"
 #include "stats.h"
-
-static double ts_mean(const fs_results *res, int t, int metric)
-{
-    return fs_acc_moments(res->acc, fs_cell_ts(res->lay, t, metric))->mean;
-}
 
 static double tot_mean(const fs_results *res, int k)
 {
@@ -128,67 +124,146 @@ static void exposed(FILE *f, const fs_scenario *sc, const fs_results *res)
     fputs("\nEvery actor's figures are in actors.csv.\n\n", f);
 }
 
-/* Mean of a region metric over steps [from, to], clamped to the horizon. */
-static double window_mean(const fs_results *res, int steps, int metric, int from, int to)
+/* Decimals for an effect and its interval: two significant digits of the
+ * interval's half-width, or three of the effect when the interval is
+ * empty (the same in every run); at most 6. */
+static int decimals(const fs_effect *r)
 {
-    double s = 0.0;
-    int t, n = 0;
-    if (from < 1) from = 1;
-    if (to > steps) to = steps;
-    for (t = from; t <= to; t++, n++)
-        s += ts_mean(res, t, metric);
-    return n ? s / n : NAN;
+    double hw = 0.5 * (r->hi95 - r->lo95), x = hw > 0.0 ? hw : fabs(r->effect);
+    int d = x > 0.0 ? (hw > 0.0 ? 1 : 2) - (int)floor(log10(x)) : 2;
+    return d < 0 ? 0 : d > 6 ? 6 : d;
 }
 
-/* The tracked index of pair (a, b), or -1. */
-static int tracked(const fs_layout *l, int a, int b)
+static void amount(FILE *f, double x, int d, int sign)
 {
-    int j, t;
-    if (a > b)
-        t = a, a = b, b = t;
-    for (j = 0; j < l->ntracked; j++)
-        if (l->tracked_a[j] == a && l->tracked_b[j] == b)
-            return j;
-    return -1;
+    if (x == 0.0 || fabs(x) < 0.5 * pow(10.0, -d))
+        x = 0.0;   /* no "-0.00" */
+    fprintf(f, sign ? "%+.*f" : "%.*f", d, x);
 }
 
-/* "trust between A and B: x before, y after, z twelve steps later, w at the end". */
-static void pair_trust(FILE *f, const fs_scenario *sc, const fs_results *res, const fs_inject *in,
-                       int t)
+/* What row r measures, in words: "escalation", "attacks in Russia", ... */
+static void effect_name(FILE *f, const fs_scenario *sc, const fs_effect *r)
 {
-    const fs_layout *l = res->lay;
-    const fs_acc *acc = res->acc;
-    int j = tracked(l, in->actor, in->actor2), later = t + 12 > sc->steps ? sc->steps : t + 12;
-    if (j < 0)
+    static const char *const region[][2] = {
+        {"escalation", "escalation"}, {"fracture", "fracture"},
+        {"contained", "containment"}, {"mass_casualty", "a mass-casualty attack"},
+        {"attacks", "attacks in the region"}, {"casualties", "casualties in the region"},
+        {"threat_index_final", "the final threat index"},
+        {"cohesion_final", "final cohesion"},
+        {"min_member_stability", "the lowest member stability"},
+        {"cost", "mechanism cost"}};
+    size_t i;
+    if (r->a < 0) {
+        for (i = 0; i < sizeof region / sizeof region[0]; i++)
+            if (strcmp(r->metric, region[i][0]) == 0) {
+                fputs(region[i][1], f);
+                return;
+            }
+        fputs(r->metric, f);
+    } else if (r->b < 0) {
+        fprintf(f, strcmp(r->metric, "final_stability") == 0 ? "final stability of %s"
+                                                             : "%s in %s",
+                strcmp(r->metric, "final_stability") == 0 ? sc->actors[r->a].name : r->metric,
+                sc->actors[r->a].name);
+    } else if (r->step > 0) {
+        fprintf(f, "trust between %s and %s at step %d", sc->actors[r->a].name,
+                sc->actors[r->b].name, r->step);
+    } else {
+        fprintf(f, "trust between %s and %s at the end", sc->actors[r->a].name,
+                sc->actors[r->b].name);
+    }
+}
+
+/* "attacks in Russia 2.31 vs 1.24 without (+1.07, 95% interval +0.98 to
+ * +1.16)"; probabilities in percent and points. */
+static void effect_text(FILE *f, const fs_scenario *sc, const fs_effect *r)
+{
+    double k = r->outcome ? 100.0 : 1.0, big = fmax(fabs(r->with), fabs(r->without));
+    /* The two means to three significant digits (no more than the effect). */
+    int d, d3 = big >= 100 ? 0 : big >= 10 ? 1 : big >= 1 ? 2 : 3;
+    effect_name(f, sc, r);
+    fputc(' ', f);
+    if (r->outcome) {
+        fprintf(f, "%.1f%% vs %.1f%% without (%+.1f points, 95%% interval %+.1f to %+.1f)",
+                k * r->with, k * r->without, k * r->effect, k * r->lo95, k * r->hi95);
         return;
-    fprintf(f, " Trust between %s and %s: %.3f before, %.3f after (median %.3f), "
-            "%.3f at step %d, %.3f at the end (initial %.3f)",
-            sc->actors[in->actor].name, sc->actors[in->actor2].name,
-            fs_acc_moments(acc, fs_cell_tp(l, t - 1, j))->mean,
-            fs_acc_moments(acc, fs_cell_tp(l, t, j))->mean,
-            fs_acc_quantile(acc, fs_cell_tp(l, t, j), 0.5),
-            fs_acc_moments(acc, fs_cell_tp(l, later, j))->mean, later,
-            fs_acc_moments(acc, fs_cell_tp(l, sc->steps, j))->mean,
-            sc->trust[in->actor * sc->nactors + in->actor2]);
-    fputc('.', f);
+    }
+    d = decimals(r);
+    amount(f, r->with, d < d3 ? d : d3, 0);
+    fputs(" vs ", f);
+    amount(f, r->without, d < d3 ? d : d3, 0);
+    fputs(" without (", f);
+    amount(f, r->effect, d, 1);
+    if (r->hi95 > r->lo95) {
+        fputs(", 95% interval ", f);
+        amount(f, r->lo95, d, 1);
+        fputs(" to ", f);
+        amount(f, r->hi95, d, 1);
+    } else {
+        fputs(" in every run", f);
+    }
+    fputc(')', f);
 }
 
-static void injects(FILE *f, const fs_scenario *sc, const fs_results *res)
+/* The measured effects of inject i: those whose interval excludes zero,
+ * then the rest by name. */
+static void inject_effects(FILE *f, const fs_scenario *sc, const fs_effects *fx, int i)
+{
+    int k, n = 0, m = 0;
+    for (k = 0; k < fx->n; k++) {
+        const fs_effect *r = &fx->row[k];
+        if (r->inject != i || !(r->lo95 > 0.0 || r->hi95 < 0.0))
+            continue;
+        fputs(n++ ? "; " : " Against the same runs without it: ", f);
+        effect_text(f, sc, r);
+    }
+    fputs(n ? "." : " Against the same runs without it, no effect stands out of the noise.", f);
+    for (k = 0; k < fx->n; k++) {
+        const fs_effect *r = &fx->row[k];
+        if (r->inject != i || r->lo95 > 0.0 || r->hi95 < 0.0)
+            continue;
+        if (r->effect == 0.0 && r->lo95 == 0.0 && r->hi95 == 0.0)
+            continue;   /* identical in every run: not worth a word */
+        fputs(m++ ? ", " : " Within the noise (95% interval includes zero): ", f);
+        effect_name(f, sc, r);
+    }
+    if (m)
+        fputc('.', f);
+}
+
+/* Whether inject i was measured. */
+static int measured(const fs_effects *fx, int i)
+{
+    int k;
+    for (k = 0; fx && k < fx->n; k++)
+        if (fx->row[k].inject == i)
+            return 1;
+    return 0;
+}
+
+static void injects(FILE *f, const fs_scenario *sc, const fs_results *res, const fs_effects *fx)
 {
     const fs_layout *l = res->lay;
-    const int W = 6;
-    int i;
+    int i, scheduled = 0, unmeasured = 0;
 
     if (sc->ninjects == 0)
         return;
-    fputs("## Injects and what followed\n\n", f);
-    fprintf(f, "For scheduled injects: averages over runs, %d %ss before and after the "
-            "inject's step (its own step counts as after).\n\n", W, sc->step_unit);
+    for (i = 0; i < sc->ninjects; i++)
+        if (sc->injects[i].hazard == 0.0) {
+            scheduled++;
+            unmeasured += !measured(fx, i);
+        }
+    fputs("## Injects and what they did\n\n", f);
+    if (scheduled > unmeasured)
+        fputs("Each scheduled inject is measured against the same runs without it: a copy of "
+              "the scenario in which it changes nothing, run on the same random numbers, so "
+              "that drift, drills and the other injects are in both and the difference is the "
+              "inject's alone. Intervals are 95% normal intervals of the paired differences; "
+              "every figure is in inject_effects.csv.\n\n", f);
     for (i = 0; i < sc->ninjects; i++) {
         const fs_inject *in = &sc->injects[i];
         double fired = fs_acc_moments(res->acc, fs_cell_inj(l, i, FS_IN_FIRED))->mean;
         const fs_moments *first = fs_acc_moments(res->acc, fs_cell_inj(l, i, FS_IN_FIRST_STEP));
-        int t;
         fprintf(f, "- **%s** (%s", in->label, fs_inject_kind_name(in->kind));
         if (in->hazard > 0.0)
             fprintf(f, ", hazard %.3g per %s in steps %d-%d): fired in ", in->hazard,
@@ -197,32 +272,25 @@ static void injects(FILE *f, const fs_scenario *sc, const fs_results *res)
             fprintf(f, ", step %d, probability %.3g): fired in ", in->step, in->probability);
         pct(f, fired);
         fputs(" of runs", f);
-        if (first->n == 0) {
-            fputs(".\n", f);
-            continue;
-        }
-        if (in->hazard > 0.0) {
-            /* Averages over all runs would mix runs where it fired at
-             * different steps with runs where it never fired. */
-            fprintf(f, ", first at step %.1f on average. Its effect is in the runs' "
-                    "spread; compare with a run of the scenario without it "
-                    "(foresight compare) to measure it.\n", first->mean);
-            continue;
-        }
-        t = in->step;
-        fprintf(f, ". Attacks per %s: %.3f before, %.3f after; cohesion: %.3f at step %d, "
-                "%.3f %d %ss later; threat index: %.4g before, %.4g after",
-                sc->step_unit, window_mean(res, sc->steps, FS_TS_ATTACKS, t - W, t - 1),
-                window_mean(res, sc->steps, FS_TS_ATTACKS, t, t + W - 1),
-                ts_mean(res, t - 1, FS_TS_COHESION), t - 1,
-                ts_mean(res, t + W - 1 > sc->steps ? sc->steps : t + W - 1, FS_TS_COHESION),
-                (t + W - 1 > sc->steps ? sc->steps : t + W - 1) - (t - 1),
-                sc->step_unit, window_mean(res, sc->steps, FS_TS_THREAT, t - W, t - 1),
-                window_mean(res, sc->steps, FS_TS_THREAT, t, t + W - 1));
-        if (fired < 1.0)
-            fputs(" (averages over all runs, including those in which it did not fire)", f);
+        if (first->n > 0 && in->hazard > 0.0)
+            fprintf(f, ", first at step %.1f on average", first->mean);
         fputc('.', f);
-        pair_trust(f, sc, res, in, t);
+        if (in->hazard > 0.0)
+            fputs(" Its effect is part of the runs' spread; to measure it, compare with the "
+                  "scenario without it (foresight compare).", f);
+        else if (measured(fx, i)) {
+            inject_effects(f, sc, fx, i);
+            /* Where it did not fire the copy's run is the same run, so the
+             * effect where it fired is the average divided by the share. */
+            if (fired < 1.0 && first->n > 0)
+                fprintf(f, " These average over all runs, including the %.1f%% in which it "
+                        "did not fire; in the runs where it fired, the effects are %.3g times "
+                        "as large.", 100.0 * (1.0 - fired), 1.0 / fired);
+        } else if (fx)
+            fprintf(f, " Not measured: a run measures its first %d scheduled injects; compare "
+                    "with the scenario without it (foresight compare).", FS_MAX_EFFECTS);
+        else
+            fputs(" Run this scenario alone (foresight run) to measure what it did.", f);
         fputc('\n', f);
     }
     fputs("\n", f);
@@ -251,7 +319,8 @@ static void mechanisms(FILE *f, const fs_scenario *sc, const fs_results *res)
             tot_mean(res, FS_TOT_COST));
 }
 
-fs_status fs_briefing_write(FILE *f, const fs_scenario *sc, const fs_results *res, fs_err *err)
+fs_status fs_briefing_write(FILE *f, const fs_scenario *sc, const fs_results *res,
+                            const fs_effects *fx, fs_err *err)
 {
     fprintf(f, "# Briefing: %s\n\n", sc->name);
     if (sc->description[0])
@@ -264,12 +333,13 @@ fs_status fs_briefing_write(FILE *f, const fs_scenario *sc, const fs_results *re
             sc->runs, sc->steps, sc->step_unit, (unsigned long long)sc->seed, FS_RNG_NAME);
     headline(f, sc, res);
     exposed(f, sc, res);
-    injects(f, sc, res);
+    injects(f, sc, res, fx);
     mechanisms(f, sc, res);
     fputs("## Files\n\nNumbers: summary.csv, outcomes.csv, timeseries.csv, actors.csv, "
           "trust.csv. Settings: scenario.resolved.cfg (run it to reproduce these numbers "
           "exactly). Charts: the PNG files in this directory.\n", f);
     if (ferror(f))
-        return fs_err_set(err, FS_EIO, "cannot write briefing.md");
+        return fs_err_set(err, FS_EIO, "cannot write briefing.md: %s",
+                          strerror(errno ? errno : EIO));
     return FS_OK;
 }

@@ -1,6 +1,7 @@
 /* compare.c: compare.csv, the comparison briefing and its charts. */
 #include "compare.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,7 +38,7 @@ static headline get_headline(const fs_engine *e, int i, int h)
         /* The mean of the paired differences, with a normal interval from
          * their own spread: common random numbers make it much narrower
          * than the difference of two independent estimates. */
-        const fs_moments *d = fs_acc_moments(fs_engine_pairs(e), (i - 1) * FS_HEAD_N + h);
+        const fs_moments *d = fs_acc_moments(fs_engine_pairs(e), (i - 1) * fs_engine_pair_width(e) + h);
         double se = d->n > 0 ? fs_moments_sd(d) / sqrt(d->n) : NAN;
         r.diff = d->n > 0 ? d->mean : NAN;
         r.dlo = r.diff - Z95 * se;
@@ -162,7 +163,8 @@ fs_status fs_compare_write_briefing(FILE *f, const fs_scenario *const *sc,
         fprintf(f, " %s/", dirs[i]);
     fputs(". Charts: compare_threat_index, compare_outcomes, compare_difference.\n", f);
     if (ferror(f))
-        return fs_err_set(err, FS_EIO, "cannot write briefing.md");
+        return fs_err_set(err, FS_EIO, "cannot write briefing.md: %s",
+                          strerror(errno ? errno : EIO));
     return FS_OK;
 }
 

@@ -30,8 +30,8 @@ typedef struct worker {
     uint64_t *first_mc[FS_MAX_COMPARE];
     double *diff;                  /* FS_BLOCK vectors of paired differences */
     fs_acc *pair;
-    char *rows;
-    size_t rows_len, rows_cap;
+    char *rows[FS_MAX_COMPARE];    /* runs.csv rows of each scenario */
+    size_t rows_len[FS_MAX_COMPARE], rows_cap[FS_MAX_COMPARE];
 } worker;
 
 /* A finished block waiting for its turn to be merged. */
@@ -41,15 +41,17 @@ typedef struct slot {
     int bad;
     fs_acc *acc[FS_MAX_COMPARE];   /* pending moments only (no sketches) */
     fs_acc *pair;
-    char *rows;
-    size_t rows_len, rows_cap;
+    char *rows[FS_MAX_COMPARE];
+    size_t rows_len[FS_MAX_COMPARE], rows_cap[FS_MAX_COMPARE];
 } slot;
 
 struct fs_engine {
     int k;
     const fs_scenario *sc[FS_MAX_COMPARE];
     fs_layout lay[FS_MAX_COMPARE];
-    fs_layout pair_lay;   /* only ncells: (k - 1) * FS_HEAD_N */
+    fs_layout pair_lay;   /* only ncells: (k - 1) * pw */
+    int pw;               /* paired cells per scenario: FS_HEAD_N + extras */
+    int pcell[FS_MAX_COMPARE][FS_HEAD_N + FS_MAX_PAIR_CELLS];   /* their cells */
     fs_engine_opts opts;
     int nworkers;
     worker *w;
@@ -71,10 +73,10 @@ static void worker_release(const fs_engine *e, worker *w)
         free(w->obs[i]);
         fs_acc_free(w->acc[i]);
         free(w->first_mc[i]);
+        free(w->rows[i]);
     }
     free(w->diff);
     fs_acc_free(w->pair);
-    free(w->rows);
 }
 
 static int worker_init(const fs_engine *e, worker *w)
@@ -119,8 +121,9 @@ fs_engine *fs_engine_alloc_many(const fs_scenario *const *sc, int k,
     fs_engine *e;
     int i;
 
-    if (k < 1 || k > FS_MAX_COMPARE || (k > 1 && o->runs_csv != NULL)) {
-        fs_err_set(err, FS_EUSAGE, "an engine runs 1 to %d scenarios", FS_MAX_COMPARE);
+    if (k < 1 || k > FS_MAX_COMPARE || o->npair_cells < 0 || o->npair_cells > FS_MAX_PAIR_CELLS) {
+        fs_err_set(err, FS_EUSAGE, "an engine runs 1 to %d scenarios and pairs at most %d "
+                   "extra cells", FS_MAX_COMPARE, FS_MAX_PAIR_CELLS);
         return NULL;
     }
     if ((e = calloc(1, sizeof *e)) == NULL)
@@ -129,11 +132,25 @@ fs_engine *fs_engine_alloc_many(const fs_scenario *const *sc, int k,
     e->opts = *o;
     if (e->opts.threads < 1)
         e->opts.threads = 1;
+    e->pw = FS_HEAD_N + o->npair_cells;
+    e->opts.pair_cells = NULL;
     for (i = 0; i < k; i++) {
+        int h;
         e->sc[i] = sc[i];
         fs_layout_init(&e->lay[i], sc[i]);
+        for (h = 0; h < e->pw; h++) {
+            int cell = h < FS_HEAD_N ? fs_headline_cell(&e->lay[i], h)
+                                     : o->pair_cells[h - FS_HEAD_N];
+            if (cell < 0 || cell >= e->lay[i].ncells) {
+                fs_err_set(err, FS_EUSAGE, "paired cell %d is outside scenario %d's layout",
+                           cell, i);
+                free(e);
+                return NULL;
+            }
+            e->pcell[i][h] = cell;
+        }
     }
-    e->pair_lay.ncells = (k - 1) * FS_HEAD_N;
+    e->pair_lay.ncells = (k - 1) * e->pw;
     e->nworkers = e->opts.threads;
     e->nslots = 2 * e->nworkers;
     e->w = calloc(e->nworkers, sizeof *e->w);
@@ -178,10 +195,11 @@ void fs_engine_free(fs_engine *e)
     free(e->w);
     if (e->slots)
         for (i = 0; i < e->nslots; i++) {
-            for (j = 0; j < e->k; j++)
+            for (j = 0; j < e->k; j++) {
                 fs_acc_free(e->slots[i].acc[j]);
+                free(e->slots[i].rows[j]);
+            }
             fs_acc_free(e->slots[i].pair);
-            free(e->slots[i].rows);
         }
     free(e->slots);
     for (i = 0; i < e->k; i++) {
@@ -192,27 +210,27 @@ void fs_engine_free(fs_engine *e)
     free(e);
 }
 
-static int rows_append(worker *w, const char *s, size_t n)
+static int rows_append(worker *w, int i, const char *s, size_t n)
 {
-    if (w->rows_len + n + 1 > w->rows_cap) {
-        size_t cap = w->rows_cap ? 2 * w->rows_cap : 8192;
+    if (w->rows_len[i] + n + 1 > w->rows_cap[i]) {
+        size_t cap = w->rows_cap[i] ? 2 * w->rows_cap[i] : 8192;
         char *p;
-        while (cap < w->rows_len + n + 1)
+        while (cap < w->rows_len[i] + n + 1)
             cap *= 2;
-        p = realloc(w->rows, cap);
+        p = realloc(w->rows[i], cap);
         if (p == NULL)
             return -1;
-        w->rows = p;
-        w->rows_cap = cap;
+        w->rows[i] = p;
+        w->rows_cap[i] = cap;
     }
-    memcpy(w->rows + w->rows_len, s, n);
-    w->rows_len += n;
-    w->rows[w->rows_len] = '\0';
+    memcpy(w->rows[i] + w->rows_len[i], s, n);
+    w->rows_len[i] += n;
+    w->rows[i][w->rows_len[i]] = '\0';
     return 0;
 }
 
-/* One runs.csv row, from the run's observation vector o. */
-static int runs_row(worker *w, const fs_layout *l, long run, const double *o)
+/* One runs.csv row of scenario i, from the run's observation vector o. */
+static int runs_row(worker *w, int i, const fs_layout *l, long run, const double *o)
 {
     char buf[512], mc[32] = "";
     double first = o[fs_cell_tot(l, FS_TOT_FIRST_MASS_CASUALTY)];
@@ -226,7 +244,7 @@ static int runs_row(worker *w, const fs_layout *l, long run, const double *o)
                  o[fs_cell_tot(l, FS_TOT_THREAT_FINAL)], o[fs_cell_tot(l, FS_TOT_COHESION_FINAL)],
                  o[fs_cell_tot(l, FS_TOT_COST)], o[fs_cell_out(l, FS_OUT_ESCALATION)],
                  o[fs_cell_out(l, FS_OUT_FRACTURE)], o[fs_cell_out(l, FS_OUT_CONTAINED)], mc);
-    return rows_append(w, buf, (size_t)n);
+    return rows_append(w, i, buf, (size_t)n);
 }
 
 /* One run of scenario i on stream (seed, run) into obs. */
@@ -247,24 +265,26 @@ static int run_block(fs_engine *e, worker *w, long first, long last)
     long run;
     int i, h, bad = 0, n = (int)(last - first);
 
-    w->rows_len = 0;
-    for (i = 0; i < e->k; i++)
+    for (i = 0; i < e->k; i++) {
+        w->rows_len[i] = 0;
         fs_acc_reset_moments(w->acc[i]);
+    }
     if (e->k > 1)
         fs_acc_reset_moments(w->pair);
     for (run = first; run < last; run++) {
         int r = (int)(run - first);
-        for (i = 0; i < e->k; i++)
-            run_one(e, w, i, run, w->obs[i] + (size_t)r * e->lay[i].ncells);
-        if (e->opts.runs_csv && runs_row(w, &e->lay[0], run, w->obs[0]
-                                         + (size_t)r * e->lay[0].ncells) != 0)
-            bad = 1;
+        for (i = 0; i < e->k; i++) {
+            double *o = w->obs[i] + (size_t)r * e->lay[i].ncells;
+            run_one(e, w, i, run, o);
+            if (e->opts.runs_csv[i] && runs_row(w, i, &e->lay[i], run, o) != 0)
+                bad = 1;
+        }
         for (i = 1; i < e->k; i++) {
             const double *a = w->obs[0] + (size_t)r * e->lay[0].ncells;
             const double *b = w->obs[i] + (size_t)r * e->lay[i].ncells;
-            double *d = w->diff + (size_t)r * e->pair_lay.ncells + (i - 1) * FS_HEAD_N;
-            for (h = 0; h < FS_HEAD_N; h++)
-                d[h] = b[fs_headline_cell(&e->lay[i], h)] - a[fs_headline_cell(&e->lay[0], h)];
+            double *d = w->diff + (size_t)r * e->pair_lay.ncells + (i - 1) * e->pw;
+            for (h = 0; h < e->pw; h++)
+                d[h] = b[e->pcell[i][h]] - a[e->pcell[0][h]];
         }
     }
     for (i = 0; i < e->k; i++)
@@ -277,8 +297,9 @@ static int run_block(fs_engine *e, worker *w, long first, long last)
 
 /* Merges one finished block into the totals (the caller holds the lock
  * and has checked that it is the block's turn). */
-static void merge_block(fs_engine *e, fs_acc *const *acc, const fs_acc *pair, const char *rows,
-                        size_t len, long last, int bad, int *failed, int *io)
+static void merge_block(fs_engine *e, fs_acc *const *acc, const fs_acc *pair,
+                        char *const *rows, const size_t *len, long last, int bad, int *failed,
+                        int *io)
 {
     int i;
     if (bad)
@@ -287,8 +308,10 @@ static void merge_block(fs_engine *e, fs_acc *const *acc, const fs_acc *pair, co
         fs_acc_merge_moments(e->total[i], acc[i]);
     if (e->k > 1)
         fs_acc_merge_moments(e->pair_total, pair);
-    if (e->opts.runs_csv && len && fwrite(rows, 1, len, e->opts.runs_csv) != len && !*io)
-        *io = errno ? errno : EIO;   /* the reason, for the message */
+    for (i = 0; i < e->k; i++)
+        if (e->opts.runs_csv[i] && len[i] &&
+            fwrite(rows[i], 1, len[i], e->opts.runs_csv[i]) != len[i] && !*io)
+            *io = errno ? errno : EIO;   /* the reason, for the message */
     e->done = last;
 }
 
@@ -302,10 +325,12 @@ static void park(fs_engine *e, slot *s, worker *w, long b, long last, int bad)
         fs_acc_swap_pending(s->acc[i], w->acc[i]);
     if (e->k > 1)
         fs_acc_swap_pending(s->pair, w->pair);
-    t = s->rows, s->rows = w->rows, w->rows = t;
-    cap = s->rows_cap, s->rows_cap = w->rows_cap, w->rows_cap = cap;
-    s->rows_len = w->rows_len;
-    w->rows_len = 0;
+    for (i = 0; i < e->k; i++) {
+        t = s->rows[i], s->rows[i] = w->rows[i], w->rows[i] = t;
+        cap = s->rows_cap[i], s->rows_cap[i] = w->rows_cap[i], w->rows_cap[i] = cap;
+        s->rows_len[i] = w->rows_len[i];
+        w->rows_len[i] = 0;
+    }
 }
 
 /* Hands a finished block over: merges it and the parked blocks after it if
@@ -424,6 +449,7 @@ fs_results fs_engine_results(const fs_engine *e, int i)
 }
 
 const fs_acc *fs_engine_pairs(const fs_engine *e) { return e->k > 1 ? e->pair_total : NULL; }
+int fs_engine_pair_width(const fs_engine *e) { return e->pw; }
 
 fs_engine *fs_engine_run(const fs_scenario *sc, const fs_engine_opts *o, fs_err *err)
 {

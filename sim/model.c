@@ -459,6 +459,13 @@ static void apply_inject(fs_model *m, gsl_rng *r, const fs_inject *in)
     const fs_scenario *sc = m->sc;
     int A = m->A, a = in->actor, b = in->actor2, g = in->threat, k;
 
+    if (in->muted) {
+        /* The same draws, so that the runs stay paired; no effect. */
+        if (in->kind == FS_INJ_ATTACK && in->casualties < 0.0)
+            for (k = 0; k < in->attacks; k++)
+                draw_casualties(m, r, &sc->threats[g]);
+        return;
+    }
     switch (in->kind) {
     case FS_INJ_ATTACK: {
         double cas = 0.0, one;

@@ -10,6 +10,7 @@
 #include "briefing.h"
 #include "chart.h"
 #include "compare.h"
+#include "effects.h"
 #include "engine.h"
 #include "fsio.h"
 #include "metrics.h"
@@ -22,10 +23,13 @@ struct fs_runner {
     fs_run_opts o;
     int k;
     fs_scenario *sc[FS_MAX_COMPARE];
+    /* run: the copies that measure each scheduled inject (effects.h) */
+    fs_effects_plan plan;
+    fs_scenario *muted[FS_MAX_EFFECTS];
+    fs_effects *effects;
     char labels[FS_MAX_COMPARE][LABEL_MAX];   /* compare: each scenario's subdirectory */
     char outdir[4096];
     fs_engine *eng;
-    FILE *runs_csv;
     fs_outset *sets[FS_MAX_COMPARE + 1];
     long chunk;
     double started;
@@ -76,12 +80,33 @@ static fs_status load_all(fs_runner *r, fs_err *err)
                               "scenarios need the same horizon", r->o.files[i],
                               r->sc[i]->steps, r->o.files[0], r->sc[0]->steps);
     }
+    /* A run measures its scheduled injects: one muted copy each. */
+    if (r->k == 1)
+        fs_effects_plan_make(&r->plan, r->sc[0]);
+    for (i = 0; i < r->plan.n; i++) {
+        if (fs_load_scenario(r->o.files[0], r->o.sets, r->o.nsets, &r->muted[i], err) != FS_OK)
+            return err->code;
+        r->muted[i]->injects[r->plan.inject[i]].muted = 1;
+    }
     /* Common random numbers: one seed and one run count for all. */
-    for (i = 0; i < r->k; i++) {
-        r->sc[i]->runs = r->o.runs > 0 ? r->o.runs : r->sc[0]->runs;
-        r->sc[i]->seed = r->o.have_seed ? r->o.seed : r->sc[0]->seed;
+    for (i = 0; i < r->k + r->plan.n; i++) {
+        fs_scenario *s = i < r->k ? r->sc[i] : r->muted[i - r->k];
+        s->runs = r->o.runs > 0 ? r->o.runs : r->sc[0]->runs;
+        s->seed = r->o.have_seed ? r->o.seed : r->sc[0]->seed;
     }
     return FS_OK;
+}
+
+/* The scenarios the engine runs side by side: the files', then the
+ * muted copies. */
+static int engine_scenarios(const fs_runner *r, const fs_scenario **all)
+{
+    int i;
+    for (i = 0; i < r->k; i++)
+        all[i] = r->sc[i];
+    for (i = 0; i < r->plan.n; i++)
+        all[r->k + i] = r->muted[i];
+    return r->k + r->plan.n;
 }
 
 /* ---- refusing runs too large to be sane ---- */
@@ -126,9 +151,19 @@ fs_status fs_runner_check_size(const fs_scenario *const *sc, int k, long runs,
                                int threads, fs_err *err)
 {
     double per_thread = 0, fixed = 0, f, need, limit = memory_limit(), work = 0;
+    char what[128] = "";
     long fit;
-    int i;
+    int i, j, copies = 0;
 
+    /* A run's muted copies (effects.h) are not files of the user's. */
+    for (i = 1; i < k; i++)
+        for (j = 0; j < sc[i]->ninjects; j++)
+            copies += sc[i]->injects[j].muted;
+    if (copies > 0)
+        snprintf(what, sizeof what, ", times %d for the copies that measure its %d scheduled "
+                 "injects,", k, copies);
+    else if (k > 1)
+        snprintf(what, sizeof what, ", summed over the scenarios,");
     for (i = 0; i < k; i++) {
         per_thread += scenario_bytes(sc[i], &f);
         fixed += f;
@@ -140,7 +175,7 @@ fs_status fs_runner_check_size(const fs_scenario *const *sc, int k, long runs,
                           "%.0e (about %.0f hours on one core); lower the runs (-n), or the "
                           "steps, actors or threats", sc[0]->path, runs, sc[0]->steps,
                           sc[0]->nactors, sc[0]->nthreats,
-                          k > 1 ? ", summed over the scenarios," : "", work, FS_MAX_WORK,
+                          what, work, FS_MAX_WORK,
                           FS_MAX_WORK / 2e7 / 3600);
     need = fixed + threads * per_thread;
     if (need <= limit)
@@ -159,10 +194,27 @@ fs_status fs_runner_check_size(const fs_scenario *const *sc, int k, long runs,
                       limit / GIB, k > 1 ? ", or compare fewer scenarios" : "");
 }
 
+/* The outset of compared scenario i's directory, made on first use. */
+static fs_outset *subdir(fs_runner *r, int i, fs_err *err)
+{
+    char sub[4096];
+    if (r->sets[i])
+        return r->sets[i];
+    if (fs_path_join(sub, sizeof sub, r->outdir, r->labels[i]) == NULL) {
+        fs_err_set(err, FS_EUSAGE, "output path too long: %s/%s", r->outdir, r->labels[i]);
+        return NULL;
+    }
+    if (fs_mkdir_p(sub, err) != FS_OK)
+        return NULL;
+    return r->sets[i] = fs_outset_new(sub, err);
+}
+
 fs_runner *fs_runner_open(const fs_run_opts *o, fs_err *err)
 {
     fs_runner *r = calloc(1, sizeof *r);
+    const fs_scenario *all[FS_MAX_COMPARE];
     fs_engine_opts eo;
+    int i, nall;
 
     if (r == NULL) {
         fs_err_set(err, FS_ENOMEM, "out of memory");
@@ -178,8 +230,9 @@ fs_runner *fs_runner_open(const fs_run_opts *o, fs_err *err)
     }
     if (load_all(r, err) != FS_OK)
         goto fail;
-    if (fs_runner_check_size((const fs_scenario *const *)r->sc, r->k, r->sc[0]->runs,
-                             o->threads > 0 ? o->threads : 1, err) != FS_OK)
+    nall = engine_scenarios(r, all);
+    if (fs_runner_check_size(all, nall, r->sc[0]->runs, o->threads > 0 ? o->threads : 1,
+                             err) != FS_OK)
         goto fail;
     make_labels(r);
     if (o->outdir)
@@ -198,13 +251,17 @@ fs_runner *fs_runner_open(const fs_run_opts *o, fs_err *err)
     eo.runs = r->sc[0]->runs;
     eo.seed = r->sc[0]->seed;
     eo.threads = o->threads;
-    if (r->k == 1 && o->runs_csv) {
-        if ((r->runs_csv = fs_outset_open(r->sets[r->k], "runs.csv", err)) == NULL)
+    /* runs.csv is written as the runs finish: in the run directory, or in
+     * each compared scenario's. */
+    for (i = 0; o->runs_csv && i < r->k; i++) {
+        fs_outset *set = r->k == 1 ? r->sets[1] : subdir(r, i, err);
+        if (set == NULL || (eo.runs_csv[i] = fs_outset_open(set, "runs.csv", err)) == NULL)
             goto fail;
-        fs_output_runs_header(r->runs_csv);
-        eo.runs_csv = r->runs_csv;
+        fs_output_runs_header(eo.runs_csv[i]);
     }
-    r->eng = fs_engine_alloc_many((const fs_scenario *const *)r->sc, r->k, &eo, err);
+    eo.pair_cells = r->plan.cells;
+    eo.npair_cells = r->plan.ncells;
+    r->eng = fs_engine_alloc_many(all, nall, &eo, err);
     if (r->eng == NULL)
         goto fail;
     r->started = now();
@@ -238,16 +295,21 @@ const char *fs_runner_name(const fs_runner *r) { return r->sc[0]->name; }
 
 /* One scenario's run files: the CSVs, the resolved scenario, the briefing. */
 static fs_status write_run(fs_outset *set, const fs_scenario *sc, const fs_results *res,
-                           fs_err *err)
+                           const fs_effects *fx, fs_err *err)
 {
     FILE *f;
     if (fs_output_write(set, sc, res, err) != FS_OK)
         return err->code;
+    if (fx) {
+        if ((f = fs_outset_open(set, "inject_effects.csv", err)) == NULL)
+            return err->code;
+        fs_effects_write_csv(f, fx, sc);
+    }
     if ((f = fs_outset_open(set, "scenario.resolved.cfg", err)) == NULL ||
         fs_scenario_write(sc, f, err) != FS_OK)
         return err->code;
     if ((f = fs_outset_open(set, "briefing.md", err)) == NULL ||
-        fs_briefing_write(f, sc, res, err) != FS_OK)
+        fs_briefing_write(f, sc, res, fx, err) != FS_OK)
         return err->code;
     return FS_OK;
 }
@@ -257,19 +319,16 @@ static fs_status write_compare(fs_runner *r, fs_err *err)
     const char *dirs[FS_MAX_COMPARE];
     const fs_scenario *const *sc = (const fs_scenario *const *)r->sc;
     fs_outset *top = r->sets[r->k];
-    char sub[4096];
     fs_results res;
     FILE *f;
     int i;
 
     for (i = 0; i < r->k; i++) {
         dirs[i] = r->labels[i];
-        if (fs_path_join(sub, sizeof sub, r->outdir, dirs[i]) == NULL)
-            return fs_err_set(err, FS_EUSAGE, "output path too long: %s/%s", r->outdir, dirs[i]);
-        if (fs_mkdir_p(sub, err) != FS_OK || (r->sets[i] = fs_outset_new(sub, err)) == NULL)
+        if (subdir(r, i, err) == NULL)
             return err->code;
         res = fs_engine_results(r->eng, i);
-        if (write_run(r->sets[i], r->sc[i], &res, err) != FS_OK)
+        if (write_run(r->sets[i], r->sc[i], &res, NULL, err) != FS_OK)
             return err->code;
     }
     if ((f = fs_outset_open(top, "compare.csv", err)) == NULL ||
@@ -307,7 +366,10 @@ fs_status fs_runner_finish(fs_runner *r, fs_err *err)
         return err->code;
     if (r->k == 1) {
         res = fs_engine_results(r->eng, 0);
-        if (write_run(r->sets[1], r->sc[0], &res, err) != FS_OK)
+        if ((r->effects = malloc(sizeof *r->effects)) == NULL)
+            return fs_err_set(err, FS_ENOMEM, "out of memory");
+        fs_effects_measure(r->effects, &r->plan, r->sc[0], r->eng);
+        if (write_run(r->sets[1], r->sc[0], &res, r->effects, err) != FS_OK)
             return err->code;
     } else if (write_compare(r, err) != FS_OK) {
         return err->code;
@@ -337,5 +399,8 @@ void fs_runner_free(fs_runner *r)
     fs_engine_free(r->eng);
     for (i = 0; i < FS_MAX_COMPARE; i++)
         fs_scenario_free(r->sc[i]);
+    for (i = 0; i < FS_MAX_EFFECTS; i++)
+        fs_scenario_free(r->muted[i]);
+    free(r->effects);
     free(r);
 }

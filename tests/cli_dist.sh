@@ -34,6 +34,14 @@ HEADER=32
 RECORD=60              # 4 + 2 x 3 outputs x 8 + 8 bytes
 TOTAL=167              # 32 x (3 + 2) + 2 x 3 + 1 points
 
+# procs_with TEXT: the pids of processes whose command line holds TEXT
+# (read from /proc: no procps needed).
+procs_with() {
+    for d in /proc/[0-9]*; do
+        if tr '\0' ' ' <"$d/cmdline" 2>/dev/null | grep -q -- "$1"; then echo "${d#/proc/}"; fi
+    done
+}
+
 # start NAME CMD...: runs CMD in the background in a new process group.
 start() {
     name=$1
@@ -131,7 +139,15 @@ if [ -n "$MPIRUN" ]; then
     if wait_points "$T/mk" 10; then ok; else bad "mpikill: no checkpoint records appeared"; fi
     kill -9 "-$PID" 2>/dev/null
     wait $PID 2>/dev/null
-    sleep 0.5   # lets ranks outside the process group see mpirun gone
+    # Open MPI puts its ranks in process groups of their own: kill them
+    # too, and wait until none is left writing to the checkpoint.
+    i=0
+    while [ $i -lt 300 ] && [ -n "$(procs_with "-o $T/mk")" ]; do
+        kill -9 $(procs_with "-o $T/mk") 2>/dev/null
+        sleep 0.1
+        i=$((i + 1))
+    done
+    if [ -z "$(procs_with "-o $T/mk")" ]; then ok; else bad "mpikill: ranks still running after 30 s"; fi
     # Killed part-way: no results yet, so the resume below has work to do.
     if [ -e "$T/mk/sweep.csv" ]; then bad "mpikill: the sweep finished before the kill; nothing tested"; else ok; fi
     $MPIRUN -np 3 $BIN sweep --resume "$T/mk" -q -j 1 >"$T/mk.out" 2>&1 && ok || bad "resume with 3 ranks failed: $(tail -5 "$T/mk.out")"

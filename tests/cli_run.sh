@@ -5,7 +5,7 @@
 FX=tests/fixtures/cli
 trap 'rm -rf "$T"' EXIT
 
-CSVS="summary.csv timeseries.csv outcomes.csv actors.csv threats.csv trust.csv mechanisms.csv injects.csv earlywarning.csv distributions.csv meta.csv"
+CSVS="summary.csv timeseries.csv outcomes.csv actors.csv threats.csv trust.csv mechanisms.csv injects.csv earlywarning.csv distributions.csv meta.csv inject_effects.csv"
 
 # --- usage ---
 expect "version" 0 "^foresight [0-9]" --version
@@ -109,6 +109,24 @@ same "compare subdir equals plain run" "$T/plain/summary.csv" "$T/c1/small/summa
 # More sharing: fewer attacks, a paired interval entirely below zero.
 # (The name field of that row holds a comma: count fields from the end.)
 if awk -F, '$1 == 1 && $(NF-7) == "attacks" { n++; below = $(NF-2) < 0 && $NF < 0 } END { exit !(n == 1 && below) }' "$T/c1/compare.csv"; then ok; else bad "more sharing should cut attacks"; grep attacks "$T/c1/compare.csv"; fi
+# --- inject_effects.csv: each scheduled inject against its muted copy ---
+# "hit" draws nothing (fixed casualties, probability 1), so muting it is
+# removing it: the effects equal minus compare's paired differences of the
+# scenario without it, interval ends swapped, on every headline.
+expect "compare without the attack" 0 "" compare $FX/small.cfg $FX/small_nohit.cfg -q --no-charts -o "$T/cn"
+if awk -F, 'NR == FNR { if ($1 == "hit" && $4 == "region") { e[$3] = $9; lo[$3] = $10; hi[$3] = $11 } next }
+    $1 == 1 { m = $(NF-7); n++; if (!(m in e) || -e[m] != $(NF-2) || -hi[m] != $(NF-1) || -lo[m] != $NF) bad = 1 }
+    END { exit bad || n != 10 }' "$T/j1/inject_effects.csv" "$T/cn/compare.csv"; then ok; else bad "inject_effects.csv: hit's effects are not minus compare's differences"; fi
+# "with" is the run's own mean; the attack adds one attack to A in every
+# run it does not change otherwise, and lowers trust A-C (C is blamed).
+if awk -F, 'NR == FNR { if ($1 == "attacks") m = $3; next }
+    $1 == "hit" && $3 == "attacks" && $4 == "region" { n++; if ($7 != m || $9 < 0.9 || $9 > 1.1) bad = 1 }
+    $1 == "hit" && $3 == "final_trust" && $4 == "A-C" { n++; if (!($11 < 0)) bad = 1 }
+    $1 == "spat" && $3 == "final_trust" && $4 == "A-B" { n++; if (!($11 < 0)) bad = 1 }
+    END { exit bad || n != 3 }' "$T/j1/summary.csv" "$T/j1/inject_effects.csv"; then ok; else bad "inject_effects.csv: with, attacks or trust rows wrong"; cat "$T/j1/inject_effects.csv"; fi
+# No row for the hazard inject; the briefing reads the table.
+if grep -q "^surge," "$T/j1/inject_effects.csv"; then bad "a hazard inject was measured"; else ok; fi
+grep -q "hit.*Against the same runs without it: .*trust between Alpha and Gamma at the end" "$T/j1/briefing.md" && ok || bad "briefing: no measured effects for hit"
 rm -f "$T/c1/compare_difference.png" "$T/c1/small/threat_index.png"
 expect "plot compare dir" 0 "" plot "$T/c1"
 for f in compare_difference.png small/threat_index.png; do

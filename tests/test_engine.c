@@ -48,7 +48,7 @@ static fs_engine *run(const fs_scenario *sc, long runs, int threads, FILE *rows)
     fs_engine_opts o;
     fs_err e;
     memset(&o, 0, sizeof o);
-    o.runs = runs, o.seed = 777, o.threads = threads, o.runs_csv = rows;
+    o.runs = runs, o.seed = 777, o.threads = threads, o.runs_csv[0] = rows;
     return fs_engine_run(sc, &o, &e);
 }
 
@@ -214,7 +214,24 @@ static void test_moments(void)
     CHECK(fs_acc_moments(total, c)->n == 1000);
     CHECK_NEAR(fs_acc_moments(total, c)->mean, mean, 1e-6);
     CHECK_NEAR(fs_acc_moments(total, c)->m2, m2, 1e-6 * m2);
-    CHECK_NEAR(fs_moments_sd(fs_acc_moments(total, c)), sqrt(1.0 / 12), 0.02);
+    {
+        /* The sd itself against the uniform's sqrt(1/12), within Z standard
+         * errors of the sample sd. For n independent draws with variance
+         * s2 and fourth central moment m4, Var(sample variance) =
+         * m4/n - s2^2 (n-3)/(n(n-1)); by the delta method (sd = sqrt(var),
+         * d sd / d var = 1/(2 sd)) the sample sd has standard error
+         * sqrt(Var(sample variance)) / (2 sqrt(s2)). For U(0,1), s2 = 1/12
+         * and m4 = 1/80: at n = 1000 that is 0.00409. (The offset 1e9
+         * rounds each draw to a multiple of 2^-23, which adds a variance
+         * of at most 2^-46/12: nothing at this scale.) The stream is fixed
+         * (fs_rng_alloc: stream (0, 0)), so the check is deterministic; Z
+         * = 4 means a correct sd would fail it for only about 6 in 100 000
+         * streams, while an sd off by 6% or more (0.017) always fails. */
+        const double n = 1000, s2 = 1.0 / 12, m4 = 1.0 / 80, Z = 4;
+        double var_s2 = m4 / n - s2 * s2 * (n - 3) / (n * (n - 1));
+        double se_sd = sqrt(var_s2) / (2 * sqrt(s2));
+        CHECK_NEAR(fs_moments_sd(fs_acc_moments(total, c)), sqrt(s2), Z * se_sd);
+    }
     free(obs);
     fs_acc_free(total);
     fs_acc_free(block);

@@ -335,9 +335,9 @@ static fs_status run_all(int charts, int compare, fs_err *err)
 
 static int quiet_failures;
 
-/* Files of a finished run without charts: 11 CSVs, runs.csv, the resolved
- * scenario and briefing.md. */
-#define NRUNFILES 14
+/* Files of a finished run without charts: 12 CSVs (inject_effects.csv
+ * among them), runs.csv, the resolved scenario and briefing.md. */
+#define NRUNFILES 15
 
 /* For every N: fail allocation N, and check the aftermath. Returns the
  * number of allocations of a clean run (0 if the clean run failed). */

@@ -1,0 +1,65 @@
+/* effects.h: what each scheduled inject did, measured against the same
+ * runs without it. Beside the scenario the runner runs one copy per
+ * scheduled inject (up to FS_MAX_EFFECTS of them, in inject order) in
+ * which that inject is muted: it makes the same random draws but changes
+ * nothing. Run i of every copy draws from stream (seed, i), so each
+ * difference is paired run by run, and what differs is the inject alone:
+ * ordinary drift, drills and other injects are in both. A plan says which
+ * injects and which extra cells the engine pairs; a table holds the
+ * measured rows for inject_effects.csv and the briefing. */
+#ifndef FS_EFFECTS_H
+#define FS_EFFECTS_H
+
+#include <stdio.h>
+#include "engine.h"
+#include "errors.h"
+#include "metrics.h"
+#include "scenario.h"
+
+#define FS_MAX_EFFECTS (FS_MAX_COMPARE - 1)
+#define FS_EFFECT_EXTRA 5   /* extra paired cells per inject, at most */
+
+typedef struct fs_effects_plan {
+    int n;                          /* injects measured */
+    int inject[FS_MAX_EFFECTS];     /* their indices in sc->injects */
+    int skipped;                    /* scheduled injects past the limit */
+    int ncells;                     /* extra paired cells, for fs_engine_opts */
+    int cells[FS_MAX_PAIR_CELLS];
+    int nextra[FS_MAX_EFFECTS];     /* inject j's extra cells: ... */
+    int extra[FS_MAX_EFFECTS][FS_EFFECT_EXTRA];   /* ... indices into cells */
+} fs_effects_plan;
+
+/* One measured quantity of one inject: its mean with the inject, without
+ * it, and the paired difference (with minus without) with a normal 95%
+ * interval from the differences' own spread. */
+typedef struct fs_effect {
+    int inject;          /* index in sc->injects */
+    const char *metric;  /* "escalation", "attacks", "final_stability", "final_trust", ... */
+    int a, b;            /* the actor (b = -1) or pair it is of; a = -1: the region */
+    int step;            /* trust at this step; 0: at the end */
+    int outcome;         /* 1: a probability (outcome flag), 0: a mean */
+    double with, without, effect, lo95, hi95;
+} fs_effect;
+
+typedef struct fs_effects {
+    int n;
+    fs_effect row[FS_MAX_EFFECTS * (FS_HEAD_N + FS_EFFECT_EXTRA)];
+} fs_effects;
+
+/* Plans the copies for sc: every inject with a step (not a hazard), in
+ * inject order, up to FS_MAX_EFFECTS; for each, beside the headline
+ * metrics, the attacks, casualties and final stability of its target
+ * actor, and for a pair (trust shock, attack with an origin) their trust
+ * at the end and 12 steps after the inject. sc's layout gives the cells;
+ * nothing is allocated. */
+void fs_effects_plan_make(fs_effects_plan *p, const fs_scenario *sc);
+
+/* Reads the table from a finished engine whose scenario 0 is sc and whose
+ * scenario j + 1 is the copy for p->inject[j], paired with p->cells. */
+void fs_effects_measure(fs_effects *t, const fs_effects_plan *p, const fs_scenario *sc,
+                        const fs_engine *e);
+
+/* inject_effects.csv (docs/OUTPUTS.md). */
+void fs_effects_write_csv(FILE *f, const fs_effects *t, const fs_scenario *sc);
+
+#endif

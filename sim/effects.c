@@ -1,0 +1,164 @@
+/* effects.c: each scheduled inject's effect, paired against its muted copy. */
+#include "effects.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "output.h"
+#include "stats.h"
+
+#define Z95 1.959963984540054
+#define LATER 12   /* trust is also read this many steps after the inject */
+
+/* The index of cell in p->cells, added if new; -1 when full. */
+static int cell_index(fs_effects_plan *p, int cell)
+{
+    int i;
+    for (i = 0; i < p->ncells; i++)
+        if (p->cells[i] == cell)
+            return i;
+    if (p->ncells == FS_MAX_PAIR_CELLS)
+        return -1;
+    p->cells[p->ncells] = cell;
+    return p->ncells++;
+}
+
+/* The tracked index of pair (a, b), or -1. */
+static int tracked(const fs_layout *l, int a, int b)
+{
+    int j, t;
+    if (a > b)
+        t = a, a = b, b = t;
+    for (j = 0; j < l->ntracked; j++)
+        if (l->tracked_a[j] == a && l->tracked_b[j] == b)
+            return j;
+    return -1;
+}
+
+/* The extra cells of inject in, in the order fs_effects_measure names
+ * them: attacks, casualties, final stability of its actor; the pair's
+ * trust at the end, then LATER steps after the inject. */
+static int extra_cells(const fs_layout *l, const fs_scenario *sc, const fs_inject *in,
+                       int *cells)
+{
+    int n = 0, a = in->actor, b = in->actor2, j;
+    if (a < 0)
+        return 0;
+    cells[n++] = fs_cell_at(l, a, FS_AT_ATTACKS);
+    cells[n++] = fs_cell_at(l, a, FS_AT_CASUALTIES);
+    cells[n++] = fs_cell_at(l, a, FS_AT_FINAL_STABILITY);
+    if (b >= 0 && b != a) {
+        cells[n++] = fs_cell_trust(l, a < b ? a : b, a < b ? b : a);
+        j = tracked(l, a, b);
+        if (j >= 0 && in->step + LATER < sc->steps)
+            cells[n++] = fs_cell_tp(l, in->step + LATER, j);
+    }
+    return n;
+}
+
+void fs_effects_plan_make(fs_effects_plan *p, const fs_scenario *sc)
+{
+    fs_layout l;
+    int i, k, cells[FS_EFFECT_EXTRA];
+
+    memset(p, 0, sizeof *p);
+    fs_layout_init(&l, sc);
+    for (i = 0; i < sc->ninjects; i++) {
+        const fs_inject *in = &sc->injects[i];
+        int n;
+        if (in->hazard > 0.0)
+            continue;
+        if (p->n == FS_MAX_EFFECTS) {
+            p->skipped++;
+            continue;
+        }
+        n = extra_cells(&l, sc, in, cells);
+        for (k = 0; k < n; k++)
+            p->extra[p->n][k] = cell_index(p, cells[k]);
+        p->nextra[p->n] = n;
+        p->inject[p->n++] = i;
+    }
+}
+
+static void row_from(fs_effect *r, const fs_engine *e, int j, int cell, int h)
+{
+    const fs_moments *w = fs_acc_moments(fs_engine_acc_of(e, 0), cell);
+    const fs_moments *wo = fs_acc_moments(fs_engine_acc_of(e, j + 1), cell);
+    /* The engine pairs copy minus scenario: the effect is its negative. */
+    const fs_moments *d = fs_acc_moments(fs_engine_pairs(e), j * fs_engine_pair_width(e) + h);
+    double se = d->n > 1 ? fs_moments_sd(d) / sqrt(d->n) : NAN;
+    r->with = w->n > 0 ? w->mean : NAN;
+    r->without = wo->n > 0 ? wo->mean : NAN;
+    r->effect = d->n > 0 ? -d->mean : NAN;
+    r->lo95 = r->effect - Z95 * se;
+    r->hi95 = r->effect + Z95 * se;
+}
+
+void fs_effects_measure(fs_effects *t, const fs_effects_plan *p, const fs_scenario *sc,
+                        const fs_engine *e)
+{
+    static const char *extra_name[FS_EFFECT_EXTRA] = {"attacks", "casualties",
+                                                      "final_stability", "final_trust", "trust"};
+    const fs_layout *l = fs_engine_layout(e);
+    int j, h, k;
+
+    t->n = 0;
+    for (j = 0; j < p->n; j++) {
+        const fs_inject *in = &sc->injects[p->inject[j]];
+        for (h = 0; h < FS_HEAD_N; h++) {
+            fs_effect *r = &t->row[t->n++];
+            r->inject = p->inject[j];
+            r->metric = fs_headline_name(h);
+            r->a = r->b = -1;
+            r->step = 0;
+            r->outcome = fs_headline_is_outcome(h);
+            row_from(r, e, j, fs_headline_cell(l, h), h);
+        }
+        for (k = 0; k < p->nextra[j]; k++) {
+            fs_effect *r = &t->row[t->n++];
+            r->inject = p->inject[j];
+            r->metric = extra_name[k];
+            r->a = in->actor;
+            r->b = k >= 3 ? in->actor2 : -1;
+            r->step = k == 4 ? in->step + LATER : 0;
+            r->outcome = 0;
+            row_from(r, e, j, p->cells[p->extra[j][k]], FS_HEAD_N + p->extra[j][k]);
+        }
+    }
+}
+
+static void num(FILE *f, double x)
+{
+    fputc(',', f);
+    if (isfinite(x))
+        fprintf(f, "%.10g", x == 0.0 ? 0.0 : x);
+}
+
+void fs_effects_write_csv(FILE *f, const fs_effects *t, const fs_scenario *sc)
+{
+    int i;
+    fputs("inject,label,metric,target,step,kind,with,without,effect,effect_lo95,effect_hi95\n", f);
+    for (i = 0; i < t->n; i++) {
+        const fs_effect *r = &t->row[i];
+        const fs_inject *in = &sc->injects[r->inject];
+        fprintf(f, "%s,", in->id);
+        fs_csv_field(f, in->label);
+        fprintf(f, ",%s,", r->metric);
+        if (r->a < 0)
+            fputs("region", f);
+        else if (r->b < 0)
+            fputs(sc->actors[r->a].id, f);
+        else
+            fprintf(f, "%s-%s", sc->actors[r->a].id, sc->actors[r->b].id);
+        fputc(',', f);
+        if (r->step > 0)
+            fprintf(f, "%d", r->step);
+        fprintf(f, ",%s", r->outcome ? "probability" : "mean");
+        num(f, r->with);
+        num(f, r->without);
+        num(f, r->effect);
+        num(f, r->lo95);
+        num(f, r->hi95);
+        fputc('\n', f);
+    }
+}
