@@ -5,9 +5,11 @@
  * scenario file loaded through the normal file loader, which must return
  * a scenario or a clean error with a message. Run from the repository
  * root. */
+#include <dirent.h>
 #include <glob.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "check.h"
 #include "load.h"
@@ -45,13 +47,43 @@ static char *slurp(const char *path, size_t *len)
     return buf;
 }
 
-/* Feeds every file matching pattern to fn; returns how many. */
-static int replay(const char *pattern, int (*fn)(const uint8_t *, size_t))
+/* How many files a replay of dir must feed: every regular file in it,
+ * counted with readdir (not glob, so a file glob's "*" misses, such as a
+ * name starting with a dot, shows up as a difference), except the
+ * placeholder ".keep" that keeps an empty directory in git. -1 when the
+ * directory cannot be read. */
+static int files_in(const char *dir)
+{
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    char path[4096];
+    struct stat st;
+    int n = 0;
+
+    if (d == NULL)
+        return -1;
+    while ((e = readdir(d)) != NULL) {
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0
+            || strcmp(e->d_name, ".keep") == 0)
+            continue;
+        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+        if (stat(path, &st) == 0 && S_ISREG(st.st_mode))
+            n++;
+    }
+    closedir(d);
+    return n;
+}
+
+/* Feeds every file of dir (its "*") to fn; returns how many were read and
+ * fed. An unreadable file is not fed, so it makes the count fall short. */
+static int replay(const char *dir, int (*fn)(const uint8_t *, size_t))
 {
     glob_t g;
     size_t i, len;
     int n = 0;
+    char pattern[4096];
 
+    snprintf(pattern, sizeof pattern, "%s/*", dir);
     if (glob(pattern, 0, NULL, &g) != 0)
         return 0;
     for (i = 0; i < g.gl_pathc; i++) {
@@ -66,33 +98,48 @@ static int replay(const char *pattern, int (*fn)(const uint8_t *, size_t))
     return n;
 }
 
+/* Every file of dir replayed, none skipped: the count equals the
+ * directory's own count (which must exist); at least `least` of them (the
+ * corpora must not silently shrink; 0 for a regression directory that is
+ * allowed to be empty). */
+#define CHECK_REPLAY(dir, fn, least) do { \
+    int want_ = files_in(dir), got_ = replay(dir, fn); \
+    CHECKF(want_ >= 0, "%s: cannot read the directory", dir); \
+    CHECKF(got_ == want_, "%s: %d files replayed, %d in the directory", dir, got_, want_); \
+    CHECKF(got_ >= (least), "%s: %d files replayed, at least %d expected", dir, got_, \
+           (int)(least)); \
+    } while (0)
+
 static void test_scenario_corpus(void)
 {
-    CHECK(replay("tests/fuzz/corpus/scenario/*", fuzz_scenario_one) > 40);
+    CHECK_REPLAY("tests/fuzz/corpus/scenario", fuzz_scenario_one, 41);
 }
 
 static void test_set_corpus(void)
 {
-    CHECK(replay("tests/fuzz/corpus/set/*", fuzz_set_one) > 5);
+    CHECK_REPLAY("tests/fuzz/corpus/set", fuzz_set_one, 6);
 }
 
 static void test_scenario_regressions(void)
 {
-    replay("tests/fuzz/regress/scenario/*", fuzz_scenario_one);
+    CHECK_REPLAY("tests/fuzz/regress/scenario", fuzz_scenario_one, 1);
 }
 
 static void test_set_regressions(void)
 {
-    replay("tests/fuzz/regress/set/*", fuzz_set_one);
-}
-static void test_sweep_corpus(void)
-{
-    CHECK(replay("tests/fuzz/corpus/sweep/*", fuzz_sweep_one) > 10);
+    CHECK_REPLAY("tests/fuzz/regress/set", fuzz_set_one, 1);
 }
 
+static void test_sweep_corpus(void)
+{
+    CHECK_REPLAY("tests/fuzz/corpus/sweep", fuzz_sweep_one, 11);
+}
+
+/* No sweep regression yet (the directory holds only .keep): whatever is
+ * added later is replayed, all of it. */
 static void test_sweep_regressions(void)
 {
-    replay("tests/fuzz/regress/sweep/*", fuzz_sweep_one);
+    CHECK_REPLAY("tests/fuzz/regress/sweep", fuzz_sweep_one, 0);
 }
 
 /* Through fs_load_scenario, as `foresight run` reads them. */
@@ -100,9 +147,13 @@ static void test_regressions_from_files(void)
 {
     glob_t g;
     size_t i;
+    int want = files_in("tests/fuzz/regress/scenario");
 
-    if (glob("tests/fuzz/regress/scenario/*", 0, NULL, &g) != 0)
-        return;
+    CHECKF(want > 0, "tests/fuzz/regress/scenario: %d files", want);
+    CHECK(glob("tests/fuzz/regress/scenario/*", 0, NULL, &g) == 0);
+    /* Every regression file is loaded, none skipped. */
+    CHECKF(g.gl_pathc == (size_t)want, "%zu files loaded, %d in the directory", g.gl_pathc,
+           want);
     for (i = 0; i < g.gl_pathc; i++) {
         fs_scenario *sc = NULL;
         fs_err err;

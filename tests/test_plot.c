@@ -188,30 +188,89 @@ static void test_font_check(void)
     CHECKF(fs_chart_font_check(&err) == FS_OK, "%s", err.msg);
 }
 
+/* The rightmost column with ink in rows [y0, y1) of s, or -1 when the
+ * band has none; *n gets the number of ink pixels in the band. */
+static int ink_right(cairo_surface_t *s, int y0, int y1, long *n)
+{
+    int x, y, right = -1, w = cairo_image_surface_get_width(s);
+    *n = 0;
+    for (y = y0; y < y1; y++)
+        for (x = 0; x < w; x++)
+            if (is_ink(s, x, y)) {
+                (*n)++;
+                if (x > right)
+                    right = x;
+            }
+    return right;
+}
+
+/* A long tick label drawn whole and shortened with an ellipsis: the widths
+ * fs_chart_text returns, and the ink the PNG holds (the text is really
+ * drawn, reaches about its measured width, and the shortened label stays
+ * inside its limit); a chart that is finished but freed uncommitted leaves
+ * no file. */
 static void test_ellipsis(void)
 {
     char dir[64], path[128];
     const char *name = "Islamic Republic of Pakistan";
     fs_chart *c;
     fs_err err;
-    double full, cut, ink = 0;
+    cairo_surface_t *s;
+    double full, cut, cut2, lh;
+    int right;
+    long n;
 
     CHECK(tmpdir(dir, sizeof dir) != NULL);
     snprintf(path, sizeof path, "%s/t.png", dir);
-    c = fs_chart_open(path, FS_CHART_PNG, 400, 300, &err);
+    /* Half the design size: text large enough to measure its ink. */
+    c = fs_chart_open(path, FS_CHART_PNG, 800, 500, &err);
     CHECK(c != NULL);
     full = fs_chart_text_width(c, FS_TEXT_TICK, name);
-    /* Enough room: drawn whole. Too little: shortened to fit. */
+    lh = fs_chart_line_height(c, FS_TEXT_TICK);
+    CHECKF(full > 60 && full < 700 && lh > 6 && lh < 30, "width %g, line height %g", full, lh);
+    /* Enough room: drawn whole, top left at (10, 10). Too little: shortened
+     * to fit, top left at (10, 40). */
     cut = fs_chart_text(c, FS_TEXT_TICK, name, 10, 10, 0, 0, full + 5, fs_palette(FS_BLACK), 0);
     CHECK(fabs(cut - full) < 1);
-    cut = fs_chart_text(c, FS_TEXT_TICK, name, 10, 40, 0, 0, full / 2, fs_palette(FS_BLACK), 0);
-    CHECK(cut <= full / 2 + 1 && cut > 10);
-    ink = full;
+    cut2 = fs_chart_text(c, FS_TEXT_TICK, name, 10, 40, 0, 0, full / 2, fs_palette(FS_BLACK), 0);
+    CHECK(cut2 <= full / 2 + 1 && cut2 > 10);
     CHECK(fs_chart_finish(c, &err) == FS_OK);
-    fs_chart_free(c);   /* not committed: no file under the final name */
+    CHECKF(fs_chart_commit(c, &err) == FS_OK, "%s", err.msg);
+    fs_chart_free(c);
+
+    s = load_png(dir, "t");
+    CHECK(s != NULL);
+    /* The whole label: ink, from near x = 10 to near x = 10 + full (glyph
+     * side bearings leave a pixel or two; the last letter, 'n', ends close
+     * to the advance width). */
+    right = ink_right(s, 10, 10 + (int)ceil(lh), &n);
+    CHECKF(n > 100, "whole label: %ld ink pixels", n);
+    CHECKF(right > 10 + 0.9 * full && right <= 10 + full + 2,
+           "whole label: ink ends at x = %d, its width is %g from x = 10", right, full);
+    /* The shortened label: ink, ending within its limit full / 2 (and
+     * within the width returned), and clearly past half of it. */
+    right = ink_right(s, 40, 40 + (int)ceil(lh), &n);
+    CHECKF(n > 50, "shortened label: %ld ink pixels", n);
+    CHECKF(right <= 10 + full / 2 + 1 && right <= 10 + cut2 + 1 && right > 10 + full / 4,
+           "shortened label: ink ends at x = %d, limit %g, drawn width %g", right,
+           10 + full / 2, cut2);
+    /* Nothing between or below the two rows. */
+    ink_right(s, 10 + (int)ceil(lh) + 1, 39, &n);
+    CHECKF(n == 0, "%ld ink pixels between the rows", n);
+    ink_right(s, 41 + (int)ceil(lh), 500, &n);
+    CHECKF(n == 0, "%ld ink pixels below the rows", n);
+    cairo_surface_destroy(s);
+    CHECK(unlink(path) == 0);
+
+    /* Finished but not committed: no file under the final name, and no
+     * temp file left. */
+    c = fs_chart_open(path, FS_CHART_PNG, 800, 500, &err);
+    CHECK(c != NULL);
+    fs_chart_text(c, FS_TEXT_TICK, name, 10, 10, 0, 0, 0, fs_palette(FS_BLACK), 0);
+    CHECK(fs_chart_finish(c, &err) == FS_OK);
+    fs_chart_free(c);
     CHECK(access(path, F_OK) != 0);
     CHECK(count_files(dir) == 0);
-    CHECK(ink > 0);
     rmdir(dir);
 }
 
