@@ -15,8 +15,9 @@
 
 /* Writes the briefing for a finished engine to f; fx, when not NULL, holds
  * the measured effects of the scheduled injects (a run's; a comparison's
- * scenarios have none). FS_EIO on a stream error. */
+ * scenarios have none) and, with base (the scenario's baseline), the
+ * differences against it. FS_EIO on a stream error. */
 fs_status fs_briefing_write(FILE *f, const fs_scenario *sc, const fs_results *r,
-                            const fs_effects *fx, fs_err *err);
+                            const fs_effects *fx, const fs_scenario *base, fs_err *err);
 
 #endif

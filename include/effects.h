@@ -27,6 +27,13 @@ typedef struct fs_effects_plan {
     int cells[FS_MAX_PAIR_CELLS];
     int nextra[FS_MAX_EFFECTS];     /* inject j's extra cells: ... */
     int extra[FS_MAX_EFFECTS][FS_EFFECT_EXTRA];   /* ... indices into cells */
+    /* Against a baseline: the final trust of every pair of actors that both
+     * scenarios have (by id), when they fit after the cells above; pair m
+     * is cells[nfirst + m] here and base_cells[m] in the baseline. */
+    int nfirst;                     /* cells of the injects' copies */
+    int npairs;
+    int pair_a[FS_MAX_PAIR_CELLS], pair_b[FS_MAX_PAIR_CELLS];
+    int base_cells[FS_MAX_PAIR_CELLS];
 } fs_effects_plan;
 
 /* One measured quantity of one inject: its mean with the inject, without
@@ -44,6 +51,11 @@ typedef struct fs_effect {
 typedef struct fs_effects {
     int n;
     fs_effect row[FS_MAX_EFFECTS * (FS_HEAD_N + FS_EFFECT_EXTRA)];
+    /* Against the scenario's baseline (inject = -1), when it has one:
+     * "with" is the scenario, "without" the baseline; the headlines, then
+     * the final trust of the planned pairs. */
+    int nbase;
+    fs_effect base[FS_HEAD_N + FS_MAX_PAIR_CELLS];
 } fs_effects;
 
 /* Plans the copies for sc: every inject with a step (not a hazard), in
@@ -54,12 +66,25 @@ typedef struct fs_effects {
  * nothing is allocated. */
 void fs_effects_plan_make(fs_effects_plan *p, const fs_scenario *sc);
 
-/* Reads the table from a finished engine whose scenario 0 is sc and whose
- * scenario j + 1 is the copy for p->inject[j], paired with p->cells. */
-void fs_effects_measure(fs_effects *t, const fs_effects_plan *p, const fs_scenario *sc,
-                        const fs_engine *e);
+/* Adds to p the pairs to compare with baseline b (after the injects'
+ * cells: call fs_effects_plan_make first). */
+void fs_effects_plan_baseline(fs_effects_plan *p, const fs_scenario *sc, const fs_scenario *b);
 
-/* inject_effects.csv (docs/OUTPUTS.md). */
+/* The cells of the engine's scenario i (1 + j for inject j's copy, 1 + p->n
+ * for the baseline) matching p->cells, -1 where it has none: for
+ * fs_engine_opts.pair_cells_of. out holds p->ncells. */
+void fs_effects_cells_of(const fs_effects_plan *p, int i, int *out);
+
+/* Reads the table from a finished engine whose scenario 0 is sc and whose
+ * scenario j + 1 is the copy for p->inject[j], paired with p->cells, and,
+ * when base > 0, whose scenario base is sc's baseline (headlines only). */
+void fs_effects_measure(fs_effects *t, const fs_effects_plan *p, const fs_scenario *sc,
+                        const fs_engine *e, int base);
+
+/* inject_effects.csv and baseline.csv (docs/OUTPUTS.md); bname is the
+ * baseline's name. */
 void fs_effects_write_csv(FILE *f, const fs_effects *t, const fs_scenario *sc);
+void fs_effects_write_baseline_csv(FILE *f, const fs_effects *t, const fs_scenario *sc,
+                                   const char *bname);
 
 #endif

@@ -30,15 +30,17 @@ typedef struct fs_engine_opts {
                                        * in run order */
     int totals_only;     /* quantiles of the run totals only (a sweep point's
                           * outputs); every cell still has its moments */
-    /* Cells paired run by run after the headlines (k > 1 only): indices
-     * valid in every scenario's layout, as they are when the scenarios
-     * differ only in settings that do not change its shape. At most
-     * FS_MAX_PAIR_CELLS; copied. */
+    /* Cells paired run by run after the headlines (k > 1 only): pair_cells
+     * in scenario 0's layout, and for each scenario i >= 1 the matching
+     * cells of its own layout in pair_cells_of[i] (-1 where it has no
+     * counterpart; NULL: the headlines only). At most FS_MAX_PAIR_CELLS;
+     * copied. */
     const int *pair_cells;
+    const int *pair_cells_of[FS_MAX_COMPARE];
     int npair_cells;
 } fs_engine_opts;
 
-#define FS_MAX_PAIR_CELLS 64
+#define FS_MAX_PAIR_CELLS 160
 
 typedef struct fs_engine fs_engine;
 
@@ -78,8 +80,9 @@ const uint64_t *fs_engine_first_mc_of(const fs_engine *e, int i);
 /* Paired differences, scenario i minus scenario 0 for i >= 1, run by run:
  * with W = fs_engine_pair_width(e), the moments of cell (i - 1) * W + h
  * hold the mean and spread of headline h's difference (metrics.h) for
- * h < FS_HEAD_N, and of opts.pair_cells[h - FS_HEAD_N] after them. NULL
- * when there is one scenario. */
+ * h < FS_HEAD_N, and of opts.pair_cells[h - FS_HEAD_N] after them (no
+ * runs where scenario i has no counterpart). NULL when there is one
+ * scenario. */
 const fs_acc *fs_engine_pairs(const fs_engine *e);
 int fs_engine_pair_width(const fs_engine *e);
 

@@ -147,6 +147,8 @@ typedef struct fs_scenario {
     char *name;
     char *description;
     char *question;      /* the question the scenario asks (briefing) */
+    char *baseline;      /* absolute path of the scenario it is measured
+                          * against (docs/SCENARIO.md), or NULL */
     char *step_unit;     /* "month", "week", ... */
     int steps;
     long runs;

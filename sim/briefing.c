@@ -125,13 +125,26 @@ static void exposed(FILE *f, const fs_scenario *sc, const fs_results *res)
 }
 
 /* Decimals for an effect and its interval: two significant digits of the
- * interval's half-width, or three of the effect when the interval is
- * empty (the same in every run); at most 6. */
+ * interval's half-width, but no more than three of the effect itself; at
+ * most 6. */
 static int decimals(const fs_effect *r)
 {
-    double hw = 0.5 * (r->hi95 - r->lo95), x = hw > 0.0 ? hw : fabs(r->effect);
-    int d = x > 0.0 ? (hw > 0.0 ? 1 : 2) - (int)floor(log10(x)) : 2;
+    double hw = 0.5 * (r->hi95 - r->lo95), ax = fabs(r->effect);
+    int d = hw > 0.0 ? 1 - (int)floor(log10(hw)) : 6;
+    if (ax > 0.0 && d > 2 - (int)floor(log10(ax)))
+        d = 2 - (int)floor(log10(ax));
+    if (ax == 0.0 && hw == 0.0)
+        d = 2;
     return d < 0 ? 0 : d > 6 ? 6 : d;
+}
+
+/* Whether the interval shows at d decimals (its ends differ). */
+static int interval_shows(const fs_effect *r, int d)
+{
+    char lo[64], hi[64];
+    snprintf(lo, sizeof lo, "%.*f", d, r->lo95);
+    snprintf(hi, sizeof hi, "%.*f", d, r->hi95);
+    return r->hi95 > r->lo95 && strcmp(lo, hi) != 0;
 }
 
 static void amount(FILE *f, double x, int d, int sign)
@@ -194,12 +207,12 @@ static void effect_text(FILE *f, const fs_scenario *sc, const fs_effect *r)
     amount(f, r->without, d < d3 ? d : d3, 0);
     fputs(" without (", f);
     amount(f, r->effect, d, 1);
-    if (r->hi95 > r->lo95) {
+    if (interval_shows(r, d)) {
         fputs(", 95% interval ", f);
         amount(f, r->lo95, d, 1);
         fputs(" to ", f);
         amount(f, r->hi95, d, 1);
-    } else {
+    } else if (!(r->hi95 > r->lo95)) {
         fputs(" in every run", f);
     }
     fputc(')', f);
@@ -229,6 +242,103 @@ static void inject_effects(FILE *f, const fs_scenario *sc, const fs_effects *fx,
     }
     if (m)
         fputc('.', f);
+}
+
+/* The pairs whose final trust differs most from the baseline's (interval
+ * excluding zero), largest first, at most TRUST_MOVES. */
+#define TRUST_MOVES 5
+static void baseline_trust(FILE *f, const fs_scenario *sc, const fs_effects *fx)
+{
+    const fs_effect *top[TRUST_MOVES];
+    int k, j, n = 0;
+
+    for (k = FS_HEAD_N; k < fx->nbase; k++) {
+        const fs_effect *r = &fx->base[k];
+        if (!(r->lo95 > 0.0 || r->hi95 < 0.0))
+            continue;
+        /* Insert by |effect|, ties in pair order. */
+        for (j = n < TRUST_MOVES ? n++ : TRUST_MOVES; j > 0 &&
+             fabs(top[j - 1]->effect) < fabs(r->effect); j--)
+            if (j < TRUST_MOVES)
+                top[j] = top[j - 1];
+        if (j < TRUST_MOVES)
+            top[j] = r;
+    }
+    if (n == 0)
+        return;
+    fputs("Final trust that differs most from the baseline's (mean; every pair is in "
+          "baseline.csv): ", f);
+    for (k = 0; k < n; k++) {
+        const fs_effect *r = top[k];
+        int d = decimals(r);
+        fprintf(f, "%s%s-%s ", k ? "; " : "", sc->actors[r->a].name, sc->actors[r->b].name);
+        amount(f, r->with, d < 3 ? d : 3, 0);
+        fputs(" vs ", f);
+        amount(f, r->without, d < 3 ? d : 3, 0);
+        fputs(" (", f);
+        amount(f, r->effect, d, 1);
+        if (interval_shows(r, d)) {
+            fputs(", 95% interval ", f);
+            amount(f, r->lo95, d, 1);
+            fputs(" to ", f);
+            amount(f, r->hi95, d, 1);
+        }
+        fputc(')', f);
+    }
+    fputs(".\n\n", f);
+}
+
+/* The headlines against the baseline, as a table. */
+static void against_baseline(FILE *f, const fs_scenario *sc, const fs_effects *fx,
+                             const fs_scenario *base)
+{
+    int k;
+    if (fx == NULL || base == NULL || fx->nbase == 0)
+        return;
+    fprintf(f, "## Against the baseline\n\nMeasured against **%s** (%s), run beside it "
+            "on the same random numbers (run i of both draws from the same stream), so "
+            "that each difference is what this scenario changes. Differences with a 95%% "
+            "interval that excludes zero are in bold; every figure is in baseline.csv.\n\n",
+            base->name, strrchr(sc->baseline, '/') ? strrchr(sc->baseline, '/') + 1
+                                                   : sc->baseline);
+    fputs("| metric | this scenario | baseline | difference | 95% interval |\n", f);
+    fputs("| --- | ---: | ---: | ---: | --- |\n", f);
+    for (k = 0; k < fx->nbase && k < FS_HEAD_N; k++) {
+        const fs_effect *r = &fx->base[k];
+        int clear = r->lo95 > 0.0 || r->hi95 < 0.0, d = decimals(r);
+        fputs("| ", f);
+        effect_name(f, sc, r);
+        if (r->outcome) {
+            fprintf(f, " | %.1f%% | %.1f%% | %s", 100 * r->with, 100 * r->without,
+                    clear ? "**" : "");
+            amount(f, 100 * r->effect, 1, 1);
+            fprintf(f, " points%s | ", clear ? "**" : "");
+            amount(f, 100 * r->lo95, 1, 1);
+            fputs(" to ", f);
+            amount(f, 100 * r->hi95, 1, 1);
+            fputs(" |\n", f);
+            continue;
+        }
+        fputs(" | ", f);
+        amount(f, r->with, d < 3 ? d : 3, 0);
+        fputs(" | ", f);
+        amount(f, r->without, d < 3 ? d : 3, 0);
+        fputs(clear ? " | **" : " | ", f);
+        amount(f, r->effect, d, 1);
+        fputs(clear ? "** | " : " | ", f);
+        if (interval_shows(r, d)) {
+            amount(f, r->lo95, d, 1);
+            fputs(" to ", f);
+            amount(f, r->hi95, d, 1);
+        } else if (r->hi95 > r->lo95) {
+            fputs("narrower than the last digit", f);
+        } else {
+            fputs("the same in every run", f);
+        }
+        fputs(" |\n", f);
+    }
+    fputc('\n', f);
+    baseline_trust(f, sc, fx);
 }
 
 /* Whether inject i was measured. */
@@ -320,7 +430,7 @@ static void mechanisms(FILE *f, const fs_scenario *sc, const fs_results *res)
 }
 
 fs_status fs_briefing_write(FILE *f, const fs_scenario *sc, const fs_results *res,
-                            const fs_effects *fx, fs_err *err)
+                            const fs_effects *fx, const fs_scenario *base, fs_err *err)
 {
     fprintf(f, "# Briefing: %s\n\n", sc->name);
     if (sc->description[0])
@@ -332,6 +442,7 @@ fs_status fs_briefing_write(FILE *f, const fs_scenario *sc, const fs_results *re
             "given its assumptions, not a forecast.\n\n",
             sc->runs, sc->steps, sc->step_unit, (unsigned long long)sc->seed, FS_RNG_NAME);
     headline(f, sc, res);
+    against_baseline(f, sc, fx, base);
     exposed(f, sc, res);
     injects(f, sc, res, fx);
     mechanisms(f, sc, res);

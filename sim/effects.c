@@ -78,12 +78,58 @@ void fs_effects_plan_make(fs_effects_plan *p, const fs_scenario *sc)
         p->nextra[p->n] = n;
         p->inject[p->n++] = i;
     }
+    p->nfirst = p->ncells;
 }
 
-static void row_from(fs_effect *r, const fs_engine *e, int j, int cell, int h)
+/* Row r from scenario 0's cell and scenario j + 1's cell (the same index
+ * in a muted copy; the baseline's own), and their paired difference h. */
+static int actor_by_id(const fs_scenario *sc, const char *id)
+{
+    int a;
+    for (a = 0; a < sc->nactors; a++)
+        if (strcmp(sc->actors[a].id, id) == 0)
+            return a;
+    return -1;
+}
+
+void fs_effects_plan_baseline(fs_effects_plan *p, const fs_scenario *sc, const fs_scenario *b)
+{
+    fs_layout l, lb;
+    int a, c, n = 0, m;
+
+    p->nfirst = p->ncells;
+    p->npairs = 0;
+    for (a = 0; a < sc->nactors; a++)
+        for (c = a + 1; c < sc->nactors; c++)
+            n += actor_by_id(b, sc->actors[a].id) >= 0 && actor_by_id(b, sc->actors[c].id) >= 0;
+    if (n == 0 || p->ncells + n > FS_MAX_PAIR_CELLS)
+        return;   /* too many to pair: the headlines only */
+    fs_layout_init(&l, sc);
+    fs_layout_init(&lb, b);
+    for (a = 0; a < sc->nactors; a++)
+        for (c = a + 1; c < sc->nactors; c++) {
+            int x = actor_by_id(b, sc->actors[a].id), y = actor_by_id(b, sc->actors[c].id);
+            if (x < 0 || y < 0)
+                continue;
+            m = p->npairs++;
+            p->pair_a[m] = a, p->pair_b[m] = c;
+            p->base_cells[m] = fs_cell_trust(&lb, x < y ? x : y, x < y ? y : x);
+            p->cells[p->ncells++] = fs_cell_trust(&l, a, c);
+        }
+}
+
+void fs_effects_cells_of(const fs_effects_plan *p, int i, int *out)
+{
+    int c;
+    for (c = 0; c < p->ncells; c++)
+        out[c] = i <= p->n ? (c < p->nfirst ? p->cells[c] : -1)
+                           : (c < p->nfirst ? -1 : p->base_cells[c - p->nfirst]);
+}
+
+static void row_from(fs_effect *r, const fs_engine *e, int j, int cell, int cellj, int h)
 {
     const fs_moments *w = fs_acc_moments(fs_engine_acc_of(e, 0), cell);
-    const fs_moments *wo = fs_acc_moments(fs_engine_acc_of(e, j + 1), cell);
+    const fs_moments *wo = fs_acc_moments(fs_engine_acc_of(e, j + 1), cellj);
     /* The engine pairs copy minus scenario: the effect is its negative. */
     const fs_moments *d = fs_acc_moments(fs_engine_pairs(e), j * fs_engine_pair_width(e) + h);
     double se = d->n > 1 ? fs_moments_sd(d) / sqrt(d->n) : NAN;
@@ -95,14 +141,34 @@ static void row_from(fs_effect *r, const fs_engine *e, int j, int cell, int h)
 }
 
 void fs_effects_measure(fs_effects *t, const fs_effects_plan *p, const fs_scenario *sc,
-                        const fs_engine *e)
+                        const fs_engine *e, int base)
 {
     static const char *extra_name[FS_EFFECT_EXTRA] = {"attacks", "casualties",
                                                       "final_stability", "final_trust", "trust"};
     const fs_layout *l = fs_engine_layout(e);
     int j, h, k;
 
-    t->n = 0;
+    t->n = t->nbase = 0;
+    for (h = 0; base > 0 && h < FS_HEAD_N; h++) {
+        fs_effect *r = &t->base[t->nbase++];
+        r->inject = -1;
+        r->metric = fs_headline_name(h);
+        r->a = r->b = -1;
+        r->step = 0;
+        r->outcome = fs_headline_is_outcome(h);
+        row_from(r, e, base - 1, fs_headline_cell(l, h),
+                 fs_headline_cell(fs_engine_layout_of(e, base), h), h);
+    }
+    for (k = 0; base > 0 && k < p->npairs; k++) {
+        fs_effect *r = &t->base[t->nbase++];
+        r->inject = -1;
+        r->metric = "final_trust";
+        r->a = p->pair_a[k], r->b = p->pair_b[k];
+        r->step = 0;
+        r->outcome = 0;
+        row_from(r, e, base - 1, p->cells[p->nfirst + k], p->base_cells[k],
+                 FS_HEAD_N + p->nfirst + k);
+    }
     for (j = 0; j < p->n; j++) {
         const fs_inject *in = &sc->injects[p->inject[j]];
         for (h = 0; h < FS_HEAD_N; h++) {
@@ -112,7 +178,7 @@ void fs_effects_measure(fs_effects *t, const fs_effects_plan *p, const fs_scenar
             r->a = r->b = -1;
             r->step = 0;
             r->outcome = fs_headline_is_outcome(h);
-            row_from(r, e, j, fs_headline_cell(l, h), h);
+            row_from(r, e, j, fs_headline_cell(l, h), fs_headline_cell(l, h), h);
         }
         for (k = 0; k < p->nextra[j]; k++) {
             fs_effect *r = &t->row[t->n++];
@@ -122,7 +188,8 @@ void fs_effects_measure(fs_effects *t, const fs_effects_plan *p, const fs_scenar
             r->b = k >= 3 ? in->actor2 : -1;
             r->step = k == 4 ? in->step + LATER : 0;
             r->outcome = 0;
-            row_from(r, e, j, p->cells[p->extra[j][k]], FS_HEAD_N + p->extra[j][k]);
+            row_from(r, e, j, p->cells[p->extra[j][k]], p->cells[p->extra[j][k]],
+                     FS_HEAD_N + p->extra[j][k]);
         }
     }
 }
@@ -132,6 +199,30 @@ static void num(FILE *f, double x)
     fputc(',', f);
     if (isfinite(x))
         fprintf(f, "%.10g", x == 0.0 ? 0.0 : x);
+}
+
+void fs_effects_write_baseline_csv(FILE *f, const fs_effects *t, const fs_scenario *sc,
+                                   const char *bname)
+{
+    int i;
+    fputs("baseline,metric,target,kind,scenario,baseline_value,difference,difference_lo95,"
+          "difference_hi95\n", f);
+    for (i = 0; i < t->nbase; i++) {
+        const fs_effect *r = &t->base[i];
+        fs_csv_field(f, bname);
+        fprintf(f, ",%s,", r->metric);
+        if (r->a < 0)
+            fputs("region", f);
+        else
+            fprintf(f, "%s-%s", sc->actors[r->a].id, sc->actors[r->b].id);
+        fprintf(f, ",%s", r->outcome ? "probability" : "mean");
+        num(f, r->with);
+        num(f, r->without);
+        num(f, r->effect);
+        num(f, r->lo95);
+        num(f, r->hi95);
+        fputc('\n', f);
+    }
 }
 
 void fs_effects_write_csv(FILE *f, const fs_effects *t, const fs_scenario *sc)

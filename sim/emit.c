@@ -80,6 +80,10 @@ static void write_top(const fs_scenario *sc, FILE *f)
     put_string(f, "description", sc->description);
     fputc('\n', f);
     put_string(f, "question", sc->question);
+    if (sc->baseline) {
+        fputc('\n', f);
+        put_string(f, "baseline", sc->baseline);
+    }
     fprintf(f, "\nsteps = %d;\n", sc->steps);
     put_string(f, "step_unit", sc->step_unit);
     fprintf(f, "\nruns = %ld;\nseed = %lluL;\n", sc->runs, (unsigned long long)sc->seed);
@@ -716,6 +720,8 @@ void fs_scenario_describe(const fs_scenario *sc, FILE *f)
         fprintf(f, "          %s\n", sc->description);
     if (sc->question[0])
         fprintf(f, "Question  %s\n", sc->question);
+    if (sc->baseline)
+        fprintf(f, "Baseline  %s\n", sc->baseline);
     fprintf(f, "Horizon   %d %s%s (steps 1-%d)\n", sc->steps, sc->step_unit,
             sc->steps == 1 ? "" : "s", sc->steps);
     fprintf(f, "Runs      %ld\nSeed      %llu\nRNG       %s\n", sc->runs,

@@ -134,20 +134,24 @@ fs_engine *fs_engine_alloc_many(const fs_scenario *const *sc, int k,
         e->opts.threads = 1;
     e->pw = FS_HEAD_N + o->npair_cells;
     e->opts.pair_cells = NULL;
+    memset(e->opts.pair_cells_of, 0, sizeof e->opts.pair_cells_of);
     for (i = 0; i < k; i++) {
         int h;
         e->sc[i] = sc[i];
         fs_layout_init(&e->lay[i], sc[i]);
         for (h = 0; h < e->pw; h++) {
+            const int *of = i == 0 ? o->pair_cells : o->pair_cells_of[i];
             int cell = h < FS_HEAD_N ? fs_headline_cell(&e->lay[i], h)
-                                     : o->pair_cells[h - FS_HEAD_N];
+                       : of ? of[h - FS_HEAD_N] : -1;
+            e->pcell[i][h] = cell;
+            if (cell == -1 && h >= FS_HEAD_N && i > 0)
+                continue;   /* not paired: NaN, which no moment counts */
             if (cell < 0 || cell >= e->lay[i].ncells) {
                 fs_err_set(err, FS_EUSAGE, "paired cell %d is outside scenario %d's layout",
                            cell, i);
                 free(e);
                 return NULL;
             }
-            e->pcell[i][h] = cell;
         }
     }
     e->pair_lay.ncells = (k - 1) * e->pw;
@@ -284,7 +288,7 @@ static int run_block(fs_engine *e, worker *w, long first, long last)
             const double *b = w->obs[i] + (size_t)r * e->lay[i].ncells;
             double *d = w->diff + (size_t)r * e->pair_lay.ncells + (i - 1) * e->pw;
             for (h = 0; h < e->pw; h++)
-                d[h] = b[e->pcell[i][h]] - a[e->pcell[0][h]];
+                d[h] = e->pcell[i][h] < 0 ? NAN : b[e->pcell[i][h]] - a[e->pcell[0][h]];
         }
     }
     for (i = 0; i < e->k; i++)

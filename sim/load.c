@@ -30,8 +30,8 @@ typedef struct loader {
 /* ---- the schema: valid keys of each section ---- */
 
 static const char *const top_keys[] = {
-    "name", "description", "question", "version", "steps", "step_unit", "runs",
-    "seed", "rng", "actors", "borders", "threats", "trust", "interoperability",
+    "name", "description", "question", "baseline", "version", "steps", "step_unit",
+    "runs", "seed", "rng", "actors", "borders", "threats", "trust", "interoperability",
     "mechanisms", "injects", "outcomes", "dynamics", NULL};
 static const char *const actor_keys[] = {
     "id", "name", "role", "capacity", "intel", "stability", "resilience", NULL};
@@ -668,6 +668,38 @@ static fs_status nomem(loader *L)
 
 /* ---- sections ---- */
 
+/* baseline: a path relative to the file that sets it (the scenario file
+ * for a --set), kept absolute so that scenario.resolved.cfg finds it from
+ * anywhere. Only its existence is checked here; the runner loads it. */
+static fs_status load_baseline(loader *L, config_setting_t *root)
+{
+    config_setting_t *s = member(root, "baseline");
+    const config_setting_t *p = s;
+    char joined[PATH_MAX], abs[PATH_MAX];
+    const char *given, *from = L->file, *slash;
+    int line, n;
+    fs_status st = get_string(L, root, "", "baseline", 0, &given);
+
+    if (st != FS_OK || given == NULL)
+        return st;
+    if (given[0] == '\0')
+        return fail_at(L, s, "baseline", "expected the path of a scenario file, found \"\"");
+    while (p && p->line == 0)
+        p = p->parent;
+    if (p && set_by(s) == NULL)
+        from = fs_source_where(&L->src, (int)p->line, &line);
+    slash = strrchr(from, '/');
+    n = given[0] == '/' || slash == NULL
+            ? snprintf(joined, sizeof joined, "%s", given)
+            : snprintf(joined, sizeof joined, "%.*s/%s", (int)(slash - from), from, given);
+    if (n < 0 || (size_t)n >= sizeof joined)
+        return fail_at(L, s, "baseline", "path too long");
+    if (realpath(joined, abs) == NULL)
+        return fail_at(L, s, "baseline", "cannot read the baseline scenario \"%s\" (%s): %s",
+                       given, joined, strerror(errno));
+    return dup_string(L, abs, &L->sc->baseline);
+}
+
 static fs_status load_top(loader *L)
 {
     config_setting_t *root = config_root_setting(&L->cfg);
@@ -693,6 +725,8 @@ static fs_status load_top(loader *L)
     if (rng && strcmp(rng, "philox4x32-10") != 0)
         return expected(L, member(root, "rng"), "rng",
                         "\"philox4x32-10\" (the only generator)");
+    if ((st = load_baseline(L, root)) != FS_OK)
+        return st;
     return dup_string(L, "philox4x32-10", &sc->rng);
 }
 

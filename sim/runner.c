@@ -26,6 +26,8 @@ struct fs_runner {
     /* run: the copies that measure each scheduled inject (effects.h) */
     fs_effects_plan plan;
     fs_scenario *muted[FS_MAX_EFFECTS];
+    fs_scenario *base;     /* the scenario's baseline, run beside it */
+    int cells_of[2][FS_MAX_PAIR_CELLS];   /* paired cells of the copies, the baseline */
     fs_effects *effects;
     char labels[FS_MAX_COMPARE][LABEL_MAX];   /* compare: each scenario's subdirectory */
     char outdir[4096];
@@ -88,9 +90,20 @@ static fs_status load_all(fs_runner *r, fs_err *err)
             return err->code;
         r->muted[i]->injects[r->plan.inject[i]].muted = 1;
     }
+    /* And against its baseline, as written (no --set), when it has one and
+     * there is room beside the copies. */
+    if (r->k == 1 && r->sc[0]->baseline && r->plan.n + 2 <= FS_MAX_COMPARE) {
+        if (fs_load_scenario(r->sc[0]->baseline, NULL, 0, &r->base, err) != FS_OK)
+            return err->code;
+        if (r->base->steps != r->sc[0]->steps)
+            return fs_err_set(err, FS_ECONFIG, "%s: baseline %s has steps = %d, this scenario "
+                              "%d: a baseline needs the same horizon", r->o.files[0],
+                              r->sc[0]->baseline, r->base->steps, r->sc[0]->steps);
+        fs_effects_plan_baseline(&r->plan, r->sc[0], r->base);
+    }
     /* Common random numbers: one seed and one run count for all. */
-    for (i = 0; i < r->k + r->plan.n; i++) {
-        fs_scenario *s = i < r->k ? r->sc[i] : r->muted[i - r->k];
+    for (i = 0; i < r->k + r->plan.n + (r->base != NULL); i++) {
+        fs_scenario *s = i < r->k ? r->sc[i] : i < r->k + r->plan.n ? r->muted[i - r->k] : r->base;
         s->runs = r->o.runs > 0 ? r->o.runs : r->sc[0]->runs;
         s->seed = r->o.have_seed ? r->o.seed : r->sc[0]->seed;
     }
@@ -106,7 +119,9 @@ static int engine_scenarios(const fs_runner *r, const fs_scenario **all)
         all[i] = r->sc[i];
     for (i = 0; i < r->plan.n; i++)
         all[r->k + i] = r->muted[i];
-    return r->k + r->plan.n;
+    if (r->base)
+        all[r->k + r->plan.n] = r->base;
+    return r->k + r->plan.n + (r->base != NULL);
 }
 
 /* ---- refusing runs too large to be sane ---- */
@@ -261,6 +276,10 @@ fs_runner *fs_runner_open(const fs_run_opts *o, fs_err *err)
     }
     eo.pair_cells = r->plan.cells;
     eo.npair_cells = r->plan.ncells;
+    fs_effects_cells_of(&r->plan, 1, r->cells_of[0]);
+    fs_effects_cells_of(&r->plan, 1 + r->plan.n, r->cells_of[1]);
+    for (i = 1; i < nall; i++)
+        eo.pair_cells_of[i] = r->cells_of[i <= r->plan.n ? 0 : 1];
     r->eng = fs_engine_alloc_many(all, nall, &eo, err);
     if (r->eng == NULL)
         goto fail;
@@ -295,7 +314,7 @@ const char *fs_runner_name(const fs_runner *r) { return r->sc[0]->name; }
 
 /* One scenario's run files: the CSVs, the resolved scenario, the briefing. */
 static fs_status write_run(fs_outset *set, const fs_scenario *sc, const fs_results *res,
-                           const fs_effects *fx, fs_err *err)
+                           const fs_effects *fx, const fs_scenario *base, fs_err *err)
 {
     FILE *f;
     if (fs_output_write(set, sc, res, err) != FS_OK)
@@ -305,11 +324,16 @@ static fs_status write_run(fs_outset *set, const fs_scenario *sc, const fs_resul
             return err->code;
         fs_effects_write_csv(f, fx, sc);
     }
+    if (fx && fx->nbase > 0 && base) {
+        if ((f = fs_outset_open(set, "baseline.csv", err)) == NULL)
+            return err->code;
+        fs_effects_write_baseline_csv(f, fx, sc, base->name);
+    }
     if ((f = fs_outset_open(set, "scenario.resolved.cfg", err)) == NULL ||
         fs_scenario_write(sc, f, err) != FS_OK)
         return err->code;
     if ((f = fs_outset_open(set, "briefing.md", err)) == NULL ||
-        fs_briefing_write(f, sc, res, fx, err) != FS_OK)
+        fs_briefing_write(f, sc, res, fx, base, err) != FS_OK)
         return err->code;
     return FS_OK;
 }
@@ -328,7 +352,7 @@ static fs_status write_compare(fs_runner *r, fs_err *err)
         if (subdir(r, i, err) == NULL)
             return err->code;
         res = fs_engine_results(r->eng, i);
-        if (write_run(r->sets[i], r->sc[i], &res, NULL, err) != FS_OK)
+        if (write_run(r->sets[i], r->sc[i], &res, NULL, NULL, err) != FS_OK)
             return err->code;
     }
     if ((f = fs_outset_open(top, "compare.csv", err)) == NULL ||
@@ -368,8 +392,9 @@ fs_status fs_runner_finish(fs_runner *r, fs_err *err)
         res = fs_engine_results(r->eng, 0);
         if ((r->effects = malloc(sizeof *r->effects)) == NULL)
             return fs_err_set(err, FS_ENOMEM, "out of memory");
-        fs_effects_measure(r->effects, &r->plan, r->sc[0], r->eng);
-        if (write_run(r->sets[1], r->sc[0], &res, r->effects, err) != FS_OK)
+        fs_effects_measure(r->effects, &r->plan, r->sc[0], r->eng,
+                           r->base ? 1 + r->plan.n : 0);
+        if (write_run(r->sets[1], r->sc[0], &res, r->effects, r->base, err) != FS_OK)
             return err->code;
     } else if (write_compare(r, err) != FS_OK) {
         return err->code;
@@ -401,6 +426,7 @@ void fs_runner_free(fs_runner *r)
         fs_scenario_free(r->sc[i]);
     for (i = 0; i < FS_MAX_EFFECTS; i++)
         fs_scenario_free(r->muted[i]);
+    fs_scenario_free(r->base);
     free(r->effects);
     free(r);
 }

@@ -45,6 +45,7 @@ void fs_scenario_free(fs_scenario *sc)
     free(sc->name);
     free(sc->description);
     free(sc->question);
+    free(sc->baseline);
     free(sc->step_unit);
     free(sc->rng);
     free(sc);

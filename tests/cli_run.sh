@@ -124,6 +124,25 @@ if awk -F, 'NR == FNR { if ($1 == "attacks") m = $3; next }
     $1 == "hit" && $3 == "final_trust" && $4 == "A-C" { n++; if (!($11 < 0)) bad = 1 }
     $1 == "spat" && $3 == "final_trust" && $4 == "A-B" { n++; if (!($11 < 0)) bad = 1 }
     END { exit bad || n != 3 }' "$T/j1/summary.csv" "$T/j1/inject_effects.csv"; then ok; else bad "inject_effects.csv: with, attacks or trust rows wrong"; cat "$T/j1/inject_effects.csv"; fi
+# --- baseline: run beside the scenario, paired; equal to compare's ---
+# The difference scenario minus baseline, and its interval, are exactly
+# compare's paired difference of the same two files.
+expect "baseline run" 0 "" run $FX/small_sharing.cfg -q --no-charts --set 'baseline="small.cfg"' -o "$T/bl"
+expect "compare for baseline" 0 "" compare $FX/small.cfg $FX/small_sharing.cfg -q --no-charts -o "$T/blc"
+if awk -F, 'NR == FNR { if ($3 == "region") { d[$2] = $7; lo[$2] = $8; hi[$2] = $9 } next }
+    $1 == 1 { m = $(NF-7); n++; if (!(m in d) || d[m] != $(NF-2) || lo[m] != $(NF-1) || hi[m] != $NF) bad = 1 }
+    END { exit bad || n != 10 }' "$T/bl/baseline.csv" "$T/blc/compare.csv"; then ok; else bad "baseline.csv differs from compare's paired differences"; fi
+# Every pair's final trust, and the scenario's own numbers unchanged.
+if [ "$(grep -c ',final_trust,' "$T/bl/baseline.csv")" -eq 6 ]; then ok; else bad "baseline.csv: expected 6 trust pairs"; fi
+same "baseline run summary" "$T/blc/small_sharing/summary.csv" "$T/bl/summary.csv"
+grep -q "^## Against the baseline" "$T/bl/briefing.md" && grep -q "Measured against \*\*cli small\*\* (small.cfg)" "$T/bl/briefing.md" && ok || bad "briefing: no baseline section"
+# The resolved file names the baseline by its absolute path and reproduces it.
+expect "baseline resolved" 0 "" run "$T/bl/scenario.resolved.cfg" -q --no-charts -o "$T/bl2"
+same "baseline resolved baseline.csv" "$T/bl/baseline.csv" "$T/bl2/baseline.csv"
+# A baseline with another horizon, or none at all: exit 2, nothing written.
+expect "baseline horizon" 2 "small_short.cfg has steps = 12, this scenario 24: a baseline needs the same horizon" run $FX/small.cfg -q --set 'baseline="small_short.cfg"' -o "$T/blbad"
+expect "baseline missing" 2 "baseline=\"nowhere.cfg\": cannot read the baseline scenario \"nowhere.cfg\" (tests/fixtures/cli/nowhere.cfg): No such file" run $FX/small.cfg -q --set 'baseline="nowhere.cfg"' -o "$T/blbad"
+if [ -e "$T/blbad" ]; then bad "a bad baseline created the output directory"; else ok; fi
 # No row for the hazard inject; the briefing reads the table.
 if grep -q "^surge," "$T/j1/inject_effects.csv"; then bad "a hazard inject was measured"; else ok; fi
 grep -q "hit.*Against the same runs without it: .*trust between Alpha and Gamma at the end" "$T/j1/briefing.md" && ok || bad "briefing: no measured effects for hit"

@@ -43,6 +43,8 @@ static fs_engine *measure(builder build, long runs, fs_scenario **sc, fs_scenari
     memset(&o, 0, sizeof o);
     o.runs = runs, o.seed = (*sc)->seed, o.threads = 2;
     o.pair_cells = p->cells, o.npair_cells = p->ncells;
+    for (j = 1; j <= p->n; j++)
+        o.pair_cells_of[j] = p->cells;
     e = fs_engine_alloc_many(all, 1 + p->n, &o, &err);
     if (e == NULL || fs_engine_iterate(e, runs, &err) != FS_OK ||
         fs_engine_finish(e, &err) != FS_OK) {
@@ -50,7 +52,7 @@ static fs_engine *measure(builder build, long runs, fs_scenario **sc, fs_scenari
         fs_engine_free(e);
         return NULL;
     }
-    fs_effects_measure(t, p, *sc, e);
+    fs_effects_measure(t, p, *sc, e, 0);
     return e;
 }
 

@@ -118,6 +118,24 @@ static void test_int64_out_of_range(void)
                 "found 5000000000");
 }
 
+/* baseline resolves against the file that names it and is kept absolute;
+ * a missing one is an error at its line. */
+static void test_baseline(void)
+{
+    fs_scenario *sc = NULL;
+    const char *tail = "/tests/fixtures/load/minimal.cfg";
+    fs_status st = fs_load_scenario(FX "baseline.cfg", NULL, 0, &sc, &err);
+
+    CHECKF(st == FS_OK, "%s", err.msg);
+    CHECK(sc->baseline != NULL && sc->baseline[0] == '/');
+    CHECK(strlen(sc->baseline) > strlen(tail) &&
+          strcmp(sc->baseline + strlen(sc->baseline) - strlen(tail), tail) == 0);
+    fs_scenario_free(sc);
+    CHECK_ERROR(FX "err_baseline.cfg", FS_ECONFIG,
+                FX "err_baseline.cfg:2: baseline: cannot read the baseline scenario "
+                "\"no_such_baseline.cfg\" (" FX "no_such_baseline.cfg): No such file or directory");
+}
+
 static void test_int_beyond_64_bits(void)
 {
     CHECK_ERROR(FX "err_int_overflow.cfg", FS_ECONFIG,
@@ -606,6 +624,7 @@ int main(void)
     RUN(test_not_finite);
     RUN(test_int64_out_of_range);
     RUN(test_int_beyond_64_bits);
+    RUN(test_baseline);
     RUN(test_missing_required);
     RUN(test_duplicate_actor);
     RUN(test_self_border);
