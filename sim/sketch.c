@@ -14,9 +14,8 @@
  * decides where a value goes and results are the same on every run. */
 #define LOG_GAMMA     0.01000008333458335565519594141771125332
 #define INV_LOG_GAMMA 99.99916666111103835860888523922190682770
-/* The value reported for bucket i is 2 gamma^i / (gamma + 1), which equals
- * (1 - alpha) gamma^i: within alpha of every value in the bucket. */
-#define REP_FACTOR    (1.0 - FS_SKETCH_ALPHA)
+/* The value reported for a whole bucket i is 2 gamma^i / (gamma + 1),
+ * which equals (1 - alpha) gamma^i: within alpha of every value in it. */
 
 /* Every index lies in [IDX_MIN, IDX_MAX]: index(1e-9) = -2072 and
  * index(DBL_MAX) = 70978. Slack is never added beyond these bounds. */
@@ -255,8 +254,34 @@ static double clamp(const fs_sketch *s, double v)
     return v < s->min ? s->min : v > s->max ? s->max : v;
 }
 
-/* The value of rank floor(q (n-1)): the bucket's representative clamped
- * to [min, max], and exactly min or max for the first and last ranks. NaN
+/* The value for rank `at` of the `count` values of a bucket whose
+ * magnitudes lie in (gamma^(i-1), gamma^i], ranks counted from the
+ * smallest magnitude (up = 1) or the largest (up = 0), within [lo, hi], the
+ * bucket's part of [min, max] in magnitude. Every v in
+ * [hi (1 - alpha), lo (1 + alpha)] is within alpha of every magnitude in
+ * [lo, hi]; for a whole bucket that is its representative alone, but when
+ * min and max cut the bucket short (a metric that varies little, all of
+ * its runs in a bucket or two) it leaves room to place the rank by linear
+ * interpolation between lo and hi, so that the quantiles of a narrow
+ * metric spread between its min and max instead of all reporting one
+ * value. */
+static double in_bucket(int i, double lo, double hi, uint64_t at, uint64_t count, int up)
+{
+    double f = ((double)at + 0.5) / (double)count, v, a, b;
+    if (lo < gamma_pow(i - 1))
+        lo = gamma_pow(i - 1);
+    if (hi > gamma_pow(i))
+        hi = gamma_pow(i);
+    v = up ? lo + f * (hi - lo) : hi - f * (hi - lo);
+    a = hi * (1.0 - FS_SKETCH_ALPHA);
+    b = lo * (1.0 + FS_SKETCH_ALPHA);
+    if (b <= a)
+        return a;   /* a whole bucket: its representative (1 - alpha) gamma^i */
+    return v < a ? a : v > b ? b : v;
+}
+
+/* The value of rank floor(q (n-1)): within alpha of it (relative), inside
+ * [min, max], and exactly min or max for the first and last ranks. NaN
  * when empty or q is NaN; q outside [0, 1] is clamped. */
 double fs_sketch_quantile(const fs_sketch *s, double q)
 {
@@ -275,17 +300,21 @@ double fs_sketch_quantile(const fs_sketch *s, double q)
     /* Ascending value order: negatives by descending magnitude, zero,
      * positives by ascending magnitude. */
     for (k = s->neg.cap - 1; k >= 0; k--) {
-        seen += s->neg.counts[k];
-        if (seen > rank)
-            return clamp(s, -REP_FACTOR * gamma_pow(s->neg.off + k));
+        uint64_t c = s->neg.counts[k];
+        if (seen + c > rank)
+            return clamp(s, -in_bucket(s->neg.off + k, s->max < 0 ? -s->max : 0.0, -s->min,
+                                       rank - seen, c, 0));
+        seen += c;
     }
     seen += s->zero;
     if (seen > rank)
         return clamp(s, 0.0);
     for (k = 0; k < s->pos.cap; k++) {
-        seen += s->pos.counts[k];
-        if (seen > rank)
-            return clamp(s, REP_FACTOR * gamma_pow(s->pos.off + k));
+        uint64_t c = s->pos.counts[k];
+        if (seen + c > rank)
+            return clamp(s, in_bucket(s->pos.off + k, s->min > 0 ? s->min : 0.0, s->max,
+                                      rank - seen, c, 1));
+        seen += c;
     }
     return s->max;  /* not reached: the counts sum to n */
 }

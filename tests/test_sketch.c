@@ -26,8 +26,9 @@ static int cmp_double(const void *a, const void *b)
 /* Data sets: 0 uniform [0,1), 1 lognormal(0, 2), 2 integers 0..20,
  * 3 mixed zeros and positives, 4 normal(0, 5) with negatives,
  * 5 negatives only, 6 a single repeated value, 7 two values,
- * 8 a wide range 1e-8..1e12 with both signs. */
-#define NSETS 9
+ * 8 a wide range 1e-8..1e12 with both signs, 9 and 10 a narrow spread,
+ * uniform within 0.2% of 0.6 and of -0.6 (a bucket or two). */
+#define NSETS 11
 
 static int make_data(int set, gsl_rng *r)
 {
@@ -44,6 +45,8 @@ static int make_data(int set, gsl_rng *r)
         case 5: data[i] = -gsl_ran_lognormal(r, 1, 1); break;
         case 6: data[i] = 0.4321; break;
         case 7: data[i] = i % 3 ? 2.5 : -7.25; break;
+        case 9: data[i] = 0.6 + 0.0012 * gsl_rng_uniform(r); break;
+        case 10: data[i] = -0.6 - 0.0012 * gsl_rng_uniform(r); break;
         default:
             data[i] = (gsl_rng_uniform(r) < 0.5 ? -1 : 1) * pow(10, gsl_ran_flat(r, -8, 12));
         }
@@ -92,6 +95,41 @@ static void test_quantiles(void)
         /* q = 0 and q = 1 are the exact extremes, thanks to clamping. */
         CHECK(fs_sketch_quantile(s, 0) == sorted[0]);
         CHECK(fs_sketch_quantile(s, 1) == sorted[n - 1]);
+        fs_sketch_free(s);
+    }
+    gsl_rng_free(r);
+}
+
+/* A metric that varies little (all runs in a bucket or two, as a final
+ * trust or cohesion often does): its quantiles still spread between min
+ * and max, strictly increasing, each within alpha of the exact one. */
+static void test_narrow_spread(void)
+{
+    static const double q[5] = {0.05, 0.25, 0.5, 0.75, 0.95};
+    gsl_rng *r = fs_rng_alloc();
+    int set, i, k, n;
+
+    CHECK(r != NULL);
+    for (set = 9; set <= 10; set++) {
+        fs_sketch *s = fs_sketch_alloc();
+        double prev;
+        CHECK(s != NULL);
+        n = make_data(set, r);
+        for (i = 0; i < n; i++)
+            CHECK(fs_sketch_add(s, data[i]) == 0);
+        memcpy(sorted, data, (size_t)n * sizeof *data);
+        qsort(sorted, (size_t)n, sizeof *sorted, cmp_double);
+        prev = fs_sketch_min(s);
+        for (k = 0; k < 5; k++) {
+            double est = fs_sketch_quantile(s, q[k]), ex = exact_quantile(n, q[k]);
+            CHECKF(est > prev, "set %d: q %g gives %.17g, not above %.17g", set, q[k], est, prev);
+            CHECK(fabs(est - ex) <= tolerance(ex));
+            /* Much closer than alpha here: within the data's own spread. */
+            CHECKF(fabs(est - ex) <= 0.0012, "set %d q %g: est %.17g exact %.17g", set, q[k],
+                   est, ex);
+            prev = est;
+        }
+        CHECK(prev < fs_sketch_max(s));
         fs_sketch_free(s);
     }
     gsl_rng_free(r);
@@ -434,6 +472,7 @@ int main(void)
     fs_gsl_quiet();
     RUN(test_quantiles);
     RUN(test_rank);
+    RUN(test_narrow_spread);
     RUN(test_merge);
     RUN(test_merge_empty);
     RUN(test_foreach);
