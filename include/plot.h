@@ -74,6 +74,18 @@ typedef struct fs_plot_outcome {
     double count, runs, probability, lo95, hi95;
 } fs_plot_outcome;
 
+/* A measured difference from inject_effects.csv (what an inject did) or
+ * baseline.csv (the scenario against its baseline). */
+#define FS_PLOT_MAX_SOURCES 8
+typedef struct fs_plot_effect {
+    int source;          /* index into fs_plot_data.source */
+    char *metric;        /* "escalation", "final_trust", "trust", ... */
+    char *target;        /* "region", an actor id, or a pair "A-B" */
+    double step;         /* for "trust" at a step; NaN otherwise */
+    int outcome;         /* a probability (kind "probability") */
+    double diff, lo, hi; /* the effect or difference, with its 95% interval */
+} fs_plot_effect;
+
 typedef struct fs_plot_bucket {
     double lo, hi, count;
 } fs_plot_bucket;
@@ -118,6 +130,12 @@ typedef struct fs_plot_data {
     fs_plot_outcome *outcomes;
     fs_plot_bucket *buckets;    /* distributions.csv, metric casualties */
     double *p_escalated, *first_mass_casualty, *p_mass_casualty_by;
+    /* baseline.csv then inject_effects.csv, when there (else 0): source 0
+     * is "the baseline" when base_name is set, then one per inject. */
+    int neffects, nsources;
+    fs_plot_effect *effects;
+    char *source[FS_PLOT_MAX_SOURCES];   /* "Against <baseline>", inject labels */
+    char *base_name;
 } fs_plot_data;
 
 /* Sets defaults: PNG, 1600 x 1000, output into the run directory. */
@@ -175,9 +193,10 @@ typedef struct fs_plot_diff {
  * at zero. `names` holds the scenario names (nnames of them), `title` the
  * chart title, `xlabel` the axis label with its unit (NULL: a generic one),
  * `runs` the scenarios' loaded data for the subtitle's runs, seed and
- * horizon (NULL: the subtitle names the reference only). */
+ * horizon (NULL: the subtitle names the reference only), `note` the
+ * footnote (NULL: compare.csv's). */
 fs_status fs_plot_compare_diff(const char *path, const char *title, const char *xlabel,
-                               const char *const *names, int nnames,
+                               const char *note, const char *const *names, int nnames,
                                const fs_plot_data *const *runs, const fs_plot_diff *d,
                                int n, const fs_plot_opts *opts, fs_err *err);
 

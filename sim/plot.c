@@ -1033,6 +1033,104 @@ void fs_plot_opts_resolve(const fs_plot_opts *in, fs_plot_opts *o)
         o->height = FS_CHART_HEIGHT;
 }
 
+/* ---- effects_outcomes and effects_trust: inject_effects.csv, baseline.csv ---- */
+
+#define EFFECT_ROWS 96
+#define BASE_TRUST_ROWS 8   /* the baseline's pairs that differ most */
+
+static int abs_diff_desc(const void *x, const void *y)
+{
+    const fs_plot_effect *a = *(const fs_plot_effect *const *)x;
+    const fs_plot_effect *b = *(const fs_plot_effect *const *)y;
+    double u = fabs(a->diff), v = fabs(b->diff);
+    return u < v ? 1 : u > v ? -1 : 0;
+}
+
+/* Draws the two effect charts when the run directory has the files. */
+static fs_status draw_effects(const fs_plot_data *d, const fs_plot_opts *o, const char *outdir,
+                              fs_err *err)
+{
+    char labels[EFFECT_ROWS][96];
+    fs_plot_diff rows[EFFECT_ROWS];
+    const fs_plot_effect *base[EFFECT_ROWS];
+    const char *names[FS_PLOT_MAX_SOURCES + 1];
+    char path[4096], title[160];
+    const char *ext = o->format == FS_PLOT_PDF ? "pdf" : o->format == FS_PLOT_SVG ? "svg" : "png";
+    const char *note = "Points: paired difference, run by run on the same random numbers, to "
+                       "the same runs without the inject, or to the baseline; whiskers: 95% "
+                       "interval. Right of the zero line: higher with the inject or in this "
+                       "scenario.\nSource: inject_effects.csv, baseline.csv.";
+    int i, n = 0, nb = 0, injects = d->nsources - (d->base_name != NULL);
+    fs_status st;
+
+    if (d->neffects == 0)
+        return FS_OK;
+    names[0] = d->base_name && injects > 0 ? "without the inject, or the baseline"
+               : d->base_name ? "the baseline" : "the same runs without the inject";
+    for (i = 0; i < d->nsources; i++)
+        names[i + 1] = d->source[i];
+    snprintf(title, sizeof title, "Outcome probabilities: %s",
+             d->base_name && injects > 0 ? "what each inject changes, and against the baseline"
+             : d->base_name ? "against the baseline" : "what each inject changes");
+    for (i = 0; i < d->neffects && n < EFFECT_ROWS; i++) {
+        const fs_plot_effect *e = &d->effects[i];
+        char *u;
+        if (!e->outcome)
+            continue;
+        snprintf(labels[n], sizeof labels[n], "P(%s)", e->metric);
+        for (u = labels[n]; (u = strchr(u, '_')) != NULL; u++)
+            *u = ' ';
+        rows[n].metric = labels[n];
+        rows[n].scenario = e->source + 1;
+        rows[n].diff = 100 * e->diff, rows[n].lo = 100 * e->lo, rows[n].hi = 100 * e->hi;
+        n++;
+    }
+    if ((size_t)snprintf(path, sizeof path, "%s/effects_outcomes.%s", outdir, ext) >= sizeof path)
+        return fs_err_set(err, FS_EUSAGE, "output path too long: %s", outdir);
+    if ((st = fs_plot_compare_diff(path, title, "Difference, in percentage points", note,
+                                   names, d->nsources + 1, NULL, rows, n, o, err)) != FS_OK)
+        return st;
+    /* Trust: every inject's pair rows, then the baseline's pairs that
+     * differ most (interval excluding zero). */
+    n = 0;
+    for (i = 0; i < d->neffects; i++) {
+        const fs_plot_effect *e = &d->effects[i];
+        if (strcmp(e->metric, "final_trust") != 0 && strcmp(e->metric, "trust") != 0)
+            continue;
+        if (d->base_name && e->source == 0) {
+            if ((e->lo > 0 || e->hi < 0) && nb < EFFECT_ROWS)
+                base[nb++] = e;
+            continue;
+        }
+        if (n == EFFECT_ROWS)
+            break;
+        if (isnan(e->step))
+            snprintf(labels[n], sizeof labels[n], "%s at the end", e->target);
+        else
+            snprintf(labels[n], sizeof labels[n], "%s at step %.0f", e->target, e->step);
+        rows[n].metric = labels[n];
+        rows[n].scenario = e->source + 1;
+        rows[n].diff = e->diff, rows[n].lo = e->lo, rows[n].hi = e->hi;
+        n++;
+    }
+    qsort(base, (size_t)nb, sizeof *base, abs_diff_desc);
+    for (i = 0; i < nb && i < BASE_TRUST_ROWS && n < EFFECT_ROWS; i++, n++) {
+        snprintf(labels[n], sizeof labels[n], "%s at the end", base[i]->target);
+        rows[n].metric = labels[n];
+        rows[n].scenario = base[i]->source + 1;
+        rows[n].diff = base[i]->diff, rows[n].lo = base[i]->lo, rows[n].hi = base[i]->hi;
+    }
+    if (n == 0)
+        return FS_OK;
+    snprintf(title, sizeof title, "Trust between pairs: %s",
+             d->base_name && injects > 0 ? "what each inject changes, and against the baseline"
+             : d->base_name ? "against the baseline" : "what each inject changes");
+    if ((size_t)snprintf(path, sizeof path, "%s/effects_trust.%s", outdir, ext) >= sizeof path)
+        return fs_err_set(err, FS_EUSAGE, "output path too long: %s", outdir);
+    return fs_plot_compare_diff(path, title, "Difference in trust (0 to 1)", note, names,
+                                d->nsources + 1, NULL, rows, n, o, err);
+}
+
 fs_status fs_plot_data_draw(const fs_plot_data *d, const fs_plot_opts *opts, fs_err *err)
 {
     fs_chart *charts[FS_PLOT_NCHARTS] = { 0 };
@@ -1069,6 +1167,8 @@ fs_status fs_plot_data_draw(const fs_plot_data *d, const fs_plot_opts *opts, fs_
         if (cs != FS_OK && st == FS_OK)
             st = cs;
     }
+    if (st == FS_OK)
+        st = draw_effects(d, &o, outdir, err);
 fail:
     for (k = 0; k < FS_PLOT_NCHARTS; k++)
         fs_chart_free(charts[k]);

@@ -208,7 +208,7 @@ fs_status fs_plot_compare_outcomes(const char *path, const fs_plot_data *const *
 }
 
 fs_status fs_plot_compare_diff(const char *path, const char *title, const char *xlabel,
-                               const char *const *names, int nnames,
+                               const char *note, const char *const *names, int nnames,
                                const fs_plot_data *const *runs, const fs_plot_diff *d,
                                int n, const fs_plot_opts *opts, fs_err *err)
 {
@@ -262,9 +262,10 @@ fs_status fs_plot_compare_diff(const char *path, const char *title, const char *
     snprintf(ref, sizeof ref, "Reference: %s%s%s", nnames > 0 ? names[0] : "the first scenario",
              sub[0] ? " · " : "", sub);
     body = fs_chart_frame(c, title ? title : "Differences to the reference scenario", ref,
-                          "Points: paired difference to the reference scenario (common random "
-                          "numbers); whiskers: 95% interval. Right of the zero line: higher "
-                          "than the reference.\nSource: compare.csv.");
+                          note ? note
+                               : "Points: paired difference to the reference scenario (common "
+                                 "random numbers); whiskers: 95% interval. Right of the zero "
+                                 "line: higher than the reference.\nSource: compare.csv.");
     if (nleg > 0)
         body = fs_chart_legend(c, body, leg, nleg);
     memset(&s, 0, sizeof s);

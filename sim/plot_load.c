@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "csvread.h"
 #include "fsio.h"
@@ -426,6 +427,89 @@ static fs_status load_file(fs_plot_data *d, const char *name, loader fn, fs_err 
     return st;
 }
 
+/* A file that older run directories, and compared scenarios, lack. */
+static fs_status load_optional(fs_plot_data *d, const char *name, loader fn, fs_err *err)
+{
+    char path[4096];
+    if (fs_path_join(path, sizeof path, d->dir, name) == NULL || access(path, F_OK) != 0)
+        return FS_OK;
+    return load_file(d, name, fn, err);
+}
+
+/* The source index of label, added if new; -1 when there are too many,
+ * -2 out of memory. */
+static int effect_source(fs_plot_data *d, const char *label)
+{
+    int i;
+    for (i = 0; i < d->nsources; i++)
+        if (strcmp(d->source[i], label) == 0)
+            return i;
+    if (d->nsources == FS_PLOT_MAX_SOURCES)
+        return -1;
+    if ((d->source[i] = dup_str(label)) == NULL)
+        return -2;
+    return d->nsources++;
+}
+
+/* Rows of baseline.csv (base = 1) or inject_effects.csv into d->effects. */
+static fs_status load_effects_rows(fs_plot_data *d, const fs_csv *c, int base, fs_err *err)
+{
+    static const char *const bnames[] = { "baseline", "metric", "target", "kind",
+                                          "difference", "difference_lo95", "difference_hi95" };
+    static const char *const inames[] = { "label", "metric", "target", "kind", "effect",
+                                          "effect_lo95", "effect_hi95", "step" };
+    size_t r, n = fs_csv_nrows(c);
+    fs_plot_effect *e;
+    int col[8];
+
+    if (n == 0)
+        return FS_OK;
+    if (fs_csv_require_all(c, base ? bnames : inames, col, base ? 7 : 8, err) != FS_OK)
+        return FS_ECONFIG;
+    e = realloc(d->effects, (d->neffects + n) * sizeof *e);
+    if (e == NULL)
+        return fs_err_set(err, FS_ENOMEM, "out of memory reading %s", fs_csv_path(c));
+    d->effects = e;
+    for (r = 0; r < n; r++) {
+        char label[300];
+        fs_plot_effect *x = &d->effects[d->neffects];
+        if (base) {
+            snprintf(label, sizeof label, "Against %s", fs_csv_str(c, r, col[0]));
+            if (d->base_name == NULL && (d->base_name = dup_str(fs_csv_str(c, r, col[0]))) == NULL)
+                return fs_err_set(err, FS_ENOMEM, "out of memory reading %s", fs_csv_path(c));
+        } else {
+            snprintf(label, sizeof label, "%s", fs_csv_str(c, r, col[0]));
+        }
+        memset(x, 0, sizeof *x);
+        if ((x->source = effect_source(d, label)) == -2)
+            return fs_err_set(err, FS_ENOMEM, "out of memory reading %s", fs_csv_path(c));
+        if (x->source < 0)
+            continue;   /* beyond the chart's colours: in the CSV only */
+        x->metric = dup_str(fs_csv_str(c, r, col[1]));
+        x->target = dup_str(fs_csv_str(c, r, col[2]));
+        d->neffects++;
+        if (x->metric == NULL || x->target == NULL)
+            return fs_err_set(err, FS_ENOMEM, "out of memory reading %s", fs_csv_path(c));
+        x->outcome = strcmp(fs_csv_str(c, r, col[3]), "probability") == 0;
+        x->step = NAN;
+        if (csv_nums(c, r, col + 4, &x->diff, 3, err) != FS_OK ||
+            (!base && fs_csv_str(c, r, col[7])[0] &&
+             fs_csv_num(c, r, col[7], &x->step, err) != FS_OK))
+            return FS_ECONFIG;
+    }
+    return FS_OK;
+}
+
+static fs_status load_baseline(fs_plot_data *d, const fs_csv *c, fs_err *err)
+{
+    return load_effects_rows(d, c, 1, err);
+}
+
+static fs_status load_inject_effects(fs_plot_data *d, const fs_csv *c, fs_err *err)
+{
+    return load_effects_rows(d, c, 0, err);
+}
+
 fs_plot_data *fs_plot_data_load(const char *dir, fs_err *err)
 {
     fs_plot_data *d = calloc(1, sizeof *d);
@@ -444,7 +528,9 @@ fs_plot_data *fs_plot_data_load(const char *dir, fs_err *err)
         || load_file(d, "mechanisms.csv", load_mechanisms, err) != FS_OK
         || load_file(d, "injects.csv", load_injects, err) != FS_OK
         || load_file(d, "earlywarning.csv", load_earlywarning, err) != FS_OK
-        || load_file(d, "distributions.csv", load_distributions, err) != FS_OK)
+        || load_file(d, "distributions.csv", load_distributions, err) != FS_OK
+        || load_optional(d, "baseline.csv", load_baseline, err) != FS_OK
+        || load_optional(d, "inject_effects.csv", load_inject_effects, err) != FS_OK)
         goto fail;
     return d;
 fail:
@@ -479,6 +565,14 @@ void fs_plot_data_free(fs_plot_data *d)
     }
     for (i = 0; i < d->noutcomes; i++)
         free(d->outcomes[i].name);
+    for (i = 0; i < d->neffects; i++) {
+        free(d->effects[i].metric);
+        free(d->effects[i].target);
+    }
+    for (i = 0; i < d->nsources; i++)
+        free(d->source[i]);
+    free(d->effects);
+    free(d->base_name);
     free(d->stability);
     free(d->actors);
     free(d->mechanisms);

@@ -139,6 +139,14 @@ grep -q "^## Against the baseline" "$T/bl/briefing.md" && grep -q "Measured agai
 # The resolved file names the baseline by its absolute path and reproduces it.
 expect "baseline resolved" 0 "" run "$T/bl/scenario.resolved.cfg" -q --no-charts -o "$T/bl2"
 same "baseline resolved baseline.csv" "$T/bl/baseline.csv" "$T/bl2/baseline.csv"
+# Its charts come from the files: the effect charts too, none for a run
+# without injects or baseline.
+expect "plot baseline run" 0 "" plot "$T/bl"
+for f in effects_outcomes.png effects_trust.png threat_index.png; do
+    if [ "$(head -c 4 "$T/bl/$f" 2>/dev/null | od -An -c | tr -d ' ')" = "211PNG" ]; then ok; else bad "plot did not draw $f"; fi
+done
+expect "run without injects" 0 "" run scenarios/rats_2011_2015.cfg -q -n 64 -o "$T/noinj"
+if ls "$T/noinj" | grep -q '^effects_'; then bad "effect charts drawn without injects or baseline"; else ok; fi
 # A baseline with another horizon, or none at all: exit 2, nothing written.
 expect "baseline horizon" 2 "small_short.cfg has steps = 12, this scenario 24: a baseline needs the same horizon" run $FX/small.cfg -q --set 'baseline="small_short.cfg"' -o "$T/blbad"
 expect "baseline missing" 2 "baseline=\"nowhere.cfg\": cannot read the baseline scenario \"nowhere.cfg\" (tests/fixtures/cli/nowhere.cfg): No such file" run $FX/small.cfg -q --set 'baseline="nowhere.cfg"' -o "$T/blbad"

@@ -516,7 +516,7 @@ static void test_compare_charts(void)
     snprintf(path, sizeof path, "%s/cmp_outcomes.png", out);
     CHECKF(fs_plot_compare_outcomes(path, runs, 2, NULL, &err) == FS_OK, "%s", err.msg);
     snprintf(path, sizeof path, "%s/cmp_diff.png", out);
-    CHECKF(fs_plot_compare_diff(path, NULL, NULL, names, 2, NULL, diffs, 2, NULL, &err) == FS_OK, "%s",
+    CHECKF(fs_plot_compare_diff(path, NULL, NULL, NULL, names, 2, NULL, diffs, 2, NULL, &err) == FS_OK, "%s",
            err.msg);
     fs_plot_data_free(a);
     fs_plot_data_free(b);
