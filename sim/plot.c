@@ -776,18 +776,24 @@ static void draw_stability(const plot_ctx *x, fs_chart *c)
 {
     const fs_plot_data *d = x->d;
     fs_rgb col = metric_colour("stability");
-    fs_legend_item leg[2];
+    fs_legend_item leg[3];
     fs_rect body;
-    char foot[1024];
-    double u = fs_chart_unit(c), left = 0, pw, ph;
-    int i, cols, rows;
+    char foot[1024], fail[96];
+    double u = fs_chart_unit(c), left = 0, pw, ph, fs = d->failure_stability;
+    int i, cols, rows, nleg = 2;
 
     footnote_bands(x, foot, sizeof foot, "Stability of each actor, 0 (failed) to 1 (fully "
-                   "stable), on the same axis in every panel.", 1, "timeseries.csv, actors.csv");
+                   "stable), on the same axis in every panel.", 1,
+                   "timeseries.csv, actors.csv, meta.csv");
     body = fs_chart_frame(c, d->name, x->subtitle, foot);
     leg[0] = legend("Median stability", col, FS_KEY_LINE, 1);
     leg[1] = legend("90% of runs (p5–p95)", col, FS_KEY_BAND, 0.16);
-    body = fs_chart_legend(c, body, leg, 2);
+    if (isfinite(fs)) {
+        snprintf(fail, sizeof fail, "Failure threshold (%.3g): a member below it is escalation",
+                 fs);
+        leg[nleg++] = legend(fail, grey(0.35), FS_KEY_DASH, 1);
+    }
+    body = fs_chart_legend(c, body, leg, nleg);
     fs_chart_grid_shape(d->nactors, body, 1.5, &cols, &rows);
     pw = body.w / cols;
     ph = body.h / rows;
@@ -829,6 +835,10 @@ static void draw_stability(const plot_ctx *x, fs_chart *c)
         s.bottom = fs_chart_line_height(c, FS_TEXT_TICK) + fs_chart_line_height(c, FS_TEXT_LABEL)
                    + 24 * u;
         p = fs_chart_panel(c, &s);
+        if (isfinite(fs) && strcmp(d->actors[i].role, "member") == 0) {
+            double hx[2] = {0, d->steps}, hy[2] = {fs, fs};
+            fs_chart_line(c, &p, hx, hy, 2, grey(0.35), 1.2, 1);
+        }
         draw_band(c, &p, x, &d->stability[i], col, 0, 0);
     }
 }
