@@ -20,4 +20,11 @@
 fs_status fs_briefing_write(FILE *f, const fs_scenario *sc, const fs_results *r,
                             const fs_effects *fx, const fs_scenario *base, fs_err *err);
 
+/* For the comparison's briefing: the words for a headline metric
+ * ("final cohesion" for cohesion_final), and an effect with its 95%
+ * interval at the precision the interval carries ("+1.03 (95% interval
+ * +0.99 to +1.07)"; probabilities in percentage points). */
+const char *fs_briefing_headline_label(const char *metric);
+void fs_briefing_effect_amount(FILE *f, const fs_effect *r);
+
 #endif

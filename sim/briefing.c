@@ -154,8 +154,7 @@ static void amount(FILE *f, double x, int d, int sign)
     fprintf(f, sign ? "%+.*f" : "%.*f", d, x);
 }
 
-/* What row r measures, in words: "escalation", "attacks in Russia", ... */
-static void effect_name(FILE *f, const fs_scenario *sc, const fs_effect *r)
+const char *fs_briefing_headline_label(const char *metric)
 {
     static const char *const region[][2] = {
         {"escalation", "escalation"}, {"fracture", "fracture"},
@@ -166,21 +165,50 @@ static void effect_name(FILE *f, const fs_scenario *sc, const fs_effect *r)
         {"min_member_stability", "the lowest member stability"},
         {"cost", "mechanism cost"}};
     size_t i;
+    for (i = 0; i < sizeof region / sizeof region[0]; i++)
+        if (strcmp(metric, region[i][0]) == 0)
+            return region[i][1];
+    return metric;
+}
+
+void fs_briefing_effect_amount(FILE *f, const fs_effect *r)
+{
+    int d;
+    if (r->outcome) {
+        amount(f, 100 * r->effect, 1, 1);
+        fputs(" points (95% interval ", f);
+        amount(f, 100 * r->lo95, 1, 1);
+        fputs(" to ", f);
+        amount(f, 100 * r->hi95, 1, 1);
+        fputc(')', f);
+        return;
+    }
+    d = decimals(r);
+    amount(f, r->effect, d, 1);
+    if (interval_shows(r, d)) {
+        fputs(" (95% interval ", f);
+        amount(f, r->lo95, d, 1);
+        fputs(" to ", f);
+        amount(f, r->hi95, d, 1);
+        fputc(')', f);
+    } else if (!(r->hi95 > r->lo95)) {
+        fputs(" in every run", f);
+    }
+}
+
+/* What row r measures, in words: "escalation", "attacks in Russia", ... */
+static void effect_name(FILE *f, const fs_scenario *sc, const fs_effect *r)
+{
     if (r->a < 0) {
-        for (i = 0; i < sizeof region / sizeof region[0]; i++)
-            if (strcmp(r->metric, region[i][0]) == 0) {
-                fputs(region[i][1], f);
-                return;
-            }
-        fputs(r->metric, f);
+        fputs(fs_briefing_headline_label(r->metric), f);
     } else if (r->b < 0) {
         fprintf(f, strcmp(r->metric, "final_stability") == 0 ? "final stability of %s"
                                                              : "%s in %s",
                 strcmp(r->metric, "final_stability") == 0 ? sc->actors[r->a].name : r->metric,
                 sc->actors[r->a].name);
     } else if (r->step > 0) {
-        fprintf(f, "trust between %s and %s at step %d", sc->actors[r->a].name,
-                sc->actors[r->b].name, r->step);
+        fprintf(f, "trust between %s and %s in %s %d", sc->actors[r->a].name,
+                sc->actors[r->b].name, sc->step_unit, r->step);
     } else {
         fprintf(f, "trust between %s and %s at the end", sc->actors[r->a].name,
                 sc->actors[r->b].name);
@@ -376,14 +404,15 @@ static void injects(FILE *f, const fs_scenario *sc, const fs_results *res, const
         const fs_moments *first = fs_acc_moments(res->acc, fs_cell_inj(l, i, FS_IN_FIRST_STEP));
         fprintf(f, "- **%s** (%s", in->label, fs_inject_kind_name(in->kind));
         if (in->hazard > 0.0)
-            fprintf(f, ", hazard %.3g per %s in steps %d-%d): fired in ", in->hazard,
-                    sc->step_unit, in->start, in->end);
+            fprintf(f, ", hazard %.3g per %s in %ss %d-%d): fired in ", in->hazard,
+                    sc->step_unit, sc->step_unit, in->start, in->end);
         else
-            fprintf(f, ", step %d, probability %.3g): fired in ", in->step, in->probability);
+            fprintf(f, ", %s %d, probability %.3g): fired in ", sc->step_unit, in->step,
+                    in->probability);
         pct(f, fired);
         fputs(" of runs", f);
         if (first->n > 0 && in->hazard > 0.0)
-            fprintf(f, ", first at step %.1f on average", first->mean);
+            fprintf(f, ", first in %s %.1f on average", sc->step_unit, first->mean);
         fputc('.', f);
         if (in->hazard > 0.0)
             fputs(" Its effect is part of the runs' spread; to measure it, compare with the "
@@ -416,17 +445,25 @@ static void mechanisms(FILE *f, const fs_scenario *sc, const fs_results *res)
         return;
     }
     fputs("## Mechanisms and their cost\n\n", f);
-    fputs("| mechanism | type | intensity | window | active steps (mean) | cost (mean) |\n", f);
+    fprintf(f, "| mechanism | type | intensity | window | active %ss (mean) | cost (mean) |\n",
+            sc->step_unit);
     fputs("| --- | --- | ---: | --- | ---: | ---: |\n", f);
     for (k = 0; k < sc->nmechanisms; k++) {
         const fs_mechanism *mc = &sc->mechanisms[k];
-        fprintf(f, "| %s | %s | %.2f | steps %d-%d | %.1f | %.2f |\n", mc->name,
-                fs_mech_kind_name(mc->kind), mc->intensity, mc->start, mc->end,
+        fprintf(f, "| %s | %s | %.2f | %ss %d-%d | %.1f | %.2f |\n", mc->name,
+                fs_mech_kind_name(mc->kind), mc->intensity, sc->step_unit, mc->start, mc->end,
                 fs_acc_moments(res->acc, fs_cell_mech(l, k, FS_MC_ACTIVE_STEPS))->mean,
                 fs_acc_moments(res->acc, fs_cell_mech(l, k, FS_MC_COST))->mean);
     }
-    fprintf(f, "\nTotal cost: %.2f on average (cost per active step times intensity).\n\n",
-            tot_mean(res, FS_TOT_COST));
+    fprintf(f, "\nTotal cost: %.2f on average (each mechanism's cost per active %s times "
+            "its intensity", tot_mean(res, FS_TOT_COST), sc->step_unit);
+    for (k = 0; k < sc->nmechanisms; k++)
+        if (sc->mechanisms[k].kind == FS_MECH_JOINT_DRILL) {
+            fprintf(f, "; a drill programme costs in every %s of its window, not only in "
+                    "drill %ss", sc->step_unit, sc->step_unit);
+            break;
+        }
+    fputs(").\n\n", f);
 }
 
 fs_status fs_briefing_write(FILE *f, const fs_scenario *sc, const fs_results *res,
@@ -446,9 +483,11 @@ fs_status fs_briefing_write(FILE *f, const fs_scenario *sc, const fs_results *re
     exposed(f, sc, res);
     injects(f, sc, res, fx);
     mechanisms(f, sc, res);
-    fputs("## Files\n\nNumbers: summary.csv, outcomes.csv, timeseries.csv, actors.csv, "
-          "trust.csv. Settings: scenario.resolved.cfg (run it to reproduce these numbers "
-          "exactly). Charts: the PNG files in this directory.\n", f);
+    fprintf(f, "## Files\n\nNumbers: summary.csv, outcomes.csv, timeseries.csv, actors.csv, "
+            "threats.csv, trust.csv%s%s. Settings: scenario.resolved.cfg (run it to reproduce "
+            "these numbers exactly). Charts: the PNG files in this directory.\n",
+            fx && fx->n > 0 ? ", inject_effects.csv" : "",
+            fx && fx->nbase > 0 ? ", baseline.csv" : "");
     if (ferror(f))
         return fs_err_set(err, FS_EIO, "cannot write briefing.md: %s",
                           strerror(errno ? errno : EIO));

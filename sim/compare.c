@@ -1,12 +1,14 @@
 /* compare.c: compare.csv, the comparison briefing and its charts. */
 #include "compare.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "briefing.h"
 #include "csvread.h"
 #include "metrics.h"
 #include "output.h"
@@ -95,10 +97,12 @@ static const char *verdict(const headline *r)
 
 static void outcome_table(FILE *f, const fs_scenario *const *sc, int k, const fs_engine *e)
 {
+    static const char *const cols[FS_HEAD_ATTACKS] = {"Escalation", "Fracture", "Contained",
+                                                      "Mass-casualty attack"};
     int i, h;
     fputs("| scenario |", f);
     for (h = 0; h < FS_HEAD_ATTACKS; h++)
-        fprintf(f, " P(%s) |", fs_headline_name(h));
+        fprintf(f, " %s |", cols[h]);
     fputs("\n| --- |", f);
     for (h = 0; h < FS_HEAD_ATTACKS; h++)
         fputs(" --- |", f);
@@ -116,21 +120,26 @@ static void outcome_table(FILE *f, const fs_scenario *const *sc, int k, const fs
 
 static void difference_lines(FILE *f, const fs_scenario *const *sc, int i, const fs_engine *e)
 {
-    static const char *units[FS_HEAD_N] = {"", "", "", "", "attacks", "casualties",
-                                           "cells", "", "", ""};
     int h;
     fprintf(f, "\n**%s** against **%s**:\n\n", sc[i]->name, sc[0]->name);
     for (h = 0; h < FS_HEAD_N; h++) {
         headline r = get_headline(e, i, h), r0 = get_headline(e, 0, h);
-        if (fs_headline_is_outcome(h) && r.value == 0.0 && r0.value == 0.0)
-            fprintf(f, "- P(%s): in no run of either scenario.\n", fs_headline_name(h));
-        else if (fs_headline_is_outcome(h))
-            fprintf(f, "- P(%s): %+.1f points (95%% interval %+.1f to %+.1f): %s.\n",
-                    fs_headline_name(h), 100 * r.diff, 100 * r.dlo, 100 * r.dhi, verdict(&r));
-        else
-            fprintf(f, "- %s: %+.3g%s%s on average (95%% interval %+.3g to %+.3g): %s.\n",
-                    fs_headline_name(h), r.diff, units[h][0] ? " " : "", units[h], r.dlo,
-                    r.dhi, verdict(&r));
+        fs_effect x;
+        const char *what = fs_briefing_headline_label(fs_headline_name(h));
+        if (fs_headline_is_outcome(h) && r.value == 0.0 && r0.value == 0.0) {
+            fprintf(f, "- %c%s: in no run of either scenario.\n", toupper((unsigned char)what[0]),
+                    what + 1);
+            continue;
+        }
+        memset(&x, 0, sizeof x);
+        x.metric = fs_headline_name(h);
+        x.a = x.b = -1;
+        x.outcome = fs_headline_is_outcome(h);
+        x.with = r.value, x.without = r0.value;
+        x.effect = r.diff, x.lo95 = r.dlo, x.hi95 = r.dhi;
+        fprintf(f, "- %c%s: ", toupper((unsigned char)what[0]), what + 1);
+        fs_briefing_effect_amount(f, &x);
+        fprintf(f, ": %s.\n", verdict(&r));
     }
 }
 
@@ -154,7 +163,9 @@ fs_status fs_compare_write_briefing(FILE *f, const fs_scenario *const *sc,
             sc[0]->runs, sc[0]->steps, sc[0]->step_unit, (unsigned long long)sc[0]->seed);
     fputs("## Outcome probabilities\n\n", f);
     outcome_table(f, sc, k, e);
-    fputs("\n## Differences to the reference\n", f);
+    fputs("\n## Differences to the reference\n\nEach line: the mean paired difference, "
+          "run by run, to the reference scenario, with its 95% interval (outcomes in "
+          "percentage points).\n", f);
     for (i = 1; i < k; i++)
         difference_lines(f, sc, i, e);
     fputs("\n## Files\n\nNumbers: compare.csv. Each scenario's own run, with its briefing "
