@@ -230,7 +230,7 @@ static int inject_markers(const plot_ctx *x, fs_marker *m, char (*lab)[LABEL_LEN
             m[k].whi = in->end;
             m[k].dashed = 0;
             if (isfinite(in->fired_share) && in->fired_share > 0)
-                snprintf(lab[k], LABEL_LEN, "%s (fired in %.0f%% of runs)", in->label,
+                snprintf(lab[k], LABEL_LEN, "%s (fired in %.1f%% of runs)", in->label,
                          100 * in->fired_share);
             else
                 snprintf(lab[k], LABEL_LEN, "%s (never fired)", in->label);

@@ -808,7 +808,7 @@ static void draw_tornado(sw_ctx *x, fs_chart *c)
     double *key = malloc(s->k * sizeof *key);
     double u = fs_chart_unit(c), base = NAN, half, pathw = 0;
     char foot[1200], head[TEXT_LEN + 64], basel[160], num[64], note[TEXT_LEN + 128];
-    int i, n, nzero = 0, nval = 0;
+    int i, n, nzero = 0, nval = 0, nleg, levers = 0;
     fs_legend_item leg[5];
     tornado_geo g;
     fs_panel_spec ps;
@@ -842,9 +842,17 @@ static void draw_tornado(sw_ctx *x, fs_chart *c)
     leg[0] = legend("High setting raises the output", fs_palette(FS_BLUE), FS_KEY_BAR, 1);
     leg[1] = legend("High setting lowers the output", fs_palette(FS_VERMILLION), FS_KEY_BAR, 1);
     leg[2] = legend(basel, ink(), FS_KEY_LINE, 1);
-    leg[3] = legend("Policy lever", grey(0.30), FS_KEY_BAR, 1);
-    leg[4] = legend("Uncertainty", grey(0.84), FS_KEY_BAR, 1);
-    body = fs_chart_legend(c, body, leg, isfinite(base) ? 5 : 4);
+    /* The tags' key, for the kinds present only. */
+    nleg = isfinite(base) ? 3 : 2;
+    if (!isfinite(base))
+        leg[2] = leg[3];
+    for (i = 0; i < s->k; i++)
+        levers += s->par[i].lever;
+    if (levers > 0)
+        leg[nleg++] = legend("Policy lever", grey(0.30), FS_KEY_BAR, 1);
+    if (levers < s->k)
+        leg[nleg++] = legend("Uncertainty", grey(0.84), FS_KEY_BAR, 1);
+    body = fs_chart_legend(c, body, leg, nleg);
     if (n < s->k) {
         snprintf(note, sizeof note, "Showing the %d largest swings of %d parameters.", n, s->k);
         body = remark(c, body, note);
@@ -1332,9 +1340,9 @@ static void draw_morris(sw_ctx *x, fs_chart *c)
 {
     const sweep *s = x->s;
     const sw_output *o = x->o;
-    int *order = malloc(s->k * sizeof *order), i, n = 0, nt = 0;
-    double *key = malloc(s->k * sizeof *key), xmax = 0, ymax = 0, u = fs_chart_unit(c), lx[2],
-           ly[2], lend, r = 6 * u;
+    int *order = malloc(s->k * sizeof *order), i, n = 0, nt = 0, nleg = 0, levers = 0;
+    double *key = calloc(s->k ? s->k : 1, sizeof *key), xmax = 0, ymax = 0;
+    double u = fs_chart_unit(c), lx[2], ly[2], lend, r = 6 * u;
     box2 *taken = malloc((3 * (size_t)s->k + 2) * sizeof *taken);
     label_room lr;
     char foot[1400], head[TEXT_LEN + 64], xl[TEXT_LEN + 96], note[TEXT_LEN];
@@ -1360,6 +1368,7 @@ static void draw_morris(sw_ctx *x, fs_chart *c)
     for (i = 0; i < s->k; i++) {
         double m = PV(o, i, M_MUSTAR), sg = PV(o, i, M_SIGMA);
         key[i] = m;
+        levers += s->par[i].lever;
         if (!isfinite(m) || !isfinite(sg))
             continue;
         order[n++] = i;
@@ -1367,10 +1376,12 @@ static void draw_morris(sw_ctx *x, fs_chart *c)
         ymax = fmax(ymax, sg);
     }
     sort_desc(order, n, key);
-    leg[0] = legend("Policy lever", fs_palette(FS_VERMILLION), FS_KEY_BAR, 1);
-    leg[1] = legend("Uncertainty", fs_palette(FS_BLUE), FS_KEY_BAR, 1);
-    leg[2] = legend("σ = μ*", grey(0.45), FS_KEY_DASH, 1);
-    body = fs_chart_legend(c, body, leg, 3);
+    if (levers > 0)
+        leg[nleg++] = legend("Policy lever", fs_palette(FS_VERMILLION), FS_KEY_BAR, 1);
+    if (levers < s->k)
+        leg[nleg++] = legend("Uncertainty", fs_palette(FS_BLUE), FS_KEY_BAR, 1);
+    leg[nleg++] = legend("σ = μ*", grey(0.45), FS_KEY_DASH, 1);
+    body = fs_chart_legend(c, body, leg, nleg);
     if (n > MORRIS_LABELS) {
         snprintf(note, sizeof note, "Labels for the %d largest μ* of %d parameters.",
                  MORRIS_LABELS, n);
