@@ -124,31 +124,6 @@ static void draw_band(fs_chart *c, const fs_panel *p, const plot_ctx *x, const f
     fs_chart_line(c, p, x->xs, b->p50, x->n, col, 2.6, 0);
 }
 
-/* The same for a per-step count (attacks, foiled plots): each step's
- * values hold over the step's width, as stairs, so that a quantile moving
- * between whole numbers is not drawn as a slope between steps. */
-static void draw_band_steps(fs_chart *c, const fs_panel *p, const plot_ctx *x,
-                            const fs_band *b, fs_rgb col)
-{
-    const double *src[6] = { b->p5, b->p95, b->p25, b->p75, b->mean, b->p50 };
-    double *buf = x->stairs, *xs, *v[6];
-    int i, k;
-
-    xs = buf;
-    for (k = 0; k < 6; k++)
-        v[k] = buf + (size_t)(k + 1) * 2 * x->n;
-    for (i = 0; i < x->n; i++) {
-        xs[2 * i] = x->xs[i] - 0.5;
-        xs[2 * i + 1] = x->xs[i] + 0.5;
-        for (k = 0; k < 6; k++)
-            v[k][2 * i] = v[k][2 * i + 1] = src[k][i];
-    }
-    fs_chart_band(c, p, xs, v[0], v[1], 2 * x->n, col, 0.16);
-    fs_chart_band(c, p, xs, v[2], v[3], 2 * x->n, col, 0.30);
-    fs_chart_line(c, p, xs, v[4], 2 * x->n, col, 1.5, 1);
-    fs_chart_line(c, p, xs, v[5], 2 * x->n, col, 2.6, 0);
-}
-
 static fs_legend_item legend(const char *label, fs_rgb col, fs_key key, double alpha)
 {
     fs_legend_item it = { label, col, key, alpha };
@@ -353,68 +328,105 @@ static void draw_threat(const plot_ctx *x, fs_chart *c)
 
 /* ---- 2. attacks and foiled plots ---- */
 
+/* Per-step counts are small integers, so their per-step quantiles say
+ * little (a median of 0, bands of 0 to 2). The chart shows what does vary:
+ * the expected count accumulated over time (the sum of the per-step means,
+ * exact), with the spread of the run totals at the end (summary.csv), and
+ * the per-step mean, which shows when attacks come (an inject's spike). */
 static void draw_attacks(const plot_ctx *x, fs_chart *c)
 {
     const fs_plot_data *d = x->d;
     const fs_band *att = &d->region[FS_SERIES_ATTACKS], *fo = &d->region[FS_SERIES_FOILED];
+    const fs_plot_stat *ta = &d->summary[FS_SUM_ATTACKS], *tf = &d->summary[FS_SUM_FOILED];
     fs_rgb ca = metric_colour("attacks"), cf = metric_colour("foiled");
-    double lo = 0, hi = -HUGE_VAL, alo = 0, ahi = -HUGE_VAL, left;
-    int none_att, none_fo;
-    fs_legend_item leg[5];
+    double *cum_a = x->stairs, *cum_f = x->stairs + x->n, hi = 0, phi = 0, left, w;
+    double sa = 0, sf = 0;
+    int t, none_att, none_fo;
+    fs_legend_item leg[4];
     fs_panel_spec s[2];
     fs_panel p;
     fs_rect body, lower;
-    char foot[1024];
+    char foot[1024], per[96];
 
-    band_range(att, x->n, &alo, &ahi);
-    band_range(fo, x->n, &lo, &hi);
-    none_att = d->summary[FS_SUM_ATTACKS].max == 0 || !(ahi > 0);
-    none_fo = d->summary[FS_SUM_FOILED].max == 0 || !(hi > 0);
-    hi = fmax(hi, ahi);
-    {
-        int t, zero = 1;
-        for (t = 0; t < x->n && zero; t++)
-            zero = !(att->p50[t] > 0) && !(fo->p50[t] > 0);
-        footnote_bands(x, foot, sizeof foot, zero
-                       ? "Per step, across runs: line the median (0 at every step: it lies on "
-                         "the axis), dashed line the mean, bands 50% and 90% of runs, each held "
-                         "over its step. Both panels share one y axis."
-                       : "Per step, across runs: line the median, dashed line the mean, bands "
-                         "50% and 90% of runs, each held over its step. Both panels share one "
-                         "y axis.", 1, "timeseries.csv, summary.csv");
+    snprintf(per, sizeof per, "Mean per %s", d->step_unit && d->step_unit[0] ? d->step_unit
+                                                                          : "step");
+    for (t = 0; t < x->n; t++) {
+        /* Step 0 is the start: nothing has happened yet. */
+        sa += t > 0 && isfinite(att->mean[t]) ? att->mean[t] : 0;
+        sf += t > 0 && isfinite(fo->mean[t]) ? fo->mean[t] : 0;
+        cum_a[t] = sa, cum_f[t] = sf;
+        if (t > 0)
+            phi = fmax(phi, fmax(att->mean[t], fo->mean[t]));
     }
+    hi = fmax(fmax(sa, sf), fmax(isfinite(ta->p95) ? ta->p95 : 0, isfinite(tf->p95) ? tf->p95 : 0));
+    none_att = ta->max == 0 || !(sa > 0);
+    none_fo = tf->max == 0 || !(sf > 0);
+    footnote(x, foot, sizeof foot,
+                   "Top: the mean number so far over runs (the sum of the per-step means); "
+                   "bars at the end: the run totals, 50% (dark) and 90% (light) of runs. "
+                   "Bottom: the mean in each step, which shows when attacks come.",
+                   "timeseries.csv, summary.csv");
     body = fs_chart_frame(c, d->name, x->subtitle, foot);
     leg[0] = legend("Successful attacks", ca, FS_KEY_LINE, 1);
     leg[1] = legend("Foiled plots", cf, FS_KEY_LINE, 1);
-    leg[2] = legend("Mean", grey(0.3), FS_KEY_DASH, 1);
-    leg[3] = legend("50% of runs", grey(0.3), FS_KEY_BAND, 0.42);
-    leg[4] = legend("90% of runs", grey(0.3), FS_KEY_BAND, 0.16);
-    body = fs_chart_legend(c, body, leg, 5);
-    lower = split_top(&body, body.h * 0.47);
+    leg[2] = legend("Run totals: 50% of runs", grey(0.3), FS_KEY_BAND, 0.42);
+    leg[3] = legend("90% of runs", grey(0.3), FS_KEY_BAND, 0.16);
+    body = fs_chart_legend(c, body, leg, 4);
+    lower = split_top(&body, body.h * 0.58);
     memset(s, 0, sizeof s);
     s[0].box = body;
-    s[0].title = none_att ? "Successful attacks per step: none in any run"
-                          : "Successful attacks per step";
+    s[0].title = none_att ? "So far, mean over runs: no successful attack in any run"
+                          : "So far, mean over runs, and the spread of the run totals";
     s[0].x = step_axis(x, 0);
-    s[0].y = value_axis("Attacks per step", 0, headroom(hi), 1);
+    /* Room right of the horizon for the totals' bars. */
+    w = s[0].x.hi * 0.035 > 0.6 ? s[0].x.hi * 0.035 : 0.6;
+    s[0].x.hi += 3 * w;
+    s[0].y = value_axis("Number so far", 0, headroom(hi), 0);
     s[1].box = lower;
     s[1].box.y += 10 * fs_chart_unit(c);
     s[1].box.h -= 10 * fs_chart_unit(c);
-    s[1].title = none_fo ? "Foiled plots per step: none in any run" : "Foiled plots per step";
+    s[1].title = per;
     s[1].x = step_axis(x, 1);
-    s[1].y = value_axis("Foiled plots per step", 0, headroom(hi), 1);
+    s[1].x.hi = s[0].x.hi;
+    s[1].y = value_axis(per, 0, headroom(phi), 0);
     left = fmax(fs_chart_panel_left(c, &s[0]), fs_chart_panel_left(c, &s[1]));
     s[0].left = s[1].left = left;
     s[1].top = 0;
     p = fs_chart_panel(c, &s[0]);
-    draw_band_steps(c, &p, x, att, ca);
-    if (none_att)
-        fs_chart_note(c, &p, none_fo ? "No attacks and no foiled plots in any run."
-                                     : "No successful attacks in any run.");
+    fs_chart_line(c, &p, x->xs, cum_f, x->n, cf, 2.6, 0);
+    fs_chart_line(c, &p, x->xs, cum_a, x->n, ca, 2.6, 0);
+    {
+        double x0 = d->steps + w, x1 = d->steps + 2 * w;
+        if (isfinite(tf->p5) && isfinite(tf->p95)) {
+            fs_chart_rect(c, &p, x0, tf->p5, x0 + 0.8 * w, tf->p95, cf, 0.16);
+            fs_chart_rect(c, &p, x0, tf->p25, x0 + 0.8 * w, tf->p75, cf, 0.42);
+        }
+        if (isfinite(ta->p5) && isfinite(ta->p95)) {
+            fs_chart_rect(c, &p, x1, ta->p5, x1 + 0.8 * w, ta->p95, ca, 0.16);
+            fs_chart_rect(c, &p, x1, ta->p25, x1 + 0.8 * w, ta->p75, ca, 0.42);
+        }
+    }
+    if (none_att && none_fo)
+        fs_chart_note(c, &p, "No attacks and no foiled plots in any run.");
+    else if (none_att)
+        fs_chart_note(c, &p, "No successful attack in any run.");
     p = fs_chart_panel(c, &s[1]);
-    draw_band_steps(c, &p, x, fo, cf);
-    if (none_fo)
-        fs_chart_note(c, &p, "No foiled plots in any run.");
+    {
+        double *xs = x->stairs + 2 * (size_t)x->n, *va = xs + 2 * (size_t)x->n,
+               *vf = va + 2 * (size_t)x->n;
+        for (t = 0; t < x->n; t++) {
+            xs[2 * t] = x->xs[t] - 0.5;
+            xs[2 * t + 1] = x->xs[t] + 0.5;
+            va[2 * t] = va[2 * t + 1] = t > 0 ? att->mean[t] : NAN;
+            vf[2 * t] = vf[2 * t + 1] = t > 0 ? fo->mean[t] : NAN;
+        }
+        fs_chart_line(c, &p, xs, vf, 2 * x->n, cf, 2.0, 0);
+        fs_chart_line(c, &p, xs, va, 2 * x->n, ca, 2.0, 0);
+    }
+    if (none_att && none_fo)
+        fs_chart_note(c, &p, "Zero in every step of every run.");
+    else if (none_att)
+        fs_chart_note(c, &p, "No successful attack in any run: the attacks line lies on the axis.");
 }
 
 /* ---- 3. outcome probabilities ---- */
