@@ -154,6 +154,16 @@ static void amount(FILE *f, double x, int d, int sign)
     fprintf(f, sign ? "%+.*f" : "%.*f", d, x);
 }
 
+/* "95% interval lo to hi" after lead, at d decimals. */
+static void put_interval(FILE *f, const char *lead, const fs_effect *r, int d)
+{
+    fputs(lead, f);
+    fputs("95% interval ", f);
+    amount(f, r->lo95, d, 1);
+    fputs(" to ", f);
+    amount(f, r->hi95, d, 1);
+}
+
 const char *fs_briefing_headline_label(const char *metric)
 {
     static const char *const region[][2] = {
@@ -186,10 +196,7 @@ void fs_briefing_effect_amount(FILE *f, const fs_effect *r)
     d = decimals(r);
     amount(f, r->effect, d, 1);
     if (interval_shows(r, d)) {
-        fputs(" (95% interval ", f);
-        amount(f, r->lo95, d, 1);
-        fputs(" to ", f);
-        amount(f, r->hi95, d, 1);
+        put_interval(f, " (", r, d);
         fputc(')', f);
     } else if (!(r->hi95 > r->lo95)) {
         fputs(" in every run", f);
@@ -235,14 +242,10 @@ static void effect_text(FILE *f, const fs_scenario *sc, const fs_effect *r)
     amount(f, r->without, d < d3 ? d : d3, 0);
     fputs(" without (", f);
     amount(f, r->effect, d, 1);
-    if (interval_shows(r, d)) {
-        fputs(", 95% interval ", f);
-        amount(f, r->lo95, d, 1);
-        fputs(" to ", f);
-        amount(f, r->hi95, d, 1);
-    } else if (!(r->hi95 > r->lo95)) {
+    if (interval_shows(r, d))
+        put_interval(f, ", ", r, d);
+    else if (!(r->hi95 > r->lo95))
         fputs(" in every run", f);
-    }
     fputc(')', f);
 }
 
@@ -305,12 +308,8 @@ static void baseline_trust(FILE *f, const fs_scenario *sc, const fs_effects *fx)
         amount(f, r->without, d < 3 ? d : 3, 0);
         fputs(" (", f);
         amount(f, r->effect, d, 1);
-        if (interval_shows(r, d)) {
-            fputs(", 95% interval ", f);
-            amount(f, r->lo95, d, 1);
-            fputs(" to ", f);
-            amount(f, r->hi95, d, 1);
-        }
+        if (interval_shows(r, d))
+            put_interval(f, ", ", r, d);
         fputc(')', f);
     }
     fputs(".\n\n", f);

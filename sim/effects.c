@@ -81,8 +81,6 @@ void fs_effects_plan_make(fs_effects_plan *p, const fs_scenario *sc)
     p->nfirst = p->ncells;
 }
 
-/* Row r from scenario 0's cell and scenario j + 1's cell (the same index
- * in a muted copy; the baseline's own), and their paired difference h. */
 static int actor_by_id(const fs_scenario *sc, const char *id)
 {
     int a;
@@ -126,6 +124,8 @@ void fs_effects_cells_of(const fs_effects_plan *p, int i, int *out)
                            : (c < p->nfirst ? -1 : p->base_cells[c - p->nfirst]);
 }
 
+/* Row r from scenario 0's cell and scenario j + 1's cell (the same index
+ * in a muted copy; the baseline's own), and their paired difference h. */
 static void row_from(fs_effect *r, const fs_engine *e, int j, int cell, int cellj, int h)
 {
     const fs_moments *w = fs_acc_moments(fs_engine_acc_of(e, 0), cell);
@@ -201,6 +201,29 @@ static void num(FILE *f, double x)
         fprintf(f, "%.10g", x == 0.0 ? 0.0 : x);
 }
 
+/* "region", an actor's id, or a pair "A-B". */
+static void put_target(FILE *f, const fs_scenario *sc, const fs_effect *r)
+{
+    if (r->a < 0)
+        fputs("region", f);
+    else if (r->b < 0)
+        fputs(sc->actors[r->a].id, f);
+    else
+        fprintf(f, "%s-%s", sc->actors[r->a].id, sc->actors[r->b].id);
+}
+
+/* ",kind,with,without,effect,lo,hi" and the end of the row. */
+static void put_values(FILE *f, const fs_effect *r)
+{
+    fprintf(f, ",%s", r->outcome ? "probability" : "mean");
+    num(f, r->with);
+    num(f, r->without);
+    num(f, r->effect);
+    num(f, r->lo95);
+    num(f, r->hi95);
+    fputc('\n', f);
+}
+
 void fs_effects_write_baseline_csv(FILE *f, const fs_effects *t, const fs_scenario *sc,
                                    const char *bname)
 {
@@ -211,17 +234,8 @@ void fs_effects_write_baseline_csv(FILE *f, const fs_effects *t, const fs_scenar
         const fs_effect *r = &t->base[i];
         fs_csv_field(f, bname);
         fprintf(f, ",%s,", r->metric);
-        if (r->a < 0)
-            fputs("region", f);
-        else
-            fprintf(f, "%s-%s", sc->actors[r->a].id, sc->actors[r->b].id);
-        fprintf(f, ",%s", r->outcome ? "probability" : "mean");
-        num(f, r->with);
-        num(f, r->without);
-        num(f, r->effect);
-        num(f, r->lo95);
-        num(f, r->hi95);
-        fputc('\n', f);
+        put_target(f, sc, r);
+        put_values(f, r);
     }
 }
 
@@ -235,21 +249,10 @@ void fs_effects_write_csv(FILE *f, const fs_effects *t, const fs_scenario *sc)
         fprintf(f, "%s,", in->id);
         fs_csv_field(f, in->label);
         fprintf(f, ",%s,", r->metric);
-        if (r->a < 0)
-            fputs("region", f);
-        else if (r->b < 0)
-            fputs(sc->actors[r->a].id, f);
-        else
-            fprintf(f, "%s-%s", sc->actors[r->a].id, sc->actors[r->b].id);
+        put_target(f, sc, r);
         fputc(',', f);
         if (r->step > 0)
             fprintf(f, "%d", r->step);
-        fprintf(f, ",%s", r->outcome ? "probability" : "mean");
-        num(f, r->with);
-        num(f, r->without);
-        num(f, r->effect);
-        num(f, r->lo95);
-        num(f, r->hi95);
-        fputc('\n', f);
+        put_values(f, r);
     }
 }
