@@ -59,7 +59,8 @@ typedef struct fs_effects {
 } fs_effects;
 
 /* Plans the copies for sc: every inject with a step (not a hazard), in
- * inject order, up to FS_MAX_EFFECTS; for each, beside the headline
+ * inject order, up to FS_MAX_EFFECTS (one fewer when sc has a baseline,
+ * which runs beside them); for each, beside the headline
  * metrics, the attacks, casualties and final stability of its target
  * actor, and for a pair (trust shock, attack with an origin) their trust
  * at the end and 12 steps after the inject. sc's layout gives the cells;

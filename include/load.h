@@ -33,6 +33,12 @@ fs_status fs_override_parse(char *arg, fs_override *o, fs_err *err);
 fs_status fs_load_scenario(const char *file, const fs_override *ov, int nov,
                            fs_scenario **out, fs_err *err);
 
+/* Loads sc's baseline (sc->baseline; *out NULL when it has none) as
+ * written, with no overrides, and checks that it can stand beside sc: the
+ * same horizon, and not sc's own file. Errors (FS_ECONFIG) say that it is
+ * the baseline of sc->path. */
+fs_status fs_load_baseline(const fs_scenario *sc, fs_scenario **out, fs_err *err);
+
 /* The same for a scenario text in memory (len bytes, need not be
  * NUL-terminated) that stands for the file `name`: messages name it, and
  * its @include lines resolve relative to name's directory. Used by the

@@ -138,6 +138,21 @@ static int decimals(const fs_effect *r)
     return d < 0 ? 0 : d > 6 ? 6 : d;
 }
 
+/* Whether the interval excludes zero. */
+static int clear(const fs_effect *r)
+{
+    return r->lo95 > 0.0 || r->hi95 < 0.0;
+}
+
+/* An effect worth a facilitator's word: clear, and not negligible: at
+ * least half a point for a probability, else at least 1% of the larger of
+ * the two means. */
+static int material(const fs_effect *r)
+{
+    double big = fmax(fabs(r->with), fabs(r->without));
+    return clear(r) && (r->outcome ? fabs(r->effect) >= 0.005 : fabs(r->effect) >= 0.01 * big);
+}
+
 /* Whether the interval shows at d decimals (its ends differ). */
 static int interval_shows(const fs_effect *r, int d)
 {
@@ -186,11 +201,14 @@ void fs_briefing_effect_amount(FILE *f, const fs_effect *r)
     int d;
     if (r->outcome) {
         amount(f, 100 * r->effect, 1, 1);
-        fputs(" points (95% interval ", f);
-        amount(f, 100 * r->lo95, 1, 1);
-        fputs(" to ", f);
-        amount(f, 100 * r->hi95, 1, 1);
-        fputc(')', f);
+        fputs(" points", f);
+        if (isfinite(r->lo95)) {
+            fputs(" (95% interval ", f);
+            amount(f, 100 * r->lo95, 1, 1);
+            fputs(" to ", f);
+            amount(f, 100 * r->hi95, 1, 1);
+            fputc(')', f);
+        }
         return;
     }
     d = decimals(r);
@@ -198,7 +216,7 @@ void fs_briefing_effect_amount(FILE *f, const fs_effect *r)
     if (interval_shows(r, d)) {
         put_interval(f, " (", r, d);
         fputc(')', f);
-    } else if (!(r->hi95 > r->lo95)) {
+    } else if (r->hi95 == r->lo95) {
         fputs(" in every run", f);
     }
 }
@@ -244,39 +262,51 @@ static void effect_text(FILE *f, const fs_scenario *sc, const fs_effect *r)
     amount(f, r->effect, d, 1);
     if (interval_shows(r, d))
         put_interval(f, ", ", r, d);
-    else if (!(r->hi95 > r->lo95))
+    else if (r->hi95 == r->lo95)
         fputs(" in every run", f);
     fputc(')', f);
 }
 
 /* The measured effects of inject i: those whose interval excludes zero,
  * then the rest by name. */
-static void inject_effects(FILE *f, const fs_scenario *sc, const fs_effects *fx, int i)
+/* The names of inject i's rows of one kind (0: clear but small, 1:
+ * within the noise) after lead; how many. */
+static int effect_names(FILE *f, const fs_scenario *sc, const fs_effects *fx, int i, int kind,
+                        const char *lead)
 {
-    int k, n = 0, m = 0;
+    int k, m = 0;
     for (k = 0; k < fx->n; k++) {
         const fs_effect *r = &fx->row[k];
-        if (r->inject != i || !(r->lo95 > 0.0 || r->hi95 < 0.0))
+        if (r->inject != i || material(r) || (kind == 0) != clear(r))
             continue;
-        fputs(n++ ? "; " : " Against the same runs without it: ", f);
-        effect_text(f, sc, r);
-    }
-    fputs(n ? "." : " Against the same runs without it, no effect stands out of the noise.", f);
-    for (k = 0; k < fx->n; k++) {
-        const fs_effect *r = &fx->row[k];
-        if (r->inject != i || r->lo95 > 0.0 || r->hi95 < 0.0)
-            continue;
-        if (r->effect == 0.0 && r->lo95 == 0.0 && r->hi95 == 0.0)
+        if (kind == 1 && r->effect == 0.0 && r->lo95 == 0.0 && r->hi95 == 0.0)
             continue;   /* identical in every run: not worth a word */
-        fputs(m++ ? ", " : " Within the noise (95% interval includes zero): ", f);
+        fputs(m++ ? ", " : lead, f);
         effect_name(f, sc, r);
     }
     if (m)
         fputc('.', f);
+    return m;
 }
 
-/* The pairs whose final trust differs most from the baseline's (interval
- * excluding zero), largest first, at most TRUST_MOVES. */
+static void inject_effects(FILE *f, const fs_scenario *sc, const fs_effects *fx, int i)
+{
+    int k, n = 0;
+    for (k = 0; k < fx->n; k++) {
+        const fs_effect *r = &fx->row[k];
+        if (r->inject != i || !material(r))
+            continue;
+        fputs(n++ ? "; " : " Against the same runs without it: ", f);
+        effect_text(f, sc, r);
+    }
+    fputs(n ? "." : " Against the same runs without it, no effect of 1% or more stands out of "
+                    "the noise.", f);
+    effect_names(f, sc, fx, i, 0, " Clear but under 1%: ");
+    effect_names(f, sc, fx, i, 1, " Within the noise (95% interval includes zero): ");
+}
+
+/* The pairs whose final trust differs most from the baseline's (material
+ * differences only), largest first, at most TRUST_MOVES. */
 #define TRUST_MOVES 5
 static void baseline_trust(FILE *f, const fs_scenario *sc, const fs_effects *fx)
 {
@@ -285,7 +315,7 @@ static void baseline_trust(FILE *f, const fs_scenario *sc, const fs_effects *fx)
 
     for (k = FS_HEAD_N; k < fx->nbase; k++) {
         const fs_effect *r = &fx->base[k];
-        if (!(r->lo95 > 0.0 || r->hi95 < 0.0))
+        if (!material(r))
             continue;
         /* Insert by |effect|, ties in pair order. */
         for (j = n < TRUST_MOVES ? n++ : TRUST_MOVES; j > 0 &&
@@ -319,30 +349,43 @@ static void baseline_trust(FILE *f, const fs_scenario *sc, const fs_effects *fx)
 static void against_baseline(FILE *f, const fs_scenario *sc, const fs_effects *fx,
                              const fs_scenario *base)
 {
-    int k;
+    int k, j, common = 0;
     if (fx == NULL || base == NULL || fx->nbase == 0)
         return;
+    for (k = 0; k < sc->nactors; k++)
+        for (j = 0; j < base->nactors; j++)
+            common += strcmp(sc->actors[k].id, base->actors[j].id) == 0;
     fprintf(f, "## Against the baseline\n\nMeasured against **%s** (%s), run beside it "
-            "on the same random numbers (run i of both draws from the same stream), so "
-            "that each difference is what this scenario changes. Differences with a 95%% "
-            "interval that excludes zero are in bold; every figure is in baseline.csv.\n\n",
+            "on the same random numbers (run i of both starts from the same stream), so "
+            "that the mean of the run-by-run differences estimates what this scenario "
+            "changes, with a narrower interval than two separate runs would give. In bold: "
+            "differences whose 95%% interval excludes zero and that are at least 1%% of the "
+            "value (half a point for a probability); every figure is in baseline.csv.\n\n",
             base->name, strrchr(sc->baseline, '/') ? strrchr(sc->baseline, '/') + 1
                                                    : sc->baseline);
+    if (common != sc->nactors || common != base->nactors)
+        fprintf(f, "Note: the two scenarios have different actors (%d in common of %d here "
+                "and %d in the baseline), so the region-wide figures compare different "
+                "regions.\n\n", common, sc->nactors, base->nactors);
     fputs("| metric | this scenario | baseline | difference | 95% interval |\n", f);
     fputs("| --- | ---: | ---: | ---: | --- |\n", f);
     for (k = 0; k < fx->nbase && k < FS_HEAD_N; k++) {
         const fs_effect *r = &fx->base[k];
-        int clear = r->lo95 > 0.0 || r->hi95 < 0.0, d = decimals(r);
+        int bold = material(r), d = decimals(r);
         fputs("| ", f);
         effect_name(f, sc, r);
         if (r->outcome) {
             fprintf(f, " | %.1f%% | %.1f%% | %s", 100 * r->with, 100 * r->without,
-                    clear ? "**" : "");
+                    bold ? "**" : "");
             amount(f, 100 * r->effect, 1, 1);
-            fprintf(f, " points%s | ", clear ? "**" : "");
-            amount(f, 100 * r->lo95, 1, 1);
-            fputs(" to ", f);
-            amount(f, 100 * r->hi95, 1, 1);
+            fprintf(f, " points%s | ", bold ? "**" : "");
+            if (isfinite(r->lo95)) {
+                amount(f, 100 * r->lo95, 1, 1);
+                fputs(" to ", f);
+                amount(f, 100 * r->hi95, 1, 1);
+            } else {
+                fputs("none (one run)", f);
+            }
             fputs(" |\n", f);
             continue;
         }
@@ -350,17 +393,19 @@ static void against_baseline(FILE *f, const fs_scenario *sc, const fs_effects *f
         amount(f, r->with, d < 3 ? d : 3, 0);
         fputs(" | ", f);
         amount(f, r->without, d < 3 ? d : 3, 0);
-        fputs(clear ? " | **" : " | ", f);
+        fputs(bold ? " | **" : " | ", f);
         amount(f, r->effect, d, 1);
-        fputs(clear ? "** | " : " | ", f);
+        fputs(bold ? "** | " : " | ", f);
         if (interval_shows(r, d)) {
             amount(f, r->lo95, d, 1);
             fputs(" to ", f);
             amount(f, r->hi95, d, 1);
         } else if (r->hi95 > r->lo95) {
             fputs("narrower than the last digit", f);
-        } else {
+        } else if (r->hi95 == r->lo95) {
             fputs("the same in every run", f);
+        } else {
+            fputs("none (one run)", f);
         }
         fputs(" |\n", f);
     }
@@ -393,10 +438,14 @@ static void injects(FILE *f, const fs_scenario *sc, const fs_results *res, const
     fputs("## Injects and what they did\n\n", f);
     if (scheduled > unmeasured)
         fputs("Each scheduled inject is measured against the same runs without it: a copy of "
-              "the scenario in which it changes nothing, run on the same random numbers, so "
-              "that drift, drills and the other injects are in both and the difference is the "
-              "inject's alone. Intervals are 95% normal intervals of the paired differences; "
-              "every figure is in inject_effects.csv.\n\n", f);
+              "the scenario in which it changes nothing, each run of it starting from the "
+              "same random numbers as the run it pairs with. Drift, drills and the other "
+              "injects are in both, so the mean of the run-by-run differences estimates what "
+              "the inject alone does (once it has changed something, the two runs' later "
+              "draws part ways: the estimate stays unbiased, its interval widens). Intervals "
+              "are 95% normal intervals of the paired differences. With some fifteen figures "
+              "per inject, about one in twenty of those the inject does not touch can look "
+              "clear by chance; every figure is in inject_effects.csv.\n\n", f);
     for (i = 0; i < sc->ninjects; i++) {
         const fs_inject *in = &sc->injects[i];
         double fired = fs_acc_moments(res->acc, fs_cell_inj(l, i, FS_IN_FIRED))->mean;
@@ -416,7 +465,9 @@ static void injects(FILE *f, const fs_scenario *sc, const fs_results *res, const
         if (in->hazard > 0.0)
             fputs(" Its effect is part of the runs' spread; to measure it, compare with the "
                   "scenario without it (foresight compare).", f);
-        else if (measured(fx, i)) {
+        else if (measured(fx, i) && first->n == 0) {
+            fputs(" It never fired, so it changed nothing here.", f);
+        } else if (measured(fx, i)) {
             inject_effects(f, sc, fx, i);
             /* Where it did not fire the copy's run is the same run, so the
              * effect where it fired is the average divided by the share. */

@@ -68,7 +68,7 @@ void fs_effects_plan_make(fs_effects_plan *p, const fs_scenario *sc)
         int n;
         if (in->hazard > 0.0)
             continue;
-        if (p->n == FS_MAX_EFFECTS) {
+        if (p->n == FS_MAX_EFFECTS - (sc->baseline != NULL)) {
             p->skipped++;
             continue;
         }
@@ -138,6 +138,11 @@ static void row_from(fs_effect *r, const fs_engine *e, int j, int cell, int cell
     r->effect = d->n > 0 ? -d->mean : NAN;
     r->lo95 = r->effect - Z95 * se;
     r->hi95 = r->effect + Z95 * se;
+    if (r->outcome) {
+        /* A difference of two shares lies in [-1, 1]. */
+        r->lo95 = r->lo95 < -1.0 ? -1.0 : r->lo95;
+        r->hi95 = r->hi95 > 1.0 ? 1.0 : r->hi95;
+    }
 }
 
 void fs_effects_measure(fs_effects *t, const fs_effects_plan *p, const fs_scenario *sc,
@@ -184,8 +189,9 @@ void fs_effects_measure(fs_effects *t, const fs_effects_plan *p, const fs_scenar
             fs_effect *r = &t->row[t->n++];
             r->inject = p->inject[j];
             r->metric = extra_name[k];
-            r->a = in->actor;
-            r->b = k >= 3 ? in->actor2 : -1;
+            /* Pairs as trust.csv writes them: the earlier actor first. */
+            r->a = k >= 3 && in->actor2 < in->actor ? in->actor2 : in->actor;
+            r->b = k < 3 ? -1 : in->actor2 < in->actor ? in->actor : in->actor2;
             r->step = k == 4 ? in->step + LATER : 0;
             r->outcome = 0;
             row_from(r, e, j, p->cells[p->extra[j][k]], p->cells[p->extra[j][k]],
@@ -212,15 +218,17 @@ static void put_target(FILE *f, const fs_scenario *sc, const fs_effect *r)
         fprintf(f, "%s-%s", sc->actors[r->a].id, sc->actors[r->b].id);
 }
 
-/* ",kind,with,without,effect,lo,hi" and the end of the row. */
+/* ",kind,with,without,effect,lo,hi" and the end of the row. A difference
+ * below 1e-12 of the values' scale is rounding in the sums, written 0. */
 static void put_values(FILE *f, const fs_effect *r)
 {
+    double tiny = 1e-12 * fmax(1.0, fmax(fabs(r->with), fabs(r->without)));
     fprintf(f, ",%s", r->outcome ? "probability" : "mean");
     num(f, r->with);
     num(f, r->without);
-    num(f, r->effect);
-    num(f, r->lo95);
-    num(f, r->hi95);
+    num(f, fabs(r->effect) < tiny ? 0.0 : r->effect);
+    num(f, fabs(r->lo95) < tiny ? 0.0 : r->lo95);
+    num(f, fabs(r->hi95) < tiny ? 0.0 : r->hi95);
     fputc('\n', f);
 }
 

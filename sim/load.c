@@ -680,10 +680,8 @@ static fs_status load_baseline(loader *L, config_setting_t *root)
     int line, n;
     fs_status st = get_string(L, root, "", "baseline", 0, &given);
 
-    if (st != FS_OK || given == NULL)
-        return st;
-    if (given[0] == '\0')
-        return fail_at(L, s, "baseline", "expected the path of a scenario file, found \"\"");
+    if (st != FS_OK || given == NULL || given[0] == '\0')
+        return st;   /* "" is no baseline: --set baseline="" switches it off */
     while (p && p->line == 0)
         p = p->parent;
     if (p && set_by(s) == NULL)
@@ -1758,6 +1756,33 @@ fs_status fs_load_scenario(const char *file, const fs_override *ov, int nov,
     if (st != FS_OK)
         return st;
     return load_source(&L, ov, nov, out);
+}
+
+fs_status fs_load_baseline(const fs_scenario *sc, fs_scenario **out, fs_err *err)
+{
+    char self[PATH_MAX], msg[FS_ERR_MSG_MAX / 2];
+    fs_status st;
+
+    *out = NULL;
+    if (sc->baseline == NULL)
+        return FS_OK;
+    if (realpath(sc->path, self) != NULL && strcmp(self, sc->baseline) == 0)
+        return fs_err_set(err, FS_ECONFIG, "%s: baseline: names this scenario itself; a "
+                          "baseline is another scenario to measure it against", sc->path);
+    if ((st = fs_load_scenario(sc->baseline, NULL, 0, out, err)) != FS_OK) {
+        if (st != FS_ECONFIG)
+            return st;
+        snprintf(msg, sizeof msg, "%.900s", err->msg);
+        return fs_err_set(err, FS_ECONFIG, "%s: in its baseline: %s", sc->path, msg);
+    }
+    if ((*out)->steps != sc->steps) {
+        st = fs_err_set(err, FS_ECONFIG, "%s: baseline %s has steps = %d, this scenario %d: "
+                        "a baseline needs the same horizon (--set baseline=\"\" runs "
+                        "without it)", sc->path, sc->baseline, (*out)->steps, sc->steps);
+        fs_scenario_free(*out);
+        *out = NULL;
+    }
+    return st;
 }
 
 fs_status fs_load_scenario_buffer(const char *name, const char *text, size_t len,

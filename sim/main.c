@@ -59,9 +59,10 @@ static const char usage_run[] =
     "summary.csv, timeseries.csv, outcomes.csv, actors.csv, threats.csv,\n"
     "trust.csv, mechanisms.csv, injects.csv, inject_effects.csv,\n"
     "earlywarning.csv, distributions.csv, meta.csv, scenario.resolved.cfg,\n"
-    "briefing.md and the charts (runs.csv too with --runs-csv). Each\n"
-    "scheduled inject is measured against a copy of the run without it, which\n"
-    "costs one more run per run and inject. See docs/OUTPUTS.md.\n"
+    "briefing.md and the charts (runs.csv too with --runs-csv); baseline.csv\n"
+    "when the scenario names a baseline. Each scheduled inject is measured\n"
+    "against a copy of the run without it, and the baseline runs beside the\n"
+    "scenario: each costs one more run per run. See docs/OUTPUTS.md.\n"
     "\n"
     "options:\n"
     "  -n, --runs N          number of runs (default: the scenario's runs)\n"
@@ -405,15 +406,25 @@ static void progress(long done, long total, double t0, int final)
 static int cmd_check(int argc, char **argv)
 {
     options o;
-    fs_scenario *sc = NULL;
+    fs_scenario *sc = NULL, *base = NULL;
     fs_err e;
 
     fs_err_clear(&e);
     parse_options(argc, argv, "check", &o);
+
     if (fs_load_scenario(o.file, o.sets, o.nsets, &sc, &e) != FS_OK)
         return fail(&e);
+    if (fs_load_baseline(sc, &base, &e) != FS_OK) {
+        fs_scenario_free(sc);
+        return fail(&e);
+    }
     fs_scenario_describe(sc, stdout);
+    if (base)
+        printf("Baseline  \"%s\" loads: %d actors, %d threats, %d mechanisms, %d injects, "
+               "the same %d steps\n", base->name, base->nactors, base->nthreats,
+               base->nmechanisms, base->ninjects, base->steps);
     printf("%s: OK\n", o.file);
+    fs_scenario_free(base);
     fs_scenario_free(sc);
     return 0;
 }

@@ -1078,11 +1078,19 @@ static fs_status draw_effects(const fs_plot_data *d, const fs_plot_opts *o, cons
     const char *names[FS_PLOT_MAX_SOURCES + 1];
     char path[4096], title[160];
     const char *ext = o->format == FS_PLOT_PDF ? "pdf" : o->format == FS_PLOT_SVG ? "svg" : "png";
-    const char *note = "Points: paired difference, run by run on the same random numbers, to "
-                       "the same runs without the inject, or to the baseline; whiskers: 95% "
-                       "interval. Right of the zero line: higher with the inject or in this "
-                       "scenario.\nSource: inject_effects.csv, baseline.csv.";
     int i, n = 0, nb = 0, injects = d->nsources - (d->base_name != NULL);
+    const char *note = d->base_name && injects > 0
+        ? "Points: mean paired difference, run by run on the same random numbers, to the same "
+          "runs without the inject, or to the baseline; whiskers: 95% interval. Right of the "
+          "zero line: higher with the inject, or in this scenario.\nSource: "
+          "inject_effects.csv, baseline.csv."
+        : d->base_name
+        ? "Points: mean paired difference, run by run on the same random numbers, to the "
+          "baseline; whiskers: 95% interval. Right of the zero line: higher in this "
+          "scenario.\nSource: baseline.csv."
+        : "Points: mean paired difference, run by run on the same random numbers, to the same "
+          "runs without the inject; whiskers: 95% interval. Right of the zero line: higher "
+          "with the inject.\nSource: inject_effects.csv.";
     fs_status st;
 
     if (d->neffects == 0)
@@ -1129,7 +1137,8 @@ static fs_status draw_effects(const fs_plot_data *d, const fs_plot_opts *o, cons
         if (isnan(e->step))
             snprintf(labels[n], sizeof labels[n], "%s at the end", e->target);
         else
-            snprintf(labels[n], sizeof labels[n], "%s at step %.0f", e->target, e->step);
+            snprintf(labels[n], sizeof labels[n], "%s in %s %.0f", e->target,
+                     d->step_unit && d->step_unit[0] ? d->step_unit : "step", e->step);
         rows[n].metric = labels[n];
         rows[n].scenario = e->source + 1;
         rows[n].diff = e->diff, rows[n].lo = e->lo, rows[n].hi = e->hi;

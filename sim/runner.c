@@ -90,15 +90,10 @@ static fs_status load_all(fs_runner *r, fs_err *err)
             return err->code;
         r->muted[i]->injects[r->plan.inject[i]].muted = 1;
     }
-    /* And against its baseline, as written (no --set), when it has one and
-     * there is room beside the copies. */
-    if (r->k == 1 && r->sc[0]->baseline && r->plan.n + 2 <= FS_MAX_COMPARE) {
-        if (fs_load_scenario(r->sc[0]->baseline, NULL, 0, &r->base, err) != FS_OK)
+    /* And against its baseline, as written (no --set): the plan left room. */
+    if (r->k == 1 && r->sc[0]->baseline) {
+        if (fs_load_baseline(r->sc[0], &r->base, err) != FS_OK)
             return err->code;
-        if (r->base->steps != r->sc[0]->steps)
-            return fs_err_set(err, FS_ECONFIG, "%s: baseline %s has steps = %d, this scenario "
-                              "%d: a baseline needs the same horizon", r->o.files[0],
-                              r->sc[0]->baseline, r->base->steps, r->sc[0]->steps);
         fs_effects_plan_baseline(&r->plan, r->sc[0], r->base);
     }
     /* Common random numbers: one seed and one run count for all. */
@@ -168,15 +163,18 @@ fs_status fs_runner_check_size(const fs_scenario *const *sc, int k, long runs,
     double per_thread = 0, fixed = 0, f, need, limit = memory_limit(), work = 0;
     char what[128] = "";
     long fit;
-    int i, j, copies = 0;
+    int i, j, copies = 0, base;
 
-    /* A run's muted copies (effects.h) are not files of the user's. */
+    /* A run's muted copies (effects.h) and baseline are not files of the
+     * user's: say what they are. */
     for (i = 1; i < k; i++)
         for (j = 0; j < sc[i]->ninjects; j++)
             copies += sc[i]->injects[j].muted;
-    if (copies > 0)
-        snprintf(what, sizeof what, ", times %d for the copies that measure its %d scheduled "
-                 "injects,", k, copies);
+    base = k > 1 && sc[0]->baseline && strcmp(sc[k - 1]->path, sc[0]->baseline) == 0;
+    if (copies > 0 || base)
+        snprintf(what, sizeof what, ", times %d for %s%s%s%s,", k,
+                 copies ? "the copies that measure its scheduled inject" : "",
+                 copies > 1 ? "s" : "", copies && base ? " and " : "", base ? "its baseline" : "");
     else if (k > 1)
         snprintf(what, sizeof what, ", summed over the scenarios,");
     for (i = 0; i < k; i++) {

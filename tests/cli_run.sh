@@ -151,6 +151,13 @@ if ls "$T/noinj" | grep -q '^effects_'; then bad "effect charts drawn without in
 expect "baseline horizon" 2 "small_short.cfg has steps = 12, this scenario 24: a baseline needs the same horizon" run $FX/small.cfg -q --set 'baseline="small_short.cfg"' -o "$T/blbad"
 expect "baseline missing" 2 "baseline=\"nowhere.cfg\": cannot read the baseline scenario \"nowhere.cfg\" (tests/fixtures/cli/nowhere.cfg): No such file" run $FX/small.cfg -q --set 'baseline="nowhere.cfg"' -o "$T/blbad"
 if [ -e "$T/blbad" ]; then bad "a bad baseline created the output directory"; else ok; fi
+# check validates the baseline as run would; baseline="" runs without one;
+# a scenario cannot be its own baseline.
+expect "check baseline horizon" 2 "a baseline needs the same horizon" check $FX/small.cfg --set 'baseline="small_short.cfg"'
+expect "check baseline" 0 "Baseline  \"cli small\" loads: 4 actors" check $FX/small_sharing.cfg --set 'baseline="small.cfg"'
+expect "baseline off" 0 "" run $FX/small_sharing.cfg -q -n 64 --no-charts --set 'baseline="small.cfg"' --set 'baseline=""' -o "$T/bloff"
+if [ -e "$T/bloff/baseline.csv" ]; then bad "baseline=\"\" still ran a baseline"; else ok; fi
+expect "baseline self" 2 "baseline: names this scenario itself" run $FX/small.cfg -q --set 'baseline="small.cfg"' -o "$T/blbad"
 # No row for the hazard inject; the briefing reads the table.
 if grep -q "^surge," "$T/j1/inject_effects.csv"; then bad "a hazard inject was measured"; else ok; fi
 grep -q "hit.*Against the same runs without it: .*trust between Alpha and Gamma at the end" "$T/j1/briefing.md" && ok || bad "briefing: no measured effects for hit"

@@ -219,6 +219,10 @@ static void test_plan(void)
     CHECK(p.nextra[0] == 5 && p.nextra[1] == 5);
     CHECK(p.extra[0][3] == p.extra[1][3] && p.extra[0][4] != p.extra[1][4]);
     CHECK(p.ncells == 4 + FS_MAX_EFFECTS);
+    /* With a baseline, one copy fewer: it runs beside them. */
+    sc->baseline = scen_str("/nowhere/base.cfg");
+    fs_effects_plan_make(&p, sc);
+    CHECK(p.n == FS_MAX_EFFECTS - 1 && p.skipped == 2);
     fs_scenario_free(sc);
 }
 
