@@ -19,7 +19,8 @@ typedef struct fs_model fs_model;
 
 /* One random draw, as the model made it (for measuring the RNG floor). */
 typedef enum fs_draw_kind {
-    FS_DRAW_UNIFORM = 0, FS_DRAW_LOGNORMAL, FS_DRAW_POISSON, FS_DRAW_NEGBIN
+    FS_DRAW_UNIFORM = 0, FS_DRAW_LOGNORMAL, FS_DRAW_POISSON, FS_DRAW_NEGBIN,
+    FS_DRAW_SUBSTREAM   /* a move to substream (p1, p2): one Philox block */
 } fs_draw_kind;
 
 typedef struct fs_draw {

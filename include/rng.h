@@ -25,4 +25,12 @@ gsl_rng *fs_rng_alloc(void);
  * fs_rng_alloc. Cheap: call it once per run. */
 void fs_rng_seed(gsl_rng *r, uint64_t seed, uint64_t run);
 
+/* Moves r within its current stream (seed, run) to substream (major,
+ * minor): block major * 2^32 + minor * 2^20 of the run's counter, so that
+ * draws there do not depend on how many were made before. The model takes
+ * one substream per step and phase (docs/MODEL.md), which keeps two runs
+ * of the same stream drawing the same numbers for the same purpose even
+ * after they differ in how many draws an earlier phase made. */
+void fs_rng_substream(gsl_rng *r, uint32_t major, uint32_t minor);
+
 #endif

@@ -440,12 +440,12 @@ static void injects(FILE *f, const fs_scenario *sc, const fs_results *res, const
         fputs("Each scheduled inject is measured against the same runs without it: a copy of "
               "the scenario in which it changes nothing, each run of it starting from the "
               "same random numbers as the run it pairs with. Drift, drills and the other "
-              "injects are in both, so the mean of the run-by-run differences estimates what "
-              "the inject alone does (once it has changed something, the two runs' later "
-              "draws part ways: the estimate stays unbiased, its interval widens). Intervals "
-              "are 95% normal intervals of the paired differences. With some fifteen figures "
-              "per inject, about one in twenty of those the inject does not touch can look "
-              "clear by chance; every figure is in inject_effects.csv.\n\n", f);
+              "injects are in both, and the two runs draw the same numbers for the same "
+              "purposes step by step, so the mean of the run-by-run differences estimates "
+              "what the inject alone does, with a narrow interval. Intervals are 95% normal "
+              "intervals of the paired differences; with some fifteen figures per inject, one "
+              "can exclude zero by chance now and then. Every figure is in "
+              "inject_effects.csv.\n\n", f);
     for (i = 0; i < sc->ninjects; i++) {
         const fs_inject *in = &sc->injects[i];
         double fired = fs_acc_moments(res->acc, fs_cell_inj(l, i, FS_IN_FIRED))->mean;

@@ -9,6 +9,8 @@
 #include <string.h>
 #include <gsl/gsl_randist.h>
 
+#include "rng.h"
+
 struct fs_model {
     const fs_scenario *sc;
     fs_layout lay;
@@ -73,6 +75,15 @@ static void trace(fs_model *m, int kind, double p1, double p2)
         d->kind = kind, d->p1 = p1, d->p2 = p2;
     }
     m->traced++;
+}
+
+/* Moves to the substream of step t and phase k (rng.h): 0 the injects,
+ * 1 the threats, 2 + a the plots of actor a. */
+static void substream(fs_model *m, gsl_rng *r, int k)
+{
+    if (m->trace)
+        trace(m, FS_DRAW_SUBSTREAM, m->t, k);
+    fs_rng_substream(r, (uint32_t)m->t, (uint32_t)k);
 }
 
 static double draw_uniform(fs_model *m, gsl_rng *r)
@@ -521,6 +532,8 @@ static void apply_inject(fs_model *m, gsl_rng *r, const fs_inject *in)
 static void step_injects(fs_model *m, gsl_rng *r)
 {
     int i;
+
+    substream(m, r, 0);
     for (i = 0; i < m->I; i++) {
         const fs_inject *in = &m->sc->injects[i];
         int fire;
@@ -615,6 +628,7 @@ static void step_threats(fs_model *m, gsl_rng *r)
     const fs_scenario *sc = m->sc;
     int A = m->A, E = m->E, g, a, e;
 
+    substream(m, r, 1);
     for (g = 0; g < m->G; g++) {
         const fs_threat *th = &sc->threats[g];
         double *P = m->P + g * A, *in = m->inflow + g * A, *out = m->outflow + g * A;
@@ -693,6 +707,7 @@ static void step_plots(fs_model *m, gsl_rng *r)
         }
         if (total <= 0.0)
             continue;
+        substream(m, r, 2 + a);
         n = draw_poisson(m, r, total);
         for (k = 0; k < n; k++) {
             double *th_step;

@@ -115,3 +115,24 @@ void fs_rng_seed(gsl_rng *r, uint64_t seed, uint64_t run)
 {
     philox_position(r->state, seed, run);
 }
+
+/* One block only (a phase often needs a few words): it goes last in the
+ * buffer, as if the buffer had begun NBLOCK - 1 blocks earlier, so that the
+ * next refill continues with the block after it, exactly as a refill from
+ * the substream's start would. The borrow keeps the 64-bit block number
+ * right when minor is 0. */
+void fs_rng_substream(gsl_rng *r, uint32_t major, uint32_t minor)
+{
+    philox_state *s = r->state;
+    philox4x32_ctr_t c = s->ctr, out;
+    int j;
+
+    c.v[0] = minor << 20;
+    c.v[1] = major;
+    out = philox4x32_R(10, c, s->key);
+    for (j = 0; j < 4; j++)
+        s->word[4 * (NBLOCK - 1) + j] = out.v[j];
+    s->ctr.v[0] = c.v[0] - (NBLOCK - 1);
+    s->ctr.v[1] = major - (c.v[0] < NBLOCK - 1);
+    s->next = 4 * (NBLOCK - 1);
+}

@@ -68,6 +68,7 @@ static double replay(const fs_draw *d, size_t n, gsl_rng *r)
             sum += exp(d[i].p1 * gsl_ran_gaussian_ziggurat(r, 1.0) - 0.5 * d[i].p1 * d[i].p1);
             break;
         case FS_DRAW_POISSON: sum += gsl_ran_poisson(r, d[i].p1); break;
+        case FS_DRAW_SUBSTREAM: fs_rng_substream(r, (uint32_t)d[i].p1, (uint32_t)d[i].p2); break;
         default: sum += gsl_ran_negative_binomial(r, d[i].p1, d[i].p2); break;
         }
     }

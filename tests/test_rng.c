@@ -90,6 +90,38 @@ static void test_layout(void)
     gsl_rng_free(r);
 }
 
+/* A substream (major, minor) starts at block major * 2^32 + minor * 2^20 of
+ * the run's stream and runs on block by block across refills, whatever was
+ * drawn before the move (minor 0 borrows from the high word). */
+static void test_substream(void)
+{
+    static const uint32_t major[] = {0, 1, 60, 0xffffffffU};
+    static const uint32_t minor[] = {0, 1, 2, 13};
+    gsl_rng *r = fs_rng_alloc();
+    size_t a, b;
+    int before, j;
+    uint64_t blk;
+
+    CHECK(r != NULL);
+    for (a = 0; a < 4; a++)
+        for (b = 0; b < 4; b++)
+            for (before = 0; before < 40; before += 13) {
+                fs_rng_seed(r, 0x299f31d0a4093822ULL, 77);
+                for (j = 0; j < before; j++)
+                    gsl_rng_get(r);
+                fs_rng_substream(r, major[a], minor[b]);
+                for (blk = 0; blk < 9; blk++) {
+                    philox4x32_ctr_t want = block(0x299f31d0a4093822ULL, 77,
+                                                  ((uint64_t)major[a] << 32) +
+                                                  ((uint64_t)minor[b] << 20) + blk);
+                    for (j = 0; j < 4; j++)
+                        CHECKF(gsl_rng_get(r) == want.v[j], "substream (%u, %u) block %d",
+                               major[a], minor[b], (int)blk);
+                }
+            }
+    gsl_rng_free(r);
+}
+
 static void test_type(void)
 {
     gsl_rng *r = fs_rng_alloc();
@@ -255,6 +287,7 @@ int main(void)
     RUN(test_kat_library);
     RUN(test_kat_wrapper);
     RUN(test_layout);
+    RUN(test_substream);
     RUN(test_type);
     RUN(test_set);
     RUN(test_streams);
