@@ -1,9 +1,10 @@
 /* briefing.h: briefing.md, the text a facilitator reads aloud.
  * It states the scenario's question, the headline outcome probabilities
- * with their 95% intervals, the most exposed actors, each inject and what
- * it did (measured against the same runs without it), and what the
- * mechanisms cost, from the same statistics the
- * CSV files hold. */
+ * with their 95% intervals, the scenario against its baseline, the most
+ * exposed actors, each threat network's plots, foiled plots, attacks,
+ * casualties and removed cells, each inject and what it did (measured
+ * against the same runs without it), and what the mechanisms cost, from
+ * the same statistics the CSV files hold. */
 #ifndef FS_BRIEFING_H
 #define FS_BRIEFING_H
 

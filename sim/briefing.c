@@ -124,6 +124,38 @@ static void exposed(FILE *f, const fs_scenario *sc, const fs_results *res)
     fputs("\nEvery actor's figures are in actors.csv.\n\n", f);
 }
 
+/* "median (p5-p95)" of threat g's total k, integers when the counts are. */
+static void th_cell(FILE *f, const fs_results *res, int g, int k)
+{
+    int c = fs_cell_th(res->lay, g, k);
+    fprintf(f, " %.0f (%.0f-%.0f) |", fs_acc_quantile(res->acc, c, 0.5),
+            fs_acc_quantile(res->acc, c, 0.05), fs_acc_quantile(res->acc, c, 0.95));
+}
+
+/* Per threat network, in non-external actors: what it tried, what was
+ * stopped and what security pressure removed (threats.csv). */
+static void networks(FILE *f, const fs_scenario *sc, const fs_results *res)
+{
+    int g;
+    if (sc->nthreats == 0)
+        return;
+    fprintf(f, "## Threat networks\n\nOver the %d %ss, in members and observers (external "
+            "territories left out): median, with 90%% of runs in brackets.\n\n", sc->steps,
+            sc->step_unit);
+    fputs("| network | plots | foiled | successful attacks | casualties | cells removed |\n", f);
+    fputs("| --- | ---: | ---: | ---: | ---: | ---: |\n", f);
+    for (g = 0; g < sc->nthreats; g++) {
+        fprintf(f, "| %s |", sc->threats[g].name);
+        th_cell(f, res, g, FS_TH_PLOTS);
+        th_cell(f, res, g, FS_TH_FOILED);
+        th_cell(f, res, g, FS_TH_ATTACKS);
+        th_cell(f, res, g, FS_TH_CASUALTIES);
+        th_cell(f, res, g, FS_TH_REMOVED);
+        fputc('\n', f);
+    }
+    fputs("\nMeans and quartiles are in threats.csv.\n\n", f);
+}
+
 /* Decimals for an effect and its interval: two significant digits of the
  * interval's half-width, but no more than three of the effect itself; at
  * most 6. */
@@ -531,6 +563,7 @@ fs_status fs_briefing_write(FILE *f, const fs_scenario *sc, const fs_results *re
     headline(f, sc, res);
     against_baseline(f, sc, fx, base);
     exposed(f, sc, res);
+    networks(f, sc, res);
     injects(f, sc, res, fx);
     mechanisms(f, sc, res);
     fprintf(f, "## Files\n\nNumbers: summary.csv, outcomes.csv, timeseries.csv, actors.csv, "
