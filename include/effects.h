@@ -49,6 +49,7 @@ typedef struct fs_effect {
 } fs_effect;
 
 typedef struct fs_effects {
+    int off;             /* measuring was switched off (run --no-effects) */
     int n;
     fs_effect row[FS_MAX_EFFECTS * (FS_HEAD_N + FS_EFFECT_EXTRA)];
     /* Against the scenario's baseline (inject = -1), when it has one:

@@ -27,6 +27,7 @@ typedef struct fs_run_opts {
     const char *outdir;        /* NULL: plots/<file name> for run, plots/compare to compare */
     int runs_csv;              /* write runs.csv (in each scenario's directory to compare) */
     int charts;                /* draw the charts */
+    int no_effects;            /* run: no inject copies, no baseline */
     fs_plot_opts plot;
 } fs_run_opts;
 

@@ -507,9 +507,12 @@ static void injects(FILE *f, const fs_scenario *sc, const fs_results *res, const
                 fprintf(f, " These average over all runs, including the %.1f%% in which it "
                         "did not fire; in the runs where it fired, the effects are %.3g times "
                         "as large.", 100.0 * (1.0 - fired), 1.0 / fired);
-        } else if (fx)
+        } else if (fx && fx->off)
+            fputs(" Not measured: the run had --no-effects.", f);
+        else if (fx)
             fprintf(f, " Not measured: a run measures its first %d scheduled injects; compare "
-                    "with the scenario without it (foresight compare).", FS_MAX_EFFECTS);
+                    "with the scenario without it (foresight compare).",
+                    FS_MAX_EFFECTS - (sc->baseline != NULL));
         else
             fputs(" Run this scenario alone (foresight run) to measure what it did.", f);
         fputc('\n', f);

@@ -62,7 +62,8 @@ static const char usage_run[] =
     "briefing.md and the charts (runs.csv too with --runs-csv); baseline.csv\n"
     "when the scenario names a baseline. Each scheduled inject is measured\n"
     "against a copy of the run without it, and the baseline runs beside the\n"
-    "scenario: each costs one more run per run. See docs/OUTPUTS.md.\n"
+    "scenario: each costs one more run per run (--no-effects skips them).\n"
+    "See docs/OUTPUTS.md.\n"
     "\n"
     "options:\n"
     "  -n, --runs N          number of runs (default: the scenario's runs)\n"
@@ -75,6 +76,9 @@ static const char usage_run[] =
     "      --format FMT      chart format: png (default), pdf or svg\n"
     "      --size WxH        chart size in pixels (default 1600x1000)\n"
     "      --no-charts       write the numbers and briefing only\n"
+    "      --no-effects      neither measure the scheduled injects nor run the\n"
+    "                        baseline: one run per run, and no inject_effects.csv\n"
+    "                        rows or baseline.csv\n"
     "  -q, --quiet           no progress line\n";
 
 static const char usage_compare[] =
@@ -148,6 +152,7 @@ typedef struct options {
     int runs_csv;
     int quiet;
     int charts;
+    int no_effects;     /* run --no-effects */
     fs_override sets[MAX_SETS];
     int nsets;
     fs_plot_opts plot;
@@ -267,7 +272,7 @@ static int is_opt(const char *arg, const char *s, const char *l)
 static void applies(const char *cmd, const char *opt, const char *given)
 {
     static const struct { const char *cmd, *opts; } table[] = {
-        { "run", " runs seed threads output set runs-csv quiet no-charts format size " },
+        { "run", " runs seed threads output set runs-csv quiet no-charts no-effects format size " },
         { "compare", " runs seed threads output set runs-csv quiet no-charts format size " },
         { "sweep", " threads output set resume partition quiet no-charts format size " },
         { "check", " set " },
@@ -355,6 +360,9 @@ static void parse_options(int argc, char **argv, const char *cmd, options *o)
         } else if (strcmp(a, "--no-charts") == 0) {
             applies(cmd, "no-charts", a);
             o->charts = 0;
+        } else if (strcmp(a, "--no-effects") == 0) {
+            applies(cmd, "no-effects", a);
+            o->no_effects = 1;
         } else if (is_opt(a, NULL, "--format")) {
             const char *s = optval(argc, argv, &i, cmd);
             applies(cmd, "format", a);
@@ -452,6 +460,7 @@ static int run_files(const options *o)
     ro.outdir = o->outdir;
     ro.runs_csv = o->runs_csv;
     ro.charts = o->charts;
+    ro.no_effects = o->no_effects;
     ro.plot = o->plot;
     if ((r = fs_runner_open(&ro, &e)) == NULL)
         return fail(&e);

@@ -83,7 +83,7 @@ static fs_status load_all(fs_runner *r, fs_err *err)
                               r->sc[i]->steps, r->o.files[0], r->sc[0]->steps);
     }
     /* A run measures its scheduled injects: one muted copy each. */
-    if (r->k == 1)
+    if (r->k == 1 && !r->o.no_effects)
         fs_effects_plan_make(&r->plan, r->sc[0]);
     for (i = 0; i < r->plan.n; i++) {
         if (fs_load_scenario(r->o.files[0], r->o.sets, r->o.nsets, &r->muted[i], err) != FS_OK)
@@ -91,7 +91,7 @@ static fs_status load_all(fs_runner *r, fs_err *err)
         r->muted[i]->injects[r->plan.inject[i]].muted = 1;
     }
     /* And against its baseline, as written (no --set): the plan left room. */
-    if (r->k == 1 && r->sc[0]->baseline) {
+    if (r->k == 1 && r->sc[0]->baseline && !r->o.no_effects) {
         if (fs_load_baseline(r->sc[0], &r->base, err) != FS_OK)
             return err->code;
         fs_effects_plan_baseline(&r->plan, r->sc[0], r->base);
@@ -392,6 +392,7 @@ fs_status fs_runner_finish(fs_runner *r, fs_err *err)
             return fs_err_set(err, FS_ENOMEM, "out of memory");
         fs_effects_measure(r->effects, &r->plan, r->sc[0], r->eng,
                            r->base ? 1 + r->plan.n : 0);
+        r->effects->off = r->o.no_effects;
         if (write_run(r->sets[1], r->sc[0], &res, r->effects, r->base, err) != FS_OK)
             return err->code;
     } else if (write_compare(r, err) != FS_OK) {

@@ -158,6 +158,12 @@ expect "check baseline" 0 "Baseline  \"cli small\" loads: 4 actors" check $FX/sm
 expect "baseline off" 0 "" run $FX/small_sharing.cfg -q -n 64 --no-charts --set 'baseline="small.cfg"' --set 'baseline=""' -o "$T/bloff"
 if [ -e "$T/bloff/baseline.csv" ]; then bad "baseline=\"\" still ran a baseline"; else ok; fi
 expect "baseline self" 2 "baseline: names this scenario itself" run $FX/small.cfg -q --set 'baseline="small.cfg"' -o "$T/blbad"
+# --no-effects: the scenario's own numbers only, the same bytes.
+expect "no effects" 0 "" run $FX/small_sharing.cfg -q --no-charts --no-effects --set 'baseline="small.cfg"' -o "$T/noeff"
+same "no effects summary" "$T/bl/summary.csv" "$T/noeff/summary.csv"
+if [ ! -e "$T/noeff/baseline.csv" ] && [ "$(wc -l < "$T/noeff/inject_effects.csv")" -eq 1 ]; then ok; else bad "--no-effects still measured"; fi
+grep -q "Not measured: the run had --no-effects" "$T/noeff/briefing.md" && ok || bad "briefing: --no-effects not said"
+expect "compare no effects" 2 "option '--no-effects' does not apply to 'foresight compare'" compare $FX/small.cfg $FX/small_sharing.cfg --no-effects
 # No row for the hazard inject; the briefing reads the table.
 if grep -q "^surge," "$T/j1/inject_effects.csv"; then bad "a hazard inject was measured"; else ok; fi
 grep -q "hit.*Against the same runs without it: .*trust between Alpha and Gamma at the end" "$T/j1/briefing.md" && ok || bad "briefing: no measured effects for hit"
