@@ -21,6 +21,7 @@
 #define SCATTER_PANELS 24
 #define GRID_LEVELS 60
 #define TEXT_LEN 512
+#define Z95 1.959963984540054
 
 /* ---- the data of a sweep directory ---- */
 
@@ -34,6 +35,7 @@ typedef struct sw_param {
 /* Per-parameter values of one output, NaN where the files have none. */
 enum {
     T_BASE_VALUE = 0, T_LOW_SET, T_HIGH_SET, T_AT_BASE, T_AT_LOW, T_AT_HIGH, T_SWING,
+    T_SE_LOW, T_SE_HIGH,
     S_S1, S_S1_LO, S_S1_HI, S_ST, S_ST_LO, S_ST_HI,
     M_MU, M_MUSTAR, M_SIGMA, M_MUSTAR_SE,
     NFIELDS
@@ -385,7 +387,7 @@ static fs_status load_tornado(sweep *s, const fs_csv *c, fs_err *err)
     static const char *const names[] = { "parameter", "output", "base_value", "low_setting",
                                          "high_setting", "at_base", "at_low", "at_high",
                                          "swing" };
-    int col[9], j, f;
+    int col[9], j, f, se_lo = fs_csv_col(c, "se_low"), se_hi = fs_csv_col(c, "se_high");
     size_t r;
 
     if (fs_csv_require_all(c, names, col, 9, err) != FS_OK)
@@ -397,6 +399,10 @@ static fs_status load_tornado(sweep *s, const fs_csv *c, fs_err *err)
         for (f = T_BASE_VALUE; f <= T_SWING; f++)
             if (fs_csv_num(c, r, col[2 + f], &PV(o, j, f), err) != FS_OK)
                 return FS_ECONFIG;
+        /* Standard errors at the settings: absent from older directories. */
+        if ((se_lo >= 0 && fs_csv_num(c, r, se_lo, &PV(o, j, T_SE_LOW), err) != FS_OK) ||
+            (se_hi >= 0 && fs_csv_num(c, r, se_hi, &PV(o, j, T_SE_HIGH), err) != FS_OK))
+            return FS_ECONFIG;
     }
     return FS_OK;
 }
@@ -681,12 +687,16 @@ static void tornado_tag(fs_chart *c, double x, double y, double w, int lever)
 
 /* The end labels of a bar: each setting printed beyond its end. */
 static void tornado_ends(fs_chart *c, const fs_panel *p, const sw_param *par, double row,
-                         double at_lo, double at_hi, double set_lo, double set_hi)
+                         double at_lo, double at_hi, double set_lo, double set_hi,
+                         double w_lo, double w_hi)
 {
     double u = fs_chart_unit(c), y = fs_panel_py(p, row);
     char a[64], b[64];
     int lo_left = at_lo <= at_hi;
 
+    /* Outside the whiskers (w_lo, w_hi: their half-widths, 0 for none). */
+    at_lo += lo_left ? -w_lo : w_lo;
+    at_hi += lo_left ? w_hi : -w_hi;
     fmt_sig(a, sizeof a, set_lo, par->integer);
     fmt_sig(b, sizeof b, set_hi, par->integer);
     fs_chart_text(c, FS_TEXT_TICK, a, fs_panel_px(p, at_lo) + (lo_left ? -6 : 6) * u, y,
@@ -701,7 +711,7 @@ static void tornado_row(fs_chart *c, const fs_panel *p, const sw_ctx *x, int row
     const sw_output *o = x->o;
     const sw_param *par = &x->s->par[j];
     double lo = PV(o, j, T_AT_LOW), hi = PV(o, j, T_AT_HIGH), u = fs_chart_unit(c);
-    double base = PV(o, j, T_AT_BASE), y = fs_panel_py(p, row), w;
+    double base = PV(o, j, T_AT_BASE), y = fs_panel_py(p, row), w, wl, wh;
     double slo = isfinite(PV(o, j, T_LOW_SET)) ? PV(o, j, T_LOW_SET) : par->lo;
     double shi = isfinite(PV(o, j, T_HIGH_SET)) ? PV(o, j, T_HIGH_SET) : par->hi;
 
@@ -724,7 +734,14 @@ static void tornado_row(fs_chart *c, const fs_panel *p, const sw_ctx *x, int row
     }
     fs_chart_rect(c, p, fmin(lo, hi), row - half, fmax(lo, hi), row + half,
                   fs_palette(hi > lo ? FS_BLUE : FS_VERMILLION), 0.9);
-    tornado_ends(c, p, par, row, lo, hi, slo, shi);
+    /* 95% intervals of the output at each setting, on the bar's ends. */
+    wl = isfinite(PV(o, j, T_SE_LOW)) ? Z95 * PV(o, j, T_SE_LOW) : 0.0;
+    wh = isfinite(PV(o, j, T_SE_HIGH)) ? Z95 * PV(o, j, T_SE_HIGH) : 0.0;
+    if (wl > 0)
+        fs_chart_hwhisker(c, p, row, lo - wl, lo + wl, grey(0.15));
+    if (wh > 0)
+        fs_chart_hwhisker(c, p, row, hi - wh, hi + wh, grey(0.15));
+    tornado_ends(c, p, par, row, lo, hi, slo, shi, wl, wh);
 }
 
 /* The widest printed setting of the rows shown. */
@@ -753,12 +770,20 @@ static void tornado_range(fs_chart *c, fs_panel_spec *s, const sw_ctx *x, const 
     fs_panel p;
     int i, f;
 
-    for (i = 0; i < n; i++)
+    for (i = 0; i < n; i++) {
         for (f = T_AT_BASE; f <= T_AT_HIGH; f++) {
             double v = PV(x->o, order[i], f);
             if (isfinite(v))
                 lo = fmin(lo, v), hi = fmax(hi, v);
         }
+        /* The settings' 95% whiskers too. */
+        for (f = T_AT_LOW; f <= T_AT_HIGH; f++) {
+            double v = PV(x->o, order[i], f);
+            double se = PV(x->o, order[i], f == T_AT_LOW ? T_SE_LOW : T_SE_HIGH);
+            if (isfinite(v) && isfinite(se))
+                lo = fmin(lo, v - Z95 * se), hi = fmax(hi, v + Z95 * se);
+        }
+    }
     if (!(lo <= hi))
         lo = 0, hi = 1;
     else if (hi == lo) {
@@ -817,7 +842,9 @@ static void draw_tornado(sw_ctx *x, fs_chart *c)
 
     footnote(x, foot, sizeof foot, "Each bar runs from the output with the parameter at its "
              "low setting to the output at its high setting, every other parameter at its base "
-             "value; the settings are printed at the bar ends. Sorted by swing |high − low|, "
+             "value; the settings are printed at the bar ends, and the whiskers on them are "
+             "95% intervals of the output at each setting (runs on the same random numbers, "
+             "so a swing shorter than them may be noise). Sorted by swing |high − low|, "
              "largest on top.", "tornado.csv, sweep_params.csv, sweep_outputs.csv, meta.csv");
     body = fs_chart_frame(c, s->name, x->sub, foot);
     snprintf(head, sizeof head, "One parameter at a time: %s", x->what);

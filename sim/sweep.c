@@ -641,8 +641,9 @@ static void write_tornado(FILE *f, const fs_sweep_run *r, const analysis *an)
 {
     const fs_sweep *sw = r->sw;
     int j, p;
-    fputs("parameter,output,base_value,low_setting,high_setting,at_base,at_low,at_high,swing\n",
-          f);
+    int k = sw->noutputs;
+    fputs("parameter,output,base_value,low_setting,high_setting,at_base,at_low,at_high,swing,"
+          "se_base,se_low,se_high\n", f);
     for (j = 0; j < sw->noutputs; j++) {
         const fs_oat *o = an[j].oat;
         for (p = 0; p < sw->nparams; p++) {
@@ -653,6 +654,11 @@ static void write_tornado(FILE *f, const fs_sweep_run *r, const analysis *an)
             num(f, sw->params[p].lo), num(f, sw->params[p].hi);
             num(f, o->base), num(f, o->base + o->low[p]), num(f, o->base + o->high[p]);
             num(f, o->swing[p]);
+            /* The standard errors of the three points' means: OAT point 0
+             * is the base, 1 + 2p the low and 2 + 2p the high setting. */
+            num(f, r->se[(size_t)r->nd * k + j]);
+            num(f, r->se[(size_t)(r->nd + 1 + 2 * p) * k + j]);
+            num(f, r->se[(size_t)(r->nd + 2 + 2 * p) * k + j]);
             fputc('\n', f);
         }
     }

@@ -44,6 +44,11 @@ if [ "$sweep_esc" = "$run_esc" ]; then ok; else bad "grid point 4 escalation $sw
 if [ "$(grep -c '' "$T/g/sensitivity.csv")" -eq 1 ]; then ok; else bad "grid: sensitivity.csv should hold the header only"; fi
 n=$(($(wc -l < "$T/g/tornado.csv") - 1))
 if [ "$n" -eq 6 ]; then ok; else bad "grid: tornado.csv has $n rows, expected 2 parameters x 3 outputs"; fi
+# The settings' standard errors: for a probability over 50 runs, sqrt(p (1 - p) / 50).
+if awk -F, 'NR > 1 && $2 == "escalation" { n++
+        for (i = 0; i < 3; i++) { p = $(6 + i); se = $(10 + i); want = sqrt(p * (1 - p) / 50)
+            d = se - want; if (d < 0) d = -d; if (d > 1e-8) bad = 1 } }
+    END { exit bad || n != 2 }' "$T/g/tornado.csv"; then ok; else bad "grid: tornado.csv standard errors are not sqrt(p(1-p)/n)"; cat "$T/g/tornado.csv"; fi
 
 # --- many runs per point: runs spread over threads, still identical bytes ---
 expect "many runs j1" 0 "" sweep $FX/grid_many.cfg -q -j 1 -o "$T/gm1" --no-charts
