@@ -59,8 +59,8 @@ typedef struct fs_effects {
     fs_effect base[FS_HEAD_N + FS_MAX_PAIR_CELLS];
 } fs_effects;
 
-/* Plans the copies for sc: every inject with a step (not a hazard), in
- * inject order, up to FS_MAX_EFFECTS (one fewer when sc has a baseline,
+/* Plans the copies for sc: every inject with `measure` set (by default
+ * those with a step, not a hazard), in inject order, up to FS_MAX_EFFECTS (one fewer when sc has a baseline,
  * which runs beside them); for each, beside the headline
  * metrics, the attacks, casualties and final stability of its target
  * actor, and for a pair (trust shock, attack with an origin) their trust

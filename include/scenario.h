@@ -104,6 +104,8 @@ typedef struct fs_inject {
     double hazard;       /* per-step probability in [0,1]; 0 = scheduled */
     int start, end;      /* hazard window */
     int repeat;          /* hazard may fire more than once */
+    int measure;         /* run measures it against a muted copy (docs/MODEL.md):
+                          * by default scheduled injects yes, hazards no */
     /* Targets; -1 where not used. */
     int actor;           /* attack, shocks, surge target; join: the joiner */
     int actor2;          /* trust_shock: the other actor; attack: origin (blamed) */

@@ -458,18 +458,16 @@ static int measured(const fs_effects *fx, int i)
 static void injects(FILE *f, const fs_scenario *sc, const fs_results *res, const fs_effects *fx)
 {
     const fs_layout *l = res->lay;
-    int i, scheduled = 0, unmeasured = 0;
+    int i, any = 0;
 
     if (sc->ninjects == 0)
         return;
     for (i = 0; i < sc->ninjects; i++)
-        if (sc->injects[i].hazard == 0.0) {
-            scheduled++;
-            unmeasured += !measured(fx, i);
-        }
+        any += measured(fx, i);
     fputs("## Injects and what they did\n\n", f);
-    if (scheduled > unmeasured)
-        fputs("Each scheduled inject is measured against the same runs without it: a copy of "
+    if (any)
+        fputs("Each measured inject (the scheduled ones, and a hazard with measure = true) is "
+              "measured against the same runs without it: a copy of "
               "the scenario in which it changes nothing, each run of it starting from the "
               "same random numbers as the run it pairs with. Drift, drills and the other "
               "injects are in both, and the two runs draw the same numbers for the same "
@@ -494,10 +492,7 @@ static void injects(FILE *f, const fs_scenario *sc, const fs_results *res, const
         if (first->n > 0 && in->hazard > 0.0)
             fprintf(f, ", first in %s %.1f on average", sc->step_unit, first->mean);
         fputc('.', f);
-        if (in->hazard > 0.0)
-            fputs(" Its effect is part of the runs' spread; to measure it, compare with the "
-                  "scenario without it (foresight compare).", f);
-        else if (measured(fx, i) && first->n == 0) {
+        if (measured(fx, i) && first->n == 0) {
             fputs(" It never fired, so it changed nothing here.", f);
         } else if (measured(fx, i)) {
             inject_effects(f, sc, fx, i);
@@ -509,8 +504,11 @@ static void injects(FILE *f, const fs_scenario *sc, const fs_results *res, const
                         "as large.", 100.0 * (1.0 - fired), 1.0 / fired);
         } else if (fx && fx->off)
             fputs(" Not measured: the run had --no-effects.", f);
+        else if (!in->measure)
+            fputs(" Its effect is part of the runs' spread; set measure = true on it to "
+                  "measure it against the same runs without it.", f);
         else if (fx)
-            fprintf(f, " Not measured: a run measures its first %d scheduled injects; compare "
+            fprintf(f, " Not measured: a run measures at most %d injects, and this one comes after them; compare "
                     "with the scenario without it (foresight compare).",
                     FS_MAX_EFFECTS - (sc->baseline != NULL));
         else
@@ -571,7 +569,8 @@ fs_status fs_briefing_write(FILE *f, const fs_scenario *sc, const fs_results *re
     mechanisms(f, sc, res);
     fprintf(f, "## Files\n\nNumbers: summary.csv, outcomes.csv, timeseries.csv, actors.csv, "
             "threats.csv, trust.csv%s%s. Settings: scenario.resolved.cfg (run it to reproduce "
-            "these numbers exactly). Charts: the PNG files in this directory.\n",
+            "these numbers exactly). Charts: the image files in this directory (after "
+            "--no-charts, foresight plot DIR draws them).\n",
             fx && fx->n > 0 ? ", inject_effects.csv" : "",
             fx && fx->nbase > 0 ? ", baseline.csv" : "");
     if (ferror(f))

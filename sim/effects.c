@@ -50,7 +50,7 @@ static int extra_cells(const fs_layout *l, const fs_scenario *sc, const fs_injec
     if (b >= 0 && b != a) {
         cells[n++] = fs_cell_trust(l, a < b ? a : b, a < b ? b : a);
         j = tracked(l, a, b);
-        if (j >= 0 && in->step + LATER < sc->steps)
+        if (j >= 0 && in->hazard == 0.0 && in->step + LATER < sc->steps)
             cells[n++] = fs_cell_tp(l, in->step + LATER, j);
     }
     return n;
@@ -66,7 +66,7 @@ void fs_effects_plan_make(fs_effects_plan *p, const fs_scenario *sc)
     for (i = 0; i < sc->ninjects; i++) {
         const fs_inject *in = &sc->injects[i];
         int n;
-        if (in->hazard > 0.0)
+        if (!in->measure)
             continue;
         if (p->n == FS_MAX_EFFECTS - (sc->baseline != NULL)) {
             p->skipped++;

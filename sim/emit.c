@@ -336,6 +336,7 @@ static void write_injects(const fs_scenario *sc, FILE *f)
             fprintf(f, "\n        step = %d;", j->step);
             put_num(f, "probability", j->probability);
         }
+        fprintf(f, "\n        measure = %s;", j->measure ? "true" : "false");
         write_inject_targets(sc, j, f);
         fputs("\n    }", f);
         end_element(f, i, sc->ninjects);

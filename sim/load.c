@@ -48,7 +48,7 @@ static const char *const mech_keys[] = {
     "start", "end", "period", "enabled", NULL};
 static const char *const inject_keys[] = {
     "id", "label", "type", "step", "probability", "hazard", "start", "end",
-    "repeat", "target", "threat", "attacks", "casualties", "origin", "delta",
+    "repeat", "measure", "target", "threat", "attacks", "casualties", "origin", "delta",
     "other", "factor", "add", "mechanism", NULL};
 static const char *const outcome_keys[] = {
     "escalation_ratio", "failure_stability", "fracture_drop",
@@ -69,7 +69,7 @@ static const char *const inject_type_keys[][6] = {
     {"mechanism", "target", NULL}};
 static const char *const inject_common_keys[] = {
     "id", "label", "type", "step", "probability", "hazard", "start", "end",
-    "repeat", NULL};
+    "repeat", "measure", NULL};
 
 static const char *const role_names[] = {"member", "observer", "partner", "external", NULL};
 static const char *const mech_names[] = {
@@ -1199,7 +1199,8 @@ static fs_status load_timing(loader *L, fs_inject *j, const config_setting_t *e,
                 return fail_at(L, member(e, hazard_only[i]), kpath, "key '%s' applies "
                                "only to an inject with a hazard", hazard_only[i]);
             }
-        if ((st = get_i(L, e, path, "step", 1, 0, 1, L->sc->steps, &j->step)) != FS_OK)
+        if ((st = get_i(L, e, path, "step", 1, 0, 1, L->sc->steps, &j->step)) != FS_OK
+            || (st = get_bool(L, e, path, "measure", 1, &j->measure)) != FS_OK)
             return st;
         j->start = j->end = j->step;
         return get_num(L, e, path, "probability", 0, 1, R_UNIT, &j->probability);
@@ -1211,7 +1212,8 @@ static fs_status load_timing(loader *L, fs_inject *j, const config_setting_t *e,
     }
     j->probability = 1;
     if ((st = get_num(L, e, path, "hazard", 1, 0, R_HAZARD, &j->hazard)) != FS_OK
-        || (st = load_window(L, e, path, &j->start, &j->end)) != FS_OK)
+        || (st = load_window(L, e, path, &j->start, &j->end)) != FS_OK
+        || (st = get_bool(L, e, path, "measure", 0, &j->measure)) != FS_OK)
         return st;
     return get_bool(L, e, path, "repeat", 0, &j->repeat);
 }

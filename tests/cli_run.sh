@@ -164,6 +164,12 @@ same "no effects summary" "$T/bl/summary.csv" "$T/noeff/summary.csv"
 if [ ! -e "$T/noeff/baseline.csv" ] && [ "$(wc -l < "$T/noeff/inject_effects.csv")" -eq 1 ]; then ok; else bad "--no-effects still measured"; fi
 grep -q "Not measured: the run had --no-effects" "$T/noeff/briefing.md" && ok || bad "briefing: --no-effects not said"
 expect "compare no effects" 2 "option '--no-effects' does not apply to 'foresight compare'" compare $FX/small.cfg $FX/small_sharing.cfg --no-effects
+# A hazard inject with measure = true is measured too; a scheduled one can
+# be left out with measure = false.
+expect "measure hazard" 0 "" run $FX/small.cfg -q -n 100 --no-charts --set 'injects.[surge].measure=true' --set 'injects.[spat].measure=false' -o "$T/meas"
+if grep -q "^surge," "$T/meas/inject_effects.csv" && ! grep -q "^spat," "$T/meas/inject_effects.csv"; then ok; else bad "measure: wrong injects measured"; fi
+grep -q "spat.*set measure = true on it" "$T/meas/briefing.md" && ok || bad "briefing: unmeasured inject not explained"
+if grep -q "measure = true;" "$T/meas/scenario.resolved.cfg"; then ok; else bad "resolved cfg lacks measure"; fi
 # No row for the hazard inject; the briefing reads the table.
 if grep -q "^surge," "$T/j1/inject_effects.csv"; then bad "a hazard inject was measured"; else ok; fi
 grep -q "hit.*Against the same runs without it: .*trust between Alpha and Gamma at the end" "$T/j1/briefing.md" && ok || bad "briefing: no measured effects for hit"

@@ -133,6 +133,7 @@ static inline fs_inject *scen_inject(fs_scenario *sc, fs_inject_kind kind, int s
     in->label = scen_str(buf);
     in->kind = kind;
     in->step = step;
+    in->measure = step > 0;
     in->probability = 1.0;
     in->actor = in->actor2 = in->threat = in->mechanism = -1;
     in->attacks = 1;

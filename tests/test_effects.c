@@ -209,7 +209,7 @@ static void test_plan(void)
         fs_inject *in = scen_inject(sc, FS_INJ_TRUST_SHOCK, 1 + i);
         in->actor = 0, in->actor2 = 1, in->delta = -0.01;
     }
-    sc->injects[1].hazard = 0.5, sc->injects[1].step = 0;
+    sc->injects[1].hazard = 0.5, sc->injects[1].step = 0, sc->injects[1].measure = 0;
     sc->injects[1].start = 1, sc->injects[1].end = 30;
     fs_effects_plan_make(&p, sc);
     CHECK(p.n == FS_MAX_EFFECTS && p.skipped == 1);
@@ -219,6 +219,11 @@ static void test_plan(void)
     CHECK(p.nextra[0] == 5 && p.nextra[1] == 5);
     CHECK(p.extra[0][3] == p.extra[1][3] && p.extra[0][4] != p.extra[1][4]);
     CHECK(p.ncells == 4 + FS_MAX_EFFECTS);
+    /* A hazard with measure set is measured like the rest. */
+    sc->injects[1].measure = 1;
+    fs_effects_plan_make(&p, sc);
+    CHECK(p.n == FS_MAX_EFFECTS && p.inject[1] == 1 && p.skipped == 2);
+    sc->injects[1].measure = 0;
     /* With a baseline, one copy fewer: it runs beside them. */
     sc->baseline = scen_str("/nowhere/base.cfg");
     fs_effects_plan_make(&p, sc);
