@@ -221,6 +221,7 @@ static const char main_cfg[] =
     "steps = 4;\n"
     "runs = 10;\n"
     "seed = 3;\n"
+    "baseline = \"base.cfg\";\n"
     "@include \"part.cfg\"\n"
     "threats = ( { id = \"net\"; growth = 0.05; plot_rate = 0.2; volatility = 0.2;\n"
     "    lethality = { mean = 10.0; dispersion = 0.5; };\n"
@@ -235,6 +236,15 @@ static const char main_cfg[] =
     "  { id = \"hit\"; type = \"attack\"; target = \"A\"; threat = \"net\"; origin = \"B\"; step = 2; },\n"
     "  { id = \"spat\"; type = \"trust_shock\"; target = \"A\"; other = \"B\"; delta = -0.2; step = 3; }\n"
     ");\n";
+
+/* The baseline the run measures itself against: the same actors, no
+ * mechanisms. */
+static const char base_cfg[] =
+    "name = \"oom baseline\";\n"
+    "steps = 4;\n"
+    "@include \"part.cfg\"\n"
+    "threats = ( { id = \"net\"; growth = 0.05; plot_rate = 0.2; volatility = 0.2;\n"
+    "    presence = { B = 10.0; X = 40.0; }; } );\n";
 
 static char main_path[512];
 
@@ -335,9 +345,10 @@ static fs_status run_all(int charts, int compare, fs_err *err)
 
 static int quiet_failures;
 
-/* Files of a finished run without charts: 12 CSVs (inject_effects.csv
- * among them), runs.csv, the resolved scenario and briefing.md. */
-#define NRUNFILES 15
+/* Files of a finished run without charts: 13 CSVs (inject_effects.csv and
+ * baseline.csv among them), runs.csv, the resolved scenario and
+ * briefing.md. */
+#define NRUNFILES 16
 
 /* For every N: fail allocation N, and check the aftermath. Returns the
  * number of allocations of a clean run (0 if the clean run failed). */
@@ -489,7 +500,7 @@ static void test_clean_run_complete(void)
 
 int main(void)
 {
-    char part_path[512];
+    char part_path[512], base_path[512];
     int rc;
 
     fs_gsl_quiet();
@@ -497,8 +508,10 @@ int main(void)
         return 1;
     snprintf(main_path, sizeof main_path, "%s/main.cfg", tmpdir);
     snprintf(part_path, sizeof part_path, "%s/part.cfg", tmpdir);
+    snprintf(base_path, sizeof base_path, "%s/base.cfg", tmpdir);
     snprintf(outdir, sizeof outdir, "%s/out", tmpdir);
-    if (write_file(main_path, main_cfg) != 0 || write_file(part_path, part_cfg) != 0)
+    if (write_file(main_path, main_cfg) != 0 || write_file(part_path, part_cfg) != 0 ||
+        write_file(base_path, base_cfg) != 0)
         return 1;
     RUN(test_allocator);
     RUN(test_clean_run_complete);
