@@ -8,6 +8,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "metrics.h"
+#include "model.h"
+#include "rng.h"
 #include "scenario.h"
 
 static inline char *scen_str(const char *s)
@@ -140,6 +143,31 @@ static inline fs_inject *scen_inject(fs_scenario *sc, fs_inject_kind kind, int s
     in->casualties = -1.0;
     in->factor = 1.0;
     return in;
+}
+
+/* One run of sc on stream (seed, run), as the engine makes it: its
+ * observations (malloc'd, the caller frees them) and, through D when not
+ * NULL, the detection of the last step. */
+static inline double *scen_run(const fs_scenario *sc, uint64_t seed, long run, double *D)
+{
+    fs_layout l;
+    fs_model *m = fs_model_alloc(sc);
+    gsl_rng *r = fs_rng_alloc();
+    double *obs;
+    int t;
+
+    fs_layout_init(&l, sc);
+    obs = malloc(l.ncells * sizeof *obs);
+    fs_rng_seed(r, seed, (uint64_t)run);
+    fs_model_start(m, r, obs);
+    for (t = 1; t <= sc->steps; t++)
+        fs_model_step(m, r, obs);
+    fs_model_finish(m, obs);
+    if (D)
+        memcpy(D, fs_model_detection(m), sc->nactors * sizeof *D);
+    fs_model_free(m);
+    gsl_rng_free(r);
+    return obs;
 }
 
 #endif

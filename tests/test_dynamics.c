@@ -24,22 +24,7 @@
 /* One run of sc on stream (seed, run): its observations (malloc'd). */
 static double *one_run(const fs_scenario *sc, uint64_t seed, long run)
 {
-    fs_layout l;
-    fs_model *m = fs_model_alloc(sc);
-    gsl_rng *r = fs_rng_alloc();
-    double *obs;
-    int t;
-
-    fs_layout_init(&l, sc);
-    obs = malloc(l.ncells * sizeof *obs);
-    fs_rng_seed(r, seed, (uint64_t)run);
-    fs_model_start(m, r, obs);
-    for (t = 1; t <= sc->steps; t++)
-        fs_model_step(m, r, obs);
-    fs_model_finish(m, obs);
-    fs_model_free(m);
-    gsl_rng_free(r);
-    return obs;
+    return scen_run(sc, seed, run, NULL);
 }
 
 static fs_engine *engine(const fs_scenario *sc, long runs)

@@ -16,30 +16,6 @@
 
 #define Z 4.5
 
-/* Runs one run of sc on stream (seed, run) and returns its observations
- * (malloc'd) and, through D, the detection of the last step. */
-static double *one_run(const fs_scenario *sc, uint64_t seed, long run, double *D)
-{
-    fs_layout l;
-    fs_model *m = fs_model_alloc(sc);
-    gsl_rng *r = fs_rng_alloc();
-    double *obs;
-    int t;
-
-    fs_layout_init(&l, sc);
-    obs = malloc(l.ncells * sizeof *obs);
-    fs_rng_seed(r, seed, (uint64_t)run);
-    fs_model_start(m, r, obs);
-    for (t = 1; t <= sc->steps; t++)
-        fs_model_step(m, r, obs);
-    fs_model_finish(m, obs);
-    if (D)
-        memcpy(D, fs_model_detection(m), sc->nactors * sizeof *D);
-    fs_model_free(m);
-    gsl_rng_free(r);
-    return obs;
-}
-
 static fs_engine *engine(const fs_scenario *sc, long runs, int threads)
 {
     fs_engine_opts o;
@@ -103,7 +79,7 @@ static void test_detection_formula(void)
     sc->actors[1].capacity = 0.9, sc->actors[1].intel = 0.8;
     scen_trust(sc, 0, 1, 0.42);
     scen_mech(sc, FS_MECH_INTEL_SHARING, h, 0, 1, -1);
-    obs = one_run(sc, 1, 0, D);
+    obs = scen_run(sc, 1, 0, D);
     da = 0.35 * 0.55;
     db = 0.8 * 0.9;
     CHECK(D[0] == 1.0 - (1.0 - da) * (1.0 - phi * h * 0.42 * db));
@@ -142,7 +118,7 @@ static void test_mobility_conserves(void)
     scen_border(sc, 1, 2, 0.5);
     scen_border(sc, 2, 3, 1.0);
     scen_border(sc, 0, 3, 0.6);
-    obs = one_run(sc, 3, 0, NULL);
+    obs = scen_run(sc, 3, 0, NULL);
     start = total_presence(sc, obs, 0);
     CHECK_NEAR(start, 147.5, 0.0);
     for (t = 1; t <= 60; t++)
@@ -197,8 +173,8 @@ static void test_zero_intensity_identical(void)
             with->mechanisms[0].period = 3;
             fs_layout_init(&lb, base);
             fs_layout_init(&lw, with);
-            ob = one_run(base, 99, run, NULL);
-            ow = one_run(with, 99, run, NULL);
+            ob = scen_run(base, 99, run, NULL);
+            ow = scen_run(with, 99, run, NULL);
             CHECK(memcmp(ob, ow, lb.mech * sizeof *ob) == 0);
             CHECK(memcmp(ob + lb.inj, ow + lw.inj, (lb.ncells - lb.inj) * sizeof *ob) == 0);
             free(ob);
@@ -259,7 +235,7 @@ static void test_drill_raises_trust(void)
     sc->dynamics.interop_decay = 0.05;
     scen_mech(sc, FS_MECH_JOINT_DRILL, h, 0, 1, -1)->period = 2;
     fs_layout_init(&l, sc);
-    obs = one_run(sc, 5, 0, NULL);
+    obs = scen_run(sc, 5, 0, NULL);
     /* Drill at steps 1 and 3; drift every step. (Interoperability is
      * checked through a border operation in test_dynamics.c.) */
     T = 0.5;
@@ -295,9 +271,9 @@ static void test_border_and_counter(void)
     scen_mech(b, FS_MECH_BORDER_OPERATION, 0.8, 0, -1);
     scen_mech(c, FS_MECH_COUNTER_RADICALISATION, 0.5, 0, 1, -1);
     fs_layout_init(&l, a);
-    oa = one_run(a, 7, 0, NULL);
-    ob = one_run(b, 7, 0, NULL);
-    oc = one_run(c, 7, 0, NULL);
+    oa = scen_run(a, 7, 0, NULL);
+    ob = scen_run(b, 7, 0, NULL);
+    oc = scen_run(c, 7, 0, NULL);
     /* Less reaches actor 1 under the border operation. */
     CHECK(ob[fs_cell_ta(&l, 12, 1, FS_TA_PRESENCE)] < oa[fs_cell_ta(&l, 12, 1, FS_TA_PRESENCE)]);
     /* Step 1 exactly: flow m*pi*(1-B)*P with B = h*(0.5 + 0.5*X), X = 0. */
@@ -339,8 +315,8 @@ static void test_blame(void)
     }
     scen_mech(b, FS_MECH_INTEL_SHARING, 1.0, 0, 1, -1);
     fs_layout_init(&l, a);
-    oa = one_run(a, 11, 0, NULL);
-    ob = one_run(b, 11, 0, NULL);
+    oa = scen_run(a, 11, 0, NULL);
+    ob = scen_run(b, 11, 0, NULL);
     /* All inflow to actor 1 came from actor 0: T drops by tau*1*3*(1-0). */
     CHECK_NEAR(oa[fs_cell_trust(&l, 0, 1)], 0.5 - 0.03, 1e-15);
     CHECK(ob[fs_cell_trust(&l, 0, 1)] == 0.5);
@@ -378,7 +354,7 @@ static void test_injects(void)
     in = scen_inject(sc, FS_INJ_ATTACK, 7);
     in->actor = 0, in->threat = 0, in->actor2 = 2, in->attacks = 2, in->casualties = 60;
     fs_layout_init(&l, sc);
-    obs = one_run(sc, 2, 0, D);
+    obs = scen_run(sc, 2, 0, D);
     CHECK(obs[fs_cell_trust(&l, 0, 1)] == 0.5 - 0.3);    /* no recovery (rho_T = 0) */
     {
         /* Shocked at the start of step 3, then recovers within the step. */
@@ -400,7 +376,7 @@ static void test_injects(void)
      * check detection at step 5 with a 5-step run. */
     sc->steps = 5;
     sc->ninjects = 5;   /* drop the attack; free() still sees it via 16 slots */
-    obs = one_run(sc, 2, 0, D);
+    obs = scen_run(sc, 2, 0, D);
     /* d = 0.5 * 0.5 for everyone, phi = h = 1, T = 0.5 with both partners:
      * D = 1 - (1 - d)(1 - T d)(1 - T d), partners in ascending order. */
     CHECK(D[2] == 1.0 - 0.75 * ((1.0 - 0.5 * 0.25) * (1.0 - 0.5 * 0.25)));
