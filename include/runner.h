@@ -43,9 +43,10 @@ typedef struct fs_runner fs_runner;
  * observation vectors and quantile sketches, proportional to (steps + 1)
  * x (regional metrics + actors x 2 + tracked pairs)), or the work would
  * exceed FS_MAX_WORK. FS_OK, or FS_ECONFIG with a message that gives the
- * estimate, the limit and how to lower the load. */
+ * estimate, the limit and how to lower the load; `what` (NULL: none) says
+ * in it what scenarios 1..k-1 are, e.g. ", summed over the scenarios,". */
 fs_status fs_runner_check_size(const fs_scenario *const *sc, int k, long runs,
-                               int threads, fs_err *err);
+                               int threads, const char *what, fs_err *err);
 
 /* Loads and validates every scenario (FS_ECONFIG / FS_EUSAGE on a bad file
  * or --set; compared scenarios must have the same horizon), refuses a load

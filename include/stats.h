@@ -80,4 +80,7 @@ double fs_acc_quantile(const fs_acc *a, int cell, double q);
 /* 95% Wilson score interval for k successes in n trials. */
 void fs_wilson95(double k, double n, double *lo, double *hi);
 
+/* The standard normal's 0.975 quantile, for every 95% interval. */
+#define FS_Z95 1.959963984540054
+
 #endif

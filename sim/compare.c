@@ -14,7 +14,6 @@
 #include "output.h"
 #include "stats.h"
 
-#define Z95 1.959963984540054
 
 /* One headline of one scenario: value and interval; for i >= 1 the paired
  * difference to scenario 0 and its interval (NaN for scenario 0). */
@@ -32,8 +31,8 @@ static headline get_headline(const fs_engine *e, int i, int h)
         fs_wilson95(nearbyint(m->mean * m->n), m->n, &r.lo, &r.hi);
     } else {
         double se = m->n > 0 ? fs_moments_sd(m) / sqrt(m->n) : NAN;
-        r.lo = r.value - Z95 * se;
-        r.hi = r.value + Z95 * se;
+        r.lo = r.value - FS_Z95 * se;
+        r.hi = r.value + FS_Z95 * se;
     }
     r.diff = r.dlo = r.dhi = NAN;
     if (i > 0) {
@@ -43,8 +42,8 @@ static headline get_headline(const fs_engine *e, int i, int h)
         const fs_moments *d = fs_acc_moments(fs_engine_pairs(e), (i - 1) * fs_engine_pair_width(e) + h);
         double se = d->n > 0 ? fs_moments_sd(d) / sqrt(d->n) : NAN;
         r.diff = d->n > 0 ? d->mean : NAN;
-        r.dlo = r.diff - Z95 * se;
-        r.dhi = r.diff + Z95 * se;
+        r.dlo = r.diff - FS_Z95 * se;
+        r.dhi = r.diff + FS_Z95 * se;
     }
     return r;
 }
@@ -306,7 +305,7 @@ fs_status fs_compare_plot(const char *dir, const fs_plot_opts *opts, int runs_to
         }
     }
     o = *opts;
-    ext = opts->format == FS_PLOT_PDF ? "pdf" : opts->format == FS_PLOT_SVG ? "svg" : "png";
+    ext = fs_chart_format_ext(opts->format);
 #define OUT(base) (snprintf(out, sizeof out, "%s/%s.%s", outdir, base, ext), out)
     if ((st = fs_plot_compare_threat(OUT("compare_threat_index"),
                                      (const fs_plot_data *const *)runs, c.k, &o, err)) != FS_OK ||

@@ -7,18 +7,19 @@
 #include "output.h"
 #include "stats.h"
 
-#define Z95 1.959963984540054
 #define LATER 12   /* trust is also read this many steps after the inject */
 
-/* The index of cell in p->cells, added if new; -1 when full. */
+/* The injects' cells always fit: cell_index never runs out of room. */
+_Static_assert(FS_MAX_EFFECTS * FS_EFFECT_EXTRA <= FS_MAX_PAIR_CELLS,
+               "the measured injects' cells must fit the engine's paired cells");
+
+/* The index of cell in p->cells, added if new. */
 static int cell_index(fs_effects_plan *p, int cell)
 {
     int i;
     for (i = 0; i < p->ncells; i++)
         if (p->cells[i] == cell)
             return i;
-    if (p->ncells == FS_MAX_PAIR_CELLS)
-        return -1;
     p->cells[p->ncells] = cell;
     return p->ncells++;
 }
@@ -93,20 +94,20 @@ static int actor_by_id(const fs_scenario *sc, const char *id)
 void fs_effects_plan_baseline(fs_effects_plan *p, const fs_scenario *sc, const fs_scenario *b)
 {
     fs_layout l, lb;
-    int a, c, n = 0, m;
+    int in_b[FS_MAX_ACTORS];   /* each actor's index in b, or -1 */
+    int a, c, common = 0, m;
 
     p->nfirst = p->ncells;
     p->npairs = 0;
     for (a = 0; a < sc->nactors; a++)
-        for (c = a + 1; c < sc->nactors; c++)
-            n += actor_by_id(b, sc->actors[a].id) >= 0 && actor_by_id(b, sc->actors[c].id) >= 0;
-    if (n == 0 || p->ncells + n > FS_MAX_PAIR_CELLS)
-        return;   /* too many to pair: the headlines only */
+        common += (in_b[a] = actor_by_id(b, sc->actors[a].id)) >= 0;
+    if (common < 2 || p->ncells + common * (common - 1) / 2 > FS_MAX_PAIR_CELLS)
+        return;   /* no pair, or too many to pair: the headlines only */
     fs_layout_init(&l, sc);
     fs_layout_init(&lb, b);
     for (a = 0; a < sc->nactors; a++)
         for (c = a + 1; c < sc->nactors; c++) {
-            int x = actor_by_id(b, sc->actors[a].id), y = actor_by_id(b, sc->actors[c].id);
+            int x = in_b[a], y = in_b[c];
             if (x < 0 || y < 0)
                 continue;
             m = p->npairs++;
@@ -136,8 +137,8 @@ static void row_from(fs_effect *r, const fs_engine *e, int j, int cell, int cell
     r->with = w->n > 0 ? w->mean : NAN;
     r->without = wo->n > 0 ? wo->mean : NAN;
     r->effect = d->n > 0 ? -d->mean : NAN;
-    r->lo95 = r->effect - Z95 * se;
-    r->hi95 = r->effect + Z95 * se;
+    r->lo95 = r->effect - FS_Z95 * se;
+    r->hi95 = r->effect + FS_Z95 * se;
     if (r->outcome) {
         /* A difference of two shares lies in [-1, 1]. */
         r->lo95 = r->lo95 < -1.0 ? -1.0 : r->lo95;

@@ -1068,6 +1068,14 @@ static int abs_diff_desc(const void *x, const void *y)
     return u < v ? 1 : u > v ? -1 : 0;
 }
 
+/* Row of the difference charts for e, labelled label, values times k. */
+static void effect_row(fs_plot_diff *row, const char *label, const fs_plot_effect *e, double k)
+{
+    row->metric = label;
+    row->scenario = e->source + 1;
+    row->diff = k * e->diff, row->lo = k * e->lo, row->hi = k * e->hi;
+}
+
 /* Draws the two effect charts when the run directory has the files. */
 static fs_status draw_effects(const fs_plot_data *d, const fs_plot_opts *o, const char *outdir,
                               fs_err *err)
@@ -1077,8 +1085,11 @@ static fs_status draw_effects(const fs_plot_data *d, const fs_plot_opts *o, cons
     const fs_plot_effect *base[EFFECT_ROWS];
     const char *names[FS_PLOT_MAX_SOURCES + 1];
     char path[4096], title[160];
-    const char *ext = o->format == FS_PLOT_PDF ? "pdf" : o->format == FS_PLOT_SVG ? "svg" : "png";
+    const char *ext = fs_chart_format_ext(o->format);
     int i, n = 0, nb = 0, injects = d->nsources - (d->base_name != NULL);
+    const char *what = d->base_name && injects > 0
+                       ? "what each inject changes, and against the baseline"
+                       : d->base_name ? "against the baseline" : "what each inject changes";
     const char *note = d->base_name && injects > 0
         ? "Points: mean paired difference, run by run on the same random numbers, to the same "
           "runs without the inject, or to the baseline; whiskers: 95% interval. Right of the "
@@ -1099,9 +1110,7 @@ static fs_status draw_effects(const fs_plot_data *d, const fs_plot_opts *o, cons
                : d->base_name ? "the baseline" : "the same runs without the inject";
     for (i = 0; i < d->nsources; i++)
         names[i + 1] = d->source[i];
-    snprintf(title, sizeof title, "Outcome probabilities: %s",
-             d->base_name && injects > 0 ? "what each inject changes, and against the baseline"
-             : d->base_name ? "against the baseline" : "what each inject changes");
+    snprintf(title, sizeof title, "Outcome probabilities: %s", what);
     for (i = 0; i < d->neffects && n < EFFECT_ROWS; i++) {
         const fs_plot_effect *e = &d->effects[i];
         char *u;
@@ -1110,9 +1119,7 @@ static fs_status draw_effects(const fs_plot_data *d, const fs_plot_opts *o, cons
         snprintf(labels[n], sizeof labels[n], "P(%s)", e->metric);
         for (u = labels[n]; (u = strchr(u, '_')) != NULL; u++)
             *u = ' ';
-        rows[n].metric = labels[n];
-        rows[n].scenario = e->source + 1;
-        rows[n].diff = 100 * e->diff, rows[n].lo = 100 * e->lo, rows[n].hi = 100 * e->hi;
+        effect_row(&rows[n], labels[n], e, 100);
         n++;
     }
     if ((size_t)snprintf(path, sizeof path, "%s/effects_outcomes.%s", outdir, ext) >= sizeof path)
@@ -1139,23 +1146,17 @@ static fs_status draw_effects(const fs_plot_data *d, const fs_plot_opts *o, cons
         else
             snprintf(labels[n], sizeof labels[n], "%s in %s %.0f", e->target,
                      d->step_unit && d->step_unit[0] ? d->step_unit : "step", e->step);
-        rows[n].metric = labels[n];
-        rows[n].scenario = e->source + 1;
-        rows[n].diff = e->diff, rows[n].lo = e->lo, rows[n].hi = e->hi;
+        effect_row(&rows[n], labels[n], e, 1);
         n++;
     }
     qsort(base, (size_t)nb, sizeof *base, abs_diff_desc);
     for (i = 0; i < nb && i < BASE_TRUST_ROWS && n < EFFECT_ROWS; i++, n++) {
         snprintf(labels[n], sizeof labels[n], "%s at the end", base[i]->target);
-        rows[n].metric = labels[n];
-        rows[n].scenario = base[i]->source + 1;
-        rows[n].diff = base[i]->diff, rows[n].lo = base[i]->lo, rows[n].hi = base[i]->hi;
+        effect_row(&rows[n], labels[n], base[i], 1);
     }
     if (n == 0)
         return FS_OK;
-    snprintf(title, sizeof title, "Trust between pairs: %s",
-             d->base_name && injects > 0 ? "what each inject changes, and against the baseline"
-             : d->base_name ? "against the baseline" : "what each inject changes");
+    snprintf(title, sizeof title, "Trust between pairs: %s", what);
     if ((size_t)snprintf(path, sizeof path, "%s/effects_trust.%s", outdir, ext) >= sizeof path)
         return fs_err_set(err, FS_EUSAGE, "output path too long: %s", outdir);
     return fs_plot_compare_diff(path, title, "Difference in trust (0 to 1)", note, names,

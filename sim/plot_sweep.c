@@ -11,6 +11,7 @@
 
 #include "csvread.h"
 #include "fsio.h"
+#include "stats.h"
 
 #define PATH_LEN 4096
 #define MAX_PARAMS 1000
@@ -21,7 +22,6 @@
 #define SCATTER_PANELS 24
 #define GRID_LEVELS 60
 #define TEXT_LEN 512
-#define Z95 1.959963984540054
 
 /* ---- the data of a sweep directory ---- */
 
@@ -735,8 +735,8 @@ static void tornado_row(fs_chart *c, const fs_panel *p, const sw_ctx *x, int row
     fs_chart_rect(c, p, fmin(lo, hi), row - half, fmax(lo, hi), row + half,
                   fs_palette(hi > lo ? FS_BLUE : FS_VERMILLION), 0.9);
     /* 95% intervals of the output at each setting, on the bar's ends. */
-    wl = isfinite(PV(o, j, T_SE_LOW)) ? Z95 * PV(o, j, T_SE_LOW) : 0.0;
-    wh = isfinite(PV(o, j, T_SE_HIGH)) ? Z95 * PV(o, j, T_SE_HIGH) : 0.0;
+    wl = isfinite(PV(o, j, T_SE_LOW)) ? FS_Z95 * PV(o, j, T_SE_LOW) : 0.0;
+    wh = isfinite(PV(o, j, T_SE_HIGH)) ? FS_Z95 * PV(o, j, T_SE_HIGH) : 0.0;
     if (wl > 0)
         fs_chart_hwhisker(c, p, row, lo - wl, lo + wl, grey(0.15));
     if (wh > 0)
@@ -781,7 +781,7 @@ static void tornado_range(fs_chart *c, fs_panel_spec *s, const sw_ctx *x, const 
             double v = PV(x->o, order[i], f);
             double se = PV(x->o, order[i], f == T_AT_LOW ? T_SE_LOW : T_SE_HIGH);
             if (isfinite(v) && isfinite(se))
-                lo = fmin(lo, v - Z95 * se), hi = fmax(hi, v + Z95 * se);
+                lo = fmin(lo, v - FS_Z95 * se), hi = fmax(hi, v + FS_Z95 * se);
         }
     }
     if (!(lo <= hi))

@@ -71,9 +71,25 @@ static void make_labels(fs_runner *r)
     }
 }
 
-static fs_status load_all(fs_runner *r, fs_err *err)
+/* The scenarios the engine runs side by side: the files', then the muted
+ * copies, then the baseline. */
+static int engine_scenarios(const fs_runner *r, fs_scenario **all)
 {
     int i;
+    for (i = 0; i < r->k; i++)
+        all[i] = r->sc[i];
+    for (i = 0; i < r->plan.n; i++)
+        all[r->k + i] = r->muted[i];
+    if (r->base)
+        all[r->k + r->plan.n] = r->base;
+    return r->k + r->plan.n + (r->base != NULL);
+}
+
+static fs_status load_all(fs_runner *r, fs_err *err)
+{
+    fs_scenario *all[FS_MAX_COMPARE];
+    int i, n;
+
     for (i = 0; i < r->k; i++) {
         if (fs_load_scenario(r->o.files[i], r->o.sets, r->o.nsets, &r->sc[i], err) != FS_OK)
             return err->code;
@@ -97,26 +113,12 @@ static fs_status load_all(fs_runner *r, fs_err *err)
         fs_effects_plan_baseline(&r->plan, r->sc[0], r->base);
     }
     /* Common random numbers: one seed and one run count for all. */
-    for (i = 0; i < r->k + r->plan.n + (r->base != NULL); i++) {
-        fs_scenario *s = i < r->k ? r->sc[i] : i < r->k + r->plan.n ? r->muted[i - r->k] : r->base;
-        s->runs = r->o.runs > 0 ? r->o.runs : r->sc[0]->runs;
-        s->seed = r->o.have_seed ? r->o.seed : r->sc[0]->seed;
+    n = engine_scenarios(r, all);
+    for (i = 0; i < n; i++) {
+        all[i]->runs = r->o.runs > 0 ? r->o.runs : r->sc[0]->runs;
+        all[i]->seed = r->o.have_seed ? r->o.seed : r->sc[0]->seed;
     }
     return FS_OK;
-}
-
-/* The scenarios the engine runs side by side: the files', then the
- * muted copies. */
-static int engine_scenarios(const fs_runner *r, const fs_scenario **all)
-{
-    int i;
-    for (i = 0; i < r->k; i++)
-        all[i] = r->sc[i];
-    for (i = 0; i < r->plan.n; i++)
-        all[r->k + i] = r->muted[i];
-    if (r->base)
-        all[r->k + r->plan.n] = r->base;
-    return r->k + r->plan.n + (r->base != NULL);
 }
 
 /* ---- refusing runs too large to be sane ---- */
@@ -158,25 +160,12 @@ static double scenario_bytes(const fs_scenario *sc, double *fixed)
 }
 
 fs_status fs_runner_check_size(const fs_scenario *const *sc, int k, long runs,
-                               int threads, fs_err *err)
+                               int threads, const char *what, fs_err *err)
 {
     double per_thread = 0, fixed = 0, f, need, limit = memory_limit(), work = 0;
-    char what[128] = "";
     long fit;
-    int i, j, copies = 0, base;
+    int i;
 
-    /* A run's muted copies (effects.h) and baseline are not files of the
-     * user's: say what they are. */
-    for (i = 1; i < k; i++)
-        for (j = 0; j < sc[i]->ninjects; j++)
-            copies += sc[i]->injects[j].muted;
-    base = k > 1 && sc[0]->baseline && strcmp(sc[k - 1]->path, sc[0]->baseline) == 0;
-    if (copies > 0 || base)
-        snprintf(what, sizeof what, ", times %d for %s%s%s%s,", k,
-                 copies ? "the copies that measure its scheduled inject" : "",
-                 copies > 1 ? "s" : "", copies && base ? " and " : "", base ? "its baseline" : "");
-    else if (k > 1)
-        snprintf(what, sizeof what, ", summed over the scenarios,");
     for (i = 0; i < k; i++) {
         per_thread += scenario_bytes(sc[i], &f);
         fixed += f;
@@ -188,7 +177,7 @@ fs_status fs_runner_check_size(const fs_scenario *const *sc, int k, long runs,
                           "%.0e (about %.0f hours on one core); lower the runs (-n), or the "
                           "steps, actors or threats", sc[0]->path, runs, sc[0]->steps,
                           sc[0]->nactors, sc[0]->nthreats,
-                          what, work, FS_MAX_WORK,
+                          what ? what : "", work, FS_MAX_WORK,
                           FS_MAX_WORK / 2e7 / 3600);
     need = fixed + threads * per_thread;
     if (need <= limit)
@@ -225,8 +214,9 @@ static fs_outset *subdir(fs_runner *r, int i, fs_err *err)
 fs_runner *fs_runner_open(const fs_run_opts *o, fs_err *err)
 {
     fs_runner *r = calloc(1, sizeof *r);
-    const fs_scenario *all[FS_MAX_COMPARE];
+    fs_scenario *all[FS_MAX_COMPARE];
     fs_engine_opts eo;
+    char what[128] = "";
     int i, nall;
 
     if (r == NULL) {
@@ -244,8 +234,16 @@ fs_runner *fs_runner_open(const fs_run_opts *o, fs_err *err)
     if (load_all(r, err) != FS_OK)
         goto fail;
     nall = engine_scenarios(r, all);
-    if (fs_runner_check_size(all, nall, r->sc[0]->runs, o->threads > 0 ? o->threads : 1,
-                             err) != FS_OK)
+    /* The copies and the baseline are not the user's files: say what they are. */
+    if (r->plan.n > 0 || r->base)
+        snprintf(what, sizeof what, ", times %d for %s%s%s%s,", nall,
+                 r->plan.n ? "the copies that measure its scheduled inject" : "",
+                 r->plan.n > 1 ? "s" : "", r->plan.n && r->base ? " and " : "",
+                 r->base ? "its baseline" : "");
+    else if (r->k > 1)
+        snprintf(what, sizeof what, ", summed over the scenarios,");
+    if (fs_runner_check_size((const fs_scenario *const *)all, nall, r->sc[0]->runs,
+                             o->threads > 0 ? o->threads : 1, what, err) != FS_OK)
         goto fail;
     make_labels(r);
     if (o->outdir)
@@ -278,7 +276,7 @@ fs_runner *fs_runner_open(const fs_run_opts *o, fs_err *err)
     fs_effects_cells_of(&r->plan, 1 + r->plan.n, r->cells_of[1]);
     for (i = 1; i < nall; i++)
         eo.pair_cells_of[i] = r->cells_of[i <= r->plan.n ? 0 : 1];
-    r->eng = fs_engine_alloc_many(all, nall, &eo, err);
+    r->eng = fs_engine_alloc_many((const fs_scenario *const *)all, nall, &eo, err);
     if (r->eng == NULL)
         goto fail;
     r->started = now();

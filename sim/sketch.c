@@ -14,8 +14,6 @@
  * decides where a value goes and results are the same on every run. */
 #define LOG_GAMMA     0.01000008333458335565519594141771125332
 #define INV_LOG_GAMMA 99.99916666111103835860888523922190682770
-/* The value reported for a whole bucket i is 2 gamma^i / (gamma + 1),
- * which equals (1 - alpha) gamma^i: within alpha of every value in it. */
 
 /* Every index lies in [IDX_MIN, IDX_MAX]: index(1e-9) = -2072 and
  * index(DBL_MAX) = 70978. Slack is never added beyond these bounds. */
@@ -276,7 +274,8 @@ static double in_bucket(int i, double lo, double hi, uint64_t at, uint64_t count
     a = hi * (1.0 - FS_SKETCH_ALPHA);
     b = lo * (1.0 + FS_SKETCH_ALPHA);
     if (b <= a)
-        return a;   /* a whole bucket: its representative (1 - alpha) gamma^i */
+        return a;   /* a whole bucket: its representative 2 gamma^i / (gamma + 1),
+                     * which is (1 - alpha) gamma^i */
     return v < a ? a : v > b ? b : v;
 }
 

@@ -224,7 +224,7 @@ double fs_acc_quantile(const fs_acc *a, int cell, double q)
 
 void fs_wilson95(double k, double n, double *lo, double *hi)
 {
-    const double z = 1.959963984540054;
+    const double z = FS_Z95;
     double p, den, mid, half;
     if (n <= 0.0) {
         *lo = NAN;

@@ -68,21 +68,30 @@ static double tolerance(double exact)
     return FS_SKETCH_ALPHA * fabs(exact) + 1e-12 * fmax(1.0, fabs(exact));
 }
 
+/* Adds data set `set` to s and leaves it sorted in `sorted`: its size, or
+ * -1 when an add fails. */
+static int fill(fs_sketch *s, int set, gsl_rng *r)
+{
+    int i, n = make_data(set, r);
+    for (i = 0; i < n; i++)
+        if (fs_sketch_add(s, data[i]) != 0)
+            return -1;
+    memcpy(sorted, data, (size_t)n * sizeof *data);
+    qsort(sorted, (size_t)n, sizeof *sorted, cmp_double);
+    return n;
+}
+
 static void test_quantiles(void)
 {
     gsl_rng *r = fs_rng_alloc();
-    int set, i, n;
+    int set, n;
     size_t k;
 
     CHECK(r != NULL);
     for (set = 0; set < NSETS; set++) {
         fs_sketch *s = fs_sketch_alloc();
         CHECK(s != NULL);
-        n = make_data(set, r);
-        for (i = 0; i < n; i++)
-            CHECK(fs_sketch_add(s, data[i]) == 0);
-        memcpy(sorted, data, (size_t)n * sizeof *data);
-        qsort(sorted, (size_t)n, sizeof *sorted, cmp_double);
+        CHECK((n = fill(s, set, r)) >= 0);
         CHECK(fs_sketch_count(s) == (uint64_t)n);
         CHECK(fs_sketch_min(s) == sorted[0]);
         CHECK(fs_sketch_max(s) == sorted[n - 1]);
@@ -107,18 +116,14 @@ static void test_narrow_spread(void)
 {
     static const double q[5] = {0.05, 0.25, 0.5, 0.75, 0.95};
     gsl_rng *r = fs_rng_alloc();
-    int set, i, k, n;
+    int set, k, n;
 
     CHECK(r != NULL);
     for (set = 9; set <= 10; set++) {
         fs_sketch *s = fs_sketch_alloc();
         double prev;
         CHECK(s != NULL);
-        n = make_data(set, r);
-        for (i = 0; i < n; i++)
-            CHECK(fs_sketch_add(s, data[i]) == 0);
-        memcpy(sorted, data, (size_t)n * sizeof *data);
-        qsort(sorted, (size_t)n, sizeof *sorted, cmp_double);
+        CHECK((n = fill(s, set, r)) >= 0);
         prev = fs_sketch_min(s);
         for (k = 0; k < 5; k++) {
             double est = fs_sketch_quantile(s, q[k]), ex = exact_quantile(n, q[k]);
