@@ -11,7 +11,7 @@
  * (gcc 12 and clang, -O0 to -O3), so no diagnostic pragmas are needed. */
 #include <Random123/philox.h>
 
-#define NBLOCK 4
+#define NBLOCK 4   /* philox_blocks assumes 4 */
 #define NWORD (4 * NBLOCK)
 
 /* The counter's words 0-1 hold the block number within the run (low word
@@ -25,12 +25,102 @@ typedef struct philox_state {
     unsigned next;
 } philox_state;
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+
+/* philox4x32_R(10, c[b], key) for the NBLOCK = 4 counters c, into word[4b
+ * + j], with SSE2 (every x86-64 has it): word j of two blocks sits in the
+ * low halves of the two 64-bit lanes of one register, and one
+ * _mm_mul_epu32 makes both blocks' 64-bit products. The high halves carry
+ * leftovers that no low half ever reads. The same words as Random123's
+ * scalar code, as the tests check. */
+static void philox_blocks(const philox4x32_ctr_t *c, philox4x32_key_t key, uint32_t *word)
+{
+    const __m128i m0 = _mm_set1_epi64x(PHILOX_M4x32_0), m1 = _mm_set1_epi64x(PHILOX_M4x32_1);
+    __m128i x[2][4];
+    uint32_t k0 = key.v[0], k1 = key.v[1];
+    uint64_t lane[2];
+    int h, j, round;
+
+    for (h = 0; h < 2; h++)
+        for (j = 0; j < 4; j++)
+            x[h][j] = _mm_set_epi64x(c[2 * h + 1].v[j], c[2 * h].v[j]);
+    for (round = 0; round < 10; round++) {
+        const __m128i K0 = _mm_set1_epi64x(k0), K1 = _mm_set1_epi64x(k1);
+        for (h = 0; h < 2; h++) {
+            __m128i p0 = _mm_mul_epu32(x[h][0], m0), p1 = _mm_mul_epu32(x[h][2], m1);
+            x[h][0] = _mm_xor_si128(_mm_xor_si128(_mm_srli_epi64(p1, 32), x[h][1]), K0);
+            x[h][1] = p1;
+            x[h][2] = _mm_xor_si128(_mm_xor_si128(_mm_srli_epi64(p0, 32), x[h][3]), K1);
+            x[h][3] = p0;
+        }
+        k0 += PHILOX_W32_0;
+        k1 += PHILOX_W32_1;
+    }
+    for (h = 0; h < 2; h++)
+        for (j = 0; j < 4; j++) {
+            _mm_storeu_si128((__m128i *)lane, x[h][j]);
+            word[4 * (2 * h) + j] = (uint32_t)lane[0];
+            word[4 * (2 * h + 1) + j] = (uint32_t)lane[1];
+        }
+}
+
+/* philox4x32_R(10, c, key) of one counter into word[0..3]: words 0 and 2
+ * share a register, so that one _mm_mul_epu32 makes both products. */
+static void philox_block(philox4x32_ctr_t c, philox4x32_key_t key, uint32_t *word)
+{
+    const __m128i m = _mm_set_epi64x(PHILOX_M4x32_1, PHILOX_M4x32_0);
+    __m128i u = _mm_set_epi64x(c.v[2], c.v[0]), v = _mm_set_epi64x(c.v[3], c.v[1]);
+    /* The key in the low halves; 32-bit adds wrap as the key's words do. */
+    __m128i k = _mm_set_epi64x(key.v[1], key.v[0]);
+    const __m128i w = _mm_set_epi64x(PHILOX_W32_1, PHILOX_W32_0);
+    uint64_t lane[2];
+    int round;
+
+    for (round = 0; round < 10; round++) {
+        /* p = (M0 x0, M1 x2); x0' = hi1 ^ x1 ^ k0, x2' = hi0 ^ x3 ^ k1,
+         * x1' = lo1, x3' = lo0. */
+        __m128i p = _mm_mul_epu32(u, m);
+        __m128i hi = _mm_shuffle_epi32(_mm_srli_epi64(p, 32), 0x4e);
+        u = _mm_xor_si128(_mm_xor_si128(hi, v), k);
+        v = _mm_shuffle_epi32(p, 0x4e);
+        k = _mm_add_epi32(k, w);
+    }
+    _mm_storeu_si128((__m128i *)lane, u);
+    word[0] = (uint32_t)lane[0];
+    word[2] = (uint32_t)lane[1];
+    _mm_storeu_si128((__m128i *)lane, v);
+    word[1] = (uint32_t)lane[0];
+    word[3] = (uint32_t)lane[1];
+}
+#else
+static void philox_block(philox4x32_ctr_t c, philox4x32_key_t key, uint32_t *word)
+{
+    philox4x32_ctr_t out = philox4x32_R(10, c, key);
+    int j;
+
+    for (j = 0; j < 4; j++)
+        word[j] = out.v[j];
+}
+
+static void philox_blocks(const philox4x32_ctr_t *c, philox4x32_key_t key, uint32_t *word)
+{
+    int b, j;
+
+    for (b = 0; b < NBLOCK; b++) {
+        philox4x32_ctr_t out = philox4x32_R(10, c[b], key);
+        for (j = 0; j < 4; j++)
+            word[4 * b + j] = out.v[j];
+    }
+}
+#endif
+
 /* Computes the NBLOCK blocks from s->ctr on; the carry makes the block
  * number a full 64-bit count. */
 static void philox_fill(philox_state *s)
 {
-    philox4x32_ctr_t c[NBLOCK], out[NBLOCK];
-    int b, j;
+    philox4x32_ctr_t c[NBLOCK];
+    int b;
 
     c[0] = s->ctr;
     for (b = 1; b < NBLOCK; b++) {
@@ -38,11 +128,7 @@ static void philox_fill(philox_state *s)
         if (++c[b].v[0] == 0)
             c[b].v[1]++;
     }
-    for (b = 0; b < NBLOCK; b++)
-        out[b] = philox4x32_R(10, c[b], s->key);
-    for (b = 0; b < NBLOCK; b++)
-        for (j = 0; j < 4; j++)
-            s->word[4 * b + j] = out[b].v[j];
+    philox_blocks(c, s->key, s->word);
     s->next = 0;
 }
 
@@ -124,14 +210,11 @@ void fs_rng_seed(gsl_rng *r, uint64_t seed, uint64_t run)
 void fs_rng_substream(gsl_rng *r, uint32_t major, uint32_t minor)
 {
     philox_state *s = r->state;
-    philox4x32_ctr_t c = s->ctr, out;
-    int j;
+    philox4x32_ctr_t c = s->ctr;
 
     c.v[0] = minor << 20;
     c.v[1] = major;
-    out = philox4x32_R(10, c, s->key);
-    for (j = 0; j < 4; j++)
-        s->word[4 * (NBLOCK - 1) + j] = out.v[j];
+    philox_block(c, s->key, s->word + 4 * (NBLOCK - 1));
     s->ctr.v[0] = c.v[0] - (NBLOCK - 1);
     s->ctr.v[1] = major - (c.v[0] < NBLOCK - 1);
     s->next = 4 * (NBLOCK - 1);
