@@ -59,6 +59,13 @@ int fs_acc_add_run(fs_acc *a, const double *obs);
  * memory once instead of once per run. */
 int fs_acc_add_runs(fs_acc *a, const double *obs, int nruns);
 
+/* The two halves of fs_acc_add_runs, for a caller that adds each run's
+ * moments as soon as it has the vector: fs_acc_add_moments for each run in
+ * run order, then fs_acc_add_sketches once for all of them (0, or -1 as
+ * fs_acc_add_run). */
+void fs_acc_add_moments(fs_acc *a, const double *obs);
+int fs_acc_add_sketches(fs_acc *a, const double *obs, int nruns);
+
 /* Exchanges the runs pending in a (added since its last reset) with those
  * pending in b, in O(1); sketches stay where they are. Both must have the
  * same layout. Lets a caller park a finished block for merging later. */

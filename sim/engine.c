@@ -18,25 +18,17 @@
 #include "model.h"
 #include "rng.h"
 
-/* A block's runs reach the statistics FS_BATCH at a time: the observation
- * vectors of a batch stay in the processor's cache (the baseline's 2,245
- * cells make 281 KB a batch, 1.1 MB a block), and each cell still sees the
- * block's runs in run order, so the sums are those of one pass over the
- * block. */
-#define FS_BATCH 16
-
-/* What one thread owns: per scenario a model, the observation vectors of
- * the current batch, an accumulator (moments of the current block,
- * sketches of all its runs) and its share of the first-mass-casualty
- * histogram; the batch's paired differences; the text of the block's
- * runs.csv rows. */
+/* What one thread owns: per scenario a model, the block's observation
+ * vectors, an accumulator (moments of the current block, sketches of all
+ * its runs) and its share of the first-mass-casualty histogram; the
+ * block's paired differences; the text of the block's runs.csv rows. */
 typedef struct worker {
     gsl_rng *rng;
     fs_model *model[FS_MAX_COMPARE];
-    double *obs[FS_MAX_COMPARE];   /* FS_BATCH vectors, one per run */
+    double *obs[FS_MAX_COMPARE];   /* FS_BLOCK vectors, one per run */
     fs_acc *acc[FS_MAX_COMPARE];
     uint64_t *first_mc[FS_MAX_COMPARE];
-    double *diff;                  /* FS_BATCH vectors of paired differences */
+    double *diff;                  /* FS_BLOCK vectors of paired differences */
     fs_acc *pair;
     char *rows[FS_MAX_COMPARE];    /* runs.csv rows of each scenario */
     size_t rows_len[FS_MAX_COMPARE], rows_cap[FS_MAX_COMPARE];
@@ -95,7 +87,7 @@ static int worker_init(const fs_engine *e, worker *w)
         return -1;
     for (i = 0; i < e->k; i++) {
         w->model[i] = fs_model_alloc(e->sc[i]);
-        w->obs[i] = malloc((size_t)FS_BATCH * e->lay[i].ncells * sizeof *w->obs[i]);
+        w->obs[i] = malloc((size_t)FS_BLOCK * e->lay[i].ncells * sizeof *w->obs[i]);
         w->acc[i] = fs_acc_alloc(&e->lay[i], e->opts.totals_only ? FS_SKETCH_TOTALS
                                                                  : FS_SKETCH_ALL);
         w->first_mc[i] = calloc(e->sc[i]->steps + 1, sizeof *w->first_mc[i]);
@@ -103,7 +95,7 @@ static int worker_init(const fs_engine *e, worker *w)
             return -1;
     }
     if (e->k > 1) {
-        w->diff = malloc((size_t)FS_BATCH * e->pair_lay.ncells * sizeof *w->diff);
+        w->diff = malloc((size_t)FS_BLOCK * e->pair_lay.ncells * sizeof *w->diff);
         w->pair = fs_acc_alloc(&e->pair_lay, FS_SKETCH_NONE);
         if (w->diff == NULL || w->pair == NULL)
             return -1;
@@ -275,7 +267,7 @@ static void run_one(fs_engine *e, worker *w, int i, long run, double *obs)
 static int run_block(fs_engine *e, worker *w, long first, long last)
 {
     long run;
-    int i, h, bad = 0;
+    int i, h, bad = 0, n = (int)(last - first);
 
     for (i = 0; i < e->k; i++) {
         w->rows_len[i] = 0;
@@ -284,10 +276,13 @@ static int run_block(fs_engine *e, worker *w, long first, long last)
     if (e->k > 1)
         fs_acc_reset_moments(w->pair);
     for (run = first; run < last; run++) {
-        int r = (int)(run - first) % FS_BATCH;
+        int r = (int)(run - first);
         for (i = 0; i < e->k; i++) {
             double *o = w->obs[i] + (size_t)r * e->lay[i].ncells;
             run_one(e, w, i, run, o);
+            /* Moments now, while the run's vector is in cache; sketches
+             * cell by cell at the end of the block. */
+            fs_acc_add_moments(w->acc[i], o);
             if (e->opts.runs_csv[i] && runs_row(w, i, &e->lay[i], run, o) != 0)
                 bad = 1;
         }
@@ -298,14 +293,12 @@ static int run_block(fs_engine *e, worker *w, long first, long last)
             for (h = 0; h < e->pw; h++)
                 d[h] = e->pcell[i][h] < 0 ? NAN : b[e->pcell[i][h]] - a[e->pcell[0][h]];
         }
-        if (r == FS_BATCH - 1 || run == last - 1) {
-            for (i = 0; i < e->k; i++)
-                if (fs_acc_add_runs(w->acc[i], w->obs[i], r + 1) != 0)
-                    bad = 1;
-            if (e->k > 1 && fs_acc_add_runs(w->pair, w->diff, r + 1) != 0)
-                bad = 1;
-        }
+        if (e->k > 1)
+            fs_acc_add_moments(w->pair, w->diff + (size_t)r * e->pair_lay.ncells);
     }
+    for (i = 0; i < e->k; i++)
+        if (fs_acc_add_sketches(w->acc[i], w->obs[i], n) != 0)
+            bad = 1;
     return bad;
 }
 

@@ -65,44 +65,7 @@ static void philox_blocks(const philox4x32_ctr_t *c, philox4x32_key_t key, uint3
         }
 }
 
-/* philox4x32_R(10, c, key) of one counter into word[0..3]: words 0 and 2
- * share a register, so that one _mm_mul_epu32 makes both products. */
-static void philox_block(philox4x32_ctr_t c, philox4x32_key_t key, uint32_t *word)
-{
-    const __m128i m = _mm_set_epi64x(PHILOX_M4x32_1, PHILOX_M4x32_0);
-    __m128i u = _mm_set_epi64x(c.v[2], c.v[0]), v = _mm_set_epi64x(c.v[3], c.v[1]);
-    /* The key in the low halves; 32-bit adds wrap as the key's words do. */
-    __m128i k = _mm_set_epi64x(key.v[1], key.v[0]);
-    const __m128i w = _mm_set_epi64x(PHILOX_W32_1, PHILOX_W32_0);
-    uint64_t lane[2];
-    int round;
-
-    for (round = 0; round < 10; round++) {
-        /* p = (M0 x0, M1 x2); x0' = hi1 ^ x1 ^ k0, x2' = hi0 ^ x3 ^ k1,
-         * x1' = lo1, x3' = lo0. */
-        __m128i p = _mm_mul_epu32(u, m);
-        __m128i hi = _mm_shuffle_epi32(_mm_srli_epi64(p, 32), 0x4e);
-        u = _mm_xor_si128(_mm_xor_si128(hi, v), k);
-        v = _mm_shuffle_epi32(p, 0x4e);
-        k = _mm_add_epi32(k, w);
-    }
-    _mm_storeu_si128((__m128i *)lane, u);
-    word[0] = (uint32_t)lane[0];
-    word[2] = (uint32_t)lane[1];
-    _mm_storeu_si128((__m128i *)lane, v);
-    word[1] = (uint32_t)lane[0];
-    word[3] = (uint32_t)lane[1];
-}
 #else
-static void philox_block(philox4x32_ctr_t c, philox4x32_key_t key, uint32_t *word)
-{
-    philox4x32_ctr_t out = philox4x32_R(10, c, key);
-    int j;
-
-    for (j = 0; j < 4; j++)
-        word[j] = out.v[j];
-}
-
 static void philox_blocks(const philox4x32_ctr_t *c, philox4x32_key_t key, uint32_t *word)
 {
     int b, j;
@@ -114,6 +77,18 @@ static void philox_blocks(const philox4x32_ctr_t *c, philox4x32_key_t key, uint3
     }
 }
 #endif
+
+/* One block, for a substream's start: scalar code, whose two independent
+ * multiplies a round finish sooner than one SSE2 multiply and its
+ * shuffles. */
+static void philox_block(philox4x32_ctr_t c, philox4x32_key_t key, uint32_t *word)
+{
+    philox4x32_ctr_t out = philox4x32_R(10, c, key);
+    int j;
+
+    for (j = 0; j < 4; j++)
+        word[j] = out.v[j];
+}
 
 /* Computes the NBLOCK blocks from s->ctr on; the carry makes the block
  * number a full 64-bit count. */

@@ -7,15 +7,16 @@
 /* Runs added with fs_acc_add_run go into shifted sums first: with k the
  * first value seen, s1 = sum (x - k) and s2 = sum (x - k)^2. That needs no
  * division per value (Welford's update needs one) and loses no accuracy
- * when values stay near k; fs_acc_merge_moments turns them into moments. */
-typedef struct raw {
-    double n, k, s1, s2, min, max;
-} raw;
+ * when values stay near k; fs_acc_merge_moments turns them into moments.
+ * They are kept as six arrays over the cells (n, k, s1, s2, min, max, in
+ * that order in one allocation), so that adding a run is one pass along
+ * its vector, two cells at a time. min and max start at +inf and -inf. */
+enum { RAW_N, RAW_K, RAW_S1, RAW_S2, RAW_MIN, RAW_MAX, RAW_ARRAYS };
 
 struct fs_acc {
     fs_layout lay;
     fs_moments *mom;     /* [ncells] merged moments */
-    raw *raw;            /* [ncells] runs added since the last reset */
+    double *raw;         /* [RAW_ARRAYS * ncells] runs added since the last reset */
     fs_sketch **sk;      /* [ncells], NULL where no sketch */
 };
 
@@ -79,7 +80,7 @@ fs_acc *fs_acc_alloc(const fs_layout *l, int sketches)
         return NULL;
     a->lay = *l;
     a->mom = malloc((size_t)l->ncells * sizeof *a->mom);
-    a->raw = malloc((size_t)l->ncells * sizeof *a->raw);
+    a->raw = malloc((size_t)RAW_ARRAYS * l->ncells * sizeof *a->raw);
     a->sk = calloc((size_t)l->ncells, sizeof *a->sk);
     if (a->mom == NULL || a->raw == NULL || a->sk == NULL)
         goto fail;
@@ -116,45 +117,103 @@ void fs_acc_free(fs_acc *a)
 
 void fs_acc_reset_moments(fs_acc *a)
 {
-    int c;
-    for (c = 0; c < a->lay.ncells; c++) {
+    int c, n = a->lay.ncells;
+    double *r = a->raw;
+    for (c = 0; c < n; c++) {
         fs_moments_reset(&a->mom[c]);
-        a->raw[c].n = 0.0;
+        r[RAW_N * n + c] = 0.0;
+        r[RAW_S1 * n + c] = 0.0;
+        r[RAW_S2 * n + c] = 0.0;
+        r[RAW_MIN * n + c] = INFINITY;
+        r[RAW_MAX * n + c] = -INFINITY;
     }
 }
 
-static void raw_add(raw *r, double x)
+/* One cell: the first value sets k; later ones add their shifted
+ * squares. NaN is skipped. */
+static void raw_add_one(double *r, int n, int c, double v)
 {
     double d;
-    if (r->n == 0.0) {
-        r->n = 1.0;
-        r->k = x;
-        r->s1 = r->s2 = 0.0;
-        r->min = r->max = x;
+    if (isnan(v))
+        return;
+    if (v < r[RAW_MIN * n + c])
+        r[RAW_MIN * n + c] = v;
+    if (v > r[RAW_MAX * n + c])
+        r[RAW_MAX * n + c] = v;
+    if (r[RAW_N * n + c] == 0.0) {
+        r[RAW_N * n + c] = 1.0;
+        r[RAW_K * n + c] = v;
         return;
     }
-    d = x - r->k;
-    r->n += 1.0;
-    r->s1 += d;
-    r->s2 += d * d;
-    if (x < r->min)
-        r->min = x;
-    if (x > r->max)
-        r->max = x;
+    d = v - r[RAW_K * n + c];
+    r[RAW_N * n + c] += 1.0;
+    r[RAW_S1 * n + c] += d;
+    r[RAW_S2 * n + c] += d * d;
+}
+
+#ifdef __SSE2__
+#include <emmintrin.h>
+
+/* Adds one run's vector x to the shifted sums, two cells at a time with
+ * SSE2 (every x86-64 has it), the same operations as raw_add_one: masks
+ * pick k = x for a cell's first value and d = 0 with it; a NaN adds 0 to
+ * n, s1 and s2 (which are never -0.0, so adding 0 leaves them as they
+ * are) and leaves k; min_pd and max_pd return their second operand on a
+ * NaN or a tie, as `if (v < min) min = v` does. */
+static void raw_add_run(double *r, const double *x, int n)
+{
+    const __m128d zero = _mm_setzero_pd(), one = _mm_set1_pd(1.0);
+    int c;
+
+    for (c = 0; c + 2 <= n; c += 2) {
+        __m128d v = _mm_loadu_pd(x + c);
+        __m128d N = _mm_loadu_pd(r + RAW_N * n + c), K = _mm_loadu_pd(r + RAW_K * n + c);
+        __m128d first = _mm_cmpeq_pd(N, zero), ok = _mm_cmpord_pd(v, v);
+        __m128d k = _mm_or_pd(_mm_and_pd(first, v), _mm_andnot_pd(first, K));
+        __m128d d = _mm_and_pd(ok, _mm_andnot_pd(first, _mm_sub_pd(v, k)));
+        _mm_storeu_pd(r + RAW_N * n + c, _mm_add_pd(N, _mm_and_pd(ok, one)));
+        _mm_storeu_pd(r + RAW_K * n + c, _mm_or_pd(_mm_and_pd(ok, k), _mm_andnot_pd(ok, K)));
+        _mm_storeu_pd(r + RAW_S1 * n + c, _mm_add_pd(_mm_loadu_pd(r + RAW_S1 * n + c), d));
+        _mm_storeu_pd(r + RAW_S2 * n + c,
+                      _mm_add_pd(_mm_loadu_pd(r + RAW_S2 * n + c), _mm_mul_pd(d, d)));
+        _mm_storeu_pd(r + RAW_MIN * n + c, _mm_min_pd(v, _mm_loadu_pd(r + RAW_MIN * n + c)));
+        _mm_storeu_pd(r + RAW_MAX * n + c, _mm_max_pd(v, _mm_loadu_pd(r + RAW_MAX * n + c)));
+    }
+    for (; c < n; c++)
+        raw_add_one(r, n, c, x[c]);
+}
+#else
+static void raw_add_run(double *r, const double *x, int n)
+{
+    int c;
+    for (c = 0; c < n; c++)
+        raw_add_one(r, n, c, x[c]);
+}
+#endif
+
+void fs_acc_add_moments(fs_acc *a, const double *obs)
+{
+    raw_add_run(a->raw, obs, a->lay.ncells);
 }
 
 int fs_acc_add_runs(fs_acc *a, const double *obs, int nruns)
 {
+    int r;
+    for (r = 0; r < nruns; r++)
+        raw_add_run(a->raw, obs + (size_t)r * a->lay.ncells, a->lay.ncells);
+    return fs_acc_add_sketches(a, obs, nruns);
+}
+
+int fs_acc_add_sketches(fs_acc *a, const double *obs, int nruns)
+{
     int c, r, n = a->lay.ncells, bad = 0;
     for (c = 0; c < n; c++) {
-        raw *rw = &a->raw[c];
         fs_sketch *sk = a->sk[c];
+        if (sk == NULL)
+            continue;
         for (r = 0; r < nruns; r++) {
             double x = obs[(size_t)r * n + c];
-            if (isnan(x))
-                continue;
-            raw_add(rw, x);
-            if (sk && fs_sketch_add(sk, x) != 0)
+            if (!isnan(x) && fs_sketch_add(sk, x) != 0)
                 bad = -1;
         }
     }
@@ -168,7 +227,7 @@ int fs_acc_add_run(fs_acc *a, const double *obs)
 
 void fs_acc_swap_pending(fs_acc *a, fs_acc *b)
 {
-    raw *t = a->raw;
+    double *t = a->raw;
     a->raw = b->raw;
     b->raw = t;
 }
@@ -177,17 +236,19 @@ void fs_acc_merge_moments(fs_acc *into, const fs_acc *from)
 {
     fs_moments m;
     int c;
-    for (c = 0; c < into->lay.ncells; c++) {
-        const raw *r = &from->raw[c];
-        if (r->n == 0.0)
+    int n = into->lay.ncells;
+    const double *r = from->raw;
+    for (c = 0; c < n; c++) {
+        double rn = r[RAW_N * n + c], s1 = r[RAW_S1 * n + c];
+        if (rn == 0.0)
             continue;
-        m.n = r->n;
-        m.mean = r->k + r->s1 / r->n;
-        m.m2 = r->s2 - r->s1 * r->s1 / r->n;
+        m.n = rn;
+        m.mean = r[RAW_K * n + c] + s1 / rn;
+        m.m2 = r[RAW_S2 * n + c] - s1 * s1 / rn;
         if (m.m2 < 0.0)
             m.m2 = 0.0;
-        m.min = r->min;
-        m.max = r->max;
+        m.min = r[RAW_MIN * n + c];
+        m.max = r[RAW_MAX * n + c];
         fs_moments_merge(&into->mom[c], &m);
     }
 }
