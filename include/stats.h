@@ -87,6 +87,12 @@ double fs_acc_quantile(const fs_acc *a, int cell, double q);
 /* 95% Wilson score interval for k successes in n trials. */
 void fs_wilson95(double k, double n, double *lo, double *hi);
 
+/* 100 p rounded to one decimal, halves away from zero, judged on the
+ * decimal value: 0.1485 gives 14.9 although its double lies just below
+ * 0.1485 (printf's %.1f of 100 p gives 14.8). Every percentage the
+ * briefings and charts print goes through it, so that they agree. */
+double fs_percent(double p);
+
 /* The standard normal's 0.975 quantile, for every 95% interval. */
 #define FS_Z95 1.959963984540054
 

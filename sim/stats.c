@@ -283,6 +283,17 @@ double fs_acc_quantile(const fs_acc *a, int cell, double q)
     return fs_cell_is_integer(&a->lay, cell) ? nearbyint(v) : v;
 }
 
+double fs_percent(double p)
+{
+    /* The 1e-7 (of a tenth of a percent) absorbs the binary error of
+     * 1000 p, far below the spacing of shares of at most 10^7 runs. */
+    double t = 1000.0 * fabs(p);
+    if (!isfinite(p))
+        return 100.0 * p;
+    t = floor(t + 0.5 + 1e-7) / 10.0;
+    return p < 0 ? -t : t;
+}
+
 void fs_wilson95(double k, double n, double *lo, double *hi)
 {
     const double z = FS_Z95;
