@@ -345,10 +345,15 @@ static double cohesion(const fs_model *m)
     return m->ncoh ? sum / m->ncoh : 1.0;
 }
 
+#define ESCALATION_FROM_ZERO 1.0   /* cells; docs/MODEL.md, Outcomes */
+
 static int escalated(const fs_model *m, double threat)
 {
     const fs_outcomes *o = &m->sc->outcomes;
-    return (m->threat0 > 0.0 && threat >= o->escalation_ratio * m->threat0) ||
+    /* From a start of 0 no ratio can be reached: a threat that appears
+     * (through a surge) escalates once it holds one cell. */
+    return (m->threat0 > 0.0 ? threat >= o->escalation_ratio * m->threat0
+                             : threat >= ESCALATION_FROM_ZERO) ||
            m->min_member < o->failure_stability;
 }
 
@@ -660,6 +665,12 @@ static void step_threats(fs_model *m, gsl_rng *r)
             double p = P[a];
             double growth = th->growth * p * (1.0 - p * m->inv_k[g * A + a]) *
                             (1.0 + th->online_recruitment * (1.0 - m->CR[a]));
+            /* Above its capacity presence declines toward K, but one step
+             * of the discrete logistic overshoots once the decline exceeds
+             * P - K (P > K (1 + 1/r) for r the step's rate): a large surge
+             * would wipe the threat out. The decline stops at K instead. */
+            if (growth < 0.0 && growth < th->capacity[a] - p)
+                growth = th->capacity[a] - p;
             double attr = th->attrition * m->cap[a] * m->D[a] * p;
             double next = p + growth + in[a] - out[a] - attr;
             /* What attrition removed: all of it, unless it took the

@@ -248,10 +248,13 @@ static void test_outcome_thresholds(void)
     sc = outcome_scen(), surge(sc, 0.75, 0), shock(sc, FS_INJ_STABILITY_SHOCK, 1, -0.5 - f);
     shock(sc, FS_INJ_STABILITY_SHOCK, 2, 0.5);
     CHECK(outcomes_are(sc, 1, 0, 0, 0));
-    /* I0 = 0: contained only while IT = 0; never escalation by threat. */
+    /* I0 = 0: contained only while IT = 0; escalation by threat once it
+     * holds one cell (no ratio of 0 can be reached). */
     sc = outcome_scen(), sc->threats[0].presence[0] = 0;
     CHECK(outcomes_are(sc, 0, 0, 1, 0));
     sc = outcome_scen(), sc->threats[0].presence[0] = 0, surge(sc, 1, 1);
+    CHECK(outcomes_are(sc, 1, 0, 0, 0));
+    sc = outcome_scen(), sc->threats[0].presence[0] = 0, surge(sc, 1, 1 - e);
     CHECK(outcomes_are(sc, 0, 0, 0, 0));
     /* Mass casualty: 50 in one attack counts, just under 50 does not, two
      * attacks share 100 as 50 each (99 as 49.5 each: no), and an external
@@ -428,6 +431,34 @@ static void test_surge_all_actors(void)
     fs_scenario_free(sc);
 }
 
+/* 6c'. Above its capacity presence declines to K at most: a surge to 50 K
+ * with r = 0.1 (the discrete logistic alone would take it to
+ * 50K + 0.1 * 50K * (1 - 50) < 0, and so to 0) leaves exactly K after one
+ * step, which then stays (growth 0 at K). Just above K the logistic step
+ * is unchanged: 1.2 K loses 0.1 * 1.2K * 0.2 = 0.024 K. */
+static void test_surge_above_capacity(void)
+{
+    fs_scenario *sc = scen_new(1, 1, 3);
+    fs_inject *in;
+    fs_layout l;
+    double *obs;
+
+    sc->threats[0].growth = 0.1;
+    sc->threats[0].presence[0] = 100.0;
+    in = scen_inject(sc, FS_INJ_THREAT_SURGE, 1);
+    in->actor = 0, in->threat = 0, in->factor = 500.0;   /* 50 K */
+    fs_layout_init(&l, sc);
+    obs = one_run(sc, 3, 0);
+    CHECK(obs[fs_cell_ta(&l, 1, 0, FS_TA_PRESENCE)] == 1000.0);
+    CHECK(obs[fs_cell_ta(&l, 3, 0, FS_TA_PRESENCE)] == 1000.0);
+    free(obs);
+    in->factor = 12.0;                                   /* 1.2 K */
+    obs = one_run(sc, 3, 0);
+    CHECK(fabs(obs[fs_cell_ta(&l, 1, 0, FS_TA_PRESENCE)] - (1200.0 - 24.0)) < 1e-9);
+    free(obs);
+    fs_scenario_free(sc);
+}
+
 /* 6d. A repeating hazard inject (q = 0.3, window 3..10, n = 8 steps) fires
  * Binomial(n, q) times: mean n q, se sqrt(n q (1-q)/R); it fires at least
  * once with probability 1 - (1-q)^n, se sqrt(P(1-P)/R). Each firing is one
@@ -466,6 +497,7 @@ int main(void)
     RUN(test_capacity_shock);
     RUN(test_mechanism_on);
     RUN(test_surge_all_actors);
+    RUN(test_surge_above_capacity);
     RUN(test_hazard_repeat);
     return check_report();
 }
