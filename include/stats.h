@@ -61,10 +61,15 @@ int fs_acc_add_runs(fs_acc *a, const double *obs, int nruns);
 
 /* The two halves of fs_acc_add_runs, for a caller that adds each run's
  * moments as soon as it has the vector: fs_acc_add_moments for each run in
- * run order, then fs_acc_add_sketches once for all of them (0, or -1 as
- * fs_acc_add_run). */
+ * run order, then fs_acc_add_sketches once for all of them (0, or one of
+ * the codes below). */
 void fs_acc_add_moments(fs_acc *a, const double *obs);
 int fs_acc_add_sketches(fs_acc *a, const double *obs, int nruns);
+
+/* What fs_acc_add_sketches returns besides 0: a sketch could not grow, or
+ * a value was infinite (not counted; the model overflowed). */
+#define FS_ACC_NOMEM    (-1)
+#define FS_ACC_INFINITE (-2)
 
 /* Exchanges the runs pending in a (added since its last reset) with those
  * pending in b, in O(1); sketches stay where they are. Both must have the

@@ -263,7 +263,12 @@ static void run_one(fs_engine *e, worker *w, int i, long run, double *obs)
     w->first_mc[i][fs_model_first_mass_casualty(w->model[i])]++;
 }
 
-/* Runs [first, last) of every scenario on worker w into its accumulators. */
+/* What went wrong in a block, worst last: a block reports the worst. */
+#define BAD_NOMEM    1
+#define BAD_INFINITE 2
+
+/* Runs [first, last) of every scenario on worker w into its accumulators;
+ * returns 0 or a BAD_ code. */
 static int run_block(fs_engine *e, worker *w, long first, long last)
 {
     long run;
@@ -284,7 +289,7 @@ static int run_block(fs_engine *e, worker *w, long first, long last)
              * cell by cell at the end of the block. */
             fs_acc_add_moments(w->acc[i], o);
             if (e->opts.runs_csv[i] && runs_row(w, i, &e->lay[i], run, o) != 0)
-                bad = 1;
+                bad = BAD_NOMEM;
         }
         for (i = 1; i < e->k; i++) {
             const double *a = w->obs[0] + (size_t)r * e->lay[0].ncells;
@@ -296,9 +301,13 @@ static int run_block(fs_engine *e, worker *w, long first, long last)
         if (e->k > 1)
             fs_acc_add_moments(w->pair, w->diff + (size_t)r * e->pair_lay.ncells);
     }
-    for (i = 0; i < e->k; i++)
-        if (fs_acc_add_sketches(w->acc[i], w->obs[i], n) != 0)
-            bad = 1;
+    for (i = 0; i < e->k; i++) {
+        int rc = fs_acc_add_sketches(w->acc[i], w->obs[i], n);
+        if (rc == FS_ACC_INFINITE)
+            bad = BAD_INFINITE;
+        else if (rc != 0 && bad == 0)
+            bad = BAD_NOMEM;
+    }
     return bad;
 }
 
@@ -309,8 +318,8 @@ static void merge_block(fs_engine *e, fs_acc *const *acc, const fs_acc *pair,
                         int *io)
 {
     int i;
-    if (bad)
-        *failed = 1;
+    if (bad > *failed)
+        *failed = bad;
     for (i = 0; i < e->k; i++)
         fs_acc_merge_moments(e->total[i], acc[i]);
     if (e->k > 1)
@@ -410,6 +419,10 @@ fs_status fs_engine_iterate(fs_engine *e, long runs, fs_err *err)
             }
         }
     }
+    if (failed == BAD_INFINITE)
+        return fs_err_set(err, FS_ERUNTIME, "a run produced an infinite value: the "
+                          "scenario's rates make presence, plots or casualties overflow "
+                          "(check growth, plot_rate, lethality, surges and capacities)");
     if (failed)
         return fs_err_set(err, FS_ENOMEM, "out of memory while accumulating statistics");
     if (io)

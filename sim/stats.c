@@ -213,8 +213,10 @@ int fs_acc_add_sketches(fs_acc *a, const double *obs, int nruns)
             continue;
         for (r = 0; r < nruns; r++) {
             double x = obs[(size_t)r * n + c];
-            if (!isnan(x) && fs_sketch_add(sk, x) != 0)
-                bad = -1;
+            if (isinf(x))
+                bad = FS_ACC_INFINITE;
+            else if (!isnan(x) && fs_sketch_add(sk, x) != 0 && bad == 0)
+                bad = FS_ACC_NOMEM;
         }
     }
     return bad;

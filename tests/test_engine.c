@@ -239,6 +239,28 @@ static void test_moments(void)
     fs_scenario_free(sc);
 }
 
+/* A model that overflows to infinity is reported as such (a runtime
+ * error naming the likely parameters), not as running out of memory. */
+static void test_infinite_values(void)
+{
+    fs_scenario *sc = scen_new(2, 1, 5);
+    fs_engine_opts o;
+    fs_engine *eng;
+    fs_err e;
+
+    sc->threats[0].growth = 1e308;
+    sc->threats[0].presence[0] = 100.0;
+    sc->threats[0].capacity[0] = 1e308;
+    memset(&o, 0, sizeof o);
+    o.runs = 70, o.seed = 1, o.threads = 2;
+    eng = fs_engine_run(sc, &o, &e);
+    CHECK(eng == NULL);
+    CHECK(e.code == FS_ERUNTIME);
+    CHECKF(strstr(e.msg, "infinite value") != NULL, "%s", e.msg);
+    fs_engine_free(eng);
+    fs_scenario_free(sc);
+}
+
 static void test_wilson(void)
 {
     double lo, hi;
@@ -257,6 +279,7 @@ int main(void)
     RUN(test_streams_and_quantiles);
     RUN(test_chunks_identical);
     RUN(test_moments);
+    RUN(test_infinite_values);
     RUN(test_wilson);
     return check_report();
 }
