@@ -15,6 +15,7 @@
 #include "fsio.h"
 #include "metrics.h"
 #include "output.h"
+#include "plot.h"
 #include "scenario.h"
 
 #define LABEL_MAX 256
@@ -360,6 +361,46 @@ static fs_status write_compare(fs_runner *r, fs_err *err)
     return FS_OK;
 }
 
+/* Files an earlier run may have left in a run directory that this run
+ * might not write again: they would disagree with the new numbers. Every
+ * chart (each format, drawn again after the commit unless --no-charts) and
+ * the optional tables. The files every run writes are simply replaced;
+ * files foresight never writes are left alone. */
+static const char *const optional_tables[] = { "runs.csv", "inject_effects.csv", "baseline.csv" };
+static const char *const extra_charts[] = {
+    "effects_outcomes", "effects_trust", "compare_threat_index", "compare_outcomes",
+    "compare_difference"
+};
+
+static void remove_chart(const char *dir, const char *name)
+{
+    static const fs_chart_format fmts[] = { FS_CHART_PNG, FS_CHART_PDF, FS_CHART_SVG };
+    char base[4096], path[4200];
+    size_t i;
+
+    if (fs_path_join(base, sizeof base, dir, name) == NULL)
+        return;
+    for (i = 0; i < sizeof fmts / sizeof fmts[0]; i++) {
+        snprintf(path, sizeof path, "%s.%s", base, fs_chart_format_ext(fmts[i]));
+        remove(path);
+    }
+}
+
+static void remove_stale(const char *dir)
+{
+    char path[4096];
+    size_t i;
+    int k;
+
+    for (i = 0; i < sizeof optional_tables / sizeof optional_tables[0]; i++)
+        if (fs_path_join(path, sizeof path, dir, optional_tables[i]) != NULL)
+            remove(path);
+    for (k = 0; k < FS_PLOT_NCHARTS; k++)
+        remove_chart(dir, fs_plot_chart_name((fs_plot_chart)k));
+    for (i = 0; i < sizeof extra_charts / sizeof extra_charts[0]; i++)
+        remove_chart(dir, extra_charts[i]);
+}
+
 static fs_status draw(fs_runner *r, fs_err *err)
 {
     char sub[4096];
@@ -398,7 +439,15 @@ fs_status fs_runner_finish(fs_runner *r, fs_err *err)
     }
     if (fs_interrupted)
         return fs_err_set(err, FS_EINTR, "interrupted; no output written");
-    /* Every file was written completely; rename them into place. */
+    /* Every file was written completely: clear what an earlier run left
+     * (runner.c, remove_stale), then rename them into place. */
+    remove_stale(r->outdir);
+    if (r->k > 1) {
+        char sub[4096];
+        for (i = 0; i < r->k; i++)
+            if (fs_path_join(sub, sizeof sub, r->outdir, r->labels[i]) != NULL)
+                remove_stale(sub);
+    }
     for (i = 0; i <= r->k; i++) {
         fs_status st;
         if (r->sets[i] == NULL)

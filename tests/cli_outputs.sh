@@ -315,4 +315,18 @@ S=1
 awk_check "compare paired differences against the runs" "$COMPARE_DIFF" \
     "$T/p0/runs.csv" "$T/p1/runs.csv" "$T/c/compare.csv"
 
+# A run into a directory an earlier run filled: what the new run does not
+# write (runs.csv, charts, another format's charts) must not survive to
+# disagree with it; files foresight never writes stay.
+"$BIN" run "$FX/small.cfg" -n 130 -j 1 -q --runs-csv -o "$T/re" >/dev/null 2>&1
+touch "$T/re/notes.txt"
+"$BIN" run "$FX/small.cfg" -n 70 -s 9 -j 1 -q --no-charts -o "$T/re" >/dev/null 2>&1
+for f in runs.csv threat_index.png effects_outcomes.png; do
+    if [ -e "$T/re/$f" ]; then bad "rerun into a used directory left a stale $f"; else ok; fi
+done
+if [ -e "$T/re/notes.txt" ]; then ok; else bad "rerun removed a file foresight never writes"; fi
+"$BIN" run "$FX/small.cfg" -n 70 -j 1 -q --format svg -o "$T/re" >/dev/null 2>&1
+if [ -e "$T/re/threat_index.svg" ] && [ ! -e "$T/re/threat_index.png" ]; then ok
+else bad "rerun with --format svg: expected threat_index.svg only"; fi
+
 finish cli_outputs
