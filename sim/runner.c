@@ -410,9 +410,17 @@ static fs_status draw(fs_runner *r, fs_err *err)
     for (i = 0; i < r->k; i++) {
         fs_path_join(sub, sizeof sub, r->outdir, r->labels[i]);
         if (fs_plot_run_dir(sub, &r->o.plot, err) != FS_OK)
-            return err->code;
+            goto fail;
     }
-    return fs_compare_plot(r->outdir, &r->o.plot, 0, err);
+    if (fs_compare_plot(r->outdir, &r->o.plot, 0, err) == FS_OK)
+        return FS_OK;
+fail:
+    /* The chart module names the scenario's directory; `plot` on the
+     * comparison's directory redraws every chart of it. */
+    if (err->code == FS_EINTR)
+        fs_err_set(err, FS_EINTR, "interrupted while drawing the charts; the CSV files are "
+                   "complete: draw the charts with 'foresight plot %s'", r->outdir);
+    return err->code;
 }
 
 fs_status fs_runner_finish(fs_runner *r, fs_err *err)
