@@ -27,10 +27,59 @@ static double actor_mean(const fs_results *res, int a, int k)
 
 static void pct(FILE *f, double p)
 {
-    if (p > 0.0 && p < 0.001)
+    if (p > 0.0 && p < 0.0005)
         fputs("<0.1%", f);
     else
-        fprintf(f, "%.1f%%", 100.0 * p);
+        fprintf(f, "%.1f%%", fs_percent(p));
+}
+
+/* Words for the kinds a facilitator reads (the file's names are for
+ * analysts). */
+static const char *inject_words(fs_inject_kind k)
+{
+    switch (k) {
+    case FS_INJ_ATTACK: return "attack";
+    case FS_INJ_CAPACITY_SHOCK: return "capacity shock";
+    case FS_INJ_STABILITY_SHOCK: return "stability shock";
+    case FS_INJ_TRUST_SHOCK: return "trust shock";
+    case FS_INJ_THREAT_SURGE: return "threat surge";
+    case FS_INJ_MECHANISM_ON: return "a mechanism switched on";
+    case FS_INJ_MECHANISM_OFF: return "a mechanism switched off";
+    case FS_INJ_JOIN: return "an actor joins a mechanism";
+    }
+    return fs_inject_kind_name(k);
+}
+
+static const char *mech_words(fs_mech_kind k)
+{
+    switch (k) {
+    case FS_MECH_INTEL_SHARING: return "intelligence sharing";
+    case FS_MECH_JOINT_DRILL: return "joint drill";
+    case FS_MECH_BORDER_OPERATION: return "border operation";
+    case FS_MECH_COUNTER_RADICALISATION: return "counter-radicalisation";
+    }
+    return fs_mech_kind_name(k);
+}
+
+/* "the region" in the headline: members and observers, and which
+ * external territories are left out, by name. */
+static void region_words(FILE *f, const fs_scenario *sc)
+{
+    int a, n = 0, ext = 0;
+    for (a = 0; a < sc->nactors; a++)
+        ext += sc->actors[a].role == FS_ROLE_EXTERNAL;
+    fputs("the region", f);
+    if (ext == 0)
+        return;
+    fputs(" (its members and observers; ", f);
+    for (a = 0; a < sc->nactors; a++) {
+        if (sc->actors[a].role != FS_ROLE_EXTERNAL)
+            continue;
+        fprintf(f, "%s%s", n == 0 ? "" : n == ext - 1 ? " and " : ", ", sc->actors[a].name);
+        n++;
+    }
+    fputs(ext == 1 ? ", an external territory, is left out)" : ", external territories, are "
+          "left out)", f);
 }
 
 static void headline(FILE *f, const fs_scenario *sc, const fs_results *res)
@@ -69,19 +118,27 @@ static void headline(FILE *f, const fs_scenario *sc, const fs_results *res)
         }
         fputs(" |\n", f);
     }
-    fprintf(f, "\nOver %d %ss the region sees on average %.1f plots, of which %.1f are foiled, "
+    fprintf(f, "\nOver %d %ss ", sc->steps, sc->step_unit);
+    region_words(f, sc);
+    fprintf(f, " sees on average %.1f plots, of which %.1f are foiled, "
             "and %.1f successful attacks (median %.0f, 90%% of runs between %.0f and %.0f) "
             "with %.0f casualties (median %.0f, 95th percentile %.0f).\n",
-            sc->steps, sc->step_unit, tot_mean(res, FS_TOT_PLOTS), tot_mean(res, FS_TOT_FOILED),
+            tot_mean(res, FS_TOT_PLOTS), tot_mean(res, FS_TOT_FOILED),
             tot_mean(res, FS_TOT_ATTACKS), tot_q(res, FS_TOT_ATTACKS, 0.5),
             tot_q(res, FS_TOT_ATTACKS, 0.05), tot_q(res, FS_TOT_ATTACKS, 0.95),
             tot_mean(res, FS_TOT_CASUALTIES), tot_q(res, FS_TOT_CASUALTIES, 0.5),
             tot_q(res, FS_TOT_CASUALTIES, 0.95));
-    fprintf(f, "The regional threat index moves from %.4g to a median of %.4g "
-            "(90%% of runs between %.4g and %.4g); cohesion moves from %.3f to %.3f on average.\n\n",
-            tot_mean(res, FS_TOT_THREAT_START), tot_q(res, FS_TOT_THREAT_FINAL, 0.5),
-            tot_q(res, FS_TOT_THREAT_FINAL, 0.05), tot_q(res, FS_TOT_THREAT_FINAL, 0.95),
-            tot_mean(res, FS_TOT_COHESION_START), tot_mean(res, FS_TOT_COHESION_FINAL));
+    {
+        /* One precision for the four, from the largest: whole cells from 100 up. */
+        double i0 = tot_mean(res, FS_TOT_THREAT_START), med = tot_q(res, FS_TOT_THREAT_FINAL, 0.5);
+        double lo = tot_q(res, FS_TOT_THREAT_FINAL, 0.05), hi = tot_q(res, FS_TOT_THREAT_FINAL, 0.95);
+        double big = fmax(fmax(fabs(i0), fabs(hi)), fabs(med));
+        int d = big >= 100 ? 0 : big >= 10 ? 1 : 2;
+        fprintf(f, "The regional threat index moves from %.*f to a median of %.*f "
+                "(90%% of runs between %.*f and %.*f); cohesion moves from %.3f to %.3f on "
+                "average.\n\n", d, i0, d, med, d, lo, d, hi,
+                tot_mean(res, FS_TOT_COHESION_START), tot_mean(res, FS_TOT_COHESION_FINAL));
+    }
 }
 
 /* Actors ranked by mean casualties, then attacks. */
@@ -196,9 +253,19 @@ static int interval_shows(const fs_effect *r, int d)
 
 static void amount(FILE *f, double x, int d, int sign)
 {
-    if (x == 0.0 || fabs(x) < 0.5 * pow(10.0, -d))
-        x = 0.0;   /* no "-0.00" */
+    if (x == 0.0 || fabs(x) < 0.5 * pow(10.0, -d)) {
+        /* Rounds to zero: no sign ("-0.00", or "+0.000000" for a small
+         * negative, would say more than the digits know). */
+        fprintf(f, "%.*f", d, 0.0);
+        return;
+    }
     fprintf(f, sign ? "%+.*f" : "%.*f", d, x);
+}
+
+/* A probability difference in points, rounded as fs_percent rounds. */
+static void points(FILE *f, double p)
+{
+    amount(f, fs_percent(p), 1, 1);
 }
 
 /* "95% interval lo to hi" after lead, at d decimals. */
@@ -232,13 +299,13 @@ void fs_briefing_effect_amount(FILE *f, const fs_effect *r)
 {
     int d;
     if (r->outcome) {
-        amount(f, 100 * r->effect, 1, 1);
+        points(f, r->effect);
         fputs(" points", f);
         if (isfinite(r->lo95)) {
             fputs(" (95% interval ", f);
-            amount(f, 100 * r->lo95, 1, 1);
+            points(f, r->lo95);
             fputs(" to ", f);
-            amount(f, 100 * r->hi95, 1, 1);
+            points(f, r->hi95);
             fputc(')', f);
         }
         return;
@@ -276,14 +343,22 @@ static void effect_name(FILE *f, const fs_scenario *sc, const fs_effect *r)
  * +1.16)"; probabilities in percent and points. */
 static void effect_text(FILE *f, const fs_scenario *sc, const fs_effect *r)
 {
-    double k = r->outcome ? 100.0 : 1.0, big = fmax(fabs(r->with), fabs(r->without));
+    double big = fmax(fabs(r->with), fabs(r->without));
     /* The two means to three significant digits (no more than the effect). */
     int d, d3 = big >= 100 ? 0 : big >= 10 ? 1 : big >= 1 ? 2 : 3;
     effect_name(f, sc, r);
     fputc(' ', f);
     if (r->outcome) {
-        fprintf(f, "%.1f%% vs %.1f%% without (%+.1f points, 95%% interval %+.1f to %+.1f)",
-                k * r->with, k * r->without, k * r->effect, k * r->lo95, k * r->hi95);
+        pct(f, r->with);
+        fputs(" vs ", f);
+        pct(f, r->without);
+        fputs(" without (", f);
+        points(f, r->effect);
+        fputs(" points, 95% interval ", f);
+        points(f, r->lo95);
+        fputs(" to ", f);
+        points(f, r->hi95);
+        fputc(')', f);
         return;
     }
     d = decimals(r);
@@ -337,6 +412,21 @@ static void inject_effects(FILE *f, const fs_scenario *sc, const fs_effects *fx,
     effect_names(f, sc, fx, i, 1, " Within the noise (95% interval includes zero): ");
 }
 
+/* "Russia-Tajikistan 0.635 vs 0.641 (-0.0062, 95% interval ...)". */
+static void trust_move(FILE *f, const fs_scenario *sc, const fs_effect *r)
+{
+    int d = decimals(r);
+    fprintf(f, "%s-%s ", sc->actors[r->a].name, sc->actors[r->b].name);
+    amount(f, r->with, d < 3 ? d : 3, 0);
+    fputs(" vs ", f);
+    amount(f, r->without, d < 3 ? d : 3, 0);
+    fputs(" (", f);
+    amount(f, r->effect, d, 1);
+    if (interval_shows(r, d))
+        put_interval(f, ", ", r, d);
+    fputc(')', f);
+}
+
 /* The pairs whose final trust differs most from the baseline's (material
  * differences only), largest first, at most TRUST_MOVES. */
 #define TRUST_MOVES 5
@@ -357,22 +447,27 @@ static void baseline_trust(FILE *f, const fs_scenario *sc, const fs_effects *fx)
         if (j < TRUST_MOVES)
             top[j] = r;
     }
-    if (n == 0)
+    if (n == 0) {
+        /* Say so, with the largest difference: a workshop asking about a
+         * pair's trust must not be met with silence. */
+        const fs_effect *big = NULL;
+        for (k = FS_HEAD_N; k < fx->nbase; k++)
+            if (big == NULL || fabs(fx->base[k].effect) > fabs(big->effect))
+                big = &fx->base[k];
+        if (big == NULL)
+            return;
+        fputs("No pair's final trust differs from the baseline's by 1% or more. The largest "
+              "difference: ", f);
+        trust_move(f, sc, big);
+        fputs(clear(big) ? ", clear but small. Every pair is in baseline.csv.\n\n"
+                         : ", within the noise. Every pair is in baseline.csv.\n\n", f);
         return;
+    }
     fputs("Final trust that differs most from the baseline's (mean; every pair is in "
           "baseline.csv): ", f);
     for (k = 0; k < n; k++) {
-        const fs_effect *r = top[k];
-        int d = decimals(r);
-        fprintf(f, "%s%s-%s ", k ? "; " : "", sc->actors[r->a].name, sc->actors[r->b].name);
-        amount(f, r->with, d < 3 ? d : 3, 0);
-        fputs(" vs ", f);
-        amount(f, r->without, d < 3 ? d : 3, 0);
-        fputs(" (", f);
-        amount(f, r->effect, d, 1);
-        if (interval_shows(r, d))
-            put_interval(f, ", ", r, d);
-        fputc(')', f);
+        fputs(k ? "; " : "", f);
+        trust_move(f, sc, top[k]);
     }
     fputs(".\n\n", f);
 }
@@ -407,14 +502,17 @@ static void against_baseline(FILE *f, const fs_scenario *sc, const fs_effects *f
         fputs("| ", f);
         effect_name(f, sc, r);
         if (r->outcome) {
-            fprintf(f, " | %.1f%% | %.1f%% | %s", 100 * r->with, 100 * r->without,
-                    bold ? "**" : "");
-            amount(f, 100 * r->effect, 1, 1);
+            fputs(" | ", f);
+            pct(f, r->with);
+            fputs(" | ", f);
+            pct(f, r->without);
+            fputs(bold ? " | **" : " | ", f);
+            points(f, r->effect);
             fprintf(f, " points%s | ", bold ? "**" : "");
             if (isfinite(r->lo95)) {
-                amount(f, 100 * r->lo95, 1, 1);
+                points(f, r->lo95);
                 fputs(" to ", f);
-                amount(f, 100 * r->hi95, 1, 1);
+                points(f, r->hi95);
             } else {
                 fputs("none (one run)", f);
             }
@@ -472,7 +570,8 @@ static void injects(FILE *f, const fs_scenario *sc, const fs_results *res, const
               "same random numbers as the run it pairs with. Drift, drills and the other "
               "injects are in both, and the two runs draw the same numbers for the same "
               "purposes step by step, so the mean of the run-by-run differences estimates "
-              "what the inject alone does, with a narrow interval. Intervals are 95% normal "
+              "what the inject alone does, with a narrow interval. (The runs without it "
+              "keep every other inject, so they are not the baseline's runs.) Intervals are 95% normal "
               "intervals of the paired differences; with some fifteen figures per inject, one "
               "can exclude zero by chance now and then. Every figure is in "
               "inject_effects.csv.\n\n", f);
@@ -480,7 +579,7 @@ static void injects(FILE *f, const fs_scenario *sc, const fs_results *res, const
         const fs_inject *in = &sc->injects[i];
         double fired = fs_acc_moments(res->acc, fs_cell_inj(l, i, FS_IN_FIRED))->mean;
         const fs_moments *first = fs_acc_moments(res->acc, fs_cell_inj(l, i, FS_IN_FIRST_STEP));
-        fprintf(f, "- **%s** (%s", in->label, fs_inject_kind_name(in->kind));
+        fprintf(f, "- **%s** (%s", in->label, inject_words(in->kind));
         if (in->hazard > 0.0)
             fprintf(f, ", hazard %.3g per %s in %ss %d-%d): fired in ", in->hazard,
                     sc->step_unit, sc->step_unit, in->start, in->end);
@@ -501,12 +600,12 @@ static void injects(FILE *f, const fs_scenario *sc, const fs_results *res, const
             if (fired < 1.0 && first->n > 0)
                 fprintf(f, " These average over all runs, including the %.1f%% in which it "
                         "did not fire; in the runs where it fired, the effects are %.3g times "
-                        "as large.", 100.0 * (1.0 - fired), 1.0 / fired);
+                        "as large.", fs_percent(1.0 - fired), 1.0 / fired);
         } else if (fx && fx->off)
             fputs(" Not measured: the run had --no-effects.", f);
         else if (!in->measure)
-            fputs(" Its effect is part of the runs' spread; set measure = true on it to "
-                  "measure it against the same runs without it.", f);
+            fputs(" Its effect is part of the runs' spread (to measure it against the same "
+                  "runs without it, set measure = true on it in the scenario file).", f);
         else if (fx)
             fprintf(f, " Not measured: a run measures at most %d injects, and this one comes after them; compare "
                     "with the scenario without it (foresight compare).",
@@ -534,7 +633,7 @@ static void mechanisms(FILE *f, const fs_scenario *sc, const fs_results *res)
     for (k = 0; k < sc->nmechanisms; k++) {
         const fs_mechanism *mc = &sc->mechanisms[k];
         fprintf(f, "| %s | %s | %.2f | %ss %d-%d | %.1f | %.2f |\n", mc->name,
-                fs_mech_kind_name(mc->kind), mc->intensity, sc->step_unit, mc->start, mc->end,
+                mech_words(mc->kind), mc->intensity, sc->step_unit, mc->start, mc->end,
                 fs_acc_moments(res->acc, fs_cell_mech(l, k, FS_MC_ACTIVE_STEPS))->mean,
                 fs_acc_moments(res->acc, fs_cell_mech(l, k, FS_MC_COST))->mean);
     }
