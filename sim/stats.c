@@ -209,6 +209,12 @@ int fs_acc_add_sketches(fs_acc *a, const double *obs, int nruns)
     int c, r, n = a->lay.ncells, bad = 0;
     for (c = 0; c < n; c++) {
         fs_sketch *sk = a->sk[c];
+        /* The block's vectors are a run apart (the baseline's 18 KB), so a
+         * cell's values are 64 cache lines that the next seven cells share:
+         * fetch the next eight cells' lines while these are counted. */
+        if ((c & 7) == 0 && c + 8 < n)
+            for (r = 0; r < nruns; r++)
+                __builtin_prefetch(obs + (size_t)r * n + c + 8);
         if (sk == NULL)
             continue;
         for (r = 0; r < nruns; r++) {
