@@ -28,4 +28,9 @@ fs_status fs_briefing_write(FILE *f, const fs_scenario *sc, const fs_results *r,
 const char *fs_briefing_headline_label(const char *metric);
 void fs_briefing_effect_amount(FILE *f, const fs_effect *r);
 
+/* Whether an effect is worth a facilitator's word: its 95% interval
+ * excludes zero and it is at least half a point (a probability) or 1% of
+ * the larger of the two means. The briefings and charts share the rule. */
+int fs_briefing_effect_material(const fs_effect *r);
+
 #endif

@@ -236,7 +236,7 @@ static int clear(const fs_effect *r)
 /* An effect worth a facilitator's word: clear, and not negligible: at
  * least half a point for a probability, else at least 1% of the larger of
  * the two means. */
-static int material(const fs_effect *r)
+int fs_briefing_effect_material(const fs_effect *r)
 {
     double big = fmax(fabs(r->with), fabs(r->without));
     return clear(r) && (r->outcome ? fabs(r->effect) >= 0.005 : fabs(r->effect) >= 0.01 * big);
@@ -384,7 +384,7 @@ static int effect_names(FILE *f, const fs_scenario *sc, const fs_effects *fx, in
     int k, m = 0;
     for (k = 0; k < fx->n; k++) {
         const fs_effect *r = &fx->row[k];
-        if (r->inject != i || material(r) || (kind == 0) != clear(r))
+        if (r->inject != i || fs_briefing_effect_material(r) || (kind == 0) != clear(r))
             continue;
         if (kind == 1 && r->effect == 0.0 && r->lo95 == 0.0 && r->hi95 == 0.0)
             continue;   /* identical in every run: not worth a word */
@@ -401,7 +401,7 @@ static void inject_effects(FILE *f, const fs_scenario *sc, const fs_effects *fx,
     int k, n = 0;
     for (k = 0; k < fx->n; k++) {
         const fs_effect *r = &fx->row[k];
-        if (r->inject != i || !material(r))
+        if (r->inject != i || !fs_briefing_effect_material(r))
             continue;
         fputs(n++ ? "; " : " Against the same runs without it: ", f);
         effect_text(f, sc, r);
@@ -437,7 +437,7 @@ static void baseline_trust(FILE *f, const fs_scenario *sc, const fs_effects *fx)
 
     for (k = FS_HEAD_N; k < fx->nbase; k++) {
         const fs_effect *r = &fx->base[k];
-        if (!material(r))
+        if (!fs_briefing_effect_material(r))
             continue;
         /* Insert by |effect|, ties in pair order. */
         for (j = n < TRUST_MOVES ? n++ : TRUST_MOVES; j > 0 &&
@@ -498,7 +498,7 @@ static void against_baseline(FILE *f, const fs_scenario *sc, const fs_effects *f
     fputs("| --- | ---: | ---: | ---: | --- |\n", f);
     for (k = 0; k < fx->nbase && k < FS_HEAD_N; k++) {
         const fs_effect *r = &fx->base[k];
-        int bold = material(r), d = decimals(r);
+        int bold = fs_briefing_effect_material(r), d = decimals(r);
         fputs("| ", f);
         effect_name(f, sc, r);
         if (r->outcome) {

@@ -81,17 +81,19 @@ fs_status fs_compare_write_csv(FILE *f, const fs_scenario *const *sc, const char
 
 static void pct(FILE *f, double p)
 {
-    fprintf(f, "%.1f%%", 100.0 * p);
+    fprintf(f, "%.1f%%", fs_percent(p));
 }
 
-/* "lower", "higher" or "no clear difference", from a 95% interval. */
-static const char *verdict(const headline *r)
+/* "lower" or "higher" where the run briefing would put the difference in
+ * words (fs_briefing_effect_material), "clear but small" where the
+ * interval excludes zero but it would not, else "no clear difference". */
+static const char *verdict(const fs_effect *x)
 {
-    if (r->dhi < 0.0)
-        return "lower";
-    if (r->dlo > 0.0)
-        return "higher";
-    return "no clear difference";
+    if (!(x->lo95 > 0.0 || x->hi95 < 0.0))
+        return "no clear difference";
+    if (!fs_briefing_effect_material(x))
+        return x->outcome ? "clear but under half a point" : "clear but under 1%";
+    return x->effect < 0.0 ? "lower" : "higher";
 }
 
 static void outcome_table(FILE *f, const fs_scenario *const *sc, int k, const fs_engine *e)
@@ -138,7 +140,7 @@ static void difference_lines(FILE *f, const fs_scenario *const *sc, int i, const
         x.effect = r.diff, x.lo95 = r.dlo, x.hi95 = r.dhi;
         fprintf(f, "- %c%s: ", toupper((unsigned char)what[0]), what + 1);
         fs_briefing_effect_amount(f, &x);
-        fprintf(f, ": %s.\n", verdict(&r));
+        fprintf(f, ": %s.\n", verdict(&x));
     }
 }
 
@@ -255,10 +257,13 @@ static fs_status read_compare(const char *dir, compare_data *c, fs_err *err)
         if (c->ndiff < FS_MAX_COMPARE * FS_HEAD_N) {
             fs_plot_diff *d = &c->diff[c->ndiff];
             char *u;
-            snprintf(c->labels[c->ndiff], sizeof c->labels[0], "P(%s)",
-                     fs_csv_str(csv, r, col[3]));
+            /* A label in words ("A mass-casualty attack"; the chart's
+             * title says these are probabilities), not the identifier. */
+            snprintf(c->labels[c->ndiff], sizeof c->labels[0], "%s",
+                     fs_briefing_headline_label(fs_csv_str(csv, r, col[3])));
+            c->labels[c->ndiff][0] = (char)toupper((unsigned char)c->labels[c->ndiff][0]);
             for (u = c->labels[c->ndiff]; (u = strchr(u, '_')) != NULL; u++)
-                *u = ' ';   /* P(mass casualty): a label, not an identifier */
+                *u = ' ';
             d->metric = c->labels[c->ndiff];
             d->scenario = (int)idx;
             d->diff = 100 * v[0], d->lo = 100 * v[1], d->hi = 100 * v[2];
