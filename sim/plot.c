@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "fsio.h"
+#include "stats.h"
 
 #define PATH_LEN 4096
 #define MAX_MARKERS 256
@@ -187,64 +188,144 @@ static void footnote(const plot_ctx *x, char *buf, size_t n, const char *text, c
 
 /* ---- 1. threat index ---- */
 
-static int inject_markers(const plot_ctx *x, fs_marker *m, char (*lab)[LABEL_LEN], int *nsched,
-                          int *nhazard)
+#define STRIP_ROWS 64   /* injects and mechanisms drawn in the strip */
+
+static const char *unit_name(const fs_plot_data *d)
 {
-    const fs_plot_data *d = x->d;
+    return d->step_unit && d->step_unit[0] ? d->step_unit : "step";
+}
+
+/* "44.3%": one decimal through fs_percent, as in the briefings, so that a
+ * share reads the same on a chart and in the text. */
+static void percent_text(char *buf, size_t n, double p)
+{
+    size_t l;
+    fs_format_number(buf, n, fs_percent(p), 1);
+    l = strlen(buf);
+    if (l + 1 < n)
+        buf[l] = '%', buf[l + 1] = '\0';
+}
+
+/* A hazard inject may fire at any step of its window; a scheduled one
+ * fires (perhaps) at its step. */
+static int inject_hazard(const fs_plot_inject *in)
+{
+    return !isfinite(in->step) && isfinite(in->start) && isfinite(in->end);
+}
+
+/* The strip row's label: "Crocus City Hall attack (month 3)", "ISKP surge
+ * in Afghanistan (hazard, fired in 44.3% of runs)". */
+static void inject_label(const fs_plot_data *d, const fs_plot_inject *in, char *buf, size_t n)
+{
+    char pc[64];
+    int fired = isfinite(in->fired_share) && in->fired_share > 0;
+
+    percent_text(pc, sizeof pc, fired ? in->fired_share : in->probability);
+    if (inject_hazard(in)) {
+        if (fired)
+            snprintf(buf, n, "%s (hazard, fired in %s of runs)", in->label, pc);
+        else
+            snprintf(buf, n, "%s (hazard, never fired)", in->label);
+    } else if (!(isfinite(in->probability) && in->probability < 1)) {
+        snprintf(buf, n, "%s (%s %g)", in->label, unit_name(d), in->step);
+    } else if (fired) {
+        snprintf(buf, n, "%s (%s %g, fired in %s of runs)", in->label, unit_name(d), in->step,
+                 pc);
+    } else {
+        snprintf(buf, n, "%s (%s %g, probability %s)", in->label, unit_name(d), in->step, pc);
+    }
+}
+
+/* The injects the strip shows (scheduled or hazard), in file order, into
+ * idx; counts each kind. */
+static int strip_injects(const fs_plot_data *d, int *idx, int max, int *nsched, int *nhazard)
+{
     int i, k = 0;
 
     *nsched = *nhazard = 0;
-    for (i = 0; i < d->ninjects && k < MAX_MARKERS; i++) {
+    for (i = 0; i < d->ninjects && k < max; i++) {
         const fs_plot_inject *in = &d->injects[i];
-        int hazard = !isfinite(in->step) && isfinite(in->start) && isfinite(in->end);
-        m[k].col = grey(0.3);
-        m[k].wlo = m[k].whi = NAN;
-        if (hazard) {
-            m[k].x = in->mean_fire_step;
-            m[k].wlo = in->start;
-            m[k].whi = in->end;
-            m[k].dashed = 0;
-            if (isfinite(in->fired_share) && in->fired_share > 0)
-                snprintf(lab[k], LABEL_LEN, "%s (fired in %.1f%% of runs)", in->label,
-                         100 * in->fired_share);
-            else
-                snprintf(lab[k], LABEL_LEN, "%s (never fired)", in->label);
+        if (inject_hazard(in))
             (*nhazard)++;
-        } else if (isfinite(in->step)) {
-            m[k].x = in->step;
-            m[k].dashed = 1;
-            if (isfinite(in->probability) && in->probability < 1)
-                snprintf(lab[k], LABEL_LEN, "%s (p = %.2g)", in->label, in->probability);
-            else
-                snprintf(lab[k], LABEL_LEN, "%s", in->label);
+        else if (isfinite(in->step))
             (*nsched)++;
-        } else {
+        else
             continue;
-        }
-        m[k].label = lab[k];
-        k++;
+        idx[k++] = i;
     }
     return k;
 }
 
-static void draw_mechanism_strip(fs_chart *c, const fs_panel *p, const fs_plot_data *d)
+/* Half the width of a tick in the strip, in steps: visible at any horizon. */
+static double strip_tick(const fs_plot_data *d)
 {
-    double tick = fmax(0.15, d->steps / 300.0);
+    return fmax(0.15, d->steps / 300.0);
+}
+
+/* Inject rows 0..n-1 of the strip: a hazard inject as a light bar over its
+ * window with a dark tick at its mean first firing, a scheduled one as a
+ * dark tick at its step. */
+static void draw_inject_strip(fs_chart *c, const fs_panel *p, const fs_plot_data *d,
+                              const int *idx, int n)
+{
+    double tick = strip_tick(d);
     int i;
 
-    for (i = 0; i < d->nmechanisms; i++) {
+    for (i = 0; i < n; i++) {
+        const fs_plot_inject *in = &d->injects[idx[i]];
+        double t = in->step;
+        if (inject_hazard(in)) {
+            double lo = fmax(in->start, 0), hi = fmin(in->end, d->steps);
+            if (hi >= lo)
+                fs_chart_rect(c, p, lo - (hi - lo < 2 * tick ? tick : 0), i - 0.32,
+                              hi + (hi - lo < 2 * tick ? tick : 0), i + 0.32, grey(0.86), 1);
+            t = in->fired_share > 0 ? in->mean_fire_step : NAN;
+        }
+        if (isfinite(t))
+            fs_chart_rect(c, p, t - tick, i - 0.32, t + tick, i + 0.32, grey(0.1), 1);
+    }
+}
+
+/* Mechanism rows from row0 on: the active window as a grey bar, a joint
+ * drill's drills as dark ticks on it. */
+static void draw_mechanism_strip(fs_chart *c, const fs_panel *p, const fs_plot_data *d, int row0)
+{
+    double tick = strip_tick(d);
+    int i;
+
+    for (i = 0; i < d->nmechanisms && row0 + i < STRIP_ROWS; i++) {
         const fs_plot_mechanism *m = &d->mechanisms[i];
-        double lo = fmax(m->start, 0), hi = fmin(m->end, d->steps), t;
+        double lo = fmax(m->start, 0), hi = fmin(m->end, d->steps), t, y = row0 + i;
         if (hi < lo)
             continue;
         if (hi - lo < 2 * tick)
             lo -= tick, hi += tick;
-        fs_chart_rect(c, p, lo, i - 0.32, hi, i + 0.32, grey(0.62), 1);
+        fs_chart_rect(c, p, lo, y - 0.32, hi, y + 0.32, grey(0.62), 1);
         if (strcmp(m->type, "joint_drill") != 0 || !(m->period > 0))
             continue;
         for (t = m->start; t <= m->end && t <= d->steps; t += m->period)
-            fs_chart_rect(c, p, t - tick, i - 0.32, t + tick, i + 0.32, grey(0.1), 1);
+            fs_chart_rect(c, p, t - tick, y - 0.32, t + tick, y + 0.32, grey(0.1), 1);
     }
+}
+
+/* What the footnote says of the strip, by what the scenario has. */
+static const char *strip_note(int ninj, int nmech)
+{
+    if (ninj && nmech)
+        return "Bands: 50% and 90% of runs. Strip under the chart: one row per inject (light "
+               "bar: a hazard inject's window; dark tick: a scheduled inject's step, or a "
+               "hazard inject's mean first firing over the runs where it fired), then one "
+               "per mechanism (grey bar: active window; dark ticks: joint drills).";
+    if (ninj)
+        return "Bands: 50% and 90% of runs. Strip under the chart: one row per inject (light "
+               "bar: a hazard inject's window; dark tick: a scheduled inject's step, or a "
+               "hazard inject's mean first firing over the runs where it fired). No "
+               "mechanisms in this scenario.";
+    if (nmech)
+        return "Bands: 50% and 90% of runs. Strip under the chart: one row per mechanism "
+               "(grey bar: active window; dark ticks: joint drills). No injects in this "
+               "scenario.";
+    return "Bands: 50% and 90% of runs. No injects and no mechanisms in this scenario.";
 }
 
 static void draw_threat(const plot_ctx *x, fs_chart *c)
@@ -252,65 +333,77 @@ static void draw_threat(const plot_ctx *x, fs_chart *c)
     const fs_plot_data *d = x->d;
     const fs_band *b = &d->region[FS_SERIES_THREAT_INDEX];
     fs_rgb col = metric_colour("threat_index");
-    fs_marker mk[MAX_MARKERS];
-    char lab[MAX_MARKERS][LABEL_LEN];
-    const char *names[MAX_MARKERS];
+    int idx[STRIP_ROWS];
+    char lab[STRIP_ROWS][LABEL_LEN], sched[LABEL_LEN];
+    const char *names[STRIP_ROWS];
     fs_legend_item leg[6];
     fs_panel_spec ms, ss;
     fs_panel p, sp;
     fs_rect body, strip;
     char foot[1024], note[256];
-    double lo = HUGE_VAL, hi = -HUGE_VAL, u = fs_chart_unit(c);
-    int nl = 0, nm = d->nmechanisms, nmk, nsched, nhaz, i;
+    double lo = HUGE_VAL, hi = -HUGE_VAL, u = fs_chart_unit(c), catw = 0;
+    int nl = 0, ni, nm, nr, nsched, nhaz, i;
 
-    nmk = inject_markers(x, mk, lab, &nsched, &nhaz);
-    footnote_bands(x, foot, sizeof foot,
-             nm ? "Bands: 50% and 90% of runs. Grey strips under the chart: mechanisms' "
-                  "active windows (dark ticks: joint drills)."
-                : "Bands: 50% and 90% of runs. No mechanisms in this scenario.", 1,
-             "timeseries.csv, injects.csv, mechanisms.csv");
+    ni = strip_injects(d, idx, STRIP_ROWS, &nsched, &nhaz);
+    nm = d->nmechanisms < STRIP_ROWS - ni ? d->nmechanisms : STRIP_ROWS - ni;
+    nr = ni + nm;
+    footnote_bands(x, foot, sizeof foot, strip_note(ni, nm), 1,
+                   "timeseries.csv, injects.csv, mechanisms.csv");
     body = fs_chart_frame(c, d->name, x->subtitle, foot);
     leg[nl++] = legend("Median threat index", col, FS_KEY_LINE, 1);
     leg[nl++] = legend("50% of runs (p25–p75)", col, FS_KEY_BAND, 0.42);
     leg[nl++] = legend("90% of runs (p5–p95)", col, FS_KEY_BAND, 0.16);
-    if (nsched)
-        leg[nl++] = legend("Scheduled inject, at its step", grey(0.3), FS_KEY_MARKER, 1);
+    if (nsched) {
+        snprintf(sched, sizeof sched, "Scheduled inject: dashed line and strip tick at its %s",
+                 unit_name(d));
+        leg[nl++] = legend(sched, grey(0.3), FS_KEY_MARKER, 1);
+    }
     if (nhaz)
-        leg[nl++] = legend("Hazard inject: shaded bar over its window, line at mean first firing",
-                           grey(0.3), FS_KEY_WINDOW, 0.2);
+        leg[nl++] = legend("Hazard inject: its window in the strip, tick at mean first firing",
+                           grey(0.86), FS_KEY_WINDOW, 1);
     body = fs_chart_legend(c, body, leg, nl);
 
     memset(&ms, 0, sizeof ms);
     memset(&ss, 0, sizeof ss);
     strip = body;
-    if (nm > 0) {
-        double rows = fmin(nm * 24 * u, body.h * 0.3);
+    if (nr > 0) {
+        double rows = fmin(nr * 24 * u, body.h * 0.4);
         double extra = fs_chart_line_height(c, FS_TEXT_TICK) + fs_chart_line_height(c, FS_TEXT_LABEL)
                        + 30 * u;
         strip = split_top(&body, body.h - rows - extra);
-        for (i = 0; i < nm && i < (int)(sizeof names / sizeof names[0]); i++)
-            names[i] = d->mechanisms[i].name;
+        for (i = 0; i < ni; i++) {
+            inject_label(d, &d->injects[idx[i]], lab[i], sizeof lab[i]);
+            names[i] = lab[i];
+        }
+        for (i = 0; i < nm; i++)
+            names[ni + i] = d->mechanisms[i].name;
+        for (i = 0; i < nr; i++)
+            catw = fmax(catw, fs_chart_text_width(c, FS_TEXT_TICK, names[i]));
         ss.box = strip;
         ss.x = step_axis(x, 1);
         ss.y.cats = names;
-        ss.y.ncats = nm;
+        ss.y.ncats = nr;
     }
     band_range(b, x->n, &lo, &hi);
     ms.box = body;
-    ms.x = step_axis(x, nm == 0);
-    ms.x.hide_ticklabels = nm > 0;
+    ms.x = step_axis(x, nr == 0);
+    ms.x.hide_ticklabels = nr > 0;
     ms.y = value_axis("Regional threat index (threat cells)", 0, headroom(hi), 0);
     ms.left = fs_chart_panel_left(c, &ms);
-    if (nm > 0) {
-        ss.left = fs_chart_panel_left(c, &ss);
+    if (nr > 0) {
+        /* Inject labels carry their timing, so give them more of the width
+         * than the panel's usual share for category names before
+         * shortening them. */
+        ss.left = fs_chart_panel_left(c, &ss) - fmin(catw, ss.box.w * 0.22)
+                  + fmin(catw, ss.box.w * 0.34);
         ms.left = ss.left = fmax(ms.left, ss.left);
         ms.bottom = 10 * u;
     }
-    p = fs_chart_panel_layout(c, &ms);
-    ms.top = fs_chart_markers_height(c, &p, mk, nmk);
     p = fs_chart_panel(c, &ms);
     draw_band(c, &p, x, b, col, 1, 0);
-    fs_chart_markers(c, &p, mk, nmk);
+    for (i = 0; i < ni; i++)
+        if (!inject_hazard(&d->injects[idx[i]]))
+            fs_chart_vline(c, &p, d->injects[idx[i]].step, grey(0.3), 1.6, 1);
     if (!(hi > lo)) {
         if (isfinite(lo) && lo != 0)
             snprintf(note, sizeof note, "The threat index is %g at every step of every run.", lo);
@@ -320,9 +413,15 @@ static void draw_threat(const plot_ctx *x, fs_chart *c)
                      : "timeseries.csv has no threat index rows.");
         fs_chart_note(c, &p, note);
     }
-    if (nm > 0) {
+    if (nr > 0) {
         sp = fs_chart_panel(c, &ss);
-        draw_mechanism_strip(c, &sp, d);
+        draw_inject_strip(c, &sp, d, idx, ni);
+        draw_mechanism_strip(c, &sp, d, ni);
+        if (ni > 0 && nm > 0) {
+            /* A rule between the injects' rows and the mechanisms'. */
+            double rx[2] = { 0, d->steps > 0 ? d->steps : 1 }, ry[2] = { ni - 0.5, ni - 0.5 };
+            fs_chart_line(c, &sp, rx, ry, 2, grey(0.6), 1, 0);
+        }
     }
 }
 

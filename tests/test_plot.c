@@ -288,8 +288,26 @@ static void test_normal_charts(void)
     CHECK(count_files(out) == FS_PLOT_NCHARTS);   /* no temp files left */
     CHECK(geom[FS_PLOT_STABILITY].npanels == 12);
     CHECK(geom[FS_PLOT_TRUST].npanels == 3);
-    CHECK(geom[FS_PLOT_THREAT_INDEX].npanels == 2);   /* plot and mechanism strip */
+    CHECK(geom[FS_PLOT_THREAT_INDEX].npanels == 2);   /* plot and strip */
     rm_rf(out);
+}
+
+/* The strip under the threat chart has a row per inject and mechanism
+ * (the normal fixture has 5 of each; rows run top down, so the scale
+ * starts at the last row), and is left out when there is neither. */
+static void test_threat_strip_rows(void)
+{
+    char out[64];
+    const fs_panel *strip = &geom[FS_PLOT_THREAT_INDEX].panel[1];
+    fs_err err;
+
+    CHECKF(draw_fixture("normal", out, sizeof out, &err) == FS_OK, "%s", err.msg);
+    rm_rf(out);
+    CHECKF(strip->y.lo == 9.5 && strip->y.hi == -0.5, "strip rows %g..%g", strip->y.lo,
+           strip->y.hi);
+    CHECKF(draw_fixture("no_attacks", out, sizeof out, &err) == FS_OK, "%s", err.msg);
+    rm_rf(out);
+    CHECK(geom[FS_PLOT_THREAT_INDEX].npanels == 1);
 }
 
 /* Scans a pixel column upwards from y0 while saturated; returns the first
@@ -541,6 +559,7 @@ int main(void)
     RUN(test_format_number);
     RUN(test_ellipsis);
     RUN(test_normal_charts);
+    RUN(test_threat_strip_rows);
     RUN(test_outcome_bar_edge);
     RUN(test_casualty_zero_bar_edge);
     RUN(test_threat_band_edge);
