@@ -134,9 +134,9 @@ double fs_chart_unit(const fs_chart *c);
 /* Whole-page rectangle. */
 fs_rect fs_chart_page(const fs_chart *c);
 
-/* Draws the title (the scenario's name), the subtitle (runs, seed,
- * horizon) and the footnote (source files; may hold several lines) and
- * returns the rectangle left for panels. Any argument may be NULL. Long
+/* Draws the title (what the chart shows, and of which scenario), the
+ * subtitle (runs, seed, horizon) and the footnote (source files; may hold
+ * several lines) and returns the rectangle left for panels. Any argument may be NULL. Long
  * titles are shortened with an ellipsis; footnotes wrap. */
 fs_rect fs_chart_frame(fs_chart *c, const char *title, const char *subtitle,
                        const char *footnote);

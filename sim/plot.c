@@ -186,6 +186,16 @@ static void footnote(const plot_ctx *x, char *buf, size_t n, const char *text, c
     footnote_bands(x, buf, n, text, 0, files);
 }
 
+/* Draws the frame, titled with what the chart shows and the scenario's
+ * name ("Attacks and foiled plots — SCO baseline"), as the effects and
+ * comparison charts name what they show. */
+static fs_rect frame(const plot_ctx *x, fs_chart *c, const char *what, const char *foot)
+{
+    char title[512];
+    snprintf(title, sizeof title, "%s — %s", what, x->d->name);
+    return fs_chart_frame(c, title, x->subtitle, foot);
+}
+
 /* ---- 1. threat index ---- */
 
 #define STRIP_ROWS 64   /* injects and mechanisms drawn in the strip */
@@ -349,7 +359,7 @@ static void draw_threat(const plot_ctx *x, fs_chart *c)
     nr = ni + nm;
     footnote_bands(x, foot, sizeof foot, strip_note(ni, nm), 1,
                    "timeseries.csv, injects.csv, mechanisms.csv");
-    body = fs_chart_frame(c, d->name, x->subtitle, foot);
+    body = frame(x, c, "Regional threat index", foot);
     leg[nl++] = legend("Median threat index", col, FS_KEY_LINE, 1);
     leg[nl++] = legend("50% of runs (p25–p75)", col, FS_KEY_BAND, 0.42);
     leg[nl++] = legend("90% of runs (p5–p95)", col, FS_KEY_BAND, 0.16);
@@ -465,7 +475,7 @@ static void draw_attacks(const plot_ctx *x, fs_chart *c)
                    "bars at the end: the run totals, 50% (dark) and 90% (light) of runs. "
                    "Bottom: the mean in each step, which shows when attacks come.",
                    "timeseries.csv, summary.csv");
-    body = fs_chart_frame(c, d->name, x->subtitle, foot);
+    body = frame(x, c, "Attacks and foiled plots", foot);
     leg[0] = legend("Successful attacks", ca, FS_KEY_LINE, 1);
     leg[1] = legend("Foiled plots", cf, FS_KEY_LINE, 1);
     leg[2] = legend("Run totals: 50% of runs", grey(0.3), FS_KEY_BAND, 0.42);
@@ -543,7 +553,7 @@ static void draw_outcomes(const plot_ctx *x, fs_chart *c)
     footnote(x, foot, sizeof foot,
              "Bars: share of runs with the outcome at the horizon; whiskers: 95% Wilson score "
              "interval.", "outcomes.csv");
-    body = fs_chart_frame(c, d->name, x->subtitle, foot);
+    body = frame(x, c, "Outcome probabilities", foot);
     for (i = 0; i < n; i++) {
         outcome_label(d->outcomes[i].name, names[i], sizeof names[i]);
         cats[i] = names[i];
@@ -701,7 +711,7 @@ static void draw_casualties(const plot_ctx *x, fs_chart *c)
              : "Runs by total casualties over the horizon, re-binned from the sketch buckets "
                "(relative error at most 0.5%); every run had casualties. Mean, median and 95th "
                "percentile of all runs.", "distributions.csv, summary.csv");
-    body = fs_chart_frame(c, d->name, x->subtitle, foot);
+    body = frame(x, c, "Casualties per run", foot);
     memset(&zs, 0, sizeof zs);
     memset(&ps, 0, sizeof ps);
     zbox = body;
@@ -830,7 +840,7 @@ static void draw_trust(const plot_ctx *x, fs_chart *c)
              "Trust between each pair of actors, 0 (none) to 1 (full), symmetric; the change "
              "panel's colours are centred on no change (each pair's initial value).",
              "trust.csv, actors.csv");
-    body = fs_chart_frame(c, d->name, x->subtitle, foot);
+    body = frame(x, c, "Trust between actors", foot);
     for (i = 0; i < n && i < (int)(sizeof names / sizeof names[0]); i++)
         names[i] = d->actors[i].name;
     for (i = 0; i < n * n; i++)
@@ -896,7 +906,7 @@ static void draw_stability(const plot_ctx *x, fs_chart *c)
     footnote_bands(x, foot, sizeof foot, "Stability of each actor, 0 (failed) to 1 (fully "
                    "stable), on the same axis in every panel.", 1,
                    "timeseries.csv, actors.csv, meta.csv");
-    body = fs_chart_frame(c, d->name, x->subtitle, foot);
+    body = frame(x, c, "Stability of each actor", foot);
     leg[0] = legend("Median stability", col, FS_KEY_LINE, 1);
     leg[1] = legend("90% of runs (p5–p95)", col, FS_KEY_BAND, 0.16);
     if (isfinite(fs)) {
@@ -972,7 +982,7 @@ static void draw_cohesion_cost(const plot_ctx *x, fs_chart *c)
     band_range(cost, x->n, &klo, &khi);
     footnote_bands(x, foot, sizeof foot, "Lines: median over runs; bands: 50% and 90% of runs. "
                    "The cohesion axis is zoomed to the data.", 1, "timeseries.csv");
-    body = fs_chart_frame(c, d->name, x->subtitle, foot);
+    body = frame(x, c, "Cohesion and cost of cooperation", foot);
     leg[0] = legend("Cohesion (median)", cc, FS_KEY_LINE, 1);
     leg[1] = legend("Cumulative cost (median)", ck, FS_KEY_LINE, 1);
     leg[2] = legend("50% of runs", grey(0.3), FS_KEY_BAND, 0.42);
@@ -1033,7 +1043,7 @@ static void draw_early_warning(const plot_ctx *x, fs_chart *c)
              "an attack with at least %s casualties.",
              isfinite(d->mass_casualty) ? thr : "the threshold");
     footnote(x, foot, sizeof foot, note, "earlywarning.csv, meta.csv");
-    body = fs_chart_frame(c, d->name, x->subtitle, foot);
+    body = frame(x, c, "Early warning: escalation and mass-casualty attacks over time", foot);
     leg[0] = legend(ehi > 0 ? "P(escalation condition holds at step t)"
                             : "P(escalation condition at step t): never in any run", ce,
                     FS_KEY_LINE, 1);
