@@ -303,6 +303,11 @@ typedef struct fs_legend_item {
     fs_rgb col;
     fs_key key;
     double alpha;    /* for bands and windows */
+    /* A band, bar or window key that stands for several series' bands
+     * (one shade in each series' colour) is split into ncols stripes of
+     * cols[0..ncols-1] instead of col; ncols 0 (the default) uses col. */
+    const fs_rgb *cols;
+    int ncols;
 } fs_legend_item;
 
 /* Draws a legend in rows at the top of `box` and returns what is left of

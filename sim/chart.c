@@ -1357,11 +1357,15 @@ static void legend_key(fs_chart *c, const fs_legend_item *it, double x, double y
         hline(c, x + w / 2 - 6 * c->u, x + w / 2 + 6 * c->u, y, it->col, 2 * c->u);
         hline(c, x + w / 2 - 6 * c->u, x + w / 2 + 6 * c->u, y + h, it->col, 2 * c->u);
         break;
-    default:
-        cairo_rectangle(c->cr, x, y, w, h);
-        set_rgb(c, it->col, it->key == FS_KEY_BAR ? 1 : alpha);
-        cairo_fill(c->cr);
+    default: {
+        int i, n = it->cols && it->ncols > 0 ? it->ncols : 1;
+        for (i = 0; i < n; i++) {
+            cairo_rectangle(c->cr, x + w * i / n, y, w / n, h);
+            set_rgb(c, n > 1 ? it->cols[i] : it->col, it->key == FS_KEY_BAR ? 1 : alpha);
+            cairo_fill(c->cr);
+        }
         break;
+    }
     }
 }
 

@@ -127,7 +127,14 @@ static void draw_band(fs_chart *c, const fs_panel *p, const plot_ctx *x, const f
 
 static fs_legend_item legend(const char *label, fs_rgb col, fs_key key, double alpha)
 {
-    fs_legend_item it = { label, col, key, alpha };
+    fs_legend_item it = { label, col, key, alpha, NULL, 0 };
+    return it;
+}
+
+/* A band key in the colours of the two series whose bands it stands for. */
+static fs_legend_item legend2(const char *label, const fs_rgb *cols, double alpha)
+{
+    fs_legend_item it = { label, cols[0], FS_KEY_BAND, alpha, cols, 2 };
     return it;
 }
 
@@ -447,7 +454,7 @@ static void draw_attacks(const plot_ctx *x, fs_chart *c)
     const fs_plot_data *d = x->d;
     const fs_band *att = &d->region[FS_SERIES_ATTACKS], *fo = &d->region[FS_SERIES_FOILED];
     const fs_plot_stat *ta = &d->summary[FS_SUM_ATTACKS], *tf = &d->summary[FS_SUM_FOILED];
-    fs_rgb ca = metric_colour("attacks"), cf = metric_colour("foiled");
+    fs_rgb ca = metric_colour("attacks"), cf = metric_colour("foiled"), two[2];
     double *cum_a = x->stairs, *cum_f = x->stairs + x->n, hi = 0, phi = 0, left, w;
     double sa = 0, sf = 0;
     int t, none_att, none_fo;
@@ -457,6 +464,7 @@ static void draw_attacks(const plot_ctx *x, fs_chart *c)
     fs_rect body, lower;
     char foot[1024], per[96];
 
+    two[0] = ca, two[1] = cf;
     snprintf(per, sizeof per, "Mean per %s", d->step_unit && d->step_unit[0] ? d->step_unit
                                                                           : "step");
     for (t = 0; t < x->n; t++) {
@@ -478,8 +486,8 @@ static void draw_attacks(const plot_ctx *x, fs_chart *c)
     body = frame(x, c, "Attacks and foiled plots", foot);
     leg[0] = legend("Successful attacks", ca, FS_KEY_LINE, 1);
     leg[1] = legend("Foiled plots", cf, FS_KEY_LINE, 1);
-    leg[2] = legend("Run totals: 50% of runs", grey(0.3), FS_KEY_BAND, 0.42);
-    leg[3] = legend("90% of runs", grey(0.3), FS_KEY_BAND, 0.16);
+    leg[2] = legend2("Run totals: 50% of runs", two, 0.42);
+    leg[3] = legend2("90% of runs", two, 0.16);
     body = fs_chart_legend(c, body, leg, 4);
     lower = split_top(&body, body.h * 0.58);
     memset(s, 0, sizeof s);
@@ -970,7 +978,7 @@ static void draw_cohesion_cost(const plot_ctx *x, fs_chart *c)
 {
     const fs_plot_data *d = x->d;
     const fs_band *co = &d->region[FS_SERIES_COHESION], *cost = &d->region[FS_SERIES_COST];
-    fs_rgb cc = metric_colour("cohesion"), ck = metric_colour("cost");
+    fs_rgb cc = metric_colour("cohesion"), ck = metric_colour("cost"), two[2];
     fs_legend_item leg[4];
     fs_panel_spec s[2];
     fs_panel p;
@@ -978,6 +986,7 @@ static void draw_cohesion_cost(const plot_ctx *x, fs_chart *c)
     char foot[1024];
     double clo = HUGE_VAL, chi = -HUGE_VAL, klo = 0, khi = -HUGE_VAL, left;
 
+    two[0] = cc, two[1] = ck;
     band_range(co, x->n, &clo, &chi);
     band_range(cost, x->n, &klo, &khi);
     footnote_bands(x, foot, sizeof foot, "Lines: median over runs; bands: 50% and 90% of runs. "
@@ -985,8 +994,8 @@ static void draw_cohesion_cost(const plot_ctx *x, fs_chart *c)
     body = frame(x, c, "Cohesion and cost of cooperation", foot);
     leg[0] = legend("Cohesion (median)", cc, FS_KEY_LINE, 1);
     leg[1] = legend("Cumulative cost (median)", ck, FS_KEY_LINE, 1);
-    leg[2] = legend("50% of runs", grey(0.3), FS_KEY_BAND, 0.42);
-    leg[3] = legend("90% of runs", grey(0.3), FS_KEY_BAND, 0.16);
+    leg[2] = legend2("50% of runs", two, 0.42);
+    leg[3] = legend2("90% of runs", two, 0.16);
     body = fs_chart_legend(c, body, leg, 4);
     lower = split_top(&body, body.h * 0.5);
     memset(s, 0, sizeof s);

@@ -17,6 +17,13 @@ static fs_rgb grey(double v)
     return k;
 }
 
+/* The legend entry of scenario i, in its colour. */
+static fs_legend_item series_key(const char *label, int i, fs_key key)
+{
+    fs_legend_item it = { label, fs_series_colour(i), key, 1, NULL, 0 };
+    return it;
+}
+
 /* Opens a chart with the options' format and size. */
 static fs_chart *compare_open(const char *path, const fs_plot_opts *opts, fs_err *err)
 {
@@ -99,10 +106,7 @@ fs_status fs_plot_compare_threat(const char *path, const fs_plot_data *const *ru
                           "Lines: median over runs; bands: 90% of runs (p5–p95) of each "
                           "scenario.\nSource: timeseries.csv of each scenario's run directory.");
     for (i = 0; i < n; i++) {
-        leg[i].label = runs[i]->name;
-        leg[i].col = fs_series_colour(i);
-        leg[i].key = FS_KEY_LINE;
-        leg[i].alpha = 1;
+        leg[i] = series_key(runs[i]->name, i, FS_KEY_LINE);
     }
     body = fs_chart_legend(c, body, leg, n);
     memset(&s, 0, sizeof s);
@@ -154,10 +158,7 @@ fs_status fs_plot_compare_outcomes(const char *path, const fs_plot_data *const *
                           "Wilson score interval.\nSource: outcomes.csv of each scenario's run "
                           "directory.");
     for (i = 0; i < n; i++) {
-        leg[i].label = runs[i]->name;
-        leg[i].col = fs_series_colour(i);
-        leg[i].key = FS_KEY_BAR;
-        leg[i].alpha = 1;
+        leg[i] = series_key(runs[i]->name, i, FS_KEY_BAR);
     }
     body = fs_chart_legend(c, body, leg, n);
     for (i = 0; i < nout; i++) {
@@ -247,10 +248,7 @@ fs_status fs_plot_compare_diff(const char *path, const char *title, const char *
             lo = fmin(lo, d[i].diff), hi = fmax(hi, d[i].diff);
     }
     for (i = 1; i < nnames && i < MAX_SCEN; i++) {
-        leg[nleg].label = names[i];
-        leg[nleg].col = fs_series_colour(i);
-        leg[nleg].key = FS_KEY_WHISKER;
-        leg[nleg].alpha = 1;
+        leg[nleg] = series_key(names[i], i, FS_KEY_WHISKER);
         nleg++;
     }
     c = compare_open(path, opts, err);
