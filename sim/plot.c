@@ -1194,17 +1194,138 @@ static void effect_row(fs_plot_diff *row, const char *label, const fs_plot_effec
     row->diff = k * e->diff, row->lo = k * e->lo, row->hi = k * e->hi;
 }
 
+/* The same rule as the briefing's material() (sim/briefing.c), so that
+ * the chart shows what the briefing prints in bold. */
+int fs_plot_effect_material(const fs_plot_effect *e)
+{
+    double big = fmax(fabs(e->with), fabs(e->without));
+    if (!(e->lo > 0 || e->hi < 0))
+        return 0;
+    if (e->outcome)
+        return fabs(e->diff) >= 0.005;
+    return fabs(e->diff) >= (isfinite(big) ? 0.01 * big : 1e-3);
+}
+
+/* The name of the actor whose id is the n bytes at id; the id itself when
+ * actors.csv does not list it. */
+static void actor_name(const fs_plot_data *d, const char *id, size_t n, char *buf, size_t len)
+{
+    int i;
+    for (i = 0; i < d->nactors; i++)
+        if (strlen(d->actors[i].id) == n && strncmp(d->actors[i].id, id, n) == 0) {
+            snprintf(buf, len, "%s", d->actors[i].name);
+            return;
+        }
+    snprintf(buf, len, "%.*s", (int)n, id);
+}
+
+/* "RU-TJ" -> "Russia–Tajikistan", as trust.png names actors. Ids may
+ * hold a '-' themselves, so the split is the one that names two actors. */
+static void pair_name(const fs_plot_data *d, const char *pair, char *buf, size_t len)
+{
+    char a[64], b[64];
+    const char *dash, *cut = strchr(pair, '-');
+    int i;
+
+    for (dash = cut; dash; dash = strchr(dash + 1, '-')) {
+        int ka = 0, kb = 0;
+        for (i = 0; i < d->nactors; i++) {
+            ka |= strlen(d->actors[i].id) == (size_t)(dash - pair)
+                  && strncmp(d->actors[i].id, pair, (size_t)(dash - pair)) == 0;
+            kb |= strcmp(d->actors[i].id, dash + 1) == 0;
+        }
+        if (ka && kb) {
+            cut = dash;
+            break;
+        }
+    }
+    if (cut == NULL) {
+        snprintf(buf, len, "%s", pair);
+        return;
+    }
+    actor_name(d, pair, (size_t)(cut - pair), a, sizeof a);
+    actor_name(d, cut + 1, strlen(cut + 1), b, sizeof b);
+    snprintf(buf, len, "%s–%s", a, b);
+}
+
+static int trust_effect(const fs_plot_effect *e)
+{
+    return strcmp(e->metric, "final_trust") == 0 || strcmp(e->metric, "trust") == 0;
+}
+
+static void trust_label(const fs_plot_data *d, const fs_plot_effect *e, char *buf, size_t n)
+{
+    char pair[140];
+    pair_name(d, e->target, pair, sizeof pair);
+    if (isnan(e->step))
+        snprintf(buf, n, "%s at the end", pair);
+    else
+        snprintf(buf, n, "%s in %s %.0f", pair, unit_name(d), e->step);
+}
+
+int fs_plot_trust_rows(const fs_plot_data *d, fs_plot_diff *rows,
+                       char (*labels)[FS_PLOT_DIFF_LABEL], int max, int *small, int *beyond)
+{
+    const fs_plot_effect *base[EFFECT_ROWS];
+    int i, n = 0, nb = 0;
+
+    *small = *beyond = 0;
+    for (i = 0; i < d->neffects; i++) {
+        const fs_plot_effect *e = &d->effects[i];
+        if (!trust_effect(e))
+            continue;
+        if (!fs_plot_effect_material(e))
+            (*small)++;
+        else if (d->base_name && e->source == 0 && nb < EFFECT_ROWS)
+            base[nb++] = e;
+    }
+    qsort(base, (size_t)nb, sizeof *base, abs_diff_desc);
+    *beyond = nb > BASE_TRUST_ROWS ? nb - BASE_TRUST_ROWS : 0;
+    for (i = 0; i < nb && i < BASE_TRUST_ROWS && n < max; i++, n++) {
+        trust_label(d, base[i], labels[n], sizeof labels[n]);
+        effect_row(&rows[n], labels[n], base[i], 1);
+    }
+    for (i = 0; i < d->neffects && n < max; i++) {
+        const fs_plot_effect *e = &d->effects[i];
+        if (!trust_effect(e) || (d->base_name && e->source == 0)
+            || !fs_plot_effect_material(e))
+            continue;
+        trust_label(d, e, labels[n], sizeof labels[n]);
+        effect_row(&rows[n], labels[n], e, 1);
+        n++;
+    }
+    return n;
+}
+
+/* effects_trust's footnote: note (which ends with its "\nSource: ..."
+ * line) with what was left out said before the source. */
+static void trust_note(char *buf, size_t n, const char *note, int small, int beyond)
+{
+    const char *src = strstr(note, "\nSource:");
+    size_t head = src ? (size_t)(src - note) : strlen(note);
+    char left[400] = "";
+
+    if (small)
+        snprintf(left, sizeof left, " Left out: %d difference%s whose 95%% interval includes "
+                 "zero or that %s under 1%% of the value (the briefing's rule)%s", small,
+                 small == 1 ? "" : "s", small == 1 ? "is" : "are", beyond ? ";" : ".");
+    if (beyond)
+        snprintf(left + strlen(left), sizeof left - strlen(left), "%s the baseline's %d "
+                 "pair%s past the %d that differ most (all in baseline.csv).",
+                 small ? "" : " Left out:", beyond, beyond == 1 ? "" : "s", BASE_TRUST_ROWS);
+    snprintf(buf, n, "%.*s%s%s", (int)head, note, left, src ? src : "");
+}
+
 /* Draws the two effect charts when the run directory has the files. */
 static fs_status draw_effects(const fs_plot_data *d, const fs_plot_opts *o, const char *outdir,
                               fs_err *err)
 {
-    char labels[EFFECT_ROWS][96];
+    char labels[EFFECT_ROWS][FS_PLOT_DIFF_LABEL];
     fs_plot_diff rows[EFFECT_ROWS];
-    const fs_plot_effect *base[EFFECT_ROWS];
     const char *names[FS_PLOT_MAX_SOURCES + 1];
-    char path[4096], title[160];
+    char path[4096], title[160], tnote[1200];
     const char *ext = fs_chart_format_ext(o->format);
-    int i, n = 0, nb = 0, injects = d->nsources - (d->base_name != NULL);
+    int i, n = 0, small, beyond, injects = d->nsources - (d->base_name != NULL);
     const char *what = d->base_name && injects > 0
                        ? "what each inject changes, and against the baseline"
                        : d->base_name ? "against the baseline" : "what each inject changes";
@@ -1245,39 +1366,14 @@ static fs_status draw_effects(const fs_plot_data *d, const fs_plot_opts *o, cons
     if ((st = fs_plot_compare_diff(path, title, "Difference, in percentage points", note,
                                    names, d->nsources + 1, NULL, rows, n, o, err)) != FS_OK)
         return st;
-    /* Trust: every inject's pair rows, then the baseline's pairs that
-     * differ most (interval excluding zero). */
-    n = 0;
-    for (i = 0; i < d->neffects; i++) {
-        const fs_plot_effect *e = &d->effects[i];
-        if (strcmp(e->metric, "final_trust") != 0 && strcmp(e->metric, "trust") != 0)
-            continue;
-        if (d->base_name && e->source == 0) {
-            if ((e->lo > 0 || e->hi < 0) && nb < EFFECT_ROWS)
-                base[nb++] = e;
-            continue;
-        }
-        if (n == EFFECT_ROWS)
-            break;
-        if (isnan(e->step))
-            snprintf(labels[n], sizeof labels[n], "%s at the end", e->target);
-        else
-            snprintf(labels[n], sizeof labels[n], "%s in %s %.0f", e->target,
-                     d->step_unit && d->step_unit[0] ? d->step_unit : "step", e->step);
-        effect_row(&rows[n], labels[n], e, 1);
-        n++;
-    }
-    qsort(base, (size_t)nb, sizeof *base, abs_diff_desc);
-    for (i = 0; i < nb && i < BASE_TRUST_ROWS && n < EFFECT_ROWS; i++, n++) {
-        snprintf(labels[n], sizeof labels[n], "%s at the end", base[i]->target);
-        effect_row(&rows[n], labels[n], base[i], 1);
-    }
-    if (n == 0)
-        return FS_OK;
+    n = fs_plot_trust_rows(d, rows, labels, EFFECT_ROWS, &small, &beyond);
+    if (n == 0 && small == 0)
+        return FS_OK;   /* no trust rows at all */
+    trust_note(tnote, sizeof tnote, note, small, beyond);
     snprintf(title, sizeof title, "Trust between pairs: %s", what);
     if ((size_t)snprintf(path, sizeof path, "%s/effects_trust.%s", outdir, ext) >= sizeof path)
         return fs_err_set(err, FS_EUSAGE, "output path too long: %s", outdir);
-    return fs_plot_compare_diff(path, title, "Difference in trust (0 to 1)", note, names,
+    return fs_plot_compare_diff(path, title, "Difference in trust (0 to 1)", tnote, names,
                                 d->nsources + 1, NULL, rows, n, o, err);
 }
 

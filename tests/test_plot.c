@@ -549,6 +549,54 @@ static void test_compare_charts(void)
     rm_rf(out);
 }
 
+/* effects_trust keeps what the briefing would print in bold: a trust
+ * difference whose interval excludes zero and that is at least 1% of the
+ * value; it names actors, and puts the baseline's rows first. */
+static void test_effects_trust_rows(void)
+{
+    static char ft[] = "final_trust", tr[] = "trust", esc[] = "escalation";
+    static char rutj[] = "RU-TJ", rukg[] = "RU-KG-N", tjkg[] = "TJ-KG-N", reg[] = "region";
+    static char ru[] = "RU", tj[] = "TJ", kg[] = "KG-N", base[] = "SCO baseline";
+    static char nru[] = "Russia", ntj[] = "Tajikistan", nkg[] = "Kyrgyzstan North";
+    static char month[] = "month";
+    fs_plot_actor actors[3] = { { ru, nru, NULL }, { tj, ntj, NULL }, { kg, nkg, NULL } };
+    fs_plot_effect fx[] = {
+        /* source, metric, target, step, outcome, diff, lo, hi, with, without */
+        { 1, ft, rutj, NAN, 0, -0.0008, -0.0009, -0.0007, 0.635, 0.636 },  /* 0.13% */
+        { 1, tr, rutj, 15, 0, -0.0118, -0.0119, -0.0117, 0.532, 0.544 },
+        { 1, ft, tjkg, NAN, 0, -0.03, -0.06, 0.001, 0.60, 0.63 },          /* noise */
+        { 1, esc, reg, NAN, 1, 0.2, 0.1, 0.3, 0.5, 0.3 },                  /* not trust */
+        { 0, ft, rutj, NAN, 0, -0.0062, -0.0063, -0.0061, 0.635, 0.641 },  /* 0.97% */
+        { 0, ft, rukg, NAN, 0, 0.0000313, 0.00002, 0.00004, NAN, NAN },    /* < 0.001 */
+        { 0, ft, tjkg, NAN, 0, 0.02, 0.01, 0.03, 0.52, 0.50 },
+    };
+    fs_plot_data d;
+    fs_plot_diff rows[8];
+    char labels[8][FS_PLOT_DIFF_LABEL];
+    int n, small, beyond;
+
+    memset(&d, 0, sizeof d);
+    d.step_unit = month;
+    d.nactors = 3;
+    d.actors = actors;
+    d.effects = fx;
+    d.neffects = (int)(sizeof fx / sizeof fx[0]);
+    d.base_name = base;
+    n = fs_plot_trust_rows(&d, rows, labels, 8, &small, &beyond);
+    CHECKF(n == 2 && small == 4 && beyond == 0, "%d rows, %d small, %d beyond", n, small,
+           beyond);
+    if (n != 2)
+        return;
+    CHECKF(strcmp(rows[0].metric, "Tajikistan–Kyrgyzstan North at the end") == 0, "%s",
+           rows[0].metric);
+    CHECK(rows[0].scenario == 1);   /* the baseline, source 0, first */
+    CHECKF(strcmp(rows[1].metric, "Russia–Tajikistan in month 15") == 0, "%s", rows[1].metric);
+    CHECK(rows[1].scenario == 2);
+    CHECK(fs_plot_effect_material(&fx[3]));      /* a probability: half a point */
+    fx[3].diff = 0.004;
+    CHECK(!fs_plot_effect_material(&fx[3]));
+}
+
 int main(void)
 {
     fs_gsl_quiet();
@@ -573,5 +621,6 @@ int main(void)
     RUN(test_size_and_formats);
     RUN(test_format_parse);
     RUN(test_compare_charts);
+    RUN(test_effects_trust_rows);
     return check_report();
 }
