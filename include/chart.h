@@ -156,6 +156,11 @@ double fs_chart_text(fs_chart *c, fs_text_role role, const char *text, double x,
  * between thousands ("12 500", "−0.25") into buf. */
 void fs_format_number(char *buf, size_t n, double v, int decimals);
 
+/* Formats a share p as a percentage with one decimal ("35.6%" for
+ * 0.3555), rounded by fs_percent (stats.h) as the briefings round it, so
+ * that a chart and its briefing print the same figure. */
+void fs_format_percent(char *buf, size_t n, double p);
+
 /* Chooses 1-2-5 ticks for data in [lo, hi]: about `target` of them, at
  * integers only when `integer`. With `fixed`, the scale stays [lo, hi] and
  * ticks fall inside it; otherwise the scale widens to the outer ticks. Non

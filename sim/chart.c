@@ -15,6 +15,7 @@
 #include <pango/pangocairo.h>
 
 #include "fsio.h"
+#include "stats.h"
 
 struct fs_chart {
     cairo_surface_t *surf;
@@ -322,6 +323,15 @@ void fs_format_number(char *buf, size_t n, double v, int decimals)
     }
     out[o] = '\0';
     snprintf(buf, n, "%s", out);
+}
+
+void fs_format_percent(char *buf, size_t n, double p)
+{
+    size_t l;
+    fs_format_number(buf, n, fs_percent(p), 1);
+    l = strlen(buf);
+    if (l + 1 < n)
+        buf[l] = '%', buf[l + 1] = '\0';
 }
 
 static double nice_step(double raw, int integer)

@@ -9,7 +9,6 @@
 #include <string.h>
 
 #include "fsio.h"
-#include "stats.h"
 
 #define PATH_LEN 4096
 #define MAX_MARKERS 256
@@ -212,17 +211,6 @@ static const char *unit_name(const fs_plot_data *d)
     return d->step_unit && d->step_unit[0] ? d->step_unit : "step";
 }
 
-/* "44.3%": one decimal through fs_percent, as in the briefings, so that a
- * share reads the same on a chart and in the text. */
-static void percent_text(char *buf, size_t n, double p)
-{
-    size_t l;
-    fs_format_number(buf, n, fs_percent(p), 1);
-    l = strlen(buf);
-    if (l + 1 < n)
-        buf[l] = '%', buf[l + 1] = '\0';
-}
-
 /* A hazard inject may fire at any step of its window; a scheduled one
  * fires (perhaps) at its step. */
 static int inject_hazard(const fs_plot_inject *in)
@@ -237,7 +225,7 @@ static void inject_label(const fs_plot_data *d, const fs_plot_inject *in, char *
     char pc[64];
     int fired = isfinite(in->fired_share) && in->fired_share > 0;
 
-    percent_text(pc, sizeof pc, fired ? in->fired_share : in->probability);
+    fs_format_percent(pc, sizeof pc, fired ? in->fired_share : in->probability);
     if (inject_hazard(in)) {
         if (fired)
             snprintf(buf, n, "%s (hazard, fired in %s of runs)", in->label, pc);
@@ -583,8 +571,7 @@ static void draw_outcomes(const plot_ctx *x, fs_chart *c)
         double ty = fs_panel_py(&p, top) - 6 * fs_chart_unit(c);
         fs_chart_rect(c, &p, i - 0.34, 0, i + 0.34, o->probability, col, 0.9);
         fs_chart_whisker(c, &p, i, o->lo95, o->hi95, grey(0.15));
-        fs_format_number(val, sizeof val, 100 * o->probability, 1);
-        strcat(val, "%");
+        fs_format_percent(val, sizeof val, o->probability);
         snprintf(cnt, sizeof cnt, "%.0f of %.0f runs", o->count, o->runs);
         fs_chart_text(c, FS_TEXT_TICK, cnt, fs_panel_px(&p, i), ty, 0.5, 1, 0, grey(0.35), 0);
         ty -= fs_chart_line_height(c, FS_TEXT_TICK);

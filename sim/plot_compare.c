@@ -195,8 +195,7 @@ fs_status fs_plot_compare_outcomes(const char *path, const fs_plot_data *const *
                 continue;
             fs_chart_bar(c, &p, x0, x0 + w, 0, o->probability, fs_series_colour(j), 0.9);
             fs_chart_whisker(c, &p, xc, o->lo95, o->hi95, grey(0.15));
-            fs_format_number(val, sizeof val, 100 * o->probability, 0);
-            strcat(val, "%");
+            fs_format_percent(val, sizeof val, o->probability);
             if (fs_chart_text_width(c, FS_TEXT_VALUE, val) < fs_panel_px(&p, w) - fs_panel_px(&p, 0))
                 fs_chart_text(c, FS_TEXT_VALUE, val, fs_panel_px(&p, xc),
                               fs_panel_py(&p, fmax(o->probability, o->hi95)) - 4 * fs_chart_unit(c),

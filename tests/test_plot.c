@@ -181,6 +181,21 @@ static void test_format_number(void)
     CHECK(strcmp(buf, "0.00") == 0);
 }
 
+/* Chart percentages round as the briefings do (fs_percent), one decimal. */
+static void test_format_percent(void)
+{
+    static const struct { double p; const char *want; } t[] = {
+        { 0.3555, "35.6%" }, { 0.165, "16.5%" }, { 0.1485, "14.9%" }, { 0.16, "16.0%" },
+        { 1, "100.0%" }, { 0, "0.0%" }, { 0.0004, "0.0%" }, { 0.0005, "0.1%" },
+    };
+    char buf[64];
+    size_t i;
+    for (i = 0; i < sizeof t / sizeof t[0]; i++) {
+        fs_format_percent(buf, sizeof buf, t[i].p);
+        CHECKF(strcmp(buf, t[i].want) == 0, "%g gives %s, not %s", t[i].p, buf, t[i].want);
+    }
+}
+
 static void test_font_check(void)
 {
     fs_err err;
@@ -605,6 +620,7 @@ int main(void)
     RUN(test_csv_errors);
     RUN(test_nice_ticks);
     RUN(test_format_number);
+    RUN(test_format_percent);
     RUN(test_ellipsis);
     RUN(test_normal_charts);
     RUN(test_threat_strip_rows);
