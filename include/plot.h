@@ -184,7 +184,7 @@ fs_status fs_plot_compare_outcomes(const char *path, const fs_plot_data *const *
 
 /* One paired difference to the reference scenario, with its 95% interval. */
 typedef struct fs_plot_diff {
-    const char *metric;     /* e.g. "P(escalation)" */
+    const char *metric;     /* e.g. "Escalation"; "P(escalation)" is shown so */
     int scenario;           /* index into the scenarios compared (>= 1) */
     double diff, lo, hi;
 } fs_plot_diff;

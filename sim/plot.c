@@ -1015,13 +1015,14 @@ static void draw_cohesion_cost(const plot_ctx *x, fs_chart *c)
 static void draw_early_warning(const plot_ctx *x, fs_chart *c)
 {
     const fs_plot_data *d = x->d;
+    const char *u = unit_name(d);
     fs_rgb ce = metric_colour("escalation"), cm = metric_colour("mass_casualty");
     fs_legend_item leg[3];
     fs_panel_spec s[2];
     fs_panel p;
     fs_rect body, lower;
-    char foot[1024], note[512], thr[64];
-    double total = 0, ymax = 0, elo = HUGE_VAL, ehi = -HUGE_VAL, left;
+    char foot[1024], note[512], thr[64], lab[3][160], title[2][96];
+    double total = 0, ymax = 0, elo = HUGE_VAL, ehi = -HUGE_VAL, mlo = HUGE_VAL, phi = 0, left;
     int i;
 
     for (i = 0; i < x->n; i++) {
@@ -1032,32 +1033,39 @@ static void draw_early_warning(const plot_ctx *x, fs_chart *c)
         }
     }
     range_add(&elo, &ehi, d->p_escalated, x->n);
+    range_add(&mlo, &phi, d->p_mass_casualty_by, x->n);
+    phi = fmax(phi, ehi);
     fs_format_number(thr, sizeof thr, d->mass_casualty, 0);
-    snprintf(note, sizeof note, "Escalation condition at step t: threat index at or above its "
+    snprintf(note, sizeof note, "Escalation condition in a %s: threat index at or above its "
              "escalation ratio times its start, or a member's stability below its failure level "
-             "at t or before; at the last step it is the escalation probability. Mass casualty: "
-             "an attack with at least %s casualties.",
+             "in that %s or before; in the last %s its share is the escalation probability. "
+             "Mass casualty: an attack with at least %s casualties.", u, u, u,
              isfinite(d->mass_casualty) ? thr : "the threshold");
     footnote(x, foot, sizeof foot, note, "earlywarning.csv, meta.csv");
     body = frame(x, c, "Early warning: escalation and mass-casualty attacks over time", foot);
-    leg[0] = legend(ehi > 0 ? "P(escalation condition holds at step t)"
-                            : "P(escalation condition at step t): never in any run", ce,
-                    FS_KEY_LINE, 1);
-    leg[1] = legend("P(mass-casualty attack by step t)", cm, FS_KEY_DASH, 1);
-    leg[2] = legend("Runs whose first mass-casualty attack fell on step t", cm, FS_KEY_BAR, 1);
+    snprintf(lab[0], sizeof lab[0], ehi > 0 ? "Share of runs in the escalation condition in "
+             "that %s" : "Share of runs in the escalation condition: none in any %s", u);
+    snprintf(lab[1], sizeof lab[1], "Share of runs with a mass-casualty attack by that %s", u);
+    snprintf(lab[2], sizeof lab[2], "Runs whose first mass-casualty attack fell in that %s", u);
+    leg[0] = legend(lab[0], ce, FS_KEY_LINE, 1);
+    leg[1] = legend(lab[1], cm, FS_KEY_DASH, 1);
+    leg[2] = legend(lab[2], cm, FS_KEY_BAR, 1);
     body = fs_chart_legend(c, body, leg, 3);
     lower = split_top(&body, body.h * 0.55);
     memset(s, 0, sizeof s);
+    snprintf(title[0], sizeof title[0], "Share of runs, %s by %s", u, u);
+    snprintf(title[1], sizeof title[1], "The %s of the first mass-casualty attack", u);
     s[0].box = body;
-    s[0].title = "Probability at step t";
+    s[0].title = title[0];
     s[0].x = step_axis(x, 0);
-    s[0].y = value_axis("Probability", 0, 1, 0);
-    s[0].y.fixed = 1;
+    /* Zoomed to the data like the other charts: shares near 30% would
+     * hug the floor of a fixed 0-100% axis. */
+    s[0].y = value_axis("Share of runs", 0, phi > 0 ? fmin(1, phi * 1.1) : 1, 0);
     s[0].y.percent = 1;
     s[1].box = lower;
     s[1].box.y += 10 * fs_chart_unit(c);
     s[1].box.h -= 10 * fs_chart_unit(c);
-    s[1].title = "Step of the first mass-casualty attack";
+    s[1].title = title[1];
     s[1].x = step_axis(x, 1);
     s[0].x.lo = s[1].x.lo = -0.5;   /* room for the bars at both ends */
     s[0].x.hi = s[1].x.hi = x->d->steps + 0.5;
@@ -1339,12 +1347,11 @@ static fs_status draw_effects(const fs_plot_data *d, const fs_plot_opts *o, cons
     snprintf(title, sizeof title, "Outcome probabilities: %s", what);
     for (i = 0; i < d->neffects && n < EFFECT_ROWS; i++) {
         const fs_plot_effect *e = &d->effects[i];
-        char *u;
         if (!e->outcome)
             continue;
-        snprintf(labels[n], sizeof labels[n], "P(%s)", e->metric);
-        for (u = labels[n]; (u = strchr(u, '_')) != NULL; u++)
-            *u = ' ';
+        /* Named as outcomes.png names them; the title says they are
+         * probabilities. */
+        outcome_label(e->metric, labels[n], sizeof labels[n]);
         effect_row(&rows[n], labels[n], e, 100);
         n++;
     }

@@ -58,6 +58,38 @@ static void step_label(const fs_plot_data *d, char *buf, size_t len)
              : u[0], u + 1, u[n - 1] == 's' ? "" : "s");
 }
 
+/* An outcome's name as outcomes.png writes it: "mass_casualty" (or
+ * "mass casualty") -> "Mass-casualty attack", others capitalised with
+ * spaces. name holds len bytes. */
+static void outcome_words(const char *name, size_t len, char *buf, size_t n)
+{
+    size_t i;
+    if (len == 13 && (strncmp(name, "mass_casualty", 13) == 0
+                      || strncmp(name, "mass casualty", 13) == 0)) {
+        snprintf(buf, n, "Mass-casualty attack");
+        return;
+    }
+    snprintf(buf, n, "%.*s", (int)len, name);
+    for (i = 0; buf[i]; i++)
+        if (buf[i] == '_')
+            buf[i] = ' ';
+    if (buf[0] >= 'a' && buf[0] <= 'z')
+        buf[0] = (char)(buf[0] - 'a' + 'A');
+}
+
+/* A row's name: "P(escalation)", as compare.csv's rows come, in words
+ * ("Escalation"), as the outcome charts name it; the chart's title says
+ * these are probabilities. Other names stay as they are. */
+static const char *row_name(const char *metric, char *buf, size_t n)
+{
+    size_t l = strlen(metric);
+    if (l > 3 && strncmp(metric, "P(", 2) == 0 && metric[l - 1] == ')') {
+        outcome_words(metric + 2, l - 3, buf, n);
+        return buf;
+    }
+    return metric;
+}
+
 static fs_status check_runs(const fs_plot_data *const *runs, int n, fs_err *err)
 {
     int i;
@@ -163,13 +195,7 @@ fs_status fs_plot_compare_outcomes(const char *path, const fs_plot_data *const *
     body = fs_chart_legend(c, body, leg, n);
     for (i = 0; i < nout; i++) {
         const char *o = ref->outcomes[i].name;
-        snprintf(names[i], sizeof names[i], "%s", strcmp(o, "mass_casualty") == 0
-                 ? "Mass-casualty attack" : o);
-        for (k = 0; names[i][k]; k++)
-            if (names[i][k] == '_')
-                names[i][k] = ' ';
-        if (names[i][0] >= 'a' && names[i][0] <= 'z')
-            names[i][0] = (char)(names[i][0] - 'a' + 'A');
+        outcome_words(o, strlen(o), names[i], sizeof names[i]);
         cats[i] = names[i];
     }
     memset(&s, 0, sizeof s);
@@ -216,7 +242,7 @@ fs_status fs_plot_compare_diff(const char *path, const char *title, const char *
     const char *cats[MAX_ROWS];
     int order[MAX_ROWS], used[MAX_ROWS] = {0};
     fs_legend_item leg[MAX_SCEN];
-    char ref[512], sub[256];
+    char ref[512], sub[256], shown[MAX_ROWS][64];
     fs_panel_spec s;
     fs_panel p;
     fs_rect body;
@@ -234,7 +260,7 @@ fs_status fs_plot_compare_diff(const char *path, const char *title, const char *
             if (used[j] || strcmp(d[j].metric, d[i].metric) != 0)
                 continue;
             used[j] = 1;
-            cats[nrow] = j == i ? d[i].metric : none;
+            cats[nrow] = j == i ? row_name(d[i].metric, shown[nrow], sizeof shown[nrow]) : none;
             order[nrow++] = j;
         }
     }
