@@ -536,19 +536,57 @@ static void draw_attacks(const plot_ctx *x, fs_chart *c)
 
 /* ---- 3. outcome probabilities ---- */
 
+/* When each outcome is judged (docs/MODEL.md, Outcomes): three at the
+ * horizon, escalation partly at any step, a mass-casualty attack at any
+ * time in the run. NULL for a name the charts do not know. */
+static const char *outcome_when(const char *name)
+{
+    static const struct { const char *name, *when; } w[] = {
+        { "escalation", "escalation: the threat index at the horizon at or above its escalation "
+                        "ratio times its start, or a member's stability below its failure level "
+                        "at any time" },
+        { "fracture", "fracture: cohesion at the horizon more than its fracture drop below its "
+                      "start" },
+        { "contained", "contained: the threat index at the horizon at or below its contained "
+                       "ratio times its start, without escalation or fracture" },
+        { "mass_casualty", "mass-casualty attack: at least one, at any time in the run" },
+    };
+    size_t i;
+    for (i = 0; i < sizeof w / sizeof w[0]; i++)
+        if (strcmp(w[i].name, name) == 0)
+            return w[i].when;
+    return NULL;
+}
+
+/* "Bars: share of runs with each outcome (escalation: ...; ...)". */
+static void outcomes_note(const plot_ctx *x, char *buf, size_t n)
+{
+    const fs_plot_data *d = x->d;
+    size_t l;
+    int i, k = 0;
+
+    l = (size_t)snprintf(buf, n, "Bars: share of runs with each outcome");
+    for (i = 0; i < d->noutcomes && l < n; i++) {
+        const char *w = outcome_when(d->outcomes[i].name);
+        if (w)
+            l += (size_t)snprintf(buf + l, n - l, "%s%s", k++ ? "; " : " (", w);
+    }
+    if (l < n)
+        snprintf(buf + l, n - l, "%s; whiskers: 95%% Wilson score interval.", k ? ")" : "");
+}
+
 static void draw_outcomes(const plot_ctx *x, fs_chart *c)
 {
     const fs_plot_data *d = x->d;
     const char *cats[64];
-    char names[64][64], foot[1024], val[64], cnt[96];
+    char names[64][64], foot[1536], note[1024], val[64], cnt[96];
     fs_panel_spec s;
     fs_panel p;
     fs_rect body;
     int i, n = d->noutcomes < 64 ? d->noutcomes : 64;
 
-    footnote(x, foot, sizeof foot,
-             "Bars: share of runs with the outcome at the horizon; whiskers: 95% Wilson score "
-             "interval.", "outcomes.csv");
+    outcomes_note(x, note, sizeof note);
+    footnote(x, foot, sizeof foot, note, "outcomes.csv");
     body = frame(x, c, "Outcome probabilities", foot);
     for (i = 0; i < n; i++) {
         outcome_label(d->outcomes[i].name, names[i], sizeof names[i]);

@@ -186,9 +186,11 @@ fs_status fs_plot_compare_outcomes(const char *path, const fs_plot_data *const *
         return err ? err->code : FS_EIO;
     compare_subtitle(runs, n, sub, sizeof sub);
     body = fs_chart_frame(c, "Outcome probabilities: scenarios compared", sub,
-                          "Bars: share of runs with the outcome at the horizon; whiskers: 95% "
-                          "Wilson score interval.\nSource: outcomes.csv of each scenario's run "
-                          "directory.");
+                          "Bars: share of runs with each outcome (a mass-casualty attack at any "
+                          "time in the run, the others judged at the horizon, escalation also "
+                          "by a member's stability at any time; see outcomes.png); whiskers: "
+                          "95% Wilson score interval.\nSource: outcomes.csv of each scenario's "
+                          "run directory.");
     for (i = 0; i < n; i++) {
         leg[i] = series_key(runs[i]->name, i, FS_KEY_BAR);
     }
