@@ -102,10 +102,13 @@ static fs_status check_runs(const fs_plot_data *const *runs, int n, fs_err *err)
     return FS_OK;
 }
 
+#define BAND_ALPHA 0.13
+
 fs_status fs_plot_compare_threat(const char *path, const fs_plot_data *const *runs, int n,
                                  const fs_plot_opts *opts, fs_err *err)
 {
-    fs_legend_item leg[MAX_SCEN];
+    fs_legend_item leg[2 * MAX_SCEN];
+    char lab[MAX_SCEN][2][160];
     fs_panel_spec s;
     fs_panel p;
     fs_rect body;
@@ -135,12 +138,16 @@ fs_status fs_plot_compare_threat(const char *path, const fs_plot_data *const *ru
     }
     compare_subtitle(runs, n, sub, sizeof sub);
     body = fs_chart_frame(c, "Regional threat index: scenarios compared", sub,
-                          "Lines: median over runs; bands: 90% of runs (p5–p95) of each "
-                          "scenario.\nSource: timeseries.csv of each scenario's run directory.");
+                          "Thick lines: median over runs; bands, edged with thin lines: 90% "
+                          "of runs (p5–p95) of each scenario.\nSource: timeseries.csv of each scenario's run directory.");
     for (i = 0; i < n; i++) {
-        leg[i] = series_key(runs[i]->name, i, FS_KEY_LINE);
+        snprintf(lab[i][0], sizeof lab[i][0], "%s: median", runs[i]->name);
+        snprintf(lab[i][1], sizeof lab[i][1], "%s: 90%% of runs", runs[i]->name);
+        leg[2 * i] = series_key(lab[i][0], i, FS_KEY_LINE);
+        leg[2 * i + 1] = series_key(lab[i][1], i, FS_KEY_BAND);
+        leg[2 * i + 1].alpha = BAND_ALPHA;
     }
-    body = fs_chart_legend(c, body, leg, n);
+    body = fs_chart_legend(c, body, leg, 2 * n);
     memset(&s, 0, sizeof s);
     s.box = body;
     step_label(runs[0], xlabel, sizeof xlabel);
@@ -154,7 +161,15 @@ fs_status fs_plot_compare_threat(const char *path, const fs_plot_data *const *ru
     p = fs_chart_panel(c, &s);
     for (i = 0; i < n; i++) {
         const fs_band *b = &runs[i]->region[FS_SERIES_THREAT_INDEX];
-        fs_chart_band(c, &p, xs, b->p5, b->p95, runs[i]->steps + 1, fs_series_colour(i), 0.13);
+        fs_chart_band(c, &p, xs, b->p5, b->p95, runs[i]->steps + 1, fs_series_colour(i),
+                      BAND_ALPHA);
+    }
+    /* Where bands overlap their tints mix into a colour of neither, so
+     * each band's edges are drawn in its own colour too. */
+    for (i = 0; i < n; i++) {
+        const fs_band *b = &runs[i]->region[FS_SERIES_THREAT_INDEX];
+        fs_chart_line(c, &p, xs, b->p5, runs[i]->steps + 1, fs_series_colour(i), 1.0, 0);
+        fs_chart_line(c, &p, xs, b->p95, runs[i]->steps + 1, fs_series_colour(i), 1.0, 0);
     }
     for (i = 0; i < n; i++) {
         const fs_band *b = &runs[i]->region[FS_SERIES_THREAT_INDEX];
@@ -191,9 +206,8 @@ fs_status fs_plot_compare_outcomes(const char *path, const fs_plot_data *const *
                           "by a member's stability at any time; see outcomes.png); whiskers: "
                           "95% Wilson score interval.\nSource: outcomes.csv of each scenario's "
                           "run directory.");
-    for (i = 0; i < n; i++) {
+    for (i = 0; i < n; i++)
         leg[i] = series_key(runs[i]->name, i, FS_KEY_BAR);
-    }
     body = fs_chart_legend(c, body, leg, n);
     for (i = 0; i < nout; i++) {
         const char *o = ref->outcomes[i].name;
@@ -274,10 +288,8 @@ fs_status fs_plot_compare_diff(const char *path, const char *title, const char *
         if (isfinite(d[i].diff))
             lo = fmin(lo, d[i].diff), hi = fmax(hi, d[i].diff);
     }
-    for (i = 1; i < nnames && i < MAX_SCEN; i++) {
-        leg[nleg] = series_key(names[i], i, FS_KEY_WHISKER);
-        nleg++;
-    }
+    for (i = 1; i < nnames && i < MAX_SCEN; i++)
+        leg[nleg++] = series_key(names[i], i, FS_KEY_WHISKER);
     c = compare_open(path, opts, err);
     if (c == NULL)
         return err ? err->code : FS_EIO;
