@@ -670,6 +670,25 @@ static void histo_edges(histo *h)
         h->edge[i] = start + i * step - (h->integer ? 0.5 : 0);
 }
 
+/* The value a sketch bucket's runs are drawn at. A bucket holds
+ * (lo, hi], and casualty totals are whole numbers: when the bucket holds
+ * a single integer every run in it has that total (the bucket (0.990, 1]
+ * holds the runs with exactly 1 casualty, which its middle would put left
+ * of 1, in the wrong bin). Wider buckets are drawn at their middle. */
+static double bucket_integer(const fs_plot_bucket *b)
+{
+    double k = floor(b->hi);
+    return k > b->lo && k - 1 <= b->lo ? k : NAN;
+}
+
+static double bucket_value(const fs_plot_bucket *b, const histo *h)
+{
+    double k = bucket_integer(b);
+    if (isfinite(k))
+        return k;
+    return h->log ? sqrt(fmax(b->lo, h->pmin) * b->hi) : (b->lo + b->hi) / 2;
+}
+
 static void histo_fill(histo *h, const fs_plot_data *d)
 {
     int i, j;
@@ -686,7 +705,10 @@ static void histo_fill(histo *h, const fs_plot_data *d)
         }
         if (b->count <= 0)
             continue;
-        h->pmin = fmin(h->pmin, b->lo > 0 ? b->lo : b->hi);
+        /* From the integer a bucket holds, so that the runs with exactly
+         * 1 casualty start the axis at 1 rather than at 0.63. */
+        h->pmin = fmin(h->pmin, isfinite(bucket_integer(b)) ? bucket_integer(b)
+                                : b->lo > 0 ? b->lo : b->hi);
         h->pmax = fmax(h->pmax, b->hi);
         if (b->lo != floor(b->lo) || b->hi != floor(b->hi))
             h->integer = 0;
@@ -698,11 +720,13 @@ static void histo_fill(histo *h, const fs_plot_data *d)
     histo_edges(h);
     for (i = 0; i < d->nbuckets; i++) {
         const fs_plot_bucket *b = &d->buckets[i];
-        double mid;
+        double v;
         if (b->hi <= 0 || b->count <= 0)
             continue;
-        mid = h->log ? sqrt(fmax(b->lo, h->pmin) * b->hi) : (b->lo + b->hi) / 2;
-        for (j = 0; j < h->nb - 1 && mid >= h->edge[j + 1]; j++)
+        v = bucket_value(b, h);
+        /* Bin j is [edge j, edge j+1); the slack absorbs an edge computed
+         * a hair above the integer it stands for. */
+        for (j = 0; j < h->nb - 1 && v >= h->edge[j + 1] * (1 - 1e-12); j++)
             ;
         h->count[j] += b->count;
     }

@@ -385,6 +385,29 @@ static void test_casualty_zero_bar_edge(void)
     CHECKF(fabs(top + 0.5 - want) <= 2, "zero bar top at %d, value implies %.1f", top, want);
 }
 
+/* The normal fixture's sketch bucket (0.980, 1] holds the 2 runs with
+ * exactly 1 casualty: they belong in the bin from 1 up, which starts the
+ * log axis, not in one ending at 1. */
+static void test_casualty_integer_bin(void)
+{
+    char out[64];
+    fs_err err;
+    cairo_surface_t *s;
+    const fs_panel *p = &geom[FS_PLOT_CASUALTIES].panel[1];
+    int filled;
+
+    CHECKF(draw_fixture("normal", out, sizeof out, &err) == FS_OK, "%s", err.msg);
+    s = load_png(out, "casualties");
+    CHECK(s != NULL);
+    CHECK(p->x.log);
+    filled = saturated(s, (int)lround(fs_panel_px(p, 1.25)), (int)(p->area.y + p->area.h) - 3);
+    cairo_surface_destroy(s);
+    rm_rf(out);
+    CHECKF(fabs(fs_panel_px(p, 1) - p->area.x) < 1, "the axis starts at %.1f px, 1 is at %.1f",
+           p->area.x, fs_panel_px(p, 1));
+    CHECK(filled);
+}
+
 static void test_threat_band_edge(void)
 {
     char out[64];
@@ -627,6 +650,7 @@ int main(void)
     RUN(test_outcome_bar_edge);
     RUN(test_casualty_zero_bar_edge);
     RUN(test_threat_band_edge);
+    RUN(test_casualty_integer_bin);
     RUN(test_deterministic);
     RUN(test_no_attacks);
     RUN(test_one_run);
