@@ -134,9 +134,9 @@ double fs_chart_unit(const fs_chart *c);
 /* Whole-page rectangle. */
 fs_rect fs_chart_page(const fs_chart *c);
 
-/* Draws the title (the scenario's name), the subtitle (runs, seed,
- * horizon) and the footnote (source files; may hold several lines) and
- * returns the rectangle left for panels. Any argument may be NULL. Long
+/* Draws the title (what the chart shows, and of which scenario), the
+ * subtitle (runs, seed, horizon) and the footnote (source files; may hold
+ * several lines) and returns the rectangle left for panels. Any argument may be NULL. Long
  * titles are shortened with an ellipsis; footnotes wrap. */
 fs_rect fs_chart_frame(fs_chart *c, const char *title, const char *subtitle,
                        const char *footnote);
@@ -155,6 +155,11 @@ double fs_chart_text(fs_chart *c, fs_text_role role, const char *text, double x,
 /* Formats v with `decimals` decimals, a real minus sign and thin spaces
  * between thousands ("12 500", "−0.25") into buf. */
 void fs_format_number(char *buf, size_t n, double v, int decimals);
+
+/* Formats a share p as a percentage with one decimal ("35.6%" for
+ * 0.3555), rounded by fs_percent (stats.h) as the briefings round it, so
+ * that a chart and its briefing print the same figure. */
+void fs_format_percent(char *buf, size_t n, double p);
 
 /* Chooses 1-2-5 ticks for data in [lo, hi]: about `target` of them, at
  * integers only when `integer`. With `fixed`, the scale stays [lo, hi] and
@@ -303,6 +308,11 @@ typedef struct fs_legend_item {
     fs_rgb col;
     fs_key key;
     double alpha;    /* for bands and windows */
+    /* A band, bar or window key that stands for several series' bands
+     * (one shade in each series' colour) is split into ncols stripes of
+     * cols[0..ncols-1] instead of col; ncols 0 (the default) uses col. */
+    const fs_rgb *cols;
+    int ncols;
 } fs_legend_item;
 
 /* Draws a legend in rows at the top of `box` and returns what is left of

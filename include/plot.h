@@ -84,6 +84,7 @@ typedef struct fs_plot_effect {
     double step;         /* for "trust" at a step; NaN otherwise */
     int outcome;         /* a probability (kind "probability") */
     double diff, lo, hi; /* the effect or difference, with its 95% interval */
+    double with, without;/* the two means compared (NaN in older files) */
 } fs_plot_effect;
 
 typedef struct fs_plot_bucket {
@@ -183,10 +184,27 @@ fs_status fs_plot_compare_outcomes(const char *path, const fs_plot_data *const *
 
 /* One paired difference to the reference scenario, with its 95% interval. */
 typedef struct fs_plot_diff {
-    const char *metric;     /* e.g. "P(escalation)" */
+    const char *metric;     /* e.g. "Escalation"; "P(escalation)" is shown so */
     int scenario;           /* index into the scenarios compared (>= 1) */
     double diff, lo, hi;
 } fs_plot_diff;
+
+/* Whether an effect is material, by the briefing's rule: its 95% interval
+ * excludes zero and it is at least half a point for a probability, else
+ * at least 1% of the larger of the two means (at least 0.001 when the
+ * file has no means). */
+int fs_plot_effect_material(const fs_plot_effect *e);
+
+/* The rows of effects_trust, at most max, labelled with the actors' names
+ * ("Russia–Tajikistan at the end") in labels, which the rows point to:
+ * the baseline's material pairs that differ most (at most 8, largest
+ * first), then each inject's material trust rows in file order, so that
+ * the baseline's dot leads its group as in effects_outcomes. Returns the
+ * number of rows; *small counts the rows left out as not material,
+ * *beyond the baseline's material pairs past the eight. */
+#define FS_PLOT_DIFF_LABEL 192
+int fs_plot_trust_rows(const fs_plot_data *d, fs_plot_diff *rows,
+                       char (*labels)[FS_PLOT_DIFF_LABEL], int max, int *small, int *beyond);
 
 /* Differences to the reference as points with interval whiskers, one row
  * per metric and scenario (grouped by metric, the metric named once at the

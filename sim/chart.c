@@ -15,6 +15,7 @@
 #include <pango/pangocairo.h>
 
 #include "fsio.h"
+#include "stats.h"
 
 struct fs_chart {
     cairo_surface_t *surf;
@@ -322,6 +323,15 @@ void fs_format_number(char *buf, size_t n, double v, int decimals)
     }
     out[o] = '\0';
     snprintf(buf, n, "%s", out);
+}
+
+void fs_format_percent(char *buf, size_t n, double p)
+{
+    size_t l;
+    fs_format_number(buf, n, fs_percent(p), 1);
+    l = strlen(buf);
+    if (l + 1 < n)
+        buf[l] = '%', buf[l + 1] = '\0';
 }
 
 static double nice_step(double raw, int integer)
@@ -1357,11 +1367,15 @@ static void legend_key(fs_chart *c, const fs_legend_item *it, double x, double y
         hline(c, x + w / 2 - 6 * c->u, x + w / 2 + 6 * c->u, y, it->col, 2 * c->u);
         hline(c, x + w / 2 - 6 * c->u, x + w / 2 + 6 * c->u, y + h, it->col, 2 * c->u);
         break;
-    default:
-        cairo_rectangle(c->cr, x, y, w, h);
-        set_rgb(c, it->col, it->key == FS_KEY_BAR ? 1 : alpha);
-        cairo_fill(c->cr);
+    default: {
+        int i, n = it->cols && it->ncols > 0 ? it->ncols : 1;
+        for (i = 0; i < n; i++) {
+            cairo_rectangle(c->cr, x + w * i / n, y, w / n, h);
+            set_rgb(c, n > 1 ? it->cols[i] : it->col, it->key == FS_KEY_BAR ? 1 : alpha);
+            cairo_fill(c->cr);
+        }
         break;
+    }
     }
 }
 

@@ -126,7 +126,14 @@ static void draw_band(fs_chart *c, const fs_panel *p, const plot_ctx *x, const f
 
 static fs_legend_item legend(const char *label, fs_rgb col, fs_key key, double alpha)
 {
-    fs_legend_item it = { label, col, key, alpha };
+    fs_legend_item it = { label, col, key, alpha, NULL, 0 };
+    return it;
+}
+
+/* A band key in the colours of the two series whose bands it stands for. */
+static fs_legend_item legend2(const char *label, const fs_rgb *cols, double alpha)
+{
+    fs_legend_item it = { label, cols[0], FS_KEY_BAND, alpha, cols, 2 };
     return it;
 }
 
@@ -185,66 +192,145 @@ static void footnote(const plot_ctx *x, char *buf, size_t n, const char *text, c
     footnote_bands(x, buf, n, text, 0, files);
 }
 
+/* Draws the frame, titled with what the chart shows and the scenario's
+ * name ("Attacks and foiled plots — SCO baseline"), as the effects and
+ * comparison charts name what they show. */
+static fs_rect frame(const plot_ctx *x, fs_chart *c, const char *what, const char *foot)
+{
+    char title[512];
+    snprintf(title, sizeof title, "%s — %s", what, x->d->name);
+    return fs_chart_frame(c, title, x->subtitle, foot);
+}
+
 /* ---- 1. threat index ---- */
 
-static int inject_markers(const plot_ctx *x, fs_marker *m, char (*lab)[LABEL_LEN], int *nsched,
-                          int *nhazard)
+#define STRIP_ROWS 64   /* injects and mechanisms drawn in the strip */
+
+static const char *unit_name(const fs_plot_data *d)
 {
-    const fs_plot_data *d = x->d;
+    return d->step_unit && d->step_unit[0] ? d->step_unit : "step";
+}
+
+/* A hazard inject may fire at any step of its window; a scheduled one
+ * fires (perhaps) at its step. */
+static int inject_hazard(const fs_plot_inject *in)
+{
+    return !isfinite(in->step) && isfinite(in->start) && isfinite(in->end);
+}
+
+/* The strip row's label: "Crocus City Hall attack (month 3)", "ISKP surge
+ * in Afghanistan (hazard, fired in 44.3% of runs)". */
+static void inject_label(const fs_plot_data *d, const fs_plot_inject *in, char *buf, size_t n)
+{
+    char pc[64];
+    int fired = isfinite(in->fired_share) && in->fired_share > 0;
+
+    fs_format_percent(pc, sizeof pc, fired ? in->fired_share : in->probability);
+    if (inject_hazard(in)) {
+        if (fired)
+            snprintf(buf, n, "%s (hazard, fired in %s of runs)", in->label, pc);
+        else
+            snprintf(buf, n, "%s (hazard, never fired)", in->label);
+    } else if (!(isfinite(in->probability) && in->probability < 1)) {
+        snprintf(buf, n, "%s (%s %g)", in->label, unit_name(d), in->step);
+    } else if (fired) {
+        snprintf(buf, n, "%s (%s %g, fired in %s of runs)", in->label, unit_name(d), in->step,
+                 pc);
+    } else {
+        snprintf(buf, n, "%s (%s %g, probability %s)", in->label, unit_name(d), in->step, pc);
+    }
+}
+
+/* The injects the strip shows (scheduled or hazard), in file order, into
+ * idx; counts each kind. */
+static int strip_injects(const fs_plot_data *d, int *idx, int max, int *nsched, int *nhazard)
+{
     int i, k = 0;
 
     *nsched = *nhazard = 0;
-    for (i = 0; i < d->ninjects && k < MAX_MARKERS; i++) {
+    for (i = 0; i < d->ninjects && k < max; i++) {
         const fs_plot_inject *in = &d->injects[i];
-        int hazard = !isfinite(in->step) && isfinite(in->start) && isfinite(in->end);
-        m[k].col = grey(0.3);
-        m[k].wlo = m[k].whi = NAN;
-        if (hazard) {
-            m[k].x = in->mean_fire_step;
-            m[k].wlo = in->start;
-            m[k].whi = in->end;
-            m[k].dashed = 0;
-            if (isfinite(in->fired_share) && in->fired_share > 0)
-                snprintf(lab[k], LABEL_LEN, "%s (fired in %.1f%% of runs)", in->label,
-                         100 * in->fired_share);
-            else
-                snprintf(lab[k], LABEL_LEN, "%s (never fired)", in->label);
+        if (inject_hazard(in))
             (*nhazard)++;
-        } else if (isfinite(in->step)) {
-            m[k].x = in->step;
-            m[k].dashed = 1;
-            if (isfinite(in->probability) && in->probability < 1)
-                snprintf(lab[k], LABEL_LEN, "%s (p = %.2g)", in->label, in->probability);
-            else
-                snprintf(lab[k], LABEL_LEN, "%s", in->label);
+        else if (isfinite(in->step))
             (*nsched)++;
-        } else {
+        else
             continue;
-        }
-        m[k].label = lab[k];
-        k++;
+        idx[k++] = i;
     }
     return k;
 }
 
-static void draw_mechanism_strip(fs_chart *c, const fs_panel *p, const fs_plot_data *d)
+/* Half the width of a tick in the strip, in steps: visible at any horizon. */
+static double strip_tick(const fs_plot_data *d)
 {
-    double tick = fmax(0.15, d->steps / 300.0);
+    return fmax(0.15, d->steps / 300.0);
+}
+
+/* Inject rows 0..n-1 of the strip: a hazard inject as a light bar over its
+ * window with a dark tick at its mean first firing, a scheduled one as a
+ * dark tick at its step. */
+static void draw_inject_strip(fs_chart *c, const fs_panel *p, const fs_plot_data *d,
+                              const int *idx, int n)
+{
+    double tick = strip_tick(d);
     int i;
 
-    for (i = 0; i < d->nmechanisms; i++) {
+    for (i = 0; i < n; i++) {
+        const fs_plot_inject *in = &d->injects[idx[i]];
+        double t = in->step;
+        if (inject_hazard(in)) {
+            double lo = fmax(in->start, 0), hi = fmin(in->end, d->steps);
+            if (hi >= lo)
+                fs_chart_rect(c, p, lo - (hi - lo < 2 * tick ? tick : 0), i - 0.32,
+                              hi + (hi - lo < 2 * tick ? tick : 0), i + 0.32, grey(0.86), 1);
+            t = in->fired_share > 0 ? in->mean_fire_step : NAN;
+        }
+        if (isfinite(t))
+            fs_chart_rect(c, p, t - tick, i - 0.32, t + tick, i + 0.32, grey(0.1), 1);
+    }
+}
+
+/* Mechanism rows from row0 on: the active window as a grey bar, a joint
+ * drill's drills as dark ticks on it. */
+static void draw_mechanism_strip(fs_chart *c, const fs_panel *p, const fs_plot_data *d, int row0)
+{
+    double tick = strip_tick(d);
+    int i;
+
+    for (i = 0; i < d->nmechanisms && row0 + i < STRIP_ROWS; i++) {
         const fs_plot_mechanism *m = &d->mechanisms[i];
-        double lo = fmax(m->start, 0), hi = fmin(m->end, d->steps), t;
+        double lo = fmax(m->start, 0), hi = fmin(m->end, d->steps), t, y = row0 + i;
         if (hi < lo)
             continue;
         if (hi - lo < 2 * tick)
             lo -= tick, hi += tick;
-        fs_chart_rect(c, p, lo, i - 0.32, hi, i + 0.32, grey(0.62), 1);
+        fs_chart_rect(c, p, lo, y - 0.32, hi, y + 0.32, grey(0.62), 1);
         if (strcmp(m->type, "joint_drill") != 0 || !(m->period > 0))
             continue;
         for (t = m->start; t <= m->end && t <= d->steps; t += m->period)
-            fs_chart_rect(c, p, t - tick, i - 0.32, t + tick, i + 0.32, grey(0.1), 1);
+            fs_chart_rect(c, p, t - tick, y - 0.32, t + tick, y + 0.32, grey(0.1), 1);
     }
+}
+
+/* What the footnote says of the strip, by what the scenario has. */
+static const char *strip_note(int ninj, int nmech)
+{
+    if (ninj && nmech)
+        return "Bands: 50% and 90% of runs. Strip under the chart: one row per inject (light "
+               "bar: a hazard inject's window; dark tick: a scheduled inject's step, or a "
+               "hazard inject's mean first firing over the runs where it fired), then one "
+               "per mechanism (grey bar: active window; dark ticks: joint drills).";
+    if (ninj)
+        return "Bands: 50% and 90% of runs. Strip under the chart: one row per inject (light "
+               "bar: a hazard inject's window; dark tick: a scheduled inject's step, or a "
+               "hazard inject's mean first firing over the runs where it fired). No "
+               "mechanisms in this scenario.";
+    if (nmech)
+        return "Bands: 50% and 90% of runs. Strip under the chart: one row per mechanism "
+               "(grey bar: active window; dark ticks: joint drills). No injects in this "
+               "scenario.";
+    return "Bands: 50% and 90% of runs. No injects and no mechanisms in this scenario.";
 }
 
 static void draw_threat(const plot_ctx *x, fs_chart *c)
@@ -252,65 +338,77 @@ static void draw_threat(const plot_ctx *x, fs_chart *c)
     const fs_plot_data *d = x->d;
     const fs_band *b = &d->region[FS_SERIES_THREAT_INDEX];
     fs_rgb col = metric_colour("threat_index");
-    fs_marker mk[MAX_MARKERS];
-    char lab[MAX_MARKERS][LABEL_LEN];
-    const char *names[MAX_MARKERS];
+    int idx[STRIP_ROWS];
+    char lab[STRIP_ROWS][LABEL_LEN], sched[LABEL_LEN];
+    const char *names[STRIP_ROWS];
     fs_legend_item leg[6];
     fs_panel_spec ms, ss;
     fs_panel p, sp;
     fs_rect body, strip;
     char foot[1024], note[256];
-    double lo = HUGE_VAL, hi = -HUGE_VAL, u = fs_chart_unit(c);
-    int nl = 0, nm = d->nmechanisms, nmk, nsched, nhaz, i;
+    double lo = HUGE_VAL, hi = -HUGE_VAL, u = fs_chart_unit(c), catw = 0;
+    int nl = 0, ni, nm, nr, nsched, nhaz, i;
 
-    nmk = inject_markers(x, mk, lab, &nsched, &nhaz);
-    footnote_bands(x, foot, sizeof foot,
-             nm ? "Bands: 50% and 90% of runs. Grey strips under the chart: mechanisms' "
-                  "active windows (dark ticks: joint drills)."
-                : "Bands: 50% and 90% of runs. No mechanisms in this scenario.", 1,
-             "timeseries.csv, injects.csv, mechanisms.csv");
-    body = fs_chart_frame(c, d->name, x->subtitle, foot);
+    ni = strip_injects(d, idx, STRIP_ROWS, &nsched, &nhaz);
+    nm = d->nmechanisms < STRIP_ROWS - ni ? d->nmechanisms : STRIP_ROWS - ni;
+    nr = ni + nm;
+    footnote_bands(x, foot, sizeof foot, strip_note(ni, nm), 1,
+                   "timeseries.csv, injects.csv, mechanisms.csv");
+    body = frame(x, c, "Regional threat index", foot);
     leg[nl++] = legend("Median threat index", col, FS_KEY_LINE, 1);
     leg[nl++] = legend("50% of runs (p25–p75)", col, FS_KEY_BAND, 0.42);
     leg[nl++] = legend("90% of runs (p5–p95)", col, FS_KEY_BAND, 0.16);
-    if (nsched)
-        leg[nl++] = legend("Scheduled inject, at its step", grey(0.3), FS_KEY_MARKER, 1);
+    if (nsched) {
+        snprintf(sched, sizeof sched, "Scheduled inject: dashed line and strip tick at its %s",
+                 unit_name(d));
+        leg[nl++] = legend(sched, grey(0.3), FS_KEY_MARKER, 1);
+    }
     if (nhaz)
-        leg[nl++] = legend("Hazard inject: shaded bar over its window, line at mean first firing",
-                           grey(0.3), FS_KEY_WINDOW, 0.2);
+        leg[nl++] = legend("Hazard inject: its window in the strip, tick at mean first firing",
+                           grey(0.86), FS_KEY_WINDOW, 1);
     body = fs_chart_legend(c, body, leg, nl);
 
     memset(&ms, 0, sizeof ms);
     memset(&ss, 0, sizeof ss);
     strip = body;
-    if (nm > 0) {
-        double rows = fmin(nm * 24 * u, body.h * 0.3);
+    if (nr > 0) {
+        double rows = fmin(nr * 24 * u, body.h * 0.4);
         double extra = fs_chart_line_height(c, FS_TEXT_TICK) + fs_chart_line_height(c, FS_TEXT_LABEL)
                        + 30 * u;
         strip = split_top(&body, body.h - rows - extra);
-        for (i = 0; i < nm && i < (int)(sizeof names / sizeof names[0]); i++)
-            names[i] = d->mechanisms[i].name;
+        for (i = 0; i < ni; i++) {
+            inject_label(d, &d->injects[idx[i]], lab[i], sizeof lab[i]);
+            names[i] = lab[i];
+        }
+        for (i = 0; i < nm; i++)
+            names[ni + i] = d->mechanisms[i].name;
+        for (i = 0; i < nr; i++)
+            catw = fmax(catw, fs_chart_text_width(c, FS_TEXT_TICK, names[i]));
         ss.box = strip;
         ss.x = step_axis(x, 1);
         ss.y.cats = names;
-        ss.y.ncats = nm;
+        ss.y.ncats = nr;
     }
     band_range(b, x->n, &lo, &hi);
     ms.box = body;
-    ms.x = step_axis(x, nm == 0);
-    ms.x.hide_ticklabels = nm > 0;
+    ms.x = step_axis(x, nr == 0);
+    ms.x.hide_ticklabels = nr > 0;
     ms.y = value_axis("Regional threat index (threat cells)", 0, headroom(hi), 0);
     ms.left = fs_chart_panel_left(c, &ms);
-    if (nm > 0) {
-        ss.left = fs_chart_panel_left(c, &ss);
+    if (nr > 0) {
+        /* Inject labels carry their timing, so give them more of the width
+         * than the panel's usual share for category names before
+         * shortening them. */
+        ss.left = fs_chart_panel_left(c, &ss) - fmin(catw, ss.box.w * 0.22)
+                  + fmin(catw, ss.box.w * 0.34);
         ms.left = ss.left = fmax(ms.left, ss.left);
         ms.bottom = 10 * u;
     }
-    p = fs_chart_panel_layout(c, &ms);
-    ms.top = fs_chart_markers_height(c, &p, mk, nmk);
     p = fs_chart_panel(c, &ms);
     draw_band(c, &p, x, b, col, 1, 0);
-    fs_chart_markers(c, &p, mk, nmk);
+    for (i = 0; i < ni; i++)
+        if (!inject_hazard(&d->injects[idx[i]]))
+            fs_chart_vline(c, &p, d->injects[idx[i]].step, grey(0.3), 1.6, 1);
     if (!(hi > lo)) {
         if (isfinite(lo) && lo != 0)
             snprintf(note, sizeof note, "The threat index is %g at every step of every run.", lo);
@@ -320,9 +418,15 @@ static void draw_threat(const plot_ctx *x, fs_chart *c)
                      : "timeseries.csv has no threat index rows.");
         fs_chart_note(c, &p, note);
     }
-    if (nm > 0) {
+    if (nr > 0) {
         sp = fs_chart_panel(c, &ss);
-        draw_mechanism_strip(c, &sp, d);
+        draw_inject_strip(c, &sp, d, idx, ni);
+        draw_mechanism_strip(c, &sp, d, ni);
+        if (ni > 0 && nm > 0) {
+            /* A rule between the injects' rows and the mechanisms'. */
+            double rx[2] = { 0, d->steps > 0 ? d->steps : 1 }, ry[2] = { ni - 0.5, ni - 0.5 };
+            fs_chart_line(c, &sp, rx, ry, 2, grey(0.6), 1, 0);
+        }
     }
 }
 
@@ -338,7 +442,7 @@ static void draw_attacks(const plot_ctx *x, fs_chart *c)
     const fs_plot_data *d = x->d;
     const fs_band *att = &d->region[FS_SERIES_ATTACKS], *fo = &d->region[FS_SERIES_FOILED];
     const fs_plot_stat *ta = &d->summary[FS_SUM_ATTACKS], *tf = &d->summary[FS_SUM_FOILED];
-    fs_rgb ca = metric_colour("attacks"), cf = metric_colour("foiled");
+    fs_rgb ca = metric_colour("attacks"), cf = metric_colour("foiled"), two[2];
     double *cum_a = x->stairs, *cum_f = x->stairs + x->n, hi = 0, phi = 0, left, w;
     double sa = 0, sf = 0;
     int t, none_att, none_fo;
@@ -348,6 +452,7 @@ static void draw_attacks(const plot_ctx *x, fs_chart *c)
     fs_rect body, lower;
     char foot[1024], per[96];
 
+    two[0] = ca, two[1] = cf;
     snprintf(per, sizeof per, "Mean per %s", d->step_unit && d->step_unit[0] ? d->step_unit
                                                                           : "step");
     for (t = 0; t < x->n; t++) {
@@ -366,11 +471,11 @@ static void draw_attacks(const plot_ctx *x, fs_chart *c)
                    "bars at the end: the run totals, 50% (dark) and 90% (light) of runs. "
                    "Bottom: the mean in each step, which shows when attacks come.",
                    "timeseries.csv, summary.csv");
-    body = fs_chart_frame(c, d->name, x->subtitle, foot);
+    body = frame(x, c, "Attacks and foiled plots", foot);
     leg[0] = legend("Successful attacks", ca, FS_KEY_LINE, 1);
     leg[1] = legend("Foiled plots", cf, FS_KEY_LINE, 1);
-    leg[2] = legend("Run totals: 50% of runs", grey(0.3), FS_KEY_BAND, 0.42);
-    leg[3] = legend("90% of runs", grey(0.3), FS_KEY_BAND, 0.16);
+    leg[2] = legend2("Run totals: 50% of runs", two, 0.42);
+    leg[3] = legend2("90% of runs", two, 0.16);
     body = fs_chart_legend(c, body, leg, 4);
     lower = split_top(&body, body.h * 0.58);
     memset(s, 0, sizeof s);
@@ -431,20 +536,58 @@ static void draw_attacks(const plot_ctx *x, fs_chart *c)
 
 /* ---- 3. outcome probabilities ---- */
 
+/* When each outcome is judged (docs/MODEL.md, Outcomes): three at the
+ * horizon, escalation partly at any step, a mass-casualty attack at any
+ * time in the run. NULL for a name the charts do not know. */
+static const char *outcome_when(const char *name)
+{
+    static const struct { const char *name, *when; } w[] = {
+        { "escalation", "escalation: the threat index at the horizon at or above its escalation "
+                        "ratio times its start, or a member's stability below its failure level "
+                        "at any time" },
+        { "fracture", "fracture: cohesion at the horizon more than its fracture drop below its "
+                      "start" },
+        { "contained", "contained: the threat index at the horizon at or below its contained "
+                       "ratio times its start, without escalation or fracture" },
+        { "mass_casualty", "mass-casualty attack: at least one, at any time in the run" },
+    };
+    size_t i;
+    for (i = 0; i < sizeof w / sizeof w[0]; i++)
+        if (strcmp(w[i].name, name) == 0)
+            return w[i].when;
+    return NULL;
+}
+
+/* "Bars: share of runs with each outcome (escalation: ...; ...)". */
+static void outcomes_note(const plot_ctx *x, char *buf, size_t n)
+{
+    const fs_plot_data *d = x->d;
+    size_t l;
+    int i, k = 0;
+
+    l = (size_t)snprintf(buf, n, "Bars: share of runs with each outcome");
+    for (i = 0; i < d->noutcomes && l < n; i++) {
+        const char *w = outcome_when(d->outcomes[i].name);
+        if (w)
+            l += (size_t)snprintf(buf + l, n - l, "%s%s", k++ ? "; " : " (", w);
+    }
+    if (l < n)
+        snprintf(buf + l, n - l, "%s; whiskers: 95%% Wilson score interval.", k ? ")" : "");
+}
+
 static void draw_outcomes(const plot_ctx *x, fs_chart *c)
 {
     const fs_plot_data *d = x->d;
     const char *cats[64];
-    char names[64][64], foot[1024], val[64], cnt[96];
+    char names[64][64], foot[1536], note[1024], val[64], cnt[96];
     fs_panel_spec s;
     fs_panel p;
     fs_rect body;
     int i, n = d->noutcomes < 64 ? d->noutcomes : 64;
 
-    footnote(x, foot, sizeof foot,
-             "Bars: share of runs with the outcome at the horizon; whiskers: 95% Wilson score "
-             "interval.", "outcomes.csv");
-    body = fs_chart_frame(c, d->name, x->subtitle, foot);
+    outcomes_note(x, note, sizeof note);
+    footnote(x, foot, sizeof foot, note, "outcomes.csv");
+    body = frame(x, c, "Outcome probabilities", foot);
     for (i = 0; i < n; i++) {
         outcome_label(d->outcomes[i].name, names[i], sizeof names[i]);
         cats[i] = names[i];
@@ -466,8 +609,7 @@ static void draw_outcomes(const plot_ctx *x, fs_chart *c)
         double ty = fs_panel_py(&p, top) - 6 * fs_chart_unit(c);
         fs_chart_rect(c, &p, i - 0.34, 0, i + 0.34, o->probability, col, 0.9);
         fs_chart_whisker(c, &p, i, o->lo95, o->hi95, grey(0.15));
-        fs_format_number(val, sizeof val, 100 * o->probability, 1);
-        strcat(val, "%");
+        fs_format_percent(val, sizeof val, o->probability);
         snprintf(cnt, sizeof cnt, "%.0f of %.0f runs", o->count, o->runs);
         fs_chart_text(c, FS_TEXT_TICK, cnt, fs_panel_px(&p, i), ty, 0.5, 1, 0, grey(0.35), 0);
         ty -= fs_chart_line_height(c, FS_TEXT_TICK);
@@ -528,6 +670,25 @@ static void histo_edges(histo *h)
         h->edge[i] = start + i * step - (h->integer ? 0.5 : 0);
 }
 
+/* The value a sketch bucket's runs are drawn at. A bucket holds
+ * (lo, hi], and casualty totals are whole numbers: when the bucket holds
+ * a single integer every run in it has that total (the bucket (0.990, 1]
+ * holds the runs with exactly 1 casualty, which its middle would put left
+ * of 1, in the wrong bin). Wider buckets are drawn at their middle. */
+static double bucket_integer(const fs_plot_bucket *b)
+{
+    double k = floor(b->hi);
+    return k > b->lo && k - 1 <= b->lo ? k : NAN;
+}
+
+static double bucket_value(const fs_plot_bucket *b, const histo *h)
+{
+    double k = bucket_integer(b);
+    if (isfinite(k))
+        return k;
+    return h->log ? sqrt(fmax(b->lo, h->pmin) * b->hi) : (b->lo + b->hi) / 2;
+}
+
 static void histo_fill(histo *h, const fs_plot_data *d)
 {
     int i, j;
@@ -544,7 +705,10 @@ static void histo_fill(histo *h, const fs_plot_data *d)
         }
         if (b->count <= 0)
             continue;
-        h->pmin = fmin(h->pmin, b->lo > 0 ? b->lo : b->hi);
+        /* From the integer a bucket holds, so that the runs with exactly
+         * 1 casualty start the axis at 1 rather than at 0.63. */
+        h->pmin = fmin(h->pmin, isfinite(bucket_integer(b)) ? bucket_integer(b)
+                                : b->lo > 0 ? b->lo : b->hi);
         h->pmax = fmax(h->pmax, b->hi);
         if (b->lo != floor(b->lo) || b->hi != floor(b->hi))
             h->integer = 0;
@@ -556,11 +720,13 @@ static void histo_fill(histo *h, const fs_plot_data *d)
     histo_edges(h);
     for (i = 0; i < d->nbuckets; i++) {
         const fs_plot_bucket *b = &d->buckets[i];
-        double mid;
+        double v;
         if (b->hi <= 0 || b->count <= 0)
             continue;
-        mid = h->log ? sqrt(fmax(b->lo, h->pmin) * b->hi) : (b->lo + b->hi) / 2;
-        for (j = 0; j < h->nb - 1 && mid >= h->edge[j + 1]; j++)
+        v = bucket_value(b, h);
+        /* Bin j is [edge j, edge j+1); the slack absorbs an edge computed
+         * a hair above the integer it stands for. */
+        for (j = 0; j < h->nb - 1 && v >= h->edge[j + 1] * (1 - 1e-12); j++)
             ;
         h->count[j] += b->count;
     }
@@ -602,7 +768,7 @@ static void draw_casualties(const plot_ctx *x, fs_chart *c)
              : "Runs by total casualties over the horizon, re-binned from the sketch buckets "
                "(relative error at most 0.5%); every run had casualties. Mean, median and 95th "
                "percentile of all runs.", "distributions.csv, summary.csv");
-    body = fs_chart_frame(c, d->name, x->subtitle, foot);
+    body = frame(x, c, "Casualties per run", foot);
     memset(&zs, 0, sizeof zs);
     memset(&ps, 0, sizeof ps);
     zbox = body;
@@ -731,7 +897,7 @@ static void draw_trust(const plot_ctx *x, fs_chart *c)
              "Trust between each pair of actors, 0 (none) to 1 (full), symmetric; the change "
              "panel's colours are centred on no change (each pair's initial value).",
              "trust.csv, actors.csv");
-    body = fs_chart_frame(c, d->name, x->subtitle, foot);
+    body = frame(x, c, "Trust between actors", foot);
     for (i = 0; i < n && i < (int)(sizeof names / sizeof names[0]); i++)
         names[i] = d->actors[i].name;
     for (i = 0; i < n * n; i++)
@@ -797,7 +963,7 @@ static void draw_stability(const plot_ctx *x, fs_chart *c)
     footnote_bands(x, foot, sizeof foot, "Stability of each actor, 0 (failed) to 1 (fully "
                    "stable), on the same axis in every panel.", 1,
                    "timeseries.csv, actors.csv, meta.csv");
-    body = fs_chart_frame(c, d->name, x->subtitle, foot);
+    body = frame(x, c, "Stability of each actor", foot);
     leg[0] = legend("Median stability", col, FS_KEY_LINE, 1);
     leg[1] = legend("90% of runs (p5–p95)", col, FS_KEY_BAND, 0.16);
     if (isfinite(fs)) {
@@ -861,7 +1027,7 @@ static void draw_cohesion_cost(const plot_ctx *x, fs_chart *c)
 {
     const fs_plot_data *d = x->d;
     const fs_band *co = &d->region[FS_SERIES_COHESION], *cost = &d->region[FS_SERIES_COST];
-    fs_rgb cc = metric_colour("cohesion"), ck = metric_colour("cost");
+    fs_rgb cc = metric_colour("cohesion"), ck = metric_colour("cost"), two[2];
     fs_legend_item leg[4];
     fs_panel_spec s[2];
     fs_panel p;
@@ -869,15 +1035,16 @@ static void draw_cohesion_cost(const plot_ctx *x, fs_chart *c)
     char foot[1024];
     double clo = HUGE_VAL, chi = -HUGE_VAL, klo = 0, khi = -HUGE_VAL, left;
 
+    two[0] = cc, two[1] = ck;
     band_range(co, x->n, &clo, &chi);
     band_range(cost, x->n, &klo, &khi);
     footnote_bands(x, foot, sizeof foot, "Lines: median over runs; bands: 50% and 90% of runs. "
                    "The cohesion axis is zoomed to the data.", 1, "timeseries.csv");
-    body = fs_chart_frame(c, d->name, x->subtitle, foot);
+    body = frame(x, c, "Cohesion and cost of cooperation", foot);
     leg[0] = legend("Cohesion (median)", cc, FS_KEY_LINE, 1);
     leg[1] = legend("Cumulative cost (median)", ck, FS_KEY_LINE, 1);
-    leg[2] = legend("50% of runs", grey(0.3), FS_KEY_BAND, 0.42);
-    leg[3] = legend("90% of runs", grey(0.3), FS_KEY_BAND, 0.16);
+    leg[2] = legend2("50% of runs", two, 0.42);
+    leg[3] = legend2("90% of runs", two, 0.16);
     body = fs_chart_legend(c, body, leg, 4);
     lower = split_top(&body, body.h * 0.5);
     memset(s, 0, sizeof s);
@@ -910,13 +1077,14 @@ static void draw_cohesion_cost(const plot_ctx *x, fs_chart *c)
 static void draw_early_warning(const plot_ctx *x, fs_chart *c)
 {
     const fs_plot_data *d = x->d;
+    const char *u = unit_name(d);
     fs_rgb ce = metric_colour("escalation"), cm = metric_colour("mass_casualty");
     fs_legend_item leg[3];
     fs_panel_spec s[2];
     fs_panel p;
     fs_rect body, lower;
-    char foot[1024], note[512], thr[64];
-    double total = 0, ymax = 0, elo = HUGE_VAL, ehi = -HUGE_VAL, left;
+    char foot[1024], note[512], thr[64], lab[3][160], title[2][96];
+    double total = 0, ymax = 0, elo = HUGE_VAL, ehi = -HUGE_VAL, mlo = HUGE_VAL, phi = 0, left;
     int i;
 
     for (i = 0; i < x->n; i++) {
@@ -927,32 +1095,39 @@ static void draw_early_warning(const plot_ctx *x, fs_chart *c)
         }
     }
     range_add(&elo, &ehi, d->p_escalated, x->n);
+    range_add(&mlo, &phi, d->p_mass_casualty_by, x->n);
+    phi = fmax(phi, ehi);
     fs_format_number(thr, sizeof thr, d->mass_casualty, 0);
-    snprintf(note, sizeof note, "Escalation condition at step t: threat index at or above its "
+    snprintf(note, sizeof note, "Escalation condition in a %s: threat index at or above its "
              "escalation ratio times its start, or a member's stability below its failure level "
-             "at t or before; at the last step it is the escalation probability. Mass casualty: "
-             "an attack with at least %s casualties.",
+             "in that %s or before; in the last %s its share is the escalation probability. "
+             "Mass casualty: an attack with at least %s casualties.", u, u, u,
              isfinite(d->mass_casualty) ? thr : "the threshold");
     footnote(x, foot, sizeof foot, note, "earlywarning.csv, meta.csv");
-    body = fs_chart_frame(c, d->name, x->subtitle, foot);
-    leg[0] = legend(ehi > 0 ? "P(escalation condition holds at step t)"
-                            : "P(escalation condition at step t): never in any run", ce,
-                    FS_KEY_LINE, 1);
-    leg[1] = legend("P(mass-casualty attack by step t)", cm, FS_KEY_DASH, 1);
-    leg[2] = legend("Runs whose first mass-casualty attack fell on step t", cm, FS_KEY_BAR, 1);
+    body = frame(x, c, "Early warning: escalation and mass-casualty attacks over time", foot);
+    snprintf(lab[0], sizeof lab[0], ehi > 0 ? "Share of runs in the escalation condition in "
+             "that %s" : "Share of runs in the escalation condition: none in any %s", u);
+    snprintf(lab[1], sizeof lab[1], "Share of runs with a mass-casualty attack by that %s", u);
+    snprintf(lab[2], sizeof lab[2], "Runs whose first mass-casualty attack fell in that %s", u);
+    leg[0] = legend(lab[0], ce, FS_KEY_LINE, 1);
+    leg[1] = legend(lab[1], cm, FS_KEY_DASH, 1);
+    leg[2] = legend(lab[2], cm, FS_KEY_BAR, 1);
     body = fs_chart_legend(c, body, leg, 3);
     lower = split_top(&body, body.h * 0.55);
     memset(s, 0, sizeof s);
+    snprintf(title[0], sizeof title[0], "Share of runs, %s by %s", u, u);
+    snprintf(title[1], sizeof title[1], "The %s of the first mass-casualty attack", u);
     s[0].box = body;
-    s[0].title = "Probability at step t";
+    s[0].title = title[0];
     s[0].x = step_axis(x, 0);
-    s[0].y = value_axis("Probability", 0, 1, 0);
-    s[0].y.fixed = 1;
+    /* Zoomed to the data like the other charts: shares near 30% would
+     * hug the floor of a fixed 0-100% axis. */
+    s[0].y = value_axis("Share of runs", 0, phi > 0 ? fmin(1, phi * 1.1) : 1, 0);
     s[0].y.percent = 1;
     s[1].box = lower;
     s[1].box.y += 10 * fs_chart_unit(c);
     s[1].box.h -= 10 * fs_chart_unit(c);
-    s[1].title = "Step of the first mass-casualty attack";
+    s[1].title = title[1];
     s[1].x = step_axis(x, 1);
     s[0].x.lo = s[1].x.lo = -0.5;   /* room for the bars at both ends */
     s[0].x.hi = s[1].x.hi = x->d->steps + 0.5;
@@ -1076,17 +1251,138 @@ static void effect_row(fs_plot_diff *row, const char *label, const fs_plot_effec
     row->diff = k * e->diff, row->lo = k * e->lo, row->hi = k * e->hi;
 }
 
+/* The same rule as the briefing's material() (sim/briefing.c), so that
+ * the chart shows what the briefing prints in bold. */
+int fs_plot_effect_material(const fs_plot_effect *e)
+{
+    double big = fmax(fabs(e->with), fabs(e->without));
+    if (!(e->lo > 0 || e->hi < 0))
+        return 0;
+    if (e->outcome)
+        return fabs(e->diff) >= 0.005;
+    return fabs(e->diff) >= (isfinite(big) ? 0.01 * big : 1e-3);
+}
+
+/* The name of the actor whose id is the n bytes at id; the id itself when
+ * actors.csv does not list it. */
+static void actor_name(const fs_plot_data *d, const char *id, size_t n, char *buf, size_t len)
+{
+    int i;
+    for (i = 0; i < d->nactors; i++)
+        if (strlen(d->actors[i].id) == n && strncmp(d->actors[i].id, id, n) == 0) {
+            snprintf(buf, len, "%s", d->actors[i].name);
+            return;
+        }
+    snprintf(buf, len, "%.*s", (int)n, id);
+}
+
+/* "RU-TJ" -> "Russia–Tajikistan", as trust.png names actors. Ids may
+ * hold a '-' themselves, so the split is the one that names two actors. */
+static void pair_name(const fs_plot_data *d, const char *pair, char *buf, size_t len)
+{
+    char a[64], b[64];
+    const char *dash, *cut = strchr(pair, '-');
+    int i;
+
+    for (dash = cut; dash; dash = strchr(dash + 1, '-')) {
+        int ka = 0, kb = 0;
+        for (i = 0; i < d->nactors; i++) {
+            ka |= strlen(d->actors[i].id) == (size_t)(dash - pair)
+                  && strncmp(d->actors[i].id, pair, (size_t)(dash - pair)) == 0;
+            kb |= strcmp(d->actors[i].id, dash + 1) == 0;
+        }
+        if (ka && kb) {
+            cut = dash;
+            break;
+        }
+    }
+    if (cut == NULL) {
+        snprintf(buf, len, "%s", pair);
+        return;
+    }
+    actor_name(d, pair, (size_t)(cut - pair), a, sizeof a);
+    actor_name(d, cut + 1, strlen(cut + 1), b, sizeof b);
+    snprintf(buf, len, "%s–%s", a, b);
+}
+
+static int trust_effect(const fs_plot_effect *e)
+{
+    return strcmp(e->metric, "final_trust") == 0 || strcmp(e->metric, "trust") == 0;
+}
+
+static void trust_label(const fs_plot_data *d, const fs_plot_effect *e, char *buf, size_t n)
+{
+    char pair[140];
+    pair_name(d, e->target, pair, sizeof pair);
+    if (isnan(e->step))
+        snprintf(buf, n, "%s at the end", pair);
+    else
+        snprintf(buf, n, "%s in %s %.0f", pair, unit_name(d), e->step);
+}
+
+int fs_plot_trust_rows(const fs_plot_data *d, fs_plot_diff *rows,
+                       char (*labels)[FS_PLOT_DIFF_LABEL], int max, int *small, int *beyond)
+{
+    const fs_plot_effect *base[EFFECT_ROWS];
+    int i, n = 0, nb = 0;
+
+    *small = *beyond = 0;
+    for (i = 0; i < d->neffects; i++) {
+        const fs_plot_effect *e = &d->effects[i];
+        if (!trust_effect(e))
+            continue;
+        if (!fs_plot_effect_material(e))
+            (*small)++;
+        else if (d->base_name && e->source == 0 && nb < EFFECT_ROWS)
+            base[nb++] = e;
+    }
+    qsort(base, (size_t)nb, sizeof *base, abs_diff_desc);
+    *beyond = nb > BASE_TRUST_ROWS ? nb - BASE_TRUST_ROWS : 0;
+    for (i = 0; i < nb && i < BASE_TRUST_ROWS && n < max; i++, n++) {
+        trust_label(d, base[i], labels[n], sizeof labels[n]);
+        effect_row(&rows[n], labels[n], base[i], 1);
+    }
+    for (i = 0; i < d->neffects && n < max; i++) {
+        const fs_plot_effect *e = &d->effects[i];
+        if (!trust_effect(e) || (d->base_name && e->source == 0)
+            || !fs_plot_effect_material(e))
+            continue;
+        trust_label(d, e, labels[n], sizeof labels[n]);
+        effect_row(&rows[n], labels[n], e, 1);
+        n++;
+    }
+    return n;
+}
+
+/* effects_trust's footnote: note (which ends with its "\nSource: ..."
+ * line) with what was left out said before the source. */
+static void trust_note(char *buf, size_t n, const char *note, int small, int beyond)
+{
+    const char *src = strstr(note, "\nSource:");
+    size_t head = src ? (size_t)(src - note) : strlen(note);
+    char left[400] = "";
+
+    if (small)
+        snprintf(left, sizeof left, " Left out: %d difference%s whose 95%% interval includes "
+                 "zero or that %s under 1%% of the value (the briefing's rule)%s", small,
+                 small == 1 ? "" : "s", small == 1 ? "is" : "are", beyond ? ";" : ".");
+    if (beyond)
+        snprintf(left + strlen(left), sizeof left - strlen(left), "%s the baseline's %d "
+                 "pair%s past the %d that differ most (all in baseline.csv).",
+                 small ? "" : " Left out:", beyond, beyond == 1 ? "" : "s", BASE_TRUST_ROWS);
+    snprintf(buf, n, "%.*s%s%s", (int)head, note, left, src ? src : "");
+}
+
 /* Draws the two effect charts when the run directory has the files. */
 static fs_status draw_effects(const fs_plot_data *d, const fs_plot_opts *o, const char *outdir,
                               fs_err *err)
 {
-    char labels[EFFECT_ROWS][96];
+    char labels[EFFECT_ROWS][FS_PLOT_DIFF_LABEL];
     fs_plot_diff rows[EFFECT_ROWS];
-    const fs_plot_effect *base[EFFECT_ROWS];
     const char *names[FS_PLOT_MAX_SOURCES + 1];
-    char path[4096], title[160];
+    char path[4096], title[160], tnote[1200];
     const char *ext = fs_chart_format_ext(o->format);
-    int i, n = 0, nb = 0, injects = d->nsources - (d->base_name != NULL);
+    int i, n = 0, small, beyond, injects = d->nsources - (d->base_name != NULL);
     const char *what = d->base_name && injects > 0
                        ? "what each inject changes, and against the baseline"
                        : d->base_name ? "against the baseline" : "what each inject changes";
@@ -1113,12 +1409,11 @@ static fs_status draw_effects(const fs_plot_data *d, const fs_plot_opts *o, cons
     snprintf(title, sizeof title, "Outcome probabilities: %s", what);
     for (i = 0; i < d->neffects && n < EFFECT_ROWS; i++) {
         const fs_plot_effect *e = &d->effects[i];
-        char *u;
         if (!e->outcome)
             continue;
-        snprintf(labels[n], sizeof labels[n], "P(%s)", e->metric);
-        for (u = labels[n]; (u = strchr(u, '_')) != NULL; u++)
-            *u = ' ';
+        /* Named as outcomes.png names them; the title says they are
+         * probabilities. */
+        outcome_label(e->metric, labels[n], sizeof labels[n]);
         effect_row(&rows[n], labels[n], e, 100);
         n++;
     }
@@ -1127,39 +1422,14 @@ static fs_status draw_effects(const fs_plot_data *d, const fs_plot_opts *o, cons
     if ((st = fs_plot_compare_diff(path, title, "Difference, in percentage points", note,
                                    names, d->nsources + 1, NULL, rows, n, o, err)) != FS_OK)
         return st;
-    /* Trust: every inject's pair rows, then the baseline's pairs that
-     * differ most (interval excluding zero). */
-    n = 0;
-    for (i = 0; i < d->neffects; i++) {
-        const fs_plot_effect *e = &d->effects[i];
-        if (strcmp(e->metric, "final_trust") != 0 && strcmp(e->metric, "trust") != 0)
-            continue;
-        if (d->base_name && e->source == 0) {
-            if ((e->lo > 0 || e->hi < 0) && nb < EFFECT_ROWS)
-                base[nb++] = e;
-            continue;
-        }
-        if (n == EFFECT_ROWS)
-            break;
-        if (isnan(e->step))
-            snprintf(labels[n], sizeof labels[n], "%s at the end", e->target);
-        else
-            snprintf(labels[n], sizeof labels[n], "%s in %s %.0f", e->target,
-                     d->step_unit && d->step_unit[0] ? d->step_unit : "step", e->step);
-        effect_row(&rows[n], labels[n], e, 1);
-        n++;
-    }
-    qsort(base, (size_t)nb, sizeof *base, abs_diff_desc);
-    for (i = 0; i < nb && i < BASE_TRUST_ROWS && n < EFFECT_ROWS; i++, n++) {
-        snprintf(labels[n], sizeof labels[n], "%s at the end", base[i]->target);
-        effect_row(&rows[n], labels[n], base[i], 1);
-    }
-    if (n == 0)
-        return FS_OK;
+    n = fs_plot_trust_rows(d, rows, labels, EFFECT_ROWS, &small, &beyond);
+    if (n == 0 && small == 0)
+        return FS_OK;   /* no trust rows at all */
+    trust_note(tnote, sizeof tnote, note, small, beyond);
     snprintf(title, sizeof title, "Trust between pairs: %s", what);
     if ((size_t)snprintf(path, sizeof path, "%s/effects_trust.%s", outdir, ext) >= sizeof path)
         return fs_err_set(err, FS_EUSAGE, "output path too long: %s", outdir);
-    return fs_plot_compare_diff(path, title, "Difference in trust (0 to 1)", note, names,
+    return fs_plot_compare_diff(path, title, "Difference in trust (0 to 1)", tnote, names,
                                 d->nsources + 1, NULL, rows, n, o, err);
 }
 

@@ -17,6 +17,13 @@ static fs_rgb grey(double v)
     return k;
 }
 
+/* The legend entry of scenario i, in its colour. */
+static fs_legend_item series_key(const char *label, int i, fs_key key)
+{
+    fs_legend_item it = { label, fs_series_colour(i), key, 1, NULL, 0 };
+    return it;
+}
+
 /* Opens a chart with the options' format and size. */
 static fs_chart *compare_open(const char *path, const fs_plot_opts *opts, fs_err *err)
 {
@@ -51,6 +58,38 @@ static void step_label(const fs_plot_data *d, char *buf, size_t len)
              : u[0], u + 1, u[n - 1] == 's' ? "" : "s");
 }
 
+/* An outcome's name as outcomes.png writes it: "mass_casualty" (or
+ * "mass casualty") -> "Mass-casualty attack", others capitalised with
+ * spaces. name holds len bytes. */
+static void outcome_words(const char *name, size_t len, char *buf, size_t n)
+{
+    size_t i;
+    if (len == 13 && (strncmp(name, "mass_casualty", 13) == 0
+                      || strncmp(name, "mass casualty", 13) == 0)) {
+        snprintf(buf, n, "Mass-casualty attack");
+        return;
+    }
+    snprintf(buf, n, "%.*s", (int)len, name);
+    for (i = 0; buf[i]; i++)
+        if (buf[i] == '_')
+            buf[i] = ' ';
+    if (buf[0] >= 'a' && buf[0] <= 'z')
+        buf[0] = (char)(buf[0] - 'a' + 'A');
+}
+
+/* A row's name: "P(escalation)", as compare.csv's rows come, in words
+ * ("Escalation"), as the outcome charts name it; the chart's title says
+ * these are probabilities. Other names stay as they are. */
+static const char *row_name(const char *metric, char *buf, size_t n)
+{
+    size_t l = strlen(metric);
+    if (l > 3 && strncmp(metric, "P(", 2) == 0 && metric[l - 1] == ')') {
+        outcome_words(metric + 2, l - 3, buf, n);
+        return buf;
+    }
+    return metric;
+}
+
 static fs_status check_runs(const fs_plot_data *const *runs, int n, fs_err *err)
 {
     int i;
@@ -63,10 +102,13 @@ static fs_status check_runs(const fs_plot_data *const *runs, int n, fs_err *err)
     return FS_OK;
 }
 
+#define BAND_ALPHA 0.13
+
 fs_status fs_plot_compare_threat(const char *path, const fs_plot_data *const *runs, int n,
                                  const fs_plot_opts *opts, fs_err *err)
 {
-    fs_legend_item leg[MAX_SCEN];
+    fs_legend_item leg[2 * MAX_SCEN];
+    char lab[MAX_SCEN][2][160];
     fs_panel_spec s;
     fs_panel p;
     fs_rect body;
@@ -96,15 +138,16 @@ fs_status fs_plot_compare_threat(const char *path, const fs_plot_data *const *ru
     }
     compare_subtitle(runs, n, sub, sizeof sub);
     body = fs_chart_frame(c, "Regional threat index: scenarios compared", sub,
-                          "Lines: median over runs; bands: 90% of runs (p5–p95) of each "
-                          "scenario.\nSource: timeseries.csv of each scenario's run directory.");
+                          "Thick lines: median over runs; bands, edged with thin lines: 90% "
+                          "of runs (p5–p95) of each scenario.\nSource: timeseries.csv of each scenario's run directory.");
     for (i = 0; i < n; i++) {
-        leg[i].label = runs[i]->name;
-        leg[i].col = fs_series_colour(i);
-        leg[i].key = FS_KEY_LINE;
-        leg[i].alpha = 1;
+        snprintf(lab[i][0], sizeof lab[i][0], "%s: median", runs[i]->name);
+        snprintf(lab[i][1], sizeof lab[i][1], "%s: 90%% of runs", runs[i]->name);
+        leg[2 * i] = series_key(lab[i][0], i, FS_KEY_LINE);
+        leg[2 * i + 1] = series_key(lab[i][1], i, FS_KEY_BAND);
+        leg[2 * i + 1].alpha = BAND_ALPHA;
     }
-    body = fs_chart_legend(c, body, leg, n);
+    body = fs_chart_legend(c, body, leg, 2 * n);
     memset(&s, 0, sizeof s);
     s.box = body;
     step_label(runs[0], xlabel, sizeof xlabel);
@@ -118,7 +161,15 @@ fs_status fs_plot_compare_threat(const char *path, const fs_plot_data *const *ru
     p = fs_chart_panel(c, &s);
     for (i = 0; i < n; i++) {
         const fs_band *b = &runs[i]->region[FS_SERIES_THREAT_INDEX];
-        fs_chart_band(c, &p, xs, b->p5, b->p95, runs[i]->steps + 1, fs_series_colour(i), 0.13);
+        fs_chart_band(c, &p, xs, b->p5, b->p95, runs[i]->steps + 1, fs_series_colour(i),
+                      BAND_ALPHA);
+    }
+    /* Where bands overlap their tints mix into a colour of neither, so
+     * each band's edges are drawn in its own colour too. */
+    for (i = 0; i < n; i++) {
+        const fs_band *b = &runs[i]->region[FS_SERIES_THREAT_INDEX];
+        fs_chart_line(c, &p, xs, b->p5, runs[i]->steps + 1, fs_series_colour(i), 1.0, 0);
+        fs_chart_line(c, &p, xs, b->p95, runs[i]->steps + 1, fs_series_colour(i), 1.0, 0);
     }
     for (i = 0; i < n; i++) {
         const fs_band *b = &runs[i]->region[FS_SERIES_THREAT_INDEX];
@@ -150,25 +201,17 @@ fs_status fs_plot_compare_outcomes(const char *path, const fs_plot_data *const *
         return err ? err->code : FS_EIO;
     compare_subtitle(runs, n, sub, sizeof sub);
     body = fs_chart_frame(c, "Outcome probabilities: scenarios compared", sub,
-                          "Bars: share of runs with the outcome at the horizon; whiskers: 95% "
-                          "Wilson score interval.\nSource: outcomes.csv of each scenario's run "
-                          "directory.");
-    for (i = 0; i < n; i++) {
-        leg[i].label = runs[i]->name;
-        leg[i].col = fs_series_colour(i);
-        leg[i].key = FS_KEY_BAR;
-        leg[i].alpha = 1;
-    }
+                          "Bars: share of runs with each outcome (a mass-casualty attack at any "
+                          "time in the run, the others judged at the horizon, escalation also "
+                          "by a member's stability at any time; see outcomes.png); whiskers: "
+                          "95% Wilson score interval.\nSource: outcomes.csv of each scenario's "
+                          "run directory.");
+    for (i = 0; i < n; i++)
+        leg[i] = series_key(runs[i]->name, i, FS_KEY_BAR);
     body = fs_chart_legend(c, body, leg, n);
     for (i = 0; i < nout; i++) {
         const char *o = ref->outcomes[i].name;
-        snprintf(names[i], sizeof names[i], "%s", strcmp(o, "mass_casualty") == 0
-                 ? "Mass-casualty attack" : o);
-        for (k = 0; names[i][k]; k++)
-            if (names[i][k] == '_')
-                names[i][k] = ' ';
-        if (names[i][0] >= 'a' && names[i][0] <= 'z')
-            names[i][0] = (char)(names[i][0] - 'a' + 'A');
+        outcome_words(o, strlen(o), names[i], sizeof names[i]);
         cats[i] = names[i];
     }
     memset(&s, 0, sizeof s);
@@ -194,8 +237,7 @@ fs_status fs_plot_compare_outcomes(const char *path, const fs_plot_data *const *
                 continue;
             fs_chart_bar(c, &p, x0, x0 + w, 0, o->probability, fs_series_colour(j), 0.9);
             fs_chart_whisker(c, &p, xc, o->lo95, o->hi95, grey(0.15));
-            fs_format_number(val, sizeof val, 100 * o->probability, 0);
-            strcat(val, "%");
+            fs_format_percent(val, sizeof val, o->probability);
             if (fs_chart_text_width(c, FS_TEXT_VALUE, val) < fs_panel_px(&p, w) - fs_panel_px(&p, 0))
                 fs_chart_text(c, FS_TEXT_VALUE, val, fs_panel_px(&p, xc),
                               fs_panel_py(&p, fmax(o->probability, o->hi95)) - 4 * fs_chart_unit(c),
@@ -216,7 +258,7 @@ fs_status fs_plot_compare_diff(const char *path, const char *title, const char *
     const char *cats[MAX_ROWS];
     int order[MAX_ROWS], used[MAX_ROWS] = {0};
     fs_legend_item leg[MAX_SCEN];
-    char ref[512], sub[256];
+    char ref[512], sub[256], shown[MAX_ROWS][64];
     fs_panel_spec s;
     fs_panel p;
     fs_rect body;
@@ -234,7 +276,7 @@ fs_status fs_plot_compare_diff(const char *path, const char *title, const char *
             if (used[j] || strcmp(d[j].metric, d[i].metric) != 0)
                 continue;
             used[j] = 1;
-            cats[nrow] = j == i ? d[i].metric : none;
+            cats[nrow] = j == i ? row_name(d[i].metric, shown[nrow], sizeof shown[nrow]) : none;
             order[nrow++] = j;
         }
     }
@@ -246,13 +288,8 @@ fs_status fs_plot_compare_diff(const char *path, const char *title, const char *
         if (isfinite(d[i].diff))
             lo = fmin(lo, d[i].diff), hi = fmax(hi, d[i].diff);
     }
-    for (i = 1; i < nnames && i < MAX_SCEN; i++) {
-        leg[nleg].label = names[i];
-        leg[nleg].col = fs_series_colour(i);
-        leg[nleg].key = FS_KEY_WHISKER;
-        leg[nleg].alpha = 1;
-        nleg++;
-    }
+    for (i = 1; i < nnames && i < MAX_SCEN; i++)
+        leg[nleg++] = series_key(names[i], i, FS_KEY_WHISKER);
     c = compare_open(path, opts, err);
     if (c == NULL)
         return err ? err->code : FS_EIO;

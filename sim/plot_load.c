@@ -464,12 +464,15 @@ static fs_status load_effects_rows(fs_plot_data *d, const fs_csv *c, int base, f
                                           "effect_lo95", "effect_hi95", "step" };
     size_t r, n = fs_csv_nrows(c);
     fs_plot_effect *e;
-    int col[8];
+    int col[8], wcol[2];
 
     if (n == 0)
         return FS_OK;
     if (fs_csv_require_all(c, base ? bnames : inames, col, base ? 7 : 8, err) != FS_OK)
         return FS_ECONFIG;
+    /* The means compared, for the charts' materiality rule; optional. */
+    wcol[0] = fs_csv_col(c, base ? "scenario" : "with");
+    wcol[1] = fs_csv_col(c, base ? "baseline_value" : "without");
     e = realloc(d->effects, (d->neffects + n) * sizeof *e);
     if (e == NULL)
         return fs_err_set(err, FS_ENOMEM, "out of memory reading %s", fs_csv_path(c));
@@ -496,7 +499,10 @@ static fs_status load_effects_rows(fs_plot_data *d, const fs_csv *c, int base, f
             return fs_err_set(err, FS_ENOMEM, "out of memory reading %s", fs_csv_path(c));
         x->outcome = strcmp(fs_csv_str(c, r, col[3]), "probability") == 0;
         x->step = NAN;
+        x->with = x->without = NAN;
         if (csv_nums(c, r, col + 4, &x->diff, 3, err) != FS_OK ||
+            (wcol[0] >= 0 && fs_csv_num(c, r, wcol[0], &x->with, err) != FS_OK) ||
+            (wcol[1] >= 0 && fs_csv_num(c, r, wcol[1], &x->without, err) != FS_OK) ||
             (!base && fs_csv_str(c, r, col[7])[0] &&
              fs_csv_num(c, r, col[7], &x->step, err) != FS_OK))
             return FS_ECONFIG;

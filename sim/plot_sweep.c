@@ -460,7 +460,7 @@ static fs_rgb ink(void)
 
 static fs_legend_item legend(const char *label, fs_rgb col, fs_key key, double alpha)
 {
-    fs_legend_item it = { label, col, key, alpha };
+    fs_legend_item it = { label, col, key, alpha, NULL, 0 };
     return it;
 }
 

@@ -181,6 +181,21 @@ static void test_format_number(void)
     CHECK(strcmp(buf, "0.00") == 0);
 }
 
+/* Chart percentages round as the briefings do (fs_percent), one decimal. */
+static void test_format_percent(void)
+{
+    static const struct { double p; const char *want; } t[] = {
+        { 0.3555, "35.6%" }, { 0.165, "16.5%" }, { 0.1485, "14.9%" }, { 0.16, "16.0%" },
+        { 1, "100.0%" }, { 0, "0.0%" }, { 0.0004, "0.0%" }, { 0.0005, "0.1%" },
+    };
+    char buf[64];
+    size_t i;
+    for (i = 0; i < sizeof t / sizeof t[0]; i++) {
+        fs_format_percent(buf, sizeof buf, t[i].p);
+        CHECKF(strcmp(buf, t[i].want) == 0, "%g gives %s, not %s", t[i].p, buf, t[i].want);
+    }
+}
+
 static void test_font_check(void)
 {
     fs_err err;
@@ -288,8 +303,26 @@ static void test_normal_charts(void)
     CHECK(count_files(out) == FS_PLOT_NCHARTS);   /* no temp files left */
     CHECK(geom[FS_PLOT_STABILITY].npanels == 12);
     CHECK(geom[FS_PLOT_TRUST].npanels == 3);
-    CHECK(geom[FS_PLOT_THREAT_INDEX].npanels == 2);   /* plot and mechanism strip */
+    CHECK(geom[FS_PLOT_THREAT_INDEX].npanels == 2);   /* plot and strip */
     rm_rf(out);
+}
+
+/* The strip under the threat chart has a row per inject and mechanism
+ * (the normal fixture has 5 of each; rows run top down, so the scale
+ * starts at the last row), and is left out when there is neither. */
+static void test_threat_strip_rows(void)
+{
+    char out[64];
+    const fs_panel *strip = &geom[FS_PLOT_THREAT_INDEX].panel[1];
+    fs_err err;
+
+    CHECKF(draw_fixture("normal", out, sizeof out, &err) == FS_OK, "%s", err.msg);
+    rm_rf(out);
+    CHECKF(strip->y.lo == 9.5 && strip->y.hi == -0.5, "strip rows %g..%g", strip->y.lo,
+           strip->y.hi);
+    CHECKF(draw_fixture("no_attacks", out, sizeof out, &err) == FS_OK, "%s", err.msg);
+    rm_rf(out);
+    CHECK(geom[FS_PLOT_THREAT_INDEX].npanels == 1);
 }
 
 /* Scans a pixel column upwards from y0 while saturated; returns the first
@@ -350,6 +383,29 @@ static void test_casualty_zero_bar_edge(void)
     cairo_surface_destroy(s);
     rm_rf(out);
     CHECKF(fabs(top + 0.5 - want) <= 2, "zero bar top at %d, value implies %.1f", top, want);
+}
+
+/* The normal fixture's sketch bucket (0.980, 1] holds the 2 runs with
+ * exactly 1 casualty: they belong in the bin from 1 up, which starts the
+ * log axis, not in one ending at 1. */
+static void test_casualty_integer_bin(void)
+{
+    char out[64];
+    fs_err err;
+    cairo_surface_t *s;
+    const fs_panel *p = &geom[FS_PLOT_CASUALTIES].panel[1];
+    int filled;
+
+    CHECKF(draw_fixture("normal", out, sizeof out, &err) == FS_OK, "%s", err.msg);
+    s = load_png(out, "casualties");
+    CHECK(s != NULL);
+    CHECK(p->x.log);
+    filled = saturated(s, (int)lround(fs_panel_px(p, 1.25)), (int)(p->area.y + p->area.h) - 3);
+    cairo_surface_destroy(s);
+    rm_rf(out);
+    CHECKF(fabs(fs_panel_px(p, 1) - p->area.x) < 1, "the axis starts at %.1f px, 1 is at %.1f",
+           p->area.x, fs_panel_px(p, 1));
+    CHECK(filled);
 }
 
 static void test_threat_band_edge(void)
@@ -531,6 +587,54 @@ static void test_compare_charts(void)
     rm_rf(out);
 }
 
+/* effects_trust keeps what the briefing would print in bold: a trust
+ * difference whose interval excludes zero and that is at least 1% of the
+ * value; it names actors, and puts the baseline's rows first. */
+static void test_effects_trust_rows(void)
+{
+    static char ft[] = "final_trust", tr[] = "trust", esc[] = "escalation";
+    static char rutj[] = "RU-TJ", rukg[] = "RU-KG-N", tjkg[] = "TJ-KG-N", reg[] = "region";
+    static char ru[] = "RU", tj[] = "TJ", kg[] = "KG-N", base[] = "SCO baseline";
+    static char nru[] = "Russia", ntj[] = "Tajikistan", nkg[] = "Kyrgyzstan North";
+    static char month[] = "month";
+    fs_plot_actor actors[3] = { { ru, nru, NULL }, { tj, ntj, NULL }, { kg, nkg, NULL } };
+    fs_plot_effect fx[] = {
+        /* source, metric, target, step, outcome, diff, lo, hi, with, without */
+        { 1, ft, rutj, NAN, 0, -0.0008, -0.0009, -0.0007, 0.635, 0.636 },  /* 0.13% */
+        { 1, tr, rutj, 15, 0, -0.0118, -0.0119, -0.0117, 0.532, 0.544 },
+        { 1, ft, tjkg, NAN, 0, -0.03, -0.06, 0.001, 0.60, 0.63 },          /* noise */
+        { 1, esc, reg, NAN, 1, 0.2, 0.1, 0.3, 0.5, 0.3 },                  /* not trust */
+        { 0, ft, rutj, NAN, 0, -0.0062, -0.0063, -0.0061, 0.635, 0.641 },  /* 0.97% */
+        { 0, ft, rukg, NAN, 0, 0.0000313, 0.00002, 0.00004, NAN, NAN },    /* < 0.001 */
+        { 0, ft, tjkg, NAN, 0, 0.02, 0.01, 0.03, 0.52, 0.50 },
+    };
+    fs_plot_data d;
+    fs_plot_diff rows[8];
+    char labels[8][FS_PLOT_DIFF_LABEL];
+    int n, small, beyond;
+
+    memset(&d, 0, sizeof d);
+    d.step_unit = month;
+    d.nactors = 3;
+    d.actors = actors;
+    d.effects = fx;
+    d.neffects = (int)(sizeof fx / sizeof fx[0]);
+    d.base_name = base;
+    n = fs_plot_trust_rows(&d, rows, labels, 8, &small, &beyond);
+    CHECKF(n == 2 && small == 4 && beyond == 0, "%d rows, %d small, %d beyond", n, small,
+           beyond);
+    if (n != 2)
+        return;
+    CHECKF(strcmp(rows[0].metric, "Tajikistan–Kyrgyzstan North at the end") == 0, "%s",
+           rows[0].metric);
+    CHECK(rows[0].scenario == 1);   /* the baseline, source 0, first */
+    CHECKF(strcmp(rows[1].metric, "Russia–Tajikistan in month 15") == 0, "%s", rows[1].metric);
+    CHECK(rows[1].scenario == 2);
+    CHECK(fs_plot_effect_material(&fx[3]));      /* a probability: half a point */
+    fx[3].diff = 0.004;
+    CHECK(!fs_plot_effect_material(&fx[3]));
+}
+
 int main(void)
 {
     fs_gsl_quiet();
@@ -539,11 +643,14 @@ int main(void)
     RUN(test_csv_errors);
     RUN(test_nice_ticks);
     RUN(test_format_number);
+    RUN(test_format_percent);
     RUN(test_ellipsis);
     RUN(test_normal_charts);
+    RUN(test_threat_strip_rows);
     RUN(test_outcome_bar_edge);
     RUN(test_casualty_zero_bar_edge);
     RUN(test_threat_band_edge);
+    RUN(test_casualty_integer_bin);
     RUN(test_deterministic);
     RUN(test_no_attacks);
     RUN(test_one_run);
@@ -554,5 +661,6 @@ int main(void)
     RUN(test_size_and_formats);
     RUN(test_format_parse);
     RUN(test_compare_charts);
+    RUN(test_effects_trust_rows);
     return check_report();
 }
