@@ -256,14 +256,9 @@ static fs_status read_compare(const char *dir, compare_data *c, fs_err *err)
                 goto done;
         if (c->ndiff < FS_MAX_COMPARE * FS_HEAD_N) {
             fs_plot_diff *d = &c->diff[c->ndiff];
-            char *u;
-            /* A label in words ("A mass-casualty attack"; the chart's
-             * title says these are probabilities), not the identifier. */
+            /* The outcome's identifier; the chart names it in words. */
             snprintf(c->labels[c->ndiff], sizeof c->labels[0], "%s",
-                     fs_briefing_headline_label(fs_csv_str(csv, r, col[3])));
-            c->labels[c->ndiff][0] = (char)toupper((unsigned char)c->labels[c->ndiff][0]);
-            for (u = c->labels[c->ndiff]; (u = strchr(u, '_')) != NULL; u++)
-                *u = ' ';
+                     fs_csv_str(csv, r, col[3]));
             d->metric = c->labels[c->ndiff];
             d->scenario = (int)idx;
             d->diff = 100 * v[0], d->lo = 100 * v[1], d->hi = 100 * v[2];

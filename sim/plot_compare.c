@@ -77,17 +77,13 @@ static void outcome_words(const char *name, size_t len, char *buf, size_t n)
         buf[0] = (char)(buf[0] - 'a' + 'A');
 }
 
-/* A row's name: "P(escalation)", as compare.csv's rows come, in words
- * ("Escalation"), as the outcome charts name it; the chart's title says
- * these are probabilities. Other names stay as they are. */
+/* A row's name: the outcome's identifier ("mass_casualty"), as
+ * compare.csv names it, in words ("Mass-casualty attack"), as the outcome
+ * charts name it; the chart's title says these are probabilities. */
 static const char *row_name(const char *metric, char *buf, size_t n)
 {
-    size_t l = strlen(metric);
-    if (l > 3 && strncmp(metric, "P(", 2) == 0 && metric[l - 1] == ')') {
-        outcome_words(metric + 2, l - 3, buf, n);
-        return buf;
-    }
-    return metric;
+    outcome_words(metric, strlen(metric), buf, n);
+    return buf;
 }
 
 static fs_status check_runs(const fs_plot_data *const *runs, int n, fs_err *err)

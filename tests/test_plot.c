@@ -552,7 +552,7 @@ static void test_format_parse(void)
 static void test_compare_charts(void)
 {
     static const char *const names[] = { "SCO baseline", "Single run" };
-    const fs_plot_diff diffs[] = { { "P(escalation)", 1, 0.625, 0.2, 0.9 },
+    const fs_plot_diff diffs[] = { { "escalation", 1, 0.625, 0.2, 0.9 },
                                    { "Casualties", 1, -12, -30, 4 } };
     const fs_plot_data *runs[2];
     fs_plot_data *a, *b;
