@@ -357,6 +357,15 @@ static const range R_VOLATILITY = {0, 5, LO | HI};
 static const range R_AMOUNT = {0, MAX_AMOUNT, LO | HI};
 static const range R_AMOUNT_POS = {0, MAX_AMOUNT, LO | HI | LO_OPEN};
 static const range R_FACTOR = {0, 1000, LO | HI};
+/* Rates are bounded too: a growth or plot rate of 1e308 passes ">= 0" and
+ * then overflows the first step to infinity. The bounds sit far above any
+ * real scenario (a growth rate of 10 multiplies a small network elevenfold
+ * in one step) and keep every product the model forms finite. */
+static const range R_RATE = {0, 10, LO | HI};        /* growth, recruitment */
+static const range R_PER_CELL = {0, 100, LO | HI};   /* plot_rate, attrition */
+static const range R_DISPERSION = {0, MAX_AMOUNT, LO | HI | LO_OPEN};
+#define MAX_COST 1e12
+static const range R_COST = {0, MAX_COST, LO | HI};
 
 static void describe_range(char *buf, size_t n, range r)
 {
@@ -855,16 +864,16 @@ static fs_status load_threat(loader *L, const config_setting_t *e, const char *p
     if ((st = get_id(L, e, path, "threat", &L->sc->threats[0].id, sizeof *t, i, &t->id))
             != FS_OK
         || (st = get_text(L, e, path, "name", 0, t->id, &t->name)) != FS_OK
-        || (st = get_num(L, e, path, "growth", 0, 0, R_NONNEG, &t->growth)) != FS_OK
+        || (st = get_num(L, e, path, "growth", 0, 0, R_RATE, &t->growth)) != FS_OK
         || (st = get_num(L, e, path, "carrying_capacity", 0, 1000, R_AMOUNT_POS,
                          &t->carrying_capacity)) != FS_OK
         || (st = get_num(L, e, path, "mobility", 0, 0, R_UNIT, &t->mobility)) != FS_OK
-        || (st = get_num(L, e, path, "plot_rate", 0, 0, R_NONNEG, &t->plot_rate)) != FS_OK
+        || (st = get_num(L, e, path, "plot_rate", 0, 0, R_PER_CELL, &t->plot_rate)) != FS_OK
         || (st = get_num(L, e, path, "volatility", 0, 0, R_VOLATILITY,
                          &t->volatility)) != FS_OK
-        || (st = get_num(L, e, path, "online_recruitment", 0, 0, R_NONNEG,
+        || (st = get_num(L, e, path, "online_recruitment", 0, 0, R_RATE,
                          &t->online_recruitment)) != FS_OK
-        || (st = get_num(L, e, path, "attrition", 0, 0, R_NONNEG, &t->attrition)) != FS_OK)
+        || (st = get_num(L, e, path, "attrition", 0, 0, R_PER_CELL, &t->attrition)) != FS_OK)
         return st;
     join_path(lpath, path, "lethality");
     if (leth && leth->type != CONFIG_TYPE_GROUP)
@@ -872,7 +881,7 @@ static fs_status load_threat(loader *L, const config_setting_t *e, const char *p
     if ((leth && (st = check_keys(L, leth, lpath, lethality_keys)) != FS_OK)
         || (st = get_num(L, leth, lpath, "mean", 0, 5, R_AMOUNT_POS, &t->lethality_mean))
             != FS_OK
-        || (st = get_num(L, leth, lpath, "dispersion", 0, 0.5, R_POS,
+        || (st = get_num(L, leth, lpath, "dispersion", 0, 0.5, R_DISPERSION,
                          &t->lethality_dispersion)) != FS_OK)
         return st;
     t->presence = calloc((size_t)n, sizeof *t->presence);
@@ -1118,7 +1127,7 @@ static fs_status load_mechanism(loader *L, const config_setting_t *e, const char
          : load_participants(L, m, e, path);
     if (st != FS_OK
         || (st = get_num(L, e, path, "intensity", 1, 0, R_UNIT, &m->intensity)) != FS_OK
-        || (st = get_num(L, e, path, "cost", 0, 0, R_NONNEG, &m->cost)) != FS_OK
+        || (st = get_num(L, e, path, "cost", 0, 0, R_COST, &m->cost)) != FS_OK
         || (st = load_window(L, e, path, &m->start, &m->end)) != FS_OK)
         return st;
     if (m->kind == FS_MECH_JOINT_DRILL

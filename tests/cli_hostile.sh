@@ -106,6 +106,15 @@ refused "nan literal" "nan.cfg:3: syntax error; NaN and infinity are not numbers
 refused "set nan" "expected a number in \[0, 1\], found \"nan\"\|expected a number.*nan" $SMALL --set "actors.[A].capacity=nan"
 refused "set inf" "expected a number.*inf" $SMALL --set "actors.[A].capacity=inf"
 refused "set 1e999" "expected a number.*1e999" $SMALL --set "threats.[net].growth=1e999"
+# Rates far beyond any scenario overflow the model: refused at load, with
+# the line, not reported as a failure of the run.
+sed 's/growth = 0.04/growth = 1e308/' $SMALL > "$T/growth.cfg"
+refused "extreme growth" "growth.cfg:19: threats.\[net\].growth: expected a number in \[0, 10\], found 1e+308" "$T/growth.cfg"
+refused "extreme plot rate" "plot_rate=1e6: expected a number in \[0, 100\]" $SMALL --set "threats.[net].plot_rate=1e6"
+refused "extreme recruitment" "online_recruitment=11: expected a number in \[0, 10\]" $SMALL --set "threats.[net].online_recruitment=11"
+refused "extreme attrition" "attrition=1e300: expected a number in \[0, 100\]" $SMALL --set "threats.[net].attrition=1e300"
+refused "extreme dispersion" "dispersion=1e300: expected a number in (0, 1000000\]" $SMALL --set "threats.[net].lethality.dispersion=1e300"
+refused "extreme cost" "cost=1e308: expected a number in \[0, 1000000000000\]" $SMALL --set "mechanisms.[share].cost=1e308"
 refused "integer beyond 32 bits" "wide_runs.cfg:4: runs: expected an integer in 1..100000000, found 4294967297" $FX/wide_runs.cfg
 refused "hex beyond 32 bits" "wide_hex.cfg:3: steps: expected an integer in 1..1200, found 4294967297" $FX/wide_hex.cfg
 refused "steps beyond 32 bits" "err_int64.cfg:2: steps: expected an integer in 1..1200, found 5000000000" $LX/err_int64.cfg
