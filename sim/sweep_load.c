@@ -415,6 +415,18 @@ static fs_status read_list(const ctx *c, const config_t *cf, const char *key, in
     return FS_OK;
 }
 
+/* Whether a --set names key. --set runs=N and seed=S replace the sweep
+ * file's runs and seed: the base scenario's would be ignored, since every
+ * point runs with the sweep's. The base has already checked the value. */
+static int set_on_command_line(const fs_sweep *sw, const char *key)
+{
+    int i;
+    for (i = 0; i < sw->nsets; i++)
+        if (strcmp(sw->sets[i].path, key) == 0)
+            return 1;
+    return 0;
+}
+
 static fs_status read_sweep(const ctx *c, const config_t *cf, fs_sweep *sw)
 {
     const config_setting_t *root = config_root_setting(cf), *list;
@@ -449,7 +461,9 @@ static fs_status read_sweep(const ctx *c, const config_t *cf, fs_sweep *sw)
         goto done;
     }
     sw->seed = sw->base->seed;
-    if (config_lookup(cf, "seed")) {
+    if (set_on_command_line(sw, "runs"))
+        sw->runs = sw->base->runs;
+    if (!set_on_command_line(sw, "seed") && config_lookup(cf, "seed")) {
         const config_setting_t *s = config_lookup(cf, "seed");
         long long v = config_setting_type(s) == CONFIG_TYPE_INT ? config_setting_get_int(s)
                     : config_setting_type(s) == CONFIG_TYPE_INT64 ? config_setting_get_int64(s)
