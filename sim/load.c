@@ -1721,6 +1721,21 @@ fs_status fs_override_parse(char *arg, fs_override *o, fs_err *err)
     return FS_OK;
 }
 
+/* A sweep file given where a scenario is expected would fail on its first
+ * key ("unknown key 'base'"), which hides the real mistake: say what the
+ * file is and which command reads it. */
+static fs_status not_a_sweep(loader *L)
+{
+    config_setting_t *root = config_root_setting(&L->cfg);
+
+    if (member(root, "base") == NULL || member(root, "parameters") == NULL
+        || member(root, "actors") != NULL)
+        return FS_OK;
+    return fs_err_set(L->err, FS_ECONFIG, "%s is a sweep file (it has 'base' and "
+                      "'parameters'), not a scenario: use 'foresight sweep %s'",
+                      L->file, L->file);
+}
+
 /* Parses L->src (already read), applies the overrides and builds the
  * scenario; on success *out owns it. Releases everything L holds. */
 static fs_status load_source(loader *L, const fs_override *ov, int nov,
@@ -1734,6 +1749,8 @@ static fs_status load_source(loader *L, const fs_override *ov, int nov,
         st = fs_source_syntax_error(&L->src, &L->cfg, "scenario", L->err);
         goto fail;
     }
+    if ((st = not_a_sweep(L)) != FS_OK)
+        goto fail;
     for (i = 0; i < nov; i++)
         if ((st = apply_override(L, &ov[i])) != FS_OK)
             goto fail;

@@ -427,6 +427,18 @@ static int set_on_command_line(const fs_sweep *sw, const char *key)
     return 0;
 }
 
+/* A scenario given where a sweep file is expected would fail on its first
+ * key ("unknown key 'question'"): say what it is and which command runs it. */
+static fs_status not_a_scenario(const ctx *c, const config_setting_t *root)
+{
+    if (config_setting_get_member(root, "actors") == NULL
+        || config_setting_get_member(root, "base") != NULL)
+        return FS_OK;
+    return fs_err_set(c->err, FS_ECONFIG, "%s is a scenario file (it has 'actors'), not a "
+                      "sweep file: use 'foresight run %s', or name it as the 'base' of a "
+                      "sweep file (docs/SWEEP.md)", c->file, c->file);
+}
+
 static fs_status read_sweep(const ctx *c, const config_t *cf, fs_sweep *sw)
 {
     const config_setting_t *root = config_root_setting(cf), *list;
@@ -435,7 +447,8 @@ static fs_status read_sweep(const ctx *c, const config_t *cf, fs_sweep *sw)
     fs_status st;
     int i, n;
 
-    if ((st = check_keys(c, root, "", top_keys, 8)) != FS_OK ||
+    if ((st = not_a_scenario(c, root)) != FS_OK ||
+        (st = check_keys(c, root, "", top_keys, 8)) != FS_OK ||
         (st = get_string(c, root, "name", "name", 1, &sw->name)) != FS_OK ||
         (st = get_string(c, root, "description", "description", 0, &sw->description)) != FS_OK ||
         (st = get_string(c, root, "base", "base", 1, &base)) != FS_OK ||

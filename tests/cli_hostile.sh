@@ -38,6 +38,8 @@ printf '\211PNG\r\n\032\n\377\376garbage\001\002' > "$T/garbage.cfg"
 refused "binary garbage" "garbage.cfg:1: syntax error" "$T/garbage.cfg"
 head -c 4096 /bin/sh > "$T/elf.cfg"
 refused "an executable" "elf.cfg: binary data at line 1" "$T/elf.cfg"
+refused "a sweep file" "grid.cfg is a sweep file (it has 'base' and 'parameters'), not a scenario: use 'foresight sweep .*grid.cfg'" tests/fixtures/sweepfiles/grid.cfg
+expect "check a sweep file" 2 "grid.cfg is a sweep file" check tests/fixtures/sweepfiles/grid.cfg
 refused "a directory" "hostile: is a directory, expected a scenario" $FX
 refused "a device" "is not a regular file" /dev/null
 refused "missing file" "nosuch.cfg: cannot read scenario: No such file or directory" $FX/nosuch.cfg
@@ -153,6 +155,7 @@ sweep_refused "binary garbage" "sw_garbage.cfg:1: syntax error" "$T/sw_garbage.c
 mkdir -p "$T/sw_dir"
 sweep_refused "a directory" "sw_dir: is a directory, expected a sweep file" "$T/sw_dir"
 sweep_refused "missing file" "nosuch.cfg: cannot read sweep file: No such file or directory" "$T/nosuch.cfg"
+sweep_refused "a scenario file" "small.cfg is a scenario file (it has 'actors'), not a sweep file: use 'foresight run .*small.cfg'" $SMALL
 mksweep sw_typo.cfg "$LHS" "$TAU" '"escalation"'
 sed -i 's/^design/desing/' "$T/sw_typo.cfg"
 sweep_refused "misspelt key" "sw_typo.cfg:5: desing: unknown key 'desing'; did you mean 'design'?" "$T/sw_typo.cfg"
