@@ -1305,6 +1305,15 @@ static fs_status load_join(loader *L, fs_inject *j, const config_setting_t *e,
         if (m->participants[k] == j->actor)
             return fail_at(L, member(e, "target"), kpath, "actor '%s' already takes part "
                            "in '%s'", L->sc->actors[j->actor].id, m->id);
+    /* A second join of the same actor could only repeat the first: two
+     * chances of joining are one inject with a hazard or a probability. */
+    for (k = 0; &L->sc->injects[k] != j; k++) {
+        const fs_inject *o = &L->sc->injects[k];
+        if (o->kind == FS_INJ_JOIN && o->mechanism == j->mechanism && o->actor == j->actor)
+            return fail_at(L, member(e, "target"), kpath, "actor '%s' already joins '%s' "
+                           "by inject '%s'; an actor joins a mechanism once",
+                           L->sc->actors[j->actor].id, m->id, o->id);
+    }
     return FS_OK;
 }
 

@@ -99,6 +99,18 @@ refused "self-border" "err_self_border.cfg:3: borders.\[TJ-TJ\]: a border joins 
 refused "self-pair" "self_pair.cfg:4: trust.pairs.\[UZ-UZ\]: a pair joins two different actors" $FX/self_pair.cfg
 refused "mechanism with no participants" "err_no_participants.cfg:4: mechanisms.\[rats\].participants: expected at least 1 participant, found an empty list" $LX/err_no_participants.cfg
 refused "members when there are none" "no actor is a member" $FX/no_participants_members.cfg
+cat > "$T/join.cfg" <<'EOF'
+name = "join twice";
+steps = 12;
+actors = ( { id = "A"; }, { id = "B"; }, { id = "O"; role = "observer"; } );
+mechanisms = ( { id = "share"; type = "intel_sharing"; participants = ["A", "B"]; intensity = 0.5; } );
+injects = (
+  { id = "j1"; type = "join"; mechanism = "share"; target = "O"; step = 3; },
+  { id = "j2"; type = "join"; mechanism = "share"; target = "O"; hazard = 0.1; }
+);
+EOF
+refused "joining twice" "join.cfg:7: injects.\[j2\].target: actor 'O' already joins 'share' by inject 'j1'; an actor joins a mechanism once" "$T/join.cfg"
+refused "joining as a participant" "injects.\[j1\].target=A: actor 'A' already takes part in 'share'" "$T/join.cfg" --set "injects.[j1].target=A"
 refused "step outside the horizon" "err_step_horizon.cfg:6: injects.\[late\].step: expected an integer in 1..60, found 61" $LX/err_step_horizon.cfg
 refused "window beyond the horizon" "window_horizon.cfg:5: mechanisms.\[rats\].end: expected an integer in 2..12, found 13" $FX/window_horizon.cfg
 refused "set step beyond the horizon" "expected an integer in 1..24, found 25" $SMALL --set "injects.[hit].step=25"
