@@ -139,6 +139,35 @@ static void dirname_of(const char *path, char *buf, size_t n)
         snprintf(buf, n, "%.*s/", (int)(slash - path + 1) - 1, path);
 }
 
+/* A design key the design type never reads would be silently ignored (r
+ * with lhs, bootstrap with morris): refused, naming the types it is for. */
+static fs_status design_keys_apply(const ctx *c, const config_setting_t *g,
+                                   fs_design_kind kind)
+{
+    static const struct { const char *key, *types; unsigned kinds; } use[] = {
+        {"n", "grid, random, lhs and sobol",
+         1u << FS_DESIGN_GRID | 1u << FS_DESIGN_RANDOM | 1u << FS_DESIGN_LHS
+         | 1u << FS_DESIGN_SOBOL},
+        {"r", "morris", 1u << FS_DESIGN_MORRIS},
+        {"p", "morris", 1u << FS_DESIGN_MORRIS},
+        {"seed", "random, lhs and morris",
+         1u << FS_DESIGN_RANDOM | 1u << FS_DESIGN_LHS | 1u << FS_DESIGN_MORRIS},
+        {"bootstrap", "sobol", 1u << FS_DESIGN_SOBOL}};
+    const config_setting_t *s;
+    char where[64];
+    size_t i;
+
+    for (i = 0; i < sizeof use / sizeof use[0]; i++) {
+        if ((s = config_setting_get_member(g, use[i].key)) == NULL
+            || (use[i].kinds & 1u << kind))
+            continue;
+        snprintf(where, sizeof where, "design.%s", use[i].key);
+        return fail_at(c, s, where, "key '%s' does not apply to a design of type %s "
+                       "(it is for %s)", use[i].key, fs_design_kind_name(kind), use[i].types);
+    }
+    return FS_OK;
+}
+
 static fs_status read_design(const ctx *c, const config_t *cf, fs_sweep *sw)
 {
     const config_setting_t *g = config_lookup(cf, "design");
@@ -165,6 +194,8 @@ static fs_status read_design(const ctx *c, const config_t *cf, fs_sweep *sw)
         return st;
     }
     free(type);
+    if ((st = design_keys_apply(c, g, sw->design)) != FS_OK)
+        return st;
     /* Defaults: 256 base samples for sobol, 100 points for random and
      * lhs, 5 levels for grid, 10 trajectories on 4 levels for morris. */
     v = sw->design == FS_DESIGN_SOBOL ? 256 : sw->design == FS_DESIGN_GRID ? 5 : 100;
@@ -398,6 +429,22 @@ static fs_status read_output(const ctx *c, const config_setting_t *s, int i, fs_
     return fail_at(c, s, where, "unknown output \"%s\"%s", name, hint);
 }
 
+/* Output i named again would give sweep.csv two columns of one name. */
+static fs_status output_once(const ctx *c, const config_setting_t *s, int i,
+                             const fs_sweep *sw)
+{
+    char where[64];
+    int j;
+
+    for (j = 0; j < i; j++)
+        if (strcmp(sw->outputs[j].name, sw->outputs[i].name) == 0) {
+            snprintf(where, sizeof where, "outputs.[%d]", i + 1);
+            return fail_at(c, s, where, "\"%s\" is listed twice (also outputs.[%d])",
+                           sw->outputs[i].name, j + 1);
+        }
+    return FS_OK;
+}
+
 static fs_status read_list(const ctx *c, const config_t *cf, const char *key, int max,
                            int *count, const config_setting_t **out)
 {
@@ -508,7 +555,8 @@ static fs_status read_sweep(const ctx *c, const config_t *cf, fs_sweep *sw)
     }
     for (i = 0; i < n; i++) {
         sw->noutputs = i + 1;
-        if ((st = read_output(c, config_setting_get_elem(list, i), i, sw)) != FS_OK)
+        if ((st = read_output(c, config_setting_get_elem(list, i), i, sw)) != FS_OK
+            || (st = output_once(c, config_setting_get_elem(list, i), i, sw)) != FS_OK)
             goto done;
     }
 done:

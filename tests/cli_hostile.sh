@@ -191,6 +191,16 @@ mksweep sw_type.cfg '{ type = "latin"; n = 4; }' "$TAU" '"escalation"'
 sweep_refused "unknown design" "sw_type.cfg:5: design.type: expected one of grid, random, lhs, sobol or morris, found \"latin\"" "$T/sw_type.cfg"
 mksweep sw_runs.cfg "$LHS" "$TAU" '"escalation"' 1000000000000
 sweep_refused "runs beyond the limit" "sw_runs.cfg:3: runs: expected an integer in 1..100000000, found 1000000000000" "$T/sw_runs.cfg"
+mksweep sw_dupout.cfg "$LHS" "$TAU" '"escalation", "attacks.mean", "escalation"'
+sweep_refused "duplicate output" "sw_dupout.cfg:7: outputs.\[3\]: \"escalation\" is listed twice (also outputs.\[1\])" "$T/sw_dupout.cfg"
+for k in 'r = 3' 'p = 4' 'bootstrap = 100'; do
+    mksweep sw_dkey.cfg "{ type = \"lhs\"; n = 4; $k; }" "$TAU" '"escalation"'
+    sweep_refused "design key $k with lhs" "sw_dkey.cfg:5: design.${k%% *}: key '${k%% *}' does not apply to a design of type lhs" "$T/sw_dkey.cfg"
+done
+mksweep sw_dkey.cfg '{ type = "morris"; n = 4; }' "$TAU" '"escalation"'
+sweep_refused "design key n with morris" "sw_dkey.cfg:5: design.n: key 'n' does not apply to a design of type morris (it is for grid, random, lhs and sobol)" "$T/sw_dkey.cfg"
+mksweep sw_dkey.cfg '{ type = "sobol"; n = 4; seed = 3; }' "$TAU" '"escalation"'
+sweep_refused "design key seed with sobol" "sw_dkey.cfg:5: design.seed: key 'seed' does not apply to a design of type sobol (it is for random, lhs and morris)" "$T/sw_dkey.cfg"
 mksweep sw_base.cfg "$LHS" "$TAU" '"escalation"'
 sed -i 's#^base = .*#base = "no_such_base.cfg";#' "$T/sw_base.cfg"
 sweep_refused "missing base" "sw_base.cfg:2: base: .*no_such_base.cfg: cannot read scenario" "$T/sw_base.cfg"
