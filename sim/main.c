@@ -2,6 +2,7 @@
  * user: it parses arguments, calls the modules, prints "foresight: message"
  * on error and chooses the exit code (0 ok, 1 runtime, 2 usage or config,
  * 130/143 interrupted). */
+#include <dirent.h>
 #include <errno.h>
 #include <limits.h>
 #include <signal.h>
@@ -600,27 +601,67 @@ done:
     return code;
 }
 
-/* A sweep's output directory has a sweep_outputs.csv. */
-static int is_sweep_dir(const char *dir)
+/* Whether dir holds the file name. */
+static int has_file(const char *dir, const char *name)
 {
     char path[4096];
-    return fs_path_join(path, sizeof path, dir, "sweep_outputs.csv") != NULL &&
-           access(path, F_OK) == 0;
+    return fs_path_join(path, sizeof path, dir, name) != NULL && access(path, F_OK) == 0;
+}
+
+/* A subdirectory of dir that holds a run (its meta.csv), into sub; what a
+ * compare directory without its compare.csv still has. */
+static int run_subdir(const char *dir, char *sub, size_t n)
+{
+    DIR *d = opendir(dir);
+    struct dirent *de;
+    char path[4096];
+    int found = 0;
+
+    while (d && !found && (de = readdir(d)) != NULL)
+        found = de->d_name[0] != '.'
+                && fs_path_join(path, sizeof path, dir, de->d_name) != NULL
+                && has_file(path, "meta.csv") && snprintf(sub, n, "%s", path) > 0;
+    if (d)
+        closedir(d);
+    return found;
+}
+
+/* What plot was given: a sweep (sweep_outputs.csv), a compare (compare.csv)
+ * or a run (meta.csv) directory. Anything else is a usage error that says
+ * what plot needs, rather than the first file it failed to read. */
+static fs_status plot_kind(const char *dir, char *kind, fs_err *e)
+{
+    char sub[4096];
+
+    if (has_file(dir, "sweep_outputs.csv") || has_file(dir, "compare.csv")
+        || has_file(dir, "meta.csv")) {
+        *kind = has_file(dir, "sweep_outputs.csv") ? 's' : has_file(dir, "compare.csv")
+                ? 'c' : 'r';
+        return FS_OK;
+    }
+    if (run_subdir(dir, sub, sizeof sub))
+        return fs_err_set(e, FS_EUSAGE, "%s has no compare.csv: it holds runs (such as %s) "
+                          "but is not a complete compare directory; plot one run with "
+                          "'foresight plot %s', or run 'foresight compare' again", dir, sub,
+                          sub);
+    return fs_err_set(e, FS_EUSAGE, "%s is not a foresight output directory (no meta.csv): "
+                      "give a run, compare or sweep directory", dir);
 }
 
 static int cmd_plot(int argc, char **argv)
 {
     options o;
     fs_err e;
+    char kind = 'r';
     fs_err_clear(&e);
     parse_options(argc, argv, "plot", &o);
     if (o.outdir)
         o.plot.outdir = o.outdir;
-    if (fs_chart_font_check(&e) != FS_OK)
+    if (plot_kind(o.file, &kind, &e) != FS_OK || fs_chart_font_check(&e) != FS_OK)
         return fail(&e);
-    if (is_sweep_dir(o.file) ? fs_plot_sweep_dir(o.file, &o.plot, &e) != FS_OK
-        : fs_compare_is_dir(o.file) ? fs_compare_plot(o.file, &o.plot, 1, &e) != FS_OK
-                                    : fs_plot_run_dir(o.file, &o.plot, &e) != FS_OK)
+    if (kind == 's' ? fs_plot_sweep_dir(o.file, &o.plot, &e) != FS_OK
+        : kind == 'c' ? fs_compare_plot(o.file, &o.plot, 1, &e) != FS_OK
+                      : fs_plot_run_dir(o.file, &o.plot, &e) != FS_OK)
         return fail(&e);
     return 0;
 }

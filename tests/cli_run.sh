@@ -178,6 +178,13 @@ expect "plot compare dir" 0 "" plot "$T/c1"
 for f in compare_difference.png small/threat_index.png; do
     if [ -s "$T/c1/$f" ]; then ok; else bad "plot did not redraw $f"; fi
 done
+# Not an output directory: a usage error that says what plot needs.
+mkdir -p "$T/emptydir"
+for d in "$T/nosuch" $FX/small.cfg "$T/emptydir"; do
+    expect "plot $d" 2 "is not a foresight output directory (no meta.csv): give a run, compare or sweep directory" plot "$d"
+done
+mkdir -p "$T/c9" && cp -r "$T/c1/small" "$T/c9/"
+expect "plot compare dir without compare.csv" 2 "c9 has no compare.csv: it holds runs (such as .*c9/small)" plot "$T/c9"
 
 # --- interrupted: exit 130, no files under final names, no temp files ---
 if [ -z "${FS_VALGRIND:-}" ]; then
