@@ -153,6 +153,9 @@ static int count_list(const char *const *list)
     return n;
 }
 
+/* An id: a letter, then letters, digits or '_'. Not '-', which joins the
+ * two actors of a border or pair in a path (borders.[A-B]): with "A-B" an
+ * actor id, borders.[A-B-C] could be read two ways. */
 static int valid_id(const char *s)
 {
     size_t i;
@@ -160,7 +163,7 @@ static int valid_id(const char *s)
     if (s == NULL || !isalpha((unsigned char)s[0]) || strlen(s) > FS_MAX_ID)
         return 0;
     for (i = 1; s[i]; i++)
-        if (!isalnum((unsigned char)s[i]) && s[i] != '_' && s[i] != '-')
+        if (!isalnum((unsigned char)s[i]) && s[i] != '_')
             return 0;
     return 1;
 }
@@ -620,8 +623,12 @@ static fs_status get_id(loader *L, const config_setting_t *g, const char *gpath,
         return st;
     join_path(path, gpath, "id");
     if (!valid_id(id)) {
-        snprintf(what, sizeof what, "an id (a letter, then letters, digits, '_' or "
-                 "'-'; at most %d characters)", FS_MAX_ID);
+        snprintf(what, sizeof what, "an id (a letter, then letters, digits or '_'; "
+                 "at most %d characters)", FS_MAX_ID);
+        if (isalpha((unsigned char)id[0]) && strchr(id, '-') && strlen(id) <= FS_MAX_ID)
+            return fail_at(L, s, path, "expected %s, found \"%s\": '-' joins the two "
+                           "actors of a border or pair in paths such as borders.[A-B]; "
+                           "write '_' instead", what, id);
         return expected(L, s, path, what);
     }
     for (i = 0; i < n; i++) {

@@ -78,7 +78,9 @@ printf 'name = "%s";\nactors = ( { id = "TJ"; } );\n' "$long" > "$T/longname.cfg
 refused "name over 4096 characters" "longname.cfg:1: name: expected a string of at most 4096 characters, found one of 5000" "$T/longname.cfg"
 id40=$(awk 'BEGIN { while (i++ < 40) printf "A" }')
 printf 'name = "x";\nactors = ( { id = "%s"; } );\n' "$id40" > "$T/longid.cfg"
-refused "id over 32 characters" "longid.cfg:2: actors.\[1\].id: expected an id (a letter, then letters, digits, '_' or '-'; at most 32 characters), found a string \"AAAA" "$T/longid.cfg"
+refused "id over 32 characters" "longid.cfg:2: actors.\[1\].id: expected an id (a letter, then letters, digits or '_'; at most 32 characters), found a string \"AAAA" "$T/longid.cfg"
+printf 'name = "x";\nactors = ( { id = "North-A"; } );\n' > "$T/dashid.cfg"
+refused "id with '-'" "dashid.cfg:2: actors.\[1\].id: expected an id (a letter, then letters, digits or '_'; at most 32 characters), found \"North-A\": '-' joins the two actors of a border or pair" "$T/dashid.cfg"
 printf 'name = "x";\nactors = ( { id = "A%s"; } );\n' "$long" > "$T/hugeid.cfg"
 refused "id of 5000 characters" "hugeid.cfg:2: actors.\[1\].id: expected a string of at most 4096 characters, found one of 5001" "$T/hugeid.cfg"
 printf 'name = "x";\nactors = ( { id = "TJ"; %s = 1; } );\n' "$long" > "$T/longkey.cfg"
