@@ -64,6 +64,13 @@ fi
 dd if=/dev/zero bs=1024 count=16385 2>/dev/null | tr '\0' '#' > "$T/huge.cfg"
 refused "file over 16 MiB" "huge.cfg: file is larger than 16 MiB" "$T/huge.cfg"
 
+# A key set twice: named, with the line of the first.
+printf 'name = "x";\nactors = ( { id = "A";\n  capacity = 0.5; # capacity = 1\n  capacity = 0.6; } );\n' > "$T/dupkey.cfg"
+refused "duplicate key" "dupkey.cfg:4: duplicate setting 'capacity': already set at line 3, in the same group; remove one" "$T/dupkey.cfg"
+printf 'steps = 12;\n' > "$T/dupinc.cfg"
+printf 'name = "x { steps = 1";\nactors = ( { id = "A"; } );\n@include "dupinc.cfg"\nsteps = 5;\n' > "$T/dupkey2.cfg"
+refused "duplicate key after an include" "dupkey2.cfg:4: duplicate setting 'steps': already set at .*dupinc.cfg:1" "$T/dupkey2.cfg"
+
 # --- includes ---
 refused "include cycle" "cycle_b.cfg:2: include cycle: .*cycle_a.cfg -> .*cycle_b.cfg -> .*cycle_a.cfg" $LX/cycle_a.cfg
 refused "missing include" "inc_missing.cfg:3: cannot include \"no_such_file.cfg\"" $LX/inc_missing.cfg
