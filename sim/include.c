@@ -62,7 +62,8 @@ static fs_status file_error(fs_err *err, const origin *o, const char *name,
 }
 
 /* Refuses text with a NUL byte (a binary file): libconfig would silently
- * stop reading there. */
+ * stop reading there. A UTF-8 byte-order mark, which some editors write,
+ * would be a bare "syntax error" on line 1. */
 static fs_status check_text(const char *buf, size_t len, const origin *o,
                             const char *name, fs_err *err)
 {
@@ -70,6 +71,9 @@ static fs_status check_text(const char *buf, size_t len, const origin *o,
     size_t i, line = 1;
     char why[96];
 
+    if (len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0)
+        return file_error(err, o, name, "byte-order mark at the start of the file: save it "
+                          "as UTF-8 without BOM");
     if (nul == NULL)
         return FS_OK;
     for (i = 0; buf + i < nul; i++)
@@ -581,6 +585,37 @@ static int nan_on_line(const char *text, int line)
             return 1;
     }
     return 0;
+}
+
+long fs_utf8_invalid(const char *s)
+{
+    const unsigned char *u = (const unsigned char *)s, *p = u;
+    unsigned long cp;
+    int n, k;
+
+    while (*p) {
+        if (*p < 0x80) {
+            p++;
+            continue;
+        }
+        n = *p >= 0xC2 && *p <= 0xDF ? 1 : (*p & 0xF0) == 0xE0 ? 2
+            : *p >= 0xF0 && *p <= 0xF4 ? 3 : 0;
+        if (n == 0)
+            return (long)(p - u);
+        cp = *p & (0x3F >> n);
+        for (k = 1; k <= n; k++) {
+            if ((p[k] & 0xC0) != 0x80)
+                return (long)(p - u);
+            cp = cp << 6 | (p[k] & 0x3F);
+        }
+        /* Overlong three- and four-byte forms, surrogates, beyond U+10FFFF
+         * (two-byte overlongs are the lead bytes C0 and C1, refused above). */
+        if ((n == 2 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF)))
+            || (n == 3 && (cp < 0x10000 || cp > 0x10FFFF)))
+            return (long)(p - u);
+        p += n + 1;
+    }
+    return -1;
 }
 
 /* ---- duplicate settings ----

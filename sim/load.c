@@ -486,6 +486,7 @@ static fs_status get_string(loader *L, const config_setting_t *g, const char *gp
 {
     char path[PATHN];
     const config_setting_t *s = member(g, key);
+    long bad;
 
     *out = NULL;
     if (s == NULL)
@@ -499,6 +500,10 @@ static fs_status get_string(loader *L, const config_setting_t *g, const char *gp
         snprintf(what, sizeof what, "a string of at most %d characters", FS_MAX_TEXT);
         return fail_at(L, s, path, "expected %s, found one of %zu", what, strlen(*out));
     }
+    if ((bad = fs_utf8_invalid(*out)) >= 0)
+        return fail_at(L, s, path, "expected UTF-8 text, found the byte 0x%02X at byte %ld "
+                       "of the string%s", (unsigned char)(*out)[bad], bad + 1,
+                       set_by(s) ? "" : " (save the file as UTF-8)");
     return FS_OK;
 }
 

@@ -84,6 +84,7 @@ static fs_status get_string(const ctx *c, const config_setting_t *g, const char 
 {
     const config_setting_t *s = config_setting_get_member(g, key);
     const char *v;
+    long bad;
     if (s == NULL) {
         if (required)
             return fail_at(c, g, path, "missing required key '%s'", key);
@@ -92,6 +93,10 @@ static fs_status get_string(const ctx *c, const config_setting_t *g, const char 
     if (config_setting_type(s) != CONFIG_TYPE_STRING)
         return fail_at(c, s, path, "expected a string, found %s", type_name(s));
     v = config_setting_get_string(s);
+    if ((bad = fs_utf8_invalid(v)) >= 0)
+        return fail_at(c, s, path, "expected UTF-8 text, found the byte 0x%02X at byte %ld "
+                       "of the string (save the file as UTF-8)", (unsigned char)v[bad],
+                       bad + 1);
     free(*out);
     if ((*out = strdup(v)) == NULL)
         return fs_err_set(c->err, FS_ENOMEM, "out of memory reading %s", c->file);

@@ -71,6 +71,16 @@ printf 'steps = 12;\n' > "$T/dupinc.cfg"
 printf 'name = "x { steps = 1";\nactors = ( { id = "A"; } );\n@include "dupinc.cfg"\nsteps = 5;\n' > "$T/dupkey2.cfg"
 refused "duplicate key after an include" "dupkey2.cfg:4: duplicate setting 'steps': already set at .*dupinc.cfg:1" "$T/dupkey2.cfg"
 
+# A byte-order mark, and strings that are not UTF-8 (they would reach the
+# charts' text layout): refused at load, naming the setting.
+printf '\357\273\277name = "x";\nactors = ( { id = "A"; } );\n' > "$T/bom.cfg"
+refused "byte-order mark" "bom.cfg: byte-order mark at the start of the file: save it as UTF-8 without BOM" "$T/bom.cfg"
+printf 'name = "x";\nactors = ( { id = "A"; name = "ok \303\251"; },\n  { id = "B"; name = "caf\351"; } );\n' > "$T/latin1.cfg"
+refused "Latin-1 name" "latin1.cfg:3: actors.\[B\].name: expected UTF-8 text, found the byte 0xE9 at byte 4 of the string (save the file as UTF-8)" "$T/latin1.cfg"
+printf 'name = "x";\nactors = ( { id = "A"; name = "\355\240\200"; } );\n' > "$T/surrogate.cfg"
+refused "UTF-8 surrogate" "surrogate.cfg:2: actors.\[A\].name: expected UTF-8 text, found the byte 0xED at byte 1" "$T/surrogate.cfg"
+refused "set a name that is not UTF-8" "expected UTF-8 text, found the byte 0xFF at byte 2 of the string$" $SMALL --set "$(printf 'name=a\377')"
+
 # --- includes ---
 refused "include cycle" "cycle_b.cfg:2: include cycle: .*cycle_a.cfg -> .*cycle_b.cfg -> .*cycle_a.cfg" $LX/cycle_a.cfg
 refused "missing include" "inc_missing.cfg:3: cannot include \"no_such_file.cfg\"" $LX/inc_missing.cfg
@@ -177,6 +187,9 @@ mkdir -p "$T/sw_dir"
 sweep_refused "a directory" "sw_dir: is a directory, expected a sweep file" "$T/sw_dir"
 sweep_refused "missing file" "nosuch.cfg: cannot read sweep file: No such file or directory" "$T/nosuch.cfg"
 sweep_refused "a scenario file" "small.cfg is a scenario file (it has 'actors'), not a sweep file: use 'foresight run .*small.cfg'" $SMALL
+mksweep sw_utf8.cfg "$LHS" "$TAU" '"escalation"'
+sed -i "s/^name = .*/name = \"caf$(printf '\351')\";/" "$T/sw_utf8.cfg"
+sweep_refused "sweep name not UTF-8" "sw_utf8.cfg:1: name: expected UTF-8 text, found the byte 0xE9" "$T/sw_utf8.cfg"
 mksweep sw_typo.cfg "$LHS" "$TAU" '"escalation"'
 sed -i 's/^design/desing/' "$T/sw_typo.cfg"
 sweep_refused "misspelt key" "sw_typo.cfg:5: desing: unknown key 'desing'; did you mean 'design'?" "$T/sw_typo.cfg"
