@@ -1611,9 +1611,17 @@ static int parse_value(const char *v, long long *i, double *f, char *str, size_t
     return CONFIG_TYPE_STRING;
 }
 
-/* Stores the override's value as member `key` of group g, replacing a
- * setting of another type. */
-static fs_status set_leaf(loader *L, config_setting_t *g, const char *key,
+/* Keys whose value is always a string (or an id): a --set of one takes
+ * the text as it is, so that --set name=2024 names the scenario "2024"
+ * rather than failing as a number where a string is expected. */
+static const char *const string_keys[] = {
+    "name", "description", "question", "baseline", "version", "step_unit", "rng", "id",
+    "role", "type", "label", "target", "threat", "origin", "other", "mechanism", "a", "b",
+    NULL};
+
+/* Stores the override's value as member `key` of group g (of kind c),
+ * replacing a setting of another type. */
+static fs_status set_leaf(loader *L, config_setting_t *g, ctx c, const char *key,
                           const fs_override *ov)
 {
     config_setting_t *s = config_setting_get_member(g, key);
@@ -1628,6 +1636,10 @@ static fs_status set_leaf(loader *L, config_setting_t *g, const char *key,
         return usage(ov, L->err, "expected a value of at most %d characters, found one of %zu",
                      FS_MAX_TEXT, strlen(ov->value));
     type = parse_value(ov->value, &i, &f, str, sizeof str);
+    if (type != CONFIG_TYPE_STRING && c != C_ACTORMAP && in_list(key, string_keys) >= 0) {
+        type = CONFIG_TYPE_STRING;
+        snprintf(str, sizeof str, "%s", ov->value);
+    }
 
     if (s && s->type == CONFIG_TYPE_FLOAT
         && (type == CONFIG_TYPE_INT || type == CONFIG_TYPE_INT64)) {
@@ -1704,7 +1716,7 @@ static fs_status apply_override(loader *L, const fs_override *ov)
                          at[0] ? " in " : "", at, hint);
         }
         if (last)
-            return set_leaf(L, cur, segs[i].text, ov);
+            return set_leaf(L, cur, c, segs[i].text, ov);
         next = config_setting_get_member(cur, segs[i].text);
         c = ctx_child(c, segs[i].text);
         if (next == NULL) {

@@ -178,6 +178,10 @@ expect "plot compare dir" 0 "" plot "$T/c1"
 for f in compare_difference.png small/threat_index.png; do
     if [ -s "$T/c1/$f" ]; then ok; else bad "plot did not redraw $f"; fi
 done
+# A string key takes the text as a string, even when it reads as a number.
+expect "set name to a number" 0 "^Scenario  2024$" check $FX/small.cfg --set name=2024
+expect "set label to true" 0 "^  hit    attack" check $FX/small.cfg --set "injects.[hit].label=true"
+expect "set a presence to text" 2 "presence.A=abc: expected a number, found \"abc\"" check $FX/small.cfg --set "threats.[net].presence.A=abc"
 # Not an output directory: a usage error that says what plot needs.
 mkdir -p "$T/emptydir"
 for d in "$T/nosuch" $FX/small.cfg "$T/emptydir"; do
