@@ -14,7 +14,18 @@ expect "help run" 0 "\-\-runs-csv" help run
 expect "help unknown" 2 "no such command" help nosuch
 expect "no arguments" 2 "usage"
 expect "unknown command" 2 "unknown command 'runn'" runn x.cfg
-expect "run without file" 2 "needs a file" run
+expect "help help" 0 "usage: foresight help \[COMMAND\]" help help
+expect "run without file" 2 "run needs a scenario file" run
+expect "check without file" 2 "check needs a scenario file" check
+expect "compare without files" 2 "compare needs at least two scenario files" compare
+expect "compare with one file" 2 "compare needs at least two scenario files, found only '$FX/small.cfg'" compare $FX/small.cfg
+expect "sweep without file" 2 "sweep needs a sweep file, or --resume DIR" sweep
+expect "plot without directory" 2 "plot needs an output directory" plot
+# -- ends the options: a file whose name starts with '-'.
+cp $FX/small.cfg "$T/-dash.cfg"
+ABSBIN=$(cd "$(dirname "${FS_BIN:-bin/foresight}")" && pwd)/$(basename "${FS_BIN:-bin/foresight}")
+(cd "$T" && "$ABSBIN" check -- -dash.cfg) >"$T/out" 2>&1 && grep -q "^-dash.cfg: OK$" "$T/out" && ok || bad "check -- -dash.cfg: $(tail -2 "$T/out")"
+expect "without --, a dash file is an option" 2 "unknown option '-dash.cfg'" check -dash.cfg
 expect "unknown option" 2 "unknown option '--frobnicate'" run $FX/small.cfg --frobnicate
 # An option a command would ignore is refused, never silently dropped.
 expect "check -n" 2 "option '-n' does not apply to 'foresight check'" check $FX/small.cfg -n 5
