@@ -729,6 +729,9 @@ static fs_status load_top(loader *L)
 
     if ((st = check_keys(L, root, "", top_keys)) != FS_OK
         || (st = get_text(L, root, "", "name", 1, "", &sc->name)) != FS_OK
+        || (sc->name[0] == '\0'
+            && (st = expected(L, member(root, "name"), "name", "a non-empty name (charts "
+                              "and the briefing show it)")) != FS_OK)
         || (st = get_text(L, root, "", "description", 0, "", &sc->description)) != FS_OK
         || (st = get_text(L, root, "", "question", 0, "", &sc->question)) != FS_OK
         || (st = get_string(L, root, "", "version", 0, &version)) != FS_OK
@@ -1252,7 +1255,16 @@ static fs_status load_attack(loader *L, fs_inject *j, const config_setting_t *e,
             != FS_OK)
         return st;
     j->attacks = (int)n;
-    return get_ref(L, e, path, "origin", 0, 'a', &j->actor2);
+    if ((st = get_ref(L, e, path, "origin", 0, 'a', &j->actor2)) != FS_OK)
+        return st;
+    /* An origin is the neighbour blamed: the target cannot blame itself. */
+    if (j->actor2 == j->actor) {
+        char kpath[PATHN];
+        join_path(kpath, path, "origin");
+        return fail_at(L, member(e, "origin"), kpath, "expected an actor other than the "
+                       "target, found '%s' again", L->sc->actors[j->actor].id);
+    }
+    return FS_OK;
 }
 
 static fs_status load_shock(loader *L, fs_inject *j, const config_setting_t *e,
@@ -1270,9 +1282,17 @@ static fs_status load_shock(loader *L, fs_inject *j, const config_setting_t *e,
                            "the target, found '%s' again", L->sc->actors[j->actor].id);
         }
     }
-    if (st != FS_OK)
+    if (st != FS_OK
+        || (st = get_num(L, e, path, "delta", 1, 0, R_DELTA, &j->delta)) != FS_OK)
         return st;
-    return get_num(L, e, path, "delta", 1, 0, R_DELTA, &j->delta);
+    /* As for a surge: an inject that changes nothing is a mistake. */
+    if (j->delta == 0) {
+        char kpath[PATHN];
+        join_path(kpath, path, "delta");
+        return fail_at(L, member(e, "delta"), kpath, "a shock that changes nothing "
+                       "(delta 0); set a delta in [-1, 0) or (0, 1]");
+    }
+    return FS_OK;
 }
 
 static fs_status load_surge(loader *L, fs_inject *j, const config_setting_t *e,

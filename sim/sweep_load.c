@@ -502,6 +502,9 @@ static fs_status read_sweep(const ctx *c, const config_t *cf, fs_sweep *sw)
     if ((st = not_a_scenario(c, root)) != FS_OK ||
         (st = check_keys(c, root, "", top_keys, 8)) != FS_OK ||
         (st = get_string(c, root, "name", "name", 1, &sw->name)) != FS_OK ||
+        (sw->name[0] == '\0' &&
+         (st = fail_at(c, config_lookup(cf, "name"), "name", "expected a non-empty name "
+                       "(charts and sweep.md show it), found \"\"")) != FS_OK) ||
         (st = get_string(c, root, "description", "description", 0, &sw->description)) != FS_OK ||
         (st = get_string(c, root, "base", "base", 1, &base)) != FS_OK ||
         (st = get_long(c, root, "runs", "runs", 1, FS_MAX_RUNS, &runs)) != FS_OK)

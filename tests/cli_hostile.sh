@@ -130,6 +130,12 @@ injects = (
 EOF
 refused "joining twice" "join.cfg:7: injects.\[j2\].target: actor 'O' already joins 'share' by inject 'j1'; an actor joins a mechanism once" "$T/join.cfg"
 refused "joining as a participant" "injects.\[j1\].target=A: actor 'A' already takes part in 'share'" "$T/join.cfg" --set "injects.[j1].target=A"
+# Empty required names, and injects that cannot mean anything.
+sed 's/^name = .*/name = "";/' $SMALL > "$T/noname.cfg"
+refused "empty name" "noname.cfg:2: name: expected a non-empty name (charts and the briefing show it), found a string \"\"" "$T/noname.cfg"
+refused "set an empty name" "name=\"\": expected a non-empty name" $SMALL --set 'name=""'
+refused "attack blamed on its target" "injects.\[hit\].origin=A: expected an actor other than the target, found 'A' again" $SMALL --set "injects.[hit].origin=A"
+refused "shock of delta 0" "injects.\[spat\].delta=0: a shock that changes nothing (delta 0)" $SMALL --set "injects.[spat].delta=0"
 refused "step outside the horizon" "err_step_horizon.cfg:6: injects.\[late\].step: expected an integer in 1..60, found 61" $LX/err_step_horizon.cfg
 refused "window beyond the horizon" "window_horizon.cfg:5: mechanisms.\[rats\].end: expected an integer in 2..12, found 13" $FX/window_horizon.cfg
 refused "set step beyond the horizon" "expected an integer in 1..24, found 25" $SMALL --set "injects.[hit].step=25"
@@ -190,6 +196,9 @@ sweep_refused "a scenario file" "small.cfg is a scenario file (it has 'actors'),
 mksweep sw_utf8.cfg "$LHS" "$TAU" '"escalation"'
 sed -i "s/^name = .*/name = \"caf$(printf '\351')\";/" "$T/sw_utf8.cfg"
 sweep_refused "sweep name not UTF-8" "sw_utf8.cfg:1: name: expected UTF-8 text, found the byte 0xE9" "$T/sw_utf8.cfg"
+mksweep sw_noname.cfg "$LHS" "$TAU" '"escalation"'
+sed -i 's/^name = .*/name = "";/' "$T/sw_noname.cfg"
+sweep_refused "empty sweep name" "sw_noname.cfg:1: name: expected a non-empty name" "$T/sw_noname.cfg"
 mksweep sw_typo.cfg "$LHS" "$TAU" '"escalation"'
 sed -i 's/^design/desing/' "$T/sw_typo.cfg"
 sweep_refused "misspelt key" "sw_typo.cfg:5: desing: unknown key 'desing'; did you mean 'design'?" "$T/sw_typo.cfg"
