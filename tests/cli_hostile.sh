@@ -331,6 +331,18 @@ if [ -z "${FS_VALGRIND:-}" ]; then
         && ok || bad "SIGINT while drawing: message: $(cat "$T/out")"
     if ls "$T/charts" | grep -q '\.png\|\.tmp\.'; then bad "SIGINT while drawing left: $(ls "$T/charts" | tr '\n' ' ')"; else ok; fi
     if [ -f "$T/charts/summary.csv" ] && [ -f "$T/charts/timeseries.csv" ]; then ok; else bad "SIGINT while drawing: the CSV files are gone"; fi
+    # The same for 'plot' of a compare directory: it says to plot the
+    # compare directory, which redraws every chart, not one scenario's.
+    expect "compare for plot" 0 "" compare $SMALL tests/fixtures/cli/small_nohit.cfg -q -n 50 --no-charts -o "$T/cmpi"
+    $BIN plot "$T/cmpi" --size 10000x10000 >"$T/out" 2>&1 &
+    pid=$!
+    sleep 0.5
+    kill -INT $pid
+    wait $pid
+    code=$?
+    if [ "$code" -eq 130 ]; then ok; else bad "SIGINT while plotting a compare: exit $code, expected 130"; fi
+    grep -q "draw the charts with 'foresight plot $T/cmpi'$" "$T/out" \
+        && ok || bad "SIGINT while plotting a compare: message: $(cat "$T/out")"
 fi
 
 finish cli_hostile
