@@ -50,10 +50,18 @@ void fs_source_release(fs_source *src);
  * 0 or an empty source. */
 const char *fs_source_where(const fs_source *src, int line, int *real);
 
+/* The byte offset of the first byte of s that does not begin a valid
+ * UTF-8 sequence (an overlong form, a surrogate, a code point beyond
+ * U+10FFFF or a truncated sequence), or -1 when all of s is UTF-8. The
+ * loaders check every string setting with it: text that is not UTF-8 would
+ * reach the charts' text layout and the CSV files. */
+long fs_utf8_invalid(const char *s);
+
 /* Sets err to libconfig's syntax error in src, as "file:line: syntax
  * error[: detail]" with the file and line of the original text, and a hint
- * when the line holds nan or inf (libconfig has no literal for either);
- * `what` names the kind of file. Returns FS_ECONFIG. */
+ * when the line holds nan or inf (libconfig has no literal for either); a
+ * duplicate setting is named, with the line of its first setting, when it
+ * can be found. `what` names the kind of file. Returns FS_ECONFIG. */
 fs_status fs_source_syntax_error(const fs_source *src, const config_t *cf, const char *what,
                                  fs_err *err);
 

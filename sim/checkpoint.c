@@ -50,6 +50,11 @@ static size_t record_size(int noutputs)
     return sizeof(uint32_t) + 2 * (size_t)noutputs * sizeof(double) + sizeof(uint64_t);
 }
 
+/* The "%.*s" arguments of the directory part of path: what to remove to
+ * start over when a checkpoint file is damaged. */
+#define DIR_OF(path) (strrchr(path, '/') ? (int)(strrchr(path, '/') - (path)) : 1), \
+                     (strrchr(path, '/') ? (path) : ".")
+
 static fs_status read_one(const char *path, const fs_ckpt_id *id, double *y, double *se,
                           unsigned char *done, int *ndone, fs_err *err)
 {
@@ -62,7 +67,9 @@ static fs_status read_one(const char *path, const fs_ckpt_id *id, double *y, dou
         return fs_err_set(err, FS_EIO, "cannot read %s: %s", path, strerror(errno));
     if (fread(&h, sizeof h, 1, fp) != 1 || memcmp(h.magic, MAGIC, 8) != 0) {
         fclose(fp);
-        return fs_err_set(err, FS_ECONFIG, "%s: not a foresight checkpoint", path);
+        return fs_err_set(err, FS_ECONFIG, "%s: not a foresight checkpoint (empty or "
+                          "damaged); remove %.*s to start the sweep over", path,
+                          DIR_OF(path));
     }
     if (h.settings != id->settings || h.npoints != (uint32_t)id->npoints ||
         h.noutputs != (uint32_t)id->noutputs) {
@@ -318,7 +325,8 @@ fs_status fs_ckpt_read_resume(const char *outdir, char **sweep_file, fs_override
         config_lookup_int(&cf, "outputs", &outs) != CONFIG_TRUE ||
         (list = config_lookup(&cf, "sets")) == NULL) {
         st = fs_err_set(err, FS_ECONFIG, "%s: damaged (expected sweep, sets, settings_hash, "
-                        "base_hash, points and outputs)", path);
+                        "base_hash, points and outputs); remove %s to start the sweep over",
+                        path, dir);
         goto done;
     }
     id->settings = strtoull(h1, NULL, 16);
@@ -335,7 +343,8 @@ fs_status fs_ckpt_read_resume(const char *outdir, char **sweep_file, fs_override
         const char *s = config_setting_get_string_elem(list, i);
         char *copy, *eq;
         if (s == NULL || (eq = strchr(s, '=')) == NULL) {
-            st = fs_err_set(err, FS_ECONFIG, "%s: damaged set #%d", path, i + 1);
+            st = fs_err_set(err, FS_ECONFIG, "%s: damaged set #%d; remove %s to start the "
+                            "sweep over", path, i + 1, dir);
             goto done;
         }
         if ((copy = strdup(s)) == NULL) {

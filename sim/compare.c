@@ -300,8 +300,15 @@ fs_status fs_compare_plot(const char *dir, const fs_plot_opts *opts, int runs_to
         }
         if (runs_too) {
             o.outdir = NULL;
-            if ((st = fs_plot_data_draw(runs[i], &o, err)) != FS_OK)
+            if ((st = fs_plot_data_draw(runs[i], &o, err)) != FS_OK) {
+                /* The chart names the scenario's directory; plot of the
+                 * compare directory redraws them all. */
+                if (st == FS_EINTR)
+                    fs_err_set(err, FS_EINTR, "interrupted while drawing the charts; the "
+                               "CSV files are complete: draw the charts with 'foresight "
+                               "plot %s'", dir);
                 goto done;
+            }
         }
     }
     o = *opts;

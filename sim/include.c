@@ -62,7 +62,8 @@ static fs_status file_error(fs_err *err, const origin *o, const char *name,
 }
 
 /* Refuses text with a NUL byte (a binary file): libconfig would silently
- * stop reading there. */
+ * stop reading there. A UTF-8 byte-order mark, which some editors write,
+ * would be a bare "syntax error" on line 1. */
 static fs_status check_text(const char *buf, size_t len, const origin *o,
                             const char *name, fs_err *err)
 {
@@ -70,6 +71,9 @@ static fs_status check_text(const char *buf, size_t len, const origin *o,
     size_t i, line = 1;
     char why[96];
 
+    if (len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0)
+        return file_error(err, o, name, "byte-order mark at the start of the file: save it "
+                          "as UTF-8 without BOM");
     if (nul == NULL)
         return FS_OK;
     for (i = 0; buf + i < nul; i++)
@@ -583,13 +587,177 @@ static int nan_on_line(const char *text, int line)
     return 0;
 }
 
+long fs_utf8_invalid(const char *s)
+{
+    const unsigned char *u = (const unsigned char *)s, *p = u;
+    unsigned long cp;
+    int n, k;
+
+    while (*p) {
+        if (*p < 0x80) {
+            p++;
+            continue;
+        }
+        n = *p >= 0xC2 && *p <= 0xDF ? 1 : (*p & 0xF0) == 0xE0 ? 2
+            : *p >= 0xF0 && *p <= 0xF4 ? 3 : 0;
+        if (n == 0)
+            return (long)(p - u);
+        cp = *p & (0x3F >> n);
+        for (k = 1; k <= n; k++) {
+            if ((p[k] & 0xC0) != 0x80)
+                return (long)(p - u);
+            cp = cp << 6 | (p[k] & 0x3F);
+        }
+        /* Overlong three- and four-byte forms, surrogates, beyond U+10FFFF
+         * (two-byte overlongs are the lead bytes C0 and C1, refused above). */
+        if ((n == 2 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF)))
+            || (n == 3 && (cp < 0x10000 || cp > 0x10FFFF)))
+            return (long)(p - u);
+        p += n + 1;
+    }
+    return -1;
+}
+
+/* ---- duplicate settings ----
+ * libconfig says only "duplicate setting name". A small scanner that knows
+ * just enough of its syntax (blanks, comments, strings, brackets, names
+ * followed by '=' or ':') finds which name on the error line repeats one
+ * of its group, and where that one is. One pass, at most a few rescans of
+ * one group, and only after a failed parse. */
+
+typedef struct scanner {
+    const char *p;
+    int line;      /* line of p */
+    int at;        /* line of the last token */
+} scanner;
+
+enum { TOK_END, TOK_OPEN, TOK_CLOSE, TOK_NAME, TOK_OTHER };
+
+#define MAX_NEST 256
+#define MAX_TRIES 64
+
+static void skip_blank(scanner *s)
+{
+    for (;;) {
+        if (*s->p == '\n') {
+            s->line++;
+            s->p++;
+        } else if (isspace((unsigned char)*s->p)) {
+            s->p++;
+        } else if (*s->p == '#' || (s->p[0] == '/' && s->p[1] == '/')) {
+            s->p += strcspn(s->p, "\n");
+        } else if (s->p[0] == '/' && s->p[1] == '*') {
+            const char *e = strstr(s->p + 2, "*/");
+            const char *stop = e ? e + 2 : s->p + strlen(s->p);
+            for (; s->p < stop; s->p++)
+                s->line += *s->p == '\n';
+        } else {
+            return;
+        }
+    }
+}
+
+/* The next token; for a name, its text is [*name, *name + *len). */
+static int next_token(scanner *s, const char **name, size_t *len)
+{
+    const char *q;
+
+    skip_blank(s);
+    s->at = s->line;
+    if (*s->p == '\0')
+        return TOK_END;
+    if (*s->p == '{' || *s->p == '(' || *s->p == '[') {
+        s->p++;
+        return TOK_OPEN;
+    }
+    if (*s->p == '}' || *s->p == ')' || *s->p == ']') {
+        s->p++;
+        return TOK_CLOSE;
+    }
+    if (*s->p == '"') {
+        for (s->p++; *s->p && *s->p != '"'; s->p++) {
+            if (*s->p == '\\' && s->p[1])
+                s->p++;
+            s->line += *s->p == '\n';
+        }
+        s->p += *s->p == '"';
+        return TOK_OTHER;
+    }
+    if (!isalpha((unsigned char)*s->p) && *s->p != '*') {
+        s->p++;
+        return TOK_OTHER;
+    }
+    for (q = s->p; isalnum((unsigned char)*q) || *q == '_' || *q == '-' || *q == '*'; q++)
+        ;
+    *name = s->p;
+    *len = (size_t)(q - s->p);
+    s->p = q;
+    skip_blank(s);
+    return *s->p == '=' || *s->p == ':' ? TOK_NAME : TOK_OTHER;
+}
+
+/* The line of the first name key (klen bytes) at depth 0 of the group that
+ * starts at from (on line `line`) and ends before stop; 0 if none. */
+static int first_in_group(const char *from, int line, const char *stop, const char *key,
+                          size_t klen)
+{
+    scanner s = {from, line, line};
+    const char *name = NULL;
+    size_t n = 0;
+    int depth = 0, t;
+
+    while (s.p < stop && (t = next_token(&s, &name, &n)) != TOK_END) {
+        if (t == TOK_OPEN)
+            depth++;
+        else if (t == TOK_CLOSE)
+            depth--;
+        else if (t == TOK_NAME && depth == 0 && name < stop && n == klen
+                 && memcmp(name, key, n) == 0)
+            return s.at;
+    }
+    return 0;
+}
+
+/* For libconfig's duplicate on line errline of the expanded text: the
+ * repeated name (into key) and the line of its first setting; 0 when not
+ * found. libconfig stops at the first duplicate, so it is the first name of
+ * the line that its group already has; only the first MAX_TRIES names of
+ * the line are tried, which keeps a hostile one-line file linear. */
+static int find_duplicate(const char *text, int errline, char *key, size_t n)
+{
+    const char *open[MAX_NEST], *name = NULL;
+    int open_line[MAX_NEST], depth = 0, t, first, tries = 0;
+    scanner s = {text, 1, 1};
+    size_t len = 0;
+
+    open[0] = text;
+    open_line[0] = 1;
+    while ((t = next_token(&s, &name, &len)) != TOK_END && s.at <= errline) {
+        if (t == TOK_OPEN && depth + 1 < MAX_NEST) {
+            open[++depth] = s.p;
+            open_line[depth] = s.line;
+        } else if (t == TOK_OPEN) {
+            return 0;
+        } else if (t == TOK_CLOSE && depth > 0) {
+            depth--;
+        } else if (t == TOK_NAME && s.at == errline && tries++ < MAX_TRIES
+                   && (first = first_in_group(open[depth], open_line[depth], name, name,
+                                              len)) > 0) {
+            snprintf(key, n, "%.*s", (int)(len < 64 ? len : 64), name);
+            return first;
+        }
+    }
+    return 0;
+}
+
 fs_status fs_source_syntax_error(const fs_source *src, const config_t *cf, const char *what,
                                  fs_err *err)
 {
     const char *text = config_error_text(cf);
     int line;
     const char *f = fs_source_where(src, config_error_line(cf), &line);
-    char where[FS_ERR_MSG_MAX / 2];
+    char where[FS_ERR_MSG_MAX / 2], key[72];
+    int first;
 
     if (line > 0)
         snprintf(where, sizeof where, "%s:%d", f, line);
@@ -600,6 +768,18 @@ fs_status fs_source_syntax_error(const fs_source *src, const config_t *cf, const
             return fs_err_set(err, FS_ECONFIG, "%s: syntax error; NaN and infinity are not "
                               "numbers a %s can hold: write a finite number", where, what);
         return fs_err_set(err, FS_ECONFIG, "%s: syntax error", where);
+    }
+    if (strcmp(text, "duplicate setting name") == 0
+        && (first = find_duplicate(src->text, config_error_line(cf), key, sizeof key)) > 0) {
+        int first_real;
+        const char *first_file = fs_source_where(src, first, &first_real);
+        if (strcmp(first_file, f) == 0)
+            return fs_err_set(err, FS_ECONFIG, "%s: duplicate setting '%s': already set at "
+                              "line %d, in the same group; remove one", where, key,
+                              first_real);
+        return fs_err_set(err, FS_ECONFIG, "%s: duplicate setting '%s': already set at "
+                          "%s:%d, in the same group; remove one", where, key, first_file,
+                          first_real);
     }
     return fs_err_set(err, FS_ECONFIG, "%s: syntax error: %s", where, text);
 }

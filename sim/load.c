@@ -153,6 +153,9 @@ static int count_list(const char *const *list)
     return n;
 }
 
+/* An id: a letter, then letters, digits or '_'. Not '-', which joins the
+ * two actors of a border or pair in a path (borders.[A-B]): with "A-B" an
+ * actor id, borders.[A-B-C] could be read two ways. */
 static int valid_id(const char *s)
 {
     size_t i;
@@ -160,7 +163,7 @@ static int valid_id(const char *s)
     if (s == NULL || !isalpha((unsigned char)s[0]) || strlen(s) > FS_MAX_ID)
         return 0;
     for (i = 1; s[i]; i++)
-        if (!isalnum((unsigned char)s[i]) && s[i] != '_' && s[i] != '-')
+        if (!isalnum((unsigned char)s[i]) && s[i] != '_')
             return 0;
     return 1;
 }
@@ -357,6 +360,15 @@ static const range R_VOLATILITY = {0, 5, LO | HI};
 static const range R_AMOUNT = {0, MAX_AMOUNT, LO | HI};
 static const range R_AMOUNT_POS = {0, MAX_AMOUNT, LO | HI | LO_OPEN};
 static const range R_FACTOR = {0, 1000, LO | HI};
+/* Rates are bounded too: a growth or plot rate of 1e308 passes ">= 0" and
+ * then overflows the first step to infinity. The bounds sit far above any
+ * real scenario (a growth rate of 10 multiplies a small network elevenfold
+ * in one step) and keep every product the model forms finite. */
+static const range R_RATE = {0, 10, LO | HI};        /* growth, recruitment */
+static const range R_PER_CELL = {0, 100, LO | HI};   /* plot_rate, attrition */
+static const range R_DISPERSION = {0, MAX_AMOUNT, LO | HI | LO_OPEN};
+#define MAX_COST 1e12
+static const range R_COST = {0, MAX_COST, LO | HI};
 
 static void describe_range(char *buf, size_t n, range r)
 {
@@ -474,6 +486,7 @@ static fs_status get_string(loader *L, const config_setting_t *g, const char *gp
 {
     char path[PATHN];
     const config_setting_t *s = member(g, key);
+    long bad;
 
     *out = NULL;
     if (s == NULL)
@@ -487,6 +500,10 @@ static fs_status get_string(loader *L, const config_setting_t *g, const char *gp
         snprintf(what, sizeof what, "a string of at most %d characters", FS_MAX_TEXT);
         return fail_at(L, s, path, "expected %s, found one of %zu", what, strlen(*out));
     }
+    if ((bad = fs_utf8_invalid(*out)) >= 0)
+        return fail_at(L, s, path, "expected UTF-8 text, found the byte 0x%02X at byte %ld "
+                       "of the string%s", (unsigned char)(*out)[bad], bad + 1,
+                       set_by(s) ? "" : " (save the file as UTF-8)");
     return FS_OK;
 }
 
@@ -611,8 +628,12 @@ static fs_status get_id(loader *L, const config_setting_t *g, const char *gpath,
         return st;
     join_path(path, gpath, "id");
     if (!valid_id(id)) {
-        snprintf(what, sizeof what, "an id (a letter, then letters, digits, '_' or "
-                 "'-'; at most %d characters)", FS_MAX_ID);
+        snprintf(what, sizeof what, "an id (a letter, then letters, digits or '_'; "
+                 "at most %d characters)", FS_MAX_ID);
+        if (isalpha((unsigned char)id[0]) && strchr(id, '-') && strlen(id) <= FS_MAX_ID)
+            return fail_at(L, s, path, "expected %s, found \"%s\": '-' joins the two "
+                           "actors of a border or pair in paths such as borders.[A-B]; "
+                           "write '_' instead", what, id);
         return expected(L, s, path, what);
     }
     for (i = 0; i < n; i++) {
@@ -708,6 +729,9 @@ static fs_status load_top(loader *L)
 
     if ((st = check_keys(L, root, "", top_keys)) != FS_OK
         || (st = get_text(L, root, "", "name", 1, "", &sc->name)) != FS_OK
+        || (sc->name[0] == '\0'
+            && (st = expected(L, member(root, "name"), "name", "a non-empty name (charts "
+                              "and the briefing show it)")) != FS_OK)
         || (st = get_text(L, root, "", "description", 0, "", &sc->description)) != FS_OK
         || (st = get_text(L, root, "", "question", 0, "", &sc->question)) != FS_OK
         || (st = get_string(L, root, "", "version", 0, &version)) != FS_OK
@@ -855,16 +879,16 @@ static fs_status load_threat(loader *L, const config_setting_t *e, const char *p
     if ((st = get_id(L, e, path, "threat", &L->sc->threats[0].id, sizeof *t, i, &t->id))
             != FS_OK
         || (st = get_text(L, e, path, "name", 0, t->id, &t->name)) != FS_OK
-        || (st = get_num(L, e, path, "growth", 0, 0, R_NONNEG, &t->growth)) != FS_OK
+        || (st = get_num(L, e, path, "growth", 0, 0, R_RATE, &t->growth)) != FS_OK
         || (st = get_num(L, e, path, "carrying_capacity", 0, 1000, R_AMOUNT_POS,
                          &t->carrying_capacity)) != FS_OK
         || (st = get_num(L, e, path, "mobility", 0, 0, R_UNIT, &t->mobility)) != FS_OK
-        || (st = get_num(L, e, path, "plot_rate", 0, 0, R_NONNEG, &t->plot_rate)) != FS_OK
+        || (st = get_num(L, e, path, "plot_rate", 0, 0, R_PER_CELL, &t->plot_rate)) != FS_OK
         || (st = get_num(L, e, path, "volatility", 0, 0, R_VOLATILITY,
                          &t->volatility)) != FS_OK
-        || (st = get_num(L, e, path, "online_recruitment", 0, 0, R_NONNEG,
+        || (st = get_num(L, e, path, "online_recruitment", 0, 0, R_RATE,
                          &t->online_recruitment)) != FS_OK
-        || (st = get_num(L, e, path, "attrition", 0, 0, R_NONNEG, &t->attrition)) != FS_OK)
+        || (st = get_num(L, e, path, "attrition", 0, 0, R_PER_CELL, &t->attrition)) != FS_OK)
         return st;
     join_path(lpath, path, "lethality");
     if (leth && leth->type != CONFIG_TYPE_GROUP)
@@ -872,7 +896,7 @@ static fs_status load_threat(loader *L, const config_setting_t *e, const char *p
     if ((leth && (st = check_keys(L, leth, lpath, lethality_keys)) != FS_OK)
         || (st = get_num(L, leth, lpath, "mean", 0, 5, R_AMOUNT_POS, &t->lethality_mean))
             != FS_OK
-        || (st = get_num(L, leth, lpath, "dispersion", 0, 0.5, R_POS,
+        || (st = get_num(L, leth, lpath, "dispersion", 0, 0.5, R_DISPERSION,
                          &t->lethality_dispersion)) != FS_OK)
         return st;
     t->presence = calloc((size_t)n, sizeof *t->presence);
@@ -1118,7 +1142,7 @@ static fs_status load_mechanism(loader *L, const config_setting_t *e, const char
          : load_participants(L, m, e, path);
     if (st != FS_OK
         || (st = get_num(L, e, path, "intensity", 1, 0, R_UNIT, &m->intensity)) != FS_OK
-        || (st = get_num(L, e, path, "cost", 0, 0, R_NONNEG, &m->cost)) != FS_OK
+        || (st = get_num(L, e, path, "cost", 0, 0, R_COST, &m->cost)) != FS_OK
         || (st = load_window(L, e, path, &m->start, &m->end)) != FS_OK)
         return st;
     if (m->kind == FS_MECH_JOINT_DRILL
@@ -1231,7 +1255,16 @@ static fs_status load_attack(loader *L, fs_inject *j, const config_setting_t *e,
             != FS_OK)
         return st;
     j->attacks = (int)n;
-    return get_ref(L, e, path, "origin", 0, 'a', &j->actor2);
+    if ((st = get_ref(L, e, path, "origin", 0, 'a', &j->actor2)) != FS_OK)
+        return st;
+    /* An origin is the neighbour blamed: the target cannot blame itself. */
+    if (j->actor2 == j->actor) {
+        char kpath[PATHN];
+        join_path(kpath, path, "origin");
+        return fail_at(L, member(e, "origin"), kpath, "expected an actor other than the "
+                       "target, found '%s' again", L->sc->actors[j->actor].id);
+    }
+    return FS_OK;
 }
 
 static fs_status load_shock(loader *L, fs_inject *j, const config_setting_t *e,
@@ -1249,9 +1282,17 @@ static fs_status load_shock(loader *L, fs_inject *j, const config_setting_t *e,
                            "the target, found '%s' again", L->sc->actors[j->actor].id);
         }
     }
-    if (st != FS_OK)
+    if (st != FS_OK
+        || (st = get_num(L, e, path, "delta", 1, 0, R_DELTA, &j->delta)) != FS_OK)
         return st;
-    return get_num(L, e, path, "delta", 1, 0, R_DELTA, &j->delta);
+    /* As for a surge: an inject that changes nothing is a mistake. */
+    if (j->delta == 0) {
+        char kpath[PATHN];
+        join_path(kpath, path, "delta");
+        return fail_at(L, member(e, "delta"), kpath, "a shock that changes nothing "
+                       "(delta 0); set a delta in [-1, 0) or (0, 1]");
+    }
+    return FS_OK;
 }
 
 static fs_status load_surge(loader *L, fs_inject *j, const config_setting_t *e,
@@ -1296,6 +1337,15 @@ static fs_status load_join(loader *L, fs_inject *j, const config_setting_t *e,
         if (m->participants[k] == j->actor)
             return fail_at(L, member(e, "target"), kpath, "actor '%s' already takes part "
                            "in '%s'", L->sc->actors[j->actor].id, m->id);
+    /* A second join of the same actor could only repeat the first: two
+     * chances of joining are one inject with a hazard or a probability. */
+    for (k = 0; &L->sc->injects[k] != j; k++) {
+        const fs_inject *o = &L->sc->injects[k];
+        if (o->kind == FS_INJ_JOIN && o->mechanism == j->mechanism && o->actor == j->actor)
+            return fail_at(L, member(e, "target"), kpath, "actor '%s' already joins '%s' "
+                           "by inject '%s'; an actor joins a mechanism once",
+                           L->sc->actors[j->actor].id, m->id, o->id);
+    }
     return FS_OK;
 }
 
@@ -1581,9 +1631,17 @@ static int parse_value(const char *v, long long *i, double *f, char *str, size_t
     return CONFIG_TYPE_STRING;
 }
 
-/* Stores the override's value as member `key` of group g, replacing a
- * setting of another type. */
-static fs_status set_leaf(loader *L, config_setting_t *g, const char *key,
+/* Keys whose value is always a string (or an id): a --set of one takes
+ * the text as it is, so that --set name=2024 names the scenario "2024"
+ * rather than failing as a number where a string is expected. */
+static const char *const string_keys[] = {
+    "name", "description", "question", "baseline", "version", "step_unit", "rng", "id",
+    "role", "type", "label", "target", "threat", "origin", "other", "mechanism", "a", "b",
+    NULL};
+
+/* Stores the override's value as member `key` of group g (of kind c),
+ * replacing a setting of another type. */
+static fs_status set_leaf(loader *L, config_setting_t *g, ctx c, const char *key,
                           const fs_override *ov)
 {
     config_setting_t *s = config_setting_get_member(g, key);
@@ -1598,6 +1656,10 @@ static fs_status set_leaf(loader *L, config_setting_t *g, const char *key,
         return usage(ov, L->err, "expected a value of at most %d characters, found one of %zu",
                      FS_MAX_TEXT, strlen(ov->value));
     type = parse_value(ov->value, &i, &f, str, sizeof str);
+    if (type != CONFIG_TYPE_STRING && c != C_ACTORMAP && in_list(key, string_keys) >= 0) {
+        type = CONFIG_TYPE_STRING;
+        snprintf(str, sizeof str, "%s", ov->value);
+    }
 
     if (s && s->type == CONFIG_TYPE_FLOAT
         && (type == CONFIG_TYPE_INT || type == CONFIG_TYPE_INT64)) {
@@ -1674,7 +1736,7 @@ static fs_status apply_override(loader *L, const fs_override *ov)
                          at[0] ? " in " : "", at, hint);
         }
         if (last)
-            return set_leaf(L, cur, segs[i].text, ov);
+            return set_leaf(L, cur, c, segs[i].text, ov);
         next = config_setting_get_member(cur, segs[i].text);
         c = ctx_child(c, segs[i].text);
         if (next == NULL) {
@@ -1712,6 +1774,21 @@ fs_status fs_override_parse(char *arg, fs_override *o, fs_err *err)
     return FS_OK;
 }
 
+/* A sweep file given where a scenario is expected would fail on its first
+ * key ("unknown key 'base'"), which hides the real mistake: say what the
+ * file is and which command reads it. */
+static fs_status not_a_sweep(loader *L)
+{
+    config_setting_t *root = config_root_setting(&L->cfg);
+
+    if (member(root, "base") == NULL || member(root, "parameters") == NULL
+        || member(root, "actors") != NULL)
+        return FS_OK;
+    return fs_err_set(L->err, FS_ECONFIG, "%s is a sweep file (it has 'base' and "
+                      "'parameters'), not a scenario: use 'foresight sweep %s'",
+                      L->file, L->file);
+}
+
 /* Parses L->src (already read), applies the overrides and builds the
  * scenario; on success *out owns it. Releases everything L holds. */
 static fs_status load_source(loader *L, const fs_override *ov, int nov,
@@ -1725,6 +1802,8 @@ static fs_status load_source(loader *L, const fs_override *ov, int nov,
         st = fs_source_syntax_error(&L->src, &L->cfg, "scenario", L->err);
         goto fail;
     }
+    if ((st = not_a_sweep(L)) != FS_OK)
+        goto fail;
     for (i = 0; i < nov; i++)
         if ((st = apply_override(L, &ov[i])) != FS_OK)
             goto fail;

@@ -2,6 +2,7 @@
  * user: it parses arguments, calls the modules, prints "foresight: message"
  * on error and chooses the exit code (0 ok, 1 runtime, 2 usage or config,
  * 130/143 interrupted). */
+#include <dirent.h>
 #include <errno.h>
 #include <limits.h>
 #include <signal.h>
@@ -48,6 +49,8 @@ static const char usage_main[] =
     "\n"
     "  --help        this text\n"
     "  --version     the version\n"
+    "\n"
+    "After a command, -- ends its options: what follows are file names.\n"
     "\n"
     "Exit codes: 0 success, 1 runtime error, 2 usage or scenario error,\n"
     "130/143 interrupted by SIGINT/SIGTERM.\n";
@@ -102,6 +105,7 @@ static const char usage_sweep[] =
     "                      [--format png|pdf|svg] [--size WxH] [--no-charts]\n"
     "                      [--partition dynamic|static]\n"
     "       foresight sweep --resume DIR [-j THREADS] [--partition dynamic|static] [--quiet]\n"
+    "                      [--format png|pdf|svg] [--size WxH] [--no-charts]\n"
     "       mpirun -np K foresight sweep FILE -o DIR   (the points spread over K ranks)\n"
     "\n"
     "Runs the sweep file FILE: its base scenario at every point of its design\n"
@@ -116,9 +120,12 @@ static const char usage_sweep[] =
     "options:\n"
     "  -o, --output DIR      output directory\n"
     "  -j, --threads N       threads (default: all cores); results do not depend on it\n"
-    "      --set PATH=VALUE  fix a setting of the base scenario at every point\n"
+    "      --set PATH=VALUE  fix a setting of the base scenario at every point;\n"
+    "                        --set runs=N and --set seed=S replace the sweep file's\n"
+    "                        runs and seed\n"
     "      --format, --size, --no-charts   as for foresight run\n"
-    "      --resume DIR      finish the interrupted sweep in DIR\n"
+    "      --resume DIR      finish the interrupted sweep in DIR (the chart options\n"
+    "                        are not saved in the checkpoint: give them again)\n"
     "      --partition P     how MPI ranks share the points: dynamic (default; shrinking\n"
     "                        batches from a shared counter) or static (every K-th point);\n"
     "                        the files are the same either way\n"
@@ -129,6 +136,12 @@ static const char usage_check[] =
     "\n"
     "Validates FILE as foresight run would, writes nothing, and prints a short\n"
     "summary: actors, borders, threats, mechanisms with their windows, injects.\n";
+
+static const char usage_help[] =
+    "usage: foresight help [COMMAND]\n"
+    "\n"
+    "Shows the options of COMMAND (run, check, compare, sweep, plot or help),\n"
+    "or without COMMAND the list of commands.\n";
 
 static const char usage_plot[] =
     "usage: foresight plot DIR [-o OUTDIR] [--format png|pdf|svg] [--size WxH]\n"
@@ -291,9 +304,35 @@ static void applies(const char *cmd, const char *opt, const char *given)
         }
 }
 
+/* A file or directory argument of cmd. */
+static void add_file(options *o, const char *a, const char *cmd)
+{
+    if (o->nfiles == 0 || (o->many && o->nfiles < FS_MAX_COMPARE)) {
+        o->files[o->nfiles++] = a;
+        o->file = o->files[0];
+    } else if (o->many) {
+        die_usage("compare takes at most 8 scenarios, found more at '%s'", a, cmd);
+    } else {
+        die_usage("unexpected argument '%s'", a, cmd);
+    }
+}
+
+/* What cmd says when it is given no file or directory. */
+static const char *what_it_needs(const char *cmd)
+{
+    if (strcmp(cmd, "compare") == 0)
+        return "compare needs at least two scenario files";
+    if (strcmp(cmd, "sweep") == 0)
+        return "sweep needs a sweep file, or --resume DIR";
+    if (strcmp(cmd, "plot") == 0)
+        return "plot needs an output directory of foresight run, compare or sweep";
+    return strcmp(cmd, "check") == 0 ? "check needs a scenario file"
+                                     : "run needs a scenario file";
+}
+
 static void parse_options(int argc, char **argv, const char *cmd, options *o)
 {
-    int i;
+    int i, options_end = 0;
     long v;
     memset(o, 0, sizeof *o);
     o->many = strcmp(cmd, "compare") == 0;
@@ -303,7 +342,11 @@ static void parse_options(int argc, char **argv, const char *cmd, options *o)
     fs_plot_opts_default(&o->plot);
     for (i = 2; i < argc; i++) {
         const char *a = argv[i];
-        if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+        if (!options_end && strcmp(a, "--") == 0) {
+            options_end = 1;   /* what follows are files, even "-x.cfg" */
+        } else if (options_end) {
+            add_file(o, a, cmd);
+        } else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
             fputs(strcmp(cmd, "run") == 0 ? usage_run : strcmp(cmd, "check") == 0
                   ? usage_check : strcmp(cmd, "compare") == 0 ? usage_compare
                   : strcmp(cmd, "sweep") == 0 ? usage_sweep : usage_plot,
@@ -375,22 +418,17 @@ static void parse_options(int argc, char **argv, const char *cmd, options *o)
                 die_usage("--size: expected WIDTHxHEIGHT, e.g. 1600x1000 (200-10000 by 150-10000), found '%s'", s, cmd);
         } else if (a[0] == '-' && a[1] != '\0') {
             die_usage("unknown option '%s'", a, cmd);
-        } else if (o->nfiles == 0 || (o->many && o->nfiles < FS_MAX_COMPARE)) {
-            o->files[o->nfiles++] = a;
-            o->file = o->files[0];
-        } else if (o->many) {
-            die_usage("compare takes at most 8 scenarios, found more at '%s'", a, cmd);
         } else {
-            die_usage("unexpected argument '%s'", a, cmd);
+            add_file(o, a, cmd);
         }
     }
     if (o->resume && (o->file || o->outdir || o->nsets))
         die_usage("%s", "--resume DIR takes the sweep file, its --set options and the output "
                   "directory from DIR/checkpoint/resume.cfg: give none of them", cmd);
     if (o->file == NULL && o->resume == NULL)
-        die_usage("%s needs a file or directory argument", cmd, cmd);
+        die_usage("%s", what_it_needs(cmd), cmd);
     if (o->many && o->nfiles < 2)
-        die_usage("%s needs at least two scenario files", cmd, cmd);
+        die_usage("compare needs at least two scenario files, found only '%s'", o->file, cmd);
 }
 
 static double now(void)
@@ -598,27 +636,67 @@ done:
     return code;
 }
 
-/* A sweep's output directory has a sweep_outputs.csv. */
-static int is_sweep_dir(const char *dir)
+/* Whether dir holds the file name. */
+static int has_file(const char *dir, const char *name)
 {
     char path[4096];
-    return fs_path_join(path, sizeof path, dir, "sweep_outputs.csv") != NULL &&
-           access(path, F_OK) == 0;
+    return fs_path_join(path, sizeof path, dir, name) != NULL && access(path, F_OK) == 0;
+}
+
+/* A subdirectory of dir that holds a run (its meta.csv), into sub; what a
+ * compare directory without its compare.csv still has. */
+static int run_subdir(const char *dir, char *sub, size_t n)
+{
+    DIR *d = opendir(dir);
+    struct dirent *de;
+    char path[4096];
+    int found = 0;
+
+    while (d && !found && (de = readdir(d)) != NULL)
+        found = de->d_name[0] != '.'
+                && fs_path_join(path, sizeof path, dir, de->d_name) != NULL
+                && has_file(path, "meta.csv") && snprintf(sub, n, "%s", path) > 0;
+    if (d)
+        closedir(d);
+    return found;
+}
+
+/* What plot was given: a sweep (sweep_outputs.csv), a compare (compare.csv)
+ * or a run (meta.csv) directory. Anything else is a usage error that says
+ * what plot needs, rather than the first file it failed to read. */
+static fs_status plot_kind(const char *dir, char *kind, fs_err *e)
+{
+    char sub[4096];
+
+    if (has_file(dir, "sweep_outputs.csv") || has_file(dir, "compare.csv")
+        || has_file(dir, "meta.csv")) {
+        *kind = has_file(dir, "sweep_outputs.csv") ? 's' : has_file(dir, "compare.csv")
+                ? 'c' : 'r';
+        return FS_OK;
+    }
+    if (run_subdir(dir, sub, sizeof sub))
+        return fs_err_set(e, FS_EUSAGE, "%s has no compare.csv: it holds runs (such as %s) "
+                          "but is not a complete compare directory; plot one run with "
+                          "'foresight plot %s', or run 'foresight compare' again", dir, sub,
+                          sub);
+    return fs_err_set(e, FS_EUSAGE, "%s is not a foresight output directory (no meta.csv): "
+                      "give a run, compare or sweep directory", dir);
 }
 
 static int cmd_plot(int argc, char **argv)
 {
     options o;
     fs_err e;
+    char kind = 'r';
     fs_err_clear(&e);
     parse_options(argc, argv, "plot", &o);
     if (o.outdir)
         o.plot.outdir = o.outdir;
-    if (fs_chart_font_check(&e) != FS_OK)
+    if (plot_kind(o.file, &kind, &e) != FS_OK || fs_chart_font_check(&e) != FS_OK)
         return fail(&e);
-    if (is_sweep_dir(o.file) ? fs_plot_sweep_dir(o.file, &o.plot, &e) != FS_OK
-        : fs_compare_is_dir(o.file) ? fs_compare_plot(o.file, &o.plot, 1, &e) != FS_OK
-                                    : fs_plot_run_dir(o.file, &o.plot, &e) != FS_OK)
+    if (kind == 's' ? fs_plot_sweep_dir(o.file, &o.plot, &e) != FS_OK
+        : kind == 'c' ? fs_compare_plot(o.file, &o.plot, 1, &e) != FS_OK
+                      : fs_plot_run_dir(o.file, &o.plot, &e) != FS_OK)
         return fail(&e);
     return 0;
 }
@@ -632,6 +710,7 @@ static int cmd_help(int argc, char **argv)
     else if (strcmp(c, "plot") == 0) fputs(usage_plot, stdout);
     else if (strcmp(c, "compare") == 0) fputs(usage_compare, stdout);
     else if (strcmp(c, "sweep") == 0) fputs(usage_sweep, stdout);
+    else if (strcmp(c, "help") == 0) fputs(usage_help, stdout);
     else {
         fprintf(stderr, "%s: no such command '%s'\n%s", progname, c, usage_main);
         return 2;

@@ -84,6 +84,7 @@ static fs_status get_string(const ctx *c, const config_setting_t *g, const char 
 {
     const config_setting_t *s = config_setting_get_member(g, key);
     const char *v;
+    long bad;
     if (s == NULL) {
         if (required)
             return fail_at(c, g, path, "missing required key '%s'", key);
@@ -92,6 +93,10 @@ static fs_status get_string(const ctx *c, const config_setting_t *g, const char 
     if (config_setting_type(s) != CONFIG_TYPE_STRING)
         return fail_at(c, s, path, "expected a string, found %s", type_name(s));
     v = config_setting_get_string(s);
+    if ((bad = fs_utf8_invalid(v)) >= 0)
+        return fail_at(c, s, path, "expected UTF-8 text, found the byte 0x%02X at byte %ld "
+                       "of the string (save the file as UTF-8)", (unsigned char)v[bad],
+                       bad + 1);
     free(*out);
     if ((*out = strdup(v)) == NULL)
         return fs_err_set(c->err, FS_ENOMEM, "out of memory reading %s", c->file);
@@ -139,6 +144,35 @@ static void dirname_of(const char *path, char *buf, size_t n)
         snprintf(buf, n, "%.*s/", (int)(slash - path + 1) - 1, path);
 }
 
+/* A design key the design type never reads would be silently ignored (r
+ * with lhs, bootstrap with morris): refused, naming the types it is for. */
+static fs_status design_keys_apply(const ctx *c, const config_setting_t *g,
+                                   fs_design_kind kind)
+{
+    static const struct { const char *key, *types; unsigned kinds; } use[] = {
+        {"n", "grid, random, lhs and sobol",
+         1u << FS_DESIGN_GRID | 1u << FS_DESIGN_RANDOM | 1u << FS_DESIGN_LHS
+         | 1u << FS_DESIGN_SOBOL},
+        {"r", "morris", 1u << FS_DESIGN_MORRIS},
+        {"p", "morris", 1u << FS_DESIGN_MORRIS},
+        {"seed", "random, lhs and morris",
+         1u << FS_DESIGN_RANDOM | 1u << FS_DESIGN_LHS | 1u << FS_DESIGN_MORRIS},
+        {"bootstrap", "sobol", 1u << FS_DESIGN_SOBOL}};
+    const config_setting_t *s;
+    char where[64];
+    size_t i;
+
+    for (i = 0; i < sizeof use / sizeof use[0]; i++) {
+        if ((s = config_setting_get_member(g, use[i].key)) == NULL
+            || (use[i].kinds & 1u << kind))
+            continue;
+        snprintf(where, sizeof where, "design.%s", use[i].key);
+        return fail_at(c, s, where, "key '%s' does not apply to a design of type %s "
+                       "(it is for %s)", use[i].key, fs_design_kind_name(kind), use[i].types);
+    }
+    return FS_OK;
+}
+
 static fs_status read_design(const ctx *c, const config_t *cf, fs_sweep *sw)
 {
     const config_setting_t *g = config_lookup(cf, "design");
@@ -165,6 +199,8 @@ static fs_status read_design(const ctx *c, const config_t *cf, fs_sweep *sw)
         return st;
     }
     free(type);
+    if ((st = design_keys_apply(c, g, sw->design)) != FS_OK)
+        return st;
     /* Defaults: 256 base samples for sobol, 100 points for random and
      * lhs, 5 levels for grid, 10 trajectories on 4 levels for morris. */
     v = sw->design == FS_DESIGN_SOBOL ? 256 : sw->design == FS_DESIGN_GRID ? 5 : 100;
@@ -398,6 +434,22 @@ static fs_status read_output(const ctx *c, const config_setting_t *s, int i, fs_
     return fail_at(c, s, where, "unknown output \"%s\"%s", name, hint);
 }
 
+/* Output i named again would give sweep.csv two columns of one name. */
+static fs_status output_once(const ctx *c, const config_setting_t *s, int i,
+                             const fs_sweep *sw)
+{
+    char where[64];
+    int j;
+
+    for (j = 0; j < i; j++)
+        if (strcmp(sw->outputs[j].name, sw->outputs[i].name) == 0) {
+            snprintf(where, sizeof where, "outputs.[%d]", i + 1);
+            return fail_at(c, s, where, "\"%s\" is listed twice (also outputs.[%d])",
+                           sw->outputs[i].name, j + 1);
+        }
+    return FS_OK;
+}
+
 static fs_status read_list(const ctx *c, const config_t *cf, const char *key, int max,
                            int *count, const config_setting_t **out)
 {
@@ -415,6 +467,30 @@ static fs_status read_list(const ctx *c, const config_t *cf, const char *key, in
     return FS_OK;
 }
 
+/* Whether a --set names key. --set runs=N and seed=S replace the sweep
+ * file's runs and seed: the base scenario's would be ignored, since every
+ * point runs with the sweep's. The base has already checked the value. */
+static int set_on_command_line(const fs_sweep *sw, const char *key)
+{
+    int i;
+    for (i = 0; i < sw->nsets; i++)
+        if (strcmp(sw->sets[i].path, key) == 0)
+            return 1;
+    return 0;
+}
+
+/* A scenario given where a sweep file is expected would fail on its first
+ * key ("unknown key 'question'"): say what it is and which command runs it. */
+static fs_status not_a_scenario(const ctx *c, const config_setting_t *root)
+{
+    if (config_setting_get_member(root, "actors") == NULL
+        || config_setting_get_member(root, "base") != NULL)
+        return FS_OK;
+    return fs_err_set(c->err, FS_ECONFIG, "%s is a scenario file (it has 'actors'), not a "
+                      "sweep file: use 'foresight run %s', or name it as the 'base' of a "
+                      "sweep file (docs/SWEEP.md)", c->file, c->file);
+}
+
 static fs_status read_sweep(const ctx *c, const config_t *cf, fs_sweep *sw)
 {
     const config_setting_t *root = config_root_setting(cf), *list;
@@ -423,8 +499,12 @@ static fs_status read_sweep(const ctx *c, const config_t *cf, fs_sweep *sw)
     fs_status st;
     int i, n;
 
-    if ((st = check_keys(c, root, "", top_keys, 8)) != FS_OK ||
+    if ((st = not_a_scenario(c, root)) != FS_OK ||
+        (st = check_keys(c, root, "", top_keys, 8)) != FS_OK ||
         (st = get_string(c, root, "name", "name", 1, &sw->name)) != FS_OK ||
+        (sw->name[0] == '\0' &&
+         (st = fail_at(c, config_lookup(cf, "name"), "name", "expected a non-empty name "
+                       "(charts and sweep.md show it), found \"\"")) != FS_OK) ||
         (st = get_string(c, root, "description", "description", 0, &sw->description)) != FS_OK ||
         (st = get_string(c, root, "base", "base", 1, &base)) != FS_OK ||
         (st = get_long(c, root, "runs", "runs", 1, FS_MAX_RUNS, &runs)) != FS_OK)
@@ -449,7 +529,9 @@ static fs_status read_sweep(const ctx *c, const config_t *cf, fs_sweep *sw)
         goto done;
     }
     sw->seed = sw->base->seed;
-    if (config_lookup(cf, "seed")) {
+    if (set_on_command_line(sw, "runs"))
+        sw->runs = sw->base->runs;
+    if (!set_on_command_line(sw, "seed") && config_lookup(cf, "seed")) {
         const config_setting_t *s = config_lookup(cf, "seed");
         long long v = config_setting_type(s) == CONFIG_TYPE_INT ? config_setting_get_int(s)
                     : config_setting_type(s) == CONFIG_TYPE_INT64 ? config_setting_get_int64(s)
@@ -481,7 +563,8 @@ static fs_status read_sweep(const ctx *c, const config_t *cf, fs_sweep *sw)
     }
     for (i = 0; i < n; i++) {
         sw->noutputs = i + 1;
-        if ((st = read_output(c, config_setting_get_elem(list, i), i, sw)) != FS_OK)
+        if ((st = read_output(c, config_setting_get_elem(list, i), i, sw)) != FS_OK
+            || (st = output_once(c, config_setting_get_elem(list, i), i, sw)) != FS_OK)
             goto done;
     }
 done:

@@ -116,6 +116,13 @@ $BIN sweep --resume "$T/e" -q >"$T/e3.out" 2>&1 && ok || bad "resume after undoi
 same_dir "undo + resume" "$T/ref" "$T/e"
 $BIN sweep --resume "$T/nowhere" -q >"$T/e4.out" 2>&1
 if [ $? -eq 2 ] && grep -q "no sweep to resume" "$T/e4.out"; then ok; else bad "resume of nothing: $(cat "$T/e4.out")"; fi
+# A damaged checkpoint says how to start over.
+cp -r "$T/e" "$T/dmg" && : > "$T/dmg/checkpoint/rank-0.bin"
+$BIN sweep --resume "$T/dmg" -q >"$T/e5.out" 2>&1
+if [ $? -eq 2 ] && grep -q "rank-0.bin: not a foresight checkpoint (empty or damaged); remove $T/dmg/checkpoint to start the sweep over" "$T/e5.out"; then ok; else bad "empty checkpoint: $(cat "$T/e5.out")"; fi
+echo garbage > "$T/dmg/checkpoint/resume.cfg"
+$BIN sweep --resume "$T/dmg" -q >"$T/e6.out" 2>&1
+if [ $? -eq 2 ] && grep -q "resume.cfg: damaged .*; remove $T/dmg/checkpoint to start the sweep over" "$T/e6.out"; then ok; else bad "damaged resume.cfg: $(cat "$T/e6.out")"; fi
 
 # --- MPI: 2 and 3 ranks give the same bytes; a killed job resumes with
 # another rank count ---

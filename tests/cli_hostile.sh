@@ -38,6 +38,8 @@ printf '\211PNG\r\n\032\n\377\376garbage\001\002' > "$T/garbage.cfg"
 refused "binary garbage" "garbage.cfg:1: syntax error" "$T/garbage.cfg"
 head -c 4096 /bin/sh > "$T/elf.cfg"
 refused "an executable" "elf.cfg: binary data at line 1" "$T/elf.cfg"
+refused "a sweep file" "grid.cfg is a sweep file (it has 'base' and 'parameters'), not a scenario: use 'foresight sweep .*grid.cfg'" tests/fixtures/sweepfiles/grid.cfg
+expect "check a sweep file" 2 "grid.cfg is a sweep file" check tests/fixtures/sweepfiles/grid.cfg
 refused "a directory" "hostile: is a directory, expected a scenario" $FX
 refused "a device" "is not a regular file" /dev/null
 refused "missing file" "nosuch.cfg: cannot read scenario: No such file or directory" $FX/nosuch.cfg
@@ -62,6 +64,23 @@ fi
 dd if=/dev/zero bs=1024 count=16385 2>/dev/null | tr '\0' '#' > "$T/huge.cfg"
 refused "file over 16 MiB" "huge.cfg: file is larger than 16 MiB" "$T/huge.cfg"
 
+# A key set twice: named, with the line of the first.
+printf 'name = "x";\nactors = ( { id = "A";\n  capacity = 0.5; # capacity = 1\n  capacity = 0.6; } );\n' > "$T/dupkey.cfg"
+refused "duplicate key" "dupkey.cfg:4: duplicate setting 'capacity': already set at line 3, in the same group; remove one" "$T/dupkey.cfg"
+printf 'steps = 12;\n' > "$T/dupinc.cfg"
+printf 'name = "x { steps = 1";\nactors = ( { id = "A"; } );\n@include "dupinc.cfg"\nsteps = 5;\n' > "$T/dupkey2.cfg"
+refused "duplicate key after an include" "dupkey2.cfg:4: duplicate setting 'steps': already set at .*dupinc.cfg:1" "$T/dupkey2.cfg"
+
+# A byte-order mark, and strings that are not UTF-8 (they would reach the
+# charts' text layout): refused at load, naming the setting.
+printf '\357\273\277name = "x";\nactors = ( { id = "A"; } );\n' > "$T/bom.cfg"
+refused "byte-order mark" "bom.cfg: byte-order mark at the start of the file: save it as UTF-8 without BOM" "$T/bom.cfg"
+printf 'name = "x";\nactors = ( { id = "A"; name = "ok \303\251"; },\n  { id = "B"; name = "caf\351"; } );\n' > "$T/latin1.cfg"
+refused "Latin-1 name" "latin1.cfg:3: actors.\[B\].name: expected UTF-8 text, found the byte 0xE9 at byte 4 of the string (save the file as UTF-8)" "$T/latin1.cfg"
+printf 'name = "x";\nactors = ( { id = "A"; name = "\355\240\200"; } );\n' > "$T/surrogate.cfg"
+refused "UTF-8 surrogate" "surrogate.cfg:2: actors.\[A\].name: expected UTF-8 text, found the byte 0xED at byte 1" "$T/surrogate.cfg"
+refused "set a name that is not UTF-8" "expected UTF-8 text, found the byte 0xFF at byte 2 of the string$" $SMALL --set "$(printf 'name=a\377')"
+
 # --- includes ---
 refused "include cycle" "cycle_b.cfg:2: include cycle: .*cycle_a.cfg -> .*cycle_b.cfg -> .*cycle_a.cfg" $LX/cycle_a.cfg
 refused "missing include" "inc_missing.cfg:3: cannot include \"no_such_file.cfg\"" $LX/inc_missing.cfg
@@ -76,7 +95,9 @@ printf 'name = "%s";\nactors = ( { id = "TJ"; } );\n' "$long" > "$T/longname.cfg
 refused "name over 4096 characters" "longname.cfg:1: name: expected a string of at most 4096 characters, found one of 5000" "$T/longname.cfg"
 id40=$(awk 'BEGIN { while (i++ < 40) printf "A" }')
 printf 'name = "x";\nactors = ( { id = "%s"; } );\n' "$id40" > "$T/longid.cfg"
-refused "id over 32 characters" "longid.cfg:2: actors.\[1\].id: expected an id (a letter, then letters, digits, '_' or '-'; at most 32 characters), found a string \"AAAA" "$T/longid.cfg"
+refused "id over 32 characters" "longid.cfg:2: actors.\[1\].id: expected an id (a letter, then letters, digits or '_'; at most 32 characters), found a string \"AAAA" "$T/longid.cfg"
+printf 'name = "x";\nactors = ( { id = "North-A"; } );\n' > "$T/dashid.cfg"
+refused "id with '-'" "dashid.cfg:2: actors.\[1\].id: expected an id (a letter, then letters, digits or '_'; at most 32 characters), found \"North-A\": '-' joins the two actors of a border or pair" "$T/dashid.cfg"
 printf 'name = "x";\nactors = ( { id = "A%s"; } );\n' "$long" > "$T/hugeid.cfg"
 refused "id of 5000 characters" "hugeid.cfg:2: actors.\[1\].id: expected a string of at most 4096 characters, found one of 5001" "$T/hugeid.cfg"
 printf 'name = "x";\nactors = ( { id = "TJ"; %s = 1; } );\n' "$long" > "$T/longkey.cfg"
@@ -97,6 +118,24 @@ refused "self-border" "err_self_border.cfg:3: borders.\[TJ-TJ\]: a border joins 
 refused "self-pair" "self_pair.cfg:4: trust.pairs.\[UZ-UZ\]: a pair joins two different actors" $FX/self_pair.cfg
 refused "mechanism with no participants" "err_no_participants.cfg:4: mechanisms.\[rats\].participants: expected at least 1 participant, found an empty list" $LX/err_no_participants.cfg
 refused "members when there are none" "no actor is a member" $FX/no_participants_members.cfg
+cat > "$T/join.cfg" <<'EOF'
+name = "join twice";
+steps = 12;
+actors = ( { id = "A"; }, { id = "B"; }, { id = "O"; role = "observer"; } );
+mechanisms = ( { id = "share"; type = "intel_sharing"; participants = ["A", "B"]; intensity = 0.5; } );
+injects = (
+  { id = "j1"; type = "join"; mechanism = "share"; target = "O"; step = 3; },
+  { id = "j2"; type = "join"; mechanism = "share"; target = "O"; hazard = 0.1; }
+);
+EOF
+refused "joining twice" "join.cfg:7: injects.\[j2\].target: actor 'O' already joins 'share' by inject 'j1'; an actor joins a mechanism once" "$T/join.cfg"
+refused "joining as a participant" "injects.\[j1\].target=A: actor 'A' already takes part in 'share'" "$T/join.cfg" --set "injects.[j1].target=A"
+# Empty required names, and injects that cannot mean anything.
+sed 's/^name = .*/name = "";/' $SMALL > "$T/noname.cfg"
+refused "empty name" "noname.cfg:2: name: expected a non-empty name (charts and the briefing show it), found a string \"\"" "$T/noname.cfg"
+refused "set an empty name" "name=\"\": expected a non-empty name" $SMALL --set 'name=""'
+refused "attack blamed on its target" "injects.\[hit\].origin=A: expected an actor other than the target, found 'A' again" $SMALL --set "injects.[hit].origin=A"
+refused "shock of delta 0" "injects.\[spat\].delta=0: a shock that changes nothing (delta 0)" $SMALL --set "injects.[spat].delta=0"
 refused "step outside the horizon" "err_step_horizon.cfg:6: injects.\[late\].step: expected an integer in 1..60, found 61" $LX/err_step_horizon.cfg
 refused "window beyond the horizon" "window_horizon.cfg:5: mechanisms.\[rats\].end: expected an integer in 2..12, found 13" $FX/window_horizon.cfg
 refused "set step beyond the horizon" "expected an integer in 1..24, found 25" $SMALL --set "injects.[hit].step=25"
@@ -106,6 +145,15 @@ refused "nan literal" "nan.cfg:3: syntax error; NaN and infinity are not numbers
 refused "set nan" "expected a number in \[0, 1\], found \"nan\"\|expected a number.*nan" $SMALL --set "actors.[A].capacity=nan"
 refused "set inf" "expected a number.*inf" $SMALL --set "actors.[A].capacity=inf"
 refused "set 1e999" "expected a number.*1e999" $SMALL --set "threats.[net].growth=1e999"
+# Rates far beyond any scenario overflow the model: refused at load, with
+# the line, not reported as a failure of the run.
+sed 's/growth = 0.04/growth = 1e308/' $SMALL > "$T/growth.cfg"
+refused "extreme growth" "growth.cfg:19: threats.\[net\].growth: expected a number in \[0, 10\], found 1e+308" "$T/growth.cfg"
+refused "extreme plot rate" "plot_rate=1e6: expected a number in \[0, 100\]" $SMALL --set "threats.[net].plot_rate=1e6"
+refused "extreme recruitment" "online_recruitment=11: expected a number in \[0, 10\]" $SMALL --set "threats.[net].online_recruitment=11"
+refused "extreme attrition" "attrition=1e300: expected a number in \[0, 100\]" $SMALL --set "threats.[net].attrition=1e300"
+refused "extreme dispersion" "dispersion=1e300: expected a number in (0, 1000000\]" $SMALL --set "threats.[net].lethality.dispersion=1e300"
+refused "extreme cost" "cost=1e308: expected a number in \[0, 1000000000000\]" $SMALL --set "mechanisms.[share].cost=1e308"
 refused "integer beyond 32 bits" "wide_runs.cfg:4: runs: expected an integer in 1..100000000, found 4294967297" $FX/wide_runs.cfg
 refused "hex beyond 32 bits" "wide_hex.cfg:3: steps: expected an integer in 1..1200, found 4294967297" $FX/wide_hex.cfg
 refused "steps beyond 32 bits" "err_int64.cfg:2: steps: expected an integer in 1..1200, found 5000000000" $LX/err_int64.cfg
@@ -144,6 +192,13 @@ sweep_refused "binary garbage" "sw_garbage.cfg:1: syntax error" "$T/sw_garbage.c
 mkdir -p "$T/sw_dir"
 sweep_refused "a directory" "sw_dir: is a directory, expected a sweep file" "$T/sw_dir"
 sweep_refused "missing file" "nosuch.cfg: cannot read sweep file: No such file or directory" "$T/nosuch.cfg"
+sweep_refused "a scenario file" "small.cfg is a scenario file (it has 'actors'), not a sweep file: use 'foresight run .*small.cfg'" $SMALL
+mksweep sw_utf8.cfg "$LHS" "$TAU" '"escalation"'
+sed -i "s/^name = .*/name = \"caf$(printf '\351')\";/" "$T/sw_utf8.cfg"
+sweep_refused "sweep name not UTF-8" "sw_utf8.cfg:1: name: expected UTF-8 text, found the byte 0xE9" "$T/sw_utf8.cfg"
+mksweep sw_noname.cfg "$LHS" "$TAU" '"escalation"'
+sed -i 's/^name = .*/name = "";/' "$T/sw_noname.cfg"
+sweep_refused "empty sweep name" "sw_noname.cfg:1: name: expected a non-empty name" "$T/sw_noname.cfg"
 mksweep sw_typo.cfg "$LHS" "$TAU" '"escalation"'
 sed -i 's/^design/desing/' "$T/sw_typo.cfg"
 sweep_refused "misspelt key" "sw_typo.cfg:5: desing: unknown key 'desing'; did you mean 'design'?" "$T/sw_typo.cfg"
@@ -167,6 +222,16 @@ mksweep sw_type.cfg '{ type = "latin"; n = 4; }' "$TAU" '"escalation"'
 sweep_refused "unknown design" "sw_type.cfg:5: design.type: expected one of grid, random, lhs, sobol or morris, found \"latin\"" "$T/sw_type.cfg"
 mksweep sw_runs.cfg "$LHS" "$TAU" '"escalation"' 1000000000000
 sweep_refused "runs beyond the limit" "sw_runs.cfg:3: runs: expected an integer in 1..100000000, found 1000000000000" "$T/sw_runs.cfg"
+mksweep sw_dupout.cfg "$LHS" "$TAU" '"escalation", "attacks.mean", "escalation"'
+sweep_refused "duplicate output" "sw_dupout.cfg:7: outputs.\[3\]: \"escalation\" is listed twice (also outputs.\[1\])" "$T/sw_dupout.cfg"
+for k in 'r = 3' 'p = 4' 'bootstrap = 100'; do
+    mksweep sw_dkey.cfg "{ type = \"lhs\"; n = 4; $k; }" "$TAU" '"escalation"'
+    sweep_refused "design key $k with lhs" "sw_dkey.cfg:5: design.${k%% *}: key '${k%% *}' does not apply to a design of type lhs" "$T/sw_dkey.cfg"
+done
+mksweep sw_dkey.cfg '{ type = "morris"; n = 4; }' "$TAU" '"escalation"'
+sweep_refused "design key n with morris" "sw_dkey.cfg:5: design.n: key 'n' does not apply to a design of type morris (it is for grid, random, lhs and sobol)" "$T/sw_dkey.cfg"
+mksweep sw_dkey.cfg '{ type = "sobol"; n = 4; seed = 3; }' "$TAU" '"escalation"'
+sweep_refused "design key seed with sobol" "sw_dkey.cfg:5: design.seed: key 'seed' does not apply to a design of type sobol (it is for random, lhs and morris)" "$T/sw_dkey.cfg"
 mksweep sw_base.cfg "$LHS" "$TAU" '"escalation"'
 sed -i 's#^base = .*#base = "no_such_base.cfg";#' "$T/sw_base.cfg"
 sweep_refused "missing base" "sw_base.cfg:2: base: .*no_such_base.cfg: cannot read scenario" "$T/sw_base.cfg"
@@ -266,6 +331,18 @@ if [ -z "${FS_VALGRIND:-}" ]; then
         && ok || bad "SIGINT while drawing: message: $(cat "$T/out")"
     if ls "$T/charts" | grep -q '\.png\|\.tmp\.'; then bad "SIGINT while drawing left: $(ls "$T/charts" | tr '\n' ' ')"; else ok; fi
     if [ -f "$T/charts/summary.csv" ] && [ -f "$T/charts/timeseries.csv" ]; then ok; else bad "SIGINT while drawing: the CSV files are gone"; fi
+    # The same for 'plot' of a compare directory: it says to plot the
+    # compare directory, which redraws every chart, not one scenario's.
+    expect "compare for plot" 0 "" compare $SMALL tests/fixtures/cli/small_nohit.cfg -q -n 50 --no-charts -o "$T/cmpi"
+    $BIN plot "$T/cmpi" --size 10000x10000 >"$T/out" 2>&1 &
+    pid=$!
+    sleep 0.5
+    kill -INT $pid
+    wait $pid
+    code=$?
+    if [ "$code" -eq 130 ]; then ok; else bad "SIGINT while plotting a compare: exit $code, expected 130"; fi
+    grep -q "draw the charts with 'foresight plot $T/cmpi'$" "$T/out" \
+        && ok || bad "SIGINT while plotting a compare: message: $(cat "$T/out")"
 fi
 
 finish cli_hostile

@@ -14,7 +14,18 @@ expect "help run" 0 "\-\-runs-csv" help run
 expect "help unknown" 2 "no such command" help nosuch
 expect "no arguments" 2 "usage"
 expect "unknown command" 2 "unknown command 'runn'" runn x.cfg
-expect "run without file" 2 "needs a file" run
+expect "help help" 0 "usage: foresight help \[COMMAND\]" help help
+expect "run without file" 2 "run needs a scenario file" run
+expect "check without file" 2 "check needs a scenario file" check
+expect "compare without files" 2 "compare needs at least two scenario files" compare
+expect "compare with one file" 2 "compare needs at least two scenario files, found only '$FX/small.cfg'" compare $FX/small.cfg
+expect "sweep without file" 2 "sweep needs a sweep file, or --resume DIR" sweep
+expect "plot without directory" 2 "plot needs an output directory" plot
+# -- ends the options: a file whose name starts with '-'.
+cp $FX/small.cfg "$T/-dash.cfg"
+ABSBIN=$(cd "$(dirname "${FS_BIN:-bin/foresight}")" && pwd)/$(basename "${FS_BIN:-bin/foresight}")
+(cd "$T" && "$ABSBIN" check -- -dash.cfg) >"$T/out" 2>&1 && grep -q "^-dash.cfg: OK$" "$T/out" && ok || bad "check -- -dash.cfg: $(tail -2 "$T/out")"
+expect "without --, a dash file is an option" 2 "unknown option '-dash.cfg'" check -dash.cfg
 expect "unknown option" 2 "unknown option '--frobnicate'" run $FX/small.cfg --frobnicate
 # An option a command would ignore is refused, never silently dropped.
 expect "check -n" 2 "option '-n' does not apply to 'foresight check'" check $FX/small.cfg -n 5
@@ -178,6 +189,17 @@ expect "plot compare dir" 0 "" plot "$T/c1"
 for f in compare_difference.png small/threat_index.png; do
     if [ -s "$T/c1/$f" ]; then ok; else bad "plot did not redraw $f"; fi
 done
+# A string key takes the text as a string, even when it reads as a number.
+expect "set name to a number" 0 "^Scenario  2024$" check $FX/small.cfg --set name=2024
+expect "set label to true" 0 "^  hit    attack" check $FX/small.cfg --set "injects.[hit].label=true"
+expect "set a presence to text" 2 "presence.A=abc: expected a number, found \"abc\"" check $FX/small.cfg --set "threats.[net].presence.A=abc"
+# Not an output directory: a usage error that says what plot needs.
+mkdir -p "$T/emptydir"
+for d in "$T/nosuch" $FX/small.cfg "$T/emptydir"; do
+    expect "plot $d" 2 "is not a foresight output directory (no meta.csv): give a run, compare or sweep directory" plot "$d"
+done
+mkdir -p "$T/c9" && cp -r "$T/c1/small" "$T/c9/"
+expect "plot compare dir without compare.csv" 2 "c9 has no compare.csv: it holds runs (such as .*c9/small)" plot "$T/c9"
 
 # --- interrupted: exit 130, no files under final names, no temp files ---
 if [ -z "${FS_VALGRIND:-}" ]; then

@@ -50,6 +50,11 @@ if awk -F, 'NR > 1 && $2 == "escalation" { n++
             d = se - want; if (d < 0) d = -d; if (d > 1e-8) bad = 1 } }
     END { exit bad || n != 2 }' "$T/g/tornado.csv"; then ok; else bad "grid: tornado.csv standard errors are not sqrt(p(1-p)/n)"; cat "$T/g/tornado.csv"; fi
 
+# --- --set runs and seed replace the sweep file's runs and seed ---
+expect "set runs and seed" 0 "" sweep $FX/grid.cfg -q -o "$T/rs" --no-charts --set runs=5 --set seed=11
+if grep -q "^runs_per_point,5$" "$T/rs/meta.csv" && grep -q "^seed,11$" "$T/rs/meta.csv"; then ok; else bad "--set runs=5 seed=11: meta.csv says $(grep -E "^(runs_per_point|seed)," "$T/rs/meta.csv" | tr '\n' ' ')"; fi
+expect "set runs beyond the limit" 2 "--set runs=0: expected an integer in 1..100000000" sweep $FX/grid.cfg -q -o "$T/rs0" --set runs=0
+
 # --- many runs per point: runs spread over threads, still identical bytes ---
 expect "many runs j1" 0 "" sweep $FX/grid_many.cfg -q -j 1 -o "$T/gm1" --no-charts
 expect "many runs j2" 0 "" sweep $FX/grid_many.cfg -q -j 2 -o "$T/gm2" --no-charts

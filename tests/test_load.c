@@ -100,7 +100,7 @@ static void test_enum_suggestion(void)
 static void test_out_of_range(void)
 {
     CHECK_ERROR(FX "err_range.cfg", FS_ECONFIG,
-                FX "err_range.cfg:5: threats.[iskp].growth: expected a number >= 0, "
+                FX "err_range.cfg:5: threats.[iskp].growth: expected a number in [0, 10], "
                 "found -0.5");
 }
 
