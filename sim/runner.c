@@ -92,8 +92,16 @@ static fs_status load_all(fs_runner *r, fs_err *err)
     int i, n;
 
     for (i = 0; i < r->k; i++) {
-        if (fs_load_scenario(r->o.files[i], r->o.sets, r->o.nsets, &r->sc[i], err) != FS_OK)
+        if (fs_load_scenario(r->o.files[i], r->o.sets, r->o.nsets, &r->sc[i], err) != FS_OK) {
+            /* A --set message names no file; in a comparison say which
+             * scenario it failed for. */
+            if (r->k > 1 && strncmp(err->msg, "--set ", 6) == 0) {
+                char msg[FS_ERR_MSG_MAX];
+                snprintf(msg, sizeof msg, "%s", err->msg);
+                fs_err_set(err, err->code, "%s: %s", r->o.files[i], msg);
+            }
             return err->code;
+        }
         if (r->sc[i]->steps != r->sc[0]->steps)
             return fs_err_set(err, FS_ECONFIG, "%s: steps = %d, but %s has %d: compared "
                               "scenarios need the same horizon", r->o.files[i],

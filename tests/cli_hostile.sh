@@ -345,4 +345,10 @@ if [ -z "${FS_VALGRIND:-}" ]; then
         && ok || bad "SIGINT while plotting a compare: message: $(cat "$T/out")"
 fi
 
+# In a comparison, a --set that fails for the second scenario names it.
+sed 's/id = "share"/id = "pool"/' $SMALL >"$T/pool.cfg"
+expect "compare --set failing for the second scenario names it" 2 \
+    "^foresight: $T/pool.cfg: --set mechanisms.\\[share\\].intensity=0.4: mechanisms has no element \\[share\\]" \
+    compare $SMALL "$T/pool.cfg" --set 'mechanisms.[share].intensity=0.4' -q -n 50 -o "$T/cmpset"
+
 finish cli_hostile
