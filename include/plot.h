@@ -112,6 +112,8 @@ typedef enum fs_plot_summary {
     FS_SUM_N
 } fs_plot_summary;
 
+#define FS_PLOT_MAX_PAIRS 16   /* FS_MAX_TRACKED (metrics.h) */
+
 /* Everything the charts read from one run directory. */
 typedef struct fs_plot_data {
     char *dir;
@@ -126,6 +128,11 @@ typedef struct fs_plot_data {
     fs_band *stability;         /* [nactors] */
     double *trust_initial;      /* [nactors * nactors], NaN on the diagonal */
     double *trust_final;        /* mean final trust, same layout */
+    /* The pairs timeseries.csv tracks step by step (those injects act
+     * on), in file order: actor indices and trust bands. */
+    int npairs;
+    int pair_a[FS_PLOT_MAX_PAIRS], pair_b[FS_PLOT_MAX_PAIRS];
+    fs_band pair_trust[FS_PLOT_MAX_PAIRS];
     int nmechanisms, ninjects, noutcomes, nbuckets;
     fs_plot_mechanism *mechanisms;
     fs_plot_inject *injects;

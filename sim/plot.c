@@ -1433,6 +1433,102 @@ static fs_status draw_effects(const fs_plot_data *d, const fs_plot_opts *o, cons
                                 d->nsources + 1, NULL, rows, n, o, err);
 }
 
+/* ---- trust_pairs: the pairs injects act on, step by step ---- */
+
+/* One panel per tracked pair: its trust over time (median, 50% and 90% of
+ * runs), its starting value, and the scheduled injects' steps, so that a
+ * shock and the recovery after it read directly ("what does the attack do
+ * to Russia-Tajikistan trust?"); trust.png shows only start and end. */
+static void draw_pairs_chart(const plot_ctx *x, fs_chart *c)
+{
+    const fs_plot_data *d = x->d;
+    fs_rgb col = metric_colour("cohesion");
+    fs_legend_item leg[5];
+    fs_rect body;
+    char foot[1024], title[256];
+    double u = fs_chart_unit(c), left = 0, pw, ph;
+    int i, j, cols, rows, nleg = 0, nsched = 0;
+
+    for (j = 0; j < d->ninjects; j++)
+        nsched += isfinite(d->injects[j].step);
+    footnote_bands(x, foot, sizeof foot, "Trust between the pairs that injects act on, 0 (none) "
+                   "to 1 (full), on the same axis in every panel; drills, drift and blame move "
+                   "it too. trust.png shows every pair's start and end.", 1,
+                   "timeseries.csv, trust.csv, injects.csv");
+    body = frame(x, c, "Trust over time between the pairs injects act on", foot);
+    leg[nleg++] = legend("Median trust", col, FS_KEY_LINE, 1);
+    leg[nleg++] = legend("50% of runs (p25–p75)", col, FS_KEY_BAND, 0.42);
+    leg[nleg++] = legend("90% of runs (p5–p95)", col, FS_KEY_BAND, 0.16);
+    leg[nleg++] = legend("Trust at the start", grey(0.45), FS_KEY_DASH, 1);
+    if (nsched)
+        leg[nleg++] = legend("Scheduled inject (threat_index.png names them)", grey(0.3),
+                             FS_KEY_MARKER, 1);
+    body = fs_chart_legend(c, body, leg, nleg);
+    fs_chart_grid_shape(d->npairs, body, 1.6, &cols, &rows);
+    pw = body.w / cols;
+    ph = body.h / rows;
+    for (i = 0; i < d->npairs; i++) {
+        fs_panel_spec s;
+        memset(&s, 0, sizeof s);
+        s.box.w = pw - 14 * u;
+        s.box.h = ph - 10 * u;
+        s.y = value_axis((i % cols) == 0 ? "Trust" : NULL, 0, 1, 0);
+        s.y.fixed = 1;
+        s.x = step_axis(x, i >= d->npairs - cols);
+        left = fmax(left, fs_chart_panel_left(c, &s));
+    }
+    for (i = 0; i < d->npairs; i++) {
+        int a = d->pair_a[i], b = d->pair_b[i];
+        double t0 = d->trust_initial[a * d->nactors + b];
+        fs_panel_spec s;
+        fs_panel p;
+        memset(&s, 0, sizeof s);
+        s.box.x = body.x + (i % cols) * pw;
+        s.box.y = body.y + (i / cols) * ph;
+        s.box.w = pw - 14 * u;
+        s.box.h = ph - 10 * u;
+        snprintf(title, sizeof title, "%s – %s", d->actors[a].name, d->actors[b].name);
+        s.title = title;
+        s.y = value_axis((i % cols) == 0 ? "Trust" : NULL, 0, 1, 0);
+        s.y.fixed = 1;
+        s.x = step_axis(x, i >= d->npairs - cols);
+        s.left = left;
+        s.bottom = fs_chart_line_height(c, FS_TEXT_TICK) + fs_chart_line_height(c, FS_TEXT_LABEL)
+                   + 24 * u;
+        p = fs_chart_panel(c, &s);
+        for (j = 0; j < d->ninjects; j++)
+            if (isfinite(d->injects[j].step))
+                fs_chart_vline(c, &p, d->injects[j].step, grey(0.3), 1.4 * u, 1);
+        if (isfinite(t0)) {
+            double hx[2] = {0, d->steps}, hy[2] = {t0, t0};
+            fs_chart_line(c, &p, hx, hy, 2, grey(0.45), 1.2, 1);
+        }
+        draw_band(c, &p, x, &d->pair_trust[i], col, 1, 0);
+    }
+}
+
+/* trust_pairs.<ext>, when timeseries.csv tracks any pair. */
+static fs_status draw_pairs(const plot_ctx *x, const fs_plot_opts *o, const char *outdir,
+                            fs_err *err)
+{
+    char path[PATH_LEN];
+    fs_chart *c;
+    fs_status st;
+
+    if (x->d->npairs == 0)
+        return FS_OK;
+    if ((size_t)snprintf(path, sizeof path, "%s/trust_pairs.%s", outdir,
+                         fs_chart_format_ext(o->format)) >= sizeof path)
+        return fs_err_set(err, FS_EUSAGE, "output path too long: %s", outdir);
+    if ((c = fs_chart_open(path, o->format, o->width, o->height, err)) == NULL)
+        return err ? err->code : FS_EIO;
+    draw_pairs_chart(x, c);
+    if ((st = fs_chart_finish(c, err)) == FS_OK)
+        st = fs_chart_commit(c, err);
+    fs_chart_free(c);
+    return st;
+}
+
 fs_status fs_plot_data_draw(const fs_plot_data *d, const fs_plot_opts *opts, fs_err *err)
 {
     fs_chart *charts[FS_PLOT_NCHARTS] = { 0 };
@@ -1469,6 +1565,8 @@ fs_status fs_plot_data_draw(const fs_plot_data *d, const fs_plot_opts *opts, fs_
         if (cs != FS_OK && st == FS_OK)
             st = cs;
     }
+    if (st == FS_OK)
+        st = draw_pairs(&x, &o, outdir, err);
     if (st == FS_OK)
         st = draw_effects(d, &o, outdir, err);
 fail:

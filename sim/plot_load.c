@@ -227,6 +227,33 @@ static void band_set(fs_band *b, int step, const double *v)
     b->p95[step] = v[5];
 }
 
+/* The index of pair scope ("A-B", ids have no '-') among the tracked
+ * pairs, added on first sight: -1 past FS_PLOT_MAX_PAIRS (left out), -2
+ * when it is not a pair of known actors, -3 out of memory. */
+static int pair_index(fs_plot_data *d, const char *scope)
+{
+    const char *dash = strchr(scope, '-');
+    char id[256];
+    int a, b, i;
+
+    if (dash == NULL || (size_t)(dash - scope) >= sizeof id)
+        return -2;
+    memcpy(id, scope, (size_t)(dash - scope));
+    id[dash - scope] = '\0';
+    if ((a = actor_index(d, id)) < 0 || (b = actor_index(d, dash + 1)) < 0)
+        return -2;
+    for (i = 0; i < d->npairs; i++)
+        if (d->pair_a[i] == a && d->pair_b[i] == b)
+            return i;
+    if (d->npairs == FS_PLOT_MAX_PAIRS)
+        return -1;
+    if (band_alloc(&d->pair_trust[d->npairs], d->steps + 1) != 0)
+        return -3;
+    d->pair_a[d->npairs] = a;
+    d->pair_b[d->npairs] = b;
+    return d->npairs++;
+}
+
 static fs_status load_timeseries(fs_plot_data *d, const fs_csv *c, fs_err *err)
 {
     static const char *const names[] = { "step", "metric", "scope", "mean", "p5", "p25",
@@ -251,6 +278,13 @@ static fs_status load_timeseries(fs_plot_data *d, const fs_csv *c, fs_err *err)
             if (i < 0)
                 return fs_csv_error(c, r, col[2], err, "actor '%s' is not in actors.csv", scope);
             b = &d->stability[i];
+        } else if (strcmp(metric, "trust") == 0) {
+            if ((i = pair_index(d, scope)) == -2)
+                return fs_csv_error(c, r, col[2], err, "expected a pair A-B of actors in "
+                                    "actors.csv, found '%s'", scope);
+            if (i == -3)
+                return fs_err_set(err, FS_ENOMEM, "out of memory loading %s", d->dir);
+            b = i >= 0 ? &d->pair_trust[i] : NULL;
         }
         if (b == NULL)
             continue;
@@ -558,6 +592,8 @@ void fs_plot_data_free(fs_plot_data *d)
         free(d->region[i].mean);
     for (i = 0; d->stability && i < d->nactors; i++)
         free(d->stability[i].mean);
+    for (i = 0; i < d->npairs; i++)
+        free(d->pair_trust[i].mean);
     for (i = 0; i < d->nactors; i++) {
         free(d->actors[i].id);
         free(d->actors[i].name);

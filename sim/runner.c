@@ -376,8 +376,8 @@ static fs_status write_compare(fs_runner *r, fs_err *err)
  * files foresight never writes are left alone. */
 static const char *const optional_tables[] = { "runs.csv", "inject_effects.csv", "baseline.csv" };
 static const char *const extra_charts[] = {
-    "effects_outcomes", "effects_trust", "compare_threat_index", "compare_outcomes",
-    "compare_difference"
+    "trust_pairs", "effects_outcomes", "effects_trust", "compare_threat_index",
+    "compare_outcomes", "compare_difference"
 };
 
 static void remove_chart(const char *dir, const char *name)

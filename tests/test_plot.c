@@ -587,6 +587,78 @@ static void test_compare_charts(void)
     rm_rf(out);
 }
 
+/* The pairs timeseries.csv tracks (metric trust, scope "A-B"): loaded
+ * step by step into pair_trust, and drawn as trust_pairs.png, one panel
+ * per pair with a median that follows the data; no such chart without
+ * them (the normal fixture's count in test_normal_charts). A scope that
+ * is not a pair of known actors is an error naming the file. */
+static void test_trust_pairs(void)
+{
+    static const char *const files[] = { "meta.csv", "actors.csv", "summary.csv", "outcomes.csv",
+        "trust.csv", "mechanisms.csv", "injects.csv", "earlywarning.csv", "distributions.csv" };
+    char dir[64], out[64], src[256], dst[256];
+    fs_plot_data *d;
+    fs_plot_opts o;
+    fs_err err;
+    cairo_surface_t *png;
+    long len;
+    unsigned char *text;
+    FILE *f;
+    size_t i;
+    int t;
+
+    CHECK(tmpdir(dir, sizeof dir) != NULL && tmpdir(out, sizeof out) != NULL);
+    for (i = 0; i < sizeof files / sizeof files[0]; i++) {
+        snprintf(src, sizeof src, FIX "normal/%s", files[i]);
+        snprintf(dst, sizeof dst, "%s/%s", dir, files[i]);
+        text = slurp(src, &len);
+        CHECK(text != NULL && (f = fopen(dst, "wb")) != NULL);
+        fwrite(text, 1, (size_t)len, f);
+        fclose(f);
+        free(text);
+    }
+    snprintf(src, sizeof src, FIX "normal/timeseries.csv");
+    snprintf(dst, sizeof dst, "%s/timeseries.csv", dir);
+    text = slurp(src, &len);
+    CHECK(text != NULL && (f = fopen(dst, "wb")) != NULL);
+    fwrite(text, 1, (size_t)len, f);
+    for (t = 0; t <= 60; t++)   /* trust falls from 0.6 to 0.3 at step 4, then recovers */
+        fprintf(f, "%d,trust,RU-KZ,%g,%g,%g,%g,%g,%g\n", t, t < 4 ? 0.6 : 0.3 + t / 200.0,
+                0.1, 0.2, t < 4 ? 0.6 : 0.3 + t / 200.0, 0.7, 0.8);
+    fclose(f);
+    free(text);
+    d = fs_plot_data_load(dir, &err);
+    CHECKF(d != NULL, "%s", err.msg);
+    if (d == NULL)
+        return;
+    CHECK(d->npairs == 1 && strcmp(d->actors[d->pair_a[0]].id, "RU") == 0 &&
+          strcmp(d->actors[d->pair_b[0]].id, "KZ") == 0);
+    CHECK(d->pair_trust[0].p50[3] == 0.6 && d->pair_trust[0].p50[10] == 0.35);
+    fs_plot_opts_default(&o);
+    o.outdir = out;
+    CHECKF(fs_plot_data_draw(d, &o, &err) == FS_OK, "%s", err.msg);
+    fs_plot_data_free(d);
+    png = load_png(out, "trust_pairs");
+    CHECK(png != NULL);
+    if (png) {
+        fs_rect all = { 0, 0, FS_CHART_WIDTH, FS_CHART_HEIGHT };
+        CHECK(cairo_image_surface_get_width(png) == FS_CHART_WIDTH);
+        CHECK(ink_in(png, &all) > 1000);
+        cairo_surface_destroy(png);
+    }
+    CHECK(count_files(out) == FS_PLOT_NCHARTS + 1);
+    /* Not a pair of known actors. */
+    f = fopen(dst, "a");
+    CHECK(f != NULL);
+    fputs("0,trust,RU-XX,0.5,0.5,0.5,0.5,0.5,0.5\n", f);
+    fclose(f);
+    d = fs_plot_data_load(dir, &err);
+    CHECK(d == NULL && err.code == FS_ECONFIG);
+    CHECKF(strstr(err.msg, "timeseries.csv") && strstr(err.msg, "RU-XX"), "%s", err.msg);
+    rm_rf(dir);
+    rm_rf(out);
+}
+
 /* effects_trust keeps what the briefing would print in bold: a trust
  * difference whose interval excludes zero and that is at least 1% of the
  * value; it names actors, and puts the baseline's rows first. */
@@ -662,5 +734,6 @@ int main(void)
     RUN(test_format_parse);
     RUN(test_compare_charts);
     RUN(test_effects_trust_rows);
+    RUN(test_trust_pairs);
     return check_report();
 }
