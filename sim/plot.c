@@ -192,6 +192,35 @@ static void footnote(const plot_ctx *x, char *buf, size_t n, const char *text, c
     footnote_bands(x, buf, n, text, 0, files);
 }
 
+/* "Counted in the region: members and observers (Afghanistan, an
+ * external territory, is left out)." after text, as the briefing says
+ * it; the region totals leave external territories out. */
+static void region_note(const fs_plot_data *d, const char *text, char *buf, size_t n)
+{
+    size_t len;
+    int a, ext = 0, k = 0;
+
+    for (a = 0; a < d->nactors; a++)
+        ext += strcmp(d->actors[a].role, "external") == 0;
+    len = (size_t)snprintf(buf, n, "%s Counted in the region: its members and observers", text);
+    if (ext == 0 || len >= n) {
+        if (len < n)
+            snprintf(buf + len, n - len, ".");
+        return;
+    }
+    len += (size_t)snprintf(buf + len, n - len, " (");
+    for (a = 0; a < d->nactors && len < n; a++) {
+        if (strcmp(d->actors[a].role, "external") != 0)
+            continue;
+        len += (size_t)snprintf(buf + len, n - len, "%s%s", k == 0 ? "" : k == ext - 1 ? " and "
+                                : ", ", d->actors[a].name);
+        k++;
+    }
+    if (len < n)
+        snprintf(buf + len, n - len, ext == 1 ? ", external, is left out)."
+                                              : ", external, are left out).");
+}
+
 /* Draws the frame, titled with what the chart shows and the scenario's
  * name ("Attacks and foiled plots — SCO baseline"), as the effects and
  * comparison charts name what they show. */
@@ -450,7 +479,7 @@ static void draw_attacks(const plot_ctx *x, fs_chart *c)
     fs_panel_spec s[2];
     fs_panel p;
     fs_rect body, lower;
-    char foot[1024], per[96];
+    char foot[2048], per[96], text[768];
 
     two[0] = ca, two[1] = cf;
     snprintf(per, sizeof per, "Mean per %s", d->step_unit && d->step_unit[0] ? d->step_unit
@@ -466,11 +495,11 @@ static void draw_attacks(const plot_ctx *x, fs_chart *c)
     hi = fmax(fmax(sa, sf), fmax(isfinite(ta->p95) ? ta->p95 : 0, isfinite(tf->p95) ? tf->p95 : 0));
     none_att = ta->max == 0 || !(sa > 0);
     none_fo = tf->max == 0 || !(sf > 0);
-    footnote(x, foot, sizeof foot,
-                   "Top: the mean number so far over runs (the sum of the per-step means); "
-                   "bars at the end: the run totals, 50% (dark) and 90% (light) of runs. "
-                   "Bottom: the mean in each step, which shows when attacks come.",
-                   "timeseries.csv, summary.csv");
+    region_note(d, "Top: the mean number so far over runs (the sum of the per-step means); "
+                "bars at the end: the run totals, 50% (dark) and 90% (light) of runs. "
+                "Bottom: the mean in each step, which shows when attacks come.",
+                text, sizeof text);
+    footnote(x, foot, sizeof foot, text, "timeseries.csv, summary.csv");
     body = frame(x, c, "Attacks and foiled plots", foot);
     leg[0] = legend("Successful attacks", ca, FS_KEY_LINE, 1);
     leg[1] = legend("Foiled plots", cf, FS_KEY_LINE, 1);
@@ -750,7 +779,7 @@ static void draw_casualties(const plot_ctx *x, fs_chart *c)
                         { "Median", "median", st->p50, 1, 0.1 },
                         { "95th percentile", "p95", st->p95, 1, 0.45 } };
     fs_marker mz[3], mp[3];
-    char lab[3][96], foot[1024], note[256], num[64];
+    char lab[3][96], foot[2048], note[256], num[64], text[768];
     fs_rgb col = metric_colour("casualties");
     fs_panel_spec zs, ps;
     fs_panel zp, pp;
@@ -761,13 +790,14 @@ static void draw_casualties(const plot_ctx *x, fs_chart *c)
 
     histo_fill(&h, d);
     show_zero = h.zero > 0 || h.nb == 0;
-    footnote(x, foot, sizeof foot, show_zero
-             ? "Runs by total casualties over the horizon, re-binned from the sketch buckets "
-               "(relative error at most 0.5%); the bar at 0 counts runs without casualties. "
-               "Mean, median and 95th percentile of all runs."
-             : "Runs by total casualties over the horizon, re-binned from the sketch buckets "
-               "(relative error at most 0.5%); every run had casualties. Mean, median and 95th "
-               "percentile of all runs.", "distributions.csv, summary.csv");
+    region_note(d, show_zero
+                ? "Runs by total casualties over the horizon, re-binned from the sketch buckets "
+                  "(relative error at most 0.5%); the bar at 0 counts runs without casualties. "
+                  "Mean, median and 95th percentile of all runs."
+                : "Runs by total casualties over the horizon, re-binned from the sketch buckets "
+                  "(relative error at most 0.5%); every run had casualties. Mean, median and "
+                  "95th percentile of all runs.", text, sizeof text);
+    footnote(x, foot, sizeof foot, text, "distributions.csv, summary.csv");
     body = frame(x, c, "Casualties per run", foot);
     memset(&zs, 0, sizeof zs);
     memset(&ps, 0, sizeof ps);
