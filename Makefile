@@ -145,8 +145,10 @@ gallery-run: all
 	$(BIN) run scenarios/sco_baseline.cfg -n 1000 -q -o build/gallery/run --size 1200x750
 	$(BIN) compare scenarios/sco_baseline.cfg scenarios/enhanced_sharing.cfg \
 	    scenarios/solidarity_2024.cfg -n 1000 -q -o build/gallery/compare --size 1200x750
+	$(BIN) run scenarios/crocus_attack.cfg -n 1000 -q -o build/gallery/crocus --size 1200x750
 	$(BIN) sweep scenarios/sweeps/levers.cfg -q -o build/gallery/levers --size 1200x750
 	@cp build/gallery/run/*.png build/gallery/compare/compare_*.png plots/gallery/
+	@cp build/gallery/crocus/trust_pairs.png plots/gallery/crocus_trust_pairs.png
 	@cp build/gallery/levers/tornado_escalation.png plots/gallery/sweep_tornado_escalation.png
 	@cp build/gallery/levers/sobol_escalation.png plots/gallery/sweep_sobol_escalation.png
 	@ls plots/gallery
