@@ -10,6 +10,7 @@
 
 #include "briefing.h"
 #include "csvread.h"
+#include "fsio.h"
 #include "metrics.h"
 #include "output.h"
 #include "stats.h"
@@ -299,7 +300,18 @@ fs_status fs_compare_plot(const char *dir, const fs_plot_opts *opts, int runs_to
             goto done;
         }
         if (runs_too) {
+            /* Into the scenario's own directory, or its namesake under
+             * OUTDIR (created as needed). */
+            char osub[4096];
             o.outdir = NULL;
+            if (opts->outdir) {
+                if (fs_path_join(osub, sizeof osub, opts->outdir, c.dirs[i]) == NULL) {
+                    st = fs_err_set(err, FS_EUSAGE, "path too long: %s/%s", opts->outdir,
+                                    c.dirs[i]);
+                    goto done;
+                }
+                o.outdir = osub;
+            }
             if ((st = fs_plot_data_draw(runs[i], &o, err)) != FS_OK) {
                 /* The chart names the scenario's directory; plot of the
                  * compare directory redraws them all. */
@@ -312,6 +324,8 @@ fs_status fs_compare_plot(const char *dir, const fs_plot_opts *opts, int runs_to
         }
     }
     o = *opts;
+    if (opts->outdir && (st = fs_mkdir_p(opts->outdir, err)) != FS_OK)
+        goto done;
     ext = fs_chart_format_ext(opts->format);
 #define OUT(base) (snprintf(out, sizeof out, "%s/%s.%s", outdir, base, ext), out)
     if ((st = fs_plot_compare_threat(OUT("compare_threat_index"),

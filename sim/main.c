@@ -147,7 +147,8 @@ static const char usage_plot[] =
     "usage: foresight plot DIR [-o OUTDIR] [--format png|pdf|svg] [--size WxH]\n"
     "\n"
     "Redraws every chart of DIR from its CSV files alone, with no simulation,\n"
-    "into DIR (or OUTDIR). DIR is the output directory of foresight run,\n"
+    "into DIR (or OUTDIR, created if missing; a comparison's scenario charts go\n"
+    "into OUTDIR/<scenario>). DIR is the output directory of foresight run,\n"
     "foresight compare or foresight sweep; its files say which.\n";
 
 typedef struct options {

@@ -189,6 +189,12 @@ expect "plot compare dir" 0 "" plot "$T/c1"
 for f in compare_difference.png small/threat_index.png; do
     if [ -s "$T/c1/$f" ]; then ok; else bad "plot did not redraw $f"; fi
 done
+# plot -o into a directory that does not exist yet: created, with the
+# scenarios' charts in its subdirectories, and nothing added to the source.
+expect "plot compare dir -o new" 0 "" plot "$T/c1" -o "$T/c1out/deep"
+for f in compare_difference.png small/threat_index.png; do
+    if [ -s "$T/c1out/deep/$f" ]; then ok; else bad "plot -o did not draw $f"; fi
+done
 # A string key takes the text as a string, even when it reads as a number.
 expect "set name to a number" 0 "^Scenario  2024$" check $FX/small.cfg --set name=2024
 expect "set label to true" 0 "^  hit    attack" check $FX/small.cfg --set "injects.[hit].label=true"
