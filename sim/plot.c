@@ -980,6 +980,60 @@ static void draw_trust(const plot_ctx *x, fs_chart *c)
 /* ---- 6. stability small multiples ---- */
 
 
+/* Small multiples on a fixed 0..1 axis: panel i of n in a grid of cols
+ * columns, cell size pw x ph within body, the y label on the left column
+ * only and step labels on the bottom row only. panel_spec fills the spec
+ * (its box at body's corner with left = 0 for measuring, at its cell with
+ * the common left margin for drawing). */
+typedef struct grid {
+    fs_rect body;
+    int n, cols;
+    double pw, ph, left;
+    const char *ylab;
+} grid;
+
+static grid grid_make(fs_rect body, int n, double aspect, const char *ylab)
+{
+    grid g;
+    int rows;
+    g.body = body, g.n = n, g.ylab = ylab, g.left = 0;
+    fs_chart_grid_shape(n, body, aspect, &g.cols, &rows);
+    g.pw = body.w / g.cols;
+    g.ph = body.h / rows;
+    return g;
+}
+
+static fs_panel_spec grid_spec(const plot_ctx *x, fs_chart *c, const grid *g, int i,
+                               const char *title)
+{
+    double u = fs_chart_unit(c);
+    fs_panel_spec s;
+    memset(&s, 0, sizeof s);
+    s.box.x = g->body.x + (i % g->cols) * g->pw;
+    s.box.y = g->body.y + (i / g->cols) * g->ph;
+    s.box.w = g->pw - 14 * u;
+    s.box.h = g->ph - 10 * u;
+    s.title = title;
+    s.y = value_axis((i % g->cols) == 0 ? g->ylab : NULL, 0, 1, 0);
+    s.y.fixed = 1;
+    s.x = step_axis(x, i >= g->n - g->cols);
+    s.left = g->left;
+    s.bottom = fs_chart_line_height(c, FS_TEXT_TICK) + fs_chart_line_height(c, FS_TEXT_LABEL)
+               + 24 * u;
+    return s;
+}
+
+/* The widest left margin any panel needs, so that all line up. */
+static void grid_measure(const plot_ctx *x, fs_chart *c, grid *g)
+{
+    int i;
+    for (i = 0; i < g->n; i++) {
+        fs_panel_spec s = grid_spec(x, c, g, i, NULL);
+        s.left = 0, s.bottom = 0;
+        g->left = fmax(g->left, fs_chart_panel_left(c, &s));
+    }
+}
+
 static void draw_stability(const plot_ctx *x, fs_chart *c)
 {
     const fs_plot_data *d = x->d;
@@ -987,8 +1041,9 @@ static void draw_stability(const plot_ctx *x, fs_chart *c)
     fs_legend_item leg[3];
     fs_rect body;
     char foot[1024], fail[96];
-    double u = fs_chart_unit(c), left = 0, pw, ph, fs = d->failure_stability;
-    int i, cols, rows, nleg = 2;
+    double fs = d->failure_stability;
+    grid g;
+    int i, nleg = 2;
 
     footnote_bands(x, foot, sizeof foot, "Stability of each actor, 0 (failed) to 1 (fully "
                    "stable), on the same axis in every panel.", 1,
@@ -1002,9 +1057,7 @@ static void draw_stability(const plot_ctx *x, fs_chart *c)
         leg[nleg++] = legend(fail, grey(0.35), FS_KEY_DASH, 1);
     }
     body = fs_chart_legend(c, body, leg, nleg);
-    fs_chart_grid_shape(d->nactors, body, 1.5, &cols, &rows);
-    pw = body.w / cols;
-    ph = body.h / rows;
+    g = grid_make(body, d->nactors, 1.5, "Stability");
     if (d->nactors == 0) {
         fs_panel_spec s;
         fs_panel p;
@@ -1017,32 +1070,10 @@ static void draw_stability(const plot_ctx *x, fs_chart *c)
         fs_chart_note(c, &p, "actors.csv lists no actors.");
         return;
     }
+    grid_measure(x, c, &g);
     for (i = 0; i < d->nactors; i++) {
-        fs_panel_spec s;
-        memset(&s, 0, sizeof s);
-        s.box.w = pw - 14 * u;
-        s.box.h = ph - 10 * u;
-        s.y = value_axis((i % cols) == 0 ? "Stability" : NULL, 0, 1, 0);
-        s.y.fixed = 1;
-        s.x = step_axis(x, i >= d->nactors - cols);
-        left = fmax(left, fs_chart_panel_left(c, &s));
-    }
-    for (i = 0; i < d->nactors; i++) {
-        fs_panel_spec s;
-        fs_panel p;
-        memset(&s, 0, sizeof s);
-        s.box.x = body.x + (i % cols) * pw;
-        s.box.y = body.y + (i / cols) * ph;
-        s.box.w = pw - 14 * u;
-        s.box.h = ph - 10 * u;
-        s.title = d->actors[i].name;
-        s.y = value_axis((i % cols) == 0 ? "Stability" : NULL, 0, 1, 0);
-        s.y.fixed = 1;
-        s.x = step_axis(x, i >= d->nactors - cols);
-        s.left = left;
-        s.bottom = fs_chart_line_height(c, FS_TEXT_TICK) + fs_chart_line_height(c, FS_TEXT_LABEL)
-                   + 24 * u;
-        p = fs_chart_panel(c, &s);
+        fs_panel_spec s = grid_spec(x, c, &g, i, d->actors[i].name);
+        fs_panel p = fs_chart_panel(c, &s);
         if (isfinite(fs) && strcmp(d->actors[i].role, "member") == 0) {
             double hx[2] = {0, d->steps}, hy[2] = {fs, fs};
             fs_chart_line(c, &p, hx, hy, 2, grey(0.35), 1.2, 1);
@@ -1476,8 +1507,9 @@ static void draw_pairs_chart(const plot_ctx *x, fs_chart *c)
     fs_legend_item leg[5];
     fs_rect body;
     char foot[1024], title[256];
-    double u = fs_chart_unit(c), left = 0, pw, ph;
-    int i, j, cols, rows, nleg = 0, nsched = 0;
+    double u = fs_chart_unit(c);
+    grid g;
+    int i, j, nleg = 0, nsched = 0;
 
     for (j = 0; j < d->ninjects; j++)
         nsched += isfinite(d->injects[j].step);
@@ -1494,37 +1526,15 @@ static void draw_pairs_chart(const plot_ctx *x, fs_chart *c)
         leg[nleg++] = legend("Scheduled inject (threat_index.png names them)", grey(0.3),
                              FS_KEY_MARKER, 1);
     body = fs_chart_legend(c, body, leg, nleg);
-    fs_chart_grid_shape(d->npairs, body, 1.6, &cols, &rows);
-    pw = body.w / cols;
-    ph = body.h / rows;
-    for (i = 0; i < d->npairs; i++) {
-        fs_panel_spec s;
-        memset(&s, 0, sizeof s);
-        s.box.w = pw - 14 * u;
-        s.box.h = ph - 10 * u;
-        s.y = value_axis((i % cols) == 0 ? "Trust" : NULL, 0, 1, 0);
-        s.y.fixed = 1;
-        s.x = step_axis(x, i >= d->npairs - cols);
-        left = fmax(left, fs_chart_panel_left(c, &s));
-    }
+    g = grid_make(body, d->npairs, 1.6, "Trust");
+    grid_measure(x, c, &g);
     for (i = 0; i < d->npairs; i++) {
         int a = d->pair_a[i], b = d->pair_b[i];
         double t0 = d->trust_initial[a * d->nactors + b];
         fs_panel_spec s;
         fs_panel p;
-        memset(&s, 0, sizeof s);
-        s.box.x = body.x + (i % cols) * pw;
-        s.box.y = body.y + (i / cols) * ph;
-        s.box.w = pw - 14 * u;
-        s.box.h = ph - 10 * u;
         snprintf(title, sizeof title, "%s – %s", d->actors[a].name, d->actors[b].name);
-        s.title = title;
-        s.y = value_axis((i % cols) == 0 ? "Trust" : NULL, 0, 1, 0);
-        s.y.fixed = 1;
-        s.x = step_axis(x, i >= d->npairs - cols);
-        s.left = left;
-        s.bottom = fs_chart_line_height(c, FS_TEXT_TICK) + fs_chart_line_height(c, FS_TEXT_LABEL)
-                   + 24 * u;
+        s = grid_spec(x, c, &g, i, title);
         p = fs_chart_panel(c, &s);
         for (j = 0; j < d->ninjects; j++)
             if (isfinite(d->injects[j].step))
