@@ -318,14 +318,14 @@ awk_check "compare paired differences against the runs" "$COMPARE_DIFF" \
 # A run into a directory an earlier run filled: what the new run does not
 # write (runs.csv, charts, another format's charts) must not survive to
 # disagree with it; files foresight never writes stay.
-"$BIN" run "$FX/small.cfg" -n 130 -j 1 -q --runs-csv -o "$T/re" >/dev/null 2>&1
+expect "run into a new directory" 0 "" run "$FX/small.cfg" -n 130 -j 1 -q --runs-csv -o "$T/re"
 touch "$T/re/notes.txt"
-"$BIN" run "$FX/small.cfg" -n 70 -s 9 -j 1 -q --no-charts -o "$T/re" >/dev/null 2>&1
+expect "run again into it" 0 "" run "$FX/small.cfg" -n 70 -s 9 -j 1 -q --no-charts -o "$T/re"
 for f in runs.csv threat_index.png effects_outcomes.png; do
     if [ -e "$T/re/$f" ]; then bad "rerun into a used directory left a stale $f"; else ok; fi
 done
 if [ -e "$T/re/notes.txt" ]; then ok; else bad "rerun removed a file foresight never writes"; fi
-"$BIN" run "$FX/small.cfg" -n 70 -j 1 -q --format svg -o "$T/re" >/dev/null 2>&1
+expect "run again, as svg" 0 "" run "$FX/small.cfg" -n 70 -j 1 -q --format svg -o "$T/re"
 if [ -e "$T/re/threat_index.svg" ] && [ ! -e "$T/re/threat_index.png" ]; then ok
 else bad "rerun with --format svg: expected threat_index.svg only"; fi
 
