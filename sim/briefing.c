@@ -456,8 +456,8 @@ static void baseline_trust(FILE *f, const fs_scenario *sc, const fs_effects *fx)
                 big = &fx->base[k];
         if (big == NULL)
             return;
-        fputs("No pair's final trust differs from the baseline's by 1% or more. The largest "
-              "difference: ", f);
+        fputs("No pair's final trust differs clearly from the baseline's (95% interval "
+              "excluding zero) by 1% or more. The largest difference: ", f);
         trust_move(f, sc, big);
         fputs(clear(big) ? ", clear but small. Every pair is in baseline.csv.\n\n"
                          : ", within the noise. Every pair is in baseline.csv.\n\n", f);

@@ -202,7 +202,14 @@ static void chart_layout(fs_chart *c, fs_text_role role, const char *text, doubl
                                              text_roles[role].size * c->u * scale * PANGO_SCALE);
     pango_font_description_set_weight(c->font, text_roles[role].weight);
     pango_layout_set_font_description(c->layout, c->font);
-    pango_layout_set_text(c->layout, text, -1);
+    {
+        /* Labels are cut to fixed buffers, which can split a multibyte
+         * character at the end (input is checked UTF-8 at load): pango
+         * gets the valid part only, and prints no warning. */
+        const gchar *end;
+        pango_layout_set_text(c->layout, text,
+                              g_utf8_validate(text, -1, &end) ? -1 : (int)(end - text));
+    }
     if (wrap > 0) {
         pango_layout_set_width(c->layout, (int)(wrap * PANGO_SCALE));
         pango_layout_set_wrap(c->layout, PANGO_WRAP_WORD_CHAR);

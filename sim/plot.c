@@ -1296,14 +1296,6 @@ void fs_plot_opts_resolve(const fs_plot_opts *in, fs_plot_opts *o)
 #define EFFECT_ROWS 96
 #define BASE_TRUST_ROWS 8   /* the baseline's pairs that differ most */
 
-static int abs_diff_desc(const void *x, const void *y)
-{
-    const fs_plot_effect *a = *(const fs_plot_effect *const *)x;
-    const fs_plot_effect *b = *(const fs_plot_effect *const *)y;
-    double u = fabs(a->diff), v = fabs(b->diff);
-    return u < v ? 1 : u > v ? -1 : 0;
-}
-
 /* Row of the difference charts for e, labelled label, values times k. */
 static void effect_row(fs_plot_diff *row, const char *label, const fs_plot_effect *e, double k)
 {
@@ -1384,22 +1376,32 @@ static void trust_label(const fs_plot_data *d, const fs_plot_effect *e, char *bu
 int fs_plot_trust_rows(const fs_plot_data *d, fs_plot_diff *rows,
                        char (*labels)[FS_PLOT_DIFF_LABEL], int max, int *small, int *beyond)
 {
-    const fs_plot_effect *base[EFFECT_ROWS];
-    int i, n = 0, nb = 0;
+    const fs_plot_effect *base[BASE_TRUST_ROWS];
+    int i, j, n = 0, nb = 0, top = 0;
 
     *small = *beyond = 0;
     for (i = 0; i < d->neffects; i++) {
         const fs_plot_effect *e = &d->effects[i];
         if (!trust_effect(e))
             continue;
-        if (!fs_plot_effect_material(e))
+        if (!fs_plot_effect_material(e)) {
             (*small)++;
-        else if (d->base_name && e->source == 0 && nb < EFFECT_ROWS)
-            base[nb++] = e;
+            continue;
+        }
+        if (!(d->base_name && e->source == 0))
+            continue;
+        /* The BASE_TRUST_ROWS largest of all the baseline's material
+         * pairs, kept in order as they come (ties in file order). */
+        nb++;
+        for (j = top < BASE_TRUST_ROWS ? top++ : BASE_TRUST_ROWS;
+             j > 0 && fabs(base[j - 1]->diff) < fabs(e->diff); j--)
+            if (j < BASE_TRUST_ROWS)
+                base[j] = base[j - 1];
+        if (j < BASE_TRUST_ROWS)
+            base[j] = e;
     }
-    qsort(base, (size_t)nb, sizeof *base, abs_diff_desc);
     *beyond = nb > BASE_TRUST_ROWS ? nb - BASE_TRUST_ROWS : 0;
-    for (i = 0; i < nb && i < BASE_TRUST_ROWS && n < max; i++, n++) {
+    for (i = 0; i < top && n < max; i++, n++) {
         trust_label(d, base[i], labels[n], sizeof labels[n]);
         effect_row(&rows[n], labels[n], base[i], 1);
     }

@@ -77,13 +77,21 @@ static void outcome_words(const char *name, size_t len, char *buf, size_t n)
         buf[0] = (char)(buf[0] - 'a' + 'A');
 }
 
-/* A row's name: the outcome's identifier ("mass_casualty"), as
+/* A row's name: an outcome's identifier ("mass_casualty"), as
  * compare.csv names it, in words ("Mass-casualty attack"), as the outcome
- * charts name it; the chart's title says these are probabilities. */
+ * charts name it (the chart's title says these are probabilities); any
+ * other label (effects_trust's pairs) as it is. */
 static const char *row_name(const char *metric, char *buf, size_t n)
 {
-    outcome_words(metric, strlen(metric), buf, n);
-    return buf;
+    static const char *const outcomes[] = { "escalation", "fracture", "contained",
+                                            "mass_casualty" };
+    size_t i;
+    for (i = 0; i < sizeof outcomes / sizeof outcomes[0]; i++)
+        if (strcmp(metric, outcomes[i]) == 0) {
+            outcome_words(metric, strlen(metric), buf, n);
+            return buf;
+        }
+    return metric;
 }
 
 static fs_status check_runs(const fs_plot_data *const *runs, int n, fs_err *err)
@@ -254,7 +262,7 @@ fs_status fs_plot_compare_diff(const char *path, const char *title, const char *
     const char *cats[MAX_ROWS];
     int order[MAX_ROWS], used[MAX_ROWS] = {0};
     fs_legend_item leg[MAX_SCEN];
-    char ref[512], sub[256], shown[MAX_ROWS][64];
+    char ref[512], sub[256], shown[MAX_ROWS][32];
     fs_panel_spec s;
     fs_panel p;
     fs_rect body;

@@ -227,20 +227,25 @@ static void band_set(fs_band *b, int step, const double *v)
     b->p95[step] = v[5];
 }
 
-/* The index of pair scope ("A-B", ids have no '-') among the tracked
- * pairs, added on first sight: -1 past FS_PLOT_MAX_PAIRS (left out), -2
- * when it is not a pair of known actors, -3 out of memory. */
+/* The index of pair scope ("A-B") among the tracked pairs, added on first
+ * sight: -1 past FS_PLOT_MAX_PAIRS (left out), -2 when it is not a pair of
+ * known actors, -3 out of memory. Ids have no '-' now, but directories
+ * written before may hold some, so every '-' is tried as the joint. */
 static int pair_index(fs_plot_data *d, const char *scope)
 {
-    const char *dash = strchr(scope, '-');
+    const char *dash;
     char id[256];
-    int a, b, i;
+    int a = -1, b = -1, i;
 
-    if (dash == NULL || (size_t)(dash - scope) >= sizeof id)
-        return -2;
-    memcpy(id, scope, (size_t)(dash - scope));
-    id[dash - scope] = '\0';
-    if ((a = actor_index(d, id)) < 0 || (b = actor_index(d, dash + 1)) < 0)
+    for (dash = strchr(scope, '-'); dash; dash = strchr(dash + 1, '-')) {
+        if ((size_t)(dash - scope) >= sizeof id)
+            break;
+        memcpy(id, scope, (size_t)(dash - scope));
+        id[dash - scope] = '\0';
+        if ((a = actor_index(d, id)) >= 0 && (b = actor_index(d, dash + 1)) >= 0)
+            break;
+    }
+    if (a < 0 || b < 0)
         return -2;
     for (i = 0; i < d->npairs; i++)
         if (d->pair_a[i] == a && d->pair_b[i] == b)

@@ -394,12 +394,23 @@ static void remove_chart(const char *dir, const char *name)
     }
 }
 
+static int has_file(const char *dir, const char *name)
+{
+    char path[4096];
+    return fs_path_join(path, sizeof path, dir, name) != NULL && access(path, F_OK) == 0;
+}
+
+/* Only in a directory an earlier run or comparison wrote (it has their
+ * meta.csv or compare.csv): elsewhere files of these names are the
+ * user's. */
 static void remove_stale(const char *dir)
 {
     char path[4096];
     size_t i;
     int k;
 
+    if (!has_file(dir, "meta.csv") && !has_file(dir, "compare.csv"))
+        return;
     for (i = 0; i < sizeof optional_tables / sizeof optional_tables[0]; i++)
         if (fs_path_join(path, sizeof path, dir, optional_tables[i]) != NULL)
             remove(path);

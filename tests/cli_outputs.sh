@@ -328,5 +328,18 @@ if [ -e "$T/re/notes.txt" ]; then ok; else bad "rerun removed a file foresight n
 expect "run again, as svg" 0 "" run "$FX/small.cfg" -n 70 -j 1 -q --format svg -o "$T/re"
 if [ -e "$T/re/threat_index.svg" ] && [ ! -e "$T/re/threat_index.png" ]; then ok
 else bad "rerun with --format svg: expected threat_index.svg only"; fi
+# A directory no run wrote: files of foresight's names there are the user's.
+mkdir -p "$T/mine"
+echo "my data" >"$T/mine/runs.csv"
+echo "my chart" >"$T/mine/trust.pdf"
+expect "run into a directory of one's own" 0 "" run "$FX/small.cfg" -n 70 -j 1 -q --no-charts -o "$T/mine"
+if grep -q "my data" "$T/mine/runs.csv" && [ -e "$T/mine/trust.pdf" ]; then ok
+else bad "a run into a directory no run wrote removed the user's runs.csv or trust.pdf"; fi
+# Directories written before ids lost their '-' still plot: a pair scope
+# "A-1-B" splits at the dash that leaves two known actors.
+expect "run for old ids" 0 "" run "$FX/small.cfg" -n 70 -j 1 -q --no-charts -o "$T/oldids"
+sed -i 's/\bA\b/A-1/g' "$T/oldids"/*.csv
+expect "plot a directory with an id holding '-'" 0 "" plot "$T/oldids"
+if [ -s "$T/oldids/trust_pairs.png" ]; then ok; else bad "no trust_pairs.png for ids with '-'"; fi
 
 finish cli_outputs

@@ -705,6 +705,28 @@ static void test_effects_trust_rows(void)
     CHECK(fs_plot_effect_material(&fx[3]));      /* a probability: half a point */
     fx[3].diff = 0.004;
     CHECK(!fs_plot_effect_material(&fx[3]));
+
+    /* 120 material baseline pairs, growing: the eight that differ most are
+     * the last eight (past the first 96 rows), largest first, and the
+     * other 112 are counted. */
+    {
+        enum { NB = 120 };
+        fs_plot_effect many[NB];
+        int i;
+        for (i = 0; i < NB; i++) {
+            fs_plot_effect e = { 0, ft, tjkg, NAN, 0, 0.01 + 0.001 * i, 0.005 + 0.001 * i,
+                                 0.02 + 0.001 * i, 0.5 + 0.01 + 0.001 * i, 0.5 };
+            many[i] = e;
+        }
+        d.effects = many;
+        d.neffects = NB;
+        n = fs_plot_trust_rows(&d, rows, labels, 8, &small, &beyond);
+        CHECKF(n == 8 && small == 0 && beyond == NB - 8, "%d rows, %d small, %d beyond", n,
+               small, beyond);
+        for (i = 0; i < n; i++)
+            CHECKF(fabs(rows[i].diff - (0.01 + 0.001 * (NB - 1 - i))) < 1e-12,
+                   "row %d: %g", i, rows[i].diff);
+    }
 }
 
 int main(void)
