@@ -420,26 +420,14 @@ static void remove_stale(const char *dir)
         remove_chart(dir, extra_charts[i]);
 }
 
+/* A comparison's charts are drawn as `plot` draws its directory: each
+ * scenario's, then the comparison's, loading each scenario once; an
+ * interruption names the comparison's directory. */
 static fs_status draw(fs_runner *r, fs_err *err)
 {
-    char sub[4096];
-    int i;
     if (r->k == 1)
         return fs_plot_run_dir(r->outdir, &r->o.plot, err);
-    for (i = 0; i < r->k; i++) {
-        fs_path_join(sub, sizeof sub, r->outdir, r->labels[i]);
-        if (fs_plot_run_dir(sub, &r->o.plot, err) != FS_OK)
-            goto fail;
-    }
-    if (fs_compare_plot(r->outdir, &r->o.plot, 0, err) == FS_OK)
-        return FS_OK;
-fail:
-    /* The chart module names the scenario's directory; `plot` on the
-     * comparison's directory redraws every chart of it. */
-    if (err->code == FS_EINTR)
-        fs_err_set(err, FS_EINTR, "interrupted while drawing the charts; the CSV files are "
-                   "complete: draw the charts with 'foresight plot %s'", r->outdir);
-    return err->code;
+    return fs_compare_plot(r->outdir, &r->o.plot, 1, err);
 }
 
 fs_status fs_runner_finish(fs_runner *r, fs_err *err)
