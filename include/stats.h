@@ -48,9 +48,10 @@ void fs_acc_free(fs_acc *a);
 void fs_acc_reset_moments(fs_acc *a);
 
 /* Adds one run's observation vector (l->ncells doubles) to a's pending
- * block and its sketches. NaN cells are skipped. Returns 0, or -1 when a
- * sketch could not grow (out of memory). The block reaches moments only
- * through fs_acc_merge_moments. */
+ * block and its sketches. NaN cells are skipped. Returns 0, or one of the
+ * FS_ACC_ codes below (out of memory, or an infinite value, which no
+ * sketch counts). The block reaches moments only through
+ * fs_acc_merge_moments. */
 int fs_acc_add_run(fs_acc *a, const double *obs);
 
 /* Adds nruns observation vectors stored one after another in obs (run r's

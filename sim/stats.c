@@ -200,7 +200,7 @@ int fs_acc_add_runs(fs_acc *a, const double *obs, int nruns)
 {
     int r;
     for (r = 0; r < nruns; r++)
-        raw_add_run(a->raw, obs + (size_t)r * a->lay.ncells, a->lay.ncells);
+        fs_acc_add_moments(a, obs + (size_t)r * a->lay.ncells);
     return fs_acc_add_sketches(a, obs, nruns);
 }
 
