@@ -99,6 +99,14 @@ void fs_wilson95(double k, double n, double *lo, double *hi);
  * briefings and charts print goes through it, so that they agree. */
 double fs_percent(double p);
 
+/* Whether a paired difference diff (95% interval lo to hi, between means
+ * with and without) is worth a facilitator's word: the interval excludes
+ * zero, and it is at least half a point for a probability, else at least
+ * 1% of the larger mean (1e-3 when neither mean is known, as in files
+ * from before they were written). The briefings and charts share it. */
+int fs_material(int probability, double diff, double lo, double hi, double with,
+                double without);
+
 /* The standard normal's 0.975 quantile, for every 95% interval. */
 #define FS_Z95 1.959963984540054
 

@@ -238,8 +238,7 @@ static int clear(const fs_effect *r)
  * the two means. */
 int fs_briefing_effect_material(const fs_effect *r)
 {
-    double big = fmax(fabs(r->with), fabs(r->without));
-    return clear(r) && (r->outcome ? fabs(r->effect) >= 0.005 : fabs(r->effect) >= 0.01 * big);
+    return fs_material(r->outcome, r->effect, r->lo95, r->hi95, r->with, r->without);
 }
 
 /* Whether the interval shows at d decimals (its ends differ). */

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "fsio.h"
+#include "stats.h"
 
 #define PATH_LEN 4096
 #define MAX_MARKERS 256
@@ -1304,16 +1305,11 @@ static void effect_row(fs_plot_diff *row, const char *label, const fs_plot_effec
     row->diff = k * e->diff, row->lo = k * e->lo, row->hi = k * e->hi;
 }
 
-/* The same rule as the briefing's material() (sim/briefing.c), so that
- * the chart shows what the briefing prints in bold. */
+/* The briefing's rule (fs_material), so that the chart shows what the
+ * briefing prints in bold. */
 int fs_plot_effect_material(const fs_plot_effect *e)
 {
-    double big = fmax(fabs(e->with), fabs(e->without));
-    if (!(e->lo > 0 || e->hi < 0))
-        return 0;
-    if (e->outcome)
-        return fabs(e->diff) >= 0.005;
-    return fabs(e->diff) >= (isfinite(big) ? 0.01 * big : 1e-3);
+    return fs_material(e->outcome, e->diff, e->lo, e->hi, e->with, e->without);
 }
 
 /* The name of the actor whose id is the n bytes at id; the id itself when

@@ -302,6 +302,17 @@ double fs_percent(double p)
     return p < 0 ? -t : t;
 }
 
+int fs_material(int probability, double diff, double lo, double hi, double with,
+                double without)
+{
+    double big = fmax(fabs(with), fabs(without));
+    if (!(lo > 0.0 || hi < 0.0))
+        return 0;
+    if (probability)
+        return fabs(diff) >= 0.005;
+    return fabs(diff) >= (isfinite(big) ? 0.01 * big : 1e-3);
+}
+
 void fs_wilson95(double k, double n, double *lo, double *hi)
 {
     const double z = FS_Z95;
