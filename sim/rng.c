@@ -25,6 +25,18 @@ typedef struct philox_state {
     unsigned next;
 } philox_state;
 
+/* One block, for a substream's start: scalar code, whose two independent
+ * multiplies a round finish sooner than one SSE2 multiply and its
+ * shuffles. */
+static void philox_block(philox4x32_ctr_t c, philox4x32_key_t key, uint32_t *word)
+{
+    philox4x32_ctr_t out = philox4x32_R(10, c, key);
+    int j;
+
+    for (j = 0; j < 4; j++)
+        word[j] = out.v[j];
+}
+
 #ifdef __SSE2__
 #include <emmintrin.h>
 
@@ -68,27 +80,12 @@ static void philox_blocks(const philox4x32_ctr_t *c, philox4x32_key_t key, uint3
 #else
 static void philox_blocks(const philox4x32_ctr_t *c, philox4x32_key_t key, uint32_t *word)
 {
-    int b, j;
+    int b;
 
-    for (b = 0; b < NBLOCK; b++) {
-        philox4x32_ctr_t out = philox4x32_R(10, c[b], key);
-        for (j = 0; j < 4; j++)
-            word[4 * b + j] = out.v[j];
-    }
+    for (b = 0; b < NBLOCK; b++)
+        philox_block(c[b], key, word + 4 * b);
 }
 #endif
-
-/* One block, for a substream's start: scalar code, whose two independent
- * multiplies a round finish sooner than one SSE2 multiply and its
- * shuffles. */
-static void philox_block(philox4x32_ctr_t c, philox4x32_key_t key, uint32_t *word)
-{
-    philox4x32_ctr_t out = philox4x32_R(10, c, key);
-    int j;
-
-    for (j = 0; j < 4; j++)
-        word[j] = out.v[j];
-}
 
 /* Computes the NBLOCK blocks from s->ctr on; the carry makes the block
  * number a full 64-bit count. */
