@@ -11,6 +11,10 @@
 
 #include "rng.h"
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 struct fs_model {
     const fs_scenario *sc;
     fs_layout lay;
@@ -813,6 +817,31 @@ static void step_blame(fs_model *m)
                             (1.0 - sharing_between(m, a, b)));
 }
 
+/* Step 6c over whole matrices: T += rho (T0 - T), clamped to [0, 1], and
+ * X *= keep. Both are symmetric, and (a, b) and (b, a) get the same
+ * operations on the same values, so they stay so; the diagonal (trust 1,
+ * never read) stays 1 in T. Two entries per SSE2 instruction (every
+ * x86-64 has it): max_pd(0, t) and min_pd(1, t) return t when it is NaN
+ * or -0.0, as clamp01 does. */
+static void drift(double *T, double *X, const double *T0, int n, double rho, double keep)
+{
+    int i = 0;
+#ifdef __SSE2__
+    const __m128d zero = _mm_setzero_pd(), one = _mm_set1_pd(1.0);
+    const __m128d r = _mm_set1_pd(rho), k = _mm_set1_pd(keep);
+    for (; i + 2 <= n; i += 2) {
+        __m128d t = _mm_loadu_pd(T + i);
+        t = _mm_add_pd(t, _mm_mul_pd(r, _mm_sub_pd(_mm_loadu_pd(T0 + i), t)));
+        _mm_storeu_pd(T + i, _mm_min_pd(one, _mm_max_pd(zero, t)));
+        _mm_storeu_pd(X + i, _mm_mul_pd(_mm_loadu_pd(X + i), k));
+    }
+#endif
+    for (; i < n; i++) {
+        T[i] = clamp01(T[i] + rho * (T0[i] - T[i]));
+        X[i] *= keep;
+    }
+}
+
 /* Step 6b: drills among participants; 6c: drift toward T0, decay of X. */
 static void step_drills_and_drift(fs_model *m)
 {
@@ -839,15 +868,7 @@ static void step_drills_and_drift(fs_model *m)
             }
         }
     }
-    for (a = 0; a < A; a++) {
-        for (b = a + 1; b < A; b++) {
-            double t0 = sc->trust[a * A + b];
-            double t = clamp01(m->T[a * A + b] + dy->trust_recovery * (t0 - m->T[a * A + b]));
-            m->T[a * A + b] = m->T[b * A + a] = t;
-            m->X[a * A + b] *= 1.0 - dy->interop_decay;
-            m->X[b * A + a] = m->X[a * A + b];
-        }
-    }
+    drift(m->T, m->X, sc->trust, A * A, dy->trust_recovery, 1.0 - dy->interop_decay);
 }
 
 static void step_costs(fs_model *m)
