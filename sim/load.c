@@ -1242,6 +1242,22 @@ static fs_status load_timing(loader *L, fs_inject *j, const config_setting_t *e,
     return get_bool(L, e, path, "repeat", 0, &j->repeat);
 }
 
+/* The inject's second actor (key: an attack's origin, a trust shock's
+ * other side) into j->actor2, -1 when absent and not required: an actor
+ * other than the target. */
+static fs_status get_other_actor(loader *L, fs_inject *j, const config_setting_t *e,
+                                 const char *path, const char *key, int required)
+{
+    char kpath[PATHN];
+    fs_status st = get_ref(L, e, path, key, required, 'a', &j->actor2);
+
+    if (st != FS_OK || j->actor2 != j->actor)
+        return st;
+    join_path(kpath, path, key);
+    return fail_at(L, member(e, key), kpath, "expected an actor other than the target, "
+                   "found '%s' again", L->sc->actors[j->actor].id);
+}
+
 static fs_status load_attack(loader *L, fs_inject *j, const config_setting_t *e,
                              const char *path)
 {
@@ -1255,16 +1271,8 @@ static fs_status load_attack(loader *L, fs_inject *j, const config_setting_t *e,
             != FS_OK)
         return st;
     j->attacks = (int)n;
-    if ((st = get_ref(L, e, path, "origin", 0, 'a', &j->actor2)) != FS_OK)
-        return st;
     /* An origin is the neighbour blamed: the target cannot blame itself. */
-    if (j->actor2 == j->actor) {
-        char kpath[PATHN];
-        join_path(kpath, path, "origin");
-        return fail_at(L, member(e, "origin"), kpath, "expected an actor other than the "
-                       "target, found '%s' again", L->sc->actors[j->actor].id);
-    }
-    return FS_OK;
+    return get_other_actor(L, j, e, path, "origin", 0);
 }
 
 static fs_status load_shock(loader *L, fs_inject *j, const config_setting_t *e,
@@ -1272,16 +1280,8 @@ static fs_status load_shock(loader *L, fs_inject *j, const config_setting_t *e,
 {
     fs_status st = get_ref(L, e, path, "target", 1, 'a', &j->actor);
 
-    if (st == FS_OK && j->kind == FS_INJ_TRUST_SHOCK) {
-        if ((st = get_ref(L, e, path, "other", 1, 'a', &j->actor2)) != FS_OK)
-            return st;
-        if (j->actor2 == j->actor) {
-            char kpath[PATHN];
-            join_path(kpath, path, "other");
-            return fail_at(L, member(e, "other"), kpath, "expected an actor other than "
-                           "the target, found '%s' again", L->sc->actors[j->actor].id);
-        }
-    }
+    if (st == FS_OK && j->kind == FS_INJ_TRUST_SHOCK)
+        st = get_other_actor(L, j, e, path, "other", 1);
     if (st != FS_OK
         || (st = get_num(L, e, path, "delta", 1, 0, R_DELTA, &j->delta)) != FS_OK)
         return st;

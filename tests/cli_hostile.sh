@@ -135,6 +135,7 @@ sed 's/^name = .*/name = "";/' $SMALL > "$T/noname.cfg"
 refused "empty name" "noname.cfg:2: name: expected a non-empty name (charts and the briefing show it), found a string \"\"" "$T/noname.cfg"
 refused "set an empty name" "name=\"\": expected a non-empty name" $SMALL --set 'name=""'
 refused "attack blamed on its target" "injects.\[hit\].origin=A: expected an actor other than the target, found 'A' again" $SMALL --set "injects.[hit].origin=A"
+refused "trust shock with itself" "injects.\[spat\].other=A: expected an actor other than the target, found 'A' again" $SMALL --set "injects.[spat].other=A"
 refused "shock of delta 0" "injects.\[spat\].delta=0: a shock that changes nothing (delta 0)" $SMALL --set "injects.[spat].delta=0"
 refused "step outside the horizon" "err_step_horizon.cfg:6: injects.\[late\].step: expected an integer in 1..60, found 61" $LX/err_step_horizon.cfg
 refused "window beyond the horizon" "window_horizon.cfg:5: mechanisms.\[rats\].end: expected an integer in 2..12, found 13" $FX/window_horizon.cfg
