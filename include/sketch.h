@@ -1,9 +1,10 @@
 /* sketch.h: a mergeable quantile sketch with integer counts.
- * Values are kept in logarithmic buckets (as in DDSketch, Masson et al.,
- * VLDB 2019) of relative width 2*alpha, alpha = FS_SKETCH_ALPHA = 0.005, so
- * every quantile it reports is within 0.5% (relative) of the exact lower
- * quantile of the values added: the value of rank floor(q*(n-1)) in sorted
- * order. Values with |x| < FS_SKETCH_MIN are counted as zero and reported
+ * Values are kept in buckets of bounded relative width, as in DDSketch
+ * (Masson et al., VLDB 2019): each power of two is split into 128 equal
+ * buckets, so a bucket's upper bound is at most (1 + 1/128) times its
+ * lower, and every quantile it reports is within alpha = FS_SKETCH_ALPHA =
+ * 1/257 (0.39%, relative) of the exact lower quantile of the values added:
+ * the value of rank floor(q*(n-1)) in sorted order. Values with |x| < FS_SKETCH_MIN are counted as zero and reported
  * as 0. Counts are integers, so adding and merging give the same sketch in
  * any order: this is what makes results independent of thread count.
  * Memory grows with the spread of the values (log range), never with how
@@ -15,7 +16,7 @@
 
 #include <stdint.h>
 
-#define FS_SKETCH_ALPHA 0.005
+#define FS_SKETCH_ALPHA (1.0 / 257.0)
 #define FS_SKETCH_MIN   1e-9
 
 typedef struct fs_sketch fs_sketch;
@@ -46,8 +47,9 @@ double fs_sketch_max(const fs_sketch *s);
 double fs_sketch_quantile(const fs_sketch *s, double q);
 
 /* Buckets in ascending order of value, for histograms: calls fn once per
- * non-empty bucket with its value range [lo, hi] (lo == hi == 0 for the
- * zero bucket) and its count. */
+ * non-empty bucket with its value range and its count: [lo, hi) for
+ * positive values, (lo, hi] for negative ones, lo == hi == 0 for the zero
+ * bucket; the top bucket's bound is capped at DBL_MAX. */
 void fs_sketch_foreach(const fs_sketch *s,
                        void (*fn)(double lo, double hi, uint64_t count, void *arg),
                        void *arg);

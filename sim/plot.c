@@ -793,10 +793,10 @@ static void draw_casualties(const plot_ctx *x, fs_chart *c)
     show_zero = h.zero > 0 || h.nb == 0;
     region_note(d, show_zero
                 ? "Runs by total casualties over the horizon, re-binned from the sketch buckets "
-                  "(relative error at most 0.5%); the bar at 0 counts runs without casualties. "
+                  "(relative error at most 0.4%); the bar at 0 counts runs without casualties. "
                   "Mean, median and 95th percentile of all runs."
                 : "Runs by total casualties over the horizon, re-binned from the sketch buckets "
-                  "(relative error at most 0.5%); every run had casualties. Mean, median and "
+                  "(relative error at most 0.4%); every run had casualties. Mean, median and "
                   "95th percentile of all runs.", text, sizeof text);
     footnote(x, foot, sizeof foot, text, "distributions.csv, summary.csv");
     body = frame(x, c, "Casualties per run", foot);

@@ -1,7 +1,14 @@
-/* sketch.c: a DDSketch-style quantile sketch (Masson et al., VLDB 2019).
- * |x| goes to bucket i = ceil(log|x| / log gamma), gamma = (1+a)/(1-a), so
- * bucket i holds (gamma^(i-1), gamma^i]; positive and negative values have a
- * dense store each, and |x| < FS_SKETCH_MIN goes to a zero count. */
+/* sketch.c: a quantile sketch with relative-error buckets, as DDSketch
+ * (Masson et al., VLDB 2019), but with its buckets cut by the bits of the
+ * value instead of by a logarithm, as in HdrHistogram: |x| goes to bucket
+ * i = (the IEEE 754 bits of |x|) >> SHIFT, its binary exponent followed by
+ * the top SUB_BITS bits of its significand. Each power of two is split into
+ * 2^SUB_BITS equal parts, so bucket i holds [lo_i, lo_(i+1)) with
+ * lo_(i+1) / lo_i at most 1 + 2^-SUB_BITS = (1 + alpha) / (1 - alpha) for
+ * alpha = 1 / (2^(SUB_BITS+1) + 1). The index is one shift: no log(), and
+ * the same on every machine with IEEE doubles. Positive and negative
+ * values have a dense store each, and |x| < FS_SKETCH_MIN goes to a zero
+ * count. */
 #include "sketch.h"
 
 #include <float.h>
@@ -9,32 +16,24 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* log(gamma) and 1/log(gamma) for alpha = 0.005, to 40 digits. Every bucket
- * index in this file comes from bucket_index, so one double expression
- * decides where a value goes and results are the same on every run. */
-#define LOG_GAMMA     0.01000008333458335565519594141771125332
-#define INV_LOG_GAMMA 99.99916666111103835860888523922190682770
+#define SUB_BITS 7
+#define SHIFT    (52 - SUB_BITS)
 
-/* Every index lies in [IDX_MIN, IDX_MAX]: index(1e-9) = -2072 and
- * index(DBL_MAX) = 70978. Slack is never added beyond these bounds. */
-#define IDX_MIN (-2080)
-#define IDX_MAX 71000
+/* Every index lies in [IDX_MIN, IDX_MAX]: those of FS_SKETCH_MIN and of
+ * DBL_MAX (0x7fefffffffffffff >> 45). Slack is never added beyond them. */
+#define IDX_MIN 127113
+#define IDX_MAX 262015
 
 /* A store grows to at least this many buckets on its first value: a
- * factor of exp(48 * LOG_GAMMA) = 1.6 in range, enough for many variables. */
-#define INIT_BUCKETS 48
+ * factor of 2^(64 / 128) = 1.41 in range, enough for many variables. */
+#define INIT_BUCKETS 64
 #define MIN_SLACK    16
 
-/* counts[k] is the count of bucket off + k, for k in [0, cap). last and
- * last_i remember the latest value and its index: counts of events and
- * many model quantities repeat from one run to the next, and a repeat
- * costs no log(). */
+/* counts[k] is the count of bucket off + k, for k in [0, cap). */
 typedef struct store {
     uint32_t *counts;  /* 32 bits: a bucket holds at most 2^32 - 1 values */
     int32_t off;
     int32_t cap;
-    double last;       /* 0 (no value has that magnitude) until the first */
-    int last_i;
 } store;
 
 struct fs_sketch {
@@ -45,22 +44,31 @@ struct fs_sketch {
     double min, max;  /* +inf and -inf while empty */
 };
 
-/* ceil(log(a) / log(gamma)), written without a call to ceil: the cast
- * truncates toward zero, which is already the ceiling for t <= 0. */
+/* The bucket of a finite a >= FS_SKETCH_MIN: its bits, shifted. Doubles
+ * of the same sign order as their bits do, so indices ascend with a. */
 static int bucket_index(double a)
 {
-    double t = log(a) * INV_LOG_GAMMA;
-    int i = (int)t;
+    uint64_t u;
 
-    return i + (t > (double)i);
+    memcpy(&u, &a, sizeof u);
+    return (int)(u >> SHIFT);
 }
 
-/* gamma^i, capped at DBL_MAX: the top bucket's bound would overflow. */
-static double gamma_pow(int i)
+/* The lower bound of bucket i: the double whose bits are i << SHIFT. */
+static double bucket_lo(int i)
 {
-    double v = exp((double)i * LOG_GAMMA);
+    uint64_t u = (uint64_t)i << SHIFT;
+    double v;
 
-    return v > DBL_MAX ? DBL_MAX : v;
+    memcpy(&v, &u, sizeof v);
+    return v;
+}
+
+/* The upper bound of bucket i (not in it), capped at DBL_MAX: the top
+ * bucket's would be infinity. */
+static double bucket_hi(int i)
+{
+    return i >= IDX_MAX ? DBL_MAX : bucket_lo(i + 1);
 }
 
 static int min_int(int a, int b) { return a < b ? a : b; }
@@ -128,11 +136,9 @@ static void store_add_counts(store *dst, const store *src)
 /* Adds one value of magnitude a >= FS_SKETCH_MIN to st. */
 static int store_add(store *st, double a)
 {
-    int i = a == st->last ? st->last_i : bucket_index(a);
+    int i = bucket_index(a);
     uint32_t k = (uint32_t)(i - st->off);
 
-    st->last = a;
-    st->last_i = i;
     if (k >= (uint32_t)st->cap) {
         if (store_reserve(st, i, i) != 0)
             return -1;
@@ -178,7 +184,7 @@ void fs_sketch_reset(fs_sketch *s)
 }
 
 /* Counts x: 0, or -1 for NaN and infinities or when a store could not
- * grow (x is then not counted). The common case is one log(), a range
+ * grow (x is then not counted). The common case is a shift, a range
  * compare and an increment. */
 int fs_sketch_add(fs_sketch *s, double x)
 {
@@ -252,30 +258,29 @@ static double clamp(const fs_sketch *s, double v)
     return v < s->min ? s->min : v > s->max ? s->max : v;
 }
 
-/* The value for rank `at` of the `count` values of a bucket whose
- * magnitudes lie in (gamma^(i-1), gamma^i], ranks counted from the
- * smallest magnitude (up = 1) or the largest (up = 0), within [lo, hi], the
- * bucket's part of [min, max] in magnitude. Every v in
+/* The value for rank `at` of the `count` values of bucket i, ranks
+ * counted from the smallest magnitude (up = 1) or the largest (up = 0),
+ * within [lo, hi], the bucket's part of [min, max] in magnitude. Every v in
  * [hi (1 - alpha), lo (1 + alpha)] is within alpha of every magnitude in
- * [lo, hi]; for a whole bucket that is its representative alone, but when
- * min and max cut the bucket short (a metric that varies little, all of
- * its runs in a bucket or two) it leaves room to place the rank by linear
- * interpolation between lo and hi, so that the quantiles of a narrow
- * metric spread between its min and max instead of all reporting one
- * value. */
+ * [lo, hi]. For the widest buckets (significand bits 0) that window is a
+ * single value, the representative 2 lo hi / (lo + hi); for narrower ones,
+ * and when min and max cut the bucket short (a metric that varies little,
+ * all of its runs in a bucket or two), it leaves room to place the rank by
+ * linear interpolation between lo and hi, so that the quantiles of a
+ * narrow metric spread between its min and max instead of all reporting
+ * one value. */
 static double in_bucket(int i, double lo, double hi, uint64_t at, uint64_t count, int up)
 {
     double f = ((double)at + 0.5) / (double)count, v, a, b;
-    if (lo < gamma_pow(i - 1))
-        lo = gamma_pow(i - 1);
-    if (hi > gamma_pow(i))
-        hi = gamma_pow(i);
+    if (lo < bucket_lo(i))
+        lo = bucket_lo(i);
+    if (hi > bucket_hi(i))
+        hi = bucket_hi(i);
     v = up ? lo + f * (hi - lo) : hi - f * (hi - lo);
     a = hi * (1.0 - FS_SKETCH_ALPHA);
     b = lo * (1.0 + FS_SKETCH_ALPHA);
     if (b <= a)
-        return a;   /* a whole bucket: its representative 2 gamma^i / (gamma + 1),
-                     * which is (1 - alpha) gamma^i */
+        return a;   /* the widest bucket: a and b differ by rounding only */
     return v < a ? a : v > b ? b : v;
 }
 
@@ -329,7 +334,7 @@ void fs_sketch_foreach(const fs_sketch *s,
         if (s->neg.counts[k] == 0)
             continue;
         i = s->neg.off + k;
-        fn(-gamma_pow(i), -gamma_pow(i - 1), s->neg.counts[k], arg);
+        fn(-bucket_hi(i), -bucket_lo(i), s->neg.counts[k], arg);
     }
     if (s->zero > 0)
         fn(0.0, 0.0, s->zero, arg);
@@ -337,6 +342,6 @@ void fs_sketch_foreach(const fs_sketch *s,
         if (s->pos.counts[k] == 0)
             continue;
         i = s->pos.off + k;
-        fn(gamma_pow(i - 1), gamma_pow(i), s->pos.counts[k], arg);
+        fn(bucket_lo(i), bucket_hi(i), s->pos.counts[k], arg);
     }
 }

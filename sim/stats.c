@@ -286,7 +286,7 @@ double fs_acc_quantile(const fs_acc *a, int cell, double q)
     if (a->sk[cell] == NULL || fs_sketch_count(a->sk[cell]) == 0)
         return NAN;
     v = fs_sketch_quantile(a->sk[cell], q);
-    /* The sketch is within 0.5%, so for integers below 100 rounding
+    /* The sketch is within 0.39%, so for integers below 128 rounding
      * recovers the exact value; above that it is the nearest integer. */
     return fs_cell_is_integer(&a->lay, cell) ? nearbyint(v) : v;
 }

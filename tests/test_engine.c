@@ -1,6 +1,6 @@
 /* test_engine.c: results do not depend on the thread count, run i always
  * uses stream (seed, i), and the quantiles reported match the exact
- * quantiles of the runs within the sketch's 1%. */
+ * quantiles of the runs within the sketch's alpha (0.39%). */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>

@@ -62,7 +62,7 @@ static double exact_quantile(int n, double q)
 }
 
 /* |est - exact| <= alpha |exact|, plus a slack of 1e-12 relative for the
- * rounding of log() at bucket boundaries (and 1e-12 absolute near 0). */
+ * rounding of the window around a bucket (and 1e-12 absolute near 0). */
 static double tolerance(double exact)
 {
     return FS_SKETCH_ALPHA * fabs(exact) + 1e-12 * fmax(1.0, fabs(exact));
@@ -162,15 +162,15 @@ static void test_rank(void)
 /* foreach output, recorded for comparison. */
 typedef struct bucket_log {
     int n;
-    double lo[8192], hi[8192];
-    uint64_t count[8192];
+    double lo[32768], hi[32768];
+    uint64_t count[32768];
 } bucket_log;
 
 static void record(double lo, double hi, uint64_t count, void *arg)
 {
     bucket_log *b = arg;
 
-    if (b->n < 8192) {
+    if (b->n < 32768) {
         b->lo[b->n] = lo;
         b->hi[b->n] = hi;
         b->count[b->n] = count;
@@ -292,7 +292,7 @@ static void check_bucket(double lo, double hi, uint64_t count, void *arg)
 }
 
 /* Counts sum to n, buckets ascend without overlap, and each bucket's count
- * is the number of values in (lo, hi] (or [lo, hi) for negatives). */
+ * is the number of values in [lo, hi) (or (lo, hi] for negatives). */
 static void test_foreach(void)
 {
     gsl_rng *r = fs_rng_alloc();
@@ -311,14 +311,14 @@ static void test_foreach(void)
         CHECK(f.total == (uint64_t)n);
         memset(&log_a, 0, sizeof log_a);
         fs_sketch_foreach(s, record, &log_a);
-        CHECK(log_a.n == f.buckets && log_a.n <= 8192);
+        CHECK(log_a.n == f.buckets && log_a.n < 32768);
         for (b = 0; b < log_a.n; b++) {
             double lo = log_a.lo[b], hi = log_a.hi[b];
             uint64_t inside = 0;
             for (i = 0; i < n; i++) {
                 double x = data[i];
                 if (lo == 0 && hi == 0 ? fabs(x) < FS_SKETCH_MIN
-                    : hi > 0 ? x > lo && x <= hi : x >= lo && x < hi)
+                    : hi > 0 ? x >= lo && x < hi : x > lo && x <= hi)
                     inside++;
             }
             CHECKF(inside == log_a.count[b], "set %d bucket [%g, %g]: %llu values, count %llu",
@@ -329,15 +329,17 @@ static void test_foreach(void)
     gsl_rng_free(r);
 }
 
-/* One value at a time: its bucket contains it and has width gamma. */
+/* One value at a time: its bucket contains it, and its bounds are in a
+ * ratio between 1 + 1/256 and 1 + 1/128 (128 buckets to a power of 2). */
 static void test_bucket_range(void)
 {
     gsl_rng *r = fs_rng_alloc();
     fs_sketch *s = fs_sketch_alloc();
-    double gamma = (1 + FS_SKETCH_ALPHA) / (1 - FS_SKETCH_ALPHA);
+    double gamma = (1 + FS_SKETCH_ALPHA) / (1 - FS_SKETCH_ALPHA), widest = 1, narrowest = 2;
     int i;
 
     CHECK(r != NULL && s != NULL);
+    CHECK_NEAR(gamma, 1 + 1.0 / 128, 1e-15);
     fs_rng_seed(r, 77, 0);
     for (i = 0; i < 20000; i++) {
         double x = pow(10, gsl_ran_flat(r, -8.9, 300)), lo, hi;
@@ -352,9 +354,17 @@ static void test_bucket_range(void)
         hi = log_a.hi[0];
         CHECKF(lo * (1 - 1e-12 * (lo > 0 ? 1 : -1)) <= x && x <= hi * (1 + 1e-12 * (hi > 0 ? 1 : -1)),
                "%.17g not in [%.17g, %.17g]", x, lo, hi);
-        CHECK_NEAR(hi / lo, x > 0 ? gamma : 1 / gamma, 1e-9);
+        {
+            double w = x > 0 ? hi / lo : lo / hi;
+            CHECKF(w >= 1 + 1.0 / 256 - 1e-12 && w <= gamma * (1 + 1e-12), "width %.17g", w);
+            widest = fmax(widest, w);
+            narrowest = fmin(narrowest, w);
+        }
         CHECK(fs_sketch_quantile(s, 0.5) == x);
     }
+    /* 20000 draws reach both ends of the range of widths. */
+    CHECK_NEAR(widest, gamma, 1e-4);
+    CHECK_NEAR(narrowest, 1 + 1.0 / 256, 1e-4);
     fs_sketch_free(s);
     gsl_rng_free(r);
 }
