@@ -49,14 +49,9 @@ void fs_layout_init(fs_layout *l, const fs_scenario *sc)
 int fs_cell_wants_sketch(const fs_layout *l, int cell)
 {
     if (cell < l->tot) {
-        /* Per-actor presence keeps its mean only: no chart needs its
-         * quantiles, and it is a third of all step cells. */
-        int k = (cell - l->ts) % l->per_step;
-        if (k == FS_TS_ESCALATED)
-            return 0;
-        if (k >= FS_TS_NREGION && k < FS_TS_NREGION + l->nactors * FS_TA_N)
-            return (k - FS_TS_NREGION) % FS_TA_N != FS_TA_PRESENCE;
-        return 1;
+        /* The share of runs escalated is a mean of 0s and 1s: its
+         * quantiles would say nothing. */
+        return (cell - l->ts) % l->per_step != FS_TS_ESCALATED;
     }
     return cell < l->mech;
 }

@@ -81,6 +81,36 @@ END {
     exit bad
 }'
 
+# timeseries.csv on its own: header, nine fields, and every row but the
+# share `escalated` (mean only) with all five quantiles, in order; every
+# actor has its stability and presence rows at every step.
+TIMESERIES_SELF='
+FNR == 1 {
+    if ($0 != "step,metric,scope,mean,p5,p25,p50,p75,p95") { print "header: " $0; bad = 1 }
+    next
+}
+{
+    if (NF != 9) { print "line " FNR ": " NF " fields"; bad = 1; next }
+    if ($4 == "") { print "line " FNR ": no mean"; bad = 1 }
+    if ($2 == "escalated") {
+        for (i = 5; i <= 9; i++) if ($i != "") { print "line " FNR ": escalated has quantile " $i; bad = 1 }
+        next
+    }
+    for (i = 5; i <= 9; i++) if ($i == "") { print "line " FNR ": " $2 " " $3 " has no quantile in field " i; bad = 1; next }
+    for (i = 6; i <= 9; i++)
+        if ($i + 0 < $(i - 1) + 0) { print "line " FNR ": quantiles out of order: " $0; bad = 1; break }
+    if ($3 != "region" && ($2 == "stability" || $2 == "presence")) { rows[$2]++; actors[$3] = 1; steps[$1] = 1 }
+}
+END {
+    na = 0; for (a in actors) na++
+    ns = 0; for (t in steps) ns++
+    if (na == 0 || rows["stability"] != na * ns || rows["presence"] != na * ns) {
+        print "actor rows: stability " rows["stability"] ", presence " rows["presence"] " for " na " actors and " ns " steps"
+        bad = 1
+    }
+    exit bad
+}'
+
 # meta.csv, summary.csv, runs.csv: runs.csv has meta runs rows, in run
 # order; for every summary metric runs.csv also holds, summary n is the
 # number of runs with a value (all of them, except first_mass_casualty_step:
@@ -249,6 +279,7 @@ check_run() {
         if [ -s "$1/$f" ]; then ok; else bad "$2: missing or empty $f"; fi
     done
     awk_check "$2: summary.csv se and quantiles" "$SUMMARY_SELF" "$1/summary.csv"
+    awk_check "$2: timeseries.csv fields and quantiles" "$TIMESERIES_SELF" "$1/timeseries.csv"
     awk_check "$2: summary.csv against runs.csv" "$SUMMARY_RUNS" "$1/meta.csv" "$1/summary.csv" "$1/runs.csv"
     awk_check "$2: outcomes.csv against runs.csv" "$OUTCOMES_RUNS" "$1/outcomes.csv" "$1/runs.csv"
 }
