@@ -262,21 +262,26 @@ static int parse_format(const char *s, fs_plot_format *f)
     return 0;
 }
 
-/* The value of an option: "--opt=v" or the next argument. */
+/* The value of an option: "--opt=v", "-xv" or the next argument. */
 static const char *optval(int argc, char **argv, int *i, const char *cmd)
 {
     char *eq = strchr(argv[*i], '=');
     if (argv[*i][1] == '-' && eq)
         return eq + 1;
+    if (argv[*i][1] != '-' && argv[*i][2] != '\0')
+        return argv[*i] + 2;
     if (*i + 1 >= argc)
         die_usage("option '%s' needs a value", argv[*i], cmd);
     return argv[++*i];
 }
 
+/* Whether arg is the short option s ("-j", alone or with its value
+ * attached, "-j2") or the long option l ("--threads", alone or as
+ * "--threads=2"). */
 static int is_opt(const char *arg, const char *s, const char *l)
 {
     size_t n = l ? strlen(l) : 0;
-    if (s && strcmp(arg, s) == 0)
+    if (s && strncmp(arg, s, 2) == 0)
         return 1;
     return l && strncmp(arg, l, n) == 0 && (arg[n] == '\0' || arg[n] == '=');
 }

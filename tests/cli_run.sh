@@ -85,6 +85,10 @@ expect "other seed" 0 "" run $FX/small.cfg -q -s 8 -n 200 -o "$T/s8" --no-charts
 if cmp -s "$T/j1/summary.csv" "$T/s8/summary.csv"; then bad "seed 8 gave seed 7's numbers"; else ok; fi
 if grep -q "^seed,8$" "$T/s8/meta.csv" && grep -q "^runs,200$" "$T/s8/meta.csv"; then ok; else bad "meta.csv does not record -s/-n"; fi
 if grep -q "seed = 8L;" "$T/s8/scenario.resolved.cfg" && grep -q "runs = 200;" "$T/s8/scenario.resolved.cfg"; then ok; else bad "resolved cfg does not record -s/-n"; fi
+# short options take their value attached too, as getopt's do
+expect "attached values" 0 "" run $FX/small.cfg -q -s8 -n200 -j1 -o"$T/s8a" --no-charts
+for f in $CSVS; do same "-s8 -n200 -j1 vs -s 8 -n 200 $f" "$T/s8/$f" "$T/s8a/$f"; done
+expect "attached bad value" 2 "threads: expected a whole number from 1 to 1024, found 'x'" run $FX/small.cfg -q -jx
 
 # --- --set reaches the model and the resolved file ---
 expect "set" 0 "" run $FX/small.cfg -q -n 200 --set "threats.[net].plot_rate=0" -o "$T/set" --no-charts
