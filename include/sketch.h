@@ -1,22 +1,26 @@
 /* sketch.h: a mergeable quantile sketch with integer counts.
  * Values are kept in buckets of bounded relative width, as in DDSketch
- * (Masson et al., VLDB 2019): each power of two is split into 128 equal
- * buckets, so a bucket's upper bound is at most (1 + 1/128) times its
- * lower, and every quantile it reports is within alpha = FS_SKETCH_ALPHA =
- * 1/257 (0.39%, relative) of the exact lower quantile of the values added:
- * the value of rank floor(q*(n-1)) in sorted order. Values with |x| < FS_SKETCH_MIN are counted as zero and reported
+ * (Masson et al., VLDB 2019): each power of two is split into
+ * 2^FS_SKETCH_SUB_BITS = 128 equal buckets, so a bucket's upper bound is at
+ * most (1 + 1/128) times its lower, and every quantile it reports is within
+ * alpha = FS_SKETCH_ALPHA = 1/257 (0.39%, relative) of the exact lower
+ * quantile of the values added: the value of rank floor(q*(n-1)) in sorted
+ * order. Values with |x| < FS_SKETCH_MIN are counted as zero and reported
  * as 0. Counts are integers, so adding and merging give the same sketch in
  * any order: this is what makes results independent of thread count.
  * Memory grows with the spread of the values (log range), never with how
  * many are added (bucket counts are 32-bit: at most 2^32 - 1 values in one
- * bucket, far above FS_MAX_RUNS). A sketch is owned by its creator; fs_sketch_free
- * accepts NULL. */
+ * bucket, far above FS_MAX_RUNS). A sketch is owned by its creator;
+ * fs_sketch_free accepts NULL. */
 #ifndef FS_SKETCH_H
 #define FS_SKETCH_H
 
 #include <stdint.h>
 
-#define FS_SKETCH_ALPHA (1.0 / 257.0)
+/* Buckets to a power of two are 2^FS_SKETCH_SUB_BITS; alpha follows from
+ * it: (1 + alpha) / (1 - alpha) = 1 + 2^-SUB_BITS. */
+#define FS_SKETCH_SUB_BITS 7
+#define FS_SKETCH_ALPHA (1.0 / ((2 << FS_SKETCH_SUB_BITS) + 1))
 #define FS_SKETCH_MIN   1e-9
 
 typedef struct fs_sketch fs_sketch;

@@ -2,10 +2,10 @@
  * (Masson et al., VLDB 2019), but with its buckets cut by the bits of the
  * value instead of by a logarithm, as in HdrHistogram: |x| goes to bucket
  * i = (the IEEE 754 bits of |x|) >> SHIFT, its binary exponent followed by
- * the top SUB_BITS bits of its significand. Each power of two is split into
- * 2^SUB_BITS equal parts, so bucket i holds [lo_i, lo_(i+1)) with
- * lo_(i+1) / lo_i at most 1 + 2^-SUB_BITS = (1 + alpha) / (1 - alpha) for
- * alpha = 1 / (2^(SUB_BITS+1) + 1). The index is one shift: no log(), and
+ * the top FS_SKETCH_SUB_BITS bits of its significand. Each power of two is
+ * split into 2^FS_SKETCH_SUB_BITS equal parts, so bucket i holds
+ * [lo_i, lo_(i+1)) with lo_(i+1) / lo_i at most 1 + 2^-FS_SKETCH_SUB_BITS =
+ * (1 + alpha) / (1 - alpha) for alpha = FS_SKETCH_ALPHA. The index is one shift: no log(), and
  * the same on every machine with IEEE doubles. Positive and negative
  * values have a dense store each, and |x| < FS_SKETCH_MIN goes to a zero
  * count. */
@@ -16,11 +16,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define SUB_BITS 7
-#define SHIFT    (52 - SUB_BITS)
+#define SHIFT (52 - FS_SKETCH_SUB_BITS)
 
 /* Every index lies in [IDX_MIN, IDX_MAX]: those of FS_SKETCH_MIN and of
- * DBL_MAX (0x7fefffffffffffff >> 45). Slack is never added beyond them. */
+ * DBL_MAX (0x7fefffffffffffff >> 45), for FS_SKETCH_SUB_BITS = 7. Slack is
+ * never added beyond them. */
+_Static_assert(FS_SKETCH_SUB_BITS == 7, "IDX_MIN and IDX_MAX are for 7 bits");
 #define IDX_MIN 127113
 #define IDX_MAX 262015
 
