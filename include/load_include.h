@@ -41,6 +41,13 @@ fs_status fs_source_read(fs_source *src, const char *path, const char *what, fs_
 fs_status fs_source_read_buffer(fs_source *src, const char *name, const char *text,
                                 size_t len, const char *what, fs_err *err);
 
+/* Appends the line map of `more` to src: line i of more becomes line
+ * src->nlines + i, naming the same file. src->text is left as it was (it
+ * no longer covers the appended lines; they are only looked up through
+ * fs_source_where). Used to join a scenario with the scenario it extends.
+ * FS_ENOMEM (src unchanged in its old lines) when memory runs out. */
+fs_status fs_source_append(fs_source *src, const fs_source *more, fs_err *err);
+
 /* Frees what src owns and empties it. Accepts NULL and empty sources. */
 void fs_source_release(fs_source *src);
 

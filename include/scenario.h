@@ -36,11 +36,13 @@ typedef struct fs_actor {
     double intel;       /* i in [0,1] */
     double stability;   /* baseline s in [0,1]; also the initial S */
     double resilience;  /* rho in [0,1] */
+    char *from;         /* "file:line" it was written at (foresight check) */
 } fs_actor;
 
 typedef struct fs_border {
     int a, b;             /* actor indices, a != b */
     double permeability;  /* pi in [0,1] */
+    char *from;           /* "file:line" it was written at */
 } fs_border;
 
 typedef struct fs_threat {
@@ -57,6 +59,7 @@ typedef struct fs_threat {
     double lethality_dispersion;/* negative-binomial size k > 0 (smaller: heavier tail) */
     double *presence;           /* [nactors] initial cells, >= 0 */
     double *capacity;           /* [nactors] K per actor (default filled in) */
+    char *from;                 /* "file:line" it was written at */
 } fs_threat;
 
 typedef enum fs_mech_kind {
@@ -79,6 +82,7 @@ typedef struct fs_mechanism {
     int start, end;        /* active for start <= t <= end (1-based) */
     int period;            /* joint_drill: drills at start, start+period, ... */
     int enabled;           /* 1 unless the scenario says enabled = false */
+    char *from;            /* "file:line" it was written at */
 } fs_mechanism;
 
 typedef enum fs_inject_kind {
@@ -122,6 +126,7 @@ typedef struct fs_inject {
      * nothing (docs/MODEL.md, "What an inject did"). Never read from or
      * written to a file; 0 as loaded. */
     int muted;
+    char *from;          /* "file:line" it was written at */
 } fs_inject;
 
 /* The brief's global constants (docs/MODEL.md gives each its symbol). */
@@ -156,6 +161,11 @@ typedef struct fs_scenario {
     long runs;
     uint64_t seed;
     char *rng;           /* generator name; "philox4x32-10" */
+    char *extends;       /* absolute path of the scenario this one extends
+                          * (docs/SCENARIO.md, "Variants"), or NULL */
+    char **changes;      /* [nchanges] what the extending files changed, as
+                          * "file:line: add injects.[crocus]", in order */
+    int nchanges;
 
     int nactors;
     fs_actor *actors;

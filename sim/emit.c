@@ -463,19 +463,26 @@ static void num(char *buf, double v)
     snprintf(buf, CELL, "%.3g", v);
 }
 
+/* The "from" column: where an element was written ("" for a scenario
+ * built in memory). */
+static const char *from(const char *where)
+{
+    return where ? where : "";
+}
+
 static void describe_actors(const fs_scenario *sc, FILE *f)
 {
     static const char *const head[] = {"id", "name", "role", "capacity", "intel",
-                                       "stability", "resilience"};
+                                       "stability", "resilience", "from"};
     char c[4][CELL];
     table t = {0};
     int i;
 
     fprintf(f, "\nActors (%d)\n", sc->nactors);
-    table_add(&t, head, 7);
+    table_add(&t, head, 8);
     for (i = 0; i < sc->nactors; i++) {
         const fs_actor *a = &sc->actors[i];
-        const char *row[7];
+        const char *row[8];
         num(c[0], a->capacity);
         num(c[1], a->intel);
         num(c[2], a->stability);
@@ -487,14 +494,15 @@ static void describe_actors(const fs_scenario *sc, FILE *f)
         row[4] = c[1];
         row[5] = c[2];
         row[6] = c[3];
-        table_add(&t, row, 7);
+        row[7] = from(a->from);
+        table_add(&t, row, 8);
     }
     table_print(&t, f);
 }
 
 static void describe_borders(const fs_scenario *sc, FILE *f)
 {
-    static const char *const head[] = {"border", "permeability"};
+    static const char *const head[] = {"border", "permeability", "from"};
     char pair[CELL], p[CELL];
     table t = {0};
     int i;
@@ -502,15 +510,16 @@ static void describe_borders(const fs_scenario *sc, FILE *f)
     fprintf(f, "\nBorders (%d)\n", sc->nborders);
     if (sc->nborders == 0)
         return;
-    table_add(&t, head, 2);
+    table_add(&t, head, 3);
     for (i = 0; i < sc->nborders; i++) {
-        const char *row[2];
+        const char *row[3];
         snprintf(pair, sizeof pair, "%s - %s", sc->actors[sc->borders[i].a].id,
                  sc->actors[sc->borders[i].b].id);
         num(p, sc->borders[i].permeability);
         row[0] = pair;
         row[1] = p;
-        table_add(&t, row, 2);
+        row[2] = from(sc->borders[i].from);
+        table_add(&t, row, 3);
     }
     table_print(&t, f);
 }
@@ -541,7 +550,7 @@ static void where_present(const fs_scenario *sc, const fs_threat *t, char *buf,
 static void describe_threats(const fs_scenario *sc, FILE *f)
 {
     static const char *const head[] = {"id", "name", "presence", "growth", "plot rate",
-                                       "where"};
+                                       "where", "from"};
     char where[CELL], tot[CELL], g[CELL], pr[CELL];
     table t = {0};
     double total;
@@ -550,10 +559,10 @@ static void describe_threats(const fs_scenario *sc, FILE *f)
     fprintf(f, "\nThreats (%d)\n", sc->nthreats);
     if (sc->nthreats == 0)
         return;
-    table_add(&t, head, 6);
+    table_add(&t, head, 7);
     for (i = 0; i < sc->nthreats; i++) {
         const fs_threat *th = &sc->threats[i];
-        const char *row[6];
+        const char *row[7];
         where_present(sc, th, where, sizeof where, &total);
         snprintf(tot, sizeof tot, "%.4g cells", total);
         num(g, th->growth);
@@ -564,7 +573,8 @@ static void describe_threats(const fs_scenario *sc, FILE *f)
         row[3] = g;
         row[4] = pr;
         row[5] = where;
-        table_add(&t, row, 6);
+        row[6] = from(th->from);
+        table_add(&t, row, 7);
     }
     table_print(&t, f);
 }
@@ -594,7 +604,7 @@ static void participants_text(const fs_scenario *sc, const fs_mechanism *m, char
 static void describe_mechanisms(const fs_scenario *sc, FILE *f)
 {
     static const char *const head[] = {"id", "type", "intensity", "window", "period",
-                                       "cost", "participants"};
+                                       "cost", "participants", "from"};
     char h[CELL], win[CELL], per[CELL], cost[CELL], who[CELL];
     table t = {0};
     int i;
@@ -602,10 +612,10 @@ static void describe_mechanisms(const fs_scenario *sc, FILE *f)
     fprintf(f, "\nMechanisms (%d)\n", sc->nmechanisms);
     if (sc->nmechanisms == 0)
         return;
-    table_add(&t, head, 7);
+    table_add(&t, head, 8);
     for (i = 0; i < sc->nmechanisms; i++) {
         const fs_mechanism *m = &sc->mechanisms[i];
-        const char *row[7];
+        const char *row[8];
         num(h, m->intensity);
         snprintf(win, sizeof win, "steps %d-%d%s", m->start, m->end,
                  m->enabled ? "" : " (off)");
@@ -622,7 +632,8 @@ static void describe_mechanisms(const fs_scenario *sc, FILE *f)
         row[4] = per;
         row[5] = cost;
         row[6] = who;
-        table_add(&t, row, 7);
+        row[7] = from(m->from);
+        table_add(&t, row, 8);
     }
     table_print(&t, f);
 }
@@ -689,7 +700,7 @@ static void inject_size(const fs_inject *j, char *buf, size_t n)
 
 static void describe_injects(const fs_scenario *sc, FILE *f)
 {
-    static const char *const head[] = {"id", "type", "timing", "target", "size"};
+    static const char *const head[] = {"id", "type", "timing", "target", "size", "from"};
     char when[CELL], what[CELL], size[CELL];
     table t = {0};
     int i;
@@ -697,10 +708,10 @@ static void describe_injects(const fs_scenario *sc, FILE *f)
     fprintf(f, "\nInjects (%d)\n", sc->ninjects);
     if (sc->ninjects == 0)
         return;
-    table_add(&t, head, 5);
+    table_add(&t, head, 6);
     for (i = 0; i < sc->ninjects; i++) {
         const fs_inject *j = &sc->injects[i];
-        const char *row[5];
+        const char *row[6];
         inject_timing(j, when, sizeof when);
         inject_target(sc, j, what, sizeof what);
         inject_size(j, size, sizeof size);
@@ -709,9 +720,22 @@ static void describe_injects(const fs_scenario *sc, FILE *f)
         row[2] = when;
         row[3] = what;
         row[4] = size;
-        table_add(&t, row, 5);
+        row[5] = from(j->from);
+        table_add(&t, row, 6);
     }
     table_print(&t, f);
+}
+
+/* What the extending files changed in the scenarios they extend. */
+static void describe_changes(const fs_scenario *sc, FILE *f)
+{
+    int i;
+
+    if (sc->nchanges == 0)
+        return;
+    fprintf(f, "\nChanges to the scenario it extends (%d)\n", sc->nchanges);
+    for (i = 0; i < sc->nchanges; i++)
+        fprintf(f, "  %s\n", sc->changes[i]);
 }
 
 void fs_scenario_describe(const fs_scenario *sc, FILE *f)
@@ -721,6 +745,8 @@ void fs_scenario_describe(const fs_scenario *sc, FILE *f)
         fprintf(f, "          %s\n", sc->description);
     if (sc->question[0])
         fprintf(f, "Question  %s\n", sc->question);
+    if (sc->extends)
+        fprintf(f, "Extends   %s\n", sc->extends);
     if (sc->baseline)
         fprintf(f, "Baseline  %s\n", sc->baseline);
     fprintf(f, "Horizon   %d %s%s (steps 1-%d)\n", sc->steps, sc->step_unit,
@@ -732,4 +758,5 @@ void fs_scenario_describe(const fs_scenario *sc, FILE *f)
     describe_threats(sc, f);
     describe_mechanisms(sc, f);
     describe_injects(sc, f);
+    describe_changes(sc, f);
 }

@@ -784,6 +784,41 @@ fs_status fs_source_syntax_error(const fs_source *src, const config_t *cf, const
     return fs_err_set(err, FS_ECONFIG, "%s: syntax error: %s", where, text);
 }
 
+fs_status fs_source_append(fs_source *src, const fs_source *more, fs_err *err)
+{
+    int n = src->nlines + more->nlines, i;
+    int *lf = realloc(src->lfile, (size_t)(n ? n : 1) * sizeof *lf), *ll;
+    char **files;
+
+    if (lf == NULL)
+        return nomem(err);
+    src->lfile = lf;
+    ll = realloc(src->lline, (size_t)(n ? n : 1) * sizeof *ll);
+    if (ll == NULL)
+        return nomem(err);
+    src->lline = ll;
+    src->cap = n;
+    files = realloc(src->files, (size_t)(src->nfiles + more->nfiles + 1) * sizeof *files);
+    if (files == NULL)
+        return nomem(err);
+    src->files = files;
+    for (i = 0; i < more->nlines; i++) {
+        lf[src->nlines + i] = src->nfiles + more->lfile[i];
+        ll[src->nlines + i] = more->lline[i];
+    }
+    for (i = 0; i < more->nfiles; i++) {
+        files[src->nfiles + i] = strdup(more->files[i]);
+        if (files[src->nfiles + i] == NULL) {
+            while (--i >= 0)
+                free(files[src->nfiles + i]);
+            return nomem(err);
+        }
+    }
+    src->nfiles += more->nfiles;
+    src->nlines = n;
+    return FS_OK;
+}
+
 void fs_source_release(fs_source *src)
 {
     int i;

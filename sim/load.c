@@ -25,6 +25,10 @@ typedef struct loader {
     const char *file;
     fs_scenario *sc;
     fs_err *err;
+    unsigned set_line;   /* while a file's `set` entry applies: its line */
+    char **notes;        /* what extending files changed (fs_scenario.changes) */
+    int nnotes;
+    char *extends;       /* absolute path of the scenario this file extends */
 } loader;
 
 /* ---- the schema: valid keys of each section ---- */
@@ -689,33 +693,47 @@ static fs_status nomem(loader *L)
 
 /* ---- sections ---- */
 
-/* baseline: a path relative to the file that sets it (the scenario file
- * for a --set), kept absolute so that scenario.resolved.cfg finds it from
- * anywhere. Only its existence is checked here; the runner loads it. */
-static fs_status load_baseline(loader *L, config_setting_t *root)
+/* The file a path setting s (key `key`, value `given`) names, relative to
+ * the file that sets it (the scenario file for a --set): joined as
+ * messages show it, and real, its absolute path; an error if unreadable. */
+static fs_status relative_path(loader *L, const config_setting_t *s, const char *key,
+                               const char *given, char *joined, char *real)
 {
-    config_setting_t *s = member(root, "baseline");
     const config_setting_t *p = s;
-    char joined[PATH_MAX], abs[PATH_MAX];
-    const char *given, *from = L->file, *slash;
+    const char *from = L->file, *slash;
     int line, n;
-    fs_status st = get_string(L, root, "", "baseline", 0, &given);
 
-    if (st != FS_OK || given == NULL || given[0] == '\0')
-        return st;   /* "" is no baseline: --set baseline="" switches it off */
     while (p && p->line == 0)
         p = p->parent;
     if (p && set_by(s) == NULL)
         from = fs_source_where(&L->src, (int)p->line, &line);
     slash = strrchr(from, '/');
     n = given[0] == '/' || slash == NULL
-            ? snprintf(joined, sizeof joined, "%s", given)
-            : snprintf(joined, sizeof joined, "%.*s/%s", (int)(slash - from), from, given);
-    if (n < 0 || (size_t)n >= sizeof joined)
-        return fail_at(L, s, "baseline", "path too long");
-    if (realpath(joined, abs) == NULL)
-        return fail_at(L, s, "baseline", "cannot read the baseline scenario \"%s\" (%s): %s",
-                       given, joined, strerror(errno));
+            ? snprintf(joined, PATH_MAX, "%s", given)
+            : snprintf(joined, PATH_MAX, "%.*s/%s", (int)(slash - from), from, given);
+    if (n < 0 || n >= PATH_MAX)
+        return fail_at(L, s, key, "path too long");
+    if (realpath(joined, real) == NULL)
+        return fail_at(L, s, key, "cannot read the %s scenario \"%s\" (%s): %s",
+                       strcmp(key, "extends") == 0 ? "extended" : "baseline", given, joined,
+                       strerror(errno));
+    return FS_OK;
+}
+
+/* baseline: a path relative to the file that sets it (the scenario file
+ * for a --set), kept absolute so that scenario.resolved.cfg finds it from
+ * anywhere. Only its existence is checked here; the runner loads it. */
+static fs_status load_baseline(loader *L, config_setting_t *root)
+{
+    char joined[PATH_MAX], abs[PATH_MAX];
+    const char *given;
+    fs_status st = get_string(L, root, "", "baseline", 0, &given);
+
+    if (st != FS_OK || given == NULL || given[0] == '\0')
+        return st;   /* "" is no baseline: --set baseline="" switches it off */
+    if ((st = relative_path(L, member(root, "baseline"), "baseline", given, joined, abs))
+            != FS_OK)
+        return st;
     return dup_string(L, abs, &L->sc->baseline);
 }
 
@@ -1445,6 +1463,49 @@ static fs_status load_dynamics(loader *L)
     return FS_OK;
 }
 
+/* "file:line" of element i of the top-level list `key`, into *out. */
+static fs_status origin(loader *L, const char *key, int i, char **out)
+{
+    const config_setting_t *p = config_setting_get_elem(
+        config_setting_get_member(config_root_setting(&L->cfg), key), (unsigned)i);
+    char buf[PATH_MAX + 16];
+    const char *f;
+    int line = 0;
+
+    while (p && p->line == 0)
+        p = p->parent;
+    f = p ? fs_source_where(&L->src, (int)p->line, &line) : L->file;
+    snprintf(buf, sizeof buf, "%s:%d", f, line);
+    return dup_string(L, buf, out);
+}
+
+/* Where each element was written, and what extending files changed: what
+ * `foresight check` shows beside the resolved scenario. */
+static fs_status record_origins(loader *L)
+{
+    fs_scenario *sc = L->sc;
+    fs_status st = FS_OK;
+    int i;
+
+    for (i = 0; i < sc->nactors && st == FS_OK; i++)
+        st = origin(L, "actors", i, &sc->actors[i].from);
+    for (i = 0; i < sc->nborders && st == FS_OK; i++)
+        st = origin(L, "borders", i, &sc->borders[i].from);
+    for (i = 0; i < sc->nthreats && st == FS_OK; i++)
+        st = origin(L, "threats", i, &sc->threats[i].from);
+    for (i = 0; i < sc->nmechanisms && st == FS_OK; i++)
+        st = origin(L, "mechanisms", i, &sc->mechanisms[i].from);
+    for (i = 0; i < sc->ninjects && st == FS_OK; i++)
+        st = origin(L, "injects", i, &sc->injects[i].from);
+    sc->changes = L->notes;
+    sc->nchanges = L->nnotes;
+    sc->extends = L->extends;
+    L->notes = NULL;
+    L->nnotes = 0;
+    L->extends = NULL;
+    return st;
+}
+
 static fs_status build(loader *L)
 {
     fs_scenario *sc = L->sc;
@@ -1460,9 +1521,10 @@ static fs_status build(loader *L)
                              &sc->interop)) != FS_OK
         || (st = load_mechanisms(L)) != FS_OK
         || (st = load_injects(L)) != FS_OK
-        || (st = load_outcomes(L)) != FS_OK)
+        || (st = load_outcomes(L)) != FS_OK
+        || (st = load_dynamics(L)) != FS_OK)
         return st;
-    return load_dynamics(L);
+    return record_origins(L);
 }
 
 /* ---- --set ---- */
@@ -1684,7 +1746,10 @@ static fs_status set_leaf(loader *L, config_setting_t *g, ctx c, const char *key
         config_setting_set_bool(s, (int)i);
     else if (!config_setting_set_string(s, str))
         return nomem(L);
-    config_setting_set_hook(s, (void *)ov);
+    if (L->set_line)
+        s->line = L->set_line;   /* a file's `set` entry: placed at its line */
+    else
+        config_setting_set_hook(s, (void *)ov);
     return FS_OK;
 }
 
@@ -1759,6 +1824,555 @@ static fs_status apply_override(loader *L, const fs_override *ov)
     return FS_OK;
 }
 
+/* ---- extends: a scenario written as changes to another ----
+ *
+ * A file with `extends = "base.cfg";` starts from the base scenario's
+ * settings (the base resolved first, so bases can extend bases). Its own
+ * top-level settings replace the base's; `remove`, `replace` and `add`
+ * (in that order) edit the base's lists element by element, by id (or
+ * "A-B" for borders and pairs); `set` then changes single settings by
+ * their --set path. The result is one libconfig tree that build() checks
+ * as if it had been written out whole; each setting keeps the file and
+ * line it was written at, through a source map that joins the base's map
+ * and this file's (docs/SCENARIO.md, "Variants"). */
+
+static const char *const delta_keys[] = {"extends", "set", "add", "replace", "remove", NULL};
+static const char *const edit_lists[] = {
+    "actors", "borders", "threats", "mechanisms", "injects", "trust", "interoperability",
+    NULL};
+static const char *const position_keys[] = {"before", "after", NULL};
+
+/* Records what an extending file changed, for `foresight check`. */
+static fs_status note(loader *L, const config_setting_t *s, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static fs_status note(loader *L, const config_setting_t *s, const char *fmt, ...)
+{
+    char msg[FS_ERR_MSG_MAX / 2], *line;
+    char **p = realloc(L->notes, (size_t)(L->nnotes + 1) * sizeof *p);
+    const char *f;
+    int real;
+    va_list ap;
+
+    if (p == NULL)
+        return nomem(L);
+    L->notes = p;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    f = fs_source_where(&L->src, (int)s->line, &real);
+    line = malloc(strlen(f) + strlen(msg) + 16);
+    if (line == NULL)
+        return nomem(L);
+    sprintf(line, "%s:%d: %s", f, real, msg);
+    L->notes[L->nnotes++] = line;
+    return FS_OK;
+}
+
+static void free_notes(loader *L)
+{
+    int i;
+    for (i = 0; i < L->nnotes; i++)
+        free(L->notes[i]);
+    free(L->notes);
+    L->notes = NULL;
+    L->nnotes = 0;
+}
+
+/* Adds `by` to the line of s and of everything under it. */
+static void shift_lines(config_setting_t *s, unsigned by)
+{
+    int i, n;
+
+    if (s->line)
+        s->line += by;
+    if (!config_setting_is_aggregate(s))
+        return;
+    n = config_setting_length(s);
+    for (i = 0; i < n; i++)
+        shift_lines(config_setting_get_elem(s, (unsigned)i), by);
+}
+
+/* A deep copy of s as member `name` of parent (NULL name in a list or
+ * array), keeping its line; keys of a group listed in skip are left out. */
+static fs_status copy_setting(loader *L, config_setting_t *parent, const char *name,
+                              const config_setting_t *s, const char *const *skip)
+{
+    config_setting_t *c = config_setting_add(parent, name, s->type);
+    int i, n, ok = 1;
+
+    if (c == NULL)
+        return nomem(L);
+    c->line = s->line;
+    config_setting_set_format(c, s->format);
+    switch (s->type) {
+    case CONFIG_TYPE_INT:
+        ok = config_setting_set_int(c, config_setting_get_int(s));
+        break;
+    case CONFIG_TYPE_INT64:
+        ok = config_setting_set_int64(c, config_setting_get_int64(s));
+        break;
+    case CONFIG_TYPE_FLOAT:
+        ok = config_setting_set_float(c, config_setting_get_float(s));
+        break;
+    case CONFIG_TYPE_BOOL:
+        ok = config_setting_set_bool(c, config_setting_get_bool(s));
+        break;
+    case CONFIG_TYPE_STRING:
+        ok = config_setting_set_string(c, config_setting_get_string(s));
+        break;
+    default:
+        n = config_setting_length(s);
+        for (i = 0; i < n; i++) {
+            const config_setting_t *e = config_setting_get_elem(s, (unsigned)i);
+            fs_status st;
+            if (skip && e->name && in_list(e->name, skip) >= 0)
+                continue;
+            if ((st = copy_setting(L, c, s->type == CONFIG_TYPE_GROUP ? e->name : NULL, e,
+                                   NULL)) != FS_OK)
+                return st;
+        }
+    }
+    return ok ? FS_OK : nomem(L);
+}
+
+/* 1 when element e of a list is the one `key` names: its id, or for
+ * borders and pairs "a-b" in either order. */
+static int element_is(const config_setting_t *e, const char *key)
+{
+    char ab[2 * FS_MAX_ID + 8];
+    const char *id = string_of(member(e, "id"));
+    const char *a = string_of(member(e, "a")), *b = string_of(member(e, "b"));
+
+    if (id)
+        return strcmp(id, key) == 0;
+    if (a == NULL || b == NULL)
+        return 0;
+    snprintf(ab, sizeof ab, "%s-%s", a, b);
+    if (strcmp(ab, key) == 0)
+        return 1;
+    snprintf(ab, sizeof ab, "%s-%s", b, a);
+    return strcmp(ab, key) == 0;
+}
+
+/* The key element e is known by ("rats", "TJ-AF") in buf, for notes. */
+static const char *element_name(const config_setting_t *e, char *buf, size_t n)
+{
+    const char *id = string_of(member(e, "id"));
+    const char *a = string_of(member(e, "a")), *b = string_of(member(e, "b"));
+
+    if (id)
+        snprintf(buf, n, "%s", id);
+    else
+        snprintf(buf, n, "%s-%s", a ? a : "?", b ? b : "?");
+    return buf;
+}
+
+/* The key an added or replacing element is known by ("rats", "TJ-AF"), or
+ * NULL (with the error set) when it has none. */
+static const char *element_key(loader *L, const config_setting_t *e, const char *path,
+                               char *buf, size_t n)
+{
+    const char *id = string_of(member(e, "id"));
+    const char *a = string_of(member(e, "a")), *b = string_of(member(e, "b"));
+
+    if (e->type == CONFIG_TYPE_GROUP && id && id[0])
+        return id;
+    if (e->type == CONFIG_TYPE_GROUP && id == NULL && a && b) {
+        snprintf(buf, n, "%s-%s", a, b);
+        return buf;
+    }
+    expected(L, e, path, "an element { id = \"...\"; ... } (or { a = \"A\"; b = \"B\"; "
+             "... } for borders and pairs)");
+    return NULL;
+}
+
+/* The elements of a list being edited, in order, as pointers into the base
+ * tree or the extending file's tree. */
+typedef struct elems {
+    const config_setting_t **e;
+    int n, cap;
+} elems;
+
+static int elems_find(const elems *v, const char *key)
+{
+    int i;
+    for (i = 0; i < v->n; i++)
+        if (element_is(v->e[i], key))
+            return i;
+    return -1;
+}
+
+static fs_status elems_insert(loader *L, elems *v, int at, const config_setting_t *e)
+{
+    if (v->n == v->cap) {
+        int cap = v->cap ? 2 * v->cap : 32;
+        const config_setting_t **p = realloc(v->e, (size_t)cap * sizeof *p);
+        if (p == NULL)
+            return nomem(L);
+        v->e = p;
+        v->cap = cap;
+    }
+    memmove(v->e + at + 1, v->e + at, (size_t)(v->n - at) * sizeof *v->e);
+    v->e[at] = e;
+    v->n++;
+    return FS_OK;
+}
+
+/* "no element [x] in the base's injects; ids are: ..." */
+static fs_status no_element(loader *L, const config_setting_t *s, const char *path,
+                            const elems *v, const char *list, const char *key)
+{
+    const char *ids[FS_MAX_BORDERS + FS_MAX_INJECTS];
+    char hint[FS_ERR_MSG_MAX / 2], ab[FS_MAX_BORDERS][2 * FS_MAX_ID + 2];
+    int i, n = 0;
+
+    for (i = 0; i < v->n && n < FS_MAX_BORDERS; i++) {
+        const char *id = string_of(member(v->e[i], "id"));
+        const char *a = string_of(member(v->e[i], "a")), *b = string_of(member(v->e[i], "b"));
+        if (id == NULL && a && b) {
+            snprintf(ab[n], sizeof ab[n], "%.*s-%.*s", FS_MAX_ID, a, FS_MAX_ID, b);
+            id = ab[n];
+        }
+        if (id)
+            ids[n++] = id;
+    }
+    fs_suggest(hint, sizeof hint, key, ids, n, "its elements are");
+    return fail_at(L, s, path, "the scenario it extends has no %s [%s]%s", list, key, hint);
+}
+
+/* The place an added element goes: before or after the element its
+ * `before` / `after` names, else at the end. */
+static fs_status add_position(loader *L, const config_setting_t *e, const char *path,
+                              const elems *v, const char *list, int *at)
+{
+    const config_setting_t *b = member(e, "before"), *a = member(e, "after");
+    const config_setting_t *p = b ? b : a;
+    char ppath[PATHN];
+    int i;
+
+    *at = v->n;
+    if (p == NULL)
+        return FS_OK;
+    join_path(ppath, path, b ? "before" : "after");
+    if (a && b)
+        return fail_at(L, a, ppath, "give 'before' or 'after', not both");
+    if (p->type != CONFIG_TYPE_STRING)
+        return expected(L, p, ppath, "the id of an element of the list");
+    if ((i = elems_find(v, config_setting_get_string(p))) < 0)
+        return no_element(L, p, ppath, v, list, config_setting_get_string(p));
+    *at = b ? i : i + 1;
+    return FS_OK;
+}
+
+/* Applies one kind of edit (remove, replace or add) of the extending file
+ * root d to the list `list` being built in v. */
+static fs_status edit_list(loader *L, const config_setting_t *d, const char *verb,
+                           const char *list, elems *v)
+{
+    const config_setting_t *ops = member(member(d, verb), list), *e;
+    char path[PATHN], kb[2 * FS_MAX_ID + 8], nb[2 * FS_MAX_ID + 8];
+    const char *key;
+    int i, at, n;
+    fs_status st;
+
+    if (ops == NULL)
+        return FS_OK;
+    snprintf(path, sizeof path, "%s.%s", verb, list);
+    if (strcmp(list, "trust") == 0)
+        list = "trust.pairs";
+    else if (strcmp(list, "interoperability") == 0)
+        list = "interoperability.pairs";
+    if (strcmp(verb, "remove") == 0 ? ops->type != CONFIG_TYPE_ARRAY
+                                    : ops->type != CONFIG_TYPE_LIST)
+        return expected(L, ops, path, strcmp(verb, "remove") == 0
+                        ? "an array of ids [ \"id\", ... ]" : "a list ( { ... }, ... )");
+    n = config_setting_length(ops);
+    for (i = 0; i < n; i++) {
+        e = config_setting_get_elem(ops, (unsigned)i);
+        if (strcmp(verb, "remove") == 0) {
+            if ((key = string_of(e)) == NULL)
+                return expected(L, e, path, "an array of ids [ \"id\", ... ]");
+            if ((at = elems_find(v, key)) < 0)
+                return no_element(L, e, path, v, list, key);
+            memmove(v->e + at, v->e + at + 1, (size_t)(v->n - at - 1) * sizeof *v->e);
+            v->n--;
+            if ((st = note(L, e, "remove %s.[%s]", list, key)) != FS_OK)
+                return st;
+            continue;
+        }
+        if ((key = element_key(L, e, path, kb, sizeof kb)) == NULL)
+            return L->err->code;
+        at = elems_find(v, key);
+        if (strcmp(verb, "replace") == 0) {
+            if (at < 0)
+                return no_element(L, e, path, v, list, key);
+            v->e[at] = e;
+            if ((st = note(L, e, "replace %s.[%s]", list, key)) != FS_OK)
+                return st;
+            continue;
+        }
+        if (at >= 0)
+            return fail_at(L, e, path, "the scenario it extends has %s [%s] already: "
+                           "'replace' changes an element, 'add' adds a new one", list, key);
+        if ((st = add_position(L, e, path, v, list, &at)) != FS_OK
+            || (st = note(L, e, "add %s.[%s]%s%s", list, key, at < v->n ? " before " : "",
+                          at < v->n ? element_name(v->e[at], nb, sizeof nb) : "")) != FS_OK
+            || (st = elems_insert(L, v, at, e)) != FS_OK)
+            return st;
+    }
+    return FS_OK;
+}
+
+/* Writes list `list` of parent (for trust and interoperability: their
+ * `pairs`) into out: the base's elements (or the extending file's whole
+ * list, if it writes one) edited by d's remove, replace and add. */
+static fs_status edited_list(loader *L, config_setting_t *out, const char *name,
+                             const config_setting_t *from, const config_setting_t *d,
+                             const char *list)
+{
+    static const char *const verbs[] = {"remove", "replace", "add"};
+    elems v = {0};
+    config_setting_t *c;
+    fs_status st = FS_OK;
+    int i;
+
+    if (from && from->type != CONFIG_TYPE_LIST)
+        return copy_setting(L, out, name, from, NULL);   /* build() will say what is wrong */
+    for (i = 0; from && i < config_setting_length(from) && st == FS_OK; i++)
+        st = elems_insert(L, &v, v.n, config_setting_get_elem(from, (unsigned)i));
+    for (i = 0; i < 3 && st == FS_OK; i++)
+        st = edit_list(L, d, verbs[i], list, &v);
+    if (st == FS_OK && (c = config_setting_add(out, name, CONFIG_TYPE_LIST)) == NULL)
+        st = nomem(L);
+    if (st == FS_OK && from)
+        c->line = from->line;
+    for (i = 0; i < v.n && st == FS_OK; i++)
+        st = copy_setting(L, c, NULL, v.e[i], position_keys);
+    free(v.e);
+    return st;
+}
+
+static int edits_list(const config_setting_t *d, const char *list)
+{
+    return member(member(d, "remove"), list) || member(member(d, "replace"), list)
+           || member(member(d, "add"), list);
+}
+
+/* Copies top-level setting s (the base's, or the extending file's
+ * replacement) into root out, applying d's edits when it is an edited list
+ * or a matrix whose pairs are edited. */
+static fs_status merge_setting(loader *L, config_setting_t *out, const char *name,
+                               const config_setting_t *s, const config_setting_t *d)
+{
+    config_setting_t *g;
+    int i;
+    fs_status st;
+
+    if (in_list(name, edit_lists) < 0 || !edits_list(d, name))
+        return copy_setting(L, out, name, s, NULL);
+    if (strcmp(name, "trust") != 0 && strcmp(name, "interoperability") != 0)
+        return edited_list(L, out, name, s, d, name);
+    if (s && s->type != CONFIG_TYPE_GROUP)
+        return copy_setting(L, out, name, s, NULL);
+    if ((g = config_setting_add(out, name, CONFIG_TYPE_GROUP)) == NULL)
+        return nomem(L);
+    g->line = s ? s->line : 0;
+    for (i = 0; s && i < config_setting_length(s); i++) {
+        const config_setting_t *e = config_setting_get_elem(s, (unsigned)i);
+        if (strcmp(e->name, "pairs") != 0 && (st = copy_setting(L, g, e->name, e, NULL)) != FS_OK)
+            return st;
+    }
+    return edited_list(L, g, "pairs", member(s, "pairs"), d, name);
+}
+
+/* Checks the shape of d's remove/replace/add groups: only list names. */
+static fs_status check_edits(loader *L, const config_setting_t *d)
+{
+    int i;
+    fs_status st;
+
+    for (i = 1; i < 5; i++) {
+        const config_setting_t *g = member(d, delta_keys[i]);
+        if (g == NULL || i == 1)
+            continue;
+        if (g->type != CONFIG_TYPE_GROUP)
+            return expected(L, g, delta_keys[i], "a group { injects = ...; ... } of the "
+                            "lists it changes");
+        if ((st = check_keys(L, g, delta_keys[i], edit_lists)) != FS_OK)
+            return st;
+    }
+    return FS_OK;
+}
+
+/* Merges base root b and extending root d into the empty root out. */
+static fs_status merge_roots(loader *L, config_setting_t *out, const config_setting_t *b,
+                             const config_setting_t *d)
+{
+    int i;
+    fs_status st;
+
+    for (i = 0; i < config_setting_length(b); i++) {
+        const config_setting_t *s = config_setting_get_elem(b, (unsigned)i);
+        const config_setting_t *own = member(d, s->name);
+        if ((st = merge_setting(L, out, s->name, own ? own : s, d)) != FS_OK)
+            return st;
+    }
+    for (i = 0; i < config_setting_length(d); i++) {
+        const config_setting_t *s = config_setting_get_elem(d, (unsigned)i);
+        if (in_list(s->name, delta_keys) < 0 && member(b, s->name) == NULL
+            && (st = merge_setting(L, out, s->name, s, d)) != FS_OK)
+            return st;
+    }
+    for (i = 0; edit_lists[i]; i++)
+        if (member(b, edit_lists[i]) == NULL && member(d, edit_lists[i]) == NULL
+            && edits_list(d, edit_lists[i])
+            && (st = merge_setting(L, out, edit_lists[i], NULL, d)) != FS_OK)
+            return st;
+    return FS_OK;
+}
+
+/* Applies the extending file's `set` entries ("path=value", as --set takes
+ * them) to the merged tree. A setting one writes carries the entry's line,
+ * and an error names the file and line rather than --set. */
+static fs_status apply_sets(loader *L, const config_setting_t *sets)
+{
+    char buf[PATHN + FS_MAX_TEXT + 8], msg[FS_ERR_MSG_MAX / 2], *p, *q;
+    const char *text, *f;
+    fs_override ov;
+    fs_status st;
+    int i, real;
+
+    if (sets == NULL)
+        return FS_OK;
+    if (sets->type != CONFIG_TYPE_ARRAY && sets->type != CONFIG_TYPE_LIST)
+        return expected(L, sets, "set", "an array of \"path=value\" strings, as --set "
+                        "takes them: set = [ \"mechanisms.[rats].intensity=1.0\" ];");
+    for (i = 0; i < config_setting_length(sets); i++) {
+        const config_setting_t *e = config_setting_get_elem(sets, (unsigned)i);
+        if ((text = string_of(e)) == NULL || strchr(text, '=') == NULL
+            || strlen(text) >= sizeof buf)
+            return expected(L, e, "set", "\"path=value\", as --set takes it, such as "
+                            "\"mechanisms.[rats].intensity=1.0\"");
+        /* Spaces around the path and the '=' are allowed in a file. */
+        p = buf + snprintf(buf, sizeof buf, "%s", text + strspn(text, " \t"));
+        while (p > buf && (p[-1] == ' ' || p[-1] == '\t'))
+            *--p = '\0';
+        p = strchr(buf, '=');
+        for (q = p; q > buf && (q[-1] == ' ' || q[-1] == '\t'); q--)
+            ;
+        memmove(q + 1, p + 1 + strspn(p + 1, " \t"), strlen(p + 1 + strspn(p + 1, " \t")) + 1);
+        *q = '=';
+        if ((st = fs_override_parse(buf, &ov, L->err)) == FS_OK) {
+            L->set_line = e->line;
+            st = apply_override(L, &ov);
+            L->set_line = 0;
+        }
+        if (st == FS_ECONFIG || st == FS_EUSAGE) {
+            snprintf(msg, sizeof msg, "%s", L->err->msg + (strncmp(L->err->msg, "--set ", 6)
+                                                          == 0 ? 6 : 0));
+            f = fs_source_where(&L->src, (int)e->line, &real);
+            return fs_err_set(L->err, FS_ECONFIG, "%s:%d: set %s", f, real, msg);
+        }
+        if (st != FS_OK || (st = note(L, e, "set %s", text)) != FS_OK)
+            return st;
+    }
+    return FS_OK;
+}
+
+/* The files on the chain of extends, innermost last, to refuse a cycle. */
+typedef struct chain {
+    const char *real;
+    const struct chain *up;
+} chain;
+
+/* Resolves L's `extends`, if it has one: L->cfg becomes the base scenario's
+ * settings with this file's changes applied, and L->src the joined map. */
+static fs_status resolve_extends(loader *L, const chain *up, int depth)
+{
+    config_setting_t *root = config_root_setting(&L->cfg), *ext = member(root, "extends");
+    char joined[PATH_MAX], real[PATH_MAX], self[PATH_MAX];
+    const chain *c;
+    chain me;
+    loader B;
+    config_t D;
+    fs_source tmp;
+    fs_status st;
+    int i;
+
+    if (ext == NULL) {
+        for (i = 1; delta_keys[i]; i++)
+            if (member(root, delta_keys[i]))
+                return fail_at(L, member(root, delta_keys[i]), delta_keys[i],
+                               "'%s' changes the scenario a file extends, and this file "
+                               "extends none: name it with extends = \"base.cfg\";",
+                               delta_keys[i]);
+        return FS_OK;
+    }
+    if (ext->type != CONFIG_TYPE_STRING || config_setting_get_string(ext)[0] == '\0')
+        return expected(L, ext, "extends", "the file of the scenario this one starts "
+                        "from, such as \"sco_baseline.cfg\"");
+    if ((st = relative_path(L, ext, "extends", config_setting_get_string(ext), joined,
+                            real)) != FS_OK
+        || (st = check_edits(L, root)) != FS_OK)
+        return st;
+    me.real = realpath(L->file, self) ? self : L->file;
+    me.up = up;
+    for (c = &me; c; c = c->up)
+        if (strcmp(c->real, real) == 0)
+            return fail_at(L, ext, "extends", "\"%s\" extends, directly or through "
+                           "others, this file: a cycle", config_setting_get_string(ext));
+    if (depth >= FS_MAX_INCLUDE_DEPTH)
+        return fail_at(L, ext, "extends", "more than %d scenarios extend one another",
+                       FS_MAX_INCLUDE_DEPTH);
+
+    memset(&B, 0, sizeof B);
+    B.file = joined;
+    B.err = L->err;
+    if ((st = fs_source_read(&B.src, joined, "scenario", L->err)) != FS_OK)
+        return st;
+    config_init(&B.cfg);
+    config_init(&D);
+    if (!config_read_string(&B.cfg, B.src.text)) {
+        st = fs_source_syntax_error(&B.src, &B.cfg, "scenario", L->err);
+        goto out;
+    }
+    if ((st = resolve_extends(&B, &me, depth + 1)) != FS_OK
+        || (st = fs_source_append(&B.src, &L->src, L->err)) != FS_OK)
+        goto out;
+    shift_lines(root, (unsigned)(B.src.nlines - L->src.nlines));
+    tmp = L->src;
+    L->src = B.src;
+    B.src = tmp;
+    /* This file's tree moves aside (D); the merge is built in L->cfg. */
+    for (i = 0; i < config_setting_length(root); i++) {
+        const config_setting_t *s = config_setting_get_elem(root, (unsigned)i);
+        if ((st = copy_setting(L, config_root_setting(&D), s->name, s, NULL)) != FS_OK)
+            goto out;
+    }
+    config_destroy(&L->cfg);
+    config_init(&L->cfg);
+    L->notes = B.notes;     /* the base's own changes come first */
+    L->nnotes = B.nnotes;
+    B.notes = NULL;
+    B.nnotes = 0;
+    free(L->extends);
+    if ((L->extends = strdup(real)) == NULL) {
+        st = nomem(L);
+        goto out;
+    }
+    if ((st = merge_roots(L, config_root_setting(&L->cfg), config_root_setting(&B.cfg),
+                          config_root_setting(&D))) == FS_OK)
+        st = apply_sets(L, member(config_root_setting(&D), "set"));
+out:
+    free_notes(&B);
+    free(B.extends);
+    config_destroy(&D);
+    config_destroy(&B.cfg);
+    fs_source_release(&B.src);
+    return st;
+}
+
 /* ---- entry points ---- */
 
 fs_status fs_override_parse(char *arg, fs_override *o, fs_err *err)
@@ -1802,7 +2416,7 @@ static fs_status load_source(loader *L, const fs_override *ov, int nov,
         st = fs_source_syntax_error(&L->src, &L->cfg, "scenario", L->err);
         goto fail;
     }
-    if ((st = not_a_sweep(L)) != FS_OK)
+    if ((st = not_a_sweep(L)) != FS_OK || (st = resolve_extends(L, NULL, 0)) != FS_OK)
         goto fail;
     for (i = 0; i < nov; i++)
         if ((st = apply_override(L, &ov[i])) != FS_OK)
@@ -1818,6 +2432,8 @@ static fs_status load_source(loader *L, const fs_override *ov, int nov,
     L->sc = NULL;
 fail:
     fs_scenario_free(L->sc);
+    free_notes(L);
+    free(L->extends);
     config_destroy(&L->cfg);
     fs_source_release(&L->src);
     return st;

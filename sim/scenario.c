@@ -17,23 +17,33 @@ void fs_scenario_free(fs_scenario *sc)
     for (i = 0; i < sc->nactors; i++) {
         free(sc->actors[i].id);
         free(sc->actors[i].name);
+        free(sc->actors[i].from);
     }
+    for (i = 0; i < sc->nborders; i++)
+        free(sc->borders[i].from);
     for (i = 0; i < sc->nthreats; i++) {
         free(sc->threats[i].id);
         free(sc->threats[i].name);
         free(sc->threats[i].presence);
         free(sc->threats[i].capacity);
+        free(sc->threats[i].from);
     }
     for (i = 0; i < sc->nmechanisms; i++) {
         free(sc->mechanisms[i].id);
         free(sc->mechanisms[i].name);
         free(sc->mechanisms[i].participants);
         free(sc->mechanisms[i].borders);
+        free(sc->mechanisms[i].from);
     }
     for (i = 0; i < sc->ninjects; i++) {
         free(sc->injects[i].id);
         free(sc->injects[i].label);
+        free(sc->injects[i].from);
     }
+    for (i = 0; i < sc->nchanges; i++)
+        free(sc->changes[i]);
+    free(sc->changes);
+    free(sc->extends);
     free(sc->actors);
     free(sc->borders);
     free(sc->threats);

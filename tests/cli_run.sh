@@ -88,6 +88,18 @@ if [ "$lines" -eq 301 ]; then ok; else bad "runs.csv has $lines lines, expected 
 expect "run resolved" 0 "" run "$T/j1/scenario.resolved.cfg" -q -o "$T/res" --no-charts
 for f in $CSVS scenario.resolved.cfg; do same "resolved $f" "$T/j1/$f" "$T/res/$f"; done
 
+# --- a variant written as a delta (extends) runs, and its resolved file,
+# which has no extends, reproduces it byte for byte; check says where each
+# element came from ---
+expect "delta variant" 0 "" run scenarios/crocus_attack.cfg -q -n 40 -j1 -o "$T/delta" --no-charts
+if grep -q "extends" "$T/delta/scenario.resolved.cfg"; then bad "resolved cfg still extends"; else ok; fi
+expect "delta resolved" 0 "" run "$T/delta/scenario.resolved.cfg" -q -n 40 -j1 -o "$T/delta2" --no-charts
+for f in $CSVS baseline.csv briefing.md scenario.resolved.cfg; do same "delta resolved $f" "$T/delta/$f" "$T/delta2/$f"; done
+expect "check delta: origin" 0 "crocus  *attack .*scenarios/crocus_attack.cfg:[0-9]" check scenarios/crocus_attack.cfg
+expect "check delta: base origin" 0 "af_surge  *threat_surge .*scenarios/sco_baseline.cfg:[0-9]" check scenarios/crocus_attack.cfg
+expect "check delta: changes" 0 "scenarios/crocus_attack.cfg:[0-9]*: add injects.\[crocus\] before af_surge" check scenarios/crocus_attack.cfg
+expect "delta --set on an added element" 0 "crocus  *attack  *step 5 " check scenarios/crocus_attack.cfg --set "injects.[crocus].step=5"
+
 # --- a different seed gives different numbers; -n and -s are recorded ---
 expect "other seed" 0 "" run $FX/small.cfg -q -s 8 -n 200 -o "$T/s8" --no-charts
 if cmp -s "$T/j1/summary.csv" "$T/s8/summary.csv"; then bad "seed 8 gave seed 7's numbers"; else ok; fi

@@ -611,10 +611,132 @@ static void test_describe(void)
     free(buf);
 }
 
+
+/* ---- extends: variants as changes to another scenario ---- */
+
+#define EXT FX "ext/"
+
+static void test_extends_resolves(void)
+{
+    fs_scenario *sc = NULL;
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f;
+
+    CHECKF(fs_load_scenario(EXT "variant.cfg", NULL, 0, &sc, &err) == FS_OK, "%s", err.msg);
+    if (sc == NULL)
+        return;
+    CHECK(strcmp(sc->name, "Variant") == 0);
+    CHECK(sc->steps == 60);                                   /* the base's */
+    CHECK(sc->nactors == 4 && strcmp(sc->actors[1].id, "KG") == 0);   /* after TJ */
+    CHECK(sc->actors[2].capacity == 0.7);                     /* set */
+    CHECK(sc->nborders == 1 && strcmp(sc->actors[sc->borders[0].a].id, "KG") == 0);
+    CHECK(sc->threats[0].growth == 0.04);                     /* replaced, then set */
+    CHECK(sc->threats[0].presence[0] == 5.0 && sc->threats[0].presence[3] == 50.0);
+    CHECK(sc->nmechanisms == 2 && strcmp(sc->mechanisms[0].id, "drill") == 0);
+    CHECK(sc->ninjects == 1 && strcmp(sc->injects[0].id, "hit") == 0);
+    CHECK(sc->trust[0 * 4 + 2] == 0.2 && sc->trust[2 * 4 + 0] == 0.2);
+    CHECK(sc->extends != NULL && strstr(sc->extends, "/load/base.cfg") != NULL);
+    CHECK(sc->nchanges == 9);
+    f = open_memstream(&buf, &len);
+    fs_scenario_describe(sc, f);
+    fclose(f);
+    CHECK_STR_CONTAINS(buf, "Extends   ");
+    CHECK_STR_CONTAINS(buf, "KG  Kyrgyzstan   member    0.5       0.5    0.7        0.1"
+                       "         " EXT "variant.cfg:6");
+    CHECK_STR_CONTAINS(buf, "  " EXT "variant.cfg:9: add mechanisms.[drill] before rats\n");
+    CHECK_STR_CONTAINS(buf, "  " EXT "variant.cfg:19: remove borders.[AF-TJ]\n");
+    CHECK_STR_CONTAINS(buf, "  " EXT "variant.cfg:16: replace threats.[iskp]\n");
+    CHECK_STR_CONTAINS(buf, "  " EXT "variant.cfg:4: set actors.[UZ].capacity=0.7\n");
+    CHECK_STR_CONTAINS(buf, "rats   intel_sharing  0.5        steps 1-60  -         0     "
+                       "TJ UZ         " EXT "../base.cfg:12");
+    CHECK(strstr(buf, " \n") == NULL);
+    free(buf);
+    fs_scenario_free(sc);
+}
+
+/* A variant of a variant; and --set applies after every file's changes. */
+static void test_extends_chain(void)
+{
+    fs_scenario *sc = NULL;
+
+    CHECK(load_set(EXT "chain.cfg", "threats.[iskp].growth=0.05", &sc) == FS_OK);
+    if (sc == NULL)
+        return;
+    CHECK(sc->steps == 24 && sc->ninjects == 0 && sc->nmechanisms == 1);
+    CHECK(sc->nactors == 4 && sc->threats[0].growth == 0.05);
+    CHECK(sc->nchanges == 11);
+    fs_scenario_free(sc);
+}
+
+/* Writing a variant gives a whole file that loads to the same bytes. */
+static void test_extends_round_trip(void)
+{
+    fs_scenario *sc = NULL;
+
+    CHECKF(round_trip(EXT "variant.cfg", &sc), "%s", err.msg);
+    fs_scenario_free(sc);
+}
+
+static void test_extends_errors(void)
+{
+    CHECK_ERROR(EXT "err_remove.cfg", FS_ECONFIG, EXT "err_remove.cfg:3: remove.mechanisms: "
+                "the scenario it extends has no mechanisms [ratz]; did you mean 'rats'?");
+    CHECK_ERROR(EXT "err_add_twice.cfg", FS_ECONFIG, EXT "err_add_twice.cfg:2: "
+                "add.mechanisms: the scenario it extends has mechanisms [rats] already: "
+                "'replace' changes an element, 'add' adds a new one");
+    CHECK_ERROR(EXT "err_before.cfg", FS_ECONFIG, EXT "err_before.cfg:2: add.actors.before: "
+                "the scenario it extends has no actors [UX]; did you mean 'UZ'?");
+    CHECK_ERROR(EXT "err_set.cfg", FS_ECONFIG, EXT "err_set.cfg:2: set "
+                "threats.[iskp].grwoth=0.1: unknown key 'grwoth' in threats.[iskp]; "
+                "did you mean 'growth'?");
+    CHECK_ERROR(EXT "err_set_range.cfg", FS_ECONFIG, EXT "err_set_range.cfg:3: "
+                "actors.[TJ].capacity: expected a number in [0, 1], found 2.0");
+    CHECK_ERROR(EXT "err_no_extends.cfg", FS_ECONFIG, EXT "err_no_extends.cfg:2: add: "
+                "'add' changes the scenario a file extends, and this file extends none: "
+                "name it with extends = \"base.cfg\";");
+    CHECK_ERROR(EXT "err_missing.cfg", FS_ECONFIG, EXT "err_missing.cfg:1: extends: cannot "
+                "read the extended scenario \"nothere.cfg\" (" EXT "nothere.cfg): No such "
+                "file or directory");
+    CHECK_ERROR(EXT "err_cycle_a.cfg", FS_ECONFIG, EXT "err_cycle_b.cfg:1: extends: "
+                "\"err_cycle_a.cfg\" extends, directly or through others, this file: a cycle");
+    CHECK_ERROR(EXT "err_in_added.cfg", FS_ECONFIG, EXT "err_in_added.cfg:4: "
+                "injects.[hit].threat: unknown threat 'iskq'; did you mean 'iskp'?");
+    CHECK_ERROR(EXT "err_list_name.cfg", FS_ECONFIG, EXT "err_list_name.cfg:2: add.inject: "
+                "unknown key 'inject'; did you mean 'injects'?");
+}
+
+/* Every shipped variant of the baseline is written as a delta of it (that
+ * their outputs did not change is checked by md5 when they are rewritten,
+ * and cli_run.sh runs one against its scenario.resolved.cfg). */
+static void test_shipped_variants_extend(void)
+{
+    static const char *const v[] = {"crocus_attack", "enhanced_sharing", "extra_drill",
+                                    "india_pakistan_cbm", "sanctions_naval", "solidarity_2024"};
+    size_t i;
+
+    for (i = 0; i < sizeof v / sizeof v[0]; i++) {
+        char path[128];
+        fs_scenario *sc = NULL;
+        snprintf(path, sizeof path, "scenarios/%s.cfg", v[i]);
+        CHECKF(fs_load_scenario(path, NULL, 0, &sc, &err) == FS_OK, "%s", err.msg);
+        if (sc == NULL)
+            continue;
+        CHECKF(sc->extends && strstr(sc->extends, "/scenarios/sco_baseline.cfg"), "%s", v[i]);
+        CHECKF(sc->nactors == 12 && sc->nthreats == 3 && sc->steps == 60, "%s", v[i]);
+        fs_scenario_free(sc);
+    }
+}
+
 int main(void)
 {
     fs_gsl_quiet();
     RUN(test_syntax_error);
+    RUN(test_extends_resolves);
+    RUN(test_extends_chain);
+    RUN(test_extends_round_trip);
+    RUN(test_extends_errors);
+    RUN(test_shipped_variants_extend);
     RUN(test_syntax_error_in_include);
     RUN(test_unknown_key_suggestion);
     RUN(test_unknown_key_no_match);
