@@ -117,7 +117,11 @@ typedef struct fs_inject {
     int mechanism;       /* mechanism_on/off, join */
     /* Magnitudes. */
     int attacks;         /* attack: number of attacks, >= 1 */
-    double casualties;   /* attack: total casualties, or -1 to draw from lethality */
+    double casualties;   /* attack: total casualties over its attacks (or, with
+                          * per_attack, each attack's), or -1 to draw each
+                          * attack's from the threat's lethality */
+    int per_attack;      /* attack: casualties is per attack (the file's
+                          * casualties_per_attack), not the total */
     double delta;        /* capacity/stability/trust shock: added, result clamped */
     double factor;       /* threat_surge: presence multiplied by factor (>= 0) */
     double add;          /* threat_surge: cells added after the factor (>= 0) */

@@ -289,7 +289,7 @@ static void write_inject_targets(const fs_scenario *sc, const fs_inject *j, FILE
         put_ref(f, "threat", sc->threats[j->threat].id);
         fprintf(f, "\n        attacks = %d;", j->attacks);
         if (j->casualties >= 0)
-            put_num(f, "casualties", j->casualties);
+            put_num(f, j->per_attack ? "casualties_per_attack" : "casualties", j->casualties);
         if (j->actor2 >= 0)
             put_ref(f, "origin", sc->actors[j->actor2].id);
         break;
@@ -675,13 +675,19 @@ static void inject_target(const fs_scenario *sc, const fs_inject *j, char *buf, 
     }
 }
 
-static void inject_size(const fs_inject *j, char *buf, size_t n)
+static void inject_size(const fs_inject *j, double mass, char *buf, size_t n)
 {
     switch (j->kind) {
     case FS_INJ_ATTACK:
-        if (j->casualties >= 0)
-            snprintf(buf, n, "%d attack%s, %.4g casualties", j->attacks,
-                     j->attacks == 1 ? "" : "s", j->casualties);
+        if (j->casualties >= 0 && (j->per_attack || j->attacks == 1))
+            snprintf(buf, n, "%d attack%s, %.4g casualties%s", j->attacks,
+                     j->attacks == 1 ? "" : "s", j->casualties, j->attacks == 1 ? ""
+                     : " each");
+        else if (j->casualties >= 0)
+            snprintf(buf, n, "%d attacks, %.4g casualties in all (%.4g each%s)", j->attacks,
+                     j->casualties, j->casualties / j->attacks,
+                     j->casualties / j->attacks < mass && j->casualties >= mass
+                     ? ", each under mass_casualty" : "");
         else
             snprintf(buf, n, "%d attack%s", j->attacks, j->attacks == 1 ? "" : "s");
         break;
@@ -714,7 +720,7 @@ static void describe_injects(const fs_scenario *sc, FILE *f)
         const char *row[6];
         inject_timing(j, when, sizeof when);
         inject_target(sc, j, what, sizeof what);
-        inject_size(j, size, sizeof size);
+        inject_size(j, sc->outcomes.mass_casualty, size, sizeof size);
         row[0] = j->id;
         row[1] = fs_inject_kind_name(j->kind);
         row[2] = when;

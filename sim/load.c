@@ -52,7 +52,8 @@ static const char *const mech_keys[] = {
     "start", "end", "period", "enabled", NULL};
 static const char *const inject_keys[] = {
     "id", "label", "type", "step", "probability", "hazard", "start", "end",
-    "repeat", "measure", "target", "threat", "attacks", "casualties", "origin", "delta",
+    "repeat", "measure", "target", "threat", "attacks", "casualties",
+    "casualties_per_attack", "origin", "delta",
     "other", "factor", "add", "mechanism", NULL};
 static const char *const outcome_keys[] = {
     "escalation_ratio", "failure_stability", "fracture_drop",
@@ -62,8 +63,8 @@ static const char *const dynamics_keys[] = {
 
 /* Keys each inject type takes besides the common ones (id, label, type and
  * timing), indexed by fs_inject_kind. */
-static const char *const inject_type_keys[][6] = {
-    {"target", "threat", "attacks", "casualties", "origin", NULL},
+static const char *const inject_type_keys[][7] = {
+    {"target", "threat", "attacks", "casualties", "casualties_per_attack", "origin", NULL},
     {"target", "delta", NULL},
     {"target", "delta", NULL},
     {"target", "other", "delta", NULL},
@@ -1289,6 +1290,20 @@ static fs_status load_attack(loader *L, fs_inject *j, const config_setting_t *e,
             != FS_OK)
         return st;
     j->attacks = (int)n;
+    /* casualties is the total over the attacks (each attack has an equal
+     * share); casualties_per_attack, the common case, is each attack's. */
+    if (member(e, "casualties_per_attack")) {
+        char kpath[PATHN];
+        join_path(kpath, path, "casualties_per_attack");
+        if (member(e, "casualties"))
+            return fail_at(L, member(e, "casualties"), kpath, "give casualties_per_attack "
+                           "(each attack's) or casualties (the total, split evenly over "
+                           "the attacks), not both");
+        if ((st = get_num(L, e, path, "casualties_per_attack", 0, -1, R_AMOUNT,
+                          &j->casualties)) != FS_OK)
+            return st;
+        j->per_attack = 1;
+    }
     /* An origin is the neighbour blamed: the target cannot blame itself. */
     return get_other_actor(L, j, e, path, "origin", 0);
 }

@@ -490,8 +490,8 @@ static void apply_inject(fs_model *m, gsl_rng *r, const fs_inject *in)
     case FS_INJ_ATTACK: {
         double cas = 0.0, one;
         for (k = 0; k < in->attacks; k++) {
-            one = in->casualties >= 0.0 ? in->casualties / in->attacks
-                                        : draw_casualties(m, r, &sc->threats[g]);
+            one = in->casualties < 0.0 ? draw_casualties(m, r, &sc->threats[g])
+                  : in->per_attack ? in->casualties : in->casualties / in->attacks;
             cas += one;
             if (one >= sc->outcomes.mass_casualty && m->first_mc == 0 &&
                 sc->actors[a].role != FS_ROLE_EXTERNAL)

@@ -135,7 +135,8 @@ static const field mech_fields[] = {
 static const field inject_fields[] = {
     F(fs_inject, step, 1), F(fs_inject, probability, 0), F(fs_inject, hazard, 0),
     F(fs_inject, start, 1), F(fs_inject, end, 1), F(fs_inject, attacks, 1),
-    F(fs_inject, casualties, 0), F(fs_inject, delta, 0), F(fs_inject, factor, 0),
+    F(fs_inject, casualties, 0), {"casualties_per_attack", offsetof(fs_inject, casualties), 0},
+    F(fs_inject, delta, 0), F(fs_inject, factor, 0),
     F(fs_inject, add, 0), {NULL, 0, 0}
 };
 static const field outcome_fields[] = {

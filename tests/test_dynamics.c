@@ -271,6 +271,31 @@ static void test_outcome_thresholds(void)
     CHECK(outcomes_are(sc, 0, 0, 0, 0));
 }
 
+/* 4a. casualties_per_attack (per_attack): a double bombing with 50 dead in
+ * each is a mass-casualty attack, 2 x 50 = 100 casualties in the step; with
+ * 49.5 each it is not. The total form (casualties = 99 over 2 attacks) is
+ * the same as 49.5 each. */
+static void test_casualties_per_attack(void)
+{
+    fs_scenario *sc;
+    fs_layout l;
+    double *obs;
+
+    sc = outcome_scen(), attack(sc, 1, 2, 50), sc->injects[0].per_attack = 1;
+    fs_layout_init(&l, sc);
+    obs = one_run(sc, 5, 0);
+    CHECK(obs[fs_cell_ts(&l, 1, FS_TS_CASUALTIES)] == 100.0);
+    CHECK(obs[fs_cell_ts(&l, 1, FS_TS_ATTACKS)] == 2.0);
+    free(obs);
+    CHECK(outcomes_are(sc, 0, 0, 0, 1));
+    sc = outcome_scen(), attack(sc, 1, 2, 49.5), sc->injects[0].per_attack = 1;
+    fs_layout_init(&l, sc);
+    obs = one_run(sc, 5, 0);
+    CHECK(obs[fs_cell_ts(&l, 1, FS_TS_CASUALTIES)] == 99.0);
+    free(obs);
+    CHECK(outcomes_are(sc, 0, 0, 0, 0));
+}
+
 /* 4b. Mass casualty from plots: N ~ Poisson(lambda P (1 - S/2)) = Poisson(1)
  * attacks (D = 0), each mass with p_M = P(X >= M) for X ~ NB(k=4, p=1/2),
  * so P(mass_casualty) = 1 - exp(-p_M); se sqrt(P(1-P)/R). With M = 4,
@@ -492,6 +517,7 @@ int main(void)
     RUN(test_stability_losses);
     RUN(test_drill_interop_closes_border);
     RUN(test_outcome_thresholds);
+    RUN(test_casualties_per_attack);
     RUN(test_mass_casualty_plots);
     RUN(test_blame_split);
     RUN(test_capacity_shock);

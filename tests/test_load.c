@@ -728,6 +728,33 @@ static void test_shipped_variants_extend(void)
     }
 }
 
+/* An attack's casualties: per attack, or the total split evenly; check
+ * says which, and when no single attack reaches mass_casualty. */
+static void test_casualties_per_attack(void)
+{
+    fs_scenario *sc = NULL;
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f;
+
+    CHECKF(round_trip(EXT "casualties.cfg", &sc), "%s", err.msg);
+    if (sc == NULL)
+        return;
+    CHECK(sc->injects[0].per_attack == 1 && sc->injects[0].casualties == 60.0);
+    CHECK(sc->injects[1].per_attack == 0 && sc->injects[1].casualties == 95.0);
+    f = open_memstream(&buf, &len);
+    fs_scenario_describe(sc, f);
+    fclose(f);
+    CHECK_STR_CONTAINS(buf, "2 attacks, 60 casualties each");
+    CHECK_STR_CONTAINS(buf, "2 attacks, 95 casualties in all (47.5 each, each under "
+                       "mass_casualty)");
+    free(buf);
+    fs_scenario_free(sc);
+    CHECK_ERROR(EXT "err_casualties_both.cfg", FS_ECONFIG, EXT "err_casualties_both.cfg:5: "
+                "injects.[double].casualties_per_attack: give casualties_per_attack (each "
+                "attack's) or casualties (the total, split evenly over the attacks), not both");
+}
+
 int main(void)
 {
     fs_gsl_quiet();
@@ -737,6 +764,7 @@ int main(void)
     RUN(test_extends_round_trip);
     RUN(test_extends_errors);
     RUN(test_shipped_variants_extend);
+    RUN(test_casualties_per_attack);
     RUN(test_syntax_error_in_include);
     RUN(test_unknown_key_suggestion);
     RUN(test_unknown_key_no_match);
