@@ -93,7 +93,9 @@ typedef enum fs_inject_kind {
     FS_INJ_THREAT_SURGE,
     FS_INJ_MECHANISM_ON,
     FS_INJ_MECHANISM_OFF,
-    FS_INJ_JOIN
+    FS_INJ_JOIN,
+    FS_INJ_BORDER_CHANGE,
+    FS_INJ_LEAVE
 } fs_inject_kind;
 
 typedef struct fs_inject {
@@ -111,10 +113,12 @@ typedef struct fs_inject {
     int measure;         /* run measures it against a muted copy (docs/MODEL.md):
                           * by default scheduled injects yes, hazards no */
     /* Targets; -1 where not used. */
-    int actor;           /* attack, shocks, surge target; join: the joiner */
+    int actor;           /* attack, shocks, surge target; join: the joiner;
+                          * leave: the actor that leaves */
     int actor2;          /* trust_shock: the other actor; attack: origin (blamed) */
     int threat;          /* attack, threat_surge */
-    int mechanism;       /* mechanism_on/off, join */
+    int mechanism;       /* mechanism_on/off, join, leave */
+    int border;          /* border_change: the border's index */
     /* Magnitudes. */
     int attacks;         /* attack: number of attacks, >= 1 */
     double casualties;   /* attack: total casualties over its attacks (or, with
@@ -123,7 +127,12 @@ typedef struct fs_inject {
     int per_attack;      /* attack: casualties is per attack (the file's
                           * casualties_per_attack), not the total */
     double delta;        /* capacity/stability/trust shock: added, result clamped */
-    double factor;       /* threat_surge: presence multiplied by factor (>= 0) */
+    double factor;       /* threat_surge: presence multiplied by factor (>= 0);
+                          * border_change: permeability multiplied by factor */
+    double value;        /* border_change: the new permeability, or -1 when
+                          * factor gives it */
+    int until;           /* border_change: last step it lasts (0: the rest of
+                          * the run); then the permeability is restored */
     double add;          /* threat_surge: cells added after the factor (>= 0) */
     /* Not a setting: the runner's counterfactual copies mute one scheduled
      * inject, which then makes its random draws as before but changes

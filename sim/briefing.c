@@ -46,6 +46,8 @@ static const char *inject_words(fs_inject_kind k)
     case FS_INJ_MECHANISM_ON: return "a mechanism switched on";
     case FS_INJ_MECHANISM_OFF: return "a mechanism switched off";
     case FS_INJ_JOIN: return "an actor joins a mechanism";
+    case FS_INJ_BORDER_CHANGE: return "a border's permeability changes";
+    case FS_INJ_LEAVE: return "an actor leaves a mechanism";
     }
     return fs_inject_kind_name(k);
 }

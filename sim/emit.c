@@ -309,8 +309,22 @@ static void write_inject_targets(const fs_scenario *sc, const fs_inject *j, FILE
         put_num(f, "add", j->add);
         break;
     case FS_INJ_JOIN:
+    case FS_INJ_LEAVE:
         put_ref(f, "mechanism", sc->mechanisms[j->mechanism].id);
         put_ref(f, "target", sc->actors[j->actor].id);
+        break;
+    case FS_INJ_BORDER_CHANGE:
+        fputs("\n        border = [", f);
+        put_quoted(f, sc->actors[sc->borders[j->border].a].id);
+        fputs(", ", f);
+        put_quoted(f, sc->actors[sc->borders[j->border].b].id);
+        fputs("];", f);
+        if (j->value >= 0)
+            put_num(f, "value", j->value);
+        else
+            put_num(f, "factor", j->factor);
+        if (j->until > 0)
+            fprintf(f, "\n        until = %d;", j->until);
         break;
     default:
         put_ref(f, "mechanism", sc->mechanisms[j->mechanism].id);
@@ -670,6 +684,13 @@ static void inject_target(const fs_scenario *sc, const fs_inject *j, char *buf, 
     case FS_INJ_JOIN:
         snprintf(buf, n, "%s joins %s", a, sc->mechanisms[j->mechanism].id);
         break;
+    case FS_INJ_LEAVE:
+        snprintf(buf, n, "%s leaves %s", a, sc->mechanisms[j->mechanism].id);
+        break;
+    case FS_INJ_BORDER_CHANGE:
+        snprintf(buf, n, "border %s - %s", sc->actors[sc->borders[j->border].a].id,
+                 sc->actors[sc->borders[j->border].b].id);
+        break;
     default:
         snprintf(buf, n, "%s", a);
     }
@@ -699,6 +720,16 @@ static void inject_size(const fs_inject *j, double mass, char *buf, size_t n)
     case FS_INJ_THREAT_SURGE:
         snprintf(buf, n, "x%.3g %+.3g cells", j->factor, j->add);
         break;
+    case FS_INJ_BORDER_CHANGE: {
+        char until[48] = "";
+        if (j->until > 0)
+            snprintf(until, sizeof until, " until step %d", j->until);
+        if (j->value >= 0)
+            snprintf(buf, n, "permeability %.3g%s", j->value, until);
+        else
+            snprintf(buf, n, "permeability x%.3g%s", j->factor, until);
+        break;
+    }
     default:
         buf[0] = '\0';
     }

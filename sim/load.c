@@ -54,7 +54,7 @@ static const char *const inject_keys[] = {
     "id", "label", "type", "step", "probability", "hazard", "start", "end",
     "repeat", "measure", "target", "threat", "attacks", "casualties",
     "casualties_per_attack", "origin", "delta",
-    "other", "factor", "add", "mechanism", NULL};
+    "other", "factor", "add", "mechanism", "border", "value", "until", NULL};
 static const char *const outcome_keys[] = {
     "escalation_ratio", "failure_stability", "fracture_drop",
     "contained_ratio", "mass_casualty", NULL};
@@ -71,6 +71,8 @@ static const char *const inject_type_keys[][7] = {
     {"threat", "target", "factor", "add", NULL},
     {"mechanism", NULL},
     {"mechanism", NULL},
+    {"mechanism", "target", NULL},
+    {"border", "factor", "value", "until", NULL},
     {"mechanism", "target", NULL}};
 static const char *const inject_common_keys[] = {
     "id", "label", "type", "step", "probability", "hazard", "start", "end",
@@ -81,7 +83,7 @@ static const char *const mech_names[] = {
     "intel_sharing", "joint_drill", "border_operation", "counter_radicalisation", NULL};
 static const char *const inject_names[] = {
     "attack", "capacity_shock", "stability_shock", "trust_shock", "threat_surge",
-    "mechanism_on", "mechanism_off", "join", NULL};
+    "mechanism_on", "mechanism_off", "join", "border_change", "leave", NULL};
 
 /* Sections as --set walks them: what a path segment selects next. */
 typedef enum ctx {
@@ -1382,6 +1384,76 @@ static fs_status load_join(loader *L, fs_inject *j, const config_setting_t *e,
     return FS_OK;
 }
 
+/* border_change: a border's permeability multiplied by `factor` or set to
+ * `value` from the inject's step, until step `until` if given. */
+static fs_status load_border_change(loader *L, fs_inject *j, const config_setting_t *e,
+                                    const char *path)
+{
+    const config_setting_t *b = member(e, "border"), *u = member(e, "until");
+    char kpath[PATHN];
+    fs_status st;
+
+    join_path(kpath, path, "border");
+    if (b == NULL)
+        return missing(L, e, path, "border");
+    if ((st = border_ref(L, b, kpath, &j->border)) != FS_OK)
+        return st;
+    if (member(e, "factor") && member(e, "value")) {
+        join_path(kpath, path, "value");
+        return fail_at(L, member(e, "value"), kpath, "give factor (the permeability "
+                       "multiplied) or value (the new permeability), not both");
+    }
+    if (member(e, "factor") == NULL && member(e, "value") == NULL)
+        return fail_at(L, e, path, "missing required key 'factor' or 'value': the "
+                       "permeability multiplied by factor, or set to value");
+    if ((st = get_num(L, e, path, "factor", 0, 1, R_FACTOR, &j->factor)) != FS_OK
+        || (st = get_num(L, e, path, "value", 0, -1, R_UNIT, &j->value)) != FS_OK)
+        return st;
+    if (j->value < 0 && j->factor == 1) {
+        join_path(kpath, path, "factor");
+        return fail_at(L, member(e, "factor"), kpath, "a border change that changes "
+                       "nothing (factor 1); set a factor other than 1, or a value");
+    }
+    if (u == NULL)
+        return FS_OK;
+    join_path(kpath, path, "until");
+    if (j->hazard > 0)
+        return fail_at(L, u, kpath, "key 'until' applies only to an inject with a step");
+    return get_i(L, e, path, "until", 0, 0, j->step, L->sc->steps, &j->until);
+}
+
+/* leave: the inverse of join; the actor must take part, or join first. */
+static fs_status load_leave(loader *L, fs_inject *j, const config_setting_t *e,
+                            const char *path)
+{
+    const fs_mechanism *m;
+    char kpath[PATHN];
+    int k;
+    fs_status st;
+
+    if ((st = get_ref(L, e, path, "mechanism", 1, 'm', &j->mechanism)) != FS_OK)
+        return st;
+    m = &L->sc->mechanisms[j->mechanism];
+    if (m->kind == FS_MECH_BORDER_OPERATION) {
+        join_path(kpath, path, "mechanism");
+        return fail_at(L, member(e, "mechanism"), kpath, "expected a mechanism with "
+                       "participants, found '%s', a border_operation", m->id);
+    }
+    if ((st = get_ref(L, e, path, "target", 1, 'a', &j->actor)) != FS_OK)
+        return st;
+    for (k = 0; k < m->nparticipants; k++)
+        if (m->participants[k] == j->actor)
+            return FS_OK;
+    for (k = 0; &L->sc->injects[k] != j; k++)
+        if (L->sc->injects[k].kind == FS_INJ_JOIN && L->sc->injects[k].actor == j->actor
+            && L->sc->injects[k].mechanism == j->mechanism)
+            return FS_OK;
+    join_path(kpath, path, "target");
+    return fail_at(L, member(e, "target"), kpath, "actor '%s' does not take part in '%s' "
+                   "and no earlier join inject adds it: it cannot leave",
+                   L->sc->actors[j->actor].id, m->id);
+}
+
 static fs_status load_inject(loader *L, const config_setting_t *e, const char *path,
                              int i)
 {
@@ -1389,8 +1461,9 @@ static fs_status load_inject(loader *L, const config_setting_t *e, const char *p
     int kind;
     fs_status st;
 
-    j->actor = j->actor2 = j->threat = j->mechanism = -1;
+    j->actor = j->actor2 = j->threat = j->mechanism = j->border = -1;
     j->factor = 1;
+    j->value = -1;
     if ((st = get_id(L, e, path, "inject", &L->sc->injects[0].id, sizeof *j, i, &j->id))
             != FS_OK
         || (st = get_enum(L, e, path, "type", -1, inject_names, &kind)) != FS_OK
@@ -1406,6 +1479,8 @@ static fs_status load_inject(loader *L, const config_setting_t *e, const char *p
     case FS_INJ_TRUST_SHOCK: return load_shock(L, j, e, path);
     case FS_INJ_THREAT_SURGE: return load_surge(L, j, e, path);
     case FS_INJ_JOIN: return load_join(L, j, e, path);
+    case FS_INJ_BORDER_CHANGE: return load_border_change(L, j, e, path);
+    case FS_INJ_LEAVE: return load_leave(L, j, e, path);
     default: return get_ref(L, e, path, "mechanism", 1, 'm', &j->mechanism);
     }
 }

@@ -48,6 +48,9 @@ struct fs_model {
     int *inc;             /* [2E] flow slots into a: 2e+1 if a is border e's a, 2e if its b */
     int *end_a, *end_b;   /* [E] border e's two actors */
     double *mob_perm;     /* [G*E] threat g's mobility times border e's permeability */
+    double *perm;         /* [E] border e's permeability now (border_change injects) */
+    double *perm_before;  /* [I] a border_change's border's permeability before it fired */
+    int perm_changed;     /* perm differs from the scenario's in this run */
     int *coh_pairs;       /* pairs (a*A+b) cohesion averages over */
     double *inv_k;        /* [G*A] 1 / K_ga */
     int ncoh;
@@ -213,6 +216,8 @@ fs_model *fs_model_alloc(const fs_scenario *sc)
     m->end_a = calloc(E ? E : 1, sizeof *m->end_a);
     m->end_b = calloc(E ? E : 1, sizeof *m->end_b);
     m->mob_perm = calloc((size_t)(G ? G : 1) * (E ? E : 1), sizeof *m->mob_perm);
+    m->perm = calloc(E ? E : 1, sizeof *m->perm);
+    m->perm_before = calloc(I ? I : 1, sizeof *m->perm_before);
     m->plist = calloc((size_t)(M ? M : 1) * A, sizeof *m->plist);
     m->pcount = calloc(M ? M : 1, sizeof *m->pcount);
     m->keep = calloc(A, sizeof *m->keep);
@@ -245,7 +250,7 @@ fs_model *fs_model_alloc(const fs_scenario *sc)
     m->mech_cost = calloc(M ? M : 1, sizeof *m->mech_cost);
     if (!m->P || !m->Pn || !m->S || !m->cap || !m->T || !m->X || !m->part ||
         !m->on || !m->active || !m->region || !m->member || !m->end_a || !m->end_b ||
-        !m->mob_perm || !m->plist || !m->pcount || !m->keep || !m->will || !m->first_fire || !m->own || !m->D || !m->CR ||
+        !m->mob_perm || !m->perm || !m->perm_before || !m->plist || !m->pcount || !m->keep || !m->will || !m->first_fire || !m->own || !m->D || !m->CR ||
         !m->open || !m->reach || !m->scaled || !m->inc_start || !m->inc || !m->coh_pairs || !m->inv_k || !m->flow || !m->inflow || !m->outflow ||
         !m->att || !m->plots || !m->foiled || !m->attacks || !m->cas ||
         !m->removed || !m->th_step || !m->tot_th ||
@@ -267,11 +272,19 @@ fs_model *fs_model_alloc(const fs_scenario *sc)
         for (e = 0; e < E; e++) {
             m->end_a[e] = sc->borders[e].a;
             m->end_b[e] = sc->borders[e].b;
-            for (g = 0; g < G; g++)
-                m->mob_perm[g * E + e] = sc->threats[g].mobility * sc->borders[e].permeability;
         }
     }
+    m->perm_changed = 1;   /* fs_model_start fills perm and mob_perm */
     return m;
+}
+
+/* Border e's permeability becomes p, with the products that depend on it. */
+static void set_permeability(fs_model *m, int e, double p)
+{
+    int g;
+    m->perm[e] = p;
+    for (g = 0; g < m->G; g++)
+        m->mob_perm[g * m->E + e] = m->sc->threats[g].mobility * p;
 }
 
 void fs_model_free(fs_model *m)
@@ -280,7 +293,7 @@ void fs_model_free(fs_model *m)
         return;
     free(m->P); free(m->Pn); free(m->S); free(m->cap); free(m->T); free(m->X);
     free(m->part); free(m->on); free(m->active); free(m->region); free(m->member);
-    free(m->end_a); free(m->end_b); free(m->mob_perm); free(m->plist); free(m->pcount); free(m->keep); free(m->will); free(m->first_fire);
+    free(m->end_a); free(m->end_b); free(m->mob_perm); free(m->perm); free(m->perm_before); free(m->plist); free(m->pcount); free(m->keep); free(m->will); free(m->first_fire);
     free(m->own); free(m->D); free(m->CR); free(m->open); free(m->reach); free(m->scaled);
     free(m->inc_start); free(m->inc); free(m->coh_pairs); free(m->inv_k);
     free(m->flow); free(m->inflow); free(m->outflow); free(m->att);
@@ -436,6 +449,10 @@ void fs_model_start(fs_model *m, gsl_rng *r, double *obs)
     }
     memcpy(m->T, sc->trust, (size_t)A * A * sizeof *m->T);
     memcpy(m->X, sc->interop, (size_t)A * A * sizeof *m->X);
+    if (m->perm_changed)   /* only after a run that changed a border */
+        for (i = 0; i < m->E; i++)
+            set_permeability(m, i, sc->borders[i].permeability);
+    m->perm_changed = 0;
     memset(m->part, 0, (size_t)(m->M ? m->M : 1) * A);
     for (k = 0; k < m->M; k++) {
         const fs_mechanism *mc = &sc->mechanisms[k];
@@ -532,9 +549,29 @@ static void apply_inject(fs_model *m, gsl_rng *r, const fs_inject *in)
         m->on[in->mechanism] = 0;
         break;
     case FS_INJ_JOIN:
-        m->part[in->mechanism * A + a] = 1;
+    case FS_INJ_LEAVE:
+        m->part[in->mechanism * A + a] = in->kind == FS_INJ_JOIN;
         rebuild_participants(m, in->mechanism);
         break;
+    case FS_INJ_BORDER_CHANGE:
+        m->perm_before[in - sc->injects] = m->perm[in->border];
+        m->perm_changed = 1;
+        set_permeability(m, in->border, in->value >= 0.0 ? in->value
+                         : clamp01(m->perm[in->border] * in->factor));
+        break;
+    }
+}
+
+/* A border_change with `until` ends after that step: its border gets back
+ * the permeability it had before the change fired. */
+static void end_border_changes(fs_model *m)
+{
+    int i;
+    for (i = 0; i < m->I; i++) {
+        const fs_inject *in = &m->sc->injects[i];
+        if (in->kind == FS_INJ_BORDER_CHANGE && in->until > 0 && in->until + 1 == m->t
+            && m->first_fire[i] != 0 && !in->muted)
+            set_permeability(m, in->border, m->perm_before[i]);
     }
 }
 
@@ -543,6 +580,8 @@ static void step_injects(fs_model *m, gsl_rng *r)
     int i;
 
     substream(m, r, 0);
+    if (m->perm_changed)
+        end_border_changes(m);
     for (i = 0; i < m->I; i++) {
         const fs_inject *in = &m->sc->injects[i];
         int fire;
@@ -625,7 +664,7 @@ static void step_coverage(fs_model *m)
     }
     for (e = 0; e < m->E; e++) {
         const fs_border *bd = &sc->borders[e];
-        double w = bd->permeability * m->open[e];
+        double w = m->perm[e] * m->open[e];
         m->reach[bd->a] += w;
         m->reach[bd->b] += w;
     }

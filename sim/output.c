@@ -277,6 +277,13 @@ static void inject_target(FILE *f, const fs_scenario *sc, const fs_inject *in)
     case FS_INJ_JOIN:
         snprintf(buf, sizeof buf, "%s>%s", a, sc->mechanisms[in->mechanism].id);
         break;
+    case FS_INJ_LEAVE:
+        snprintf(buf, sizeof buf, "%s<%s", a, sc->mechanisms[in->mechanism].id);
+        break;
+    case FS_INJ_BORDER_CHANGE:
+        snprintf(buf, sizeof buf, "%s-%s", sc->actors[sc->borders[in->border].a].id,
+                 sc->actors[sc->borders[in->border].b].id);
+        break;
     case FS_INJ_THREAT_SURGE:
         snprintf(buf, sizeof buf, "%s", in->actor >= 0 ? a : "all");
         break;

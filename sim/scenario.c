@@ -105,8 +105,8 @@ const char *fs_inject_kind_name(fs_inject_kind k)
 {
     static const char *names[] = {"attack", "capacity_shock", "stability_shock",
                                   "trust_shock", "threat_surge", "mechanism_on",
-                                  "mechanism_off", "join"};
-    return (unsigned)k < 8 ? names[k] : "?";
+                                  "mechanism_off", "join", "border_change", "leave"};
+    return (unsigned)k < 10 ? names[k] : "?";
 }
 
 /* ---- settings by path ---- */
@@ -136,7 +136,8 @@ static const field inject_fields[] = {
     F(fs_inject, step, 1), F(fs_inject, probability, 0), F(fs_inject, hazard, 0),
     F(fs_inject, start, 1), F(fs_inject, end, 1), F(fs_inject, attacks, 1),
     F(fs_inject, casualties, 0), {"casualties_per_attack", offsetof(fs_inject, casualties), 0},
-    F(fs_inject, delta, 0), F(fs_inject, factor, 0),
+    F(fs_inject, delta, 0), F(fs_inject, factor, 0), F(fs_inject, value, 0),
+    F(fs_inject, until, 1),
     F(fs_inject, add, 0), {NULL, 0, 0}
 };
 static const field outcome_fields[] = {

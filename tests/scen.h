@@ -142,6 +142,8 @@ static inline fs_inject *scen_inject(fs_scenario *sc, fs_inject_kind kind, int s
     in->attacks = 1;
     in->casualties = -1.0;
     in->factor = 1.0;
+    in->value = -1.0;
+    in->border = -1;
     return in;
 }
 

@@ -510,6 +510,88 @@ static void test_hazard_repeat(void)
     fs_scenario_free(sc);
 }
 
+/* 7. border_change: from step 3 to step 5 (until = 5) the border's
+ * permeability is pi' = value (or pi * factor, clamped to [0, 1]); from
+ * step 6 it is pi again. With growth, attrition and volatility 0 and one
+ * border, P0 <- P0 + 0 + m pi' P1 - m pi' P0 - 0 exactly as the model
+ * sums it, so the presences compare to the bit. */
+static void border_change_run(double value, double factor, int until)
+{
+    const int T = 8;
+    fs_scenario *sc = scen_new(2, 1, T);
+    const double mob = 0.25, pi = 0.5;
+    double P0 = 100, P1 = 0, *obs;
+    fs_inject *in;
+    fs_layout l;
+    int t;
+
+    sc->threats[0].mobility = mob;
+    sc->threats[0].presence[0] = P0;
+    scen_border(sc, 0, 1, pi);
+    in = scen_inject(sc, FS_INJ_BORDER_CHANGE, 3);
+    in->border = 0, in->value = value, in->factor = factor, in->until = until;
+    fs_layout_init(&l, sc);
+    obs = one_run(sc, 3, 0);
+    for (t = 1; t <= T; t++) {
+        double p = t >= 3 && (until == 0 || t <= until)
+                   ? (value >= 0 ? value : fmin(pi * factor, 1.0)) : pi;
+        double w = mob * p * 1.0, n0, n1;
+        n0 = P0 + 0.0 + w * P1 - w * P0 - 0.0;
+        n1 = P1 + 0.0 + w * P0 - w * P1 - 0.0;
+        P0 = n0 < 0 ? 0 : n0, P1 = n1 < 0 ? 0 : n1;
+        CHECKF(obs[fs_cell_ta(&l, t, 0, FS_TA_PRESENCE)] == P0
+               && obs[fs_cell_ta(&l, t, 1, FS_TA_PRESENCE)] == P1,
+               "step %d: %.17g %.17g, expected %.17g %.17g", t,
+               obs[fs_cell_ta(&l, t, 0, FS_TA_PRESENCE)],
+               obs[fs_cell_ta(&l, t, 1, FS_TA_PRESENCE)], P0, P1);
+    }
+    free(obs);
+    fs_scenario_free(sc);
+}
+
+static void test_border_change(void)
+{
+    border_change_run(0.0, 1.0, 5);    /* closed for steps 3-5, then reopened */
+    border_change_run(-1, 0.2, 0);     /* a crisis: 20% of pi for the rest of the run */
+    border_change_run(-1, 3.0, 4);     /* opened wide: pi * 3 clamped to 1 */
+}
+
+/* 7b. leave, the inverse of join: with A1 out of the sharing mechanism
+ * from step 3, A0's detection is its own again, 1 - (1 - d0). A muted
+ * leave (the runner's counterfactual) changes nothing. */
+static void test_leave(void)
+{
+    fs_scenario *sc = scen_new(2, 0, 5);
+    const double shared = 1.0 - (1.0 - 0.25) * (1.0 - 1.0 * 0.5 * 0.5 * 0.25);
+    fs_inject *in;
+    fs_layout l;
+    fs_model *m;
+    gsl_rng *r = fs_rng_alloc();
+    double *obs;
+    int t, muted;
+
+    sc->dynamics.sharing_efficiency = 1.0;
+    scen_mech(sc, FS_MECH_INTEL_SHARING, 0.5, 0, 1, -1);
+    in = scen_inject(sc, FS_INJ_LEAVE, 3);
+    in->mechanism = 0, in->actor = 1;
+    fs_layout_init(&l, sc);
+    obs = malloc(l.ncells * sizeof *obs);
+    for (muted = 0; muted < 2; muted++) {
+        in->muted = muted;
+        m = fs_model_alloc(sc);
+        fs_rng_seed(r, 8, 0);
+        fs_model_start(m, r, obs);
+        for (t = 1; t <= 5; t++) {
+            fs_model_step(m, r, obs);
+            CHECK(fs_model_detection(m)[0] == (t < 3 || muted ? shared : 0.25));
+        }
+        fs_model_free(m);
+    }
+    free(obs);
+    gsl_rng_free(r);
+    fs_scenario_free(sc);
+}
+
 int main(void)
 {
     fs_gsl_quiet();
@@ -518,6 +600,8 @@ int main(void)
     RUN(test_drill_interop_closes_border);
     RUN(test_outcome_thresholds);
     RUN(test_casualties_per_attack);
+    RUN(test_border_change);
+    RUN(test_leave);
     RUN(test_mass_casualty_plots);
     RUN(test_blame_split);
     RUN(test_capacity_shock);

@@ -755,6 +755,32 @@ static void test_casualties_per_attack(void)
                 "attack's) or casualties (the total, split evenly over the attacks), not both");
 }
 
+/* border_change and leave injects: read, described, written back. */
+static void test_border_change_and_leave(void)
+{
+    fs_scenario *sc = NULL;
+
+    CHECKF(round_trip(EXT "border_leave.cfg", &sc), "%s", err.msg);
+    if (sc == NULL)
+        return;
+    CHECK(sc->injects[0].kind == FS_INJ_BORDER_CHANGE && sc->injects[0].border == 0);
+    CHECK(sc->injects[0].value == 0.0 && sc->injects[0].until == 8);
+    CHECK(sc->injects[1].value == -1 && sc->injects[1].factor == 0.5);
+    CHECK(sc->injects[1].until == 0 && sc->injects[1].hazard == 0.02);
+    CHECK(sc->injects[2].kind == FS_INJ_LEAVE && sc->injects[2].actor == 1);
+    fs_scenario_free(sc);
+    CHECK_ERROR(EXT "err_border_both.cfg", FS_ECONFIG, EXT "err_border_both.cfg:3: "
+                "injects.[c].value: give factor (the permeability multiplied) or value (the "
+                "new permeability), not both");
+    CHECK_ERROR(EXT "err_border_until.cfg", FS_ECONFIG, EXT "err_border_until.cfg:4: "
+                "injects.[c].until: key 'until' applies only to an inject with a step");
+    CHECK_ERROR(EXT "err_border_none.cfg", FS_ECONFIG, EXT "err_border_none.cfg:3: "
+                "injects.[c].border: no border between 'TJ' and 'UZ' is declared in borders");
+    CHECK_ERROR(EXT "err_leave.cfg", FS_ECONFIG, EXT "err_leave.cfg:3: injects.[out].target: "
+                "actor 'AF' does not take part in 'rats' and no earlier join inject adds it: "
+                "it cannot leave");
+}
+
 int main(void)
 {
     fs_gsl_quiet();
@@ -765,6 +791,7 @@ int main(void)
     RUN(test_extends_errors);
     RUN(test_shipped_variants_extend);
     RUN(test_casualties_per_attack);
+    RUN(test_border_change_and_leave);
     RUN(test_syntax_error_in_include);
     RUN(test_unknown_key_suggestion);
     RUN(test_unknown_key_no_match);
