@@ -30,6 +30,11 @@ typedef struct fs_engine_opts {
                                        * in run order */
     int totals_only;     /* quantiles of the run totals only (a sweep point's
                           * outputs); every cell still has its moments */
+    const int *sketch_cells;  /* with totals_only: more cells of scenario 0
+                               * whose quantiles are wanted (a sweep's outputs
+                               * such as attacks.[AF].p95); read while the
+                               * engine is set up, not kept */
+    int nsketch_cells;
     /* Cells paired run by run after the headlines (k > 1 only): pair_cells
      * in scenario 0's layout, and for each scenario i >= 1 the matching
      * cells of its own layout in pair_cells_of[i] (-1 where it has no

@@ -111,6 +111,16 @@ void fs_layout_init(fs_layout *l, const fs_scenario *sc);
 const char *fs_total_name(int k);
 const char *fs_outcome_name(int k);
 
+/* Names of the other quantities, as the CSV files write them: region time
+ * series (FS_TS_*, timeseries.csv "threat_index", "cohesion", ...), actor
+ * time series (FS_TA_*: "stability", "presence"), actor totals (FS_AT_*,
+ * actors.csv) and threat totals (FS_TH_*, threats.csv); "?" when out of
+ * range. */
+const char *fs_region_series_name(int k);
+const char *fs_actor_series_name(int k);
+const char *fs_actor_total_name(int k);
+const char *fs_threat_total_name(int k);
+
 /* Headline metrics, compared between scenarios run side by side: outcome
  * flags and run totals that every scenario has, whatever its actors. */
 enum {

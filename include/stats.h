@@ -41,6 +41,11 @@ enum {
 /* An accumulator for layout l (copied) with the sketches `sketches` says.
  * NULL when out of memory. */
 fs_acc *fs_acc_alloc(const fs_layout *l, int sketches);
+
+/* Gives cell a quantile sketch if it has none, so that fs_acc_quantile
+ * can answer for it. Every accumulator merged with a must get the same
+ * cells. Returns 0, or -1 when memory runs out. */
+int fs_acc_add_sketch(fs_acc *a, int cell);
 void fs_acc_free(fs_acc *a);
 
 /* Forgets the moments and the runs added since the last merge (sketches

@@ -19,6 +19,7 @@
 #include "load.h"
 #include "plot.h"
 #include "scenario.h"
+#include "sweep_output.h"
 
 #define FS_SWEEP_MAX_PARAMS  64
 #define FS_SWEEP_MAX_OUTPUTS 32
@@ -34,13 +35,6 @@ typedef struct fs_sweep_param {
     double base;         /* its value in the base scenario */
 } fs_sweep_param;
 
-/* What an output reads from a point's runs. */
-typedef struct fs_sweep_output {
-    char *name;          /* as written: "escalation", "casualties.mean", "attacks.p95" */
-    int outcome;         /* 1: an outcome probability; 0: a summary.csv statistic */
-    int metric;          /* FS_OUT_* or FS_TOT_* (metrics.h) */
-    int stat;            /* summaries: -1 mean, else the index into 0.05 0.25 0.5 0.75 0.95 */
-} fs_sweep_output;
 
 typedef struct fs_sweep {
     char *path;          /* the sweep file */

@@ -79,6 +79,16 @@ static void worker_release(const fs_engine *e, worker *w)
     fs_acc_free(w->pair);
 }
 
+/* The extra sketched cells of opts.sketch_cells, in scenario 0's acc. */
+static int add_sketches(const fs_engine *e, fs_acc *acc)
+{
+    int i;
+    for (i = 0; i < e->opts.nsketch_cells; i++)
+        if (fs_acc_add_sketch(acc, e->opts.sketch_cells[i]) != 0)
+            return -1;
+    return 0;
+}
+
 static int worker_init(const fs_engine *e, worker *w)
 {
     int i;
@@ -90,6 +100,8 @@ static int worker_init(const fs_engine *e, worker *w)
         w->obs[i] = malloc((size_t)FS_BLOCK * e->lay[i].ncells * sizeof *w->obs[i]);
         w->acc[i] = fs_acc_alloc(&e->lay[i], e->opts.totals_only ? FS_SKETCH_TOTALS
                                                                  : FS_SKETCH_ALL);
+        if (w->acc[i] && i == 0 && add_sketches(e, w->acc[i]) != 0)
+            return -1;
         w->first_mc[i] = calloc(e->sc[i]->steps + 1, sizeof *w->first_mc[i]);
         if (!w->model[i] || !w->obs[i] || !w->acc[i] || !w->first_mc[i])
             return -1;
@@ -164,6 +176,8 @@ fs_engine *fs_engine_alloc_many(const fs_scenario *const *sc, int k,
     for (i = 0; i < k; i++) {
         e->total[i] = fs_acc_alloc(&e->lay[i], o->totals_only ? FS_SKETCH_TOTALS
                                                               : FS_SKETCH_ALL);
+        if (e->total[i] && i == 0 && add_sketches(e, e->total[i]) != 0)
+            goto nomem;
         e->first_mc[i] = calloc(sc[i]->steps + 1, sizeof *e->first_mc[i]);
         if (e->total[i] == NULL || e->first_mc[i] == NULL)
             goto nomem;

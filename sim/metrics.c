@@ -120,6 +120,37 @@ const char *fs_total_name(int k)
     return (unsigned)k < FS_TOT_N ? names[k] : "?";
 }
 
+const char *fs_region_series_name(int k)
+{
+    static const char *names[FS_TS_NREGION] = {
+        "threat_index", "plots", "foiled", "attacks", "casualties", "cohesion",
+        "cost", "escalated", "removed"
+    };
+    return (unsigned)k < FS_TS_NREGION ? names[k] : "?";
+}
+
+const char *fs_actor_series_name(int k)
+{
+    static const char *names[FS_TA_N] = {"stability", "presence"};
+    return (unsigned)k < FS_TA_N ? names[k] : "?";
+}
+
+const char *fs_actor_total_name(int k)
+{
+    static const char *names[FS_AT_N] = {
+        "attacks", "foiled", "casualties", "final_stability", "min_stability"
+    };
+    return (unsigned)k < FS_AT_N ? names[k] : "?";
+}
+
+const char *fs_threat_total_name(int k)
+{
+    static const char *names[FS_TH_N] = {
+        "plots", "foiled", "attacks", "casualties", "removed", "final_presence"
+    };
+    return (unsigned)k < FS_TH_N ? names[k] : "?";
+}
+
 const char *fs_outcome_name(int k)
 {
     static const char *names[FS_OUT_N] = {"escalation", "fracture", "contained",

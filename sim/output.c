@@ -14,18 +14,6 @@
 
 const double fs_quantiles[5] = {0.05, 0.25, 0.5, 0.75, 0.95};
 
-static const char *region_names[FS_TS_NREGION] = {
-    "threat_index", "plots", "foiled", "attacks", "casualties", "cohesion",
-    "cost", "escalated", "removed"
-};
-static const char *actor_ts_names[FS_TA_N] = {"stability", "presence"};
-static const char *actor_tot_names[FS_AT_N] = {
-    "attacks", "foiled", "casualties", "final_stability", "min_stability"
-};
-static const char *threat_names[FS_TH_N] = {
-    "plots", "foiled", "attacks", "casualties", "removed", "final_presence"
-};
-
 void fs_csv_field(FILE *f, const char *s)
 {
     const char *p;
@@ -116,7 +104,7 @@ static void write_timeseries(FILE *f, const fs_scenario *sc, const fs_acc *acc,
     for (t = 0; t <= sc->steps; t++) {
         for (k = 0; k < FS_TS_NREGION; k++) {
             int c = fs_cell_ts(l, t, k);
-            fprintf(f, "%d,%s,region", t, region_names[k]);
+            fprintf(f, "%d,%s,region", t, fs_region_series_name(k));
             sep_num(f, fs_acc_moments(acc, c)->mean);
             if (k == FS_TS_ESCALATED)
                 fputs(",,,,,", f);
@@ -127,7 +115,7 @@ static void write_timeseries(FILE *f, const fs_scenario *sc, const fs_acc *acc,
         for (k = 0; k < FS_TA_N; k++) {
             for (a = 0; a < sc->nactors; a++) {
                 int c = fs_cell_ta(l, t, a, k);
-                fprintf(f, "%d,%s,", t, actor_ts_names[k]);
+                fprintf(f, "%d,%s,", t, fs_actor_series_name(k));
                 fs_csv_field(f, sc->actors[a].id);
                 sep_num(f, fs_acc_moments(acc, c)->mean);
                 quantiles(f, acc, c);
@@ -176,7 +164,7 @@ static void write_actors(FILE *f, const fs_scenario *sc, const fs_acc *acc,
             fs_csv_field(f, sc->actors[a].id);
             fputc(',', f);
             fs_csv_field(f, sc->actors[a].name);
-            fprintf(f, ",%s,%s", fs_role_name(sc->actors[a].role), actor_tot_names[k]);
+            fprintf(f, ",%s,%s", fs_role_name(sc->actors[a].role), fs_actor_total_name(k));
             sep_num(f, m->mean);
             sep_num(f, fs_moments_sd(m));
             quantiles(f, acc, c);
@@ -197,7 +185,7 @@ static void write_threats(FILE *f, const fs_scenario *sc, const fs_acc *acc,
             fs_csv_field(f, sc->threats[g].id);
             fputc(',', f);
             fs_csv_field(f, sc->threats[g].name);
-            fprintf(f, ",%s", threat_names[k]);
+            fprintf(f, ",%s", fs_threat_total_name(k));
             sep_num(f, m->mean);
             sep_num(f, fs_moments_sd(m));
             quantiles(f, acc, c);

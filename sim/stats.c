@@ -101,6 +101,14 @@ fail:
     return NULL;
 }
 
+int fs_acc_add_sketch(fs_acc *a, int cell)
+{
+    if (cell < 0 || cell >= a->lay.ncells || a->sk[cell] != NULL)
+        return 0;
+    a->sk[cell] = fs_sketch_alloc();
+    return a->sk[cell] ? 0 : -1;
+}
+
 void fs_acc_free(fs_acc *a)
 {
     int c;

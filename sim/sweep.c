@@ -292,16 +292,18 @@ static void output_value(const fs_sweep_output *o, const fs_engine *e, double *y
     const fs_acc *acc = fs_engine_acc(e);
     const fs_layout *l = fs_engine_layout(e);
     const fs_moments *m;
-    int cell;
+    int cell = fs_sweep_output_cell(o, l);
 
+    if (cell < 0) {   /* a step beyond this point's horizon */
+        *y = *se = NAN;
+        return;
+    }
+    m = fs_acc_moments(acc, cell);
     if (o->outcome) {
-        m = fs_acc_moments(acc, fs_cell_out(l, o->metric));
         *y = m->n > 0 ? m->mean : NAN;
         *se = m->n > 0 ? sqrt(*y * (1.0 - *y) / m->n) : NAN;
         return;
     }
-    cell = fs_cell_tot(l, o->metric);
-    m = fs_acc_moments(acc, cell);
     if (o->stat < 0) {
         *y = m->n > 0 ? m->mean : NAN;
         *se = m->n > 0 ? fs_moments_sd(m) / sqrt(m->n) : NAN;
@@ -327,7 +329,8 @@ static fs_status run_point(const fs_sweep_run *r, int i, int threads, double *y,
     fs_scenario *sc = NULL;
     fs_engine *e;
     fs_engine_opts eo;
-    int j, n = sw->nsets;
+    fs_layout l;
+    int j, n = sw->nsets, sketch[FS_SWEEP_MAX_OUTPUTS];
 
     if (n > 0)
         memcpy(ov, sw->sets, (size_t)n * sizeof *ov);
@@ -340,10 +343,15 @@ static fs_status run_point(const fs_sweep_run *r, int i, int threads, double *y,
     if (fs_load_scenario(sw->base_path, ov, n, &sc, err) != FS_OK)
         return err->code;
     memset(&eo, 0, sizeof eo);
+    fs_layout_init(&l, sc);
     eo.runs = sw->runs;
     eo.seed = sw->seed;
     eo.threads = threads;
-    eo.totals_only = 1;   /* a point reads outcomes and run totals only */
+    eo.totals_only = 1;   /* a point reads outcomes and run totals, and the */
+    eo.sketch_cells = sketch;   /* quantiles its outputs name */
+    for (j = 0; j < sw->noutputs; j++)
+        if (fs_sweep_output_needs_sketch(&sw->outputs[j]))
+            sketch[eo.nsketch_cells++] = fs_sweep_output_cell(&sw->outputs[j], &l);
     sc->runs = sw->runs;
     sc->seed = sw->seed;
     e = fs_engine_run(sc, &eo, err);
@@ -514,17 +522,17 @@ static void write_params_csv(FILE *f, const fs_sweep *sw)
 static void write_outputs_csv(FILE *f, const fs_sweep *sw)
 {
     static const char *stats[] = {"p5", "p25", "p50", "p75", "p95"};
+    char metric[160];
     int j;
     fputs("index,name,kind,metric,statistic\n", f);
     for (j = 0; j < sw->noutputs; j++) {
         const fs_sweep_output *o = &sw->outputs[j];
         fprintf(f, "%d,", j);
         fs_csv_field(f, o->name);
-        if (o->outcome)
-            fprintf(f, ",outcome,%s,\n", fs_outcome_name(o->metric));
-        else
-            fprintf(f, ",summary,%s,%s\n", fs_total_name(o->metric),
-                    o->stat < 0 ? "mean" : stats[o->stat]);
+        fs_sweep_output_metric(o, sw->base, metric, sizeof metric);
+        fputs(o->outcome ? ",outcome," : ",summary,", f);
+        fs_csv_field(f, metric);
+        fprintf(f, ",%s\n", o->outcome ? "" : o->stat < 0 ? "mean" : stats[o->stat]);
     }
 }
 

@@ -24,7 +24,6 @@ static const char *top_keys[] = {"name", "description", "base", "runs", "seed", 
                                  "parameters", "outputs"};
 static const char *design_keys[] = {"type", "n", "r", "p", "seed", "bootstrap"};
 static const char *param_keys[] = {"path", "lo", "hi", "levels", "kind"};
-static const char *stats[] = {"mean", "p5", "p25", "p50", "p75", "p95"};
 
 /* "file:line: path: message", the line mapped through includes. */
 static fs_status fail_at(const ctx *c, const config_setting_t *s, const char *path,
@@ -393,10 +392,10 @@ done:
 static fs_status read_output(const ctx *c, const config_setting_t *s, int i, fs_sweep *sw)
 {
     fs_sweep_output *o = &sw->outputs[i];
-    const char *name, *dot;
-    char where[64], metric[64], cands[FS_OUT_N + FS_TOT_N][72], hint[768];
+    const char *name;
+    char where[64], cands[FS_OUT_N + FS_TOT_N][72], hint[768], msg[FS_ERR_MSG_MAX / 2];
     const char *cp[FS_OUT_N + FS_TOT_N];
-    int k, n = 0;
+    int k, n = 0, r;
 
     snprintf(where, sizeof where, "outputs.[%d]", i + 1);
     if (config_setting_type(s) != CONFIG_TYPE_STRING)
@@ -405,32 +404,18 @@ static fs_status read_output(const ctx *c, const config_setting_t *s, int i, fs_
     name = config_setting_get_string(s);
     if ((o->name = strdup(name)) == NULL)
         return fs_err_set(c->err, FS_ENOMEM, "out of memory reading %s", c->file);
-    for (k = 0; k < FS_OUT_N; k++)
-        if (strcmp(name, fs_outcome_name(k)) == 0) {
-            o->outcome = 1, o->metric = k, o->stat = -1;
-            return FS_OK;
-        }
-    dot = strrchr(name, '.');
-    if (dot && (size_t)(dot - name) < sizeof metric) {
-        snprintf(metric, sizeof metric, "%.*s", (int)(dot - name), name);
-        for (k = 0; k < FS_TOT_N; k++) {
-            if (strcmp(metric, fs_total_name(k)) != 0)
-                continue;
-            for (n = 0; n < 6; n++)
-                if (strcmp(dot + 1, stats[n]) == 0) {
-                    o->outcome = 0, o->metric = k, o->stat = n - 1;
-                    return FS_OK;
-                }
-            return fail_at(c, s, where, "\"%s\": expected a statistic mean, p5, p25, p50, "
-                           "p75 or p95 after '%s.', found \"%s\"", name, metric, dot + 1);
-        }
-    }
+    if ((r = fs_sweep_output_parse(name, sw->base, o, msg, sizeof msg)) == 0)
+        return FS_OK;
+    if (r < 0)
+        return fail_at(c, s, where, "%s", msg);
     for (k = 0; k < FS_OUT_N; k++)
         snprintf(cands[n], sizeof cands[0], "%s", fs_outcome_name(k)), cp[n] = cands[n], n++;
     for (k = 0; k < FS_TOT_N; k++)
         snprintf(cands[n], sizeof cands[0], "%s.mean", fs_total_name(k)), cp[n] = cands[n], n++;
-    fs_suggest(hint, sizeof hint, name, cp, n, "outputs are an outcome or a summary metric "
-               "with .mean or .p5 ... .p95");
+    fs_suggest(hint, sizeof hint, name, cp, n, "outputs are an outcome, a summary metric "
+               "with .mean or .p5 ... .p95, an actor's, threat's or pair's total such as "
+               "attacks.[AF].mean or trust.[IN-PK].p5, or a time series at a step such as "
+               "stability.[TJ].p5@24 (docs/SWEEP.md)");
     return fail_at(c, s, where, "unknown output \"%s\"%s", name, hint);
 }
 

@@ -38,6 +38,41 @@ expect "plain run at a grid point" 0 "" run tests/fixtures/cli/small.cfg -q --no
 sweep_cas=$(field "$T/g/sweep.csv" 4 casualties.mean)
 run_cas=$(awk -F, '$1 == "casualties" { print $3 }' "$T/p/summary.csv")
 if [ "$sweep_cas" = "$run_cas" ]; then ok; else bad "grid point 4 casualties $sweep_cas, plain run $run_cas"; fi
+
+# --- per-actor, per-threat and per-pair outputs, and values at a step:
+# point 1 equals the plain run's actors.csv, threats.csv, trust.csv and
+# timeseries.csv ---
+expect "grid outputs" 0 "" sweep $FX/grid_outputs.cfg -q -o "$T/go" --no-charts
+expect "plain run at a grid outputs point" 0 "" run tests/fixtures/cli/small.cfg -q --no-charts -n 50 -s 3 \
+    --set "mechanisms.[share].intensity=1.0" -o "$T/gp"
+check_output() {   # NAME FILE AWK-PROGRAM: sweep.csv point 1 against the run
+    want=$(awk -F, "$3" "$T/gp/$2")
+    got=$(field "$T/go/sweep.csv" 1 "$1")
+    if [ -n "$want" ] && [ "$got" = "$want" ]; then ok; else bad "sweep output $1: $got, the run's $2 says '$want'"; fi
+}
+check_output "attacks.[A].mean" actors.csv '$1 == "A" && $4 == "attacks" { print $5 }'
+check_output "final_stability.[B].p50" actors.csv '$1 == "B" && $4 == "final_stability" { print $9 }'
+check_output "plots.[net].p95" threats.csv '$1 == "net" && $3 == "plots" { print $10 }'
+check_output "trust.[C-A].mean" trust.csv '$1 == "A" && $2 == "C" { print $4 }'
+check_output "cohesion.mean@12" timeseries.csv '$1 == 12 && $2 == "cohesion" { print $4 }'
+check_output "stability.[C].p25@20" timeseries.csv '$1 == 20 && $2 == "stability" && $3 == "C" { print $6 }'
+check_output "trust.[A-B].p75@15" timeseries.csv '$1 == 15 && $2 == "trust" && $3 == "A-B" { print $8 }'
+check_output "escalated.mean@24" timeseries.csv '$1 == 24 && $2 == "escalated" { print $4 }'
+grep -q '^5,stability.\[C\].p25@20,summary,stability.\[C\]@20,p25$' "$T/go/sweep_outputs.csv" && ok || bad "sweep_outputs.csv: no row for stability.[C].p25@20"
+# Bad output names: what is wrong, and a suggestion.
+bad_output() {   # NAME OUTPUT EXPECTED-MESSAGE
+    printf 'name = "o"; base = "%s/tests/fixtures/cli/small.cfg"; runs = 5;\ndesign = { type = "grid"; };\nparameters = ( { path = "mechanisms.[share].intensity"; levels = [0.5]; } );\noutputs = [ "%s" ];\n' "$PWD" "$2" > "$T/bad_output.cfg"
+    expect "$1" 2 "$3" sweep "$T/bad_output.cfg" -q --no-charts -o "$T/bad_output"
+}
+bad_output "output: unknown actor" 'attacks.[Q].mean' "outputs.\[1\]: unknown actor 'Q' in \"attacks.\[Q\].mean\"; actors are: A, B, C, X"
+bad_output "output: actor typo" 'attacks.[AA].mean' "did you mean 'A'?"
+bad_output "output: series without a step" 'stability.[C].p5' "stability is a time series: give a step, as in stability.\[C\].p5@24 (or use final_stability or min_stability)"
+bad_output "output: step beyond the horizon" 'cohesion.mean@30' "step 30 is beyond the base scenario's 24 steps"
+bad_output "output: untracked pair" 'trust.[B-C].mean@5' "the trust of B-C is recorded at every step only for pairs an inject acts on (2 in this scenario); its final value is trust.\[B-C\].mean"
+bad_output "output: unknown metric" 'attacs.[A].mean' "unknown metric 'attacs' in \"attacs.\[A\].mean\"; did you mean 'attacks'?"
+bad_output "output: bad statistic" 'attacks.[A].p99' "expected a statistic mean, p5, p25, p50, p75 or p95 after 'attacks.\[A\].', found \"p99\""
+bad_output "output: region series" 'threat_index.mean' "threat_index is a time series: give a step, as in threat_index.mean@24"
+bad_output "output: quantile of escalated" 'escalated.p50@3' "its mean (escalated.mean@3) is the share escalated"
 sweep_esc=$(field "$T/g/sweep.csv" 4 escalation)
 run_esc=$(awk -F, '$1 == "escalation" { print $4 }' "$T/p/outcomes.csv")
 if [ "$sweep_esc" = "$run_esc" ]; then ok; else bad "grid point 4 escalation $sweep_esc, plain run $run_esc"; fi
