@@ -781,6 +781,42 @@ static void test_border_change_and_leave(void)
                 "it cannot leave");
 }
 
+/* docs/SCENARIO.md lists the shipped region's ids as scenarios/common/
+ * defines them: every actor (id, name, role), threat and border. */
+static void test_region_ids_documented(void)
+{
+    fs_scenario *sc = NULL;
+    FILE *f = fopen("docs/SCENARIO.md", "r");
+    char *doc = NULL, row[256];
+    size_t cap = 0;
+    int i;
+
+    CHECK(f != NULL);
+    if (f == NULL)
+        return;
+    CHECK(getdelim(&doc, &cap, '\0', f) > 0);
+    fclose(f);
+    CHECKF(fs_load_scenario("scenarios/sco_baseline.cfg", NULL, 0, &sc, &err) == FS_OK,
+           "%s", err.msg);
+    for (i = 0; sc && i < sc->nactors; i++) {
+        snprintf(row, sizeof row, "| `%s` | %s | %s |", sc->actors[i].id, sc->actors[i].name,
+                 fs_role_name(sc->actors[i].role));
+        CHECK_STR_CONTAINS(doc, row);
+    }
+    for (i = 0; sc && i < sc->nthreats; i++) {
+        snprintf(row, sizeof row, "| `%s` | %s |", sc->threats[i].id, sc->threats[i].name);
+        CHECK_STR_CONTAINS(doc, row);
+    }
+    for (i = 0; sc && i < sc->nborders; i++) {
+        snprintf(row, sizeof row, "`%s-%s`", sc->actors[sc->borders[i].a].id,
+                 sc->actors[sc->borders[i].b].id);
+        CHECK_STR_CONTAINS(doc, row);
+    }
+    CHECK_STR_CONTAINS(doc, "scenarios/common/");
+    fs_scenario_free(sc);
+    free(doc);
+}
+
 int main(void)
 {
     fs_gsl_quiet();
@@ -792,6 +828,7 @@ int main(void)
     RUN(test_shipped_variants_extend);
     RUN(test_casualties_per_attack);
     RUN(test_border_change_and_leave);
+    RUN(test_region_ids_documented);
     RUN(test_syntax_error_in_include);
     RUN(test_unknown_key_suggestion);
     RUN(test_unknown_key_no_match);
