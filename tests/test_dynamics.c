@@ -592,6 +592,74 @@ static void test_leave(void)
     fs_scenario_free(sc);
 }
 
+/* 8. What docs/MODEL.md says about recorded values. removed: attrition
+ * k c D P = 100 * 0.5 * 0.25 * 10 = 125 cells against 10 present, so
+ * presence is clipped to 0 and removed counts the 10 it could lose. The
+ * peak threat index counts step 0 (presence only falls). Stability is
+ * sampled after step 5: a shock of -0.5 at step 1 (0.7 -> 0.2) is pulled
+ * back by resilience 0.5 within the step, to 0.45, which is the minimum;
+ * without it the minimum is step 0's 0.7. */
+static void test_recorded_values(void)
+{
+    fs_scenario *sc = scen_new(1, 1, 3);
+    fs_inject *in;
+    fs_layout l;
+    double *obs;
+
+    sc->threats[0].presence[0] = 10;
+    sc->threats[0].attrition = 100;
+    fs_layout_init(&l, sc);
+    obs = one_run(sc, 4, 0);
+    CHECK(obs[fs_cell_ts(&l, 1, FS_TS_REMOVED)] == 10.0);
+    CHECK(obs[fs_cell_ta(&l, 1, 0, FS_TA_PRESENCE)] == 0.0);
+    CHECK(obs[fs_cell_tot(&l, FS_TOT_REMOVED)] == 10.0);
+    CHECK(obs[fs_cell_tot(&l, FS_TOT_THREAT_PEAK)] == 10.0);
+    CHECK(obs[fs_cell_at(&l, 0, FS_AT_MIN_STABILITY)] == 0.7);
+    CHECK(obs[fs_cell_tot(&l, FS_TOT_MIN_MEMBER_STABILITY)] == 0.7);
+    free(obs);
+    /* Attrition that presence covers is removed whole: 0.01 * 0.125 * 10. */
+    sc->threats[0].attrition = 0.01;
+    obs = one_run(sc, 4, 0);
+    CHECK(obs[fs_cell_ts(&l, 1, FS_TS_REMOVED)] == 0.01 * 0.5 * 0.25 * 10);
+    free(obs);
+    sc->actors[0].resilience = 0.5;
+    in = scen_inject(sc, FS_INJ_STABILITY_SHOCK, 1);
+    in->actor = 0, in->delta = -0.5;
+    fs_layout_init(&l, sc);
+    obs = one_run(sc, 4, 0);
+    CHECK(fabs(obs[fs_cell_ta(&l, 1, 0, FS_TA_STABILITY)] - 0.45) < 1e-15);
+    CHECK(obs[fs_cell_at(&l, 0, FS_AT_MIN_STABILITY)]
+          == obs[fs_cell_ta(&l, 1, 0, FS_TA_STABILITY)]);
+    CHECK(obs[fs_cell_tot(&l, FS_TOT_MIN_MEMBER_STABILITY)]
+          == obs[fs_cell_ta(&l, 1, 0, FS_TA_STABILITY)]);
+    free(obs);
+    fs_scenario_free(sc);
+}
+
+/* 8b. docs/MODEL.md states what section 8 checks, and the growth cap's
+ * condition as the code applies it. */
+static void test_model_doc(void)
+{
+    FILE *f = fopen("docs/MODEL.md", "r");
+    char *doc = NULL;
+    size_t cap = 0;
+
+    CHECK(f != NULL);
+    if (f == NULL)
+        return;
+    CHECK(getdelim(&doc, &cap, '\0', f) > 0);
+    fclose(f);
+    CHECK_STR_CONTAINS(doc, "if P > K_ga:  growth <- max(growth, K_ga - P)");
+    CHECK_STR_CONTAINS(doc, "| removed | cells removed by attrition");
+    CHECK_STR_CONTAINS(doc, "max(0, P + growth + inflow - outflow)");
+    CHECK_STR_CONTAINS(doc, "stability after step 5's");
+    CHECK_STR_CONTAINS(doc, "the peak threat index\nis the largest of steps 0..T");
+    CHECK_STR_CONTAINS(doc, "means after step 1");
+    CHECK_STR_CONTAINS(doc, "not as plots");
+    CHECK(strstr(doc, "A large surge would then wipe the threat out") == NULL);
+    free(doc);
+}
+
 int main(void)
 {
     fs_gsl_quiet();
@@ -602,6 +670,8 @@ int main(void)
     RUN(test_casualties_per_attack);
     RUN(test_border_change);
     RUN(test_leave);
+    RUN(test_recorded_values);
+    RUN(test_model_doc);
     RUN(test_mass_casualty_plots);
     RUN(test_blame_split);
     RUN(test_capacity_shock);
