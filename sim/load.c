@@ -1346,6 +1346,25 @@ static fs_status load_surge(loader *L, fs_inject *j, const config_setting_t *e,
     return FS_OK;
 }
 
+/* The mechanism (one with participants) and the target actor of a join
+ * or a leave inject. */
+static fs_status membership_inject(loader *L, fs_inject *j, const config_setting_t *e,
+                                   const char *path, const fs_mechanism **m)
+{
+    char kpath[PATHN];
+    fs_status st;
+
+    if ((st = get_ref(L, e, path, "mechanism", 1, 'm', &j->mechanism)) != FS_OK)
+        return st;
+    *m = &L->sc->mechanisms[j->mechanism];
+    if ((*m)->kind == FS_MECH_BORDER_OPERATION) {
+        join_path(kpath, path, "mechanism");
+        return fail_at(L, member(e, "mechanism"), kpath, "expected a mechanism with "
+                       "participants, found '%s', a border_operation", (*m)->id);
+    }
+    return get_ref(L, e, path, "target", 1, 'a', &j->actor);
+}
+
 static fs_status load_join(loader *L, fs_inject *j, const config_setting_t *e,
                            const char *path)
 {
@@ -1354,15 +1373,7 @@ static fs_status load_join(loader *L, fs_inject *j, const config_setting_t *e,
     int k;
     fs_status st;
 
-    if ((st = get_ref(L, e, path, "mechanism", 1, 'm', &j->mechanism)) != FS_OK)
-        return st;
-    m = &L->sc->mechanisms[j->mechanism];
-    if (m->kind == FS_MECH_BORDER_OPERATION) {
-        join_path(kpath, path, "mechanism");
-        return fail_at(L, member(e, "mechanism"), kpath, "expected a mechanism with "
-                       "participants, found '%s', a border_operation", m->id);
-    }
-    if ((st = get_ref(L, e, path, "target", 1, 'a', &j->actor)) != FS_OK)
+    if ((st = membership_inject(L, j, e, path, &m)) != FS_OK)
         return st;
     join_path(kpath, path, "target");
     if (L->sc->actors[j->actor].role == FS_ROLE_EXTERNAL)
@@ -1431,15 +1442,7 @@ static fs_status load_leave(loader *L, fs_inject *j, const config_setting_t *e,
     int k;
     fs_status st;
 
-    if ((st = get_ref(L, e, path, "mechanism", 1, 'm', &j->mechanism)) != FS_OK)
-        return st;
-    m = &L->sc->mechanisms[j->mechanism];
-    if (m->kind == FS_MECH_BORDER_OPERATION) {
-        join_path(kpath, path, "mechanism");
-        return fail_at(L, member(e, "mechanism"), kpath, "expected a mechanism with "
-                       "participants, found '%s', a border_operation", m->id);
-    }
-    if ((st = get_ref(L, e, path, "target", 1, 'a', &j->actor)) != FS_OK)
+    if ((st = membership_inject(L, j, e, path, &m)) != FS_OK)
         return st;
     for (k = 0; k < m->nparticipants; k++)
         if (m->participants[k] == j->actor)

@@ -587,18 +587,28 @@ static void test_write_reports_stream_error(void)
     fs_scenario_free(sc);
 }
 
+/* What foresight check prints for sc (malloc'd). */
+static char *describe_text(const fs_scenario *sc)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+
+    if (f == NULL)
+        return NULL;
+    fs_scenario_describe(sc, f);
+    fclose(f);
+    return buf;
+}
+
 static void test_describe(void)
 {
     fs_scenario *sc = NULL;
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *f;
+    char *buf;
 
     CHECKF(fs_load_scenario(FX "full.cfg", NULL, 0, &sc, &err) == FS_OK, "%s", err.msg);
-    f = open_memstream(&buf, &len);
-    CHECK(f != NULL);
-    fs_scenario_describe(sc, f);
-    fclose(f);
+    buf = describe_text(sc);
+    CHECK(buf != NULL);
     fs_scenario_free(sc);
     CHECK_STR_CONTAINS(buf, "Horizon   48 months (steps 1-48)");
     CHECK_STR_CONTAINS(buf, "Seed      5000000000");
@@ -619,9 +629,7 @@ static void test_describe(void)
 static void test_extends_resolves(void)
 {
     fs_scenario *sc = NULL;
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *f;
+    char *buf;
 
     CHECKF(fs_load_scenario(EXT "variant.cfg", NULL, 0, &sc, &err) == FS_OK, "%s", err.msg);
     if (sc == NULL)
@@ -638,9 +646,8 @@ static void test_extends_resolves(void)
     CHECK(sc->trust[0 * 4 + 2] == 0.2 && sc->trust[2 * 4 + 0] == 0.2);
     CHECK(sc->extends != NULL && strstr(sc->extends, "/load/base.cfg") != NULL);
     CHECK(sc->nchanges == 9);
-    f = open_memstream(&buf, &len);
-    fs_scenario_describe(sc, f);
-    fclose(f);
+    buf = describe_text(sc);
+    CHECK(buf != NULL);
     CHECK_STR_CONTAINS(buf, "Extends   ");
     CHECK_STR_CONTAINS(buf, "KG  Kyrgyzstan   member    0.5       0.5    0.7        0.1"
                        "         " EXT "variant.cfg:6");
@@ -733,18 +740,15 @@ static void test_shipped_variants_extend(void)
 static void test_casualties_per_attack(void)
 {
     fs_scenario *sc = NULL;
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *f;
+    char *buf;
 
     CHECKF(round_trip(EXT "casualties.cfg", &sc), "%s", err.msg);
     if (sc == NULL)
         return;
     CHECK(sc->injects[0].per_attack == 1 && sc->injects[0].casualties == 60.0);
     CHECK(sc->injects[1].per_attack == 0 && sc->injects[1].casualties == 95.0);
-    f = open_memstream(&buf, &len);
-    fs_scenario_describe(sc, f);
-    fclose(f);
+    buf = describe_text(sc);
+    CHECK(buf != NULL);
     CHECK_STR_CONTAINS(buf, "2 attacks, 60 casualties each");
     CHECK_STR_CONTAINS(buf, "2 attacks, 95 casualties in all (47.5 each, each under "
                        "mass_casualty)");
