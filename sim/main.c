@@ -508,6 +508,8 @@ static int run_files(const options *o)
     ro.plot = o->plot;
     if ((r = fs_runner_open(&ro, &e)) == NULL)
         return fail(&e);
+    if (fs_runner_replaces(r))
+        fprintf(stderr, "%s: warning: %s\n", progname, fs_runner_replaces(r));
     while (fs_runner_done(r) < fs_runner_total(r)) {
         if (fs_runner_iterate(r, &e) != FS_OK)
             goto fail;
