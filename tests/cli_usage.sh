@@ -79,4 +79,34 @@ expect "a run over a comparison" 0 "holds the results of the comparison of \"cli
 # `plot` take the directory for a comparison.
 if [ -e "$T/out1/compare.csv" ]; then bad "a run over a comparison left compare.csv"; else ok; fi
 
+# --- did you mean ---
+expect "command typo" 2 "unknown command 'runn'; did you mean 'run'?" runn $SMALL
+expect "command shortened" 2 "unknown command 'comp'; did you mean 'compare'?" comp $SMALL $SMALL
+expect "command far off" 2 "unknown command 'frobnicate'; commands are: run, check, compare, sweep, plot, help" frobnicate
+expect "help of a typo" 2 "no such command 'swep'; did you mean 'sweep'?" help swep
+expect "option typo" 2 "unknown option '--verison'; did you mean '--version'?" --verison
+expect "set without brackets" 2 "actors is a list; select an element by its id in brackets: did you mean actors.\[A\].capacity?" \
+    check $SMALL --set actors.A.capacity=0.3
+expect "set without brackets, shipped" 2 "did you mean actors.\[TJ\].capacity?" \
+    run scenarios/sco_baseline.cfg --set actors.TJ.capacity=0.3 -o "$T/never"
+if [ -e "$T/never" ]; then bad "a --set typo created the output directory"; else ok; fi
+sed 's/type = "intel_sharing"/type = "intelligence_sharing"/' $SMALL >"$T/spelt.cfg"
+expect "choice spelt out" 2 "spelt.cfg:26: mechanisms.\[share\].type: expected one of .*found a string \"intelligence_sharing\"; did you mean \"intel_sharing\"?" \
+    check "$T/spelt.cfg"
+sed 's/type = "border_operation"/type = "border_op"/' $SMALL >"$T/short.cfg"
+expect "choice shortened" 2 "did you mean \"border_operation\"?" check "$T/short.cfg"
+expect "set choice spelt out" 2 "did you mean \"joint_drill\"?" check $SMALL --set "mechanisms.[drill].type=joint_drilling"
+
+# --- what the shell completion asks for ---
+expect "help --commands" 0 "^compare$" help --commands
+if [ "$($BIN help --commands | tr '\n' ' ')" = "run check compare sweep plot help " ]; then ok; else bad "help --commands: $($BIN help --commands | tr '\n' ' ')"; fi
+expect "help --options run" 0 "^--no-effects$" help --options run
+expect "help --options check" 0 "^--paths$" help --options check
+if $BIN help --options check | grep -q -- "--runs"; then bad "help --options check offers --runs"; else ok; fi
+expect "help --options typo" 2 "did you mean 'sweep'" help --options swep
+expect "check --paths" 0 "^actors.\[A\].capacity$" check $SMALL --paths
+expect "check --paths, an inject" 0 "^injects.\[hit\].casualties$" check $SMALL --paths
+expect "check --paths of a bad file" 2 "spelt.cfg:26" check "$T/spelt.cfg" --paths
+expect "run --paths" 2 "option '--paths' does not apply to 'foresight run'" run $SMALL --paths
+
 finish cli_usage
