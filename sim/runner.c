@@ -242,9 +242,11 @@ static void add_name(char *buf, size_t n, const char *name)
 /* The scenario names an earlier run, comparison or sweep wrote into dir
  * (its meta.csv's name, or compare.csv's names in order) into buf, and
  * which of the three it was into *kind ('r', 'c' or 's'); buf is empty
- * when dir holds none of them or they cannot be read. */
-static void names_in(const char *dir, char *buf, size_t n, char *kind)
+ * when dir holds none of them. A file that cannot be read or parsed is
+ * taken for none; only running out of memory is an error. */
+static fs_status names_in(const char *dir, char *buf, size_t n, char *kind, fs_err *err)
 {
+    const char *name;
     fs_csv *c = NULL;
     fs_err e;
     size_t row;
@@ -253,8 +255,11 @@ static void names_in(const char *dir, char *buf, size_t n, char *kind)
     buf[0] = '\0';
     fs_err_clear(&e);
     *kind = has_file(dir, "compare.csv") ? 'c' : has_file(dir, "sweep_outputs.csv") ? 's' : 'r';
-    if (fs_csv_open_in(dir, *kind == 'c' ? "compare.csv" : "meta.csv", &c, &e) != FS_OK)
-        return;
+    name = *kind == 'c' ? "compare.csv" : "meta.csv";
+    if (!has_file(dir, name))
+        return FS_OK;
+    if (fs_csv_open_in(dir, name, &c, &e) != FS_OK)
+        return e.code == FS_ENOMEM ? fs_err_set(err, FS_ENOMEM, "%s", e.msg) : FS_OK;
     col = fs_csv_col(c, "name");
     key = fs_csv_col(c, "key");
     val = fs_csv_col(c, "value");
@@ -267,25 +272,28 @@ static void names_in(const char *dir, char *buf, size_t n, char *kind)
             add_name(buf, n, fs_csv_str(c, row, val));
     }
     fs_csv_free(c);
+    return FS_OK;
 }
 
 /* When the output directory holds another scenario's results (or another
  * set of compared scenarios, or a sweep), says in r->replaces whose, and
  * whose replace them. */
-static void held_results(fs_runner *r)
+static fs_status held_results(fs_runner *r, fs_err *err)
 {
     char old[400], new_[400] = "", kind;
     int i;
 
     r->replaces[0] = '\0';
-    names_in(r->outdir, old, sizeof old, &kind);
+    if (names_in(r->outdir, old, sizeof old, &kind, err) != FS_OK)
+        return err->code;
     for (i = 0; i < r->k; i++)
         add_name(new_, sizeof new_, r->sc[i]->name);
     if (old[0] == '\0' || (strcmp(old, new_) == 0 && kind == (r->k > 1 ? 'c' : 'r')))
-        return;
+        return FS_OK;
     snprintf(r->replaces, sizeof r->replaces, "%s holds the results of %s%s; this %s of "
              "%s replaces them", r->outdir, kind == 'c' ? "the comparison of " : kind == 's'
              ? "the sweep " : "", old, r->k > 1 ? "comparison" : "run", new_);
+    return FS_OK;
 }
 
 const char *fs_runner_replaces(const fs_runner *r)
@@ -336,8 +344,7 @@ fs_runner *fs_runner_open(const fs_run_opts *o, fs_err *err)
         snprintf(r->outdir, sizeof r->outdir, "plots/compare");
     if (o->charts && fs_chart_font_check(err) != FS_OK)
         goto fail;
-    held_results(r);
-    if (fs_mkdir_made(r->outdir, err) != FS_OK)
+    if (held_results(r, err) != FS_OK || fs_mkdir_made(r->outdir, err) != FS_OK)
         goto fail;
     if ((r->sets[r->k] = fs_outset_new(r->outdir, err)) == NULL)
         goto fail;
