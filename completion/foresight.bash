@@ -49,8 +49,15 @@ _foresight()
     fi
     case $opt in
     --set)
-        # The file's paths, each followed by '=' and no space.
+        # The file's paths, each followed by '=' and no space; for a sweep,
+        # its base scenario's (base = "..." in the sweep file, relative to it).
         [[ -n $file && -f $file ]] || return
+        if [[ $cmd == sweep ]]; then
+            w=$(sed -n 's/^[[:space:]]*base[[:space:]]*=[[:space:]]*"\([^"]*\)".*/\1/p' "$file" | head -1)
+            [[ -n $w ]] || return
+            [[ $w == /* ]] || w=$(dirname -- "$file")/$w
+            file=$w
+        fi
         COMPREPLY=($(compgen -W "$("$prog" check --paths -- "$file" 2>/dev/null)" -- "$cur"))
         COMPREPLY=("${COMPREPLY[@]/%/=}")
         compopt -o nospace 2>/dev/null

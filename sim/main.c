@@ -366,7 +366,7 @@ static void parse_options(int argc, char **argv, const char *cmd, options *o)
         } else if (options_end) {
             add_file(o, a, cmd);
         } else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
-            fputs(find_command(cmd)->usage, stdout);
+            fputs(find_command(cmd) ? find_command(cmd)->usage : usage_main, stdout);
             exit(0);
         } else if (is_opt(a, "-n", "--runs")) {
             const char *s = optval(argc, argv, &i, cmd);

@@ -33,6 +33,8 @@ if [ -n "$(find "$D$P/share" -type f -perm /111)" ]; then bad "executable data f
 IB=$D$P/bin/foresight
 mkdir -p "$T/work"
 cp tests/fixtures/cli/small.cfg "$T/work/tiny.cfg"
+mkdir -p "$T/work/sw"
+printf 'name = "s";\nbase = "../tiny.cfg";\nparameters = ( { path = "dynamics.tau"; lo = 0.1; hi = 0.2; } );\n' >"$T/work/sw/levers.cfg"
 (cd "$T/work" && "$IB" --version) >"$T/out" 2>&1 && grep -q "^foresight $VERSION " "$T/out" && ok || bad "installed --version: $(cat "$T/out")"
 (cd "$T/work" && "$IB" --help) >"$T/out" 2>&1 && grep -q "usage: foresight COMMAND" "$T/out" && ok || bad "installed --help: $(cat "$T/out")"
 (cd "$T/work" && "$IB" help run) >"$T/out" 2>&1 && grep -q -- "--runs-csv" "$T/out" && ok || bad "installed help run: $(cat "$T/out")"
@@ -93,12 +95,13 @@ t foresight run tiny.cfg --set actors.[A].cap
 t foresight run -n 5 tiny.cfg --set = injects.[hit].cas
 t foresight run tiny.cfg --format ""
 t foresight help sw
+t foresight sweep sw/levers.cfg --set dynamics.ta
 EOS
     (cd "$T/work" && PATH="$D$P/bin:$PATH" bash "$T/comp.bash" "$D$P/share/bash-completion/completions/foresight") >"$T/out" 2>&1
     code=$?
     if [ $code -eq 0 ]; then ok; else bad "completion script did not load (exit $code): $(cat "$T/out")"; fi
     printf '%s\n' "run" "compare" "--no-effects" "actors.[A].capacity=" "injects.[hit].casualties=" \
-        "png pdf svg" "sweep" >"$T/want"
+        "png pdf svg" "sweep" "dynamics.tau=" >"$T/want"
     if cmp -s "$T/out" "$T/want"; then ok; else bad "completion: got $(tr '\n' '|' <"$T/out"), expected $(tr '\n' '|' <"$T/want")"; fi
 fi
 
