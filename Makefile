@@ -6,6 +6,9 @@
 #   make fuzz    build the libFuzzer harnesses (clang) and run each for
 #                FUZZ_SECONDS (default 60); FUZZ_JOBS parallel jobs each
 #   make bench   performance figures (not a test)
+#   make install [PREFIX=/usr/local] [DESTDIR=]   the binary, foresight(1),
+#                the bash completion and (INSTALL_DOCS=0 to skip) the docs
+#                and example scenarios; make uninstall removes them
 
 CC       ?= cc
 PKGS     := gsl libconfig cairo pangocairo
@@ -67,7 +70,7 @@ endif
 TEST_SRC := $(wildcard tests/test_*.c)
 TEST_BIN := $(patsubst tests/%.c,$(BUILD)/tests/%,$(TEST_SRC))
 
-.PHONY: all run check deps tests valgrind bench clean gallery fuzz fuzz-build run-baseline check-run valgrind-run bench-run gallery-run
+.PHONY: all run check deps tests valgrind bench clean gallery fuzz fuzz-build run-baseline check-run valgrind-run bench-run gallery-run install install-strip uninstall
 
 all: $(BIN)
 
@@ -203,6 +206,54 @@ fuzz: fuzz-build
 	        -artifact_prefix=$(FUZZ_DIR)/ $(FUZZ_DIR)/corpus-$$c \
 	        tests/fuzz/corpus/$$c tests/fuzz/regress/$$c || exit 1; \
 	done
+
+# ---- install (GNU conventions: prefix and the directories under it can
+# each be set; DESTDIR stages the whole tree for a package). ----
+PREFIX       ?= /usr/local
+prefix       ?= $(PREFIX)
+exec_prefix  ?= $(prefix)
+bindir       ?= $(exec_prefix)/bin
+datarootdir  ?= $(prefix)/share
+mandir       ?= $(datarootdir)/man
+man1dir      ?= $(mandir)/man1
+docdir       ?= $(datarootdir)/doc/foresight
+bashcompdir  ?= $(datarootdir)/bash-completion/completions
+INSTALL      ?= install
+INSTALL_PROGRAM ?= $(INSTALL)
+INSTALL_DATA ?= $(INSTALL) -m 644
+INSTALL_DOCS ?= 1
+# The program installed: the one this build makes (tests/cli_install.sh
+# names the binary under test).
+INSTALL_BIN  ?= $(BIN)
+DOCS         := README.md $(wildcard docs/*.md)
+EXAMPLES     := $(shell find scenarios -name '*.cfg' 2>/dev/null)
+
+install: $(INSTALL_BIN)
+	$(INSTALL) -d "$(DESTDIR)$(bindir)" "$(DESTDIR)$(man1dir)" "$(DESTDIR)$(bashcompdir)"
+	$(INSTALL_PROGRAM) "$(INSTALL_BIN)" "$(DESTDIR)$(bindir)/foresight"
+	sed -e 's|@VERSION@|$(VERSION)|g' -e 's|@DOCDIR@|$(docdir)|g' docs/foresight.1 \
+	    > "$(DESTDIR)$(man1dir)/foresight.1.tmp"
+	chmod 644 "$(DESTDIR)$(man1dir)/foresight.1.tmp"
+	mv "$(DESTDIR)$(man1dir)/foresight.1.tmp" "$(DESTDIR)$(man1dir)/foresight.1"
+	$(INSTALL_DATA) completion/foresight.bash "$(DESTDIR)$(bashcompdir)/foresight"
+ifeq ($(INSTALL_DOCS),1)
+	$(INSTALL) -d "$(DESTDIR)$(docdir)"
+	$(INSTALL_DATA) $(DOCS) "$(DESTDIR)$(docdir)"
+	@for f in $(EXAMPLES); do \
+	    d="$(DESTDIR)$(docdir)/examples/$$(dirname $$f)"; \
+	    $(INSTALL) -d "$$d" && $(INSTALL_DATA) "$$f" "$$d" || exit 1; \
+	done
+endif
+
+install-strip:
+	$(MAKE) --no-print-directory install INSTALL_PROGRAM='$(INSTALL_PROGRAM) -s'
+
+# Removes what install put there, and the directories of foresight's own
+# (docdir); the shared directories (bin, man1, ...) stay.
+uninstall:
+	rm -f "$(DESTDIR)$(bindir)/foresight" "$(DESTDIR)$(man1dir)/foresight.1" \
+	    "$(DESTDIR)$(bashcompdir)/foresight"
+	rm -rf "$(DESTDIR)$(docdir)"
 
 clean:
 	rm -rf build bin

@@ -47,10 +47,24 @@ void fs_outset_abort(fs_outset *s);
  * a writable directory. FS_EIO with a message otherwise. */
 fs_status fs_mkdir_p(const char *dir, fs_err *err);
 
+/* Like fs_mkdir_p, and remembers each directory it created (not one that
+ * was there), so that fs_fsio_remove_made can take them away again: a run
+ * that stops before committing its outputs leaves no empty directory. */
+fs_status fs_mkdir_made(const char *dir, fs_err *err);
+
+/* Removes the directories fs_mkdir_made created, the last made first,
+ * each only while it is empty, and forgets them. Async-signal-safe
+ * (fs_fsio_cleanup_signal calls it). */
+void fs_fsio_remove_made(void);
+
+/* Forgets the directories fs_mkdir_made created: they hold outputs now. */
+void fs_fsio_keep_made(void);
+
 /* Joins dir and name into buf (size n); returns buf, or NULL if too long. */
 char *fs_path_join(char *buf, size_t n, const char *dir, const char *name);
 
-/* Removes every registered temp file. Async-signal-safe: call it from a
+/* Removes every registered temp file, then the directories made for them
+ * (fs_fsio_remove_made). Async-signal-safe: call it from a
  * SIGINT/SIGTERM handler before re-raising or _exit. */
 void fs_fsio_cleanup_signal(void);
 

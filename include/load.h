@@ -33,6 +33,16 @@ fs_status fs_override_parse(char *arg, fs_override *o, fs_err *err);
 fs_status fs_load_scenario(const char *file, const fs_override *ov, int nov,
                            fs_scenario **out, fs_err *err);
 
+/* Loads and validates `file` as fs_load_scenario does, then writes to f
+ * one line per path that --set takes in it (the bash completion's list):
+ * every scalar key of every section, element and actor map, in the order
+ * of the schema and of the file's elements (actors.[TJ].capacity,
+ * injects.[hit].casualties, threats.[iskp].presence.AF, dynamics.tau).
+ * Keys holding a list are left out; ids are not listed as keys. Nothing
+ * is written when the file does not load (err says why). */
+fs_status fs_load_paths(const char *file, const fs_override *ov, int nov, FILE *f,
+                        fs_err *err);
+
 /* Loads sc's baseline (sc->baseline; *out NULL when it has none) as
  * written, with no overrides, and checks that it can stand beside sc: the
  * same horizon, and not sc's own file. Errors (FS_ECONFIG) say that it is

@@ -51,8 +51,9 @@ fs_status fs_runner_check_size(const fs_scenario *const *sc, int k, long runs,
 /* Loads and validates every scenario (FS_ECONFIG / FS_EUSAGE on a bad file
  * or --set; compared scenarios must have the same horizon), refuses a load
  * too large (fs_runner_check_size), checks the
- * font when charts are wanted, creates the output directory and allocates
- * the engine. NULL with err filled on failure. */
+ * font when charts are wanted, creates the output directory (and removes
+ * again, in fs_runner_free, the directories it made when nothing was
+ * committed into them) and allocates the engine. NULL with err filled on failure. */
 fs_runner *fs_runner_open(const fs_run_opts *o, fs_err *err);
 
 /* Runs the next chunk of runs (about a quarter of a second of work).
@@ -64,6 +65,10 @@ long fs_runner_total(const fs_runner *r);
 /* The output directory and the first scenario's name, for messages. */
 const char *fs_runner_outdir(const fs_runner *r);
 const char *fs_runner_name(const fs_runner *r);
+/* When the output directory holds the results of another scenario (or of
+ * another comparison, or a sweep), a sentence naming them and the
+ * scenarios that will replace them, for a warning; else NULL. */
+const char *fs_runner_replaces(const fs_runner *r);
 
 /* After the last iterate: writes every output file (all committed
  * together, or none), then draws the charts. */

@@ -48,12 +48,33 @@ static void fsio_unregister(int slot)
         fsio_used[slot] = 0;
 }
 
+/* Directories fs_mkdir_made created, in the order made, in fixed buffers
+ * as the temp names are: removed again (when still empty) by a run that
+ * stops before its outputs are committed. More than FSIO_DIRS levels made
+ * at once are not remembered, and so are never removed. */
+#define FSIO_DIRS 32
+static char fsio_dir[FSIO_DIRS][FSIO_PATH];
+static volatile sig_atomic_t fsio_ndirs;
+
+void fs_fsio_remove_made(void)
+{
+    /* rmdir refuses a directory that holds anything: nothing is lost. */
+    while (fsio_ndirs > 0)
+        rmdir(fsio_dir[--fsio_ndirs]);
+}
+
+void fs_fsio_keep_made(void)
+{
+    fsio_ndirs = 0;
+}
+
 void fs_fsio_cleanup_signal(void)
 {
     int i;
     for (i = 0; i < FSIO_SLOTS; i++)
         if (fsio_used[i])
             unlink(fsio_tmp[i]);
+    fs_fsio_remove_made();
 }
 
 fs_afile *fs_afile_open(const char *path, fs_err *err)
@@ -137,7 +158,19 @@ void fs_afile_abort(fs_afile *f)
     afile_release(f);
 }
 
-fs_status fs_mkdir_p(const char *dir, fs_err *err)
+/* mkdir that remembers the directory when it made it and track is set. */
+static int make_dir(const char *path, int track)
+{
+    if (mkdir(path, 0777) != 0)
+        return errno == EEXIST ? 0 : -1;
+    if (track && fsio_ndirs < FSIO_DIRS) {
+        strcpy(fsio_dir[fsio_ndirs], path);
+        fsio_ndirs++;
+    }
+    return 0;
+}
+
+static fs_status mkdir_p(const char *dir, int track, fs_err *err)
 {
     char buf[FSIO_PATH];
     struct stat st;
@@ -152,12 +185,12 @@ fs_status fs_mkdir_p(const char *dir, fs_err *err)
         if (*p != '/')
             continue;
         *p = '\0';
-        if (mkdir(buf, 0777) != 0 && errno != EEXIST)
+        if (make_dir(buf, track) != 0)
             return fs_err_set(err, FS_EIO, "cannot create directory %s: %s",
                               buf, strerror(errno));
         *p = '/';
     }
-    if (mkdir(buf, 0777) != 0 && errno != EEXIST)
+    if (make_dir(buf, track) != 0)
         return fs_err_set(err, FS_EIO, "cannot create directory %s: %s",
                           buf, strerror(errno));
     if (stat(buf, &st) != 0 || !S_ISDIR(st.st_mode))
@@ -166,6 +199,16 @@ fs_status fs_mkdir_p(const char *dir, fs_err *err)
         return fs_err_set(err, FS_EIO, "output directory %s is not writable: %s",
                           dir, strerror(errno));
     return FS_OK;
+}
+
+fs_status fs_mkdir_p(const char *dir, fs_err *err)
+{
+    return mkdir_p(dir, 0, err);
+}
+
+fs_status fs_mkdir_made(const char *dir, fs_err *err)
+{
+    return mkdir_p(dir, 1, err);
 }
 
 char *fs_path_join(char *buf, size_t n, const char *dir, const char *name)

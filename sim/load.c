@@ -29,6 +29,7 @@ typedef struct loader {
     char **notes;        /* what extending files changed (fs_scenario.changes) */
     int nnotes;
     char *extends;       /* absolute path of the scenario this file extends */
+    FILE *paths;         /* fs_load_paths: where to list the paths --set takes */
 } loader;
 
 /* ---- the schema: valid keys of each section ---- */
@@ -1846,6 +1847,42 @@ static fs_status set_leaf(loader *L, config_setting_t *g, ctx c, const char *key
     return FS_OK;
 }
 
+/* The n segments of a path written back, with segment k as "[id]". */
+static void join_segs(char *buf, size_t size, const seg *segs, int n, int k, const char *id)
+{
+    int i;
+    buf[0] = '\0';
+    for (i = 0; i < n; i++) {
+        int br = i == k || segs[i].bracket;
+        if (i > 0)
+            append(buf, size, ".");
+        append(buf, size, br ? "[" : "");
+        append(buf, size, i == k ? id : segs[i].text);
+        append(buf, size, br ? "]" : "");
+    }
+}
+
+/* A path that names a list's element without brackets (actors.TJ.capacity
+ * for actors.[TJ].capacity): the path as it should be when segment k is an
+ * element's id, or close to one; else the ids there are. */
+static fs_status unbracketed(loader *L, const fs_override *ov, config_setting_t *list,
+                             const seg *segs, int n, int k, const char *at)
+{
+    const char *ids[FS_MAX_ACTORS + 32];
+    char hint[FS_ERR_MSG_MAX / 2], fixed[2 * PATHN];
+    int nk = element_ids(list, ids, (int)(sizeof ids / sizeof ids[0])), best = -1;
+
+    if (find_element(list, segs[k].text) == NULL
+        && (best = fs_closest(segs[k].text, ids, nk)) < 0) {
+        fs_suggest(hint, sizeof hint, segs[k].text, ids, nk, "ids are");
+        return usage(ov, L->err, "%s is a list; select an element by its id in brackets, "
+                     "as in %s.[id]%s", at, at, hint);
+    }
+    join_segs(fixed, sizeof fixed, segs, n, k, best >= 0 ? ids[best] : segs[k].text);
+    return usage(ov, L->err, "%s is a list; select an element by its id in brackets: "
+                 "did you mean %s?", at, fixed);
+}
+
 static fs_status apply_override(loader *L, const fs_override *ov)
 {
     seg segs[8];
@@ -1882,6 +1919,8 @@ static fs_status apply_override(loader *L, const fs_override *ov)
             c = ctx_element(c);
             continue;
         }
+        if (cur->type == CONFIG_TYPE_LIST && ctx_element(c) != C_LEAF)
+            return unbracketed(L, ov, cur, segs, n, i, at);
         if (cur->type != CONFIG_TYPE_GROUP || c == C_LEAF)
             return usage(ov, L->err, "%s is not a group; it has no key '%s'",
                          at, segs[i].text);
@@ -2496,6 +2535,70 @@ static fs_status not_a_sweep(loader *L)
                       L->file, L->file);
 }
 
+/* ---- the paths --set takes (foresight check --paths) ---- */
+
+static void print_paths(FILE *f, const config_setting_t *g, ctx c, const char *at);
+
+/* The path at.key, or the section it opens, for the group or element g of
+ * kind c. Keys holding a list or array (participants, borders) are not
+ * set as one value: they are left out. */
+static void print_key(FILE *f, const config_setting_t *g, ctx c, const char *at,
+                      const char *key)
+{
+    const config_setting_t *s = member(g, key), *e;
+    char path[PATHN], el[PATHN];
+    ctx k = ctx_child(c, key);
+    int i;
+
+    join_path(path, at, key);
+    if (k == C_LEAF) {
+        if (!(s && (s->type == CONFIG_TYPE_LIST || s->type == CONFIG_TYPE_ARRAY)))
+            fprintf(f, "%s\n", path);
+    } else if (ctx_element(k) != C_LEAF) {
+        for (i = 0; s && s->type == CONFIG_TYPE_LIST && i < config_setting_length(s); i++) {
+            e = config_setting_get_elem(s, (unsigned)i);
+            element_path(el, path, e, i);
+            print_paths(f, e, ctx_element(k), el);
+        }
+    } else {
+        print_paths(f, s, k, path);
+    }
+}
+
+/* Every path under the group g of kind c (g may be NULL: a section the file
+ * leaves to its defaults). */
+static void print_paths(FILE *f, const config_setting_t *g, ctx c, const char *at)
+{
+    const config_setting_t *actors, *root = g;
+    const char *const *keys = ctx_keys(c);
+    char path[PATHN];
+    int i, kind;
+
+    if (c == C_ACTORMAP) {
+        while (root && root->parent)
+            root = root->parent;
+        actors = member(root, "actors");
+        for (i = 0; actors && i < config_setting_length(actors); i++) {
+            const char *id = string_of(member(config_setting_get_elem(actors, (unsigned)i), "id"));
+            if (valid_id(id))
+                join_path(path, at, id), fprintf(f, "%s\n", path);
+        }
+        return;
+    }
+    if (c == C_INJECT && (kind = in_list(string_of(member(g, "type")) ? string_of(member(g, "type"))
+                                         : "", inject_names)) >= 0) {
+        for (i = 1; inject_common_keys[i]; i++)
+            print_key(f, g, c, at, inject_common_keys[i]);
+        for (i = 0; inject_type_keys[kind][i]; i++)
+            print_key(f, g, c, at, inject_type_keys[kind][i]);
+        return;
+    }
+    for (i = 0; keys && keys[i]; i++)
+        if (strcmp(keys[i], "id") != 0 && !((c == C_BORDER || c == C_PAIR)
+                                           && (strcmp(keys[i], "a") == 0 || strcmp(keys[i], "b") == 0)))
+            print_key(f, g, c, at, keys[i]);
+}
+
 /* Parses L->src (already read), applies the overrides and builds the
  * scenario; on success *out owns it. Releases everything L holds. */
 static fs_status load_source(loader *L, const fs_override *ov, int nov,
@@ -2521,6 +2624,8 @@ static fs_status load_source(loader *L, const fs_override *ov, int nov,
     }
     if ((st = build(L)) != FS_OK)
         goto fail;
+    if (L->paths)
+        print_paths(L->paths, config_root_setting(&L->cfg), C_TOP, "");
     *out = L->sc;
     L->sc = NULL;
 fail:
@@ -2546,6 +2651,24 @@ fs_status fs_load_scenario(const char *file, const fs_override *ov, int nov,
     if (st != FS_OK)
         return st;
     return load_source(&L, ov, nov, out);
+}
+
+fs_status fs_load_paths(const char *file, const fs_override *ov, int nov, FILE *f,
+                        fs_err *err)
+{
+    loader L;
+    fs_scenario *sc = NULL;
+    fs_status st;
+
+    memset(&L, 0, sizeof L);
+    L.file = file;
+    L.err = err;
+    L.paths = f;
+    if ((st = fs_source_read(&L.src, file, "scenario", err)) != FS_OK)
+        return st;
+    st = load_source(&L, ov, nov, &sc);
+    fs_scenario_free(sc);
+    return st;
 }
 
 fs_status fs_load_baseline(const fs_scenario *sc, fs_scenario **out, fs_err *err)

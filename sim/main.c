@@ -23,6 +23,7 @@
 #include "rng.h"
 #include "runner.h"
 #include "scenario.h"
+#include "suggest.h"
 #include "plot_sweep.h"
 #include "sweep.h"
 
@@ -132,16 +133,24 @@ static const char usage_sweep[] =
     "  -q, --quiet           no progress line\n";
 
 static const char usage_check[] =
-    "usage: foresight check FILE [--set PATH=VALUE]...\n"
+    "usage: foresight check FILE [--set PATH=VALUE]... [--paths]\n"
     "\n"
     "Validates FILE as foresight run would, writes nothing, and prints a short\n"
-    "summary: actors, borders, threats, mechanisms with their windows, injects.\n";
+    "summary: actors, borders, threats, mechanisms with their windows, injects.\n"
+    "\n"
+    "options:\n"
+    "      --set PATH=VALUE  override a setting, as for foresight run\n"
+    "      --paths           instead of the summary, list every PATH that --set\n"
+    "                        takes in FILE, one a line\n";
 
 static const char usage_help[] =
     "usage: foresight help [COMMAND]\n"
+    "       foresight help --commands | --options COMMAND\n"
     "\n"
     "Shows the options of COMMAND (run, check, compare, sweep, plot or help),\n"
-    "or without COMMAND the list of commands.\n";
+    "or without COMMAND the list of commands. --commands lists the command\n"
+    "names and --options COMMAND the long options of COMMAND, one a line (for\n"
+    "shell completion).\n";
 
 static const char usage_plot[] =
     "usage: foresight plot DIR [-o OUTDIR] [--format png|pdf|svg] [--size WxH]\n"
@@ -167,6 +176,7 @@ typedef struct options {
     int quiet;
     int charts;
     int no_effects;     /* run --no-effects */
+    int paths;          /* check --paths */
     fs_override sets[MAX_SETS];
     int nsets;
     fs_plot_opts plot;
@@ -286,28 +296,31 @@ static int is_opt(const char *arg, const char *s, const char *l)
     return l && strncmp(arg, l, n) == 0 && (arg[n] == '\0' || arg[n] == '=');
 }
 
-/* The options each command takes, by long name: any other is refused, so
- * that an option that would do nothing never passes silently. */
+/* A command: its name, function, usage text and the long options it takes
+ * (" runs seed "; NULL: it parses its own). commands[] lists them. */
+struct command {
+    const char *name;
+    int (*fn)(int argc, char **argv);
+    const char *usage;
+    const char *opts;
+};
+
+static const struct command *find_command(const char *name);
+
+/* Refuses an option the command does not take (its `opts` in commands[]),
+ * so that an option that would do nothing never passes silently. */
 static void applies(const char *cmd, const char *opt, const char *given)
 {
-    static const struct { const char *cmd, *opts; } table[] = {
-        { "run", " runs seed threads output set runs-csv quiet no-charts no-effects format size " },
-        { "compare", " runs seed threads output set runs-csv quiet no-charts format size " },
-        { "sweep", " threads output set resume partition quiet no-charts format size " },
-        { "check", " set " },
-        { "plot", " output format size " },
-    };
+    const struct command *c = find_command(cmd);
     char key[32];
-    size_t i;
 
     snprintf(key, sizeof key, " %s ", opt);
-    for (i = 0; i < sizeof table / sizeof table[0]; i++)
-        if (strcmp(table[i].cmd, cmd) == 0 && strstr(table[i].opts, key) == NULL) {
-            fprintf(stderr, "%s: option '%.*s' does not apply to 'foresight %s'\n"
-                    "Try 'foresight help %s'.\n", progname, (int)strcspn(given, "="), given,
-                    cmd, cmd);
-            exit(2);
-        }
+    if (c && c->opts && strstr(c->opts, key) == NULL) {
+        fprintf(stderr, "%s: option '%.*s' does not apply to 'foresight %s'\n"
+                "Try 'foresight help %s'.\n", progname, (int)strcspn(given, "="), given,
+                cmd, cmd);
+        exit(2);
+    }
 }
 
 /* A file or directory argument of cmd. */
@@ -353,10 +366,7 @@ static void parse_options(int argc, char **argv, const char *cmd, options *o)
         } else if (options_end) {
             add_file(o, a, cmd);
         } else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
-            fputs(strcmp(cmd, "run") == 0 ? usage_run : strcmp(cmd, "check") == 0
-                  ? usage_check : strcmp(cmd, "compare") == 0 ? usage_compare
-                  : strcmp(cmd, "sweep") == 0 ? usage_sweep : usage_plot,
-                  stdout);
+            fputs(find_command(cmd) ? find_command(cmd)->usage : usage_main, stdout);
             exit(0);
         } else if (is_opt(a, "-n", "--runs")) {
             const char *s = optval(argc, argv, &i, cmd);
@@ -400,6 +410,9 @@ static void parse_options(int argc, char **argv, const char *cmd, options *o)
             if (fs_override_parse(s, &o->sets[o->nsets], &e) != FS_OK)
                 die_usage("%s", e.msg, cmd);
             o->nsets++;
+        } else if (strcmp(a, "--paths") == 0) {
+            applies(cmd, "paths", a);
+            o->paths = 1;
         } else if (strcmp(a, "--runs-csv") == 0) {
             applies(cmd, "runs-csv", a);
             o->runs_csv = 1;
@@ -463,6 +476,8 @@ static int cmd_check(int argc, char **argv)
 
     fs_err_clear(&e);
     parse_options(argc, argv, "check", &o);
+    if (o.paths)
+        return fs_load_paths(o.file, o.sets, o.nsets, stdout, &e) == FS_OK ? 0 : fail(&e);
 
     if (fs_load_scenario(o.file, o.sets, o.nsets, &sc, &e) != FS_OK)
         return fail(&e);
@@ -508,6 +523,8 @@ static int run_files(const options *o)
     ro.plot = o->plot;
     if ((r = fs_runner_open(&ro, &e)) == NULL)
         return fail(&e);
+    if (fs_runner_replaces(r))
+        fprintf(stderr, "%s: warning: %s\n", progname, fs_runner_replaces(r));
     while (fs_runner_done(r) < fs_runner_total(r)) {
         if (fs_runner_iterate(r, &e) != FS_OK)
             goto fail;
@@ -707,26 +724,105 @@ static int cmd_plot(int argc, char **argv)
     return 0;
 }
 
+static int cmd_sweep_dist(int argc, char **argv)
+{
+    int code;
+    fs_dist_init(&argc, &argv);
+    code = cmd_sweep(argc, argv);
+    fs_dist_finalize();
+    return code;
+}
+
+static int cmd_help(int argc, char **argv);
+
+/* The commands: a new one is a row here, its usage text and its function
+ * (and a section in docs/foresight.1; the bash completion asks for them). */
+static const struct command commands[] = {
+    { "run", cmd_run, usage_run,
+      " runs seed threads output set runs-csv quiet no-charts no-effects format size " },
+    { "check", cmd_check, usage_check, " set paths " },
+    { "compare", cmd_compare, usage_compare,
+      " runs seed threads output set runs-csv quiet no-charts format size " },
+    { "sweep", cmd_sweep_dist, usage_sweep,
+      " threads output set resume partition quiet no-charts format size " },
+    { "plot", cmd_plot, usage_plot, " output format size " },
+    { "help", cmd_help, usage_help, NULL },
+};
+#define NCOMMANDS (int)(sizeof commands / sizeof commands[0])
+
+static const struct command *find_command(const char *name)
+{
+    int i;
+    for (i = 0; i < NCOMMANDS; i++)
+        if (strcmp(commands[i].name, name) == 0)
+            return &commands[i];
+    return NULL;
+}
+
+/* "unknown command 'runn'; did you mean 'run'?" and the list of commands,
+ * or for an option before the command, the options there are. */
+static int unknown_command(const char *what, const char *name)
+{
+    static const char *const top_opts[] = {"--help", "--version"};
+    const char *names[NCOMMANDS];
+    char hint[256];
+    int i;
+
+    for (i = 0; i < NCOMMANDS; i++)
+        names[i] = commands[i].name;
+    if (name[0] == '-')
+        fs_suggest(hint, sizeof hint, name, top_opts, 2, "options before a command are");
+    else
+        fs_suggest(hint, sizeof hint, name, names, NCOMMANDS, "commands are");
+    fprintf(stderr, "%s: %s '%s'%s\nTry 'foresight --help'.\n", progname, what, name, hint);
+    return 2;
+}
+
+/* help --commands: the command names; help --options CMD: its options, one
+ * a line (what the bash completion offers). */
+static int list_for_completion(const char *what, const char *cmd)
+{
+    const struct command *c = cmd ? find_command(cmd) : NULL;
+    const char *p;
+    int i;
+
+    if (strcmp(what, "--commands") == 0) {
+        for (i = 0; i < NCOMMANDS; i++)
+            printf("%s\n", commands[i].name);
+        return 0;
+    }
+    if (c == NULL)
+        return cmd ? unknown_command("no such command", cmd)
+                   : (fputs("foresight: help --options needs a command\n", stderr), 2);
+    for (p = c->opts ? c->opts : ""; *p; p += strspn(p, " ")) {
+        size_t n = strcspn(p + strspn(p, " "), " ");
+        p += strspn(p, " ");
+        if (n)
+            printf("--%.*s\n", (int)n, p);
+        p += n;
+    }
+    printf("--help\n");
+    return 0;
+}
+
 static int cmd_help(int argc, char **argv)
 {
     const char *c = argc > 2 ? argv[2] : NULL;
-    if (c == NULL) fputs(usage_main, stdout);
-    else if (strcmp(c, "run") == 0) fputs(usage_run, stdout);
-    else if (strcmp(c, "check") == 0) fputs(usage_check, stdout);
-    else if (strcmp(c, "plot") == 0) fputs(usage_plot, stdout);
-    else if (strcmp(c, "compare") == 0) fputs(usage_compare, stdout);
-    else if (strcmp(c, "sweep") == 0) fputs(usage_sweep, stdout);
-    else if (strcmp(c, "help") == 0) fputs(usage_help, stdout);
-    else {
-        fprintf(stderr, "%s: no such command '%s'\n%s", progname, c, usage_main);
-        return 2;
-    }
+    const struct command *cm;
+
+    if (c && (strcmp(c, "--commands") == 0 || strcmp(c, "--options") == 0))
+        return list_for_completion(c, argc > 3 ? argv[3] : NULL);
+    if (c == NULL)
+        return fputs(usage_main, stdout), 0;
+    if ((cm = find_command(c)) == NULL)
+        return unknown_command("no such command", c);
+    fputs(cm->usage, stdout);
     return 0;
 }
 
 int main(int argc, char **argv)
 {
-    const char *cmd;
+    const struct command *c;
 
     fs_gsl_quiet();
     install_signals();
@@ -734,31 +830,15 @@ int main(int argc, char **argv)
         fputs(usage_main, stderr);
         return 2;
     }
-    cmd = argv[1];
-    if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0)
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)
         return fputs(usage_main, stdout), 0;
-    if (strcmp(cmd, "--version") == 0) {
+    if (strcmp(argv[1], "--version") == 0) {
         printf("foresight %s (rng %s, %s)\n", FS_VERSION, FS_RNG_NAME,
                fs_dist_enabled() ? "MPI" : "no MPI");
         return 0;
     }
-    if (strcmp(cmd, "run") == 0)
-        return cmd_run(argc, argv);
-    if (strcmp(cmd, "check") == 0)
-        return cmd_check(argc, argv);
-    if (strcmp(cmd, "plot") == 0)
-        return cmd_plot(argc, argv);
-    if (strcmp(cmd, "compare") == 0)
-        return cmd_compare(argc, argv);
-    if (strcmp(cmd, "sweep") == 0) {
-        int code;
-        fs_dist_init(&argc, &argv);
-        code = cmd_sweep(argc, argv);
-        fs_dist_finalize();
-        return code;
-    }
-    if (strcmp(cmd, "help") == 0)
-        return cmd_help(argc, argv);
-    fprintf(stderr, "%s: unknown command '%s'\n%s", progname, cmd, usage_main);
-    return 2;
+    if ((c = find_command(argv[1])) == NULL)
+        return unknown_command(argv[1][0] == '-' ? "unknown option" : "unknown command",
+                               argv[1]);
+    return c->fn(argc, argv);
 }

@@ -10,6 +10,7 @@
 #include "briefing.h"
 #include "chart.h"
 #include "compare.h"
+#include "csvread.h"
 #include "effects.h"
 #include "engine.h"
 #include "fsio.h"
@@ -32,6 +33,7 @@ struct fs_runner {
     fs_effects *effects;
     char labels[FS_MAX_COMPARE][LABEL_MAX];   /* compare: each scenario's subdirectory */
     char outdir[4096];
+    char replaces[5200];     /* what an earlier run left in outdir, if another's */
     fs_engine *eng;
     fs_outset *sets[FS_MAX_COMPARE + 1];
     long chunk;
@@ -215,9 +217,88 @@ static fs_outset *subdir(fs_runner *r, int i, fs_err *err)
         fs_err_set(err, FS_EUSAGE, "output path too long: %s/%s", r->outdir, r->labels[i]);
         return NULL;
     }
-    if (fs_mkdir_p(sub, err) != FS_OK)
+    if (fs_mkdir_made(sub, err) != FS_OK)
         return NULL;
     return r->sets[i] = fs_outset_new(sub, err);
+}
+
+/* ---- what the output directory held before ---- */
+
+static int has_file(const char *dir, const char *name)
+{
+    char path[4096];
+    return fs_path_join(path, sizeof path, dir, name) != NULL && access(path, F_OK) == 0;
+}
+
+
+/* Appends "\"name\"" to buf (of size n), after ", " unless it is first. */
+static void add_name(char *buf, size_t n, const char *name)
+{
+    size_t k = strlen(buf);
+    if (k + 1 < n)
+        snprintf(buf + k, n - k, "%s\"%s\"", k ? ", " : "", name);
+}
+
+/* The scenario names an earlier run, comparison or sweep wrote into dir
+ * (its meta.csv's name, or compare.csv's names in order) into buf, and
+ * which of the three it was into *kind ('r', 'c' or 's'); buf is empty
+ * when dir holds none of them. A file that cannot be read or parsed is
+ * taken for none; only running out of memory is an error. */
+static fs_status names_in(const char *dir, char *buf, size_t n, char *kind, fs_err *err)
+{
+    const char *name;
+    fs_csv *c = NULL;
+    fs_err e;
+    size_t row;
+    int col, key, val;
+
+    buf[0] = '\0';
+    fs_err_clear(&e);
+    *kind = has_file(dir, "compare.csv") ? 'c' : has_file(dir, "sweep_outputs.csv") ? 's' : 'r';
+    name = *kind == 'c' ? "compare.csv" : "meta.csv";
+    if (!has_file(dir, name))
+        return FS_OK;
+    if (fs_csv_open_in(dir, name, &c, &e) != FS_OK)
+        return e.code == FS_ENOMEM ? fs_err_set(err, FS_ENOMEM, "%s", e.msg) : FS_OK;
+    col = fs_csv_col(c, "name");
+    key = fs_csv_col(c, "key");
+    val = fs_csv_col(c, "value");
+    for (row = 0; row < fs_csv_nrows(c); row++) {
+        if (*kind == 'c' && col >= 0 && (row == 0 || strcmp(fs_csv_str(c, row, col),
+                                                            fs_csv_str(c, row - 1, col)) != 0))
+            add_name(buf, n, fs_csv_str(c, row, col));
+        else if (*kind != 'c' && key >= 0 && val >= 0 && buf[0] == '\0'
+                 && strcmp(fs_csv_str(c, row, key), "name") == 0)
+            add_name(buf, n, fs_csv_str(c, row, val));
+    }
+    fs_csv_free(c);
+    return FS_OK;
+}
+
+/* When the output directory holds another scenario's results (or another
+ * set of compared scenarios, or a sweep), says in r->replaces whose, and
+ * whose replace them. */
+static fs_status held_results(fs_runner *r, fs_err *err)
+{
+    char old[400], new_[400] = "", kind;
+    int i;
+
+    r->replaces[0] = '\0';
+    if (names_in(r->outdir, old, sizeof old, &kind, err) != FS_OK)
+        return err->code;
+    for (i = 0; i < r->k; i++)
+        add_name(new_, sizeof new_, r->sc[i]->name);
+    if (old[0] == '\0' || (strcmp(old, new_) == 0 && kind == (r->k > 1 ? 'c' : 'r')))
+        return FS_OK;
+    snprintf(r->replaces, sizeof r->replaces, "%s holds the results of %s%s; this %s of "
+             "%s replaces them", r->outdir, kind == 'c' ? "the comparison of " : kind == 's'
+             ? "the sweep " : "", old, r->k > 1 ? "comparison" : "run", new_);
+    return FS_OK;
+}
+
+const char *fs_runner_replaces(const fs_runner *r)
+{
+    return r->replaces[0] ? r->replaces : NULL;
 }
 
 fs_runner *fs_runner_open(const fs_run_opts *o, fs_err *err)
@@ -263,7 +344,7 @@ fs_runner *fs_runner_open(const fs_run_opts *o, fs_err *err)
         snprintf(r->outdir, sizeof r->outdir, "plots/compare");
     if (o->charts && fs_chart_font_check(err) != FS_OK)
         goto fail;
-    if (fs_mkdir_p(r->outdir, err) != FS_OK)
+    if (held_results(r, err) != FS_OK || fs_mkdir_made(r->outdir, err) != FS_OK)
         goto fail;
     if ((r->sets[r->k] = fs_outset_new(r->outdir, err)) == NULL)
         goto fail;
@@ -372,9 +453,12 @@ static fs_status write_compare(fs_runner *r, fs_err *err)
 /* Files an earlier run may have left in a run directory that this run
  * might not write again: they would disagree with the new numbers. Every
  * chart (each format, drawn again after the commit unless --no-charts) and
- * the optional tables. The files every run writes are simply replaced;
- * files foresight never writes are left alone. */
-static const char *const optional_tables[] = { "runs.csv", "inject_effects.csv", "baseline.csv" };
+ * the optional tables, and a comparison's compare.csv (a run into a
+ * comparison's directory would otherwise leave it, and `plot` would take
+ * the directory for a comparison). The files every run writes are simply
+ * replaced; files foresight never writes are left alone. */
+static const char *const optional_tables[] = { "runs.csv", "inject_effects.csv", "baseline.csv",
+                                               "compare.csv" };
 static const char *const extra_charts[] = {
     "trust_pairs", "effects_outcomes", "effects_trust", "compare_threat_index",
     "compare_outcomes", "compare_difference"
@@ -392,12 +476,6 @@ static void remove_chart(const char *dir, const char *name)
         snprintf(path, sizeof path, "%s.%s", base, fs_chart_format_ext(fmts[i]));
         remove(path);
     }
-}
-
-static int has_file(const char *dir, const char *name)
-{
-    char path[4096];
-    return fs_path_join(path, sizeof path, dir, name) != NULL && access(path, F_OK) == 0;
 }
 
 /* Only in a directory an earlier run or comparison wrote (it has their
@@ -472,6 +550,7 @@ fs_status fs_runner_finish(fs_runner *r, fs_err *err)
         if (st != FS_OK)
             return st;
     }
+    fs_fsio_keep_made();
     return r->o.charts ? draw(r, err) : FS_OK;
 }
 
@@ -482,6 +561,8 @@ void fs_runner_free(fs_runner *r)
         return;
     for (i = 0; i <= FS_MAX_COMPARE; i++)
         fs_outset_abort(r->sets[i]);
+    /* Stopped before the commit: the directories it made are empty. */
+    fs_fsio_remove_made();
     fs_engine_free(r->eng);
     for (i = 0; i < FS_MAX_COMPARE; i++)
         fs_scenario_free(r->sc[i]);

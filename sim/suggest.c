@@ -32,9 +32,29 @@ static int edit_distance(const char *a, const char *b)
     return d[la][lb];
 }
 
+/* Whether a and b have the same number of '_'-separated words, each word
+ * of one a prefix of the other's (case aside), of at least 3 letters for
+ * the first word and 2 for the others: intel_sharing for
+ * intelligence_sharing, border_op for border_operation, comp for compare. */
+static int abbreviates(const char *a, const char *b)
+{
+    size_t least = 3;
+    while (*a && *b) {
+        size_t la = strcspn(a, "_"), lb = strcspn(b, "_"), m = la < lb ? la : lb;
+        if (m < least || strncasecmp(a, b, m) != 0)
+            return 0;
+        least = 2;
+        a += la, b += lb;
+        if ((*a == '_') != (*b == '_'))
+            return 0;
+        a += *a == '_', b += *b == '_';
+    }
+    return *a == '\0' && *b == '\0';
+}
+
 int fs_closest(const char *word, const char *const *cands, int nc)
 {
-    int i, best = -1, bestd = 3, d, la = (int)strlen(word), lb;
+    int i, best = -1, bestd = 3, d, la = (int)strlen(word), lb, nabbr = 0, abbr = -1;
 
     for (i = 0; i < nc; i++) {
         lb = (int)strlen(cands[i]);
@@ -43,8 +63,11 @@ int fs_closest(const char *word, const char *const *cands, int nc)
             best = i;
             bestd = d;
         }
+        if (abbreviates(word, cands[i]))
+            nabbr++, abbr = i;
     }
-    return best;
+    /* Failing a near spelling, the one word it shortens or lengthens. */
+    return best >= 0 ? best : nabbr == 1 ? abbr : -1;
 }
 
 void fs_suggest(char *buf, size_t n, const char *word, const char *const *cands, int nc,
