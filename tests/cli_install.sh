@@ -100,7 +100,7 @@ EOS
     (cd "$T/work" && PATH="$D$P/bin:$PATH" bash "$T/comp.bash" "$D$P/share/bash-completion/completions/foresight") >"$T/out" 2>&1
     code=$?
     if [ $code -eq 0 ]; then ok; else bad "completion script did not load (exit $code): $(cat "$T/out")"; fi
-    printf '%s\n' "run" "compare" "--no-effects" "actors.[A].capacity=" "injects.[hit].casualties=" \
+    printf '%s\n' "run" "compare" "--no-effects" "actors.[A].capacity=" "injects.[hit].casualties= injects.[hit].casualties_per_attack=" \
         "png pdf svg" "sweep" "dynamics.tau=" >"$T/want"
     if cmp -s "$T/out" "$T/want"; then ok; else bad "completion: got $(tr '\n' '|' <"$T/out"), expected $(tr '\n' '|' <"$T/want")"; fi
 fi
