@@ -72,6 +72,10 @@ typedef struct fs_prim_sorted fs_prim_sorted;
 fs_prim_sorted *fs_prim_sort(const fs_prim_data *d, fs_err *err);
 void fs_prim_sorted_free(fs_prim_sorted *s);
 
+/* Column j's case indices in ascending order of value (n entries, owned
+ * by s). */
+const int *fs_prim_sorted_order(const fs_prim_sorted *s, int j);
+
 /* One PRIM search over the cases with w[i] > 0, each counted w[i] times
  * (w NULL: every case once). Peels: for every input, the lowest or
  * highest peel_alpha share of the box's cases (whole values: cases tied
@@ -104,6 +108,15 @@ fs_status fs_prim_cover(const fs_prim_data *d, const fs_prim_sorted *s, const fs
  * does not depend on their number. */
 fs_status fs_prim_resample(const fs_prim_data *d, const fs_prim_sorted *s, const fs_prim_opts *o,
                            int R, uint64_t seed, int threads, double *share, fs_err *err);
+
+/* Box inspection of any box b (limits +-INFINITY where unrestricted) over
+ * the cases with w[i] > 0 counted w[i] times (w NULL: once each): sets
+ * b->n, b->ny and b->nrestricted from the data, and for every input j
+ * qp[j] (NAN when j is not restricted), n_drop[j] and ny_drop[j] (the
+ * cases, and cases of interest, of the box with j's restriction dropped).
+ * Every array holds d->k entries. */
+void fs_prim_inspect(const fs_prim_data *d, const int *w, fs_prim_box *b, double *qp,
+                     long *n_drop, long *ny_drop);
 
 /* P(X >= h) for X ~ Binomial(t, p): the one-sided quasi-p-value of a box
  * holding h cases of interest among t when the reference density is p. */

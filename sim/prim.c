@@ -117,6 +117,11 @@ fs_prim_sorted *fs_prim_sort(const fs_prim_data *d, fs_err *err)
     return s;
 }
 
+const int *fs_prim_sorted_order(const fs_prim_sorted *s, int j)
+{
+    return s->ord + (size_t)j * s->n;
+}
+
 void fs_prim_sorted_free(fs_prim_sorted *s)
 {
     if (s == NULL)
@@ -455,33 +460,48 @@ double fs_prim_binom_sf(long h, long t, double p)
 /* Quasi-p-values: for each restricted input, the box's cases of interest
  * against the density of the box with that restriction dropped (Bryant
  * and Lempert 2010), one-sided binomial. */
-static fs_status inspect(const ws *s, fs_prim_result *r, fs_err *err)
+void fs_prim_inspect(const fs_prim_data *d, const int *w, fs_prim_box *b, double *qp,
+                     long *n_drop, long *ny_drop)
 {
-    int n = s->d->n, k = s->d->k, i, j;
-    const fs_prim_box *b = &r->box;
+    int n = d->n, k = d->k, i, j;
 
-    r->qp = malloc((size_t)k * sizeof *r->qp);
-    r->n_drop = calloc((size_t)k, sizeof *r->n_drop);
-    r->ny_drop = calloc((size_t)k, sizeof *r->ny_drop);
-    if (!r->qp || !r->n_drop || !r->ny_drop)
-        return fs_err_set(err, FS_ENOMEM, "out of memory inspecting a PRIM box");
+    b->n = b->ny = 0;
+    b->nrestricted = 0;
+    for (j = 0; j < k; j++) {
+        n_drop[j] = ny_drop[j] = 0;
+        b->nrestricted += isfinite(b->lo[j]) || isfinite(b->hi[j]);
+    }
     for (i = 0; i < n; i++) {
+        long wi = w ? w[i] : 1;
         int nout = 0, which = -1;
-        if (W(s, i) == 0)
+        if (wi == 0)
             continue;
         for (j = 0; j < k && nout < 2; j++) {
-            double x = X(s, j)[i];
+            double x = d->x[(size_t)j * n + i];
             if (x < b->lo[j] || x > b->hi[j])
                 nout++, which = j;
         }
-        if (nout == 1)
-            r->n_drop[which] += W(s, i), r->ny_drop[which] += W(s, i) * s->d->y[i];
+        if (nout == 0)
+            b->n += wi, b->ny += wi * d->y[i];
+        else if (nout == 1)
+            n_drop[which] += wi, ny_drop[which] += wi * d->y[i];
     }
     for (j = 0; j < k; j++) {
-        r->n_drop[j] += b->n, r->ny_drop[j] += b->ny;
-        r->qp[j] = isfinite(b->lo[j]) || isfinite(b->hi[j])
-                   ? fs_prim_binom_sf(b->ny, b->n, density(r->ny_drop[j], r->n_drop[j])) : NAN;
+        n_drop[j] += b->n, ny_drop[j] += b->ny;
+        qp[j] = isfinite(b->lo[j]) || isfinite(b->hi[j])
+                ? fs_prim_binom_sf(b->ny, b->n, density(ny_drop[j], n_drop[j])) : NAN;
     }
+}
+
+static fs_status inspect(const ws *s, fs_prim_result *r, fs_err *err)
+{
+    size_t k = (size_t)s->d->k;
+    r->qp = malloc(k * sizeof *r->qp);
+    r->n_drop = malloc(k * sizeof *r->n_drop);
+    r->ny_drop = malloc(k * sizeof *r->ny_drop);
+    if (!r->qp || !r->n_drop || !r->ny_drop)
+        return fs_err_set(err, FS_ENOMEM, "out of memory inspecting a PRIM box");
+    fs_prim_inspect(s->d, s->w, &r->box, r->qp, r->n_drop, r->ny_drop);
     return FS_OK;
 }
 
