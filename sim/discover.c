@@ -416,8 +416,8 @@ static void brief_significance(FILE *out, const finding *f, const rbox *r, const
                     : m == 2 ? "Both restrictions are significant" : "All restrictions are "
                     "significant", m > 1 && worst >= 0.001 ? "largest " : "", q);
         else
-            fprintf(out, "%d of the %d restrictions are significant (%s%s).", sig, m,
-                    worst >= 0.001 ? "largest " : "", q);
+            fprintf(out, "%d of the %d restrictions %s significant (%s%s).", sig, m,
+                    sig == 1 ? "is" : "are", sig > 1 && worst >= 0.001 ? "largest " : "", q);
     }
     for (i = 0; i < m; i++)
         if (!(r->qp[res[i]] < 0.05)) {

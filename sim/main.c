@@ -186,7 +186,8 @@ static const char usage_plot[] =
     "Redraws every chart of DIR from its CSV files alone, with no simulation,\n"
     "into DIR (or OUTDIR, created if missing; a comparison's scenario charts go\n"
     "into OUTDIR/<scenario>). DIR is the output directory of foresight run,\n"
-    "foresight compare or foresight sweep; its files say which.\n";
+    "foresight compare, foresight sweep or foresight discover; its files say\n"
+    "which (a sweep's discovery charts are redrawn with its other charts).\n";
 
 typedef struct options {
     const char *file;   /* the first of files */
@@ -711,6 +712,10 @@ static fs_status plot_kind(const char *dir, char *kind, fs_err *e)
 {
     char sub[4096];
 
+    if (has_file(dir, "discovery_meta.csv") && !has_file(dir, "sweep_outputs.csv")) {
+        *kind = 'd';
+        return FS_OK;
+    }
     if (has_file(dir, "sweep_outputs.csv") || has_file(dir, "compare.csv")
         || has_file(dir, "meta.csv")) {
         *kind = has_file(dir, "sweep_outputs.csv") ? 's' : has_file(dir, "compare.csv")
@@ -739,7 +744,11 @@ static int cmd_plot(int argc, char **argv)
         return fail(&e);
     if (kind == 's' ? fs_plot_sweep_dir(o.file, &o.plot, &e) != FS_OK
         : kind == 'c' ? fs_compare_plot(o.file, &o.plot, 1, &e) != FS_OK
-                      : fs_plot_run_dir(o.file, &o.plot, &e) != FS_OK)
+        : kind == 'd' ? 0 : fs_plot_run_dir(o.file, &o.plot, &e) != FS_OK)
+        return fail(&e);
+    /* A discovery's charts, alone or beside a sweep's. */
+    if ((kind == 'd' || kind == 's') && fs_plot_discover_present(o.file) &&
+        fs_plot_discover_dir(o.file, &o.plot, &e) != FS_OK)
         return fail(&e);
     return 0;
 }
