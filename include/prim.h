@@ -86,8 +86,10 @@ const int *fs_prim_sorted_order(const fs_prim_sorted *s, int j);
  * mass_min x the cases searched. Chooses traj[o->box] (clamped to the
  * trajectory) or the last box whose density reaches the threshold (when
  * none does, the densest, reached = 0), pastes it (each step adds the
- * paste_alpha share of the box's cases next to one restricted side when
- * that raises the density most), and inspects it (quasi-p-values). r is
+ * paste_alpha share of the box's cases next to one restricted side, the
+ * paste with the highest density, as long as the density does not fall),
+ * drops restrictions that exclude no case the others do not already
+ * exclude, and inspects it (quasi-p-values). r is
  * filled (free it with fs_prim_result_free even on failure). FS_ENOMEM
  * or FS_EUSAGE for bad options. */
 fs_status fs_prim_run(const fs_prim_data *d, const fs_prim_sorted *s, const int *w,

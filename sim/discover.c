@@ -465,10 +465,16 @@ static void brief_box(FILE *out, const finding *f, int b, const char *cond)
     snprintf(c, sizeof c, "%s", cond);
     if (f->t->sweep)
         cap_first(c);   /* a sweep's output names are words; a column's is kept as is */
+    if (m == 0 && r->b.ny == r->n_search) {
+        fprintf(out, "Every case %s has %s: there is nothing to tell apart.\n\n",
+                b ? "left" : "explored", cond);
+        return;
+    }
     if (m == 0) {
         fprintf(out, "No restriction of the inputs concentrates the cases with %s: they make "
                 "%.0f%% of the %ld cases %s, and no box found holds them more densely.\n",
                 cond, pct(r->b.ny, r->b.n), r->b.n, b ? "left" : "explored");
+        fputc('\n', out);
         return;
     }
     fprintf(out, "%s happens in %.0f%% of the cases where ", c, pct(r->b.ny, r->b.n));

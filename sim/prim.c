@@ -422,10 +422,39 @@ static void paste(ws *s, const fs_prim_opts *o)
             for (side = 0; side < 2; side++)
                 if (paste_side(s, j, side, target, &m) && (!have || better(&m, &best, s, 0)))
                     best = m, have = 1;
-        if (!have || density(s->ny + best.dny, s->n + best.dn) <= density(s->ny, s->n))
+        /* A paste that keeps the density adds coverage for nothing: take it. */
+        if (!have || density(s->ny + best.dny, s->n + best.dn) < density(s->ny, s->n))
             return;
         paste_apply(s, &best);
     }
+}
+
+/* Drops every restricted side beyond which no case is outside the box on
+ * that side alone: the other limits already exclude those cases, so the
+ * restriction says nothing (a peel made it before later peels covered
+ * it). One side at a time, so that a case outside on two such sides
+ * keeps one of them. */
+static void relax(ws *s)
+{
+    int j, side;
+    move m;
+    for (j = 0; j < s->d->k; j++)
+        for (side = 0; side < 2; side++) {
+            const int *o = ORD(s, j);
+            int p;
+            if ((side ? s->hi[j] >= s->cmax[j] : s->lo[j] <= s->cmin[j]) ||
+                paste_side(s, j, side, 1, &m))
+                continue;
+            if (side) {
+                for (p = s->hp[j] + 1; p < s->d->n; p++)
+                    s->out[o[p]]--;
+                s->hp[j] = s->d->n - 1, s->hi[j] = s->cmax[j];
+            } else {
+                for (p = s->lp[j] - 1; p >= 0; p--)
+                    s->out[o[p]]--;
+                s->lp[j] = 0, s->lo[j] = s->cmin[j];
+            }
+        }
 }
 
 static int choose(const fs_prim_result *r, const fs_prim_opts *o, int *reached)
@@ -526,6 +555,7 @@ fs_status fs_prim_run(const fs_prim_data *d, const fs_prim_sorted *so, const int
     r->chosen = choose(r, o, &r->reached);
     ws_set(&s, &r->traj[r->chosen]);
     paste(&s, o);
+    relax(&s);
     if ((st = snapshot(&s, &r->box, err)) != FS_OK)
         goto done;
     st = inspect(&s, r, err);

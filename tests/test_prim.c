@@ -257,6 +257,30 @@ static void test_single_input(void)
     synth_free(&s);
 }
 
+/* A restriction that later peels made empty is dropped: x1 < 0.1 holds
+ * only cases with x2 < 0.5, so a peel of x1's low end raises the density
+ * at first, and once x2 > 0.5 is peeled to, x1's limit excludes nothing
+ * more. */
+static void test_vacuous_restriction(void)
+{
+    synth s = planted(2000, 2, 0.0, 0.0, 23);
+    fs_prim_result r;
+    int i;
+    for (i = 0; i < 2000; i++) {
+        if (s.x[i] < 0.1)
+            s.x[2000 + i] *= 0.5;
+        s.y[i] = s.x[2000 + i] > 0.5;
+    }
+    run_simple(&s, &r);
+    CHECK(r.reached);
+    CHECK(restricted(&r.box, 1) && !restricted(&r.box, 0));
+    for (i = 0; i < r.nsteps && !isfinite(r.traj[i].lo[0]); i++)
+        ;
+    CHECKF(i < r.nsteps, "no peel of x1 on the trajectory: the test tests nothing");
+    fs_prim_result_free(&r);
+    synth_free(&s);
+}
+
 /* --box N takes that trajectory box (clamped to the last one). */
 static void test_box_choice(void)
 {
@@ -318,6 +342,7 @@ int main(void)
     RUN(test_constant_column);
     RUN(test_integer_input);
     RUN(test_single_input);
+    RUN(test_vacuous_restriction);
     RUN(test_box_choice);
     RUN(test_options);
     RUN(test_binom);
