@@ -112,7 +112,8 @@ static fs_status draw_tradeoff(const disc *d, fs_chart *c, fs_err *err)
              : "Each dot is a box on the peeling trajectory, from every case (bottom right) to "
                "the smallest box (top left): the share of the cases of interest it holds "
                "(coverage) against the share of its cases that are of interest (density). "
-               "Ringed: the reported boxes. Dashed: the density threshold.",
+               "Ringed: the boxes reported (as peeled; boxes.csv holds them after pasting). Dashed: the "
+               "density threshold.",
              "discovery.csv, discovery_meta.csv");
     body = fs_chart_frame(c, d->title, d->sub, foot);
     for (i = 0; i < n; i++) {
