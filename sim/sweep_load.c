@@ -376,6 +376,11 @@ static fs_status read_param(const ctx *c, const config_setting_t *g, int i, fs_s
         goto done;
     }
     p->integer = isint;
+    if (p->label && p->label[0] == '\0') {
+        st = fail_at(c, config_setting_get_member(g, "label"), where, "label: expected a "
+                     "readable name (charts and sweep.md show it), found \"\"");
+        goto done;
+    }
     if (p->label == NULL && (st = default_label(c, sw->base, p)) != FS_OK)
         goto done;
     for (j = 0; j < i; j++)
