@@ -47,7 +47,7 @@ static const char usage_main[] =
     "  compare A B.. run scenarios side by side on the same random streams\n"
     "  sweep FILE    explore parameters over a design; sensitivity analysis\n"
     "  discover SRC  under which conditions does it go wrong? (PRIM or CART boxes)\n"
-    "  plot DIR      redraw the charts of a run, compare or sweep directory from its files\n"
+    "  plot DIR      redraw the charts of a run, compare, sweep or discover directory\n"
     "  help COMMAND  show the options of a command\n"
     "\n"
     "  --help        this text\n"
@@ -475,6 +475,20 @@ static void parse_options(int argc, char **argv, const char *cmd, options *o)
         die_usage("compare needs at least two scenario files, found only '%s'", o->file, cmd);
 }
 
+/* "<prefix><file's base name without ext>" into buf; returns buf. */
+static const char *default_outdir(char *buf, size_t n, const char *file, const char *prefix,
+                                  const char *ext)
+{
+    const char *base = strrchr(file, '/');
+    size_t len, e = strlen(ext);
+    base = base ? base + 1 : file;
+    len = strlen(base);
+    if (len > e && strcmp(base + len - e, ext) == 0)
+        len -= e;
+    snprintf(buf, n, "%s%.*s", prefix, (int)len, base);
+    return buf;
+}
+
 static double now(void)
 {
     struct timespec ts;
@@ -622,16 +636,8 @@ static int cmd_sweep(int argc, char **argv)
     } else if (fs_sweep_load(o.file, o.sets, o.nsets, &sw, &e) != FS_OK) {
         goto fail;
     }
-    if (o.outdir == NULL) {
-        const char *base = strrchr(o.file, '/');
-        size_t len;
-        base = base ? base + 1 : o.file;
-        len = strlen(base);
-        if (len > 4 && strcmp(base + len - 4, ".cfg") == 0)
-            len -= 4;
-        snprintf(outbuf, sizeof outbuf, "plots/%.*s", (int)len, base);
-        o.outdir = outbuf;
-    }
+    if (o.outdir == NULL)
+        o.outdir = default_outdir(outbuf, sizeof outbuf, o.file, "plots/", ".cfg");
     if (o.charts && fs_chart_font_check(&e) != FS_OK)
         goto fail;
     if ((r = fs_sweep_run_open(sw, o.threads > 0 ? o.threads : omp_get_num_procs(), o.outdir,
@@ -829,20 +835,9 @@ static int cmd_discover(int argc, char **argv)
         fs_disc_opts_release(&d);
         die_usage("%s", e.msg, "discover");
     }
-    if (o.outdir == NULL) {
-        const char *base = strrchr(o.file, '/');
-        size_t len;
-        if (has_file(o.file, "sweep_params.csv")) {
-            o.outdir = o.file;
-        } else {
-            base = base ? base + 1 : o.file;
-            len = strlen(base);
-            if (len > 4 && strcmp(base + len - 4, ".csv") == 0)
-                len -= 4;
-            snprintf(outbuf, sizeof outbuf, "plots/discover_%.*s", (int)len, base);
-            o.outdir = outbuf;
-        }
-    }
+    if (o.outdir == NULL)
+        o.outdir = has_file(o.file, "sweep_params.csv") ? o.file
+                   : default_outdir(outbuf, sizeof outbuf, o.file, "plots/discover_", ".csv");
     if ((o.charts && fs_chart_font_check(&e) != FS_OK) ||
         fs_discover(o.file, &d, o.outdir, o.charts, &o.plot, NULL, &e) != FS_OK)
         code = fail(&e);
