@@ -235,6 +235,9 @@ static fs_status unknown_input(const fs_disc_opts *o, const char *used, const ch
         if (!used[idx]) {
             char word[FS_DISC_NAME_MAX], hint[1024];
             snprintf(word, sizeof word, "%.*s", (int)(n < 255 ? n : 255), p);
+            if (strcmp(word, o->output) == 0)
+                return fs_err_set(err, FS_EUSAGE, "--inputs: '%s' is the output (--output): it "
+                                  "cannot be an input too", word);
             fs_suggest(hint, sizeof hint, word, cands, ncands, "its inputs are");
             return fs_err_set(err, FS_EUSAGE, "--inputs: '%s' is not an input of %s%s", word,
                               file, hint);

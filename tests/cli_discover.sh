@@ -111,6 +111,7 @@ expect "cart option to prim" 2 "--depth does not apply to --method prim" discove
 expect "prim option to cart" 2 "--resample does not apply to --method cart" discover $FX --output y --above 0.5 --method cart --resample 3
 expect "bad method" 2 "--method: expected prim or cart, found 'tree'" discover $FX --output y --above 0.5 --method tree
 expect "unknown input" 2 "--inputs: 'x9' is not an input of" discover $FX --output y --above 0.5 --inputs x1,x9
+expect "output as input" 2 "--inputs: 'x1' is the output (--output): it cannot be an input too" discover $FX --output x1 --below 0.5 --inputs x1,x2
 expect "no source" 2 "discover needs a sweep output directory or a CSV file" discover --output y --above 1
 expect "missing source" 2 "nofile.csv: No such file" discover "$T/nofile.csv" --output y --above 1
 expect "not a sweep dir" 2 "is not a sweep output directory" discover "$T" --output y --above 1
