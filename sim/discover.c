@@ -141,20 +141,24 @@ static fs_status run_prim(finding *f, fs_err *err)
     return FS_OK;
 }
 
-static const fs_cart_tree *leaf_tree;
+typedef struct leafkey {
+    long ny;
+    int node;
+} leafkey;
+
 /* Leaves of interest by cases of interest, most first, then node order. */
 static int by_interest(const void *a, const void *b)
 {
-    const fs_cart_node *x = &leaf_tree->nodes[*(const int *)a];
-    const fs_cart_node *y = &leaf_tree->nodes[*(const int *)b];
+    const leafkey *x = a, *y = b;
     if (x->ny != y->ny)
         return x->ny < y->ny ? 1 : -1;
-    return *(const int *)a - *(const int *)b;
+    return x->node - y->node;
 }
 
 static fs_status run_cart(finding *f, fs_err *err)
 {
-    int i, n = 0, *leaf;
+    int i, n = 0;
+    leafkey *leaf;
     fs_status st = fs_cart_grow(&f->d, f->s, f->o->min_leaf, f->o->depth, &f->tree, err);
     if (st != FS_OK)
         return st;
@@ -165,17 +169,16 @@ static fs_status run_cart(finding *f, fs_err *err)
     }
     for (i = 0; i < f->tree.nnodes; i++)
         if (f->tree.nodes[i].input < 0 && 2 * f->tree.nodes[i].ny > f->tree.nodes[i].n)
-            leaf[n++] = i;
-    leaf_tree = &f->tree;
+            leaf[n].ny = f->tree.nodes[i].ny, leaf[n++].node = i;
     qsort(leaf, (size_t)n, sizeof *leaf, by_interest);
     for (i = 0; i < n && st == FS_OK; i++) {
         rbox *r = &f->box[i];
         f->nbox = i + 1;
         if ((st = box_alloc(r, f->d.k, err)) != FS_OK)
             break;
-        fs_cart_box(&f->tree, leaf[i], f->d.k, r->b.lo, r->b.hi);
+        fs_cart_box(&f->tree, leaf[i].node, f->d.k, r->b.lo, r->b.hi);
         fs_prim_inspect(&f->d, NULL, &r->b, r->qp, r->n_drop, r->ny_drop);
-        r->n_search = f->d.n, r->ny_search = f->ny, r->node = leaf[i];
+        r->n_search = f->d.n, r->ny_search = f->ny, r->node = leaf[i].node;
         r->reached = 1;
     }
     free(leaf);

@@ -84,22 +84,28 @@ void fs_prim_result_free(fs_prim_result *r)
 
 /* ---- sorting, once ---- */
 
-static const double *sort_col;
+typedef struct keyed {
+    double v;
+    int i;
+} keyed;
 
+/* Cases by value, ties by case index. */
 static int by_value(const void *a, const void *b)
 {
-    int i = *(const int *)a, j = *(const int *)b;
-    double u = sort_col[i], v = sort_col[j];
-    return u < v ? -1 : u > v ? 1 : (i > j) - (i < j);
+    const keyed *x = a, *y = b;
+    return x->v < y->v ? -1 : x->v > y->v ? 1 : (x->i > y->i) - (x->i < y->i);
 }
 
 fs_prim_sorted *fs_prim_sort(const fs_prim_data *d, fs_err *err)
 {
     fs_prim_sorted *s = calloc(1, sizeof *s);
+    keyed *tmp = malloc((size_t)d->n * sizeof *tmp);
     int i, j;
 
-    if (s == NULL || (s->ord = malloc((size_t)d->n * d->k * sizeof *s->ord)) == NULL) {
+    if (s == NULL || tmp == NULL ||
+        (s->ord = malloc((size_t)d->n * d->k * sizeof *s->ord)) == NULL) {
         fs_prim_sorted_free(s);
+        free(tmp);
         fs_err_set(err, FS_ENOMEM, "out of memory sorting %d cases by %d inputs", d->n, d->k);
         return NULL;
     }
@@ -107,13 +113,12 @@ fs_prim_sorted *fs_prim_sort(const fs_prim_data *d, fs_err *err)
     for (j = 0; j < d->k; j++) {
         int *o = s->ord + (size_t)j * d->n;
         for (i = 0; i < d->n; i++)
-            o[i] = i;
-        /* qsort's comparator has no context argument; the sort runs
-         * before any parallel section, one column at a time. */
-        sort_col = d->x + (size_t)j * d->n;
-        qsort(o, (size_t)d->n, sizeof *o, by_value);
+            tmp[i].v = d->x[(size_t)j * d->n + i], tmp[i].i = i;
+        qsort(tmp, (size_t)d->n, sizeof *tmp, by_value);
+        for (i = 0; i < d->n; i++)
+            o[i] = tmp[i].i;
     }
-    sort_col = NULL;
+    free(tmp);
     return s;
 }
 
