@@ -294,6 +294,27 @@ static fs_status default_label(const ctx *c, const fs_scenario *sc, fs_sweep_par
     return p->label ? FS_OK : fs_err_set(c->err, FS_ENOMEM, "out of memory reading %s", c->file);
 }
 
+/* Every name of discovery.inputs must be a parameter's path or label: a
+ * typo is caught before the sweep runs, not after. */
+static fs_status discovery_inputs(const ctx *c, const config_setting_t *at, const fs_sweep *sw)
+{
+    const char *p = sw->discovery->inputs;
+    int j;
+    while (p && *p) {
+        size_t n = strcspn(p, ",");
+        for (j = 0; j < sw->nparams; j++)
+            if ((strlen(sw->params[j].path) == n && strncmp(p, sw->params[j].path, n) == 0) ||
+                (strlen(sw->params[j].label) == n && strncmp(p, sw->params[j].label, n) == 0))
+                break;
+        if (j == sw->nparams)
+            return fail_at(c, at, "discovery.inputs", "'%.*s' is no parameter of the sweep (give "
+                           "parameters by path or label, separated by commas)",
+                           (int)(n < 200 ? n : 200), p);
+        p += n + (p[n] == ',');
+    }
+    return FS_OK;
+}
+
 /* The discovery section: the options of foresight discover as keys. */
 static fs_status read_discovery(const ctx *c, const config_t *cf, fs_sweep *sw)
 {
@@ -333,9 +354,11 @@ static fs_status read_discovery(const ctx *c, const config_t *cf, fs_sweep *sw)
         return fail_at(c, g, "discovery", "%s", e.msg);
     for (i = 0; i < sw->noutputs; i++)
         if (strcmp(sw->outputs[i].name, sw->discovery->output) == 0)
-            return FS_OK;
-    return fail_at(c, config_setting_get_member(g, "output"), "discovery.output", "\"%s\" is "
-                   "not one of the sweep's outputs", sw->discovery->output);
+            break;
+    if (i == sw->noutputs)
+        return fail_at(c, config_setting_get_member(g, "output"), "discovery.output", "\"%s\" "
+                       "is not one of the sweep's outputs", sw->discovery->output);
+    return discovery_inputs(c, config_setting_get_member(g, "inputs"), sw);
 }
 
 static fs_status read_param(const ctx *c, const config_setting_t *g, int i, fs_sweep *sw)

@@ -130,5 +130,7 @@ sed 's/peel_alpha = 0.7;/mass = 0.1;/' "$T/bad_disc.cfg" > "$T/bad_disc2.cfg"
 expect "sweep: unknown discovery key" 2 "bad_disc2.cfg:8: discovery.mass: unknown option '--mass'" sweep "$T/bad_disc2.cfg" -o "$T/bd"
 sed 's/output = "escalation"; above/output = "casualties"; above/; s/peel_alpha = 0.7;//' "$T/bad_disc.cfg" > "$T/bad_disc3.cfg"
 expect "sweep: discovery output not an output" 2 "discovery.output: \"casualties\" is not one of the sweep's outputs" sweep "$T/bad_disc3.cfg" -o "$T/bd"
+sed 's/output = "escalation"; above/output = "escalation"; inputs = "threats.[net].growth,Netwrok"; above/; s/peel_alpha = 0.7;//' "$T/bad_disc.cfg" > "$T/bad_disc4.cfg"
+expect "sweep: discovery input unknown" 2 "bad_disc4.cfg:7: discovery.inputs: 'Netwrok' is no parameter of the sweep" sweep "$T/bad_disc4.cfg" -o "$T/bd"
 
 finish cli_discover
