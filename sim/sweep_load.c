@@ -342,6 +342,9 @@ static fs_status read_discovery(const ctx *c, const config_t *cf, fs_sweep *sw)
             value = config_setting_get_string(m);
         else if (as_number(m, &v) == 0)
             snprintf(text, sizeof text, "%.17g", v);
+        else if (config_setting_type(m) == CONFIG_TYPE_FLOAT)
+            return fail_at(c, m, where, "expected a finite number, found %g",
+                           config_setting_get_float(m));
         else
             return fail_at(c, m, where, "expected a number or a string, found %s",
                            type_name(m));
@@ -376,7 +379,8 @@ static fs_status read_param(const ctx *c, const config_setting_t *g, int i, fs_s
                        "found %s", type_name(g));
     if ((st = check_keys(c, g, where, param_keys, 6)) != FS_OK ||
         (st = get_string(c, g, "path", where, 1, &p->path)) != FS_OK ||
-        (st = get_string(c, g, "label", where, 0, &p->label)) != FS_OK ||
+        (snprintf(w2, sizeof w2, "%s.label", where) > 0 &&
+         (st = get_string(c, g, "label", w2, 0, &p->label)) != FS_OK) ||
         (st = get_string(c, g, "kind", where, 0, &kind)) != FS_OK)
         goto done;
     snprintf(w2, sizeof w2, "%s.path", where);

@@ -132,5 +132,9 @@ sed 's/output = "escalation"; above/output = "casualties"; above/; s/peel_alpha 
 expect "sweep: discovery output not an output" 2 "discovery.output: \"casualties\" is not one of the sweep's outputs" sweep "$T/bad_disc3.cfg" -o "$T/bd"
 sed 's/output = "escalation"; above/output = "escalation"; inputs = "threats.[net].growth,Netwrok"; above/; s/peel_alpha = 0.7;//' "$T/bad_disc.cfg" > "$T/bad_disc4.cfg"
 expect "sweep: discovery input unknown" 2 "bad_disc4.cfg:7: discovery.inputs: 'Netwrok' is no parameter of the sweep" sweep "$T/bad_disc4.cfg" -o "$T/bd"
+sed 's/peel_alpha = 0.7;/mass_min = 1e400;/' "$T/bad_disc.cfg" > "$T/bad_disc5.cfg"
+expect "sweep: infinite discovery value" 2 "bad_disc5.cfg:8: discovery.mass_min: expected a finite number, found inf" sweep "$T/bad_disc5.cfg" -o "$T/bd"
+sed 's/hi = 0.08; }/hi = 0.08; label = ""; }/; s/peel_alpha = 0.7;//' "$T/bad_disc.cfg" > "$T/bad_disc6.cfg"
+expect "sweep: empty label" 2 "bad_disc6.cfg:5: parameters.\[1\]: label: expected a readable name" sweep "$T/bad_disc6.cfg" -o "$T/bd"
 
 finish cli_discover
