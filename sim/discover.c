@@ -452,7 +452,7 @@ static void brief_resample(FILE *out, const finding *f, const rbox *r)
     fputs(any ? "\n" : "", out);
 }
 
-static void brief_box(FILE *out, const finding *f, int b, const char *cond)
+static void brief_box(FILE *out, const finding *f, int b, const char *cond, const char *h)
 {
     const rbox *r = &f->box[b];
     int res[FS_DISC_MAX_INPUTS], m = 0, j;
@@ -461,7 +461,7 @@ static void brief_box(FILE *out, const finding *f, int b, const char *cond)
     for (j = 0; j < f->d.k; j++)
         if (isfinite(r->b.lo[j]) || isfinite(r->b.hi[j]))
             res[m++] = j;
-    fprintf(out, "### Box %d\n\n", b + 1);
+    fprintf(out, "%s Box %d\n\n", h, b + 1);
     if (!r->reached)
         fprintf(out, "No box on the peeling trajectory reaches the density threshold of "
                 "%.0f%%; the densest one is reported.\n\n", 100 * f->o->prim.threshold);
@@ -509,8 +509,9 @@ static void rules(FILE *out, const finding *f, int node, int indent)
     rules(out, f, nd->right, indent + 4);
 }
 
-/* The findings, for discovery.md and sweep.md. */
-static void write_reading(FILE *out, const finding *f)
+/* The findings, for discovery.md and sweep.md; h is the boxes' heading
+ * ("##" in discovery.md, "###" under sweep.md's section). */
+static void write_reading(FILE *out, const finding *f, const char *h)
 {
     const fs_disc_opts *o = f->o;
     char cond[FS_DISC_NAME_MAX + 64];
@@ -531,7 +532,7 @@ static void write_reading(FILE *out, const finding *f)
                 "%d) has %d lea%s where cases of interest are the majority.\n\n", o->min_leaf,
                 o->depth, f->nbox, f->nbox == 1 ? "f" : "ves");
     for (b = 0; b < f->nbox; b++)
-        brief_box(out, f, b, cond);
+        brief_box(out, f, b, cond, h);
     if (o->method == FS_DISC_CART) {
         fputs("The tree, as rules:\n\n```\n", out);
         rules(out, f, 0, 0);
@@ -546,7 +547,7 @@ static void write_md(FILE *out, const finding *f)
     fprintf(out, "# When does it go wrong? %s\n\nSource: `%s` (%s). A case is of interest "
             "when %s.\n\n", f->t->title, f->t->source, f->t->sweep ? "a sweep" : "a CSV file",
             cond);
-    write_reading(out, f);
+    write_reading(out, f, "##");
     fputs("Quasi-p-values: a one-sided binomial test of each box's density against the "
           "density with that one restriction dropped (Bryant and Lempert 2010); a large one "
           "means the restriction adds little. Files: discovery.csv (the peeling trajectory "
@@ -584,7 +585,7 @@ static fs_status reading_text(const finding *f, char **reading, fs_err *err)
     FILE *m = open_memstream(reading, &len);
     if (m == NULL)
         return fs_err_set(err, FS_ENOMEM, "out of memory");
-    write_reading(m, f);
+    write_reading(m, f, "###");
     fputs("Files: discovery.md, discovery.csv, boxes.csv (docs/DISCOVERY.md).\n", m);
     if (fclose(m) != 0)
         return fs_err_set(err, FS_ENOMEM, "out of memory");

@@ -362,6 +362,10 @@ static fs_status draw_scatter(const disc *d, fs_chart *c, fs_err *err)
         double bx[5] = {L, R, R, L, L}, by[5] = {B, B, T, T, B};
         fs_chart_rect(c, &p, L, B, R, T, fs_palette(FS_VERMILLION), 0.07);
         fs_chart_line(c, &p, bx, by, 5, grey(0.1), 2.5, 0);
+        if (!isfinite(blx) && !isfinite(bhx) && !isfinite(bly) && !isfinite(bhy))
+            fs_chart_text(c, FS_TEXT_LABEL, "Box 1 restricts neither input: it covers the "
+                          "whole chart.", p.area.x + 12 * fs_chart_unit(c),
+                          p.area.y + 10 * fs_chart_unit(c), 0, 0, p.area.w * 0.9, grey(0.1), 0);
     }
 done:
     free(x0), free(y0), free(x1), free(y1);

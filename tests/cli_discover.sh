@@ -50,7 +50,7 @@ same "other options, same trajectory" "$T/r1/discovery.csv" "$T/r3/discovery.csv
 # --- covering: a second box where x3 > 0.75 and x4 > 0.75 ---
 expect "covering" 0 "" discover $FX --output y2 --above 0.5 $IN --boxes 3 -q -o "$T/c" --no-charts
 if [ "$(col "$T/c/boxes.csv" 2 x3 restricted)$(col "$T/c/boxes.csv" 2 x4 restricted)" = 11 ]; then ok; else bad "covering: box 2 does not restrict x3 and x4"; cat "$T/c/boxes.csv" | head -20; fi
-if grep -q "^### Box 2" "$T/c/discovery.md" && grep -q "left outside the earlier boxes" "$T/c/discovery.md"; then ok; else bad "covering: box 2 not read"; fi
+if grep -q "^## Box 2" "$T/c/discovery.md" && grep -q "left outside the earlier boxes" "$T/c/discovery.md"; then ok; else bad "covering: box 2 not read"; fi
 # --box N: that box of the trajectory.
 expect "box 3" 0 "" discover $FX --output y --above 0.5 $IN --box 3 -q -o "$T/b" --no-charts
 if awk -F, '$2 == 3 && $NF == 1' "$T/b/discovery.csv" | grep -q .; then ok; else bad "--box 3: not chosen in discovery.csv"; fi
@@ -74,7 +74,7 @@ if ls "$T/n"/*.png >/dev/null 2>&1; then bad "--no-charts drew charts"; else ok;
 
 # --- a sweep with labels and a discovery section ---
 expect "sweep with discovery" 0 "" sweep tests/fixtures/sweepfiles/discover.cfg -q -o "$T/s"
-if grep -q "^## When does it go wrong?" "$T/s/sweep.md"; then ok; else bad "sweep.md has no discovery section"; fi
+if grep -q "^## When does it go wrong?" "$T/s/sweep.md" && grep -q "^### Box 1" "$T/s/sweep.md"; then ok; else bad "sweep.md has no discovery section"; fi
 for f in $FILES $CHARTS; do
     if [ -s "$T/s/$f" ]; then ok; else bad "sweep discovery: missing $f"; fi
 done
