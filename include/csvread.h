@@ -30,6 +30,9 @@ const char *fs_csv_path(const fs_csv *c);
 size_t fs_csv_nrows(const fs_csv *c);
 int fs_csv_ncols(const fs_csv *c);
 
+/* The name of header column col (0 <= col < fs_csv_ncols). */
+const char *fs_csv_header(const fs_csv *c, int col);
+
 /* Index of the header column `name`, or -1 when there is none. */
 int fs_csv_col(const fs_csv *c, const char *name);
 

@@ -15,6 +15,7 @@
 #include <stdint.h>
 #include "checkpoint.h"
 #include "design.h"
+#include "discover.h"
 #include "errors.h"
 #include "load.h"
 #include "plot.h"
@@ -27,6 +28,8 @@
 
 typedef struct fs_sweep_param {
     char *path;          /* as --set takes it */
+    char *label;         /* readable name: the file's label, or the element's
+                          * name and the key ("RATS intelligence sharing: intensity") */
     int lever;           /* 1: a policy lever; 0: an uncertainty */
     double lo, hi;
     int integer;         /* the setting is an integer */
@@ -54,6 +57,7 @@ typedef struct fs_sweep {
     fs_override *sets;   /* --set overrides of the base scenario (copied) */
     int nsets;
     fs_scenario *base;   /* the base scenario with the --set overrides */
+    fs_disc_opts *discovery;   /* the discovery section, or NULL */
 } fs_sweep;
 
 /* Reads and validates a sweep file: FS_ECONFIG naming file:line and the
@@ -113,7 +117,9 @@ int fs_sweep_run_ran(const fs_sweep_run *r);
  * then rank 0 reads every rank's checkpoint, computes the sensitivity
  * indices and writes sweep.csv, sweep_params.csv, sweep_outputs.csv,
  * sensitivity.csv, tornado.csv, meta.csv and sweep.md (all or none), then,
- * with charts, the charts. Other ranks write nothing. */
+ * with charts, the charts; with a discovery section, the discovery on the
+ * directory (discover.h) after them, whose reading is added to sweep.md
+ * as "When does it go wrong?". Other ranks write nothing. */
 fs_status fs_sweep_run_finish(fs_sweep_run *r, int charts, const fs_plot_opts *plot,
                               fs_err *err);
 

@@ -235,6 +235,11 @@ int fs_csv_ncols(const fs_csv *c)
     return c->nrecords ? c->ncols : 0;
 }
 
+const char *fs_csv_header(const fs_csv *c, int col)
+{
+    return c->text + c->field[col];
+}
+
 int fs_csv_col(const fs_csv *c, const char *name)
 {
     int j;

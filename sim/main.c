@@ -15,6 +15,7 @@
 
 #include "chart.h"
 #include "compare.h"
+#include "discover.h"
 #include "dist.h"
 #include "errors.h"
 #include "fsio.h"
@@ -23,6 +24,7 @@
 #include "rng.h"
 #include "runner.h"
 #include "scenario.h"
+#include "plot_discover.h"
 #include "suggest.h"
 #include "plot_sweep.h"
 #include "sweep.h"
@@ -45,7 +47,8 @@ static const char usage_main[] =
     "  check FILE    validate a scenario and print what it contains\n"
     "  compare A B.. run scenarios side by side on the same random streams\n"
     "  sweep FILE    explore parameters over a design; sensitivity analysis\n"
-    "  plot DIR      redraw the charts of a run, compare or sweep directory from its files\n"
+    "  discover SRC  under which conditions does it go wrong? (PRIM or CART boxes)\n"
+    "  plot DIR      redraw the charts of a run, compare, sweep or discover directory\n"
     "  help COMMAND  show the options of a command\n"
     "\n"
     "  --help        this text\n"
@@ -132,6 +135,39 @@ static const char usage_sweep[] =
     "                        the files are the same either way\n"
     "  -q, --quiet           no progress line\n";
 
+static const char usage_discover[] =
+    "usage: foresight discover SOURCE --output NAME (--above X | --below X) [options]\n"
+    "\n"
+    "Scenario discovery: which ranges of the inputs hold the cases whose output\n"
+    "NAME is above (or below) X? SOURCE is a sweep output directory (inputs: its\n"
+    "parameters) or a CSV file with a header row (inputs: its numeric columns).\n"
+    "Writes discovery.csv, boxes.csv, discovery_cases.csv, discovery_meta.csv,\n"
+    "discovery.md and the charts into DIR (default: the sweep directory, or\n"
+    "plots/discover_<file name>). See docs/DISCOVERY.md.\n"
+    "\n"
+    "options:\n"
+    "      --output NAME     the output column (required)\n"
+    "      --above X         a case is of interest when NAME > X (or --below X: < X)\n"
+    "      --inputs A,B,...  only these inputs (names or a sweep's labels)\n"
+    "      --method M        prim (default) or cart\n"
+    "  PRIM (defaults as EMA Workbench's):\n"
+    "      --threshold D     report the last box whose density reaches D (0.8)\n"
+    "      --peel-alpha A    share of the box each peel removes, in (0, 0.5) (0.05)\n"
+    "      --paste-alpha A   share of the box each paste adds, in (0, 0.5) (0.05)\n"
+    "      --mass-min M      smallest box, as a share of the cases, in (0, 1) (0.05)\n"
+    "      --box N           report box N of the trajectory (discovery.csv) instead\n"
+    "      --boxes K         up to K boxes by covering (1)\n"
+    "      --resample R      PRIM on R bootstrap resamples: how often each input is\n"
+    "                        restricted (0)\n"
+    "  -s, --seed S          the resamples' seed (1)\n"
+    "  -j, --threads N       threads for the resamples; results do not depend on it\n"
+    "  CART:\n"
+    "      --min-leaf N      cases per leaf at least (20)\n"
+    "      --depth N         depth at most, 1 to 12 (4)\n"
+    "  -o DIR                output directory\n"
+    "      --format, --size, --no-charts   as for foresight run\n"
+    "  -q, --quiet           nothing on stderr but errors\n";
+
 static const char usage_check[] =
     "usage: foresight check FILE [--set PATH=VALUE]... [--paths]\n"
     "\n"
@@ -147,7 +183,8 @@ static const char usage_help[] =
     "usage: foresight help [COMMAND]\n"
     "       foresight help --commands | --options COMMAND\n"
     "\n"
-    "Shows the options of COMMAND (run, check, compare, sweep, plot or help),\n"
+    "Shows the options of COMMAND (run, check, compare, sweep,\n"
+    "discover, plot or help),\n"
     "or without COMMAND the list of commands. --commands lists the command\n"
     "names and --options COMMAND the long options of COMMAND, one a line (for\n"
     "shell completion).\n";
@@ -158,7 +195,8 @@ static const char usage_plot[] =
     "Redraws every chart of DIR from its CSV files alone, with no simulation,\n"
     "into DIR (or OUTDIR, created if missing; a comparison's scenario charts go\n"
     "into OUTDIR/<scenario>). DIR is the output directory of foresight run,\n"
-    "foresight compare or foresight sweep; its files say which.\n";
+    "foresight compare, foresight sweep or foresight discover; its files say\n"
+    "which (a sweep's discovery charts are redrawn with its other charts).\n";
 
 typedef struct options {
     const char *file;   /* the first of files */
@@ -450,6 +488,20 @@ static void parse_options(int argc, char **argv, const char *cmd, options *o)
         die_usage("compare needs at least two scenario files, found only '%s'", o->file, cmd);
 }
 
+/* "<prefix><file's base name without ext>" into buf; returns buf. */
+static const char *default_outdir(char *buf, size_t n, const char *file, const char *prefix,
+                                  const char *ext)
+{
+    const char *base = strrchr(file, '/');
+    size_t len, e = strlen(ext);
+    base = base ? base + 1 : file;
+    len = strlen(base);
+    if (len > e && strcmp(base + len - e, ext) == 0)
+        len -= e;
+    snprintf(buf, n, "%s%.*s", prefix, (int)len, base);
+    return buf;
+}
+
 static double now(void)
 {
     struct timespec ts;
@@ -601,16 +653,8 @@ static int cmd_sweep(int argc, char **argv)
     } else if (fs_sweep_load(o.file, o.sets, o.nsets, &sw, &e) != FS_OK) {
         goto fail;
     }
-    if (o.outdir == NULL) {
-        const char *base = strrchr(o.file, '/');
-        size_t len;
-        base = base ? base + 1 : o.file;
-        len = strlen(base);
-        if (len > 4 && strcmp(base + len - 4, ".cfg") == 0)
-            len -= 4;
-        snprintf(outbuf, sizeof outbuf, "plots/%.*s", (int)len, base);
-        o.outdir = outbuf;
-    }
+    if (o.outdir == NULL)
+        o.outdir = default_outdir(outbuf, sizeof outbuf, o.file, "plots/", ".cfg");
     if (o.charts && fs_chart_font_check(&e) != FS_OK)
         goto fail;
     if ((r = fs_sweep_run_open(sw, o.threads > 0 ? o.threads : omp_get_num_procs(), o.outdir,
@@ -691,6 +735,10 @@ static fs_status plot_kind(const char *dir, char *kind, fs_err *e)
 {
     char sub[4096];
 
+    if (has_file(dir, "discovery_meta.csv") && !has_file(dir, "sweep_outputs.csv")) {
+        *kind = 'd';
+        return FS_OK;
+    }
     if (has_file(dir, "sweep_outputs.csv") || has_file(dir, "compare.csv")
         || has_file(dir, "meta.csv")) {
         *kind = has_file(dir, "sweep_outputs.csv") ? 's' : has_file(dir, "compare.csv")
@@ -719,7 +767,11 @@ static int cmd_plot(int argc, char **argv)
         return fail(&e);
     if (kind == 's' ? fs_plot_sweep_dir(o.file, &o.plot, &e) != FS_OK
         : kind == 'c' ? fs_compare_plot(o.file, &o.plot, 1, &e) != FS_OK
-                      : fs_plot_run_dir(o.file, &o.plot, &e) != FS_OK)
+        : kind == 'd' ? 0 : fs_plot_run_dir(o.file, &o.plot, &e) != FS_OK)
+        return fail(&e);
+    /* A discovery's charts, alone or beside a sweep's. */
+    if ((kind == 'd' || kind == 's') && fs_plot_discover_present(o.file) &&
+        fs_plot_discover_dir(o.file, &o.plot, &e) != FS_OK)
         return fail(&e);
     return 0;
 }
@@ -730,6 +782,95 @@ static int cmd_sweep_dist(int argc, char **argv)
     fs_dist_init(&argc, &argv);
     code = cmd_sweep(argc, argv);
     fs_dist_finalize();
+    return code;
+}
+
+/* discover's options: its own, by long name (fs_disc_opt_set knows
+ * them), and the chart options every command shares. */
+static void parse_discover(int argc, char **argv, fs_disc_opts *d, options *o)
+{
+    static const char cmd[] = "discover";
+    int i, options_end = 0;
+    memset(o, 0, sizeof *o);
+    o->charts = 1;
+    fs_plot_opts_default(&o->plot);
+    for (i = 2; i < argc; i++) {
+        const char *a = argv[i];
+        fs_err e;
+        fs_err_clear(&e);
+        if (!options_end && strcmp(a, "--") == 0) {
+            options_end = 1;
+        } else if (options_end || a[0] != '-' || a[1] == '\0') {
+            add_file(o, a, cmd);
+        } else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+            fputs(usage_discover, stdout);
+            exit(0);
+        } else if (is_opt(a, "-o", NULL)) {
+            o->outdir = optval(argc, argv, &i, cmd);
+        } else if (is_opt(a, "-s", "--seed")) {
+            if (fs_disc_opt_set(d, "seed", optval(argc, argv, &i, cmd), &e) != FS_OK)
+                die_usage("%s", e.msg, cmd);
+        } else if (is_opt(a, "-j", "--threads")) {
+            const char *s = optval(argc, argv, &i, cmd);
+            long v;
+            if (parse_long(s, 1, 1024, &v))
+                die_usage("--threads: expected a whole number from 1 to 1024, found '%s'", s, cmd);
+            d->threads = (int)v;
+        } else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
+            o->quiet = 1;
+        } else if (strcmp(a, "--no-charts") == 0) {
+            o->charts = 0;
+        } else if (is_opt(a, NULL, "--format")) {
+            const char *s = optval(argc, argv, &i, cmd);
+            if (parse_format(s, &o->plot.format))
+                die_usage("--format: expected png, pdf or svg, found '%s'", s, cmd);
+        } else if (is_opt(a, NULL, "--size")) {
+            const char *s = optval(argc, argv, &i, cmd);
+            if (parse_size(s, &o->plot.width, &o->plot.height))
+                die_usage("--size: expected WIDTHxHEIGHT, e.g. 1600x1000 (200-10000 by 150-10000), found '%s'", s, cmd);
+        } else if (a[1] == '-') {
+            char key[64];
+            const char *eq = strchr(a, '=');
+            snprintf(key, sizeof key, "%.*s", (int)(eq ? eq - a - 2 : (long)strlen(a + 2)), a + 2);
+            if (!fs_disc_opt_known(key)) {
+                fs_disc_opt_set(d, key, "", &e);   /* the message with a suggestion */
+                die_usage("%s", e.msg, cmd);
+            }
+            if (fs_disc_opt_set(d, key, optval(argc, argv, &i, cmd), &e) != FS_OK)
+                die_usage("%s", e.msg, cmd);
+        } else {
+            die_usage("unknown option '%s'", a, cmd);
+        }
+    }
+    if (o->file == NULL)
+        die_usage("%s", "discover needs a sweep output directory or a CSV file", cmd);
+}
+
+static int cmd_discover(int argc, char **argv)
+{
+    fs_disc_opts d;
+    options o;
+    fs_err e;
+    char outbuf[4096];
+    int code = 0;
+
+    fs_err_clear(&e);
+    fs_disc_opts_default(&d);
+    parse_discover(argc, argv, &d, &o);
+    if (fs_disc_opts_check(&d, &e) != FS_OK) {
+        fs_disc_opts_release(&d);
+        die_usage("%s", e.msg, "discover");
+    }
+    if (o.outdir == NULL)
+        o.outdir = has_file(o.file, "sweep_params.csv") ? o.file
+                   : default_outdir(outbuf, sizeof outbuf, o.file, "plots/discover_", ".csv");
+    if ((o.charts && fs_chart_font_check(&e) != FS_OK) ||
+        fs_discover(o.file, &d, o.outdir, o.charts, &o.plot, NULL, &e) != FS_OK)
+        code = fail(&e);
+    else if (!o.quiet)
+        fprintf(stderr, "%s: discovery written to %s/ (read discovery.md)\n", progname,
+                o.outdir);
+    fs_disc_opts_release(&d);
     return code;
 }
 
@@ -745,6 +886,8 @@ static const struct command commands[] = {
       " runs seed threads output set runs-csv quiet no-charts format size " },
     { "sweep", cmd_sweep_dist, usage_sweep,
       " threads output set resume partition quiet no-charts format size " },
+    { "discover", cmd_discover, usage_discover,
+      " output above below inputs method threshold peel-alpha paste-alpha mass-min box boxes resample seed threads min-leaf depth quiet no-charts format size " },
     { "plot", cmd_plot, usage_plot, " output format size " },
     { "help", cmd_help, usage_help, NULL },
 };

@@ -27,6 +27,7 @@
 
 typedef struct sw_param {
     char *path;
+    char *label;        /* the label column, or the path when it has none */
     int lever;          /* 1 lever, 0 uncertainty */
     int integer;
     double lo, hi, base;
@@ -67,7 +68,7 @@ static void sweep_free(sweep *s)
     if (s == NULL)
         return;
     for (i = 0; s->par && i < s->k; i++)
-        free(s->par[i].path);
+        free(s->par[i].path), free(s->par[i].label);
     for (i = 0; s->out && i < s->nout; i++) {
         sw_output *o = &s->out[i];
         free(o->name);
@@ -175,7 +176,9 @@ static fs_status load_param_row(sweep *s, const fs_csv *c, size_t r, const int *
     if (integer != 0 && integer != 1)
         return fs_csv_error(c, r, col[5], err, "integer must be 0 or 1, got '%s'",
                             fs_csv_str(c, r, col[5]));
-    if ((p->path = strdup(path)) == NULL)
+    if ((p->path = strdup(path)) == NULL ||
+        (p->label = strdup(col[7] >= 0 && fs_csv_str(c, r, col[7])[0]
+                           ? fs_csv_str(c, r, col[7]) : path)) == NULL)
         return nomem(c, err);
     p->lever = strcmp(kind, "lever") == 0;
     p->integer = integer == 1;
@@ -188,10 +191,11 @@ static fs_status load_params(sweep *s, const fs_csv *c, fs_err *err)
     static const char *const names[] = { "index", "path", "kind", "lo", "hi", "integer",
                                          "base" };
     size_t r, n = fs_csv_nrows(c);
-    int col[7];
+    int col[8];
 
     if (fs_csv_require_all(c, names, col, 7, err) != FS_OK)
         return FS_ECONFIG;
+    col[7] = fs_csv_col(c, "label");   /* optional: older sweeps have none */
     if (n == 0 || n > MAX_PARAMS)
         return fs_err_set(err, FS_ECONFIG, "%s: %zu parameters; a sweep has 1 to %d",
                           fs_csv_path(c), n, MAX_PARAMS);
@@ -818,7 +822,7 @@ static void tornado_labels(fs_chart *c, const fs_panel *p, const sw_ctx *x, cons
         if (small && i % 2)
             continue;   /* rows thinner than a line: every other label */
         tornado_tag(c, left_x, y, g->tagw, par->lever);
-        fit_middle(c, FS_TEXT_TICK, par->path, g->labw, buf, sizeof buf);
+        fit_middle(c, FS_TEXT_TICK, par->label, g->labw, buf, sizeof buf);
         fs_chart_text(c, FS_TEXT_TICK, buf, p->area.x - 8 * u, y, 1, 0.5, 0, grey(0.15), 0);
     }
 }
@@ -897,7 +901,7 @@ static void draw_tornado(sw_ctx *x, fs_chart *c)
     /* Label column: a tag, then the path right-aligned against the axis. */
     g.tagw = fs_chart_text_width(c, FS_TEXT_FOOT, "uncertainty") + 12 * u;
     for (i = 0; i < n; i++)
-        pathw = fmax(pathw, fs_chart_text_width(c, FS_TEXT_TICK, s->par[order[i]].path));
+        pathw = fmax(pathw, fs_chart_text_width(c, FS_TEXT_TICK, s->par[order[i]].label));
     g.labw = fmin(pathw, body.w * 0.4 - g.tagw);
     for (i = 0; i < n; i++)
         cats[i] = empty;
@@ -989,7 +993,7 @@ static void sobol_headroom(fs_chart *c, fs_panel_spec *s, int n)
 
 #define LABEL_LINES 3
 
-/* Breaks a path after dots into at most LABEL_LINES lines no wider than
+/* Breaks a label after dots or spaces into at most LABEL_LINES lines no wider than
  * slot, each line as long as fits; a line that still does not fit (no dot
  * to break at, or the last line) is shortened in the middle. Returns the
  * number of lines. */
@@ -1004,7 +1008,7 @@ static int break_path(fs_chart *c, const char *path, double slot, char lines[][T
         snprintf(part, sizeof part, "%s", path + start);
         if (n < LABEL_LINES - 1 && fs_chart_text_width(c, FS_TEXT_TICK, part) > slot) {
             for (i = start; i + 1 < len && i - start + 2 < sizeof part; i++) {
-                if (path[i] != '.')
+                if (path[i] != '.' && path[i] != ' ')
                     continue;
                 snprintf(part, sizeof part, "%.*s", (int)(i + 1 - start), path + start);
                 if (first == 0)
@@ -1039,7 +1043,7 @@ static void sobol_labels(fs_chart *c, const fs_panel *p, const sweep *s, const i
     int i, k, m;
 
     for (i = 0; i < n; i++) {
-        m = break_path(c, s->par[order[i]].path, slot, lines);
+        m = break_path(c, s->par[order[i]].label, slot, lines);
         for (k = 0; k < m; k++)
             fs_chart_text(c, FS_TEXT_TICK, lines[k], fs_panel_px(p, i), y + k * lh, 0.5, 0, 0,
                           grey(0.2), 0);
@@ -1139,13 +1143,13 @@ static void draw_sobol(sw_ctx *x, fs_chart *c)
         char lines[LABEL_LINES][TEXT_LEN];
         int m = 1;
         for (i = 0; i < n; i++) {
-            int k = break_path(c, s->par[order[i]].path, sobol_slot(c, &p, n), lines);
+            int k = break_path(c, s->par[order[i]].label, sobol_slot(c, &p, n), lines);
             m = k > m ? k : m;
         }
         ps.bottom = m * fs_chart_line_height(c, FS_TEXT_TICK) + 16 * u;
     }
     for (i = 0; i < n && !own_labels; i++) {
-        fit_middle(c, FS_TEXT_TICK, s->par[order[i]].path, fmin(body.h * 0.28, 360 * u),
+        fit_middle(c, FS_TEXT_TICK, s->par[order[i]].label, fmin(body.h * 0.28, 360 * u),
                    names[i], sizeof names[i]);
         cats[i] = names[i];
     }
@@ -1346,7 +1350,7 @@ static void morris_labels(fs_chart *c, const fs_panel *p, const sw_ctx *x, const
             if (done[k] || hypot(qx - px, qy - py) > 1.2 * r)
                 continue;
             done[k] = 1;
-            fit_middle(c, FS_TEXT_TICK, x->s->par[order[k]].path, fmin(320 * u, p->area.w * 0.4),
+            fit_middle(c, FS_TEXT_TICK, x->s->par[order[k]].label, fmin(320 * u, p->area.w * 0.4),
                        lines[m], sizeof lines[m]);
             w = fmax(w, fs_chart_text_width(c, FS_TEXT_TICK, lines[m]) + 6 * u);
             m++;
@@ -1599,8 +1603,8 @@ static void draw_heatmap(sw_ctx *x, fs_chart *c)
     ps.x.ncats = h->n0;
     ps.y.cats = h->n1 > 0 ? h->ycat : NULL;
     ps.y.ncats = h->n1;
-    ps.x.label = s->par[0].path;
-    ps.y.label = s->par[1].path;
+    ps.x.label = s->par[0].label;
+    ps.y.label = s->par[1].label;
     p = fs_chart_panel(c, &ps);
     if (h->n0 > 0 && h->n1 > 0)
         heat_cells(c, &p, h);
@@ -1684,7 +1688,7 @@ static void scatter_title(fs_chart *c, const fs_panel_spec *ps, const fs_panel *
     double w;
     char buf[TEXT_LEN];
 
-    fit_middle(c, FS_TEXT_PANEL, par->path, room - tw - 12 * u, buf, sizeof buf);
+    fit_middle(c, FS_TEXT_PANEL, par->label, room - tw - 12 * u, buf, sizeof buf);
     w = fs_chart_text(c, FS_TEXT_PANEL, buf, p->area.x, ps->box.y + lh / 2, 0, 0.5, room, ink(),
                       0);
     fs_chart_text(c, FS_TEXT_TICK, tag, p->area.x + w + 10 * u, ps->box.y + lh / 2, 0, 0.5,

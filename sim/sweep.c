@@ -506,7 +506,7 @@ static void write_sweep_csv(FILE *f, const fs_sweep_run *r)
 static void write_params_csv(FILE *f, const fs_sweep *sw)
 {
     int j;
-    fputs("index,path,kind,lo,hi,integer,base\n", f);
+    fputs("index,path,kind,lo,hi,integer,base,label\n", f);
     for (j = 0; j < sw->nparams; j++) {
         const fs_sweep_param *p = &sw->params[j];
         fprintf(f, "%d,", j);
@@ -515,6 +515,7 @@ static void write_params_csv(FILE *f, const fs_sweep *sw)
         num(f, p->lo), num(f, p->hi);
         fprintf(f, ",%d", p->integer);
         num(f, p->base);
+        fputc(',', f), fs_csv_field(f, p->label);
         fputc('\n', f);
     }
 }
@@ -721,8 +722,8 @@ static void brief_output(FILE *f, const fs_sweep_run *r, int j, const analysis *
               "ST (95% interval) |\n| --- | --- | ---: | ---: |\n", f);
         for (i = 0; i < sw->nparams; i++) {
             p = order[i];
-            fprintf(f, "| `%s` | %s | %.3f (%.3f to %.3f) | %.3f (%.3f to %.3f) |\n",
-                    sw->params[p].path, sw->params[p].lever ? "lever" : "uncertainty",
+            fprintf(f, "| %s | %s | %.3f (%.3f to %.3f) | %.3f (%.3f to %.3f) |\n",
+                    sw->params[p].label, sw->params[p].lever ? "lever" : "uncertainty",
                     a->sobol->s1[p], a->sobol->s1_lo[p], a->sobol->s1_hi[p], a->sobol->st[p],
                     a->sobol->st_lo[p], a->sobol->st_hi[p]);
         }
@@ -736,7 +737,7 @@ static void brief_output(FILE *f, const fs_sweep_run *r, int j, const analysis *
               "sigma |\n| --- | --- | ---: | ---: |\n", f);
         for (i = 0; i < sw->nparams; i++) {
             p = order[i];
-            fprintf(f, "| `%s` | %s | %.4g | %.4g |\n", sw->params[p].path,
+            fprintf(f, "| %s | %s | %.4g | %.4g |\n", sw->params[p].label,
                     sw->params[p].lever ? "lever" : "uncertainty", a->morris->mu_star[p],
                     a->morris->sigma[p]);
         }
@@ -751,8 +752,8 @@ static void brief_output(FILE *f, const fs_sweep_run *r, int j, const analysis *
                 best = p;
         if (best < 0)
             continue;
-        fprintf(f, "- The %s that moves it most one at a time: `%s`, from %.4g at %g to %.4g "
-                "at %g (base %.4g).\n", kind ? "lever" : "uncertainty", sw->params[best].path,
+        fprintf(f, "- The %s that moves it most one at a time: %s, from %.4g at %g to %.4g "
+                "at %g (base %.4g).\n", kind ? "lever" : "uncertainty", sw->params[best].label,
                 a->oat->base + a->oat->low[best], sw->params[best].lo,
                 a->oat->base + a->oat->high[best], sw->params[best].hi, a->oat->base);
     }
@@ -784,6 +785,44 @@ static void write_brief(FILE *f, const fs_sweep_run *r, const analysis *an)
         brief_output(f, r, j, &an[j]);
     fputs("Files: sweep.csv (every point), sensitivity.csv, tornado.csv, sweep_params.csv, "
           "sweep_outputs.csv, meta.csv.\n", f);
+}
+
+/* The sweep file's discovery section: foresight discover on the finished
+ * directory, its reading appended to sweep.md (rewritten atomically). */
+static fs_status discover_section(const fs_sweep_run *r, int charts, const fs_plot_opts *plot,
+                                  fs_err *err)
+{
+    char path[4096], *reading = NULL, *old = NULL;
+    size_t len = 0;
+    fs_afile *af = NULL;
+    FILE *in;
+    fs_status st;
+    fs_disc_opts o = *r->sw->discovery;
+
+    o.threads = r->threads;
+    if ((st = fs_discover(r->outdir, &o, r->outdir, charts, plot, &reading, err)) != FS_OK)
+        return st;
+    if (fs_path_join(path, sizeof path, r->outdir, "sweep.md") == NULL ||
+        (in = fopen(path, "r")) == NULL) {
+        free(reading);
+        return fs_err_set(err, FS_EIO, "%s/sweep.md: cannot read it back", r->outdir);
+    }
+    {
+        FILE *m = open_memstream(&old, &len);
+        int ch;
+        while (m && (ch = fgetc(in)) != EOF)
+            fputc(ch, m);
+        if (m)
+            fclose(m);
+        fclose(in);
+    }
+    if (old == NULL || (af = fs_afile_open(path, err)) == NULL) {
+        free(reading), free(old);
+        return old == NULL ? fs_err_set(err, FS_ENOMEM, "out of memory") : err->code;
+    }
+    fprintf(fs_afile_stream(af), "%s\n## When does it go wrong?\n\n%s", old, reading);
+    free(reading), free(old);
+    return fs_afile_commit(af, err);
 }
 
 fs_status fs_sweep_run_finish(fs_sweep_run *r, int charts, const fs_plot_opts *plot,
@@ -859,6 +898,8 @@ fs_status fs_sweep_run_finish(fs_sweep_run *r, int charts, const fs_plot_opts *p
         o.outdir = NULL;
         st = fs_plot_sweep_dir(r->outdir, &o, err);
     }
+    if (st == FS_OK && sw->discovery)
+        st = discover_section(r, charts, plot, err);
 done:
     fs_outset_abort(set);
     if (an)

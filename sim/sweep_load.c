@@ -21,9 +21,9 @@ typedef struct ctx {
 } ctx;
 
 static const char *top_keys[] = {"name", "description", "base", "runs", "seed", "design",
-                                 "parameters", "outputs"};
+                                 "parameters", "outputs", "discovery"};
 static const char *design_keys[] = {"type", "n", "r", "p", "seed", "bootstrap"};
-static const char *param_keys[] = {"path", "lo", "hi", "levels", "kind"};
+static const char *param_keys[] = {"path", "lo", "hi", "levels", "kind", "label"};
 
 /* "file:line: path: message", the line mapped through includes. */
 static fs_status fail_at(const ctx *c, const config_setting_t *s, const char *path,
@@ -261,6 +261,108 @@ static fs_status try_value(const ctx *c, const fs_sweep *sw, const config_settin
     return FS_OK;
 }
 
+/* The element's name and the key: "mechanisms.[rats].intensity" is "RATS
+ * intelligence sharing: intensity"; a path with no named element
+ * (dynamics.tau, steps, trust.pairs.[IN-PK].value) is its own label. */
+static fs_status default_label(const ctx *c, const fs_scenario *sc, fs_sweep_param *p)
+{
+    static const char *const sections[] = {"actors.[", "threats.[", "mechanisms.[", "injects.["};
+    const char *path = p->path, *name = NULL, *close;
+    char id[FS_MAX_ID + 1];
+    int s, i;
+
+    for (s = 0; s < 4 && strncmp(path, sections[s], strlen(sections[s])) != 0; s++)
+        ;
+    close = s < 4 ? strstr(path, "].") : NULL;
+    if (close && (size_t)(close - path) - strlen(sections[s]) <= FS_MAX_ID) {
+        snprintf(id, sizeof id, "%.*s", (int)(close - path - strlen(sections[s])),
+                 path + strlen(sections[s]));
+        for (i = 0; s == 0 && i < sc->nactors; i++)
+            if (strcmp(sc->actors[i].id, id) == 0) name = sc->actors[i].name;
+        for (i = 0; s == 1 && i < sc->nthreats; i++)
+            if (strcmp(sc->threats[i].id, id) == 0) name = sc->threats[i].name;
+        for (i = 0; s == 2 && i < sc->nmechanisms; i++)
+            if (strcmp(sc->mechanisms[i].id, id) == 0) name = sc->mechanisms[i].name;
+        for (i = 0; s == 3 && i < sc->ninjects; i++)
+            if (strcmp(sc->injects[i].id, id) == 0) name = sc->injects[i].label;
+    }
+    if (name == NULL || name[0] == '\0')
+        p->label = strdup(path);
+    else if ((p->label = malloc(strlen(name) + strlen(close + 2) + 3)) != NULL)
+        sprintf(p->label, "%s: %s", name, close + 2);
+    return p->label ? FS_OK : fs_err_set(c->err, FS_ENOMEM, "out of memory reading %s", c->file);
+}
+
+/* Every name of discovery.inputs must be a parameter's path or label: a
+ * typo is caught before the sweep runs, not after. */
+static fs_status discovery_inputs(const ctx *c, const config_setting_t *at, const fs_sweep *sw)
+{
+    const char *p = sw->discovery->inputs;
+    int j;
+    while (p && *p) {
+        size_t n = strcspn(p, ",");
+        for (j = 0; j < sw->nparams; j++)
+            if ((strlen(sw->params[j].path) == n && strncmp(p, sw->params[j].path, n) == 0) ||
+                (strlen(sw->params[j].label) == n && strncmp(p, sw->params[j].label, n) == 0))
+                break;
+        if (j == sw->nparams)
+            return fail_at(c, at, "discovery.inputs", "'%.*s' is no parameter of the sweep (give "
+                           "parameters by path or label, separated by commas)",
+                           (int)(n < 200 ? n : 200), p);
+        p += n + (p[n] == ',');
+    }
+    return FS_OK;
+}
+
+/* The discovery section: the options of foresight discover as keys. */
+static fs_status read_discovery(const ctx *c, const config_t *cf, fs_sweep *sw)
+{
+    const config_setting_t *g = config_lookup(cf, "discovery");
+    int i, n;
+    fs_err e;
+
+    if (g == NULL)
+        return FS_OK;
+    if (config_setting_type(g) != CONFIG_TYPE_GROUP)
+        return fail_at(c, g, "discovery", "expected a group { output = \"escalation\"; above "
+                       "= 0.2; }, found %s", type_name(g));
+    if ((sw->discovery = malloc(sizeof *sw->discovery)) == NULL)
+        return fs_err_set(c->err, FS_ENOMEM, "out of memory reading %s", c->file);
+    fs_disc_opts_default(sw->discovery);
+    n = config_setting_length(g);
+    for (i = 0; i < n; i++) {
+        const config_setting_t *m = config_setting_get_elem(g, i);
+        const char *key = config_setting_name(m);
+        char text[64], where[96];
+        const char *value = text;
+        double v;
+        snprintf(where, sizeof where, "discovery.%s", key);
+        if (config_setting_type(m) == CONFIG_TYPE_STRING)
+            value = config_setting_get_string(m);
+        else if (as_number(m, &v) == 0)
+            snprintf(text, sizeof text, "%.17g", v);
+        else if (config_setting_type(m) == CONFIG_TYPE_FLOAT)
+            return fail_at(c, m, where, "expected a finite number, found %g",
+                           config_setting_get_float(m));
+        else
+            return fail_at(c, m, where, "expected a number or a string, found %s",
+                           type_name(m));
+        fs_err_clear(&e);
+        if (fs_disc_opt_set(sw->discovery, key, value, &e) != FS_OK)
+            return fail_at(c, m, where, "%s", e.msg);
+    }
+    fs_err_clear(&e);
+    if (fs_disc_opts_check(sw->discovery, &e) != FS_OK)
+        return fail_at(c, g, "discovery", "%s", e.msg);
+    for (i = 0; i < sw->noutputs; i++)
+        if (strcmp(sw->outputs[i].name, sw->discovery->output) == 0)
+            break;
+    if (i == sw->noutputs)
+        return fail_at(c, config_setting_get_member(g, "output"), "discovery.output", "\"%s\" "
+                       "is not one of the sweep's outputs", sw->discovery->output);
+    return discovery_inputs(c, config_setting_get_member(g, "inputs"), sw);
+}
+
 static fs_status read_param(const ctx *c, const config_setting_t *g, int i, fs_sweep *sw)
 {
     fs_sweep_param *p = &sw->params[i];
@@ -274,8 +376,10 @@ static fs_status read_param(const ctx *c, const config_setting_t *g, int i, fs_s
     if (config_setting_type(g) != CONFIG_TYPE_GROUP)
         return fail_at(c, g, where, "expected a group { path = ...; lo = ...; hi = ...; }, "
                        "found %s", type_name(g));
-    if ((st = check_keys(c, g, where, param_keys, 5)) != FS_OK ||
+    if ((st = check_keys(c, g, where, param_keys, 6)) != FS_OK ||
         (st = get_string(c, g, "path", where, 1, &p->path)) != FS_OK ||
+        (snprintf(w2, sizeof w2, "%s.label", where) > 0 &&
+         (st = get_string(c, g, "label", w2, 0, &p->label)) != FS_OK) ||
         (st = get_string(c, g, "kind", where, 0, &kind)) != FS_OK)
         goto done;
     snprintf(w2, sizeof w2, "%s.path", where);
@@ -298,6 +402,13 @@ static fs_status read_param(const ctx *c, const config_setting_t *g, int i, fs_s
         goto done;
     }
     p->integer = isint;
+    if (p->label && p->label[0] == '\0') {
+        st = fail_at(c, config_setting_get_member(g, "label"), where, "label: expected a "
+                     "readable name (charts and sweep.md show it), found \"\"");
+        goto done;
+    }
+    if (p->label == NULL && (st = default_label(c, sw->base, p)) != FS_OK)
+        goto done;
     for (j = 0; j < i; j++)
         if (strcmp(sw->params[j].path, p->path) == 0) {
             st = fail_at(c, g, w2, "\"%s\" is swept twice (also parameters.[%d])", p->path,
@@ -485,7 +596,7 @@ static fs_status read_sweep(const ctx *c, const config_t *cf, fs_sweep *sw)
     int i, n;
 
     if ((st = not_a_scenario(c, root)) != FS_OK ||
-        (st = check_keys(c, root, "", top_keys, 8)) != FS_OK ||
+        (st = check_keys(c, root, "", top_keys, 9)) != FS_OK ||
         (st = get_string(c, root, "name", "name", 1, &sw->name)) != FS_OK ||
         (sw->name[0] == '\0' &&
          (st = fail_at(c, config_lookup(cf, "name"), "name", "expected a non-empty name "
@@ -609,7 +720,8 @@ static fs_status load(const char *file, const char *text, size_t len, const fs_o
     c.src = &src;
     c.file = file;
     c.err = err;
-    if ((st = read_sweep(&c, &cf, sw)) != FS_OK || (st = check_design(&c, &cf, sw)) != FS_OK)
+    if ((st = read_sweep(&c, &cf, sw)) != FS_OK || (st = check_design(&c, &cf, sw)) != FS_OK
+        || (st = read_discovery(&c, &cf, sw)) != FS_OK)
         goto fail;
     config_destroy(&cf);
     fs_source_release(&src);
@@ -655,6 +767,7 @@ void fs_sweep_free(fs_sweep *sw)
         return;
     for (i = 0; i < sw->nparams; i++) {
         free(sw->params[i].path);
+        free(sw->params[i].label);
         free(sw->params[i].levels);
     }
     for (i = 0; i < sw->noutputs; i++)
@@ -663,6 +776,8 @@ void fs_sweep_free(fs_sweep *sw)
     free(sw->outputs);
     free(sw->sets);
     fs_scenario_free(sw->base);
+    fs_disc_opts_release(sw->discovery);
+    free(sw->discovery);
     free(sw->path);
     free(sw->name);
     free(sw->description);

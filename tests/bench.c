@@ -2,7 +2,8 @@
  *   bench floor FILE [RUNS]   model time per run against the bare random
  *                              draws the model made, replayed (the RNG floor)
  *   bench threads FILE RUNS   runs per second with 1 and 2 threads
- *   bench rss CMD ARGS...     runs CMD and prints its wall time and peak RSS */
+ *   bench rss CMD ARGS...     runs CMD and prints its wall time and peak RSS
+ *   bench prim N K R          PRIM on N cases x K inputs with R resamples, one thread */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +18,7 @@
 #include "engine.h"
 #include "load.h"
 #include "model.h"
+#include "prim.h"
 #include "rng.h"
 
 static double now(void)
@@ -181,6 +183,49 @@ static int rss_cmd(char **argv)
     return WIFEXITED(status) ? WEXITSTATUS(status) : 1;
 }
 
+/* PRIM on n cases of k uniform inputs (cases of interest in a planted
+ * box x1 < 0.3 and x2 > 0.6, 10% label noise) with R bootstrap
+ * resamples on one thread: the sort, the search and the resamples timed
+ * apart. */
+static int prim_cmd(int n, int k, int R)
+{
+    double *x = malloc((size_t)n * k * sizeof *x), t0, t1, t2, t3, *share = malloc(k * sizeof *share);
+    unsigned char *y = malloc((size_t)n);
+    gsl_rng *g = fs_rng_alloc();
+    fs_prim_data d = {n, k, NULL, NULL};
+    fs_prim_opts o;
+    fs_prim_result r;
+    fs_prim_sorted *s;
+    fs_err e;
+    int i, j;
+
+    fs_rng_seed(g, 1, 0);
+    for (i = 0; i < n; i++) {
+        for (j = 0; j < k; j++)
+            x[(size_t)j * n + i] = gsl_rng_uniform(g);
+        y[i] = (x[i] < 0.3 && x[n + i] > 0.6) ^ (gsl_rng_uniform(g) < 0.1);
+    }
+    d.x = x, d.y = y;
+    fs_prim_opts_default(&o);
+    t0 = now();
+    s = fs_prim_sort(&d, &e);
+    t1 = now();
+    if (s == NULL || fs_prim_run(&d, s, NULL, &o, &r, &e) != FS_OK)
+        return fprintf(stderr, "bench: %s\n", e.msg), 1;
+    t2 = now();
+    if (fs_prim_resample(&d, s, &o, R, 1, 1, share, &e) != FS_OK)
+        return fprintf(stderr, "bench: %s\n", e.msg), 1;
+    t3 = now();
+    printf("prim: %d cases x %d inputs, one thread: sort %.2f s, search %.2f s (%d boxes on the "
+           "trajectory), %d resamples %.2f s; total %.2f s (bar: at most 5 s)\n", n, k, t1 - t0,
+           t2 - t1, r.nsteps, R, t3 - t2, t3 - t0);
+    fs_prim_result_free(&r);
+    fs_prim_sorted_free(s);
+    gsl_rng_free(g);
+    free(x), free(y), free(share);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     fs_gsl_quiet();
@@ -190,6 +235,9 @@ int main(int argc, char **argv)
         return threads_cmd(argv[2], atol(argv[3]));
     if (argc >= 3 && strcmp(argv[1], "rss") == 0)
         return rss_cmd(argv + 2);
-    fprintf(stderr, "usage: bench floor FILE [RUNS] | threads FILE RUNS | rss CMD ARGS...\n");
+    if (argc >= 5 && strcmp(argv[1], "prim") == 0)
+        return prim_cmd(atoi(argv[2]), atoi(argv[3]), atoi(argv[4]));
+    fprintf(stderr, "usage: bench floor FILE [RUNS] | threads FILE RUNS | rss CMD ARGS... | "
+            "prim CASES INPUTS RESAMPLES\n");
     return 2;
 }

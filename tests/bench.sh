@@ -7,6 +7,9 @@ SC=scenarios/sco_baseline.cfg
 OUT=$(mktemp -d)
 trap 'rm -rf "$OUT"' EXIT
 echo "== foresight bench on $(nproc) cores, $SC =="
+# Scenario discovery: PRIM with 10 bootstrap resamples on 10^5 cases x 20
+# inputs, one thread (docs/DISCOVERY.md). The bar: at most 5 s.
+$BENCH prim 100000 20 10
 $BENCH floor $SC 5000
 $BENCH threads $SC 100000
 for n in 10000 100000; do

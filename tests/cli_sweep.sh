@@ -27,6 +27,9 @@ if [ "$rows" -eq 40 ]; then ok; else bad "smoke: sweep.csv has $rows points, exp
 n=$(grep -c '^sobol,' "$T/s1/sensitivity.csv")
 if [ "$n" -eq 18 ]; then ok; else bad "smoke: $n sobol rows, expected 3 parameters x 3 outputs x 2"; fi
 if grep -q "^## escalation" "$T/s1/sweep.md"; then ok; else bad "smoke: sweep.md has no escalation section"; fi
+# Parameters by label (the element's name and the key), paths in the CSVs.
+if grep -q "^| RATS intelligence sharing: intensity | lever |" "$T/s1/sweep.md" &&
+   head -1 "$T/s1/sweep.csv" | grep -q "^point,mechanisms.\[rats\].intensity,"; then ok; else bad "smoke: sweep.md does not name parameters by label, or sweep.csv not by path"; fi
 
 # --- a point equals a plain run of the base with the same settings ---
 expect "grid" 0 "" sweep $FX/grid.cfg -q -o "$T/g" --no-charts
