@@ -8,7 +8,7 @@
 #   make bench   performance figures (not a test)
 
 CC       ?= cc
-PKGS     := gsl libconfig cairo pangocairo
+PKGS     := gsl libconfig cairo pangocairo libcmark
 SANITIZE ?=
 OPT      ?= -O3
 

@@ -4,7 +4,8 @@
 # `deps.sh fuzz` also installs clang and its libFuzzer runtime (make fuzz).
 set -e
 PKGS="make gcc pkg-config libgsl-dev libconfig-dev libcairo2-dev libpango1.0-dev \
-fonts-dejavu-core librandom123-dev libopenmpi-dev openmpi-bin valgrind"
+fonts-dejavu-core librandom123-dev libopenmpi-dev openmpi-bin valgrind \
+libcmark-dev"
 if [ "${1:-}" = fuzz ]; then
     PKGS="$PKGS clang libclang-rt-14-dev"
 fi

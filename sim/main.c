@@ -20,6 +20,7 @@
 #include "fsio.h"
 #include "load.h"
 #include "plot.h"
+#include "report.h"
 #include "rng.h"
 #include "runner.h"
 #include "scenario.h"
@@ -45,6 +46,7 @@ static const char usage_main[] =
     "  compare A B.. run scenarios side by side on the same random streams\n"
     "  sweep FILE    explore parameters over a design; sensitivity analysis\n"
     "  plot DIR      redraw the charts of a run, compare or sweep directory from its files\n"
+    "  report DIR    write report.html of a run, compare or sweep directory from its files\n"
     "  help COMMAND  show the options of a command\n"
     "\n"
     "  --help        this text\n"
@@ -140,15 +142,25 @@ static const char usage_check[] =
 static const char usage_help[] =
     "usage: foresight help [COMMAND]\n"
     "\n"
-    "Shows the options of COMMAND (run, check, compare, sweep, plot or help),\n"
+    "Shows the options of COMMAND (run, check, compare, sweep, plot, report or help),\n"
     "or without COMMAND the list of commands.\n";
+
+static const char usage_report[] =
+    "usage: foresight report DIR [-o OUTDIR]\n"
+    "\n"
+    "Writes report.html into DIR (or OUTDIR, created if missing) from DIR's files\n"
+    "alone, with no simulation: one self-contained page with the briefing (or\n"
+    "sweep.md), every chart inline, the key tables and how to reproduce them.\n"
+    "run, compare and sweep write it themselves unless --no-charts; so does plot.\n"
+    "DIR is the output directory of foresight run, foresight compare or foresight\n"
+    "sweep; its files say which. See docs/OUTPUTS.md.\n";
 
 static const char usage_plot[] =
     "usage: foresight plot DIR [-o OUTDIR] [--format png|pdf|svg] [--size WxH]\n"
     "\n"
     "Redraws every chart of DIR from its CSV files alone, with no simulation,\n"
     "into DIR (or OUTDIR, created if missing; a comparison's scenario charts go\n"
-    "into OUTDIR/<scenario>). DIR is the output directory of foresight run,\n"
+    "into OUTDIR/<scenario>), and writes report.html beside them. DIR is the output directory of foresight run,\n"
     "foresight compare or foresight sweep; its files say which.\n";
 
 typedef struct options {
@@ -296,6 +308,7 @@ static void applies(const char *cmd, const char *opt, const char *given)
         { "sweep", " threads output set resume partition quiet no-charts format size " },
         { "check", " set " },
         { "plot", " output format size " },
+        { "report", " output " },
     };
     char key[32];
     size_t i;
@@ -330,8 +343,10 @@ static const char *what_it_needs(const char *cmd)
         return "compare needs at least two scenario files";
     if (strcmp(cmd, "sweep") == 0)
         return "sweep needs a sweep file, or --resume DIR";
-    if (strcmp(cmd, "plot") == 0)
-        return "plot needs an output directory of foresight run, compare or sweep";
+    if (strcmp(cmd, "plot") == 0 || strcmp(cmd, "report") == 0)
+        return strcmp(cmd, "plot") == 0
+               ? "plot needs an output directory of foresight run, compare or sweep"
+               : "report needs an output directory of foresight run, compare or sweep";
     return strcmp(cmd, "check") == 0 ? "check needs a scenario file"
                                      : "run needs a scenario file";
 }
@@ -355,7 +370,8 @@ static void parse_options(int argc, char **argv, const char *cmd, options *o)
         } else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
             fputs(strcmp(cmd, "run") == 0 ? usage_run : strcmp(cmd, "check") == 0
                   ? usage_check : strcmp(cmd, "compare") == 0 ? usage_compare
-                  : strcmp(cmd, "sweep") == 0 ? usage_sweep : usage_plot,
+                  : strcmp(cmd, "sweep") == 0 ? usage_sweep
+                  : strcmp(cmd, "report") == 0 ? usage_report : usage_plot,
                   stdout);
             exit(0);
         } else if (is_opt(a, "-n", "--runs")) {
@@ -689,6 +705,32 @@ static fs_status plot_kind(const char *dir, char *kind, fs_err *e)
                       "give a run, compare or sweep directory", dir);
 }
 
+/* report.html of dir into outdir (NULL: dir); for a comparison, each
+ * scenario's first (into outdir/<scenario> when outdir is given). */
+static fs_status write_reports(const char *dir, const char *outdir, char kind, fs_err *e)
+{
+    char sub[4096], osub[4096], name[4096];
+    DIR *d;
+    struct dirent *de;
+
+    if (kind == 'c' && (d = opendir(dir)) != NULL) {
+        while ((de = readdir(d)) != NULL) {
+            snprintf(name, sizeof name, "%s", de->d_name);
+            if (name[0] == '.' || fs_path_join(sub, sizeof sub, dir, name) == NULL ||
+                !has_file(sub, "meta.csv"))
+                continue;
+            if ((outdir && fs_path_join(osub, sizeof osub, outdir, name) == NULL) ||
+                fs_report_write(sub, outdir ? osub : NULL, e) != FS_OK) {
+                closedir(d);
+                return e->code == FS_OK ? fs_err_set(e, FS_EUSAGE, "path too long: %s/%s",
+                                                     outdir, name) : e->code;
+            }
+        }
+        closedir(d);
+    }
+    return fs_report_write(dir, outdir, e);
+}
+
 static int cmd_plot(int argc, char **argv)
 {
     options o;
@@ -704,6 +746,19 @@ static int cmd_plot(int argc, char **argv)
         : kind == 'c' ? fs_compare_plot(o.file, &o.plot, 1, &e) != FS_OK
                       : fs_plot_run_dir(o.file, &o.plot, &e) != FS_OK)
         return fail(&e);
+    return write_reports(o.file, o.outdir, kind, &e) != FS_OK ? fail(&e) : 0;
+}
+
+static int cmd_report(int argc, char **argv)
+{
+    options o;
+    fs_err e;
+    char kind = 'r';
+    fs_err_clear(&e);
+    parse_options(argc, argv, "report", &o);
+    if (plot_kind(o.file, &kind, &e) != FS_OK || fs_chart_font_check(&e) != FS_OK ||
+        write_reports(o.file, o.outdir, kind, &e) != FS_OK)
+        return fail(&e);
     return 0;
 }
 
@@ -714,6 +769,7 @@ static int cmd_help(int argc, char **argv)
     else if (strcmp(c, "run") == 0) fputs(usage_run, stdout);
     else if (strcmp(c, "check") == 0) fputs(usage_check, stdout);
     else if (strcmp(c, "plot") == 0) fputs(usage_plot, stdout);
+    else if (strcmp(c, "report") == 0) fputs(usage_report, stdout);
     else if (strcmp(c, "compare") == 0) fputs(usage_compare, stdout);
     else if (strcmp(c, "sweep") == 0) fputs(usage_sweep, stdout);
     else if (strcmp(c, "help") == 0) fputs(usage_help, stdout);
@@ -748,6 +804,8 @@ int main(int argc, char **argv)
         return cmd_check(argc, argv);
     if (strcmp(cmd, "plot") == 0)
         return cmd_plot(argc, argv);
+    if (strcmp(cmd, "report") == 0)
+        return cmd_report(argc, argv);
     if (strcmp(cmd, "compare") == 0)
         return cmd_compare(argc, argv);
     if (strcmp(cmd, "sweep") == 0) {

@@ -16,6 +16,7 @@
 #include "metrics.h"
 #include "output.h"
 #include "plot.h"
+#include "report.h"
 #include "scenario.h"
 
 #define LABEL_MAX 256
@@ -374,7 +375,8 @@ static fs_status write_compare(fs_runner *r, fs_err *err)
  * chart (each format, drawn again after the commit unless --no-charts) and
  * the optional tables. The files every run writes are simply replaced;
  * files foresight never writes are left alone. */
-static const char *const optional_tables[] = { "runs.csv", "inject_effects.csv", "baseline.csv" };
+static const char *const optional_tables[] = { "runs.csv", "inject_effects.csv", "baseline.csv",
+                                               "report.html" };
 static const char *const extra_charts[] = {
     "trust_pairs", "effects_outcomes", "effects_trust", "compare_threat_index",
     "compare_outcomes", "compare_difference"
@@ -422,12 +424,23 @@ static void remove_stale(const char *dir)
 
 /* A comparison's charts are drawn as `plot` draws its directory: each
  * scenario's, then the comparison's, loading each scenario once; an
- * interruption names the comparison's directory. */
+ * interruption names the comparison's directory. Then report.html, in
+ * each scenario's directory and in the comparison's. */
 static fs_status draw(fs_runner *r, fs_err *err)
 {
+    char sub[4096];
+    int i;
+
     if (r->k == 1)
-        return fs_plot_run_dir(r->outdir, &r->o.plot, err);
-    return fs_compare_plot(r->outdir, &r->o.plot, 1, err);
+        return fs_plot_run_dir(r->outdir, &r->o.plot, err) != FS_OK ? err->code
+               : fs_report_write(r->outdir, NULL, err);
+    if (fs_compare_plot(r->outdir, &r->o.plot, 1, err) != FS_OK)
+        return err->code;
+    for (i = 0; i < r->k; i++)
+        if (fs_path_join(sub, sizeof sub, r->outdir, r->labels[i]) != NULL &&
+            fs_report_write(sub, NULL, err) != FS_OK)
+            return err->code;
+    return fs_report_write(r->outdir, NULL, err);
 }
 
 fs_status fs_runner_finish(fs_runner *r, fs_err *err)

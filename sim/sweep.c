@@ -20,6 +20,7 @@
 #include "output.h"
 #include "plot_sweep.h"
 #include "rng.h"
+#include "report.h"
 #include "sensitivity.h"
 #include "stats.h"
 
@@ -850,6 +851,8 @@ fs_status fs_sweep_run_finish(fs_sweep_run *r, int charts, const fs_plot_opts *p
         fs_plot_opts o = *plot;
         o.outdir = NULL;
         st = fs_plot_sweep_dir(r->outdir, &o, err);
+        if (st == FS_OK)
+            st = fs_report_write(r->outdir, NULL, err);
     }
 done:
     fs_outset_abort(set);
