@@ -80,7 +80,9 @@ static const char usage_run[] =
     "      --runs-csv        also write runs.csv, one row per run\n"
     "      --format FMT      chart format: png (default), pdf or svg\n"
     "      --size WxH        chart size in pixels (default 1600x1000)\n"
-    "      --no-charts       write the numbers and briefing only\n"
+    "      --no-charts       write the numbers and briefing only (no charts, no\n"
+    "                        report.html; foresight plot DIR draws both later)\n"
+    "      --no-report       charts but no report.html\n"
     "      --no-effects      neither measure the scheduled injects nor run the\n"
     "                        baseline: one run per run, and no inject_effects.csv\n"
     "                        rows or baseline.csv\n"
@@ -99,15 +101,15 @@ static const char usage_compare[] =
     "subdirectory per scenario with its own run files and charts.\n"
     "\n"
     "options: -n, -s, -j, -o, --set (applied to every scenario), --runs-csv (runs.csv\n"
-    "in each scenario's directory), --format, --size, --no-charts, -q, as for\n"
-    "foresight run.\n";
+    "in each scenario's directory), --format, --size, --no-charts, --no-report, -q,\n"
+    "as for foresight run.\n";
 
 static const char usage_sweep[] =
     "usage: foresight sweep FILE [-o DIR] [-j THREADS] [--set PATH=VALUE]... [--quiet]\n"
-    "                      [--format png|pdf|svg] [--size WxH] [--no-charts]\n"
+    "                      [--format png|pdf|svg] [--size WxH] [--no-charts] [--no-report]\n"
     "                      [--partition dynamic|static]\n"
     "       foresight sweep --resume DIR [-j THREADS] [--partition dynamic|static] [--quiet]\n"
-    "                      [--format png|pdf|svg] [--size WxH] [--no-charts]\n"
+    "                      [--format png|pdf|svg] [--size WxH] [--no-charts] [--no-report]\n"
     "       mpirun -np K foresight sweep FILE -o DIR   (the points spread over K ranks)\n"
     "\n"
     "Runs the sweep file FILE: its base scenario at every point of its design\n"
@@ -125,7 +127,7 @@ static const char usage_sweep[] =
     "      --set PATH=VALUE  fix a setting of the base scenario at every point;\n"
     "                        --set runs=N and --set seed=S replace the sweep file's\n"
     "                        runs and seed\n"
-    "      --format, --size, --no-charts   as for foresight run\n"
+    "      --format, --size, --no-charts, --no-report   as for foresight run\n"
     "      --resume DIR      finish the interrupted sweep in DIR (the chart options\n"
     "                        are not saved in the checkpoint: give them again)\n"
     "      --partition P     how MPI ranks share the points: dynamic (default; shrinking\n"
@@ -303,9 +305,9 @@ static int is_opt(const char *arg, const char *s, const char *l)
 static void applies(const char *cmd, const char *opt, const char *given)
 {
     static const struct { const char *cmd, *opts; } table[] = {
-        { "run", " runs seed threads output set runs-csv quiet no-charts no-effects format size " },
-        { "compare", " runs seed threads output set runs-csv quiet no-charts format size " },
-        { "sweep", " threads output set resume partition quiet no-charts format size " },
+        { "run", " runs seed threads output set runs-csv quiet no-charts no-report no-effects format size " },
+        { "compare", " runs seed threads output set runs-csv quiet no-charts no-report format size " },
+        { "sweep", " threads output set resume partition quiet no-charts no-report format size " },
         { "check", " set " },
         { "plot", " output format size " },
         { "report", " output " },
@@ -425,6 +427,9 @@ static void parse_options(int argc, char **argv, const char *cmd, options *o)
         } else if (strcmp(a, "--no-charts") == 0) {
             applies(cmd, "no-charts", a);
             o->charts = 0;
+        } else if (strcmp(a, "--no-report") == 0) {
+            applies(cmd, "no-report", a);
+            o->plot.no_report = 1;
         } else if (strcmp(a, "--no-effects") == 0) {
             applies(cmd, "no-effects", a);
             o->no_effects = 1;

@@ -217,17 +217,21 @@ static void diff_line(FILE *f, double diff, double lo, double hi, double scale)
 static void d_effects(const fs_report *r, const char *chart, FILE *f)
 {
     const fs_plot_data *d = DATA(r);
-    int i, n = 0;
+    int i, n = 0, zero = 0;
     (void)chart;
     fputs("Differences in outcome probabilities, in percentage points, with 95% intervals: ", f);
     for (i = 0; i < d->neffects; i++) {
         const fs_plot_effect *e = &d->effects[i];
         if (!e->outcome)
             continue;
+        if (e->diff == 0 && e->lo == 0 && e->hi == 0) {
+            zero++;
+            continue;
+        }
         fprintf(f, "%s%s, %s ", n++ ? "; " : "", d->source[e->source], e->metric);
         diff_line(f, e->diff, e->lo, e->hi, 100);
     }
-    fputs(n ? "." : "none measured.", f);
+    fprintf(f, "%s%d more exactly zero.", n ? "; " : "", zero);
 }
 
 static void d_effects_trust(const fs_report *r, const char *chart, FILE *f)
@@ -240,7 +244,7 @@ static void d_effects_trust(const fs_report *r, const char *chart, FILE *f)
     n = fs_plot_trust_rows(d, rows, labels, 24, &small, &beyond);
     fputs("Differences in trust between pairs (0 to 1), with 95% intervals: ", f);
     for (i = 0; i < n; i++) {
-        fprintf(f, "%s%s, %s ", i ? "; " : "", d->source[rows[i].scenario], rows[i].metric);
+        fprintf(f, "%s%s, %s ", i ? "; " : "", d->source[rows[i].scenario - 1], rows[i].metric);
         diff_line(f, rows[i].diff, rows[i].lo, rows[i].hi, 1);
     }
     fprintf(f, "%s%d more not material.", n ? "; " : "", small + beyond);

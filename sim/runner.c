@@ -433,9 +433,11 @@ static fs_status draw(fs_runner *r, fs_err *err)
 
     if (r->k == 1)
         return fs_plot_run_dir(r->outdir, &r->o.plot, err) != FS_OK ? err->code
-               : fs_report_write(r->outdir, NULL, err);
+               : r->o.plot.no_report ? FS_OK : fs_report_write(r->outdir, NULL, err);
     if (fs_compare_plot(r->outdir, &r->o.plot, 1, err) != FS_OK)
         return err->code;
+    if (r->o.plot.no_report)
+        return FS_OK;
     for (i = 0; i < r->k; i++)
         if (fs_path_join(sub, sizeof sub, r->outdir, r->labels[i]) != NULL &&
             fs_report_write(sub, NULL, err) != FS_OK)

@@ -23,80 +23,125 @@ static int number_start(const char *s, size_t n, size_t i)
     return !(isalnum((unsigned char)p) || p == '_' || p == '-' || p == '.' || p == '#');
 }
 
-/* Copies the number at s[i..) rounded to one decimal; returns its length
- * in s. Numbers without a fraction, or with an exponent, are copied. */
-static size_t number(FILE *f, const char *s, size_t n, size_t i, size_t *written)
+/* A growing output buffer: the page is written in one fwrite per chart
+ * (a byte at a time through stdio would cost more than the drawing). */
+typedef struct buf {
+    char *p;
+    size_t n, cap;
+} buf;
+
+static void put(buf *b, const char *s, size_t n)
 {
-    size_t j = i + (s[i] == '-'), frac = 0;
-    char buf[64];
-    int k;
+    if (b->n + n > b->cap) {
+        size_t cap = (b->cap + n) * 2;
+        char *p = realloc(b->p, cap);
+        if (p == NULL)
+            return;   /* the page loses the rest of this chart */
+        b->p = p, b->cap = cap;
+    }
+    memcpy(b->p + b->n, s, n);
+    b->n += n;
+}
+
+/* Copies the number at s[i..) rounded to one decimal (half up, on its
+ * digits, so that no conversion to double is needed); returns its length
+ * in s. Numbers with at most one decimal, or an exponent, are copied. */
+static size_t number(buf *b, const char *s, size_t n, size_t i)
+{
+    size_t j = i + (s[i] == '-'), ib = j, ie, frac = 0, m, k;
+    char d[48];
+    int zero = 1;
     while (j < n && isdigit((unsigned char)s[j]))
         j++;
+    ie = j;
     if (j < n && s[j] == '.')
         for (j++; j < n && isdigit((unsigned char)s[j]); j++)
             frac++;
-    if (frac <= 1 || (j < n && (s[j] == 'e' || s[j] == 'E')) || j - i >= sizeof buf) {
-        fwrite(s + i, 1, j - i, f);
-        *written += j - i;
+    if (frac <= 1 || (j < n && (s[j] == 'e' || s[j] == 'E')) || ie - ib + 2 >= sizeof d) {
+        put(b, s + i, j - i);
         return j - i;
     }
-    memcpy(buf, s + i, j - i);
-    buf[j - i] = '\0';
-    k = snprintf(buf, sizeof buf, "%.1f", strtod(buf, NULL));
-    if (k >= 2 && buf[k - 1] == '0' && buf[k - 2] == '.')
-        buf[k -= 2] = '\0';
-    if (strcmp(buf, "-0") == 0)
-        buf[0] = '0', buf[1] = '\0', k = 1;
-    fputs(buf, f);
-    *written += (size_t)k;
+    /* d: '0', the integer digits and the tenths digit (the leading '0'
+     * takes a carry out of the integer part). */
+    d[0] = '0';
+    memcpy(d + 1, s + ib, ie - ib);
+    m = ie - ib + 1;
+    d[m++] = s[ie + 1];
+    if (s[ie + 2] >= '5')
+        for (k = m; k-- > 0;) {
+            if (d[k] != '9') {
+                d[k]++;
+                break;
+            }
+            d[k] = '0';
+        }
+    for (k = 0; k < m; k++)
+        zero &= d[k] == '0';
+    if (s[i] == '-' && !zero)
+        put(b, "-", 1);
+    for (k = 0; k + 2 < m && d[k] == '0'; k++)
+        ;
+    put(b, d + k, m - 1 - k);
+    if (d[m - 1] != '0') {
+        put(b, ".", 1);
+        put(b, d + m - 1, 1);
+    }
     return j - i;
 }
 
 /* The root <svg ...> tag at s[0..e): copied without width and height, with
  * the role and label added. */
-static size_t root(FILE *f, const char *s, size_t e, const char *label_id)
+static void root(buf *b, const char *s, size_t e, const char *label_id)
 {
-    size_t i = 4, w = 0;
-    w += (size_t)fprintf(f, "<svg role=\"img\" aria-labelledby=\"%s\"", label_id);
+    size_t i = 4, k;
+    char head[160];
+    int h = snprintf(head, sizeof head, "<svg role=\"img\" aria-labelledby=\"%s\"", label_id);
+    put(b, head, h > 0 && (size_t)h < sizeof head ? (size_t)h : 0);
     while (i < e) {
         if (at(s, e, i, " width=\"") || at(s, e, i, " height=\"")) {
             const char *q = memchr(s + i + 8, '"', e - i - 8);
             i = q ? (size_t)(q - s) + 1 : e;
             continue;
         }
-        fputc(s[i++], f);
-        w++;
+        for (k = i + 1; k < e && s[k] != ' '; k++)
+            ;
+        put(b, s + i, k - i);
+        i = k;
     }
-    return w;
 }
 
 size_t fs_svg_inline(FILE *f, const char *svg, size_t n, const char *prefix,
                      const char *label_id)
 {
     const char *start = NULL, *gt;
-    size_t i, w = 0, p = strlen(prefix);
+    size_t i, p = strlen(prefix), k;
+    buf b = { NULL, 0, 0 };
 
     for (i = 0; i + 4 <= n && start == NULL; i++)
         if (at(svg, n, i, "<svg"))
             start = svg + i;
     if (start == NULL || (gt = memchr(start, '>', n - (size_t)(start - svg))) == NULL)
         return 0;
-    w += root(f, start, (size_t)(gt - start), label_id);
+    root(&b, start, (size_t)(gt - start), label_id);
     for (i = (size_t)(gt - svg); i < n; ) {
         if (at(svg, n, i, "id=\"") || at(svg, n, i, "href=\"#") || at(svg, n, i, "url(#")) {
-            size_t k = at(svg, n, i, "id=\"") ? 4 : at(svg, n, i, "url(#") ? 5 : 7;
-            fwrite(svg + i, 1, k, f);
-            fputs(prefix, f);
-            w += k + p;
+            k = at(svg, n, i, "id=\"") ? 4 : at(svg, n, i, "url(#") ? 5 : 7;
+            put(&b, svg + i, k);
+            put(&b, prefix, p);
             i += k;
         } else if (number_start(svg, n, i)) {
-            i += number(f, svg, n, i, &w);
+            i += number(&b, svg, n, i);
         } else if (svg[i] == '\n' && i + 1 < n && svg[i + 1] == '<') {
             i++;   /* cairo's line breaks between elements: not needed */
         } else {
-            fputc(svg[i++], f);
-            w++;
+            /* Up to the next byte that may start something to rewrite. */
+            for (k = i + 1; k < n && !strchr("iu-0123456789\n", svg[k]) && svg[k] != 'h'; k++)
+                ;
+            put(&b, svg + i, k - i);
+            i = k;
         }
     }
-    return w;
+    fwrite(b.p, 1, b.n, f);
+    free(b.p);
+    return b.n;
 }

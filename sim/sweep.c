@@ -851,7 +851,7 @@ fs_status fs_sweep_run_finish(fs_sweep_run *r, int charts, const fs_plot_opts *p
         fs_plot_opts o = *plot;
         o.outdir = NULL;
         st = fs_plot_sweep_dir(r->outdir, &o, err);
-        if (st == FS_OK)
+        if (st == FS_OK && !plot->no_report)
             st = fs_report_write(r->outdir, NULL, err);
     }
 done:
