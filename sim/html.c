@@ -55,8 +55,9 @@ static size_t code_end(const char *s, size_t n, size_t k)
 }
 
 /* A copy of s[0..n) with '<' and '&' outside code spans written as
- * character references (cmark then shows them as text). NULL when out of
- * memory; the caller frees it. */
+ * character references and '[' escaped (cmark then shows them as text,
+ * and no link or image can come from a name). NULL when out of memory;
+ * the caller frees it. */
 static char *protect(const char *s, size_t n, size_t *outlen)
 {
     char *o = malloc(n * 5 + 1);
@@ -71,8 +72,8 @@ static char *protect(const char *s, size_t n, size_t *outlen)
             k = ticks(s + i, n - i);
             memcpy(o + j, s + i, k);
             i += k, j += k;
-        } else if (s[i] == '<' || s[i] == '&') {
-            const char *ref = s[i] == '<' ? "&lt;" : "&amp;";
+        } else if (s[i] == '<' || s[i] == '&' || s[i] == '[') {
+            const char *ref = s[i] == '<' ? "&lt;" : s[i] == '&' ? "&amp;" : "\\[";
             memcpy(o + j, ref, strlen(ref));
             j += strlen(ref), i++;
         } else {

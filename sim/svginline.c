@@ -2,6 +2,7 @@
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
+#include <glib.h>
 
 #include "svginline.h"
 
@@ -99,7 +100,8 @@ static void root(buf *b, const char *s, size_t e, const char *label_id)
     put(b, head, h > 0 && (size_t)h < sizeof head ? (size_t)h : 0);
     while (i < e) {
         if (at(s, e, i, " width=\"") || at(s, e, i, " height=\"")) {
-            const char *q = memchr(s + i + 8, '"', e - i - 8);
+            size_t v = at(s, e, i, " width=\"") ? 8 : 9;
+            const char *q = memchr(s + i + v, '"', e - i - v);
             i = q ? (size_t)(q - s) + 1 : e;
             continue;
         }
@@ -110,25 +112,52 @@ static void root(buf *b, const char *s, size_t e, const char *label_id)
     }
 }
 
+/* Writes the id at s[0..) (up to '"' or ')') as prefix + its number in the
+ * order ids first appear: cairo's own numbers count surfaces over the
+ * whole process, so the same chart would get other ids when drawn after
+ * others. Returns the id's length in s. */
+static size_t id(buf *b, GHashTable *ids, const char *s, size_t n, const char *prefix)
+{
+    size_t k = 0;
+    gpointer v;
+    char *key, num[48];
+    int m;
+    while (k < n && s[k] != '"' && s[k] != ')')
+        k++;
+    key = g_strndup(s, k);
+    if ((v = g_hash_table_lookup(ids, key)) == NULL) {
+        v = GINT_TO_POINTER((int)g_hash_table_size(ids) + 1);
+        g_hash_table_insert(ids, key, v);
+    } else {
+        g_free(key);
+    }
+    m = snprintf(num, sizeof num, "%s%d", prefix, GPOINTER_TO_INT(v));
+    put(b, num, (size_t)m);
+    return k;
+}
+
 size_t fs_svg_inline(FILE *f, const char *svg, size_t n, const char *prefix,
                      const char *label_id)
 {
     const char *start = NULL, *gt;
-    size_t i, p = strlen(prefix), k;
+    size_t i, k;
     buf b = { NULL, 0, 0 };
+    GHashTable *ids = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 
     for (i = 0; i + 4 <= n && start == NULL; i++)
         if (at(svg, n, i, "<svg"))
             start = svg + i;
-    if (start == NULL || (gt = memchr(start, '>', n - (size_t)(start - svg))) == NULL)
+    if (start == NULL || (gt = memchr(start, '>', n - (size_t)(start - svg))) == NULL) {
+        g_hash_table_destroy(ids);
         return 0;
+    }
     root(&b, start, (size_t)(gt - start), label_id);
     for (i = (size_t)(gt - svg); i < n; ) {
         if (at(svg, n, i, "id=\"") || at(svg, n, i, "href=\"#") || at(svg, n, i, "url(#")) {
             k = at(svg, n, i, "id=\"") ? 4 : at(svg, n, i, "url(#") ? 5 : 7;
             put(&b, svg + i, k);
-            put(&b, prefix, p);
             i += k;
+            i += id(&b, ids, svg + i, n - i, prefix);
         } else if (number_start(svg, n, i)) {
             i += number(&b, svg, n, i);
         } else if (svg[i] == '\n' && i + 1 < n && svg[i + 1] == '<') {
@@ -143,5 +172,6 @@ size_t fs_svg_inline(FILE *f, const char *svg, size_t n, const char *prefix,
     }
     fwrite(b.p, 1, b.n, f);
     free(b.p);
+    g_hash_table_destroy(ids);
     return b.n;
 }
