@@ -20,7 +20,9 @@ const char *fs_report_kind_of(const char *dir);
  * drawn again as SVG into a temporary directory, which is removed.
  * Returns FS_OK; FS_EUSAGE when dir is no output directory; FS_EIO when a
  * file cannot be read or written; FS_ECONFIG naming file:line when a file
- * is malformed; FS_ENOMEM; FS_EINTR when interrupted. */
+ * is malformed; FS_ENOMEM; FS_EINTR when interrupted. It shares no state
+ * with the chart calls (each thread lays out text with its own pango font
+ * map), so it may run on one thread while another draws the charts. */
 fs_status fs_report_write(const char *dir, const char *outdir, fs_err *err);
 
 #endif

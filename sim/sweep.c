@@ -848,11 +848,23 @@ fs_status fs_sweep_run_finish(fs_sweep_run *r, int charts, const fs_plot_opts *p
     st = fs_outset_commit(set, err);
     set = NULL;
     if (st == FS_OK && charts) {
+        /* report.html beside the charts, on a second thread (report.h). */
         fs_plot_opts o = *plot;
+        fs_err e2;
+        fs_status rs = FS_OK;
         o.outdir = NULL;
-        st = fs_plot_sweep_dir(r->outdir, &o, err);
-        if (st == FS_OK && !plot->no_report)
-            st = fs_report_write(r->outdir, NULL, err);
+        fs_err_clear(&e2);
+#pragma omp parallel sections num_threads(2) if (!plot->no_report && r->threads > 1)
+        {
+#pragma omp section
+            st = fs_plot_sweep_dir(r->outdir, &o, err);
+#pragma omp section
+            rs = plot->no_report ? FS_OK : fs_report_write(r->outdir, NULL, &e2);
+        }
+        if (st == FS_OK && rs != FS_OK) {
+            *err = e2;
+            st = rs;
+        }
     }
 done:
     fs_outset_abort(set);
