@@ -137,7 +137,8 @@ bench: deps
 bench-run: all $(BUILD)/bench
 	@sh tests/bench.sh $(BIN)
 
-# The README's charts: the baseline and one comparison, a few runs each.
+# The README's charts: the baseline and one comparison, a few runs each,
+# and a screenshot of the baseline's report.html (headless Chromium).
 gallery: deps
 	@$(MAKE) --no-print-directory gallery-run
 gallery-run: all
@@ -150,6 +151,9 @@ gallery-run: all
 	@cp build/gallery/run/*.png build/gallery/compare/compare_*.png plots/gallery/
 	@cp build/gallery/crocus/trust_pairs.png plots/gallery/crocus_trust_pairs.png
 	@cp build/gallery/levers/tornado_escalation.png plots/gallery/sweep_tornado_escalation.png
+	chromium --headless --no-sandbox --disable-gpu --hide-scrollbars --window-size=1100,1400 \
+	    --user-data-dir=build/gallery/chromium --screenshot=plots/gallery/report.png \
+	    file://$(CURDIR)/build/gallery/run/report.html 2>/dev/null
 	@cp build/gallery/levers/sobol_escalation.png plots/gallery/sweep_sobol_escalation.png
 	@ls plots/gallery
 
