@@ -91,9 +91,10 @@ $(BUILD)/tests/%: tests/%.c tests/check.h tests/pngcheck.h tests/scen.h $(LIB)
 	$(Q)$(CC) $(CFLAGS) $(PKG_CFLAGS) -Itests $< -o $@ $(LDFLAGS) $(LIB) $(PKG_LIBS) $(LDLIBS)
 
 # test_oom fails the Nth allocation: our code's malloc, calloc, realloc,
-# strdup, fopen and gsl_rng_alloc calls go through its counting wrappers.
+# strdup, fopen and gsl_rng_alloc calls go through its counting wrappers;
+# fs_plot_data_draw's marks where report.html's charts are drawn.
 OOM_WRAP := -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=free,--wrap=strdup \
-            -Wl,--wrap=fopen,--wrap=gsl_rng_alloc
+            -Wl,--wrap=fopen,--wrap=gsl_rng_alloc,--wrap=fs_plot_data_draw
 $(BUILD)/tests/test_oom: LDFLAGS += $(OOM_WRAP)
 # test_fuzz replays the corpus and regression files through the harnesses.
 $(BUILD)/tests/test_fuzz: tests/fuzz/fuzz_scenario.c tests/fuzz/fuzz_set.c tests/fuzz/fuzz_sweep.c

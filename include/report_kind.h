@@ -71,10 +71,18 @@ void *fs_report_data(const fs_report *r);
 const char *fs_report_dir(const fs_report *r);
 const char *fs_report_meta(const fs_report *r, const char *key);
 
+/* Writes the HTML text tmpl with every "{key}" replaced by that key's
+ * value in meta.csv, escaped ("" when missing); the rest as it is. */
+void fs_report_meta_html(const fs_report *r, FILE *f, const char *tmpl);
+
+/* Writes "E (L to H)", each with at most 3 significant digits. */
+void fs_report_interval(FILE *f, double e, double lo, double hi);
+
 /* Writes "<code>name</code> SHA-256 <code>hex</code>" for the file
  * dir/name (path absolute or relative to the current directory when dir
- * is NULL), or "name (not found)" when it cannot be read. */
-void fs_report_checksum(FILE *f, const char *dir, const char *name);
+ * is NULL), or "name (not found)" when there is no such file; a file that
+ * is there but cannot be read fails the page (FS_EIO). */
+void fs_report_checksum(const fs_report *r, FILE *f, const char *dir, const char *name);
 
 /* Writes a number as the briefing does: at most `sig` significant digits,
  * "n/a" for NaN. */

@@ -18,7 +18,8 @@
  * a third smaller; the root element loses its fixed width and height
  * (its viewBox keeps the proportions, CSS sets the width) and gains
  * role="img" and aria-labelledby="label_id". Returns the bytes written, or
- * 0 when svg holds no <svg element. */
+ * 0, having written nothing, when svg holds no <svg element or memory ran
+ * out. */
 size_t fs_svg_inline(FILE *f, const char *svg, size_t n, const char *prefix,
                      const char *label_id);
 

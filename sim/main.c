@@ -736,35 +736,24 @@ static fs_status write_reports(const char *dir, const char *outdir, char kind, f
     return fs_report_write(dir, outdir, e);
 }
 
-static int cmd_plot(int argc, char **argv)
+/* plot: the charts of DIR, then its report.html; report: only the page. */
+static int cmd_plot(int argc, char **argv, const char *cmd)
 {
     options o;
     fs_err e;
     char kind = 'r';
     fs_err_clear(&e);
-    parse_options(argc, argv, "plot", &o);
+    parse_options(argc, argv, cmd, &o);
     if (o.outdir)
         o.plot.outdir = o.outdir;
     if (plot_kind(o.file, &kind, &e) != FS_OK || fs_chart_font_check(&e) != FS_OK)
         return fail(&e);
-    if (kind == 's' ? fs_plot_sweep_dir(o.file, &o.plot, &e) != FS_OK
-        : kind == 'c' ? fs_compare_plot(o.file, &o.plot, 1, &e) != FS_OK
-                      : fs_plot_run_dir(o.file, &o.plot, &e) != FS_OK)
+    if (strcmp(cmd, "plot") == 0 &&
+        (kind == 's' ? fs_plot_sweep_dir(o.file, &o.plot, &e) != FS_OK
+         : kind == 'c' ? fs_compare_plot(o.file, &o.plot, 1, &e) != FS_OK
+                       : fs_plot_run_dir(o.file, &o.plot, &e) != FS_OK))
         return fail(&e);
     return write_reports(o.file, o.outdir, kind, &e) != FS_OK ? fail(&e) : 0;
-}
-
-static int cmd_report(int argc, char **argv)
-{
-    options o;
-    fs_err e;
-    char kind = 'r';
-    fs_err_clear(&e);
-    parse_options(argc, argv, "report", &o);
-    if (plot_kind(o.file, &kind, &e) != FS_OK || fs_chart_font_check(&e) != FS_OK ||
-        write_reports(o.file, o.outdir, kind, &e) != FS_OK)
-        return fail(&e);
-    return 0;
 }
 
 static int cmd_help(int argc, char **argv)
@@ -807,10 +796,8 @@ int main(int argc, char **argv)
         return cmd_run(argc, argv);
     if (strcmp(cmd, "check") == 0)
         return cmd_check(argc, argv);
-    if (strcmp(cmd, "plot") == 0)
-        return cmd_plot(argc, argv);
-    if (strcmp(cmd, "report") == 0)
-        return cmd_report(argc, argv);
+    if (strcmp(cmd, "plot") == 0 || strcmp(cmd, "report") == 0)
+        return cmd_plot(argc, argv, cmd);
     if (strcmp(cmd, "compare") == 0)
         return cmd_compare(argc, argv);
     if (strcmp(cmd, "sweep") == 0) {

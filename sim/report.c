@@ -2,6 +2,7 @@
  * the Markdown as HTML with every chart placed under the text it
  * supports (report_kind.h says how each kind places them). */
 #include <dirent.h>
+#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,7 @@
 #include "csvread.h"
 #include "fsio.h"
 #include "html.h"
+#include "plot_sweep.h"
 #include "report.h"
 #include "report_kind.h"
 #include "svginline.h"
@@ -94,6 +96,30 @@ const char *fs_report_meta(const fs_report *r, const char *key)
     return "";
 }
 
+void fs_report_meta_html(const fs_report *r, FILE *f, const char *tmpl)
+{
+    const char *p = tmpl, *open, *close;
+    char key[64];
+    while ((open = strchr(p, '{')) != NULL && (close = strchr(open, '}')) != NULL &&
+           (size_t)(close - open) < sizeof key) {
+        fwrite(p, 1, (size_t)(open - p), f);
+        snprintf(key, sizeof key, "%.*s", (int)(close - open - 1), open + 1);
+        fs_html_text(f, fs_report_meta(r, key));
+        p = close + 1;
+    }
+    fputs(p, f);
+}
+
+void fs_report_interval(FILE *f, double e, double lo, double hi)
+{
+    fs_report_num(f, e, 3);
+    fputs(" (", f);
+    fs_report_num(f, lo, 3);
+    fputs(" to ", f);
+    fs_report_num(f, hi, 3);
+    fputs(")", f);
+}
+
 /* Reads the whole file at path into a NUL-terminated buffer the caller
  * frees; NULL when it cannot. */
 static char *slurp(const char *path, size_t *n)
@@ -113,12 +139,13 @@ static char *slurp(const char *path, size_t *n)
     return out;
 }
 
-void fs_report_checksum(FILE *f, const char *dir, const char *name)
+void fs_report_checksum(const fs_report *r, FILE *f, const char *dir, const char *name)
 {
     char path[4096];
-    size_t n = 0;
-    char *text;
-    gchar *sum;
+    unsigned char block[65536];
+    size_t n;
+    FILE *in;
+    GChecksum *sum;
 
     if (dir ? fs_path_join(path, sizeof path, dir, name) == NULL
             : snprintf(path, sizeof path, "%s", name) >= (int)sizeof path)
@@ -126,14 +153,26 @@ void fs_report_checksum(FILE *f, const char *dir, const char *name)
     fputs("<code>", f);
     fs_html_text(f, name);
     fputs("</code> ", f);
-    if ((text = slurp(path, &n)) == NULL) {
+    if (access(path, F_OK) != 0) {
         fputs("(not found)", f);
         return;
     }
-    sum = g_compute_checksum_for_data(G_CHECKSUM_SHA256, (const guchar *)text, n);
-    fprintf(f, "SHA-256 <code>%s</code>", sum ? sum : "?");
-    g_free(sum);
-    free(text);
+    /* The file is there: failing to read it fails the page (the report
+     * keeps its first error, so r is written to through its const). */
+    if ((in = fopen(path, "rb")) == NULL || (sum = g_checksum_new(G_CHECKSUM_SHA256)) == NULL) {
+        fs_err_set(&((fs_report *)r)->err, FS_EIO, "cannot read %s for its checksum: %s",
+                   path, strerror(errno));
+        if (in)
+            fclose(in);
+        return;
+    }
+    while ((n = fread(block, 1, sizeof block, in)) > 0)
+        g_checksum_update(sum, block, n);
+    if (ferror(in))
+        fs_err_set(&((fs_report *)r)->err, FS_EIO, "cannot read %s for its checksum", path);
+    fprintf(f, "SHA-256 <code>%s</code>", g_checksum_get_string(sum));
+    g_checksum_free(sum);
+    fclose(in);
 }
 
 void fs_report_num(FILE *f, double x, int sig)
@@ -246,16 +285,6 @@ static int is_heading(const char *b, size_t n)
     return (n > 2 && strncmp(b, "# ", 2) == 0) || (n > 3 && strncmp(b, "## ", 3) == 0);
 }
 
-/* The heading's text as a chart name suffix: [A-Za-z0-9_-] kept, every
- * other byte '_' (as plot_sweep names its files). */
-static void sanitize(const char *s, char *out, size_t n)
-{
-    size_t i;
-    for (i = 0; s[i] && i + 1 < n; i++)
-        out[i] = (g_ascii_isalnum(s[i]) || s[i] == '_' || s[i] == '-') ? s[i] : '_';
-    out[i] = '\0';
-}
-
 static int name_matches(const char *pat, const char *name)
 {
     size_t n = strlen(pat);
@@ -264,6 +293,32 @@ static int name_matches(const char *pat, const char *name)
     return strcmp(pat, name) == 0;
 }
 
+/* The chart's text alternative, escaped. */
+static void alternative(fs_report *r, const chart *c, const fs_report_item *it, FILE *f)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *m;
+
+    if (it == NULL || it->describe == NULL) {
+        fputs("Chart ", f);
+        fs_html_text(f, c->name);
+        fputs(": its numbers are in the CSV files of this directory.", f);
+        return;
+    }
+    /* Written plain into memory, then escaped. */
+    if ((m = open_memstream(&text, &len)) == NULL) {
+        fs_err_set(&r->err, FS_ENOMEM, "out of memory");
+        return;
+    }
+    it->describe(r, c->name, m);
+    fclose(m);
+    fs_html_textn(f, text, len);
+    free(text);
+}
+
+/* A chart as a numbered figure: the SVG, then its text alternative. A
+ * failure is kept in r->err, which ends the page with that error. */
 static void figure(fs_report *r, chart *c, const fs_report_item *it, FILE *f)
 {
     char path[4400], prefix[32], label[32];
@@ -271,9 +326,14 @@ static void figure(fs_report *r, chart *c, const fs_report_item *it, FILE *f)
     char *svg;
 
     c->placed = 1;
-    snprintf(path, sizeof path, "%s/%s.svg", r->tmp, c->name);
-    if ((svg = slurp(path, &n)) == NULL)
+    if (r->err.code != FS_OK)
         return;
+    snprintf(path, sizeof path, "%s/%s.svg", r->tmp, c->name);
+    if ((svg = slurp(path, &n)) == NULL) {
+        fs_err_set(&r->err, FS_EIO, "%s: cannot read the chart drawn for the report "
+                   "(or out of memory)", path);
+        return;
+    }
     r->nfigures++;
     snprintf(prefix, sizeof prefix, "f%d-", r->nfigures);
     snprintf(label, sizeof label, "fig%d-alt", r->nfigures);
@@ -281,24 +341,10 @@ static void figure(fs_report *r, chart *c, const fs_report_item *it, FILE *f)
             r->nfigures);
     fs_html_text(f, c->name);
     fputs("</p>\n", f);
-    fs_svg_inline(f, svg, n, prefix, label);
+    if (fs_svg_inline(f, svg, n, prefix, label) == 0)
+        fs_err_set(&r->err, FS_ENOMEM, "%s: out of memory, or not an SVG drawing", path);
     fprintf(f, "\n<figcaption id=\"%s\">", label);
-    if (it && it->describe) {
-        /* The text goes through a memory stream, then is escaped. */
-        char *text = NULL;
-        size_t len = 0;
-        FILE *m = open_memstream(&text, &len);
-        if (m) {
-            it->describe(r, c->name, m);
-            fclose(m);
-            fs_html_textn(f, text, len);
-        }
-        free(text);
-    } else {
-        fputs("Chart ", f);
-        fs_html_text(f, c->name);
-        fputs(": its numbers are in the CSV files of this directory.", f);
-    }
+    alternative(r, c, it, f);
     fputs("</figcaption>\n</figure>\n", f);
     free(svg);
 }
@@ -324,7 +370,7 @@ static void place(fs_report *r, int i, FILE *f)
             continue;
         if (strcmp(it->anchor, "## *") == 0) {
             size_t p = strlen(it->chart) - 1;
-            sanitize(r->section, want, sizeof want);
+            fs_plot_sweep_safe_name(r->section, want, sizeof want);
             if (strcmp(c->name + p, want) != 0)
                 continue;
         }
@@ -426,6 +472,10 @@ static fs_status page(fs_report *r, FILE *f, const char *md, fs_err *err)
     fputs("</main>\n<footer>\n", f);
     r->kind->footer(r, f);
     fputs("</footer>\n</body>\n</html>\n", f);
+    if (r->err.code != FS_OK) {
+        *err = r->err;
+        return err->code;
+    }
     return FS_OK;
 }
 

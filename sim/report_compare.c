@@ -216,7 +216,7 @@ static void footer(const fs_report *r, FILE *f)
     for (i = 0; i < c->k; i++) {
         snprintf(sub, sizeof sub, "%s/scenario.resolved.cfg", STR(c, c->first[i], C_DIR));
         fputs("<li>", f);
-        fs_report_checksum(f, fs_report_dir(r), sub);
+        fs_report_checksum(r, f, fs_report_dir(r), sub);
         fputs("</li>\n", f);
     }
     fputs("</ul>\n", f);

@@ -289,24 +289,12 @@ static void t_injects(const fs_report *r, FILE *f)
 
 static void footer(const fs_report *r, FILE *f)
 {
-    fputs("<p>foresight ", f);
-    fs_html_text(f, fs_report_meta(r, "version"));
-    fputs(", generator ", f);
-    fs_html_text(f, fs_report_meta(r, "rng"));
-    fputs(": ", f);
-    fs_html_text(f, fs_report_meta(r, "runs"));
-    fputs(" runs over ", f);
-    fs_html_text(f, fs_report_meta(r, "steps"));
-    fputs(" steps, seed ", f);
-    fs_html_text(f, fs_report_meta(r, "seed"));
-    fputs(".</p>\n<p>To reproduce these numbers, in this directory: <code>foresight run "
-          "scenario.resolved.cfg -n ", f);
-    fs_html_text(f, fs_report_meta(r, "runs"));
-    fputs(" -s ", f);
-    fs_html_text(f, fs_report_meta(r, "seed"));
-    fputs(" -o again</code> (the resolved scenario holds every setting, --set options "
-          "included).</p>\n<p>", f);
-    fs_report_checksum(f, fs_report_dir(r), "scenario.resolved.cfg");
+    fs_report_meta_html(r, f, "<p>foresight {version}, generator {rng}: {runs} runs over {steps} "
+                        "steps, seed {seed}.</p>\n<p>To reproduce these numbers, in this "
+                        "directory: <code>foresight run scenario.resolved.cfg -n {runs} -s "
+                        "{seed} -o again</code> (the resolved scenario holds every setting, "
+                        "--set options included).</p>\n<p>");
+    fs_report_checksum(r, f, fs_report_dir(r), "scenario.resolved.cfg");
     fputs(".</p>\n", f);
 }
 

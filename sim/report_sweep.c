@@ -62,17 +62,13 @@ static const char *output_of(const swp *s, const char *chart)
 {
     const char *suffix = strchr(chart, '_');
     char buf[FS_SWEEP_CHART_NAME_MAX];
-    size_t i, j;
+    size_t i;
     int col = fs_csv_col(s->outputs, "name");
     if (suffix == NULL || col < 0)
         return NULL;
     for (i = 0; i < fs_csv_nrows(s->outputs); i++) {
         const char *name = fs_csv_str(s->outputs, i, col);
-        for (j = 0; name[j] && j + 1 < sizeof buf; j++)
-            buf[j] = (name[j] >= 'a' && name[j] <= 'z') || (name[j] >= 'A' && name[j] <= 'Z') ||
-                     (name[j] >= '0' && name[j] <= '9') || name[j] == '_' || name[j] == '-'
-                     ? name[j] : '_';
-        buf[j] = '\0';
+        fs_plot_sweep_safe_name(name, buf, sizeof buf);
         if (strcmp(buf, suffix + 1) == 0)
             return name;
     }
@@ -133,12 +129,8 @@ static void d_indices(const fs_report *r, const char *chart, FILE *f)
         if (strcmp(fs_csv_str(t, i, po), out) != 0 || strcmp(fs_csv_str(t, i, pm), method))
             continue;
         fprintf(f, "%s%s %s ", n++ ? "; " : "", fs_csv_str(t, i, pp), fs_csv_str(t, i, pi));
-        G3(num(t, i, COL(t, "estimate")));
-        fputs(" (", f);
-        G3(num(t, i, COL(t, "lo95")));
-        fputs(" to ", f);
-        G3(num(t, i, COL(t, "hi95")));
-        fputs(")", f);
+        fs_report_interval(f, num(t, i, COL(t, "estimate")), num(t, i, COL(t, "lo95")),
+                           num(t, i, COL(t, "hi95")));
     }
     fputs(n ? "." : "none in sensitivity.csv.", f);
 }
@@ -205,26 +197,15 @@ static void command(const fs_report *r, FILE *f, char *file, size_t n)
 static void footer(const fs_report *r, FILE *f)
 {
     char file[4096];
-    fputs("<p>foresight ", f);
-    fs_html_text(f, fs_report_meta(r, "version"));
-    fputs(", generator ", f);
-    fs_html_text(f, fs_report_meta(r, "rng"));
-    fputs(": design ", f);
-    fs_html_text(f, fs_report_meta(r, "design"));
-    fputs(", ", f);
-    fs_html_text(f, fs_report_meta(r, "points"));
-    fputs(" points and ", f);
-    fs_html_text(f, fs_report_meta(r, "oat_points"));
-    fputs(" one-at-a-time points, ", f);
-    fs_html_text(f, fs_report_meta(r, "runs_per_point"));
-    fputs(" runs per point, seed ", f);
-    fs_html_text(f, fs_report_meta(r, "seed"));
-    fputs(".</p>\n<p>To reproduce these numbers: ", f);
+    fs_report_meta_html(r, f, "<p>foresight {version}, generator {rng}: design {design}, "
+                        "{points} points and {oat_points} one-at-a-time points, "
+                        "{runs_per_point} runs per point, seed {seed}.</p>\n"
+                        "<p>To reproduce these numbers: ");
     command(r, f, file, sizeof file);
     fputs(".</p>\n", f);
     if (file[0]) {
         fputs("<p>", f);
-        fs_report_checksum(f, NULL, file);
+        fs_report_checksum(r, f, NULL, file);
         fputs(".</p>\n", f);
     }
 }

@@ -29,15 +29,20 @@ static int number_start(const char *s, size_t n, size_t i)
 typedef struct buf {
     char *p;
     size_t n, cap;
+    int failed;   /* out of memory: nothing is written */
 } buf;
 
 static void put(buf *b, const char *s, size_t n)
 {
+    if (b->failed)
+        return;
     if (b->n + n > b->cap) {
         size_t cap = (b->cap + n) * 2;
         char *p = realloc(b->p, cap);
-        if (p == NULL)
-            return;   /* the page loses the rest of this chart */
+        if (p == NULL) {
+            b->failed = 1;
+            return;
+        }
         b->p = p, b->cap = cap;
     }
     memcpy(b->p + b->n, s, n);
@@ -141,7 +146,7 @@ size_t fs_svg_inline(FILE *f, const char *svg, size_t n, const char *prefix,
 {
     const char *start = NULL, *gt;
     size_t i, k;
-    buf b = { NULL, 0, 0 };
+    buf b = { NULL, 0, 0, 0 };
     GHashTable *ids = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 
     for (i = 0; i + 4 <= n && start == NULL; i++)
@@ -170,8 +175,9 @@ size_t fs_svg_inline(FILE *f, const char *svg, size_t n, const char *prefix,
             i = k;
         }
     }
-    fwrite(b.p, 1, b.n, f);
+    if (!b.failed)
+        fwrite(b.p, 1, b.n, f);
     free(b.p);
     g_hash_table_destroy(ids);
-    return b.n;
+    return b.failed ? 0 : b.n;
 }
