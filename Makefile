@@ -11,7 +11,7 @@
 #                and example scenarios; make uninstall removes them
 
 CC       ?= cc
-PKGS     := gsl libconfig cairo pangocairo
+PKGS     := gsl libconfig cairo pangocairo libcmark
 SANITIZE ?=
 OPT      ?= -O3
 
@@ -94,9 +94,10 @@ $(BUILD)/tests/%: tests/%.c tests/check.h tests/pngcheck.h tests/scen.h $(LIB)
 	$(Q)$(CC) $(CFLAGS) $(PKG_CFLAGS) -Itests $< -o $@ $(LDFLAGS) $(LIB) $(PKG_LIBS) $(LDLIBS)
 
 # test_oom fails the Nth allocation: our code's malloc, calloc, realloc,
-# strdup, fopen and gsl_rng_alloc calls go through its counting wrappers.
+# strdup, fopen and gsl_rng_alloc calls go through its counting wrappers;
+# fs_plot_data_draw's marks where report.html's charts are drawn.
 OOM_WRAP := -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=free,--wrap=strdup \
-            -Wl,--wrap=fopen,--wrap=gsl_rng_alloc
+            -Wl,--wrap=fopen,--wrap=gsl_rng_alloc,--wrap=fs_plot_data_draw
 $(BUILD)/tests/test_oom: LDFLAGS += $(OOM_WRAP)
 # test_fuzz replays the corpus and regression files through the harnesses.
 $(BUILD)/tests/test_fuzz: tests/fuzz/fuzz_scenario.c tests/fuzz/fuzz_set.c tests/fuzz/fuzz_sweep.c
@@ -140,7 +141,8 @@ bench: deps
 bench-run: all $(BUILD)/bench
 	@sh tests/bench.sh $(BIN)
 
-# The README's charts: the baseline and one comparison, a few runs each.
+# The README's charts: the baseline and one comparison, a few runs each,
+# and a screenshot of the baseline's report.html (headless Chromium).
 gallery: deps
 	@$(MAKE) --no-print-directory gallery-run
 gallery-run: all
@@ -154,6 +156,9 @@ gallery-run: all
 	@cp build/gallery/run/*.png build/gallery/compare/compare_*.png plots/gallery/
 	@cp build/gallery/crocus/trust_pairs.png plots/gallery/crocus_trust_pairs.png
 	@cp build/gallery/levers/tornado_escalation.png plots/gallery/sweep_tornado_escalation.png
+	chromium --headless --no-sandbox --disable-gpu --hide-scrollbars --window-size=1100,1400 \
+	    --user-data-dir=build/gallery/chromium --screenshot=plots/gallery/report.png \
+	    file://$(CURDIR)/build/gallery/run/report.html 2>/dev/null
 	@cp build/gallery/levers/sobol_escalation.png plots/gallery/sweep_sobol_escalation.png
 	@cp build/gallery/when/discovery_tradeoff.png build/gallery/when/discovery_limits.png \
 	    build/gallery/when/discovery_scatter.png plots/gallery/

@@ -42,6 +42,8 @@ typedef struct fs_plot_opts {
     int width, height;        /* pixels; 0 means 1600 x 1000 */
     const char *outdir;       /* NULL: the run directory itself */
     fs_plot_geom *geom;       /* NULL, or FS_PLOT_NCHARTS records to fill */
+    int no_report;            /* run, compare and sweep: no report.html after
+                                 the charts (the chart calls ignore it) */
 } fs_plot_opts;
 
 /* Percentile bands of one per-step metric: arrays of n = steps + 1 values,

@@ -25,6 +25,10 @@ typedef struct fs_sweep_geom {
     int row_param[FS_SWEEP_GEOM_ROWS];
 } fs_sweep_geom;
 
+/* An output's name as its chart file names use it: every character
+ * outside [A-Za-z0-9_-] made '_', cut to fit buf (n bytes, NUL included). */
+void fs_plot_sweep_safe_name(const char *name, char *buf, size_t n);
+
 /* Reads sweep.csv, sweep_params.csv, sweep_outputs.csv, sensitivity.csv,
  * tornado.csv and meta.csv from `dir` and draws, for every output of
  * sweep_outputs.csv (file names use the output's name with characters

@@ -30,16 +30,19 @@ static volatile sig_atomic_t fsio_used[FSIO_SLOTS];
 static int fsio_register(const char *tmp)
 {
     int i;
+    int slot = -1;
     if (strlen(tmp) >= FSIO_PATH)
         return -1;
-    for (i = 0; i < FSIO_SLOTS; i++) {
+    /* Charts and report.html may be written on two threads at once. */
+#pragma omp critical(fs_fsio_slots)
+    for (i = 0; i < FSIO_SLOTS && slot < 0; i++) {
         if (!fsio_used[i]) {
             strcpy(fsio_tmp[i], tmp);
             fsio_used[i] = 1;
-            return i;
+            slot = i;
         }
     }
-    return -1;
+    return slot;
 }
 
 static void fsio_unregister(int slot)

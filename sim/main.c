@@ -21,6 +21,7 @@
 #include "fsio.h"
 #include "load.h"
 #include "plot.h"
+#include "report.h"
 #include "rng.h"
 #include "runner.h"
 #include "scenario.h"
@@ -49,6 +50,7 @@ static const char usage_main[] =
     "  sweep FILE    explore parameters over a design; sensitivity analysis\n"
     "  discover SRC  under which conditions does it go wrong? (PRIM or CART boxes)\n"
     "  plot DIR      redraw the charts of a run, compare, sweep or discover directory\n"
+    "  report DIR    write report.html of a run, compare or sweep directory from its files\n"
     "  help COMMAND  show the options of a command\n"
     "\n"
     "  --help        this text\n"
@@ -82,7 +84,9 @@ static const char usage_run[] =
     "      --runs-csv        also write runs.csv, one row per run\n"
     "      --format FMT      chart format: png (default), pdf or svg\n"
     "      --size WxH        chart size in pixels (default 1600x1000)\n"
-    "      --no-charts       write the numbers and briefing only\n"
+    "      --no-charts       write the numbers and briefing only (no charts, no\n"
+    "                        report.html; foresight plot DIR draws both later)\n"
+    "      --no-report       charts but no report.html\n"
     "      --no-effects      neither measure the scheduled injects nor run the\n"
     "                        baseline: one run per run, and no inject_effects.csv\n"
     "                        rows or baseline.csv\n"
@@ -101,15 +105,15 @@ static const char usage_compare[] =
     "subdirectory per scenario with its own run files and charts.\n"
     "\n"
     "options: -n, -s, -j, -o, --set (applied to every scenario), --runs-csv (runs.csv\n"
-    "in each scenario's directory), --format, --size, --no-charts, -q, as for\n"
-    "foresight run.\n";
+    "in each scenario's directory), --format, --size, --no-charts, --no-report, -q,\n"
+    "as for foresight run.\n";
 
 static const char usage_sweep[] =
     "usage: foresight sweep FILE [-o DIR] [-j THREADS] [--set PATH=VALUE]... [--quiet]\n"
-    "                      [--format png|pdf|svg] [--size WxH] [--no-charts]\n"
+    "                      [--format png|pdf|svg] [--size WxH] [--no-charts] [--no-report]\n"
     "                      [--partition dynamic|static]\n"
     "       foresight sweep --resume DIR [-j THREADS] [--partition dynamic|static] [--quiet]\n"
-    "                      [--format png|pdf|svg] [--size WxH] [--no-charts]\n"
+    "                      [--format png|pdf|svg] [--size WxH] [--no-charts] [--no-report]\n"
     "       mpirun -np K foresight sweep FILE -o DIR   (the points spread over K ranks)\n"
     "\n"
     "Runs the sweep file FILE: its base scenario at every point of its design\n"
@@ -127,7 +131,7 @@ static const char usage_sweep[] =
     "      --set PATH=VALUE  fix a setting of the base scenario at every point;\n"
     "                        --set runs=N and --set seed=S replace the sweep file's\n"
     "                        runs and seed\n"
-    "      --format, --size, --no-charts   as for foresight run\n"
+    "      --format, --size, --no-charts, --no-report   as for foresight run\n"
     "      --resume DIR      finish the interrupted sweep in DIR (the chart options\n"
     "                        are not saved in the checkpoint: give them again)\n"
     "      --partition P     how MPI ranks share the points: dynamic (default; shrinking\n"
@@ -184,17 +188,27 @@ static const char usage_help[] =
     "       foresight help --commands | --options COMMAND\n"
     "\n"
     "Shows the options of COMMAND (run, check, compare, sweep,\n"
-    "discover, plot or help),\n"
+    "discover, plot, report or help),\n"
     "or without COMMAND the list of commands. --commands lists the command\n"
     "names and --options COMMAND the long options of COMMAND, one a line (for\n"
     "shell completion).\n";
+
+static const char usage_report[] =
+    "usage: foresight report DIR [-o OUTDIR]\n"
+    "\n"
+    "Writes report.html into DIR (or OUTDIR, created if missing) from DIR's files\n"
+    "alone, with no simulation: one self-contained page with the briefing (or\n"
+    "sweep.md), every chart inline, the key tables and how to reproduce them.\n"
+    "run, compare and sweep write it themselves unless --no-charts; so does plot.\n"
+    "DIR is the output directory of foresight run, foresight compare or foresight\n"
+    "sweep; its files say which. See docs/OUTPUTS.md.\n";
 
 static const char usage_plot[] =
     "usage: foresight plot DIR [-o OUTDIR] [--format png|pdf|svg] [--size WxH]\n"
     "\n"
     "Redraws every chart of DIR from its CSV files alone, with no simulation,\n"
     "into DIR (or OUTDIR, created if missing; a comparison's scenario charts go\n"
-    "into OUTDIR/<scenario>). DIR is the output directory of foresight run,\n"
+    "into OUTDIR/<scenario>), and writes report.html beside them. DIR is the output directory of foresight run,\n"
     "foresight compare, foresight sweep or foresight discover; its files say\n"
     "which (a sweep's discovery charts are redrawn with its other charts).\n";
 
@@ -381,8 +395,10 @@ static const char *what_it_needs(const char *cmd)
         return "compare needs at least two scenario files";
     if (strcmp(cmd, "sweep") == 0)
         return "sweep needs a sweep file, or --resume DIR";
-    if (strcmp(cmd, "plot") == 0)
-        return "plot needs an output directory of foresight run, compare or sweep";
+    if (strcmp(cmd, "plot") == 0 || strcmp(cmd, "report") == 0)
+        return strcmp(cmd, "plot") == 0
+               ? "plot needs an output directory of foresight run, compare or sweep"
+               : "report needs an output directory of foresight run, compare or sweep";
     return strcmp(cmd, "check") == 0 ? "check needs a scenario file"
                                      : "run needs a scenario file";
 }
@@ -460,6 +476,9 @@ static void parse_options(int argc, char **argv, const char *cmd, options *o)
         } else if (strcmp(a, "--no-charts") == 0) {
             applies(cmd, "no-charts", a);
             o->charts = 0;
+        } else if (strcmp(a, "--no-report") == 0) {
+            applies(cmd, "no-report", a);
+            o->plot.no_report = 1;
         } else if (strcmp(a, "--no-effects") == 0) {
             applies(cmd, "no-effects", a);
             o->no_effects = 1;
@@ -754,27 +773,72 @@ static fs_status plot_kind(const char *dir, char *kind, fs_err *e)
                       "give a run, compare or sweep directory", dir);
 }
 
-static int cmd_plot(int argc, char **argv)
+/* report.html of dir into outdir (NULL: dir); for a comparison, each
+ * scenario's first (into outdir/<scenario> when outdir is given). */
+static fs_status write_reports(const char *dir, const char *outdir, char kind, fs_err *e)
+{
+    char sub[4096], osub[4096], name[4096];
+    DIR *d;
+    struct dirent *de;
+
+    if (kind == 'c' && (d = opendir(dir)) != NULL) {
+        while ((de = readdir(d)) != NULL) {
+            snprintf(name, sizeof name, "%s", de->d_name);
+            if (name[0] == '.' || fs_path_join(sub, sizeof sub, dir, name) == NULL ||
+                !has_file(sub, "meta.csv"))
+                continue;
+            if ((outdir && fs_path_join(osub, sizeof osub, outdir, name) == NULL) ||
+                fs_report_write(sub, outdir ? osub : NULL, e) != FS_OK) {
+                closedir(d);
+                return e->code == FS_OK ? fs_err_set(e, FS_EUSAGE, "path too long: %s/%s",
+                                                     outdir, name) : e->code;
+            }
+        }
+        closedir(d);
+    }
+    return fs_report_write(dir, outdir, e);
+}
+
+/* report of a discovery directory: not a kind the report knows yet. */
+static int fail_usage_report(const char *dir)
+{
+    fprintf(stderr, "%s: %s holds a discovery only; report.html is written for run, compare "
+            "and sweep directories\n", progname, dir);
+    return 2;
+}
+
+/* plot: the charts of DIR, then its report.html; report: only the page. */
+static int cmd_plot(int argc, char **argv, const char *cmd)
 {
     options o;
     fs_err e;
     char kind = 'r';
     fs_err_clear(&e);
-    parse_options(argc, argv, "plot", &o);
+    parse_options(argc, argv, cmd, &o);
     if (o.outdir)
         o.plot.outdir = o.outdir;
     if (plot_kind(o.file, &kind, &e) != FS_OK || fs_chart_font_check(&e) != FS_OK)
         return fail(&e);
-    if (kind == 's' ? fs_plot_sweep_dir(o.file, &o.plot, &e) != FS_OK
-        : kind == 'c' ? fs_compare_plot(o.file, &o.plot, 1, &e) != FS_OK
-        : kind == 'd' ? 0 : fs_plot_run_dir(o.file, &o.plot, &e) != FS_OK)
-        return fail(&e);
-    /* A discovery's charts, alone or beside a sweep's. */
-    if ((kind == 'd' || kind == 's') && fs_plot_discover_present(o.file) &&
-        fs_plot_discover_dir(o.file, &o.plot, &e) != FS_OK)
-        return fail(&e);
-    return 0;
+    if (strcmp(cmd, "plot") == 0) {
+        if (kind == 's' ? fs_plot_sweep_dir(o.file, &o.plot, &e) != FS_OK
+            : kind == 'c' ? fs_compare_plot(o.file, &o.plot, 1, &e) != FS_OK
+            : kind == 'd' ? 0 : fs_plot_run_dir(o.file, &o.plot, &e) != FS_OK)
+            return fail(&e);
+        /* A discovery's charts, alone or beside a sweep's. */
+        if ((kind == 'd' || kind == 's') && fs_plot_discover_present(o.file) &&
+            fs_plot_discover_dir(o.file, &o.plot, &e) != FS_OK)
+            return fail(&e);
+    }
+    if (kind == 'd') {
+        if (strcmp(cmd, "report") == 0)
+            return fail_usage_report(o.file);
+        return 0;
+    }
+    return write_reports(o.file, o.outdir, kind, &e) != FS_OK ? fail(&e) : 0;
 }
+
+static int cmd_plot_only(int argc, char **argv) { return cmd_plot(argc, argv, "plot"); }
+static int cmd_report(int argc, char **argv) { return cmd_plot(argc, argv, "report"); }
 
 static int cmd_sweep_dist(int argc, char **argv)
 {
@@ -880,15 +944,16 @@ static int cmd_help(int argc, char **argv);
  * (and a section in docs/foresight.1; the bash completion asks for them). */
 static const struct command commands[] = {
     { "run", cmd_run, usage_run,
-      " runs seed threads output set runs-csv quiet no-charts no-effects format size " },
+      " runs seed threads output set runs-csv quiet no-charts no-report no-effects format size " },
     { "check", cmd_check, usage_check, " set paths " },
     { "compare", cmd_compare, usage_compare,
-      " runs seed threads output set runs-csv quiet no-charts format size " },
+      " runs seed threads output set runs-csv quiet no-charts no-report format size " },
     { "sweep", cmd_sweep_dist, usage_sweep,
-      " threads output set resume partition quiet no-charts format size " },
+      " threads output set resume partition quiet no-charts no-report format size " },
     { "discover", cmd_discover, usage_discover,
       " output above below inputs method threshold peel-alpha paste-alpha mass-min box boxes resample seed threads min-leaf depth quiet no-charts format size " },
-    { "plot", cmd_plot, usage_plot, " output format size " },
+    { "plot", cmd_plot_only, usage_plot, " output format size " },
+    { "report", cmd_report, usage_report, " output " },
     { "help", cmd_help, usage_help, NULL },
 };
 #define NCOMMANDS (int)(sizeof commands / sizeof commands[0])

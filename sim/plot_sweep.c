@@ -207,8 +207,7 @@ static fs_status load_params(sweep *s, const fs_csv *c, fs_err *err)
     return FS_OK;
 }
 
-/* The output's name with every character outside [A-Za-z0-9_-] made '_'. */
-static void safe_name(const char *name, char *buf, size_t n)
+void fs_plot_sweep_safe_name(const char *name, char *buf, size_t n)
 {
     size_t i;
     for (i = 0; name[i] && i + 1 < n; i++) {
@@ -234,7 +233,7 @@ static fs_status load_output_row(sweep *s, const fs_csv *c, size_t r, const int 
     if (strcmp(kind, "outcome") != 0 && strcmp(kind, "summary") != 0)
         return fs_csv_error(c, r, col[2], err, "kind must be 'outcome' or 'summary', got '%s'",
                             kind);
-    safe_name(name, o->file, sizeof o->file);
+    fs_plot_sweep_safe_name(name, o->file, sizeof o->file);
     for (i = 0; i < s->nout; i++)
         if (strcmp(s->out[i].file, o->file) == 0)
             return fs_csv_error(c, r, col[1], err, "outputs '%s' and '%s' would both be drawn "

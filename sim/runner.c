@@ -17,6 +17,7 @@
 #include "metrics.h"
 #include "output.h"
 #include "plot.h"
+#include "report.h"
 #include "scenario.h"
 
 #define LABEL_MAX 256
@@ -458,7 +459,7 @@ static fs_status write_compare(fs_runner *r, fs_err *err)
  * the directory for a comparison). The files every run writes are simply
  * replaced; files foresight never writes are left alone. */
 static const char *const optional_tables[] = { "runs.csv", "inject_effects.csv", "baseline.csv",
-                                               "compare.csv" };
+                                               "compare.csv", "report.html" };
 static const char *const extra_charts[] = {
     "trust_pairs", "effects_outcomes", "effects_trust", "compare_threat_index",
     "compare_outcomes", "compare_difference"
@@ -501,11 +502,47 @@ static void remove_stale(const char *dir)
 /* A comparison's charts are drawn as `plot` draws its directory: each
  * scenario's, then the comparison's, loading each scenario once; an
  * interruption names the comparison's directory. */
-static fs_status draw(fs_runner *r, fs_err *err)
+static fs_status charts(fs_runner *r, fs_err *err)
 {
     if (r->k == 1)
         return fs_plot_run_dir(r->outdir, &r->o.plot, err);
     return fs_compare_plot(r->outdir, &r->o.plot, 1, err);
+}
+
+/* report.html, in each scenario's directory and in the comparison's. */
+static fs_status reports(fs_runner *r, fs_err *err)
+{
+    char sub[4096];
+    int i;
+
+    for (i = 0; r->k > 1 && i < r->k; i++)
+        if (fs_path_join(sub, sizeof sub, r->outdir, r->labels[i]) != NULL &&
+            fs_report_write(sub, NULL, err) != FS_OK)
+            return err->code;
+    return fs_report_write(r->outdir, NULL, err);
+}
+
+/* The charts and the reports. The reports read only the CSV files, which
+ * are in place, and draw their own charts in a temporary directory: with
+ * more than one thread they are written beside the charts, on a second
+ * thread (report.h), so that they cost the run next to nothing. */
+static fs_status draw(fs_runner *r, fs_err *err)
+{
+    fs_err e2;
+    fs_status a = FS_OK, b = FS_OK;
+    int both = !r->o.plot.no_report;
+
+    fs_err_clear(&e2);
+#pragma omp parallel sections num_threads(2) if (both && r->o.threads > 1)
+    {
+#pragma omp section
+        a = charts(r, err);
+#pragma omp section
+        b = both ? reports(r, &e2) : FS_OK;
+    }
+    if (a == FS_OK && b != FS_OK)
+        *err = e2;
+    return a != FS_OK ? a : b;
 }
 
 fs_status fs_runner_finish(fs_runner *r, fs_err *err)

@@ -20,6 +20,7 @@
 #include "output.h"
 #include "plot_sweep.h"
 #include "rng.h"
+#include "report.h"
 #include "sensitivity.h"
 #include "stats.h"
 
@@ -894,9 +895,23 @@ fs_status fs_sweep_run_finish(fs_sweep_run *r, int charts, const fs_plot_opts *p
     st = fs_outset_commit(set, err);
     set = NULL;
     if (st == FS_OK && charts) {
+        /* report.html beside the charts, on a second thread (report.h). */
         fs_plot_opts o = *plot;
+        fs_err e2;
+        fs_status rs = FS_OK;
         o.outdir = NULL;
-        st = fs_plot_sweep_dir(r->outdir, &o, err);
+        fs_err_clear(&e2);
+#pragma omp parallel sections num_threads(2) if (!plot->no_report && r->threads > 1)
+        {
+#pragma omp section
+            st = fs_plot_sweep_dir(r->outdir, &o, err);
+#pragma omp section
+            rs = plot->no_report ? FS_OK : fs_report_write(r->outdir, NULL, &e2);
+        }
+        if (st == FS_OK && rs != FS_OK) {
+            *err = e2;
+            st = rs;
+        }
     }
     if (st == FS_OK && sw->discovery)
         st = discover_section(r, charts, plot, err);

@@ -27,6 +27,20 @@ echo "  sweep:            $sweep"
 plain=$($BENCH rss $BIN run $SC -n 409600 -j 2 -q --no-charts -o "$OUT/plain")
 echo "  409600 plain runs: $plain"
 echo "$sweep $plain" | awk '{ printf "  sweep / plain runs = %.2f (bar: at most 1.2)\n", $2 / $11 }'
+# report.html: what writing it adds to a default run (PNG charts, the
+# scenario's 2000 runs), against the same run with --no-report; five of
+# each, interleaved, the fastest of each counted. The bar: at most 10%.
+echo "report.html: a default run of $SC with and without it (fastest of 5 each, interleaved)"
+for i in 1 2 3 4 5; do
+    t0=$(date +%s.%N)
+    $BIN run $SC -q -o "$OUT/rep"
+    t1=$(date +%s.%N)
+    $BIN run $SC -q --no-report -o "$OUT/norep"
+    t2=$(date +%s.%N)
+    echo "$t0 $t1 $t2"
+done | awk '{ a = $2 - $1; b = $3 - $2; if (NR == 1 || a < ma) ma = a; if (NR == 1 || b < mb) mb = b }
+    END { printf "  with report.html %.2f s, without %.2f s: +%.1f%% (bar: at most 10%%)\n", ma, mb, 100 * (ma / mb - 1) }'
+echo "  report.html: $(wc -c < "$OUT/rep/report.html") bytes (bar: under 2 MB)"
 # MPI: the same sweep on 1 rank and on 2 ranks (one thread each), with
 # the points handed out dynamically (the default) and statically. Each
 # rank reports its share's time; their spread is the partition's

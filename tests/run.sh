@@ -45,5 +45,12 @@ for s in tests/cli_*.sh; do
     FS_BIN="$BIN" sh "$s" >"$log" 2>&1 || rc=$?
     tally "$log" "$s" $rc
 done
+# report.html in headless Chromium (tests/browser.sh), on the plain build
+# only: the sanitizer build writes the same pages, which cli_report checks.
+if [ -z "$ONLY" ] && [ "${BUILD#*san}" = "$BUILD" ]; then
+    rc=0
+    FS_BIN="$BIN" sh tests/browser.sh >"$log" 2>&1 || rc=$?
+    tally "$log" tests/browser.sh $rc
+fi
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]

@@ -7,7 +7,7 @@
  * does not survive a failed malloc, so failing them would test nothing of
  * ours. For every N from 1 to the number of allocations a whole small run
  * makes (load with an @include and a --set, engine, every output file,
- * the charts; and a comparison of two scenarios), the run must end with a clean error (FS_ENOMEM,
+ * the charts; and a comparison of two scenarios; report.html of a run), the run must end with a clean error (FS_ENOMEM,
  * or FS_EIO for a failed fopen), free everything it allocated (checked
  * here against a table of live pointers, and by LeakSanitizer in the
  * sanitizer build) and leave no file under a final name and no temp file.
@@ -26,6 +26,8 @@
 #include "errors.h"
 #include "fsio.h"
 #include "load.h"
+#include "plot.h"
+#include "report.h"
 #include "runner.h"
 
 /* ---- the counting allocator ---- */
@@ -305,7 +307,8 @@ static void count_files(const char *dir, int *files, int *temps)
     closedir(d);
 }
 
-/* One whole run through the runner API; returns its status. */
+/* One whole run through the runner API; returns its status. report.html
+ * is left out: test_oom_report fails its allocations on their own. */
 static fs_status run_all(int charts, int compare, fs_err *err)
 {
     static char set_arg[64];
@@ -332,6 +335,7 @@ static fs_status run_all(int charts, int compare, fs_err *err)
     fs_plot_opts_default(&o.plot);
     o.plot.width = 400;
     o.plot.height = 300;
+    o.plot.no_report = 1;
     r = fs_runner_open(&o, err);
     if (r == NULL)
         return err->code;
@@ -423,6 +427,68 @@ static void test_oom_charts(void)
     printf("  charts: %ld allocations, %ld failures handled cleanly\n", total, checked);
     CHECK(total > 100);
     CHECK(checked == total);
+}
+
+/* report.html of a finished run: fs_report_write's allocations (and
+ * fopen calls) fail one by one: reading the files, drawing the charts
+ * (between the marks __wrap_fs_plot_data_draw takes, which must be there),
+ * writing the page. Each failure must be a clean FS_ENOMEM (or FS_EIO),
+ * leave no report.html and no temp file, and free everything. */
+static volatile long draw_first, draw_last;
+
+fs_status __real_fs_plot_data_draw(const fs_plot_data *d, const fs_plot_opts *o, fs_err *err);
+fs_status __wrap_fs_plot_data_draw(const fs_plot_data *d, const fs_plot_opts *o, fs_err *err);
+fs_status __wrap_fs_plot_data_draw(const fs_plot_data *d, const fs_plot_opts *o, fs_err *err)
+{
+    fs_status st;
+    draw_first = nallocs;
+    st = __real_fs_plot_data_draw(d, o, err);
+    draw_last = nallocs;
+    return st;
+}
+
+static void test_oom_report(void)
+{
+    char path[600];
+    fs_err err;
+    fs_status st;
+    long total, draw_from, draw_to, n, checked = 0, tried = 0;
+    int files, temps;
+
+    empty_dir(outdir);
+    fs_err_clear(&err);
+    CHECK(run_all(0, 0, &err) == FS_OK);
+    snprintf(path, sizeof path, "%s/report.html", outdir);
+    arm(0);
+    st = fs_report_write(outdir, NULL, &err);
+    disarm();
+    total = nallocs;
+    CHECKF(st == FS_OK && nlive == 0, "clean report: %s, %ld leaked", err.msg, nlive);
+    /* Where the charts' allocations are (__wrap_fs_plot_data_draw). */
+    draw_from = draw_first, draw_to = draw_last;
+    for (n = 1; n <= total; n++) {
+        tried++;
+        remove(path);
+        arm(n);
+        fs_err_clear(&err);
+        st = fs_report_write(outdir, NULL, &err);
+        disarm();
+        files = temps = 0;
+        count_files(outdir, &files, &temps);
+        if (nfailed != 1 || (st != FS_ENOMEM && st != FS_EIO) || err.msg[0] == '\0' ||
+            nlive != 0 || temps != 0 || access(path, F_OK) == 0) {
+            if (quiet_failures++ < 10)
+                fprintf(stderr, "  report: allocation %ld of %ld: status %d, failed %ld, "
+                        "message '%s', %ld leaked, %d temp files\n", n, total, (int)st,
+                        nfailed, err.msg, nlive, temps);
+            continue;
+        }
+        checked++;
+    }
+    printf("  report: %ld allocations (the charts' from %ld to %ld), %ld failures handled "
+           "cleanly of %ld\n", total, draw_from, draw_to, checked, tried);
+    CHECK(total > 100 && draw_to > draw_from);
+    CHECK(checked == tried);
 }
 
 /* The wrappers themselves: counting, failing, and the live table. */
@@ -519,6 +585,7 @@ int main(void)
     RUN(test_oom_run);
     RUN(test_oom_compare);
     RUN(test_oom_charts);
+    RUN(test_oom_report);
     empty_dir(tmpdir);
     rmdir(tmpdir);
     rc = check_report();
