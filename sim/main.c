@@ -92,9 +92,13 @@ static const char usage_compare[] =
     "run. All use the same runs and seed (the first scenario's unless -n/-s).\n"
     "Writes into the output directory (default plots/compare): compare.csv\n"
     "(each outcome probability and headline metric per scenario, and the paired\n"
-    "difference to the first with a 95% interval), briefing.md, the charts\n"
-    "compare_threat_index, compare_outcomes and compare_difference, and one\n"
-    "subdirectory per scenario with its own run files and charts.\n"
+    "difference to the first with a 95% interval), compare_pairs.csv (every pair:\n"
+    "the paired difference, and per unit of cost where the costs differ),\n"
+    "briefing.md (which scenario does better on each headline, at what cost),\n"
+    "the charts compare_threat_index, compare_outcomes and compare_difference, and\n"
+    "one subdirectory per scenario with its own run files and charts. Scenarios\n"
+    "with other actors or outcome thresholds, or whose seed or runs are replaced,\n"
+    "get a warning; a different steps or step_unit is refused.\n"
     "\n"
     "options: -n, -s, -j, -o, --set (applied to every scenario), --runs-csv (runs.csv\n"
     "in each scenario's directory), --format, --size, --no-charts, -q, as for\n"
@@ -481,6 +485,16 @@ static int cmd_check(int argc, char **argv)
     return 0;
 }
 
+/* Prints each line of text as a warning. */
+static void warn_lines(const char *text)
+{
+    const char *p, *nl;
+    for (p = text; p && *p; p = nl ? nl + 1 : NULL) {
+        nl = strchr(p, '\n');
+        fprintf(stderr, "%s: warning: %.*s\n", progname, nl ? (int)(nl - p) : (int)strlen(p), p);
+    }
+}
+
 /* run and compare: open a runner, iterate with a progress line when stderr
  * is a terminal, finish. */
 static int run_files(const options *o)
@@ -508,6 +522,7 @@ static int run_files(const options *o)
     ro.plot = o->plot;
     if ((r = fs_runner_open(&ro, &e)) == NULL)
         return fail(&e);
+    warn_lines(fs_runner_notes(r));
     while (fs_runner_done(r) < fs_runner_total(r)) {
         if (fs_runner_iterate(r, &e) != FS_OK)
             goto fail;

@@ -115,6 +115,22 @@ awk -F, 'NR > 1 { n++; k = $2; m = $3; p = k / m; z = 1.959963984540054
 expect "compare one file" 2 "at least two scenario files" compare $FX/small.cfg
 expect "compare horizons" 2 "same horizon" compare $FX/small.cfg $FX/small_short.cfg -o "$T/cbad"
 if [ -e "$T/cbad" ]; then bad "compare config error created the output directory"; else ok; fi
+# Unlike scenarios: a different time step is refused; other actors, other
+# outcome thresholds and a seed the comparison replaces are named on stderr
+# and at the top of the comparison briefing.
+sed 's/^steps = 24;/steps = 24;\nstep_unit = "week";/' $FX/small.cfg > "$T/weekly.cfg"
+expect "compare step units" 2 'step_unit = "week", but .*small.cfg has "month"' compare $FX/small.cfg "$T/weekly.cfg" -q -o "$T/cweek"
+sed -e 's/^seed = 7;/seed = 9;\noutcomes = { mass_casualty = 40.0; };/' \
+    -e 's/^  { id = "X";/  { id = "Y"; name = "Yonder"; capacity = 0.5; intel = 0.5; stability = 0.5; },\n  { id = "X";/' \
+    $FX/small.cfg > "$T/unlike.cfg"
+expect "compare unlike: actors" 0 "warning: .*unlike.cfg has actor Y that .*small.cfg lacks" compare $FX/small.cfg "$T/unlike.cfg" -n 64 -q --no-charts -o "$T/cun"
+expect "compare unlike: seed" 0 "warning: .*unlike.cfg: seed = 9 is replaced by .*small.cfg's 7" compare $FX/small.cfg "$T/unlike.cfg" -n 64 -q --no-charts -o "$T/cun"
+expect "compare unlike: thresholds" 0 "warning: .*unlike.cfg: outcomes.mass_casualty = 40, but .*small.cfg has 50" compare $FX/small.cfg "$T/unlike.cfg" -n 64 -q --no-charts -o "$T/cun"
+if grep -q 'not alike' "$T/cun/briefing.md" && grep -q 'has actor Y' "$T/cun/briefing.md"; then ok; else bad "compare unlike: the briefing does not say what differs"; fi
+expect "compare unlike: --seed replaces nothing" 0 "" compare $FX/small.cfg "$T/unlike.cfg" -n 64 -s 3 -q --no-charts -o "$T/cun2"
+if grep -q 'seed' "$T/out"; then bad "compare with --seed still warns of a replaced seed"; else ok; fi
+expect "compare alike: no warning" 0 "" compare $FX/small.cfg $FX/small_sharing.cfg -n 64 -q --no-charts -o "$T/cal"
+if [ -s "$T/out" ]; then bad "compare of alike scenarios printed: $(head -1 "$T/out")"; else ok; fi
 expect "compare j1" 0 "" compare $FX/small.cfg $FX/small_sharing.cfg $FX/small.cfg -n 200 -q -j 1 -o "$T/c1"
 expect "compare j2" 0 "" compare $FX/small.cfg $FX/small_sharing.cfg $FX/small.cfg -n 200 -q -j 2 -o "$T/c2" --no-charts
 same "compare -j1 vs -j2" "$T/c1/compare.csv" "$T/c2/compare.csv"
