@@ -16,6 +16,7 @@
 #include "chart.h"
 #include "compare.h"
 #include "dist.h"
+#include "effects.h"
 #include "errors.h"
 #include "fsio.h"
 #include "load.h"
@@ -459,6 +460,16 @@ static void progress(long done, long total, double t0, int final)
     fflush(stderr);
 }
 
+/* Prints each line of text as a warning. */
+static void warn_lines(const char *text)
+{
+    const char *p, *nl;
+    for (p = text; p && *p; p = nl ? nl + 1 : NULL) {
+        nl = strchr(p, '\n');
+        fprintf(stderr, "%s: warning: %.*s\n", progname, nl ? (int)(nl - p) : (int)strlen(p), p);
+    }
+}
+
 static int cmd_check(int argc, char **argv)
 {
     options o;
@@ -475,6 +486,11 @@ static int cmd_check(int argc, char **argv)
         return fail(&e);
     }
     fs_scenario_describe(sc, stdout);
+    {
+        char note[2048];
+        if (fs_effects_unmeasured(sc, note, sizeof note) > 0)
+            warn_lines(note);
+    }
     if (base)
         printf("Baseline  \"%s\" loads: %d actors, %d threats, %d mechanisms, %d injects, "
                "the same %d steps\n", base->name, base->nactors, base->nthreats,
@@ -483,16 +499,6 @@ static int cmd_check(int argc, char **argv)
     fs_scenario_free(base);
     fs_scenario_free(sc);
     return 0;
-}
-
-/* Prints each line of text as a warning. */
-static void warn_lines(const char *text)
-{
-    const char *p, *nl;
-    for (p = text; p && *p; p = nl ? nl + 1 : NULL) {
-        nl = strchr(p, '\n');
-        fprintf(stderr, "%s: warning: %.*s\n", progname, nl ? (int)(nl - p) : (int)strlen(p), p);
-    }
 }
 
 /* run and compare: open a runner, iterate with a progress line when stderr

@@ -116,8 +116,10 @@ static fs_status load_all(fs_runner *r, fs_err *err)
         fs_compare_unlike((const fs_scenario *const *)r->sc, r->o.files, r->k,
                           r->o.have_seed, r->o.runs > 0, r->notes, sizeof r->notes);
     /* A run measures its scheduled injects: one muted copy each. */
-    if (r->k == 1 && !r->o.no_effects)
+    if (r->k == 1 && !r->o.no_effects) {
         fs_effects_plan_make(&r->plan, r->sc[0]);
+        fs_effects_unmeasured(r->sc[0], r->notes, sizeof r->notes);
+    }
     for (i = 0; i < r->plan.n; i++) {
         if (fs_load_scenario(r->o.files[0], r->o.sets, r->o.nsets, &r->muted[i], err) != FS_OK)
             return err->code;

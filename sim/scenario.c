@@ -34,6 +34,12 @@ void fs_scenario_free(fs_scenario *sc)
         free(sc->injects[i].id);
         free(sc->injects[i].label);
     }
+    for (i = 0; i < sc->nreported; i++) {
+        free(sc->reported[i].label);
+        free(sc->reported[i].metric);
+        free(sc->reported[i].source);
+    }
+    free(sc->reported);
     free(sc->actors);
     free(sc->borders);
     free(sc->threats);
