@@ -121,6 +121,7 @@ typedef struct fs_plot_data {
     int steps;                  /* horizon; arrays below have steps + 1 */
     double runs, mass_casualty;
     double failure_stability;   /* NaN when meta.csv lacks it */
+    double escalation_ratio;    /* likewise */
     fs_plot_stat summary[FS_SUM_N];     /* NaN-filled when absent */
     fs_band region[FS_SERIES_N];
     int nactors;

@@ -83,6 +83,7 @@ static void write_meta(FILE *f, const fs_scenario *sc)
     fprintf(f, "version,%s\n", FS_VERSION);
     fputs("mass_casualty,", f), num(f, sc->outcomes.mass_casualty), fputc('\n', f);
     fputs("failure_stability,", f), num(f, sc->outcomes.failure_stability), fputc('\n', f);
+    fputs("escalation_ratio,", f), num(f, sc->outcomes.escalation_ratio), fputc('\n', f);
 }
 
 static void write_summary(FILE *f, const fs_acc *acc, const fs_layout *l)

@@ -93,6 +93,7 @@ static fs_status load_meta(fs_plot_data *d, const fs_csv *c, fs_err *err)
     d->runs = NAN;
     d->mass_casualty = NAN;
     d->failure_stability = NAN;
+    d->escalation_ratio = NAN;
     for (r = 0; r < fs_csv_nrows(c); r++) {
         const char *k = fs_csv_str(c, r, col[0]), *v = fs_csv_str(c, r, col[1]);
         char **slot = strcmp(k, "name") == 0 ? &d->name
@@ -117,6 +118,9 @@ static fs_status load_meta(fs_plot_data *d, const fs_csv *c, fs_err *err)
                 return FS_ECONFIG;
         } else if (strcmp(k, "failure_stability") == 0) {
             if (fs_csv_num(c, r, col[1], &d->failure_stability, err) != FS_OK)
+                return FS_ECONFIG;
+        } else if (strcmp(k, "escalation_ratio") == 0) {
+            if (fs_csv_num(c, r, col[1], &d->escalation_ratio, err) != FS_OK)
                 return FS_ECONFIG;
         }
     }

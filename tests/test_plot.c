@@ -325,6 +325,113 @@ static void test_threat_strip_rows(void)
     CHECK(geom[FS_PLOT_THREAT_INDEX].npanels == 1);
 }
 
+/* The threat chart keeps the usual left margin (the strip's labels sit in
+ * its rows, above their bars, not in a margin a quarter of the width), and
+ * the strip shares the chart's x positions; the labels are drawn. */
+static void test_threat_strip_layout(void)
+{
+    char out[64];
+    const fs_panel *main = &geom[FS_PLOT_THREAT_INDEX].panel[0];
+    const fs_panel *strip = &geom[FS_PLOT_THREAT_INDEX].panel[1];
+    fs_rect first;
+    cairo_surface_t *s;
+    fs_err err;
+
+    CHECKF(draw_fixture("normal", out, sizeof out, &err) == FS_OK, "%s", err.msg);
+    s = load_png(out, "threat_index");
+    CHECK(s != NULL);
+    CHECKF(main->area.x < 0.1 * FS_CHART_WIDTH, "the threat panel starts at x = %.0f of %d",
+           main->area.x, FS_CHART_WIDTH);
+    CHECK(fabs(strip->area.x - main->area.x) < 0.5 && fabs(strip->area.w - main->area.w) < 0.5);
+    /* The first row's label: ink in the upper half of row 0, left of the
+     * crocus tick (month 18). */
+    first.x = strip->area.x;
+    first.w = fs_panel_px(strip, 15) - first.x;
+    first.y = fs_panel_py(strip, -0.45);
+    first.h = fs_panel_py(strip, -0.05) - first.y;
+    CHECKF(ink_in(s, &first) > 150, "row 0 label: %ld ink pixels", ink_in(s, &first));
+    cairo_surface_destroy(s);
+    rm_rf(out);
+}
+
+/* In the strip, a scheduled inject is a dark tick at its step and a hazard
+ * inject's mean first firing a ring with a light centre (an average, not
+ * an event); the escalation threshold, 1.5 x the start (120), is a
+ * vermillion dashed line across the threat panel. */
+static void test_threat_marks(void)
+{
+    char out[64];
+    const fs_panel *main = &geom[FS_PLOT_THREAT_INDEX].panel[0];
+    const fs_panel *strip = &geom[FS_PLOT_THREAT_INDEX].panel[1];
+    cairo_surface_t *s;
+    fs_err err;
+    int r, g, b, x, y, n = 0, w = 0;
+
+    CHECKF(draw_fixture("normal", out, sizeof out, &err) == FS_OK, "%s", err.msg);
+    s = load_png(out, "threat_index");
+    CHECK(s != NULL);
+    /* crocus, row 0, month 18: dark. */
+    pixel(s, (int)lround(fs_panel_px(strip, 18)), (int)lround(fs_panel_py(strip, 0.22)), &r, &g, &b);
+    CHECKF(r < 80 && g < 80 && b < 80, "scheduled tick: rgb %d %d %d", r, g, b);
+    /* surge, row 3, mean first firing 37.2: a light (yellow) centre. */
+    pixel(s, (int)lround(fs_panel_px(strip, 37.2)), (int)lround(fs_panel_py(strip, 3.22)), &r, &g, &b);
+    CHECKF(r > 180 && g > 150 && b < 120, "hazard mean first firing: rgb %d %d %d", r, g, b);
+    /* The threshold line at 180. */
+    y = (int)floor(fs_panel_py(main, 180));
+    for (x = (int)main->area.x + 5; x < (int)(main->area.x + main->area.w) - 5; x++, w++) {
+        int k, hit = 0;
+        for (k = -1; k <= 1; k++) {
+            pixel(s, x, y + k, &r, &g, &b);
+            hit |= r > 180 && g > 60 && g < 150 && b < 90;
+        }
+        n += hit;
+    }
+    CHECKF(n > w / 4, "escalation threshold: %d of %d pixels on its row", n, w);
+    cairo_surface_destroy(s);
+    rm_rf(out);
+}
+
+/* Text stays legible on a small chart: at 800x500 (half the design size)
+ * no role is smaller than 10 px, where scaling alone made footnotes 6.5
+ * px; at the design size the sizes are the design's. */
+static void test_small_chart_text(void)
+{
+    char dir[64], path[128];
+    fs_chart *c;
+    fs_err err;
+    int role;
+
+    CHECK(tmpdir(dir, sizeof dir) != NULL);
+    snprintf(path, sizeof path, "%s/t.png", dir);
+    c = fs_chart_open(path, FS_CHART_PNG, 800, 500, &err);
+    CHECK(c != NULL);
+    for (role = FS_TEXT_TITLE; role <= FS_TEXT_FOOT; role++)
+        CHECKF(fs_chart_line_height(c, (fs_text_role)role) >= 11.5, "role %d: line height %.1f px "
+               "at 800x500", role, fs_chart_line_height(c, (fs_text_role)role));
+    fs_chart_free(c);
+    c = fs_chart_open(path, FS_CHART_PNG, 1600, 1000, &err);
+    CHECK(c != NULL);
+    CHECKF(fs_chart_line_height(c, FS_TEXT_FOOT) < 17 && fs_chart_line_height(c, FS_TEXT_TITLE) > 30,
+           "design size: foot %.1f, title %.1f px", fs_chart_line_height(c, FS_TEXT_FOOT),
+           fs_chart_line_height(c, FS_TEXT_TITLE));
+    fs_chart_free(c);
+    rmdir(dir);
+}
+
+/* The trust chart's change panel has cells a quarter wider than the
+ * others', so that its signed values ("+0.05") print as large as theirs. */
+static void test_trust_change_cells(void)
+{
+    char out[64];
+    const fs_panel *p0 = &geom[FS_PLOT_TRUST].panel[0], *p2 = &geom[FS_PLOT_TRUST].panel[2];
+    fs_err err;
+
+    CHECKF(draw_fixture("normal", out, sizeof out, &err) == FS_OK, "%s", err.msg);
+    rm_rf(out);
+    CHECKF(p2->area.w > 1.2 * p0->area.w, "change panel %.0f px wide, initial %.0f px",
+           p2->area.w, p0->area.w);
+}
+
 /* Scans a pixel column upwards from y0 while saturated; returns the first
  * row that is not. */
 static int bar_top(cairo_surface_t *s, int x, int y0, int ymin)
@@ -741,6 +848,10 @@ int main(void)
     RUN(test_ellipsis);
     RUN(test_normal_charts);
     RUN(test_threat_strip_rows);
+    RUN(test_threat_strip_layout);
+    RUN(test_small_chart_text);
+    RUN(test_trust_change_cells);
+    RUN(test_threat_marks);
     RUN(test_outcome_bar_edge);
     RUN(test_casualty_zero_bar_edge);
     RUN(test_threat_band_edge);
