@@ -642,9 +642,9 @@ fs_status fs_compare_plot(const char *dir, const fs_plot_opts *opts, int runs_to
                                        (const fs_plot_data *const *)runs, c.k, &o, err)) != FS_OK ||
         (st = fs_plot_compare_diff(OUT("compare_difference"),
                                    "Outcome probabilities: difference to the reference",
-                                   "Difference to the reference, in percentage points", NULL, names,
-                                   c.k, (const fs_plot_data *const *)runs, c.diff, c.ndiff, &o,
-                                   err)) != FS_OK)
+                                   "Difference to the reference, in percentage points", NULL,
+                                   NULL, names, c.k, (const fs_plot_data *const *)runs, c.diff,
+                                   c.ndiff, 0, &o, err)) != FS_OK)
         goto done;
 #undef OUT
 done:

@@ -1494,7 +1494,7 @@ static fs_status draw_effects(const fs_plot_data *d, const fs_plot_opts *o, cons
     char labels[EFFECT_ROWS][FS_PLOT_DIFF_LABEL];
     fs_plot_diff rows[EFFECT_ROWS];
     const char *names[FS_PLOT_MAX_SOURCES + 1];
-    char path[4096], title[160], tnote[1200];
+    char path[4096], title[400], tnote[1200], sub[256];
     const char *ext = fs_chart_format_ext(o->format);
     int i, n = 0, small, beyond, injects = d->nsources - (d->base_name != NULL);
     const char *what = d->base_name && injects > 0
@@ -1520,7 +1520,9 @@ static fs_status draw_effects(const fs_plot_data *d, const fs_plot_opts *o, cons
                : d->base_name ? "the baseline" : "the same runs without the inject";
     for (i = 0; i < d->nsources; i++)
         names[i + 1] = d->source[i];
-    snprintf(title, sizeof title, "Outcome probabilities: %s", what);
+    snprintf(title, sizeof title, "Outcome probabilities: %s — %s", what, d->name);
+    snprintf(sub, sizeof sub, "%.0f runs · seed %s · horizon %d %ss", d->runs,
+             d->seed ? d->seed : "?", d->steps, unit_name(d));
     for (i = 0; i < d->neffects && n < EFFECT_ROWS; i++) {
         const fs_plot_effect *e = &d->effects[i];
         if (!e->outcome)
@@ -1533,18 +1535,18 @@ static fs_status draw_effects(const fs_plot_data *d, const fs_plot_opts *o, cons
     }
     if ((size_t)snprintf(path, sizeof path, "%s/effects_outcomes.%s", outdir, ext) >= sizeof path)
         return fs_err_set(err, FS_EUSAGE, "output path too long: %s", outdir);
-    if ((st = fs_plot_compare_diff(path, title, "Difference, in percentage points", note,
-                                   names, d->nsources + 1, NULL, rows, n, o, err)) != FS_OK)
+    if ((st = fs_plot_compare_diff(path, title, "Difference, in percentage points", sub, note,
+                                   names, d->nsources + 1, NULL, rows, n, 5, o, err)) != FS_OK)
         return st;
     n = fs_plot_trust_rows(d, rows, labels, EFFECT_ROWS, &small, &beyond);
     if (n == 0 && small == 0)
         return FS_OK;   /* no trust rows at all */
     trust_note(tnote, sizeof tnote, note, small, beyond);
-    snprintf(title, sizeof title, "Trust between pairs: %s", what);
+    snprintf(title, sizeof title, "Trust between pairs: %s — %s", what, d->name);
     if ((size_t)snprintf(path, sizeof path, "%s/effects_trust.%s", outdir, ext) >= sizeof path)
         return fs_err_set(err, FS_EUSAGE, "output path too long: %s", outdir);
-    return fs_plot_compare_diff(path, title, "Difference in trust (0 to 1)", tnote, names,
-                                d->nsources + 1, NULL, rows, n, o, err);
+    return fs_plot_compare_diff(path, title, "Difference in trust (0 to 1)", sub, tnote, names,
+                                d->nsources + 1, NULL, rows, n, 0.05, o, err);
 }
 
 /* ---- trust_pairs: the pairs injects act on, step by step ---- */

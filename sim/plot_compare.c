@@ -254,10 +254,12 @@ fs_status fs_plot_compare_outcomes(const char *path, const fs_plot_data *const *
 }
 
 fs_status fs_plot_compare_diff(const char *path, const char *title, const char *xlabel,
-                               const char *note, const char *const *names, int nnames,
+                               const char *subtitle, const char *note,
+                               const char *const *names, int nnames,
                                const fs_plot_data *const *runs, const fs_plot_diff *d,
-                               int n, const fs_plot_opts *opts, fs_err *err)
+                               int n, double min_half, const fs_plot_opts *opts, fs_err *err)
 {
+    int drawn[MAX_SCEN] = {0};
     static const char *const none = "";
     const char *cats[MAX_ROWS];
     int order[MAX_ROWS], used[MAX_ROWS] = {0};
@@ -291,16 +293,28 @@ fs_status fs_plot_compare_diff(const char *path, const char *title, const char *
             hi = fmax(hi, d[i].hi);
         if (isfinite(d[i].diff))
             lo = fmin(lo, d[i].diff), hi = fmax(hi, d[i].diff);
+        if (d[i].scenario >= 0 && d[i].scenario < MAX_SCEN)
+            drawn[d[i].scenario] = 1;
+    }
+    /* At least min_half either side of zero where the data lie: a
+     * difference of 0.01 on an axis of 0 to 0.014 would look large. */
+    if (min_half > 0) {
+        if (lo < 0 || hi <= 0)
+            lo = fmin(lo, -min_half);
+        if (hi > 0 || lo >= 0)
+            hi = fmax(hi, min_half);
     }
     for (i = 1; i < nnames && i < MAX_SCEN; i++)
-        leg[nleg++] = series_key(names[i], i, FS_KEY_WHISKER);
+        if (drawn[i])
+            leg[nleg++] = series_key(names[i], i, FS_KEY_WHISKER);
     c = compare_open(path, opts, err);
     if (c == NULL)
         return err ? err->code : FS_EIO;
     sub[0] = '\0';
     if (runs && nnames > 0 && runs[0])
         compare_subtitle(runs, nnames, sub, sizeof sub);
-    snprintf(ref, sizeof ref, "Reference: %s%s%s", nnames > 0 ? names[0] : "the first scenario",
+    snprintf(ref, sizeof ref, "%s%sReference: %s%s%s", subtitle ? subtitle : "",
+             subtitle ? " · " : "", nnames > 0 ? names[0] : "the first scenario",
              sub[0] ? " · " : "", sub);
     body = fs_chart_frame(c, title ? title : "Differences to the reference scenario", ref,
                           note ? note

@@ -679,7 +679,7 @@ static void test_compare_charts(void)
     snprintf(path, sizeof path, "%s/cmp_outcomes.png", out);
     CHECKF(fs_plot_compare_outcomes(path, runs, 2, NULL, &err) == FS_OK, "%s", err.msg);
     snprintf(path, sizeof path, "%s/cmp_diff.png", out);
-    CHECKF(fs_plot_compare_diff(path, NULL, NULL, NULL, names, 2, NULL, diffs, 2, NULL, &err) == FS_OK, "%s",
+    CHECKF(fs_plot_compare_diff(path, NULL, NULL, NULL, NULL, names, 2, NULL, diffs, 2, 0, NULL, &err) == FS_OK, "%s",
            err.msg);
     fs_plot_data_free(a);
     fs_plot_data_free(b);
@@ -691,6 +691,62 @@ static void test_compare_charts(void)
         cairo_surface_destroy(s);
     }
     CHECK(count_files(out) == 3);
+    rm_rf(out);
+}
+
+/* Pixels of s close to colour col, and the rightmost of them. */
+static long colour_pixels(cairo_surface_t *s, fs_rgb col, int *right)
+{
+    int x, y, r, g, b, w = cairo_image_surface_get_width(s), h = cairo_image_surface_get_height(s);
+    long n = 0;
+    *right = -1;
+    for (y = 0; y < h; y++)
+        for (x = 0; x < w; x++) {
+            pixel(s, x, y, &r, &g, &b);
+            if (abs(r - (int)lround(255 * col.r)) < 12 && abs(g - (int)lround(255 * col.g)) < 12
+                && abs(b - (int)lround(255 * col.b)) < 12) {
+                n++;
+                if (x > *right)
+                    *right = x;
+            }
+        }
+    return n;
+}
+
+/* The effect charts' difference plot lists in its legend only the series
+ * it draws (the baseline had no row here), and scales to what is
+ * material: differences of at most 0.014 on an axis of at least 0 to 0.05
+ * stay in the left part of the panel instead of filling it. */
+static void test_diff_legend_and_scale(void)
+{
+    static const char *const names[] = { "reference", "Against the baseline", "An inject" };
+    const fs_plot_diff diffs[] = { { "A–B at the end", 2, 0.010, 0.006, 0.014 },
+                                   { "B–C at the end", 2, 0.004, 0.002, 0.006 } };
+    char out[64], path[128];
+    cairo_surface_t *s;
+    fs_err err;
+    int right, right0;
+
+    CHECK(tmpdir(out, sizeof out) != NULL);
+    snprintf(path, sizeof path, "%s/d0.png", out);
+    CHECKF(fs_plot_compare_diff(path, "t", "x", "sub", NULL, names, 3, NULL, diffs, 2, 0, NULL,
+                                &err) == FS_OK, "%s", err.msg);
+    snprintf(path, sizeof path, "%s/d1.png", out);
+    CHECKF(fs_plot_compare_diff(path, "t", "x", "sub", NULL, names, 3, NULL, diffs, 2, 0.05,
+                                NULL, &err) == FS_OK, "%s", err.msg);
+    s = load_png(out, "d0");
+    CHECK(s != NULL);
+    colour_pixels(s, fs_series_colour(2), &right0);
+    cairo_surface_destroy(s);
+    s = load_png(out, "d1");
+    CHECK(s != NULL);
+    CHECKF(colour_pixels(s, fs_series_colour(1), &right) == 0,
+           "the legend lists a series with no rows");
+    CHECK(colour_pixels(s, fs_series_colour(2), &right) > 100);
+    cairo_surface_destroy(s);
+    CHECKF(right0 > 0.9 * FS_CHART_WIDTH && right < 0.55 * FS_CHART_WIDTH,
+           "rightmost whisker at x = %d on the data's own axis, %d on one of at least 0.05",
+           right0, right);
     rm_rf(out);
 }
 
@@ -867,6 +923,7 @@ int main(void)
     RUN(test_format_parse);
     RUN(test_compare_charts);
     RUN(test_effects_trust_rows);
+    RUN(test_diff_legend_and_scale);
     RUN(test_trust_pairs);
     return check_report();
 }
