@@ -66,6 +66,7 @@ typedef struct fs_plot_mechanism {
 
 typedef struct fs_plot_inject {
     char *id, *label, *type;
+    char *pair;          /* "A-B" whose trust it acts on, or "" */
     double step, probability, hazard, start, end, fired_share, mean_fire_step;
 } fs_plot_inject;
 

@@ -1090,21 +1090,67 @@ static void grid_measure(const plot_ctx *x, fs_chart *c, grid *g)
     }
 }
 
+/* How far an actor's stability moves: the spread of its 90% band over the
+ * horizon (lowest p5 to highest p95), which covers a drift of the median. */
+#define STABILITY_MOVES 0.05
+static double stability_spread(const fs_band *b, int n)
+{
+    double lo = HUGE_VAL, hi = -HUGE_VAL;
+    range_add(&lo, &hi, b->p5, n);
+    range_add(&lo, &hi, b->p95, n);
+    range_add(&lo, &hi, b->p50, n);
+    return hi >= lo ? hi - lo : 0;
+}
+
+/* The footnote's list of the actors left out as stable, with their
+ * stability at the start: "China 0.90, Russia 0.75". */
+static void stable_list(const plot_ctx *x, const int *moves, char *buf, size_t n)
+{
+    const fs_plot_data *d = x->d;
+    size_t len = 0;
+    int i, k = 0;
+    buf[0] = '\0';
+    for (i = 0; i < d->nactors && len < n; i++) {
+        if (moves[i])
+            continue;
+        len += (size_t)snprintf(buf + len, n - len, "%s%s %.2f", k++ ? ", " : "",
+                                d->actors[i].name, d->stability[i].p50[0]);
+    }
+}
+
 static void draw_stability(const plot_ctx *x, fs_chart *c)
 {
     const fs_plot_data *d = x->d;
     fs_rgb col = metric_colour("stability");
     fs_legend_item leg[3];
     fs_rect body;
-    char foot[1024], fail[96];
+    char foot[2048], fail[96], text[1600], flat[1200];
     double fs = d->failure_stability;
+    int *moves = calloc(d->nactors > 0 ? d->nactors : 1, sizeof *moves);
     grid g;
-    int i, nleg = 2;
+    int i, k, nleg = 2, nmove = 0;
 
-    footnote_bands(x, foot, sizeof foot, "Stability of each actor, 0 (failed) to 1 (fully "
-                   "stable), on the same axis in every panel.", 1,
-                   "timeseries.csv, actors.csv, meta.csv");
-    body = frame(x, c, "Stability of each actor", foot);
+    for (i = 0; moves && i < d->nactors; i++)
+        nmove += moves[i] = stability_spread(&d->stability[i], x->n) >= STABILITY_MOVES;
+    if (moves == NULL || nmove == 0) {
+        /* Nothing moves (or no memory to choose): every actor. */
+        for (i = 0; moves && i < d->nactors; i++)
+            moves[i] = 1;
+        nmove = d->nactors;
+    }
+    if (moves && nmove < d->nactors) {
+        stable_list(x, moves, flat, sizeof flat);
+        snprintf(text, sizeof text, "Stability of each actor whose stability moves, 0 (failed) "
+                 "to 1 (fully stable), on the same axis in every panel. Not shown, within %.2f "
+                 "of one value over the whole horizon in 90%% of runs (stability at the "
+                 "start): %s.", STABILITY_MOVES, flat);
+    } else {
+        snprintf(text, sizeof text, "Stability of each actor, 0 (failed) to 1 (fully stable), "
+                 "on the same axis in every panel.");
+    }
+    footnote_bands(x, foot, sizeof foot, text, 1, "timeseries.csv, actors.csv, meta.csv");
+    body = frame(x, c, nmove < d->nactors ? "Stability of the actors whose stability moves"
+                                          : "Stability of each actor", foot);
     leg[0] = legend("Median stability", col, FS_KEY_LINE, 1);
     leg[1] = legend("90% of runs (p5–p95)", col, FS_KEY_BAND, 0.16);
     if (isfinite(fs)) {
@@ -1113,8 +1159,8 @@ static void draw_stability(const plot_ctx *x, fs_chart *c)
         leg[nleg++] = legend(fail, grey(0.35), FS_KEY_DASH, 1);
     }
     body = fs_chart_legend(c, body, leg, nleg);
-    g = grid_make(body, d->nactors, 1.5, "Stability");
-    if (d->nactors == 0) {
+    g = grid_make(body, nmove, 1.5, "Stability");
+    if (d->nactors == 0 || moves == NULL) {
         fs_panel_spec s;
         fs_panel p;
         memset(&s, 0, sizeof s);
@@ -1123,19 +1169,25 @@ static void draw_stability(const plot_ctx *x, fs_chart *c)
         s.y = value_axis("Stability", 0, 1, 0);
         s.y.fixed = 1;
         p = fs_chart_panel(c, &s);
-        fs_chart_note(c, &p, "actors.csv lists no actors.");
+        fs_chart_note(c, &p, moves ? "actors.csv lists no actors." : "Out of memory.");
+        free(moves);
         return;
     }
     grid_measure(x, c, &g);
-    for (i = 0; i < d->nactors; i++) {
-        fs_panel_spec s = grid_spec(x, c, &g, i, d->actors[i].name);
-        fs_panel p = fs_chart_panel(c, &s);
+    for (i = 0, k = 0; i < d->nactors; i++) {
+        fs_panel_spec s;
+        fs_panel p;
+        if (!moves[i])
+            continue;
+        s = grid_spec(x, c, &g, k++, d->actors[i].name);
+        p = fs_chart_panel(c, &s);
         if (isfinite(fs) && strcmp(d->actors[i].role, "member") == 0) {
             double hx[2] = {0, d->steps}, hy[2] = {fs, fs};
             fs_chart_line(c, &p, hx, hy, 2, grey(0.35), 1.2, 1);
         }
         draw_band(c, &p, x, &d->stability[i], col, 0, 0);
     }
+    free(moves);
 }
 
 /* ---- 7. cohesion and cost ---- */
@@ -1551,54 +1603,93 @@ static fs_status draw_effects(const fs_plot_data *d, const fs_plot_opts *o, cons
 
 /* ---- trust_pairs: the pairs injects act on, step by step ---- */
 
+/* Whether inject `in` acts on the trust of actors a and b (its pair, in
+ * either order). */
+static int inject_on_pair(const fs_plot_data *d, const fs_plot_inject *in, int a, int b)
+{
+    char ab[160], ba[160];
+    if (in->pair == NULL || in->pair[0] == '\0')
+        return 0;
+    snprintf(ab, sizeof ab, "%s-%s", d->actors[a].id, d->actors[b].id);
+    snprintf(ba, sizeof ba, "%s-%s", d->actors[b].id, d->actors[a].id);
+    return strcmp(in->pair, ab) == 0 || strcmp(in->pair, ba) == 0;
+}
+
+/* The labelled markers of the injects that act on pair (a, b): a
+ * scheduled one as a dashed line at its step, a hazard one as its window;
+ * labels in lab. Returns how many. */
+static int pair_markers(const fs_plot_data *d, int a, int b, fs_marker *m,
+                        char (*lab)[LABEL_LEN], int max)
+{
+    int j, n = 0;
+    for (j = 0; j < d->ninjects && n < max; j++) {
+        const fs_plot_inject *in = &d->injects[j];
+        if (!inject_on_pair(d, in, a, b) || !(isfinite(in->step) || inject_hazard(in)))
+            continue;
+        inject_label(d, in, lab[n], sizeof lab[n]);
+        m[n].label = lab[n];
+        m[n].col = grey(0.25);
+        m[n].dashed = 1;
+        m[n].x = inject_hazard(in) ? NAN : in->step;
+        m[n].wlo = inject_hazard(in) ? fmax(in->start, 0) : NAN;
+        m[n].whi = inject_hazard(in) ? fmin(in->end, d->steps) : NAN;
+        n++;
+    }
+    return n;
+}
+
 /* One panel per tracked pair: its trust over time (median, 50% and 90% of
- * runs), its starting value, and the scheduled injects' steps, so that a
- * shock and the recovery after it read directly ("what does the attack do
- * to Russia-Tajikistan trust?"); trust.png shows only start and end. */
+ * runs), its starting value, and the injects that act on that pair,
+ * labelled (a scheduled one at its step, a hazard one over its window), so
+ * that a shock and the recovery after it read directly ("what does the
+ * attack do to Russia-Tajikistan trust?"); trust.png shows only start and
+ * end. */
+#define PAIR_MARKERS 8
 static void draw_pairs_chart(const plot_ctx *x, fs_chart *c)
 {
     const fs_plot_data *d = x->d;
     fs_rgb col = metric_colour("cohesion");
     fs_legend_item leg[5];
+    fs_marker m[PAIR_MARKERS];
+    char lab[PAIR_MARKERS][LABEL_LEN];
     fs_rect body;
     char foot[1024], title[256];
-    double u = fs_chart_unit(c);
     grid g;
-    int i, j, nleg = 0, nsched = 0;
+    int i, nleg = 0;
 
-    for (j = 0; j < d->ninjects; j++)
-        nsched += isfinite(d->injects[j].step);
     footnote_bands(x, foot, sizeof foot, "Trust between the pairs that injects act on, 0 (none) "
-                   "to 1 (full), on the same axis in every panel; drills, drift and blame move "
-                   "it too. trust.png shows every pair's start and end.", 1,
-                   "timeseries.csv, trust.csv, injects.csv");
+                   "to 1 (full), on the same axis in every panel; each panel marks the injects "
+                   "that act on its pair (dashed: a scheduled inject's step; shaded: a hazard "
+                   "inject's window). Drills, drift and blame move trust too. trust.png shows "
+                   "every pair's start and end.", 1, "timeseries.csv, trust.csv, injects.csv");
     body = frame(x, c, "Trust over time between the pairs injects act on", foot);
     leg[nleg++] = legend("Median trust", col, FS_KEY_LINE, 1);
     leg[nleg++] = legend("50% of runs (p25–p75)", col, FS_KEY_BAND, 0.42);
     leg[nleg++] = legend("90% of runs (p5–p95)", col, FS_KEY_BAND, 0.16);
     leg[nleg++] = legend("Trust at the start", grey(0.45), FS_KEY_DASH, 1);
-    if (nsched)
-        leg[nleg++] = legend("Scheduled inject (threat_index.png names them)", grey(0.3),
-                             FS_KEY_MARKER, 1);
     body = fs_chart_legend(c, body, leg, nleg);
     g = grid_make(body, d->npairs, 1.6, "Trust");
     grid_measure(x, c, &g);
     for (i = 0; i < d->npairs; i++) {
         int a = d->pair_a[i], b = d->pair_b[i];
         double t0 = d->trust_initial[a * d->nactors + b];
+        int nm = pair_markers(d, a, b, m, lab, PAIR_MARKERS);
         fs_panel_spec s;
         fs_panel p;
         snprintf(title, sizeof title, "%s – %s", d->actors[a].name, d->actors[b].name);
         s = grid_spec(x, c, &g, i, title);
+        if (nm > 0) {
+            p = fs_chart_panel_layout(c, &s);
+            s.top = fs_chart_markers_height(c, &p, m, nm);
+        }
         p = fs_chart_panel(c, &s);
-        for (j = 0; j < d->ninjects; j++)
-            if (isfinite(d->injects[j].step))
-                fs_chart_vline(c, &p, d->injects[j].step, grey(0.3), 1.4 * u, 1);
         if (isfinite(t0)) {
             double hx[2] = {0, d->steps}, hy[2] = {t0, t0};
             fs_chart_line(c, &p, hx, hy, 2, grey(0.45), 1.2, 1);
         }
         draw_band(c, &p, x, &d->pair_trust[i], col, 1, 0);
+        if (nm > 0)
+            fs_chart_markers(c, &p, m, nm);
     }
 }
 

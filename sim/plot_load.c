@@ -367,7 +367,7 @@ static fs_status load_injects(fs_plot_data *d, const fs_csv *c, fs_err *err)
                                          "hazard", "start", "end", "fired_share",
                                          "mean_fire_step" };
     size_t r, n = fs_csv_nrows(c);
-    int col[10];
+    int col[10], pcol = fs_csv_col(c, "pair"), tcol = fs_csv_col(c, "target");
 
     if (n == 0)
         return FS_OK;
@@ -385,6 +385,13 @@ static fs_status load_injects(fs_plot_data *d, const fs_csv *c, fs_err *err)
             return fs_err_set(err, FS_ENOMEM, "out of memory reading %s", fs_csv_path(c));
         if (csv_nums(c, r, col + 3, &in->step, 7, err) != FS_OK)
             return FS_ECONFIG;
+        /* The pair it acts on; older files lack the column, where a trust
+         * shock's target is its pair. */
+        in->pair = dup_str(pcol >= 0 ? fs_csv_str(c, r, pcol)
+                           : tcol >= 0 && strcmp(in->type, "trust_shock") == 0
+                           ? fs_csv_str(c, r, tcol) : "");
+        if (!in->pair)
+            return fs_err_set(err, FS_ENOMEM, "out of memory reading %s", fs_csv_path(c));
     }
     return FS_OK;
 }
@@ -617,6 +624,7 @@ void fs_plot_data_free(fs_plot_data *d)
         free(d->injects[i].id);
         free(d->injects[i].label);
         free(d->injects[i].type);
+        free(d->injects[i].pair);
     }
     for (i = 0; i < d->noutcomes; i++)
         free(d->outcomes[i].name);

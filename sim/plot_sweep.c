@@ -588,6 +588,22 @@ static void stat_label(const char *st, char *buf, size_t n)
         snprintf(buf, n, "%s", st);
 }
 
+/* Whether an output is a probability (an outcome's share of runs). */
+static int is_probability(const sw_output *o)
+{
+    return strcmp(o->kind, "outcome") == 0;
+}
+
+/* A standard error as the chart's axis reads it: percentage points for a
+ * probability ("3.2 points"), else the value. */
+static void se_text(const sw_output *o, double se, char *buf, size_t n)
+{
+    if (is_probability(o))
+        snprintf(buf, n, "%.1f points", 100 * se);
+    else
+        fmt_sig(buf, n, se, 0);
+}
+
 static void ctx_init(sw_ctx *x, const sweep *s, const sw_output *o)
 {
     const char *dl = design_label(s->design);
@@ -1528,7 +1544,17 @@ static void heat_fill(heat *h, const sweep *s, const sw_output *o)
     }
 }
 
-static void heat_cells(fs_chart *c, const fs_panel *p, const heat *h)
+/* A cell's value as the other charts print it: a probability as a
+ * percentage ("36.0%"), else at d decimals. */
+static void heat_value(char *buf, size_t n, double v, int d, int pct)
+{
+    if (pct)
+        fs_format_percent(buf, n, v);
+    else
+        fs_format_number(buf, n, v, d);
+}
+
+static void heat_cells(fs_chart *c, const fs_panel *p, const heat *h, int pct)
 {
     int d = range_decimals(h->lo, h->hi), i, j;
     char buf[64], widest[64] = "";
@@ -1537,7 +1563,7 @@ static void heat_cells(fs_chart *c, const fs_panel *p, const heat *h)
     for (i = 0; i < h->n0; i++)
         for (j = 0; j < h->n1; j++) {
             double w;
-            fs_format_number(buf, sizeof buf, h->val[i * GRID_LEVELS + j], d);
+            heat_value(buf, sizeof buf, h->val[i * GRID_LEVELS + j], d, pct);
             w = fs_chart_text_width(c, FS_TEXT_VALUE, buf);
             if (w > ww)
                 ww = w, snprintf(widest, sizeof widest, "%s", buf);
@@ -1546,7 +1572,7 @@ static void heat_cells(fs_chart *c, const fs_panel *p, const heat *h)
         for (j = 0; j < h->n1; j++) {
             double v = h->val[i * GRID_LEVELS + j];
             double t = h->hi > h->lo ? (v - h->lo) / (h->hi - h->lo) : 0.5;
-            fs_format_number(buf, sizeof buf, v, d);
+            heat_value(buf, sizeof buf, v, d, pct);
             fs_chart_cell(c, p, i, h->n1 - 1 - j, fs_sequential(isfinite(v) ? t : NAN),
                           isfinite(v) ? buf : "–", widest);
         }
@@ -1574,7 +1600,7 @@ static void draw_heatmap(sw_ctx *x, fs_chart *c)
     heat_fill(h, s, o);
     for (i = 0; i < h->n0 * h->n1; i++)
         grey_cells += isnan(h->val[(i / h->n1) * GRID_LEVELS + i % h->n1]);
-    fmt_sig(num, sizeof num, se, 0);
+    se_text(o, se, num, sizeof num);
     snprintf(text, sizeof text, "Each cell: the output at one grid point, every other setting "
              "as in the base scenario%s%s%s.%s", isfinite(se)
              ? "; typical Monte Carlo standard error of a cell ±" : "", isfinite(se) ? num : "",
@@ -1603,14 +1629,21 @@ static void draw_heatmap(sw_ctx *x, fs_chart *c)
     ps.y.label = s->par[1].path;
     p = fs_chart_panel(c, &ps);
     if (h->n0 > 0 && h->n1 > 0)
-        heat_cells(c, &p, h);
+        heat_cells(c, &p, h, is_probability(o));
     if (h->n0 == 0 || h->n1 == 0) {
         fs_chart_note(c, &p, s->np == 0 ? "sweep.csv has no design points."
                       : "Too many grid levels to draw a heatmap (at most 60 per parameter).");
     } else if (h->hi > h->lo) {
         bar.x = p.area.x + p.area.w * 0.2;
         bar.w = p.area.w * 0.6;
-        fs_chart_colourbar(c, bar, h->lo, h->hi, 0, range_decimals(h->lo, h->hi), o->name);
+        if (is_probability(o)) {
+            /* In percent, as the cells and the run charts print shares. */
+            snprintf(text, sizeof text, "%s, %%", o->name);
+            fs_chart_colourbar(c, bar, 100 * h->lo, 100 * h->hi, 0,
+                               range_decimals(100 * h->lo, 100 * h->hi), text);
+        } else {
+            fs_chart_colourbar(c, bar, h->lo, h->hi, 0, range_decimals(h->lo, h->hi), o->name);
+        }
     }
     free(h);
 }
@@ -1724,7 +1757,7 @@ static void scatter_footnote(const sw_ctx *x, char *foot, size_t n, size_t nfin)
                        "against the parameter's value; the vertical spread is Monte Carlo "
                        "noise.", pts);
     if (isfinite(se) && len > 0 && (size_t)len < sizeof text) {
-        fmt_sig(num, sizeof num, se, 0);
+        se_text(x->o, se, num, sizeof num);
         if (se > 0)
             snprintf(text + len, sizeof text - len, " Typical Monte Carlo standard error of a "
                      "point: ±%s (median over the points).", num);
@@ -1778,6 +1811,12 @@ static void draw_scatter(sw_ctx *x, fs_chart *c)
     }
     if (nfin == 0)
         ylo = 0, yhi = 1;
+    /* A margin around the data, so that no dot sits on the axis or the
+     * frame; the axis keeps that range (ticks fall inside it). */
+    {
+        double pad = yhi > ylo ? 0.06 * (yhi - ylo) : fmax(fabs(ylo) * 0.06, 0.05);
+        ylo -= pad, yhi += pad;
+    }
     fs_chart_grid_shape(n, body, 1.4, &cols, &rows);
     pw = body.w / cols;
     ph = body.h / rows;
@@ -1788,6 +1827,8 @@ static void draw_scatter(sw_ctx *x, fs_chart *c)
         ps.y.label = (i % cols) == 0 ? o->name : NULL;
         ps.y.lo = ylo;
         ps.y.hi = yhi;
+        ps.y.fixed = 1;
+        ps.y.percent = is_probability(o);
         left = fmax(left, fs_chart_panel_left(c, &ps));
     }
     for (i = 0; i < n; i++) {
@@ -1801,6 +1842,8 @@ static void draw_scatter(sw_ctx *x, fs_chart *c)
         ps.y.label = (i % cols) == 0 ? o->name : NULL;
         ps.y.lo = ylo;
         ps.y.hi = yhi;
+        ps.y.fixed = 1;
+        ps.y.percent = is_probability(o);
         ps.y.hide_ticklabels = (i % cols) != 0;
         ps.left = left;
         ps.x.integer = s->par[j].integer;
