@@ -36,6 +36,7 @@ typedef struct sw_param {
 enum {
     T_BASE_VALUE = 0, T_LOW_SET, T_HIGH_SET, T_AT_BASE, T_AT_LOW, T_AT_HIGH, T_SWING,
     T_SE_LOW, T_SE_HIGH,
+    T_LOW_DLO, T_LOW_DHI, T_HIGH_DLO, T_HIGH_DHI,   /* paired intervals of end - base */
     S_S1, S_S1_LO, S_S1_HI, S_ST, S_ST_LO, S_ST_HI,
     M_MU, M_MUSTAR, M_SIGMA, M_MUSTAR_SE,
     NFIELDS
@@ -388,6 +389,8 @@ static fs_status load_tornado(sweep *s, const fs_csv *c, fs_err *err)
                                          "high_setting", "at_base", "at_low", "at_high",
                                          "swing" };
     int col[9], j, f, se_lo = fs_csv_col(c, "se_low"), se_hi = fs_csv_col(c, "se_high");
+    int dcol[4] = { fs_csv_col(c, "low_diff_lo95"), fs_csv_col(c, "low_diff_hi95"),
+                    fs_csv_col(c, "high_diff_lo95"), fs_csv_col(c, "high_diff_hi95") };
     size_t r;
 
     if (fs_csv_require_all(c, names, col, 9, err) != FS_OK)
@@ -399,10 +402,14 @@ static fs_status load_tornado(sweep *s, const fs_csv *c, fs_err *err)
         for (f = T_BASE_VALUE; f <= T_SWING; f++)
             if (fs_csv_num(c, r, col[2 + f], &PV(o, j, f), err) != FS_OK)
                 return FS_ECONFIG;
-        /* Standard errors at the settings: absent from older directories. */
+        /* Standard errors at the settings, and the paired intervals of each
+         * end's difference to the base: absent from older directories. */
         if ((se_lo >= 0 && fs_csv_num(c, r, se_lo, &PV(o, j, T_SE_LOW), err) != FS_OK) ||
             (se_hi >= 0 && fs_csv_num(c, r, se_hi, &PV(o, j, T_SE_HIGH), err) != FS_OK))
             return FS_ECONFIG;
+        for (f = 0; f < 4; f++)
+            if (dcol[f] >= 0 && fs_csv_num(c, r, dcol[f], &PV(o, j, T_LOW_DLO + f), err) != FS_OK)
+                return FS_ECONFIG;
     }
     return FS_OK;
 }
@@ -721,6 +728,27 @@ static void tornado_ends(fs_chart *c, const fs_panel *p, const sw_param *par, do
                   lo_left ? 0 : 1, 0.5, 0, grey(0.3), 0);
 }
 
+/* The whisker of one end (high: 0 low, 1 high) of parameter j: the base
+ * value plus the paired 95% interval of the end's difference to it, kept
+ * within [0, 1] for a probability; from an older tornado.csv, the end's
+ * own interval. 0 when there is none. */
+static int end_whisker(const sw_output *o, int j, int high, double *lo, double *hi)
+{
+    double base = PV(o, j, T_AT_BASE), at = PV(o, j, high ? T_AT_HIGH : T_AT_LOW);
+    double dlo = PV(o, j, high ? T_HIGH_DLO : T_LOW_DLO), dhi = PV(o, j, high ? T_HIGH_DHI : T_LOW_DHI);
+    double se = PV(o, j, high ? T_SE_HIGH : T_SE_LOW);
+    if (isfinite(dlo) && isfinite(dhi) && isfinite(base)) {
+        *lo = base + dlo, *hi = base + dhi;
+    } else if (isfinite(se) && isfinite(at)) {
+        *lo = at - FS_Z95 * se, *hi = at + FS_Z95 * se;
+    } else {
+        return 0;
+    }
+    if (is_probability(o))
+        *lo = fmax(*lo, 0), *hi = fmin(*hi, 1);
+    return *hi > *lo;
+}
+
 static void tornado_row(fs_chart *c, const fs_panel *p, const sw_ctx *x, int row, int j,
                         double half)
 {
@@ -750,14 +778,22 @@ static void tornado_row(fs_chart *c, const fs_panel *p, const sw_ctx *x, int row
     }
     fs_chart_rect(c, p, fmin(lo, hi), row - half, fmax(lo, hi), row + half,
                   fs_palette(hi > lo ? FS_BLUE : FS_VERMILLION), 0.9);
-    /* 95% intervals of the output at each setting, on the bar's ends. */
-    wl = isfinite(PV(o, j, T_SE_LOW)) ? FS_Z95 * PV(o, j, T_SE_LOW) : 0.0;
-    wh = isfinite(PV(o, j, T_SE_HIGH)) ? FS_Z95 * PV(o, j, T_SE_HIGH) : 0.0;
-    if (wl > 0)
-        fs_chart_hwhisker(c, p, row, lo - wl, lo + wl, grey(0.15));
-    if (wh > 0)
-        fs_chart_hwhisker(c, p, row, hi - wh, hi + wh, grey(0.15));
-    tornado_ends(c, p, par, row, lo, hi, slo, shi, wl, wh);
+    /* On each end, the paired 95% interval of its difference to the base
+     * point: the low end's above the bar's middle, the high end's below,
+     * so that two that overlap stay apart. */
+    wl = wh = 0;
+    {
+        double a, b;
+        if (end_whisker(o, j, 0, &a, &b)) {
+            fs_chart_hwhisker(c, p, row - 0.3 * half, a, b, grey(0.15));
+            wl = lo <= hi ? lo - a : b - lo;
+        }
+        if (end_whisker(o, j, 1, &a, &b)) {
+            fs_chart_hwhisker(c, p, row + 0.3 * half, a, b, grey(0.15));
+            wh = lo <= hi ? b - hi : hi - a;
+        }
+    }
+    tornado_ends(c, p, par, row, lo, hi, slo, shi, fmax(wl, 0), fmax(wh, 0));
 }
 
 /* The widest printed setting of the rows shown. */
@@ -792,12 +828,11 @@ static void tornado_range(fs_chart *c, fs_panel_spec *s, const sw_ctx *x, const 
             if (isfinite(v))
                 lo = fmin(lo, v), hi = fmax(hi, v);
         }
-        /* The settings' 95% whiskers too. */
-        for (f = T_AT_LOW; f <= T_AT_HIGH; f++) {
-            double v = PV(x->o, order[i], f);
-            double se = PV(x->o, order[i], f == T_AT_LOW ? T_SE_LOW : T_SE_HIGH);
-            if (isfinite(v) && isfinite(se))
-                lo = fmin(lo, v - FS_Z95 * se), hi = fmax(hi, v + FS_Z95 * se);
+        /* The ends' 95% whiskers too. */
+        for (f = 0; f < 2; f++) {
+            double a, b;
+            if (end_whisker(x->o, order[i], f, &a, &b))
+                lo = fmin(lo, a), hi = fmax(hi, b);
         }
     }
     if (!(lo <= hi))
@@ -858,10 +893,12 @@ static void draw_tornado(sw_ctx *x, fs_chart *c)
 
     footnote(x, foot, sizeof foot, "Each bar runs from the output with the parameter at its "
              "low setting to the output at its high setting, every other parameter at its base "
-             "value; the settings are printed at the bar ends, and the whiskers on them are "
-             "95% intervals of the output at each setting (runs on the same random numbers, "
-             "so a swing shorter than them may be noise). Sorted by swing |high − low|, "
-             "largest on top.", "tornado.csv, sweep_params.csv, sweep_outputs.csv, meta.csv");
+             "value; the settings are printed at the bar ends. Whiskers: the 95% interval of "
+             "each end's difference to the base point, paired run by run (the points share "
+             "their random streams; Newcombe's interval for a probability, unpaired for a "
+             "quantile), drawn from the base value, the low setting's above the bar's middle "
+             "and the high setting's below; an end whose whisker crosses the base line may not "
+             "differ from it. Sorted by swing |high − low|, largest on top.", "tornado.csv, sweep_params.csv, sweep_outputs.csv, meta.csv");
     body = fs_chart_frame(c, s->name, x->sub, foot);
     snprintf(head, sizeof head, "One parameter at a time: %s", x->what);
     body = heading(c, body, head);

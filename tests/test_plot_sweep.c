@@ -334,6 +334,47 @@ static void test_heatmap_percent_scatter_margin(void)
     rm_rf(out);
 }
 
+/* The mean row of the dark (whisker) pixels in column x between rows y0
+ * and y1, or NAN when there are none. */
+static double dark_row(cairo_surface_t *s, int x, int y0, int y1)
+{
+    double sum = 0;
+    int y, n = 0;
+    for (y = y0; y < y1; y++)
+        if (luma(s, x, y) < 90 && !saturated(s, x, y))
+            sum += y, n++;
+    return n ? sum / n : NAN;
+}
+
+/* The two ends' whiskers can be told apart: the low end's runs above the
+ * bar's middle, the high end's below, where both used to lie on the
+ * middle line and overlap into one. */
+static void test_tornado_whiskers_apart(void)
+{
+    char out[64];
+    fs_err err;
+    cairo_surface_t *s;
+    const fs_sweep_geom *g;
+    const fs_panel *p;
+    double lo, hi, yc, rh, ylo, yhi;
+
+    CHECK(tornado_values("sobol6", "threats.[iskp].growth", "p_escalation", &lo, &hi));
+    CHECKF(draw_fixture("sobol6", out, sizeof out, &err) == FS_OK, "%s", err.msg);
+    g = find_geom("tornado_p_escalation");
+    CHECK(g != NULL && g->row_param[0] == 1);
+    p = &g->plot.panel[0];
+    s = load_png(out, "tornado_p_escalation");
+    CHECK(s != NULL);
+    yc = fs_panel_py(p, 0);
+    rh = p->area.h / g->nrows;
+    ylo = dark_row(s, (int)lround(fs_panel_px(p, lo)), (int)(yc - 0.4 * rh), (int)(yc + 0.4 * rh));
+    yhi = dark_row(s, (int)lround(fs_panel_px(p, hi)), (int)(yc - 0.4 * rh), (int)(yc + 0.4 * rh));
+    cairo_surface_destroy(s);
+    rm_rf(out);
+    CHECKF(ylo < yc - 2 && yhi > yc + 2, "whiskers at y = %.1f (low end) and %.1f (high end), "
+           "the bar's middle at %.1f", ylo, yhi, yc);
+}
+
 static void test_tornado_order(void)
 {
     char out[64];
@@ -546,6 +587,7 @@ int main(void)
     RUN(test_all_equal);
     RUN(test_tornado_bar_edges);
     RUN(test_tornado_order);
+    RUN(test_tornado_whiskers_apart);
     RUN(test_heatmap_percent_scatter_margin);
     RUN(test_sobol_order);
     RUN(test_heatmap_colours);
