@@ -3,6 +3,7 @@
  * Sobol, Morris, grid heatmap and scatter charts per output, all written
  * to temp files and renamed only when every one of them succeeded. */
 #include "plot_sweep.h"
+#include "sensitivity.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -1117,6 +1118,47 @@ static void sobol_empty_note(const sw_ctx *x, char *buf, size_t n)
         snprintf(buf, n, "sensitivity.csv has no Sobol estimates for %s.", x->o->name);
 }
 
+/* The chart's check of the estimates, as sweep.md makes it
+ * (fs_sobol_flags): indices outside [0, 1], S1 above ST beyond its
+ * interval, too few base rows, and what to do. 0 when all is well. */
+static int sobol_check(const sw_ctx *x, char *buf, size_t n)
+{
+    const sweep *s = x->s;
+    const sw_output *o = x->o;
+    double pts = s->points ? strtod(s->points, NULL) : (double)s->np, lo = HUGE_VAL, hi = -HUGE_VAL;
+    int rows = s->k > 0 ? (int)(pts / (s->k + 2)) : 0, j, nrange = 0, nabove = 0, above = -1;
+    size_t len = 0;
+    char a[32], b[32];
+
+    for (j = 0; j < s->k; j++) {
+        int fl = fs_sobol_flags_of(PV(o, j, S_S1), PV(o, j, S_S1_LO), PV(o, j, S_ST));
+        if (fl & (FS_SOBOL_S1_RANGE | FS_SOBOL_ST_RANGE)) {
+            nrange++;
+            lo = fmin(lo, fmin(PV(o, j, S_S1), PV(o, j, S_ST)));
+            hi = fmax(hi, fmax(PV(o, j, S_S1), PV(o, j, S_ST)));
+        }
+        if (fl & FS_SOBOL_S1_ABOVE_ST)
+            nabove++, above = above < 0 ? j : above;
+    }
+    buf[0] = '\0';
+    if (nrange) {
+        fs_format_number(a, sizeof a, lo, 2);
+        fs_format_number(b, sizeof b, hi, 2);
+        len += (size_t)snprintf(buf + len, n - len, "Check: indices outside [0, 1] for %d "
+                                "parameter%s (%s to %s)", nrange, nrange > 1 ? "s" : "", a, b);
+    }
+    if (nabove && len < n)
+        len += (size_t)snprintf(buf + len, n - len, "%sS1 above ST beyond its interval for %s%s",
+                                len ? "; " : "Check: ", s->par[above].path,
+                                nabove > 1 ? " and others" : "");
+    if (rows > 0 && rows < FS_SOBOL_SMALL_N && len < n)
+        len += (size_t)snprintf(buf + len, n - len, "%sN = %d base rows is small", len ? "; "
+                                : "Check: ", rows);
+    if (len && len < n)
+        snprintf(buf + len, n - len, ". Estimator noise: raise design.n and runs.");
+    return len > 0;
+}
+
 static void draw_sobol(sw_ctx *x, fs_chart *c)
 {
     const sweep *s = x->s;
@@ -1160,12 +1202,8 @@ static void draw_sobol(sw_ctx *x, fs_chart *c)
                  s->k);
         body = remark(c, body, note);
     }
-    if (minest < 0) {
-        fs_format_number(num, sizeof num, minest, 2);
-        snprintf(note, sizeof note, "Some estimates are below 0 (lowest %s): sampling noise "
-                 "around 0; read them as 0.", num);
+    if (sobol_check(x, note, sizeof note))
         body = remark(c, body, note);
-    }
     if (wide > 0.3) {
         fs_format_number(num, sizeof num, wide, 2);
         snprintf(note, sizeof note, "Some 95%% intervals are wide (up to %s): more base rows N "
@@ -1211,6 +1249,11 @@ static void draw_sobol(sw_ctx *x, fs_chart *c)
     if (lo < 0) {
         double zx[2] = { -0.5, n - 0.5 }, zy[2] = { 0, 0 };
         fs_chart_line(c, &p, zx, zy, 2, grey(0.3), 1.2, 0);
+    }
+    if (p.y.hi > 1) {
+        /* No true index exceeds 1: the line shows the estimates that do. */
+        double zx[2] = { -0.5, n - 0.5 }, zy[2] = { 1, 1 };
+        fs_chart_line(c, &p, zx, zy, 2, fs_palette(FS_VERMILLION), 1.4, 1);
     }
     for (i = 0; i < n; i++) {
         int j = order[i];

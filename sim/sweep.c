@@ -756,10 +756,50 @@ static int rank_by(const void *x, const void *y)
     return va != vb ? (va < vb ? 1 : -1) : a - b;
 }
 
+/* Base rows N of a Sobol design: its points are N (k + 2). */
+static int sobol_rows(const fs_sweep_run *r)
+{
+    return r->sw->nparams > 0 ? r->nd / (r->sw->nparams + 2) : 0;
+}
+
+/* sweep.md's checks of the Sobol estimates: indices outside [0, 1], S1
+ * above ST beyond its interval, too few base rows; and what to do.
+ * Returns whether anything was flagged. */
+static int sobol_checks(FILE *f, const fs_sweep_run *r, const analysis *a)
+{
+    const fs_sweep *sw = r->sw;
+    int p, n = sobol_rows(r), any = 0;
+    if (a->sobol == NULL || !isfinite(a->sobol->st[0]))
+        return 0;
+    for (p = 0; p < sw->nparams; p++) {
+        int fl = fs_sobol_flags(a->sobol, p);
+        if (fl == 0)
+            continue;
+        fprintf(f, "%s`%s`:", any++ ? "; " : "- **Check the indices:** ", sw->params[p].path);
+        if (fl & FS_SOBOL_S1_RANGE)
+            fprintf(f, " S1 = %.3f is outside [0, 1]", a->sobol->s1[p]);
+        if (fl & FS_SOBOL_ST_RANGE)
+            fprintf(f, "%s ST = %.3f is outside [0, 1]", fl & FS_SOBOL_S1_RANGE ? "," : "",
+                    a->sobol->st[p]);
+        if (fl & FS_SOBOL_S1_ABOVE_ST)
+            fprintf(f, "%s S1 (%.3f, interval from %.3f) is above ST (%.3f) beyond its interval",
+                    fl & (FS_SOBOL_S1_RANGE | FS_SOBOL_ST_RANGE) ? "," : "", a->sobol->s1[p],
+                    a->sobol->s1_lo[p], a->sobol->st[p]);
+    }
+    if (n < FS_SOBOL_SMALL_N)
+        fprintf(f, "%sN = %d base rows is small (Sobol estimates scatter widely below %d)",
+                any++ ? "; " : "- **Check the indices:** ", n, FS_SOBOL_SMALL_N);
+    if (any)
+        fprintf(f, ". True indices lie in [0, 1] with S1 at most ST, so these are estimator "
+                "noise, not effects: raise `design.n` (base rows; the design runs N (k + 2) "
+                "points) and `runs` (runs per point) until they settle.\n");
+    return any;
+}
+
 static void brief_output(FILE *f, const fs_sweep_run *r, int j, const analysis *a)
 {
     const fs_sweep *sw = r->sw;
-    int order[FS_SWEEP_MAX_PARAMS], p, i, kind;
+    int order[FS_SWEEP_MAX_PARAMS], p, i, kind, bad;
 
     fprintf(f, "## %s\n\n", sw->outputs[j].name);
     if (a->has_nan)
@@ -810,13 +850,15 @@ static void brief_output(FILE *f, const fs_sweep_run *r, int j, const analysis *
                 a->oat->base + a->oat->low[best], sw->params[best].lo,
                 a->oat->base + a->oat->high[best], sw->params[best].hi, a->oat->base);
     }
+    bad = sobol_checks(f, r, a);
     if (a->spread > 0 && a->noise > 0.3 * a->spread)
         fprintf(f, "- **Warning:** the Monte Carlo noise per point (median standard error "
                 "%.3g) is large against the spread of the output over the points (sd %.3g): "
                 "the indices mix noise with effects. Raise `runs`.\n", a->noise, a->spread);
     else
         fprintf(f, "- Monte Carlo noise per point (median standard error %.3g) is small "
-                "against the spread over the points (sd %.3g).\n", a->noise, a->spread);
+                "against the spread over the points (sd %.3g)%s.\n", a->noise, a->spread,
+                bad ? ", but the indices fail the checks above" : "");
     fputc('\n', f);
 }
 
