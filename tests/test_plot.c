@@ -750,6 +750,56 @@ static void test_diff_legend_and_scale(void)
     rm_rf(out);
 }
 
+/* Pixels close to colour col in columns [x0, x1) of s. */
+static long colour_in(cairo_surface_t *s, fs_rgb col, int x0, int x1)
+{
+    int x, y, r, g, b, h = cairo_image_surface_get_height(s);
+    long n = 0;
+    for (y = 0; y < h; y++)
+        for (x = x0; x < x1; x++) {
+            pixel(s, x, y, &r, &g, &b);
+            n += abs(r - (int)lround(255 * col.r)) < 12 && abs(g - (int)lround(255 * col.g)) < 12
+                 && abs(b - (int)lround(255 * col.b)) < 12;
+        }
+    return n;
+}
+
+/* compare_threat_index draws each scenario in its own panel on shared
+ * axes, so that bands no longer blend into one colour: two scenarios side
+ * by side, the reference's median colour only in the left panel and the
+ * other's only in the right (the reference's median is repeated there in
+ * grey, not in its colour). */
+static void test_compare_threat_panels(void)
+{
+    const fs_plot_data *runs[2];
+    fs_plot_data *a, *b;
+    char out[64], path[128];
+    cairo_surface_t *s;
+    fs_err err;
+    long l0, l1, r0, r1;
+
+    a = fs_plot_data_load(FIX "normal", &err);
+    b = fs_plot_data_load(FIX "normal", &err);
+    CHECK(a != NULL && b != NULL);
+    runs[0] = a, runs[1] = b;
+    CHECK(tmpdir(out, sizeof out) != NULL);
+    snprintf(path, sizeof path, "%s/ct.png", out);
+    CHECKF(fs_plot_compare_threat(path, runs, 2, NULL, &err) == FS_OK, "%s", err.msg);
+    fs_plot_data_free(a);
+    fs_plot_data_free(b);
+    s = load_png(out, "ct");
+    CHECK(s != NULL);
+    /* Below the legend: its keys sit in the top 12% of the page. */
+    l0 = colour_in(s, fs_series_colour(0), 0, FS_CHART_WIDTH / 2);
+    l1 = colour_in(s, fs_series_colour(1), 0, FS_CHART_WIDTH / 2);
+    r0 = colour_in(s, fs_series_colour(0), FS_CHART_WIDTH / 2, FS_CHART_WIDTH);
+    r1 = colour_in(s, fs_series_colour(1), FS_CHART_WIDTH / 2, FS_CHART_WIDTH);
+    cairo_surface_destroy(s);
+    rm_rf(out);
+    CHECKF(l0 > 200 && r1 > 200 && l1 < 60 && r0 < 60, "reference colour %ld left, %ld right; "
+           "other colour %ld left, %ld right", l0, r0, l1, r1);
+}
+
 /* The pairs timeseries.csv tracks (metric trust, scope "A-B"): loaded
  * step by step into pair_trust, and drawn as trust_pairs.png, one panel
  * per pair with a median that follows the data; no such chart without
@@ -1054,6 +1104,7 @@ int main(void)
     RUN(test_effects_trust_rows);
     RUN(test_diff_legend_and_scale);
     RUN(test_trust_pairs);
+    RUN(test_compare_threat_panels);
     RUN(test_trust_pairs_markers);
     RUN(test_stability_moving);
     return check_report();
