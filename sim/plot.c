@@ -1110,7 +1110,7 @@ static void stable_list(const plot_ctx *x, const int *moves, char *buf, size_t n
     size_t len = 0;
     int i, k = 0;
     buf[0] = '\0';
-    for (i = 0; i < d->nactors && len < n; i++) {
+    for (i = 0; i < d->nactors && i < MAX_MARKERS && len < n; i++) {
         if (moves[i])
             continue;
         len += (size_t)snprintf(buf + len, n - len, "%s%s %.2f", k++ ? ", " : "",
@@ -1126,19 +1126,21 @@ static void draw_stability(const plot_ctx *x, fs_chart *c)
     fs_rect body;
     char foot[2048], fail[96], text[1600], flat[1200];
     double fs = d->failure_stability;
-    int *moves = calloc(d->nactors > 0 ? d->nactors : 1, sizeof *moves);
+    int moves[MAX_MARKERS];
     grid g;
     int i, k, nleg = 2, nmove = 0;
 
-    for (i = 0; moves && i < d->nactors; i++)
-        nmove += moves[i] = stability_spread(&d->stability[i], x->n) >= STABILITY_MOVES;
-    if (moves == NULL || nmove == 0) {
-        /* Nothing moves (or no memory to choose): every actor. */
-        for (i = 0; moves && i < d->nactors; i++)
+    /* Actors past MAX_MARKERS (more than any scenario has) are all shown. */
+    for (i = 0; i < d->nactors; i++)
+        nmove += i >= MAX_MARKERS
+                 || (moves[i] = stability_spread(&d->stability[i], x->n) >= STABILITY_MOVES);
+    if (nmove == 0) {
+        /* Nothing moves: every actor. */
+        for (i = 0; i < d->nactors && i < MAX_MARKERS; i++)
             moves[i] = 1;
         nmove = d->nactors;
     }
-    if (moves && nmove < d->nactors) {
+    if (nmove < d->nactors) {
         stable_list(x, moves, flat, sizeof flat);
         snprintf(text, sizeof text, "Stability of each actor whose stability moves, 0 (failed) "
                  "to 1 (fully stable), on the same axis in every panel. Not shown, within %.2f "
@@ -1160,7 +1162,7 @@ static void draw_stability(const plot_ctx *x, fs_chart *c)
     }
     body = fs_chart_legend(c, body, leg, nleg);
     g = grid_make(body, nmove, 1.5, "Stability");
-    if (d->nactors == 0 || moves == NULL) {
+    if (d->nactors == 0) {
         fs_panel_spec s;
         fs_panel p;
         memset(&s, 0, sizeof s);
@@ -1169,15 +1171,14 @@ static void draw_stability(const plot_ctx *x, fs_chart *c)
         s.y = value_axis("Stability", 0, 1, 0);
         s.y.fixed = 1;
         p = fs_chart_panel(c, &s);
-        fs_chart_note(c, &p, moves ? "actors.csv lists no actors." : "Out of memory.");
-        free(moves);
+        fs_chart_note(c, &p, "actors.csv lists no actors.");
         return;
     }
     grid_measure(x, c, &g);
     for (i = 0, k = 0; i < d->nactors; i++) {
         fs_panel_spec s;
         fs_panel p;
-        if (!moves[i])
+        if (i < MAX_MARKERS && !moves[i])
             continue;
         s = grid_spec(x, c, &g, k++, d->actors[i].name);
         p = fs_chart_panel(c, &s);
@@ -1187,7 +1188,6 @@ static void draw_stability(const plot_ctx *x, fs_chart *c)
         }
         draw_band(c, &p, x, &d->stability[i], col, 0, 0);
     }
-    free(moves);
 }
 
 /* ---- 7. cohesion and cost ---- */
