@@ -800,27 +800,19 @@ static void test_compare_threat_panels(void)
            "other colour %ld left, %ld right", l0, r0, l1, r1);
 }
 
-/* The pairs timeseries.csv tracks (metric trust, scope "A-B"): loaded
- * step by step into pair_trust, and drawn as trust_pairs.png, one panel
- * per pair with a median that follows the data; no such chart without
- * them (the normal fixture's count in test_normal_charts). A scope that
- * is not a pair of known actors is an error naming the file. */
-static void test_trust_pairs(void)
+/* The normal fixture's files but timeseries.csv, copied into a fresh
+ * temp directory dir; out gets another fresh one for the charts. */
+static void copy_normal(char *dir, size_t ndir, char *out, size_t nout)
 {
     static const char *const files[] = { "meta.csv", "actors.csv", "summary.csv", "outcomes.csv",
         "trust.csv", "mechanisms.csv", "injects.csv", "earlywarning.csv", "distributions.csv" };
-    char dir[64], out[64], src[256], dst[256];
-    fs_plot_data *d;
-    fs_plot_opts o;
-    fs_err err;
-    cairo_surface_t *png;
-    long len;
+    char src[256], dst[256];
     unsigned char *text;
-    FILE *f;
+    long len;
     size_t i;
-    int t;
+    FILE *f;
 
-    CHECK(tmpdir(dir, sizeof dir) != NULL && tmpdir(out, sizeof out) != NULL);
+    CHECK(tmpdir(dir, ndir) != NULL && tmpdir(out, nout) != NULL);
     for (i = 0; i < sizeof files / sizeof files[0]; i++) {
         snprintf(src, sizeof src, FIX "normal/%s", files[i]);
         snprintf(dst, sizeof dst, "%s/%s", dir, files[i]);
@@ -830,16 +822,45 @@ static void test_trust_pairs(void)
         fclose(f);
         free(text);
     }
-    snprintf(src, sizeof src, FIX "normal/timeseries.csv");
-    snprintf(dst, sizeof dst, "%s/timeseries.csv", dir);
-    text = slurp(src, &len);
-    CHECK(text != NULL && (f = fopen(dst, "wb")) != NULL);
-    fwrite(text, 1, (size_t)len, f);
+}
+
+/* dir/timeseries.csv (its path into dst) as the normal fixture's, left
+ * open for the caller to append rows to and close. */
+static FILE *normal_timeseries(const char *dir, char *dst, size_t n)
+{
+    long len;
+    unsigned char *text = slurp(FIX "normal/timeseries.csv", &len);
+    FILE *f;
+    snprintf(dst, n, "%s/timeseries.csv", dir);
+    f = text ? fopen(dst, "wb") : NULL;
+    if (f)
+        fwrite(text, 1, (size_t)len, f);
+    free(text);
+    return f;
+}
+
+/* The pairs timeseries.csv tracks (metric trust, scope "A-B"): loaded
+ * step by step into pair_trust, and drawn as trust_pairs.png, one panel
+ * per pair with a median that follows the data; no such chart without
+ * them (the normal fixture's count in test_normal_charts). A scope that
+ * is not a pair of known actors is an error naming the file. */
+static void test_trust_pairs(void)
+{
+    char dir[64], out[64], dst[256];
+    fs_plot_data *d;
+    fs_plot_opts o;
+    fs_err err;
+    cairo_surface_t *png;
+    FILE *f;
+    int t;
+
+    copy_normal(dir, sizeof dir, out, sizeof out);
+    f = normal_timeseries(dir, dst, sizeof dst);
+    CHECK(f != NULL);
     for (t = 0; t <= 60; t++)   /* trust falls from 0.6 to 0.3 at step 4, then recovers */
         fprintf(f, "%d,trust,RU-KZ,%g,%g,%g,%g,%g,%g\n", t, t < 4 ? 0.6 : 0.3 + t / 200.0,
                 0.1, 0.2, t < 4 ? 0.6 : 0.3 + t / 200.0, 0.7, 0.8);
     fclose(f);
-    free(text);
     d = fs_plot_data_load(dir, &err);
     CHECKF(d != NULL, "%s", err.msg);
     if (d == NULL)
@@ -893,40 +914,22 @@ static int dark_columns(cairo_surface_t *s, int x0, int x1, int y0, int y1, int 
  * act on no pair); the inject's pair is loaded from injects.csv. */
 static void test_trust_pairs_markers(void)
 {
-    static const char *const files[] = { "meta.csv", "actors.csv", "summary.csv", "outcomes.csv",
-        "trust.csv", "mechanisms.csv", "injects.csv", "earlywarning.csv", "distributions.csv" };
-    char dir[64], out[64], src[256], dst[256];
+    char dir[64], out[64], dst[256];
     fs_plot_data *d;
     fs_plot_opts o;
     fs_err err;
     cairo_surface_t *png;
-    long len;
-    unsigned char *text;
     FILE *f;
-    size_t i;
     int t, left, right, h = FS_CHART_HEIGHT, w = FS_CHART_WIDTH;
 
-    CHECK(tmpdir(dir, sizeof dir) != NULL && tmpdir(out, sizeof out) != NULL);
-    for (i = 0; i < sizeof files / sizeof files[0]; i++) {
-        snprintf(src, sizeof src, FIX "normal/%s", files[i]);
-        snprintf(dst, sizeof dst, "%s/%s", dir, files[i]);
-        text = slurp(src, &len);
-        CHECK(text != NULL && (f = fopen(dst, "wb")) != NULL);
-        fwrite(text, 1, (size_t)len, f);
-        fclose(f);
-        free(text);
-    }
-    snprintf(src, sizeof src, FIX "normal/timeseries.csv");
-    snprintf(dst, sizeof dst, "%s/timeseries.csv", dir);
-    text = slurp(src, &len);
-    CHECK(text != NULL && (f = fopen(dst, "wb")) != NULL);
-    fwrite(text, 1, (size_t)len, f);
+    copy_normal(dir, sizeof dir, out, sizeof out);
+    f = normal_timeseries(dir, dst, sizeof dst);
+    CHECK(f != NULL);
     for (t = 0; t <= 60; t++)
         fprintf(f, "%d,trust,RU-KZ,0.6,0.55,0.58,0.6,0.62,0.65\n", t);
     for (t = 0; t <= 60; t++)
         fprintf(f, "%d,trust,IR-IN,0.5,0.45,0.48,0.5,0.52,0.55\n", t);
     fclose(f);
-    free(text);
     d = fs_plot_data_load(dir, &err);
     CHECKF(d != NULL, "%s", err.msg);
     if (d == NULL)
@@ -956,26 +959,12 @@ static void test_trust_pairs_markers(void)
  * the 12 actors (the flat two are named in the footnote instead). */
 static void test_stability_moving(void)
 {
-    static const char *const files[] = { "meta.csv", "actors.csv", "summary.csv", "outcomes.csv",
-        "trust.csv", "mechanisms.csv", "injects.csv", "earlywarning.csv", "distributions.csv" };
-    char dir[64], out[64], src[256], dst[256], line[512];
+    char dir[64], out[64], dst[256], line[512];
     fs_plot_opts o;
     fs_err err;
-    long len;
-    unsigned char *text;
     FILE *f, *in;
-    size_t i;
 
-    CHECK(tmpdir(dir, sizeof dir) != NULL && tmpdir(out, sizeof out) != NULL);
-    for (i = 0; i < sizeof files / sizeof files[0]; i++) {
-        snprintf(src, sizeof src, FIX "normal/%s", files[i]);
-        snprintf(dst, sizeof dst, "%s/%s", dir, files[i]);
-        text = slurp(src, &len);
-        CHECK(text != NULL && (f = fopen(dst, "wb")) != NULL);
-        fwrite(text, 1, (size_t)len, f);
-        fclose(f);
-        free(text);
-    }
+    copy_normal(dir, sizeof dir, out, sizeof out);
     snprintf(dst, sizeof dst, "%s/timeseries.csv", dir);
     in = fopen(FIX "normal/timeseries.csv", "r");
     f = fopen(dst, "w");
