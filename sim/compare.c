@@ -424,9 +424,9 @@ static void best_line(FILE *f, const fs_scenario *const *sc, int k, const fs_eng
     else if (!isfinite(p.per))
         fputs(", at the same mechanism cost.\n", f);
     else if (p.dcost < 0.0)
-        fprintf(f, ", and for %.3g less mechanism cost.\n", -p.dcost);
+        fprintf(f, ", and costs %.3g less in mechanisms.\n", -p.dcost);
     else {
-        fprintf(f, ", for %.3g more mechanism cost: ", p.dcost);
+        fprintf(f, ", and costs %.3g more in mechanisms: ", p.dcost);
         per_cost(f, &p, x.outcome);
         fputs(".\n", f);
     }
