@@ -11,6 +11,7 @@
 #define FS_EFFECTS_H
 
 #include <stdio.h>
+#include <stddef.h>
 #include "engine.h"
 #include "errors.h"
 #include "metrics.h"
@@ -58,6 +59,11 @@ typedef struct fs_effects {
     int nbase;
     fs_effect base[FS_HEAD_N + FS_MAX_PAIR_CELLS];
 } fs_effects;
+
+/* When sc has more injects to measure than a run measures (FS_MAX_EFFECTS,
+ * one fewer with a baseline): a one-line warning naming those left out
+ * into buf (n bytes), and their number; else "" and 0. */
+int fs_effects_unmeasured(const fs_scenario *sc, char *buf, size_t n);
 
 /* Plans the copies for sc: every inject with `measure` set (by default
  * those with a step, not a hazard), in inject order, up to FS_MAX_EFFECTS (one fewer when sc has a baseline,

@@ -43,6 +43,8 @@ typedef struct fs_engine_opts {
     const int *pair_cells;
     const int *pair_cells_of[FS_MAX_COMPARE];
     int npair_cells;
+    int all_pairs;       /* also pair every two scenarios' headlines
+                          * (fs_engine_cross) */
 } fs_engine_opts;
 
 #define FS_MAX_PAIR_CELLS 160
@@ -90,6 +92,13 @@ const uint64_t *fs_engine_first_mc_of(const fs_engine *e, int i);
  * scenario. */
 const fs_acc *fs_engine_pairs(const fs_engine *e);
 int fs_engine_pair_width(const fs_engine *e);
+
+/* With opts.all_pairs (and k > 1): the moments of headline h's paired
+ * difference, scenario j minus scenario i (0 <= i < j < k), run by run;
+ * with plus_cost, of that difference plus the cost's (FS_HEAD_COST)
+ * difference, whose spread gives the covariance of the two. NULL without
+ * all_pairs or for indices out of range. Valid after fs_engine_finish. */
+const fs_moments *fs_engine_cross(const fs_engine *e, int i, int j, int h, int plus_cost);
 
 /* One scenario's results, as the outputs read them: valid while the
  * engine lives, after fs_engine_finish. */

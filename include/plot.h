@@ -68,6 +68,7 @@ typedef struct fs_plot_mechanism {
 
 typedef struct fs_plot_inject {
     char *id, *label, *type;
+    char *pair;          /* "A-B" whose trust it acts on, or "" */
     double step, probability, hazard, start, end, fired_share, mean_fire_step;
 } fs_plot_inject;
 
@@ -123,6 +124,7 @@ typedef struct fs_plot_data {
     int steps;                  /* horizon; arrays below have steps + 1 */
     double runs, mass_casualty;
     double failure_stability;   /* NaN when meta.csv lacks it */
+    double escalation_ratio;    /* likewise */
     fs_plot_stat summary[FS_SUM_N];     /* NaN-filled when absent */
     fs_band region[FS_SERIES_N];
     int nactors;
@@ -221,11 +223,16 @@ int fs_plot_trust_rows(const fs_plot_data *d, fs_plot_diff *rows,
  * at zero. `names` holds the scenario names (nnames of them), `title` the
  * chart title, `xlabel` the axis label with its unit (NULL: a generic one),
  * `runs` the scenarios' loaded data for the subtitle's runs, seed and
- * horizon (NULL: the subtitle names the reference only), `note` the
- * footnote (NULL: compare.csv's). */
+ * horizon (NULL: the subtitle names the reference only), `subtitle` a
+ * subtitle to put before the reference (NULL: none), `note` the footnote
+ * (NULL: compare.csv's). The legend lists only the scenarios that have
+ * rows. The axis spans at least min_half on each side of zero where the
+ * data lie (0: the data alone), so that differences too small to matter
+ * look small. */
 fs_status fs_plot_compare_diff(const char *path, const char *title, const char *xlabel,
-                               const char *note, const char *const *names, int nnames,
+                               const char *subtitle, const char *note,
+                               const char *const *names, int nnames,
                                const fs_plot_data *const *runs, const fs_plot_diff *d,
-                               int n, const fs_plot_opts *opts, fs_err *err);
+                               int n, double min_half, const fs_plot_opts *opts, fs_err *err);
 
 #endif

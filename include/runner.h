@@ -70,6 +70,11 @@ const char *fs_runner_name(const fs_runner *r);
  * scenarios that will replace them, for a warning; else NULL. */
 const char *fs_runner_replaces(const fs_runner *r);
 
+/* Warnings for the user, one a line ("" when none), known once open
+ * returns: for a comparison, what makes the scenarios unlike
+ * (fs_compare_unlike). Owned by the runner. */
+const char *fs_runner_notes(const fs_runner *r);
+
 /* After the last iterate: writes every output file (all committed
  * together, or none), then draws the charts. */
 fs_status fs_runner_finish(fs_runner *r, fs_err *err);

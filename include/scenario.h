@@ -162,6 +162,17 @@ typedef struct fs_outcomes {
     double mass_casualty;       /* casualties of one attack that make it a mass-casualty attack */
 } fs_outcomes;
 
+/* A figure reported from the real world, set beside the simulated run
+ * total it corresponds to (briefing; include/reported.h). */
+typedef struct fs_reported {
+    char *label;         /* what it counts, e.g. "terror attacks prevented" */
+    char *metric;        /* the run total: "removed", "threats.[support].removed", ... */
+    double value;        /* the reported figure */
+    char *source;        /* where it comes from; "" when not given */
+} fs_reported;
+
+#define FS_MAX_REPORTED 32
+
 typedef struct fs_scenario {
     char *path;          /* the file it was loaded from (for messages) */
     char *name;
@@ -198,6 +209,8 @@ typedef struct fs_scenario {
 
     fs_dynamics dynamics;
     fs_outcomes outcomes;
+    int nreported;
+    fs_reported *reported;   /* [nreported] */
 } fs_scenario;
 
 /* Frees a scenario and everything it owns. Accepts NULL. */

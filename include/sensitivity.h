@@ -42,6 +42,26 @@ typedef struct fs_oat {
     double *low, *high, *swing;
 } fs_oat;
 
+/* What can be wrong with one parameter's Sobol estimates: an index outside
+ * [0, 1] (true indices never are; estimates are, when N is small or the
+ * runs per point are few), and S1 above ST by more than S1's own interval
+ * allows (S1 <= ST always holds for the true indices). */
+enum {
+    FS_SOBOL_S1_RANGE = 1,
+    FS_SOBOL_ST_RANGE = 2,
+    FS_SOBOL_S1_ABOVE_ST = 4
+};
+/* Fewer base rows than this make a "small N" warning: the indices of
+ * Saltelli's estimators scatter widely below a few hundred rows. */
+#define FS_SOBOL_SMALL_N 128
+
+/* The FS_SOBOL_* flags of parameter j of s (0 when its estimates are
+ * fine or NaN). */
+int fs_sobol_flags(const fs_sobol *s, int j);
+
+/* The same from the numbers alone (sensitivity.csv's estimate and lo95). */
+int fs_sobol_flags_of(double s1, double s1_lo, double st);
+
 /* Results for k parameters, every value NaN until an estimator fills them.
  * NULL when k < 1 or out of memory. */
 fs_sobol *fs_sobol_alloc(int k);

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "metrics.h"
+#include "reported.h"
 #include "rng.h"
 #include "stats.h"
 
@@ -84,6 +85,42 @@ static void region_words(FILE *f, const fs_scenario *sc)
           "left out)", f);
 }
 
+/* Whether inject j is an attack whose own casualties make it a
+ * mass-casualty attack (each attack's share of the inject's total, as
+ * docs/MODEL.md counts it). */
+static int scripted_mc(const fs_scenario *sc, const fs_inject *j)
+{
+    return j->kind == FS_INJ_ATTACK && j->casualties >= 0.0 && j->attacks > 0 &&
+           j->casualties / j->attacks >= sc->outcomes.mass_casualty;
+}
+
+/* A note under the headline: a mass-casualty share that counts attacks
+ * the scenario scripts, which happen whatever the model does. */
+static void scripted_mass_casualty(FILE *f, const fs_scenario *sc, const fs_results *res)
+{
+    int i, n = 0;
+    for (i = 0; i < sc->ninjects; i++) {
+        const fs_inject *j = &sc->injects[i];
+        double fired = fs_acc_moments(res->acc, fs_cell_inj(res->lay, i, FS_IN_FIRED))->mean;
+        if (!scripted_mc(sc, j))
+            continue;
+        fputs(n++ ? " " : "\nNote: the mass-casualty share counts the scenario's own "
+              "scripted attacks. ", f);
+        fprintf(f, "**%s** (", j->label);
+        if (j->hazard <= 0.0)
+            fprintf(f, "%s %d, ", sc->step_unit, j->step);
+        fprintf(f, "%.4g casualties", j->casualties);
+        if (j->attacks > 1)
+            fprintf(f, " over %d attacks", j->attacks);
+        fputs(") is itself one, so every run in which it fires has one: ", f);
+        pct(f, fired);
+        fputs(" of runs.", f);
+    }
+    if (n)
+        fputs(" The share therefore says nothing about the model's own attacks: for those, "
+              "compare with the scenario without the scripted attack (foresight compare).\n", f);
+}
+
 static void headline(FILE *f, const fs_scenario *sc, const fs_results *res)
 {
     static const char *names[FS_OUT_N] = {"Escalation", "Fracture", "Contained",
@@ -120,6 +157,7 @@ static void headline(FILE *f, const fs_scenario *sc, const fs_results *res)
         }
         fputs(" |\n", f);
     }
+    scripted_mass_casualty(f, sc, res);
     fprintf(f, "\nOver %d %ss ", sc->steps, sc->step_unit);
     region_words(f, sc);
     fprintf(f, " sees on average %.1f plots, of which %.1f are foiled, "
@@ -141,6 +179,54 @@ static void headline(FILE *f, const fs_scenario *sc, const fs_results *res)
                 "average.\n\n", d, i0, d, med, d, lo, d, hi,
                 tot_mean(res, FS_TOT_COHESION_START), tot_mean(res, FS_TOT_COHESION_FINAL));
     }
+}
+
+/* Decimals for a row of figures: none when all are whole or the largest is
+ * 100 or more, else one from 10 up, else two. */
+static int figure_decimals(const double *x, int n)
+{
+    double big = 0.0;
+    int i, whole = 1;
+    for (i = 0; i < n; i++) {
+        big = fmax(big, fabs(x[i]));
+        whole &= x[i] == floor(x[i]);
+    }
+    return whole || big >= 100 ? 0 : big >= 10 ? 1 : 2;
+}
+
+/* The scenario's reported figures against the simulated run totals they
+ * name: median and the 90% of runs between p5 and p95. */
+static void reported(FILE *f, const fs_scenario *sc, const fs_results *res)
+{
+    int i, inside = 0;
+    if (sc->nreported == 0)
+        return;
+    fputs("## Reported against simulated\n\n", f);
+    fputs("| figure | reported | simulated median | 90% of runs | inside? | model quantity |\n", f);
+    fputs("| --- | ---: | ---: | ---: | --- | --- |\n", f);
+    for (i = 0; i < sc->nreported; i++) {
+        const fs_reported *r = &sc->reported[i];
+        int cell = fs_reported_cell(sc, res->lay, r->metric, NULL, 0);
+        double med = fs_acc_quantile(res->acc, cell, 0.5);
+        double lo = fs_acc_quantile(res->acc, cell, 0.05), hi = fs_acc_quantile(res->acc, cell, 0.95);
+        const char *verdict = r->value < lo ? "no, below" : r->value > hi ? "no, above" : "yes";
+        inside += r->value >= lo && r->value <= hi;
+        double row[4] = {r->value, med, lo, hi};
+        int d = figure_decimals(row, 4);
+        fprintf(f, "| %s | %.*f | %.*f | %.*f to %.*f | %s | `%s` |\n", r->label, d, r->value,
+                d, med, d, lo, d, hi, verdict, r->metric);
+    }
+    fprintf(f, "\n%d of the %d reported figures lie within the 90%% of runs.", inside,
+            sc->nreported);
+    for (i = 0; i < sc->nreported; i++) {
+        int j = 0;
+        while (j < i && strcmp(sc->reported[j].source, sc->reported[i].source) != 0)
+            j++;
+        if (j == i && sc->reported[i].source[0])
+            fprintf(f, " Source: %s.", sc->reported[i].source);
+    }
+    fputs(" A figure inside the interval is consistent with the model; it is a validation "
+          "only if it was not used to set the model's rates.\n\n", f);
 }
 
 /* Actors ranked by mean casualties, then attacks. */
@@ -250,6 +336,19 @@ static int interval_shows(const fs_effect *r, int d)
     snprintf(lo, sizeof lo, "%.*f", d, r->lo95);
     snprintf(hi, sizeof hi, "%.*f", d, r->hi95);
     return r->hi95 > r->lo95 && strcmp(lo, hi) != 0;
+}
+
+/* Decimals that show an interval of some width: d when its ends differ at
+ * d, else two significant digits of its half-width (at most 9), so that
+ * every interval of a table is printed, however narrow. */
+static int interval_decimals(const fs_effect *r, int d)
+{
+    double hw = 0.5 * (r->hi95 - r->lo95);
+    int di;
+    if (interval_shows(r, d) || !(hw > 0.0))
+        return d;
+    di = 1 - (int)floor(log10(hw));
+    return di < d ? d : di > 9 ? 9 : di;
 }
 
 static void amount(FILE *f, double x, int d, int sign)
@@ -423,8 +522,10 @@ static void trust_move(FILE *f, const fs_scenario *sc, const fs_effect *r)
     amount(f, r->without, d < 3 ? d : 3, 0);
     fputs(" (", f);
     amount(f, r->effect, d, 1);
-    if (interval_shows(r, d))
-        put_interval(f, ", ", r, d);
+    if (r->hi95 > r->lo95)
+        put_interval(f, ", ", r, interval_decimals(r, d));
+    else if (r->hi95 == r->lo95)
+        fputs(", the same in every run", f);
     fputc(')', f);
 }
 
@@ -527,12 +628,11 @@ static void against_baseline(FILE *f, const fs_scenario *sc, const fs_effects *f
         fputs(bold ? " | **" : " | ", f);
         amount(f, r->effect, d, 1);
         fputs(bold ? "** | " : " | ", f);
-        if (interval_shows(r, d)) {
-            amount(f, r->lo95, d, 1);
+        if (r->hi95 > r->lo95) {
+            /* Every row gets its interval, at the digits it needs. */
+            amount(f, r->lo95, interval_decimals(r, d), 1);
             fputs(" to ", f);
-            amount(f, r->hi95, d, 1);
-        } else if (r->hi95 > r->lo95) {
-            fputs("narrower than the last digit", f);
+            amount(f, r->hi95, interval_decimals(r, d), 1);
         } else if (r->hi95 == r->lo95) {
             fputs("the same in every run", f);
         } else {
@@ -662,6 +762,7 @@ fs_status fs_briefing_write(FILE *f, const fs_scenario *sc, const fs_results *re
             "given its assumptions, not a forecast.\n\n",
             sc->runs, sc->steps, sc->step_unit, (unsigned long long)sc->seed, FS_RNG_NAME);
     headline(f, sc, res);
+    reported(f, sc, res);
     against_baseline(f, sc, fx, base);
     exposed(f, sc, res);
     networks(f, sc, res);

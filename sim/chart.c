@@ -180,26 +180,34 @@ done:
     return st;
 }
 
+/* Each role's size at 1600x1000 and the smallest it gets on a smaller
+ * chart (pixels): scaled with the chart alone, an 800x500 chart's footnote
+ * would be 6.5 px, which no one reads. */
 static const struct {
-    double size;
+    double size, min;
     PangoWeight weight;
 } text_roles[] = {
-    { 28, PANGO_WEIGHT_BOLD },     /* title */
-    { 18, PANGO_WEIGHT_NORMAL },   /* subtitle */
-    { 17, PANGO_WEIGHT_BOLD },     /* panel */
-    { 17, PANGO_WEIGHT_NORMAL },   /* label */
-    { 15, PANGO_WEIGHT_NORMAL },   /* tick */
-    { 14, PANGO_WEIGHT_NORMAL },   /* value */
-    { 13, PANGO_WEIGHT_NORMAL },   /* foot */
+    { 28, 16, PANGO_WEIGHT_BOLD },     /* title */
+    { 18, 12, PANGO_WEIGHT_NORMAL },   /* subtitle */
+    { 17, 11.5, PANGO_WEIGHT_BOLD },   /* panel */
+    { 17, 11.5, PANGO_WEIGHT_NORMAL }, /* label */
+    { 15, 10.5, PANGO_WEIGHT_NORMAL }, /* tick */
+    { 14, 10.5, PANGO_WEIGHT_NORMAL }, /* value */
+    { 13, 10, PANGO_WEIGHT_NORMAL },   /* foot */
 };
+
+/* A role's font size in pixels on chart c. */
+static double role_px(const fs_chart *c, fs_text_role role)
+{
+    return fmax(text_roles[role].size * c->u, text_roles[role].min);
+}
 
 /* Puts text into the shared layout in a role's font, scaled by `scale`;
  * maxw > 0 shortens it with an ellipsis, wrap > 0 wraps it instead. */
 static void chart_layout(fs_chart *c, fs_text_role role, const char *text, double maxw,
                          double wrap, double scale)
 {
-    pango_font_description_set_absolute_size(c->font,
-                                             text_roles[role].size * c->u * scale * PANGO_SCALE);
+    pango_font_description_set_absolute_size(c->font, role_px(c, role) * scale * PANGO_SCALE);
     pango_font_description_set_weight(c->font, text_roles[role].weight);
     pango_layout_set_font_description(c->layout, c->font);
     {
@@ -1187,7 +1195,7 @@ void fs_chart_cell(fs_chart *c, const fs_panel *p, int col, int row, fs_rgb fill
     chart_layout(c, FS_TEXT_VALUE, widest ? widest : text, 0, 0, 1);
     layout_size(c, &tw, &th);
     scale = fmin(1.0, fmin((w - 4 * c->u) / fmax(tw, 1), (h - 2 * c->u) / fmax(th, 1)));
-    if (scale < 0.45)
+    if (scale * role_px(c, FS_TEXT_VALUE) < 8.5)
         return;   /* too small to read: the colour carries the value */
     chart_layout(c, FS_TEXT_VALUE, text, 0, 0, scale);
     show_layout(c, (x0 + x1) / 2, (y0 + y1) / 2, 0.5, 0.5, fg, 0);

@@ -2,6 +2,8 @@
 #include "compare.h"
 
 #include <ctype.h>
+#include <stdarg.h>
+#include <stddef.h>
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
@@ -47,6 +49,98 @@ static headline get_headline(const fs_engine *e, int i, int h)
         r.dhi = r.diff + FS_Z95 * se;
     }
     return r;
+}
+
+/* ---- what makes compared scenarios unlike ---- */
+
+typedef struct textbuf {
+    char *p;
+    size_t n, len;
+    int lines;
+} textbuf;
+
+static void line_add(textbuf *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void line_add(textbuf *t, const char *fmt, ...)
+{
+    va_list ap;
+    int w;
+    if (t->len + 2 >= t->n)
+        return;
+    if (t->lines++ > 0)
+        t->p[t->len++] = '\n', t->p[t->len] = '\0';
+    va_start(ap, fmt);
+    w = vsnprintf(t->p + t->len, t->n - t->len, fmt, ap);
+    va_end(ap);
+    t->len = w < 0 ? t->len : t->len + (size_t)w >= t->n ? t->n - 1 : t->len + (size_t)w;
+}
+
+/* The ids of a's actors that b lacks, space-separated, into buf. */
+static int missing_actors(const fs_scenario *a, const fs_scenario *b, char *buf, size_t n)
+{
+    int i, count = 0;
+    size_t len = 0;
+    buf[0] = '\0';
+    for (i = 0; i < a->nactors; i++) {
+        if (fs_scenario_actor(b, a->actors[i].id) >= 0)
+            continue;
+        if (len + strlen(a->actors[i].id) + 2 < n)
+            len += (size_t)snprintf(buf + len, n - len, "%s%s", count ? " " : "",
+                                    a->actors[i].id);
+        count++;
+    }
+    return count;
+}
+
+static void unlike_outcomes(textbuf *t, const fs_scenario *a, const fs_scenario *b,
+                            const char *fa, const char *fb)
+{
+    static const struct { const char *key; size_t off; } th[] = {
+        {"escalation_ratio", offsetof(fs_outcomes, escalation_ratio)},
+        {"failure_stability", offsetof(fs_outcomes, failure_stability)},
+        {"fracture_drop", offsetof(fs_outcomes, fracture_drop)},
+        {"contained_ratio", offsetof(fs_outcomes, contained_ratio)},
+        {"mass_casualty", offsetof(fs_outcomes, mass_casualty)},
+    };
+    size_t j;
+    for (j = 0; j < sizeof th / sizeof th[0]; j++) {
+        double x = *(const double *)((const char *)&a->outcomes + th[j].off);
+        double y = *(const double *)((const char *)&b->outcomes + th[j].off);
+        if (x != y)
+            line_add(t, "%s: outcomes.%s = %g, but %s has %g: the outcome is judged "
+                     "differently in the two", fb, th[j].key, y, fa, x);
+    }
+}
+
+int fs_compare_unlike(const fs_scenario *const *sc, const char *const *files, int k,
+                      int seed_set, int runs_set, char *buf, size_t n)
+{
+    textbuf t = {buf, n, 0, 0};
+    char ids[512];
+    int i, m;
+    if (n == 0)
+        return 0;
+    buf[0] = '\0';
+    for (i = 1; i < k; i++) {
+        if ((m = missing_actors(sc[0], sc[i], ids, sizeof ids)) > 0)
+            line_add(&t, "%s lacks actor%s %s of %s: its regional figures "
+                     "(threat index, cohesion, outcomes) cover other actors", files[i],
+                     m > 1 ? "s" : "", ids, files[0]);
+        if ((m = missing_actors(sc[i], sc[0], ids, sizeof ids)) > 0)
+            line_add(&t, "%s has actor%s %s that %s lacks: its regional figures "
+                     "(threat index, cohesion, outcomes) cover other actors", files[i],
+                     m > 1 ? "s" : "", ids, files[0]);
+        unlike_outcomes(&t, sc[0], sc[i], files[0], files[i]);
+        if (!seed_set && sc[i]->seed != sc[0]->seed)
+            line_add(&t, "%s: seed = %llu is replaced by %s's %llu: compared scenarios "
+                     "share one seed (give --seed to choose it)", files[i],
+                     (unsigned long long)sc[i]->seed, files[0],
+                     (unsigned long long)sc[0]->seed);
+        if (!runs_set && sc[i]->runs != sc[0]->runs)
+            line_add(&t, "%s: runs = %ld is replaced by %s's %ld: compared scenarios "
+                     "share one run count (give -n to choose it)", files[i], sc[i]->runs,
+                     files[0], sc[0]->runs);
+    }
+    return t.lines;
 }
 
 static void num(FILE *f, double x)
@@ -120,36 +214,229 @@ static void outcome_table(FILE *f, const fs_scenario *const *sc, int k, const fs
     }
 }
 
-static void difference_lines(FILE *f, const fs_scenario *const *sc, int i, const fs_engine *e)
+/* ---- every pair of scenarios ---- */
+
+/* Headline h's paired difference, scenario j minus scenario i, with its
+ * 95% interval; the mean cost difference; and where the costs differ, the
+ * difference per unit of cost with a delta-method 95% interval (NaN
+ * otherwise, and for the cost itself). */
+typedef struct pairstat {
+    double diff, lo, hi, dcost, per, plo, phi;
+} pairstat;
+
+/* Whether the mean cost difference of two scenarios is one: not zero, and
+ * its interval excludes zero. */
+static int costs_differ(const fs_moments *c)
+{
+    double se = c->n > 1 ? fs_moments_sd(c) / sqrt(c->n) : 0.0;
+    return c->n > 0 && c->mean != 0.0 && fabs(c->mean) > FS_Z95 * se;
+}
+
+static pairstat pair_of(const fs_moments *d, const fs_moments *c, const fs_moments *sum,
+                        int h)
+{
+    pairstat p;
+    double sd = d->n > 0 ? fs_moments_sd(d) : NAN;
+    p.diff = d->n > 0 ? d->mean : NAN;
+    p.lo = p.diff - FS_Z95 * sd / sqrt(d->n);
+    p.hi = p.diff + FS_Z95 * sd / sqrt(d->n);
+    p.dcost = c->n > 0 ? c->mean : NAN;
+    p.per = p.plo = p.phi = NAN;
+    if (h != FS_HEAD_COST && costs_differ(c)) {
+        /* R = mean(dE) / mean(dC); by the delta method its variance is
+         * var(dE - R dC) / (n mean(dC)^2), with cov(dE, dC) from the
+         * spread of dE + dC: (var(dE + dC) - var(dE) - var(dC)) / 2. */
+        double vE = sd * sd, vC = fs_moments_sd(c) * fs_moments_sd(c);
+        double vS = fs_moments_sd(sum) * fs_moments_sd(sum), cov = 0.5 * (vS - vE - vC);
+        double r = p.diff / p.dcost, v = (vE - 2.0 * r * cov + r * r * vC);
+        double se = sqrt((v > 0.0 ? v : 0.0) / d->n) / fabs(p.dcost);
+        p.per = r, p.plo = r - FS_Z95 * se, p.phi = r + FS_Z95 * se;
+    }
+    return p;
+}
+
+static pairstat get_pair(const fs_engine *e, int i, int j, int h)
+{
+    if (i > j) {
+        /* The engine pairs i < j: the other way round is its negative. */
+        pairstat q = get_pair(e, j, i, h), p = q;
+        p.diff = -q.diff, p.lo = -q.hi, p.hi = -q.lo, p.dcost = -q.dcost;
+        return p;
+    }
+    return pair_of(fs_engine_cross(e, i, j, h, 0), fs_engine_cross(e, i, j, FS_HEAD_COST, 0),
+                   fs_engine_cross(e, i, j, h, 1), h);
+}
+
+fs_status fs_compare_write_pairs(FILE *f, const fs_scenario *const *sc, int k,
+                                 const fs_engine *e, fs_err *err)
+{
+    int i, j, h;
+    fputs("a,b,name_a,name_b,metric,kind,diff,diff_lo95,diff_hi95,cost_diff,per_cost,"
+          "per_cost_lo95,per_cost_hi95\n", f);
+    for (i = 0; i < k; i++)
+        for (j = i + 1; j < k; j++)
+            for (h = 0; h < FS_HEAD_N; h++) {
+                pairstat p = get_pair(e, i, j, h);
+                fprintf(f, "%d,%d,", i, j);
+                fs_csv_field(f, sc[i]->name);
+                fputc(',', f);
+                fs_csv_field(f, sc[j]->name);
+                fprintf(f, ",%s,%s", fs_headline_name(h),
+                        fs_headline_is_outcome(h) ? "probability" : "mean");
+                num(f, p.diff), num(f, p.lo), num(f, p.hi), num(f, p.dcost);
+                num(f, p.per), num(f, p.plo), num(f, p.phi);
+                fputc('\n', f);
+            }
+    if (ferror(f))
+        return fs_err_set(err, FS_EIO, "cannot write compare_pairs.csv");
+    return FS_OK;
+}
+
+/* The effect of scenario j against scenario i on headline h, as the run
+ * briefing's effects are (with = j, without = i). */
+static fs_effect pair_effect(const fs_engine *e, int i, int j, int h, pairstat *p)
+{
+    fs_effect x;
+    *p = get_pair(e, i, j, h);
+    memset(&x, 0, sizeof x);
+    x.metric = fs_headline_name(h);
+    x.a = x.b = -1;
+    x.outcome = fs_headline_is_outcome(h);
+    x.with = get_headline(e, j, h).value, x.without = get_headline(e, i, h).value;
+    x.effect = p->diff, x.lo95 = p->lo, x.hi95 = p->hi;
+    return x;
+}
+
+/* "-0.37 points per unit of cost (95% interval -0.52 to -0.22)". */
+static void per_cost(FILE *f, const pairstat *p, int outcome)
+{
+    fs_effect y;
+    memset(&y, 0, sizeof y);
+    y.outcome = outcome;
+    y.effect = p->per, y.lo95 = p->plo, y.hi95 = p->phi;
+    if (outcome) {
+        /* Points per unit: as many decimals as the interval carries. */
+        double hw = 50.0 * (p->phi - p->plo);
+        int d = hw > 0.0 ? 1 - (int)floor(log10(hw)) : 3;
+        d = d < 1 ? 1 : d > 6 ? 6 : d;
+        fprintf(f, "%+.*f points per unit of cost (95%% interval %+.*f to %+.*f)", d,
+                100.0 * p->per, d, 100.0 * p->plo, d, 100.0 * p->phi);
+        return;
+    }
+    fs_briefing_effect_amount(f, &y);
+    fputs(" per unit of cost", f);
+}
+
+static void difference_lines(FILE *f, const fs_scenario *const *sc, int i, int j,
+                             const fs_engine *e)
 {
     int h;
-    fprintf(f, "\n**%s** against **%s**:\n\n", sc[i]->name, sc[0]->name);
+    fprintf(f, "\n**%s** against **%s**:\n\n", sc[j]->name, sc[i]->name);
     for (h = 0; h < FS_HEAD_N; h++) {
-        headline r = get_headline(e, i, h), r0 = get_headline(e, 0, h);
-        fs_effect x;
+        pairstat p;
+        fs_effect x = pair_effect(e, i, j, h, &p);
         const char *what = fs_briefing_headline_label(fs_headline_name(h));
-        if (fs_headline_is_outcome(h) && r.value == 0.0 && r0.value == 0.0) {
+        if (x.outcome && x.with == 0.0 && x.without == 0.0) {
             fprintf(f, "- %c%s: in no run of either scenario.\n", toupper((unsigned char)what[0]),
                     what + 1);
             continue;
         }
-        memset(&x, 0, sizeof x);
-        x.metric = fs_headline_name(h);
-        x.a = x.b = -1;
-        x.outcome = fs_headline_is_outcome(h);
-        x.with = r.value, x.without = r0.value;
-        x.effect = r.diff, x.lo95 = r.dlo, x.hi95 = r.dhi;
         fprintf(f, "- %c%s: ", toupper((unsigned char)what[0]), what + 1);
         fs_briefing_effect_amount(f, &x);
-        fprintf(f, ": %s.\n", verdict(&x));
+        fprintf(f, ": %s", verdict(&x));
+        if (isfinite(p.per) && (x.lo95 > 0.0 || x.hi95 < 0.0)) {
+            fputs("; ", f);
+            per_cost(f, &p, x.outcome);
+        }
+        fputs(".\n", f);
+    }
+}
+
+/* Whether a lower value of headline h is the better one. */
+static int lower_is_better(int h)
+{
+    return !(h == FS_HEAD_CONTAINED || h == FS_HEAD_COHESION_FINAL ||
+             h == FS_HEAD_MIN_MEMBER_STABILITY);
+}
+
+/* The best and the next best scenario on headline h by their values. */
+static void rank_two(const fs_engine *e, int k, int h, int *best, int *next)
+{
+    int i, sign = lower_is_better(h) ? 1 : -1;
+    *best = 0, *next = 1;
+    for (i = 0; i < k; i++) {
+        double v = sign * get_headline(e, i, h).value;
+        if (v < sign * get_headline(e, *best, h).value) {
+            *next = *best, *best = i;
+        } else if (i != *best && (*next == *best ||
+                                  v < sign * get_headline(e, *next, h).value)) {
+            *next = i;
+        }
+    }
+    if (*next == *best)
+        *next = *best == 0 ? 1 : 0;
+}
+
+static void value(FILE *f, int h, double v)
+{
+    if (fs_headline_is_outcome(h))
+        pct(f, v);
+    else
+        fprintf(f, "%.3g", v);
+}
+
+/* One sentence: which scenario does best on headline h, by how much over
+ * the next best (paired), and at what mechanism cost. */
+static void best_line(FILE *f, const fs_scenario *const *sc, int k, const fs_engine *e, int h)
+{
+    const char *what = fs_briefing_headline_label(fs_headline_name(h));
+    int b, n, i, any = 0;
+    pairstat p;
+    fs_effect x;
+    for (i = 0; i < k; i++)
+        any |= get_headline(e, i, h).value != 0.0;
+    fprintf(f, "- %c%s: ", toupper((unsigned char)what[0]), what + 1);
+    if (fs_headline_is_outcome(h) && !any) {
+        fputs("in no run of any scenario.\n", f);
+        return;
+    }
+    rank_two(e, k, h, &b, &n);
+    x = pair_effect(e, n, b, h, &p);   /* best minus next */
+    if (!(x.lo95 > 0.0 || x.hi95 < 0.0)) {
+        fprintf(f, "no scenario clearly does better: the best, **%s** (", sc[b]->name);
+        value(f, h, x.with);
+        fprintf(f, "), and the next, **%s** (", sc[n]->name);
+        value(f, h, x.without);
+        fputs("), differ by ", f);
+        fs_briefing_effect_amount(f, &x);
+        fputs(".\n", f);
+        return;
+    }
+    fprintf(f, "**%s** does best (", sc[b]->name);
+    value(f, h, x.with);
+    fputs("), ", f);
+    fs_briefing_effect_amount(f, &x);
+    fprintf(f, " against the next best, **%s**%s", sc[n]->name,
+            fs_briefing_effect_material(&x) ? ""
+            : x.outcome ? " (clear, but under half a point)" : " (clear, but under 1%)");
+    if (h == FS_HEAD_COST)
+        fputs(".\n", f);
+    else if (!isfinite(p.per))
+        fputs(", at the same mechanism cost.\n", f);
+    else if (p.dcost < 0.0)
+        fprintf(f, ", and costs %.3g less in mechanisms.\n", -p.dcost);
+    else {
+        fprintf(f, ", and costs %.3g more in mechanisms: ", p.dcost);
+        per_cost(f, &p, x.outcome);
+        fputs(".\n", f);
     }
 }
 
 fs_status fs_compare_write_briefing(FILE *f, const fs_scenario *const *sc,
                                     const char *const *dirs, int k, const fs_engine *e,
-                                    fs_err *err)
+                                    const char *unlike, fs_err *err)
 {
-    int i;
+    int i, j, h;
     fprintf(f, "# Comparison: %s", sc[0]->name);
     for (i = 1; i < k; i++)
         fprintf(f, " vs %s", sc[i]->name);
@@ -157,6 +444,15 @@ fs_status fs_compare_write_briefing(FILE *f, const fs_scenario *const *sc,
     for (i = 0; i < k; i++)
         if (sc[i]->question[0])
             fprintf(f, "- **%s** asks: %s\n", sc[i]->name, sc[i]->question);
+    if (unlike && unlike[0]) {
+        const char *p = unlike, *nl;
+        fputs("\n**The scenarios are not alike**, so some differences below come from "
+              "what they are, not what they do:\n\n", f);
+        for (; p; p = nl ? nl + 1 : NULL) {
+            nl = strchr(p, '\n');
+            fprintf(f, "- %.*s.\n", nl ? (int)(nl - p) : (int)strlen(p), p);
+        }
+    }
     fprintf(f, "\nEvery scenario ran %ld runs over %d %ss with seed %llu, and run i of every "
             "scenario drew from the same random stream (common random numbers), so the "
             "differences below are paired run by run: they measure what the scenarios "
@@ -165,11 +461,23 @@ fs_status fs_compare_write_briefing(FILE *f, const fs_scenario *const *sc,
             sc[0]->runs, sc[0]->steps, sc[0]->step_unit, (unsigned long long)sc[0]->seed);
     fputs("## Outcome probabilities\n\n", f);
     outcome_table(f, sc, k, e);
+    fputs("\n## Which does better\n\nOn each headline, the scenario with the best value "
+          "against the next best: their paired difference with its 95% interval, and what "
+          "the gain costs in mechanism cost (per unit of cost where the costs differ).\n\n", f);
+    for (h = 0; h < FS_HEAD_N; h++)
+        best_line(f, sc, k, e, h);
     fputs("\n## Differences to the reference\n\nEach line: the mean paired difference, "
           "run by run, to the reference scenario, with its 95% interval (outcomes in "
-          "percentage points).\n", f);
+          "percentage points), and where the mechanism costs differ and the difference is "
+          "clear, the difference per unit of cost.\n", f);
     for (i = 1; i < k; i++)
-        difference_lines(f, sc, i, e);
+        difference_lines(f, sc, 0, i, e);
+    if (k > 2)
+        fputs("\n## Between the variants\n\nThe same for every other pair "
+              "(compare_pairs.csv holds every pair).\n", f);
+    for (i = 1; i < k; i++)
+        for (j = i + 1; j < k; j++)
+            difference_lines(f, sc, i, j, e);
     fputs("\n## Files\n\nNumbers: compare.csv. Each scenario's own run, with its briefing "
           "and charts, is in its directory:", f);
     for (i = 0; i < k; i++)
@@ -334,9 +642,9 @@ fs_status fs_compare_plot(const char *dir, const fs_plot_opts *opts, int runs_to
                                        (const fs_plot_data *const *)runs, c.k, &o, err)) != FS_OK ||
         (st = fs_plot_compare_diff(OUT("compare_difference"),
                                    "Outcome probabilities: difference to the reference",
-                                   "Difference to the reference, in percentage points", NULL, names,
-                                   c.k, (const fs_plot_data *const *)runs, c.diff, c.ndiff, &o,
-                                   err)) != FS_OK)
+                                   "Difference to the reference, in percentage points", NULL,
+                                   NULL, names, c.k, (const fs_plot_data *const *)runs, c.diff,
+                                   c.ndiff, 0, &o, err)) != FS_OK)
         goto done;
 #undef OUT
 done:

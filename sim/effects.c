@@ -82,6 +82,32 @@ void fs_effects_plan_make(fs_effects_plan *p, const fs_scenario *sc)
     p->nfirst = p->ncells;
 }
 
+int fs_effects_unmeasured(const fs_scenario *sc, char *buf, size_t n)
+{
+    int i, want = 0, room = FS_MAX_EFFECTS - (sc->baseline != NULL), skipped = 0;
+    size_t len;
+    for (i = 0; i < sc->ninjects; i++)
+        want += sc->injects[i].measure;
+    if (want <= room) {
+        if (n)
+            buf[0] = '\0';
+        return 0;
+    }
+    len = (size_t)snprintf(buf, n, "%d injects are to be measured (measure = true, by "
+                           "default every scheduled inject), but a run measures at most %d%s; "
+                           "left out:", want, room,
+                           sc->baseline ? " beside its baseline" : "");
+    for (i = 0; i < sc->ninjects && len < n; i++) {
+        if (!sc->injects[i].measure || ++skipped <= room)
+            continue;
+        len += (size_t)snprintf(buf + len, n - len, " %s", sc->injects[i].id);
+    }
+    if (len < n)
+        snprintf(buf + len, n - len, " (set measure = false on the injects you need not "
+                 "measure, or compare with the scenario without them)");
+    return want - room;
+}
+
 static int actor_by_id(const fs_scenario *sc, const char *id)
 {
     int a;

@@ -401,6 +401,26 @@ static void write_globals(const fs_scenario *sc, FILE *f)
     write_settings(f, "dynamics", dyn_names, dv, 8);
 }
 
+static void write_reported(const fs_scenario *sc, FILE *f)
+{
+    int i;
+    if (sc->nreported == 0)
+        return;
+    fputs("\nreported = (\n", f);
+    for (i = 0; i < sc->nreported; i++) {
+        const fs_reported *r = &sc->reported[i];
+        fputs("    {\n        ", f);
+        put_string(f, "label", r->label);
+        put_ref(f, "metric", r->metric);
+        put_num(f, "value", r->value);
+        if (r->source[0])
+            put_ref(f, "source", r->source);
+        fputs("\n    }", f);
+        end_element(f, i, sc->nreported);
+    }
+    fputs(");\n", f);
+}
+
 fs_status fs_scenario_write(const fs_scenario *sc, FILE *f, fs_err *err)
 {
     write_top(sc, f);
@@ -412,6 +432,7 @@ fs_status fs_scenario_write(const fs_scenario *sc, FILE *f, fs_err *err)
     write_mechanisms(sc, f);
     write_injects(sc, f);
     write_globals(sc, f);
+    write_reported(sc, f);
     if (ferror(f))
         return fs_err_set(err, FS_EIO, "writing the scenario %s failed", sc->name);
     return FS_OK;
@@ -795,5 +816,15 @@ void fs_scenario_describe(const fs_scenario *sc, FILE *f)
     describe_threats(sc, f);
     describe_mechanisms(sc, f);
     describe_injects(sc, f);
+    if (sc->nreported) {
+        int i;
+        fprintf(f, "\nReported figures (%d), each against the run total it names\n",
+                sc->nreported);
+        for (i = 0; i < sc->nreported; i++) {
+            char v[64];
+            format_double(v, sizeof v, sc->reported[i].value);
+            fprintf(f, "  %s: %s (%s)\n", sc->reported[i].label, v, sc->reported[i].metric);
+        }
+    }
     describe_changes(sc, f);
 }

@@ -49,8 +49,11 @@ struct fs_engine {
     int k;
     const fs_scenario *sc[FS_MAX_COMPARE];
     fs_layout lay[FS_MAX_COMPARE];
-    fs_layout pair_lay;   /* only ncells: (k - 1) * pw */
+    fs_layout pair_lay;   /* only ncells: (k - 1) * pw, then the cross pairs */
     int pw;               /* paired cells per scenario: FS_HEAD_N + extras */
+    int ncross;           /* opts.all_pairs: k (k - 1) / 2 pairs i < j, each
+                           * FS_HEAD_N differences j - i, then FS_HEAD_N of
+                           * those plus the cost's difference */
     int pcell[FS_MAX_COMPARE][FS_HEAD_N + FS_MAX_PAIR_CELLS];   /* their cells */
     fs_engine_opts opts;
     int nworkers;
@@ -166,7 +169,8 @@ fs_engine *fs_engine_alloc_many(const fs_scenario *const *sc, int k,
             }
         }
     }
-    e->pair_lay.ncells = (k - 1) * e->pw;
+    e->ncross = o->all_pairs ? k * (k - 1) / 2 : 0;
+    e->pair_lay.ncells = (k - 1) * e->pw + e->ncross * 2 * FS_HEAD_N;
     e->nworkers = e->opts.threads;
     e->nslots = 2 * e->nworkers;
     e->w = calloc(e->nworkers, sizeof *e->w);
@@ -281,6 +285,23 @@ static void run_one(fs_engine *e, worker *w, int i, long run, double *obs)
 #define BAD_NOMEM    1
 #define BAD_INFINITE 2
 
+/* Run r of the block: every pair's headline differences, j minus i, and
+ * each plus the cost's difference (fs_engine_cross). */
+static void cross_pairs(const fs_engine *e, worker *w, int r)
+{
+    double *d = w->diff + (size_t)r * e->pair_lay.ncells + (e->k - 1) * e->pw;
+    int i, j, h;
+    for (i = 0; i < e->k; i++)
+        for (j = i + 1; j < e->k; j++, d += 2 * FS_HEAD_N) {
+            const double *a = w->obs[i] + (size_t)r * e->lay[i].ncells;
+            const double *b = w->obs[j] + (size_t)r * e->lay[j].ncells;
+            for (h = 0; h < FS_HEAD_N; h++)
+                d[h] = b[e->pcell[j][h]] - a[e->pcell[i][h]];
+            for (h = 0; h < FS_HEAD_N; h++)
+                d[FS_HEAD_N + h] = d[h] + d[FS_HEAD_COST];
+        }
+}
+
 /* Runs [first, last) of every scenario on worker w into its accumulators;
  * returns 0 or a BAD_ code. */
 static int run_block(fs_engine *e, worker *w, long first, long last)
@@ -312,6 +333,8 @@ static int run_block(fs_engine *e, worker *w, long first, long last)
             for (h = 0; h < e->pw; h++)
                 d[h] = e->pcell[i][h] < 0 ? NAN : b[e->pcell[i][h]] - a[e->pcell[0][h]];
         }
+        if (e->ncross)
+            cross_pairs(e, w, r);
         if (e->k > 1)
             fs_acc_add_moments(w->pair, w->diff + (size_t)r * e->pair_lay.ncells);
     }
@@ -484,6 +507,16 @@ fs_results fs_engine_results(const fs_engine *e, int i)
 
 const fs_acc *fs_engine_pairs(const fs_engine *e) { return e->k > 1 ? e->pair_total : NULL; }
 int fs_engine_pair_width(const fs_engine *e) { return e->pw; }
+
+const fs_moments *fs_engine_cross(const fs_engine *e, int i, int j, int h, int plus_cost)
+{
+    int p;
+    if (!e->ncross || i < 0 || j <= i || j >= e->k || h < 0 || h >= FS_HEAD_N)
+        return NULL;
+    p = i * e->k - i * (i + 1) / 2 + (j - i - 1);
+    return fs_acc_moments(e->pair_total, (e->k - 1) * e->pw + p * 2 * FS_HEAD_N +
+                                             (plus_cost ? FS_HEAD_N : 0) + h);
+}
 
 fs_engine *fs_engine_run(const fs_scenario *sc, const fs_engine_opts *o, fs_err *err)
 {

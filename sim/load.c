@@ -3,6 +3,7 @@
  * section is checked against the schema (docs/SCENARIO.md) and copied into
  * the scenario. The first problem found is the one reported. */
 #include "load.h"
+#include "reported.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -37,7 +38,8 @@ typedef struct loader {
 static const char *const top_keys[] = {
     "name", "description", "question", "baseline", "version", "steps", "step_unit",
     "runs", "seed", "rng", "actors", "borders", "threats", "trust", "interoperability",
-    "mechanisms", "injects", "outcomes", "dynamics", NULL};
+    "mechanisms", "injects", "outcomes", "dynamics", "reported", NULL};
+static const char *const reported_keys[] = {"label", "metric", "value", "source", NULL};
 static const char *const actor_keys[] = {
     "id", "name", "role", "capacity", "intel", "stability", "resilience", NULL};
 static const char *const border_keys[] = {"a", "b", "permeability", NULL};
@@ -1600,6 +1602,42 @@ static fs_status record_origins(loader *L)
     return st;
 }
 
+/* reported: figures from the real world, each naming the run total it is
+ * compared with (include/reported.h). */
+static fs_status load_reported(loader *L)
+{
+    config_setting_t *list, *e;
+    char path[PATHN], hint[512];
+    fs_layout lay;
+    int i, n;
+    fs_status st;
+
+    if ((st = section(L, "reported", CONFIG_TYPE_LIST, 0, &list)) != FS_OK
+        || (st = list_size(L, list, "reported", 0, FS_MAX_REPORTED, "reported figure", &n))
+            != FS_OK)
+        return st;
+    if ((L->sc->reported = calloc((size_t)n + 1, sizeof *L->sc->reported)) == NULL)
+        return nomem(L);
+    fs_layout_init(&lay, L->sc);
+    for (i = 0; i < n; i++) {
+        fs_reported *r = &L->sc->reported[i];
+        L->sc->nreported = i + 1;
+        if ((st = element(L, list, "reported", i, reported_keys, &e, path)) != FS_OK
+            || (st = get_text(L, e, path, "label", 1, "", &r->label)) != FS_OK
+            || (st = get_text(L, e, path, "metric", 1, "", &r->metric)) != FS_OK
+            || (st = get_text(L, e, path, "source", 0, "", &r->source)) != FS_OK
+            || (st = get_num(L, e, path, "value", 1, 0, R_AMOUNT, &r->value)) != FS_OK)
+            return st;
+        if (fs_reported_cell(L->sc, &lay, r->metric, hint, sizeof hint) < 0) {
+            char mpath[PATHN];
+            join_path(mpath, path, "metric");
+            return fail_at(L, member(e, "metric"), mpath, "expected %s, found \"%s\"", hint,
+                           r->metric);
+        }
+    }
+    return FS_OK;
+}
+
 static fs_status build(loader *L)
 {
     fs_scenario *sc = L->sc;
@@ -1616,6 +1654,7 @@ static fs_status build(loader *L)
         || (st = load_mechanisms(L)) != FS_OK
         || (st = load_injects(L)) != FS_OK
         || (st = load_outcomes(L)) != FS_OK
+        || (st = load_reported(L)) != FS_OK
         || (st = load_dynamics(L)) != FS_OK)
         return st;
     return record_origins(L);

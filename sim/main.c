@@ -17,6 +17,7 @@
 #include "compare.h"
 #include "discover.h"
 #include "dist.h"
+#include "effects.h"
 #include "errors.h"
 #include "fsio.h"
 #include "load.h"
@@ -100,9 +101,13 @@ static const char usage_compare[] =
     "run. All use the same runs and seed (the first scenario's unless -n/-s).\n"
     "Writes into the output directory (default plots/compare): compare.csv\n"
     "(each outcome probability and headline metric per scenario, and the paired\n"
-    "difference to the first with a 95% interval), briefing.md, the charts\n"
-    "compare_threat_index, compare_outcomes and compare_difference, and one\n"
-    "subdirectory per scenario with its own run files and charts.\n"
+    "difference to the first with a 95% interval), compare_pairs.csv (every pair:\n"
+    "the paired difference, and per unit of cost where the costs differ),\n"
+    "briefing.md (which scenario does better on each headline, at what cost),\n"
+    "the charts compare_threat_index, compare_outcomes and compare_difference, and\n"
+    "one subdirectory per scenario with its own run files and charts. Scenarios\n"
+    "with other actors or outcome thresholds, or whose seed or runs are replaced,\n"
+    "get a warning; a different steps or step_unit is refused.\n"
     "\n"
     "options: -n, -s, -j, -o, --set (applied to every scenario), --runs-csv (runs.csv\n"
     "in each scenario's directory), --format, --size, --no-charts, --no-report, -q,\n"
@@ -539,6 +544,16 @@ static void progress(long done, long total, double t0, int final)
     fflush(stderr);
 }
 
+/* Prints each line of text as a warning. */
+static void warn_lines(const char *text)
+{
+    const char *p, *nl;
+    for (p = text; p && *p; p = nl ? nl + 1 : NULL) {
+        nl = strchr(p, '\n');
+        fprintf(stderr, "%s: warning: %.*s\n", progname, nl ? (int)(nl - p) : (int)strlen(p), p);
+    }
+}
+
 static int cmd_check(int argc, char **argv)
 {
     options o;
@@ -557,6 +572,11 @@ static int cmd_check(int argc, char **argv)
         return fail(&e);
     }
     fs_scenario_describe(sc, stdout);
+    {
+        char note[2048];
+        if (fs_effects_unmeasured(sc, note, sizeof note) > 0)
+            warn_lines(note);
+    }
     if (base)
         printf("Baseline  \"%s\" loads: %d actors, %d threats, %d mechanisms, %d injects, "
                "the same %d steps\n", base->name, base->nactors, base->nthreats,
@@ -596,6 +616,7 @@ static int run_files(const options *o)
         return fail(&e);
     if (fs_runner_replaces(r))
         fprintf(stderr, "%s: warning: %s\n", progname, fs_runner_replaces(r));
+    warn_lines(fs_runner_notes(r));
     while (fs_runner_done(r) < fs_runner_total(r)) {
         if (fs_runner_iterate(r, &e) != FS_OK)
             goto fail;

@@ -71,6 +71,7 @@ static void write_meta(FILE *f, const fs_scenario *sc)
     fprintf(f, "version,%s\n", FS_VERSION);
     fputs("mass_casualty,", f), num(f, sc->outcomes.mass_casualty), fputc('\n', f);
     fputs("failure_stability,", f), num(f, sc->outcomes.failure_stability), fputc('\n', f);
+    fputs("escalation_ratio,", f), num(f, sc->outcomes.escalation_ratio), fputc('\n', f);
 }
 
 static void write_summary(FILE *f, const fs_acc *acc, const fs_layout *l)
@@ -282,12 +283,25 @@ static void inject_target(FILE *f, const fs_scenario *sc, const fs_inject *in)
     fs_csv_field(f, buf);
 }
 
+/* The pair of actors whose trust the inject acts on, "A-B" as trust.csv
+ * orders them: a trust shock's two actors, an attack's target and the
+ * origin it is blamed on; nothing for the others. */
+static void inject_pair(FILE *f, const fs_scenario *sc, const fs_inject *in)
+{
+    char buf[2 * FS_MAX_ID + 2];
+    int a = in->actor, b = in->actor2;
+    if (!(in->kind == FS_INJ_TRUST_SHOCK || in->kind == FS_INJ_ATTACK) || a < 0 || b < 0)
+        return;
+    snprintf(buf, sizeof buf, "%s-%s", sc->actors[a < b ? a : b].id, sc->actors[a < b ? b : a].id);
+    fs_csv_field(f, buf);
+}
+
 static void write_injects(FILE *f, const fs_scenario *sc, const fs_acc *acc,
                           const fs_layout *l)
 {
     int i;
     fputs("inject,label,type,step,probability,hazard,start,end,target,"
-          "fired_share,mean_fire_step\n", f);
+          "fired_share,mean_fire_step,pair\n", f);
     for (i = 0; i < sc->ninjects; i++) {
         const fs_inject *in = &sc->injects[i];
         const fs_moments *first = fs_acc_moments(acc, fs_cell_inj(l, i, FS_IN_FIRST_STEP));
@@ -308,6 +322,8 @@ static void write_injects(FILE *f, const fs_scenario *sc, const fs_acc *acc,
         inject_target(f, sc, in);
         sep_num(f, fs_acc_moments(acc, fs_cell_inj(l, i, FS_IN_FIRED))->mean);
         sep_num(f, first->n > 0 ? first->mean : NAN);
+        fputc(',', f);
+        inject_pair(f, sc, in);
         fputc('\n', f);
     }
 }

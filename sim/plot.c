@@ -297,9 +297,14 @@ static double strip_tick(const fs_plot_data *d)
     return fmax(0.15, d->steps / 300.0);
 }
 
-/* Inject rows 0..n-1 of the strip: a hazard inject as a light bar over its
- * window with a dark tick at its mean first firing, a scheduled one as a
- * dark tick at its step. */
+/* Each strip row holds its label above and its bar below: the bar spans
+ * [row + BAR_TOP, row + BAR_BOTTOM] in category units. */
+#define BAR_TOP 0.02
+#define BAR_BOTTOM 0.42
+
+/* Inject rows 0..n-1 of the strip: a scheduled inject as a dark tick at
+ * its step (an event); a hazard inject as a light bar over its window with
+ * a ring at its mean first firing (an average over runs, not an event). */
 static void draw_inject_strip(fs_chart *c, const fs_panel *p, const fs_plot_data *d,
                               const int *idx, int n)
 {
@@ -308,16 +313,22 @@ static void draw_inject_strip(fs_chart *c, const fs_panel *p, const fs_plot_data
 
     for (i = 0; i < n; i++) {
         const fs_plot_inject *in = &d->injects[idx[i]];
-        double t = in->step;
         if (inject_hazard(in)) {
             double lo = fmax(in->start, 0), hi = fmin(in->end, d->steps);
+            double y = i + 0.5 * (BAR_TOP + BAR_BOTTOM);
+            double r = 0.5 * (fs_panel_py(p, i + BAR_BOTTOM) - fs_panel_py(p, i + BAR_TOP))
+                       / fs_chart_unit(c);
             if (hi >= lo)
-                fs_chart_rect(c, p, lo - (hi - lo < 2 * tick ? tick : 0), i - 0.32,
-                              hi + (hi - lo < 2 * tick ? tick : 0), i + 0.32, grey(0.86), 1);
-            t = in->fired_share > 0 ? in->mean_fire_step : NAN;
+                fs_chart_rect(c, p, lo - (hi - lo < 2 * tick ? tick : 0), i + BAR_TOP,
+                              hi + (hi - lo < 2 * tick ? tick : 0), i + BAR_BOTTOM, grey(0.86), 1);
+            if (in->fired_share > 0 && isfinite(in->mean_fire_step)) {
+                fs_chart_point(c, p, in->mean_fire_step, y, r * 1.15, grey(0.1));
+                fs_chart_point(c, p, in->mean_fire_step, y, r * 0.6, fs_palette(FS_YELLOW));
+            }
+        } else if (isfinite(in->step)) {
+            fs_chart_rect(c, p, in->step - tick, i + BAR_TOP - 0.1, in->step + tick,
+                          i + BAR_BOTTOM + 0.05, grey(0.1), 1);
         }
-        if (isfinite(t))
-            fs_chart_rect(c, p, t - tick, i - 0.32, t + tick, i + 0.32, grey(0.1), 1);
     }
 }
 
@@ -335,32 +346,67 @@ static void draw_mechanism_strip(fs_chart *c, const fs_panel *p, const fs_plot_d
             continue;
         if (hi - lo < 2 * tick)
             lo -= tick, hi += tick;
-        fs_chart_rect(c, p, lo, y - 0.32, hi, y + 0.32, grey(0.62), 1);
+        fs_chart_rect(c, p, lo, y + BAR_TOP, hi, y + BAR_BOTTOM, grey(0.62), 1);
         if (strcmp(m->type, "joint_drill") != 0 || !(m->period > 0))
             continue;
         for (t = m->start; t <= m->end && t <= d->steps; t += m->period)
-            fs_chart_rect(c, p, t - tick, y - 0.32, t + tick, y + 0.32, grey(0.1), 1);
+            fs_chart_rect(c, p, t - tick, y + BAR_TOP, t + tick, y + BAR_BOTTOM, grey(0.1), 1);
     }
+}
+
+/* The strip's row labels, each above its bar at the plot's left edge. */
+static void draw_strip_labels(fs_chart *c, const fs_panel *p, const char *const *names, int n)
+{
+    double u = fs_chart_unit(c);
+    int i;
+    for (i = 0; i < n; i++)
+        fs_chart_text(c, FS_TEXT_TICK, names[i], p->area.x + 2 * u,
+                      fs_panel_py(p, i + BAR_TOP) - 1.5 * u, 0, 1, p->area.w - 4 * u,
+                      grey(0.15), 0);
 }
 
 /* What the footnote says of the strip, by what the scenario has. */
 static const char *strip_note(int ninj, int nmech)
 {
     if (ninj && nmech)
-        return "Bands: 50% and 90% of runs. Strip under the chart: one row per inject (light "
-               "bar: a hazard inject's window; dark tick: a scheduled inject's step, or a "
-               "hazard inject's mean first firing over the runs where it fired), then one "
-               "per mechanism (grey bar: active window; dark ticks: joint drills).";
+        return "Bands: 50% and 90% of runs. Strip under the chart: one row per inject (dark "
+               "tick: a scheduled inject's step; light bar: a hazard inject's window, with a "
+               "ring at its mean first firing over the runs where it fired), then one per "
+               "mechanism (grey bar: active window; dark ticks: joint drills).";
     if (ninj)
-        return "Bands: 50% and 90% of runs. Strip under the chart: one row per inject (light "
-               "bar: a hazard inject's window; dark tick: a scheduled inject's step, or a "
-               "hazard inject's mean first firing over the runs where it fired). No "
-               "mechanisms in this scenario.";
+        return "Bands: 50% and 90% of runs. Strip under the chart: one row per inject (dark "
+               "tick: a scheduled inject's step; light bar: a hazard inject's window, with a "
+               "ring at its mean first firing over the runs where it fired). No mechanisms "
+               "in this scenario.";
     if (nmech)
         return "Bands: 50% and 90% of runs. Strip under the chart: one row per mechanism "
                "(grey bar: active window; dark ticks: joint drills). No injects in this "
                "scenario.";
     return "Bands: 50% and 90% of runs. No injects and no mechanisms in this scenario.";
+}
+
+/* The escalation threshold, escalation_ratio times the threat index at
+ * step 0 (the same in every run), or NaN when meta.csv lacks the ratio. */
+static double escalation_threshold(const fs_plot_data *d, const fs_band *b)
+{
+    double start = b->p50[0];
+    if (!isfinite(d->escalation_ratio) || !isfinite(start) || !(start > 0))
+        return NAN;
+    return d->escalation_ratio * start;
+}
+
+/* The threshold as a dashed line across the panel, labelled at its right. */
+static void draw_threshold(fs_chart *c, const fs_panel *p, const fs_plot_data *d, double thr)
+{
+    double xs[2] = { 0, d->steps > 0 ? d->steps : 1 }, ys[2] = { thr, thr };
+    double u = fs_chart_unit(c);
+    char lab[160], v[64];
+    fs_rgb col = fs_palette(FS_VERMILLION);
+    fs_chart_line(c, p, xs, ys, 2, col, 1.8, 1);
+    fs_format_number(v, sizeof v, thr, thr >= 100 ? 0 : 1);
+    snprintf(lab, sizeof lab, "Escalation threshold: %g × start (%s)", d->escalation_ratio, v);
+    fs_chart_text(c, FS_TEXT_TICK, lab, p->area.x + p->area.w - 4 * u,
+                  fs_panel_py(p, thr) - 3 * u, 1, 1, p->area.w * 0.6, col, 0);
 }
 
 static void draw_threat(const plot_ctx *x, fs_chart *c)
@@ -369,32 +415,37 @@ static void draw_threat(const plot_ctx *x, fs_chart *c)
     const fs_band *b = &d->region[FS_SERIES_THREAT_INDEX];
     fs_rgb col = metric_colour("threat_index");
     int idx[STRIP_ROWS];
-    char lab[STRIP_ROWS][LABEL_LEN], sched[LABEL_LEN];
+    char lab[STRIP_ROWS][LABEL_LEN], sched[LABEL_LEN], thlab[LABEL_LEN];
     const char *names[STRIP_ROWS];
-    fs_legend_item leg[6];
+    fs_legend_item leg[7];
     fs_panel_spec ms, ss;
     fs_panel p, sp;
     fs_rect body, strip;
     char foot[1024], note[256];
-    double lo = HUGE_VAL, hi = -HUGE_VAL, u = fs_chart_unit(c), catw = 0;
+    double lo = HUGE_VAL, hi = -HUGE_VAL, u = fs_chart_unit(c);
+    double thr = escalation_threshold(d, b);
     int nl = 0, ni, nm, nr, nsched, nhaz, i;
 
     ni = strip_injects(d, idx, STRIP_ROWS, &nsched, &nhaz);
     nm = d->nmechanisms < STRIP_ROWS - ni ? d->nmechanisms : STRIP_ROWS - ni;
     nr = ni + nm;
     footnote_bands(x, foot, sizeof foot, strip_note(ni, nm), 1,
-                   "timeseries.csv, injects.csv, mechanisms.csv");
+                   "timeseries.csv, injects.csv, mechanisms.csv, meta.csv");
     body = frame(x, c, "Regional threat index", foot);
     leg[nl++] = legend("Median threat index", col, FS_KEY_LINE, 1);
     leg[nl++] = legend("50% of runs (p25–p75)", col, FS_KEY_BAND, 0.42);
     leg[nl++] = legend("90% of runs (p5–p95)", col, FS_KEY_BAND, 0.16);
+    if (isfinite(thr)) {
+        snprintf(thlab, sizeof thlab, "Escalation threshold (%g × start)", d->escalation_ratio);
+        leg[nl++] = legend(thlab, fs_palette(FS_VERMILLION), FS_KEY_DASH, 1);
+    }
     if (nsched) {
         snprintf(sched, sizeof sched, "Scheduled inject: dashed line and strip tick at its %s",
                  unit_name(d));
         leg[nl++] = legend(sched, grey(0.3), FS_KEY_MARKER, 1);
     }
     if (nhaz)
-        leg[nl++] = legend("Hazard inject: its window in the strip, tick at mean first firing",
+        leg[nl++] = legend("Hazard inject: window in the strip, ring at mean first firing",
                            grey(0.86), FS_KEY_WINDOW, 1);
     body = fs_chart_legend(c, body, leg, nl);
 
@@ -402,7 +453,9 @@ static void draw_threat(const plot_ctx *x, fs_chart *c)
     memset(&ss, 0, sizeof ss);
     strip = body;
     if (nr > 0) {
-        double rows = fmin(nr * 24 * u, body.h * 0.4);
+        /* A row: its label's line above a bar about half as high. */
+        double row = fs_chart_line_height(c, FS_TEXT_TICK) * 1.9;
+        double rows = fmin(nr * row, body.h * 0.38);
         double extra = fs_chart_line_height(c, FS_TEXT_TICK) + fs_chart_line_height(c, FS_TEXT_LABEL)
                        + 30 * u;
         strip = split_top(&body, body.h - rows - extra);
@@ -412,30 +465,29 @@ static void draw_threat(const plot_ctx *x, fs_chart *c)
         }
         for (i = 0; i < nm; i++)
             names[ni + i] = d->mechanisms[i].name;
-        for (i = 0; i < nr; i++)
-            catw = fmax(catw, fs_chart_text_width(c, FS_TEXT_TICK, names[i]));
         ss.box = strip;
         ss.x = step_axis(x, 1);
         ss.y.cats = names;
         ss.y.ncats = nr;
+        ss.y.hide_ticklabels = 1;
     }
     band_range(b, x->n, &lo, &hi);
     ms.box = body;
     ms.x = step_axis(x, nr == 0);
     ms.x.hide_ticklabels = nr > 0;
-    ms.y = value_axis("Regional threat index (threat cells)", 0, headroom(hi), 0);
+    ms.y = value_axis("Threat index (threat cells)", 0,
+                      fmax(headroom(hi), isfinite(thr) ? thr * 1.08 : 0), 0);
     ms.left = fs_chart_panel_left(c, &ms);
     if (nr > 0) {
-        /* Inject labels carry their timing, so give them more of the width
-         * than the panel's usual share for category names before
-         * shortening them. */
-        ss.left = fs_chart_panel_left(c, &ss) - fmin(catw, ss.box.w * 0.22)
-                  + fmin(catw, ss.box.w * 0.34);
-        ms.left = ss.left = fmax(ms.left, ss.left);
+        /* The strip's labels sit in its rows, so the chart keeps the
+         * usual margin and the whole width. */
+        ms.left = ss.left = fmax(ms.left, fs_chart_panel_left(c, &ss));
         ms.bottom = 10 * u;
     }
     p = fs_chart_panel(c, &ms);
     draw_band(c, &p, x, b, col, 1, 0);
+    if (isfinite(thr))
+        draw_threshold(c, &p, d, thr);
     for (i = 0; i < ni; i++)
         if (!inject_hazard(&d->injects[idx[i]]))
             fs_chart_vline(c, &p, d->injects[idx[i]].step, grey(0.3), 1.6, 1);
@@ -452,6 +504,7 @@ static void draw_threat(const plot_ctx *x, fs_chart *c)
         sp = fs_chart_panel(c, &ss);
         draw_inject_strip(c, &sp, d, idx, ni);
         draw_mechanism_strip(c, &sp, d, ni);
+        draw_strip_labels(c, &sp, names, nr);
         if (ni > 0 && nm > 0) {
             /* A rule between the injects' rows and the mechanisms'. */
             double rx[2] = { 0, d->steps > 0 ? d->steps : 1 }, ry[2] = { ni - 0.5, ni - 0.5 };
@@ -946,11 +999,13 @@ static void draw_trust(const plot_ctx *x, fs_chart *c)
     left = fs_chart_panel_left(c, &s[0]);
     s[1].y.hide_ticklabels = 1;
     small = fs_chart_panel_left(c, &s[1]);
-    w = (body.w - left - 2 * gap) / 3;
+    /* The change panel's values carry a sign ("+0.05", "−0.14"): its cells
+     * are a quarter wider, so that they print as large as the others'. */
+    w = (body.w - left - 2 * gap) / 3.25;
     for (k = 0; k < 3; k++) {
         s[k].box = body;
         s[k].box.x = body.x + (k ? left + k * (w + gap) - small : 0);
-        s[k].box.w = k ? w + small : left + w;
+        s[k].box.w = k == 2 ? 1.25 * w + small : k ? w + small : left + w;
         s[k].title = titles[k];
         s[k].y.hide_ticklabels = k > 0;
         s[k].left = k ? small : left;
@@ -1035,21 +1090,69 @@ static void grid_measure(const plot_ctx *x, fs_chart *c, grid *g)
     }
 }
 
+/* How far an actor's stability moves: the spread of its 90% band over the
+ * horizon (lowest p5 to highest p95), which covers a drift of the median. */
+#define STABILITY_MOVES 0.05
+static double stability_spread(const fs_band *b, int n)
+{
+    double lo = HUGE_VAL, hi = -HUGE_VAL;
+    range_add(&lo, &hi, b->p5, n);
+    range_add(&lo, &hi, b->p95, n);
+    range_add(&lo, &hi, b->p50, n);
+    return hi >= lo ? hi - lo : 0;
+}
+
+/* The footnote's list of the actors left out as stable, with their
+ * stability at the start: "China 0.90, Russia 0.75". */
+static void stable_list(const plot_ctx *x, const int *moves, char *buf, size_t n)
+{
+    const fs_plot_data *d = x->d;
+    size_t len = 0;
+    int i, k = 0;
+    buf[0] = '\0';
+    for (i = 0; i < d->nactors && i < MAX_MARKERS && len < n; i++) {
+        if (moves[i])
+            continue;
+        len += (size_t)snprintf(buf + len, n - len, "%s%s %.2f", k++ ? ", " : "",
+                                d->actors[i].name, d->stability[i].p50[0]);
+    }
+}
+
 static void draw_stability(const plot_ctx *x, fs_chart *c)
 {
     const fs_plot_data *d = x->d;
     fs_rgb col = metric_colour("stability");
     fs_legend_item leg[3];
     fs_rect body;
-    char foot[1024], fail[96];
+    char foot[2048], fail[96], text[1600], flat[1200];
     double fs = d->failure_stability;
+    int moves[MAX_MARKERS];
     grid g;
-    int i, nleg = 2;
+    int i, k, nleg = 2, nmove = 0;
 
-    footnote_bands(x, foot, sizeof foot, "Stability of each actor, 0 (failed) to 1 (fully "
-                   "stable), on the same axis in every panel.", 1,
-                   "timeseries.csv, actors.csv, meta.csv");
-    body = frame(x, c, "Stability of each actor", foot);
+    /* Actors past MAX_MARKERS (more than any scenario has) are all shown. */
+    for (i = 0; i < d->nactors; i++)
+        nmove += i >= MAX_MARKERS
+                 || (moves[i] = stability_spread(&d->stability[i], x->n) >= STABILITY_MOVES);
+    if (nmove == 0) {
+        /* Nothing moves: every actor. */
+        for (i = 0; i < d->nactors && i < MAX_MARKERS; i++)
+            moves[i] = 1;
+        nmove = d->nactors;
+    }
+    if (nmove < d->nactors) {
+        stable_list(x, moves, flat, sizeof flat);
+        snprintf(text, sizeof text, "Stability of each actor whose stability moves, 0 (failed) "
+                 "to 1 (fully stable), on the same axis in every panel. Not shown, within %.2f "
+                 "of one value over the whole horizon in 90%% of runs (stability at the "
+                 "start): %s.", STABILITY_MOVES, flat);
+    } else {
+        snprintf(text, sizeof text, "Stability of each actor, 0 (failed) to 1 (fully stable), "
+                 "on the same axis in every panel.");
+    }
+    footnote_bands(x, foot, sizeof foot, text, 1, "timeseries.csv, actors.csv, meta.csv");
+    body = frame(x, c, nmove < d->nactors ? "Stability of the actors whose stability moves"
+                                          : "Stability of each actor", foot);
     leg[0] = legend("Median stability", col, FS_KEY_LINE, 1);
     leg[1] = legend("90% of runs (p5–p95)", col, FS_KEY_BAND, 0.16);
     if (isfinite(fs)) {
@@ -1058,7 +1161,7 @@ static void draw_stability(const plot_ctx *x, fs_chart *c)
         leg[nleg++] = legend(fail, grey(0.35), FS_KEY_DASH, 1);
     }
     body = fs_chart_legend(c, body, leg, nleg);
-    g = grid_make(body, d->nactors, 1.5, "Stability");
+    g = grid_make(body, nmove, 1.5, "Stability");
     if (d->nactors == 0) {
         fs_panel_spec s;
         fs_panel p;
@@ -1072,9 +1175,13 @@ static void draw_stability(const plot_ctx *x, fs_chart *c)
         return;
     }
     grid_measure(x, c, &g);
-    for (i = 0; i < d->nactors; i++) {
-        fs_panel_spec s = grid_spec(x, c, &g, i, d->actors[i].name);
-        fs_panel p = fs_chart_panel(c, &s);
+    for (i = 0, k = 0; i < d->nactors; i++) {
+        fs_panel_spec s;
+        fs_panel p;
+        if (i < MAX_MARKERS && !moves[i])
+            continue;
+        s = grid_spec(x, c, &g, k++, d->actors[i].name);
+        p = fs_chart_panel(c, &s);
         if (isfinite(fs) && strcmp(d->actors[i].role, "member") == 0) {
             double hx[2] = {0, d->steps}, hy[2] = {fs, fs};
             fs_chart_line(c, &p, hx, hy, 2, grey(0.35), 1.2, 1);
@@ -1439,7 +1546,7 @@ static fs_status draw_effects(const fs_plot_data *d, const fs_plot_opts *o, cons
     char labels[EFFECT_ROWS][FS_PLOT_DIFF_LABEL];
     fs_plot_diff rows[EFFECT_ROWS];
     const char *names[FS_PLOT_MAX_SOURCES + 1];
-    char path[4096], title[160], tnote[1200];
+    char path[4096], title[400], tnote[1200], sub[256];
     const char *ext = fs_chart_format_ext(o->format);
     int i, n = 0, small, beyond, injects = d->nsources - (d->base_name != NULL);
     const char *what = d->base_name && injects > 0
@@ -1465,7 +1572,9 @@ static fs_status draw_effects(const fs_plot_data *d, const fs_plot_opts *o, cons
                : d->base_name ? "the baseline" : "the same runs without the inject";
     for (i = 0; i < d->nsources; i++)
         names[i + 1] = d->source[i];
-    snprintf(title, sizeof title, "Outcome probabilities: %s", what);
+    snprintf(title, sizeof title, "Outcome probabilities: %s — %s", what, d->name);
+    snprintf(sub, sizeof sub, "%.0f runs · seed %s · horizon %d %ss", d->runs,
+             d->seed ? d->seed : "?", d->steps, unit_name(d));
     for (i = 0; i < d->neffects && n < EFFECT_ROWS; i++) {
         const fs_plot_effect *e = &d->effects[i];
         if (!e->outcome)
@@ -1478,70 +1587,109 @@ static fs_status draw_effects(const fs_plot_data *d, const fs_plot_opts *o, cons
     }
     if ((size_t)snprintf(path, sizeof path, "%s/effects_outcomes.%s", outdir, ext) >= sizeof path)
         return fs_err_set(err, FS_EUSAGE, "output path too long: %s", outdir);
-    if ((st = fs_plot_compare_diff(path, title, "Difference, in percentage points", note,
-                                   names, d->nsources + 1, NULL, rows, n, o, err)) != FS_OK)
+    if ((st = fs_plot_compare_diff(path, title, "Difference, in percentage points", sub, note,
+                                   names, d->nsources + 1, NULL, rows, n, 5, o, err)) != FS_OK)
         return st;
     n = fs_plot_trust_rows(d, rows, labels, EFFECT_ROWS, &small, &beyond);
     if (n == 0 && small == 0)
         return FS_OK;   /* no trust rows at all */
     trust_note(tnote, sizeof tnote, note, small, beyond);
-    snprintf(title, sizeof title, "Trust between pairs: %s", what);
+    snprintf(title, sizeof title, "Trust between pairs: %s — %s", what, d->name);
     if ((size_t)snprintf(path, sizeof path, "%s/effects_trust.%s", outdir, ext) >= sizeof path)
         return fs_err_set(err, FS_EUSAGE, "output path too long: %s", outdir);
-    return fs_plot_compare_diff(path, title, "Difference in trust (0 to 1)", tnote, names,
-                                d->nsources + 1, NULL, rows, n, o, err);
+    return fs_plot_compare_diff(path, title, "Difference in trust (0 to 1)", sub, tnote, names,
+                                d->nsources + 1, NULL, rows, n, 0.05, o, err);
 }
 
 /* ---- trust_pairs: the pairs injects act on, step by step ---- */
 
+/* Whether inject `in` acts on the trust of actors a and b (its pair, in
+ * either order). */
+static int inject_on_pair(const fs_plot_data *d, const fs_plot_inject *in, int a, int b)
+{
+    char ab[160], ba[160];
+    if (in->pair == NULL || in->pair[0] == '\0')
+        return 0;
+    snprintf(ab, sizeof ab, "%s-%s", d->actors[a].id, d->actors[b].id);
+    snprintf(ba, sizeof ba, "%s-%s", d->actors[b].id, d->actors[a].id);
+    return strcmp(in->pair, ab) == 0 || strcmp(in->pair, ba) == 0;
+}
+
+/* The labelled markers of the injects that act on pair (a, b): a
+ * scheduled one as a dashed line at its step, a hazard one as its window;
+ * labels in lab. Returns how many. */
+static int pair_markers(const fs_plot_data *d, int a, int b, fs_marker *m,
+                        char (*lab)[LABEL_LEN], int max)
+{
+    int j, n = 0;
+    for (j = 0; j < d->ninjects && n < max; j++) {
+        const fs_plot_inject *in = &d->injects[j];
+        if (!inject_on_pair(d, in, a, b) || !(isfinite(in->step) || inject_hazard(in)))
+            continue;
+        inject_label(d, in, lab[n], sizeof lab[n]);
+        m[n].label = lab[n];
+        m[n].col = grey(0.25);
+        m[n].dashed = 1;
+        m[n].x = inject_hazard(in) ? NAN : in->step;
+        m[n].wlo = inject_hazard(in) ? fmax(in->start, 0) : NAN;
+        m[n].whi = inject_hazard(in) ? fmin(in->end, d->steps) : NAN;
+        n++;
+    }
+    return n;
+}
+
 /* One panel per tracked pair: its trust over time (median, 50% and 90% of
- * runs), its starting value, and the scheduled injects' steps, so that a
- * shock and the recovery after it read directly ("what does the attack do
- * to Russia-Tajikistan trust?"); trust.png shows only start and end. */
+ * runs), its starting value, and the injects that act on that pair,
+ * labelled (a scheduled one at its step, a hazard one over its window), so
+ * that a shock and the recovery after it read directly ("what does the
+ * attack do to Russia-Tajikistan trust?"); trust.png shows only start and
+ * end. */
+#define PAIR_MARKERS 8
 static void draw_pairs_chart(const plot_ctx *x, fs_chart *c)
 {
     const fs_plot_data *d = x->d;
     fs_rgb col = metric_colour("cohesion");
     fs_legend_item leg[5];
+    fs_marker m[PAIR_MARKERS];
+    char lab[PAIR_MARKERS][LABEL_LEN];
     fs_rect body;
     char foot[1024], title[256];
-    double u = fs_chart_unit(c);
     grid g;
-    int i, j, nleg = 0, nsched = 0;
+    int i, nleg = 0;
 
-    for (j = 0; j < d->ninjects; j++)
-        nsched += isfinite(d->injects[j].step);
     footnote_bands(x, foot, sizeof foot, "Trust between the pairs that injects act on, 0 (none) "
-                   "to 1 (full), on the same axis in every panel; drills, drift and blame move "
-                   "it too. trust.png shows every pair's start and end.", 1,
-                   "timeseries.csv, trust.csv, injects.csv");
+                   "to 1 (full), on the same axis in every panel; each panel marks the injects "
+                   "that act on its pair (dashed: a scheduled inject's step; shaded: a hazard "
+                   "inject's window). Drills, drift and blame move trust too. trust.png shows "
+                   "every pair's start and end.", 1, "timeseries.csv, trust.csv, injects.csv");
     body = frame(x, c, "Trust over time between the pairs injects act on", foot);
     leg[nleg++] = legend("Median trust", col, FS_KEY_LINE, 1);
     leg[nleg++] = legend("50% of runs (p25–p75)", col, FS_KEY_BAND, 0.42);
     leg[nleg++] = legend("90% of runs (p5–p95)", col, FS_KEY_BAND, 0.16);
     leg[nleg++] = legend("Trust at the start", grey(0.45), FS_KEY_DASH, 1);
-    if (nsched)
-        leg[nleg++] = legend("Scheduled inject (threat_index.png names them)", grey(0.3),
-                             FS_KEY_MARKER, 1);
     body = fs_chart_legend(c, body, leg, nleg);
     g = grid_make(body, d->npairs, 1.6, "Trust");
     grid_measure(x, c, &g);
     for (i = 0; i < d->npairs; i++) {
         int a = d->pair_a[i], b = d->pair_b[i];
         double t0 = d->trust_initial[a * d->nactors + b];
+        int nm = pair_markers(d, a, b, m, lab, PAIR_MARKERS);
         fs_panel_spec s;
         fs_panel p;
         snprintf(title, sizeof title, "%s – %s", d->actors[a].name, d->actors[b].name);
         s = grid_spec(x, c, &g, i, title);
+        if (nm > 0) {
+            p = fs_chart_panel_layout(c, &s);
+            s.top = fs_chart_markers_height(c, &p, m, nm);
+        }
         p = fs_chart_panel(c, &s);
-        for (j = 0; j < d->ninjects; j++)
-            if (isfinite(d->injects[j].step))
-                fs_chart_vline(c, &p, d->injects[j].step, grey(0.3), 1.4 * u, 1);
         if (isfinite(t0)) {
             double hx[2] = {0, d->steps}, hy[2] = {t0, t0};
             fs_chart_line(c, &p, hx, hy, 2, grey(0.45), 1.2, 1);
         }
         draw_band(c, &p, x, &d->pair_trust[i], col, 1, 0);
+        if (nm > 0)
+            fs_chart_markers(c, &p, m, nm);
     }
 }
 

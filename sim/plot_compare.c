@@ -106,20 +106,35 @@ static fs_status check_runs(const fs_plot_data *const *runs, int n, fs_err *err)
     return FS_OK;
 }
 
-#define BAND_ALPHA 0.13
+
+/* One scenario's panel of compare_threat_index: its 90% and 50% bands and
+ * median in its colour, and (after the first) the reference's median as a
+ * dashed grey line to read it against. */
+static void threat_panel(fs_chart *c, const fs_panel *p, const fs_plot_data *const *runs, int i,
+                         const double *xs)
+{
+    const fs_band *b = &runs[i]->region[FS_SERIES_THREAT_INDEX];
+    int m = runs[i]->steps + 1;
+    fs_chart_band(c, p, xs, b->p5, b->p95, m, fs_series_colour(i), 0.16);
+    fs_chart_band(c, p, xs, b->p25, b->p75, m, fs_series_colour(i), 0.30);
+    if (i > 0) {
+        const fs_band *r = &runs[0]->region[FS_SERIES_THREAT_INDEX];
+        fs_chart_line(c, p, xs, r->p50, runs[0]->steps + 1, grey(0.25), 1.6, 1);
+    }
+    fs_chart_line(c, p, xs, b->p50, m, fs_series_colour(i), 2.6, 0);
+}
 
 fs_status fs_plot_compare_threat(const char *path, const fs_plot_data *const *runs, int n,
                                  const fs_plot_opts *opts, fs_err *err)
 {
-    fs_legend_item leg[2 * MAX_SCEN];
-    char lab[MAX_SCEN][2][160];
+    fs_legend_item leg[4];
+    fs_rgb keys[MAX_SCEN];
     fs_panel_spec s;
-    fs_panel p;
     fs_rect body;
     fs_chart *c;
-    char sub[256], xlabel[96];
-    double hi = 0, *xs = NULL;
-    int i, k, steps = 0;
+    char sub[256], xlabel[96], ref[220];
+    double hi = 0, *xs = NULL, u, pw, ph, left = 0;
+    int i, k, steps = 0, cols, rows;
 
     if (check_runs(runs, n, err) != FS_OK)
         return FS_EUSAGE;
@@ -129,6 +144,7 @@ fs_status fs_plot_compare_threat(const char *path, const fs_plot_data *const *ru
         for (k = 0; k <= runs[i]->steps; k++)
             if (isfinite(b->p95[k]) && b->p95[k] > hi)
                 hi = b->p95[k];
+        keys[i] = fs_series_colour(i);
     }
     xs = malloc((steps + 1) * sizeof *xs);
     if (xs == NULL)
@@ -140,44 +156,60 @@ fs_status fs_plot_compare_threat(const char *path, const fs_plot_data *const *ru
         free(xs);
         return err ? err->code : FS_EIO;
     }
+    u = fs_chart_unit(c);
     compare_subtitle(runs, n, sub, sizeof sub);
     body = fs_chart_frame(c, "Regional threat index: scenarios compared", sub,
-                          "Thick lines: median over runs; bands, edged with thin lines: 90% "
-                          "of runs (p5–p95) of each scenario.\nSource: timeseries.csv of each scenario's run directory.");
-    for (i = 0; i < n; i++) {
-        snprintf(lab[i][0], sizeof lab[i][0], "%s: median", runs[i]->name);
-        snprintf(lab[i][1], sizeof lab[i][1], "%s: 90%% of runs", runs[i]->name);
-        leg[2 * i] = series_key(lab[i][0], i, FS_KEY_LINE);
-        leg[2 * i + 1] = series_key(lab[i][1], i, FS_KEY_BAND);
-        leg[2 * i + 1].alpha = BAND_ALPHA;
-    }
-    body = fs_chart_legend(c, body, leg, 2 * n);
-    memset(&s, 0, sizeof s);
-    s.box = body;
+                          "One panel per scenario, on the same axes: the median over runs, "
+                          "and the bands of 50% and 90% of runs (p25–p75, p5–p95), in the "
+                          "scenario's colour; the reference's median is repeated as a dashed "
+                          "line in the others' panels.\nSource: timeseries.csv of each "
+                          "scenario's run directory.");
+    snprintf(ref, sizeof ref, "Median of the reference (%s)", runs[0]->name);
+    leg[0] = series_key("Median (in each scenario's colour)", 0, FS_KEY_LINE);
+    leg[0].col = grey(0.3);
+    leg[1] = series_key("50% of runs", 0, FS_KEY_BAND);
+    leg[1].alpha = 0.42, leg[1].cols = keys, leg[1].ncols = n;
+    leg[2] = series_key("90% of runs", 0, FS_KEY_BAND);
+    leg[2].alpha = 0.16, leg[2].cols = keys, leg[2].ncols = n;
+    leg[3] = series_key(ref, 0, FS_KEY_DASH);
+    leg[3].col = grey(0.25);
+    body = fs_chart_legend(c, body, leg, n > 1 ? 4 : 3);
     step_label(runs[0], xlabel, sizeof xlabel);
-    s.x.label = xlabel;
-    s.x.lo = 0;
-    s.x.hi = steps > 0 ? steps : 1;
-    s.x.integer = s.x.fixed = 1;
-    s.y.label = "Regional threat index (threat cells)";
-    s.y.lo = 0;
-    s.y.hi = hi > 0 ? hi * 1.04 : 1;
-    p = fs_chart_panel(c, &s);
+    fs_chart_grid_shape(n, body, 1.5, &cols, &rows);
+    pw = body.w / cols;
+    ph = body.h / rows;
     for (i = 0; i < n; i++) {
-        const fs_band *b = &runs[i]->region[FS_SERIES_THREAT_INDEX];
-        fs_chart_band(c, &p, xs, b->p5, b->p95, runs[i]->steps + 1, fs_series_colour(i),
-                      BAND_ALPHA);
-    }
-    /* Where bands overlap their tints mix into a colour of neither, so
-     * each band's edges are drawn in its own colour too. */
-    for (i = 0; i < n; i++) {
-        const fs_band *b = &runs[i]->region[FS_SERIES_THREAT_INDEX];
-        fs_chart_line(c, &p, xs, b->p5, runs[i]->steps + 1, fs_series_colour(i), 1.0, 0);
-        fs_chart_line(c, &p, xs, b->p95, runs[i]->steps + 1, fs_series_colour(i), 1.0, 0);
+        memset(&s, 0, sizeof s);
+        s.box.w = pw - 16 * u;
+        s.box.h = ph - 10 * u;
+        s.title = runs[i]->name;
+        s.y.label = "Threat index";
+        s.y.lo = 0;
+        s.y.hi = hi > 0 ? hi * 1.04 : 1;
+        left = fmax(left, fs_chart_panel_left(c, &s));
     }
     for (i = 0; i < n; i++) {
-        const fs_band *b = &runs[i]->region[FS_SERIES_THREAT_INDEX];
-        fs_chart_line(c, &p, xs, b->p50, runs[i]->steps + 1, fs_series_colour(i), 2.6, 0);
+        fs_panel p;
+        memset(&s, 0, sizeof s);
+        s.box.x = body.x + (i % cols) * pw;
+        s.box.y = body.y + (i / cols) * ph;
+        s.box.w = pw - 16 * u;
+        s.box.h = ph - 10 * u;
+        s.title = runs[i]->name;
+        s.left = left;
+        s.x.label = i >= n - cols ? xlabel : NULL;
+        s.x.lo = 0;
+        s.x.hi = steps > 0 ? steps : 1;
+        s.x.integer = s.x.fixed = 1;
+        s.y.label = (i % cols) == 0 ? "Threat index" : NULL;
+        s.y.hide_ticklabels = (i % cols) != 0;
+        s.y.lo = 0;
+        s.y.hi = hi > 0 ? hi * 1.04 : 1;
+        s.y.fixed = 1;
+        s.bottom = fs_chart_line_height(c, FS_TEXT_TICK) + fs_chart_line_height(c, FS_TEXT_LABEL)
+                   + 24 * u;
+        p = fs_chart_panel(c, &s);
+        threat_panel(c, &p, runs, i, xs);
     }
     free(xs);
     return compare_close(c, err);
@@ -254,10 +286,12 @@ fs_status fs_plot_compare_outcomes(const char *path, const fs_plot_data *const *
 }
 
 fs_status fs_plot_compare_diff(const char *path, const char *title, const char *xlabel,
-                               const char *note, const char *const *names, int nnames,
+                               const char *subtitle, const char *note,
+                               const char *const *names, int nnames,
                                const fs_plot_data *const *runs, const fs_plot_diff *d,
-                               int n, const fs_plot_opts *opts, fs_err *err)
+                               int n, double min_half, const fs_plot_opts *opts, fs_err *err)
 {
+    int drawn[MAX_SCEN] = {0};
     static const char *const none = "";
     const char *cats[MAX_ROWS];
     int order[MAX_ROWS], used[MAX_ROWS] = {0};
@@ -291,16 +325,28 @@ fs_status fs_plot_compare_diff(const char *path, const char *title, const char *
             hi = fmax(hi, d[i].hi);
         if (isfinite(d[i].diff))
             lo = fmin(lo, d[i].diff), hi = fmax(hi, d[i].diff);
+        if (d[i].scenario >= 0 && d[i].scenario < MAX_SCEN)
+            drawn[d[i].scenario] = 1;
+    }
+    /* At least min_half either side of zero where the data lie: a
+     * difference of 0.01 on an axis of 0 to 0.014 would look large. */
+    if (min_half > 0) {
+        if (lo < 0 || hi <= 0)
+            lo = fmin(lo, -min_half);
+        if (hi > 0 || lo >= 0)
+            hi = fmax(hi, min_half);
     }
     for (i = 1; i < nnames && i < MAX_SCEN; i++)
-        leg[nleg++] = series_key(names[i], i, FS_KEY_WHISKER);
+        if (drawn[i])
+            leg[nleg++] = series_key(names[i], i, FS_KEY_WHISKER);
     c = compare_open(path, opts, err);
     if (c == NULL)
         return err ? err->code : FS_EIO;
     sub[0] = '\0';
     if (runs && nnames > 0 && runs[0])
         compare_subtitle(runs, nnames, sub, sizeof sub);
-    snprintf(ref, sizeof ref, "Reference: %s%s%s", nnames > 0 ? names[0] : "the first scenario",
+    snprintf(ref, sizeof ref, "%s%sReference: %s%s%s", subtitle ? subtitle : "",
+             subtitle ? " · " : "", nnames > 0 ? names[0] : "the first scenario",
              sub[0] ? " · " : "", sub);
     body = fs_chart_frame(c, title ? title : "Differences to the reference scenario", ref,
                           note ? note

@@ -93,6 +93,7 @@ static fs_status load_meta(fs_plot_data *d, const fs_csv *c, fs_err *err)
     d->runs = NAN;
     d->mass_casualty = NAN;
     d->failure_stability = NAN;
+    d->escalation_ratio = NAN;
     for (r = 0; r < fs_csv_nrows(c); r++) {
         const char *k = fs_csv_str(c, r, col[0]), *v = fs_csv_str(c, r, col[1]);
         char **slot = strcmp(k, "name") == 0 ? &d->name
@@ -117,6 +118,9 @@ static fs_status load_meta(fs_plot_data *d, const fs_csv *c, fs_err *err)
                 return FS_ECONFIG;
         } else if (strcmp(k, "failure_stability") == 0) {
             if (fs_csv_num(c, r, col[1], &d->failure_stability, err) != FS_OK)
+                return FS_ECONFIG;
+        } else if (strcmp(k, "escalation_ratio") == 0) {
+            if (fs_csv_num(c, r, col[1], &d->escalation_ratio, err) != FS_OK)
                 return FS_ECONFIG;
         }
     }
@@ -363,7 +367,7 @@ static fs_status load_injects(fs_plot_data *d, const fs_csv *c, fs_err *err)
                                          "hazard", "start", "end", "fired_share",
                                          "mean_fire_step" };
     size_t r, n = fs_csv_nrows(c);
-    int col[10];
+    int col[10], pcol = fs_csv_col(c, "pair"), tcol = fs_csv_col(c, "target");
 
     if (n == 0)
         return FS_OK;
@@ -381,6 +385,13 @@ static fs_status load_injects(fs_plot_data *d, const fs_csv *c, fs_err *err)
             return fs_err_set(err, FS_ENOMEM, "out of memory reading %s", fs_csv_path(c));
         if (csv_nums(c, r, col + 3, &in->step, 7, err) != FS_OK)
             return FS_ECONFIG;
+        /* The pair it acts on; older files lack the column, where a trust
+         * shock's target is its pair. */
+        in->pair = dup_str(pcol >= 0 ? fs_csv_str(c, r, pcol)
+                           : tcol >= 0 && strcmp(in->type, "trust_shock") == 0
+                           ? fs_csv_str(c, r, tcol) : "");
+        if (!in->pair)
+            return fs_err_set(err, FS_ENOMEM, "out of memory reading %s", fs_csv_path(c));
     }
     return FS_OK;
 }
@@ -613,6 +624,7 @@ void fs_plot_data_free(fs_plot_data *d)
         free(d->injects[i].id);
         free(d->injects[i].label);
         free(d->injects[i].type);
+        free(d->injects[i].pair);
     }
     for (i = 0; i < d->noutcomes; i++)
         free(d->outcomes[i].name);

@@ -3,6 +3,7 @@
  * Sobol, Morris, grid heatmap and scatter charts per output, all written
  * to temp files and renamed only when every one of them succeeded. */
 #include "plot_sweep.h"
+#include "sensitivity.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -37,6 +38,7 @@ typedef struct sw_param {
 enum {
     T_BASE_VALUE = 0, T_LOW_SET, T_HIGH_SET, T_AT_BASE, T_AT_LOW, T_AT_HIGH, T_SWING,
     T_SE_LOW, T_SE_HIGH,
+    T_LOW_DLO, T_LOW_DHI, T_HIGH_DLO, T_HIGH_DHI,   /* paired intervals of end - base */
     S_S1, S_S1_LO, S_S1_HI, S_ST, S_ST_LO, S_ST_HI,
     M_MU, M_MUSTAR, M_SIGMA, M_MUSTAR_SE,
     NFIELDS
@@ -391,6 +393,8 @@ static fs_status load_tornado(sweep *s, const fs_csv *c, fs_err *err)
                                          "high_setting", "at_base", "at_low", "at_high",
                                          "swing" };
     int col[9], j, f, se_lo = fs_csv_col(c, "se_low"), se_hi = fs_csv_col(c, "se_high");
+    int dcol[4] = { fs_csv_col(c, "low_diff_lo95"), fs_csv_col(c, "low_diff_hi95"),
+                    fs_csv_col(c, "high_diff_lo95"), fs_csv_col(c, "high_diff_hi95") };
     size_t r;
 
     if (fs_csv_require_all(c, names, col, 9, err) != FS_OK)
@@ -402,10 +406,14 @@ static fs_status load_tornado(sweep *s, const fs_csv *c, fs_err *err)
         for (f = T_BASE_VALUE; f <= T_SWING; f++)
             if (fs_csv_num(c, r, col[2 + f], &PV(o, j, f), err) != FS_OK)
                 return FS_ECONFIG;
-        /* Standard errors at the settings: absent from older directories. */
+        /* Standard errors at the settings, and the paired intervals of each
+         * end's difference to the base: absent from older directories. */
         if ((se_lo >= 0 && fs_csv_num(c, r, se_lo, &PV(o, j, T_SE_LOW), err) != FS_OK) ||
             (se_hi >= 0 && fs_csv_num(c, r, se_hi, &PV(o, j, T_SE_HIGH), err) != FS_OK))
             return FS_ECONFIG;
+        for (f = 0; f < 4; f++)
+            if (dcol[f] >= 0 && fs_csv_num(c, r, dcol[f], &PV(o, j, T_LOW_DLO + f), err) != FS_OK)
+                return FS_ECONFIG;
     }
     return FS_OK;
 }
@@ -591,6 +599,22 @@ static void stat_label(const char *st, char *buf, size_t n)
         snprintf(buf, n, "%s", st);
 }
 
+/* Whether an output is a probability (an outcome's share of runs). */
+static int is_probability(const sw_output *o)
+{
+    return strcmp(o->kind, "outcome") == 0;
+}
+
+/* A standard error as the chart's axis reads it: percentage points for a
+ * probability ("3.2 points"), else the value. */
+static void se_text(const sw_output *o, double se, char *buf, size_t n)
+{
+    if (is_probability(o))
+        snprintf(buf, n, "%.1f points", 100 * se);
+    else
+        fmt_sig(buf, n, se, 0);
+}
+
 static void ctx_init(sw_ctx *x, const sweep *s, const sw_output *o)
 {
     const char *dl = design_label(s->design);
@@ -708,6 +732,27 @@ static void tornado_ends(fs_chart *c, const fs_panel *p, const sw_param *par, do
                   lo_left ? 0 : 1, 0.5, 0, grey(0.3), 0);
 }
 
+/* The whisker of one end (high: 0 low, 1 high) of parameter j: the base
+ * value plus the paired 95% interval of the end's difference to it, kept
+ * within [0, 1] for a probability; from an older tornado.csv, the end's
+ * own interval. 0 when there is none. */
+static int end_whisker(const sw_output *o, int j, int high, double *lo, double *hi)
+{
+    double base = PV(o, j, T_AT_BASE), at = PV(o, j, high ? T_AT_HIGH : T_AT_LOW);
+    double dlo = PV(o, j, high ? T_HIGH_DLO : T_LOW_DLO), dhi = PV(o, j, high ? T_HIGH_DHI : T_LOW_DHI);
+    double se = PV(o, j, high ? T_SE_HIGH : T_SE_LOW);
+    if (isfinite(dlo) && isfinite(dhi) && isfinite(base)) {
+        *lo = base + dlo, *hi = base + dhi;
+    } else if (isfinite(se) && isfinite(at)) {
+        *lo = at - FS_Z95 * se, *hi = at + FS_Z95 * se;
+    } else {
+        return 0;
+    }
+    if (is_probability(o))
+        *lo = fmax(*lo, 0), *hi = fmin(*hi, 1);
+    return *hi > *lo;
+}
+
 static void tornado_row(fs_chart *c, const fs_panel *p, const sw_ctx *x, int row, int j,
                         double half)
 {
@@ -737,14 +782,22 @@ static void tornado_row(fs_chart *c, const fs_panel *p, const sw_ctx *x, int row
     }
     fs_chart_rect(c, p, fmin(lo, hi), row - half, fmax(lo, hi), row + half,
                   fs_palette(hi > lo ? FS_BLUE : FS_VERMILLION), 0.9);
-    /* 95% intervals of the output at each setting, on the bar's ends. */
-    wl = isfinite(PV(o, j, T_SE_LOW)) ? FS_Z95 * PV(o, j, T_SE_LOW) : 0.0;
-    wh = isfinite(PV(o, j, T_SE_HIGH)) ? FS_Z95 * PV(o, j, T_SE_HIGH) : 0.0;
-    if (wl > 0)
-        fs_chart_hwhisker(c, p, row, lo - wl, lo + wl, grey(0.15));
-    if (wh > 0)
-        fs_chart_hwhisker(c, p, row, hi - wh, hi + wh, grey(0.15));
-    tornado_ends(c, p, par, row, lo, hi, slo, shi, wl, wh);
+    /* On each end, the paired 95% interval of its difference to the base
+     * point: the low end's above the bar's middle, the high end's below,
+     * so that two that overlap stay apart. */
+    wl = wh = 0;
+    {
+        double a, b;
+        if (end_whisker(o, j, 0, &a, &b)) {
+            fs_chart_hwhisker(c, p, row - 0.3 * half, a, b, grey(0.15));
+            wl = lo <= hi ? lo - a : b - lo;
+        }
+        if (end_whisker(o, j, 1, &a, &b)) {
+            fs_chart_hwhisker(c, p, row + 0.3 * half, a, b, grey(0.15));
+            wh = lo <= hi ? b - hi : hi - a;
+        }
+    }
+    tornado_ends(c, p, par, row, lo, hi, slo, shi, fmax(wl, 0), fmax(wh, 0));
 }
 
 /* The widest printed setting of the rows shown. */
@@ -779,12 +832,11 @@ static void tornado_range(fs_chart *c, fs_panel_spec *s, const sw_ctx *x, const 
             if (isfinite(v))
                 lo = fmin(lo, v), hi = fmax(hi, v);
         }
-        /* The settings' 95% whiskers too. */
-        for (f = T_AT_LOW; f <= T_AT_HIGH; f++) {
-            double v = PV(x->o, order[i], f);
-            double se = PV(x->o, order[i], f == T_AT_LOW ? T_SE_LOW : T_SE_HIGH);
-            if (isfinite(v) && isfinite(se))
-                lo = fmin(lo, v - FS_Z95 * se), hi = fmax(hi, v + FS_Z95 * se);
+        /* The ends' 95% whiskers too. */
+        for (f = 0; f < 2; f++) {
+            double a, b;
+            if (end_whisker(x->o, order[i], f, &a, &b))
+                lo = fmin(lo, a), hi = fmax(hi, b);
         }
     }
     if (!(lo <= hi))
@@ -845,10 +897,12 @@ static void draw_tornado(sw_ctx *x, fs_chart *c)
 
     footnote(x, foot, sizeof foot, "Each bar runs from the output with the parameter at its "
              "low setting to the output at its high setting, every other parameter at its base "
-             "value; the settings are printed at the bar ends, and the whiskers on them are "
-             "95% intervals of the output at each setting (runs on the same random numbers, "
-             "so a swing shorter than them may be noise). Sorted by swing |high − low|, "
-             "largest on top.", "tornado.csv, sweep_params.csv, sweep_outputs.csv, meta.csv");
+             "value; the settings are printed at the bar ends. Whiskers: the 95% interval of "
+             "each end's difference to the base point, paired run by run (the points share "
+             "their random streams; Newcombe's interval for a probability, unpaired for a "
+             "quantile), drawn from the base value, the low setting's above the bar's middle "
+             "and the high setting's below; an end whose whisker crosses the base line may not "
+             "differ from it. Sorted by swing |high − low|, largest on top.", "tornado.csv, sweep_params.csv, sweep_outputs.csv, meta.csv");
     body = fs_chart_frame(c, s->name, x->sub, foot);
     snprintf(head, sizeof head, "One parameter at a time: %s", x->what);
     body = heading(c, body, head);
@@ -1067,6 +1121,47 @@ static void sobol_empty_note(const sw_ctx *x, char *buf, size_t n)
         snprintf(buf, n, "sensitivity.csv has no Sobol estimates for %s.", x->o->name);
 }
 
+/* The chart's check of the estimates, as sweep.md makes it
+ * (fs_sobol_flags): indices outside [0, 1], S1 above ST beyond its
+ * interval, too few base rows, and what to do. 0 when all is well. */
+static int sobol_check(const sw_ctx *x, char *buf, size_t n)
+{
+    const sweep *s = x->s;
+    const sw_output *o = x->o;
+    double pts = s->points ? strtod(s->points, NULL) : (double)s->np, lo = HUGE_VAL, hi = -HUGE_VAL;
+    int rows = s->k > 0 ? (int)(pts / (s->k + 2)) : 0, j, nrange = 0, nabove = 0, above = -1;
+    size_t len = 0;
+    char a[32], b[32];
+
+    for (j = 0; j < s->k; j++) {
+        int fl = fs_sobol_flags_of(PV(o, j, S_S1), PV(o, j, S_S1_LO), PV(o, j, S_ST));
+        if (fl & (FS_SOBOL_S1_RANGE | FS_SOBOL_ST_RANGE)) {
+            nrange++;
+            lo = fmin(lo, fmin(PV(o, j, S_S1), PV(o, j, S_ST)));
+            hi = fmax(hi, fmax(PV(o, j, S_S1), PV(o, j, S_ST)));
+        }
+        if (fl & FS_SOBOL_S1_ABOVE_ST)
+            nabove++, above = above < 0 ? j : above;
+    }
+    buf[0] = '\0';
+    if (nrange) {
+        fs_format_number(a, sizeof a, lo, 2);
+        fs_format_number(b, sizeof b, hi, 2);
+        len += (size_t)snprintf(buf + len, n - len, "Check: indices outside [0, 1] for %d "
+                                "parameter%s (%s to %s)", nrange, nrange > 1 ? "s" : "", a, b);
+    }
+    if (nabove && len < n)
+        len += (size_t)snprintf(buf + len, n - len, "%sS1 above ST beyond its interval for %s%s",
+                                len ? "; " : "Check: ", s->par[above].path,
+                                nabove > 1 ? " and others" : "");
+    if (rows > 0 && rows < FS_SOBOL_SMALL_N && len < n)
+        len += (size_t)snprintf(buf + len, n - len, "%sN = %d base rows is small", len ? "; "
+                                : "Check: ", rows);
+    if (len && len < n)
+        snprintf(buf + len, n - len, ". Estimator noise: raise design.n and runs.");
+    return len > 0;
+}
+
 static void draw_sobol(sw_ctx *x, fs_chart *c)
 {
     const sweep *s = x->s;
@@ -1110,12 +1205,8 @@ static void draw_sobol(sw_ctx *x, fs_chart *c)
                  s->k);
         body = remark(c, body, note);
     }
-    if (minest < 0) {
-        fs_format_number(num, sizeof num, minest, 2);
-        snprintf(note, sizeof note, "Some estimates are below 0 (lowest %s): sampling noise "
-                 "around 0; read them as 0.", num);
+    if (sobol_check(x, note, sizeof note))
         body = remark(c, body, note);
-    }
     if (wide > 0.3) {
         fs_format_number(num, sizeof num, wide, 2);
         snprintf(note, sizeof note, "Some 95%% intervals are wide (up to %s): more base rows N "
@@ -1161,6 +1252,11 @@ static void draw_sobol(sw_ctx *x, fs_chart *c)
     if (lo < 0) {
         double zx[2] = { -0.5, n - 0.5 }, zy[2] = { 0, 0 };
         fs_chart_line(c, &p, zx, zy, 2, grey(0.3), 1.2, 0);
+    }
+    if (p.y.hi > 1) {
+        /* No true index exceeds 1: the line shows the estimates that do. */
+        double zx[2] = { -0.5, n - 0.5 }, zy[2] = { 1, 1 };
+        fs_chart_line(c, &p, zx, zy, 2, fs_palette(FS_VERMILLION), 1.4, 1);
     }
     for (i = 0; i < n; i++) {
         int j = order[i];
@@ -1531,7 +1627,17 @@ static void heat_fill(heat *h, const sweep *s, const sw_output *o)
     }
 }
 
-static void heat_cells(fs_chart *c, const fs_panel *p, const heat *h)
+/* A cell's value as the other charts print it: a probability as a
+ * percentage ("36.0%"), else at d decimals. */
+static void heat_value(char *buf, size_t n, double v, int d, int pct)
+{
+    if (pct)
+        fs_format_percent(buf, n, v);
+    else
+        fs_format_number(buf, n, v, d);
+}
+
+static void heat_cells(fs_chart *c, const fs_panel *p, const heat *h, int pct)
 {
     int d = range_decimals(h->lo, h->hi), i, j;
     char buf[64], widest[64] = "";
@@ -1540,7 +1646,7 @@ static void heat_cells(fs_chart *c, const fs_panel *p, const heat *h)
     for (i = 0; i < h->n0; i++)
         for (j = 0; j < h->n1; j++) {
             double w;
-            fs_format_number(buf, sizeof buf, h->val[i * GRID_LEVELS + j], d);
+            heat_value(buf, sizeof buf, h->val[i * GRID_LEVELS + j], d, pct);
             w = fs_chart_text_width(c, FS_TEXT_VALUE, buf);
             if (w > ww)
                 ww = w, snprintf(widest, sizeof widest, "%s", buf);
@@ -1549,7 +1655,7 @@ static void heat_cells(fs_chart *c, const fs_panel *p, const heat *h)
         for (j = 0; j < h->n1; j++) {
             double v = h->val[i * GRID_LEVELS + j];
             double t = h->hi > h->lo ? (v - h->lo) / (h->hi - h->lo) : 0.5;
-            fs_format_number(buf, sizeof buf, v, d);
+            heat_value(buf, sizeof buf, v, d, pct);
             fs_chart_cell(c, p, i, h->n1 - 1 - j, fs_sequential(isfinite(v) ? t : NAN),
                           isfinite(v) ? buf : "–", widest);
         }
@@ -1577,7 +1683,7 @@ static void draw_heatmap(sw_ctx *x, fs_chart *c)
     heat_fill(h, s, o);
     for (i = 0; i < h->n0 * h->n1; i++)
         grey_cells += isnan(h->val[(i / h->n1) * GRID_LEVELS + i % h->n1]);
-    fmt_sig(num, sizeof num, se, 0);
+    se_text(o, se, num, sizeof num);
     snprintf(text, sizeof text, "Each cell: the output at one grid point, every other setting "
              "as in the base scenario%s%s%s.%s", isfinite(se)
              ? "; typical Monte Carlo standard error of a cell ±" : "", isfinite(se) ? num : "",
@@ -1606,14 +1712,21 @@ static void draw_heatmap(sw_ctx *x, fs_chart *c)
     ps.y.label = s->par[1].label;
     p = fs_chart_panel(c, &ps);
     if (h->n0 > 0 && h->n1 > 0)
-        heat_cells(c, &p, h);
+        heat_cells(c, &p, h, is_probability(o));
     if (h->n0 == 0 || h->n1 == 0) {
         fs_chart_note(c, &p, s->np == 0 ? "sweep.csv has no design points."
                       : "Too many grid levels to draw a heatmap (at most 60 per parameter).");
     } else if (h->hi > h->lo) {
         bar.x = p.area.x + p.area.w * 0.2;
         bar.w = p.area.w * 0.6;
-        fs_chart_colourbar(c, bar, h->lo, h->hi, 0, range_decimals(h->lo, h->hi), o->name);
+        if (is_probability(o)) {
+            /* In percent, as the cells and the run charts print shares. */
+            snprintf(text, sizeof text, "%s, %%", o->name);
+            fs_chart_colourbar(c, bar, 100 * h->lo, 100 * h->hi, 0,
+                               range_decimals(100 * h->lo, 100 * h->hi), text);
+        } else {
+            fs_chart_colourbar(c, bar, h->lo, h->hi, 0, range_decimals(h->lo, h->hi), o->name);
+        }
     }
     free(h);
 }
@@ -1727,7 +1840,7 @@ static void scatter_footnote(const sw_ctx *x, char *foot, size_t n, size_t nfin)
                        "against the parameter's value; the vertical spread is Monte Carlo "
                        "noise.", pts);
     if (isfinite(se) && len > 0 && (size_t)len < sizeof text) {
-        fmt_sig(num, sizeof num, se, 0);
+        se_text(x->o, se, num, sizeof num);
         if (se > 0)
             snprintf(text + len, sizeof text - len, " Typical Monte Carlo standard error of a "
                      "point: ±%s (median over the points).", num);
@@ -1781,6 +1894,12 @@ static void draw_scatter(sw_ctx *x, fs_chart *c)
     }
     if (nfin == 0)
         ylo = 0, yhi = 1;
+    /* A margin around the data, so that no dot sits on the axis or the
+     * frame; the axis keeps that range (ticks fall inside it). */
+    {
+        double pad = yhi > ylo ? 0.06 * (yhi - ylo) : fmax(fabs(ylo) * 0.06, 0.05);
+        ylo -= pad, yhi += pad;
+    }
     fs_chart_grid_shape(n, body, 1.4, &cols, &rows);
     pw = body.w / cols;
     ph = body.h / rows;
@@ -1791,6 +1910,8 @@ static void draw_scatter(sw_ctx *x, fs_chart *c)
         ps.y.label = (i % cols) == 0 ? o->name : NULL;
         ps.y.lo = ylo;
         ps.y.hi = yhi;
+        ps.y.fixed = 1;
+        ps.y.percent = is_probability(o);
         left = fmax(left, fs_chart_panel_left(c, &ps));
     }
     for (i = 0; i < n; i++) {
@@ -1804,6 +1925,8 @@ static void draw_scatter(sw_ctx *x, fs_chart *c)
         ps.y.label = (i % cols) == 0 ? o->name : NULL;
         ps.y.lo = ylo;
         ps.y.hi = yhi;
+        ps.y.fixed = 1;
+        ps.y.percent = is_probability(o);
         ps.y.hide_ticklabels = (i % cols) != 0;
         ps.left = left;
         ps.x.integer = s->par[j].integer;

@@ -39,6 +39,7 @@ struct fs_runner {
     fs_outset *sets[FS_MAX_COMPARE + 1];
     long chunk;
     double started;
+    char notes[4096];      /* warnings for the user (fs_runner_notes) */
 };
 
 static double now(void)
@@ -109,10 +110,19 @@ static fs_status load_all(fs_runner *r, fs_err *err)
             return fs_err_set(err, FS_ECONFIG, "%s: steps = %d, but %s has %d: compared "
                               "scenarios need the same horizon", r->o.files[i],
                               r->sc[i]->steps, r->o.files[0], r->sc[0]->steps);
+        if (strcmp(r->sc[i]->step_unit, r->sc[0]->step_unit) != 0)
+            return fs_err_set(err, FS_ECONFIG, "%s: step_unit = \"%s\", but %s has \"%s\": "
+                              "compared scenarios need the same time step", r->o.files[i],
+                              r->sc[i]->step_unit, r->o.files[0], r->sc[0]->step_unit);
     }
+    if (r->k > 1)
+        fs_compare_unlike((const fs_scenario *const *)r->sc, r->o.files, r->k,
+                          r->o.have_seed, r->o.runs > 0, r->notes, sizeof r->notes);
     /* A run measures its scheduled injects: one muted copy each. */
-    if (r->k == 1 && !r->o.no_effects)
+    if (r->k == 1 && !r->o.no_effects) {
         fs_effects_plan_make(&r->plan, r->sc[0]);
+        fs_effects_unmeasured(r->sc[0], r->notes, sizeof r->notes);
+    }
     for (i = 0; i < r->plan.n; i++) {
         if (fs_load_scenario(r->o.files[0], r->o.sets, r->o.nsets, &r->muted[i], err) != FS_OK)
             return err->code;
@@ -361,6 +371,7 @@ fs_runner *fs_runner_open(const fs_run_opts *o, fs_err *err)
             goto fail;
         fs_output_runs_header(eo.runs_csv[i]);
     }
+    eo.all_pairs = r->k > 1;
     eo.pair_cells = r->plan.cells;
     eo.npair_cells = r->plan.ncells;
     fs_effects_cells_of(&r->plan, 1, r->cells_of[0]);
@@ -398,6 +409,7 @@ long fs_runner_done(const fs_runner *r) { return fs_engine_done(r->eng); }
 long fs_runner_total(const fs_runner *r) { return r->sc[0]->runs; }
 const char *fs_runner_outdir(const fs_runner *r) { return r->outdir; }
 const char *fs_runner_name(const fs_runner *r) { return r->sc[0]->name; }
+const char *fs_runner_notes(const fs_runner *r) { return r->notes; }
 
 /* One scenario's run files: the CSVs, the resolved scenario, the briefing. */
 static fs_status write_run(fs_outset *set, const fs_scenario *sc, const fs_results *res,
@@ -445,8 +457,11 @@ static fs_status write_compare(fs_runner *r, fs_err *err)
     if ((f = fs_outset_open(top, "compare.csv", err)) == NULL ||
         fs_compare_write_csv(f, sc, dirs, r->k, r->eng, err) != FS_OK)
         return err->code;
+    if ((f = fs_outset_open(top, "compare_pairs.csv", err)) == NULL ||
+        fs_compare_write_pairs(f, sc, r->k, r->eng, err) != FS_OK)
+        return err->code;
     if ((f = fs_outset_open(top, "briefing.md", err)) == NULL ||
-        fs_compare_write_briefing(f, sc, dirs, r->k, r->eng, err) != FS_OK)
+        fs_compare_write_briefing(f, sc, dirs, r->k, r->eng, r->notes, err) != FS_OK)
         return err->code;
     return FS_OK;
 }

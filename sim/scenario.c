@@ -44,6 +44,12 @@ void fs_scenario_free(fs_scenario *sc)
         free(sc->changes[i]);
     free(sc->changes);
     free(sc->extends);
+    for (i = 0; i < sc->nreported; i++) {
+        free(sc->reported[i].label);
+        free(sc->reported[i].metric);
+        free(sc->reported[i].source);
+    }
+    free(sc->reported);
     free(sc->actors);
     free(sc->borders);
     free(sc->threats);

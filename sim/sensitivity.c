@@ -374,3 +374,20 @@ fs_status fs_oat_effects(const fs_design *d, const double *y, fs_oat *out, fs_er
     }
     return FS_OK;
 }
+
+int fs_sobol_flags_of(double s1, double s1_lo, double st)
+{
+    int f = 0;
+    if (isfinite(s1) && (s1 < 0.0 || s1 > 1.0))
+        f |= FS_SOBOL_S1_RANGE;
+    if (isfinite(st) && (st < 0.0 || st > 1.0))
+        f |= FS_SOBOL_ST_RANGE;
+    if (isfinite(s1_lo) && isfinite(st) && s1_lo > st)
+        f |= FS_SOBOL_S1_ABOVE_ST;
+    return f;
+}
+
+int fs_sobol_flags(const fs_sobol *s, int j)
+{
+    return s && j >= 0 && j < s->k ? fs_sobol_flags_of(s->s1[j], s->s1_lo[j], s->st[j]) : 0;
+}

@@ -20,6 +20,7 @@
 #include "output.h"
 #include "plot_sweep.h"
 #include "rng.h"
+#include "oatpair.h"
 #include "report.h"
 #include "sensitivity.h"
 #include "stats.h"
@@ -318,20 +319,15 @@ static void output_value(const fs_sweep_output *o, const fs_engine *e, double *y
     }
 }
 
-/* Runs point i: the base scenario with the --set overrides and the point's
- * values, the sweep's runs and seed, one thread. */
-static fs_status run_point(const fs_sweep_run *r, int i, int threads, double *y, double *se,
-                           fs_err *err)
+/* Loads point i's scenario: the base scenario with the --set overrides
+ * and the point's values, the sweep's runs and seed. */
+static fs_status load_point(const fs_sweep_run *r, int i, fs_scenario **sc, fs_err *err)
 {
     const fs_sweep *sw = r->sw;
     fs_override ov[FS_SWEEP_MAX_PARAMS + 256];
     char text[FS_SWEEP_MAX_PARAMS][64];
     const double *x = point_values(r, i);
-    fs_scenario *sc = NULL;
-    fs_engine *e;
-    fs_engine_opts eo;
-    fs_layout l;
-    int j, n = sw->nsets, sketch[FS_SWEEP_MAX_OUTPUTS];
+    int j, n = sw->nsets;
 
     if (n > 0)
         memcpy(ov, sw->sets, (size_t)n * sizeof *ov);
@@ -341,7 +337,25 @@ static fs_status run_point(const fs_sweep_run *r, int i, int threads, double *y,
         ov[n].value = text[j];
         n++;
     }
-    if (fs_load_scenario(sw->base_path, ov, n, &sc, err) != FS_OK)
+    if (fs_load_scenario(sw->base_path, ov, n, sc, err) != FS_OK)
+        return err->code;
+    (*sc)->runs = sw->runs;
+    (*sc)->seed = sw->seed;
+    return FS_OK;
+}
+
+/* Runs point i on `threads` threads. */
+static fs_status run_point(const fs_sweep_run *r, int i, int threads, double *y, double *se,
+                           fs_err *err)
+{
+    const fs_sweep *sw = r->sw;
+    fs_scenario *sc = NULL;
+    fs_engine *e;
+    fs_engine_opts eo;
+    fs_layout l;
+    int j, sketch[FS_SWEEP_MAX_OUTPUTS];
+
+    if (load_point(r, i, &sc, err) != FS_OK)
         return err->code;
     memset(&eo, 0, sizeof eo);
     fs_layout_init(&l, sc);
@@ -353,8 +367,6 @@ static fs_status run_point(const fs_sweep_run *r, int i, int threads, double *y,
     for (j = 0; j < sw->noutputs; j++)
         if (fs_sweep_output_needs_sketch(&sw->outputs[j]))
             sketch[eo.nsketch_cells++] = fs_sweep_output_cell(&sw->outputs[j], &l);
-    sc->runs = sw->runs;
-    sc->seed = sw->seed;
     e = fs_engine_run(sc, &eo, err);
     if (e == NULL) {
         fs_scenario_free(sc);
@@ -365,6 +377,48 @@ static fs_status run_point(const fs_sweep_run *r, int i, int threads, double *y,
     fs_engine_free(e);
     fs_scenario_free(sc);
     return FS_OK;
+}
+
+/* The tornado's ends against its base point, paired run by run
+ * (oatpair.h): OAT point 0 is the base, 1 + 2p and 2 + 2p parameter p's
+ * low and high settings, run again side by side on their shared streams.
+ * An output that is a quantile over runs has no run-by-run difference: its
+ * interval is the unpaired one from the points' own standard errors. Into
+ * pl and ph, [nparams x noutputs]. */
+static fs_status oat_pairs(const fs_sweep_run *r, fs_oat_pair *pl, fs_oat_pair *ph, fs_err *err)
+{
+    const fs_sweep *sw = r->sw;
+    int p, j, k = sw->noutputs;
+    fs_scenario *sc[3] = { NULL, NULL, NULL };
+    fs_status st = load_point(r, r->nd, &sc[0], err);
+
+    for (p = 0; st == FS_OK && p < sw->nparams; p++) {
+        fs_oat_pair *ends[2] = { pl + (size_t)p * k, ph + (size_t)p * k };
+        int e;
+        if ((st = load_point(r, r->nd + 1 + 2 * p, &sc[1], err)) != FS_OK
+            || (st = load_point(r, r->nd + 2 + 2 * p, &sc[2], err)) != FS_OK
+            || (st = fs_oat_pair_run(sc[0], sc[1], sc[2], sw->outputs, k, sw->runs, sw->seed,
+                                     r->threads, ends[0], ends[1], err)) != FS_OK)
+            break;
+        for (e = 0; e < 2; e++)
+            for (j = 0; j < k; j++) {
+                fs_oat_pair *q = &ends[e][j];
+                size_t at = (size_t)(r->nd + 1 + 2 * p + e) * k + j, b = (size_t)r->nd * k + j;
+                if (q->paired)
+                    continue;
+                q->diff = r->y[at] - r->y[b];
+                q->se = sqrt(r->se[at] * r->se[at] + r->se[b] * r->se[b]);
+                q->lo = q->diff - FS_Z95 * q->se;
+                q->hi = q->diff + FS_Z95 * q->se;
+            }
+        fs_scenario_free(sc[1]);
+        fs_scenario_free(sc[2]);
+        sc[1] = sc[2] = NULL;
+    }
+    fs_scenario_free(sc[0]);
+    fs_scenario_free(sc[1]);
+    fs_scenario_free(sc[2]);
+    return st;
 }
 
 /* Runs point i into the result arrays; on failure records it in *bad and
@@ -647,13 +701,15 @@ static void write_sensitivity(FILE *f, const fs_sweep *sw, const analysis *an)
     }
 }
 
-static void write_tornado(FILE *f, const fs_sweep_run *r, const analysis *an)
+static void write_tornado(FILE *f, const fs_sweep_run *r, const analysis *an,
+                          const fs_oat_pair *pl, const fs_oat_pair *ph)
 {
     const fs_sweep *sw = r->sw;
     int j, p;
     int k = sw->noutputs;
     fputs("parameter,output,base_value,low_setting,high_setting,at_base,at_low,at_high,swing,"
-          "se_base,se_low,se_high\n", f);
+          "se_base,se_low,se_high,paired,diff_se_low,diff_se_high,low_diff_lo95,"
+          "low_diff_hi95,high_diff_lo95,high_diff_hi95\n", f);
     for (j = 0; j < sw->noutputs; j++) {
         const fs_oat *o = an[j].oat;
         for (p = 0; p < sw->nparams; p++) {
@@ -669,6 +725,12 @@ static void write_tornado(FILE *f, const fs_sweep_run *r, const analysis *an)
             num(f, r->se[(size_t)r->nd * k + j]);
             num(f, r->se[(size_t)(r->nd + 1 + 2 * p) * k + j]);
             num(f, r->se[(size_t)(r->nd + 2 + 2 * p) * k + j]);
+            {
+                const fs_oat_pair *a = &pl[(size_t)p * k + j], *b = &ph[(size_t)p * k + j];
+                fprintf(f, ",%d", a->paired);
+                num(f, a->se), num(f, b->se);
+                num(f, a->lo), num(f, a->hi), num(f, b->lo), num(f, b->hi);
+            }
             fputc('\n', f);
         }
     }
@@ -704,10 +766,50 @@ static int rank_by(const void *x, const void *y)
     return va != vb ? (va < vb ? 1 : -1) : a - b;
 }
 
+/* Base rows N of a Sobol design: its points are N (k + 2). */
+static int sobol_rows(const fs_sweep_run *r)
+{
+    return r->sw->nparams > 0 ? r->nd / (r->sw->nparams + 2) : 0;
+}
+
+/* sweep.md's checks of the Sobol estimates: indices outside [0, 1], S1
+ * above ST beyond its interval, too few base rows; and what to do.
+ * Returns whether anything was flagged. */
+static int sobol_checks(FILE *f, const fs_sweep_run *r, const analysis *a)
+{
+    const fs_sweep *sw = r->sw;
+    int p, n = sobol_rows(r), any = 0;
+    if (a->sobol == NULL || !isfinite(a->sobol->st[0]))
+        return 0;
+    for (p = 0; p < sw->nparams; p++) {
+        int fl = fs_sobol_flags(a->sobol, p);
+        if (fl == 0)
+            continue;
+        fprintf(f, "%s`%s`:", any++ ? "; " : "- **Check the indices:** ", sw->params[p].path);
+        if (fl & FS_SOBOL_S1_RANGE)
+            fprintf(f, " S1 = %.3f is outside [0, 1]", a->sobol->s1[p]);
+        if (fl & FS_SOBOL_ST_RANGE)
+            fprintf(f, "%s ST = %.3f is outside [0, 1]", fl & FS_SOBOL_S1_RANGE ? "," : "",
+                    a->sobol->st[p]);
+        if (fl & FS_SOBOL_S1_ABOVE_ST)
+            fprintf(f, "%s S1 (%.3f, interval from %.3f) is above ST (%.3f) beyond its interval",
+                    fl & (FS_SOBOL_S1_RANGE | FS_SOBOL_ST_RANGE) ? "," : "", a->sobol->s1[p],
+                    a->sobol->s1_lo[p], a->sobol->st[p]);
+    }
+    if (n < FS_SOBOL_SMALL_N)
+        fprintf(f, "%sN = %d base rows is small (Sobol estimates scatter widely below %d)",
+                any++ ? "; " : "- **Check the indices:** ", n, FS_SOBOL_SMALL_N);
+    if (any)
+        fprintf(f, ". True indices lie in [0, 1] with S1 at most ST, so these are estimator "
+                "noise, not effects: raise `design.n` (base rows; the design runs N (k + 2) "
+                "points) and `runs` (runs per point) until they settle.\n");
+    return any;
+}
+
 static void brief_output(FILE *f, const fs_sweep_run *r, int j, const analysis *a)
 {
     const fs_sweep *sw = r->sw;
-    int order[FS_SWEEP_MAX_PARAMS], p, i, kind;
+    int order[FS_SWEEP_MAX_PARAMS], p, i, kind, bad;
 
     fprintf(f, "## %s\n\n", sw->outputs[j].name);
     if (a->has_nan)
@@ -758,13 +860,15 @@ static void brief_output(FILE *f, const fs_sweep_run *r, int j, const analysis *
                 a->oat->base + a->oat->low[best], sw->params[best].lo,
                 a->oat->base + a->oat->high[best], sw->params[best].hi, a->oat->base);
     }
+    bad = sobol_checks(f, r, a);
     if (a->spread > 0 && a->noise > 0.3 * a->spread)
         fprintf(f, "- **Warning:** the Monte Carlo noise per point (median standard error "
                 "%.3g) is large against the spread of the output over the points (sd %.3g): "
                 "the indices mix noise with effects. Raise `runs`.\n", a->noise, a->spread);
     else
         fprintf(f, "- Monte Carlo noise per point (median standard error %.3g) is small "
-                "against the spread over the points (sd %.3g).\n", a->noise, a->spread);
+                "against the spread over the points (sd %.3g)%s.\n", a->noise, a->spread,
+                bad ? ", but the indices fail the checks above" : "");
     fputc('\n', f);
 }
 
@@ -832,6 +936,7 @@ fs_status fs_sweep_run_finish(fs_sweep_run *r, int charts, const fs_plot_opts *p
     const fs_sweep *sw = r->sw;
     analysis *an = calloc((size_t)sw->noutputs, sizeof *an);
     double *buf = malloc((size_t)(r->total > 0 ? r->total : 1) * sizeof *buf);
+    fs_oat_pair *pl = NULL, *ph = NULL;
     fs_outset *set = NULL;
     fs_status st = FS_OK;
     FILE *f;
@@ -866,6 +971,14 @@ fs_status fs_sweep_run_finish(fs_sweep_run *r, int charts, const fs_plot_opts *p
     for (j = 0; j < sw->noutputs; j++)
         if ((st = analyse(r, j, &an[j], buf, err)) != FS_OK)
             goto done;
+    pl = calloc((size_t)sw->nparams * sw->noutputs, sizeof *pl);
+    ph = calloc((size_t)sw->nparams * sw->noutputs, sizeof *ph);
+    if (pl == NULL || ph == NULL) {
+        st = fs_err_set(err, FS_ENOMEM, "out of memory pairing the tornado's ends");
+        goto done;
+    }
+    if ((st = oat_pairs(r, pl, ph, err)) != FS_OK)
+        goto done;
     if ((set = fs_outset_new(r->outdir, err)) == NULL) {
         st = err->code;
         goto done;
@@ -880,7 +993,7 @@ fs_status fs_sweep_run_finish(fs_sweep_run *r, int charts, const fs_plot_opts *p
     OPEN("sensitivity.csv");
     write_sensitivity(f, sw, an);
     OPEN("tornado.csv");
-    write_tornado(f, r, an);
+    write_tornado(f, r, an, pl, ph);
     OPEN("meta.csv");
     write_meta(f, r);
     OPEN("sweep.md");
@@ -922,5 +1035,7 @@ done:
             analysis_free(&an[j]);
     free(an);
     free(buf);
+    free(pl);
+    free(ph);
     return st;
 }

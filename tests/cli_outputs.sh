@@ -346,6 +346,64 @@ S=1
 awk_check "compare paired differences against the runs" "$COMPARE_DIFF" \
     "$T/p0/runs.csv" "$T/p1/runs.csv" "$T/c/compare.csv"
 
+# --- compare_pairs.csv: every pair's paired difference and its effect per
+# unit of cost against the runs.csv of the compared scenarios (run i of
+# each on one stream). Scenario 2's cost varies from run to run (its
+# sharing is switched off in half the runs), so the per-cost interval's
+# covariance term matters: R = mean(dE) / mean(dC), se^2 = var(dE - R dC)
+# / (n mean(dC)^2), from the runs' own sums here. ---
+PAIRS_RUNS='
+FNR == 1 { f++; for (i = 1; i <= NF; i++) col[f, $i] = i; next }
+f <= 3 { r = FNR - 2; n[f] = r + 1
+    for (j = 1; j <= nm; j++) { m = ms[j]; v = $(col[f, m == "mass_casualty" ? "first_mass_casualty_step" : m])
+        x[f, j, r] = m == "mass_casualty" ? (v != "" ? 1 : 0) : v + 0 }
+    next }
+{ key = $1 "," $2 "," $(NF - 8); row[key] = $0; rows++ }
+BEGIN { nm = split("escalation contained mass_casualty attacks casualties threat_index_final cohesion_final cost", ms, " ") }
+function check(a, b,    j, i, N, m, key, F, K, mu, c, q, qc, cv, R, v, se, d) {
+    N = n[a + 1]
+    for (j = 1; j <= nm; j++) {
+        m = ms[j]; key = a "," b "," m
+        if (!(key in row)) { print "no row " key; bad = 1; continue }
+        K = split(row[key], F, ",") - 13   # names may hold commas: count from the end
+        mu = 0; c = 0
+        for (i = 0; i < N; i++) { mu += x[b + 1, j, i] - x[a + 1, j, i]; c += x[b + 1, nm, i] - x[a + 1, nm, i] }
+        mu /= N; c /= N; q = 0; qc = 0; cv = 0
+        for (i = 0; i < N; i++) {
+            d = x[b + 1, j, i] - x[a + 1, j, i] - mu; e = x[b + 1, nm, i] - x[a + 1, nm, i] - c
+            q += d * d; qc += e * e; cv += d * e
+        }
+        q /= N - 1; qc /= N - 1; cv /= N - 1
+        tol = 1e-7 * (abs(mu) + sqrt(q)) + 1e-12
+        near(F[K + 7], mu, tol, key ": diff")
+        near(F[K + 8], mu - Z * sqrt(q / N), tol, key ": diff_lo95")
+        near(F[K + 10], c, 1e-7 * abs(c) + 1e-12, key ": cost_diff")
+        if (m == "cost" || c == 0) { if (F[K + 11] != "") { print key ": a per-cost value where costs do not differ"; bad = 1 } continue }
+        R = mu / c; v = q - 2 * R * cv + R * R * qc; se = sqrt((v > 0 ? v : 0) / N) / abs(c)
+        tol = 1e-6 * (abs(R) + se) + 1e-12
+        near(F[K + 11], R, tol, key ": per_cost")
+        near(F[K + 12], R - Z * se, tol, key ": per_cost_lo95")
+        near(F[K + 13], R + Z * se, tol, key ": per_cost_hi95")
+        if (qc > 0) varied = 1
+    }
+}
+END {
+    if (rows != 30) { print rows + 0 " rows, expected 3 pairs x 10 headlines"; bad = 1 }
+    check(0, 1); check(0, 2); check(1, 2)
+    if (!varied) { print "no pair had a cost that varies from run to run"; bad = 1 }
+    exit bad
+}'
+expect "compare three" 0 "" compare $FX/small.cfg $FX/small_sharing.cfg $FX/small_paused.cfg -n 300 -s 5 \
+    -q --no-charts --runs-csv -o "$T/c3"
+awk_check "compare_pairs.csv against the runs" "$PAIRS_RUNS" "$T/c3/small/runs.csv" \
+    "$T/c3/small_sharing/runs.csv" "$T/c3/small_paused/runs.csv" "$T/c3/compare_pairs.csv"
+# The briefing answers per headline which scenario does better, and
+# compares the variants with each other, not only with the reference.
+if grep -q '^- Attacks in the region: \*\*.*\*\* does best (.*against the next best, \*\*' "$T/c3/briefing.md" \
+    && grep -q '^\*\*cli small, sharing paused at random\*\* against \*\*cli small, more sharing\*\*:' "$T/c3/briefing.md" \
+    && grep -q 'per unit of cost (95% interval' "$T/c3/briefing.md"; then ok
+else bad "compare briefing: no 'does best' line, no pair of variants, or no effect per unit of cost"; fi
+
 # A run into a directory an earlier run filled: what the new run does not
 # write (runs.csv, charts, another format's charts) must not survive to
 # disagree with it; files foresight never writes stay.

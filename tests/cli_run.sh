@@ -127,6 +127,22 @@ awk -F, 'NR > 1 { n++; k = $2; m = $3; p = k / m; z = 1.959963984540054
 expect "compare one file" 2 "at least two scenario files" compare $FX/small.cfg
 expect "compare horizons" 2 "same horizon" compare $FX/small.cfg $FX/small_short.cfg -o "$T/cbad"
 if [ -e "$T/cbad" ]; then bad "compare config error created the output directory"; else ok; fi
+# Unlike scenarios: a different time step is refused; other actors, other
+# outcome thresholds and a seed the comparison replaces are named on stderr
+# and at the top of the comparison briefing.
+sed 's/^steps = 24;/steps = 24;\nstep_unit = "week";/' $FX/small.cfg > "$T/weekly.cfg"
+expect "compare step units" 2 'step_unit = "week", but .*small.cfg has "month"' compare $FX/small.cfg "$T/weekly.cfg" -q -o "$T/cweek"
+sed -e 's/^seed = 7;/seed = 9;\noutcomes = { mass_casualty = 40.0; };/' \
+    -e 's/^  { id = "X";/  { id = "Y"; name = "Yonder"; capacity = 0.5; intel = 0.5; stability = 0.5; },\n  { id = "X";/' \
+    $FX/small.cfg > "$T/unlike.cfg"
+expect "compare unlike: actors" 0 "warning: .*unlike.cfg has actor Y that .*small.cfg lacks" compare $FX/small.cfg "$T/unlike.cfg" -n 64 -q --no-charts -o "$T/cun"
+expect "compare unlike: seed" 0 "warning: .*unlike.cfg: seed = 9 is replaced by .*small.cfg's 7" compare $FX/small.cfg "$T/unlike.cfg" -n 64 -q --no-charts -o "$T/cun"
+expect "compare unlike: thresholds" 0 "warning: .*unlike.cfg: outcomes.mass_casualty = 40, but .*small.cfg has 50" compare $FX/small.cfg "$T/unlike.cfg" -n 64 -q --no-charts -o "$T/cun"
+if grep -q 'not alike' "$T/cun/briefing.md" && grep -q 'has actor Y' "$T/cun/briefing.md"; then ok; else bad "compare unlike: the briefing does not say what differs"; fi
+expect "compare unlike: --seed replaces nothing" 0 "" compare $FX/small.cfg "$T/unlike.cfg" -n 64 -s 3 -q --no-charts -o "$T/cun2"
+if grep -q 'seed' "$T/out"; then bad "compare with --seed still warns of a replaced seed"; else ok; fi
+expect "compare alike: no warning" 0 "" compare $FX/small.cfg $FX/small_sharing.cfg -n 64 -q --no-charts -o "$T/cal"
+if [ -s "$T/out" ]; then bad "compare of alike scenarios printed: $(head -1 "$T/out")"; else ok; fi
 expect "compare j1" 0 "" compare $FX/small.cfg $FX/small_sharing.cfg $FX/small.cfg -n 200 -q -j 1 -o "$T/c1"
 expect "compare j2" 0 "" compare $FX/small.cfg $FX/small_sharing.cfg $FX/small.cfg -n 200 -q -j 2 -o "$T/c2" --no-charts
 same "compare -j1 vs -j2" "$T/c1/compare.csv" "$T/c2/compare.csv"
@@ -193,6 +209,38 @@ expect "check baseline" 0 "Baseline  \"cli small\" loads: 4 actors" check $FX/sm
 expect "baseline off" 0 "" run $FX/small_sharing.cfg -q -n 64 --no-charts --set 'baseline="small.cfg"' --set 'baseline=""' -o "$T/bloff"
 if [ -e "$T/bloff/baseline.csv" ]; then bad "baseline=\"\" still ran a baseline"; else ok; fi
 expect "baseline self" 2 "baseline: names this scenario itself" run $FX/small.cfg -q --set 'baseline="small.cfg"' -o "$T/blbad"
+# Every interval of the baseline briefing is printed, at the digits it
+# needs: in the table and beside each pair's final trust.
+if grep -q "narrower than the last digit" "$T/bl/briefing.md"; then bad "briefing: an interval 'narrower than the last digit' instead of its ends"; else ok; fi
+if grep '^Final trust that differs most' "$T/bl/briefing.md" | grep -o '[A-Za-z]*-[A-Za-z]* [0-9.]* vs [0-9.]* ([^)]*)' \
+        | grep -v '95% interval\|the same in every run' | grep -q .; then
+    bad "briefing: a pair's final trust without its interval: $(grep '^Final trust' "$T/bl/briefing.md")"
+else ok; fi
+# The scripted attack "hit" (60 casualties, threshold 50) is a mass-casualty
+# attack by itself: the headline says so.
+grep -q "^Note: the mass-casualty share counts the scenario's own scripted attacks. \*\*hit\*\* (month 5, 60 casualties) is itself one" "$T/bl/briefing.md" \
+    && ok || bad "briefing: no note that the mass-casualty share counts the scripted attack"
+# More injects to measure than a run measures: check and run warn, naming
+# the one left out.
+expect "check: too many measured injects" 0 "warning: 8 injects are to be measured .* at most 7; left out: spat" check $FX/small_many.cfg
+expect "run: too many measured injects" 0 "warning: 8 injects are to be measured .* at most 7; left out: spat" run $FX/small_many.cfg -q -n 64 --no-charts -o "$T/many"
+expect "check: no warning" 0 "" check $FX/small.cfg
+if grep -q warning "$T/out"; then bad "check warned for a scenario whose injects are all measured"; else ok; fi
+# Reported figures: tabled against the simulated median and 90% of runs of
+# the run total each names (threats.csv, actors.csv, summary.csv), with a
+# verdict; kept by scenario.resolved.cfg; a metric that names nothing is
+# refused.
+expect "run reported" 0 "" run $FX/small_reported.cfg -q -n 300 --no-charts -o "$T/rep"
+want=$(awk -F, '$1 == "net" && $3 == "foiled" { printf "| plots foiled | 3 | %d | %d to %d | %s |", $8, $6, $10, (3 < $6 ? "no, below" : 3 > $10 ? "no, above" : "yes") }' "$T/rep/threats.csv")
+if grep -qF "$want" "$T/rep/briefing.md"; then ok; else bad "briefing: reported row is not '$want'"; grep '^| plots foiled' "$T/rep/briefing.md"; fi
+want=$(awk -F, '$1 == "A" && $4 == "attacks" { printf "| attacks in Alpha | 40 | %d | %d to %d | no, above |", $9, $7, $11 }' "$T/rep/actors.csv")
+if grep -qF "$want" "$T/rep/briefing.md"; then ok; else bad "briefing: reported row is not '$want'"; grep '^| attacks in Alpha' "$T/rep/briefing.md"; fi
+grep -q "^| cells removed | 0.5.* | no, below | \`removed\` |" "$T/rep/briefing.md" && ok || bad "briefing: the reported summary metric row"
+expect "reported resolved" 0 "" run "$T/rep/scenario.resolved.cfg" -q --no-charts -o "$T/rep2"
+same "reported resolved briefing" "$T/rep/briefing.md" "$T/rep2/briefing.md"
+expect "check reported" 0 "attacks in Alpha: 40.0 (actors.\[A\].attacks)" check $FX/small_reported.cfg
+sed 's/metric = "threats.\[net\].foiled"/metric = "threats.[nett].foiled"/' $FX/small_reported.cfg > "$T/badrep.cfg"
+expect "reported bad metric" 2 "badrep.cfg:37: reported.\[1\].metric: expected a run total of summary.csv .*found \"threats.\[nett\].foiled\"" check "$T/badrep.cfg"
 # --no-effects: the scenario's own numbers only, the same bytes.
 expect "no effects" 0 "" run $FX/small_sharing.cfg -q --no-charts --no-effects --set 'baseline="small.cfg"' -o "$T/noeff"
 same "no effects summary" "$T/bl/summary.csv" "$T/noeff/summary.csv"

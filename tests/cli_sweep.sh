@@ -31,6 +31,40 @@ if grep -q "^## escalation" "$T/s1/sweep.md"; then ok; else bad "smoke: sweep.md
 if grep -q "^| RATS intelligence sharing: intensity | lever |" "$T/s1/sweep.md" &&
    head -1 "$T/s1/sweep.csv" | grep -q "^point,mechanisms.\[rats\].intensity,"; then ok; else bad "smoke: sweep.md does not name parameters by label, or sweep.csv not by path"; fi
 
+# --- tornado.csv: each end against the base point, paired run by run. The
+# grid's low end of the sharing intensity (0, base 0.6) is a compare of
+# small.cfg with a copy at intensity 0, on the same runs and seed: the same
+# paired standard error, and for a mean the same interval. A probability's
+# interval (Newcombe's) holds the difference and stays within [-1, 1]. ---
+expect "grid for the tornado" 0 "" sweep $FX/grid.cfg -q -o "$T/gt" --no-charts
+sed 's/{ id = "share"; type = "intel_sharing"; participants = "members"; intensity = 0.6;/{ id = "share"; type = "intel_sharing"; participants = "members"; intensity = 0.0;/' \
+    tests/fixtures/cli/small.cfg > "$T/share0.cfg"
+expect "compare at the low end" 0 "" compare tests/fixtures/cli/small.cfg "$T/share0.cfg" -n 50 -s 3 -q --no-charts -o "$T/gc"
+if awk -F, -v Z=1.959963984540054 '
+    function abs(x) { return x < 0 ? -x : x }
+    NR == FNR { if (FNR == 1) { for (i = 1; i <= NF; i++) c[$i] = i; next }
+        if ($1 != "mechanisms.[share].intensity") next
+        m = $2; paired[m] = $(c["paired"]); se[m] = $(c["diff_se_low"])
+        lo[m] = $(c["low_diff_lo95"]); hi[m] = $(c["low_diff_hi95"]); d[m] = $(c["at_low"]) - $(c["at_base"]); next }
+    $1 == 1 { m = $(NF - 7); if (m == "casualties") m = "casualties.mean"; if (!(m in se)) next
+        n++; cse = ($NF - $(NF - 1)) / (2 * Z)
+        if (abs(cse - se[m]) > 1e-7 * (abs(se[m]) + 1e-12) || paired[m] != 1) { print m ": se " se[m] " against compare " cse; bad = 1 }
+        if (m == "casualties.mean" && (abs(lo[m] - $(NF - 1)) > 1e-6 * abs(lo[m]) || abs(hi[m] - $NF) > 1e-6 * abs(hi[m]))) { print m ": interval"; bad = 1 }
+        if (m == "escalation" && !(lo[m] <= d[m] && d[m] <= hi[m] && lo[m] >= -1 && hi[m] <= 1)) { print m ": Newcombe interval " lo[m] " " hi[m] " for " d[m]; bad = 1 } }
+    END { exit bad || n != 2 }' "$T/gt/tornado.csv" "$T/gc/compare.csv"; then ok
+else bad "tornado.csv: the paired differences do not match compare's"; fi
+if awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next } $2 == "attacks.p50" { n++; if ($(c["paired"]) != 0) bad = 1 } END { exit bad || n != 2 }' "$T/gt/tornado.csv"; then ok
+else bad "tornado.csv: a quantile output should be marked unpaired"; fi
+
+# sweep.md checks the Sobol estimates: the smoke sweep's attacks.p95 has
+# S1 and ST above 1 for the sharing intensity, and N = 8 base rows is small;
+# it says what to do, and no longer calls the noise small without a word.
+if awk '/^## attacks.p95/ { on = 1 } /^## / && !/attacks.p95/ { on = 0 }
+    on && /\*\*Check the indices:\*\*/ && /`mechanisms.\[rats\].intensity`: S1 = 1.3[0-9]* is outside \[0, 1\]/ && /N = 8 base rows is small/ && /raise `design.n`/ { found = 1 }
+    on && /is small against the spread/ && !/fail the checks above/ { bad = 1 }
+    END { exit !found || bad }' "$T/s1/sweep.md"; then ok
+else bad "sweep.md: no check of the out-of-range Sobol indices of attacks.p95"; grep -n "Check\|small" "$T/s1/sweep.md"; fi
+
 # --- a point equals a plain run of the base with the same settings ---
 expect "grid" 0 "" sweep $FX/grid.cfg -q -o "$T/g" --no-charts
 rows=$(($(wc -l < "$T/g/sweep.csv") - 1))

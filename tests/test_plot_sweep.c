@@ -269,6 +269,112 @@ static void test_tornado_bar_edges(void)
     CHECKF(fabs(right + 0.5 - want_r) <= 2, "bar ends at %d, at_high implies %.1f", right, want_r);
 }
 
+/* A probability's heatmap cell prints a percentage, as the run charts do:
+ * grid2's cell at intensity 0, period 3 holds 0.45, so its text is as wide
+ * as "45.0%", not "0.45". The scatter's y axis leaves a margin around the
+ * data, so no dot sits on the axis. */
+static void test_heatmap_percent_scatter_margin(void)
+{
+    char out[64], path[128];
+    fs_err err;
+    cairo_surface_t *s;
+    const fs_sweep_geom *g;
+    const fs_panel *p;
+    fs_chart *c;
+    double x0, x1, y0, y1, wpct, wdec, lo = HUGE_VAL, hi = -HUGE_VAL;
+    int x, y, r0, g0, b0, left = -1, right = -1;
+
+    CHECKF(draw_fixture("grid2", out, sizeof out, &err) == FS_OK, "%s", err.msg);
+    g = find_geom("heatmap_p_escalation");
+    CHECK(g != NULL && g->plot.npanels == 1);
+    p = &g->plot.panel[0];
+    s = load_png(out, "heatmap_p_escalation");
+    CHECK(s != NULL);
+    x0 = fs_panel_px(p, -0.5), x1 = fs_panel_px(p, 0.5);
+    y0 = fs_panel_py(p, p->y.lo - 0.5), y1 = fs_panel_py(p, p->y.lo + 0.5);
+    if (y0 > y1) { double t = y0; y0 = y1; y1 = t; }
+    pixel(s, (int)x0 + 4, (int)y0 + 4, &r0, &g0, &b0);
+    for (x = (int)x0 + 4; x < (int)x1 - 4; x++)
+        for (y = (int)y0 + 4; y < (int)y1 - 4; y++) {
+            int r, gg, b;
+            pixel(s, x, y, &r, &gg, &b);
+            if (abs(r - r0) + abs(gg - g0) + abs(b - b0) > 120) {
+                if (left < 0)
+                    left = x;
+                right = x;
+            }
+        }
+    cairo_surface_destroy(s);
+    snprintf(path, sizeof path, "%s/w.png", out);
+    c = fs_chart_open(path, FS_CHART_PNG, FS_CHART_WIDTH, FS_CHART_HEIGHT, &err);
+    CHECK(c != NULL);
+    wpct = fs_chart_text_width(c, FS_TEXT_VALUE, "45.0%");
+    wdec = fs_chart_text_width(c, FS_TEXT_VALUE, "0.45");
+    fs_chart_free(c);
+    CHECKF(left >= 0 && fabs((right - left + 1) - wpct) < fabs((right - left + 1) - wdec),
+           "cell text %d px wide; \"45.0%%\" is %.0f, \"0.45\" %.0f", right - left + 1, wpct, wdec);
+    g = find_geom("scatter_p_escalation");
+    CHECK(g != NULL && g->plot.npanels >= 1);
+    p = &g->plot.panel[0];
+    {
+        fs_csv *csv;
+        size_t i;
+        snprintf(path, sizeof path, FIX "grid2/sweep.csv");
+        csv = fs_csv_read(path, &err);
+        CHECK(csv != NULL);
+        for (i = 0; csv && i < fs_csv_nrows(csv); i++) {
+            double v;
+            if (fs_csv_num(csv, i, fs_csv_col(csv, "p_escalation"), &v, &err) == FS_OK)
+                lo = fmin(lo, v), hi = fmax(hi, v);
+        }
+        fs_csv_free(csv);
+    }
+    CHECKF(p->y.lo < lo - 0.03 * (hi - lo) && p->y.hi > hi + 0.03 * (hi - lo),
+           "scatter y axis %g..%g for data %g..%g", p->y.lo, p->y.hi, lo, hi);
+    rm_rf(out);
+}
+
+/* The mean row of the dark (whisker) pixels in column x between rows y0
+ * and y1, or NAN when there are none. */
+static double dark_row(cairo_surface_t *s, int x, int y0, int y1)
+{
+    double sum = 0;
+    int y, n = 0;
+    for (y = y0; y < y1; y++)
+        if (luma(s, x, y) < 90 && !saturated(s, x, y))
+            sum += y, n++;
+    return n ? sum / n : NAN;
+}
+
+/* The two ends' whiskers can be told apart: the low end's runs above the
+ * bar's middle, the high end's below, where both used to lie on the
+ * middle line and overlap into one. */
+static void test_tornado_whiskers_apart(void)
+{
+    char out[64];
+    fs_err err;
+    cairo_surface_t *s;
+    const fs_sweep_geom *g;
+    const fs_panel *p;
+    double lo, hi, yc, rh, ylo, yhi;
+
+    CHECK(tornado_values("sobol6", "threats.[iskp].growth", "p_escalation", &lo, &hi));
+    CHECKF(draw_fixture("sobol6", out, sizeof out, &err) == FS_OK, "%s", err.msg);
+    g = find_geom("tornado_p_escalation");
+    CHECK(g != NULL && g->row_param[0] == 1);
+    p = &g->plot.panel[0];
+    s = load_png(out, "tornado_p_escalation");
+    CHECK(s != NULL);
+    yc = fs_panel_py(p, 0);
+    rh = p->area.h / g->nrows;
+    ylo = dark_row(s, (int)lround(fs_panel_px(p, lo)), (int)(yc - 0.4 * rh), (int)(yc + 0.4 * rh));
+    yhi = dark_row(s, (int)lround(fs_panel_px(p, hi)), (int)(yc - 0.4 * rh), (int)(yc + 0.4 * rh));
+    cairo_surface_destroy(s);
+    rm_rf(out);
+    CHECKF(ylo < yc - 2 && yhi > yc + 2, "whiskers at y = %.1f (low end) and %.1f (high end), "
+           "the bar's middle at %.1f", ylo, yhi, yc);
+}
+
 static void test_tornado_order(void)
 {
     char out[64];
@@ -481,6 +587,8 @@ int main(void)
     RUN(test_all_equal);
     RUN(test_tornado_bar_edges);
     RUN(test_tornado_order);
+    RUN(test_tornado_whiskers_apart);
+    RUN(test_heatmap_percent_scatter_margin);
     RUN(test_sobol_order);
     RUN(test_heatmap_colours);
     RUN(test_deterministic);

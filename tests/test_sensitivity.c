@@ -1088,6 +1088,20 @@ static void test_estimator_errors(void)
     fs_design_free(NULL);
 }
 
+/* The checks sweep.md and the Sobol chart make: an index outside [0, 1],
+ * S1 above ST beyond S1's own interval; none for sound estimates. */
+static void test_sobol_flags(void)
+{
+    CHECK(fs_sobol_flags_of(0.4, 0.3, 0.5) == 0);
+    CHECK(fs_sobol_flags_of(0.0, -0.1, 0.0) == 0);
+    CHECK(fs_sobol_flags_of(1.34, 0.75, 1.31) == (FS_SOBOL_S1_RANGE | FS_SOBOL_ST_RANGE));
+    CHECK(fs_sobol_flags_of(-0.04, -0.11, 0.005) == FS_SOBOL_S1_RANGE);
+    /* S1 above ST: within S1's interval it is noise, beyond it a flag. */
+    CHECK(fs_sobol_flags_of(0.35, -0.05, 0.10) == 0);
+    CHECK(fs_sobol_flags_of(0.35, 0.20, 0.10) == FS_SOBOL_S1_ABOVE_ST);
+    CHECK(fs_sobol_flags_of(NAN, NAN, NAN) == 0);
+}
+
 static void test_kind_names(void)
 {
     fs_design_kind k;
@@ -1102,6 +1116,7 @@ int main(void)
 {
     fs_gsl_quiet();
     verbose = getenv("FS_TEST_VERBOSE") != NULL;
+    RUN(test_sobol_flags);
     RUN(test_grid);
     RUN(test_lhs_strata);
     RUN(test_lhs_integer);
