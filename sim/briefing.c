@@ -86,12 +86,13 @@ static void region_words(FILE *f, const fs_scenario *sc)
 }
 
 /* Whether inject j is an attack whose own casualties make it a
- * mass-casualty attack (each attack's share of the inject's total, as
- * docs/MODEL.md counts it). */
+ * mass-casualty attack (each attack's casualties: casualties_per_attack,
+ * or its share of the inject's total, as docs/MODEL.md counts it). */
 static int scripted_mc(const fs_scenario *sc, const fs_inject *j)
 {
     return j->kind == FS_INJ_ATTACK && j->casualties >= 0.0 && j->attacks > 0 &&
-           j->casualties / j->attacks >= sc->outcomes.mass_casualty;
+           (j->per_attack ? j->casualties : j->casualties / j->attacks)
+               >= sc->outcomes.mass_casualty;
 }
 
 /* A note under the headline: a mass-casualty share that counts attacks
@@ -109,8 +110,11 @@ static void scripted_mass_casualty(FILE *f, const fs_scenario *sc, const fs_resu
         fprintf(f, "**%s** (", j->label);
         if (j->hazard <= 0.0)
             fprintf(f, "%s %d, ", sc->step_unit, j->step);
-        fprintf(f, "%.4g casualties", j->casualties);
-        if (j->attacks > 1)
+        if (j->per_attack && j->attacks > 1)
+            fprintf(f, "%d attacks of %.4g casualties each", j->attacks, j->casualties);
+        else
+            fprintf(f, "%.4g casualties", j->casualties);
+        if (!j->per_attack && j->attacks > 1)
             fprintf(f, " over %d attacks", j->attacks);
         fputs(") is itself one, so every run in which it fires has one: ", f);
         pct(f, fired);

@@ -220,6 +220,12 @@ else ok; fi
 # attack by itself: the headline says so.
 grep -q "^Note: the mass-casualty share counts the scenario's own scripted attacks. \*\*hit\*\* (month 5, 60 casualties) is itself one" "$T/bl/briefing.md" \
     && ok || bad "briefing: no note that the mass-casualty share counts the scripted attack"
+# Two attacks of 30 each (casualties_per_attack) are two mass-casualty
+# attacks at a threshold of 25, and the note says so; 60 split over two
+# (casualties) are not.
+expect "per-attack note run" 0 "" run $FX/small_perattack.cfg -q -n 64 --no-charts --no-effects -o "$T/perattack"
+grep -q "\*\*hit\*\* (month 5, 2 attacks of 30 casualties each) is itself one" "$T/perattack/briefing.md" \
+    && ok || bad "briefing: no note for two scripted attacks of 30 each: $(grep '^Note' "$T/perattack/briefing.md")"
 # More injects to measure than a run measures: check and run warn, naming
 # the one left out.
 expect "check: too many measured injects" 0 "warning: 8 injects are to be measured .* at most 7; left out: spat" check $FX/small_many.cfg
