@@ -115,6 +115,10 @@ int fs_sweep_run_done(const fs_sweep_run *r);
 int fs_sweep_run_total(const fs_sweep_run *r);
 int fs_sweep_run_ran(const fs_sweep_run *r);
 
+/* What resuming found and dropped (damaged or torn checkpoint records,
+ * how many and the file), for the user; NULL when nothing was dropped. */
+const char *fs_sweep_run_note(const fs_sweep_run *r);
+
 /* After the last iterate (and on every rank): waits for the other ranks;
  * then rank 0 reads every rank's checkpoint, computes the sensitivity
  * indices and writes sweep.csv, sweep_params.csv, sweep_outputs.csv,

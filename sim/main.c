@@ -599,6 +599,8 @@ static int cmd_sweep(int argc, char **argv)
     if ((r = fs_sweep_run_open(sw, o.threads > 0 ? o.threads : omp_get_num_procs(), o.outdir,
                                o.resume ? &id : NULL, !o.static_share, &e)) == NULL)
         goto fail;
+    if (fs_sweep_run_note(r) && rank == 0)
+        fprintf(stderr, "%s: %s\n", progname, fs_sweep_run_note(r));
     while (!fs_sweep_run_finished(r)) {
         if (fs_sweep_run_iterate(r, &e) != FS_OK)
             goto fail;

@@ -50,6 +50,7 @@ struct fs_sweep_run {
     double started;
     fs_ckpt_id id;
     fs_ckpt *ckpt;        /* this rank's checkpoint file */
+    char note[5000];      /* what opening it found and dropped, or "" */
 };
 
 static double now(void)
@@ -128,7 +129,7 @@ static fs_status fresh_checkpoint(fs_sweep_run *r, fs_err *err)
         double *y = malloc((size_t)old.npoints * old.noutputs * sizeof *y);
         double *se = malloc((size_t)old.npoints * old.noutputs * sizeof *se);
         unsigned char *have = malloc((size_t)old.npoints);
-        if (y && se && have && fs_ckpt_scan(r->outdir, &old, y, se, have, &ndone, &e2) == FS_OK
+        if (y && se && have && fs_ckpt_scan(r->outdir, &old, y, se, have, &ndone, NULL, &e2) == FS_OK
             && ndone < old.npoints)
             st = fs_err_set(err, FS_EUSAGE, "%s holds an unfinished sweep (%d of %d "
                             "points done): finish it with 'foresight sweep --resume %s', "
@@ -150,7 +151,10 @@ static fs_status fresh_checkpoint(fs_sweep_run *r, fs_err *err)
 static fs_status start_checkpoint(fs_sweep_run *r, const fs_ckpt_id *resume, fs_err *err)
 {
     int rank = fs_dist_rank(), size = fs_dist_size(), ndone = 0, i, j, agreed;
+    fs_ckpt_damage dmg;
     fs_status st = FS_OK;
+
+    memset(&dmg, 0, sizeof dmg);
 
     if (resume) {
         if (resume->settings != r->id.settings || resume->npoints != r->id.npoints ||
@@ -167,7 +171,7 @@ static fs_status start_checkpoint(fs_sweep_run *r, const fs_ckpt_id *resume, fs_
                             r->sw->base_path, r->outdir, (unsigned long long)resume->base,
                             (unsigned long long)r->id.base);
         else
-            st = fs_ckpt_scan(r->outdir, &r->id, r->y, r->se, r->have, &ndone, err);
+            st = fs_ckpt_scan(r->outdir, &r->id, r->y, r->se, r->have, &ndone, &dmg, err);
     } else if (rank == 0) {
         st = fresh_checkpoint(r, err);
     }
@@ -177,6 +181,16 @@ static fs_status start_checkpoint(fs_sweep_run *r, const fs_ckpt_id *resume, fs_
                        "read the checkpoint" : "");
         err->everywhere = size > 1;
         return err->code;
+    }
+    /* Damaged or torn records are dropped (and said so), the intact ones
+     * kept, and each damaged file rewritten before anything is appended. */
+    if (dmg.bytes > 0) {
+        snprintf(r->note, sizeof r->note, "%s: dropped %lld damaged or torn checkpoint "
+                 "record%s (%lld bytes%s); kept the %d intact points, the dropped ones run "
+                 "again", dmg.first, dmg.records, dmg.records == 1 ? "" : "s", dmg.bytes,
+                 dmg.files > 1 ? ", in this and other rank files" : "", ndone);
+        if (fs_ckpt_repair(r->outdir, &r->id, rank, size, err) != FS_OK)
+            return err->code;
     }
     if ((r->ckpt = fs_ckpt_open(r->outdir, rank, &r->id, resume == NULL, err)) == NULL)
         return err->code;
@@ -271,6 +285,7 @@ int fs_sweep_run_done(const fs_sweep_run *r) { return r->handed; }
 int fs_sweep_run_total(const fs_sweep_run *r) { return r->nmine; }
 int fs_sweep_run_ran(const fs_sweep_run *r) { return r->ran; }
 int fs_sweep_run_finished(const fs_sweep_run *r) { return r->finished; }
+const char *fs_sweep_run_note(const fs_sweep_run *r) { return r->note[0] ? r->note : NULL; }
 
 /* The parameter values of point i (design points first, then OAT). */
 static const double *point_values(const fs_sweep_run *r, int i)
@@ -806,7 +821,7 @@ fs_status fs_sweep_run_finish(fs_sweep_run *r, int charts, const fs_plot_opts *p
         goto done;
     {
         int ndone;
-        if ((st = fs_ckpt_scan(r->outdir, &r->id, r->y, r->se, r->have, &ndone, err)) != FS_OK)
+        if ((st = fs_ckpt_scan(r->outdir, &r->id, r->y, r->se, r->have, &ndone, NULL, err)) != FS_OK)
             goto done;
         if (ndone < r->total) {
             st = fs_err_set(err, FS_ERUNTIME, "%s/checkpoint holds %d of %d points: a rank "
