@@ -20,7 +20,8 @@
 #define PATHN 320   /* a setting path: a few ids of at most FS_MAX_ID chars */
 
 typedef struct loader {
-    fs_source src;
+    fs_source own;           /* the text read for this load, if any */
+    const fs_source *src;    /* the text parsed: own, or one read earlier */
     config_t cfg;
     const char *file;
     fs_scenario *sc;
@@ -259,7 +260,7 @@ static fs_status fail_at(loader *L, const config_setting_t *s, const char *path,
     while (p && p->line == 0)
         p = p->parent;
     if (p) {
-        const char *f = fs_source_where(&L->src, (int)p->line, &line);
+        const char *f = fs_source_where(L->src, (int)p->line, &line);
         snprintf(where, sizeof where, "%s:%d", f, line);
     } else {
         snprintf(where, sizeof where, "%s", L->file);
@@ -706,7 +707,7 @@ static fs_status load_baseline(loader *L, config_setting_t *root)
     while (p && p->line == 0)
         p = p->parent;
     if (p && set_by(s) == NULL)
-        from = fs_source_where(&L->src, (int)p->line, &line);
+        from = fs_source_where(L->src, (int)p->line, &line);
     slash = strrchr(from, '/');
     n = given[0] == '/' || slash == NULL
             ? snprintf(joined, sizeof joined, "%s", given)
@@ -1790,7 +1791,8 @@ static fs_status not_a_sweep(loader *L)
 }
 
 /* Parses L->src (already read), applies the overrides and builds the
- * scenario; on success *out owns it. Releases everything L holds. */
+ * scenario; on success *out owns it. Releases everything L holds (own,
+ * not a text read earlier). */
 static fs_status load_source(loader *L, const fs_override *ov, int nov,
                              fs_scenario **out)
 {
@@ -1798,8 +1800,8 @@ static fs_status load_source(loader *L, const fs_override *ov, int nov,
     int i;
 
     config_init(&L->cfg);
-    if (!config_read_string(&L->cfg, L->src.text)) {
-        st = fs_source_syntax_error(&L->src, &L->cfg, "scenario", L->err);
+    if (!config_read_string(&L->cfg, L->src->text)) {
+        st = fs_source_syntax_error(L->src, &L->cfg, "scenario", L->err);
         goto fail;
     }
     if ((st = not_a_sweep(L)) != FS_OK)
@@ -1819,7 +1821,7 @@ static fs_status load_source(loader *L, const fs_override *ov, int nov,
 fail:
     fs_scenario_free(L->sc);
     config_destroy(&L->cfg);
-    fs_source_release(&L->src);
+    fs_source_release(&L->own);
     return st;
 }
 
@@ -1833,7 +1835,8 @@ fs_status fs_load_scenario(const char *file, const fs_override *ov, int nov,
     L.file = file;
     L.err = err;
     *out = NULL;
-    st = fs_source_read(&L.src, file, "scenario", err);
+    L.src = &L.own;
+    st = fs_source_read(&L.own, file, "scenario", err);
     if (st != FS_OK)
         return st;
     return load_source(&L, ov, nov, out);
@@ -1877,8 +1880,54 @@ fs_status fs_load_scenario_buffer(const char *name, const char *text, size_t len
     L.file = name;
     L.err = err;
     *out = NULL;
-    st = fs_source_read_buffer(&L.src, name, text, len, "scenario", err);
+    L.src = &L.own;
+    st = fs_source_read_buffer(&L.own, name, text, len, "scenario", err);
     if (st != FS_OK)
         return st;
     return load_source(&L, ov, nov, out);
+}
+
+struct fs_scenario_text {
+    char *file;
+    fs_source src;
+};
+
+fs_status fs_scenario_text_read(const char *file, fs_scenario_text **out, fs_err *err)
+{
+    fs_scenario_text *t = calloc(1, sizeof *t);
+    fs_status st;
+
+    *out = NULL;
+    if (t == NULL || (t->file = strdup(file)) == NULL) {
+        free(t);
+        return fs_err_set(err, FS_ENOMEM, "out of memory reading %s", file);
+    }
+    if ((st = fs_source_read(&t->src, file, "scenario", err)) != FS_OK) {
+        fs_scenario_text_free(t);
+        return st;
+    }
+    *out = t;
+    return FS_OK;
+}
+
+fs_status fs_load_scenario_text(const fs_scenario_text *t, const fs_override *ov, int nov,
+                                fs_scenario **out, fs_err *err)
+{
+    loader L;
+
+    memset(&L, 0, sizeof L);
+    L.file = t->file;
+    L.err = err;
+    L.src = &t->src;
+    *out = NULL;
+    return load_source(&L, ov, nov, out);
+}
+
+void fs_scenario_text_free(fs_scenario_text *t)
+{
+    if (t == NULL)
+        return;
+    fs_source_release(&t->src);
+    free(t->file);
+    free(t);
 }

@@ -622,9 +622,10 @@ static int cmd_sweep(int argc, char **argv)
         fprintf(stderr, "%s: %s finished, written to %s/\n", progname, sw->name, o.outdir);
     goto done;
 fail:
-    /* A sweep with a bad point can never finish: drop its checkpoint. */
-    if (r != NULL && !o.resume && (e.code == FS_ECONFIG || e.code == FS_EUSAGE) &&
-        fs_dist_rank() == 0)
+    /* A sweep with a bad point can never finish: drop its checkpoint.
+     * Nothing else (a failed read or write, memory, a refusal, a signal)
+     * ever removes finished points. */
+    if (r != NULL && !o.resume && fs_sweep_run_bad_point(r) && fs_dist_rank() == 0)
         fs_ckpt_remove(o.outdir);
     /* An agreed refusal and an interrupt reach every rank: rank 0 speaks. */
     if ((e.everywhere && !e.msg[0]) || (e.code == FS_EINTR && rank != 0))

@@ -51,6 +51,7 @@ struct fs_sweep_run {
     fs_ckpt_id id;
     fs_ckpt *ckpt;        /* this rank's checkpoint file */
     char note[5000];      /* what opening it found and dropped, or "" */
+    int bad_point;        /* a point's settings were refused */
 };
 
 static double now(void)
@@ -285,6 +286,7 @@ int fs_sweep_run_done(const fs_sweep_run *r) { return r->handed; }
 int fs_sweep_run_total(const fs_sweep_run *r) { return r->nmine; }
 int fs_sweep_run_ran(const fs_sweep_run *r) { return r->ran; }
 int fs_sweep_run_finished(const fs_sweep_run *r) { return r->finished; }
+int fs_sweep_run_bad_point(const fs_sweep_run *r) { return r->bad_point; }
 const char *fs_sweep_run_note(const fs_sweep_run *r) { return r->note[0] ? r->note : NULL; }
 
 /* The parameter values of point i (design points first, then OAT). */
@@ -331,9 +333,10 @@ static void output_value(const fs_sweep_output *o, const fs_engine *e, double *y
 }
 
 /* Runs point i: the base scenario with the --set overrides and the point's
- * values, the sweep's runs and seed, one thread. */
+ * values, the sweep's runs and seed, one thread. *refused is set when the
+ * base scenario refuses the point's settings. */
 static fs_status run_point(const fs_sweep_run *r, int i, int threads, double *y, double *se,
-                           fs_err *err)
+                           int *refused, fs_err *err)
 {
     const fs_sweep *sw = r->sw;
     fs_override ov[FS_SWEEP_MAX_PARAMS + 256];
@@ -352,8 +355,10 @@ static fs_status run_point(const fs_sweep_run *r, int i, int threads, double *y,
         ov[n].value = text[j];
         n++;
     }
-    if (fs_load_scenario(sw->base_path, ov, n, &sc, err) != FS_OK)
+    if (fs_load_scenario_text(sw->base_text, ov, n, &sc, err) != FS_OK) {
+        *refused = err->code == FS_ECONFIG || err->code == FS_EUSAGE;
         return err->code;
+    }
     memset(&eo, 0, sizeof eo);
     eo.runs = sw->runs;
     eo.seed = sw->seed;
@@ -373,17 +378,28 @@ static fs_status run_point(const fs_sweep_run *r, int i, int threads, double *y,
     return FS_OK;
 }
 
-/* Runs point i into the result arrays; on failure records it in *bad and
- * *perr when it is the first failing point so far. */
-static void one_point(fs_sweep_run *r, int i, int *bad, fs_err *perr)
+/* Appends to err's message that the finished points are kept and how to
+ * finish the sweep: after any failure that is not the sweep's own fault. */
+static void kept_hint(const fs_sweep_run *r, fs_err *err)
 {
-    int k = r->sw->noutputs, stop;
+    size_t n = strlen(err->msg);
+    snprintf(err->msg + n, sizeof err->msg - n, "; every finished point is kept in "
+             "%s/checkpoint: finish it with 'foresight sweep --resume %s'", r->outdir,
+             r->outdir);
+}
+
+/* Runs point i into the result arrays; on failure records it in *bad,
+ * *perr and *prefused when it is the first failing point so far. */
+static void one_point(fs_sweep_run *r, int i, int *bad, fs_err *perr, int *prefused)
+{
+    int k = r->sw->noutputs, stop, refused = 0;
     fs_err e;
 #pragma omp atomic read
     stop = fs_interrupted;
     if (stop)
         return;
-    if (run_point(r, i, r->inner, r->y + (size_t)i * k, r->se + (size_t)i * k, &e) == FS_OK) {
+    if (run_point(r, i, r->inner, r->y + (size_t)i * k, r->se + (size_t)i * k, &refused,
+                  &e) == FS_OK) {
         fs_status st;
 #pragma omp critical(fs_sweep_checkpoint)
         st = fs_ckpt_append(r->ckpt, i, r->y + (size_t)i * k, r->se + (size_t)i * k, &e);
@@ -398,13 +414,15 @@ static void one_point(fs_sweep_run *r, int i, int *bad, fs_err *perr)
         if (*bad < 0 || i < *bad) {
             *bad = i;
             *perr = e;
+            *prefused = refused;
         }
     }
 }
 
 fs_status fs_sweep_run_iterate(fs_sweep_run *r, fs_err *err)
 {
-    int first, last, i, bad = -1, n = r->batch, least = r->inner > 1 ? 1 : r->threads;
+    int first, last, i, bad = -1, refused = 0, n = r->batch;
+    int least = r->inner > 1 ? 1 : r->threads;
     int share = (r->nmine - r->handed) / (2 * fs_dist_size());
     fs_err perr;
     double el;
@@ -433,11 +451,11 @@ fs_status fs_sweep_run_iterate(fs_sweep_run *r, fs_err *err)
      * OpenMP runs on one thread.) */
     if (r->inner > 1) {
         for (i = first; i < last; i++)
-            one_point(r, r->mine[i], &bad, &perr);
+            one_point(r, r->mine[i], &bad, &perr, &refused);
     } else {
 #pragma omp parallel for num_threads(r->threads) schedule(dynamic, 1)
         for (i = first; i < last; i++)
-            one_point(r, r->mine[i], &bad, &perr);
+            one_point(r, r->mine[i], &bad, &perr, &refused);
     }
     if (bad >= 0) {
         char where[1024];
@@ -447,8 +465,12 @@ fs_status fs_sweep_run_iterate(fs_sweep_run *r, fs_err *err)
         for (j = 0; j < r->sw->nparams && w + 80 < sizeof where; j++)
             w += (size_t)snprintf(where + w, sizeof where - w, "%s%s=%g", j ? ", " : "",
                                   r->sw->params[j].path, x[j]);
-        return fs_err_set(err, perr.code, "%s: point %d (%s): %s", r->sw->path, bad, where,
-                          perr.msg);
+        r->bad_point = refused;
+        fs_err_set(err, perr.code, "%s: point %d (%s): %s", r->sw->path, bad, where,
+                   perr.msg);
+        if (!refused)
+            kept_hint(r, err);
+        return err->code;
     }
     if (fs_interrupted)
         return fs_err_set(err, FS_EINTR, "interrupted; the points finished so far are in "
@@ -861,12 +883,16 @@ fs_status fs_sweep_run_finish(fs_sweep_run *r, int charts, const fs_plot_opts *p
     }
     st = fs_outset_commit(set, err);
     set = NULL;
+    if (st != FS_OK)
+        kept_hint(r, err);
     if (st == FS_OK && charts) {
         fs_plot_opts o = *plot;
         o.outdir = NULL;
         st = fs_plot_sweep_dir(r->outdir, &o, err);
     }
 done:
+    if (set != NULL && st != FS_OK && st != FS_EINTR)
+        kept_hint(r, err);
     fs_outset_abort(set);
     if (an)
         for (j = 0; j < sw->noutputs; j++)

@@ -4,7 +4,32 @@
 # Run by tests/run.sh with FS_BIN set; prints "cli_faults: N passed, N failed".
 . tests/lib.sh
 SMOKE=scenarios/sweeps/smoke.cfg
-trap 'rm -rf "$T"' EXIT
+GROUPS_STARTED=""
+cleanup() {
+    for g in $GROUPS_STARTED; do kill -9 "-$g" 2>/dev/null; done
+    rm -rf "$T"
+}
+trap cleanup EXIT
+# start NAME CMD...: runs CMD in the background in a new process group.
+start() {
+    name=$1
+    shift
+    setsid "$@" >"$T/$name.out" 2>&1 &
+    PID=$!
+    GROUPS_STARTED="$GROUPS_STARTED $PID"
+}
+# wait_points DIR N: waits (at most 30 s) until the checkpoints of DIR hold
+# at least N points.
+wait_points() {
+    i=0
+    while [ $i -lt 300 ]; do
+        size=$(cat "$1"/checkpoint/rank-*.bin 2>/dev/null | wc -c)
+        if [ "$size" -ge $((HEADER + $2 * RECORD)) ]; then return 0; fi
+        sleep 0.1
+        i=$((i + 1))
+    done
+    return 1
+}
 HEADER=32
 RECORD=60              # 4 + 2 x 3 outputs x 8 + 8 bytes
 # flip FILE OFFSET: changes the byte at OFFSET (to 'Z', or 'Y' if it was 'Z').
@@ -56,5 +81,39 @@ cp -r "$T/ref" "$T/mix" && rm "$T/mix/sweep.csv"
 head -c $((HEADER + 10 * RECORD)) "$T/ref/checkpoint/rank-0.bin" >"$T/mix/checkpoint/rank-0.bin"
 tail -c +$((HEADER + 10 * RECORD + 1)) "$T/s9/checkpoint/rank-0.bin" >>"$T/mix/checkpoint/rank-0.bin"
 resumed "another sweep's records" "$T/mix" "dropped 37 damaged or torn checkpoint records (2220 bytes); kept the 10 intact points"
+
+# --- too few file descriptors: the points finish, the outputs cannot be
+# written (exit 1), and the finished points stay for --resume ---
+if [ -z "${FS_VALGRIND:-}" ]; then
+    (ulimit -n 5; exec $BIN sweep $SMOKE -q -j 2 --no-charts -o "$T/fd") >"$T/fd.out" 2>&1
+    rc=$?
+    if [ $rc -eq 1 ]; then ok; else bad "ulimit -n 5: exit $rc, expected 1: $(head -3 "$T/fd.out")"; fi
+    size=$(wc -c < "$T/fd/checkpoint/rank-0.bin" 2>/dev/null || echo 0)
+    if [ "$size" -eq "$full" ]; then ok; else bad "ulimit -n 5: the checkpoint holds $size bytes, expected all $full: $(head -3 "$T/fd.out")"; fi
+    if grep -q "foresight sweep --resume $T/fd" "$T/fd.out"; then ok; else bad "ulimit -n 5: no resume hint: $(head -3 "$T/fd.out")"; fi
+    resumed "resume after ulimit -n 5" "$T/fd" ""
+else
+    note "ulimit -n test skipped under valgrind"
+fi
+
+# --- an @include edited while a sweep runs: every point uses the files as
+# they were when the sweep began ---
+mkdir -p "$T/inc"
+cp tests/fixtures/faults/*.cfg "$T/inc/"
+expect "include reference" 0 "" sweep "$T/inc/long.cfg" -q -j 1 --no-charts -o "$T/incref"
+start incedit $BIN sweep "$T/inc/long.cfg" -q -j 1 --no-charts -o "$T/incedit"
+if wait_points "$T/incedit" 3; then ok; else bad "include edit: no checkpoint records appeared"; fi
+sed -i 's/permeability = 0.3;/permeability = 0.9;/' "$T/inc/borders.cfg"
+wait $PID
+rc=$?
+if [ $rc -eq 0 ]; then ok; else bad "include edit: exit $rc: $(head -3 "$T/incedit.out")"; fi
+for f in sweep.csv sensitivity.csv tornado.csv; do same "include edited mid-sweep: $f" "$T/incref/$f" "$T/incedit/$f"; done
+# A resume checks the hash of the base as resolved, includes and all.
+start inckill $BIN sweep "$T/inc/long.cfg" -q -j 1 --no-charts -o "$T/inckill"
+if wait_points "$T/inckill" 3; then ok; else bad "include kill: no checkpoint records appeared"; fi
+kill -9 "-$PID" 2>/dev/null
+wait $PID 2>/dev/null
+sed -i 's/permeability = 0.9;/permeability = 0.3;/' "$T/inc/borders.cfg"
+expect "resume after an include edit" 2 "the base scenario .*base.cfg changed since the sweep" sweep --resume "$T/inckill" -q --no-charts
 
 finish cli_faults
