@@ -19,6 +19,7 @@
 #include "errors.h"
 #include "fsio.h"
 #include "load.h"
+#include "outlock.h"
 #include "plot.h"
 #include "rng.h"
 #include "runner.h"
@@ -695,19 +696,26 @@ static fs_status plot_kind(const char *dir, char *kind, fs_err *e)
 static int cmd_plot(int argc, char **argv)
 {
     options o;
+    fs_outlock *lock;
     fs_err e;
     char kind = 'r';
+    int code = 0;
     fs_err_clear(&e);
     parse_options(argc, argv, "plot", &o);
     if (o.outdir)
         o.plot.outdir = o.outdir;
     if (plot_kind(o.file, &kind, &e) != FS_OK || fs_chart_font_check(&e) != FS_OK)
         return fail(&e);
+    /* The directory the charts go into: no other writer while they do. */
+    if ((o.outdir && fs_mkdir_p(o.outdir, &e) != FS_OK) ||
+        (lock = fs_outlock_take(o.outdir ? o.outdir : o.file, &e)) == NULL)
+        return fail(&e);
     if (kind == 's' ? fs_plot_sweep_dir(o.file, &o.plot, &e) != FS_OK
         : kind == 'c' ? fs_compare_plot(o.file, &o.plot, 1, &e) != FS_OK
                       : fs_plot_run_dir(o.file, &o.plot, &e) != FS_OK)
-        return fail(&e);
-    return 0;
+        code = fail(&e);
+    fs_outlock_release(lock);
+    return code;
 }
 
 static int cmd_help(int argc, char **argv)

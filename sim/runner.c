@@ -14,6 +14,7 @@
 #include "engine.h"
 #include "fsio.h"
 #include "metrics.h"
+#include "outlock.h"
 #include "output.h"
 #include "plot.h"
 #include "scenario.h"
@@ -34,6 +35,7 @@ struct fs_runner {
     char outdir[4096];
     fs_engine *eng;
     fs_outset *sets[FS_MAX_COMPARE + 1];
+    fs_outlock *lock;      /* this process alone writes into outdir */
     long chunk;
     double started;
 };
@@ -263,7 +265,8 @@ fs_runner *fs_runner_open(const fs_run_opts *o, fs_err *err)
         snprintf(r->outdir, sizeof r->outdir, "plots/compare");
     if (o->charts && fs_chart_font_check(err) != FS_OK)
         goto fail;
-    if (fs_mkdir_p(r->outdir, err) != FS_OK)
+    if (fs_mkdir_p(r->outdir, err) != FS_OK ||
+        (r->lock = fs_outlock_take(r->outdir, err)) == NULL)
         goto fail;
     if ((r->sets[r->k] = fs_outset_new(r->outdir, err)) == NULL)
         goto fail;
@@ -489,5 +492,6 @@ void fs_runner_free(fs_runner *r)
         fs_scenario_free(r->muted[i]);
     fs_scenario_free(r->base);
     free(r->effects);
+    fs_outlock_release(r->lock);
     free(r);
 }

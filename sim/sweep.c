@@ -17,6 +17,7 @@
 #include "engine.h"
 #include "fsio.h"
 #include "metrics.h"
+#include "outlock.h"
 #include "output.h"
 #include "plot_sweep.h"
 #include "rng.h"
@@ -50,6 +51,7 @@ struct fs_sweep_run {
     double started;
     fs_ckpt_id id;
     fs_ckpt *ckpt;        /* this rank's checkpoint file */
+    fs_outlock *lock;     /* rank 0: this sweep alone writes into outdir */
     char note[5000];      /* what opening it found and dropped, or "" */
     int bad_point;        /* a point's settings were refused */
 };
@@ -156,8 +158,12 @@ static fs_status start_checkpoint(fs_sweep_run *r, const fs_ckpt_id *resume, fs_
     fs_status st = FS_OK;
 
     memset(&dmg, 0, sizeof dmg);
-
-    if (resume) {
+    /* Rank 0 holds the directory's lock for the whole job: a second
+     * sweep, run or plot into it is refused before anything is read. */
+    if (rank == 0 && (fs_mkdir_p(r->outdir, err) != FS_OK ||
+                      (r->lock = fs_outlock_take(r->outdir, err)) == NULL))
+        st = err->code;
+    else if (resume) {
         if (resume->settings != r->id.settings || resume->npoints != r->id.npoints ||
             resume->noutputs != r->id.noutputs)
             st = fs_err_set(err, FS_ECONFIG, "%s changed since the sweep in %s began "
@@ -272,6 +278,7 @@ void fs_sweep_run_free(fs_sweep_run *r)
     if (r == NULL)
         return;
     fs_ckpt_close(r->ckpt);
+    fs_outlock_release(r->lock);
     fs_dist_counter_close(r->counter);
     fs_design_free(r->design);
     fs_design_free(r->oat);

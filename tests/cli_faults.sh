@@ -88,7 +88,7 @@ if [ -z "${FS_VALGRIND:-}" ]; then
     (ulimit -n 5; exec $BIN sweep $SMOKE -q -j 2 --no-charts -o "$T/fd") >"$T/fd.out" 2>&1
     rc=$?
     if [ $rc -eq 1 ]; then ok; else bad "ulimit -n 5: exit $rc, expected 1: $(head -3 "$T/fd.out")"; fi
-    size=$(wc -c < "$T/fd/checkpoint/rank-0.bin" 2>/dev/null || echo 0)
+    size=$(cat "$T/fd/checkpoint/rank-0.bin" 2>/dev/null | wc -c)
     if [ "$size" -eq "$full" ]; then ok; else bad "ulimit -n 5: the checkpoint holds $size bytes, expected all $full: $(head -3 "$T/fd.out")"; fi
     if grep -q "foresight sweep --resume $T/fd" "$T/fd.out"; then ok; else bad "ulimit -n 5: no resume hint: $(head -3 "$T/fd.out")"; fi
     resumed "resume after ulimit -n 5" "$T/fd" ""
@@ -115,5 +115,50 @@ kill -9 "-$PID" 2>/dev/null
 wait $PID 2>/dev/null
 sed -i 's/permeability = 0.9;/permeability = 0.3;/' "$T/inc/borders.cfg"
 expect "resume after an include edit" 2 "the base scenario .*base.cfg changed since the sweep" sweep --resume "$T/inckill" -q --no-charts
+
+# --- one writer per output directory ---
+# A sweep holds its directory: a second sweep, a run and a plot into it are
+# refused with exit 1 naming the holder; the first finishes untouched.
+start holder $BIN sweep "$T/inc/long.cfg" -q -j 1 --no-charts -o "$T/lk"
+if wait_points "$T/lk" 3; then ok; else bad "lock: no checkpoint records appeared"; fi
+expect "second sweep into a held directory" 1 "$T/lk is in use by another foresight writer (pid $PID: .*foresight sweep $T/inc/long.cfg" \
+    sweep $SMOKE -q --no-charts -o "$T/lk"
+expect "a run into a sweep's directory" 1 "$T/lk is in use by another foresight writer (pid $PID:" \
+    run tests/fixtures/cli/small.cfg -q --no-charts -n 20 -o "$T/lk"
+expect "plot into a sweep's directory" 1 "$T/lk is in use by another foresight writer" plot "$T/incref" -o "$T/lk"
+wait $PID
+rc=$?
+if [ $rc -eq 0 ]; then ok; else bad "lock holder: exit $rc: $(head -3 "$T/holder.out")"; fi
+for f in sweep.csv sensitivity.csv tornado.csv meta.csv; do same "lock holder's $f" "$T/incref/$f" "$T/lk/$f"; done
+if [ ! -e "$T/lk/runs.csv" ] && [ ! -e "$T/lk/summary.csv" ]; then ok; else bad "the refused run wrote into the sweep's directory"; fi
+if [ ! -e "$T/lk/.foresight.lock" ]; then ok; else bad "the lock file stayed after a clean exit"; fi
+# A run holds its directory against a sweep as well.
+start runholder $BIN run tests/fixtures/cli/small.cfg -q --no-charts -n 200000 -j 1 -o "$T/lr"
+i=0; while [ ! -e "$T/lr/.foresight.lock" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+expect "a sweep into a run's directory" 1 "$T/lr is in use by another foresight writer (pid $PID: .*foresight run" \
+    sweep $SMOKE -q --no-charts -o "$T/lr"
+kill -9 "-$PID" 2>/dev/null
+wait $PID 2>/dev/null
+# A holder killed by SIGKILL leaves its lock file, not its lock.
+expect "sweep after a killed holder" 0 "" sweep $SMOKE -q --no-charts -o "$T/lr"
+same "sweep after a killed holder: sweep.csv" "$T/ref/sweep.csv" "$T/lr/sweep.csv"
+# Two sweeps (seeds 7 and 9) started at the same instant, five times: each
+# exits 0 or 1 (refused), and what the directory holds is one sweep's whole.
+n=0
+while [ $n -lt 5 ]; do
+    d="$T/race$n"
+    $BIN sweep $SMOKE -q --no-charts -o "$d" >"$T/ra.out" 2>&1 &
+    pa=$!
+    $BIN sweep $SMOKE -q --no-charts --set seed=9 -o "$d" >"$T/rb.out" 2>&1 &
+    pb=$!
+    wait $pa; ra=$?
+    wait $pb; rb=$?
+    if { [ $ra -eq 0 ] || [ $ra -eq 1 ]; } && { [ $rb -eq 0 ] || [ $rb -eq 1 ]; } && [ $((ra + rb)) -le 1 ]; then ok
+    else bad "race $n: exits $ra and $rb: $(cat "$T/ra.out" "$T/rb.out" | head -4)"; fi
+    seed=$(awk -F, '$1 == "seed" { print $2 }' "$d/meta.csv")
+    want="$T/ref"; [ "$seed" = 9 ] && want="$T/s9"
+    same "race $n: sweep.csv of seed $seed" "$want/sweep.csv" "$d/sweep.csv"
+    n=$((n + 1))
+done
 
 finish cli_faults
