@@ -170,6 +170,14 @@ static double scenario_bytes(const fs_scenario *sc, double *fixed)
     return (double)FS_BLOCK * l.ncells * sizeof(double) + 3 * acc + nsk * SKETCH_BYTES;
 }
 
+double fs_runner_engine_bytes(const fs_scenario *sc, int threads)
+{
+    double fixed, per_thread = scenario_bytes(sc, &fixed);
+    return fixed + threads * per_thread;
+}
+
+double fs_runner_memory_limit(void) { return memory_limit(); }
+
 fs_status fs_runner_check_size(const fs_scenario *const *sc, int k, long runs,
                                int threads, const char *what, fs_err *err)
 {

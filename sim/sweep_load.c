@@ -575,18 +575,17 @@ done:
     return st;
 }
 
-/* Builds the design once to check its size and options, naming the file. */
+/* Checks the design's size and options as building it would, naming the
+ * file, without building it (a large design is refused by the sweep's
+ * guard before it is allocated). */
 static fs_status check_design(const ctx *c, const config_t *cf, const fs_sweep *sw)
 {
     fs_sparam sp[FS_SWEEP_MAX_PARAMS];
-    fs_design *d;
     fs_err e;
+    int np;
     fs_sweep_sparams(sw, sp);
-    d = fs_design_alloc(sw->design, sp, sw->nparams, &sw->dopts, &e);
-    if (d == NULL)
-        return e.code == FS_ENOMEM ? fs_err_set(c->err, FS_ENOMEM, "%s", e.msg)
-                                   : fail_at(c, config_lookup(cf, "design"), "design", "%s", e.msg);
-    fs_design_free(d);
+    if (fs_design_count(sw->design, sp, sw->nparams, &sw->dopts, &np, &e) != FS_OK)
+        return fail_at(c, config_lookup(cf, "design"), "design", "%s", e.msg);
     return FS_OK;
 }
 

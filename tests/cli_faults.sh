@@ -116,6 +116,21 @@ wait $PID 2>/dev/null
 sed -i 's/permeability = 0.9;/permeability = 0.3;/' "$T/inc/borders.cfg"
 expect "resume after an include edit" 2 "the base scenario .*base.cfg changed since the sweep" sweep --resume "$T/inckill" -q --no-charts
 
+# --- work and memory guards: refused before anything is allocated or run
+# (timeout: a sweep that starts fails instead of running for years) ---
+timeout 60 $BIN sweep tests/fixtures/faults/long_work.cfg -q --no-charts -o "$T/work" >"$T/out" 2>&1
+rc=$?
+if [ $rc -eq 2 ] && grep -q "long_work.cfg: 3000005 points x 100000000 runs x 24 steps x 4 actors x (1 threats + 2) is 8.6e+16 units of work, more than the limit of 1e+13" "$T/out"; then ok; else bad "3 million points x 10^8 runs: exit $rc: $(head -3 "$T/out")"; fi
+if [ ! -e "$T/work" ]; then ok; else bad "the refused sweep created its directory"; fi
+mem_kb=$(awk '$1 == "MemTotal:" { print $2 }' /proc/meminfo)
+if [ "$mem_kb" -lt 48000000 ]; then
+    timeout 60 $BIN sweep tests/fixtures/faults/huge.cfg -q --no-charts -o "$T/mem" >"$T/out" 2>&1
+    rc=$?
+    if [ $rc -eq 2 ] && grep -q "huge.cfg: 10000129 points would need about 24.2 GiB of memory (2600 bytes a point" "$T/out"; then ok; else bad "10 million points x 64 parameters: exit $rc: $(head -3 "$T/out")"; fi
+else
+    note "memory guard test skipped: this machine has more than 48 GB of memory"
+fi
+
 # --- one writer per output directory ---
 # A sweep holds its directory: a second sweep, a run and a plot into it are
 # refused with exit 1 naming the holder; the first finishes untouched.
