@@ -1,7 +1,7 @@
 /* main.c: the foresight command line. The only place that talks to the
  * user: it parses arguments, calls the modules, prints "foresight: message"
  * on error and chooses the exit code (0 ok, 1 runtime, 2 usage or config,
- * 130/143 interrupted). */
+ * 129/130/143 interrupted by SIGHUP/SIGINT/SIGTERM). */
 #include <dirent.h>
 #include <errno.h>
 #include <limits.h>
@@ -54,7 +54,7 @@ static const char usage_main[] =
     "After a command, -- ends its options: what follows are file names.\n"
     "\n"
     "Exit codes: 0 success, 1 runtime error, 2 usage or scenario error,\n"
-    "130/143 interrupted by SIGINT/SIGTERM.\n";
+    "130/143/129 interrupted by SIGINT/SIGTERM/SIGHUP.\n";
 
 static const char usage_run[] =
     "usage: foresight run FILE [options]\n"
@@ -181,11 +181,18 @@ static void die_usage(const char *fmt, const char *arg, const char *cmd)
     exit(2);
 }
 
+/* The exit code of an interrupt: 128 + the signal (130 SIGINT, 143
+ * SIGTERM, 129 SIGHUP). */
+static int interrupted_code(void)
+{
+    return fs_interrupted ? 128 + fs_interrupted : 130;
+}
+
 static int fail(const fs_err *e)
 {
     fprintf(stderr, "%s: %s\n", progname, e->msg);
     if (e->code == FS_EINTR)
-        return fs_interrupted == SIGTERM ? 143 : 130;
+        return interrupted_code();
     return fs_status_exit_code(e->code);
 }
 
@@ -207,6 +214,9 @@ static void install_signals(void)
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
+    /* A closed terminal or a dropped ssh session: stop as for SIGTERM,
+     * leaving no temp file and (a sweep) a checkpoint to resume. */
+    sigaction(SIGHUP, &sa, NULL);
 }
 
 /* Parses a whole decimal number in [lo, hi]. */
@@ -630,7 +640,7 @@ fail:
         fs_ckpt_remove(o.outdir);
     /* An agreed refusal and an interrupt reach every rank: rank 0 speaks. */
     if ((e.everywhere && !e.msg[0]) || (e.code == FS_EINTR && rank != 0))
-        code = e.code == FS_EINTR ? (fs_interrupted == SIGTERM ? 143 : 130)
+        code = e.code == FS_EINTR ? interrupted_code()
                                   : fs_status_exit_code(e.code);
     else
         code = fail(&e);

@@ -79,10 +79,11 @@ if [ $? -eq 2 ] && grep -q "unfinished sweep.*--resume" "$T/fresh.out"; then ok;
 $BIN sweep --resume "$T/k1" -q -j 2 >"$T/r1.out" 2>&1 && ok || bad "resume after SIGKILL failed: $(cat "$T/r1.out")"
 same_dir "SIGKILL + resume" "$T/ref" "$T/k1"
 
-# --- SIGINT and SIGTERM: exit 130 / 143, say how to resume, resume ---
-for sig in INT TERM; do
+# --- SIGINT, SIGTERM and SIGHUP: exit 130 / 143 / 129, say how to resume, resume ---
+for sig in INT TERM HUP; do
     code=130
     [ $sig = TERM ] && code=143
+    [ $sig = HUP ] && code=129
     start sig$sig $BIN sweep $FX/ckpt.cfg -q -j 2 --no-charts -o "$T/s$sig"
     if wait_points "$T/s$sig" 5; then ok; else bad "SIG$sig: no checkpoint records appeared"; fi
     kill -$sig $PID

@@ -116,6 +116,20 @@ wait $PID 2>/dev/null
 sed -i 's/permeability = 0.9;/permeability = 0.3;/' "$T/inc/borders.cfg"
 expect "resume after an include edit" 2 "the base scenario .*base.cfg changed since the sweep" sweep --resume "$T/inckill" -q --no-charts
 
+# --- SIGHUP (a closed terminal) stops a run as SIGTERM does: exit 129, a
+# message, and no temp file or lock left ---
+if [ -z "${FS_VALGRIND:-}" ]; then
+    start hup $BIN run tests/fixtures/cli/small.cfg -q -n 20000000 -o "$T/hup" --runs-csv --no-charts
+    i=0
+    while [ $i -lt 1200 ] && ! ls "$T/hup" 2>/dev/null | grep -q '\.tmp\.'; do sleep 0.05; i=$((i + 1)); done
+    kill -HUP $PID
+    wait $PID
+    code=$?
+    if [ "$code" -eq 129 ]; then ok; else bad "SIGHUP: exit $code, expected 129"; fi
+    if [ -z "$(ls -A "$T/hup" 2>/dev/null)" ]; then ok; else bad "SIGHUP left files: $(ls -A "$T/hup")"; fi
+    if grep -q "interrupted" "$T/hup.out"; then ok; else bad "SIGHUP: no message: $(cat "$T/hup.out")"; fi
+fi
+
 # --- work and memory guards: refused before anything is allocated or run
 # (timeout: a sweep that starts fails instead of running for years) ---
 timeout 60 $BIN sweep tests/fixtures/faults/long_work.cfg -q --no-charts -o "$T/work" >"$T/out" 2>&1
