@@ -11,9 +11,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fileread.h"
 #include "fsio.h"
 
 #define MAGIC "FSCKPT02"
+/* More than resume.cfg can hold: 256 --set options of at most 8 kB each. */
+#define RESUME_MAX_BYTES (4L * 1024 * 1024)
 
 struct fs_ckpt {
     FILE *fp;
@@ -133,13 +136,11 @@ static fs_status scan_records(FILE *fp, const fs_ckpt_id *id, double *y, double 
 /* Opens a rank file and checks its header against id. */
 static FILE *open_rank(const char *path, const fs_ckpt_id *id, fs_err *err)
 {
-    FILE *fp = fopen(path, "rb");
+    FILE *fp = fs_open_regular(path, "a checkpoint file", -1, err);
     header h;
 
-    if (fp == NULL) {
-        fs_err_set(err, FS_EIO, "cannot read %s: %s", path, strerror(errno));
+    if (fp == NULL)
         return NULL;
-    }
     if (fread(&h, sizeof h, 1, fp) != 1 || memcmp(h.magic, MAGIC, 6) != 0)
         fs_err_set(err, FS_ECONFIG, "%s: not a foresight checkpoint (empty or damaged); "
                    "remove %.*s to start the sweep over", path, DIR_OF(path));
@@ -455,7 +456,8 @@ fs_status fs_ckpt_read_resume(const char *outdir, char **sweep_file, fs_override
     const char *sweep, *h1, *h2;
     config_setting_t *list;
     config_t cf;
-    int i, n, pts, outs;
+    FILE *fp;
+    int i, n, pts, outs, ok;
     fs_status st = FS_OK;
 
     *sweep_file = NULL, *sets = NULL, *nsets = 0;
@@ -465,8 +467,12 @@ fs_status fs_ckpt_read_resume(const char *outdir, char **sweep_file, fs_override
     if (access(path, R_OK) != 0)
         return fs_err_set(err, FS_EUSAGE, "%s: no sweep to resume here (%s: %s)", outdir, path,
                           strerror(errno));
+    if ((fp = fs_open_regular(path, "a sweep's resume.cfg", RESUME_MAX_BYTES, err)) == NULL)
+        return err->code;
     config_init(&cf);
-    if (config_read_file(&cf, path) != CONFIG_TRUE ||
+    ok = config_read(&cf, fp);
+    fclose(fp);
+    if (ok != CONFIG_TRUE ||
         config_lookup_string(&cf, "sweep", &sweep) != CONFIG_TRUE ||
         config_lookup_string(&cf, "settings_hash", &h1) != CONFIG_TRUE ||
         config_lookup_string(&cf, "base_hash", &h2) != CONFIG_TRUE ||

@@ -130,6 +130,36 @@ if [ -z "${FS_VALGRIND:-}" ]; then
     if grep -q "interrupted" "$T/hup.out"; then ok; else bad "SIGHUP: no message: $(cat "$T/hup.out")"; fi
 fi
 
+# --- FIFOs and devices where a file is expected: refused at once, never
+# waited on (each under a timeout, so that a regression fails, not hangs) ---
+# refused NAME PATTERN ARGS...: $BIN ARGS exits 2 within 60 s saying PATTERN.
+refused() {
+    name=$1 pat=$2
+    shift 2
+    timeout 60 $BIN "$@" >"$T/out" 2>&1
+    rc=$?
+    if [ $rc -eq 2 ] && grep -q -- "$pat" "$T/out"; then ok; else bad "$name: exit $rc, expected 2 and '$pat': $(head -3 "$T/out")"; fi
+}
+F="$T/fifo"
+mkdir -p "$F"
+cp tests/fixtures/faults/*.cfg "$F/"
+mkfifo "$F/pipe.cfg"
+refused "check a FIFO" "pipe.cfg: is not a regular file, expected a scenario" check "$F/pipe.cfg"
+refused "run a FIFO" "pipe.cfg: is not a regular file, expected a scenario" run "$F/pipe.cfg" -q --no-charts -o "$T/fo"
+refused "sweep file a FIFO" "pipe.cfg: is not a regular file, expected a sweep file" sweep "$F/pipe.cfg" -q --no-charts -o "$T/fo"
+sed 's/^base = "base.cfg";/base = "pipe.cfg";/' "$F/long.cfg" >"$F/pipebase.cfg"
+refused "sweep base a FIFO" "pipe.cfg: is not a regular file, expected a scenario" sweep "$F/pipebase.cfg" -q --no-charts -o "$T/fo"
+sed 's/^name = "cli small";/name = "cli small"; baseline = "pipe.cfg";/' "$F/base.cfg" >"$F/withbase.cfg"
+refused "baseline a FIFO (check)" "pipe.cfg: is not a regular file" check "$F/withbase.cfg"
+refused "baseline a FIFO (run)" "pipe.cfg: is not a regular file" run "$F/withbase.cfg" -q --no-charts -o "$T/fo"
+rm "$F/borders.cfg" && mkfifo "$F/borders.cfg"
+refused "@include a FIFO (check)" "borders.cfg.*is not a regular file" check "$F/base.cfg"
+refused "@include a FIFO (sweep)" "borders.cfg.*is not a regular file" sweep "$F/long.cfg" -q --no-charts -o "$T/fo"
+cp -r "$T/ref" "$T/fck" && rm "$T/fck/checkpoint/rank-0.bin" && mkfifo "$T/fck/checkpoint/rank-0.bin"
+refused "checkpoint file a FIFO" "rank-0.bin is a FIFO, expected a checkpoint file" sweep --resume "$T/fck" -q --no-charts
+cp -r "$T/ref" "$T/frs" && rm "$T/frs/checkpoint/resume.cfg" && mkfifo "$T/frs/checkpoint/resume.cfg"
+refused "resume.cfg a FIFO" "resume.cfg is a FIFO, expected a sweep's resume.cfg" sweep --resume "$T/frs" -q --no-charts
+
 # --- work and memory guards: refused before anything is allocated or run
 # (timeout: a sweep that starts fails instead of running for years) ---
 timeout 60 $BIN sweep tests/fixtures/faults/long_work.cfg -q --no-charts -o "$T/work" >"$T/out" 2>&1
