@@ -160,6 +160,30 @@ refused "checkpoint file a FIFO" "rank-0.bin is a FIFO, expected a checkpoint fi
 cp -r "$T/ref" "$T/frs" && rm "$T/frs/checkpoint/resume.cfg" && mkfifo "$T/frs/checkpoint/resume.cfg"
 refused "resume.cfg a FIFO" "resume.cfg is a FIFO, expected a sweep's resume.cfg" sweep --resume "$T/frs" -q --no-charts
 
+# --- plot DIR reads only regular files of a size the run could have
+# written, with one row per key ---
+expect "run to plot" 0 "" run tests/fixtures/cli/small.cfg -q --no-charts -n 20 -o "$T/pr"
+# plotted NAME DIR: a copy of the run directory to damage.
+plotted() { rm -rf "$T/$1" && cp -r "$T/pr" "$T/$1"; }
+plotted pz && rm "$T/pz/timeseries.csv" && ln -s /dev/zero "$T/pz/timeseries.csv"
+refused "plot: timeseries.csv -> /dev/zero" "timeseries.csv is a character device, expected a foresight CSV file" plot "$T/pz"
+plotted pf && rm "$T/pf/timeseries.csv" && mkfifo "$T/pf/timeseries.csv"
+refused "plot: timeseries.csv a FIFO" "timeseries.csv is a FIFO, expected a foresight CSV file" plot "$T/pf"
+plotted pb && truncate -s 65M "$T/pb/timeseries.csv"
+refused "plot: a 65 MiB timeseries.csv" "timeseries.csv is 68157440 bytes, more than a foresight CSV file can be (67108864)" plot "$T/pb"
+plotted pd && tail -n +2 "$T/pr/timeseries.csv" >>"$T/pd/timeseries.csv"
+refused "plot: timeseries.csv rows twice" "timeseries.csv:$(($(wc -l < "$T/pr/timeseries.csv") + 1)): a second row for step 0, metric threat_index, scope region (the first is on line 2)" plot "$T/pd"
+plotted pa && sed -n 2p "$T/pr/actors.csv" >>"$T/pa/actors.csv"
+refused "plot: actors.csv row twice" "actors.csv:.*: a second row for actor A, metric" plot "$T/pa"
+# sweep.csv: bounded by the points meta.csv gives, one row per point.
+rm -rf "$T/ps" && cp -r "$T/ref" "$T/ps"
+sed -n 3p "$T/ref/sweep.csv" >>"$T/ps/sweep.csv"
+refused "plot: sweep.csv point twice" "sweep.csv:42: a second row for point 1 (the first is on line 3)" plot "$T/ps"
+rm -rf "$T/ps2" && cp -r "$T/ref" "$T/ps2"
+i=0; while [ $i -lt 1000 ]; do tail -n +2 "$T/ref/sweep.csv"; i=$((i + 1)); done >>"$T/ps2/sweep.csv"
+refused "plot: sweep.csv beyond its points" "sweep.csv is .* bytes, more than a foresight CSV file can be" plot "$T/ps2"
+expect "plot: the undamaged sweep" 0 "" plot "$T/ref" -o "$T/refplot"
+
 # --- work and memory guards: refused before anything is allocated or run
 # (timeout: a sweep that starts fails instead of running for years) ---
 timeout 60 $BIN sweep tests/fixtures/faults/long_work.cfg -q --no-charts -o "$T/work" >"$T/out" 2>&1
