@@ -35,7 +35,7 @@ fs_csv *fs_csv_read_max(const char *path, long long max_bytes, fs_err *err);
  * rows with the same values in the nkeys (1 to 8) columns keys, e.g. {
  * "step", "metric", "scope" } of timeseries.csv: foresight writes each
  * once, so a second is damage or an edit. A missing key column is an
- * error too. */
+ * error too, unless there are no rows. */
 fs_status fs_csv_unique(const fs_csv *c, const char *const *keys, int nkeys, fs_err *err);
 
 /* Releases c and all its strings. Accepts NULL. */

@@ -369,6 +369,8 @@ fs_status fs_csv_unique(const fs_csv *c, const char *const *keys, int nkeys, fs_
 
     if (nkeys < 1 || nkeys > 8)
         return fs_err_set(err, FS_EUSAGE, "fs_csv_unique: 1 to 8 keys");
+    if (fs_csv_nrows(c) == 0)
+        return FS_OK;   /* no rows (an empty file has no header either) */
     if (fs_csv_require_all(c, keys, cols, nkeys, err) != FS_OK)
         return FS_ECONFIG;
     while (cap < 2 * fs_csv_nrows(c))

@@ -18,16 +18,16 @@ struct fs_outlock {
     char path[4200];
 };
 
-/* This process's command line, arguments separated by spaces. */
+/* This process's command line, arguments separated by spaces (read with
+ * plain system calls: nothing to allocate, so nothing to fail). */
 static void own_command(char *buf, size_t n)
 {
-    FILE *f = fopen("/proc/self/cmdline", "rb");
-    size_t k = 0, i;
+    int fd = open("/proc/self/cmdline", O_RDONLY | O_CLOEXEC);
+    ssize_t got = fd >= 0 ? read(fd, buf, n - 1) : -1;
+    size_t k = got > 0 ? (size_t)got : 0, i;
 
-    if (f != NULL) {
-        k = fread(buf, 1, n - 1, f);
-        fclose(f);
-    }
+    if (fd >= 0)
+        close(fd);
     for (i = 0; i < k; i++)
         if (buf[i] == '\0' || buf[i] == '\n')
             buf[i] = ' ';

@@ -4,32 +4,7 @@
 # Run by tests/run.sh with FS_BIN set; prints "cli_faults: N passed, N failed".
 . tests/lib.sh
 SMOKE=scenarios/sweeps/smoke.cfg
-GROUPS_STARTED=""
-cleanup() {
-    for g in $GROUPS_STARTED; do kill -9 "-$g" 2>/dev/null; done
-    rm -rf "$T"
-}
-trap cleanup EXIT
-# start NAME CMD...: runs CMD in the background in a new process group.
-start() {
-    name=$1
-    shift
-    setsid "$@" >"$T/$name.out" 2>&1 &
-    PID=$!
-    GROUPS_STARTED="$GROUPS_STARTED $PID"
-}
-# wait_points DIR N: waits (at most 30 s) until the checkpoints of DIR hold
-# at least N points.
-wait_points() {
-    i=0
-    while [ $i -lt 300 ]; do
-        size=$(cat "$1"/checkpoint/rank-*.bin 2>/dev/null | wc -c)
-        if [ "$size" -ge $((HEADER + $2 * RECORD)) ]; then return 0; fi
-        sleep 0.1
-        i=$((i + 1))
-    done
-    return 1
-}
+trap background_cleanup EXIT
 HEADER=32
 RECORD=60              # 4 + 2 x 3 outputs x 8 + 8 bytes
 # flip FILE OFFSET: changes the byte at OFFSET (to 'Z', or 'Y' if it was 'Z').
