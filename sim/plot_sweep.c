@@ -422,7 +422,7 @@ static long long sweep_csv_bound(const sweep *s)
 }
 
 /* Opens dir/name (sweep.csv bounded by its points, the others by the
- * default) and refuses two rows with the same keys. */
+ * default) and refuses two rows with the same keys; *c is NULL on error. */
 static fs_status open_checked(const sweep *s, const char *dir, const char *name,
                               const char *const *keys, int nkeys, fs_csv **c, fs_err *err)
 {
@@ -434,7 +434,12 @@ static fs_status open_checked(const sweep *s, const char *dir, const char *name,
         return fs_err_set(err, FS_EUSAGE, "path too long: %s/%s", dir, name);
     if ((*c = max < 0 ? fs_csv_read(path, err) : fs_csv_read_max(path, max, err)) == NULL)
         return err->code;
-    return fs_csv_unique(*c, keys, nkeys, err);
+    if (fs_csv_unique(*c, keys, nkeys, err) != FS_OK) {
+        fs_csv_free(*c);
+        *c = NULL;
+        return err->code;
+    }
+    return FS_OK;
 }
 
 /* Reads the six files of a sweep directory, in an order where each file
