@@ -5,9 +5,11 @@
  * append-only file per rank, rank-<r>.bin: a header with the hashes, then
  * one record per finished point (its index and the exact doubles of its
  * outputs and standard errors, with a checksum), each flushed and synced
- * as it is written. A torn last record (a kill mid-write) fails its length
- * or checksum and is ignored. Files from any number of earlier ranks are
- * read together. An fs_ckpt is owned by its opener; fs_ckpt_close accepts
+ * as it is written. Every record's checksum covers the sweep's settings
+ * hash too. A torn or damaged record (a kill or a full disk mid-write, a
+ * flipped byte) fails its length or checksum: readers resynchronise past
+ * it byte by byte, keep every intact record and count what they dropped.
+ * Files from any number of earlier ranks are read together. An fs_ckpt is owned by its opener; fs_ckpt_close accepts
  * NULL. */
 #ifndef FS_CHECKPOINT_H
 #define FS_CHECKPOINT_H
@@ -28,13 +30,30 @@ typedef struct fs_ckpt_id {
 #define FS_FNV_INIT 14695981039346656037ULL
 uint64_t fs_fnv1a(uint64_t h, const void *data, size_t n);
 
+/* What a scan dropped: bytes of damaged or torn records, the records
+ * they stood for (a damaged stretch of b bytes counts as ceil(b / record
+ * size)), the files they were in and the first such file. */
+typedef struct fs_ckpt_damage {
+    long long bytes, records;
+    int files;
+    char first[4400];
+} fs_ckpt_damage;
+
 /* Reads every rank file under outdir/checkpoint into y, se (npoints x
  * noutputs) and done (npoints flags), counting the points found in
- * *ndone. A missing directory is an empty checkpoint. A file whose header
+ * *ndone, and adds what it dropped to *dmg (NULL: not counted; zero it
+ * first). A missing directory is an empty checkpoint. A file whose header
  * does not match id is an error (FS_ECONFIG) naming the file and what
  * changed. */
 fs_status fs_ckpt_scan(const char *outdir, const fs_ckpt_id *id, double *y, double *se,
-                       unsigned char *done, int *ndone, fs_err *err);
+                       unsigned char *done, int *ndone, fs_ckpt_damage *dmg, fs_err *err);
+
+/* Rewrites (atomically) each damaged rank file that this rank of `size`
+ * answers for, its own and, for rank 0, those of ranks >= size, with its
+ * intact records only, so that appends follow an intact record. Files
+ * without damage are left alone. */
+fs_status fs_ckpt_repair(const char *outdir, const fs_ckpt_id *id, int rank, int size,
+                         fs_err *err);
 
 typedef struct fs_ckpt fs_ckpt;
 

@@ -20,6 +20,24 @@ typedef struct fs_csv fs_csv;
  * rows. */
 fs_csv *fs_csv_read(const char *path, fs_err *err);
 
+/* The largest file fs_csv_read reads: about twice the largest file a run
+ * can write under the scenario limits (timeseries.csv: 1201 steps x (9
+ * regional + 2 x 64 actor + 16 pair series) rows of at most ~200 bytes). */
+#define FS_CSV_MAX_BYTES (64LL * 1024 * 1024)
+
+/* fs_csv_read for a file that may be up to max_bytes long (a sweep.csv,
+ * bounded by its points). Either refuses, with FS_ECONFIG naming the file,
+ * anything but a regular file (a FIFO, a device: opened without blocking)
+ * and a file larger than the bound, before reading it. */
+fs_csv *fs_csv_read_max(const char *path, long long max_bytes, fs_err *err);
+
+/* Refuses (FS_ECONFIG, naming the file and the lines of both rows) two
+ * rows with the same values in the nkeys (1 to 8) columns keys, e.g. {
+ * "step", "metric", "scope" } of timeseries.csv: foresight writes each
+ * once, so a second is damage or an edit. A missing key column is an
+ * error too, unless there are no rows. */
+fs_status fs_csv_unique(const fs_csv *c, const char *const *keys, int nkeys, fs_err *err);
+
 /* Releases c and all its strings. Accepts NULL. */
 void fs_csv_free(fs_csv *c);
 

@@ -74,6 +74,13 @@ typedef struct fs_design fs_design;
 fs_design *fs_design_alloc(fs_design_kind kind, const fs_sparam *p, int k,
                            const fs_design_opts *o, fs_err *err);
 
+/* The number of points fs_design_alloc would build, with the same checks
+ * and errors, allocating nothing (*npoints 0 on error); and the bytes a
+ * design keeps per point for k parameters. For guards (budget.h). */
+fs_status fs_design_count(fs_design_kind kind, const fs_sparam *p, int k,
+                          const fs_design_opts *o, int *npoints, fs_err *err);
+double fs_design_point_bytes(fs_design_kind kind, int k);
+
 /* Releases d and everything it owns. Accepts NULL. */
 void fs_design_free(fs_design *d);
 

@@ -57,6 +57,24 @@ fs_status fs_load_scenario_buffer(const char *name, const char *text, size_t len
                                   const fs_override *ov, int nov, fs_scenario **out,
                                   fs_err *err);
 
+/* A scenario file and everything it includes, read once: loading from it
+ * never touches the disk again, so that many loads (a sweep's points) see
+ * one version of the files, whatever happens to them meanwhile. Owned by
+ * the caller; fs_scenario_text_free accepts NULL. */
+typedef struct fs_scenario_text fs_scenario_text;
+
+/* Reads file, its includes, and the scenarios it extends (with theirs),
+ * and loads it once to check it: errors as fs_load_scenario's (FS_ECONFIG
+ * naming the file, FS_ENOMEM). Loads from the text then resolve extends
+ * and baseline paths as they were at this read. */
+fs_status fs_scenario_text_read(const char *file, fs_scenario_text **out, fs_err *err);
+
+/* fs_load_scenario from a text read earlier: the same scenario and the
+ * same messages as loading the file then. Thread-safe for one text. */
+fs_status fs_load_scenario_text(const fs_scenario_text *t, const fs_override *ov, int nov,
+                                fs_scenario **out, fs_err *err);
+void fs_scenario_text_free(fs_scenario_text *t);
+
 /* Writes the scenario as a complete libconfig file: every setting after
  * defaults and overrides, with seed, rng and the program version, so that
  * loading it gives the same scenario (each double printed with the fewest

@@ -48,6 +48,12 @@ typedef struct fs_runner fs_runner;
 fs_status fs_runner_check_size(const fs_scenario *const *sc, int k, long runs,
                                int threads, const char *what, fs_err *err);
 
+/* The engine's memory for one scenario on `threads` threads, in bytes, as
+ * fs_runner_check_size estimates it, and the limit it holds that to (half
+ * of the machine's physical memory). For other guards (budget.h). */
+double fs_runner_engine_bytes(const fs_scenario *sc, int threads);
+double fs_runner_memory_limit(void);
+
 /* Loads and validates every scenario (FS_ECONFIG / FS_EUSAGE on a bad file
  * or --set; compared scenarios must have the same horizon), refuses a load
  * too large (fs_runner_check_size), checks the

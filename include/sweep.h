@@ -58,6 +58,7 @@ typedef struct fs_sweep {
     int nsets;
     fs_scenario *base;   /* the base scenario with the --set overrides */
     fs_disc_opts *discovery;   /* the discovery section, or NULL */
+    fs_scenario_text *base_text;  /* its files as read once; every point loads this */
 } fs_sweep;
 
 /* Reads and validates a sweep file: FS_ECONFIG naming file:line and the
@@ -102,9 +103,16 @@ fs_sweep_run *fs_sweep_run_open(const fs_sweep *sw, int threads, const char *out
 
 /* Claims and runs the next batch of points (about a second of work), or
  * marks the run finished when none is left. FS_EINTR when fs_interrupted
- * was set; points already done stay done. Call until finished. */
+ * was set; points already done stay done. Call until finished. Each point
+ * loads the base from the text fs_sweep_load read, never from disk. */
 fs_status fs_sweep_run_iterate(fs_sweep_run *r, fs_err *err);
 int fs_sweep_run_finished(const fs_sweep_run *r);
+
+/* Whether iterate failed because a point's settings are refused by the
+ * base scenario (FS_ECONFIG or FS_EUSAGE from loading it): the sweep can
+ * never finish. Any other failure (I/O, memory, an interrupt) leaves a
+ * resumable checkpoint and returns 0. */
+int fs_sweep_run_bad_point(const fs_sweep_run *r);
 
 /* Progress: points handed out so far (to every rank, dynamic; to this
  * one, static) of those to run (points found in a resumed checkpoint do
@@ -112,6 +120,10 @@ int fs_sweep_run_finished(const fs_sweep_run *r);
 int fs_sweep_run_done(const fs_sweep_run *r);
 int fs_sweep_run_total(const fs_sweep_run *r);
 int fs_sweep_run_ran(const fs_sweep_run *r);
+
+/* What resuming found and dropped (damaged or torn checkpoint records,
+ * how many and the file), for the user; NULL when nothing was dropped. */
+const char *fs_sweep_run_note(const fs_sweep_run *r);
 
 /* After the last iterate (and on every rank): waits for the other ranks;
  * then rank 0 reads every rank's checkpoint, computes the sensitivity

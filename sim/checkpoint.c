@@ -11,14 +11,18 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fileread.h"
 #include "fsio.h"
 
-#define MAGIC "FSCKPT01"
+#define MAGIC "FSCKPT02"
+/* More than resume.cfg can hold: 256 --set options of at most 8 kB each. */
+#define RESUME_MAX_BYTES (4L * 1024 * 1024)
 
 struct fs_ckpt {
     FILE *fp;
     char path[4200];
     int noutputs;
+    uint64_t settings;   /* the sweep's settings hash, in every checksum */
 };
 
 typedef struct header {
@@ -55,58 +59,130 @@ static size_t record_size(int noutputs)
 #define DIR_OF(path) (strrchr(path, '/') ? (int)(strrchr(path, '/') - (path)) : 1), \
                      (strrchr(path, '/') ? (path) : ".")
 
-static fs_status read_one(const char *path, const fs_ckpt_id *id, double *y, double *se,
-                          unsigned char *done, int *ndone, fs_err *err)
+/* The checksum of a record: FNV-1a of the sweep's settings hash, then of
+ * the record's bytes before the checksum, so that a record of another
+ * sweep never passes for one of this sweep. */
+static uint64_t record_sum(uint64_t settings, const unsigned char *rec, size_t n)
 {
-    FILE *fp = fopen(path, "rb");
-    size_t rs = record_size(id->noutputs), k = (size_t)id->noutputs;
-    unsigned char *rec;
+    return fs_fnv1a(fs_fnv1a(FS_FNV_INIT, &settings, sizeof settings), rec, n);
+}
+
+/* Whether the rs bytes at rec are an intact record of the sweep id. */
+static int record_ok(const fs_ckpt_id *id, const unsigned char *rec, size_t rs)
+{
+    uint32_t pt;
+    uint64_t sum;
+    memcpy(&pt, rec, sizeof pt);
+    if (pt >= (uint32_t)id->npoints)
+        return 0;
+    memcpy(&sum, rec + rs - sizeof sum, sizeof sum);
+    return record_sum(id->settings, rec, rs - sizeof sum) == sum;
+}
+
+/* Reads the records after the header of fp: every intact one into y, se
+ * and done (and, when out is not NULL, copied to out), resynchronising byte
+ * by byte past damaged or torn bytes, which are counted in *dmg. */
+static fs_status scan_records(FILE *fp, const fs_ckpt_id *id, double *y, double *se,
+                              unsigned char *done, int *ndone, FILE *out, fs_ckpt_damage *dmg)
+{
+    size_t rs = record_size(id->noutputs), k = (size_t)id->noutputs, cap = 65536 + rs;
+    size_t at = 0, have = 0, run = 0;
+    unsigned char *buf = malloc(cap);
+    int eof = 0;
+
+    if (buf == NULL)
+        return FS_ENOMEM;
+    for (;;) {
+        if (have - at < rs && !eof) {   /* refill: keep what is left */
+            memmove(buf, buf + at, have - at);
+            have -= at, at = 0;
+            have += fread(buf + have, 1, cap - have, fp);
+            eof = have < cap;
+        }
+        if (have - at < rs)
+            break;
+        if (!record_ok(id, buf + at, rs)) {
+            at++, run++;
+            continue;
+        }
+        if (run > 0) {   /* a damaged stretch ends here */
+            dmg->bytes += (long long)run;
+            dmg->records += (long long)((run + rs - 1) / rs);
+            run = 0;
+        }
+        {
+            uint32_t pt;
+            memcpy(&pt, buf + at, sizeof pt);
+            if (!done[pt]) {
+                memcpy(y + pt * k, buf + at + sizeof pt, k * sizeof(double));
+                memcpy(se + pt * k, buf + at + sizeof pt + k * sizeof(double), k * sizeof(double));
+                done[pt] = 1;
+                (*ndone)++;
+            }
+        }
+        if (out)
+            fwrite(buf + at, rs, 1, out);
+        at += rs;
+    }
+    run += have - at;   /* a torn tail */
+    if (run > 0) {
+        dmg->bytes += (long long)run;
+        dmg->records += (long long)((run + rs - 1) / rs);
+    }
+    free(buf);
+    return ferror(fp) ? FS_EIO : FS_OK;
+}
+
+/* Opens a rank file and checks its header against id. */
+static FILE *open_rank(const char *path, const fs_ckpt_id *id, fs_err *err)
+{
+    FILE *fp = fs_open_regular(path, "a checkpoint file", -1, err);
     header h;
 
     if (fp == NULL)
-        return fs_err_set(err, FS_EIO, "cannot read %s: %s", path, strerror(errno));
-    if (fread(&h, sizeof h, 1, fp) != 1 || memcmp(h.magic, MAGIC, 8) != 0) {
-        fclose(fp);
-        return fs_err_set(err, FS_ECONFIG, "%s: not a foresight checkpoint (empty or "
-                          "damaged); remove %.*s to start the sweep over", path,
-                          DIR_OF(path));
-    }
-    if (h.settings != id->settings || h.npoints != (uint32_t)id->npoints ||
-        h.noutputs != (uint32_t)id->noutputs) {
-        fclose(fp);
-        return fs_err_set(err, FS_ECONFIG, "%s: the sweep file or its --set options changed "
-                          "since this checkpoint was written (settings hash %016llx, now "
-                          "%016llx)", path, (unsigned long long)h.settings,
-                          (unsigned long long)id->settings);
-    }
-    if (h.base != id->base) {
-        fclose(fp);
-        return fs_err_set(err, FS_ECONFIG, "%s: the base scenario changed since this "
-                          "checkpoint was written (hash %016llx, now %016llx)", path,
-                          (unsigned long long)h.base, (unsigned long long)id->base);
-    }
-    if ((rec = malloc(rs)) == NULL) {
-        fclose(fp);
-        return fs_err_set(err, FS_ENOMEM, "out of memory reading %s", path);
-    }
-    /* Records up to the first short or damaged one: a kill can tear only
-     * the last. */
-    while (fread(rec, rs, 1, fp) == 1) {
-        uint32_t pt;
-        uint64_t sum;
-        memcpy(&pt, rec, sizeof pt);
-        memcpy(&sum, rec + rs - sizeof sum, sizeof sum);
-        if (fs_fnv1a(FS_FNV_INIT, rec, rs - sizeof sum) != sum || pt >= (uint32_t)id->npoints)
-            break;
-        if (!done[pt]) {
-            memcpy(y + pt * k, rec + sizeof pt, k * sizeof(double));
-            memcpy(se + pt * k, rec + sizeof pt + k * sizeof(double), k * sizeof(double));
-            done[pt] = 1;
-            (*ndone)++;
-        }
-    }
-    free(rec);
+        return NULL;
+    if (fread(&h, sizeof h, 1, fp) != 1 || memcmp(h.magic, MAGIC, 6) != 0)
+        fs_err_set(err, FS_ECONFIG, "%s: not a foresight checkpoint (empty or damaged); "
+                   "remove %.*s to start the sweep over", path, DIR_OF(path));
+    else if (memcmp(h.magic, MAGIC, 8) != 0)
+        fs_err_set(err, FS_ECONFIG, "%s: a checkpoint of another version of foresight "
+                   "(%.8s, this one reads %s); remove %.*s to start the sweep over", path,
+                   h.magic, MAGIC, DIR_OF(path));
+    else if (h.settings != id->settings || h.npoints != (uint32_t)id->npoints ||
+             h.noutputs != (uint32_t)id->noutputs)
+        fs_err_set(err, FS_ECONFIG, "%s: the sweep file or its --set options changed since "
+                   "this checkpoint was written (settings hash %016llx, now %016llx)", path,
+                   (unsigned long long)h.settings, (unsigned long long)id->settings);
+    else if (h.base != id->base)
+        fs_err_set(err, FS_ECONFIG, "%s: the base scenario changed since this checkpoint was "
+                   "written (hash %016llx, now %016llx)", path, (unsigned long long)h.base,
+                   (unsigned long long)id->base);
+    else
+        return fp;
     fclose(fp);
+    return NULL;
+}
+
+static fs_status read_one(const char *path, const fs_ckpt_id *id, double *y, double *se,
+                          unsigned char *done, int *ndone, fs_ckpt_damage *dmg, fs_err *err)
+{
+    fs_ckpt_damage d = {0, 0, 0, ""};
+    FILE *fp = open_rank(path, id, err);
+    fs_status st;
+
+    if (fp == NULL)
+        return err->code;
+    st = scan_records(fp, id, y, se, done, ndone, NULL, &d);
+    fclose(fp);
+    if (st != FS_OK)
+        return fs_err_set(err, st, st == FS_ENOMEM ? "out of memory reading %s"
+                          : "cannot read %s", path);
+    if (d.bytes > 0 && dmg) {
+        if (dmg->files++ == 0)
+            snprintf(dmg->first, sizeof dmg->first, "%s", path);
+        dmg->bytes += d.bytes;
+        dmg->records += d.records;
+    }
     return FS_OK;
 }
 
@@ -123,7 +199,7 @@ static int is_rank_file(const char *name)
 }
 
 fs_status fs_ckpt_scan(const char *outdir, const fs_ckpt_id *id, double *y, double *se,
-                       unsigned char *done, int *ndone, fs_err *err)
+                       unsigned char *done, int *ndone, fs_ckpt_damage *dmg, fs_err *err)
 {
     char dir[4096], path[4400];
     struct dirent **names = NULL;
@@ -142,7 +218,80 @@ fs_status fs_ckpt_scan(const char *outdir, const fs_ckpt_id *id, double *y, doub
     for (i = 0; i < n; i++) {
         if (st == FS_OK && is_rank_file(names[i]->d_name)) {
             snprintf(path, sizeof path, "%s/%s", dir, names[i]->d_name);
-            st = read_one(path, id, y, se, done, ndone, err);
+            st = read_one(path, id, y, se, done, ndone, dmg, err);
+        }
+        free(names[i]);
+    }
+    free(names);
+    return st;
+}
+
+/* Rewrites the rank file path with its intact records only, when it has
+ * damaged or torn ones, so that later appends follow an intact record. */
+static fs_status repair_one(const char *path, const fs_ckpt_id *id, fs_err *err)
+{
+    fs_ckpt_damage d = {0, 0, 0, ""};
+    size_t n = (size_t)id->npoints * (size_t)id->noutputs;
+    double *y = malloc((n ? n : 1) * sizeof *y), *se = malloc((n ? n : 1) * sizeof *se);
+    unsigned char *done = calloc((size_t)id->npoints + 1, 1);
+    FILE *fp = NULL, *out;
+    fs_afile *af = NULL;
+    int ndone = 0;
+    header h;
+    fs_status st = FS_OK;
+
+    if (y == NULL || se == NULL || done == NULL) {
+        st = fs_err_set(err, FS_ENOMEM, "out of memory repairing %s", path);
+        goto done;
+    }
+    if ((fp = open_rank(path, id, err)) == NULL) {
+        st = err->code;
+        goto done;
+    }
+    if ((af = fs_afile_open(path, err)) == NULL) {
+        st = err->code;
+        goto done;
+    }
+    out = fs_afile_stream(af);
+    rewind(fp);
+    if (fread(&h, sizeof h, 1, fp) != 1 || fwrite(&h, sizeof h, 1, out) != 1 ||
+        scan_records(fp, id, y, se, done, &ndone, out, &d) != FS_OK) {
+        st = fs_err_set(err, FS_EIO, "cannot repair %s", path);
+        goto done;
+    }
+    if (d.bytes > 0) {
+        st = fs_afile_commit(af, err);
+        af = NULL;
+    }
+done:
+    fs_afile_abort(af);
+    if (fp)
+        fclose(fp);
+    free(y), free(se), free(done);
+    return st;
+}
+
+fs_status fs_ckpt_repair(const char *outdir, const fs_ckpt_id *id, int rank, int size,
+                         fs_err *err)
+{
+    char dir[4096], path[4400];
+    struct dirent **names = NULL;
+    fs_status st = FS_OK;
+    int i, n;
+
+    if (ckpt_dir(outdir, dir, sizeof dir) != 0)
+        return fs_err_set(err, FS_EUSAGE, "output directory name too long");
+    if ((n = scandir(dir, &names, NULL, alphasort)) < 0)
+        return errno == ENOENT ? FS_OK
+                               : fs_err_set(err, FS_EIO, "cannot read %s: %s", dir, strerror(errno));
+    for (i = 0; i < n; i++) {
+        const char *name = names[i]->d_name;
+        if (st == FS_OK && is_rank_file(name)) {
+            long f = strtol(name + 5, NULL, 10);
+            if (f == rank || (rank == 0 && f >= size)) {
+                snprintf(path, sizeof path, "%s/%s", dir, name);
+                st = repair_one(path, id, err);
+            }
         }
         free(names[i]);
     }
@@ -164,6 +313,7 @@ fs_ckpt *fs_ckpt_open(const char *outdir, int rank, const fs_ckpt_id *id, int fr
         return NULL;
     }
     c->noutputs = id->noutputs;
+    c->settings = id->settings;
     if (ckpt_dir(outdir, dir, sizeof dir) != 0 || fs_mkdir_p(dir, err) != FS_OK)
         goto fail;
     snprintf(c->path, sizeof c->path, "%s/rank-%d.bin", dir, rank);
@@ -205,7 +355,7 @@ fs_status fs_ckpt_append(fs_ckpt *c, int point, const double *y, const double *s
     memcpy(buf, &pt, sizeof pt);
     memcpy(buf + sizeof pt, y, k * sizeof(double));
     memcpy(buf + sizeof pt + k * sizeof(double), se, k * sizeof(double));
-    sum = fs_fnv1a(FS_FNV_INIT, buf, rs - sizeof sum);
+    sum = record_sum(c->settings, buf, rs - sizeof sum);
     memcpy(buf + rs - sizeof sum, &sum, sizeof sum);
     /* One write, then to disk: the record is either whole or torn last. */
     if (fwrite(buf, rs, 1, c->fp) != 1 || fflush(c->fp) != 0 || fdatasync(fileno(c->fp)) != 0)
@@ -306,7 +456,8 @@ fs_status fs_ckpt_read_resume(const char *outdir, char **sweep_file, fs_override
     const char *sweep, *h1, *h2;
     config_setting_t *list;
     config_t cf;
-    int i, n, pts, outs;
+    FILE *fp;
+    int i, n, pts, outs, ok;
     fs_status st = FS_OK;
 
     *sweep_file = NULL, *sets = NULL, *nsets = 0;
@@ -316,8 +467,12 @@ fs_status fs_ckpt_read_resume(const char *outdir, char **sweep_file, fs_override
     if (access(path, R_OK) != 0)
         return fs_err_set(err, FS_EUSAGE, "%s: no sweep to resume here (%s: %s)", outdir, path,
                           strerror(errno));
+    if ((fp = fs_open_regular(path, "a sweep's resume.cfg", RESUME_MAX_BYTES, err)) == NULL)
+        return err->code;
     config_init(&cf);
-    if (config_read_file(&cf, path) != CONFIG_TRUE ||
+    ok = config_read(&cf, fp);
+    fclose(fp);
+    if (ok != CONFIG_TRUE ||
         config_lookup_string(&cf, "sweep", &sweep) != CONFIG_TRUE ||
         config_lookup_string(&cf, "settings_hash", &h1) != CONFIG_TRUE ||
         config_lookup_string(&cf, "base_hash", &h2) != CONFIG_TRUE ||

@@ -1,11 +1,13 @@
 /* csvread.c: RFC 4180 CSV reading into one flat buffer of fields, with
  * lookup of columns by name and number parsing that names file:line:col. */
 #include "csvread.h"
+#include "fileread.h"
 #include "fsio.h"
 
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -142,16 +144,14 @@ static fs_status csv_parse(fs_csv *c, const char *s, size_t n, fs_err *err)
 }
 
 /* Reads the whole file into a NUL-terminated buffer. */
-static char *csv_slurp(const char *path, size_t *len, fs_err *err)
+static char *csv_slurp(const char *path, long long max_bytes, size_t *len, fs_err *err)
 {
-    FILE *fp = fopen(path, "rb");
+    FILE *fp = fs_open_regular(path, "a foresight CSV file", max_bytes, err);
     char *buf = NULL, *p;
     size_t cap = 0, n = 0, k;
 
-    if (fp == NULL) {
-        fs_err_set(err, FS_EIO, "cannot read %s: %s", path, strerror(errno));
+    if (fp == NULL)
         return NULL;
-    }
     do {
         if (n + 4096 + 1 > cap) {
             cap = cap ? 2 * cap : 65536;
@@ -164,6 +164,12 @@ static char *csv_slurp(const char *path, size_t *len, fs_err *err)
         }
         k = fread(buf + n, 1, cap - n - 1, fp);
         n += k;
+        /* Grown since it was opened: refused as it would have been then. */
+        if ((long long)n > max_bytes) {
+            fs_err_set(err, FS_ECONFIG, "%s: more than %lld bytes, more than a foresight CSV "
+                       "file can be", path, max_bytes);
+            goto fail;
+        }
     } while (k > 0);
     if (ferror(fp)) {
         fs_err_set(err, FS_EIO, "cannot read %s: %s", path, strerror(errno ? errno : EIO));
@@ -181,6 +187,11 @@ fail:
 
 fs_csv *fs_csv_read(const char *path, fs_err *err)
 {
+    return fs_csv_read_max(path, FS_CSV_MAX_BYTES, err);
+}
+
+fs_csv *fs_csv_read_max(const char *path, long long max_bytes, fs_err *err)
+{
     fs_csv *c = calloc(1, sizeof *c);
     char *raw = NULL;
     size_t n = 0;
@@ -190,7 +201,7 @@ fs_csv *fs_csv_read(const char *path, fs_err *err)
     c->path = strdup(path);
     if (c->path == NULL)
         goto nomem;
-    raw = csv_slurp(path, &n, err);
+    raw = csv_slurp(path, max_bytes, &n, err);
     if (raw == NULL)
         goto fail;
     /* Fields never grow: the raw size plus one NUL per field bounds them. */
@@ -329,4 +340,68 @@ fs_status fs_csv_require_all(const fs_csv *c, const char *const *names, int *idx
         if (fs_csv_require(c, names[i], &idx[i], err) != FS_OK)
             return FS_ECONFIG;
     return FS_OK;
+}
+
+/* FNV-1a of row r's fields in cols, each with its NUL. */
+static uint64_t key_hash(const fs_csv *c, size_t r, const int *cols, int n)
+{
+    uint64_t h = 14695981039346656037ULL;
+    int i;
+    for (i = 0; i < n; i++) {
+        const unsigned char *p = (const unsigned char *)fs_csv_str(c, r, cols[i]);
+        do {
+            h ^= *p;
+            h *= 1099511628211ULL;
+        } while (*p++);
+    }
+    return h;
+}
+
+static int same_key(const fs_csv *c, size_t a, size_t b, const int *cols, int n)
+{
+    int i;
+    for (i = 0; i < n; i++)
+        if (strcmp(fs_csv_str(c, a, cols[i]), fs_csv_str(c, b, cols[i])) != 0)
+            return 0;
+    return 1;
+}
+
+fs_status fs_csv_unique(const fs_csv *c, const char *const *keys, int nkeys, fs_err *err)
+{
+    int cols[8], i;
+    size_t cap = 16, r, at, *slot;
+    fs_status st = FS_OK;
+
+    if (nkeys < 1 || nkeys > 8)
+        return fs_err_set(err, FS_EUSAGE, "fs_csv_unique: 1 to 8 keys");
+    if (fs_csv_nrows(c) == 0)
+        return FS_OK;   /* no rows (an empty file has no header either) */
+    if (fs_csv_require_all(c, keys, cols, nkeys, err) != FS_OK)
+        return FS_ECONFIG;
+    while (cap < 2 * fs_csv_nrows(c))
+        cap *= 2;
+    /* Open addressing over row numbers + 1 (0: empty). */
+    if ((slot = calloc(cap, sizeof *slot)) == NULL)
+        return fs_err_set(err, FS_ENOMEM, "out of memory reading %s", c->path);
+    for (r = 0; r < fs_csv_nrows(c) && st == FS_OK; r++) {
+        for (at = key_hash(c, r, cols, nkeys) & (cap - 1); slot[at]; at = (at + 1) & (cap - 1))
+            if (same_key(c, slot[at] - 1, r, cols, nkeys))
+                break;
+        if (slot[at] == 0) {
+            slot[at] = r + 1;
+            continue;
+        }
+        {
+            char what[600] = "";
+            size_t w = 0;
+            for (i = 0; i < nkeys && w < sizeof what - 100; i++)
+                w += (size_t)snprintf(what + w, sizeof what - w, "%s%s %.60s", i ? ", " : "",
+                                      keys[i], fs_csv_str(c, r, cols[i]));
+            st = fs_csv_error(c, r, -1, err, "a second row for %s (the first is on line %d): "
+                              "foresight writes one; the file was damaged or edited", what,
+                              fs_csv_line(c, slot[at] - 1));
+        }
+    }
+    free(slot);
+    return st;
 }

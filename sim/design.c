@@ -456,6 +456,21 @@ static fs_status build(fs_design *d, const fs_sparam *p, const fs_design_opts *o
     return s;
 }
 
+fs_status fs_design_count(fs_design_kind kind, const fs_sparam *p, int k,
+                          const fs_design_opts *o, int *npoints, fs_err *err)
+{
+    int64_t np = 0;
+    fs_status st = check_all(kind, p, k, o, &np, err);
+    *npoints = st == FS_OK ? (int)np : 0;
+    return st;
+}
+
+/* What a design keeps per point: x and u, and Morris's changed flags. */
+double fs_design_point_bytes(fs_design_kind kind, int k)
+{
+    return 2.0 * k * sizeof(double) + (kind == FS_DESIGN_MORRIS ? sizeof(int) : 0);
+}
+
 fs_design *fs_design_alloc(fs_design_kind kind, const fs_sparam *p, int k,
                            const fs_design_opts *o, fs_err *err)
 {

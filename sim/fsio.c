@@ -61,9 +61,18 @@ static volatile sig_atomic_t fsio_ndirs;
 
 void fs_fsio_remove_made(void)
 {
-    /* rmdir refuses a directory that holds anything: nothing is lost. */
-    while (fsio_ndirs > 0)
-        rmdir(fsio_dir[--fsio_ndirs]);
+    static char lock[FSIO_PATH + sizeof "/.foresight.lock"];
+    /* A directory this process made holds at most its own lock file
+     * (outlock.h), which goes first; rmdir refuses a directory that holds
+     * anything else: nothing is lost. Signal-safe: unlink, rmdir, memcpy. */
+    while (fsio_ndirs > 0) {
+        const char *d = fsio_dir[--fsio_ndirs];
+        size_t n = strlen(d);
+        memcpy(lock, d, n);
+        memcpy(lock + n, "/.foresight.lock", sizeof "/.foresight.lock");
+        unlink(lock);
+        rmdir(d);
+    }
 }
 
 void fs_fsio_keep_made(void)

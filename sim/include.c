@@ -92,7 +92,9 @@ static fs_status slurp(const char *name, const origin *o, const char *what, char
     ssize_t got;
     int fd;
 
-    fd = open(name, O_RDONLY);
+    /* Non-blocking: opening a FIFO must not wait for a writer; fstat of
+     * the descriptor then refuses it (and any other non-regular file). */
+    fd = open(name, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
     if (fd < 0) {
         char why[160];
         if (o)

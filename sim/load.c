@@ -21,7 +21,10 @@
 #define PATHN 320   /* a setting path: a few ids of at most FS_MAX_ID chars */
 
 typedef struct loader {
-    fs_source src;
+    fs_source own;           /* the text read for this load, if any */
+    const fs_source *src;    /* the text parsed: own, or one read earlier */
+    const struct fs_scenario_text *text;  /* files read earlier, or NULL */
+    struct fs_scenario_text *record;      /* where to keep the files read, or NULL */
     config_t cfg;
     const char *file;
     fs_scenario *sc;
@@ -269,7 +272,7 @@ static fs_status fail_at(loader *L, const config_setting_t *s, const char *path,
     while (p && p->line == 0)
         p = p->parent;
     if (p) {
-        const char *f = fs_source_where(&L->src, (int)p->line, &line);
+        const char *f = fs_source_where(L->src, (int)p->line, &line);
         snprintf(where, sizeof where, "%s:%d", f, line);
     } else {
         snprintf(where, sizeof where, "%s", L->file);
@@ -699,6 +702,64 @@ static fs_status nomem(loader *L)
 
 /* ---- sections ---- */
 
+/* A scenario file and its includes, read once, with the scenarios it
+ * extends (each with its includes), as fs_scenario_text_read found them. */
+struct fs_scenario_text {
+    char *file;
+    fs_source src;
+    int nchain;
+    struct {
+        char *path;
+        fs_source src;
+    } chain[FS_MAX_INCLUDE_DEPTH + 1];
+    int npaths;              /* extends and baseline paths, as realpath gave them */
+    struct {
+        char *joined, *real;
+    } paths[2 * (FS_MAX_INCLUDE_DEPTH + 1)];
+};
+
+/* A copy of src into dst (text, files and line map). */
+static fs_status source_copy(fs_source *dst, const fs_source *src, fs_err *err)
+{
+    memset(dst, 0, sizeof *dst);
+    if ((dst->text = malloc(src->len + 1)) == NULL)
+        return fs_err_set(err, FS_ENOMEM, "out of memory");
+    memcpy(dst->text, src->text, src->len + 1);
+    dst->len = src->len;
+    return fs_source_append(dst, src, err);
+}
+
+/* Reads the scenario `path` that L's file extends into dst: from the text
+ * read earlier when L loads one (never from the disk again), else from the
+ * file, keeping a copy when L records the files it reads. */
+static fs_status read_extended(loader *L, const char *path, fs_source *dst)
+{
+    int i;
+    fs_status st;
+
+    if (L->text) {
+        for (i = 0; i < L->text->nchain; i++)
+            if (strcmp(L->text->chain[i].path, path) == 0)
+                return source_copy(dst, &L->text->chain[i].src, L->err);
+        return fs_err_set(L->err, FS_ECONFIG, "%s: extends %s, which was not read with it",
+                          L->file, path);
+    }
+    if ((st = fs_source_read(dst, path, "scenario", L->err)) != FS_OK || L->record == NULL)
+        return st;
+    if (L->record->nchain > FS_MAX_INCLUDE_DEPTH)
+        return fs_err_set(L->err, FS_ECONFIG, "%s: more than %d scenarios extend one another",
+                          L->file, FS_MAX_INCLUDE_DEPTH);
+    i = L->record->nchain;
+    if ((L->record->chain[i].path = strdup(path)) == NULL)
+        return nomem(L);
+    if ((st = source_copy(&L->record->chain[i].src, dst, L->err)) != FS_OK) {
+        free(L->record->chain[i].path);
+        return st;
+    }
+    L->record->nchain++;
+    return FS_OK;
+}
+
 /* The file a path setting s (key `key`, value `given`) names, relative to
  * the file that sets it (the scenario file for a --set): joined as
  * messages show it, and real, its absolute path; an error if unreadable. */
@@ -712,17 +773,34 @@ static fs_status relative_path(loader *L, const config_setting_t *s, const char 
     while (p && p->line == 0)
         p = p->parent;
     if (p && set_by(s) == NULL)
-        from = fs_source_where(&L->src, (int)p->line, &line);
+        from = fs_source_where(L->src, (int)p->line, &line);
     slash = strrchr(from, '/');
     n = given[0] == '/' || slash == NULL
             ? snprintf(joined, PATH_MAX, "%s", given)
             : snprintf(joined, PATH_MAX, "%.*s/%s", (int)(slash - from), from, given);
     if (n < 0 || n >= PATH_MAX)
         return fail_at(L, s, key, "path too long");
+    if (L->text) {   /* as it was when the text was read: no disk access */
+        int i;
+        for (i = 0; i < L->text->npaths; i++)
+            if (strcmp(L->text->paths[i].joined, joined) == 0) {
+                snprintf(real, PATH_MAX, "%s", L->text->paths[i].real);
+                return FS_OK;
+            }
+    }
     if (realpath(joined, real) == NULL)
         return fail_at(L, s, key, "cannot read the %s scenario \"%s\" (%s): %s",
                        strcmp(key, "extends") == 0 ? "extended" : "baseline", given, joined,
                        strerror(errno));
+    if (L->record && L->record->npaths < 2 * (FS_MAX_INCLUDE_DEPTH + 1)) {
+        int i = L->record->npaths;
+        if ((L->record->paths[i].joined = strdup(joined)) == NULL ||
+            (L->record->paths[i].real = strdup(real)) == NULL) {
+            free(L->record->paths[i].joined);
+            return nomem(L);
+        }
+        L->record->npaths++;
+    }
     return FS_OK;
 }
 
@@ -1570,7 +1648,7 @@ static fs_status origin(loader *L, const char *key, int i, char **out)
 
     while (p && p->line == 0)
         p = p->parent;
-    f = p ? fs_source_where(&L->src, (int)p->line, &line) : L->file;
+    f = p ? fs_source_where(L->src, (int)p->line, &line) : L->file;
     snprintf(buf, sizeof buf, "%s:%d", f, line);
     return dup_string(L, buf, out);
 }
@@ -2031,7 +2109,7 @@ static fs_status note(loader *L, const config_setting_t *s, const char *fmt, ...
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    f = fs_source_where(&L->src, (int)s->line, &real);
+    f = fs_source_where(L->src, (int)s->line, &real);
     line = malloc(strlen(f) + strlen(msg) + 16);
     if (line == NULL)
         return nomem(L);
@@ -2442,7 +2520,7 @@ static fs_status apply_sets(loader *L, const config_setting_t *sets)
         if (st == FS_ECONFIG || st == FS_EUSAGE) {
             snprintf(msg, sizeof msg, "%s", L->err->msg + (strncmp(L->err->msg, "--set ", 6)
                                                           == 0 ? 6 : 0));
-            f = fs_source_where(&L->src, (int)e->line, &real);
+            f = fs_source_where(L->src, (int)e->line, &real);
             return fs_err_set(L->err, FS_ECONFIG, "%s:%d: set %s", f, real, msg);
         }
         if (st != FS_OK || (st = note(L, e, "set %s", text)) != FS_OK)
@@ -2500,21 +2578,26 @@ static fs_status resolve_extends(loader *L, const chain *up, int depth)
     memset(&B, 0, sizeof B);
     B.file = joined;
     B.err = L->err;
-    if ((st = fs_source_read(&B.src, joined, "scenario", L->err)) != FS_OK)
+    B.text = L->text;
+    B.record = L->record;
+    B.src = &B.own;
+    if ((st = read_extended(L, joined, &B.own)) != FS_OK)
         return st;
     config_init(&B.cfg);
     config_init(&D);
-    if (!config_read_string(&B.cfg, B.src.text)) {
-        st = fs_source_syntax_error(&B.src, &B.cfg, "scenario", L->err);
+    if (!config_read_string(&B.cfg, B.own.text)) {
+        st = fs_source_syntax_error(&B.own, &B.cfg, "scenario", L->err);
         goto out;
     }
     if ((st = resolve_extends(&B, &me, depth + 1)) != FS_OK
-        || (st = fs_source_append(&B.src, &L->src, L->err)) != FS_OK)
+        || (st = fs_source_append(&B.own, L->src, L->err)) != FS_OK)
         goto out;
-    shift_lines(root, (unsigned)(B.src.nlines - L->src.nlines));
-    tmp = L->src;
-    L->src = B.src;
-    B.src = tmp;
+    shift_lines(root, (unsigned)(B.own.nlines - L->src->nlines));
+    /* L takes the joined map as its own; what it owned goes with B. */
+    tmp = L->own;
+    L->own = B.own;
+    L->src = &L->own;
+    B.own = tmp;
     /* This file's tree moves aside (D); the merge is built in L->cfg. */
     for (i = 0; i < config_setting_length(root); i++) {
         const config_setting_t *s = config_setting_get_elem(root, (unsigned)i);
@@ -2540,7 +2623,7 @@ out:
     free(B.extends);
     config_destroy(&D);
     config_destroy(&B.cfg);
-    fs_source_release(&B.src);
+    fs_source_release(&B.own);
     return st;
 }
 
@@ -2639,7 +2722,8 @@ static void print_paths(FILE *f, const config_setting_t *g, ctx c, const char *a
 }
 
 /* Parses L->src (already read), applies the overrides and builds the
- * scenario; on success *out owns it. Releases everything L holds. */
+ * scenario; on success *out owns it. Releases everything L holds (own,
+ * not a text read earlier). */
 static fs_status load_source(loader *L, const fs_override *ov, int nov,
                              fs_scenario **out)
 {
@@ -2647,8 +2731,8 @@ static fs_status load_source(loader *L, const fs_override *ov, int nov,
     int i;
 
     config_init(&L->cfg);
-    if (!config_read_string(&L->cfg, L->src.text)) {
-        st = fs_source_syntax_error(&L->src, &L->cfg, "scenario", L->err);
+    if (!config_read_string(&L->cfg, L->src->text)) {
+        st = fs_source_syntax_error(L->src, &L->cfg, "scenario", L->err);
         goto fail;
     }
     if ((st = not_a_sweep(L)) != FS_OK || (st = resolve_extends(L, NULL, 0)) != FS_OK)
@@ -2672,7 +2756,7 @@ fail:
     free_notes(L);
     free(L->extends);
     config_destroy(&L->cfg);
-    fs_source_release(&L->src);
+    fs_source_release(&L->own);
     return st;
 }
 
@@ -2686,7 +2770,8 @@ fs_status fs_load_scenario(const char *file, const fs_override *ov, int nov,
     L.file = file;
     L.err = err;
     *out = NULL;
-    st = fs_source_read(&L.src, file, "scenario", err);
+    L.src = &L.own;
+    st = fs_source_read(&L.own, file, "scenario", err);
     if (st != FS_OK)
         return st;
     return load_source(&L, ov, nov, out);
@@ -2703,7 +2788,8 @@ fs_status fs_load_paths(const char *file, const fs_override *ov, int nov, FILE *
     L.file = file;
     L.err = err;
     L.paths = f;
-    if ((st = fs_source_read(&L.src, file, "scenario", err)) != FS_OK)
+    L.src = &L.own;
+    if ((st = fs_source_read(&L.own, file, "scenario", err)) != FS_OK)
         return st;
     st = load_source(&L, ov, nov, &sc);
     fs_scenario_free(sc);
@@ -2748,8 +2834,72 @@ fs_status fs_load_scenario_buffer(const char *name, const char *text, size_t len
     L.file = name;
     L.err = err;
     *out = NULL;
-    st = fs_source_read_buffer(&L.src, name, text, len, "scenario", err);
+    L.src = &L.own;
+    st = fs_source_read_buffer(&L.own, name, text, len, "scenario", err);
     if (st != FS_OK)
         return st;
     return load_source(&L, ov, nov, out);
+}
+
+fs_status fs_scenario_text_read(const char *file, fs_scenario_text **out, fs_err *err)
+{
+    fs_scenario_text *t = calloc(1, sizeof *t);
+    fs_scenario *sc = NULL;
+    fs_status st;
+    loader L;
+
+    *out = NULL;
+    if (t == NULL || (t->file = strdup(file)) == NULL) {
+        free(t);
+        return fs_err_set(err, FS_ENOMEM, "out of memory reading %s", file);
+    }
+    if ((st = fs_source_read(&t->src, file, "scenario", err)) != FS_OK) {
+        fs_scenario_text_free(t);
+        return st;
+    }
+    /* One load records the scenarios the file extends, read as it goes. */
+    memset(&L, 0, sizeof L);
+    L.file = t->file;
+    L.err = err;
+    L.src = &t->src;
+    L.record = t;
+    if ((st = load_source(&L, NULL, 0, &sc)) != FS_OK) {
+        fs_scenario_text_free(t);
+        return st;
+    }
+    fs_scenario_free(sc);
+    *out = t;
+    return FS_OK;
+}
+
+fs_status fs_load_scenario_text(const fs_scenario_text *t, const fs_override *ov, int nov,
+                                fs_scenario **out, fs_err *err)
+{
+    loader L;
+
+    memset(&L, 0, sizeof L);
+    L.file = t->file;
+    L.err = err;
+    L.src = &t->src;
+    L.text = t;
+    *out = NULL;
+    return load_source(&L, ov, nov, out);
+}
+
+void fs_scenario_text_free(fs_scenario_text *t)
+{
+    int i;
+    if (t == NULL)
+        return;
+    for (i = 0; i < t->nchain; i++) {
+        free(t->chain[i].path);
+        fs_source_release(&t->chain[i].src);
+    }
+    for (i = 0; i < t->npaths; i++) {
+        free(t->paths[i].joined);
+        free(t->paths[i].real);
+    }
+    fs_source_release(&t->src);
+    free(t->file);
+    free(t);
 }

@@ -1,7 +1,7 @@
 /* main.c: the foresight command line. The only place that talks to the
  * user: it parses arguments, calls the modules, prints "foresight: message"
  * on error and chooses the exit code (0 ok, 1 runtime, 2 usage or config,
- * 130/143 interrupted). */
+ * 129/130/143 interrupted by SIGHUP/SIGINT/SIGTERM). */
 #include <dirent.h>
 #include <errno.h>
 #include <limits.h>
@@ -21,6 +21,7 @@
 #include "errors.h"
 #include "fsio.h"
 #include "load.h"
+#include "outlock.h"
 #include "plot.h"
 #include "report.h"
 #include "rng.h"
@@ -60,7 +61,7 @@ static const char usage_main[] =
     "After a command, -- ends its options: what follows are file names.\n"
     "\n"
     "Exit codes: 0 success, 1 runtime error, 2 usage or scenario error,\n"
-    "130/143 interrupted by SIGINT/SIGTERM.\n";
+    "130/143/129 interrupted by SIGINT/SIGTERM/SIGHUP.\n";
 
 static const char usage_run[] =
     "usage: foresight run FILE [options]\n"
@@ -247,11 +248,18 @@ static void die_usage(const char *fmt, const char *arg, const char *cmd)
     exit(2);
 }
 
+/* The exit code of an interrupt: 128 + the signal (130 SIGINT, 143
+ * SIGTERM, 129 SIGHUP). */
+static int interrupted_code(void)
+{
+    return fs_interrupted ? 128 + fs_interrupted : 130;
+}
+
 static int fail(const fs_err *e)
 {
     fprintf(stderr, "%s: %s\n", progname, e->msg);
     if (e->code == FS_EINTR)
-        return fs_interrupted == SIGTERM ? 143 : 130;
+        return interrupted_code();
     return fs_status_exit_code(e->code);
 }
 
@@ -273,6 +281,9 @@ static void install_signals(void)
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
+    /* A closed terminal or a dropped ssh session: stop as for SIGTERM,
+     * leaving no temp file and (a sweep) a checkpoint to resume. */
+    sigaction(SIGHUP, &sa, NULL);
 }
 
 /* Parses a whole decimal number in [lo, hi]. */
@@ -700,6 +711,8 @@ static int cmd_sweep(int argc, char **argv)
     if ((r = fs_sweep_run_open(sw, o.threads > 0 ? o.threads : omp_get_num_procs(), o.outdir,
                                o.resume ? &id : NULL, !o.static_share, &e)) == NULL)
         goto fail;
+    if (fs_sweep_run_note(r) && rank == 0)
+        fprintf(stderr, "%s: %s\n", progname, fs_sweep_run_note(r));
     while (!fs_sweep_run_finished(r)) {
         if (fs_sweep_run_iterate(r, &e) != FS_OK)
             goto fail;
@@ -721,13 +734,14 @@ static int cmd_sweep(int argc, char **argv)
         fprintf(stderr, "%s: %s finished, written to %s/\n", progname, sw->name, o.outdir);
     goto done;
 fail:
-    /* A sweep with a bad point can never finish: drop its checkpoint. */
-    if (r != NULL && !o.resume && (e.code == FS_ECONFIG || e.code == FS_EUSAGE) &&
-        fs_dist_rank() == 0)
+    /* A sweep with a bad point can never finish: drop its checkpoint.
+     * Nothing else (a failed read or write, memory, a refusal, a signal)
+     * ever removes finished points. */
+    if (r != NULL && !o.resume && fs_sweep_run_bad_point(r) && fs_dist_rank() == 0)
         fs_ckpt_remove(o.outdir);
     /* An agreed refusal and an interrupt reach every rank: rank 0 speaks. */
     if ((e.everywhere && !e.msg[0]) || (e.code == FS_EINTR && rank != 0))
-        code = e.code == FS_EINTR ? (fs_interrupted == SIGTERM ? 143 : 130)
+        code = e.code == FS_EINTR ? interrupted_code()
                                   : fs_status_exit_code(e.code);
     else
         code = fail(&e);
@@ -832,30 +846,37 @@ static int fail_usage_report(const char *dir)
 static int cmd_plot(int argc, char **argv, const char *cmd)
 {
     options o;
+    fs_outlock *lock;
     fs_err e;
     char kind = 'r';
+    int code = 0;
     fs_err_clear(&e);
     parse_options(argc, argv, cmd, &o);
     if (o.outdir)
         o.plot.outdir = o.outdir;
     if (plot_kind(o.file, &kind, &e) != FS_OK || fs_chart_font_check(&e) != FS_OK)
         return fail(&e);
+    /* The directory the charts and the page go into: no other writer
+     * while they do. */
+    if ((o.outdir && fs_mkdir_p(o.outdir, &e) != FS_OK) ||
+        (lock = fs_outlock_take(o.outdir ? o.outdir : o.file, &e)) == NULL)
+        return fail(&e);
     if (strcmp(cmd, "plot") == 0) {
         if (kind == 's' ? fs_plot_sweep_dir(o.file, &o.plot, &e) != FS_OK
             : kind == 'c' ? fs_compare_plot(o.file, &o.plot, 1, &e) != FS_OK
             : kind == 'd' ? 0 : fs_plot_run_dir(o.file, &o.plot, &e) != FS_OK)
-            return fail(&e);
+            code = fail(&e);
         /* A discovery's charts, alone or beside a sweep's. */
-        if ((kind == 'd' || kind == 's') && fs_plot_discover_present(o.file) &&
-            fs_plot_discover_dir(o.file, &o.plot, &e) != FS_OK)
-            return fail(&e);
+        else if ((kind == 'd' || kind == 's') && fs_plot_discover_present(o.file) &&
+                 fs_plot_discover_dir(o.file, &o.plot, &e) != FS_OK)
+            code = fail(&e);
     }
-    if (kind == 'd') {
-        if (strcmp(cmd, "report") == 0)
-            return fail_usage_report(o.file);
-        return 0;
-    }
-    return write_reports(o.file, o.outdir, kind, &e) != FS_OK ? fail(&e) : 0;
+    if (code == 0 && kind == 'd' && strcmp(cmd, "report") == 0)
+        code = fail_usage_report(o.file);
+    else if (code == 0 && kind != 'd' && write_reports(o.file, o.outdir, kind, &e) != FS_OK)
+        code = fail(&e);
+    fs_outlock_release(lock);
+    return code;
 }
 
 static int cmd_plot_only(int argc, char **argv) { return cmd_plot(argc, argv, "plot"); }
@@ -933,6 +954,7 @@ static void parse_discover(int argc, char **argv, fs_disc_opts *d, options *o)
 
 static int cmd_discover(int argc, char **argv)
 {
+    fs_outlock *lock = NULL;
     fs_disc_opts d;
     options o;
     fs_err e;
@@ -949,12 +971,14 @@ static int cmd_discover(int argc, char **argv)
     if (o.outdir == NULL)
         o.outdir = has_file(o.file, "sweep_params.csv") ? o.file
                    : default_outdir(outbuf, sizeof outbuf, o.file, "plots/discover_", ".csv");
-    if ((o.charts && fs_chart_font_check(&e) != FS_OK) ||
+    if ((o.charts && fs_chart_font_check(&e) != FS_OK) || fs_mkdir_p(o.outdir, &e) != FS_OK ||
+        (lock = fs_outlock_take(o.outdir, &e)) == NULL ||
         fs_discover(o.file, &d, o.outdir, o.charts, &o.plot, NULL, &e) != FS_OK)
         code = fail(&e);
     else if (!o.quiet)
         fprintf(stderr, "%s: discovery written to %s/ (read discovery.md)\n", progname,
                 o.outdir);
+    fs_outlock_release(lock);
     fs_disc_opts_release(&d);
     return code;
 }

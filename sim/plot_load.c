@@ -471,10 +471,37 @@ static fs_status load_distributions(fs_plot_data *d, const fs_csv *c, fs_err *er
 typedef fs_status (*loader)(fs_plot_data *, const fs_csv *, fs_err *);
 
 /* Opens one file, runs its loader, closes it. */
+/* The columns that name a row of each file a run writes (foresight writes
+ * one row per key), or NULL for a file not checked. */
+static const char *const *row_keys(const char *name, int *n)
+{
+    static const char *const meta[] = {"key"}, *const actors[] = {"actor", "metric"},
+        *const metric[] = {"metric"}, *const ts[] = {"step", "metric", "scope"},
+        *const outcome[] = {"outcome"}, *const trust[] = {"a", "b"},
+        *const mech[] = {"mechanism"}, *const inject[] = {"inject"}, *const step[] = {"step"},
+        *const dist[] = {"metric", "lo"};
+    static const struct { const char *file; const char *const *keys; int n; } t[] = {
+        {"meta.csv", meta, 1}, {"actors.csv", actors, 2}, {"summary.csv", metric, 1},
+        {"timeseries.csv", ts, 3}, {"outcomes.csv", outcome, 1}, {"trust.csv", trust, 2},
+        {"mechanisms.csv", mech, 1}, {"injects.csv", inject, 1},
+        {"earlywarning.csv", step, 1}, {"distributions.csv", dist, 2}};
+    size_t i;
+    for (i = 0; i < sizeof t / sizeof t[0]; i++)
+        if (strcmp(t[i].file, name) == 0) {
+            *n = t[i].n;
+            return t[i].keys;
+        }
+    return NULL;
+}
+
 static fs_status load_file(fs_plot_data *d, const char *name, loader fn, fs_err *err)
 {
     fs_csv *c = NULL;
     fs_status st = fs_csv_open_in(d->dir, name, &c, err);
+    const char *const *keys;
+    int nkeys = 0;
+    if (st == FS_OK && (keys = row_keys(name, &nkeys)) != NULL)
+        st = fs_csv_unique(c, keys, nkeys, err);
     if (st == FS_OK)
         st = fn(d, c, err);
     fs_csv_free(c);

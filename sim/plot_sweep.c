@@ -420,6 +420,39 @@ static fs_status load_tornado(sweep *s, const fs_csv *c, fs_err *err)
 
 typedef fs_status (*load_fn)(sweep *, const fs_csv *, fs_err *);
 
+/* The most bytes sweep.csv can hold for the points meta.csv gives: a
+ * header of at most 320 bytes a column, and per point its index and a
+ * number of at most 32 bytes for each parameter, output and standard
+ * error. -1 (no bound but the default) before meta.csv has said. */
+static long long sweep_csv_bound(const sweep *s)
+{
+    double cols = 1.0 + s->k + 2.0 * s->nout, points;
+    if (s->points == NULL || (points = strtod(s->points, NULL)) < 0 || points > 1e8)
+        return -1;
+    return (long long)(cols * 320 + points * (16 + cols * 32) + 4096);
+}
+
+/* Opens dir/name (sweep.csv bounded by its points, the others by the
+ * default) and refuses two rows with the same keys; *c is NULL on error. */
+static fs_status open_checked(const sweep *s, const char *dir, const char *name,
+                              const char *const *keys, int nkeys, fs_csv **c, fs_err *err)
+{
+    char path[4096];
+    long long max = strcmp(name, "sweep.csv") == 0 ? sweep_csv_bound(s) : -1;
+
+    *c = NULL;
+    if (fs_path_join(path, sizeof path, dir, name) == NULL)
+        return fs_err_set(err, FS_EUSAGE, "path too long: %s/%s", dir, name);
+    if ((*c = max < 0 ? fs_csv_read(path, err) : fs_csv_read_max(path, max, err)) == NULL)
+        return err->code;
+    if (fs_csv_unique(*c, keys, nkeys, err) != FS_OK) {
+        fs_csv_free(*c);
+        *c = NULL;
+        return err->code;
+    }
+    return FS_OK;
+}
+
 /* Reads the six files of a sweep directory, in an order where each file
  * can be checked against those read before it. */
 static sweep *sweep_load(const char *dir, fs_err *err)
@@ -428,6 +461,13 @@ static sweep *sweep_load(const char *dir, fs_err *err)
                                          "sweep.csv", "sensitivity.csv", "tornado.csv" };
     static const load_fn fns[] = { load_meta, load_params, load_outputs, load_points,
                                    load_sensitivity, load_tornado };
+    /* The columns that name a row: foresight writes one row per key. */
+    static const char *const k_meta[] = {"key"}, *const k_index[] = {"index"},
+        *const k_point[] = {"point"}, *const k_sens[] = {"method", "parameter", "output",
+        "index"}, *const k_tornado[] = {"parameter", "output"};
+    static const char *const *const keys[] = { k_meta, k_index, k_index, k_point, k_sens,
+                                               k_tornado };
+    static const int nkeys[] = { 1, 1, 1, 1, 4, 2 };
     sweep *s = calloc(1, sizeof *s);
     size_t i, len = strlen(dir);
 
@@ -442,7 +482,7 @@ static sweep *sweep_load(const char *dir, fs_err *err)
     for (i = 0; i < sizeof files / sizeof files[0]; i++) {
         fs_csv *c;
         fs_status st;
-        if (fs_csv_open_in(dir, files[i], &c, err) != FS_OK) {
+        if (open_checked(s, dir, files[i], keys[i], nkeys[i], &c, err) != FS_OK) {
             sweep_free(s);
             return NULL;
         }

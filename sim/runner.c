@@ -15,6 +15,7 @@
 #include "engine.h"
 #include "fsio.h"
 #include "metrics.h"
+#include "outlock.h"
 #include "output.h"
 #include "plot.h"
 #include "report.h"
@@ -37,6 +38,7 @@ struct fs_runner {
     char replaces[5200];     /* what an earlier run left in outdir, if another's */
     fs_engine *eng;
     fs_outset *sets[FS_MAX_COMPARE + 1];
+    fs_outlock *lock;      /* this process alone writes into outdir */
     long chunk;
     double started;
     char notes[4096];      /* warnings for the user (fs_runner_notes) */
@@ -180,6 +182,14 @@ static double scenario_bytes(const fs_scenario *sc, double *fixed)
     *fixed = acc + nsk * SKETCH_BYTES;
     return (double)FS_BLOCK * l.ncells * sizeof(double) + 3 * acc + nsk * SKETCH_BYTES;
 }
+
+double fs_runner_engine_bytes(const fs_scenario *sc, int threads)
+{
+    double fixed, per_thread = scenario_bytes(sc, &fixed);
+    return fixed + threads * per_thread;
+}
+
+double fs_runner_memory_limit(void) { return memory_limit(); }
 
 fs_status fs_runner_check_size(const fs_scenario *const *sc, int k, long runs,
                                int threads, const char *what, fs_err *err)
@@ -355,7 +365,8 @@ fs_runner *fs_runner_open(const fs_run_opts *o, fs_err *err)
         snprintf(r->outdir, sizeof r->outdir, "plots/compare");
     if (o->charts && fs_chart_font_check(err) != FS_OK)
         goto fail;
-    if (held_results(r, err) != FS_OK || fs_mkdir_made(r->outdir, err) != FS_OK)
+    if (held_results(r, err) != FS_OK || fs_mkdir_made(r->outdir, err) != FS_OK ||
+        (r->lock = fs_outlock_take(r->outdir, err)) == NULL)
         goto fail;
     if ((r->sets[r->k] = fs_outset_new(r->outdir, err)) == NULL)
         goto fail;
@@ -622,5 +633,6 @@ void fs_runner_free(fs_runner *r)
         fs_scenario_free(r->muted[i]);
     fs_scenario_free(r->base);
     free(r->effects);
+    fs_outlock_release(r->lock);
     free(r);
 }

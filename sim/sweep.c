@@ -13,10 +13,12 @@
 #include <time.h>
 #include <omp.h>
 
+#include "budget.h"
 #include "dist.h"
 #include "engine.h"
 #include "fsio.h"
 #include "metrics.h"
+#include "outlock.h"
 #include "output.h"
 #include "plot_sweep.h"
 #include "rng.h"
@@ -52,6 +54,9 @@ struct fs_sweep_run {
     double started;
     fs_ckpt_id id;
     fs_ckpt *ckpt;        /* this rank's checkpoint file */
+    fs_outlock *lock;     /* rank 0: this sweep alone writes into outdir */
+    char note[5000];      /* what opening it found and dropped, or "" */
+    int bad_point;        /* a point's settings were refused */
 };
 
 static double now(void)
@@ -130,7 +135,7 @@ static fs_status fresh_checkpoint(fs_sweep_run *r, fs_err *err)
         double *y = malloc((size_t)old.npoints * old.noutputs * sizeof *y);
         double *se = malloc((size_t)old.npoints * old.noutputs * sizeof *se);
         unsigned char *have = malloc((size_t)old.npoints);
-        if (y && se && have && fs_ckpt_scan(r->outdir, &old, y, se, have, &ndone, &e2) == FS_OK
+        if (y && se && have && fs_ckpt_scan(r->outdir, &old, y, se, have, &ndone, NULL, &e2) == FS_OK
             && ndone < old.npoints)
             st = fs_err_set(err, FS_EUSAGE, "%s holds an unfinished sweep (%d of %d "
                             "points done): finish it with 'foresight sweep --resume %s', "
@@ -152,9 +157,15 @@ static fs_status fresh_checkpoint(fs_sweep_run *r, fs_err *err)
 static fs_status start_checkpoint(fs_sweep_run *r, const fs_ckpt_id *resume, fs_err *err)
 {
     int rank = fs_dist_rank(), size = fs_dist_size(), ndone = 0, i, j, agreed;
+    fs_ckpt_damage dmg;
     fs_status st = FS_OK;
 
-    if (resume) {
+    memset(&dmg, 0, sizeof dmg);
+    /* Rank 0 holds the directory's lock for the whole job: a second
+     * sweep, run or plot into it is refused before anything is read. */
+    if (rank == 0 && (r->lock = fs_outlock_take(r->outdir, err)) == NULL)
+        st = err->code;
+    else if (resume) {
         if (resume->settings != r->id.settings || resume->npoints != r->id.npoints ||
             resume->noutputs != r->id.noutputs)
             st = fs_err_set(err, FS_ECONFIG, "%s changed since the sweep in %s began "
@@ -169,7 +180,7 @@ static fs_status start_checkpoint(fs_sweep_run *r, const fs_ckpt_id *resume, fs_
                             r->sw->base_path, r->outdir, (unsigned long long)resume->base,
                             (unsigned long long)r->id.base);
         else
-            st = fs_ckpt_scan(r->outdir, &r->id, r->y, r->se, r->have, &ndone, err);
+            st = fs_ckpt_scan(r->outdir, &r->id, r->y, r->se, r->have, &ndone, &dmg, err);
     } else if (rank == 0) {
         st = fresh_checkpoint(r, err);
     }
@@ -180,6 +191,16 @@ static fs_status start_checkpoint(fs_sweep_run *r, const fs_ckpt_id *resume, fs_
         err->everywhere = size > 1;
         return err->code;
     }
+    /* Damaged or torn records are dropped (and said so), the intact ones
+     * kept, and each damaged file rewritten before anything is appended. */
+    if (dmg.bytes > 0) {
+        snprintf(r->note, sizeof r->note, "%s: dropped %lld damaged or torn checkpoint "
+                 "record%s (%lld bytes%s); kept the %d intact points, the dropped ones run "
+                 "again", dmg.first, dmg.records, dmg.records == 1 ? "" : "s", dmg.bytes,
+                 dmg.files > 1 ? ", in this and other rank files" : "", ndone);
+        if (fs_ckpt_repair(r->outdir, &r->id, rank, size, err) != FS_OK)
+            return err->code;
+    }
     if ((r->ckpt = fs_ckpt_open(r->outdir, rank, &r->id, resume == NULL, err)) == NULL)
         return err->code;
     /* Dynamic: every missing point, handed out from a shared counter.
@@ -188,6 +209,33 @@ static fs_status start_checkpoint(fs_sweep_run *r, const fs_ckpt_id *resume, fs_
         if (!r->have[i] && (r->dynamic || j++ % size == rank))
             r->mine[r->nmine++] = i;
     return FS_OK;
+}
+
+/* Refuses a sweep too long or too large before its design is built: the
+ * design's and the one-at-a-time points, each with the sweep's runs. Per
+ * point it keeps the design's row, 2 doubles per output (value and
+ * standard error), and its charts read sweep.csv's row back (a double per
+ * parameter and 2 per output), plus SWEEP_POINT_BYTES of flags, indices
+ * and buffers. Measured: 100,000 random points, 3 parameters, 3 outputs,
+ * with charts: 201 bytes a point above the smoke sweep's peak RSS
+ * (/usr/bin/time -f %M); this says 208. */
+#define SWEEP_POINT_BYTES 40.0
+static fs_status check_budget(const fs_sweep *sw, const fs_sparam *sp, int threads,
+                              fs_err *err)
+{
+    fs_budget b;
+    int np;
+
+    if (fs_design_count(sw->design, sp, sw->nparams, &sw->dopts, &np, err) != FS_OK)
+        return err->code;
+    b.file = sw->path;
+    b.points = (double)np + 2.0 * sw->nparams + 1;
+    b.runs = sw->runs;
+    b.threads = threads;
+    b.point_bytes = fs_design_point_bytes(sw->design, sw->nparams) +
+                    2.0 * sw->noutputs * sizeof(double) +
+                    (sw->nparams + 2.0 * sw->noutputs) * sizeof(double) + SWEEP_POINT_BYTES;
+    return fs_budget_check(sw->base, &b, err);
 }
 
 fs_sweep_run *fs_sweep_run_open(const fs_sweep *sw, int threads, const char *outdir,
@@ -208,7 +256,8 @@ fs_sweep_run *fs_sweep_run_open(const fs_sweep *sw, int threads, const char *out
     r->dynamic = dynamic;
     snprintf(r->outdir, sizeof r->outdir, "%s", outdir);
     fs_sweep_sparams(sw, sp);
-    if ((r->design = fs_design_alloc(sw->design, sp, sw->nparams, &sw->dopts, err)) == NULL)
+    if (check_budget(sw, sp, r->threads, err) != FS_OK ||
+        (r->design = fs_design_alloc(sw->design, sp, sw->nparams, &sw->dopts, err)) == NULL)
         goto fail;
     /* The tornado's base point: each parameter at its base value, brought
      * into its range when the base scenario lies outside it. */
@@ -259,6 +308,7 @@ void fs_sweep_run_free(fs_sweep_run *r)
     if (r == NULL)
         return;
     fs_ckpt_close(r->ckpt);
+    fs_outlock_release(r->lock);
     fs_dist_counter_close(r->counter);
     fs_design_free(r->design);
     fs_design_free(r->oat);
@@ -273,6 +323,8 @@ int fs_sweep_run_done(const fs_sweep_run *r) { return r->handed; }
 int fs_sweep_run_total(const fs_sweep_run *r) { return r->nmine; }
 int fs_sweep_run_ran(const fs_sweep_run *r) { return r->ran; }
 int fs_sweep_run_finished(const fs_sweep_run *r) { return r->finished; }
+int fs_sweep_run_bad_point(const fs_sweep_run *r) { return r->bad_point; }
+const char *fs_sweep_run_note(const fs_sweep_run *r) { return r->note[0] ? r->note : NULL; }
 
 /* The parameter values of point i (design points first, then OAT). */
 static const double *point_values(const fs_sweep_run *r, int i)
@@ -319,9 +371,12 @@ static void output_value(const fs_sweep_output *o, const fs_engine *e, double *y
     }
 }
 
-/* Loads point i's scenario: the base scenario with the --set overrides
- * and the point's values, the sweep's runs and seed. */
-static fs_status load_point(const fs_sweep_run *r, int i, fs_scenario **sc, fs_err *err)
+/* Loads point i's scenario: the base scenario (as the sweep read it once)
+ * with the --set overrides and the point's values, the sweep's runs and
+ * seed. *refused (when not NULL) is set when the base scenario refuses the
+ * point's settings. */
+static fs_status load_point(const fs_sweep_run *r, int i, fs_scenario **sc, int *refused,
+                            fs_err *err)
 {
     const fs_sweep *sw = r->sw;
     fs_override ov[FS_SWEEP_MAX_PARAMS + 256];
@@ -337,8 +392,11 @@ static fs_status load_point(const fs_sweep_run *r, int i, fs_scenario **sc, fs_e
         ov[n].value = text[j];
         n++;
     }
-    if (fs_load_scenario(sw->base_path, ov, n, sc, err) != FS_OK)
+    if (fs_load_scenario_text(sw->base_text, ov, n, sc, err) != FS_OK) {
+        if (refused)
+            *refused = err->code == FS_ECONFIG || err->code == FS_EUSAGE;
         return err->code;
+    }
     (*sc)->runs = sw->runs;
     (*sc)->seed = sw->seed;
     return FS_OK;
@@ -346,7 +404,7 @@ static fs_status load_point(const fs_sweep_run *r, int i, fs_scenario **sc, fs_e
 
 /* Runs point i on `threads` threads. */
 static fs_status run_point(const fs_sweep_run *r, int i, int threads, double *y, double *se,
-                           fs_err *err)
+                           int *refused, fs_err *err)
 {
     const fs_sweep *sw = r->sw;
     fs_scenario *sc = NULL;
@@ -355,7 +413,7 @@ static fs_status run_point(const fs_sweep_run *r, int i, int threads, double *y,
     fs_layout l;
     int j, sketch[FS_SWEEP_MAX_OUTPUTS];
 
-    if (load_point(r, i, &sc, err) != FS_OK)
+    if (load_point(r, i, &sc, refused, err) != FS_OK)
         return err->code;
     memset(&eo, 0, sizeof eo);
     fs_layout_init(&l, sc);
@@ -390,13 +448,13 @@ static fs_status oat_pairs(const fs_sweep_run *r, fs_oat_pair *pl, fs_oat_pair *
     const fs_sweep *sw = r->sw;
     int p, j, k = sw->noutputs;
     fs_scenario *sc[3] = { NULL, NULL, NULL };
-    fs_status st = load_point(r, r->nd, &sc[0], err);
+    fs_status st = load_point(r, r->nd, &sc[0], NULL, err);
 
     for (p = 0; st == FS_OK && p < sw->nparams; p++) {
         fs_oat_pair *ends[2] = { pl + (size_t)p * k, ph + (size_t)p * k };
         int e;
-        if ((st = load_point(r, r->nd + 1 + 2 * p, &sc[1], err)) != FS_OK
-            || (st = load_point(r, r->nd + 2 + 2 * p, &sc[2], err)) != FS_OK
+        if ((st = load_point(r, r->nd + 1 + 2 * p, &sc[1], NULL, err)) != FS_OK
+            || (st = load_point(r, r->nd + 2 + 2 * p, &sc[2], NULL, err)) != FS_OK
             || (st = fs_oat_pair_run(sc[0], sc[1], sc[2], sw->outputs, k, sw->runs, sw->seed,
                                      r->threads, ends[0], ends[1], err)) != FS_OK)
             break;
@@ -421,17 +479,28 @@ static fs_status oat_pairs(const fs_sweep_run *r, fs_oat_pair *pl, fs_oat_pair *
     return st;
 }
 
-/* Runs point i into the result arrays; on failure records it in *bad and
- * *perr when it is the first failing point so far. */
-static void one_point(fs_sweep_run *r, int i, int *bad, fs_err *perr)
+/* Appends to err's message that the finished points are kept and how to
+ * finish the sweep: after any failure that is not the sweep's own fault. */
+static void kept_hint(const fs_sweep_run *r, fs_err *err)
 {
-    int k = r->sw->noutputs, stop;
+    size_t n = strlen(err->msg);
+    snprintf(err->msg + n, sizeof err->msg - n, "; every finished point is kept in "
+             "%s/checkpoint: finish it with 'foresight sweep --resume %s'", r->outdir,
+             r->outdir);
+}
+
+/* Runs point i into the result arrays; on failure records it in *bad,
+ * *perr and *prefused when it is the first failing point so far. */
+static void one_point(fs_sweep_run *r, int i, int *bad, fs_err *perr, int *prefused)
+{
+    int k = r->sw->noutputs, stop, refused = 0;
     fs_err e;
 #pragma omp atomic read
     stop = fs_interrupted;
     if (stop)
         return;
-    if (run_point(r, i, r->inner, r->y + (size_t)i * k, r->se + (size_t)i * k, &e) == FS_OK) {
+    if (run_point(r, i, r->inner, r->y + (size_t)i * k, r->se + (size_t)i * k, &refused,
+                  &e) == FS_OK) {
         fs_status st;
 #pragma omp critical(fs_sweep_checkpoint)
         st = fs_ckpt_append(r->ckpt, i, r->y + (size_t)i * k, r->se + (size_t)i * k, &e);
@@ -446,13 +515,15 @@ static void one_point(fs_sweep_run *r, int i, int *bad, fs_err *perr)
         if (*bad < 0 || i < *bad) {
             *bad = i;
             *perr = e;
+            *prefused = refused;
         }
     }
 }
 
 fs_status fs_sweep_run_iterate(fs_sweep_run *r, fs_err *err)
 {
-    int first, last, i, bad = -1, n = r->batch, least = r->inner > 1 ? 1 : r->threads;
+    int first, last, i, bad = -1, refused = 0, n = r->batch;
+    int least = r->inner > 1 ? 1 : r->threads;
     int share = (r->nmine - r->handed) / (2 * fs_dist_size());
     fs_err perr;
     double el;
@@ -481,11 +552,11 @@ fs_status fs_sweep_run_iterate(fs_sweep_run *r, fs_err *err)
      * OpenMP runs on one thread.) */
     if (r->inner > 1) {
         for (i = first; i < last; i++)
-            one_point(r, r->mine[i], &bad, &perr);
+            one_point(r, r->mine[i], &bad, &perr, &refused);
     } else {
 #pragma omp parallel for num_threads(r->threads) schedule(dynamic, 1)
         for (i = first; i < last; i++)
-            one_point(r, r->mine[i], &bad, &perr);
+            one_point(r, r->mine[i], &bad, &perr, &refused);
     }
     if (bad >= 0) {
         char where[1024];
@@ -495,8 +566,12 @@ fs_status fs_sweep_run_iterate(fs_sweep_run *r, fs_err *err)
         for (j = 0; j < r->sw->nparams && w + 80 < sizeof where; j++)
             w += (size_t)snprintf(where + w, sizeof where - w, "%s%s=%g", j ? ", " : "",
                                   r->sw->params[j].path, x[j]);
-        return fs_err_set(err, perr.code, "%s: point %d (%s): %s", r->sw->path, bad, where,
-                          perr.msg);
+        r->bad_point = refused;
+        fs_err_set(err, perr.code, "%s: point %d (%s): %s", r->sw->path, bad, where,
+                   perr.msg);
+        if (!refused)
+            kept_hint(r, err);
+        return err->code;
     }
     if (fs_interrupted)
         return fs_err_set(err, FS_EINTR, "interrupted; the points finished so far are in "
@@ -959,7 +1034,7 @@ fs_status fs_sweep_run_finish(fs_sweep_run *r, int charts, const fs_plot_opts *p
         goto done;
     {
         int ndone;
-        if ((st = fs_ckpt_scan(r->outdir, &r->id, r->y, r->se, r->have, &ndone, err)) != FS_OK)
+        if ((st = fs_ckpt_scan(r->outdir, &r->id, r->y, r->se, r->have, &ndone, NULL, err)) != FS_OK)
             goto done;
         if (ndone < r->total) {
             st = fs_err_set(err, FS_ERUNTIME, "%s/checkpoint holds %d of %d points: a rank "
@@ -1007,6 +1082,8 @@ fs_status fs_sweep_run_finish(fs_sweep_run *r, int charts, const fs_plot_opts *p
     }
     st = fs_outset_commit(set, err);
     set = NULL;
+    if (st != FS_OK)
+        kept_hint(r, err);
     if (st == FS_OK && charts) {
         /* report.html beside the charts, on a second thread (report.h). */
         fs_plot_opts o = *plot;
@@ -1029,6 +1106,8 @@ fs_status fs_sweep_run_finish(fs_sweep_run *r, int charts, const fs_plot_opts *p
     if (st == FS_OK && sw->discovery)
         st = discover_section(r, charts, plot, err);
 done:
+    if (set != NULL && st != FS_OK && st != FS_EINTR)
+        kept_hint(r, err);
     fs_outset_abort(set);
     if (an)
         for (j = 0; j < sw->noutputs; j++)

@@ -255,7 +255,7 @@ static fs_status try_value(const ctx *c, const fs_sweep *sw, const config_settin
         snprintf(text, sizeof text, "%.17g", value);
     ov[n].path = path;
     ov[n].value = text;
-    if (fs_load_scenario(sw->base_path, ov, n + 1, &sc, &e) != FS_OK)
+    if (fs_load_scenario_text(sw->base_text, ov, n + 1, &sc, &e) != FS_OK)
         return fail_at(c, at, where, "the base scenario does not accept this value: %s", e.msg);
     fs_scenario_free(sc);
     return FS_OK;
@@ -391,7 +391,7 @@ static fs_status read_param(const ctx *c, const config_setting_t *g, int i, fs_s
         fs_err e;
         fs_err_clear(&e);
         if (strcmp(p->path, "runs") != 0 &&
-            fs_load_scenario(sw->base_path, &probe, 1, &sc, &e) == FS_EUSAGE)
+            fs_load_scenario_text(sw->base_text, &probe, 1, &sc, &e) == FS_EUSAGE)
             st = fail_at(c, config_setting_get_member(g, "path"), w2, "%.900s", e.msg);
         else
             st = fail_at(c, config_setting_get_member(g, "path"), w2, "\"%s\" names no "
@@ -614,7 +614,10 @@ static fs_status read_sweep(const ctx *c, const config_t *cf, fs_sweep *sw)
     sprintf(sw->base_path, "%s%s", base[0] == '/' ? "" : dir, base);
     sw->base_given = base;
     base = NULL;
-    if (fs_load_scenario(sw->base_path, sw->sets, sw->nsets, &sw->base, c->err) != FS_OK) {
+    /* The base is read once: every later load (each bound here, each
+     * point of the sweep) parses this text, never the files again. */
+    if (fs_scenario_text_read(sw->base_path, &sw->base_text, c->err) != FS_OK ||
+        fs_load_scenario_text(sw->base_text, sw->sets, sw->nsets, &sw->base, c->err) != FS_OK) {
         /* Name the sweep file's line; keep a --set usage error or out of
          * memory as such. */
         fs_status code = c->err->code;
@@ -668,18 +671,17 @@ done:
     return st;
 }
 
-/* Builds the design once to check its size and options, naming the file. */
+/* Checks the design's size and options as building it would, naming the
+ * file, without building it (a large design is refused by the sweep's
+ * guard before it is allocated). */
 static fs_status check_design(const ctx *c, const config_t *cf, const fs_sweep *sw)
 {
     fs_sparam sp[FS_SWEEP_MAX_PARAMS];
-    fs_design *d;
     fs_err e;
+    int np;
     fs_sweep_sparams(sw, sp);
-    d = fs_design_alloc(sw->design, sp, sw->nparams, &sw->dopts, &e);
-    if (d == NULL)
-        return e.code == FS_ENOMEM ? fs_err_set(c->err, FS_ENOMEM, "%s", e.msg)
-                                   : fail_at(c, config_lookup(cf, "design"), "design", "%s", e.msg);
-    fs_design_free(d);
+    if (fs_design_count(sw->design, sp, sw->nparams, &sw->dopts, &np, &e) != FS_OK)
+        return fail_at(c, config_lookup(cf, "design"), "design", "%s", e.msg);
     return FS_OK;
 }
 
@@ -778,6 +780,7 @@ void fs_sweep_free(fs_sweep *sw)
     fs_scenario_free(sw->base);
     fs_disc_opts_release(sw->discovery);
     free(sw->discovery);
+    fs_scenario_text_free(sw->base_text);
     free(sw->path);
     free(sw->name);
     free(sw->description);

@@ -5,12 +5,7 @@
 # script starts is killed on exit.
 . tests/lib.sh
 FX=tests/fixtures/dist
-GROUPS_STARTED=""
-cleanup() {
-    for g in $GROUPS_STARTED; do kill -9 "-$g" 2>/dev/null; done
-    rm -rf "$T"
-}
-trap cleanup EXIT
+trap background_cleanup EXIT
 FILES="sweep.csv sweep_params.csv sweep_outputs.csv sensitivity.csv tornado.csv meta.csv sweep.md"
 same_dir() {
     for f in $FILES; do
@@ -42,26 +37,6 @@ procs_with() {
     done
 }
 
-# start NAME CMD...: runs CMD in the background in a new process group.
-start() {
-    name=$1
-    shift
-    setsid "$@" >"$T/$name.out" 2>&1 &
-    PID=$!
-    GROUPS_STARTED="$GROUPS_STARTED $PID"
-}
-# wait_points DIR N: waits (at most 30 s) until the checkpoints of DIR hold
-# at least N points.
-wait_points() {
-    i=0
-    while [ $i -lt 300 ]; do
-        size=$(cat "$1"/checkpoint/rank-*.bin 2>/dev/null | wc -c)
-        if [ "$size" -ge $((HEADER + $2 * RECORD)) ]; then return 0; fi
-        sleep 0.1
-        i=$((i + 1))
-    done
-    return 1
-}
 
 # --- the reference: one process, no interruption ---
 $BIN sweep $FX/ckpt.cfg -q -j 1 --no-charts -o "$T/ref" >"$T/ref.out" 2>&1 && ok || bad "reference sweep failed: $(cat "$T/ref.out")"
@@ -79,10 +54,11 @@ if [ $? -eq 2 ] && grep -q "unfinished sweep.*--resume" "$T/fresh.out"; then ok;
 $BIN sweep --resume "$T/k1" -q -j 2 >"$T/r1.out" 2>&1 && ok || bad "resume after SIGKILL failed: $(cat "$T/r1.out")"
 same_dir "SIGKILL + resume" "$T/ref" "$T/k1"
 
-# --- SIGINT and SIGTERM: exit 130 / 143, say how to resume, resume ---
-for sig in INT TERM; do
+# --- SIGINT, SIGTERM and SIGHUP: exit 130 / 143 / 129, say how to resume, resume ---
+for sig in INT TERM HUP; do
     code=130
     [ $sig = TERM ] && code=143
+    [ $sig = HUP ] && code=129
     start sig$sig $BIN sweep $FX/ckpt.cfg -q -j 2 --no-charts -o "$T/s$sig"
     if wait_points "$T/s$sig" 5; then ok; else bad "SIG$sig: no checkpoint records appeared"; fi
     kill -$sig $PID

@@ -37,6 +37,35 @@ expect() {
 # same NAME FILE1 FILE2: identical bytes.
 same() { if cmp -s "$2" "$3"; then ok; else bad "$1: $2 and $3 differ"; fi; }
 
+# start NAME CMD...: runs CMD in the background in a new process group,
+# its pid in PID and its output in $T/NAME.out; background_cleanup (the
+# caller's EXIT trap) kills every group started.
+GROUPS_STARTED=""
+start() {
+    name=$1
+    shift
+    setsid "$@" >"$T/$name.out" 2>&1 &
+    PID=$!
+    GROUPS_STARTED="$GROUPS_STARTED $PID"
+}
+background_cleanup() {
+    for g in $GROUPS_STARTED; do kill -9 "-$g" 2>/dev/null; done
+    rm -rf "$T"
+}
+
+# wait_points DIR N: waits (at most 30 s) until the checkpoints of DIR hold
+# at least N points (records of RECORD bytes after a HEADER-byte header).
+wait_points() {
+    i=0
+    while [ $i -lt 300 ]; do
+        size=$(cat "$1"/checkpoint/rank-*.bin 2>/dev/null | wc -c)
+        if [ "$size" -ge $((HEADER + $2 * RECORD)) ]; then return 0; fi
+        sleep 0.1
+        i=$((i + 1))
+    done
+    return 1
+}
+
 # finish NAME: the closing line, and the exit status.
 finish() {
     echo "$1: $passed passed, $failed failed"
