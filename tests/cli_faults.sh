@@ -83,6 +83,20 @@ wait $PID
 rc=$?
 if [ $rc -eq 0 ]; then ok; else bad "include edit: exit $rc: $(head -3 "$T/incedit.out")"; fi
 for f in sweep.csv sensitivity.csv tornado.csv; do same "include edited mid-sweep: $f" "$T/incref/$f" "$T/incedit/$f"; done
+# The same for a base that extends another scenario (a variant): the
+# extended file and its include are read once too, and removing the
+# extended file part-way changes nothing.
+expect "extended reference" 0 "" sweep "$T/inc/long_delta.cfg" -q -j 1 --no-charts -o "$T/extref"
+start extedit $BIN sweep "$T/inc/long_delta.cfg" -q -j 1 --no-charts -o "$T/extedit"
+if wait_points "$T/extedit" 3; then ok; else bad "extended edit: no checkpoint records appeared"; fi
+sed -i 's/permeability = 0.9;/permeability = 0.3;/' "$T/inc/borders.cfg"
+mv "$T/inc/base.cfg" "$T/inc/base.cfg.away"
+wait $PID
+rc=$?
+mv "$T/inc/base.cfg.away" "$T/inc/base.cfg"
+sed -i 's/permeability = 0.3;/permeability = 0.9;/' "$T/inc/borders.cfg"
+if [ $rc -eq 0 ]; then ok; else bad "extended base edited and moved away: exit $rc: $(head -3 "$T/extedit.out")"; fi
+for f in sweep.csv sensitivity.csv tornado.csv; do same "extended base edited mid-sweep: $f" "$T/extref/$f" "$T/extedit/$f"; done
 # A resume checks the hash of the base as resolved, includes and all.
 start inckill $BIN sweep "$T/inc/long.cfg" -q -j 1 --no-charts -o "$T/inckill"
 if wait_points "$T/inckill" 3; then ok; else bad "include kill: no checkpoint records appeared"; fi
