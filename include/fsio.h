@@ -29,20 +29,6 @@ fs_status fs_afile_commit(fs_afile *f, fs_err *err);
 /* Closes and removes the temp file and frees f. Accepts NULL. */
 void fs_afile_abort(fs_afile *f);
 
-/* A set of atomic files committed together: nothing appears under a final
- * name unless every file of the set was written completely. Owned by the
- * caller; fs_outset_abort (or a failed commit) removes every temp file and
- * frees the set. */
-typedef struct fs_outset fs_outset;
-
-fs_outset *fs_outset_new(const char *dir, fs_err *err);
-/* Opens dir/name in the set; returns its stream, or NULL with err set. */
-FILE *fs_outset_open(fs_outset *s, const char *name, fs_err *err);
-/* Commits every file (in the order opened) and frees the set. On failure
- * the files not yet renamed are removed and err is filled. */
-fs_status fs_outset_commit(fs_outset *s, fs_err *err);
-void fs_outset_abort(fs_outset *s);
-
 /* Creates directory `dir` (and its parents) if missing and checks that it is
  * a writable directory. FS_EIO with a message otherwise. */
 fs_status fs_mkdir_p(const char *dir, fs_err *err);
@@ -50,7 +36,15 @@ fs_status fs_mkdir_p(const char *dir, fs_err *err);
 /* Joins dir and name into buf (size n); returns buf, or NULL if too long. */
 char *fs_path_join(char *buf, size_t n, const char *dir, const char *name);
 
-/* Removes every registered temp file. Async-signal-safe: call it from a
+/* Registers a temp file (is_dir 0) or a temp directory (1) for removal
+ * by fs_fsio_cleanup_signal. Returns a slot for fs_fsio_unregister, or -1
+ * when the path is too long or every slot is taken (it is then not
+ * removed on a signal). */
+int fs_fsio_register(const char *path, int is_dir);
+/* Forgets a slot (a committed or removed file). Accepts -1. */
+void fs_fsio_unregister(int slot);
+
+/* Removes every registered temp file, then every registered directory. Async-signal-safe: call it from a
  * SIGINT/SIGTERM handler before re-raising or _exit. */
 void fs_fsio_cleanup_signal(void);
 

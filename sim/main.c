@@ -18,6 +18,7 @@
 #include "dist.h"
 #include "errors.h"
 #include "fsio.h"
+#include "outset.h"
 #include "load.h"
 #include "plot.h"
 #include "rng.h"
@@ -698,8 +699,12 @@ static int cmd_plot(int argc, char **argv)
     parse_options(argc, argv, "plot", &o);
     if (o.outdir)
         o.plot.outdir = o.outdir;
-    if (plot_kind(o.file, &kind, &e) != FS_OK || fs_chart_font_check(&e) != FS_OK)
+    /* A commit a killed run left halfway is finished first, so that the
+     * charts are drawn from one whole set of files. */
+    if (fs_outset_recover(o.file, &e) != FS_OK || plot_kind(o.file, &kind, &e) != FS_OK ||
+        fs_chart_font_check(&e) != FS_OK)
         return fail(&e);
+    fs_outset_clean(o.file);
     if (kind == 's' ? fs_plot_sweep_dir(o.file, &o.plot, &e) != FS_OK
         : kind == 'c' ? fs_compare_plot(o.file, &o.plot, 1, &e) != FS_OK
                       : fs_plot_run_dir(o.file, &o.plot, &e) != FS_OK)

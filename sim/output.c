@@ -365,14 +365,32 @@ void fs_output_runs_header(FILE *f)
           "cost,escalation,fracture,contained,first_mass_casualty_step\n", f);
 }
 
-fs_status fs_output_write(fs_outset *set, const fs_scenario *sc, const fs_results *r,
-                          fs_err *err)
+static const char *sub_name(char *buf, size_t n, const char *sub, const char *name)
+{
+    snprintf(buf, n, "%s%s%s", sub, sub[0] ? "/" : "", name);
+    return buf;
+}
+
+FILE *fs_output_open(fs_outset *set, const char *sub, const char *name, fs_err *err)
+{
+    char buf[4096];
+    return fs_outset_open(set, sub_name(buf, sizeof buf, sub, name), err);
+}
+
+fs_status fs_output_remove(fs_outset *set, const char *sub, const char *name, fs_err *err)
+{
+    char buf[4096];
+    return fs_outset_remove(set, sub_name(buf, sizeof buf, sub, name), err);
+}
+
+fs_status fs_output_write(fs_outset *set, const char *sub, const fs_scenario *sc,
+                          const fs_results *r, fs_err *err)
 {
     const fs_acc *acc = r->acc;
     const fs_layout *l = r->lay;
     FILE *f;
 
-#define OPEN(name) if ((f = fs_outset_open(set, name, err)) == NULL) return err->code
+#define OPEN(name) if ((f = fs_output_open(set, sub, name, err)) == NULL) return err->code
     OPEN("meta.csv");
     write_meta(f, sc);
     OPEN("summary.csv");

@@ -16,6 +16,7 @@
 #include "dist.h"
 #include "engine.h"
 #include "fsio.h"
+#include "outset.h"
 #include "metrics.h"
 #include "output.h"
 #include "plot_sweep.h"

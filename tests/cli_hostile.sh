@@ -259,20 +259,21 @@ else
 fi
 expect "output under /proc" 1 "cannot create directory\|not writable" run $SMALL -q --no-charts -o /proc/foresight-test
 
-# A full disk: temp names the run will use are made symlinks to /dev/full,
-# where every write fails with ENOSPC; exec keeps the shell's pid, which is
-# the pid in the temp names. First the files written at the end (found at
-# commit, before any rename), then runs.csv (written during the run).
+# A full disk: the names the run will stage its files under (in
+# DIR/.foresight-stage.PID) are made symlinks to /dev/full, where every
+# write fails with ENOSPC; exec keeps the shell's pid, which is the pid in
+# the staging directory's name. First the files written at the end (found
+# at commit, before anything moves), then runs.csv (written during the run).
 mkdir -p "$T/full" "$T/fullruns"
-FULLRUN="for f in meta summary timeseries outcomes actors threats trust mechanisms injects \
-inject_effects earlywarning distributions; do ln -s /dev/full \"$T/full/\$f.csv.tmp.\$\$\"; done; \
-ln -s /dev/full \"$T/full/briefing.md.tmp.\$\$\"; \
-ln -s /dev/full \"$T/full/scenario.resolved.cfg.tmp.\$\$\"; exec $BIN run $SMALL -q --no-charts -o \"$T/full\""
+FULLRUN="mkdir \"$T/full/.foresight-stage.\$\$\"; for f in meta summary timeseries outcomes actors threats trust mechanisms injects \
+inject_effects earlywarning distributions; do ln -s /dev/full \"$T/full/.foresight-stage.\$\$/\$f.csv\"; done; \
+ln -s /dev/full \"$T/full/.foresight-stage.\$\$/briefing.md\"; \
+ln -s /dev/full \"$T/full/.foresight-stage.\$\$/scenario.resolved.cfg\"; exec $BIN run $SMALL -q --no-charts -o \"$T/full\""
 sh -c "$FULLRUN" >"$T/out" 2>&1
 code=$?
-if [ "$code" -eq 1 ] && grep -q "cannot write .*: No space left on device" "$T/out"; then ok; else bad "full disk (/dev/full): exit $code: $(cat "$T/out")"; fi
+if [ "$code" -eq 1 ] && grep -q "cannot write $T/full/[a-z_.]*: No space left on device" "$T/out"; then ok; else bad "full disk (/dev/full): exit $code: $(cat "$T/out")"; fi
 nothing_in "$T/full" "full disk (/dev/full)"
-sh -c "ln -s /dev/full \"$T/fullruns/runs.csv.tmp.\$\$\"; exec $BIN run $SMALL -q --runs-csv --no-charts -n 3000 -o \"$T/fullruns\"" >"$T/out" 2>&1
+sh -c "mkdir \"$T/fullruns/.foresight-stage.\$\$\"; ln -s /dev/full \"$T/fullruns/.foresight-stage.\$\$/runs.csv\"; exec $BIN run $SMALL -q --runs-csv --no-charts -n 3000 -o \"$T/fullruns\"" >"$T/out" 2>&1
 code=$?
 if [ "$code" -eq 1 ] && grep -q "cannot write runs.csv: No space left on device" "$T/out"; then ok; else bad "full disk for runs.csv: exit $code: $(cat "$T/out")"; fi
 nothing_in "$T/fullruns" "full disk for runs.csv"
@@ -298,13 +299,13 @@ if [ -z "${FS_VALGRIND:-}" ]; then
         # Wait until the run is under way (its runs.csv temp file exists,
         # so the handlers are in place): up to a minute on a slow machine.
         i=0
-        while [ $i -lt 1200 ] && ! ls "$T/keep" | grep -q '\.tmp\.'; do sleep 0.05; i=$((i + 1)); done
+        while [ $i -lt 1200 ] && ! ls -A "$T/keep" | grep -q '\.foresight-stage'; do sleep 0.05; i=$((i + 1)); done
         kill -$sig $pid
         wait $pid
         code=$?
         if [ "$code" -eq $want ]; then ok; else bad "SIG$sig: exit $code, expected $want"; fi
         grep -q "interrupted.*no output written" "$T/out" && ok || bad "SIG$sig: message: $(cat "$T/out")"
-        if ls "$T/keep" | grep -q '\.tmp\.'; then bad "SIG$sig left temp files: $(ls "$T/keep")"; else ok; fi
+        if ls -A "$T/keep" | grep -q '\.tmp\.\|\.foresight-'; then bad "SIG$sig left temp files: $(ls -A "$T/keep")"; else ok; fi
         if (cd "$T/keep" && cksum * | cmp -s - "$T/keep.sum"); then ok; else bad "SIG$sig changed the earlier output"; fi
     done
     # A second signal stops at once, still without temp files.
