@@ -116,7 +116,6 @@ static fs_status apply_line(const char *dir, const char *cdir, char *line, fs_er
     char src[PATH_MAX_], dst[PATH_MAX_], sub[PATH_MAX_], subpath[PATH_MAX_];
     const char *name = line + 4;
 
-    line[strcspn(line, "\n")] = '\0';
     if (strncmp(line, "put ", 4) != 0 && strncmp(line, "del ", 4) != 0)
         return FS_OK;
     if (join(dst, dir, name) != 0 || join(src, cdir, name) != 0)
@@ -136,37 +135,89 @@ static fs_status apply_line(const char *dir, const char *cdir, char *line, fs_er
     return FS_OK;
 }
 
+/* A line reader over a descriptor with a fixed buffer: finishing a
+ * commit allocates nothing, so that running out of memory after the
+ * commit point cannot stop it. */
+typedef struct lines {
+    int fd;
+    char buf[8192];
+    size_t len, pos;
+} lines;
+
+/* The next line (without its newline) into out (size n); 0 at the end. A
+ * line longer than n - 1 is cut (no manifest line is that long). */
+static int next_line(lines *l, char *out, size_t n)
+{
+    size_t k = 0;
+    for (;;) {
+        if (l->pos == l->len) {
+            ssize_t got = read(l->fd, l->buf, sizeof l->buf);
+            if (got <= 0)
+                break;
+            l->len = (size_t)got, l->pos = 0;
+        }
+        if (l->buf[l->pos] == '\n') {
+            l->pos++;
+            out[k] = '\0';
+            return 1;
+        }
+        if (k + 1 < n)
+            out[k++] = l->buf[l->pos];
+        l->pos++;
+    }
+    out[k] = '\0';
+    return k > 0;
+}
+
+/* Removes the commit directory's subdirectories, emptied by the moves (the
+ * "sub" of every "put sub/name"). */
+static void remove_subdirs(lines *l, const char *cdir)
+{
+    char line[PATH_MAX_], sub[PATH_MAX_], path[PATH_MAX_];
+
+    lseek(l->fd, 0, SEEK_SET);
+    l->len = l->pos = 0;
+    while (next_line(l, line, sizeof line)) {
+        if (strncmp(line, "put ", 4) != 0)
+            continue;
+        sub_of(line + 4, sub, sizeof sub);
+        if (sub[0] && join(path, cdir, sub) == 0)
+            rmdir(path);
+    }
+}
+
 /* Moves every file of dir's commit directory into place and removes the
  * stale ones, then the commit directory. Every step can be taken again:
  * a file already moved is gone from the commit directory. */
 static fs_status apply(const char *dir, fs_err *err)
 {
-    char cdir[PATH_MAX_], man[PATH_MAX_];
-    char *line = NULL;
-    size_t cap = 0;
+    char cdir[PATH_MAX_], man[PATH_MAX_], line[PATH_MAX_ + 8];
     fs_status st = FS_OK;
-    FILE *f;
+    lines l;
 
     if (join(cdir, dir, COMMIT_NAME) != 0 || join(man, cdir, MANIFEST) != 0)
         return fs_err_set(err, FS_EIO, "output path too long: %s", dir);
-    if ((f = fopen(man, "r")) == NULL) {
+    l.len = l.pos = 0;
+    if ((l.fd = open(man, O_RDONLY)) < 0) {
         if (errno != ENOENT)
             return fs_err_set(err, FS_EIO, "cannot read %s: %s", man, strerror(errno));
         /* Every file was moved and the manifest removed: only clean up. */
         remove_tree_shallow(cdir);
         return FS_OK;
     }
-    while (st == FS_OK && getline(&line, &cap, f) > 0)
+    while (st == FS_OK && next_line(&l, line, sizeof line))
         st = apply_line(dir, cdir, line, err);
-    free(line);
-    fclose(f);
+    if (st == FS_OK) {
+        sync_dir(dir);
+        remove_subdirs(&l, cdir);
+    }
+    close(l.fd);
     if (st != FS_OK)
         return st;
-    sync_dir(dir);
     step();
     unlink(man);
     step();
-    remove_tree_shallow(cdir);
+    rmdir(cdir);
     return FS_OK;
 }
 
