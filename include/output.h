@@ -24,7 +24,9 @@ fs_status fs_output_remove(fs_outset *set, const char *sub, const char *name, fs
 /* The header line of runs.csv (the engine writes the rows). */
 void fs_output_runs_header(FILE *f);
 
-/* Writes s as one CSV field, quoted only when it must be. */
+/* Writes s as one CSV field, quoted only when it must be. Text that
+ * starts with = + - @ TAB CR or ' gets a leading ' (no spreadsheet formula
+ * can run from a scenario's text); fs_csv_read removes it again. */
 void fs_csv_field(FILE *f, const char *s);
 
 /* The quantile levels every output reports: 0.05 0.25 0.5 0.75 0.95. */

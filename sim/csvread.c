@@ -65,6 +65,7 @@ static fs_status csv_fail(const fs_csv *c, int line, int col, fs_err *err, const
 static fs_status csv_field(fs_csv *c, csv_cur *cur, size_t *w, int col, fs_err *err)
 {
     int start_line = cur->line;
+    size_t start = *w;
 
     if (cur->i < cur->n && cur->s[cur->i] == '"') {
         cur->i++;
@@ -94,6 +95,12 @@ static fs_status csv_field(fs_csv *c, csv_cur *cur, size_t *w, int col, fs_err *
                 return csv_fail(c, cur->line, col, err, "quote inside an unquoted field");
             c->text[(*w)++] = cur->s[cur->i++];
         }
+    }
+    /* The quote fs_csv_field puts before text a spreadsheet would run as
+     * a formula (docs/OUTPUTS.md): the text is what follows it. */
+    if (*w > start && c->text[start] == '\'') {
+        memmove(c->text + start, c->text + start + 1, *w - start - 1);
+        (*w)--;
     }
     c->text[(*w)++] = '\0';
     return FS_OK;

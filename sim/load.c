@@ -486,6 +486,7 @@ static fs_status get_string(loader *L, const config_setting_t *g, const char *gp
 {
     char path[PATHN];
     const config_setting_t *s = member(g, key);
+    unsigned cp;
     long bad;
 
     *out = NULL;
@@ -504,6 +505,9 @@ static fs_status get_string(loader *L, const config_setting_t *g, const char *gp
         return fail_at(L, s, path, "expected UTF-8 text, found the byte 0x%02X at byte %ld "
                        "of the string%s", (unsigned char)(*out)[bad], bad + 1,
                        set_by(s) ? "" : " (save the file as UTF-8)");
+    if ((bad = fs_text_control(*out, &cp)) >= 0)
+        return fail_at(L, s, path, "expected text without control characters, found "
+                       "U+%04X%s at byte %ld of the string", cp, fs_control_name(cp), bad + 1);
     return FS_OK;
 }
 

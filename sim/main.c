@@ -173,17 +173,38 @@ typedef struct options {
     fs_plot_opts plot;
 } options;
 
+
+/* Writes s with its control characters (C0, DEL and the UTF-8 C1 range)
+ * as \xNN, so that no text quoted in a message (a name from a scenario
+ * file, a file name) can drive the terminal; newlines are kept. */
+static void put_safe(FILE *f, const char *s)
+{
+    const unsigned char *p;
+    for (p = (const unsigned char *)s; *p; p++) {
+        if (p[0] == 0xC2 && p[1] >= 0x80 && p[1] <= 0x9F)
+            fprintf(f, "\\x%02X", *++p);
+        else if ((*p < 0x20 && *p != '\n') || *p == 0x7F)
+            fprintf(f, "\\x%02X", *p);
+        else
+            fputc(*p, f);
+    }
+}
+
 static void die_usage(const char *fmt, const char *arg, const char *cmd)
 {
+    char msg[FS_ERR_MSG_MAX];
+    snprintf(msg, sizeof msg, fmt, arg);
     fprintf(stderr, "%s: ", progname);
-    fprintf(stderr, fmt, arg);
+    put_safe(stderr, msg);
     fprintf(stderr, "\nTry 'foresight help %s'.\n", cmd);
     exit(2);
 }
 
 static int fail(const fs_err *e)
 {
-    fprintf(stderr, "%s: %s\n", progname, e->msg);
+    fprintf(stderr, "%s: ", progname);
+    put_safe(stderr, e->msg);
+    fputc('\n', stderr);
     if (e->code == FS_EINTR)
         return fs_interrupted == SIGTERM ? 143 : 130;
     return fs_status_exit_code(e->code);

@@ -29,19 +29,28 @@ static const char *threat_names[FS_TH_N] = {
 void fs_csv_field(FILE *f, const char *s)
 {
     const char *p;
+    int guard, quoted;
+
     if (s == NULL)
         return;
-    if (strpbrk(s, ",\"\n\r") == NULL) {
-        fputs(s, f);
-        return;
-    }
-    fputc('"', f);
+    /* A spreadsheet runs a cell that starts with = + - @ (or a tab or CR
+     * before one) as a formula: OWASP's remedy is a leading single quote,
+     * which spreadsheets hide. A text starting with a quote gets one too,
+     * so that readers (fs_csv_read) drop exactly one and get it back. */
+    guard = s[0] != '\0' && strchr("=+-@\t\r'", s[0]) != NULL;
+    quoted = strpbrk(s, ",\"\n\r") != NULL;
+
+    if (quoted)
+        fputc('"', f);
+    if (guard)
+        fputc('\'', f);
     for (p = s; *p; p++) {
         if (*p == '"')
             fputc('"', f);
         fputc(*p, f);
     }
-    fputc('"', f);
+    if (quoted)
+        fputc('"', f);
 }
 
 /* A number, or an empty field when it does not exist. */

@@ -16,6 +16,7 @@
 #include "dist.h"
 #include "engine.h"
 #include "fsio.h"
+#include "mdtext.h"
 #include "outset.h"
 #include "metrics.h"
 #include "output.h"
@@ -763,14 +764,17 @@ static void write_brief(FILE *f, const fs_sweep_run *r, const analysis *an)
 {
     const fs_sweep *sw = r->sw;
     int j;
-    fprintf(f, "# Sweep: %s\n\n", sw->name);
+    /* The sweep's and the scenario's texts are data (mdtext.h). */
+    fputs("# Sweep: ", f), fs_md_put(f, sw->name), fputs("\n\n", f);
     if (sw->description && sw->description[0])
-        fprintf(f, "%s\n\n", sw->description);
-    fprintf(f, "Base scenario: %s (`%s`, relative to the sweep file). Design: %s, %d points, "
+        fs_md_put(f, sw->description), fputs("\n\n", f);
+    fputs("Base scenario: ", f), fs_md_put(f, sw->base->name);
+    fputs(" (", f), fs_md_put(f, sw->base_given);
+    fprintf(f, ", relative to the sweep file). Design: %s, %d points, "
             "plus %d one-at-a-time "
             "points around the base values; %ld runs per point, seed %llu. Every point "
             "uses the same random streams (common random numbers), so differences between "
-            "points are not drowned in run-to-run noise.\n\n", sw->base->name, sw->base_given,
+            "points are not drowned in run-to-run noise.\n\n",
             fs_design_kind_name(sw->design), r->nd, r->noat, sw->runs,
             (unsigned long long)sw->seed);
     for (j = 0; j < sw->noutputs; j++)

@@ -353,4 +353,66 @@ expect "compare --set failing for the second scenario names it" 2 \
     "^foresight: $T/pool.cfg: --set mechanisms.\\[share\\].intensity=0.4: mechanisms has no element \\[share\\]" \
     compare $SMALL "$T/pool.cfg" --set 'mechanisms.[share].intensity=0.4' -q -n 50 -o "$T/cmpset"
 
+# --- text from a scenario file is data, not markup ---
+# Names a spreadsheet would run as formulas, Markdown and HTML in names, the
+# question and the unit: the CSV cells get a leading quote (OWASP), the
+# briefing shows the text as it is and opens no tag, image, heading or cell.
+sed -e 's/^name = .*/name = "=HYPERLINK(\\"http:\/\/evil\/\\",\\"x\\")";/' \
+    -e 's/^question = .*/question = "<script>alert(1)<\/script> ![img](http:\/\/evil\/x.png) <img src=x onerror=alert(1)> # not a heading";\nstep_unit = "week|x";/' \
+    -e 's/name = "Alpha"/name = "+Alpha|<b>x<\/b>"/' -e 's/name = "Beta"/name = "-Beta"/' \
+    -e 's/name = "Gamma"/name = "@Gamma"/' \
+    -e 's/{ id = "hit"; /{ id = "hit"; label = "=cmd|'"'"' \/C calc'"'"'!A0"; /' $SMALL >"$T/evil.cfg"
+expect "hostile text: run" 0 "" run "$T/evil.cfg" -q -n 100 --no-charts -o "$T/evil"
+# No cell of these files starts with = + @, or with - before a letter.
+for f in meta actors injects inject_effects; do
+    if awk -F, '{ for (i = 1; i <= NF; i++) { c = $i; sub(/^"/, "", c); if (c ~ /^[=+@\t]/ || c ~ /^-[^0-9.]/) { print FILENAME ": " $0; exit 1 } } }' "$T/evil/$f.csv" >"$T/awk"; then ok; else bad "formula cell in $f.csv: $(cat "$T/awk")"; fi
+done
+grep -q "^name,\"'=HYPERLINK(\"\"http://evil/\"\",\"\"x\"\")\"$" "$T/evil/meta.csv" && ok || bad "meta.csv name: $(grep '^name' "$T/evil/meta.csv")"
+grep -q "^A,'+Alpha|<b>x</b>,member" "$T/evil/actors.csv" && ok || bad "actors.csv: $(sed -n 2p "$T/evil/actors.csv")"
+grep -q "^hit,'=cmd|' /C calc'!A0,attack," "$T/evil/injects.csv" && ok || bad "injects.csv: $(sed -n 2p "$T/evil/injects.csv")"
+B="$T/evil/briefing.md"
+if grep -q '<script\|<img\|!\[\|[^\\]](http' "$B"; then bad "briefing: markup came through: $(grep '<script\|<img\|!\[\|[^\\]](http' "$B" | head -2)"; else ok; fi
+grep -q '^# Briefing: \\=HYPERLINK' "$B" && ok || bad "briefing: title: $(head -1 "$B")"
+grep -q '^\*\*The question\.\*\* &lt;script&gt;alert(1)&lt;/script&gt; !\\\[img\\\](http://evil/x.png) &lt;img src=x onerror=alert(1)&gt; # not a heading$' "$B" && ok || bad "briefing: question: $(grep 'The question' "$B")"
+# The actor's table row keeps its 8 cells: the | in the name is escaped.
+row=$(grep '^| \\+Alpha' "$B")
+cells=$(printf '%s\n' "$row" | sed 's/\\|//g' | tr -cd '|' | wc -c)
+if [ "$cells" -eq 8 ] && printf '%s\n' "$row" | grep -q '^| \\+Alpha\\|&lt;b&gt;x&lt;/b&gt; | member'; then ok; else bad "briefing: actor row: $row"; fi
+if grep -q 'week|x' "$B"; then bad "briefing: step_unit's | unescaped"; else ok; fi
+if command -v cmark >/dev/null 2>&1; then
+    cmark --to html "$B" >"$T/evil.html"
+    if grep -q '<script\|<img\|<h[1-6]>[^<]*not a heading' "$T/evil.html"; then bad "briefing: rendered HTML has markup from the scenario"; else ok; fi
+fi
+# plot reads the quoted cells back (test_plot: test_csv_formula_guard).
+expect "hostile text: plot" 0 "" plot "$T/evil"
+# sweep.md: the sweep's name and description are data too.
+sed -e 's/^name = .*/name = "<script>x<\/script> | y";\ndescription = "![i](http:\/\/evil\/i.png)";/' \
+    -e "s#^base = .*#base = \"$PWD/$SMALL\";#" -e 's/^runs = .*/runs = 20;/' \
+    tests/fixtures/sweepfiles/grid.cfg >"$T/evil_sweep.cfg"
+expect "hostile text: sweep" 0 "" sweep "$T/evil_sweep.cfg" -q --no-charts -o "$T/evilsw"
+if grep -q '<script\|!\[' "$T/evilsw/sweep.md"; then bad "sweep.md: markup came through"; else ok; fi
+grep -q '^# Sweep: &lt;script&gt;x&lt;/script&gt; \\| y$' "$T/evilsw/sweep.md" && ok || bad "sweep.md title: $(head -1 "$T/evilsw/sweep.md")"
+
+# Control characters in a string are refused with the file, line and
+# setting; the message itself never carries a raw escape to the terminal.
+printf 'name = "x";\nactors = ( { id = "A"; name = "evil\\x1b]0;pwned\\x07"; } );\n' >"$T/esc.cfg"
+refused "escape in a name" "esc.cfg:2: actors.\[A\].name: expected text without control characters, found U+001B (escape, which starts terminal control sequences) at byte 5 of the string" "$T/esc.cfg"
+expect "escape in a name: check" 2 "esc.cfg:2: actors.\[A\].name" check "$T/esc.cfg"
+if grep -q "$(printf '\033')" "$T/out"; then bad "check printed a raw escape"; else ok; fi
+printf 'name = "x";\nquestion = "one\\n## two";\nactors = ( { id = "A"; } );\n' >"$T/nl.cfg"
+refused "newline in the question" "nl.cfg:2: question: expected text without control characters, found U+000A (a newline) at byte 4" "$T/nl.cfg"
+printf 'name = "x";\nstep_unit = "week\\tx";\nactors = ( { id = "A"; } );\n' >"$T/tab.cfg"
+refused "tab in step_unit" "tab.cfg:2: step_unit: expected text without control characters, found U+0009 (a tab)" "$T/tab.cfg"
+printf 'name = "x \302\233 y";\nactors = ( { id = "A"; } );\n' >"$T/csi.cfg"
+refused "C1 CSI in the name" "csi.cfg:1: name: expected text without control characters, found U+009B (CSI" "$T/csi.cfg"
+printf 'name = "x";\nactors = ( { id = "A";\n  name = "ab\\x00cd"; } );\n' >"$T/nul.cfg"
+refused "\\x00 in a name" "nul.cfg:3: name: expected text without control characters, found the escape .x00 (the NUL character" "$T/nul.cfg"
+printf 'name = "x \\\\x00 is text";\nactors = ( { id = "A"; } );\n' >"$T/notnul.cfg"
+expect "an escaped backslash before x00 is text" 0 "" check "$T/notnul.cfg"
+printf 'name = "x";\nactors = ( { id = "A"; } );\nmechanisms = ( { id = "m"; type = "intel_sharing"; participants = ["A", "\\x1b[31mB"]; } );\n' >"$T/escref.cfg"
+expect "escape in a reference: check" 2 "" check "$T/escref.cfg"
+if grep -q "$(printf '\033')" "$T/out"; then bad "check printed a raw escape: $(od -c "$T/out" | head -3)"; else ok; fi
+printf 'name = "g\\x1b[2J";\nbase = "%s";\nruns = 10;\ndesign = { type = "grid"; };\nparameters = ( { path = "threats.[net].growth"; levels = [0.0, 0.04]; } );\noutputs = [ "escalation" ];\n' "$PWD/$SMALL" >"$T/escsw.cfg"
+expect "escape in a sweep's name" 2 "escsw.cfg:1: name: expected text without control characters, found U+001B" sweep "$T/escsw.cfg" -q --no-charts -o "$T/escsw"
+
 finish cli_hostile
