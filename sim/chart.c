@@ -15,6 +15,7 @@
 #include <pango/pangocairo.h>
 
 #include "fsio.h"
+#include "headroom.h"
 #include "stats.h"
 
 struct fs_chart {
@@ -135,7 +136,7 @@ static int font_is_generic(const char *family)
 
 fs_status fs_chart_font_check(fs_err *err)
 {
-    PangoFontMap *map = pango_cairo_font_map_get_default();
+    PangoFontMap *map;
     PangoContext *ctx = NULL;
     PangoFontDescription *want = NULL, *got = NULL;
     PangoFont *font = NULL;
@@ -144,7 +145,11 @@ fs_status fs_chart_font_check(fs_err *err)
     int unknown = 0;
     fs_status st = FS_OK;
 
-    if (map == NULL)
+    /* Pango's first use starts fontconfig's threads: GLib aborts the
+     * process if one cannot be created, so the room is checked first. */
+    if (fs_headroom_charts(err) != FS_OK)
+        return err->code;
+    if ((map = pango_cairo_font_map_get_default()) == NULL)
         goto fail;
     ctx = pango_font_map_create_context(map);
     want = pango_font_description_from_string(FS_CHART_FONT " 12");

@@ -18,6 +18,7 @@
 #include "dist.h"
 #include "errors.h"
 #include "fsio.h"
+#include "headroom.h"
 #include "outset.h"
 #include "load.h"
 #include "plot.h"
@@ -755,6 +756,7 @@ int main(int argc, char **argv)
     const char *cmd;
 
     fs_gsl_quiet();
+    fs_headroom_setup();
     install_signals();
     if (argc < 2) {
         fputs(usage_main, stderr);

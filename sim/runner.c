@@ -13,6 +13,7 @@
 #include "effects.h"
 #include "engine.h"
 #include "fsio.h"
+#include "headroom.h"
 #include "metrics.h"
 #include "output.h"
 #include "plot.h"
@@ -421,6 +422,9 @@ static fs_status remove_stale(fs_outset *set, const char *dir, const char *sub, 
  * interruption names the comparison's directory. */
 static fs_status draw(fs_runner *r, fs_err *err)
 {
+    /* The engine's memory is still mapped: check the room again. */
+    if (fs_headroom_charts(err) != FS_OK)
+        return err->code;
     if (r->k == 1)
         return fs_plot_run_dir(r->outdir, &r->o.plot, err);
     return fs_compare_plot(r->outdir, &r->o.plot, 1, err);

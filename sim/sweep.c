@@ -16,6 +16,7 @@
 #include "dist.h"
 #include "engine.h"
 #include "fsio.h"
+#include "headroom.h"
 #include "mdtext.h"
 #include "outset.h"
 #include "metrics.h"
@@ -851,7 +852,7 @@ fs_status fs_sweep_run_finish(fs_sweep_run *r, int charts, const fs_plot_opts *p
     }
     st = fs_outset_commit(set, err);
     set = NULL;
-    if (st == FS_OK && charts) {
+    if (st == FS_OK && charts && (st = fs_headroom_charts(err)) == FS_OK) {
         fs_plot_opts o = *plot;
         o.outdir = NULL;
         st = fs_plot_sweep_dir(r->outdir, &o, err);

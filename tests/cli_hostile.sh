@@ -415,4 +415,38 @@ if grep -q "$(printf '\033')" "$T/out"; then bad "check printed a raw escape: $(
 printf 'name = "g\\x1b[2J";\nbase = "%s";\nruns = 10;\ndesign = { type = "grid"; };\nparameters = ( { path = "threats.[net].growth"; levels = [0.0, 0.04]; } );\noutputs = [ "escalation" ];\n' "$PWD/$SMALL" >"$T/escsw.cfg"
 expect "escape in a sweep's name" 2 "escsw.cfg:1: name: expected text without control characters, found U+001B" sweep "$T/escsw.cfg" -q --no-charts -o "$T/escsw"
 
+# --- charts under an address-space limit (ulimit -v) ---
+# Pango and fontconfig start threads through GLib, which kills the process
+# (SIGTRAP) when one cannot be made: the chart stage checks its room first.
+# Every outcome is exit 0, or exit 1 with a message and no temp file.
+# (Sanitizers and valgrind reserve more address space than any such limit.)
+case "$BIN" in
+*valgrind*|*build/san*) note "skipped the ulimit -v tests under a sanitizer or valgrind" ;;
+*)
+    $BIN run $SMALL -q -n 200 --no-charts -o "$T/vm" >/dev/null 2>&1
+    clean1=0
+    for mb in 32 64 96 128 160 192; do
+        for what in run plot; do
+            rm -rf "$T/vmrun"
+            if [ $what = run ]; then
+                dir=$T/vmrun
+                (ulimit -v $((mb * 1024)); exec $BIN run $SMALL -q -n 200 -j 2 -o "$T/vmrun") >"$T/out" 2>&1
+            else
+                dir=$T/vm
+                (ulimit -v $((mb * 1024)); exec $BIN plot "$T/vm") >"$T/out" 2>&1
+            fi
+            code=$?
+            if [ $code -eq 0 ] || { [ $code -eq 1 ] && grep -q "^foresight: .*\(not enough memory\|out of memory\)" "$T/out"; }; then ok
+            else bad "ulimit -v ${mb}M $what: exit $code: $(head -c 300 "$T/out")"; fi
+            [ $code -eq 1 ] && clean1=$((clean1 + 1))
+            if [ -z "$(ls -A "$dir" 2>/dev/null | grep '\.tmp\.\|\.foresight-')" ]; then ok; else bad "ulimit -v ${mb}M $what: left $(ls -A "$dir" | grep '\.tmp\.\|\.foresight-')"; fi
+        done
+    done
+    # The smallest limits are refused, with the numbers.
+    (ulimit -v 32768; exec $BIN plot "$T/vm") >"$T/out" 2>&1
+    grep -q "not enough memory to draw the charts: the address-space limit (ulimit -v) is 32 MiB, [0-9]* MiB of it in use, and drawing needs about 64 MiB more" "$T/out" && ok || bad "ulimit -v 32M plot: $(cat "$T/out")"
+    [ $clean1 -ge 2 ] && ok || bad "ulimit -v: expected the small limits to be refused"
+    ;;
+esac
+
 finish cli_hostile
