@@ -49,9 +49,6 @@ fs_status fs_headroom_charts(fs_err *err)
 {
     double limit = as_limit(), room = fs_headroom();
 
-    if (getenv("FS_DEBUG_HEADROOM"))
-        fprintf(stderr, "headroom: limit %.0f MiB, mapped %.0f MiB\n", limit / MIB,
-                (limit - room) / MIB);
     if (room >= FS_CHART_HEADROOM)
         return FS_OK;
     return fs_err_set(err, FS_ERUNTIME, "not enough memory to draw the charts: the "

@@ -136,9 +136,17 @@ static fs_status load_all(fs_runner *r, fs_err *err)
 /* Bytes per cell of an accumulator: merged moments (5 doubles), pending
  * sums (6 doubles) and a sketch pointer. */
 #define ACC_CELL_BYTES 96.0
-/* A quantile sketch as it usually ends up: its header, one store of 48
- * buckets and allocator overhead. Sketches of wide-ranging cells grow. */
-#define SKETCH_BYTES 320.0
+/* A quantile sketch of a cell whose values vary from run to run, with its
+ * stores' slack and the allocator's overhead: in a thread's accumulator,
+ * and in the merged totals (which grow by merging, with less slack).
+ * Fitted to the peak resident memory of runs of 16 to 64 actors, 300 to
+ * 1200 steps, 2 to 4 threats at -j 1, 2 and 4 (all within 10.3%; see
+ * docs/SCENARIO.md, "Limits"). A scenario whose cells barely vary needs
+ * less. */
+#define SKETCH_THREAD_BYTES 2700.0
+#define SKETCH_MERGED_BYTES 800.0
+/* The process itself: code, libraries, thread stacks, I/O buffers. */
+#define PROCESS_BYTES (36.0 * 1024 * 1024)
 #define GIB (1024.0 * 1024.0 * 1024.0)
 
 /* The limit on memory: half the machine's physical memory (8 GiB if it
@@ -165,22 +173,32 @@ static double scenario_bytes(const fs_scenario *sc, double *fixed)
     for (c = 0; c < l.ncells; c++)
         nsk += fs_cell_wants_sketch(&l, c);
     acc = l.ncells * ACC_CELL_BYTES;
-    *fixed = acc + nsk * SKETCH_BYTES;
-    return (double)FS_BLOCK * l.ncells * sizeof(double) + 3 * acc + nsk * SKETCH_BYTES;
+    *fixed = acc + nsk * SKETCH_MERGED_BYTES;
+    return (double)FS_BLOCK * l.ncells * sizeof(double) + 3 * acc + nsk * SKETCH_THREAD_BYTES;
+}
+
+double fs_runner_memory_estimate(const fs_scenario *const *sc, int k, int threads)
+{
+    double per_thread = 0, fixed = PROCESS_BYTES, f;
+    int i;
+    for (i = 0; i < k; i++) {
+        per_thread += scenario_bytes(sc[i], &f);
+        fixed += f;
+    }
+    return fixed + threads * per_thread;
 }
 
 fs_status fs_runner_check_size(const fs_scenario *const *sc, int k, long runs,
                                int threads, const char *what, fs_err *err)
 {
-    double per_thread = 0, fixed = 0, f, need, limit = memory_limit(), work = 0;
+    double per_thread, fixed, need, limit = memory_limit(), work = 0;
     long fit;
     int i;
 
-    for (i = 0; i < k; i++) {
-        per_thread += scenario_bytes(sc[i], &f);
-        fixed += f;
+    for (i = 0; i < k; i++)
         work += (double)runs * sc[i]->steps * sc[i]->nactors * (sc[i]->nthreats + 2);
-    }
+    fixed = fs_runner_memory_estimate(sc, k, 0);
+    per_thread = fs_runner_memory_estimate(sc, k, 1) - fixed;
     if (work > FS_MAX_WORK)
         return fs_err_set(err, FS_ECONFIG, "%s: %ld runs x %d steps x %d actors x (%d "
                           "threats + 2)%s is %.2g units of work, more than the limit of "
