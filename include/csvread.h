@@ -28,6 +28,9 @@ void fs_csv_free(fs_csv *c);
 /* The path it was read from, as given to fs_csv_read. */
 const char *fs_csv_path(const fs_csv *c);
 
+/* The header of column col (0 <= col < ncols), for messages. */
+const char *fs_csv_col_name(const fs_csv *c, int col);
+
 /* Number of data rows (the header not counted) and of header columns. */
 size_t fs_csv_nrows(const fs_csv *c);
 int fs_csv_ncols(const fs_csv *c);

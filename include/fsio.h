@@ -20,6 +20,9 @@ fs_afile *fs_afile_open(const char *path, fs_err *err);
 /* The stream to write to; valid until commit or abort. */
 FILE *fs_afile_stream(fs_afile *f);
 
+/* The final name it was opened for; valid until commit or abort. */
+const char *fs_afile_path(const fs_afile *f);
+
 /* Flushes, syncs, closes and renames the temp file to its final name, then
  * frees f. On any failure (including an earlier write error on the stream,
  * such as a full disk) the temp file is removed, the final name is left as

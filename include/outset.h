@@ -36,6 +36,12 @@ FILE *fs_outset_open(fs_outset *s, const char *name, fs_err *err);
  * file written a little at a time, such as runs.csv). */
 FILE *fs_outset_open_keep(fs_outset *s, const char *name, fs_err *err);
 
+/* After a writer into the stream fs_outset_open last returned failed with
+ * err filled: when that stream has a write error (a full disk), err is
+ * replaced with one naming the file and the system's reason. Returns
+ * err->code. */
+fs_status fs_outset_failed(fs_outset *s, fs_err *err);
+
 /* Lists `name` (as for fs_outset_open) as stale: the commit removes it
  * from the directory unless the set writes it. FS_ENOMEM or FS_EUSAGE (a
  * name with a newline) on failure. */

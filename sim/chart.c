@@ -3,6 +3,7 @@
  * laid out and measured by pango, so labels can be fitted before drawing. */
 #include "chart.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -613,7 +614,9 @@ static void chart_release_drawing(fs_chart *c)
 fs_status fs_chart_finish(fs_chart *c, fs_err *err)
 {
     cairo_status_t cs = cairo_status(c->cr);
+    int saved;
 
+    errno = 0;
     if (cs == CAIRO_STATUS_SUCCESS && c->fmt == FS_CHART_PNG) {
         cairo_surface_flush(c->surf);
         cs = cairo_surface_write_to_png_stream(c->surf, chart_write, fs_afile_stream(c->af));
@@ -621,10 +624,15 @@ fs_status fs_chart_finish(fs_chart *c, fs_err *err)
         cairo_surface_finish(c->surf);
         cs = cairo_surface_status(c->surf);
     }
+    saved = errno;   /* a failed write's reason (a full disk) */
     chart_release_drawing(c);
     c->finished = 1;
+    if (cs == CAIRO_STATUS_WRITE_ERROR)
+        return fs_err_set(err, FS_EIO, "cannot write %s: %s", fs_afile_path(c->af),
+                          strerror(saved ? saved : EIO));
     if (cs != CAIRO_STATUS_SUCCESS)
-        return fs_err_set(err, FS_EIO, "cannot draw chart: %s", cairo_status_to_string(cs));
+        return fs_err_set(err, FS_EIO, "cannot draw %s: %s", fs_afile_path(c->af),
+                          cairo_status_to_string(cs));
     return FS_OK;
 }
 

@@ -285,6 +285,11 @@ fs_status fs_csv_error(const fs_csv *c, size_t row, int col, fs_err *err,
                       col + 1, what);
 }
 
+const char *fs_csv_col_name(const fs_csv *c, int col)
+{
+    return c->text + c->field[col];
+}
+
 fs_status fs_csv_num(const fs_csv *c, size_t row, int col, double *out, fs_err *err)
 {
     const char *s = fs_csv_str(c, row, col);

@@ -95,6 +95,11 @@ nomem:
     return NULL;
 }
 
+const char *fs_afile_path(const fs_afile *f)
+{
+    return f->path;
+}
+
 FILE *fs_afile_stream(fs_afile *f)
 {
     return f->fp;

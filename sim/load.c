@@ -282,7 +282,13 @@ static void describe_found(const config_setting_t *s, char *buf, size_t n)
     switch (s->type) {
     case CONFIG_TYPE_INT:
     case CONFIG_TYPE_INT64:
-        snprintf(buf, n, "%lld", config_setting_get_int64(s));
+        /* A hex literal is shown as written: 0xFFFFFFFFFFFFFFFF is stored
+         * as -1, which the file never says. */
+        if (config_setting_get_format(s) == CONFIG_FORMAT_HEX)
+            snprintf(buf, n, "0x%llX (%llu)", (unsigned long long)config_setting_get_int64(s),
+                     (unsigned long long)config_setting_get_int64(s));
+        else
+            snprintf(buf, n, "%lld", config_setting_get_int64(s));
         break;
     case CONFIG_TYPE_FLOAT:
         format_double(num, sizeof num, config_setting_get_float(s));
@@ -426,10 +432,7 @@ static fs_status int_at(loader *L, const config_setting_t *s, const char *path,
     char what[80];
     long long v;
 
-    if (hi == LLONG_MAX)
-        snprintf(what, sizeof what, "an integer >= %lld", lo);
-    else
-        snprintf(what, sizeof what, "an integer in %lld..%lld", lo, hi);
+    snprintf(what, sizeof what, "an integer in %lld..%lld", lo, hi);
     if (s->type != CONFIG_TYPE_INT && s->type != CONFIG_TYPE_INT64)
         return expected(L, s, path, s->type == CONFIG_TYPE_FLOAT ? what : "an integer");
     v = config_setting_get_int64(s);

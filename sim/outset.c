@@ -446,6 +446,23 @@ FILE *fs_outset_open_keep(fs_outset *s, const char *name, fs_err *err)
     return open_file(s, name, 1, err);
 }
 
+fs_status fs_outset_failed(fs_outset *s, fs_err *err)
+{
+    FILE *fp = s->cur >= 0 ? s->files[s->cur].fp : NULL;
+    int saved = errno;   /* the failed write's reason, as the writer left it */
+
+    if (fp == NULL)
+        return err->code;
+    if (!ferror(fp)) {
+        errno = 0;
+        if (fflush(fp) == 0)
+            return err->code;
+        saved = errno;
+    }
+    return fs_err_set(err, FS_EIO, "cannot write %s/%s: %s", s->dir, s->files[s->cur].name,
+                      strerror(saved ? saved : EIO));
+}
+
 fs_status fs_outset_remove(fs_outset *s, const char *name, fs_err *err)
 {
     if (!valid_name(name))

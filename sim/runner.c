@@ -347,12 +347,14 @@ static fs_status write_run(fs_outset *set, const char *sub, const fs_scenario *s
             return err->code;
         fs_effects_write_baseline_csv(f, fx, sc, base->name);
     }
-    if ((f = fs_output_open(set, sub, "scenario.resolved.cfg", err)) == NULL ||
-        fs_scenario_write(sc, f, err) != FS_OK)
+    if ((f = fs_output_open(set, sub, "scenario.resolved.cfg", err)) == NULL)
         return err->code;
-    if ((f = fs_output_open(set, sub, "briefing.md", err)) == NULL ||
-        fs_briefing_write(f, sc, res, fx, base, err) != FS_OK)
+    if (fs_scenario_write(sc, f, err) != FS_OK)
+        return fs_outset_failed(set, err);
+    if ((f = fs_output_open(set, sub, "briefing.md", err)) == NULL)
         return err->code;
+    if (fs_briefing_write(f, sc, res, fx, base, err) != FS_OK)
+        return fs_outset_failed(set, err);
     return FS_OK;
 }
 
@@ -371,12 +373,14 @@ static fs_status write_compare(fs_runner *r, fs_err *err)
         if (write_run(top, r->labels[i], r->sc[i], &res, NULL, NULL, err) != FS_OK)
             return err->code;
     }
-    if ((f = fs_outset_open(top, "compare.csv", err)) == NULL ||
-        fs_compare_write_csv(f, sc, dirs, r->k, r->eng, err) != FS_OK)
+    if ((f = fs_outset_open(top, "compare.csv", err)) == NULL)
         return err->code;
-    if ((f = fs_outset_open(top, "briefing.md", err)) == NULL ||
-        fs_compare_write_briefing(f, sc, dirs, r->k, r->eng, err) != FS_OK)
+    if (fs_compare_write_csv(f, sc, dirs, r->k, r->eng, err) != FS_OK)
+        return fs_outset_failed(top, err);
+    if ((f = fs_outset_open(top, "briefing.md", err)) == NULL)
         return err->code;
+    if (fs_compare_write_briefing(f, sc, dirs, r->k, r->eng, err) != FS_OK)
+        return fs_outset_failed(top, err);
     return FS_OK;
 }
 

@@ -152,6 +152,7 @@ static fs_status fresh_checkpoint(fs_sweep_run *r, fs_err *err)
  * and every rank agrees on the outcome before going on. */
 static fs_status start_checkpoint(fs_sweep_run *r, const fs_ckpt_id *resume, fs_err *err)
 {
+    char what[128];
     int rank = fs_dist_rank(), size = fs_dist_size(), ndone = 0, i, j, agreed;
     fs_status st = FS_OK;
 
@@ -159,10 +160,9 @@ static fs_status start_checkpoint(fs_sweep_run *r, const fs_ckpt_id *resume, fs_
         if (resume->settings != r->id.settings || resume->npoints != r->id.npoints ||
             resume->noutputs != r->id.noutputs)
             st = fs_err_set(err, FS_ECONFIG, "%s changed since the sweep in %s began "
-                            "(settings hash %016llx, now %016llx): resume refused; undo the "
-                            "change, or start the changed sweep in another directory",
-                            r->sw->path, r->outdir, (unsigned long long)resume->settings,
-                            (unsigned long long)r->id.settings);
+                            "(%s): resume refused; undo the change, or start the changed "
+                            "sweep in another directory", r->sw->path, r->outdir,
+                            (fs_ckpt_id_change(resume, &r->id, what, sizeof what), what));
         else if (resume->base != r->id.base)
             st = fs_err_set(err, FS_ECONFIG, "the base scenario %s changed since the sweep "
                             "in %s began (hash %016llx, now %016llx): resume refused; undo "

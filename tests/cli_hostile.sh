@@ -449,4 +449,38 @@ case "$BIN" in
     ;;
 esac
 
+# --- messages name the file, the reason and what was written ---
+# A full disk for the resolved scenario, the briefing or a chart: the file
+# and the system's reason.
+for f in scenario.resolved.cfg briefing.md; do
+    rm -rf "$T/fd"
+    mkdir -p "$T/fd"
+    sh -c "mkdir \"$T/fd/.foresight-stage.\$\$\"; ln -s /dev/full \"$T/fd/.foresight-stage.\$\$/$f\"; exec $BIN run $SMALL -q --no-charts -o \"$T/fd\"" >"$T/out" 2>&1
+    code=$?
+    if [ $code -eq 1 ] && grep -q "^foresight: cannot write $T/fd/$f: No space left on device$" "$T/out"; then ok; else bad "full disk for $f: exit $code: $(cat "$T/out")"; fi
+    nothing_in "$T/fd" "full disk for $f"
+done
+$BIN run $SMALL -q -n 100 --no-charts -o "$T/fdc" >/dev/null 2>&1
+sh -c "ln -s /dev/full \"$T/fdc/threat_index.png.tmp.\$\$\"; exec $BIN plot \"$T/fdc\"" >"$T/out" 2>&1
+code=$?
+if [ $code -eq 1 ] && grep -q "^foresight: cannot write $T/fdc/threat_index.png: No space left on device$" "$T/out"; then ok; else bad "full disk for a chart: exit $code: $(cat "$T/out")"; fi
+# A seed in hex beyond the range: the number as written, not -1.
+printf 'name = "x";\nseed = 0xFFFFFFFFFFFFFFFF;\nactors = ( { id = "A"; } );\n' >"$T/hexseed.cfg"
+refused "hex seed beyond the range" "hexseed.cfg:2: seed: expected an integer in 0..9223372036854775807, found 0xFFFFFFFFFFFFFFFF (18446744073709551615)" "$T/hexseed.cfg"
+# A resume whose point count was edited: the two counts, not one hash twice.
+$BIN sweep tests/fixtures/sweepfiles/grid.cfg -q --no-charts -o "$T/rsw" >/dev/null 2>&1
+sed 's/^points = .*/points = 7;/' "$T/rsw/checkpoint/resume.cfg" >"$T/resume.cfg" && cp "$T/resume.cfg" "$T/rsw/checkpoint/resume.cfg"
+expect "resume with points edited" 2 "changed since the sweep in .* began (7 points, now 11)" sweep --resume "$T/rsw"
+# A sensitivity.csv edited to 1e308: the file, line and column.
+$BIN sweep scenarios/sweeps/smoke.cfg -q --no-charts -o "$T/sens" >/dev/null 2>&1
+awk -F, 'NR == 2 { $5 = "1e308" } 1' OFS=, "$T/sens/sensitivity.csv" >"$T/sens.csv" && cp "$T/sens.csv" "$T/sens/sensitivity.csv"
+expect "sensitivity.csv edited to 1e308" 2 "sens/sensitivity.csv:2:5: column 'estimate': 1e308 is beyond anything a sweep writes" plot "$T/sens"
+if ls "$T/sens" | grep -q '\.png\|\.tmp\.'; then bad "sensitivity 1e308: left $(ls "$T/sens" | grep '\.png\|\.tmp\.')"; else ok; fi
+# A comparison of three scenarios writes its files one at a time: it runs
+# with 12 file descriptors (each scenario's runs.csv stays open).
+F=tests/fixtures/cli
+(ulimit -n 12; exec $BIN compare $F/small.cfg $F/small_sharing.cfg $F/small_nohit.cfg -n 100 -q --runs-csv -o "$T/fds") >"$T/out" 2>&1
+code=$?
+if [ $code -eq 0 ] && [ -f "$T/fds/compare.csv" ] && [ -f "$T/fds/small_nohit/runs.csv" ] && [ -f "$T/fds/compare_outcomes.png" ]; then ok; else bad "compare under ulimit -n 12: exit $code: $(head -c 300 "$T/out")"; fi
+
 finish cli_hostile
