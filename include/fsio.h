@@ -29,6 +29,11 @@ const char *fs_afile_path(const fs_afile *f);
  * it was, and err is filled (FS_EIO). */
 fs_status fs_afile_commit(fs_afile *f, fs_err *err);
 
+/* Flushes, syncs and closes fp (always closed): 0, or the errno of the
+ * first failure, including an earlier write error on the stream (EIO when
+ * the system gave no reason). */
+int fs_stream_close(FILE *fp);
+
 /* Closes and removes the temp file and frees f. Accepts NULL. */
 void fs_afile_abort(fs_afile *f);
 

@@ -113,24 +113,30 @@ static void afile_release(fs_afile *f)
     free(f);
 }
 
+int fs_stream_close(FILE *fp)
+{
+    int saved = 0;
+
+    if (ferror(fp))
+        saved = errno ? errno : EIO;
+    if (!saved && fflush(fp) != 0)
+        saved = errno ? errno : EIO;
+    if (!saved && fsync(fileno(fp)) != 0 && errno != EINVAL)
+        saved = errno ? errno : EIO;
+    if (fclose(fp) != 0 && !saved)
+        saved = errno ? errno : EIO;
+    return saved;
+}
+
 fs_status fs_afile_commit(fs_afile *f, fs_err *err)
 {
-    int bad = 0, saved = 0;
+    int saved = fs_stream_close(f->fp);
 
-    if (ferror(f->fp))
-        bad = 1, saved = errno ? errno : EIO;
-    if (!bad && fflush(f->fp) != 0)
-        bad = 1, saved = errno;
-    if (!bad && fsync(fileno(f->fp)) != 0 && errno != EINVAL)
-        bad = 1, saved = errno;
-    if (fclose(f->fp) != 0 && !bad)
-        bad = 1, saved = errno;
-    if (!bad && rename(f->tmp, f->path) != 0)
-        bad = 1, saved = errno;
-    if (bad) {
+    if (!saved && rename(f->tmp, f->path) != 0)
+        saved = errno ? errno : EIO;
+    if (saved) {
         unlink(f->tmp);
-        fs_err_set(err, FS_EIO, "cannot write %s: %s", f->path,
-                   strerror(saved ? saved : EIO));
+        fs_err_set(err, FS_EIO, "cannot write %s: %s", f->path, strerror(saved));
         afile_release(f);
         return FS_EIO;
     }

@@ -359,22 +359,15 @@ static fs_status stage_dirs(fs_outset *s, const char *name, fs_err *err)
 static fs_status finish_file(fs_outset *s, int i, fs_err *err)
 {
     staged *sf = &s->files[i];
-    int bad = 0, saved = 0;
+    int saved;
 
     if (sf->fp == NULL)
         return FS_OK;
-    if (ferror(sf->fp))
-        bad = 1, saved = errno ? errno : EIO;
-    if (!bad && fflush(sf->fp) != 0)
-        bad = 1, saved = errno;
-    if (!bad && fsync(fileno(sf->fp)) != 0 && errno != EINVAL)
-        bad = 1, saved = errno;
-    if (fclose(sf->fp) != 0 && !bad)
-        bad = 1, saved = errno;
+    saved = fs_stream_close(sf->fp);
     sf->fp = NULL;
-    if (bad)
+    if (saved)
         return fs_err_set(err, FS_EIO, "cannot write %s/%s: %s", s->dir, sf->name,
-                          strerror(saved ? saved : EIO));
+                          strerror(saved));
     return FS_OK;
 }
 

@@ -156,7 +156,7 @@ refused "extreme attrition" "attrition=1e300: expected a number in \[0, 100\]" $
 refused "extreme dispersion" "dispersion=1e300: expected a number in (0, 1000000\]" $SMALL --set "threats.[net].lethality.dispersion=1e300"
 refused "extreme cost" "cost=1e308: expected a number in \[0, 1000000000000\]" $SMALL --set "mechanisms.[share].cost=1e308"
 refused "integer beyond 32 bits" "wide_runs.cfg:4: runs: expected an integer in 1..100000000, found 4294967297" $FX/wide_runs.cfg
-refused "hex beyond 32 bits" "wide_hex.cfg:3: steps: expected an integer in 1..1200, found 4294967297" $FX/wide_hex.cfg
+refused "hex beyond 32 bits" "wide_hex.cfg:3: steps: expected an integer in 1..1200, found 0x100000001 (4294967297)" $FX/wide_hex.cfg
 refused "steps beyond 32 bits" "err_int64.cfg:2: steps: expected an integer in 1..1200, found 5000000000" $LX/err_int64.cfg
 refused "integer beyond 64 bits" "err_int_overflow.cfg:2: integer 99999999999999999999 is outside the 64-bit range" $LX/err_int_overflow.cfg
 refused "L integer beyond 64 bits" "err_int_overflow_l.cfg:2: integer 9223372036854775808 is outside the 64-bit range" $LX/err_int_overflow_l.cfg
