@@ -26,6 +26,11 @@ typedef struct fs_ckpt_id {
     int noutputs;
 } fs_ckpt_id;
 
+/* What differs between two ids, for messages, into buf (size n): the
+ * settings hash, else the point count, else the output count, else the
+ * base hash, each as "X, now Y", so a message never shows one value twice. */
+void fs_ckpt_id_change(const fs_ckpt_id *was, const fs_ckpt_id *now, char *buf, size_t n);
+
 /* 64-bit FNV-1a, continued from h (start with FS_FNV_INIT). */
 #define FS_FNV_INIT 14695981039346656037ULL
 uint64_t fs_fnv1a(uint64_t h, const void *data, size_t n);

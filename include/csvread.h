@@ -12,7 +12,9 @@ typedef struct fs_csv fs_csv;
 
 /* Reads and parses `path`: the first record is the header, every later
  * record a row. Quoted fields may hold commas, doubled quotes and newlines;
- * CRLF line ends are accepted; blank lines are skipped. Returns NULL
+ * CRLF line ends are accepted; blank lines are skipped. A field that
+ * starts with a single quote loses it: fs_csv_field (output.h) puts one
+ * before text a spreadsheet would run as a formula. Returns NULL
  * and fills err with FS_EIO when the file cannot be read, FS_ECONFIG when
  * it is malformed (unterminated quote, text after a closing quote, a row
  * with a different number of fields than the header), FS_ENOMEM when out
@@ -43,6 +45,9 @@ void fs_csv_free(fs_csv *c);
 
 /* The path it was read from, as given to fs_csv_read. */
 const char *fs_csv_path(const fs_csv *c);
+
+/* The header of column col (0 <= col < ncols), for messages. */
+const char *fs_csv_col_name(const fs_csv *c, int col);
 
 /* Number of data rows (the header not counted) and of header columns. */
 size_t fs_csv_nrows(const fs_csv *c);

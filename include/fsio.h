@@ -20,28 +20,22 @@ fs_afile *fs_afile_open(const char *path, fs_err *err);
 /* The stream to write to; valid until commit or abort. */
 FILE *fs_afile_stream(fs_afile *f);
 
+/* The final name it was opened for; valid until commit or abort. */
+const char *fs_afile_path(const fs_afile *f);
+
 /* Flushes, syncs, closes and renames the temp file to its final name, then
  * frees f. On any failure (including an earlier write error on the stream,
  * such as a full disk) the temp file is removed, the final name is left as
  * it was, and err is filled (FS_EIO). */
 fs_status fs_afile_commit(fs_afile *f, fs_err *err);
 
+/* Flushes, syncs and closes fp (always closed): 0, or the errno of the
+ * first failure, including an earlier write error on the stream (EIO when
+ * the system gave no reason). */
+int fs_stream_close(FILE *fp);
+
 /* Closes and removes the temp file and frees f. Accepts NULL. */
 void fs_afile_abort(fs_afile *f);
-
-/* A set of atomic files committed together: nothing appears under a final
- * name unless every file of the set was written completely. Owned by the
- * caller; fs_outset_abort (or a failed commit) removes every temp file and
- * frees the set. */
-typedef struct fs_outset fs_outset;
-
-fs_outset *fs_outset_new(const char *dir, fs_err *err);
-/* Opens dir/name in the set; returns its stream, or NULL with err set. */
-FILE *fs_outset_open(fs_outset *s, const char *name, fs_err *err);
-/* Commits every file (in the order opened) and frees the set. On failure
- * the files not yet renamed are removed and err is filled. */
-fs_status fs_outset_commit(fs_outset *s, fs_err *err);
-void fs_outset_abort(fs_outset *s);
 
 /* Creates directory `dir` (and its parents) if missing and checks that it is
  * a writable directory. FS_EIO with a message otherwise. */
@@ -63,8 +57,17 @@ void fs_fsio_keep_made(void);
 /* Joins dir and name into buf (size n); returns buf, or NULL if too long. */
 char *fs_path_join(char *buf, size_t n, const char *dir, const char *name);
 
-/* Removes every registered temp file, then the directories made for them
- * (fs_fsio_remove_made). Async-signal-safe: call it from a
+/* Registers a temp file (is_dir 0) or a temp directory (1) for removal
+ * by fs_fsio_cleanup_signal. Returns a slot for fs_fsio_unregister, or -1
+ * when the path is too long or every slot is taken (it is then not
+ * removed on a signal). */
+int fs_fsio_register(const char *path, int is_dir);
+/* Forgets a slot (a committed or removed file). Accepts -1. */
+void fs_fsio_unregister(int slot);
+
+/* Removes every registered temp file, then every registered directory,
+ * then the directories made for them (fs_fsio_remove_made).
+ * Async-signal-safe: call it from a
  * SIGINT/SIGTERM handler before re-raising or _exit. */
 void fs_fsio_cleanup_signal(void);
 

@@ -64,6 +64,17 @@ const char *fs_source_where(const fs_source *src, int line, int *real);
  * reach the charts' text layout and the CSV files. */
 long fs_utf8_invalid(const char *s);
 
+/* The byte offset of the first control character of s (U+0001 to U+001F,
+ * U+007F, or U+0080 to U+009F), with its code point in *cp, or -1 when
+ * there is none. The loaders refuse them in every string setting: a tab
+ * or newline would break a table or a CSV cell, an escape sequence would
+ * reach the user's terminal. (A \x00 escape, which libconfig would turn
+ * into the end of the string, is refused earlier with its line.) */
+long fs_text_control(const char *s, unsigned *cp);
+/* A few words on control character cp for messages, with a leading space
+ * (" (a tab)"), or "" for the others. */
+const char *fs_control_name(unsigned cp);
+
 /* Sets err to libconfig's syntax error in src, as "file:line: syntax
  * error[: detail]" with the file and line of the original text, and a hint
  * when the line holds nan or inf (libconfig has no literal for either); a

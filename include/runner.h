@@ -54,6 +54,14 @@ fs_status fs_runner_check_size(const fs_scenario *const *sc, int k, long runs,
 double fs_runner_engine_bytes(const fs_scenario *sc, int threads);
 double fs_runner_memory_limit(void);
 
+/* The peak memory, in bytes, of running k scenarios side by side on
+ * `threads` threads (0: the part that does not depend on the thread
+ * count): the process, and per scenario the engine's per-thread
+ * observation vectors, accumulators and quantile sketches and its merged
+ * totals. Within about 10% of the peak resident memory measured for
+ * scenarios whose metrics vary from run to run (docs/SCENARIO.md). */
+double fs_runner_memory_estimate(const fs_scenario *const *sc, int k, int threads);
+
 /* Loads and validates every scenario (FS_ECONFIG / FS_EUSAGE on a bad file
  * or --set; compared scenarios must have the same horizon), refuses a load
  * too large (fs_runner_check_size), checks the

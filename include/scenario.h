@@ -216,6 +216,21 @@ typedef struct fs_scenario {
 /* Frees a scenario and everything it owns. Accepts NULL. */
 void fs_scenario_free(fs_scenario *sc);
 
+/* A transform of display text: a new string the caller frees, or NULL
+ * when memory runs out. */
+typedef char *(*fs_text_fn)(const char *s);
+
+/* A read-only view of sc for writing a document: its display texts (name,
+ * description, question, step_unit, and the names of actors, threats and
+ * mechanisms and the labels of injects) are fn of sc's (fs_md_text for
+ * Markdown, say); everything else is shared with sc, which must outlive
+ * the view. NULL when memory runs out. Free it with fs_scenario_view_free,
+ * never fs_scenario_free. */
+fs_scenario *fs_scenario_text_view(const fs_scenario *sc, fs_text_fn fn);
+
+/* Frees a view and its texts. Accepts NULL. */
+void fs_scenario_view_free(fs_scenario *v);
+
 /* Index of the actor, threat or mechanism with this id, or -1. */
 int fs_scenario_actor(const fs_scenario *sc, const char *id);
 int fs_scenario_threat(const fs_scenario *sc, const char *id);

@@ -1,5 +1,6 @@
 /* briefing.c: a plain-language reading of a run for a workshop. */
 #include "briefing.h"
+#include "mdtext.h"
 
 #include <errno.h>
 #include <math.h>
@@ -753,8 +754,8 @@ static void mechanisms(FILE *f, const fs_scenario *sc, const fs_results *res)
     fputs(").\n\n", f);
 }
 
-fs_status fs_briefing_write(FILE *f, const fs_scenario *sc, const fs_results *res,
-                            const fs_effects *fx, const fs_scenario *base, fs_err *err)
+static fs_status write_briefing(FILE *f, const fs_scenario *sc, const fs_results *res,
+                                const fs_effects *fx, const fs_scenario *base, fs_err *err)
 {
     fprintf(f, "# Briefing: %s\n\n", sc->name);
     if (sc->description[0])
@@ -782,4 +783,22 @@ fs_status fs_briefing_write(FILE *f, const fs_scenario *sc, const fs_results *re
         return fs_err_set(err, FS_EIO, "cannot write briefing.md: %s",
                           strerror(errno ? errno : EIO));
     return FS_OK;
+}
+
+fs_status fs_briefing_write(FILE *f, const fs_scenario *sc, const fs_results *res,
+                            const fs_effects *fx, const fs_scenario *base, fs_err *err)
+{
+    /* The scenario's texts are data: written as Markdown that shows them
+     * as they are (mdtext.h), never as markup. */
+    fs_scenario *v = fs_scenario_text_view(sc, fs_md_text);
+    fs_scenario *vb = base ? fs_scenario_text_view(base, fs_md_text) : NULL;
+    fs_status st;
+
+    if (v == NULL || (base && vb == NULL))
+        st = fs_err_set(err, FS_ENOMEM, "out of memory writing briefing.md");
+    else
+        st = write_briefing(f, v, res, fx, vb, err);
+    fs_scenario_view_free(v);
+    fs_scenario_view_free(vb);
+    return st;
 }

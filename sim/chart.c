@@ -3,6 +3,7 @@
  * laid out and measured by pango, so labels can be fitted before drawing. */
 #include "chart.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +16,7 @@
 #include <pango/pangocairo.h>
 
 #include "fsio.h"
+#include "headroom.h"
 #include "stats.h"
 
 struct fs_chart {
@@ -135,7 +137,7 @@ static int font_is_generic(const char *family)
 
 fs_status fs_chart_font_check(fs_err *err)
 {
-    PangoFontMap *map = pango_cairo_font_map_get_default();
+    PangoFontMap *map;
     PangoContext *ctx = NULL;
     PangoFontDescription *want = NULL, *got = NULL;
     PangoFont *font = NULL;
@@ -144,7 +146,11 @@ fs_status fs_chart_font_check(fs_err *err)
     int unknown = 0;
     fs_status st = FS_OK;
 
-    if (map == NULL)
+    /* Pango's first use starts fontconfig's threads: GLib aborts the
+     * process if one cannot be created, so the room is checked first. */
+    if (fs_headroom_charts(err) != FS_OK)
+        return err->code;
+    if ((map = pango_cairo_font_map_get_default()) == NULL)
         goto fail;
     ctx = pango_font_map_create_context(map);
     want = pango_font_description_from_string(FS_CHART_FONT " 12");
@@ -616,7 +622,9 @@ static void chart_release_drawing(fs_chart *c)
 fs_status fs_chart_finish(fs_chart *c, fs_err *err)
 {
     cairo_status_t cs = cairo_status(c->cr);
+    int saved;
 
+    errno = 0;
     if (cs == CAIRO_STATUS_SUCCESS && c->fmt == FS_CHART_PNG) {
         cairo_surface_flush(c->surf);
         cs = cairo_surface_write_to_png_stream(c->surf, chart_write, fs_afile_stream(c->af));
@@ -624,10 +632,15 @@ fs_status fs_chart_finish(fs_chart *c, fs_err *err)
         cairo_surface_finish(c->surf);
         cs = cairo_surface_status(c->surf);
     }
+    saved = errno;   /* a failed write's reason (a full disk) */
     chart_release_drawing(c);
     c->finished = 1;
+    if (cs == CAIRO_STATUS_WRITE_ERROR)
+        return fs_err_set(err, FS_EIO, "cannot write %s: %s", fs_afile_path(c->af),
+                          strerror(saved ? saved : EIO));
     if (cs != CAIRO_STATUS_SUCCESS)
-        return fs_err_set(err, FS_EIO, "cannot draw chart: %s", cairo_status_to_string(cs));
+        return fs_err_set(err, FS_EIO, "cannot draw %s: %s", fs_afile_path(c->af),
+                          cairo_status_to_string(cs));
     return FS_OK;
 }
 

@@ -149,10 +149,14 @@ static FILE *open_rank(const char *path, const fs_ckpt_id *id, fs_err *err)
                    "(%.8s, this one reads %s); remove %.*s to start the sweep over", path,
                    h.magic, MAGIC, DIR_OF(path));
     else if (h.settings != id->settings || h.npoints != (uint32_t)id->npoints ||
-             h.noutputs != (uint32_t)id->noutputs)
+             h.noutputs != (uint32_t)id->noutputs) {
+        char what[128];
+        fs_ckpt_id was = *id;
+        was.settings = h.settings, was.npoints = (int)h.npoints, was.noutputs = (int)h.noutputs;
+        fs_ckpt_id_change(&was, id, what, sizeof what);
         fs_err_set(err, FS_ECONFIG, "%s: the sweep file or its --set options changed since "
-                   "this checkpoint was written (settings hash %016llx, now %016llx)", path,
-                   (unsigned long long)h.settings, (unsigned long long)id->settings);
+                   "this checkpoint was written (%s)", path, what);
+    }
     else if (h.base != id->base)
         fs_err_set(err, FS_ECONFIG, "%s: the base scenario changed since this checkpoint was "
                    "written (hash %016llx, now %016llx)", path, (unsigned long long)h.base,
@@ -527,4 +531,18 @@ void fs_ckpt_resume_free(char *sweep_file, fs_override *sets, int nsets)
     for (i = 0; i < nsets; i++)
         free((char *)sets[i].path);
     free(sets);
+}
+
+void fs_ckpt_id_change(const fs_ckpt_id *was, const fs_ckpt_id *now, char *buf, size_t n)
+{
+    if (was->settings != now->settings)
+        snprintf(buf, n, "settings hash %016llx, now %016llx",
+                 (unsigned long long)was->settings, (unsigned long long)now->settings);
+    else if (was->npoints != now->npoints)
+        snprintf(buf, n, "%d points, now %d", was->npoints, now->npoints);
+    else if (was->noutputs != now->noutputs)
+        snprintf(buf, n, "%d outputs, now %d", was->noutputs, now->noutputs);
+    else
+        snprintf(buf, n, "base hash %016llx, now %016llx", (unsigned long long)was->base,
+                 (unsigned long long)now->base);
 }

@@ -13,6 +13,7 @@
 #include "briefing.h"
 #include "csvread.h"
 #include "fsio.h"
+#include "mdtext.h"
 #include "metrics.h"
 #include "output.h"
 #include "stats.h"
@@ -432,9 +433,9 @@ static void best_line(FILE *f, const fs_scenario *const *sc, int k, const fs_eng
     }
 }
 
-fs_status fs_compare_write_briefing(FILE *f, const fs_scenario *const *sc,
-                                    const char *const *dirs, int k, const fs_engine *e,
-                                    const char *unlike, fs_err *err)
+static fs_status write_briefing(FILE *f, const fs_scenario *const *sc,
+                                const char *const *dirs, int k, const fs_engine *e,
+                                const char *unlike, fs_err *err)
 {
     int i, j, h;
     fprintf(f, "# Comparison: %s", sc[0]->name);
@@ -481,12 +482,31 @@ fs_status fs_compare_write_briefing(FILE *f, const fs_scenario *const *sc,
     fputs("\n## Files\n\nNumbers: compare.csv. Each scenario's own run, with its briefing "
           "and charts, is in its directory:", f);
     for (i = 0; i < k; i++)
-        fprintf(f, " %s/", dirs[i]);
+        fputc(' ', f), fs_md_put(f, dirs[i]), fputc('/', f);
     fputs(". Charts: compare_threat_index, compare_outcomes, compare_difference.\n", f);
     if (ferror(f))
         return fs_err_set(err, FS_EIO, "cannot write briefing.md: %s",
                           strerror(errno ? errno : EIO));
     return FS_OK;
+}
+
+fs_status fs_compare_write_briefing(FILE *f, const fs_scenario *const *sc,
+                                    const char *const *dirs, int k, const fs_engine *e,
+                                    const char *unlike, fs_err *err)
+{
+    /* The scenarios' texts are data, shown as they are (mdtext.h). */
+    fs_scenario *v[FS_MAX_COMPARE] = {0};
+    fs_status st = FS_OK;
+    int i;
+
+    for (i = 0; i < k; i++)
+        if ((v[i] = fs_scenario_text_view(sc[i], fs_md_text)) == NULL)
+            st = fs_err_set(err, FS_ENOMEM, "out of memory writing briefing.md");
+    if (st == FS_OK)
+        st = write_briefing(f, (const fs_scenario *const *)v, dirs, k, e, unlike, err);
+    for (i = 0; i < k; i++)
+        fs_scenario_view_free(v[i]);
+    return st;
 }
 
 int fs_compare_is_dir(const char *dir)

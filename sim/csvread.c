@@ -67,6 +67,7 @@ static fs_status csv_fail(const fs_csv *c, int line, int col, fs_err *err, const
 static fs_status csv_field(fs_csv *c, csv_cur *cur, size_t *w, int col, fs_err *err)
 {
     int start_line = cur->line;
+    size_t start = *w;
 
     if (cur->i < cur->n && cur->s[cur->i] == '"') {
         cur->i++;
@@ -96,6 +97,12 @@ static fs_status csv_field(fs_csv *c, csv_cur *cur, size_t *w, int col, fs_err *
                 return csv_fail(c, cur->line, col, err, "quote inside an unquoted field");
             c->text[(*w)++] = cur->s[cur->i++];
         }
+    }
+    /* The quote fs_csv_field puts before text a spreadsheet would run as
+     * a formula (docs/OUTPUTS.md): the text is what follows it. */
+    if (*w > start && c->text[start] == '\'') {
+        memmove(c->text + start, c->text + start + 1, *w - start - 1);
+        (*w)--;
     }
     c->text[(*w)++] = '\0';
     return FS_OK;
@@ -292,6 +299,11 @@ fs_status fs_csv_error(const fs_csv *c, size_t row, int col, fs_err *err,
         return fs_err_set(err, FS_ECONFIG, "%s:%d: %s", c->path, fs_csv_line(c, row), what);
     return fs_err_set(err, FS_ECONFIG, "%s:%d:%d: %s", c->path, fs_csv_line(c, row),
                       col + 1, what);
+}
+
+const char *fs_csv_col_name(const fs_csv *c, int col)
+{
+    return c->text + c->field[col];
 }
 
 fs_status fs_csv_num(const fs_csv *c, size_t row, int col, double *out, fs_err *err)

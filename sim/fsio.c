@@ -25,27 +25,28 @@ struct fs_afile {
 #define FSIO_SLOTS 256
 #define FSIO_PATH 4096
 static char fsio_tmp[FSIO_SLOTS][FSIO_PATH];
+/* 1: a file to unlink; 2: a directory to rmdir once its files are gone. */
 static volatile sig_atomic_t fsio_used[FSIO_SLOTS];
 
-static int fsio_register(const char *tmp)
+int fs_fsio_register(const char *path, int is_dir)
 {
     int i;
     int slot = -1;
-    if (strlen(tmp) >= FSIO_PATH)
+    if (strlen(path) >= FSIO_PATH)
         return -1;
     /* Charts and report.html may be written on two threads at once. */
 #pragma omp critical(fs_fsio_slots)
     for (i = 0; i < FSIO_SLOTS && slot < 0; i++) {
         if (!fsio_used[i]) {
-            strcpy(fsio_tmp[i], tmp);
-            fsio_used[i] = 1;
+            strcpy(fsio_tmp[i], path);
+            fsio_used[i] = is_dir ? 2 : 1;
             slot = i;
         }
     }
     return slot;
 }
 
-static void fsio_unregister(int slot)
+void fs_fsio_unregister(int slot)
 {
     if (slot >= 0)
         fsio_used[slot] = 0;
@@ -84,8 +85,12 @@ void fs_fsio_cleanup_signal(void)
 {
     int i;
     for (i = 0; i < FSIO_SLOTS; i++)
-        if (fsio_used[i])
+        if (fsio_used[i] == 1)
             unlink(fsio_tmp[i]);
+    /* Directories last, the most recently registered (the deepest) first. */
+    for (i = FSIO_SLOTS - 1; i >= 0; i--)
+        if (fsio_used[i] == 2)
+            rmdir(fsio_tmp[i]);
     fs_fsio_remove_made();
 }
 
@@ -102,11 +107,11 @@ fs_afile *fs_afile_open(const char *path, fs_err *err)
     if (f->path == NULL || f->tmp == NULL)
         goto nomem;
     snprintf(f->tmp, n, "%s.tmp.%ld", path, (long)getpid());
-    f->slot = fsio_register(f->tmp);
+    f->slot = fs_fsio_register(f->tmp, 0);
     f->fp = fopen(f->tmp, "w");
     if (f->fp == NULL) {
         fs_err_set(err, FS_EIO, "cannot write %s: %s", path, strerror(errno));
-        fsio_unregister(f->slot);
+        fs_fsio_unregister(f->slot);
         free(f->path);
         free(f->tmp);
         free(f);
@@ -123,6 +128,11 @@ nomem:
     return NULL;
 }
 
+const char *fs_afile_path(const fs_afile *f)
+{
+    return f->path;
+}
+
 FILE *fs_afile_stream(fs_afile *f)
 {
     return f->fp;
@@ -130,30 +140,36 @@ FILE *fs_afile_stream(fs_afile *f)
 
 static void afile_release(fs_afile *f)
 {
-    fsio_unregister(f->slot);
+    fs_fsio_unregister(f->slot);
     free(f->path);
     free(f->tmp);
     free(f);
 }
 
+int fs_stream_close(FILE *fp)
+{
+    int saved = 0;
+
+    if (ferror(fp))
+        saved = errno ? errno : EIO;
+    if (!saved && fflush(fp) != 0)
+        saved = errno ? errno : EIO;
+    if (!saved && fsync(fileno(fp)) != 0 && errno != EINVAL)
+        saved = errno ? errno : EIO;
+    if (fclose(fp) != 0 && !saved)
+        saved = errno ? errno : EIO;
+    return saved;
+}
+
 fs_status fs_afile_commit(fs_afile *f, fs_err *err)
 {
-    int bad = 0, saved = 0;
+    int saved = fs_stream_close(f->fp);
 
-    if (ferror(f->fp))
-        bad = 1, saved = errno ? errno : EIO;
-    if (!bad && fflush(f->fp) != 0)
-        bad = 1, saved = errno;
-    if (!bad && fsync(fileno(f->fp)) != 0 && errno != EINVAL)
-        bad = 1, saved = errno;
-    if (fclose(f->fp) != 0 && !bad)
-        bad = 1, saved = errno;
-    if (!bad && rename(f->tmp, f->path) != 0)
-        bad = 1, saved = errno;
-    if (bad) {
+    if (!saved && rename(f->tmp, f->path) != 0)
+        saved = errno ? errno : EIO;
+    if (saved) {
         unlink(f->tmp);
-        fs_err_set(err, FS_EIO, "cannot write %s: %s", f->path,
-                   strerror(saved ? saved : EIO));
+        fs_err_set(err, FS_EIO, "cannot write %s: %s", f->path, strerror(saved));
         afile_release(f);
         return FS_EIO;
     }
@@ -227,83 +243,4 @@ char *fs_path_join(char *buf, size_t n, const char *dir, const char *name)
 {
     int k = snprintf(buf, n, "%s/%s", dir, name);
     return (k < 0 || (size_t)k >= n) ? NULL : buf;
-}
-
-#define OUTSET_MAX 64
-
-struct fs_outset {
-    char *dir;
-    int n;
-    fs_afile *files[OUTSET_MAX];
-};
-
-fs_outset *fs_outset_new(const char *dir, fs_err *err)
-{
-    fs_outset *s = calloc(1, sizeof *s);
-    if (s == NULL || (s->dir = strdup(dir)) == NULL) {
-        free(s);
-        fs_err_set(err, FS_ENOMEM, "out of memory");
-        return NULL;
-    }
-    return s;
-}
-
-FILE *fs_outset_open(fs_outset *s, const char *name, fs_err *err)
-{
-    char path[FSIO_PATH];
-    fs_afile *f;
-
-    if (s->n == OUTSET_MAX) {
-        fs_err_set(err, FS_ERUNTIME, "too many output files");
-        return NULL;
-    }
-    if (fs_path_join(path, sizeof path, s->dir, name) == NULL) {
-        fs_err_set(err, FS_EIO, "output path too long: %s/%s", s->dir, name);
-        return NULL;
-    }
-    f = fs_afile_open(path, err);
-    if (f == NULL)
-        return NULL;
-    s->files[s->n++] = f;
-    return fs_afile_stream(f);
-}
-
-static void outset_release(fs_outset *s, int from)
-{
-    int i;
-    for (i = from; i < s->n; i++)
-        fs_afile_abort(s->files[i]);
-    free(s->dir);
-    free(s);
-}
-
-fs_status fs_outset_commit(fs_outset *s, fs_err *err)
-{
-    int i;
-    /* Check every stream first, so that a full disk is found before any
-     * file is renamed. */
-    for (i = 0; i < s->n; i++) {
-        FILE *fp = fs_afile_stream(s->files[i]);
-        if (ferror(fp) || fflush(fp) != 0) {
-            fs_err_set(err, FS_EIO, "cannot write output in %s: %s", s->dir,
-                       strerror(errno ? errno : EIO));
-            outset_release(s, 0);
-            return FS_EIO;
-        }
-    }
-    for (i = 0; i < s->n; i++) {
-        if (fs_afile_commit(s->files[i], err) != FS_OK) {
-            outset_release(s, i + 1);
-            return FS_EIO;
-        }
-    }
-    free(s->dir);
-    free(s);
-    return FS_OK;
-}
-
-void fs_outset_abort(fs_outset *s)
-{
-    if (s != NULL)
-        outset_release(s, 0);
 }

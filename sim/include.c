@@ -459,6 +459,45 @@ static size_t line_of(const fs_source *s, const char *p)
     return line;
 }
 
+/* The NUL escape \x00 in the string literal at p (length n), or NULL:
+ * libconfig would end the string there and drop the rest unseen. */
+static const char *nul_escape(const char *p, size_t n)
+{
+    size_t i;
+    for (i = 1; i + 3 < n; i++) {
+        if (p[i] != '\\')
+            continue;
+        if ((p[i + 1] == 'x' || p[i + 1] == 'X') && p[i + 2] == '0' && p[i + 3] == '0')
+            return p + i;
+        i++;   /* an escaped character, such as \\ */
+    }
+    return NULL;
+}
+
+/* The setting a line assigns ("name" of `name = ...` before p), for
+ * messages; empty when there is none on the line before p. */
+static void setting_before(const char *text, const char *p, char *buf, size_t n)
+{
+    const char *ls = p, *q, *e;
+    size_t len;
+
+    while (ls > text && ls[-1] != '\n')
+        ls--;
+    buf[0] = '\0';
+    for (q = ls; q < p; q++) {
+        if (!isalpha((unsigned char)*q) || (q > ls && name_char(q[-1])))
+            continue;
+        for (e = q; e < p && name_char(*e); e++)
+            ;
+        len = strspn(e, " \t");
+        if (e + len < p && (e[len] == '=' || e[len] == ':')) {
+            len = (size_t)(e - q) < n - 1 ? (size_t)(e - q) : n - 1;
+            memcpy(buf, q, len);
+            buf[len] = '\0';
+        }
+    }
+}
+
 /* Copies the text, appending 'L' to wide integer literals. */
 static fs_status widen_ints(fs_source *s, fs_err *err)
 {
@@ -476,6 +515,15 @@ static fs_status widen_ints(fs_source *s, fs_err *err)
             k = int_literal(p, &wide);
         else
             wide = 0;
+        if (k > 0 && *p == '"' && nul_escape(p, k) != NULL) {
+            const char *f = fs_source_where(s, (int)line_of(s, p), &real);
+            char key[64];
+            setting_before(s->text, p, key, sizeof key);
+            fs_err_set(err, FS_ECONFIG, "%s:%d: %s%sexpected text without control characters, "
+                       "found the escape \\x00 (the NUL character, which would cut the "
+                       "string short)", f, real, key, key[0] ? ": " : "");
+            goto fail;
+        }
         if (k == (size_t)-1) {
             const char *f = fs_source_where(s, (int)line_of(s, p), &real);
             fs_err_set(err, FS_ECONFIG, "%s:%d: integer %.*s is outside the 64-bit range, -9223372036854775808 to 9223372036854775807",
@@ -616,6 +664,37 @@ long fs_utf8_invalid(const char *s)
             || (n == 3 && (cp < 0x10000 || cp > 0x10FFFF)))
             return (long)(p - u);
         p += n + 1;
+    }
+    return -1;
+}
+
+const char *fs_control_name(unsigned cp)
+{
+    switch (cp) {
+    case '\n': return " (a newline)";
+    case '\r': return " (a carriage return)";
+    case '\t': return " (a tab)";
+    case 0x1B: return " (escape, which starts terminal control sequences)";
+    case 0x9B: return " (CSI, which starts terminal control sequences)";
+    default: return "";
+    }
+}
+
+long fs_text_control(const char *s, unsigned *cp)
+{
+    const unsigned char *u = (const unsigned char *)s, *p;
+
+    for (p = u; *p; p++) {
+        if (*p < 0x20 || *p == 0x7F) {
+            *cp = *p;
+            return (long)(p - u);
+        }
+        /* U+0080 to U+009F, C2 80 to C2 9F in UTF-8: the C1 controls (CSI,
+         * OSC, ...), which terminals obey as they do ESC sequences. */
+        if (p[0] == 0xC2 && p[1] >= 0x80 && p[1] <= 0x9F) {
+            *cp = p[1];
+            return (long)(p - u);
+        }
     }
     return -1;
 }

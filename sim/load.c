@@ -295,7 +295,13 @@ static void describe_found(const config_setting_t *s, char *buf, size_t n)
     switch (s->type) {
     case CONFIG_TYPE_INT:
     case CONFIG_TYPE_INT64:
-        snprintf(buf, n, "%lld", config_setting_get_int64(s));
+        /* A hex literal is shown as written: 0xFFFFFFFFFFFFFFFF is stored
+         * as -1, which the file never says. */
+        if (config_setting_get_format(s) == CONFIG_FORMAT_HEX)
+            snprintf(buf, n, "0x%llX (%llu)", (unsigned long long)config_setting_get_int64(s),
+                     (unsigned long long)config_setting_get_int64(s));
+        else
+            snprintf(buf, n, "%lld", config_setting_get_int64(s));
         break;
     case CONFIG_TYPE_FLOAT:
         format_double(num, sizeof num, config_setting_get_float(s));
@@ -439,10 +445,7 @@ static fs_status int_at(loader *L, const config_setting_t *s, const char *path,
     char what[80];
     long long v;
 
-    if (hi == LLONG_MAX)
-        snprintf(what, sizeof what, "an integer >= %lld", lo);
-    else
-        snprintf(what, sizeof what, "an integer in %lld..%lld", lo, hi);
+    snprintf(what, sizeof what, "an integer in %lld..%lld", lo, hi);
     if (s->type != CONFIG_TYPE_INT && s->type != CONFIG_TYPE_INT64)
         return expected(L, s, path, s->type == CONFIG_TYPE_FLOAT ? what : "an integer");
     v = config_setting_get_int64(s);
@@ -499,6 +502,7 @@ static fs_status get_string(loader *L, const config_setting_t *g, const char *gp
 {
     char path[PATHN];
     const config_setting_t *s = member(g, key);
+    unsigned cp;
     long bad;
 
     *out = NULL;
@@ -517,6 +521,9 @@ static fs_status get_string(loader *L, const config_setting_t *g, const char *gp
         return fail_at(L, s, path, "expected UTF-8 text, found the byte 0x%02X at byte %ld "
                        "of the string%s", (unsigned char)(*out)[bad], bad + 1,
                        set_by(s) ? "" : " (save the file as UTF-8)");
+    if ((bad = fs_text_control(*out, &cp)) >= 0)
+        return fail_at(L, s, path, "expected text without control characters, found "
+                       "U+%04X%s at byte %ld of the string", cp, fs_control_name(cp), bad + 1);
     return FS_OK;
 }
 

@@ -20,6 +20,8 @@
 #include "effects.h"
 #include "errors.h"
 #include "fsio.h"
+#include "headroom.h"
+#include "outset.h"
 #include "load.h"
 #include "outlock.h"
 #include "plot.h"
@@ -240,10 +242,29 @@ typedef struct options {
     fs_plot_opts plot;
 } options;
 
+
+/* Writes s with its control characters (C0, DEL and the UTF-8 C1 range)
+ * as \xNN, so that no text quoted in a message (a name from a scenario
+ * file, a file name) can drive the terminal; newlines are kept. */
+static void put_safe(FILE *f, const char *s)
+{
+    const unsigned char *p;
+    for (p = (const unsigned char *)s; *p; p++) {
+        if (p[0] == 0xC2 && p[1] >= 0x80 && p[1] <= 0x9F)
+            fprintf(f, "\\x%02X", *++p);
+        else if ((*p < 0x20 && *p != '\n') || *p == 0x7F)
+            fprintf(f, "\\x%02X", *p);
+        else
+            fputc(*p, f);
+    }
+}
+
 static void die_usage(const char *fmt, const char *arg, const char *cmd)
 {
+    char msg[FS_ERR_MSG_MAX];
+    snprintf(msg, sizeof msg, fmt, arg);
     fprintf(stderr, "%s: ", progname);
-    fprintf(stderr, fmt, arg);
+    put_safe(stderr, msg);
     fprintf(stderr, "\nTry 'foresight help %s'.\n", cmd);
     exit(2);
 }
@@ -257,7 +278,9 @@ static int interrupted_code(void)
 
 static int fail(const fs_err *e)
 {
-    fprintf(stderr, "%s: %s\n", progname, e->msg);
+    fprintf(stderr, "%s: ", progname);
+    put_safe(stderr, e->msg);
+    fputc('\n', stderr);
     if (e->code == FS_EINTR)
         return interrupted_code();
     return fs_status_exit_code(e->code);
@@ -854,13 +877,17 @@ static int cmd_plot(int argc, char **argv, const char *cmd)
     parse_options(argc, argv, cmd, &o);
     if (o.outdir)
         o.plot.outdir = o.outdir;
-    if (plot_kind(o.file, &kind, &e) != FS_OK || fs_chart_font_check(&e) != FS_OK)
+    /* A commit a killed run left halfway is finished first, so that the
+     * charts are drawn from one whole set of files. */
+    if (fs_outset_recover(o.file, &e) != FS_OK || plot_kind(o.file, &kind, &e) != FS_OK ||
+        fs_chart_font_check(&e) != FS_OK)
         return fail(&e);
     /* The directory the charts and the page go into: no other writer
      * while they do. */
     if ((o.outdir && fs_mkdir_p(o.outdir, &e) != FS_OK) ||
         (lock = fs_outlock_take(o.outdir ? o.outdir : o.file, &e)) == NULL)
         return fail(&e);
+    fs_outset_clean(o.file);
     if (strcmp(cmd, "plot") == 0) {
         if (kind == 's' ? fs_plot_sweep_dir(o.file, &o.plot, &e) != FS_OK
             : kind == 'c' ? fs_compare_plot(o.file, &o.plot, 1, &e) != FS_OK
@@ -1078,6 +1105,7 @@ int main(int argc, char **argv)
     const struct command *c;
 
     fs_gsl_quiet();
+    fs_headroom_setup();
     install_signals();
     if (argc < 2) {
         fputs(usage_main, stderr);

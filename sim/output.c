@@ -17,19 +17,28 @@ const double fs_quantiles[5] = {0.05, 0.25, 0.5, 0.75, 0.95};
 void fs_csv_field(FILE *f, const char *s)
 {
     const char *p;
+    int guard, quoted;
+
     if (s == NULL)
         return;
-    if (strpbrk(s, ",\"\n\r") == NULL) {
-        fputs(s, f);
-        return;
-    }
-    fputc('"', f);
+    /* A spreadsheet runs a cell that starts with = + - @ (or a tab or CR
+     * before one) as a formula: OWASP's remedy is a leading single quote,
+     * which spreadsheets hide. A text starting with a quote gets one too,
+     * so that readers (fs_csv_read) drop exactly one and get it back. */
+    guard = s[0] != '\0' && strchr("=+-@\t\r'", s[0]) != NULL;
+    quoted = strpbrk(s, ",\"\n\r") != NULL;
+
+    if (quoted)
+        fputc('"', f);
+    if (guard)
+        fputc('\'', f);
     for (p = s; *p; p++) {
         if (*p == '"')
             fputc('"', f);
         fputc(*p, f);
     }
-    fputc('"', f);
+    if (quoted)
+        fputc('"', f);
 }
 
 /* A number, or an empty field when it does not exist. */
@@ -376,14 +385,32 @@ void fs_output_runs_header(FILE *f)
           "cost,escalation,fracture,contained,first_mass_casualty_step\n", f);
 }
 
-fs_status fs_output_write(fs_outset *set, const fs_scenario *sc, const fs_results *r,
-                          fs_err *err)
+static const char *sub_name(char *buf, size_t n, const char *sub, const char *name)
+{
+    snprintf(buf, n, "%s%s%s", sub, sub[0] ? "/" : "", name);
+    return buf;
+}
+
+FILE *fs_output_open(fs_outset *set, const char *sub, const char *name, fs_err *err)
+{
+    char buf[4096];
+    return fs_outset_open(set, sub_name(buf, sizeof buf, sub, name), err);
+}
+
+fs_status fs_output_remove(fs_outset *set, const char *sub, const char *name, fs_err *err)
+{
+    char buf[4096];
+    return fs_outset_remove(set, sub_name(buf, sizeof buf, sub, name), err);
+}
+
+fs_status fs_output_write(fs_outset *set, const char *sub, const fs_scenario *sc,
+                          const fs_results *r, fs_err *err)
 {
     const fs_acc *acc = r->acc;
     const fs_layout *l = r->lay;
     FILE *f;
 
-#define OPEN(name) if ((f = fs_outset_open(set, name, err)) == NULL) return err->code
+#define OPEN(name) if ((f = fs_output_open(set, sub, name, err)) == NULL) return err->code
     OPEN("meta.csv");
     write_meta(f, sc);
     OPEN("summary.csv");

@@ -344,6 +344,25 @@ static fs_status row_target(const sweep *s, const fs_csv *c, size_t r, int pc, i
     return FS_OK;
 }
 
+/* The largest magnitude a sweep writes into sensitivity.csv or
+ * tornado.csv (indices, effects and outputs are far smaller); a larger
+ * value was edited in or damaged, and would overflow the charts' scales. */
+#define SWEEP_VALUE_MAX 1e12
+
+/* A number of a sensitivity or tornado row (empty: NaN), within
+ * SWEEP_VALUE_MAX, or FS_ECONFIG naming the file, line and column. */
+static fs_status sweep_num(const fs_csv *c, size_t r, int col, double *out, fs_err *err)
+{
+    if (fs_csv_num(c, r, col, out, err) != FS_OK)
+        return FS_ECONFIG;
+    if (fabs(*out) > SWEEP_VALUE_MAX)
+        return fs_csv_error(c, r, col, err, "column '%s': %s is beyond anything a sweep writes "
+                            "(magnitude at most %.0e): the file was edited or damaged; run "
+                            "the sweep again", fs_csv_col_name(c, col), fs_csv_str(c, r, col),
+                            SWEEP_VALUE_MAX);
+    return FS_OK;
+}
+
 static fs_status load_sensitivity(sweep *s, const fs_csv *c, fs_err *err)
 {
     static const char *const names[] = { "method", "parameter", "output", "index", "estimate",
@@ -370,8 +389,8 @@ static fs_status load_sensitivity(sweep *s, const fs_csv *c, fs_err *err)
         if (f < 0)
             return fs_csv_error(c, r, col[3], err, "index '%s' is not one of %s", ix,
                                 sobol ? "S1, ST" : "mu, mu_star, sigma");
-        if (fs_csv_num(c, r, col[4], &e, err) != FS_OK || fs_csv_num(c, r, col[5], &lo, err)
-            || fs_csv_num(c, r, col[6], &hi, err) || fs_csv_num(c, r, col[7], &se, err))
+        if (sweep_num(c, r, col[4], &e, err) != FS_OK || sweep_num(c, r, col[5], &lo, err)
+            || sweep_num(c, r, col[6], &hi, err) || sweep_num(c, r, col[7], &se, err))
             return FS_ECONFIG;
         PV(o, j, f) = e;
         if (sobol) {
@@ -404,15 +423,15 @@ static fs_status load_tornado(sweep *s, const fs_csv *c, fs_err *err)
         if (row_target(s, c, r, col[0], col[1], &j, &o, err) != FS_OK)
             return FS_ECONFIG;
         for (f = T_BASE_VALUE; f <= T_SWING; f++)
-            if (fs_csv_num(c, r, col[2 + f], &PV(o, j, f), err) != FS_OK)
+            if (sweep_num(c, r, col[2 + f], &PV(o, j, f), err) != FS_OK)
                 return FS_ECONFIG;
         /* Standard errors at the settings, and the paired intervals of each
          * end's difference to the base: absent from older directories. */
-        if ((se_lo >= 0 && fs_csv_num(c, r, se_lo, &PV(o, j, T_SE_LOW), err) != FS_OK) ||
-            (se_hi >= 0 && fs_csv_num(c, r, se_hi, &PV(o, j, T_SE_HIGH), err) != FS_OK))
+        if ((se_lo >= 0 && sweep_num(c, r, se_lo, &PV(o, j, T_SE_LOW), err) != FS_OK) ||
+            (se_hi >= 0 && sweep_num(c, r, se_hi, &PV(o, j, T_SE_HIGH), err) != FS_OK))
             return FS_ECONFIG;
         for (f = 0; f < 4; f++)
-            if (dcol[f] >= 0 && fs_csv_num(c, r, dcol[f], &PV(o, j, T_LOW_DLO + f), err) != FS_OK)
+            if (dcol[f] >= 0 && sweep_num(c, r, dcol[f], &PV(o, j, T_LOW_DLO + f), err) != FS_OK)
                 return FS_ECONFIG;
     }
     return FS_OK;

@@ -14,6 +14,7 @@
 #include "effects.h"
 #include "engine.h"
 #include "fsio.h"
+#include "headroom.h"
 #include "metrics.h"
 #include "outlock.h"
 #include "output.h"
@@ -37,7 +38,7 @@ struct fs_runner {
     char outdir[4096];
     char replaces[5200];     /* what an earlier run left in outdir, if another's */
     fs_engine *eng;
-    fs_outset *sets[FS_MAX_COMPARE + 1];
+    fs_outset *set;        /* every file of the run or comparison */
     fs_outlock *lock;      /* this process alone writes into outdir */
     long chunk;
     double started;
@@ -150,9 +151,17 @@ static fs_status load_all(fs_runner *r, fs_err *err)
 /* Bytes per cell of an accumulator: merged moments (5 doubles), pending
  * sums (6 doubles) and a sketch pointer. */
 #define ACC_CELL_BYTES 96.0
-/* A quantile sketch as it usually ends up: its header, one store of 48
- * buckets and allocator overhead. Sketches of wide-ranging cells grow. */
-#define SKETCH_BYTES 320.0
+/* A quantile sketch of a cell whose values vary from run to run, with its
+ * stores' slack and the allocator's overhead: in a thread's accumulator,
+ * and in the merged totals (which grow by merging, with less slack).
+ * Fitted to the peak resident memory of runs of 16 to 64 actors, 300 to
+ * 1200 steps, 2 to 4 threats at -j 1, 2 and 4 (all within 10.3%; see
+ * docs/SCENARIO.md, "Limits"). A scenario whose cells barely vary needs
+ * less. */
+#define SKETCH_THREAD_BYTES 2700.0
+#define SKETCH_MERGED_BYTES 800.0
+/* The process itself: code, libraries, thread stacks, I/O buffers. */
+#define PROCESS_BYTES (36.0 * 1024 * 1024)
 #define GIB (1024.0 * 1024.0 * 1024.0)
 
 /* The limit on memory: half the machine's physical memory (8 GiB if it
@@ -179,8 +188,19 @@ static double scenario_bytes(const fs_scenario *sc, double *fixed)
     for (c = 0; c < l.ncells; c++)
         nsk += fs_cell_wants_sketch(&l, c);
     acc = l.ncells * ACC_CELL_BYTES;
-    *fixed = acc + nsk * SKETCH_BYTES;
-    return (double)FS_BLOCK * l.ncells * sizeof(double) + 3 * acc + nsk * SKETCH_BYTES;
+    *fixed = acc + nsk * SKETCH_MERGED_BYTES;
+    return (double)FS_BLOCK * l.ncells * sizeof(double) + 3 * acc + nsk * SKETCH_THREAD_BYTES;
+}
+
+double fs_runner_memory_estimate(const fs_scenario *const *sc, int k, int threads)
+{
+    double per_thread = 0, fixed = PROCESS_BYTES, f;
+    int i;
+    for (i = 0; i < k; i++) {
+        per_thread += scenario_bytes(sc[i], &f);
+        fixed += f;
+    }
+    return fixed + threads * per_thread;
 }
 
 double fs_runner_engine_bytes(const fs_scenario *sc, int threads)
@@ -194,15 +214,14 @@ double fs_runner_memory_limit(void) { return memory_limit(); }
 fs_status fs_runner_check_size(const fs_scenario *const *sc, int k, long runs,
                                int threads, const char *what, fs_err *err)
 {
-    double per_thread = 0, fixed = 0, f, need, limit = memory_limit(), work = 0;
+    double per_thread, fixed, need, limit = memory_limit(), work = 0;
     long fit;
     int i;
 
-    for (i = 0; i < k; i++) {
-        per_thread += scenario_bytes(sc[i], &f);
-        fixed += f;
+    for (i = 0; i < k; i++)
         work += (double)runs * sc[i]->steps * sc[i]->nactors * (sc[i]->nthreats + 2);
-    }
+    fixed = fs_runner_memory_estimate(sc, k, 0);
+    per_thread = fs_runner_memory_estimate(sc, k, 1) - fixed;
     if (work > FS_MAX_WORK)
         return fs_err_set(err, FS_ECONFIG, "%s: %ld runs x %d steps x %d actors x (%d "
                           "threats + 2)%s is %.2g units of work, more than the limit of "
@@ -228,19 +247,11 @@ fs_status fs_runner_check_size(const fs_scenario *const *sc, int k, long runs,
                       limit / GIB, k > 1 ? ", or compare fewer scenarios" : "");
 }
 
-/* The outset of compared scenario i's directory, made on first use. */
-static fs_outset *subdir(fs_runner *r, int i, fs_err *err)
+/* Where scenario i's files go in the set: the directory itself for a run,
+ * the scenario's subdirectory to compare. */
+static const char *sub_of(const fs_runner *r, int i)
 {
-    char sub[4096];
-    if (r->sets[i])
-        return r->sets[i];
-    if (fs_path_join(sub, sizeof sub, r->outdir, r->labels[i]) == NULL) {
-        fs_err_set(err, FS_EUSAGE, "output path too long: %s/%s", r->outdir, r->labels[i]);
-        return NULL;
-    }
-    if (fs_mkdir_made(sub, err) != FS_OK)
-        return NULL;
-    return r->sets[i] = fs_outset_new(sub, err);
+    return r->k == 1 ? "" : r->labels[i];
 }
 
 /* ---- what the output directory held before ---- */
@@ -368,7 +379,7 @@ fs_runner *fs_runner_open(const fs_run_opts *o, fs_err *err)
     if (held_results(r, err) != FS_OK || fs_mkdir_made(r->outdir, err) != FS_OK ||
         (r->lock = fs_outlock_take(r->outdir, err)) == NULL)
         goto fail;
-    if ((r->sets[r->k] = fs_outset_new(r->outdir, err)) == NULL)
+    if ((r->set = fs_outset_new(r->outdir, err)) == NULL)
         goto fail;
     memset(&eo, 0, sizeof eo);
     eo.runs = r->sc[0]->runs;
@@ -377,8 +388,9 @@ fs_runner *fs_runner_open(const fs_run_opts *o, fs_err *err)
     /* runs.csv is written as the runs finish: in the run directory, or in
      * each compared scenario's. */
     for (i = 0; o->runs_csv && i < r->k; i++) {
-        fs_outset *set = r->k == 1 ? r->sets[1] : subdir(r, i, err);
-        if (set == NULL || (eo.runs_csv[i] = fs_outset_open(set, "runs.csv", err)) == NULL)
+        char name[LABEL_MAX + 16];
+        snprintf(name, sizeof name, "%s%sruns.csv", sub_of(r, i), r->k == 1 ? "" : "/");
+        if ((eo.runs_csv[i] = fs_outset_open_keep(r->set, name, err)) == NULL)
             goto fail;
         fs_output_runs_header(eo.runs_csv[i]);
     }
@@ -423,28 +435,31 @@ const char *fs_runner_name(const fs_runner *r) { return r->sc[0]->name; }
 const char *fs_runner_notes(const fs_runner *r) { return r->notes; }
 
 /* One scenario's run files: the CSVs, the resolved scenario, the briefing. */
-static fs_status write_run(fs_outset *set, const fs_scenario *sc, const fs_results *res,
-                           const fs_effects *fx, const fs_scenario *base, fs_err *err)
+static fs_status write_run(fs_outset *set, const char *sub, const fs_scenario *sc,
+                           const fs_results *res, const fs_effects *fx,
+                           const fs_scenario *base, fs_err *err)
 {
     FILE *f;
-    if (fs_output_write(set, sc, res, err) != FS_OK)
+    if (fs_output_write(set, sub, sc, res, err) != FS_OK)
         return err->code;
     if (fx) {
-        if ((f = fs_outset_open(set, "inject_effects.csv", err)) == NULL)
+        if ((f = fs_output_open(set, sub, "inject_effects.csv", err)) == NULL)
             return err->code;
         fs_effects_write_csv(f, fx, sc);
     }
     if (fx && fx->nbase > 0 && base) {
-        if ((f = fs_outset_open(set, "baseline.csv", err)) == NULL)
+        if ((f = fs_output_open(set, sub, "baseline.csv", err)) == NULL)
             return err->code;
         fs_effects_write_baseline_csv(f, fx, sc, base->name);
     }
-    if ((f = fs_outset_open(set, "scenario.resolved.cfg", err)) == NULL ||
-        fs_scenario_write(sc, f, err) != FS_OK)
+    if ((f = fs_output_open(set, sub, "scenario.resolved.cfg", err)) == NULL)
         return err->code;
-    if ((f = fs_outset_open(set, "briefing.md", err)) == NULL ||
-        fs_briefing_write(f, sc, res, fx, base, err) != FS_OK)
+    if (fs_scenario_write(sc, f, err) != FS_OK)
+        return fs_outset_failed(set, err);
+    if ((f = fs_output_open(set, sub, "briefing.md", err)) == NULL)
         return err->code;
+    if (fs_briefing_write(f, sc, res, fx, base, err) != FS_OK)
+        return fs_outset_failed(set, err);
     return FS_OK;
 }
 
@@ -452,28 +467,29 @@ static fs_status write_compare(fs_runner *r, fs_err *err)
 {
     const char *dirs[FS_MAX_COMPARE];
     const fs_scenario *const *sc = (const fs_scenario *const *)r->sc;
-    fs_outset *top = r->sets[r->k];
+    fs_outset *top = r->set;
     fs_results res;
     FILE *f;
     int i;
 
     for (i = 0; i < r->k; i++) {
         dirs[i] = r->labels[i];
-        if (subdir(r, i, err) == NULL)
-            return err->code;
         res = fs_engine_results(r->eng, i);
-        if (write_run(r->sets[i], r->sc[i], &res, NULL, NULL, err) != FS_OK)
+        if (write_run(top, r->labels[i], r->sc[i], &res, NULL, NULL, err) != FS_OK)
             return err->code;
     }
-    if ((f = fs_outset_open(top, "compare.csv", err)) == NULL ||
-        fs_compare_write_csv(f, sc, dirs, r->k, r->eng, err) != FS_OK)
+    if ((f = fs_outset_open(top, "compare.csv", err)) == NULL)
         return err->code;
-    if ((f = fs_outset_open(top, "compare_pairs.csv", err)) == NULL ||
-        fs_compare_write_pairs(f, sc, r->k, r->eng, err) != FS_OK)
+    if (fs_compare_write_csv(f, sc, dirs, r->k, r->eng, err) != FS_OK)
+        return fs_outset_failed(top, err);
+    if ((f = fs_outset_open(top, "compare_pairs.csv", err)) == NULL)
         return err->code;
-    if ((f = fs_outset_open(top, "briefing.md", err)) == NULL ||
-        fs_compare_write_briefing(f, sc, dirs, r->k, r->eng, r->notes, err) != FS_OK)
+    if (fs_compare_write_pairs(f, sc, r->k, r->eng, err) != FS_OK)
+        return fs_outset_failed(top, err);
+    if ((f = fs_outset_open(top, "briefing.md", err)) == NULL)
         return err->code;
+    if (fs_compare_write_briefing(f, sc, dirs, r->k, r->eng, r->notes, err) != FS_OK)
+        return fs_outset_failed(top, err);
     return FS_OK;
 }
 
@@ -485,44 +501,55 @@ static fs_status write_compare(fs_runner *r, fs_err *err)
  * the directory for a comparison). The files every run writes are simply
  * replaced; files foresight never writes are left alone. */
 static const char *const optional_tables[] = { "runs.csv", "inject_effects.csv", "baseline.csv",
-                                               "compare.csv", "report.html" };
+                                               "compare.csv", "compare_pairs.csv",
+                                               "report.html" };
 static const char *const extra_charts[] = {
     "trust_pairs", "effects_outcomes", "effects_trust", "compare_threat_index",
     "compare_outcomes", "compare_difference"
 };
 
-static void remove_chart(const char *dir, const char *name)
+/* Lists sub/name.EXT as stale for every chart format. */
+static fs_status stale_chart(fs_outset *set, const char *sub, const char *name, fs_err *err)
 {
     static const fs_chart_format fmts[] = { FS_CHART_PNG, FS_CHART_PDF, FS_CHART_SVG };
-    char base[4096], path[4200];
+    char file[LABEL_MAX + 128];
     size_t i;
 
-    if (fs_path_join(base, sizeof base, dir, name) == NULL)
-        return;
     for (i = 0; i < sizeof fmts / sizeof fmts[0]; i++) {
-        snprintf(path, sizeof path, "%s.%s", base, fs_chart_format_ext(fmts[i]));
-        remove(path);
+        snprintf(file, sizeof file, "%s.%s", name, fs_chart_format_ext(fmts[i]));
+        if (fs_output_remove(set, sub, file, err) != FS_OK)
+            return err->code;
     }
+    return FS_OK;
 }
 
-/* Only in a directory an earlier run or comparison wrote (it has their
- * meta.csv or compare.csv): elsewhere files of these names are the
- * user's. */
-static void remove_stale(const char *dir)
+static int has_sub_file(const char *dir, const char *sub, const char *name)
 {
-    char path[4096];
+    char path[8192];
+    snprintf(path, sizeof path, "%s/%s%s%s", dir, sub, sub[0] ? "/" : "", name);
+    return access(path, F_OK) == 0;
+}
+
+/* Lists as stale in the set what an earlier run left in dir/sub, only when
+ * an earlier run or comparison wrote there (it has their meta.csv or
+ * compare.csv): elsewhere files of these names are the user's. */
+static fs_status remove_stale(fs_outset *set, const char *dir, const char *sub, fs_err *err)
+{
     size_t i;
     int k;
 
-    if (!has_file(dir, "meta.csv") && !has_file(dir, "compare.csv"))
-        return;
+    if (!has_sub_file(dir, sub, "meta.csv") && !has_sub_file(dir, sub, "compare.csv"))
+        return FS_OK;
     for (i = 0; i < sizeof optional_tables / sizeof optional_tables[0]; i++)
-        if (fs_path_join(path, sizeof path, dir, optional_tables[i]) != NULL)
-            remove(path);
+        if (fs_output_remove(set, sub, optional_tables[i], err) != FS_OK)
+            return err->code;
     for (k = 0; k < FS_PLOT_NCHARTS; k++)
-        remove_chart(dir, fs_plot_chart_name((fs_plot_chart)k));
+        if (stale_chart(set, sub, fs_plot_chart_name((fs_plot_chart)k), err) != FS_OK)
+            return err->code;
     for (i = 0; i < sizeof extra_charts / sizeof extra_charts[0]; i++)
-        remove_chart(dir, extra_charts[i]);
+        if (stale_chart(set, sub, extra_charts[i], err) != FS_OK)
+            return err->code;
+    return FS_OK;
 }
 
 /* A comparison's charts are drawn as `plot` draws its directory: each
@@ -530,6 +557,9 @@ static void remove_stale(const char *dir)
  * interruption names the comparison's directory. */
 static fs_status charts(fs_runner *r, fs_err *err)
 {
+    /* The engine's memory is still mapped: check the room again. */
+    if (fs_headroom_charts(err) != FS_OK)
+        return err->code;
     if (r->k == 1)
         return fs_plot_run_dir(r->outdir, &r->o.plot, err);
     return fs_compare_plot(r->outdir, &r->o.plot, 1, err);
@@ -574,6 +604,7 @@ static fs_status draw(fs_runner *r, fs_err *err)
 fs_status fs_runner_finish(fs_runner *r, fs_err *err)
 {
     fs_results res;
+    fs_status st;
     int i;
 
     if (fs_engine_done(r->eng) < r->sc[0]->runs)
@@ -588,31 +619,24 @@ fs_status fs_runner_finish(fs_runner *r, fs_err *err)
         fs_effects_measure(r->effects, &r->plan, r->sc[0], r->eng,
                            r->base ? 1 + r->plan.n : 0);
         r->effects->off = r->o.no_effects;
-        if (write_run(r->sets[1], r->sc[0], &res, r->effects, r->base, err) != FS_OK)
+        if (write_run(r->set, "", r->sc[0], &res, r->effects, r->base, err) != FS_OK)
             return err->code;
     } else if (write_compare(r, err) != FS_OK) {
         return err->code;
     }
     if (fs_interrupted)
         return fs_err_set(err, FS_EINTR, "interrupted; no output written");
-    /* Every file was written completely: clear what an earlier run left
-     * (runner.c, remove_stale), then rename them into place. */
-    remove_stale(r->outdir);
-    if (r->k > 1) {
-        char sub[4096];
-        for (i = 0; i < r->k; i++)
-            if (fs_path_join(sub, sizeof sub, r->outdir, r->labels[i]) != NULL)
-                remove_stale(sub);
-    }
-    for (i = 0; i <= r->k; i++) {
-        fs_status st;
-        if (r->sets[i] == NULL)
-            continue;
-        st = fs_outset_commit(r->sets[i], err);
-        r->sets[i] = NULL;
-        if (st != FS_OK)
-            return st;
-    }
+    /* Every file was written completely: list what an earlier run left
+     * (remove_stale), then commit the whole set at once. */
+    if (remove_stale(r->set, r->outdir, "", err) != FS_OK)
+        return err->code;
+    for (i = 0; r->k > 1 && i < r->k; i++)
+        if (remove_stale(r->set, r->outdir, r->labels[i], err) != FS_OK)
+            return err->code;
+    st = fs_outset_commit(r->set, err);
+    r->set = NULL;
+    if (st != FS_OK)
+        return st;
     fs_fsio_keep_made();
     return r->o.charts ? draw(r, err) : FS_OK;
 }
@@ -622,8 +646,7 @@ void fs_runner_free(fs_runner *r)
     int i;
     if (r == NULL)
         return;
-    for (i = 0; i <= FS_MAX_COMPARE; i++)
-        fs_outset_abort(r->sets[i]);
+    fs_outset_abort(r->set);
     /* Stopped before the commit: the directories it made are empty. */
     fs_fsio_remove_made();
     fs_engine_free(r->eng);

@@ -67,6 +67,77 @@ void fs_scenario_free(fs_scenario *sc)
     free(sc);
 }
 
+/* Copies n elements of size `size` (a view's own arrays of shared structs). */
+static void *copy_array(const void *a, int n, size_t size)
+{
+    void *b = malloc(n > 0 ? (size_t)n * size : 1);
+    if (b != NULL && n > 0)
+        memcpy(b, a, (size_t)n * size);
+    return b;
+}
+
+fs_scenario *fs_scenario_text_view(const fs_scenario *sc, fs_text_fn fn)
+{
+    fs_scenario *v = calloc(1, sizeof *v);
+    int i, bad = 0;
+
+    if (v == NULL)
+        return NULL;
+    *v = *sc;
+    v->name = v->description = v->question = v->step_unit = NULL;
+    v->actors = copy_array(sc->actors, sc->nactors, sizeof *sc->actors);
+    v->threats = copy_array(sc->threats, sc->nthreats, sizeof *sc->threats);
+    v->mechanisms = copy_array(sc->mechanisms, sc->nmechanisms, sizeof *sc->mechanisms);
+    v->injects = copy_array(sc->injects, sc->ninjects, sizeof *sc->injects);
+    if (!v->actors || !v->threats || !v->mechanisms || !v->injects) {
+        v->nactors = v->nthreats = v->nmechanisms = v->ninjects = 0;
+        fs_scenario_view_free(v);
+        return NULL;
+    }
+    for (i = 0; i < v->nactors; i++)
+        bad |= (v->actors[i].name = fn(sc->actors[i].name)) == NULL;
+    for (i = 0; i < v->nthreats; i++)
+        bad |= (v->threats[i].name = fn(sc->threats[i].name)) == NULL;
+    for (i = 0; i < v->nmechanisms; i++)
+        bad |= (v->mechanisms[i].name = fn(sc->mechanisms[i].name)) == NULL;
+    for (i = 0; i < v->ninjects; i++)
+        bad |= (v->injects[i].label = fn(sc->injects[i].label)) == NULL;
+    bad |= (v->name = fn(sc->name)) == NULL;
+    bad |= (v->description = fn(sc->description)) == NULL;
+    bad |= (v->question = fn(sc->question)) == NULL;
+    bad |= (v->step_unit = fn(sc->step_unit)) == NULL;
+    if (bad) {
+        fs_scenario_view_free(v);
+        return NULL;
+    }
+    return v;
+}
+
+void fs_scenario_view_free(fs_scenario *v)
+{
+    int i;
+
+    if (v == NULL)
+        return;
+    for (i = 0; v->actors && i < v->nactors; i++)
+        free(v->actors[i].name);
+    for (i = 0; v->threats && i < v->nthreats; i++)
+        free(v->threats[i].name);
+    for (i = 0; v->mechanisms && i < v->nmechanisms; i++)
+        free(v->mechanisms[i].name);
+    for (i = 0; v->injects && i < v->ninjects; i++)
+        free(v->injects[i].label);
+    free(v->actors);
+    free(v->threats);
+    free(v->mechanisms);
+    free(v->injects);
+    free(v->name);
+    free(v->description);
+    free(v->question);
+    free(v->step_unit);
+    free(v);
+}
+
 int fs_scenario_actor(const fs_scenario *sc, const char *id)
 {
     int i;

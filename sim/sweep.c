@@ -17,6 +17,9 @@
 #include "dist.h"
 #include "engine.h"
 #include "fsio.h"
+#include "headroom.h"
+#include "mdtext.h"
+#include "outset.h"
 #include "metrics.h"
 #include "outlock.h"
 #include "output.h"
@@ -156,6 +159,7 @@ static fs_status fresh_checkpoint(fs_sweep_run *r, fs_err *err)
  * and every rank agrees on the outcome before going on. */
 static fs_status start_checkpoint(fs_sweep_run *r, const fs_ckpt_id *resume, fs_err *err)
 {
+    char what[128];
     int rank = fs_dist_rank(), size = fs_dist_size(), ndone = 0, i, j, agreed;
     fs_ckpt_damage dmg;
     fs_status st = FS_OK;
@@ -169,10 +173,9 @@ static fs_status start_checkpoint(fs_sweep_run *r, const fs_ckpt_id *resume, fs_
         if (resume->settings != r->id.settings || resume->npoints != r->id.npoints ||
             resume->noutputs != r->id.noutputs)
             st = fs_err_set(err, FS_ECONFIG, "%s changed since the sweep in %s began "
-                            "(settings hash %016llx, now %016llx): resume refused; undo the "
-                            "change, or start the changed sweep in another directory",
-                            r->sw->path, r->outdir, (unsigned long long)resume->settings,
-                            (unsigned long long)r->id.settings);
+                            "(%s): resume refused; undo the change, or start the changed "
+                            "sweep in another directory", r->sw->path, r->outdir,
+                            (fs_ckpt_id_change(resume, &r->id, what, sizeof what), what));
         else if (resume->base != r->id.base)
             st = fs_err_set(err, FS_ECONFIG, "the base scenario %s changed since the sweep "
                             "in %s began (hash %016llx, now %016llx): resume refused; undo "
@@ -951,14 +954,17 @@ static void write_brief(FILE *f, const fs_sweep_run *r, const analysis *an)
 {
     const fs_sweep *sw = r->sw;
     int j;
-    fprintf(f, "# Sweep: %s\n\n", sw->name);
+    /* The sweep's and the scenario's texts are data (mdtext.h). */
+    fputs("# Sweep: ", f), fs_md_put(f, sw->name), fputs("\n\n", f);
     if (sw->description && sw->description[0])
-        fprintf(f, "%s\n\n", sw->description);
-    fprintf(f, "Base scenario: %s (`%s`, relative to the sweep file). Design: %s, %d points, "
+        fs_md_put(f, sw->description), fputs("\n\n", f);
+    fputs("Base scenario: ", f), fs_md_put(f, sw->base->name);
+    fputs(" (", f), fs_md_put(f, sw->base_given);
+    fprintf(f, ", relative to the sweep file). Design: %s, %d points, "
             "plus %d one-at-a-time "
             "points around the base values; %ld runs per point, seed %llu. Every point "
             "uses the same random streams (common random numbers), so differences between "
-            "points are not drowned in run-to-run noise.\n\n", sw->base->name, sw->base_given,
+            "points are not drowned in run-to-run noise.\n\n",
             fs_design_kind_name(sw->design), r->nd, r->noat, sw->runs,
             (unsigned long long)sw->seed);
     for (j = 0; j < sw->noutputs; j++)
@@ -1084,8 +1090,8 @@ fs_status fs_sweep_run_finish(fs_sweep_run *r, int charts, const fs_plot_opts *p
     set = NULL;
     if (st != FS_OK)
         kept_hint(r, err);
-    if (st == FS_OK && charts) {
-        /* report.html beside the charts, on a second thread (report.h). */
+    /* report.html beside the charts, on a second thread (report.h). */
+    if (st == FS_OK && charts && (st = fs_headroom_charts(err)) == FS_OK) {
         fs_plot_opts o = *plot;
         fs_err e2;
         fs_status rs = FS_OK;

@@ -83,6 +83,7 @@ static fs_status get_string(const ctx *c, const config_setting_t *g, const char 
 {
     const config_setting_t *s = config_setting_get_member(g, key);
     const char *v;
+    unsigned cp;
     long bad;
     if (s == NULL) {
         if (required)
@@ -96,6 +97,9 @@ static fs_status get_string(const ctx *c, const config_setting_t *g, const char 
         return fail_at(c, s, path, "expected UTF-8 text, found the byte 0x%02X at byte %ld "
                        "of the string (save the file as UTF-8)", (unsigned char)v[bad],
                        bad + 1);
+    if ((bad = fs_text_control(v, &cp)) >= 0)
+        return fail_at(c, s, path, "expected text without control characters, found "
+                       "U+%04X%s at byte %ld of the string", cp, fs_control_name(cp), bad + 1);
     free(*out);
     if ((*out = strdup(v)) == NULL)
         return fs_err_set(c->err, FS_ENOMEM, "out of memory reading %s", c->file);

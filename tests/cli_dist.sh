@@ -66,7 +66,7 @@ for sig in INT TERM HUP; do
     got=$?
     if [ $got -eq $code ]; then ok; else bad "SIG$sig: exit $got, expected $code"; fi
     if grep -q "foresight sweep --resume $T/s$sig" "$T/sig$sig.out"; then ok; else bad "SIG$sig: no resume hint: $(cat "$T/sig$sig.out")"; fi
-    if ls "$T/s$sig" | grep -q '\.tmp\.'; then bad "SIG$sig: temp files left"; else ok; fi
+    if ls -A "$T/s$sig" | grep -q '\.tmp\.\|\.foresight-'; then bad "SIG$sig: temp files left"; else ok; fi
     $BIN sweep --resume "$T/s$sig" -q >"$T/rs.out" 2>&1 && ok || bad "resume after SIG$sig failed: $(cat "$T/rs.out")"
     same_dir "SIG$sig + resume" "$T/ref" "$T/s$sig"
 done

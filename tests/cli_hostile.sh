@@ -156,7 +156,7 @@ refused "extreme attrition" "attrition=1e300: expected a number in \[0, 100\]" $
 refused "extreme dispersion" "dispersion=1e300: expected a number in (0, 1000000\]" $SMALL --set "threats.[net].lethality.dispersion=1e300"
 refused "extreme cost" "cost=1e308: expected a number in \[0, 1000000000000\]" $SMALL --set "mechanisms.[share].cost=1e308"
 refused "integer beyond 32 bits" "wide_runs.cfg:4: runs: expected an integer in 1..100000000, found 4294967297" $FX/wide_runs.cfg
-refused "hex beyond 32 bits" "wide_hex.cfg:3: steps: expected an integer in 1..1200, found 4294967297" $FX/wide_hex.cfg
+refused "hex beyond 32 bits" "wide_hex.cfg:3: steps: expected an integer in 1..1200, found 0x100000001 (4294967297)" $FX/wide_hex.cfg
 refused "steps beyond 32 bits" "err_int64.cfg:2: steps: expected an integer in 1..1200, found 5000000000" $LX/err_int64.cfg
 refused "integer beyond 64 bits" "err_int_overflow.cfg:2: integer 99999999999999999999 is outside the 64-bit range" $LX/err_int_overflow.cfg
 refused "L integer beyond 64 bits" "err_int_overflow_l.cfg:2: integer 9223372036854775808 is outside the 64-bit range" $LX/err_int_overflow_l.cfg
@@ -259,20 +259,21 @@ else
 fi
 expect "output under /proc" 1 "cannot create directory\|not writable" run $SMALL -q --no-charts -o /proc/foresight-test
 
-# A full disk: temp names the run will use are made symlinks to /dev/full,
-# where every write fails with ENOSPC; exec keeps the shell's pid, which is
-# the pid in the temp names. First the files written at the end (found at
-# commit, before any rename), then runs.csv (written during the run).
+# A full disk: the names the run will stage its files under (in
+# DIR/.foresight-stage.PID) are made symlinks to /dev/full, where every
+# write fails with ENOSPC; exec keeps the shell's pid, which is the pid in
+# the staging directory's name. First the files written at the end (found
+# at commit, before anything moves), then runs.csv (written during the run).
 mkdir -p "$T/full" "$T/fullruns"
-FULLRUN="for f in meta summary timeseries outcomes actors threats trust mechanisms injects \
-inject_effects earlywarning distributions; do ln -s /dev/full \"$T/full/\$f.csv.tmp.\$\$\"; done; \
-ln -s /dev/full \"$T/full/briefing.md.tmp.\$\$\"; \
-ln -s /dev/full \"$T/full/scenario.resolved.cfg.tmp.\$\$\"; exec $BIN run $SMALL -q --no-charts -o \"$T/full\""
+FULLRUN="mkdir \"$T/full/.foresight-stage.\$\$\"; for f in meta summary timeseries outcomes actors threats trust mechanisms injects \
+inject_effects earlywarning distributions; do ln -s /dev/full \"$T/full/.foresight-stage.\$\$/\$f.csv\"; done; \
+ln -s /dev/full \"$T/full/.foresight-stage.\$\$/briefing.md\"; \
+ln -s /dev/full \"$T/full/.foresight-stage.\$\$/scenario.resolved.cfg\"; exec $BIN run $SMALL -q --no-charts -o \"$T/full\""
 sh -c "$FULLRUN" >"$T/out" 2>&1
 code=$?
-if [ "$code" -eq 1 ] && grep -q "cannot write .*: No space left on device" "$T/out"; then ok; else bad "full disk (/dev/full): exit $code: $(cat "$T/out")"; fi
+if [ "$code" -eq 1 ] && grep -q "cannot write $T/full/[a-z_.]*: No space left on device" "$T/out"; then ok; else bad "full disk (/dev/full): exit $code: $(cat "$T/out")"; fi
 nothing_in "$T/full" "full disk (/dev/full)"
-sh -c "ln -s /dev/full \"$T/fullruns/runs.csv.tmp.\$\$\"; exec $BIN run $SMALL -q --runs-csv --no-charts -n 3000 -o \"$T/fullruns\"" >"$T/out" 2>&1
+sh -c "mkdir \"$T/fullruns/.foresight-stage.\$\$\"; ln -s /dev/full \"$T/fullruns/.foresight-stage.\$\$/runs.csv\"; exec $BIN run $SMALL -q --runs-csv --no-charts -n 3000 -o \"$T/fullruns\"" >"$T/out" 2>&1
 code=$?
 if [ "$code" -eq 1 ] && grep -q "cannot write runs.csv: No space left on device" "$T/out"; then ok; else bad "full disk for runs.csv: exit $code: $(cat "$T/out")"; fi
 nothing_in "$T/fullruns" "full disk for runs.csv"
@@ -298,13 +299,13 @@ if [ -z "${FS_VALGRIND:-}" ]; then
         # Wait until the run is under way (its runs.csv temp file exists,
         # so the handlers are in place): up to a minute on a slow machine.
         i=0
-        while [ $i -lt 1200 ] && ! ls "$T/keep" | grep -q '\.tmp\.'; do sleep 0.05; i=$((i + 1)); done
+        while [ $i -lt 1200 ] && ! ls -A "$T/keep" | grep -q '\.foresight-stage'; do sleep 0.05; i=$((i + 1)); done
         kill -$sig $pid
         wait $pid
         code=$?
         if [ "$code" -eq $want ]; then ok; else bad "SIG$sig: exit $code, expected $want"; fi
         grep -q "interrupted.*no output written" "$T/out" && ok || bad "SIG$sig: message: $(cat "$T/out")"
-        if ls "$T/keep" | grep -q '\.tmp\.'; then bad "SIG$sig left temp files: $(ls "$T/keep")"; else ok; fi
+        if ls -A "$T/keep" | grep -q '\.tmp\.\|\.foresight-'; then bad "SIG$sig left temp files: $(ls -A "$T/keep")"; else ok; fi
         if (cd "$T/keep" && cksum * | cmp -s - "$T/keep.sum"); then ok; else bad "SIG$sig changed the earlier output"; fi
     done
     # A second signal stops at once, still without temp files.
@@ -351,5 +352,135 @@ sed 's/id = "share"/id = "pool"/' $SMALL >"$T/pool.cfg"
 expect "compare --set failing for the second scenario names it" 2 \
     "^foresight: $T/pool.cfg: --set mechanisms.\\[share\\].intensity=0.4: mechanisms has no element \\[share\\]" \
     compare $SMALL "$T/pool.cfg" --set 'mechanisms.[share].intensity=0.4' -q -n 50 -o "$T/cmpset"
+
+# --- text from a scenario file is data, not markup ---
+# Names a spreadsheet would run as formulas, Markdown and HTML in names, the
+# question and the unit: the CSV cells get a leading quote (OWASP), the
+# briefing shows the text as it is and opens no tag, image, heading or cell.
+sed -e 's/^name = .*/name = "=HYPERLINK(\\"http:\/\/evil\/\\",\\"x\\")";/' \
+    -e 's/^question = .*/question = "<script>alert(1)<\/script> ![img](http:\/\/evil\/x.png) <img src=x onerror=alert(1)> # not a heading";\nstep_unit = "week|x";/' \
+    -e 's/name = "Alpha"/name = "+Alpha|<b>x<\/b>"/' -e 's/name = "Beta"/name = "-Beta"/' \
+    -e 's/name = "Gamma"/name = "@Gamma"/' \
+    -e 's/{ id = "hit"; /{ id = "hit"; label = "=cmd|'"'"' \/C calc'"'"'!A0"; /' $SMALL >"$T/evil.cfg"
+expect "hostile text: run" 0 "" run "$T/evil.cfg" -q -n 100 --no-charts -o "$T/evil"
+# No cell of these files starts with = + @, or with - before a letter.
+for f in meta actors injects inject_effects; do
+    if awk -F, '{ for (i = 1; i <= NF; i++) { c = $i; sub(/^"/, "", c); if (c ~ /^[=+@\t]/ || c ~ /^-[^0-9.]/) { print FILENAME ": " $0; exit 1 } } }' "$T/evil/$f.csv" >"$T/awk"; then ok; else bad "formula cell in $f.csv: $(cat "$T/awk")"; fi
+done
+grep -q "^name,\"'=HYPERLINK(\"\"http://evil/\"\",\"\"x\"\")\"$" "$T/evil/meta.csv" && ok || bad "meta.csv name: $(grep '^name' "$T/evil/meta.csv")"
+grep -q "^A,'+Alpha|<b>x</b>,member" "$T/evil/actors.csv" && ok || bad "actors.csv: $(sed -n 2p "$T/evil/actors.csv")"
+grep -q "^hit,'=cmd|' /C calc'!A0,attack," "$T/evil/injects.csv" && ok || bad "injects.csv: $(sed -n 2p "$T/evil/injects.csv")"
+B="$T/evil/briefing.md"
+if grep -q '<script\|<img\|!\[\|[^\\]](http' "$B"; then bad "briefing: markup came through: $(grep '<script\|<img\|!\[\|[^\\]](http' "$B" | head -2)"; else ok; fi
+grep -q '^# Briefing: \\=HYPERLINK' "$B" && ok || bad "briefing: title: $(head -1 "$B")"
+grep -q '^\*\*The question\.\*\* &lt;script&gt;alert(1)&lt;/script&gt; !\\\[img\\\](http://evil/x.png) &lt;img src=x onerror=alert(1)&gt; # not a heading$' "$B" && ok || bad "briefing: question: $(grep 'The question' "$B")"
+# The actor's table row keeps its 8 cells: the | in the name is escaped.
+row=$(grep '^| \\+Alpha' "$B")
+cells=$(printf '%s\n' "$row" | sed 's/\\|//g' | tr -cd '|' | wc -c)
+if [ "$cells" -eq 8 ] && printf '%s\n' "$row" | grep -q '^| \\+Alpha\\|&lt;b&gt;x&lt;/b&gt; | member'; then ok; else bad "briefing: actor row: $row"; fi
+if grep -q 'week|x' "$B"; then bad "briefing: step_unit's | unescaped"; else ok; fi
+if command -v cmark >/dev/null 2>&1; then
+    cmark --to html "$B" >"$T/evil.html"
+    if grep -q '<script\|<img\|<h[1-6]>[^<]*not a heading' "$T/evil.html"; then bad "briefing: rendered HTML has markup from the scenario"; else ok; fi
+fi
+# plot reads the quoted cells back (test_plot: test_csv_formula_guard).
+expect "hostile text: plot" 0 "" plot "$T/evil"
+# sweep.md: the sweep's name and description are data too.
+sed -e 's/^name = .*/name = "<script>x<\/script> | y";\ndescription = "![i](http:\/\/evil\/i.png)";/' \
+    -e "s#^base = .*#base = \"$PWD/$SMALL\";#" -e 's/^runs = .*/runs = 20;/' \
+    tests/fixtures/sweepfiles/grid.cfg >"$T/evil_sweep.cfg"
+expect "hostile text: sweep" 0 "" sweep "$T/evil_sweep.cfg" -q --no-charts -o "$T/evilsw"
+if grep -q '<script\|!\[' "$T/evilsw/sweep.md"; then bad "sweep.md: markup came through"; else ok; fi
+grep -q '^# Sweep: &lt;script&gt;x&lt;/script&gt; \\| y$' "$T/evilsw/sweep.md" && ok || bad "sweep.md title: $(head -1 "$T/evilsw/sweep.md")"
+
+# Control characters in a string are refused with the file, line and
+# setting; the message itself never carries a raw escape to the terminal.
+printf 'name = "x";\nactors = ( { id = "A"; name = "evil\\x1b]0;pwned\\x07"; } );\n' >"$T/esc.cfg"
+refused "escape in a name" "esc.cfg:2: actors.\[A\].name: expected text without control characters, found U+001B (escape, which starts terminal control sequences) at byte 5 of the string" "$T/esc.cfg"
+expect "escape in a name: check" 2 "esc.cfg:2: actors.\[A\].name" check "$T/esc.cfg"
+if grep -q "$(printf '\033')" "$T/out"; then bad "check printed a raw escape"; else ok; fi
+printf 'name = "x";\nquestion = "one\\n## two";\nactors = ( { id = "A"; } );\n' >"$T/nl.cfg"
+refused "newline in the question" "nl.cfg:2: question: expected text without control characters, found U+000A (a newline) at byte 4" "$T/nl.cfg"
+printf 'name = "x";\nstep_unit = "week\\tx";\nactors = ( { id = "A"; } );\n' >"$T/tab.cfg"
+refused "tab in step_unit" "tab.cfg:2: step_unit: expected text without control characters, found U+0009 (a tab)" "$T/tab.cfg"
+printf 'name = "x \302\233 y";\nactors = ( { id = "A"; } );\n' >"$T/csi.cfg"
+refused "C1 CSI in the name" "csi.cfg:1: name: expected text without control characters, found U+009B (CSI" "$T/csi.cfg"
+printf 'name = "x";\nactors = ( { id = "A";\n  name = "ab\\x00cd"; } );\n' >"$T/nul.cfg"
+refused "\\x00 in a name" "nul.cfg:3: name: expected text without control characters, found the escape .x00 (the NUL character" "$T/nul.cfg"
+printf 'name = "x \\\\x00 is text";\nactors = ( { id = "A"; } );\n' >"$T/notnul.cfg"
+expect "an escaped backslash before x00 is text" 0 "" check "$T/notnul.cfg"
+printf 'name = "x";\nactors = ( { id = "A"; } );\nmechanisms = ( { id = "m"; type = "intel_sharing"; participants = ["A", "\\x1b[31mB"]; } );\n' >"$T/escref.cfg"
+expect "escape in a reference: check" 2 "" check "$T/escref.cfg"
+if grep -q "$(printf '\033')" "$T/out"; then bad "check printed a raw escape: $(od -c "$T/out" | head -3)"; else ok; fi
+printf 'name = "g\\x1b[2J";\nbase = "%s";\nruns = 10;\ndesign = { type = "grid"; };\nparameters = ( { path = "threats.[net].growth"; levels = [0.0, 0.04]; } );\noutputs = [ "escalation" ];\n' "$PWD/$SMALL" >"$T/escsw.cfg"
+expect "escape in a sweep's name" 2 "escsw.cfg:1: name: expected text without control characters, found U+001B" sweep "$T/escsw.cfg" -q --no-charts -o "$T/escsw"
+
+# --- charts under an address-space limit (ulimit -v) ---
+# Pango and fontconfig start threads through GLib, which kills the process
+# (SIGTRAP) when one cannot be made: the chart stage checks its room first.
+# Every outcome is exit 0, or exit 1 with a message and no temp file.
+# (Sanitizers and valgrind reserve more address space than any such limit.)
+case "$BIN" in
+*valgrind*|*build/san*) note "skipped the ulimit -v tests under a sanitizer or valgrind" ;;
+*)
+    $BIN run $SMALL -q -n 200 --no-charts -o "$T/vm" >/dev/null 2>&1
+    clean1=0
+    for mb in 32 64 96 128 160 192; do
+        for what in run plot; do
+            rm -rf "$T/vmrun"
+            if [ $what = run ]; then
+                dir=$T/vmrun
+                (ulimit -v $((mb * 1024)); exec $BIN run $SMALL -q -n 200 -j 2 -o "$T/vmrun") >"$T/out" 2>&1
+            else
+                dir=$T/vm
+                (ulimit -v $((mb * 1024)); exec $BIN plot "$T/vm") >"$T/out" 2>&1
+            fi
+            code=$?
+            if [ $code -eq 0 ] || { [ $code -eq 1 ] && grep -q "^foresight: .*\(not enough memory\|out of memory\)" "$T/out"; }; then ok
+            else bad "ulimit -v ${mb}M $what: exit $code: $(head -c 300 "$T/out")"; fi
+            [ $code -eq 1 ] && clean1=$((clean1 + 1))
+            if [ -z "$(ls -A "$dir" 2>/dev/null | grep '\.tmp\.\|\.foresight-')" ]; then ok; else bad "ulimit -v ${mb}M $what: left $(ls -A "$dir" | grep '\.tmp\.\|\.foresight-')"; fi
+        done
+    done
+    # The smallest limits are refused, with the numbers.
+    (ulimit -v 32768; exec $BIN plot "$T/vm") >"$T/out" 2>&1
+    grep -q "not enough memory to draw the charts: the address-space limit (ulimit -v) is 32 MiB, [0-9]* MiB of it in use, and drawing needs about 64 MiB more" "$T/out" && ok || bad "ulimit -v 32M plot: $(cat "$T/out")"
+    [ $clean1 -ge 2 ] && ok || bad "ulimit -v: expected the small limits to be refused"
+    ;;
+esac
+
+# --- messages name the file, the reason and what was written ---
+# A full disk for the resolved scenario, the briefing or a chart: the file
+# and the system's reason.
+for f in scenario.resolved.cfg briefing.md; do
+    rm -rf "$T/fd"
+    mkdir -p "$T/fd"
+    sh -c "mkdir \"$T/fd/.foresight-stage.\$\$\"; ln -s /dev/full \"$T/fd/.foresight-stage.\$\$/$f\"; exec $BIN run $SMALL -q --no-charts -o \"$T/fd\"" >"$T/out" 2>&1
+    code=$?
+    if [ $code -eq 1 ] && grep -q "^foresight: cannot write $T/fd/$f: No space left on device$" "$T/out"; then ok; else bad "full disk for $f: exit $code: $(cat "$T/out")"; fi
+    nothing_in "$T/fd" "full disk for $f"
+done
+$BIN run $SMALL -q -n 100 --no-charts -o "$T/fdc" >/dev/null 2>&1
+sh -c "ln -s /dev/full \"$T/fdc/threat_index.png.tmp.\$\$\"; exec $BIN plot \"$T/fdc\"" >"$T/out" 2>&1
+code=$?
+if [ $code -eq 1 ] && grep -q "^foresight: cannot write $T/fdc/threat_index.png: No space left on device$" "$T/out"; then ok; else bad "full disk for a chart: exit $code: $(cat "$T/out")"; fi
+# A seed in hex beyond the range: the number as written, not -1.
+printf 'name = "x";\nseed = 0xFFFFFFFFFFFFFFFF;\nactors = ( { id = "A"; } );\n' >"$T/hexseed.cfg"
+refused "hex seed beyond the range" "hexseed.cfg:2: seed: expected an integer in 0..9223372036854775807, found 0xFFFFFFFFFFFFFFFF (18446744073709551615)" "$T/hexseed.cfg"
+# A resume whose point count was edited: the two counts, not one hash twice.
+$BIN sweep tests/fixtures/sweepfiles/grid.cfg -q --no-charts -o "$T/rsw" >/dev/null 2>&1
+sed 's/^points = .*/points = 7;/' "$T/rsw/checkpoint/resume.cfg" >"$T/resume.cfg" && cp "$T/resume.cfg" "$T/rsw/checkpoint/resume.cfg"
+expect "resume with points edited" 2 "changed since the sweep in .* began (7 points, now 11)" sweep --resume "$T/rsw"
+# A sensitivity.csv edited to 1e308: the file, line and column.
+$BIN sweep scenarios/sweeps/smoke.cfg -q --no-charts -o "$T/sens" >/dev/null 2>&1
+awk -F, 'NR == 2 { $5 = "1e308" } 1' OFS=, "$T/sens/sensitivity.csv" >"$T/sens.csv" && cp "$T/sens.csv" "$T/sens/sensitivity.csv"
+expect "sensitivity.csv edited to 1e308" 2 "sens/sensitivity.csv:2:5: column 'estimate': 1e308 is beyond anything a sweep writes" plot "$T/sens"
+if ls "$T/sens" | grep -q '\.png\|\.tmp\.'; then bad "sensitivity 1e308: left $(ls "$T/sens" | grep '\.png\|\.tmp\.')"; else ok; fi
+# A comparison of three scenarios writes its files one at a time: it runs
+# with 12 file descriptors (each scenario's runs.csv stays open).
+F=tests/fixtures/cli
+(ulimit -n 12; exec $BIN compare $F/small.cfg $F/small_sharing.cfg $F/small_nohit.cfg -n 100 -q --runs-csv -o "$T/fds") >"$T/out" 2>&1
+code=$?
+if [ $code -eq 0 ] && [ -f "$T/fds/compare.csv" ] && [ -f "$T/fds/small_nohit/runs.csv" ] && [ -f "$T/fds/compare_outcomes.png" ]; then ok; else bad "compare under ulimit -n 12: exit $code: $(head -c 300 "$T/out")"; fi
 
 finish cli_hostile

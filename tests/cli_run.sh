@@ -80,7 +80,7 @@ export GLIBC_TUNABLES=glibc.cpu.hwcaps=-FMA,-AVX2
 expect "run without FMA" 0 "" run $FX/small.cfg -q -j 2 -o "$T/nofma" --runs-csv --no-charts
 unset GLIBC_TUNABLES
 for f in $CSVS runs.csv briefing.md; do same "FMA vs no FMA $f" "$T/j2/$f" "$T/nofma/$f"; done
-if ls "$T/j1" | grep -q '\.tmp\.'; then bad "temp files left behind"; else ok; fi
+if ls -A "$T/j1" | grep -q '\.tmp\.\|\.foresight-'; then bad "temp files left behind"; else ok; fi
 lines=$(wc -l < "$T/j1/runs.csv")
 if [ "$lines" -eq 301 ]; then ok; else bad "runs.csv has $lines lines, expected 301"; fi
 
@@ -289,9 +289,9 @@ expect "plot compare dir without compare.csv" 2 "c9 has no compare.csv: it holds
 if [ -z "${FS_VALGRIND:-}" ]; then
     $BIN run $FX/small.cfg -q -n 20000000 -o "$T/int" --runs-csv --no-charts >"$T/out" 2>&1 &
     pid=$!
-    # Under way once its runs.csv temp file exists (handlers in place).
+    # Under way once its staging directory exists (handlers in place).
     i=0
-    while [ $i -lt 1200 ] && ! ls "$T/int" 2>/dev/null | grep -q '\.tmp\.'; do sleep 0.05; i=$((i + 1)); done
+    while [ $i -lt 1200 ] && ! ls -A "$T/int" 2>/dev/null | grep -q '\.foresight-stage'; do sleep 0.05; i=$((i + 1)); done
     kill -INT $pid
     wait $pid
     code=$?

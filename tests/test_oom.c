@@ -269,7 +269,7 @@ static void empty_dir(const char *dir)
     if (d == NULL)
         return;
     while ((e = readdir(d)) != NULL) {
-        if (e->d_name[0] == '.')
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
             continue;
         if (snprintf(p, sizeof p, "%s/%s", dir, e->d_name) >= (int)sizeof p)
             continue;
@@ -281,8 +281,10 @@ static void empty_dir(const char *dir)
     closedir(d);
 }
 
-/* Regular files under dir (recursively), and among them temp files. */
-static void count_files(const char *dir, int *files, int *temps)
+/* Regular files under dir (recursively), and among them temp files: a
+ * NAME.tmp.PID, or anything in a staging or commit directory (outset.h)
+ * or that directory itself, even empty. */
+static void count_files_in(const char *dir, int in_temp, int *files, int *temps)
 {
     DIR *d = opendir(dir);
     struct dirent *e;
@@ -291,20 +293,27 @@ static void count_files(const char *dir, int *files, int *temps)
     if (d == NULL)
         return;
     while ((e = readdir(d)) != NULL) {
-        if (e->d_name[0] == '.')
+        int temp = in_temp || strncmp(e->d_name, ".foresight-", 11) == 0;
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
             continue;
         if (snprintf(p, sizeof p, "%s/%s", dir, e->d_name) >= (int)sizeof p
             || stat(p, &st) != 0)
             continue;
         if (S_ISDIR(st.st_mode)) {
-            count_files(p, files, temps);
+            *temps += temp && !in_temp;
+            count_files_in(p, temp, files, temps);
             continue;
         }
         (*files)++;
-        if (strstr(e->d_name, ".tmp.") != NULL)
+        if (temp || strstr(e->d_name, ".tmp.") != NULL)
             (*temps)++;
     }
     closedir(d);
+}
+
+static void count_files(const char *dir, int *files, int *temps)
+{
+    count_files_in(dir, 0, files, temps);
 }
 
 /* One whole run through the runner API; returns its status. report.html

@@ -16,6 +16,7 @@
 #include "check.h"
 #include "pngcheck.h"
 #include "chart.h"
+#include "output.h"
 #include "csvread.h"
 #include "errors.h"
 #include "plot.h"
@@ -115,6 +116,47 @@ static void test_csv_quoting(void)
     CHECK_STR_CONTAINS(err.msg, "q.csv:4:3: column 'note': expected a number, got 'x'");
     CHECK(fs_csv_require(c, "missing", &col, &err) == FS_ECONFIG);
     CHECK_STR_CONTAINS(err.msg, "no column 'missing'");
+    fs_csv_free(c);
+    unlink(path);
+    rmdir(dir);
+}
+
+/* Text a spreadsheet would run as a formula is written with a leading
+ * quote (OWASP), and read back as it was. */
+static void test_csv_formula_guard(void)
+{
+    static const char *const texts[] = {
+        "=HYPERLINK(\"http://x\",\"y\")", "=cmd|' /C calc'!A0", "+1", "-2", "@SUM(A1)",
+        "\tx", "'quoted", "''", "plain", "a=b", "", "-"
+    };
+    char dir[64], path[128], line[256];
+    size_t i, n = sizeof texts / sizeof texts[0];
+    fs_err err;
+    fs_csv *c;
+    FILE *f;
+
+    CHECK(tmpdir(dir, sizeof dir) != NULL);
+    snprintf(path, sizeof path, "%s/g.csv", dir);
+    CHECK((f = fopen(path, "w")) != NULL);
+    fputs("name\n", f);
+    for (i = 0; i < n; i++)
+        fs_csv_field(f, texts[i]), fputc('\n', f);
+    fclose(f);
+    /* No cell of the file starts with a formula character. */
+    CHECK((f = fopen(path, "r")) != NULL);
+    while (fgets(line, sizeof line, f) != NULL) {
+        const char *cell = line[0] == '"' ? line + 1 : line;
+        CHECKF(strchr("=+-@\t", cell[0]) == NULL, "cell %s", line);
+    }
+    fclose(f);
+    c = fs_csv_read(path, &err);
+    CHECK(c != NULL);
+    CHECK(fs_csv_nrows(c) == n - 1);   /* the empty text is a blank line */
+    for (i = 0; i + 1 < n; i++) {
+        size_t k = i < 10 ? i : i + 1;
+        CHECKF(strcmp(fs_csv_str(c, i, 0), texts[k]) == 0, "row %zu: '%s', wrote '%s'", i,
+               fs_csv_str(c, i, 0), texts[k]);
+    }
     fs_csv_free(c);
     unlink(path);
     rmdir(dir);
@@ -1065,6 +1107,7 @@ int main(void)
     fs_gsl_quiet();
     RUN(test_font_check);
     RUN(test_csv_quoting);
+    RUN(test_csv_formula_guard);
     RUN(test_csv_errors);
     RUN(test_nice_ticks);
     RUN(test_format_number);
