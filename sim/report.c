@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <glib.h>
+#include <cmark.h>
 
 #include "csvread.h"
 #include "fsio.h"
@@ -451,11 +452,31 @@ static void title(FILE *f, const char *md)
     const char *h = strncmp(md, "# ", 2) == 0 ? md + 2 : strstr(md, "\n# ");
     if (h && h != md + 2)
         h += 3;
+    char *html;
+    const char *p;
+    int in_tag = 0;
+
     if (h == NULL) {
         fputs("foresight report", f);
         return;
     }
-    fs_html_textn(f, h, strcspn(h, "\n"));
+    /* The heading is Markdown (briefing.md escapes a scenario's text in
+     * it): its text as cmark renders it, which escapes every character
+     * HTML gives a meaning, without the tags around it. */
+    html = cmark_markdown_to_html(h, strcspn(h, "\n"), CMARK_OPT_DEFAULT);
+    if (html == NULL) {
+        fs_html_textn(f, h, strcspn(h, "\n"));
+        return;
+    }
+    for (p = html; *p; p++) {
+        if (*p == '<')
+            in_tag = 1;
+        else if (*p == '>' && in_tag)
+            in_tag = 0;
+        else if (!in_tag && *p != '\n')
+            fputc(*p, f);
+    }
+    free(html);
 }
 
 static fs_status page(fs_report *r, FILE *f, const char *md, fs_err *err)
