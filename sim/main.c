@@ -25,6 +25,8 @@
 #include "scenario.h"
 #include "plot_sweep.h"
 #include "sweep.h"
+#include "optimize.h"
+#include "plot_optimize.h"
 
 #ifndef FS_VERSION
 #define FS_VERSION "0.0.0"
@@ -44,6 +46,7 @@ static const char usage_main[] =
     "  check FILE    validate a scenario and print what it contains\n"
     "  compare A B.. run scenarios side by side on the same random streams\n"
     "  sweep FILE    explore parameters over a design; sensitivity analysis\n"
+    "  optimize FILE search for the best mixes of levers, robust over futures\n"
     "  plot DIR      redraw the charts of a run, compare or sweep directory from its files\n"
     "  help COMMAND  show the options of a command\n"
     "\n"
@@ -99,6 +102,27 @@ static const char usage_compare[] =
     "options: -n, -s, -j, -o, --set (applied to every scenario), --runs-csv (runs.csv\n"
     "in each scenario's directory), --format, --size, --no-charts, -q, as for\n"
     "foresight run.\n";
+
+static const char usage_optimize[] =
+    "usage: foresight optimize FILE [-o DIR] [-j THREADS] [--set PATH=VALUE]... [--quiet]\n"
+    "                          [--no-charts] [--format png|svg|pdf|all] [--size WxH]\n"
+    "       foresight optimize --resume DIR [-j THREADS] [--quiet]\n"
+    "\n"
+    "Runs the search file FILE: NSGA-II over its levers, every mix judged on the\n"
+    "same futures and random streams; the final set is run again out of sample.\n"
+    "Writes into DIR (default plots/<file name>): pareto.csv, evaluations.csv,\n"
+    "generations.csv, search.csv, optimize.md and the charts. See docs/OPTIMIZE.md.\n"
+    "Every generation is saved in DIR/checkpoint: a killed search resumes with\n"
+    "--resume DIR and gives the same files as an uninterrupted one.\n"
+    "\n"
+    "  -o, --output DIR      output directory\n"
+    "  -j, --threads N       threads (default: all cores); the files are the same\n"
+    "  -s, --set PATH=VALUE  override a setting of the base scenario (repeatable)\n"
+    "      --resume DIR      finish the interrupted search in DIR\n"
+    "  -q, --quiet           no progress line\n"
+    "      --no-charts       CSV and optimize.md only\n"
+    "      --format F        chart format: png (default), svg, pdf or all\n"
+    "      --size WxH        chart size in pixels\n";
 
 static const char usage_sweep[] =
     "usage: foresight sweep FILE [-o DIR] [-j THREADS] [--set PATH=VALUE]... [--quiet]\n"
@@ -294,6 +318,7 @@ static void applies(const char *cmd, const char *opt, const char *given)
         { "run", " runs seed threads output set runs-csv quiet no-charts no-effects format size " },
         { "compare", " runs seed threads output set runs-csv quiet no-charts format size " },
         { "sweep", " threads output set resume partition quiet no-charts format size " },
+        { "optimize", " threads output set resume quiet no-charts format size " },
         { "check", " set " },
         { "plot", " output format size " },
     };
@@ -330,6 +355,8 @@ static const char *what_it_needs(const char *cmd)
         return "compare needs at least two scenario files";
     if (strcmp(cmd, "sweep") == 0)
         return "sweep needs a sweep file, or --resume DIR";
+    if (strcmp(cmd, "optimize") == 0)
+        return "optimize needs a search file, or --resume DIR";
     if (strcmp(cmd, "plot") == 0)
         return "plot needs an output directory of foresight run, compare or sweep";
     return strcmp(cmd, "check") == 0 ? "check needs a scenario file"
@@ -355,7 +382,8 @@ static void parse_options(int argc, char **argv, const char *cmd, options *o)
         } else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
             fputs(strcmp(cmd, "run") == 0 ? usage_run : strcmp(cmd, "check") == 0
                   ? usage_check : strcmp(cmd, "compare") == 0 ? usage_compare
-                  : strcmp(cmd, "sweep") == 0 ? usage_sweep : usage_plot,
+                  : strcmp(cmd, "sweep") == 0 ? usage_sweep
+                  : strcmp(cmd, "optimize") == 0 ? usage_optimize : usage_plot,
                   stdout);
             exit(0);
         } else if (is_opt(a, "-n", "--runs")) {
@@ -429,7 +457,7 @@ static void parse_options(int argc, char **argv, const char *cmd, options *o)
         }
     }
     if (o->resume && (o->file || o->outdir || o->nsets))
-        die_usage("%s", "--resume DIR takes the sweep file, its --set options and the output "
+        die_usage("%s", "--resume DIR takes the sweep or search file, its --set options and the output "
                   "directory from DIR/checkpoint/resume.cfg: give none of them", cmd);
     if (o->file == NULL && o->resume == NULL)
         die_usage("%s", what_it_needs(cmd), cmd);
@@ -642,6 +670,94 @@ done:
     return code;
 }
 
+/* plots/<file name without .cfg>, into buf. */
+static const char *default_outdir(const char *file, char *buf, size_t n)
+{
+    const char *base = strrchr(file, '/');
+    size_t len;
+    base = base ? base + 1 : file;
+    len = strlen(base);
+    if (len > 4 && strcmp(base + len - 4, ".cfg") == 0)
+        len -= 4;
+    snprintf(buf, n, "plots/%.*s", (int)len, base);
+    return buf;
+}
+
+static void optimize_progress(const fs_search_run *r, const fs_search *s, double t0, int final)
+{
+    int g = fs_search_run_generation(r);
+    double el = now() - t0, rate = el > 0 && g > 0 ? el / g : 0;
+    fprintf(stderr, "\r%s: generation %d/%d, %ld mixes run, ETA %.0f s   ", progname, g,
+            s->generations, fs_search_run_evaluated(r), rate * (s->generations - g));
+    if (final)
+        fputc('\n', stderr);
+    fflush(stderr);
+}
+
+static int cmd_optimize(int argc, char **argv)
+{
+    options o;
+    fs_search *s = NULL;
+    fs_search_run *r = NULL;
+    fs_ckpt_id id;
+    fs_override *rsets = NULL;
+    char *rfile = NULL, outbuf[4096];
+    fs_err e;
+    double t0 = now(), last = 0;
+    int show, code = 0, nrsets = 0;
+
+    fs_err_clear(&e);
+    parse_options(argc, argv, "optimize", &o);
+    show = !o.quiet && isatty(2);
+    if (fs_dist_size() > 1) {
+        if (fs_dist_rank() == 0)
+            fprintf(stderr, "%s: optimize runs as one process (its evaluations spread over "
+                    "threads with -j); run it without mpirun\n", progname);
+        return 2;
+    }
+    if (o.resume) {
+        if (fs_ckpt_read_resume(o.resume, &rfile, &rsets, &nrsets, &id, &e) != FS_OK)
+            goto fail;
+        o.file = rfile;
+        o.outdir = o.resume;
+        if (fs_search_load(rfile, rsets, nrsets, &s, &e) != FS_OK)
+            goto fail;
+    } else if (fs_search_load(o.file, o.sets, o.nsets, &s, &e) != FS_OK) {
+        goto fail;
+    }
+    if (o.outdir == NULL)
+        o.outdir = default_outdir(o.file, outbuf, sizeof outbuf);
+    if (o.charts && fs_chart_font_check(&e) != FS_OK)
+        goto fail;
+    if ((r = fs_search_run_open(s, o.threads > 0 ? o.threads : omp_get_num_procs(), o.outdir,
+                                o.resume ? &id : NULL, &e)) == NULL)
+        goto fail;
+    while (!fs_search_run_finished(r)) {
+        if (fs_search_run_iterate(r, &e) != FS_OK)
+            goto fail;
+        if (show && now() - last > 0.2) {
+            optimize_progress(r, s, t0, 0);
+            last = now();
+        }
+    }
+    if (show)
+        optimize_progress(r, s, t0, 1);
+    if (fs_search_run_finish(r, &e) != FS_OK)
+        goto fail;
+    if (o.charts && fs_plot_optimize(o.outdir, &o.plot, &e) != FS_OK)
+        goto fail;
+    if (!o.quiet)
+        fprintf(stderr, "%s: %s finished, written to %s/\n", progname, s->name, o.outdir);
+    goto done;
+fail:
+    code = fail(&e);
+done:
+    fs_search_run_free(r);
+    fs_search_free(s);
+    fs_ckpt_resume_free(rfile, rsets, nrsets);
+    return code;
+}
+
 /* Whether dir holds the file name. */
 static int has_file(const char *dir, const char *name)
 {
@@ -716,6 +832,7 @@ static int cmd_help(int argc, char **argv)
     else if (strcmp(c, "plot") == 0) fputs(usage_plot, stdout);
     else if (strcmp(c, "compare") == 0) fputs(usage_compare, stdout);
     else if (strcmp(c, "sweep") == 0) fputs(usage_sweep, stdout);
+    else if (strcmp(c, "optimize") == 0) fputs(usage_optimize, stdout);
     else if (strcmp(c, "help") == 0) fputs(usage_help, stdout);
     else {
         fprintf(stderr, "%s: no such command '%s'\n%s", progname, c, usage_main);
@@ -754,6 +871,13 @@ int main(int argc, char **argv)
         int code;
         fs_dist_init(&argc, &argv);
         code = cmd_sweep(argc, argv);
+        fs_dist_finalize();
+        return code;
+    }
+    if (strcmp(cmd, "optimize") == 0) {
+        int code;
+        fs_dist_init(&argc, &argv);
+        code = cmd_optimize(argc, argv);
         fs_dist_finalize();
         return code;
     }

@@ -15,6 +15,7 @@
 
 #include "dist.h"
 #include "engine.h"
+#include "evaluate.h"
 #include "fsio.h"
 #include "metrics.h"
 #include "output.h"
@@ -278,84 +279,21 @@ static const double *point_values(const fs_sweep_run *r, int i)
     return i < r->nd ? fs_design_point(r->design, i) : fs_design_point(r->oat, i - r->nd);
 }
 
-static void format_value(char *buf, size_t n, double v, int integer)
-{
-    if (integer)
-        snprintf(buf, n, "%.0f", v);
-    else
-        snprintf(buf, n, "%.17g", v);
-}
-
-/* One output of a finished point: its value and Monte Carlo standard error. */
-static void output_value(const fs_sweep_output *o, const fs_engine *e, double *y, double *se)
-{
-    const fs_acc *acc = fs_engine_acc(e);
-    const fs_layout *l = fs_engine_layout(e);
-    const fs_moments *m;
-    int cell;
-
-    if (o->outcome) {
-        m = fs_acc_moments(acc, fs_cell_out(l, o->metric));
-        *y = m->n > 0 ? m->mean : NAN;
-        *se = m->n > 0 ? sqrt(*y * (1.0 - *y) / m->n) : NAN;
-        return;
-    }
-    cell = fs_cell_tot(l, o->metric);
-    m = fs_acc_moments(acc, cell);
-    if (o->stat < 0) {
-        *y = m->n > 0 ? m->mean : NAN;
-        *se = m->n > 0 ? fs_moments_sd(m) / sqrt(m->n) : NAN;
-    } else {
-        /* A quantile's standard error, sqrt(q (1 - q) / n) / f(x_q), with
-         * the density f estimated from the quantiles either side. */
-        double q = fs_quantiles[o->stat], d = fmin(0.025, fmin(q, 1.0 - q) / 2.0);
-        *y = fs_acc_quantile(acc, cell, q);
-        *se = m->n > 0 ? (fs_acc_quantile(acc, cell, q + d) - fs_acc_quantile(acc, cell, q - d))
-                         / (2.0 * d) * sqrt(q * (1.0 - q) / m->n) : NAN;
-    }
-}
-
 /* Runs point i: the base scenario with the --set overrides and the point's
  * values, the sweep's runs and seed, one thread. */
 static fs_status run_point(const fs_sweep_run *r, int i, int threads, double *y, double *se,
                            fs_err *err)
 {
     const fs_sweep *sw = r->sw;
-    fs_override ov[FS_SWEEP_MAX_PARAMS + 256];
-    char text[FS_SWEEP_MAX_PARAMS][64];
-    const double *x = point_values(r, i);
-    fs_scenario *sc = NULL;
-    fs_engine *e;
-    fs_engine_opts eo;
-    int j, n = sw->nsets;
-
-    if (n > 0)
-        memcpy(ov, sw->sets, (size_t)n * sizeof *ov);
-    for (j = 0; j < sw->nparams; j++) {
-        format_value(text[j], sizeof text[j], x[j], sw->params[j].integer);
-        ov[n].path = sw->params[j].path;
-        ov[n].value = text[j];
-        n++;
+    const char *paths[FS_SWEEP_MAX_PARAMS];
+    int integer[FS_SWEEP_MAX_PARAMS];
+    for (int j = 0; j < sw->nparams; j++) {
+        paths[j] = sw->params[j].path;
+        integer[j] = sw->params[j].integer;
     }
-    if (fs_load_scenario(sw->base_path, ov, n, &sc, err) != FS_OK)
-        return err->code;
-    memset(&eo, 0, sizeof eo);
-    eo.runs = sw->runs;
-    eo.seed = sw->seed;
-    eo.threads = threads;
-    eo.totals_only = 1;   /* a point reads outcomes and run totals only */
-    sc->runs = sw->runs;
-    sc->seed = sw->seed;
-    e = fs_engine_run(sc, &eo, err);
-    if (e == NULL) {
-        fs_scenario_free(sc);
-        return err->code;
-    }
-    for (j = 0; j < sw->noutputs; j++)
-        output_value(&sw->outputs[j], e, &y[j], &se[j]);
-    fs_engine_free(e);
-    fs_scenario_free(sc);
-    return FS_OK;
+    fs_eval_spec s = {sw->base_path, sw->sets, sw->nsets, sw->nparams, paths, integer,
+                      sw->runs, sw->seed, sw->noutputs, sw->outputs};
+    return fs_eval_point(&s, point_values(r, i), threads, y, se, err);
 }
 
 /* Runs point i into the result arrays; on failure records it in *bad and

@@ -1,0 +1,128 @@
+/* evaluate.c: running points of a base scenario and reading their
+ * outputs (see evaluate.h). */
+#include "evaluate.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "engine.h"
+#include "fsio.h"
+#include "metrics.h"
+#include "output.h"
+#include "stats.h"
+
+/* One output of a finished point: its value and Monte Carlo standard error. */
+static void output_value(const fs_sweep_output *o, const fs_engine *e, double *y, double *se)
+{
+    const fs_acc *acc = fs_engine_acc(e);
+    const fs_layout *l = fs_engine_layout(e);
+    const fs_moments *m;
+    int cell;
+
+    if (o->outcome) {
+        m = fs_acc_moments(acc, fs_cell_out(l, o->metric));
+        *y = m->n > 0 ? m->mean : NAN;
+        *se = m->n > 0 ? sqrt(*y * (1.0 - *y) / m->n) : NAN;
+        return;
+    }
+    cell = fs_cell_tot(l, o->metric);
+    m = fs_acc_moments(acc, cell);
+    if (o->stat < 0) {
+        *y = m->n > 0 ? m->mean : NAN;
+        *se = m->n > 0 ? fs_moments_sd(m) / sqrt(m->n) : NAN;
+    } else {
+        /* A quantile's standard error, sqrt(q (1 - q) / n) / f(x_q), with
+         * the density f estimated from the quantiles either side. */
+        double q = fs_quantiles[o->stat], d = fmin(0.025, fmin(q, 1.0 - q) / 2.0);
+        *y = fs_acc_quantile(acc, cell, q);
+        *se = m->n > 0 ? (fs_acc_quantile(acc, cell, q + d) - fs_acc_quantile(acc, cell, q - d))
+                         / (2.0 * d) * sqrt(q * (1.0 - q) / m->n) : NAN;
+    }
+}
+
+static void format_value(char *buf, size_t n, double v, int integer)
+{
+    if (integer)
+        snprintf(buf, n, "%.0f", v);
+    else
+        snprintf(buf, n, "%.17g", v);
+}
+
+fs_status fs_eval_point(const fs_eval_spec *s, const double *x, int threads, double *y,
+                        double *se, fs_err *err)
+{
+    fs_override ov[FS_SWEEP_MAX_PARAMS + 256];
+    char text[FS_SWEEP_MAX_PARAMS][64];
+    fs_scenario *sc = NULL;
+    fs_engine *e;
+    fs_engine_opts eo;
+    int j, n = s->nsets < 256 ? s->nsets : 256;
+
+    if (s->nparams > FS_SWEEP_MAX_PARAMS)
+        return fs_err_set(err, FS_ECONFIG, "%d parameters; at most %d", s->nparams,
+                          FS_SWEEP_MAX_PARAMS);
+    if (n > 0)
+        memcpy(ov, s->sets, (size_t)n * sizeof *ov);
+    for (j = 0; j < s->nparams; j++) {
+        format_value(text[j], sizeof text[j], x[j], s->integer[j]);
+        ov[n].path = s->paths[j];
+        ov[n].value = text[j];
+        n++;
+    }
+    if (fs_load_scenario(s->base_path, ov, n, &sc, err) != FS_OK)
+        return err->code;
+    memset(&eo, 0, sizeof eo);
+    eo.runs = s->runs;
+    eo.seed = s->seed;
+    eo.threads = threads;
+    eo.totals_only = 1;   /* a point reads outcomes and run totals only */
+    sc->runs = s->runs;
+    sc->seed = s->seed;
+    e = fs_engine_run(sc, &eo, err);
+    if (e == NULL) {
+        fs_scenario_free(sc);
+        return err->code;
+    }
+    for (j = 0; j < s->noutputs; j++)
+        output_value(&s->outputs[j], e, &y[j], &se[j]);
+    fs_engine_free(e);
+    fs_scenario_free(sc);
+    return FS_OK;
+}
+
+fs_status fs_eval_batch(const fs_eval_spec *s, int n, const double *x, int threads, double *y,
+                        double *se, fs_err *err)
+{
+    int bad = -1;
+    fs_err perr;
+    fs_err_clear(&perr);
+#pragma omp parallel for num_threads(threads) schedule(dynamic, 1)
+    for (int i = 0; i < n; i++) {
+        fs_err e;
+        int stop;
+#pragma omp atomic read
+        stop = fs_interrupted;
+        if (stop)
+            continue;
+        size_t k = (size_t)s->noutputs * i;
+        if (fs_eval_point(s, x + (size_t)i * s->nparams, 1, y + k, se + k, &e) != FS_OK) {
+#pragma omp critical(fs_eval_error)
+            if (bad < 0 || i < bad) {
+                bad = i;
+                perr = e;
+            }
+        }
+    }
+    if (bad >= 0) {
+        char where[1024];
+        size_t w = 0;
+        for (int j = 0; j < s->nparams && w + 80 < sizeof where; j++)
+            w += (size_t)snprintf(where + w, sizeof where - w, "%s%s=%g", j ? ", " : "",
+                                  s->paths[j], x[(size_t)bad * s->nparams + j]);
+        return fs_err_set(err, perr.code, "point (%s): %s", where, perr.msg);
+    }
+    if (fs_interrupted)
+        return fs_err_set(err, FS_EINTR, "interrupted");
+    return FS_OK;
+}
