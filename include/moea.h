@@ -64,8 +64,8 @@ typedef struct fs_moea fs_moea;
 fs_moea *fs_moea_alloc(const fs_moea_problem *p, const fs_moea_opts *o, fs_err *err);
 void fs_moea_free(fs_moea *m);
 
-/* Runs one generation: the first call draws and evaluates the initial
- * population (generation 0); every later call breeds and evaluates
+/* Runs one generation: the first call draws (a Latin hypercube) and
+ * evaluates the initial population (generation 0); every later call breeds and evaluates
  * `population` offspring (binary tournament on rank and crowding, SBX,
  * polynomial mutation; integer variables are bred on the real line and
  * rounded) and keeps the best `population` of parents and offspring by

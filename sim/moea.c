@@ -401,17 +401,29 @@ static void breed(fs_moea *m)
     }
 }
 
+/* The initial population: a Latin hypercube (each variable's range cut
+ * into npop equal strata, one candidate in each, strata shuffled per
+ * variable), so that even a small population covers every range. */
 static void initial(fs_moea *m)
 {
     size_t nv = (size_t)m->nv;
     double *off = m->wx + (size_t)m->npop * nv;
-    for (int k = 0; k < m->npop; k++)
-        for (int i = 0; i < m->nv; i++) {
-            double u = gsl_rng_uniform(m->rng);
-            double lb, ub;
-            breed_bounds(m, i, &lb, &ub);
+    int *perm = m->tmp;
+    for (int i = 0; i < m->nv; i++) {
+        double lb, ub;
+        breed_bounds(m, i, &lb, &ub);
+        for (int k = 0; k < m->npop; k++)
+            perm[k] = k;
+        for (int k = m->npop - 1; k > 0; k--) {
+            int j = (int)gsl_rng_uniform_int(m->rng, (unsigned long)k + 1), t = perm[k];
+            perm[k] = perm[j];
+            perm[j] = t;
+        }
+        for (int k = 0; k < m->npop; k++) {
+            double u = (perm[k] + gsl_rng_uniform(m->rng)) / m->npop;
             off[(size_t)k * nv + i] = repair(m, i, lb + u * (ub - lb));
         }
+    }
 }
 
 /* ---- one generation ---- */

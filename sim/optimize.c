@@ -287,12 +287,11 @@ static void hash_num(uint64_t *h, double v)
     *h = fs_fnv1a(*h, &v, sizeof v);
 }
 
-/* The identity of a search: its resolved settings and the base scenario
- * file's bytes with the --set options. */
-static void search_id(const fs_search *s, fs_ckpt_id *id)
+/* The identity of a search: its resolved settings and its base scenario
+ * as resolved (defaults, includes, --set), as a sweep's (sweep.c). */
+static fs_status search_id(const fs_search *s, fs_ckpt_id *id, fs_err *err)
 {
     uint64_t h = FS_FNV_INIT;
-    hash_str(&h, s->base_path);
     hash_num(&h, (double)s->runs), hash_num(&h, (double)s->seed);
     for (int i = 0; i < s->nlevers + s->nuncertain; i++) {
         const fs_search_var *v = i < s->nlevers ? &s->levers[i] : &s->uncertain[i - s->nlevers];
@@ -311,16 +310,22 @@ static void search_id(const fs_search *s, fs_ckpt_id *id)
     for (int i = 0; i < s->nsets; i++)
         hash_str(&h, s->sets[i].path), hash_str(&h, s->sets[i].value);
     id->settings = h;
-    h = FS_FNV_INIT;
-    FILE *f = fopen(s->base_path, "rb");
-    if (f) {
-        char buf[4096];
-        size_t n;
-        while ((n = fread(buf, 1, sizeof buf, f)) > 0)
-            h = fs_fnv1a(h, buf, n);
+    fs_scenario *sc = NULL;
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = NULL;
+    fs_status st = fs_load_scenario(s->base_path, s->sets, s->nsets, &sc, err);
+    if (st == FS_OK && (f = open_memstream(&text, &len)) == NULL)
+        st = fs_err_set(err, FS_ENOMEM, "out of memory");
+    if (st == FS_OK)
+        st = fs_scenario_write(sc, f, err);
+    if (f)
         fclose(f);
-    }
-    id->base = h;
+    if (st == FS_OK)
+        id->base = fs_fnv1a(FS_FNV_INIT, text, len);
+    free(text);
+    fs_scenario_free(sc);
+    return st;
 }
 
 /* The futures: a design over the uncertainties, or the base alone. */
@@ -357,7 +362,8 @@ static fs_status start_checkpoint(fs_search_run *r, const fs_ckpt_id *resume, fs
 {
     const fs_search *s = r->s;
     size_t np = (size_t)s->population * s->generations;
-    search_id(s, &r->id);
+    if (search_id(s, &r->id, err) != FS_OK)
+        return err->code;
     r->id.npoints = (int)np;
     r->id.noutputs = r->nrec;
     if (resume && (resume->settings != r->id.settings || resume->base != r->id.base))
