@@ -47,7 +47,7 @@ static const char usage_main[] =
     "  compare A B.. run scenarios side by side on the same random streams\n"
     "  sweep FILE    explore parameters over a design; sensitivity analysis\n"
     "  optimize FILE search for the best mixes of levers, robust over futures\n"
-    "  plot DIR      redraw the charts of a run, compare or sweep directory from its files\n"
+    "  plot DIR      redraw the charts of a run, compare, sweep or optimize directory\n"
     "  help COMMAND  show the options of a command\n"
     "\n"
     "  --help        this text\n"
@@ -105,7 +105,7 @@ static const char usage_compare[] =
 
 static const char usage_optimize[] =
     "usage: foresight optimize FILE [-o DIR] [-j THREADS] [--set PATH=VALUE]... [--quiet]\n"
-    "                          [--no-charts] [--format png|svg|pdf|all] [--size WxH]\n"
+    "                          [--no-charts] [--format png|pdf|svg] [--size WxH]\n"
     "       foresight optimize --resume DIR [-j THREADS] [--quiet]\n"
     "\n"
     "Runs the search file FILE: NSGA-II over its levers, every mix judged on the\n"
@@ -121,7 +121,7 @@ static const char usage_optimize[] =
     "      --resume DIR      finish the interrupted search in DIR\n"
     "  -q, --quiet           no progress line\n"
     "      --no-charts       CSV and optimize.md only\n"
-    "      --format F        chart format: png (default), svg, pdf or all\n"
+    "      --format FMT      chart format: png (default), pdf or svg\n"
     "      --size WxH        chart size in pixels\n";
 
 static const char usage_sweep[] =
@@ -790,6 +790,10 @@ static fs_status plot_kind(const char *dir, char *kind, fs_err *e)
 {
     char sub[4096];
 
+    if (has_file(dir, "search.csv") && has_file(dir, "pareto.csv")) {
+        *kind = 'o';
+        return FS_OK;
+    }
     if (has_file(dir, "sweep_outputs.csv") || has_file(dir, "compare.csv")
         || has_file(dir, "meta.csv")) {
         *kind = has_file(dir, "sweep_outputs.csv") ? 's' : has_file(dir, "compare.csv")
@@ -802,7 +806,7 @@ static fs_status plot_kind(const char *dir, char *kind, fs_err *e)
                           "'foresight plot %s', or run 'foresight compare' again", dir, sub,
                           sub);
     return fs_err_set(e, FS_EUSAGE, "%s is not a foresight output directory (no meta.csv): "
-                      "give a run, compare or sweep directory", dir);
+                      "give a run, compare, sweep or optimize directory", dir);
 }
 
 static int cmd_plot(int argc, char **argv)
@@ -816,7 +820,8 @@ static int cmd_plot(int argc, char **argv)
         o.plot.outdir = o.outdir;
     if (plot_kind(o.file, &kind, &e) != FS_OK || fs_chart_font_check(&e) != FS_OK)
         return fail(&e);
-    if (kind == 's' ? fs_plot_sweep_dir(o.file, &o.plot, &e) != FS_OK
+    if (kind == 'o' ? fs_plot_optimize(o.file, &o.plot, &e) != FS_OK
+        : kind == 's' ? fs_plot_sweep_dir(o.file, &o.plot, &e) != FS_OK
         : kind == 'c' ? fs_compare_plot(o.file, &o.plot, 1, &e) != FS_OK
                       : fs_plot_run_dir(o.file, &o.plot, &e) != FS_OK)
         return fail(&e);
