@@ -147,10 +147,12 @@ gallery-run: all
 	    scenarios/solidarity_2024.cfg -n 1000 -q -o build/gallery/compare --size 1200x750
 	$(BIN) run scenarios/crocus_attack.cfg -n 1000 -q -o build/gallery/crocus --size 1200x750
 	$(BIN) sweep scenarios/sweeps/levers.cfg -q -o build/gallery/levers --size 1200x750
+	$(BIN) optimize scenarios/searches/cheapest_mix.cfg -q -o build/gallery/optimize --size 1200x750
 	@cp build/gallery/run/*.png build/gallery/compare/compare_*.png plots/gallery/
 	@cp build/gallery/crocus/trust_pairs.png plots/gallery/crocus_trust_pairs.png
 	@cp build/gallery/levers/tornado_escalation.png plots/gallery/sweep_tornado_escalation.png
 	@cp build/gallery/levers/sobol_escalation.png plots/gallery/sweep_sobol_escalation.png
+	@cp build/gallery/optimize/optimize_*.png plots/gallery/
 	@ls plots/gallery
 
 # ---- fuzzing (tests/fuzz/): the loader and its dependencies, built with

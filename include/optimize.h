@@ -104,10 +104,12 @@ int fs_search_run_finished(const fs_search_run *r);
 int fs_search_run_generation(const fs_search_run *r);
 
 /* Mixes run so far (replayed ones not counted), and the seconds spent in
- * their runs and in iterate as a whole (the difference is the search's
- * own cost: sorting, crowding, the archive). */
+ * their runs, in the evaluation callback as a whole (the runs, the
+ * statistics over the futures, the checkpoint) and in iterate (total
+ * minus callback is the search's own work: sorting, crowding, breeding,
+ * the archive, the hypervolume). */
 long fs_search_run_evaluated(const fs_search_run *r);
-void fs_search_run_times(const fs_search_run *r, double *eval, double *total);
+void fs_search_run_times(const fs_search_run *r, double *eval, double *callback, double *total);
 
 /* Re-evaluates the final set out of sample (fresh streams, a fresh
  * ensemble, 5x the runs), writes pareto.csv, generations.csv,

@@ -575,6 +575,19 @@ static int cmd_compare(int argc, char **argv)
     return run_files(&o);
 }
 
+/* plots/<file name without .cfg>, into buf. */
+static const char *default_outdir(const char *file, char *buf, size_t n)
+{
+    const char *base = strrchr(file, '/');
+    size_t len;
+    base = base ? base + 1 : file;
+    len = strlen(base);
+    if (len > 4 && strcmp(base + len - 4, ".cfg") == 0)
+        len -= 4;
+    snprintf(buf, n, "plots/%.*s", (int)len, base);
+    return buf;
+}
+
 static void sweep_progress(int done, int total, double t0, int final)
 {
     double el = now() - t0, rate = el > 0 ? done / el : 0;
@@ -612,16 +625,8 @@ static int cmd_sweep(int argc, char **argv)
     } else if (fs_sweep_load(o.file, o.sets, o.nsets, &sw, &e) != FS_OK) {
         goto fail;
     }
-    if (o.outdir == NULL) {
-        const char *base = strrchr(o.file, '/');
-        size_t len;
-        base = base ? base + 1 : o.file;
-        len = strlen(base);
-        if (len > 4 && strcmp(base + len - 4, ".cfg") == 0)
-            len -= 4;
-        snprintf(outbuf, sizeof outbuf, "plots/%.*s", (int)len, base);
-        o.outdir = outbuf;
-    }
+    if (o.outdir == NULL)
+        o.outdir = default_outdir(o.file, outbuf, sizeof outbuf);
     if (o.charts && fs_chart_font_check(&e) != FS_OK)
         goto fail;
     if ((r = fs_sweep_run_open(sw, o.threads > 0 ? o.threads : omp_get_num_procs(), o.outdir,
@@ -668,19 +673,6 @@ done:
     fs_sweep_free(sw);
     fs_ckpt_resume_free(rfile, rsets, nrsets);
     return code;
-}
-
-/* plots/<file name without .cfg>, into buf. */
-static const char *default_outdir(const char *file, char *buf, size_t n)
-{
-    const char *base = strrchr(file, '/');
-    size_t len;
-    base = base ? base + 1 : file;
-    len = strlen(base);
-    if (len > 4 && strcmp(base + len - 4, ".cfg") == 0)
-        len -= 4;
-    snprintf(buf, n, "plots/%.*s", (int)len, base);
-    return buf;
 }
 
 static void optimize_progress(const fs_search_run *r, const fs_search *s, double t0, int final)

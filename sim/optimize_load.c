@@ -338,6 +338,9 @@ static fs_status read_search(const ctx *c, const config_t *cf, fs_search *s)
 
     if ((st = fs_cfg_check_keys(c, root, "", top_keys, 11)) ||
         (st = fs_cfg_get_string(c, root, "name", "name", 1, &s->name)) ||
+        (!s->name[0] && (st = fs_cfg_fail_at(c, config_lookup(cf, "name"), "name",
+                                             "expected a non-empty name (optimize.md and the "
+                                             "charts show it), found \"\""))) ||
         (st = fs_cfg_get_string(c, root, "description", "description", 0, &s->description)) ||
         (st = fs_cfg_get_string(c, root, "base", "base", 1, &base)) ||
         (st = fs_cfg_get_long(c, root, "runs", "runs", 1, 10000000, &runs)))

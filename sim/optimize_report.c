@@ -366,10 +366,11 @@ static void write_brief(FILE *f, const fs_opt_result *r, const int *order)
         fprintf(f, "%s\n\n", s->description);
     fprintf(f, "Searched %d generations of %d mixes (%ld evaluations) of %d levers, each mix "
             "judged on %d future%s with %ld runs each, every mix on the same futures and random "
-            "streams. The final set (%ld mixes) was run again out of sample: %d fresh future%s, "
+            "streams. The final set (%ld mix%s) was run again out of sample: %d fresh future%s, "
             "fresh random streams, %ld runs.\n\n", r->generations, r->population, r->all->n,
             s->nlevers, r->futures, r->futures == 1 ? "" : "s", s->runs, r->front.n,
-            r->oos_futures, r->oos_futures == 1 ? "" : "s", r->oos_runs);
+            r->front.n == 1 ? "" : "es", r->oos_futures, r->oos_futures == 1 ? "" : "s",
+            r->oos_runs);
     fputs("## The answer\n\n", f);
     describe_obj(d, sizeof d, s, 0);
     if (r->front.n == 0) {

@@ -22,6 +22,17 @@ rows=$(($(wc -l < "$T/j1/pareto.csv") - 1))
 awk -F, 'NR > 1 && $(NF-1) != 1 { bad = 1 } END { exit bad }' "$T/j1/pareto.csv" && ok ||
     bad "every mix of a feasible final set is feasible in sample"
 
+# Charts, and plot DIR redraws them from the files alone.
+expect "charts" 0 "" optimize $F/small.cfg -o "$T/ch" -j2 -q --size 800x500
+for c in optimize_tradeoff optimize_levers optimize_convergence; do
+    [ -s "$T/ch/$c.png" ] && ok || bad "chart $c.png"
+done
+expect "plot DIR" 0 "" plot "$T/ch" -o "$T/ch2" --size 800x500
+for c in optimize_tradeoff optimize_levers optimize_convergence; do
+    same "plot redraws $c" "$T/ch/$c.png" "$T/ch2/$c.png"
+done
+for f in $FILES; do same "charts leave $f alone" "$T/j1/$f" "$T/ch/$f"; done
+
 # Kill and resume: SIGTERM once the first generation is on disk; the
 # resumed search must give the files of the uninterrupted one.
 $BIN optimize $F/small.cfg -o "$T/k" -j1 --no-charts -q >"$T/kout" 2>&1 &
