@@ -35,8 +35,13 @@ fs_status fs_eval_point(const fs_eval_spec *s, const double *x, int threads, dou
                         double *se, fs_err *err);
 
 /* Runs n points (x: n rows of nparams) over `threads` threads into y and
- * se (n rows of noutputs). On failure returns the status of the first
- * failing point by index, with err naming the point's values. */
+ * se (n rows of noutputs). Collective under MPI: every rank passes the
+ * same points, runs its contiguous block of them (fs_dist_block) and ends
+ * with every point's results, the same bytes for any rank count. On
+ * failure returns the status of the first failing point by index, with
+ * err naming the point's values; every rank returns a failure when any
+ * rank fails (with err->everywhere set and an empty message on a rank
+ * whose own points all ran). */
 fs_status fs_eval_batch(const fs_eval_spec *s, int n, const double *x, int threads, double *y,
                         double *se, fs_err *err);
 

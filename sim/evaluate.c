@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "dist.h"
 #include "engine.h"
 #include "fsio.h"
 #include "metrics.h"
@@ -94,11 +95,12 @@ fs_status fs_eval_point(const fs_eval_spec *s, const double *x, int threads, dou
 fs_status fs_eval_batch(const fs_eval_spec *s, int n, const double *x, int threads, double *y,
                         double *se, fs_err *err)
 {
-    int bad = -1;
+    int bad = -1, first, last;
     fs_err perr;
     fs_err_clear(&perr);
+    fs_dist_block(n, &first, &last);
 #pragma omp parallel for num_threads(threads) schedule(dynamic, 1)
-    for (int i = 0; i < n; i++) {
+    for (int i = first; i < last; i++) {
         fs_err e;
         int stop;
 #pragma omp atomic read
@@ -114,15 +116,25 @@ fs_status fs_eval_batch(const fs_eval_spec *s, int n, const double *x, int threa
             }
         }
     }
+    /* every rank agrees to stop when any must: the largest status wins */
+    fs_status mine = bad >= 0 ? perr.code : fs_interrupted ? FS_EINTR : FS_OK;
+    fs_status all = (fs_status)fs_dist_max((int)mine);
     if (bad >= 0) {
         char where[1024];
         size_t w = 0;
         for (int j = 0; j < s->nparams && w + 80 < sizeof where; j++)
             w += (size_t)snprintf(where + w, sizeof where - w, "%s%s=%g", j ? ", " : "",
                                   s->paths[j], x[(size_t)bad * s->nparams + j]);
-        return fs_err_set(err, perr.code, "point (%s): %s", where, perr.msg);
+        return fs_err_set(err, all, "point (%s): %s", where, perr.msg);
     }
-    if (fs_interrupted)
+    if (all == FS_EINTR || mine == FS_EINTR)
         return fs_err_set(err, FS_EINTR, "interrupted");
+    if (all != FS_OK) {
+        fs_err_set(err, all, "%s", "");
+        err->everywhere = 1;   /* another rank failed and says why */
+        return all;
+    }
+    if (fs_dist_gather_rows(y, n, s->noutputs) || fs_dist_gather_rows(se, n, s->noutputs))
+        return fs_err_set(err, FS_ERUNTIME, "MPI could not gather the points' results");
     return FS_OK;
 }

@@ -696,17 +696,11 @@ static int cmd_optimize(int argc, char **argv)
     char *rfile = NULL, outbuf[4096];
     fs_err e;
     double t0 = now(), last = 0;
-    int show, code = 0, nrsets = 0;
+    int show, code = 0, nrsets = 0, rank = fs_dist_rank();
 
     fs_err_clear(&e);
     parse_options(argc, argv, "optimize", &o);
-    show = !o.quiet && isatty(2);
-    if (fs_dist_size() > 1) {
-        if (fs_dist_rank() == 0)
-            fprintf(stderr, "%s: optimize runs as one process (its evaluations spread over "
-                    "threads with -j); run it without mpirun\n", progname);
-        return 2;
-    }
+    show = !o.quiet && isatty(2) && rank == 0;
     if (o.resume) {
         if (fs_ckpt_read_resume(o.resume, &rfile, &rsets, &nrsets, &id, &e) != FS_OK)
             goto fail;
@@ -736,13 +730,20 @@ static int cmd_optimize(int argc, char **argv)
         optimize_progress(r, s, t0, 1);
     if (fs_search_run_finish(r, &e) != FS_OK)
         goto fail;
-    if (o.charts && fs_plot_optimize(o.outdir, &o.plot, &e) != FS_OK)
+    if (rank == 0 && o.charts && fs_plot_optimize(o.outdir, &o.plot, &e) != FS_OK)
         goto fail;
-    if (!o.quiet)
+    if (!o.quiet && rank == 0)
         fprintf(stderr, "%s: %s finished, written to %s/\n", progname, s->name, o.outdir);
     goto done;
 fail:
-    code = fail(&e);
+    /* A rank whose own work went well while another failed says nothing:
+     * the failing rank explains. Every rank stops with the same code. */
+    if ((e.everywhere && !e.msg[0]) || (r == NULL && rank != 0))
+        code = fs_status_exit_code(e.code);   /* before the run, every rank says the same */
+    else if (e.code == FS_EINTR && rank != 0)
+        code = fs_interrupted == SIGTERM ? 143 : 130;
+    else
+        code = fail(&e);
 done:
     fs_search_run_free(r);
     fs_search_free(s);

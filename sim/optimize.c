@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "checkpoint.h"
+#include "dist.h"
 #include "evaluate.h"
 #include "fsio.h"
 #include "moea.h"
@@ -265,7 +266,7 @@ static fs_status eval_cb_timed(void *ctx, int n, const double *x, double *f, dou
     double *yrec = malloc((size_t)r->nrec * 2 * sizeof *yrec);
     if (!yrec && st == FS_OK)
         st = fs_err_set(err, FS_ENOMEM, "out of memory");
-    for (int m = 0; m < n && st == FS_OK; m++) {
+    for (int m = 0; m < n && st == FS_OK && r->ckpt; m++) {
         long idx = first + m;
         if (idx < r->ck_n && r->ck_done[idx])
             continue;
@@ -389,17 +390,23 @@ static fs_status start_checkpoint(fs_search_run *r, const fs_ckpt_id *resume, fs
     if (!r->ck_y || !r->ck_se || !r->ck_done)
         return fs_err_set(err, FS_ENOMEM, "out of memory");
     r->ck_n = (int)np;
-    int ndone = 0;
-    if (resume) {
-        if (fs_ckpt_scan(r->outdir, &r->id, r->ck_y, r->ck_se, r->ck_done, &ndone, err) != FS_OK)
-            return err->code;
-    } else if (fs_ckpt_clear(r->outdir, err) != FS_OK ||
-               fs_ckpt_write_resume(r->outdir, s->path, s->sets, s->nsets, &r->id, err) != FS_OK) {
-        return err->code;
+    int ndone = 0, rank0 = fs_dist_rank() == 0;
+    fs_status st = FS_OK;
+    /* every rank replays the recorded mixes; rank 0 alone writes */
+    if (resume)
+        st = fs_ckpt_scan(r->outdir, &r->id, r->ck_y, r->ck_se, r->ck_done, &ndone, err);
+    else if (rank0 && (fs_ckpt_clear(r->outdir, err) != FS_OK ||
+                       fs_ckpt_write_resume(r->outdir, s->path, s->sets, s->nsets, &r->id,
+                                            err) != FS_OK))
+        st = err->code;
+    if (st == FS_OK && rank0 && (r->ckpt = fs_ckpt_open(r->outdir, 0, &r->id, !resume, err)) == NULL)
+        st = err->code;
+    fs_status all = (fs_status)fs_dist_max((int)st);
+    if (all != FS_OK && st == FS_OK) {
+        fs_err_set(err, all, "%s", "");
+        err->everywhere = 1;
     }
-    if ((r->ckpt = fs_ckpt_open(r->outdir, 0, &r->id, !resume, err)) == NULL)
-        return err->code;
-    return FS_OK;
+    return all;
 }
 
 fs_search_run *fs_search_run_open(const fs_search *s, int threads, const char *outdir,
@@ -603,6 +610,8 @@ fs_status fs_search_run_finish(fs_search_run *r, fs_err *err)
         if (st != FS_OK)
             goto done;
     }
+    if (fs_dist_rank() != 0)
+        goto done;   /* rank 0 writes */
     if ((st = fs_opt_write(r->outdir, &res, err)) != FS_OK)
         goto done;
     fs_ckpt_close(r->ckpt);

@@ -22,6 +22,23 @@ rows=$(($(wc -l < "$T/j1/pareto.csv") - 1))
 awk -F, 'NR > 1 && $(NF-1) != 1 { bad = 1 } END { exit bad }' "$T/j1/pareto.csv" && ok ||
     bad "every mix of a feasible final set is feasible in sample"
 
+# MPI: 2 ranks of one thread give the bytes of one process (when built
+# with MPI and mpirun is there; not under valgrind, as cli_dist.sh).
+if [ -z "${FS_VALGRIND:-}" ] && $BIN --version | grep -q "MPI)" && command -v mpirun >/dev/null 2>&1; then
+    MPIRUN="mpirun --oversubscribe"
+    [ "$(id -u)" -eq 0 ] && MPIRUN="$MPIRUN --allow-run-as-root"
+    # under the sanitizers, Open MPI's own leaks are suppressed as cli_dist.sh does
+    [ -n "${LSAN_OPTIONS:-}" ] && MPIRUN="env LSAN_OPTIONS=$LSAN_OPTIONS:fast_unwind_on_malloc=0 $MPIRUN"
+    if $MPIRUN -np 2 $BIN optimize $F/small.cfg -o "$T/mpi" -j1 -q --no-charts >"$T/mpi.out" 2>&1; then
+        ok
+        for f in $FILES; do same "2 ranks: $f" "$T/j1/$f" "$T/mpi/$f"; done
+    else
+        bad "mpirun -np 2 optimize: $(tail -3 "$T/mpi.out")"
+    fi
+else
+    note "MPI run skipped (no MPI build or no mpirun, or under valgrind)"
+fi
+
 # Charts, and plot DIR redraws them from the files alone.
 expect "charts" 0 "" optimize $F/small.cfg -o "$T/ch" -j2 -q --size 800x500
 for c in optimize_tradeoff optimize_levers optimize_convergence; do
