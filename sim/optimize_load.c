@@ -84,6 +84,10 @@ static fs_status read_var(const ctx *c, const fs_search *s, const config_setting
                               "\"%s\" names no numeric setting of the base scenario %s (paths "
                               "are written as --set takes them, e.g. mechanisms.[rats].intensity)",
                               v->path, s->base_path);
+    for (int k = 0; k < s->nsets; k++)
+        if (!strcmp(s->sets[k].path, v->path))
+            return fs_cfg_fail_at(c, config_setting_get_member(g, "path"), w2, "\"%s\" is both "
+                                  "in the search and set by --set", v->path);
     snprintf(w2, sizeof w2, "%s.hi", where);
     if (!(v->lo < v->hi))
         return fs_cfg_fail_at(c, config_setting_get_member(g, "hi"), w2,
@@ -361,9 +365,18 @@ static fs_status read_search(const ctx *c, const config_t *cf, fs_search *s)
         st = c->err->code = code == FS_EUSAGE || code == FS_ENOMEM ? code : FS_ECONFIG;
         goto done;
     }
+    /* --set runs=N and seed=S replace the search file's (every mix runs
+     * with the search's, so the base scenario's would have no effect) */
+    int set_runs = 0, set_seed = 0;
+    for (int k = 0; k < s->nsets; k++) {
+        set_runs |= !strcmp(s->sets[k].path, "runs");
+        set_seed |= !strcmp(s->sets[k].path, "seed");
+    }
     s->seed = sc->seed;
+    if (set_runs)
+        s->runs = sc->runs;
     fs_scenario_free(sc);
-    if ((st = get_seed(c, root, "seed", "seed", &s->seed)) ||
+    if ((!set_seed && (st = get_seed(c, root, "seed", "seed", &s->seed))) ||
         (st = read_vars(c, cf, s, "levers", 1, FS_SEARCH_MAX_LEVERS, s->levers, &s->nlevers)) ||
         (st = read_vars(c, cf, s, "uncertainties", 0, FS_SEARCH_MAX_UNCERTAIN, s->uncertain,
                         &s->nuncertain)) ||

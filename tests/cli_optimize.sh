@@ -118,6 +118,11 @@ bad_file "epsilons" "algorithm.epsilons" "$HEAD $LEV $OBJ algorithm = { epsilons
 bad_file "no objectives" "objectives" "$HEAD $LEV"
 bad_file "bad algorithm" "algorithm.type" "$HEAD $LEV $OBJ algorithm = { type = \"ga\"; };"
 bad_file "futures without uncertainties" "ensemble.n" "$HEAD $LEV $OBJ ensemble = { n = 5; };"
+expect "set and searched" 2 "both in the search and set by --set" optimize $F/small.cfg \
+    --set "mechanisms.[rats].intensity=0.5" -o "$T/bad" --no-charts -q
+# --set runs=N replaces the search file's runs (meta: fewer runs, other figures)
+expect "set runs" 0 "" optimize $F/small.cfg --set runs=10 -o "$T/r10" -j2 --no-charts -q
+grep -q "with 10 runs each" "$T/r10/optimize.md" && ok || bad "--set runs=10 is used"
 expect "no file" 2 "optimize needs a search file" optimize
 expect "missing file" 2 "" optimize "$T/none.cfg"
 expect "help" 0 "usage: foresight optimize" help optimize
