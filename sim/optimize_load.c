@@ -157,8 +157,10 @@ static fs_status read_objective(const ctx *c, fs_search *s, const config_setting
                             "\"cost.mean\", found %s", fs_cfg_type_name(os));
         goto done;
     }
-    if ((st = fs_cfg_output(c, os, w2, config_setting_get_string(os), &o)))
+    if ((st = fs_cfg_output(c, os, w2, config_setting_get_string(os), &o))) {
+        free(o.name);
         goto done;
+    }
     ob->out = output_index(s, &o);
     snprintf(w2, sizeof w2, "%s.sense", where);
     if (sense && strcmp(sense, "minimize") && strcmp(sense, "maximize")) {
@@ -216,8 +218,10 @@ static fs_status read_constraint(const ctx *c, fs_search *s, const config_settin
         return nomem(c);
     memset(&o, 0, sizeof o);
     fs_status st = fs_cfg_output(c, g, where, out, &o);
-    if (st)
+    if (st) {
+        free(o.name);
         return st;
+    }
     cn->out = output_index(s, &o);
     return FS_OK;
 }

@@ -206,7 +206,7 @@ static int optimize_cmd(const char *file, int threads)
     fs_search_run_times(r, &ev, &cb, &tot);
     printf("optimize: %s, %ld mixes x %d futures x %ld runs, -j%d: runs %.2f s, statistics "
            "and checkpoint %.3f s, search (sorting, crowding, breeding, archive, hypervolume) "
-           "%.4f s = %.3f%% of the runs' time (bar: at most 5%%)\n", file,
+           "%.4f s = %.4f%% of the runs' time (bar: at most 5%%)\n", file,
            fs_search_run_evaluated(r), s->nfutures ? s->nfutures : 1, s->runs, threads, ev,
            cb - ev, tot - cb, 100 * (tot - cb) / ev);
     fs_search_run_free(r);

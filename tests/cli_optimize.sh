@@ -113,6 +113,7 @@ bad_file "lever out of range" "levers.\[1\].hi" "$HEAD levers = ( { path = \"mec
 bad_file "unknown output" "objectives.\[1\].output: unknown output" "$HEAD $LEV objectives = ( { output = \"escalaton\"; } );"
 bad_file "bad statistic" "objectives.\[1\].statistic" "$HEAD $LEV objectives = ( { output = \"escalation\"; statistic = \"p99\"; } );"
 bad_file "bad constraint" "constraints.\[1\]: expected" "$HEAD $LEV $OBJ constraints = [ \"escalation p90 < 0.1\" ];"
+bad_file "constraint on an unknown output" "constraints.\[1\]: unknown output" "$HEAD $LEV $OBJ constraints = [ \"escalaton p90 <= 0.1\" ];"
 bad_file "odd population" "algorithm.population: expected an even" "$HEAD $LEV $OBJ algorithm = { population = 7; };"
 bad_file "epsilons" "algorithm.epsilons" "$HEAD $LEV $OBJ algorithm = { epsilons = [0.1, 0.1]; };"
 bad_file "no objectives" "objectives" "$HEAD $LEV"
