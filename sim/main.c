@@ -588,6 +588,29 @@ static const char *default_outdir(const char *file, char *buf, size_t n)
     return buf;
 }
 
+/* What sweep and optimize share before loading their file: with --resume,
+ * the file, its --set options and the output directory from
+ * DIR/checkpoint/resume.cfg; else the command line's, and the default
+ * output directory. *sets and *nsets say which options to load with. */
+static fs_status batch_setup(options *o, fs_ckpt_id *id, char **rfile, fs_override **rsets,
+                             int *nrsets, const fs_override **sets, int *nsets, char *outbuf,
+                             size_t n, fs_err *e)
+{
+    *sets = o->sets;
+    *nsets = o->nsets;
+    if (o->resume) {
+        if (fs_ckpt_read_resume(o->resume, rfile, rsets, nrsets, id, e) != FS_OK)
+            return e->code;
+        o->file = *rfile;
+        o->outdir = o->resume;
+        *sets = *rsets;
+        *nsets = *nrsets;
+    }
+    if (o->outdir == NULL)
+        o->outdir = default_outdir(o->file, outbuf, n);
+    return FS_OK;
+}
+
 static void sweep_progress(int done, int total, double t0, int final)
 {
     double el = now() - t0, rate = el > 0 ? done / el : 0;
@@ -610,23 +633,15 @@ static int cmd_sweep(int argc, char **argv)
     fs_err e;
     char outbuf[4096];
     double t0 = now(), last = 0;
-    int show, code = 0, rank = fs_dist_rank(), nrsets = 0;
+    int show, code = 0, rank = fs_dist_rank(), nrsets = 0, nsets;
+    const fs_override *sets;
 
     fs_err_clear(&e);
     parse_options(argc, argv, "sweep", &o);
     show = !o.quiet && isatty(2) && rank == 0;
-    if (o.resume) {
-        if (fs_ckpt_read_resume(o.resume, &rfile, &rsets, &nrsets, &id, &e) != FS_OK)
-            goto fail;
-        o.file = rfile;
-        o.outdir = o.resume;
-        if (fs_sweep_load(rfile, rsets, nrsets, &sw, &e) != FS_OK)
-            goto fail;
-    } else if (fs_sweep_load(o.file, o.sets, o.nsets, &sw, &e) != FS_OK) {
+    if (batch_setup(&o, &id, &rfile, &rsets, &nrsets, &sets, &nsets, outbuf, sizeof outbuf,
+                    &e) != FS_OK || fs_sweep_load(o.file, sets, nsets, &sw, &e) != FS_OK)
         goto fail;
-    }
-    if (o.outdir == NULL)
-        o.outdir = default_outdir(o.file, outbuf, sizeof outbuf);
     if (o.charts && fs_chart_font_check(&e) != FS_OK)
         goto fail;
     if ((r = fs_sweep_run_open(sw, o.threads > 0 ? o.threads : omp_get_num_procs(), o.outdir,
@@ -696,23 +711,15 @@ static int cmd_optimize(int argc, char **argv)
     char *rfile = NULL, outbuf[4096];
     fs_err e;
     double t0 = now(), last = 0;
-    int show, code = 0, nrsets = 0, rank = fs_dist_rank();
+    int show, code = 0, nrsets = 0, rank = fs_dist_rank(), nsets;
+    const fs_override *sets;
 
     fs_err_clear(&e);
     parse_options(argc, argv, "optimize", &o);
     show = !o.quiet && isatty(2) && rank == 0;
-    if (o.resume) {
-        if (fs_ckpt_read_resume(o.resume, &rfile, &rsets, &nrsets, &id, &e) != FS_OK)
-            goto fail;
-        o.file = rfile;
-        o.outdir = o.resume;
-        if (fs_search_load(rfile, rsets, nrsets, &s, &e) != FS_OK)
-            goto fail;
-    } else if (fs_search_load(o.file, o.sets, o.nsets, &s, &e) != FS_OK) {
+    if (batch_setup(&o, &id, &rfile, &rsets, &nrsets, &sets, &nsets, outbuf, sizeof outbuf,
+                    &e) != FS_OK || fs_search_load(o.file, sets, nsets, &s, &e) != FS_OK)
         goto fail;
-    }
-    if (o.outdir == NULL)
-        o.outdir = default_outdir(o.file, outbuf, sizeof outbuf);
     if (o.charts && fs_chart_font_check(&e) != FS_OK)
         goto fail;
     if ((r = fs_search_run_open(s, o.threads > 0 ? o.threads : omp_get_num_procs(), o.outdir,
