@@ -97,6 +97,7 @@ fs_status fs_eval_batch(const fs_eval_spec *s, int n, const double *x, int threa
 {
     int bad = -1, first, last;
     fs_err perr;
+    (void)threads;   /* unused when built without OpenMP (the fuzzers) */
     fs_err_clear(&perr);
     fs_dist_block(n, &first, &last);
 #pragma omp parallel for num_threads(threads) schedule(dynamic, 1)

@@ -383,10 +383,11 @@ static void write_brief(FILE *f, const fs_opt_result *r, const int *order)
         fputs("No mix found meets every constraint:", f);
         for (int k = 0; k < s->ncon; k++)
             fprintf(f, " %s%s", s->con[k].text, k + 1 < s->ncon ? ";" : ".");
-        fputs(" The closest:", f);
+        fputs(" The closest any mix came:", f);
         for (int k = 0; k < s->ncon; k++)
-            fprintf(f, " %s reaches %.3g%s", s->con[k].text, closest(s, r->all, k),
-                    k + 1 < s->ncon ? ";" : ".");
+            fprintf(f, " %s %s %.3g at best (target %s %g)%s", s->outputs[s->con[k].out].name,
+                    stat_ids[s->con[k].stat], closest(s, r->all, k), s->con[k].ge ? ">=" : "<=",
+                    s->con[k].value, k + 1 < s->ncon ? ";" : ".");
         fputs(" The least-violating mix: ", f);
         write_mix(f, s, x);
         fputs(".\n", f);
