@@ -344,6 +344,14 @@ static fs_status read_search(const ctx *c, const config_t *cf, fs_search *s)
     fs_scenario *sc = NULL;
     fs_status st;
 
+    if (config_setting_get_member(root, "actors") && !config_setting_get_member(root, "base"))
+        return fs_err_set(c->err, FS_ECONFIG, "%s is a scenario file (it has 'actors'), not a "
+                          "search file: use 'foresight run %s', or name it as the 'base' of a "
+                          "search file (docs/OPTIMIZE.md)", c->file, c->file);
+    if (config_setting_get_member(root, "design") && config_setting_get_member(root, "parameters"))
+        return fs_err_set(c->err, FS_ECONFIG, "%s is a sweep file (it has 'design' and "
+                          "'parameters'), not a search file: use 'foresight sweep %s' "
+                          "(docs/OPTIMIZE.md describes search files)", c->file, c->file);
     if ((st = fs_cfg_check_keys(c, root, "", top_keys, 11)) ||
         (st = fs_cfg_get_string(c, root, "name", "name", 1, &s->name)) ||
         (!s->name[0] && (st = fs_cfg_fail_at(c, config_lookup(cf, "name"), "name",

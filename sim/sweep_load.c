@@ -493,6 +493,10 @@ static int set_on_command_line(const fs_sweep *sw, const char *key)
  * key ("unknown key 'question'"): say what it is and which command runs it. */
 static fs_status not_a_scenario(const ctx *c, const config_setting_t *root)
 {
+    if (config_setting_get_member(root, "levers") && config_setting_get_member(root, "objectives"))
+        return fs_err_set(c->err, FS_ECONFIG, "%s is a search file (it has 'levers' and "
+                          "'objectives'), not a sweep file: use 'foresight optimize %s'",
+                          c->file, c->file);
     if (config_setting_get_member(root, "actors") == NULL
         || config_setting_get_member(root, "base") != NULL)
         return FS_OK;

@@ -122,6 +122,9 @@ expect "set and searched" 2 "both in the search and set by --set" optimize $F/sm
 # --set runs=N replaces the search file's runs (meta: fewer runs, other figures)
 expect "set runs" 0 "" optimize $F/small.cfg --set runs=10 -o "$T/r10" -j2 --no-charts -q
 grep -q "with 10 runs each" "$T/r10/optimize.md" && ok || bad "--set runs=10 is used"
+expect "a scenario file" 2 "is a scenario file (it has 'actors'), not a search file" optimize scenarios/sco_baseline.cfg
+expect "a sweep file" 2 "is a sweep file" optimize scenarios/sweeps/levers.cfg
+expect "sweep of a search file" 2 "is a search file" sweep $F/small.cfg
 expect "no file" 2 "optimize needs a search file" optimize
 expect "missing file" 2 "" optimize "$T/none.cfg"
 expect "help" 0 "usage: foresight optimize" help optimize
