@@ -153,6 +153,7 @@ gallery-run: all
 	$(BIN) run scenarios/crocus_attack.cfg -n 1000 -q -o build/gallery/crocus --size 1200x750
 	$(BIN) sweep scenarios/sweeps/levers.cfg -q -o build/gallery/levers --size 1200x750
 	$(BIN) sweep scenarios/sweeps/when_escalation.cfg -q -o build/gallery/when --size 1200x750
+	$(BIN) optimize scenarios/searches/cheapest_mix.cfg -q -o build/gallery/optimize --size 1200x750
 	@cp build/gallery/run/*.png build/gallery/compare/compare_*.png plots/gallery/
 	@cp build/gallery/crocus/trust_pairs.png plots/gallery/crocus_trust_pairs.png
 	@cp build/gallery/levers/tornado_escalation.png plots/gallery/sweep_tornado_escalation.png
@@ -162,6 +163,7 @@ gallery-run: all
 	@cp build/gallery/levers/sobol_escalation.png plots/gallery/sweep_sobol_escalation.png
 	@cp build/gallery/when/discovery_tradeoff.png build/gallery/when/discovery_limits.png \
 	    build/gallery/when/discovery_scatter.png plots/gallery/
+	@cp build/gallery/optimize/optimize_*.png plots/gallery/
 	@ls plots/gallery
 
 # ---- fuzzing (tests/fuzz/): the loader and its dependencies, built with

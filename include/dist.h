@@ -1,8 +1,9 @@
 /* dist.h: the few MPI calls foresight makes, behind one small interface.
  * Built with MPI (FS_MPI, the default when mpicc exists), a program started
  * by mpirun or srun is one rank of many; started alone it is rank 0 of 1.
- * Built without MPI every call is the single-process answer. Only the
- * sweep distributes work; everything else runs on every rank alike. */
+ * Built without MPI every call is the single-process answer. Sweeps and
+ * the evaluation loop (evaluate.h) distribute work; everything else runs
+ * on every rank alike. */
 #ifndef FS_DIST_H
 #define FS_DIST_H
 
@@ -25,6 +26,15 @@ int fs_dist_max(int value);
 
 /* Ends every rank with exit code `code` (MPI_Abort when distributed). */
 void fs_dist_abort(int code);
+
+/* This rank's contiguous block [first, last) of n rows: rank r of size
+ * takes rows n r / size to n (r + 1) / size. */
+void fs_dist_block(int n, int *first, int *last);
+
+/* After each rank filled its block (fs_dist_block) of the n rows of w
+ * doubles in a, every rank holds every row, bit for bit. Collective. 0,
+ * or -1 when MPI or memory failed. */
+int fs_dist_gather_rows(double *a, int n, int w);
 
 /* 1 when built with MPI. */
 int fs_dist_enabled(void);

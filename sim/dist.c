@@ -1,6 +1,13 @@
 /* dist.c: MPI when built with it, a single process otherwise. */
 #include "dist.h"
 
+void fs_dist_block(int n, int *first, int *last)
+{
+    int size = fs_dist_size(), r = fs_dist_rank();
+    *first = (int)((long)n * r / size);
+    *last = (int)((long)n * (r + 1) / size);
+}
+
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -136,7 +143,36 @@ void fs_dist_counter_close(fs_dist_counter *c)
     free(c);
 }
 
+/* Every rank's block of rows to every rank: row counts and offsets from
+ * fs_dist_block, gathered in place. */
+int fs_dist_gather_rows(double *a, int n, int w)
+{
+    int size = fs_dist_size();
+    if (!dist_on || size == 1)
+        return 0;
+    int *counts = malloc((size_t)size * sizeof *counts), *displs = malloc((size_t)size * sizeof *displs);
+    int rc = -1;
+    if (counts && displs) {
+        for (int r = 0; r < size; r++) {
+            long first = (long)n * r / size, last = (long)n * (r + 1) / size;
+            counts[r] = (int)((last - first) * w);
+            displs[r] = (int)(first * w);
+        }
+        rc = MPI_Allgatherv(MPI_IN_PLACE, 0, MPI_DATATYPE_NULL, a, counts, displs, MPI_DOUBLE,
+                            MPI_COMM_WORLD) == MPI_SUCCESS ? 0 : -1;
+    }
+    free(counts);
+    free(displs);
+    return rc;
+}
+
 #else
+
+int fs_dist_gather_rows(double *a, int n, int w)
+{
+    (void)a, (void)n, (void)w;
+    return 0;
+}
 
 struct fs_dist_counter {
     long local;

@@ -33,6 +33,8 @@
 #include "suggest.h"
 #include "plot_sweep.h"
 #include "sweep.h"
+#include "optimize.h"
+#include "plot_optimize.h"
 
 #ifndef FS_VERSION
 #define FS_VERSION "0.0.0"
@@ -53,7 +55,9 @@ static const char usage_main[] =
     "  compare A B.. run scenarios side by side on the same random streams\n"
     "  sweep FILE    explore parameters over a design; sensitivity analysis\n"
     "  discover SRC  under which conditions does it go wrong? (PRIM or CART boxes)\n"
-    "  plot DIR      redraw the charts of a run, compare, sweep or discover directory\n"
+    "  optimize FILE search for the best mixes of levers, robust over futures\n"
+    "  plot DIR      redraw the charts of a run, compare, sweep, discover or optimize\n"
+    "                directory\n"
     "  report DIR    write report.html of a run, compare or sweep directory from its files\n"
     "  help COMMAND  show the options of a command\n"
     "\n"
@@ -115,6 +119,27 @@ static const char usage_compare[] =
     "options: -n, -s, -j, -o, --set (applied to every scenario), --runs-csv (runs.csv\n"
     "in each scenario's directory), --format, --size, --no-charts, --no-report, -q,\n"
     "as for foresight run.\n";
+
+static const char usage_optimize[] =
+    "usage: foresight optimize FILE [-o DIR] [-j THREADS] [--set PATH=VALUE]... [--quiet]\n"
+    "                          [--no-charts] [--format png|pdf|svg] [--size WxH]\n"
+    "       foresight optimize --resume DIR [-j THREADS] [--quiet]\n"
+    "\n"
+    "Runs the search file FILE: NSGA-II over its levers, every mix judged on the\n"
+    "same futures and random streams; the final set is run again out of sample.\n"
+    "Writes into DIR (default plots/<file name>): pareto.csv, evaluations.csv,\n"
+    "generations.csv, search.csv, optimize.md and the charts. See docs/OPTIMIZE.md.\n"
+    "Every generation is saved in DIR/checkpoint: a killed search resumes with\n"
+    "--resume DIR and gives the same files as an uninterrupted one.\n"
+    "\n"
+    "  -o, --output DIR      output directory\n"
+    "  -j, --threads N       threads (default: all cores); the files are the same\n"
+    "  -s, --set PATH=VALUE  override a setting of the base scenario (repeatable)\n"
+    "      --resume DIR      finish the interrupted search in DIR\n"
+    "  -q, --quiet           no progress line\n"
+    "      --no-charts       CSV and optimize.md only\n"
+    "      --format FMT      chart format: png (default), pdf or svg\n"
+    "      --size WxH        chart size in pixels\n";
 
 static const char usage_sweep[] =
     "usage: foresight sweep FILE [-o DIR] [-j THREADS] [--set PATH=VALUE]... [--quiet]\n"
@@ -434,6 +459,8 @@ static const char *what_it_needs(const char *cmd)
         return "compare needs at least two scenario files";
     if (strcmp(cmd, "sweep") == 0)
         return "sweep needs a sweep file, or --resume DIR";
+    if (strcmp(cmd, "optimize") == 0)
+        return "optimize needs a search file, or --resume DIR";
     if (strcmp(cmd, "plot") == 0 || strcmp(cmd, "report") == 0)
         return strcmp(cmd, "plot") == 0
                ? "plot needs an output directory of foresight run, compare or sweep"
@@ -538,7 +565,7 @@ static void parse_options(int argc, char **argv, const char *cmd, options *o)
         }
     }
     if (o->resume && (o->file || o->outdir || o->nsets))
-        die_usage("%s", "--resume DIR takes the sweep file, its --set options and the output "
+        die_usage("%s", "--resume DIR takes the sweep or search file, its --set options and the output "
                   "directory from DIR/checkpoint/resume.cfg: give none of them", cmd);
     if (o->file == NULL && o->resume == NULL)
         die_usage("%s", what_it_needs(cmd), cmd);
@@ -690,6 +717,29 @@ static int cmd_compare(int argc, char **argv)
     return run_files(&o);
 }
 
+/* What sweep and optimize share before loading their file: with --resume,
+ * the file, its --set options and the output directory from
+ * DIR/checkpoint/resume.cfg; else the command line's, and the default
+ * output directory. *sets and *nsets say which options to load with. */
+static fs_status batch_setup(options *o, fs_ckpt_id *id, char **rfile, fs_override **rsets,
+                             int *nrsets, const fs_override **sets, int *nsets, char *outbuf,
+                             size_t n, fs_err *e)
+{
+    *sets = o->sets;
+    *nsets = o->nsets;
+    if (o->resume) {
+        if (fs_ckpt_read_resume(o->resume, rfile, rsets, nrsets, id, e) != FS_OK)
+            return e->code;
+        o->file = *rfile;
+        o->outdir = o->resume;
+        *sets = *rsets;
+        *nsets = *nrsets;
+    }
+    if (o->outdir == NULL)
+        o->outdir = default_outdir(outbuf, n, o->file, "plots/", ".cfg");
+    return FS_OK;
+}
+
 static void sweep_progress(int done, int total, double t0, int final)
 {
     double el = now() - t0, rate = el > 0 ? done / el : 0;
@@ -712,23 +762,15 @@ static int cmd_sweep(int argc, char **argv)
     fs_err e;
     char outbuf[4096];
     double t0 = now(), last = 0;
-    int show, code = 0, rank = fs_dist_rank(), nrsets = 0;
+    int show, code = 0, rank = fs_dist_rank(), nrsets = 0, nsets;
+    const fs_override *sets;
 
     fs_err_clear(&e);
     parse_options(argc, argv, "sweep", &o);
     show = !o.quiet && isatty(2) && rank == 0;
-    if (o.resume) {
-        if (fs_ckpt_read_resume(o.resume, &rfile, &rsets, &nrsets, &id, &e) != FS_OK)
-            goto fail;
-        o.file = rfile;
-        o.outdir = o.resume;
-        if (fs_sweep_load(rfile, rsets, nrsets, &sw, &e) != FS_OK)
-            goto fail;
-    } else if (fs_sweep_load(o.file, o.sets, o.nsets, &sw, &e) != FS_OK) {
+    if (batch_setup(&o, &id, &rfile, &rsets, &nrsets, &sets, &nsets, outbuf, sizeof outbuf,
+                    &e) != FS_OK || fs_sweep_load(o.file, sets, nsets, &sw, &e) != FS_OK)
         goto fail;
-    }
-    if (o.outdir == NULL)
-        o.outdir = default_outdir(outbuf, sizeof outbuf, o.file, "plots/", ".cfg");
     if (o.charts && fs_chart_font_check(&e) != FS_OK)
         goto fail;
     if ((r = fs_sweep_run_open(sw, o.threads > 0 ? o.threads : omp_get_num_procs(), o.outdir,
@@ -780,6 +822,74 @@ done:
     return code;
 }
 
+static void optimize_progress(const fs_search_run *r, const fs_search *s, double t0, int final)
+{
+    int g = fs_search_run_generation(r);
+    double el = now() - t0, rate = el > 0 && g > 0 ? el / g : 0;
+    fprintf(stderr, "\r%s: generation %d/%d, %ld mixes run, ETA %.0f s   ", progname, g,
+            s->generations, fs_search_run_evaluated(r), rate * (s->generations - g));
+    if (final)
+        fputc('\n', stderr);
+    fflush(stderr);
+}
+
+static int cmd_optimize(int argc, char **argv)
+{
+    options o;
+    fs_search *s = NULL;
+    fs_search_run *r = NULL;
+    fs_ckpt_id id;
+    fs_override *rsets = NULL;
+    char *rfile = NULL, outbuf[4096];
+    fs_err e;
+    double t0 = now(), last = 0;
+    int show, code = 0, nrsets = 0, rank = fs_dist_rank(), nsets;
+    const fs_override *sets;
+
+    fs_err_clear(&e);
+    parse_options(argc, argv, "optimize", &o);
+    show = !o.quiet && isatty(2) && rank == 0;
+    if (batch_setup(&o, &id, &rfile, &rsets, &nrsets, &sets, &nsets, outbuf, sizeof outbuf,
+                    &e) != FS_OK || fs_search_load(o.file, sets, nsets, &s, &e) != FS_OK)
+        goto fail;
+    if (o.charts && fs_chart_font_check(&e) != FS_OK)
+        goto fail;
+    if ((r = fs_search_run_open(s, o.threads > 0 ? o.threads : omp_get_num_procs(), o.outdir,
+                                o.resume ? &id : NULL, &e)) == NULL)
+        goto fail;
+    while (!fs_search_run_finished(r)) {
+        if (fs_search_run_iterate(r, &e) != FS_OK)
+            goto fail;
+        if (show && now() - last > 0.2) {
+            optimize_progress(r, s, t0, 0);
+            last = now();
+        }
+    }
+    if (show)
+        optimize_progress(r, s, t0, 1);
+    if (fs_search_run_finish(r, &e) != FS_OK)
+        goto fail;
+    if (rank == 0 && o.charts && fs_plot_optimize(o.outdir, &o.plot, &e) != FS_OK)
+        goto fail;
+    if (!o.quiet && rank == 0)
+        fprintf(stderr, "%s: %s finished, written to %s/\n", progname, s->name, o.outdir);
+    goto done;
+fail:
+    /* A rank whose own work went well while another failed says nothing:
+     * the failing rank explains. Every rank stops with the same code. */
+    if ((e.everywhere && !e.msg[0]) || (r == NULL && rank != 0))
+        code = fs_status_exit_code(e.code);   /* before the run, every rank says the same */
+    else if (e.code == FS_EINTR && rank != 0)
+        code = fs_interrupted == SIGTERM ? 143 : 130;
+    else
+        code = fail(&e);
+done:
+    fs_search_run_free(r);
+    fs_search_free(s);
+    fs_ckpt_resume_free(rfile, rsets, nrsets);
+    return code;
+}
+
 /* Whether dir holds the file name. */
 static int has_file(const char *dir, const char *name)
 {
@@ -816,6 +926,10 @@ static fs_status plot_kind(const char *dir, char *kind, fs_err *e)
         *kind = 'd';
         return FS_OK;
     }
+    if (has_file(dir, "search.csv") && has_file(dir, "pareto.csv")) {
+        *kind = 'o';
+        return FS_OK;
+    }
     if (has_file(dir, "sweep_outputs.csv") || has_file(dir, "compare.csv")
         || has_file(dir, "meta.csv")) {
         *kind = has_file(dir, "sweep_outputs.csv") ? 's' : has_file(dir, "compare.csv")
@@ -828,7 +942,7 @@ static fs_status plot_kind(const char *dir, char *kind, fs_err *e)
                           "'foresight plot %s', or run 'foresight compare' again", dir, sub,
                           sub);
     return fs_err_set(e, FS_EUSAGE, "%s is not a foresight output directory (no meta.csv): "
-                      "give a run, compare or sweep directory", dir);
+                      "give a run, compare, sweep, discover or optimize directory", dir);
 }
 
 /* report.html of dir into outdir (NULL: dir); for a comparison, each
@@ -860,8 +974,8 @@ static fs_status write_reports(const char *dir, const char *outdir, char kind, f
 /* report of a discovery directory: not a kind the report knows yet. */
 static int fail_usage_report(const char *dir)
 {
-    fprintf(stderr, "%s: %s holds a discovery only; report.html is written for run, compare "
-            "and sweep directories\n", progname, dir);
+    fprintf(stderr, "%s: %s holds a discovery or a search; report.html is written for run, "
+            "compare and sweep directories\n", progname, dir);
     return 2;
 }
 
@@ -889,7 +1003,8 @@ static int cmd_plot(int argc, char **argv, const char *cmd)
         return fail(&e);
     fs_outset_clean(o.file);
     if (strcmp(cmd, "plot") == 0) {
-        if (kind == 's' ? fs_plot_sweep_dir(o.file, &o.plot, &e) != FS_OK
+        if (kind == 'o' ? fs_plot_optimize(o.file, &o.plot, &e) != FS_OK
+            : kind == 's' ? fs_plot_sweep_dir(o.file, &o.plot, &e) != FS_OK
             : kind == 'c' ? fs_compare_plot(o.file, &o.plot, 1, &e) != FS_OK
             : kind == 'd' ? 0 : fs_plot_run_dir(o.file, &o.plot, &e) != FS_OK)
             code = fail(&e);
@@ -898,9 +1013,9 @@ static int cmd_plot(int argc, char **argv, const char *cmd)
                  fs_plot_discover_dir(o.file, &o.plot, &e) != FS_OK)
             code = fail(&e);
     }
-    if (code == 0 && kind == 'd' && strcmp(cmd, "report") == 0)
+    if (code == 0 && (kind == 'd' || kind == 'o') && strcmp(cmd, "report") == 0)
         code = fail_usage_report(o.file);
-    else if (code == 0 && kind != 'd' && write_reports(o.file, o.outdir, kind, &e) != FS_OK)
+    else if (code == 0 && kind != 'd' && kind != 'o' && write_reports(o.file, o.outdir, kind, &e) != FS_OK)
         code = fail(&e);
     fs_outlock_release(lock);
     return code;
@@ -1010,6 +1125,15 @@ static int cmd_discover(int argc, char **argv)
     return code;
 }
 
+static int cmd_optimize_dist(int argc, char **argv)
+{
+    int code;
+    fs_dist_init(&argc, &argv);
+    code = cmd_optimize(argc, argv);
+    fs_dist_finalize();
+    return code;
+}
+
 static int cmd_help(int argc, char **argv);
 
 /* The commands: a new one is a row here, its usage text and its function
@@ -1024,6 +1148,8 @@ static const struct command commands[] = {
       " threads output set resume partition quiet no-charts no-report format size " },
     { "discover", cmd_discover, usage_discover,
       " output above below inputs method threshold peel-alpha paste-alpha mass-min box boxes resample seed threads min-leaf depth quiet no-charts format size " },
+    { "optimize", cmd_optimize_dist, usage_optimize,
+      " threads output set resume quiet no-charts format size " },
     { "plot", cmd_plot_only, usage_plot, " output format size " },
     { "report", cmd_report, usage_report, " output " },
     { "help", cmd_help, usage_help, NULL },

@@ -16,6 +16,7 @@
 #include "budget.h"
 #include "dist.h"
 #include "engine.h"
+#include "evaluate.h"
 #include "fsio.h"
 #include "headroom.h"
 #include "mdtext.h"
@@ -335,43 +336,29 @@ static const double *point_values(const fs_sweep_run *r, int i)
     return i < r->nd ? fs_design_point(r->design, i) : fs_design_point(r->oat, i - r->nd);
 }
 
-static void format_value(char *buf, size_t n, double v, int integer)
+/* The sweep as the evaluation loop takes it (evaluate.h); paths and
+ * integer must hold nparams entries. */
+static fs_eval_spec eval_spec(const fs_sweep *sw, const char **paths, int *integer)
 {
-    if (integer)
-        snprintf(buf, n, "%.0f", v);
-    else
-        snprintf(buf, n, "%.17g", v);
-}
-
-/* One output of a finished point: its value and Monte Carlo standard error. */
-static void output_value(const fs_sweep_output *o, const fs_engine *e, double *y, double *se)
-{
-    const fs_acc *acc = fs_engine_acc(e);
-    const fs_layout *l = fs_engine_layout(e);
-    const fs_moments *m;
-    int cell = fs_sweep_output_cell(o, l);
-
-    if (cell < 0) {   /* a step beyond this point's horizon */
-        *y = *se = NAN;
-        return;
+    fs_eval_spec s;
+    int j;
+    for (j = 0; j < sw->nparams; j++) {
+        paths[j] = sw->params[j].path;
+        integer[j] = sw->params[j].integer;
     }
-    m = fs_acc_moments(acc, cell);
-    if (o->outcome) {
-        *y = m->n > 0 ? m->mean : NAN;
-        *se = m->n > 0 ? sqrt(*y * (1.0 - *y) / m->n) : NAN;
-        return;
-    }
-    if (o->stat < 0) {
-        *y = m->n > 0 ? m->mean : NAN;
-        *se = m->n > 0 ? fs_moments_sd(m) / sqrt(m->n) : NAN;
-    } else {
-        /* A quantile's standard error, sqrt(q (1 - q) / n) / f(x_q), with
-         * the density f estimated from the quantiles either side. */
-        double q = fs_quantiles[o->stat], d = fmin(0.025, fmin(q, 1.0 - q) / 2.0);
-        *y = fs_acc_quantile(acc, cell, q);
-        *se = m->n > 0 ? (fs_acc_quantile(acc, cell, q + d) - fs_acc_quantile(acc, cell, q - d))
-                         / (2.0 * d) * sqrt(q * (1.0 - q) / m->n) : NAN;
-    }
+    memset(&s, 0, sizeof s);
+    s.base_path = sw->base_path;
+    s.base_text = sw->base_text;   /* read once: never from the disk again */
+    s.sets = sw->sets;
+    s.nsets = sw->nsets;
+    s.nparams = sw->nparams;
+    s.paths = paths;
+    s.integer = integer;
+    s.runs = sw->runs;
+    s.seed = sw->seed;
+    s.noutputs = sw->noutputs;
+    s.outputs = sw->outputs;
+    return s;
 }
 
 /* Loads point i's scenario: the base scenario (as the sweep read it once)
@@ -381,63 +368,25 @@ static void output_value(const fs_sweep_output *o, const fs_engine *e, double *y
 static fs_status load_point(const fs_sweep_run *r, int i, fs_scenario **sc, int *refused,
                             fs_err *err)
 {
-    const fs_sweep *sw = r->sw;
-    fs_override ov[FS_SWEEP_MAX_PARAMS + 256];
-    char text[FS_SWEEP_MAX_PARAMS][64];
-    const double *x = point_values(r, i);
-    int j, n = sw->nsets;
-
-    if (n > 0)
-        memcpy(ov, sw->sets, (size_t)n * sizeof *ov);
-    for (j = 0; j < sw->nparams; j++) {
-        format_value(text[j], sizeof text[j], x[j], sw->params[j].integer);
-        ov[n].path = sw->params[j].path;
-        ov[n].value = text[j];
-        n++;
-    }
-    if (fs_load_scenario_text(sw->base_text, ov, n, sc, err) != FS_OK) {
-        if (refused)
-            *refused = err->code == FS_ECONFIG || err->code == FS_EUSAGE;
-        return err->code;
-    }
-    (*sc)->runs = sw->runs;
-    (*sc)->seed = sw->seed;
-    return FS_OK;
+    const char *paths[FS_SWEEP_MAX_PARAMS];
+    int integer[FS_SWEEP_MAX_PARAMS];
+    fs_eval_spec s = eval_spec(r->sw, paths, integer);
+    return fs_eval_load(&s, point_values(r, i), sc, refused, err);
 }
 
 /* Runs point i on `threads` threads. */
 static fs_status run_point(const fs_sweep_run *r, int i, int threads, double *y, double *se,
                            int *refused, fs_err *err)
 {
-    const fs_sweep *sw = r->sw;
-    fs_scenario *sc = NULL;
-    fs_engine *e;
-    fs_engine_opts eo;
-    fs_layout l;
-    int j, sketch[FS_SWEEP_MAX_OUTPUTS];
-
-    if (load_point(r, i, &sc, refused, err) != FS_OK)
-        return err->code;
-    memset(&eo, 0, sizeof eo);
-    fs_layout_init(&l, sc);
-    eo.runs = sw->runs;
-    eo.seed = sw->seed;
-    eo.threads = threads;
-    eo.totals_only = 1;   /* a point reads outcomes and run totals, and the */
-    eo.sketch_cells = sketch;   /* quantiles its outputs name */
-    for (j = 0; j < sw->noutputs; j++)
-        if (fs_sweep_output_needs_sketch(&sw->outputs[j]))
-            sketch[eo.nsketch_cells++] = fs_sweep_output_cell(&sw->outputs[j], &l);
-    e = fs_engine_run(sc, &eo, err);
-    if (e == NULL) {
-        fs_scenario_free(sc);
-        return err->code;
-    }
-    for (j = 0; j < sw->noutputs; j++)
-        output_value(&sw->outputs[j], e, &y[j], &se[j]);
-    fs_engine_free(e);
+    const char *paths[FS_SWEEP_MAX_PARAMS];
+    int integer[FS_SWEEP_MAX_PARAMS];
+    fs_eval_spec s = eval_spec(r->sw, paths, integer);
+    fs_scenario *sc;
+    fs_status st = fs_eval_load(&s, point_values(r, i), &sc, refused, err);
+    if (st == FS_OK)
+        st = fs_eval_run(&s, sc, threads, y, se, err);
     fs_scenario_free(sc);
-    return FS_OK;
+    return st;
 }
 
 /* The tornado's ends against its base point, paired run by run

@@ -10,15 +10,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cfgread.h"
 #include "load_include.h"
 #include "metrics.h"
 #include "suggest.h"
 
-typedef struct ctx {
-    const fs_source *src;
-    const char *file;
-    fs_err *err;
-} ctx;
+typedef fs_cfg_ctx ctx;
 
 static const char *top_keys[] = {"name", "description", "base", "runs", "seed", "design",
                                  "parameters", "outputs", "discovery"};
@@ -26,7 +23,7 @@ static const char *design_keys[] = {"type", "n", "r", "p", "seed", "bootstrap"};
 static const char *param_keys[] = {"path", "lo", "hi", "levels", "kind", "label"};
 
 /* "file:line: path: message", the line mapped through includes. */
-static fs_status fail_at(const ctx *c, const config_setting_t *s, const char *path,
+fs_status fs_cfg_fail_at(const ctx *c, const config_setting_t *s, const char *path,
                          const char *fmt, ...)
 {
     char msg[FS_ERR_MSG_MAX / 2];
@@ -44,7 +41,7 @@ static fs_status fail_at(const ctx *c, const config_setting_t *s, const char *pa
     return fs_err_set(c->err, FS_ECONFIG, "%s: %s: %s", file, path, msg);
 }
 
-static const char *type_name(const config_setting_t *s)
+const char *fs_cfg_type_name(const config_setting_t *s)
 {
     switch (config_setting_type(s)) {
     case CONFIG_TYPE_INT: case CONFIG_TYPE_INT64: return "an integer";
@@ -59,7 +56,7 @@ static const char *type_name(const config_setting_t *s)
 }
 
 /* Unknown keys in a group are errors, with a suggestion. */
-static fs_status check_keys(const ctx *c, const config_setting_t *g, const char *path,
+fs_status fs_cfg_check_keys(const ctx *c, const config_setting_t *g, const char *path,
                             const char *const *keys, int nkeys)
 {
     int i, j, n = config_setting_length(g);
@@ -73,12 +70,12 @@ static fs_status check_keys(const ctx *c, const config_setting_t *g, const char 
             continue;
         fs_suggest(hint, sizeof hint, name, keys, nkeys, "valid keys are");
         snprintf(where, sizeof where, "%s%s%s", path, path[0] ? "." : "", name);
-        return fail_at(c, s, where, "unknown key '%s'%s", name, hint);
+        return fs_cfg_fail_at(c, s, where, "unknown key '%s'%s", name, hint);
     }
     return FS_OK;
 }
 
-static fs_status get_string(const ctx *c, const config_setting_t *g, const char *key,
+fs_status fs_cfg_get_string(const ctx *c, const config_setting_t *g, const char *key,
                             const char *path, int required, char **out)
 {
     const config_setting_t *s = config_setting_get_member(g, key);
@@ -87,18 +84,18 @@ static fs_status get_string(const ctx *c, const config_setting_t *g, const char 
     long bad;
     if (s == NULL) {
         if (required)
-            return fail_at(c, g, path, "missing required key '%s'", key);
+            return fs_cfg_fail_at(c, g, path, "missing required key '%s'", key);
         return FS_OK;
     }
     if (config_setting_type(s) != CONFIG_TYPE_STRING)
-        return fail_at(c, s, path, "expected a string, found %s", type_name(s));
+        return fs_cfg_fail_at(c, s, path, "expected a string, found %s", fs_cfg_type_name(s));
     v = config_setting_get_string(s);
     if ((bad = fs_utf8_invalid(v)) >= 0)
-        return fail_at(c, s, path, "expected UTF-8 text, found the byte 0x%02X at byte %ld "
+        return fs_cfg_fail_at(c, s, path, "expected UTF-8 text, found the byte 0x%02X at byte %ld "
                        "of the string (save the file as UTF-8)", (unsigned char)v[bad],
                        bad + 1);
     if ((bad = fs_text_control(v, &cp)) >= 0)
-        return fail_at(c, s, path, "expected text without control characters, found "
+        return fs_cfg_fail_at(c, s, path, "expected text without control characters, found "
                        "U+%04X%s at byte %ld of the string", cp, fs_control_name(cp), bad + 1);
     free(*out);
     if ((*out = strdup(v)) == NULL)
@@ -106,7 +103,7 @@ static fs_status get_string(const ctx *c, const config_setting_t *g, const char 
     return FS_OK;
 }
 
-static int as_number(const config_setting_t *s, double *v)
+int fs_cfg_as_number(const config_setting_t *s, double *v)
 {
     switch (config_setting_type(s)) {
     case CONFIG_TYPE_INT: *v = config_setting_get_int(s); return 0;
@@ -117,7 +114,7 @@ static int as_number(const config_setting_t *s, double *v)
 }
 
 /* An integer setting in [lo, hi], or the default when absent. */
-static fs_status get_long(const ctx *c, const config_setting_t *g, const char *key,
+fs_status fs_cfg_get_long(const ctx *c, const config_setting_t *g, const char *key,
                           const char *path, long lo, long hi, long *out)
 {
     const config_setting_t *s = config_setting_get_member(g, key);
@@ -129,10 +126,10 @@ static fs_status get_long(const ctx *c, const config_setting_t *g, const char *k
     else if (config_setting_type(s) == CONFIG_TYPE_INT64)
         v = config_setting_get_int64(s);
     else
-        return fail_at(c, s, path, "expected an integer in %ld..%ld, found %s", lo, hi,
-                       type_name(s));
+        return fs_cfg_fail_at(c, s, path, "expected an integer in %ld..%ld, found %s", lo, hi,
+                       fs_cfg_type_name(s));
     if (v < lo || v > hi)
-        return fail_at(c, s, path, "expected an integer in %ld..%ld, found %lld", lo, hi, v);
+        return fs_cfg_fail_at(c, s, path, "expected an integer in %ld..%ld, found %lld", lo, hi, v);
     *out = (long)v;
     return FS_OK;
 }
@@ -170,7 +167,7 @@ static fs_status design_keys_apply(const ctx *c, const config_setting_t *g,
             || (use[i].kinds & 1u << kind))
             continue;
         snprintf(where, sizeof where, "design.%s", use[i].key);
-        return fail_at(c, s, where, "key '%s' does not apply to a design of type %s "
+        return fs_cfg_fail_at(c, s, where, "key '%s' does not apply to a design of type %s "
                        "(it is for %s)", use[i].key, fs_design_kind_name(kind), use[i].types);
     }
     return FS_OK;
@@ -184,18 +181,18 @@ static fs_status read_design(const ctx *c, const config_t *cf, fs_sweep *sw)
     fs_status st;
 
     if (g == NULL)
-        return fail_at(c, NULL, "design", "missing required section 'design' "
+        return fs_cfg_fail_at(c, NULL, "design", "missing required section 'design' "
                        "(e.g. design = { type = \"sobol\"; n = 256; };)");
     if (config_setting_type(g) != CONFIG_TYPE_GROUP)
-        return fail_at(c, g, "design", "expected a group, found %s", type_name(g));
-    if ((st = check_keys(c, g, "design", design_keys, 6)) != FS_OK ||
-        (st = get_string(c, g, "type", "design.type", 1, &type)) != FS_OK)
+        return fs_cfg_fail_at(c, g, "design", "expected a group, found %s", fs_cfg_type_name(g));
+    if ((st = fs_cfg_check_keys(c, g, "design", design_keys, 6)) != FS_OK ||
+        (st = fs_cfg_get_string(c, g, "type", "design.type", 1, &type)) != FS_OK)
         return st;
     if (fs_design_kind_parse(type, &sw->design) != 0 || sw->design == FS_DESIGN_OAT) {
         static const char *kinds[] = {"grid", "random", "lhs", "sobol", "morris"};
         char hint[256];
         fs_suggest(hint, sizeof hint, type, kinds, 5, "valid types are");
-        st = fail_at(c, config_setting_get_member(g, "type"), "design.type",
+        st = fs_cfg_fail_at(c, config_setting_get_member(g, "type"), "design.type",
                      "expected one of grid, random, lhs, sobol or morris, found \"%s\"%s",
                      type, hint);
         free(type);
@@ -207,19 +204,19 @@ static fs_status read_design(const ctx *c, const config_t *cf, fs_sweep *sw)
     /* Defaults: 256 base samples for sobol, 100 points for random and
      * lhs, 5 levels for grid, 10 trajectories on 4 levels for morris. */
     v = sw->design == FS_DESIGN_SOBOL ? 256 : sw->design == FS_DESIGN_GRID ? 5 : 100;
-    if ((st = get_long(c, g, "n", "design.n", 1, 10000000, &v)) != FS_OK)
+    if ((st = fs_cfg_get_long(c, g, "n", "design.n", 1, 10000000, &v)) != FS_OK)
         return st;
     sw->dopts.n = (int)v;
     v = 10;
-    if ((st = get_long(c, g, "r", "design.r", 1, 100000, &v)) != FS_OK)
+    if ((st = fs_cfg_get_long(c, g, "r", "design.r", 1, 100000, &v)) != FS_OK)
         return st;
     sw->dopts.r = (int)v;
     v = 4;
-    if ((st = get_long(c, g, "p", "design.p", 2, 1000, &v)) != FS_OK)
+    if ((st = fs_cfg_get_long(c, g, "p", "design.p", 2, 1000, &v)) != FS_OK)
         return st;
     sw->dopts.p = (int)v;
     v = 1000;
-    if ((st = get_long(c, g, "bootstrap", "design.bootstrap", 10, 100000, &v)) != FS_OK)
+    if ((st = fs_cfg_get_long(c, g, "bootstrap", "design.bootstrap", 10, 100000, &v)) != FS_OK)
         return st;
     sw->bootstrap = (int)v;
     sw->dopts.seed = sw->seed;
@@ -231,10 +228,10 @@ static fs_status read_design(const ctx *c, const config_t *cf, fs_sweep *sw)
         else if (config_setting_type(m) == CONFIG_TYPE_INT64)
             s = config_setting_get_int64(m);
         else
-            return fail_at(c, m, "design.seed", "expected an integer >= 0, found %s",
-                           type_name(m));
+            return fs_cfg_fail_at(c, m, "design.seed", "expected an integer >= 0, found %s",
+                           fs_cfg_type_name(m));
         if (s < 0)
-            return fail_at(c, m, "design.seed", "expected an integer >= 0, found %lld", s);
+            return fs_cfg_fail_at(c, m, "design.seed", "expected an integer >= 0, found %lld", s);
         sw->dopts.seed = (uint64_t)s;
     }
     return FS_OK;
@@ -245,22 +242,32 @@ static fs_status read_design(const ctx *c, const config_t *cf, fs_sweep *sw)
 static fs_status try_value(const ctx *c, const fs_sweep *sw, const config_setting_t *at,
                            const char *where, const char *path, double value, int integer)
 {
+    return fs_cfg_try_value(c, sw->base_path, sw->base_text, sw->sets, sw->nsets, at, where, path, value,
+                            integer);
+}
+
+fs_status fs_cfg_try_value(const fs_cfg_ctx *c, const char *base_path,
+                           const fs_scenario_text *text, const fs_override *sets,
+                           int nsets, const config_setting_t *at, const char *where,
+                           const char *path, double value, int integer)
+{
     fs_override ov[FS_SWEEP_MAX_PARAMS + 256];
-    char text[64];
+    char val[64];
     fs_scenario *sc = NULL;
     fs_err e;
-    int n = sw->nsets;
+    int n = nsets < 256 ? nsets : 256;
 
     if (n > 0)
-        memcpy(ov, sw->sets, (size_t)n * sizeof *ov);
+        memcpy(ov, sets, (size_t)n * sizeof *ov);
     if (integer)
-        snprintf(text, sizeof text, "%.0f", value);
+        snprintf(val, sizeof val, "%.0f", value);
     else
-        snprintf(text, sizeof text, "%.17g", value);
+        snprintf(val, sizeof val, "%.17g", value);
     ov[n].path = path;
-    ov[n].value = text;
-    if (fs_load_scenario_text(sw->base_text, ov, n + 1, &sc, &e) != FS_OK)
-        return fail_at(c, at, where, "the base scenario does not accept this value: %s", e.msg);
+    ov[n].value = val;
+    if ((text ? fs_load_scenario_text(text, ov, n + 1, &sc, &e)
+              : fs_load_scenario(base_path, ov, n + 1, &sc, &e)) != FS_OK)
+        return fs_cfg_fail_at(c, at, where, "the base scenario does not accept this value: %s", e.msg);
     fs_scenario_free(sc);
     return FS_OK;
 }
@@ -310,7 +317,7 @@ static fs_status discovery_inputs(const ctx *c, const config_setting_t *at, cons
                 (strlen(sw->params[j].label) == n && strncmp(p, sw->params[j].label, n) == 0))
                 break;
         if (j == sw->nparams)
-            return fail_at(c, at, "discovery.inputs", "'%.*s' is no parameter of the sweep (give "
+            return fs_cfg_fail_at(c, at, "discovery.inputs", "'%.*s' is no parameter of the sweep (give "
                            "parameters by path or label, separated by commas)",
                            (int)(n < 200 ? n : 200), p);
         p += n + (p[n] == ',');
@@ -328,8 +335,8 @@ static fs_status read_discovery(const ctx *c, const config_t *cf, fs_sweep *sw)
     if (g == NULL)
         return FS_OK;
     if (config_setting_type(g) != CONFIG_TYPE_GROUP)
-        return fail_at(c, g, "discovery", "expected a group { output = \"escalation\"; above "
-                       "= 0.2; }, found %s", type_name(g));
+        return fs_cfg_fail_at(c, g, "discovery", "expected a group { output = \"escalation\"; above "
+                       "= 0.2; }, found %s", fs_cfg_type_name(g));
     if ((sw->discovery = malloc(sizeof *sw->discovery)) == NULL)
         return fs_err_set(c->err, FS_ENOMEM, "out of memory reading %s", c->file);
     fs_disc_opts_default(sw->discovery);
@@ -343,26 +350,26 @@ static fs_status read_discovery(const ctx *c, const config_t *cf, fs_sweep *sw)
         snprintf(where, sizeof where, "discovery.%s", key);
         if (config_setting_type(m) == CONFIG_TYPE_STRING)
             value = config_setting_get_string(m);
-        else if (as_number(m, &v) == 0)
+        else if (fs_cfg_as_number(m, &v) == 0)
             snprintf(text, sizeof text, "%.17g", v);
         else if (config_setting_type(m) == CONFIG_TYPE_FLOAT)
-            return fail_at(c, m, where, "expected a finite number, found %g",
+            return fs_cfg_fail_at(c, m, where, "expected a finite number, found %g",
                            config_setting_get_float(m));
         else
-            return fail_at(c, m, where, "expected a number or a string, found %s",
-                           type_name(m));
+            return fs_cfg_fail_at(c, m, where, "expected a number or a string, found %s",
+                           fs_cfg_type_name(m));
         fs_err_clear(&e);
         if (fs_disc_opt_set(sw->discovery, key, value, &e) != FS_OK)
-            return fail_at(c, m, where, "%s", e.msg);
+            return fs_cfg_fail_at(c, m, where, "%s", e.msg);
     }
     fs_err_clear(&e);
     if (fs_disc_opts_check(sw->discovery, &e) != FS_OK)
-        return fail_at(c, g, "discovery", "%s", e.msg);
+        return fs_cfg_fail_at(c, g, "discovery", "%s", e.msg);
     for (i = 0; i < sw->noutputs; i++)
         if (strcmp(sw->outputs[i].name, sw->discovery->output) == 0)
             break;
     if (i == sw->noutputs)
-        return fail_at(c, config_setting_get_member(g, "output"), "discovery.output", "\"%s\" "
+        return fs_cfg_fail_at(c, config_setting_get_member(g, "output"), "discovery.output", "\"%s\" "
                        "is not one of the sweep's outputs", sw->discovery->output);
     return discovery_inputs(c, config_setting_get_member(g, "inputs"), sw);
 }
@@ -378,13 +385,13 @@ static fs_status read_param(const ctx *c, const config_setting_t *g, int i, fs_s
 
     snprintf(where, sizeof where, "parameters.[%d]", i + 1);
     if (config_setting_type(g) != CONFIG_TYPE_GROUP)
-        return fail_at(c, g, where, "expected a group { path = ...; lo = ...; hi = ...; }, "
-                       "found %s", type_name(g));
-    if ((st = check_keys(c, g, where, param_keys, 6)) != FS_OK ||
-        (st = get_string(c, g, "path", where, 1, &p->path)) != FS_OK ||
+        return fs_cfg_fail_at(c, g, where, "expected a group { path = ...; lo = ...; hi = ...; }, "
+                       "found %s", fs_cfg_type_name(g));
+    if ((st = fs_cfg_check_keys(c, g, where, param_keys, 6)) != FS_OK ||
+        (st = fs_cfg_get_string(c, g, "path", where, 1, &p->path)) != FS_OK ||
         (snprintf(w2, sizeof w2, "%s.label", where) > 0 &&
-         (st = get_string(c, g, "label", w2, 0, &p->label)) != FS_OK) ||
-        (st = get_string(c, g, "kind", where, 0, &kind)) != FS_OK)
+         (st = fs_cfg_get_string(c, g, "label", w2, 0, &p->label)) != FS_OK) ||
+        (st = fs_cfg_get_string(c, g, "kind", where, 0, &kind)) != FS_OK)
         goto done;
     snprintf(w2, sizeof w2, "%s.path", where);
     if (fs_scenario_get(sw->base, p->path, &p->base, &isint) != 0 ||
@@ -396,9 +403,9 @@ static fs_status read_param(const ctx *c, const config_setting_t *g, int i, fs_s
         fs_err_clear(&e);
         if (strcmp(p->path, "runs") != 0 &&
             fs_load_scenario_text(sw->base_text, &probe, 1, &sc, &e) == FS_EUSAGE)
-            st = fail_at(c, config_setting_get_member(g, "path"), w2, "%.900s", e.msg);
+            st = fs_cfg_fail_at(c, config_setting_get_member(g, "path"), w2, "%.900s", e.msg);
         else
-            st = fail_at(c, config_setting_get_member(g, "path"), w2, "\"%s\" names no "
+            st = fs_cfg_fail_at(c, config_setting_get_member(g, "path"), w2, "\"%s\" names no "
                          "numeric setting of the base scenario %s (paths are written as --set "
                          "takes them, e.g. mechanisms.[rats].intensity; runs per point are the "
                          "sweep's runs)", p->path, sw->base_path);
@@ -407,7 +414,7 @@ static fs_status read_param(const ctx *c, const config_setting_t *g, int i, fs_s
     }
     p->integer = isint;
     if (p->label && p->label[0] == '\0') {
-        st = fail_at(c, config_setting_get_member(g, "label"), where, "label: expected a "
+        st = fs_cfg_fail_at(c, config_setting_get_member(g, "label"), where, "label: expected a "
                      "readable name (charts and sweep.md show it), found \"\"");
         goto done;
     }
@@ -415,20 +422,20 @@ static fs_status read_param(const ctx *c, const config_setting_t *g, int i, fs_s
         goto done;
     for (j = 0; j < i; j++)
         if (strcmp(sw->params[j].path, p->path) == 0) {
-            st = fail_at(c, g, w2, "\"%s\" is swept twice (also parameters.[%d])", p->path,
+            st = fs_cfg_fail_at(c, g, w2, "\"%s\" is swept twice (also parameters.[%d])", p->path,
                          j + 1);
             goto done;
         }
     for (j = 0; j < sw->nsets; j++)
         if (strcmp(sw->sets[j].path, p->path) == 0) {
-            st = fail_at(c, g, w2, "\"%s\" is both swept and set by --set", p->path);
+            st = fs_cfg_fail_at(c, g, w2, "\"%s\" is both swept and set by --set", p->path);
             goto done;
         }
     p->lever = 0;
     if (kind && strcmp(kind, "lever") == 0)
         p->lever = 1;
     else if (kind && strcmp(kind, "uncertainty") != 0) {
-        st = fail_at(c, config_setting_get_member(g, "kind"), where, "kind: expected "
+        st = fs_cfg_fail_at(c, config_setting_get_member(g, "kind"), where, "kind: expected "
                      "\"lever\" or \"uncertainty\", found \"%s\"", kind);
         goto done;
     }
@@ -438,17 +445,17 @@ static fs_status read_param(const ctx *c, const config_setting_t *g, int i, fs_s
     if (lev) {
         int n = config_setting_length(lev);
         if (lo || hi) {
-            st = fail_at(c, g, where, "give either levels or lo and hi, not both");
+            st = fs_cfg_fail_at(c, g, where, "give either levels or lo and hi, not both");
             goto done;
         }
         if (sw->design != FS_DESIGN_GRID) {
-            st = fail_at(c, lev, where, "levels are for grid designs; this sweep's design is "
+            st = fs_cfg_fail_at(c, lev, where, "levels are for grid designs; this sweep's design is "
                          "%s: give lo and hi", fs_design_kind_name(sw->design));
             goto done;
         }
         if ((config_setting_type(lev) != CONFIG_TYPE_ARRAY &&
              config_setting_type(lev) != CONFIG_TYPE_LIST) || n < 1 || n > FS_SWEEP_MAX_LEVELS) {
-            st = fail_at(c, lev, where, "levels: expected an array of 1 to %d numbers",
+            st = fs_cfg_fail_at(c, lev, where, "levels: expected an array of 1 to %d numbers",
                          FS_SWEEP_MAX_LEVELS);
             goto done;
         }
@@ -458,9 +465,9 @@ static fs_status read_param(const ctx *c, const config_setting_t *g, int i, fs_s
         }
         p->nlevels = n;
         for (j = 0; j < n; j++) {
-            if (as_number(config_setting_get_elem(lev, j), &p->levels[j]) != 0 ||
+            if (fs_cfg_as_number(config_setting_get_elem(lev, j), &p->levels[j]) != 0 ||
                 (isint && p->levels[j] != floor(p->levels[j]))) {
-                st = fail_at(c, lev, where, "levels: element %d: expected %s", j + 1,
+                st = fs_cfg_fail_at(c, lev, where, "levels: element %d: expected %s", j + 1,
                              isint ? "an integer" : "a finite number");
                 goto done;
             }
@@ -469,27 +476,27 @@ static fs_status read_param(const ctx *c, const config_setting_t *g, int i, fs_s
         }
     } else {
         if (lo == NULL || hi == NULL) {
-            st = fail_at(c, g, where, "missing required key '%s' (a range lo..hi%s)",
+            st = fs_cfg_fail_at(c, g, where, "missing required key '%s' (a range lo..hi%s)",
                          lo ? "hi" : "lo", sw->design == FS_DESIGN_GRID ? ", or levels" : "");
             goto done;
         }
-        if (as_number(lo, &p->lo) != 0 || as_number(hi, &p->hi) != 0) {
-            const config_setting_t *b = as_number(lo, &p->lo) ? lo : hi;
+        if (fs_cfg_as_number(lo, &p->lo) != 0 || fs_cfg_as_number(hi, &p->hi) != 0) {
+            const config_setting_t *b = fs_cfg_as_number(lo, &p->lo) ? lo : hi;
             char found[48];
             if (config_setting_type(b) == CONFIG_TYPE_FLOAT)   /* too large: inf */
                 snprintf(found, sizeof found, "%g", config_setting_get_float(b));
             else
-                snprintf(found, sizeof found, "%s", type_name(b));
+                snprintf(found, sizeof found, "%s", fs_cfg_type_name(b));
             snprintf(w2, sizeof w2, "%s.%s", where, b == lo ? "lo" : "hi");
-            st = fail_at(c, b, w2, "expected a finite number, found %s", found);
+            st = fs_cfg_fail_at(c, b, w2, "expected a finite number, found %s", found);
             goto done;
         }
         if (p->lo > p->hi) {
-            st = fail_at(c, lo, where, "lo = %g is above hi = %g", p->lo, p->hi);
+            st = fs_cfg_fail_at(c, lo, where, "lo = %g is above hi = %g", p->lo, p->hi);
             goto done;
         }
         if (isint && (p->lo != floor(p->lo) || p->hi != floor(p->hi))) {
-            st = fail_at(c, lo, where, "%s is an integer setting: expected integer bounds, "
+            st = fs_cfg_fail_at(c, lo, where, "%s is an integer setting: expected integer bounds, "
                          "found %g..%g", p->path, p->lo, p->hi);
             goto done;
         }
@@ -506,23 +513,27 @@ done:
 
 static fs_status read_output(const ctx *c, const config_setting_t *s, int i, fs_sweep *sw)
 {
-    fs_sweep_output *o = &sw->outputs[i];
-    const char *name;
-    char where[64], cands[FS_OUT_N + FS_TOT_N][72], hint[768], msg[FS_ERR_MSG_MAX / 2];
+    char where[64];
+    snprintf(where, sizeof where, "outputs.[%d]", i + 1);
+    if (config_setting_type(s) != CONFIG_TYPE_STRING)
+        return fs_cfg_fail_at(c, s, where, "expected a string such as \"escalation\" or "
+                       "\"casualties.mean\", found %s", fs_cfg_type_name(s));
+    return fs_cfg_output(c, s, where, config_setting_get_string(s), sw->base, &sw->outputs[i]);
+}
+
+fs_status fs_cfg_output(const fs_cfg_ctx *c, const config_setting_t *s, const char *where,
+                        const char *name, const fs_scenario *base, fs_sweep_output *o)
+{
+    char cands[FS_OUT_N + FS_TOT_N][72], hint[768], msg[FS_ERR_MSG_MAX / 2];
     const char *cp[FS_OUT_N + FS_TOT_N];
     int k, n = 0, r;
 
-    snprintf(where, sizeof where, "outputs.[%d]", i + 1);
-    if (config_setting_type(s) != CONFIG_TYPE_STRING)
-        return fail_at(c, s, where, "expected a string such as \"escalation\" or "
-                       "\"casualties.mean\", found %s", type_name(s));
-    name = config_setting_get_string(s);
     if ((o->name = strdup(name)) == NULL)
         return fs_err_set(c->err, FS_ENOMEM, "out of memory reading %s", c->file);
-    if ((r = fs_sweep_output_parse(name, sw->base, o, msg, sizeof msg)) == 0)
+    if ((r = fs_sweep_output_parse(name, base, o, msg, sizeof msg)) == 0)
         return FS_OK;
     if (r < 0)
-        return fail_at(c, s, where, "%s", msg);
+        return fs_cfg_fail_at(c, s, where, "%s", msg);
     for (k = 0; k < FS_OUT_N; k++)
         snprintf(cands[n], sizeof cands[0], "%s", fs_outcome_name(k)), cp[n] = cands[n], n++;
     for (k = 0; k < FS_TOT_N; k++)
@@ -531,7 +542,7 @@ static fs_status read_output(const ctx *c, const config_setting_t *s, int i, fs_
                "with .mean or .p5 ... .p95, an actor's, threat's or pair's total such as "
                "attacks.[AF].mean or trust.[IN-PK].p5, or a time series at a step such as "
                "stability.[TJ].p5@24 (docs/SWEEP.md)");
-    return fail_at(c, s, where, "unknown output \"%s\"%s", name, hint);
+    return fs_cfg_fail_at(c, s, where, "unknown output \"%s\"%s", name, hint);
 }
 
 /* Output i named again would give sweep.csv two columns of one name. */
@@ -544,7 +555,7 @@ static fs_status output_once(const ctx *c, const config_setting_t *s, int i,
     for (j = 0; j < i; j++)
         if (strcmp(sw->outputs[j].name, sw->outputs[i].name) == 0) {
             snprintf(where, sizeof where, "outputs.[%d]", i + 1);
-            return fail_at(c, s, where, "\"%s\" is listed twice (also outputs.[%d])",
+            return fs_cfg_fail_at(c, s, where, "\"%s\" is listed twice (also outputs.[%d])",
                            sw->outputs[i].name, j + 1);
         }
     return FS_OK;
@@ -555,12 +566,12 @@ static fs_status read_list(const ctx *c, const config_t *cf, const char *key, in
 {
     const config_setting_t *s = config_lookup(cf, key);
     if (s == NULL)
-        return fail_at(c, NULL, key, "missing required section '%s'", key);
+        return fs_cfg_fail_at(c, NULL, key, "missing required section '%s'", key);
     if (config_setting_type(s) != CONFIG_TYPE_LIST && config_setting_type(s) != CONFIG_TYPE_ARRAY)
-        return fail_at(c, s, key, "expected a list of 1 to %d entries, found %s", max,
-                       type_name(s));
+        return fs_cfg_fail_at(c, s, key, "expected a list of 1 to %d entries, found %s", max,
+                       fs_cfg_type_name(s));
     if (config_setting_length(s) < 1 || config_setting_length(s) > max)
-        return fail_at(c, s, key, "expected a list of 1 to %d entries, found %d", max,
+        return fs_cfg_fail_at(c, s, key, "expected a list of 1 to %d entries, found %d", max,
                        config_setting_length(s));
     *count = config_setting_length(s);
     *out = s;
@@ -583,6 +594,10 @@ static int set_on_command_line(const fs_sweep *sw, const char *key)
  * key ("unknown key 'question'"): say what it is and which command runs it. */
 static fs_status not_a_scenario(const ctx *c, const config_setting_t *root)
 {
+    if (config_setting_get_member(root, "levers") && config_setting_get_member(root, "objectives"))
+        return fs_err_set(c->err, FS_ECONFIG, "%s is a search file (it has 'levers' and "
+                          "'objectives'), not a sweep file: use 'foresight optimize %s'",
+                          c->file, c->file);
     if (config_setting_get_member(root, "actors") == NULL
         || config_setting_get_member(root, "base") != NULL)
         return FS_OK;
@@ -600,14 +615,14 @@ static fs_status read_sweep(const ctx *c, const config_t *cf, fs_sweep *sw)
     int i, n;
 
     if ((st = not_a_scenario(c, root)) != FS_OK ||
-        (st = check_keys(c, root, "", top_keys, 9)) != FS_OK ||
-        (st = get_string(c, root, "name", "name", 1, &sw->name)) != FS_OK ||
+        (st = fs_cfg_check_keys(c, root, "", top_keys, 9)) != FS_OK ||
+        (st = fs_cfg_get_string(c, root, "name", "name", 1, &sw->name)) != FS_OK ||
         (sw->name[0] == '\0' &&
-         (st = fail_at(c, config_lookup(cf, "name"), "name", "expected a non-empty name "
+         (st = fs_cfg_fail_at(c, config_lookup(cf, "name"), "name", "expected a non-empty name "
                        "(charts and sweep.md show it), found \"\"")) != FS_OK) ||
-        (st = get_string(c, root, "description", "description", 0, &sw->description)) != FS_OK ||
-        (st = get_string(c, root, "base", "base", 1, &base)) != FS_OK ||
-        (st = get_long(c, root, "runs", "runs", 1, FS_MAX_RUNS, &runs)) != FS_OK)
+        (st = fs_cfg_get_string(c, root, "description", "description", 0, &sw->description)) != FS_OK ||
+        (st = fs_cfg_get_string(c, root, "base", "base", 1, &base)) != FS_OK ||
+        (st = fs_cfg_get_long(c, root, "runs", "runs", 1, FS_MAX_RUNS, &runs)) != FS_OK)
         goto done;
     sw->runs = runs;
     dirname_of(c->file, dir, sizeof dir);
@@ -627,7 +642,7 @@ static fs_status read_sweep(const ctx *c, const config_t *cf, fs_sweep *sw)
         fs_status code = c->err->code;
         char msg[FS_ERR_MSG_MAX / 2];
         snprintf(msg, sizeof msg, "%.1000s", c->err->msg);
-        fail_at(c, config_lookup(cf, "base"), "base", "%s", msg);
+        fs_cfg_fail_at(c, config_lookup(cf, "base"), "base", "%s", msg);
         st = c->err->code = code == FS_EUSAGE || code == FS_ENOMEM ? code : FS_ECONFIG;
         goto done;
     }
@@ -640,7 +655,7 @@ static fs_status read_sweep(const ctx *c, const config_t *cf, fs_sweep *sw)
                     : config_setting_type(s) == CONFIG_TYPE_INT64 ? config_setting_get_int64(s)
                     : -1;
         if (v < 0) {
-            st = fail_at(c, s, "seed", "expected an integer >= 0");
+            st = fs_cfg_fail_at(c, s, "seed", "expected an integer >= 0");
             goto done;
         }
         sw->seed = (uint64_t)v;
@@ -685,7 +700,7 @@ static fs_status check_design(const ctx *c, const config_t *cf, const fs_sweep *
     int np;
     fs_sweep_sparams(sw, sp);
     if (fs_design_count(sw->design, sp, sw->nparams, &sw->dopts, &np, &e) != FS_OK)
-        return fail_at(c, config_lookup(cf, "design"), "design", "%s", e.msg);
+        return fs_cfg_fail_at(c, config_lookup(cf, "design"), "design", "%s", e.msg);
     return FS_OK;
 }
 

@@ -19,6 +19,7 @@
 #include "load.h"
 #include "model.h"
 #include "prim.h"
+#include "optimize.h"
 #include "rng.h"
 
 static double now(void)
@@ -226,6 +227,40 @@ static int prim_cmd(int n, int k, int R)
     return 0;
 }
 
+/* A search's own work against the runs it evaluates: the search file run
+ * as `foresight optimize` runs it (without the out-of-sample runs and the
+ * files), timing the runs, the evaluation callback and the whole. */
+static int optimize_cmd(const char *file, int threads)
+{
+    fs_search *s = NULL;
+    fs_search_run *r = NULL;
+    fs_err e;
+    char dir[] = "/tmp/fs-bench-optimize-XXXXXX";
+    double ev, cb, tot;
+    if (!mkdtemp(dir) || fs_search_load(file, NULL, 0, &s, &e) != FS_OK ||
+        !(r = fs_search_run_open(s, threads, dir, NULL, &e))) {
+        fprintf(stderr, "bench: %s\n", e.msg);
+        fs_search_free(s);
+        return 1;
+    }
+    while (!fs_search_run_finished(r))
+        if (fs_search_run_iterate(r, &e) != FS_OK) {
+            fprintf(stderr, "bench: %s\n", e.msg);
+            break;
+        }
+    fs_search_run_times(r, &ev, &cb, &tot);
+    printf("optimize: %s, %ld mixes x %d futures x %ld runs, -j%d: runs %.2f s, statistics "
+           "and checkpoint %.3f s, search (sorting, crowding, breeding, archive, hypervolume) "
+           "%.4f s = %.4f%% of the runs' time (bar: at most 5%%)\n", file,
+           fs_search_run_evaluated(r), s->nfutures ? s->nfutures : 1, s->runs, threads, ev,
+           cb - ev, tot - cb, 100 * (tot - cb) / ev);
+    fs_search_run_free(r);
+    fs_ckpt_remove(dir);
+    rmdir(dir);
+    fs_search_free(s);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     fs_gsl_quiet();
@@ -237,7 +272,9 @@ int main(int argc, char **argv)
         return rss_cmd(argv + 2);
     if (argc >= 5 && strcmp(argv[1], "prim") == 0)
         return prim_cmd(atoi(argv[2]), atoi(argv[3]), atoi(argv[4]));
+    if (argc >= 3 && strcmp(argv[1], "optimize") == 0)
+        return optimize_cmd(argv[2], argc > 3 ? atoi(argv[3]) : 2);
     fprintf(stderr, "usage: bench floor FILE [RUNS] | threads FILE RUNS | rss CMD ARGS... | "
-            "prim CASES INPUTS RESAMPLES\n");
+            "prim CASES INPUTS RESAMPLES | optimize FILE [THREADS]\n");
     return 2;
 }

@@ -1,0 +1,63 @@
+/* evaluate.h: the evaluation loop shared by sweeps, searches and
+ * calibrations: a batch of points, each a vector of values for numbered
+ * setting paths of a base scenario, is run with `runs` runs on the random
+ * streams (seed, 0 .. runs-1) (common random numbers: every point sees the
+ * same streams), and each point's outputs are read with their Monte Carlo
+ * standard errors. Points are spread over threads, each on a one-thread
+ * engine, and each point's results go to its own rows, so the numbers are
+ * the same bytes for any thread count. The caller owns every array; the
+ * spec's pointers must outlive the calls. */
+#ifndef FS_EVALUATE_H
+#define FS_EVALUATE_H
+
+#include <stdint.h>
+#include "errors.h"
+#include "load.h"
+#include "sweep.h"
+
+typedef struct fs_eval_spec {
+    const char *base_path;           /* the base scenario file */
+    const fs_scenario_text *base_text;  /* the same, read once (load.h); NULL:
+                                        * read base_path at every point */
+    const fs_override *sets;         /* applied to every point (--set) */
+    int nsets;
+    int nparams;                     /* at most FS_SWEEP_MAX_PARAMS */
+    const char *const *paths;        /* nparams setting paths, as --set takes them */
+    const int *integer;              /* nparams flags: write the value as an integer */
+    long runs;
+    uint64_t seed;
+    int noutputs;
+    const fs_sweep_output *outputs;  /* what to read from each point */
+} fs_eval_spec;
+
+/* Loads point x's scenario (the base with the --set overrides and x, the
+ * spec's runs and seed) into *sc, owned by the caller. *refused (when not
+ * NULL) is set when the base scenario refuses x's settings (FS_ECONFIG or
+ * FS_EUSAGE from the loader), not for a failure to read. */
+fs_status fs_eval_load(const fs_eval_spec *s, const double *x, fs_scenario **sc, int *refused,
+                       fs_err *err);
+
+/* Runs a loaded point's scenario with its runs spread over `threads`
+ * threads and reads the outputs into y and se (noutputs values each; NaN
+ * for an output the scenario does not have, such as a step beyond its
+ * horizon). sc stays the caller's. */
+fs_status fs_eval_run(const fs_eval_spec *s, const fs_scenario *sc, int threads, double *y,
+                      double *se, fs_err *err);
+
+/* fs_eval_load then fs_eval_run: one point x (nparams values). FS_OK, or
+ * the loader's or engine's status with err set (FS_EINTR on a signal). */
+fs_status fs_eval_point(const fs_eval_spec *s, const double *x, int threads, double *y,
+                        double *se, fs_err *err);
+
+/* Runs n points (x: n rows of nparams) over `threads` threads into y and
+ * se (n rows of noutputs). Collective under MPI: every rank passes the
+ * same points, runs its contiguous block of them (fs_dist_block) and ends
+ * with every point's results, the same bytes for any rank count. On
+ * failure returns the status of the first failing point by index, with
+ * err naming the point's values; every rank returns a failure when any
+ * rank fails (with err->everywhere set and an empty message on a rank
+ * whose own points all ran). */
+fs_status fs_eval_batch(const fs_eval_spec *s, int n, const double *x, int threads, double *y,
+                        double *se, fs_err *err);
+
+#endif

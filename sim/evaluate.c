@@ -1,0 +1,168 @@
+/* evaluate.c: running points of a base scenario and reading their
+ * outputs (see evaluate.h). */
+#include "evaluate.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "dist.h"
+#include "engine.h"
+#include "fsio.h"
+#include "metrics.h"
+#include "output.h"
+#include "stats.h"
+
+/* One output of a finished point: its value and Monte Carlo standard error. */
+static void output_value(const fs_sweep_output *o, const fs_engine *e, double *y, double *se)
+{
+    const fs_acc *acc = fs_engine_acc(e);
+    const fs_layout *l = fs_engine_layout(e);
+    const fs_moments *m;
+    int cell = fs_sweep_output_cell(o, l);
+
+    if (cell < 0) {   /* a step beyond this point's horizon */
+        *y = *se = NAN;
+        return;
+    }
+    m = fs_acc_moments(acc, cell);
+    if (o->outcome) {
+        *y = m->n > 0 ? m->mean : NAN;
+        *se = m->n > 0 ? sqrt(*y * (1.0 - *y) / m->n) : NAN;
+        return;
+    }
+    if (o->stat < 0) {
+        *y = m->n > 0 ? m->mean : NAN;
+        *se = m->n > 0 ? fs_moments_sd(m) / sqrt(m->n) : NAN;
+    } else {
+        /* A quantile's standard error, sqrt(q (1 - q) / n) / f(x_q), with
+         * the density f estimated from the quantiles either side. */
+        double q = fs_quantiles[o->stat], d = fmin(0.025, fmin(q, 1.0 - q) / 2.0);
+        *y = fs_acc_quantile(acc, cell, q);
+        *se = m->n > 0 ? (fs_acc_quantile(acc, cell, q + d) - fs_acc_quantile(acc, cell, q - d))
+                         / (2.0 * d) * sqrt(q * (1.0 - q) / m->n) : NAN;
+    }
+}
+
+static void format_value(char *buf, size_t n, double v, int integer)
+{
+    if (integer)
+        snprintf(buf, n, "%.0f", v);
+    else
+        snprintf(buf, n, "%.17g", v);
+}
+
+fs_status fs_eval_load(const fs_eval_spec *s, const double *x, fs_scenario **sc, int *refused,
+                       fs_err *err)
+{
+    fs_override ov[FS_SWEEP_MAX_PARAMS + 256];
+    char text[FS_SWEEP_MAX_PARAMS][64];
+    int j, n = s->nsets < 256 ? s->nsets : 256;
+
+    *sc = NULL;
+    if (s->nparams > FS_SWEEP_MAX_PARAMS)
+        return fs_err_set(err, FS_ECONFIG, "%d parameters; at most %d", s->nparams,
+                          FS_SWEEP_MAX_PARAMS);
+    if (n > 0)
+        memcpy(ov, s->sets, (size_t)n * sizeof *ov);
+    for (j = 0; j < s->nparams; j++) {
+        format_value(text[j], sizeof text[j], x[j], s->integer[j]);
+        ov[n].path = s->paths[j];
+        ov[n].value = text[j];
+        n++;
+    }
+    if ((s->base_text ? fs_load_scenario_text(s->base_text, ov, n, sc, err)
+                      : fs_load_scenario(s->base_path, ov, n, sc, err)) != FS_OK) {
+        if (refused)
+            *refused = err->code == FS_ECONFIG || err->code == FS_EUSAGE;
+        return err->code;
+    }
+    (*sc)->runs = s->runs;
+    (*sc)->seed = s->seed;
+    return FS_OK;
+}
+
+fs_status fs_eval_run(const fs_eval_spec *s, const fs_scenario *sc, int threads, double *y,
+                      double *se, fs_err *err)
+{
+    fs_engine *e;
+    fs_engine_opts eo;
+    fs_layout l;
+    int j, sketch[FS_SWEEP_MAX_OUTPUTS];
+
+    memset(&eo, 0, sizeof eo);
+    fs_layout_init(&l, sc);
+    eo.runs = s->runs;
+    eo.seed = s->seed;
+    eo.threads = threads;
+    eo.totals_only = 1;   /* a point reads outcomes and run totals, and the */
+    eo.sketch_cells = sketch;   /* quantiles its outputs name */
+    for (j = 0; j < s->noutputs && j < FS_SWEEP_MAX_OUTPUTS; j++)
+        if (fs_sweep_output_needs_sketch(&s->outputs[j]))
+            sketch[eo.nsketch_cells++] = fs_sweep_output_cell(&s->outputs[j], &l);
+    if ((e = fs_engine_run(sc, &eo, err)) == NULL)
+        return err->code;
+    for (j = 0; j < s->noutputs; j++)
+        output_value(&s->outputs[j], e, &y[j], &se[j]);
+    fs_engine_free(e);
+    return FS_OK;
+}
+
+fs_status fs_eval_point(const fs_eval_spec *s, const double *x, int threads, double *y,
+                        double *se, fs_err *err)
+{
+    fs_scenario *sc;
+    fs_status st = fs_eval_load(s, x, &sc, NULL, err);
+    if (st == FS_OK)
+        st = fs_eval_run(s, sc, threads, y, se, err);
+    fs_scenario_free(sc);
+    return st;
+}
+
+fs_status fs_eval_batch(const fs_eval_spec *s, int n, const double *x, int threads, double *y,
+                        double *se, fs_err *err)
+{
+    int bad = -1, first, last;
+    fs_err perr;
+    (void)threads;   /* unused when built without OpenMP (the fuzzers) */
+    fs_err_clear(&perr);
+    fs_dist_block(n, &first, &last);
+#pragma omp parallel for num_threads(threads) schedule(dynamic, 1)
+    for (int i = first; i < last; i++) {
+        fs_err e;
+        int stop;
+#pragma omp atomic read
+        stop = fs_interrupted;
+        if (stop)
+            continue;
+        size_t k = (size_t)s->noutputs * i;
+        if (fs_eval_point(s, x + (size_t)i * s->nparams, 1, y + k, se + k, &e) != FS_OK) {
+#pragma omp critical(fs_eval_error)
+            if (bad < 0 || i < bad) {
+                bad = i;
+                perr = e;
+            }
+        }
+    }
+    /* every rank agrees to stop when any must: the largest status wins */
+    fs_status mine = bad >= 0 ? perr.code : fs_interrupted ? FS_EINTR : FS_OK;
+    fs_status all = (fs_status)fs_dist_max((int)mine);
+    if (bad >= 0) {
+        char where[1024];
+        size_t w = 0;
+        for (int j = 0; j < s->nparams && w + 80 < sizeof where; j++)
+            w += (size_t)snprintf(where + w, sizeof where - w, "%s%s=%g", j ? ", " : "",
+                                  s->paths[j], x[(size_t)bad * s->nparams + j]);
+        return fs_err_set(err, all, "point (%s): %s", where, perr.msg);
+    }
+    if (all == FS_EINTR || mine == FS_EINTR)
+        return fs_err_set(err, FS_EINTR, "interrupted");
+    if (all != FS_OK) {
+        fs_err_set(err, all, "%s", "");
+        err->everywhere = 1;   /* another rank failed and says why */
+        return all;
+    }
+    if (fs_dist_gather_rows(y, n, s->noutputs) || fs_dist_gather_rows(se, n, s->noutputs))
+        return fs_err_set(err, FS_ERUNTIME, "MPI could not gather the points' results");
+    return FS_OK;
+}
