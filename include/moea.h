@@ -73,6 +73,16 @@ void fs_moea_free(fs_moea *m);
  * to the archive in batch order. On failure the search is unchanged. */
 fs_status fs_moea_step(fs_moea *m, fs_moea_eval_fn fn, void *ctx, fs_err *err);
 
+/* Objectives that depend on the other candidates evaluated (a regret
+ * against the best candidate found per future, say): from generation 1
+ * on, once a step has evaluated its offspring, fn re-scores the current
+ * population and the archive (called with their rows of x, as the
+ * evaluation callback, population first), the archive is rebuilt by
+ * offering its members again in their order, and only then are the
+ * offspring offered and the survivors chosen. fn must depend only on x
+ * and the values evaluated so far, so that replay stays bit for bit. */
+void fs_moea_set_rescore(fs_moea *m, fs_moea_eval_fn fn, void *ctx);
+
 /* Generations done (0 before the first step) and candidates evaluated. */
 int fs_moea_generations(const fs_moea *m);
 long fs_moea_evaluations(const fs_moea *m);

@@ -30,8 +30,11 @@ typedef enum fs_robust {
     FS_ROBUST_MEAN,         /* the mean over the futures */
     FS_ROBUST_P90,          /* the worst tenth: 90th percentile (10th when maximised) */
     FS_ROBUST_MAX,          /* the worst future */
-    FS_ROBUST_SATISFICING   /* the share of futures meeting a threshold (maximised) */
+    FS_ROBUST_SATISFICING,  /* the share of futures meeting a threshold (maximised) */
+    FS_ROBUST_REGRET        /* the largest shortfall from the best mix found per future
+                             * (minimised) */
 } fs_robust;
+
 
 typedef struct fs_search_var {
     char *path;
@@ -47,6 +50,11 @@ typedef struct fs_search_obj {
     double threshold;        /* satisficing */
     char *name;              /* "cost.mean mean" */
 } fs_search_obj;
+
+/* 1 when larger values of objective o are better (maximize, or a share of
+ * futures); regret is always smaller-is-better, whatever its sense (the
+ * sense says which value is the best in each future). */
+int fs_search_obj_larger_better(const fs_search_obj *o);
 
 typedef struct fs_search_con {
     int out;

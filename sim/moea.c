@@ -28,6 +28,8 @@ struct fs_moea {
     /* archive */
     int na, acap;
     double *ax, *af, *ag, *acv;
+    fs_moea_eval_fn rescore;
+    void *rescore_ctx;
 };
 
 /* ---- ordering: a stable merge sort of indices by one key column ---- */
@@ -428,14 +430,15 @@ static void initial(fs_moea *m)
 
 /* ---- one generation ---- */
 
-static fs_status evaluate(fs_moea *m, fs_moea_eval_fn fn, void *ctx, fs_err *err)
+/* Evaluates cnt rows of x into f, g and their violations cv. */
+static fs_status evaluate_rows(fs_moea *m, fs_moea_eval_fn fn, void *ctx, int cnt,
+                               const double *x, double *f, double *g, double *cv, fs_err *err)
 {
-    size_t n = (size_t)m->npop, nv = (size_t)m->nv, no = (size_t)m->no, nc = (size_t)m->nc;
-    double *x = m->wx + n * nv, *f = m->wf + n * no, *g = m->wg + n * nc, *cv = m->wcv + n;
-    fs_status st = fn(ctx, m->npop, x, f, nc ? g : NULL, err);
+    size_t no = (size_t)m->no, nc = (size_t)m->nc;
+    fs_status st = fn(ctx, cnt, x, f, nc ? g : NULL, err);
     if (st != FS_OK)
         return st;
-    for (size_t k = 0; k < n; k++) {
+    for (size_t k = 0; k < (size_t)cnt; k++) {
         cv[k] = 0;
         for (size_t j = 0; j < no; j++)
             if (isnan(f[k * no + j]))
@@ -451,6 +454,52 @@ static fs_status evaluate(fs_moea *m, fs_moea_eval_fn fn, void *ctx, fs_err *err
         }
     }
     return FS_OK;
+}
+
+static fs_status evaluate(fs_moea *m, fs_moea_eval_fn fn, void *ctx, fs_err *err)
+{
+    size_t n = (size_t)m->npop, nv = (size_t)m->nv, no = (size_t)m->no, nc = (size_t)m->nc;
+    return evaluate_rows(m, fn, ctx, m->npop, m->wx + n * nv, m->wf + n * no, m->wg + n * nc,
+                         m->wcv + n, err);
+}
+
+void fs_moea_set_rescore(fs_moea *m, fs_moea_eval_fn fn, void *ctx)
+{
+    m->rescore = fn;
+    m->rescore_ctx = ctx;
+}
+
+/* Re-scores the population and the archive (fs_moea_set_rescore): both
+ * evaluated into scratch rows first, so a failure changes nothing. */
+static fs_status rescore(fs_moea *m, fs_err *err)
+{
+    size_t n = (size_t)m->npop, na = (size_t)m->na, nv = (size_t)m->nv, no = (size_t)m->no;
+    size_t nc = (size_t)m->nc, rows = n + na;
+    double *x = malloc(rows * nv * sizeof *x), *f = malloc(rows * no * sizeof *f);
+    double *g = malloc(rows * (nc ? nc : 1) * sizeof *g), *cv = malloc(rows * sizeof *cv);
+    fs_status st = FS_OK;
+    if (!x || !f || !g || !cv) {
+        st = fs_err_set(err, FS_ENOMEM, "search: out of memory");
+        goto done;
+    }
+    memcpy(x, m->x, n * nv * sizeof *x);
+    memcpy(x + n * nv, m->ax, na * nv * sizeof *x);
+    if ((st = evaluate_rows(m, m->rescore, m->rescore_ctx, (int)rows, x, f, g, cv, err)) != FS_OK)
+        goto done;
+    memcpy(m->f, f, n * no * sizeof *f);
+    memcpy(m->g, g, n * nc * sizeof *g);
+    memcpy(m->cv, cv, n * sizeof *cv);
+    /* the archive's members offered again, in their order (never more
+     * than it held, so it does not grow) */
+    m->na = 0;
+    for (size_t a = 0; a < na; a++)
+        archive_add(m, x + (n + a) * nv, f + (n + a) * no, g + (n + a) * nc, cv[n + a]);
+done:
+    free(x);
+    free(f);
+    free(g);
+    free(cv);
+    return st;
 }
 
 /* Keeps the best npop of the nw work rows (fronts in order, the last one
@@ -500,6 +549,8 @@ fs_status fs_moea_step(fs_moea *m, fs_moea_eval_fn fn, void *ctx, fs_err *err)
     else
         breed(m);
     fs_status st = evaluate(m, fn, ctx, err);
+    if (st == FS_OK && m->gen > 0 && m->rescore)
+        st = rescore(m, err);
     if (st != FS_OK)
         return st;
     for (size_t k = 0; k < n; k++)

@@ -34,6 +34,10 @@ struct fs_search_run {
     fs_outlock *lock;       /* rank 0: this process alone writes into outdir */
     fs_opt_table all;       /* every mix evaluated, in order */
     int nrec;               /* width of a checkpoint record */
+    int nregret;            /* objectives scored by regret */
+    double *best;           /* E x nobj: each regret objective's best value per future */
+    double *pf, *pse;       /* every mix evaluated: E x nobj values per future, and errors */
+    long pcap;
     double *ck_y, *ck_se;   /* recorded mixes (resume) */
     unsigned char *ck_done;
     int ck_n;
@@ -111,6 +115,9 @@ static void robust(fs_robust stat, int maximize, double thr, const double *y, co
         *val = v / E;
         *sd = NAN;
         return;
+    case FS_ROBUST_REGRET:   /* relative to the other mixes: regret_of */
+        *val = *sd = NAN;
+        return;
     }
 }
 
@@ -145,12 +152,51 @@ static void mix_stats(const fs_search *s, int E, const double *y, const double *
     free(v);
 }
 
+/* Folds one mix's values per future (pf: E rows of nobj) into the best
+ * value per future of each regret objective (best: NAN where none yet). */
+static void best_update(const fs_search *s, int E, const double *pf, double *best)
+{
+    for (int k = 0; k < s->nobj; k++)
+        for (int e = 0; s->obj[k].stat == FS_ROBUST_REGRET && e < E; e++) {
+            double v = pf[(size_t)e * s->nobj + k], *b = &best[(size_t)e * s->nobj + k];
+            if (isnan(*b) || (s->obj[k].maximize ? v > *b : v < *b))
+                *b = v;
+        }
+}
+
+/* A mix's regret objectives: its largest shortfall, over the futures,
+ * from the best value per future (Savage's minimax regret, as EMA
+ * Workbench's and Rhodium's); the standard error is the mix's own in the
+ * future that sets it. */
+static void regret_of(const fs_search *s, int E, const double *pf, const double *pse,
+                      const double *best, double *obj, double *obj_se)
+{
+    for (int k = 0; k < s->nobj; k++) {
+        if (s->obj[k].stat != FS_ROBUST_REGRET)
+            continue;
+        int at = 0;
+        double worst = -INFINITY;
+        for (int e = 0; e < E; e++) {
+            size_t i = (size_t)e * s->nobj + k;
+            double d = s->obj[k].maximize ? best[i] - pf[i] : pf[i] - best[i];
+            if (d > worst || isnan(d)) {
+                worst = d;
+                at = e;
+                if (isnan(d))
+                    break;
+            }
+        }
+        obj[k] = worst;
+        obj_se[k] = pse[(size_t)at * s->nobj + k];
+    }
+}
+
 /* The search's view: every objective minimised, constraints g <= 0. */
 static void to_moea(const fs_search *s, const double *obj, const double *con, double *f,
                     double *g)
 {
     for (int k = 0; k < s->nobj; k++)
-        f[k] = s->obj[k].stat == FS_ROBUST_SATISFICING || s->obj[k].maximize ? -obj[k] : obj[k];
+        f[k] = fs_search_obj_larger_better(&s->obj[k]) ? -obj[k] : obj[k];
     for (int k = 0; k < s->ncon; k++)
         g[k] = s->con[k].ge ? s->con[k].value - con[k] : con[k] - s->con[k].value;
 }
@@ -159,7 +205,7 @@ static void to_moea(const fs_search *s, const double *obj, const double *con, do
  * `runs` runs on streams (seed, i), into obj, obj_se and con. */
 static fs_status run_mixes(const fs_search_run *r, int n, const double *x, const double *fut,
                            int E, long runs, uint64_t seed, double *obj, double *obj_se,
-                           double *con, fs_err *err)
+                           double *con, double *pf, double *pse, fs_err *err)
 {
     const fs_search *s = r->s;
     int k = s->nlevers + s->nuncertain;
@@ -188,6 +234,12 @@ static fs_status run_mixes(const fs_search_run *r, int n, const double *x, const
         mix_stats(s, E, y + (size_t)m * E * s->noutputs, se + (size_t)m * E * s->noutputs,
                   obj + (size_t)m * s->nobj, obj_se + (size_t)m * s->nobj,
                   con + (size_t)m * s->ncon);
+    /* each objective's output per future, for the regret */
+    for (size_t i = 0; i < np; i++)
+        for (int j = 0; j < s->nobj; j++) {
+            pf[i * s->nobj + j] = y[i * s->noutputs + s->obj[j].out];
+            pse[i * s->nobj + j] = se[i * s->noutputs + s->obj[j].out];
+        }
 done:
     free(pts);
     free(y);
@@ -209,29 +261,65 @@ static fs_status eval_cb(void *ctx, int n, const double *x, double *f, double *g
     return st;
 }
 
+/* Keeps mix `idx`'s values per future (regret searches only). */
+static fs_status keep_futures(fs_search_run *r, long idx, const double *pf, const double *pse,
+                              fs_err *err)
+{
+    size_t w = (size_t)r->E * r->s->nobj;
+    if (idx >= r->pcap) {
+        long cap = r->pcap ? 2 * r->pcap : 256;
+        while (cap <= idx)
+            cap *= 2;
+        double *a = realloc(r->pf, (size_t)cap * w * sizeof *a);
+        if (a)
+            r->pf = a;
+        double *b = realloc(r->pse, (size_t)cap * w * sizeof *b);
+        if (b)
+            r->pse = b;
+        if (!a || !b)
+            return fs_err_set(err, FS_ENOMEM, "out of memory");
+        r->pcap = cap;
+    }
+    memcpy(r->pf + (size_t)idx * w, pf, w * sizeof *pf);
+    memcpy(r->pse + (size_t)idx * w, pse, w * sizeof *pse);
+    return FS_OK;
+}
+
+/* Every regret objective of mix i of the table, against the best so far. */
+static void regret_row(fs_search_run *r, long i, double *obj, double *obj_se)
+{
+    size_t w = (size_t)r->E * r->s->nobj;
+    regret_of(r->s, r->E, r->pf + (size_t)i * w, r->pse + (size_t)i * w, r->best, obj, obj_se);
+}
+
 static fs_status eval_cb_timed(void *ctx, int n, const double *x, double *f, double *g,
                                fs_err *err)
 {
     fs_search_run *r = ctx;
     const fs_search *s = r->s;
-    int L = s->nlevers, no = s->nobj, nc = s->ncon;
+    int L = s->nlevers, no = s->nobj, nc = s->ncon, E = r->E;
+    size_t w = (size_t)E * no, pw = r->nregret ? w : 0;
     long first = r->all.n;
     double *obj = malloc((size_t)n * no * sizeof *obj), *obj_se = malloc((size_t)n * no * sizeof *obj_se);
     double *con = malloc((size_t)n * (nc ? nc : 1) * sizeof *con);
+    double *pf = malloc((size_t)n * w * sizeof *pf), *pse = malloc((size_t)n * w * sizeof *pse);
     double *miss = malloc((size_t)n * L * sizeof *miss);
     int *which = malloc((size_t)n * sizeof *which), nmiss = 0;
     fs_status st = FS_OK;
-    if (!obj || !obj_se || !con || !miss || !which) {
+    if (!obj || !obj_se || !con || !pf || !pse || !miss || !which) {
         st = fs_err_set(err, FS_ENOMEM, "out of memory");
         goto done;
     }
     for (int m = 0; m < n; m++) {
         long idx = first + m;
         const double *rec = r->ck_y + (size_t)idx * r->nrec;
+        const double *rse = r->ck_se + (size_t)idx * r->nrec;
         if (idx < r->ck_n && r->ck_done[idx] && !memcmp(rec, x + (size_t)m * L, (size_t)L * sizeof *rec)) {
             memcpy(obj + (size_t)m * no, rec + L, (size_t)no * sizeof *obj);
-            memcpy(obj_se + (size_t)m * no, r->ck_se + (size_t)idx * r->nrec, (size_t)no * sizeof *obj);
+            memcpy(obj_se + (size_t)m * no, rse, (size_t)no * sizeof *obj);
             memcpy(con + (size_t)m * nc, rec + L + no, (size_t)nc * sizeof *con);
+            memcpy(pf + (size_t)m * w, rec + L + no + nc, pw * sizeof *pf);
+            memcpy(pse + (size_t)m * w, rse + L + no + nc, pw * sizeof *pse);
             continue;
         }
         which[nmiss] = m;
@@ -240,11 +328,13 @@ static fs_status eval_cb_timed(void *ctx, int n, const double *x, double *f, dou
     if (nmiss) {
         double *o2 = malloc((size_t)nmiss * no * sizeof *o2), *s2 = malloc((size_t)nmiss * no * sizeof *s2);
         double *c2 = malloc((size_t)nmiss * (nc ? nc : 1) * sizeof *c2);
+        double *p2 = malloc((size_t)nmiss * w * sizeof *p2), *q2 = malloc((size_t)nmiss * w * sizeof *q2);
         double t0 = now();
-        if (!o2 || !s2 || !c2)
+        if (!o2 || !s2 || !c2 || !p2 || !q2)
             st = fs_err_set(err, FS_ENOMEM, "out of memory");
         else
-            st = run_mixes(r, nmiss, miss, r->futures, r->E, s->runs, s->seed, o2, s2, c2, err);
+            st = run_mixes(r, nmiss, miss, r->futures, E, s->runs, s->seed, o2, s2, c2, p2, q2,
+                           err);
         r->t_eval += now() - t0;
         r->evaluated += nmiss;
         for (int q = 0; st == FS_OK && q < nmiss; q++) {
@@ -252,18 +342,32 @@ static fs_status eval_cb_timed(void *ctx, int n, const double *x, double *f, dou
             memcpy(obj + (size_t)m * no, o2 + (size_t)q * no, (size_t)no * sizeof *obj);
             memcpy(obj_se + (size_t)m * no, s2 + (size_t)q * no, (size_t)no * sizeof *obj);
             memcpy(con + (size_t)m * nc, c2 + (size_t)q * nc, (size_t)nc * sizeof *con);
+            memcpy(pf + (size_t)m * w, p2 + (size_t)q * w, w * sizeof *pf);
+            memcpy(pse + (size_t)m * w, q2 + (size_t)q * w, w * sizeof *pse);
         }
         free(o2);
         free(s2);
         free(c2);
+        free(p2);
+        free(q2);
         if (st != FS_OK)
             goto done;
     }
+    /* regret: the best per future takes in the whole batch first, so the
+     * batch's order does not matter */
+    for (int m = 0; m < n && r->nregret; m++)
+        best_update(s, E, pf + (size_t)m * w, r->best);
     for (int m = 0; m < n && st == FS_OK; m++) {
+        if (r->nregret) {
+            regret_of(s, E, pf + (size_t)m * w, pse + (size_t)m * w, r->best,
+                      obj + (size_t)m * no, obj_se + (size_t)m * no);
+            st = keep_futures(r, first + m, pf + (size_t)m * w, pse + (size_t)m * w, err);
+        }
         to_moea(s, obj + (size_t)m * no, con + (size_t)m * nc, f + (size_t)m * no,
                 g ? g + (size_t)m * nc : NULL);
-        st = fs_opt_table_add(&r->all, x + (size_t)m * L, obj + (size_t)m * no,
-                              obj_se + (size_t)m * no, con + (size_t)m * nc, err);
+        if (st == FS_OK)
+            st = fs_opt_table_add(&r->all, x + (size_t)m * L, obj + (size_t)m * no,
+                                  obj_se + (size_t)m * no, con + (size_t)m * nc, err);
     }
     /* the generation's mixes go to the checkpoint, each synced */
     double *yrec = malloc((size_t)r->nrec * 2 * sizeof *yrec);
@@ -273,12 +377,15 @@ static fs_status eval_cb_timed(void *ctx, int n, const double *x, double *f, dou
         long idx = first + m;
         if (idx < r->ck_n && r->ck_done[idx])
             continue;
+        double *yse = yrec + r->nrec;
         memset(yrec, 0, (size_t)r->nrec * 2 * sizeof *yrec);
         memcpy(yrec, x + (size_t)m * L, (size_t)L * sizeof *yrec);
         memcpy(yrec + L, obj + (size_t)m * no, (size_t)no * sizeof *yrec);
         memcpy(yrec + L + no, con + (size_t)m * nc, (size_t)nc * sizeof *yrec);
-        memcpy(yrec + r->nrec, obj_se + (size_t)m * no, (size_t)no * sizeof *yrec);
-        st = fs_ckpt_append(r->ckpt, (int)idx, yrec, yrec + r->nrec, err);
+        memcpy(yrec + L + no + nc, pf + (size_t)m * w, pw * sizeof *yrec);
+        memcpy(yse, obj_se + (size_t)m * no, (size_t)no * sizeof *yrec);
+        memcpy(yse + L + no + nc, pse + (size_t)m * w, pw * sizeof *yrec);
+        st = fs_ckpt_append(r->ckpt, (int)idx, yrec, yse, err);
     }
     free(yrec);
 done:
@@ -287,9 +394,32 @@ done:
     free(obj);
     free(obj_se);
     free(con);
+    free(pf);
+    free(pse);
     free(miss);
     free(which);
     return st;
+}
+
+/* Re-scores mixes already evaluated (the population and the archive, as
+ * moea.h asks) from their recorded values: their regrets against the
+ * best per future as it is now. */
+static fs_status rescore_cb(void *ctx, int n, const double *x, double *f, double *g,
+                            fs_err *err)
+{
+    fs_search_run *r = ctx;
+    const fs_search *s = r->s;
+    double obj[FS_SEARCH_MAX_OBJECTIVES], obj_se[FS_SEARCH_MAX_OBJECTIVES];
+    for (int m = 0; m < n; m++) {
+        long i = fs_opt_table_find(&r->all, x + (size_t)m * s->nlevers);
+        if (i < 0)
+            return fs_err_set(err, FS_ERUNTIME, "search: a mix to re-score was never evaluated");
+        memcpy(obj, r->all.obj + (size_t)i * s->nobj, (size_t)s->nobj * sizeof *obj);
+        regret_row(r, i, obj, obj_se);
+        to_moea(s, obj, r->all.con + (size_t)i * s->ncon, f + (size_t)m * s->nobj,
+                g ? g + (size_t)m * s->ncon : NULL);
+    }
+    return FS_OK;
 }
 
 /* ---- open, iterate ---- */
@@ -454,6 +584,8 @@ fs_search_run *fs_search_run_open(const fs_search *s, int threads, const char *o
                          r->paths, r->integer, s->runs, s->seed, s->noutputs, s->outputs};
     r->spec = spec;
     r->nrec = s->nlevers + s->nobj + s->ncon;
+    for (int k = 0; k < s->nobj; k++)
+        r->nregret += s->obj[k].stat == FS_ROBUST_REGRET;
     fs_moea_problem p = {s->nlevers, s->nobj, s->ncon, lo, hi, integer};
     fs_moea_opts o = {.population = s->population, .seed = s->algo_seed,
                       .epsilons = s->have_epsilons ? s->epsilons : NULL};
@@ -466,8 +598,21 @@ fs_search_run *fs_search_run_open(const fs_search *s, int threads, const char *o
     }
     if (fs_opt_table_init(&r->all, s, err) != FS_OK ||
         make_futures(s, s->nfutures, s->ensemble_seed, &r->futures, &r->E, err) != FS_OK ||
-        (r->moea = fs_moea_alloc(&p, &o, err)) == NULL || fs_mkdir_p(outdir, err) != FS_OK ||
-        start_checkpoint(r, resume, err) != FS_OK)
+        (r->moea = fs_moea_alloc(&p, &o, err)) == NULL || fs_mkdir_p(outdir, err) != FS_OK)
+        goto fail;
+    if (r->nregret) {
+        /* a regret search records each mix's values per future too */
+        size_t w = (size_t)r->E * s->nobj;
+        r->nrec += (int)w;
+        if (!(r->best = malloc(w * sizeof *r->best))) {
+            fs_err_set(err, FS_ENOMEM, "out of memory");
+            goto fail;
+        }
+        for (size_t i = 0; i < w; i++)
+            r->best[i] = NAN;
+        fs_moea_set_rescore(r->moea, rescore_cb, r);
+    }
+    if (start_checkpoint(r, resume, err) != FS_OK)
         goto fail;
     return r;
 fail:
@@ -480,6 +625,9 @@ void fs_search_run_free(fs_search_run *r)
     if (!r)
         return;
     free(r->futures);
+    free(r->best);
+    free(r->pf);
+    free(r->pse);
     fs_moea_free(r->moea);
     fs_opt_table_free(&r->all);
     free(r->ck_y);
@@ -590,6 +738,9 @@ fs_status fs_search_run_finish(fs_search_run *r, fs_err *err)
     res.gen_feasible = r->gen_feasible;
     res.population = s->population;
     res.futures = r->E;
+    /* every mix's regret against the best per future over every mix */
+    for (long i = 0; r->nregret && i < r->all.n; i++)
+        regret_row(r, i, r->all.obj + (size_t)i * s->nobj, r->all.obj_se + (size_t)i * s->nobj);
     /* the final set: the archive, found by looking its mixes up among
      * every mix evaluated (the archive keeps no statistics of its own) */
     if ((st = fs_opt_table_init(&res.front, s, err)) != FS_OK ||
@@ -616,10 +767,25 @@ fs_status fs_search_run_finish(fs_search_run *r, fs_err *err)
         int n = (int)res.front.n;
         double *o = malloc((size_t)n * s->nobj * sizeof *o), *se = malloc((size_t)n * s->nobj * sizeof *se);
         double *c = malloc((size_t)n * (s->ncon ? s->ncon : 1) * sizeof *c);
-        if (!o || !se || !c)
+        size_t w = (size_t)E2 * s->nobj;
+        double *pf = malloc((size_t)n * w * sizeof *pf), *pse = malloc((size_t)n * w * sizeof *pse);
+        double *best = malloc(w * sizeof *best);
+        if (!o || !se || !c || !pf || !pse || !best)
             st = fs_err_set(err, FS_ENOMEM, "out of memory");
         else
-            st = run_mixes(r, n, res.front.x, fut, E2, 5 * s->runs, s->seed + 1, o, se, c, err);
+            st = run_mixes(r, n, res.front.x, fut, E2, 5 * s->runs, s->seed + 1, o, se, c, pf,
+                           pse, err);
+        /* out of sample, regret is against the best of the final set */
+        for (size_t i = 0; st == FS_OK && r->nregret && i < w; i++)
+            best[i] = NAN;
+        for (int m = 0; st == FS_OK && r->nregret && m < n; m++)
+            best_update(s, E2, pf + (size_t)m * w, best);
+        for (int m = 0; st == FS_OK && r->nregret && m < n; m++)
+            regret_of(s, E2, pf + (size_t)m * w, pse + (size_t)m * w, best,
+                      o + (size_t)m * s->nobj, se + (size_t)m * s->nobj);
+        free(pf);
+        free(pse);
+        free(best);
         for (int m = 0; m < n && st == FS_OK; m++)
             st = fs_opt_table_add(&res.oos, res.front.x + (size_t)m * s->nlevers,
                                   o + (size_t)m * s->nobj, se + (size_t)m * s->nobj,

@@ -20,7 +20,7 @@ static const char *var_keys[] = {"path", "lo", "hi", "label"};
 static const char *ens_keys[] = {"n", "design", "seed"};
 static const char *obj_keys[] = {"output", "sense", "statistic", "threshold"};
 static const char *alg_keys[] = {"type", "population", "generations", "epsilons", "seed"};
-static const char *robust_names[] = {"mean", "p90", "max", "satisficing"};
+static const char *robust_names[] = {"mean", "p90", "max", "satisficing", "regret"};
 
 static fs_status nomem(const ctx *c)
 {
@@ -120,9 +120,14 @@ static int output_index(fs_search *s, fs_sweep_output *o)
     return s->noutputs++;
 }
 
+int fs_search_obj_larger_better(const fs_search_obj *o)
+{
+    return o->stat == FS_ROBUST_SATISFICING || (o->maximize && o->stat != FS_ROBUST_REGRET);
+}
+
 static int parse_robust(const char *name, fs_robust *r)
 {
-    for (int k = 0; k < 4; k++)
+    for (int k = 0; k < 5; k++)
         if (strcmp(name, robust_names[k]) == 0) {
             *r = (fs_robust)k;
             return 0;
@@ -173,8 +178,8 @@ static fs_status read_objective(const ctx *c, fs_search *s, const fs_scenario *b
     snprintf(w2, sizeof w2, "%s.statistic", where);
     if (stat && parse_robust(stat, &ob->stat)) {
         st = fs_cfg_fail_at(c, config_setting_get_member(g, "statistic"), w2,
-                            "expected mean, p90, max or satisficing, found \"%s\"%s", stat,
-                            strcmp(stat, "regret") ? "" : " (regret is not offered yet)");
+                            "expected mean, p90, max, satisficing or regret, found \"%s\"",
+                            stat);
         goto done;
     }
     if (ob->stat == FS_ROBUST_SATISFICING) {
@@ -210,7 +215,8 @@ static fs_status read_constraint(const ctx *c, fs_search *s, const fs_scenario *
     const char *t = config_setting_get_string(g);
     if (sscanf(t, "%127s %31s %7s %lf %63s", out, stat, op, &v, rest) != 4 ||
         (strcmp(op, "<=") && strcmp(op, ">=")) || !isfinite(v) ||
-        parse_robust(stat, &cn->stat) || cn->stat == FS_ROBUST_SATISFICING)
+        parse_robust(stat, &cn->stat) || cn->stat == FS_ROBUST_SATISFICING ||
+        cn->stat == FS_ROBUST_REGRET)
         return fs_cfg_fail_at(c, g, where, "expected \"OUTPUT STATISTIC <= VALUE\" or \">=\" "
                               "with a statistic mean, p90 or max, e.g. \"escalation p90 <= "
                               "0.10\", found \"%s\"", t);

@@ -14,7 +14,7 @@
 #define FS_VERSION "0.0.0"
 #endif
 
-static const char *stat_ids[] = {"mean", "p90", "max", "satisficing"};
+static const char *stat_ids[] = {"mean", "p90", "max", "satisficing", "regret"};
 
 fs_status fs_opt_table_init(fs_opt_table *t, const fs_search *s, fs_err *err)
 {
@@ -107,7 +107,7 @@ static int *front_order(const fs_opt_result *r)
     int *o = malloc((size_t)(n ? n : 1) * sizeof *o);
     if (!o)
         return NULL;
-    int sign = s->obj[0].maximize || s->obj[0].stat == FS_ROBUST_SATISFICING ? -1 : 1;
+    int sign = fs_search_obj_larger_better(&s->obj[0]) ? -1 : 1;
     for (long i = 0; i < n; i++)
         o[i] = (int)i;
     /* insertion sort: stable, and the set is small */
@@ -261,6 +261,10 @@ static void describe_obj(char *buf, size_t n, const fs_search *s, int k)
         snprintf(buf, n, "the share of futures with %s %s %g", out, o->maximize ? ">=" : "<=",
                  o->threshold);
         break;
+    case FS_ROBUST_REGRET:
+        snprintf(buf, n, "the regret on %s (the largest shortfall from the best mix found, "
+                 "over the futures)", out);
+        break;
     }
 }
 
@@ -276,7 +280,7 @@ static void write_mix(FILE *f, const fs_search *s, const double *x)
 static long best_under(const fs_search *s, const fs_opt_table *t, int k, double target)
 {
     long best = -1;
-    int sign = s->obj[0].maximize || s->obj[0].stat == FS_ROBUST_SATISFICING ? -1 : 1;
+    int sign = fs_search_obj_larger_better(&s->obj[0]) ? -1 : 1;
     for (long i = 0; i < t->n; i++) {
         const double *c = t->con + (size_t)i * s->ncon;
         if (!all_hold(s, c, k) || (s->con[k].ge ? c[k] < target : c[k] > target))

@@ -87,6 +87,44 @@ found=$(awk -F, 'NR == 2 { print $2, $3 }' "$T/ol/pareto.csv")
 echo "$best $found" | awk '{ d = $1 - $3; if (d < 0) d = -d; exit !(d <= 1 && $4 == $2) }' && ok ||
     bad "one lever: the search found '$found', the grid's best is '$best'"
 
+# Regret by hand: regret.cfg has six mixes in all (drill period 3 to 5,
+# border operation from month 6 or 7), and its search evaluates every one,
+# so each mix's in-sample regret is the largest, over the four futures, of
+# its casualties minus the fewest any of the six has in that future. One
+# sweep per mix over the same futures (same design, seed and runs: the
+# same figures, bit for bit) gives the casualties; awk takes the regrets.
+expect "regret search" 0 "" optimize $F/regret.cfg -o "$T/rg" -j2 -q --no-charts
+: > "$T/rg.grid"
+for d in 3 4 5; do
+    for b in 6 7; do
+        $BIN sweep $F/regret_futures.cfg --set "mechanisms.[drill].period=$d" \
+            --set "mechanisms.[solidarity].start=$b" -o "$T/rg$d$b" -j2 -q --no-charts &&
+            awk -F, -v m="$d,$b" 'NR > 1 { print m, $1, $4 }' "$T/rg$d$b/sweep.csv" >> "$T/rg.grid"
+    done
+done
+awk 'NR == FNR { y[$1 " " $2] = $3; if (!($2 in lo) || $3 < lo[$2]) lo[$2] = $3; mix[$1] = 1; next }
+     FNR > 1 { split($0, c, ","); seen[c[3] "," c[4]] = c[5] }
+     END {
+         n = 0
+         for (m in mix) {
+             r = -1e300
+             for (e in lo) if (y[m " " e] - lo[e] > r) r = y[m " " e] - lo[e]
+             if (!(m in seen)) { print "mix " m " not evaluated"; exit 1 }
+             d = seen[m] - r; if (d < 0) d = -d
+             if (d > 1e-6 * (1 + r)) { print "mix " m ": regret " seen[m] ", by hand " r; exit 1 }
+             n++
+         }
+         exit n != 6
+     }' "$T/rg.grid" "$T/rg/evaluations.csv" >"$T/rg.check" && ok ||
+    bad "regret by hand: $(cat "$T/rg.check")"
+# here one mix (a drill every 3 months, the operation from month 6) has the
+# fewest casualties in every future: regret 0, and the final set holds it
+awk -F, 'NR > 1 && $4 == 0 { z = 1 } END { exit !z }' "$T/rg/pareto.csv" && ok ||
+    bad "the final set holds a mix of zero regret"
+grep -q "regret" "$T/rg/optimize.md" && ok || bad "optimize.md names the regret"
+expect "regret -j1" 0 "" optimize $F/regret.cfg -o "$T/rg1" -j1 -q --no-charts
+for f in $FILES; do same "regret -j1 and -j2: $f" "$T/rg/$f" "$T/rg1/$f"; done
+
 # An empty feasible set is a result, not an error.
 sed 's/escalation p90 <= 0.30/escalation p90 <= 0.0001/' $F/small.cfg > "$F/.tmp_inf.cfg"
 expect "no mix meets it" 0 "" optimize "$F/.tmp_inf.cfg" -o "$T/inf2" -j2 -q --no-charts
@@ -110,6 +148,7 @@ bad_file "bad lever path" "levers.\[1\].path" "$HEAD levers = ( { path = \"mecha
 bad_file "lever out of range" "levers.\[1\].hi" "$HEAD levers = ( { path = \"mechanisms.[rats].intensity\"; lo = 0.1; hi = 7.0; } ); $OBJ"
 bad_file "unknown output" "objectives.\[1\].output: unknown output" "$HEAD $LEV objectives = ( { output = \"escalaton\"; } );"
 bad_file "bad statistic" "objectives.\[1\].statistic" "$HEAD $LEV objectives = ( { output = \"escalation\"; statistic = \"p99\"; } );"
+bad_file "regret constraint" "constraints.\[1\]: expected" "$HEAD $LEV $OBJ constraints = [ \"escalation regret <= 0.1\" ];"
 bad_file "bad constraint" "constraints.\[1\]: expected" "$HEAD $LEV $OBJ constraints = [ \"escalation p90 < 0.1\" ];"
 bad_file "constraint on an unknown output" "constraints.\[1\]: unknown output" "$HEAD $LEV $OBJ constraints = [ \"escalaton p90 <= 0.1\" ];"
 bad_file "odd population" "algorithm.population: expected an even" "$HEAD $LEV $OBJ algorithm = { population = 7; };"

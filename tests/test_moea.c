@@ -386,6 +386,50 @@ static void test_bad_options(void)
     CHECK_STR_CONTAINS(err.msg, "population 7");
 }
 
+/* Re-scoring (fs_moea_set_rescore): objectives that drift with the search
+ * (a shift that grows each generation, as regret grows with the best found)
+ * are re-scored in the population and the archive before the survivors
+ * are chosen, so after every step each of them carries the current shift:
+ * f1 + f2 = 1 + 2 shift on every row. Without the re-scoring the parents
+ * and the archive keep the shift they were evaluated with. */
+static fs_status eval_shift(void *ctx, int n, const double *x, double *f, double *g,
+                            fs_err *err)
+{
+    const double *shift = ctx;
+    (void)g, (void)err;
+    for (int i = 0; i < n; i++) {
+        f[2 * i] = x[i] + *shift;
+        f[2 * i + 1] = 1 - x[i] + *shift;
+    }
+    return FS_OK;
+}
+
+static void test_rescore(void)
+{
+    double lo[1] = {0}, hi[1] = {1}, shift = 0;
+    fs_moea_problem p = {1, 2, 0, lo, hi, NULL};
+    fs_moea_opts o = {.population = 8, .seed = 4};
+    fs_err err;
+    fs_moea *m = fs_moea_alloc(&p, &o, &err);
+    CHECK(m);
+    fs_moea_set_rescore(m, eval_shift, &shift);
+    int ok = 1, drift = 0, na = 0;
+    for (int t = 0; t < 5 && ok; t++) {
+        shift = 0.25 * t;
+        ok = fs_moea_step(m, eval_shift, &shift, &err) == FS_OK;
+        const double *f, *af;
+        int n = fs_moea_population(m, NULL, &f, NULL, NULL, NULL);
+        na = fs_moea_archive(m, NULL, &af, NULL, NULL);
+        for (int i = 0; i < n; i++)
+            drift |= fabs(f[2 * i] + f[2 * i + 1] - (1 + 2 * shift)) > 1e-12;
+        for (int a = 0; a < na; a++)
+            drift |= fabs(af[2 * a] + af[2 * a + 1] - (1 + 2 * shift)) > 1e-12;
+    }
+    fs_moea_free(m);
+    CHECK(ok && na > 0);
+    CHECK(!drift);
+}
+
 int main(void)
 {
     fs_gsl_quiet();
@@ -394,6 +438,7 @@ int main(void)
     RUN(test_bad_options);
     RUN(test_integer);
     RUN(test_archive);
+    RUN(test_rescore);
     RUN(test_reproducible);
     RUN(test_zdt1);
     RUN(test_zdt2);
