@@ -36,6 +36,13 @@ void fs_dist_block(int n, int *first, int *last);
  * or -1 when MPI or memory failed. */
 int fs_dist_gather_rows(double *a, int n, int w);
 
+/* After each rank filled the rows of a (n rows of w doubles) it ran,
+ * marked by mine[i] != 0 (every row by exactly one rank, as handed out
+ * from a shared counter), every rank holds every row, bit for bit.
+ * Collective. 0, or -1 when MPI or memory failed or a row was run by no
+ * rank. */
+int fs_dist_gather_owned(double *a, int n, int w, const unsigned char *mine);
+
 /* 1 when built with MPI. */
 int fs_dist_enabled(void);
 

@@ -51,8 +51,9 @@ fs_status fs_eval_point(const fs_eval_spec *s, const double *x, int threads, dou
 
 /* Runs n points (x: n rows of nparams) over `threads` threads into y and
  * se (n rows of noutputs). Collective under MPI: every rank passes the
- * same points, runs its contiguous block of them (fs_dist_block) and ends
- * with every point's results, the same bytes for any rank count. On
+ * same points, claims them a few at a time from a counter the ranks share
+ * (dist.h), runs the ones it claimed and ends with every point's results
+ * (each point's in its own rows), the same bytes for any rank count. On
  * failure returns the status of the first failing point by index, with
  * err naming the point's values; every rank returns a failure when any
  * rank fails (with err->everywhere set and an empty message on a rank

@@ -9,6 +9,7 @@ void fs_dist_block(int n, int *first, int *last)
 }
 
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #ifdef FS_MPI
@@ -166,7 +167,62 @@ int fs_dist_gather_rows(double *a, int n, int w)
     return rc;
 }
 
+/* Rows claimed from a shared counter: who ran which row is agreed first
+ * (a maximum over the ranks of each row's runner), then each rank's rows,
+ * packed in index order, go to every rank and are unpacked in the same
+ * order. Each row is copied, never combined, so it arrives bit for bit. */
+int fs_dist_gather_owned(double *a, int n, int w, const unsigned char *mine)
+{
+    int size = fs_dist_size(), me = fs_dist_rank();
+    if (!dist_on || size == 1)
+        return 0;
+    int *owner = malloc((size_t)(n ? n : 1) * sizeof *owner);
+    int *counts = calloc((size_t)size, sizeof *counts), *displs = malloc((size_t)size * sizeof *displs);
+    double *all = malloc((size_t)(n ? n : 1) * w * sizeof *all);
+    double *pack = malloc((size_t)(n ? n : 1) * w * sizeof *pack);
+    int rc = -1, k = 0;
+    if (!owner || !counts || !displs || !all || !pack)
+        goto done;
+    for (int i = 0; i < n; i++)
+        owner[i] = mine[i] ? me : -1;
+    if (MPI_Allreduce(MPI_IN_PLACE, owner, n, MPI_INT, MPI_MAX, MPI_COMM_WORLD) != MPI_SUCCESS)
+        goto done;
+    for (int i = 0; i < n; i++) {
+        if (owner[i] < 0)
+            goto done;   /* a row nobody ran: the callers never gather then */
+        counts[owner[i]] += w;
+        if (owner[i] == me)
+            memcpy(pack + (size_t)k++ * w, a + (size_t)i * w, (size_t)w * sizeof *pack);
+    }
+    for (int r = 0, at = 0; r < size; r++) {
+        displs[r] = at;
+        at += counts[r];
+    }
+    if (MPI_Allgatherv(pack, counts[me], MPI_DOUBLE, all, counts, displs, MPI_DOUBLE,
+                       MPI_COMM_WORLD) != MPI_SUCCESS)
+        goto done;
+    for (int i = 0; i < n; i++) {
+        int r = owner[i];
+        memcpy(a + (size_t)i * w, all + displs[r], (size_t)w * sizeof *a);
+        displs[r] += w;
+    }
+    rc = 0;
+done:
+    free(owner);
+    free(counts);
+    free(displs);
+    free(all);
+    free(pack);
+    return rc;
+}
+
 #else
+
+int fs_dist_gather_owned(double *a, int n, int w, const unsigned char *mine)
+{
+    (void)a, (void)n, (void)w, (void)mine;
+    return 0;
+}
 
 int fs_dist_gather_rows(double *a, int n, int w)
 {

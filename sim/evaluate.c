@@ -4,6 +4,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "dist.h"
@@ -119,50 +120,95 @@ fs_status fs_eval_point(const fs_eval_spec *s, const double *x, int threads, dou
     return st;
 }
 
+/* Point i into its own rows of y and se; the first failure by index is kept. */
+static void batch_point(const fs_eval_spec *s, const double *x, int i, double *y, double *se,
+                        int *bad, fs_err *perr)
+{
+    fs_err e;
+    int stop;
+#pragma omp atomic read
+    stop = fs_interrupted;
+    if (stop)
+        return;
+    size_t k = (size_t)s->noutputs * i;
+    if (fs_eval_point(s, x + (size_t)i * s->nparams, 1, y + k, se + k, &e) != FS_OK) {
+#pragma omp critical(fs_eval_error)
+        if (*bad < 0 || i < *bad) {
+            *bad = i;
+            *perr = e;
+        }
+    }
+}
+
+/* Several ranks: the points are handed out from a counter they share, a
+ * claim of one point per thread at a time, so that no rank waits long for
+ * the slowest (points differ in cost by their levers); mine marks the
+ * points this rank ran (NULL: out of memory). 0, or -1 when the counter
+ * or mine could not be had. */
+static int batch_shared(const fs_eval_spec *s, int n, const double *x, int threads, double *y,
+                        double *se, unsigned char *mine, int *bad, fs_err *perr)
+{
+    fs_dist_counter *c = fs_dist_counter_open();
+    if (!c || !mine) {   /* opened anyway: opening is collective */
+        fs_dist_counter_close(c);
+        return -1;
+    }
+    for (;;) {
+        long at = fs_dist_counter_add(c, threads);
+        if (at >= n)
+            break;
+        int first = (int)at, last = at + threads < n ? (int)at + threads : n;
+        for (int i = first; i < last; i++)
+            mine[i] = 1;
+#pragma omp parallel for num_threads(threads) schedule(dynamic, 1)
+        for (int i = first; i < last; i++)
+            batch_point(s, x, i, y, se, bad, perr);
+    }
+    fs_dist_counter_close(c);
+    return 0;
+}
+
 fs_status fs_eval_batch(const fs_eval_spec *s, int n, const double *x, int threads, double *y,
                         double *se, fs_err *err)
 {
-    int bad = -1, first, last;
+    int bad = -1, shared = fs_dist_size() > 1;
+    unsigned char *mine = shared ? calloc((size_t)(n ? n : 1), 1) : NULL;
     fs_err perr;
+    fs_status mine_st = FS_OK;
     (void)threads;   /* unused when built without OpenMP (the fuzzers) */
     fs_err_clear(&perr);
-    fs_dist_block(n, &first, &last);
+    if (shared) {
+        if (batch_shared(s, n, x, threads, y, se, mine, &bad, &perr))
+            mine_st = FS_ENOMEM;
+    } else {
 #pragma omp parallel for num_threads(threads) schedule(dynamic, 1)
-    for (int i = first; i < last; i++) {
-        fs_err e;
-        int stop;
-#pragma omp atomic read
-        stop = fs_interrupted;
-        if (stop)
-            continue;
-        size_t k = (size_t)s->noutputs * i;
-        if (fs_eval_point(s, x + (size_t)i * s->nparams, 1, y + k, se + k, &e) != FS_OK) {
-#pragma omp critical(fs_eval_error)
-            if (bad < 0 || i < bad) {
-                bad = i;
-                perr = e;
-            }
-        }
+        for (int i = 0; i < n; i++)
+            batch_point(s, x, i, y, se, &bad, &perr);
     }
     /* every rank agrees to stop when any must: the largest status wins */
-    fs_status mine = bad >= 0 ? perr.code : fs_interrupted ? FS_EINTR : FS_OK;
-    fs_status all = (fs_status)fs_dist_max((int)mine);
+    fs_status me = bad >= 0 ? perr.code : mine_st != FS_OK ? mine_st
+                                        : fs_interrupted ? FS_EINTR : FS_OK;
+    fs_status all = (fs_status)fs_dist_max((int)me);
+    fs_status st = FS_OK;
     if (bad >= 0) {
         char where[1024];
         size_t w = 0;
         for (int j = 0; j < s->nparams && w + 80 < sizeof where; j++)
             w += (size_t)snprintf(where + w, sizeof where - w, "%s%s=%g", j ? ", " : "",
                                   s->paths[j], x[(size_t)bad * s->nparams + j]);
-        return fs_err_set(err, all, "point (%s): %s", where, perr.msg);
-    }
-    if (all == FS_EINTR || mine == FS_EINTR)
-        return fs_err_set(err, FS_EINTR, "interrupted");
-    if (all != FS_OK) {
+        st = fs_err_set(err, all, "point (%s): %s", where, perr.msg);
+    } else if (me == FS_ENOMEM) {
+        st = fs_err_set(err, FS_ENOMEM, "out of memory handing out %d points", n);
+    } else if (all == FS_EINTR || me == FS_EINTR) {
+        st = fs_err_set(err, FS_EINTR, "interrupted");
+    } else if (all != FS_OK) {
         fs_err_set(err, all, "%s", "");
         err->everywhere = 1;   /* another rank failed and says why */
-        return all;
+        st = all;
+    } else if (shared && (fs_dist_gather_owned(y, n, s->noutputs, mine) ||
+                          fs_dist_gather_owned(se, n, s->noutputs, mine))) {
+        st = fs_err_set(err, FS_ERUNTIME, "MPI could not gather the points' results");
     }
-    if (fs_dist_gather_rows(y, n, s->noutputs) || fs_dist_gather_rows(se, n, s->noutputs))
-        return fs_err_set(err, FS_ERUNTIME, "MPI could not gather the points' results");
-    return FS_OK;
+    free(mine);
+    return st;
 }
