@@ -67,17 +67,23 @@ fi
 # hypervolume) against the time of the runs it evaluates, on the shipped
 # search. The bar: at most 5%.
 $BENCH optimize scenarios/searches/cheapest_mix.cfg 2
-# MPI: the shipped search on 1 rank and on 2 ranks, one thread each. The
-# bar: 2 ranks at least 1.8x one.
+# MPI: the shipped search on 1 rank and on 2 ranks, one thread each,
+# alternated three times; the best wall time of each (other work on the
+# machine only slows a run down). The bar: 2 ranks at least 1.8x one.
 if $BIN --version | grep -q "MPI)" && command -v mpirun >/dev/null 2>&1; then
     ROOT=""
     [ "$(id -u)" -eq 0 ] && ROOT=--allow-run-as-root
     OPT="optimize scenarios/searches/cheapest_mix.cfg -j 1 -q --no-charts"
-    echo "MPI: scenarios/searches/cheapest_mix.cfg, one thread per rank"
-    one=$($BENCH rss "$(command -v mpirun)" $ROOT -np 1 $BIN $OPT -o "$OUT/opt1")
-    echo "  1 rank:  $one"
-    two=$($BENCH rss "$(command -v mpirun)" $ROOT -np 2 $BIN $OPT -o "$OUT/opt2")
-    echo "  2 ranks: $two"
-    echo "$one $two" | awk '{ printf "  speed-up of 2 ranks against 1: %.2fx (bar: at least 1.8x)\n", $2 / $11 }'
+    echo "MPI: scenarios/searches/cheapest_mix.cfg, one thread per rank, best of 3 alternated"
+    best1="" best2=""
+    for i in 1 2 3; do
+        one=$($BENCH rss "$(command -v mpirun)" $ROOT --oversubscribe -np 1 $BIN $OPT -o "$OUT/opt1")
+        echo "  1 rank:  $one"
+        two=$($BENCH rss "$(command -v mpirun)" $ROOT --oversubscribe -np 2 $BIN $OPT -o "$OUT/opt2")
+        echo "  2 ranks: $two"
+        best1=$(echo "$one $best1" | awk '{ print ($10 == "" || $2 < $10) ? $2 : $10 }')
+        best2=$(echo "$two $best2" | awk '{ print ($10 == "" || $2 < $10) ? $2 : $10 }')
+    done
+    echo "$best1 $best2" | awk '{ printf "  best: 1 rank %.2f s, 2 ranks %.2f s; speed-up of 2 ranks against 1: %.2fx (bar: at least 1.8x)\n", $1, $2, $1 / $2 }'
     cmp -s "$OUT/opt1/pareto.csv" "$OUT/opt2/pareto.csv" && echo "  pareto.csv: the same bytes"
 fi
