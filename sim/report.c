@@ -496,6 +496,27 @@ static void hook(void *ctx, const char *b, size_t n, int before, FILE *f)
     }
 }
 
+/* The Markdown s[0..n) as fs_html_markdown renders it, in a string the
+ * caller frees; NULL when out of memory. */
+static char *rendered(const char *s, size_t n)
+{
+    char *line = strndup(s, n), *html = NULL;
+    size_t len = 0;
+    FILE *m = line ? open_memstream(&html, &len) : NULL;
+    fs_err e;
+    if (m != NULL) {
+        if (fs_html_markdown(m, line, NULL, NULL, &e) != FS_OK) {
+            fclose(m);
+            free(html);
+            html = NULL;
+        } else {
+            fclose(m);
+        }
+    }
+    free(line);
+    return html;
+}
+
 /* The first heading of the Markdown, for the page's title. */
 static void title(FILE *f, const char *md)
 {
@@ -511,9 +532,10 @@ static void title(FILE *f, const char *md)
         return;
     }
     /* The heading is Markdown (briefing.md escapes a scenario's text in
-     * it): its text as cmark renders it, which escapes every character
-     * HTML gives a meaning, without the tags around it. */
-    html = cmark_markdown_to_html(h, strcspn(h, "\n"), CMARK_OPT_DEFAULT);
+     * it; optimize.md and discovery.md do not): its text as the page's
+     * own rendering shows it, which escapes every character HTML gives a
+     * meaning, without the tags around it. */
+    html = rendered(h, strcspn(h, "\n"));
     if (html == NULL) {
         fs_html_textn(f, h, strcspn(h, "\n"));
         return;
