@@ -464,7 +464,7 @@ static const char *what_it_needs(const char *cmd)
         return "optimize needs a search file, or --resume DIR";
     if (strcmp(cmd, "plot") == 0 || strcmp(cmd, "report") == 0)
         return strcmp(cmd, "plot") == 0
-               ? "plot needs an output directory of foresight run, compare or sweep"
+               ? "plot needs an output directory of foresight run, compare, sweep, discover or optimize"
                : "report needs an output directory of foresight run, compare, sweep, discover or optimize";
     return strcmp(cmd, "check") == 0 ? "check needs a scenario file"
                                      : "run needs a scenario file";

@@ -180,17 +180,14 @@ static void t_pareto(const fs_report *r, FILE *f)
     for (k = 0; n < 58 && (row = nth(o->search, "objective", k)) >= 0; k++) {
         const char *col = str(o->search, (size_t)row, "column");
         const char *lab = str(o->search, (size_t)row, "label");
-        if ((own[m] = malloc(strlen(col) + 5)) == NULL ||
-            (own[m + 1] = malloc(strlen(lab) + 20)) == NULL)
+        if ((own[m] = malloc(strlen(col) + 5)) == NULL)
             break;
         cols[n] = col, heads[n++] = lab;
         sprintf(own[m], "%s_oos", col);
-        sprintf(own[m + 1], "%s out of sample", lab);
-        cols[n] = own[m], heads[n++] = own[m + 1];
-        m += 2;
+        cols[n] = own[m++], heads[n++] = "out of sample";
     }
     cols[n] = "feasible", heads[n++] = "feasible";
-    cols[n] = "feasible_oos", heads[n++] = "feasible out of sample";
+    cols[n] = "feasible_oos", heads[n++] = "out of sample";
     fs_report_csv_table(f, o->pareto, "The final set (pareto.csv; standard errors and each "
                         "constraint are in the file)", cols, heads, n);
     for (k = 0; k < m; k++)
