@@ -98,6 +98,11 @@ void fs_report_checksum(const fs_report *r, FILE *f, const char *dir, const char
  * "n/a" for NaN. */
 void fs_report_num(FILE *f, double x, int sig);
 
+/* The cell of c (may be NULL) in row and the column named col: "" when
+ * there is no such row or column; as a number, NaN when empty. */
+const char *fs_report_cell(const fs_csv *c, size_t row, const char *col);
+double fs_report_cell_num(const fs_csv *c, size_t row, const char *col);
+
 /* Writes the columns cols of the CSV c (all of them when cols is NULL)
  * as an HTML table with the caption and the column heads heads (the
  * column names when NULL), each cell escaped, a number right-aligned with

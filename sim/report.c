@@ -186,6 +186,18 @@ void fs_report_num(FILE *f, double x, int sig)
         fprintf(f, "%.*g", sig, x);
 }
 
+const char *fs_report_cell(const fs_csv *c, size_t row, const char *col)
+{
+    int k = c ? fs_csv_col(c, col) : -1;
+    return k >= 0 && row < fs_csv_nrows(c) ? fs_csv_str(c, row, k) : "";
+}
+
+double fs_report_cell_num(const fs_csv *c, size_t row, const char *col)
+{
+    const char *s = fs_report_cell(c, row, col);
+    return *s ? strtod(s, NULL) : NAN;
+}
+
 void fs_report_csv_table(FILE *f, const fs_csv *c, const char *caption,
                          const char *const *cols, const char *const *heads, int n)
 {

@@ -26,17 +26,8 @@ static fs_csv *open_csv(const fs_report *r, const char *name)
     return c;
 }
 
-static const char *str(const fs_csv *c, size_t i, const char *col)
-{
-    int k = c ? fs_csv_col(c, col) : -1;
-    return k >= 0 && i < fs_csv_nrows(c) ? fs_csv_str(c, i, k) : "";
-}
-
-static double num(const fs_csv *c, size_t i, const char *col)
-{
-    const char *s = str(c, i, col);
-    return *s ? strtod(s, NULL) : NAN;
-}
+#define str fs_report_cell
+#define num fs_report_cell_num
 
 /* A value of discovery_meta.csv ("" when missing). */
 static const char *meta(const fs_csv *m, const char *key)

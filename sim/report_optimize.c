@@ -54,17 +54,8 @@ static fs_status draw(const char *dir, void *data, const fs_plot_opts *o, fs_err
     return fs_plot_optimize(dir, o, err);
 }
 
-static const char *str(const fs_csv *c, size_t i, const char *col)
-{
-    int k = fs_csv_col(c, col);
-    return k >= 0 && i < fs_csv_nrows(c) ? fs_csv_str(c, i, k) : "";
-}
-
-static double num(const fs_csv *c, size_t i, const char *col)
-{
-    const char *s = str(c, i, col);
-    return *s ? strtod(s, NULL) : NAN;
-}
+#define str fs_report_cell
+#define num fs_report_cell_num
 
 /* The row of search.csv of the n-th (0-based) entry of a kind, or -1. */
 static long nth(const fs_csv *s, const char *kind, int n)
