@@ -26,9 +26,10 @@ typedef void (*fs_md_hook_fn)(void *ctx, const char *block, size_t len, int befo
 
 /* Renders the Markdown text md to f as HTML. Blocks are separated by blank
  * lines; each is rendered by cmark without its unsafe option (raw HTML and
- * javascript: links are dropped), and before that every '<' and '&'
- * outside code spans is turned into a character reference and every '['
- * escaped, so that a name such as "<script>" or "[x](javascript:...)"
+ * javascript: links are dropped), and before that every '<' and every
+ * '&' that begins no character reference (briefing.md writes "&lt;" for
+ * a scenario's '<'; cmark shows it as the character) outside code spans
+ * is turned into a character reference and every '[' escaped, so that a name such as "<script>" or "[x](javascript:...)"
  * taken from a scenario file shows as text rather than vanishing or
  * acting as markup or a link. A block of lines starting with '|'
  * whose second line is a delimiter row ("| --- | ---: |") is a pipe table

@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include "errors.h"
 #include "plot.h"
+#include "csvread.h"
 
 typedef struct fs_report fs_report;
 
@@ -64,6 +65,15 @@ typedef struct fs_report_kind {
 extern const fs_report_kind fs_report_run_kind;
 extern const fs_report_kind fs_report_compare_kind;
 extern const fs_report_kind fs_report_sweep_kind;
+extern const fs_report_kind fs_report_discover_kind;
+extern const fs_report_kind fs_report_optimize_kind;
+
+/* A discovery's charts and boxes table, for any kind whose directories
+ * may hold one (a discovery's own, a sweep's "When does it go wrong?"):
+ * they read discovery_meta.csv, discovery.csv and boxes.csv from
+ * fs_report_dir(r) themselves, and say so when one is missing. */
+void fs_report_discovery_describe(const fs_report *r, const char *chart, FILE *f);
+void fs_report_discovery_table(const fs_report *r, FILE *f);
 
 /* The kind's data (what its load returned), the directory read, and a
  * value of its meta.csv ("" when the file or the key is missing). */
@@ -87,6 +97,18 @@ void fs_report_checksum(const fs_report *r, FILE *f, const char *dir, const char
 /* Writes a number as the briefing does: at most `sig` significant digits,
  * "n/a" for NaN. */
 void fs_report_num(FILE *f, double x, int sig);
+
+/* The cell of c (may be NULL) in row and the column named col: "" when
+ * there is no such row or column; as a number, NaN when empty. */
+const char *fs_report_cell(const fs_csv *c, size_t row, const char *col);
+double fs_report_cell_num(const fs_csv *c, size_t row, const char *col);
+
+/* Writes the columns cols of the CSV c (all of them when cols is NULL)
+ * as an HTML table with the caption and the column heads heads (the
+ * column names when NULL), each cell escaped, a number right-aligned with
+ * at most 4 significant digits. A column c lacks is left out. */
+void fs_report_csv_table(FILE *f, const fs_csv *c, const char *caption,
+                         const char *const *cols, const char *const *heads, int n);
 
 /* Writes a probability as a percentage with one decimal ("14.9%"). */
 void fs_report_pct(FILE *f, double p);

@@ -1,5 +1,6 @@
 /* html.c: HTML escaping, and Markdown to HTML through cmark, with pipe
  * tables (which CommonMark does not have) turned into HTML tables here. */
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 #include <cmark.h>
@@ -54,8 +55,26 @@ static size_t code_end(const char *s, size_t n, size_t k)
     return 0;
 }
 
-/* A copy of s[0..n) with '<' and '&' outside code spans written as
- * character references and '[' escaped (cmark then shows them as text,
+/* The length of the character reference s starts with ("&lt;", "&#39;",
+ * "&#x3c;"), or 0 when it starts with none. */
+static size_t entity(const char *s, size_t n)
+{
+    size_t i = 1;
+    int hex = n > 2 && s[1] == '#' && (s[2] == 'x' || s[2] == 'X');
+    if (n > 1 && s[1] == '#') {
+        i = hex ? 3 : 2;
+        while (i < n && i < 10 && (hex ? isxdigit((unsigned char)s[i]) : isdigit((unsigned char)s[i])))
+            i++;
+        return i > (hex ? 3u : 2u) && i < n && s[i] == ';' ? i + 1 : 0;
+    }
+    while (i < n && i < 33 && isalnum((unsigned char)s[i]))
+        i++;
+    return i > 1 && isalpha((unsigned char)s[1]) && i < n && s[i] == ';' ? i + 1 : 0;
+}
+
+/* A copy of s[0..n) with '<', and '&' that begins no character
+ * reference, outside code spans written as character references and '['
+ * escaped (cmark then shows them as text,
  * and no link or image can come from a name). NULL when out of memory;
  * the caller frees it. */
 static char *protect(const char *s, size_t n, size_t *outlen)
@@ -70,6 +89,9 @@ static char *protect(const char *s, size_t n, size_t *outlen)
             i += e, j += e;
         } else if (s[i] == '`') {
             k = ticks(s + i, n - i);
+            memcpy(o + j, s + i, k);
+            i += k, j += k;
+        } else if (s[i] == '&' && (k = entity(s + i, n - i)) > 0) {
             memcpy(o + j, s + i, k);
             i += k, j += k;
         } else if (s[i] == '<' || s[i] == '&' || s[i] == '[') {

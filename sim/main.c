@@ -58,7 +58,7 @@ static const char usage_main[] =
     "  optimize FILE search for the best mixes of levers, robust over futures\n"
     "  plot DIR      redraw the charts of a run, compare, sweep, discover or optimize\n"
     "                directory\n"
-    "  report DIR    write report.html of a run, compare or sweep directory from its files\n"
+    "  report DIR    write report.html of a run, compare, sweep, discover or optimize directory\n"
     "  help COMMAND  show the options of a command\n"
     "\n"
     "  --help        this text\n"
@@ -231,10 +231,11 @@ static const char usage_report[] =
     "\n"
     "Writes report.html into DIR (or OUTDIR, created if missing) from DIR's files\n"
     "alone, with no simulation: one self-contained page with the briefing (or\n"
-    "sweep.md), every chart inline, the key tables and how to reproduce them.\n"
-    "run, compare and sweep write it themselves unless --no-charts; so does plot.\n"
-    "DIR is the output directory of foresight run, foresight compare or foresight\n"
-    "sweep; its files say which. See docs/OUTPUTS.md.\n";
+    "sweep.md, discovery.md, optimize.md), every chart inline, the key tables and\n"
+    "how to reproduce them. run, compare, sweep, discover and optimize write it\n"
+    "themselves unless --no-charts; so does plot. DIR is the output directory of\n"
+    "foresight run, compare, sweep, discover or optimize; its files say which.\n"
+    "See docs/OUTPUTS.md.\n";
 
 static const char usage_plot[] =
     "usage: foresight plot DIR [-o OUTDIR] [--format png|pdf|svg] [--size WxH]\n"
@@ -242,7 +243,7 @@ static const char usage_plot[] =
     "Redraws every chart of DIR from its CSV files alone, with no simulation,\n"
     "into DIR (or OUTDIR, created if missing; a comparison's scenario charts go\n"
     "into OUTDIR/<scenario>), and writes report.html beside them. DIR is the output directory of foresight run,\n"
-    "foresight compare, foresight sweep or foresight discover; its files say\n"
+    "foresight compare, sweep, discover or optimize; its files say\n"
     "which (a sweep's discovery charts are redrawn with its other charts).\n";
 
 typedef struct options {
@@ -463,8 +464,8 @@ static const char *what_it_needs(const char *cmd)
         return "optimize needs a search file, or --resume DIR";
     if (strcmp(cmd, "plot") == 0 || strcmp(cmd, "report") == 0)
         return strcmp(cmd, "plot") == 0
-               ? "plot needs an output directory of foresight run, compare or sweep"
-               : "report needs an output directory of foresight run, compare or sweep";
+               ? "plot needs an output directory of foresight run, compare, sweep, discover or optimize"
+               : "report needs an output directory of foresight run, compare, sweep, discover or optimize";
     return strcmp(cmd, "check") == 0 ? "check needs a scenario file"
                                      : "run needs a scenario file";
 }
@@ -869,7 +870,8 @@ static int cmd_optimize(int argc, char **argv)
         optimize_progress(r, s, t0, 1);
     if (fs_search_run_finish(r, &e) != FS_OK)
         goto fail;
-    if (rank == 0 && o.charts && fs_plot_optimize(o.outdir, &o.plot, &e) != FS_OK)
+    if (rank == 0 && o.charts && (fs_plot_optimize(o.outdir, &o.plot, &e) != FS_OK ||
+                                  fs_report_write(o.outdir, NULL, &e) != FS_OK))
         goto fail;
     if (!o.quiet && rank == 0)
         fprintf(stderr, "%s: %s finished, written to %s/\n", progname, s->name, o.outdir);
@@ -971,14 +973,6 @@ static fs_status write_reports(const char *dir, const char *outdir, char kind, f
     return fs_report_write(dir, outdir, e);
 }
 
-/* report of a discovery directory: not a kind the report knows yet. */
-static int fail_usage_report(const char *dir)
-{
-    fprintf(stderr, "%s: %s holds a discovery or a search; report.html is written for run, "
-            "compare and sweep directories\n", progname, dir);
-    return 2;
-}
-
 /* plot: the charts of DIR, then its report.html; report: only the page. */
 static int cmd_plot(int argc, char **argv, const char *cmd)
 {
@@ -1013,9 +1007,7 @@ static int cmd_plot(int argc, char **argv, const char *cmd)
                  fs_plot_discover_dir(o.file, &o.plot, &e) != FS_OK)
             code = fail(&e);
     }
-    if (code == 0 && (kind == 'd' || kind == 'o') && strcmp(cmd, "report") == 0)
-        code = fail_usage_report(o.file);
-    else if (code == 0 && kind != 'd' && kind != 'o' && write_reports(o.file, o.outdir, kind, &e) != FS_OK)
+    if (code == 0 && write_reports(o.file, o.outdir, kind, &e) != FS_OK)
         code = fail(&e);
     fs_outlock_release(lock);
     return code;
@@ -1115,7 +1107,8 @@ static int cmd_discover(int argc, char **argv)
                    : default_outdir(outbuf, sizeof outbuf, o.file, "plots/discover_", ".csv");
     if ((o.charts && fs_chart_font_check(&e) != FS_OK) || fs_mkdir_p(o.outdir, &e) != FS_OK ||
         (lock = fs_outlock_take(o.outdir, &e)) == NULL ||
-        fs_discover(o.file, &d, o.outdir, o.charts, &o.plot, NULL, &e) != FS_OK)
+        fs_discover(o.file, &d, o.outdir, o.charts, &o.plot, NULL, &e) != FS_OK ||
+        (o.charts && fs_report_write(o.outdir, NULL, &e) != FS_OK))
         code = fail(&e);
     else if (!o.quiet)
         fprintf(stderr, "%s: discovery written to %s/ (read discovery.md)\n", progname,

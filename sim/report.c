@@ -23,6 +23,8 @@
  * comes first. */
 static const fs_report_kind *const kinds[] = {
     &fs_report_sweep_kind,
+    &fs_report_discover_kind,
+    &fs_report_optimize_kind,
     &fs_report_compare_kind,
     &fs_report_run_kind,
 };
@@ -182,6 +184,66 @@ void fs_report_num(FILE *f, double x, int sig)
         fputs("n/a", f);
     else
         fprintf(f, "%.*g", sig, x);
+}
+
+const char *fs_report_cell(const fs_csv *c, size_t row, const char *col)
+{
+    int k = c ? fs_csv_col(c, col) : -1;
+    return k >= 0 && row < fs_csv_nrows(c) ? fs_csv_str(c, row, k) : "";
+}
+
+double fs_report_cell_num(const fs_csv *c, size_t row, const char *col)
+{
+    const char *s = fs_report_cell(c, row, col);
+    return *s ? strtod(s, NULL) : NAN;
+}
+
+void fs_report_csv_table(FILE *f, const fs_csv *c, const char *caption,
+                         const char *const *cols, const char *const *heads, int n)
+{
+    int idx[64], head[64], k, m = 0;
+    size_t i;
+    if (cols == NULL)
+        n = fs_csv_ncols(c);
+    /* A column with no value in any row is left out too. */
+    for (k = 0; k < n && m < 64; k++) {
+        if ((idx[m] = cols ? fs_csv_col(c, cols[k]) : k) < 0)
+            continue;
+        for (i = 0; i < fs_csv_nrows(c) && !*fs_csv_str(c, i, idx[m]); i++)
+            ;
+        if (i < fs_csv_nrows(c))
+            head[m++] = k;
+    }
+    fputs("<div class=\"table\"><table>\n<caption>", f);
+    fs_html_text(f, caption);
+    fputs("</caption>\n<thead><tr>", f);
+    for (k = 0; k < m; k++) {
+        const char *s = fs_csv_str(c, 0, idx[k]);
+        char *end;
+        (void)strtod(s, &end);
+        fputs(fs_csv_nrows(c) && *s && *end == '\0' ? "<th class=\"num\">" : "<th>", f);
+        fs_html_text(f, heads ? heads[head[k]] : fs_csv_header(c, idx[k]));
+        fputs("</th>", f);
+    }
+    fputs("</tr></thead>\n<tbody>\n", f);
+    for (i = 0; i < fs_csv_nrows(c); i++) {
+        fputs("<tr>", f);
+        for (k = 0; k < m; k++) {
+            const char *s = fs_csv_str(c, i, idx[k]);
+            char *end;
+            double x = strtod(s, &end);
+            if (*s && *end == '\0') {
+                fputs("<td class=\"num\">", f);
+                fs_report_num(f, x, 4);
+            } else {
+                fputs("<td>", f);
+                fs_html_text(f, s);
+            }
+            fputs("</td>", f);
+        }
+        fputs("</tr>\n", f);
+    }
+    fputs("</tbody></table></div>\n", f);
 }
 
 void fs_report_pct(FILE *f, double p)
@@ -446,6 +508,27 @@ static void hook(void *ctx, const char *b, size_t n, int before, FILE *f)
     }
 }
 
+/* The Markdown s[0..n) as fs_html_markdown renders it, in a string the
+ * caller frees; NULL when out of memory. */
+static char *rendered(const char *s, size_t n)
+{
+    char *line = strndup(s, n), *html = NULL;
+    size_t len = 0;
+    FILE *m = line ? open_memstream(&html, &len) : NULL;
+    fs_err e;
+    if (m != NULL) {
+        if (fs_html_markdown(m, line, NULL, NULL, &e) != FS_OK) {
+            fclose(m);
+            free(html);
+            html = NULL;
+        } else {
+            fclose(m);
+        }
+    }
+    free(line);
+    return html;
+}
+
 /* The first heading of the Markdown, for the page's title. */
 static void title(FILE *f, const char *md)
 {
@@ -461,9 +544,10 @@ static void title(FILE *f, const char *md)
         return;
     }
     /* The heading is Markdown (briefing.md escapes a scenario's text in
-     * it): its text as cmark renders it, which escapes every character
-     * HTML gives a meaning, without the tags around it. */
-    html = cmark_markdown_to_html(h, strcspn(h, "\n"), CMARK_OPT_DEFAULT);
+     * it; optimize.md and discovery.md do not): its text as the page's
+     * own rendering shows it, which escapes every character HTML gives a
+     * meaning, without the tags around it. */
+    html = rendered(h, strcspn(h, "\n"));
     if (html == NULL) {
         fs_html_textn(f, h, strcspn(h, "\n"));
         return;
@@ -527,7 +611,7 @@ fs_status fs_report_write(const char *dir, const char *outdir, fs_err *err)
     r->dir = dir;
     if ((r->kind = kind_of(dir)) == NULL) {
         st = fs_err_set(err, FS_EUSAGE, "%s is not a foresight output directory (no "
-                        "meta.csv): give a run, compare or sweep directory", dir);
+                        "meta.csv): give a run, compare, sweep, discover or optimize directory", dir);
         goto done;
     }
     if (fs_path_join(path, sizeof path, dir, r->kind->markdown) == NULL ||

@@ -10,6 +10,7 @@
 #include "csvread.h"
 #include "fsio.h"
 #include "html.h"
+#include "plot_discover.h"
 #include "plot_sweep.h"
 #include "report_kind.h"
 
@@ -52,8 +53,11 @@ static void *load(const char *dir, fs_err *err)
 
 static fs_status draw(const char *dir, void *data, const fs_plot_opts *o, fs_err *err)
 {
+    fs_status st;
     (void)data;
-    return fs_plot_sweep_dir(dir, o, err);
+    if ((st = fs_plot_sweep_dir(dir, o, err)) != FS_OK || !fs_plot_discover_present(dir))
+        return st;
+    return fs_plot_discover_dir(dir, o, err);
 }
 
 /* The output whose file-name form is the chart name after its first '_'
@@ -216,6 +220,15 @@ static const fs_report_item items[] = {
     { "morris_*", "## *", d_indices, NULL },
     { "heatmap_*", "## *", d_points, NULL },
     { "scatter_*", "## *", d_points, NULL },
+    /* The discovery (discovery.md's sentences, in its section), then its
+     * section's end as a fallback. */
+    { "discovery_tradeoff", "cases explored (", fs_report_discovery_describe, NULL },
+    { "discovery_limits", "happens in", fs_report_discovery_describe, NULL },
+    { "discovery_scatter", "happens in", fs_report_discovery_describe, NULL },
+    { "discovery_tradeoff", "## When does it go wrong?", fs_report_discovery_describe, NULL },
+    { "discovery_limits", "## When does it go wrong?", fs_report_discovery_describe, NULL },
+    { "discovery_scatter", "## When does it go wrong?", fs_report_discovery_describe, NULL },
+    { NULL, "## When does it go wrong?", NULL, fs_report_discovery_table },
 };
 
 const fs_report_kind fs_report_sweep_kind = {

@@ -1039,6 +1039,9 @@ fs_status fs_sweep_run_finish(fs_sweep_run *r, int charts, const fs_plot_opts *p
     set = NULL;
     if (st != FS_OK)
         kept_hint(r, err);
+    /* The discovery first: the report holds its section. */
+    if (st == FS_OK && sw->discovery)
+        st = discover_section(r, charts, plot, err);
     /* report.html beside the charts, on a second thread (report.h). */
     if (st == FS_OK && charts && (st = fs_headroom_charts(err)) == FS_OK) {
         fs_plot_opts o = *plot;
@@ -1058,8 +1061,6 @@ fs_status fs_sweep_run_finish(fs_sweep_run *r, int charts, const fs_plot_opts *p
             st = rs;
         }
     }
-    if (st == FS_OK && sw->discovery)
-        st = discover_section(r, charts, plot, err);
 done:
     if (set != NULL && st != FS_OK && st != FS_EINTR)
         kept_hint(r, err);

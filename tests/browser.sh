@@ -1,5 +1,6 @@
 #!/bin/sh
-# browser.sh: report.html of a run, a compare and a sweep in headless
+# browser.sh: report.html of a run, a compare, a sweep, a discovery and a
+# search in headless
 # Chromium. Fails on a console message, a chart drawn at zero size, a page
 # wider than the window at 1280x800 or 800x600, scenario text turned into
 # markup (tests/fixtures/report/hostile.cfg names its scenario, actors and
@@ -164,6 +165,13 @@ TITLE='Briefing: <script>alert(1)</script>"><img src=x onerror=alert(2)>'
 expect "run" 0 "" run "$HOST" -n 60 -q -o "$T/run"
 expect "compare" 0 "" compare "$SMALL" "$HOST" -n 60 -q -o "$T/cmp"
 expect "sweep" 0 "" sweep scenarios/sweeps/smoke.cfg -q -o "$T/sw"
+# A discovery on a small CSV whose column name is markup, and a tiny
+# search whose name and lever labels are.
+awk 'BEGIN { print "<img src=x onerror=alert(6)>,x2,y";
+    for (i = 0; i < 200; i++) { a = (i * 37 % 200) / 200; b = (i * 91 % 200) / 200;
+        print a "," b "," (a < 0.3 && b > 0.6 ? 1 : 0) } }' > "$T/cases.csv"
+expect "discover" 0 "" discover "$T/cases.csv" --output y --above 0.5 -q -o "$T/disc"
+expect "optimize" 0 "" optimize tests/fixtures/report/hostile_search.cfg -q -o "$T/opt"
 nrun=$(ls "$T/run"/*.png | wc -l)
 nsw=$(ls "$T/sw"/*.png | wc -l)
 for size in 1280x800 800x600; do
@@ -171,14 +179,21 @@ for size in 1280x800 800x600; do
     measure run "$T/run/report.html" "$w" "$h" "$nrun" "$TITLE"
     measure compare "$T/cmp/report.html" "$w" "$h" 3 ""
     measure sweep "$T/sw/report.html" "$w" "$h" "$nsw" ""
+    measure discover "$T/disc/report.html" "$w" "$h" 3 "When does it go wrong? cases.csv"
+    measure optimize "$T/opt/report.html" "$w" "$h" 3 '<script>alert(1)</script>"><img src=x onerror=alert(2)>'
 done
 screenshot run-1280x800 "$T/run/report.html" 1280 800
 screenshot run-800x600 "$T/run/report.html" 800 600
 screenshot compare-1280x800 "$T/cmp/report.html" 1280 800
 screenshot sweep-1280x800 "$T/sw/report.html" 1280 800
+screenshot discover-1280x800 "$T/disc/report.html" 1280 800
+screenshot optimize-1280x800 "$T/opt/report.html" 1280 800
+screenshot optimize-800x600 "$T/opt/report.html" 800 600
 # A chart with its number and caption takes most of a page: at least one
 # page per chart, and at most one more per chart plus a few of text.
 printed run "$T/run/report.html" "$nrun" $((2 * nrun + 4))
 printed compare "$T/cmp/report.html" 3 10
 printed sweep "$T/sw/report.html" "$nsw" $((2 * nsw + 4))
+printed discover "$T/disc/report.html" 3 10
+printed optimize "$T/opt/report.html" 3 10
 finish browser

@@ -63,6 +63,7 @@ has "no markup from the description" 0 '<b>bold|<em>markup|<u>' "$H"
 has "no javascript link" 0 'href="javascript' "$H"
 has "the name shown as text" 1 '<title>Briefing: &lt;script&gt;alert\(1\)&lt;/script&gt;&quot;&gt;&lt;img src=x onerror=alert\(2\)&gt;</title>' "$H"
 has "the link shown as text" 1 '\[a link\]\(javascript:alert\(3\)\)' "$H"
+has "the heading shown as text, escaped once" 1 '<h1>Briefing: &lt;script&gt;alert\(1\)&lt;/script&gt;&quot;&gt;&lt;img src=x onerror=alert\(2\)&gt;</h1>' "$H"
 some "the actor's name escaped in a caption" '<figcaption[^>]*>[^<]*&lt;svg onload=alert\(4\)&gt;' "$H"
 has "the inject's label escaped in the effects table" 1 '<tr><td>&lt;img src=y onerror=alert\(5\)&gt;</td><td>mass_casualty' "$H"
 
@@ -93,6 +94,72 @@ charts=$(ls "$T/sw"/*.png | wc -l)
 has "sweep figures" "$charts" '^<figure id="fig[0-9]+">' "$T/sw/report.html"
 has "sweep: none unplaced" 0 'More charts' "$T/sw/report.html"
 some "sensitivity table" '<th>parameter</th><th>kind</th><th class="num">S1 \(95% interval\)</th>' "$T/sw/report.html"
+
+# --- a discovery: its charts under its sentences, boxes.csv as a table ---
+# A small CSV whose file and column names are markup: a planted box
+# (first column below 0.3, second above 0.6).
+CSV="$T/<i>cases.csv"
+awk 'BEGIN { print "<img src=x onerror=alert(6)>,x2,y";
+    for (i = 0; i < 200; i++) { a = (i * 37 % 200) / 200; b = (i * 91 % 200) / 200;
+        print a "," b "," (a < 0.3 && b > 0.6 ? 1 : 0) } }' > "$CSV"
+expect "discover writes a report" 0 "" discover "$CSV" --output y --above 0.5 -q -o "$T/disc"
+D="$T/disc/report.html"
+[ -s "$D" ] && ok || bad "discover: no report.html"
+charts=$(ls "$T/disc"/*.png | wc -l)
+has "discover: a figure per chart" "$charts" '^<figure id="fig[0-9]+">' "$D"
+has "discover: an alternative per chart" "$charts" '<figcaption id="fig[0-9]+-alt">[^<]*[0-9]' "$D"
+has "discover: none unplaced" 0 'More charts' "$D"
+# The trade-off right under the count of cases, the limits under box 1's sentence.
+n=$(grep -n 'cases explored (' "$D" | head -1 | cut -d: -f1)
+sed -n "$((n + 1))p" "$D" | grep -q '^<figure id="fig1">' && ok || bad "discover: the trade-off is not under the count of cases"
+n=$(grep -n 'happens in' "$D" | head -1 | cut -d: -f1)
+sed -n "$((n + 1))p" "$D" | grep -q '^<figure id="fig2">' && ok || bad "discover: the limits are not under box 1's sentence"
+some "discover: boxes table" '<caption>The boxes found, input by input \(boxes.csv\)</caption>' "$D"
+has "discover: no external resource" 0 '(src|href)="(https?:)?//|<link |<script|@import|url\((https?:)?//' "$D"
+has "discover: no markup from the names" 0 '<img|<i>' "$D"
+some "discover: the column name escaped" '&lt;img src=x onerror=alert\(6\)&gt;' "$D"
+has "discover: the title escaped" 1 '<title>When does it go wrong\? &lt;i&gt;cases.csv</title>' "$D"
+has "discover: footer command" 1 '<code>foresight discover .*--output y --above 0.5 --inputs .*-s 1 -o again</code>' "$D"
+sum=$(sha256sum "$CSV" | cut -c1-64)
+has "discover: the source's checksum" 1 "$sum" "$D"
+cp "$D" "$T/disc1.html"
+expect "report of a discovery" 0 "" report "$T/disc"
+same "report DIR of a discovery" "$T/disc1.html" "$D"
+expect "plot of a discovery" 0 "" plot "$T/disc"
+same "plot DIR of a discovery" "$T/disc1.html" "$D"
+expect "discover --no-charts" 0 "" discover "$CSV" --output y --above 0.5 -q -o "$T/disc2" --no-charts
+[ ! -e "$T/disc2/report.html" ] && ok || bad "discover --no-charts wrote report.html"
+# A sweep with a discovery section: its report holds the discovery.
+expect "sweep with a discovery" 0 "" sweep tests/fixtures/sweepfiles/discover.cfg -q -o "$T/swd"
+charts=$(ls "$T/swd"/*.png | wc -l)
+has "sweep+discovery: a figure per chart" "$charts" '^<figure id="fig[0-9]+">' "$T/swd/report.html"
+has "sweep+discovery: none unplaced" 0 'More charts' "$T/swd/report.html"
+some "sweep+discovery: boxes table" '<caption>The boxes found' "$T/swd/report.html"
+n=$(grep -n '^<h2>When does it go wrong' "$T/swd/report.html" | cut -d: -f1)
+m=$(grep -n 'figcaption[^>]*>Coverage' "$T/swd/report.html" | cut -d: -f1)
+[ -n "$n" ] && [ -n "$m" ] && [ "$m" -gt "$n" ] && ok || bad "sweep+discovery: the trade-off is not in the discovery section"
+
+# --- a search: its charts, pareto.csv as a table, names escaped ---
+expect "optimize writes a report" 0 "" optimize tests/fixtures/report/hostile_search.cfg -q -j2 -o "$T/opt"
+O="$T/opt/report.html"
+[ -s "$O" ] && ok || bad "optimize: no report.html"
+charts=$(ls "$T/opt"/*.png | wc -l)
+has "optimize: a figure per chart" "$charts" '^<figure id="fig[0-9]+">' "$O"
+has "optimize: an alternative per chart" "$charts" '<figcaption id="fig[0-9]+-alt">[^<]*[0-9]' "$O"
+has "optimize: none unplaced" 0 'More charts' "$O"
+some "optimize: pareto table" '<caption>The final set \(pareto.csv' "$O"
+has "optimize: a row per mix" "$(($(wc -l < "$T/opt/pareto.csv") - 1))" '^<tr><td class="num">[0-9]+</td>' "$O"
+has "optimize: no external resource" 0 '(src|href)="(https?:)?//|<link |<script|@import|url\((https?:)?//' "$O"
+has "optimize: no markup from the names" 0 '<img|<b>' "$O"
+has "optimize: the title escaped" 1 '<title>&lt;script&gt;alert\(1\)&lt;/script&gt;&quot;&gt;&lt;img src=x onerror=alert\(2\)&gt;</title>' "$O"
+some "optimize: a lever label escaped in the table" '<th class="num">&lt;img src=y onerror=alert\(3\)&gt;</th>' "$O"
+some "optimize: footer checksum" 'pareto.csv</code> SHA-256 <code>[0-9a-f]{64}</code>' "$O"
+cp "$O" "$T/opt1.html"
+expect "report of a search" 0 "" report "$T/opt"
+same "report DIR of a search" "$T/opt1.html" "$O"
+expect "plot of a search" 0 "" plot "$T/opt"
+same "plot DIR of a search" "$T/opt1.html" "$O"
+[ -z "$(ls -A "$T/tmp")" ] && ok || bad "temporary chart directory left: $(ls "$T/tmp")"
 
 # --- errors ---
 mkdir -p "$T/empty"
