@@ -529,8 +529,9 @@ static char *rendered(const char *s, size_t n)
     return html;
 }
 
-/* The first heading of the Markdown, for the page's title. */
-static void title(FILE *f, const char *md)
+/* The first heading of the Markdown, for the page's title. FS_ENOMEM
+ * (err set) when rendering it runs out of memory. */
+static fs_status title(FILE *f, const char *md, fs_err *err)
 {
     const char *h = strncmp(md, "# ", 2) == 0 ? md + 2 : strstr(md, "\n# ");
     if (h && h != md + 2)
@@ -541,17 +542,15 @@ static void title(FILE *f, const char *md)
 
     if (h == NULL) {
         fputs("foresight report", f);
-        return;
+        return FS_OK;
     }
     /* The heading is Markdown (briefing.md escapes a scenario's text in
      * it; optimize.md and discovery.md do not): its text as the page's
      * own rendering shows it, which escapes every character HTML gives a
      * meaning, without the tags around it. */
     html = rendered(h, strcspn(h, "\n"));
-    if (html == NULL) {
-        fs_html_textn(f, h, strcspn(h, "\n"));
-        return;
-    }
+    if (html == NULL)
+        return fs_err_set(err, FS_ENOMEM, "out of memory writing report.html");
     for (p = html; *p; p++) {
         if (*p == '<')
             in_tag = 1;
@@ -561,6 +560,7 @@ static void title(FILE *f, const char *md)
             fputc(*p, f);
     }
     free(html);
+    return FS_OK;
 }
 
 static fs_status page(fs_report *r, FILE *f, const char *md, fs_err *err)
@@ -570,7 +570,8 @@ static fs_status page(fs_report *r, FILE *f, const char *md, fs_err *err)
           "<meta name=\"generator\" content=\"foresight ", f);
     fs_html_text(f, FS_VERSION);
     fputs("\">\n<title>", f);
-    title(f, md);
+    if (title(f, md, err) != FS_OK)
+        return err->code;
     fprintf(f, "</title>\n<style>\n%s</style>\n</head>\n<body>\n<main>\n", style);
     if (fs_html_markdown(f, md, hook, r, err) != FS_OK)
         return err->code;
