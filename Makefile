@@ -146,24 +146,24 @@ bench-run: all $(BUILD)/bench
 gallery: deps
 	@$(MAKE) --no-print-directory gallery-run
 gallery-run: all
-	@rm -rf build/gallery && mkdir -p plots/gallery
-	$(BIN) run scenarios/sco_baseline.cfg -n 1000 -q -o build/gallery/run --size 1200x750
+	@rm -rf build/gallery && mkdir -p plots/gallery build/gallery
+	$(BIN) run scenarios/sco_baseline.cfg -n 1000 -q -o plots/sco_baseline --size 1200x750
 	$(BIN) compare scenarios/sco_baseline.cfg scenarios/enhanced_sharing.cfg \
-	    scenarios/solidarity_2024.cfg -n 1000 -q -o build/gallery/compare --size 1200x750
-	$(BIN) run scenarios/crocus_attack.cfg -n 1000 -q -o build/gallery/crocus --size 1200x750
-	$(BIN) sweep scenarios/sweeps/levers.cfg -q -o build/gallery/levers --size 1200x750
-	$(BIN) sweep scenarios/sweeps/when_escalation.cfg -q -o build/gallery/when --size 1200x750
-	$(BIN) optimize scenarios/searches/cheapest_mix.cfg -q -o build/gallery/optimize --size 1200x750
-	@cp build/gallery/run/*.png build/gallery/compare/compare_*.png plots/gallery/
-	@cp build/gallery/crocus/trust_pairs.png plots/gallery/crocus_trust_pairs.png
-	@cp build/gallery/levers/tornado_escalation.png plots/gallery/sweep_tornado_escalation.png
+	    scenarios/solidarity_2024.cfg -n 1000 -q -o plots/compare --size 1200x750
+	$(BIN) run scenarios/crocus_attack.cfg -n 1000 -q -o plots/crocus_attack --size 1200x750
+	$(BIN) sweep scenarios/sweeps/levers.cfg -q -o plots/levers --size 1200x750
+	$(BIN) sweep scenarios/sweeps/when_escalation.cfg -q -o plots/when_escalation --size 1200x750
+	$(BIN) optimize scenarios/searches/cheapest_mix.cfg -q -o plots/cheapest_mix --size 1200x750
+	@cp plots/sco_baseline/*.png plots/compare/compare_*.png plots/gallery/
+	@cp plots/crocus_attack/trust_pairs.png plots/gallery/crocus_trust_pairs.png
+	@cp plots/levers/tornado_escalation.png plots/gallery/sweep_tornado_escalation.png
 	chromium --headless --no-sandbox --disable-gpu --hide-scrollbars --window-size=1100,1400 \
 	    --user-data-dir=build/gallery/chromium --screenshot=plots/gallery/report.png \
-	    file://$(CURDIR)/build/gallery/run/report.html 2>/dev/null
-	@cp build/gallery/levers/sobol_escalation.png plots/gallery/sweep_sobol_escalation.png
-	@cp build/gallery/when/discovery_tradeoff.png build/gallery/when/discovery_limits.png \
-	    build/gallery/when/discovery_scatter.png plots/gallery/
-	@cp build/gallery/optimize/optimize_*.png plots/gallery/
+	    file://$(CURDIR)/plots/sco_baseline/report.html 2>/dev/null
+	@cp plots/levers/sobol_escalation.png plots/gallery/sweep_sobol_escalation.png
+	@cp plots/when_escalation/discovery_tradeoff.png plots/when_escalation/discovery_limits.png \
+	    plots/when_escalation/discovery_scatter.png plots/gallery/
+	@cp plots/cheapest_mix/optimize_*.png plots/gallery/
 	@ls plots/gallery
 
 # ---- fuzzing (tests/fuzz/): the loader and its dependencies, built with
