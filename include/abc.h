@@ -98,7 +98,9 @@ typedef struct fs_abc_problem {
  *   particles       accepted particles per generation [1000]
  *   generations     stop after this many generations [8]
  *   quantile        generation t's tolerance is this quantile of
- *                   generation t-1's weighted accepted distances [0.5]
+ *                   generation t-1's particles' distances (weighted;
+ *                   a particle's distance is the median of its
+ *                   replicates') [0.5]
  *   tolerance       stop once a generation's tolerance is at or below it
  *                   [0: no such stop]
  *   min_acceptance  stop when a generation's acceptance rate (accepted /
@@ -107,10 +109,17 @@ typedef struct fs_abc_problem {
  *                   have been simulated in all; a generation that reaches
  *                   it midway ends as incomplete and is not kept
  *                   [0: no budget]
+ *   replicates      simulations per candidate (a scenario's runs) [1]
  *   batch           candidates per callback call [particles]
- *   seed            the calibration's random streams [0 is a seed] */
+ *   seed            the calibration's random streams [0 is a seed]
+ * With replicates M > 1, a candidate is accepted when at least one of its
+ * M distances is within the tolerance, and its weight is multiplied by the
+ * share of them that are (Del Moral, Doucet and Jasra 2012): an unbiased
+ * estimate of the ABC likelihood, so the posterior is that of one
+ * simulation within the tolerance, with less variance in the weights. */
 typedef struct fs_abc_opts {
     int particles;
+    int replicates;
     int generations;
     double quantile;
     double tolerance;
@@ -122,8 +131,10 @@ typedef struct fs_abc_opts {
 
 /* Simulates n candidates: theta holds n rows of nparams values, id[i] is
  * candidate i's id (unique in the calibration: generation * 2^40 +
- * proposal number); fills dist[i] >= 0 (INFINITY: the candidate produced
- * nothing comparable, always rejected). Any status but FS_OK stops the
+ * proposal number); fills dist (n rows of `replicates` distances, each
+ * >= 0; INFINITY: that simulation produced nothing comparable, never
+ * within a tolerance). Replicate j of candidate i should draw from a
+ * stream fixed by (id[i], j). Any status but FS_OK stops the
  * step with that status and err as the callback set it; NaN is refused
  * (FS_ERUNTIME). */
 typedef fs_status (*fs_abc_sim_fn)(void *ctx, int n, const double *theta, const uint64_t *id,
@@ -178,7 +189,8 @@ typedef struct fs_abc_gen {
 int fs_abc_history(const fs_abc *a, const fs_abc_gen **g);
 
 /* The current population: n particles (rows of nparams), their
- * normalised weights and distances. n is 0 before the first step. */
+ * normalised weights and distances (the median of each particle's
+ * replicates). n is 0 before the first step. */
 int fs_abc_population(const fs_abc *a, const double **theta, const double **w,
                       const double **dist);
 
