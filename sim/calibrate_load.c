@@ -121,8 +121,9 @@ static fs_status read_prior(const ctx *c, const fs_calib *cal, const fs_scenario
     if ((st = get_number(c, g, family_keys[kind][0], w, 1, &pr->a)) ||
         (st = get_number(c, g, family_keys[kind][1], w, 1, &pr->b)))
         return st;
-    pr->lo = lo;
-    pr->hi = hi;
+    /* the setting's range, within the family's own domain */
+    pr->lo = kind == FS_PRIOR_UNIFORM || kind == FS_PRIOR_NORMAL ? lo : fmax(lo, 0);
+    pr->hi = kind == FS_PRIOR_BETA ? fmin(hi, 1) : hi;
     if (fs_prior_check(pr, msg, sizeof msg) != 0)
         return fs_cfg_fail_at(c, g, w, "%s", msg);
     /* A prior that puts values outside the setting's range is refused

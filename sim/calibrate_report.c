@@ -492,6 +492,14 @@ static void brief_generations(FILE *f, const fs_calib_result *r)
     }
 }
 
+/* A path's file name: the files say the same wherever the calibration
+ * was started from (a resumed one reads its file by absolute path). */
+static const char *base_name(const char *path)
+{
+    const char *s = strrchr(path, '/');
+    return s ? s + 1 : path;
+}
+
 static fs_status write_brief(FILE *f, const fs_calib_result *r, fs_err *err)
 {
     const fs_calib *c = r->c;
@@ -516,7 +524,7 @@ static fs_status write_brief(FILE *f, const fs_calib_result *r, fs_err *err)
     fprintf(f, "%d parameter%s of the base scenario ", c->nparams, c->nparams == 1 ? "" : "s");
     fs_md_put(f, c->base_name);
     fputs(" (", f);
-    fs_md_put(f, c->base_path);
+    fs_md_put(f, base_name(c->base_path));
     fprintf(f, ") fitted to %d reported figure%s", nfit, nfit == 1 ? "" : "s");
     if (c->held >= 0) {
         fputs(", with ", f);
@@ -544,7 +552,7 @@ static fs_status write_brief(FILE *f, const fs_calib_result *r, fs_err *err)
     fputs("\nThe weighted particles are in posterior.csv, the priors in priors.csv, the "
           "predictive draws in predictive.csv and the generations in generations.csv "
           "(docs/CALIBRATE.md). Reproduce with: foresight calibrate ", f);
-    fs_md_put(f, c->path);
+    fs_md_put(f, base_name(c->path));
     if (c->held >= 0) {
         fputs(" --hold-out ", f);
         fs_md_put(f, c->targets[c->held].name);

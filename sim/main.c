@@ -253,7 +253,7 @@ static const char usage_help[] =
     "       foresight help --commands | --options COMMAND\n"
     "\n"
     "Shows the options of COMMAND (run, check, compare, sweep,\n"
-    "discover, plot, report or help),\n"
+    "discover, optimize, calibrate, plot, report or help),\n"
     "or without COMMAND the list of commands. --commands lists the command\n"
     "names and --options COMMAND the long options of COMMAND, one a line (for\n"
     "shell completion).\n";
