@@ -438,14 +438,25 @@ static void brief_predictive(FILE *f, const fs_calib_result *r, double *v)
         fmt(s4, sizeof s4, sorted_q(v, m, 0.05)), fmt(s5, sizeof s5, sorted_q(v, m, 0.95));
         fputs("\n**Held-out check.** ", f);
         fs_md_put(f, t->name);
+        /* how wide the prediction is against the figure's own 90% band */
+        double wide = (sorted_q(v, m, 0.95) - sorted_q(v, m, 0.05)) / (2 * 1.6449 * t->sd);
         fprintf(f, " was left out of the fit. Calibrated on the other figures alone, the model "
                 "predicts %s (90%%: %s - %s) against the reported %s: the figure lies at "
-                "quantile %.3f of the predictive distribution, %s\n", s3, s4, s5, s1, q,
+                "quantile %.3f of the predictive distribution, %s", s3, s4, s5, s1, q,
                 isnan(q) ? "which no run produced."
-                : q >= 0.05 && q <= 0.95 ? "so the other figures predict it: an out-of-sample "
-                                           "check the calibration passes."
+                : q >= 0.05 && q <= 0.95 ? "so it is consistent with what the other figures "
+                                           "imply."
                 : "so the other figures do not predict it: the model, fitted to them, "
                   "misses this one.");
+        if (q >= 0.05 && q <= 0.95 && wide > 2)
+            fprintf(f, " But the prediction is wide, %.1f times the figure's own 90%% band: "
+                    "the other figures constrain it little, and passing this check says little.",
+                    wide);
+        else if (q >= 0.05 && q <= 0.95)
+            fprintf(f, " The prediction is about as narrow as the figure's own uncertainty "
+                    "(%.1f times its 90%% band): an out-of-sample check the calibration passes.",
+                    wide);
+        fputc('\n', f);
     }
 }
 

@@ -980,13 +980,6 @@ static int cmd_calibrate(int argc, char **argv)
         calibrate_progress(r, c, t0, 1);
     if (fs_calib_run_finish(r, &e) != FS_OK)
         goto fail;
-    /* The method's own time against the runs' (make bench reads it). */
-    if (getenv("FORESIGHT_TIMES") && rank == 0) {
-        double cb, total;
-        fs_calib_run_times(r, &cb, &total);
-        fprintf(stderr, "%s: calibrate: %.3f s in the runs, %.3f s in all generations\n",
-                progname, cb, total);
-    }
     if (!o.quiet && rank == 0)
         fprintf(stderr, "%s: %s calibrated, written to %s/ (read calibrate.md)\n", progname,
                 c->name, o.outdir);
