@@ -772,8 +772,11 @@ fs_status fs_abc_step(fs_abc *a, fs_abc_sim_fn fn, void *ctx, fs_err *err)
             if (within == 0)
                 continue;
             memcpy(a->ntheta + (size_t)acc * np, a->bt + (size_t)i * np, (size_t)np * sizeof(double));
-            memcpy(a->rep, d, (size_t)m * sizeof(double));
-            a->ndist[acc] = median(a->rep, m);
+            int nr = 0;
+            for (int j = 0; j < m; j++)
+                if (isfinite(d[j]) && d[j] <= eps)
+                    a->rep[nr++] = d[j];
+            a->ndist[acc] = median(a->rep, nr);
             a->share[acc] = (double)within / m;
             if (a->ndist[acc] > tol0)
                 tol0 = a->ndist[acc];
