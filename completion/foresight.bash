@@ -9,7 +9,7 @@
 # FILE named on the command line. It needs bash 4 and nothing else.
 
 # The options that take a value (the next word), for every command.
-_foresight_valued='-n|--runs|-s|--seed|-j|--threads|-o|--output|--set|--format|--size|--resume|--partition'
+_foresight_valued='-n|--runs|-s|--seed|-j|--threads|-o|--output|--set|--format|--size|--resume|--partition|--hold-out'
 
 _foresight()
 {
@@ -50,9 +50,10 @@ _foresight()
     case $opt in
     --set)
         # The file's paths, each followed by '=' and no space; for a sweep,
-        # its base scenario's (base = "..." in the sweep file, relative to it).
+        # its base scenario's (base = "..." in the sweep file, relative to
+        # it), and so for a search or a calibration.
         [[ -n $file && -f $file ]] || return
-        if [[ $cmd == sweep ]]; then
+        if [[ $cmd == sweep || $cmd == optimize || $cmd == calibrate ]]; then
             w=$(sed -n 's/^[[:space:]]*base[[:space:]]*=[[:space:]]*"\([^"]*\)".*/\1/p' "$file" | head -1)
             [[ -n $w ]] || return
             [[ $w == /* ]] || w=$(dirname -- "$file")/$w
@@ -66,6 +67,11 @@ _foresight()
         COMPREPLY=($(compgen -W 'png pdf svg' -- "$cur")); return ;;
     --partition)
         COMPREPLY=($(compgen -W 'dynamic static' -- "$cur")); return ;;
+    --hold-out)
+        # The calibration file's target names (name = "..." beside output = ...).
+        [[ -n $file && -f $file ]] || return
+        COMPREPLY=($(compgen -W "$(sed -n 's/.*name[[:space:]]*=[[:space:]]*"\([^"]*\)";[[:space:]]*output.*/\1/p' "$file")" -- "$cur"))
+        return ;;
     -o|--output|--resume)
         compopt -o filenames 2>/dev/null
         COMPREPLY=($(compgen -d -- "$cur")); return ;;

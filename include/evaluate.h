@@ -13,6 +13,7 @@
 #include <stdint.h>
 #include "errors.h"
 #include "load.h"
+#include "runvalue.h"
 #include "sweep.h"
 
 typedef struct fs_eval_spec {
@@ -60,5 +61,17 @@ fs_status fs_eval_point(const fs_eval_spec *s, const double *x, int threads, dou
  * whose own points all ran). */
 fs_status fs_eval_batch(const fs_eval_spec *s, int n, const double *x, int threads, double *y,
                         double *se, fs_err *err);
+
+/* Per-run values, for calibrations: point i (a row of x) is loaded as
+ * fs_eval_load does and run s->runs times, run r on the random stream
+ * (seeds[i], r) (so a point's runs depend on its own seed alone, not on
+ * the spec's), and after each run the nv quantities of v are read into
+ * out: n rows of runs x nv values (run-major), NaN where a run has none.
+ * Points are spread over threads and ranks as fs_eval_batch spreads
+ * them, with the same failures, and every rank ends with every row, the
+ * same bytes for any thread or rank count. */
+fs_status fs_eval_batch_runs(const fs_eval_spec *s, int n, const double *x,
+                             const uint64_t *seeds, int nv, const fs_runvalue *v, int threads,
+                             double *out, fs_err *err);
 
 #endif

@@ -75,6 +75,14 @@ fs_status fs_load_scenario_text(const fs_scenario_text *t, const fs_override *ov
                                 fs_scenario **out, fs_err *err);
 void fs_scenario_text_free(fs_scenario_text *t);
 
+/* The range the loader accepts for the numeric setting `path` (as --set
+ * takes it) of the text t with ov applied: [*lo, *hi], -INFINITY or
+ * INFINITY where unbounded; *lo_open when the lower bound itself is
+ * refused ("> 0"). FS_OK, or FS_ECONFIG when the scenario does not load or
+ * reads no number at path (a calibration's prior is truncated to it). */
+fs_status fs_load_range(const fs_scenario_text *t, const fs_override *ov, int nov,
+                        const char *path, double *lo, double *hi, int *lo_open, fs_err *err);
+
 /* Writes the scenario as a complete libconfig file: every setting after
  * defaults and overrides, with seed, rng and the program version, so that
  * loading it gives the same scenario (each double printed with the fewest

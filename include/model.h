@@ -53,6 +53,16 @@ void fs_model_trace(fs_model *m, fs_draw *buf, size_t cap);
 /* Draws recorded so far (may exceed cap: only the first cap are kept). */
 size_t fs_model_traced(const fs_model *m);
 
+/* What the step just recorded (valid after fs_model_start or
+ * fs_model_step, until the next call): each threat's sums over the
+ * region's (non-external) actors, G rows of FS_TH_N (plots, foiled,
+ * attacks, casualties, removed; FS_TH_FINAL_PRESENCE not set), and one
+ * actor's attacks, foiled plots and casualties. For quantities summed over
+ * a window of steps (a calibration's targets). */
+const double *fs_model_threat_step(const fs_model *m);
+void fs_model_actor_step(const fs_model *m, int a, double *attacks, double *foiled,
+                         double *casualties);
+
 /* Effective detection D_a of the current step (for tests). */
 const double *fs_model_detection(const fs_model *m);
 

@@ -11,6 +11,8 @@
 #include "engine.h"
 #include "fsio.h"
 #include "metrics.h"
+#include "model.h"
+#include "rng.h"
 #include "output.h"
 #include "stats.h"
 
@@ -120,18 +122,92 @@ fs_status fs_eval_point(const fs_eval_spec *s, const double *x, int threads, dou
     return st;
 }
 
-/* Point i into its own rows of y and se; the first failure by index is kept. */
-static void batch_point(const fs_eval_spec *s, const double *x, int i, double *y, double *se,
-                        int *bad, fs_err *perr)
+/* What a batch runs at each point: fs_eval_point's statistics over the
+ * runs (y and se rows of noutputs), or every run's values (y rows of
+ * runs x nv, no se). */
+typedef struct batch_job {
+    const fs_eval_spec *s;
+    const double *x;
+    double *y, *se;
+    int width;                /* doubles per point in y (and se) */
+    const uint64_t *seeds;    /* per-run mode: each point's stream seed */
+    int nv;
+    const fs_runvalue *v;
+} batch_job;
+
+#define MAX_RUNVALUES 64
+
+/* Point x's runs one by one on streams (seed, 0..runs-1), each run's nv
+ * quantities into out (runs rows of nv). */
+static fs_status run_values(const batch_job *j, const double *x, uint64_t seed, double *out,
+                            fs_err *err)
 {
+    fs_scenario *sc = NULL;
+    fs_model *m = NULL;
+    gsl_rng *r = NULL;
+    double *obs = NULL, acc[MAX_RUNVALUES];
+    fs_layout l;
+    fs_status st;
+
+    if (j->nv > MAX_RUNVALUES)
+        return fs_err_set(err, FS_ECONFIG, "%d quantities per run; at most %d", j->nv,
+                          MAX_RUNVALUES);
+    if ((st = fs_eval_load(j->s, x, &sc, NULL, err)) != FS_OK)
+        return st;
+    fs_layout_init(&l, sc);
+    m = fs_model_alloc(sc);
+    r = fs_rng_alloc();
+    obs = malloc((size_t)l.ncells * sizeof *obs);
+    if (!m || !r || !obs) {
+        st = fs_err_set(err, FS_ENOMEM, "out of memory running a point");
+        goto done;
+    }
+    for (long run = 0; run < j->s->runs; run++) {
+        int k;
+        fs_rng_seed(r, seed, (uint64_t)run);
+        for (k = 0; k < j->nv; k++)
+            acc[k] = 0;
+        fs_model_start(m, r, obs);
+        for (k = 0; k < j->nv; k++)
+            if (fs_runvalue_stepwise(&j->v[k]))
+                fs_runvalue_step(&j->v[k], m, 0, &acc[k]);
+        for (int t = 1; t <= sc->steps; t++) {
+            fs_model_step(m, r, obs);
+            for (k = 0; k < j->nv; k++)
+                if (fs_runvalue_stepwise(&j->v[k]))
+                    fs_runvalue_step(&j->v[k], m, t, &acc[k]);
+        }
+        fs_model_finish(m, obs);
+        for (k = 0; k < j->nv; k++)
+            out[(size_t)run * j->nv + k] = fs_runvalue_read(&j->v[k], &l, obs, acc[k]);
+    }
+done:
+    free(obs);
+    if (r)
+        gsl_rng_free(r);
+    fs_model_free(m);
+    fs_scenario_free(sc);
+    return st;
+}
+
+/* Point i into its own rows of y and se; the first failure by index is kept. */
+static void batch_point(const batch_job *j, int i, int *bad, fs_err *perr)
+{
+    const fs_eval_spec *s = j->s;
     fs_err e;
+    fs_status st;
     int stop;
 #pragma omp atomic read
     stop = fs_interrupted;
     if (stop)
         return;
-    size_t k = (size_t)s->noutputs * i;
-    if (fs_eval_point(s, x + (size_t)i * s->nparams, 1, y + k, se + k, &e) != FS_OK) {
+    size_t k = (size_t)j->width * i;
+    const double *x = j->x + (size_t)i * s->nparams;
+    if (j->seeds)
+        st = run_values(j, x, j->seeds[i], j->y + k, &e);
+    else
+        st = fs_eval_point(s, x, 1, j->y + k, j->se + k, &e);
+    if (st != FS_OK) {
 #pragma omp critical(fs_eval_error)
         if (*bad < 0 || i < *bad) {
             *bad = i;
@@ -145,8 +221,8 @@ static void batch_point(const fs_eval_spec *s, const double *x, int i, double *y
  * the slowest (points differ in cost by their levers); mine marks the
  * points this rank ran (NULL: out of memory). 0, or -1 when the counter
  * or mine could not be had. */
-static int batch_shared(const fs_eval_spec *s, int n, const double *x, int threads, double *y,
-                        double *se, unsigned char *mine, int *bad, fs_err *perr)
+static int batch_shared(const batch_job *j, int n, int threads, unsigned char *mine, int *bad,
+                        fs_err *perr)
 {
     fs_dist_counter *c = fs_dist_counter_open();
     if (!c || !mine) {   /* opened anyway: opening is collective */
@@ -162,15 +238,15 @@ static int batch_shared(const fs_eval_spec *s, int n, const double *x, int threa
             mine[i] = 1;
 #pragma omp parallel for num_threads(threads) schedule(dynamic, 1)
         for (int i = first; i < last; i++)
-            batch_point(s, x, i, y, se, bad, perr);
+            batch_point(j, i, bad, perr);
     }
     fs_dist_counter_close(c);
     return 0;
 }
 
-fs_status fs_eval_batch(const fs_eval_spec *s, int n, const double *x, int threads, double *y,
-                        double *se, fs_err *err)
+static fs_status batch(const batch_job *j, int n, int threads, fs_err *err)
 {
+    const fs_eval_spec *s = j->s;
     int bad = -1, shared = fs_dist_size() > 1;
     unsigned char *mine = shared ? calloc((size_t)(n ? n : 1), 1) : NULL;
     fs_err perr;
@@ -178,12 +254,12 @@ fs_status fs_eval_batch(const fs_eval_spec *s, int n, const double *x, int threa
     (void)threads;   /* unused when built without OpenMP (the fuzzers) */
     fs_err_clear(&perr);
     if (shared) {
-        if (batch_shared(s, n, x, threads, y, se, mine, &bad, &perr))
+        if (batch_shared(j, n, threads, mine, &bad, &perr))
             mine_st = FS_ENOMEM;
     } else {
 #pragma omp parallel for num_threads(threads) schedule(dynamic, 1)
         for (int i = 0; i < n; i++)
-            batch_point(s, x, i, y, se, &bad, &perr);
+            batch_point(j, i, &bad, &perr);
     }
     /* every rank agrees to stop when any must: the largest status wins */
     fs_status me = bad >= 0 ? perr.code : mine_st != FS_OK ? mine_st
@@ -193,9 +269,9 @@ fs_status fs_eval_batch(const fs_eval_spec *s, int n, const double *x, int threa
     if (bad >= 0) {
         char where[1024];
         size_t w = 0;
-        for (int j = 0; j < s->nparams && w + 80 < sizeof where; j++)
-            w += (size_t)snprintf(where + w, sizeof where - w, "%s%s=%g", j ? ", " : "",
-                                  s->paths[j], x[(size_t)bad * s->nparams + j]);
+        for (int k = 0; k < s->nparams && w + 80 < sizeof where; k++)
+            w += (size_t)snprintf(where + w, sizeof where - w, "%s%s=%g", k ? ", " : "",
+                                  s->paths[k], j->x[(size_t)bad * s->nparams + k]);
         st = fs_err_set(err, all, "point (%s): %s", where, perr.msg);
     } else if (me == FS_ENOMEM) {
         st = fs_err_set(err, FS_ENOMEM, "out of memory handing out %d points", n);
@@ -205,10 +281,28 @@ fs_status fs_eval_batch(const fs_eval_spec *s, int n, const double *x, int threa
         fs_err_set(err, all, "%s", "");
         err->everywhere = 1;   /* another rank failed and says why */
         st = all;
-    } else if (shared && (fs_dist_gather_owned(y, n, s->noutputs, mine) ||
-                          fs_dist_gather_owned(se, n, s->noutputs, mine))) {
+    } else if (shared && (fs_dist_gather_owned(j->y, n, j->width, mine) ||
+                          (j->se && fs_dist_gather_owned(j->se, n, j->width, mine)))) {
         st = fs_err_set(err, FS_ERUNTIME, "MPI could not gather the points' results");
     }
     free(mine);
     return st;
+}
+
+fs_status fs_eval_batch(const fs_eval_spec *s, int n, const double *x, int threads, double *y,
+                        double *se, fs_err *err)
+{
+    batch_job j = {s, x, y, se, s->noutputs, NULL, 0, NULL};
+    return batch(&j, n, threads, err);
+}
+
+fs_status fs_eval_batch_runs(const fs_eval_spec *s, int n, const double *x,
+                             const uint64_t *seeds, int nv, const fs_runvalue *v, int threads,
+                             double *out, fs_err *err)
+{
+    batch_job j = {s, x, out, NULL, (int)(s->runs * nv), seeds, nv, v};
+    if (s->runs * nv > 1 << 20)
+        return fs_err_set(err, FS_ECONFIG, "%ld runs x %d quantities per point: too many",
+                          s->runs, nv);
+    return batch(&j, n, threads, err);
 }

@@ -34,6 +34,9 @@ typedef struct loader {
     int nnotes;
     char *extends;       /* absolute path of the scenario this file extends */
     FILE *paths;         /* fs_load_paths: where to list the paths --set takes */
+    const char *probe;   /* fs_load_range: the path whose range is wanted */
+    double probe_lo, probe_hi;
+    int probe_flags, probe_found;
 } loader;
 
 /* ---- the schema: valid keys of each section ---- */
@@ -417,6 +420,12 @@ static fs_status num_at(loader *L, const config_setting_t *s, const char *path,
         return expected(L, s, path, "a number");
     if (!isfinite(v))
         return expected(L, s, path, "a finite number");
+    if (L->probe && strcmp(path, L->probe) == 0) {
+        L->probe_found = 1;
+        L->probe_lo = r.flags & LO ? r.lo : -INFINITY;
+        L->probe_hi = r.flags & HI ? r.hi : INFINITY;
+        L->probe_flags = r.flags;
+    }
     describe_range(what, sizeof what, r);
     if (((r.flags & LO) && (v < r.lo || ((r.flags & LO_OPEN) && v == r.lo)))
         || ((r.flags & HI) && v > r.hi))
@@ -446,6 +455,12 @@ static fs_status int_at(loader *L, const config_setting_t *s, const char *path,
     long long v;
 
     snprintf(what, sizeof what, "an integer in %lld..%lld", lo, hi);
+    if (L->probe && strcmp(path, L->probe) == 0) {
+        L->probe_found = 1;
+        L->probe_lo = (double)lo;
+        L->probe_hi = (double)hi;
+        L->probe_flags = LO | HI;
+    }
     if (s->type != CONFIG_TYPE_INT && s->type != CONFIG_TYPE_INT64)
         return expected(L, s, path, s->type == CONFIG_TYPE_FLOAT ? what : "an integer");
     v = config_setting_get_int64(s);
@@ -2891,6 +2906,31 @@ fs_status fs_load_scenario_text(const fs_scenario_text *t, const fs_override *ov
     L.text = t;
     *out = NULL;
     return load_source(&L, ov, nov, out);
+}
+
+fs_status fs_load_range(const fs_scenario_text *t, const fs_override *ov, int nov,
+                        const char *path, double *lo, double *hi, int *lo_open, fs_err *err)
+{
+    loader L;
+    fs_scenario *sc = NULL;
+    fs_status st;
+
+    memset(&L, 0, sizeof L);
+    L.file = t->file;
+    L.err = err;
+    L.src = &t->src;
+    L.text = t;
+    L.probe = path;
+    st = load_source(&L, ov, nov, &sc);
+    fs_scenario_free(sc);
+    if (st != FS_OK)
+        return st;
+    if (!L.probe_found)
+        return fs_err_set(err, FS_ECONFIG, "%s: no numeric setting %s", t->file, path);
+    *lo = L.probe_lo;
+    *hi = L.probe_hi;
+    *lo_open = (L.probe_flags & LO_OPEN) != 0;
+    return FS_OK;
 }
 
 void fs_scenario_text_free(fs_scenario_text *t)

@@ -35,6 +35,7 @@
 #include "sweep.h"
 #include "optimize.h"
 #include "plot_optimize.h"
+#include "calibrate.h"
 
 #ifndef FS_VERSION
 #define FS_VERSION "0.0.0"
@@ -56,6 +57,7 @@ static const char usage_main[] =
     "  sweep FILE    explore parameters over a design; sensitivity analysis\n"
     "  discover SRC  under which conditions does it go wrong? (PRIM or CART boxes)\n"
     "  optimize FILE search for the best mixes of levers, robust over futures\n"
+    "  calibrate FILE fit uncertain parameters to reported figures (ABC-SMC)\n"
     "  plot DIR      redraw the charts of a run, compare, sweep, discover or optimize\n"
     "                directory\n"
     "  report DIR    write report.html of a run, compare, sweep, discover or optimize directory\n"
@@ -141,6 +143,36 @@ static const char usage_optimize[] =
     "      --format FMT      chart format: png (default), pdf or svg\n"
     "      --size WxH        chart size in pixels\n";
 
+static const char usage_calibrate[] =
+    "usage: foresight calibrate FILE [-o DIR] [-j THREADS] [--set PATH=VALUE]...\n"
+    "                           [--hold-out TARGET] [--quiet] [--no-charts]\n"
+    "                           [--format png|pdf|svg] [--size WxH]\n"
+    "       foresight calibrate --resume DIR [-j THREADS] [--quiet]\n"
+    "       mpirun -np K foresight calibrate FILE -o DIR   (particles over K ranks)\n"
+    "\n"
+    "Runs the calibration file FILE: ABC-SMC over its parameters' priors, every\n"
+    "candidate's runs compared with the reported figures of its targets, then a\n"
+    "posterior predictive check. Writes into DIR (default plots/<file name>):\n"
+    "posterior.csv, priors.csv, generations.csv, targets.csv, predictive.csv,\n"
+    "calibrate.md and the charts. See docs/CALIBRATE.md. Every generation is\n"
+    "saved in DIR/checkpoint: a killed calibration resumes with --resume DIR and\n"
+    "gives the same files as an uninterrupted one.\n"
+    "\n"
+    "  -o, --output DIR      output directory\n"
+    "  -j, --threads N       threads (default: all cores); the files are the same\n"
+    "      --set PATH=VALUE  override a setting of the base scenario (repeatable);\n"
+    "                        --set runs=N and --set seed=S replace the file's\n"
+    "      --hold-out TARGET fit without the target TARGET, and check how well the\n"
+    "                        posterior predicts it\n"
+    "      --resume DIR      finish the interrupted calibration in DIR\n"
+    "  -q, --quiet           no progress line\n"
+    "      --no-charts       CSV and calibrate.md only\n"
+    "      --format FMT      chart format: png (default), pdf or svg\n"
+    "      --size WxH        chart size in pixels\n"
+    "\n"
+    "Exit codes as every command's; an empty posterior (no run gave every fitted\n"
+    "target a value) is a runtime error (1) and writes nothing.\n";
+
 static const char usage_sweep[] =
     "usage: foresight sweep FILE [-o DIR] [-j THREADS] [--set PATH=VALUE]... [--quiet]\n"
     "                      [--format png|pdf|svg] [--size WxH] [--no-charts] [--no-report]\n"
@@ -221,7 +253,7 @@ static const char usage_help[] =
     "       foresight help --commands | --options COMMAND\n"
     "\n"
     "Shows the options of COMMAND (run, check, compare, sweep,\n"
-    "discover, plot, report or help),\n"
+    "discover, optimize, calibrate, plot, report or help),\n"
     "or without COMMAND the list of commands. --commands lists the command\n"
     "names and --options COMMAND the long options of COMMAND, one a line (for\n"
     "shell completion).\n";
@@ -263,6 +295,7 @@ typedef struct options {
     int charts;
     int no_effects;     /* run --no-effects */
     int paths;          /* check --paths */
+    const char *hold_out; /* calibrate --hold-out TARGET */
     fs_override sets[MAX_SETS];
     int nsets;
     fs_plot_opts plot;
@@ -462,6 +495,8 @@ static const char *what_it_needs(const char *cmd)
         return "sweep needs a sweep file, or --resume DIR";
     if (strcmp(cmd, "optimize") == 0)
         return "optimize needs a search file, or --resume DIR";
+    if (strcmp(cmd, "calibrate") == 0)
+        return "calibrate needs a calibration file, or --resume DIR";
     if (strcmp(cmd, "plot") == 0 || strcmp(cmd, "report") == 0)
         return strcmp(cmd, "plot") == 0
                ? "plot needs an output directory of foresight run, compare, sweep, discover or optimize"
@@ -518,6 +553,9 @@ static void parse_options(int argc, char **argv, const char *cmd, options *o)
             if (strcmp(s, "static") != 0 && strcmp(s, "dynamic") != 0)
                 die_usage("--partition: expected dynamic or static, found '%s'", s, cmd);
             o->static_share = strcmp(s, "static") == 0;
+        } else if (is_opt(a, NULL, "--hold-out")) {
+            applies(cmd, "hold-out", a);
+            o->hold_out = optval(argc, argv, &i, cmd);
         } else if (is_opt(a, NULL, "--resume")) {
             applies(cmd, "resume", a);
             o->resume = optval(argc, argv, &i, cmd);
@@ -565,9 +603,10 @@ static void parse_options(int argc, char **argv, const char *cmd, options *o)
             add_file(o, a, cmd);
         }
     }
-    if (o->resume && (o->file || o->outdir || o->nsets))
-        die_usage("%s", "--resume DIR takes the sweep or search file, its --set options and the output "
-                  "directory from DIR/checkpoint/resume.cfg: give none of them", cmd);
+    if (o->resume && (o->file || o->outdir || o->nsets || o->hold_out))
+        die_usage("%s", "--resume DIR takes the sweep, search or calibration file, its --set "
+                  "options (and --hold-out) and the output directory from DIR/checkpoint: give "
+                  "none of them", cmd);
     if (o->file == NULL && o->resume == NULL)
         die_usage("%s", what_it_needs(cmd), cmd);
     if (o->many && o->nfiles < 2)
@@ -892,6 +931,83 @@ done:
     return code;
 }
 
+static void calibrate_progress(const fs_calib_run *r, const fs_calib *c, double t0, int final)
+{
+    int g = fs_calib_run_generation(r);
+    double el = now() - t0;
+    fprintf(stderr, "\r%s: generation %d/%d, %ld runs, %.0f s   ", progname, g,
+            c->opts.generations, fs_calib_run_runs(r), el);
+    if (final)
+        fputc('\n', stderr);
+    fflush(stderr);
+}
+
+static int cmd_calibrate(int argc, char **argv)
+{
+    options o;
+    fs_calib *c = NULL;
+    fs_calib_run *r = NULL;
+    fs_ckpt_id id;
+    fs_override *rsets = NULL;
+    char *rfile = NULL, *rhold = NULL, outbuf[4096];
+    fs_err e;
+    double t0 = now(), last = 0;
+    int show, code = 0, nrsets = 0, rank = fs_dist_rank(), nsets;
+    const fs_override *sets;
+
+    fs_err_clear(&e);
+    parse_options(argc, argv, "calibrate", &o);
+    show = !o.quiet && isatty(2) && rank == 0;
+    if (batch_setup(&o, &id, &rfile, &rsets, &nrsets, &sets, &nsets, outbuf, sizeof outbuf,
+                    &e) != FS_OK ||
+        (o.resume && fs_calib_read_hold_out(o.resume, &rhold, &e) != FS_OK) ||
+        fs_calib_load(o.file, sets, nsets, o.resume ? rhold : o.hold_out, &c, &e) != FS_OK)
+        goto fail;
+    if (o.charts && fs_chart_font_check(&e) != FS_OK)
+        goto fail;
+    if ((r = fs_calib_run_open(c, o.threads > 0 ? o.threads : omp_get_num_procs(), o.outdir,
+                               o.resume ? &id : NULL, &e)) == NULL)
+        goto fail;
+    while (!fs_calib_run_finished(r)) {
+        if (fs_calib_run_iterate(r, &e) != FS_OK)
+            goto fail;
+        if (show && now() - last > 0.2) {
+            calibrate_progress(r, c, t0, 0);
+            last = now();
+        }
+    }
+    if (show)
+        calibrate_progress(r, c, t0, 1);
+    if (fs_calib_run_finish(r, &e) != FS_OK)
+        goto fail;
+    if (!o.quiet && rank == 0)
+        fprintf(stderr, "%s: %s calibrated, written to %s/ (read calibrate.md)\n", progname,
+                c->name, o.outdir);
+    goto done;
+fail:
+    if ((e.everywhere && !e.msg[0]) || (r == NULL && rank != 0))
+        code = fs_status_exit_code(e.code);
+    else if (e.code == FS_EINTR && rank != 0)
+        code = fs_interrupted == SIGTERM ? 143 : 130;
+    else
+        code = fail(&e);
+done:
+    fs_calib_run_free(r);
+    fs_calib_free(c);
+    fs_ckpt_resume_free(rfile, rsets, nrsets);
+    free(rhold);
+    return code;
+}
+
+static int cmd_calibrate_dist(int argc, char **argv)
+{
+    int code;
+    fs_dist_init(&argc, &argv);
+    code = cmd_calibrate(argc, argv);
+    fs_dist_finalize();
+    return code;
+}
+
 /* Whether dir holds the file name. */
 static int has_file(const char *dir, const char *name)
 {
@@ -1143,6 +1259,8 @@ static const struct command commands[] = {
       " output above below inputs method threshold peel-alpha paste-alpha mass-min box boxes resample seed threads min-leaf depth quiet no-charts format size " },
     { "optimize", cmd_optimize_dist, usage_optimize,
       " threads output set resume quiet no-charts format size " },
+    { "calibrate", cmd_calibrate_dist, usage_calibrate,
+      " threads output set hold-out resume quiet no-charts format size " },
     { "plot", cmd_plot_only, usage_plot, " output format size " },
     { "report", cmd_report, usage_report, " output " },
     { "help", cmd_help, usage_help, NULL },

@@ -1027,3 +1027,16 @@ const double *fs_model_detection(const fs_model *m)
 {
     return m->D;
 }
+
+const double *fs_model_threat_step(const fs_model *m)
+{
+    return m->th_step;
+}
+
+void fs_model_actor_step(const fs_model *m, int a, double *attacks, double *foiled,
+                         double *casualties)
+{
+    *attacks = m->attacks[a];
+    *foiled = m->foiled[a];
+    *casualties = m->cas[a];
+}

@@ -20,6 +20,7 @@
 #include "model.h"
 #include "prim.h"
 #include "optimize.h"
+#include "calibrate.h"
 #include "rng.h"
 
 static double now(void)
@@ -261,6 +262,48 @@ static int optimize_cmd(const char *file, int threads)
     return 0;
 }
 
+/* A calibration's own work against the runs it spends: the calibration
+ * file run as `foresight calibrate` runs it (without the predictive check
+ * and the files), timing the simulation callback (the candidates' runs and
+ * distances) and the generations as a whole (proposals, weights, the
+ * kernel, the checkpoint). */
+static int calibrate_cmd(const char *file, int threads)
+{
+    fs_calib *c = NULL;
+    fs_calib_run *r = NULL;
+    fs_err e;
+    char dir[] = "/tmp/fs-bench-calibrate-XXXXXX";
+    double cb, tot;
+    if (!mkdtemp(dir) || fs_calib_load(file, NULL, 0, NULL, &c, &e) != FS_OK ||
+        !(r = fs_calib_run_open(c, threads, dir, NULL, &e))) {
+        fprintf(stderr, "bench: %s\n", e.msg);
+        fs_calib_free(c);
+        return 1;
+    }
+    while (!fs_calib_run_finished(r))
+        if (fs_calib_run_iterate(r, &e) != FS_OK) {
+            fprintf(stderr, "bench: %s\n", e.msg);
+            break;
+        }
+    fs_calib_run_times(r, &cb, &tot);
+    printf("calibrate: %s, %d generations, %ld runs, -j%d: runs (the simulation callback) "
+           "%.2f s, the method (proposals, weights, kernel, checkpoint) %.4f s = %.3f%% of "
+           "the runs' time (bar: at most 5%%)\n", file, fs_calib_run_generation(r),
+           fs_calib_run_runs(r), threads, cb, tot - cb, 100 * (tot - cb) / cb);
+    fs_calib_run_free(r);
+    char path[200];
+    snprintf(path, sizeof path, "%s/checkpoint/abc.state", dir);
+    unlink(path);
+    snprintf(path, sizeof path, "%s/checkpoint/hold-out", dir);
+    unlink(path);
+    fs_ckpt_remove(dir);
+    snprintf(path, sizeof path, "%s/.foresight.lock", dir);
+    unlink(path);
+    rmdir(dir);
+    fs_calib_free(c);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     fs_gsl_quiet();
@@ -274,7 +317,9 @@ int main(int argc, char **argv)
         return prim_cmd(atoi(argv[2]), atoi(argv[3]), atoi(argv[4]));
     if (argc >= 3 && strcmp(argv[1], "optimize") == 0)
         return optimize_cmd(argv[2], argc > 3 ? atoi(argv[3]) : 2);
+    if (argc >= 3 && strcmp(argv[1], "calibrate") == 0)
+        return calibrate_cmd(argv[2], argc > 3 ? atoi(argv[3]) : 2);
     fprintf(stderr, "usage: bench floor FILE [RUNS] | threads FILE RUNS | rss CMD ARGS... | "
-            "prim CASES INPUTS RESAMPLES | optimize FILE [THREADS]\n");
+            "prim CASES INPUTS RESAMPLES | optimize FILE [THREADS] | calibrate FILE [THREADS]\n");
     return 2;
 }

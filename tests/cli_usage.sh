@@ -82,7 +82,7 @@ if [ -e "$T/out1/compare.csv" ]; then bad "a run over a comparison left compare.
 # --- did you mean ---
 expect "command typo" 2 "unknown command 'runn'; did you mean 'run'?" runn $SMALL
 expect "command shortened" 2 "unknown command 'comp'; did you mean 'compare'?" comp $SMALL $SMALL
-expect "command far off" 2 "unknown command 'frobnicate'; commands are: run, check, compare, sweep, discover, optimize, plot, report, help" frobnicate
+expect "command far off" 2 "unknown command 'frobnicate'; commands are: run, check, compare, sweep, discover, optimize, calibrate, plot, report, help" frobnicate
 expect "help of a typo" 2 "no such command 'swep'; did you mean 'sweep'?" help swep
 expect "option typo" 2 "unknown option '--verison'; did you mean '--version'?" --verison
 expect "set without brackets" 2 "actors is a list; select an element by its id in brackets: did you mean actors.\[A\].capacity?" \
@@ -99,7 +99,7 @@ expect "set choice spelt out" 2 "did you mean \"joint_drill\"?" check $SMALL --s
 
 # --- what the shell completion asks for ---
 expect "help --commands" 0 "^compare$" help --commands
-if [ "$($BIN help --commands | tr '\n' ' ')" = "run check compare sweep discover optimize plot report help " ]; then ok; else bad "help --commands: $($BIN help --commands | tr '\n' ' ')"; fi
+if [ "$($BIN help --commands | tr '\n' ' ')" = "run check compare sweep discover optimize calibrate plot report help " ]; then ok; else bad "help --commands: $($BIN help --commands | tr '\n' ' ')"; fi
 expect "help --options run" 0 "^--no-effects$" help --options run
 expect "help --options check" 0 "^--paths$" help --options check
 if $BIN help --options check | grep -q -- "--runs"; then bad "help --options check offers --runs"; else ok; fi

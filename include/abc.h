@@ -1,0 +1,208 @@
+/* abc.h: approximate Bayesian computation by sequential Monte Carlo
+ * (ABC-SMC: Toni, Welch, Strelkowa, Ipsen and Stumpf 2009; Beaumont,
+ * Cornuet, Marin and Robert 2009) with adaptive tolerances (each
+ * generation's tolerance is a quantile of the previous generation's
+ * accepted distances, as Del Moral, Doucet and Jasra 2012 and Drovandi and
+ * Pettitt 2011), an adaptive perturbation kernel (a multivariate normal
+ * with twice the weighted covariance of the previous population: Beaumont
+ * et al. 2009, Filippi et al. 2013), importance weights, and the effective
+ * sample size of every generation.
+ *
+ * It knows nothing about scenarios: the caller simulates through a
+ * callback that takes a whole batch of candidate parameter vectors and
+ * returns each one's distance to the data, so that it can spread them over
+ * threads and processes. Each candidate carries an id unique within the
+ * calibration (generation and proposal number), from which the caller
+ * derives the candidate's random streams, so the result never depends on
+ * how candidates are batched, threaded or distributed.
+ *
+ * Determinism: generation t draws its proposals only from the random
+ * stream (seed, t), one proposal after another; proposals are simulated in
+ * batches of `batch` and accepted in proposal order until `particles` are
+ * accepted (a batch's extra acceptances are dropped), so a calibration
+ * depends on its seed and the distances the callback returns, nothing
+ * else. A calibration is saved after any generation (fs_abc_save) and
+ * restored (fs_abc_restore) bit for bit, so a resumed calibration is
+ * byte-identical to an uninterrupted one.
+ *
+ * An fs_abc is owned by its allocator and released with fs_abc_free
+ * (accepts NULL); arrays its accessors return live until the next step or
+ * the free. */
+#ifndef FS_ABC_H
+#define FS_ABC_H
+
+#include <stdint.h>
+#include <stdio.h>
+#include <gsl/gsl_rng.h>
+#include "errors.h"
+
+#define FS_ABC_MAX_PARAMS 64
+#define FS_ABC_MAX_PARTICLES 1000000
+
+/* Prior families. a and b are:
+ *   uniform     lo, hi (a < b)
+ *   loguniform  lo, hi (0 < a < b): log x uniform
+ *   normal      mean, sd (sd > 0)
+ *   lognormal   mean and sd of log x (sd > 0)
+ *   beta        alpha, beta (> 0), on [0, 1]
+ *   gamma       shape, rate (> 0), on [0, inf) */
+typedef enum fs_prior_kind {
+    FS_PRIOR_UNIFORM = 0,
+    FS_PRIOR_LOGUNIFORM,
+    FS_PRIOR_NORMAL,
+    FS_PRIOR_LOGNORMAL,
+    FS_PRIOR_BETA,
+    FS_PRIOR_GAMMA
+} fs_prior_kind;
+
+/* A prior: a family, its two parameters, and the interval [lo, hi] it is
+ * truncated to (the setting's own range; -INFINITY / INFINITY where the
+ * setting has no bound). integer != 0: the setting is an integer; the
+ * prior is then read as the distribution of the value rounded to the
+ * nearest integer, and perturbed values are rounded too (docs say how the
+ * weights treat it). */
+typedef struct fs_prior {
+    int kind;            /* fs_prior_kind */
+    double a, b;
+    double lo, hi;
+    int integer;
+} fs_prior;
+
+/* "uniform", "loguniform", ...; NULL for an unknown kind. */
+const char *fs_prior_name(int kind);
+
+/* The kind named `name`, or -1. */
+int fs_prior_kind_of(const char *name);
+
+/* Checks p: parameters in their domain, the truncation interval non-empty
+ * and holding prior mass (a uniform entirely outside [lo, hi] is refused).
+ * 0, or -1 with msg saying what is wrong in words ("sd must be > 0, found
+ * 0"). */
+int fs_prior_check(const fs_prior *p, char *msg, size_t n);
+
+/* The log density of p at x, truncation included (normalised), or
+ * -INFINITY outside its support. */
+double fs_prior_logpdf(const fs_prior *p, double x);
+
+/* A draw from p (truncation by inversion of the CDF, so one uniform per
+ * draw: a draw never loops). */
+double fs_prior_draw(const fs_prior *p, gsl_rng *r);
+
+/* The problem: nparams parameters with their priors (copied). */
+typedef struct fs_abc_problem {
+    int nparams;
+    const fs_prior *priors;
+} fs_abc_problem;
+
+/* Options; zero means the default, given in brackets.
+ *   particles       accepted particles per generation [1000]
+ *   generations     stop after this many generations [8]
+ *   quantile        generation t's tolerance is this quantile of
+ *                   generation t-1's particles' distances (weighted;
+ *                   a particle's distance is the median of its
+ *                   replicates') [0.5]
+ *   tolerance       stop once a generation's tolerance is at or below it
+ *                   [0: no such stop]
+ *   min_acceptance  stop when a generation's acceptance rate (accepted /
+ *                   proposed) falls below it [0.005]
+ *   max_simulations stop before a generation once this many candidates
+ *                   have been simulated in all; a generation that reaches
+ *                   it midway ends as incomplete and is not kept
+ *                   [0: no budget]
+ *   replicates      simulations per candidate (a scenario's runs) [1]
+ *   batch           candidates per callback call [particles]
+ *   seed            the calibration's random streams [0 is a seed]
+ * With replicates M > 1, a candidate is accepted when at least one of its
+ * M distances is within the tolerance, and its weight is multiplied by the
+ * share of them that are (Del Moral, Doucet and Jasra 2012): an unbiased
+ * estimate of the ABC likelihood, so the posterior is that of one
+ * simulation within the tolerance, with less variance in the weights. */
+typedef struct fs_abc_opts {
+    int particles;
+    int replicates;
+    int generations;
+    double quantile;
+    double tolerance;
+    double min_acceptance;
+    long max_simulations;
+    int batch;
+    uint64_t seed;
+} fs_abc_opts;
+
+/* Simulates n candidates: theta holds n rows of nparams values, id[i] is
+ * candidate i's id (unique in the calibration: generation * 2^40 +
+ * proposal number); fills dist (n rows of `replicates` distances, each
+ * >= 0; INFINITY: that simulation produced nothing comparable, never
+ * within a tolerance). Replicate j of candidate i should draw from a
+ * stream fixed by (id[i], j). Any status but FS_OK stops the
+ * step with that status and err as the callback set it; NaN is refused
+ * (FS_ERUNTIME). */
+typedef fs_status (*fs_abc_sim_fn)(void *ctx, int n, const double *theta, const uint64_t *id,
+                                   double *dist, fs_err *err);
+
+typedef struct fs_abc fs_abc;
+
+/* A calibration of p with options o: NULL with err set (FS_ECONFIG naming
+ * the bad option or prior, FS_ENOMEM). Nothing is simulated yet. */
+fs_abc *fs_abc_alloc(const fs_abc_problem *p, const fs_abc_opts *o, fs_err *err);
+void fs_abc_free(fs_abc *a);
+
+/* Why a calibration stopped. */
+enum {
+    FS_ABC_RUNNING = 0,
+    FS_ABC_STOP_GENERATIONS,   /* the number of generations asked for */
+    FS_ABC_STOP_TOLERANCE,     /* the tolerance asked for was reached */
+    FS_ABC_STOP_ACCEPTANCE,    /* acceptance rate below min_acceptance */
+    FS_ABC_STOP_BUDGET,        /* max_simulations spent */
+    FS_ABC_STOP_EMPTY          /* generation 0 accepted no particle: no
+                                * candidate gave a finite distance */
+};
+
+/* Runs one generation. Generation 0 draws from the priors and accepts
+ * every candidate with a finite distance (its tolerance is the largest
+ * accepted distance); generation t >= 1 resamples the previous population
+ * by weight, perturbs with the kernel, rejects candidates outside the
+ * priors' support without simulating them (they count as proposed, not as
+ * simulated), simulates the rest and accepts those within the tolerance,
+ * then weights them (prior density over the kernel mixture density) and
+ * normalises. On failure (the callback's, or FS_EINTR) the calibration is
+ * unchanged. When a stop rule holds already, does nothing and returns
+ * FS_OK. */
+fs_status fs_abc_step(fs_abc *a, fs_abc_sim_fn fn, void *ctx, fs_err *err);
+
+/* The stop rule that holds (FS_ABC_RUNNING while none does). */
+int fs_abc_stopped(const fs_abc *a);
+
+/* One generation's record. */
+typedef struct fs_abc_gen {
+    int generation;
+    double tolerance;
+    long proposed;       /* candidates proposed (outside the priors included) */
+    long simulated;      /* candidates simulated */
+    long accepted;
+    double acceptance;   /* accepted / proposed */
+    double ess;          /* (sum w)^2 / sum w^2 of the accepted particles */
+    long simulations;    /* candidates simulated since the start */
+} fs_abc_gen;
+
+/* Generations kept so far and their records (n rows). */
+int fs_abc_history(const fs_abc *a, const fs_abc_gen **g);
+
+/* The current population: n particles (rows of nparams), their
+ * normalised weights and distances (the median of each particle's
+ * replicates). n is 0 before the first step. */
+int fs_abc_population(const fs_abc *a, const double **theta, const double **w,
+                      const double **dist);
+
+/* Saves the calibration (options' hash, history, population, kernel) to f
+ * as text with every double exact (%a), with a closing checksum line.
+ * FS_EIO on a write error. */
+fs_status fs_abc_save(const fs_abc *a, FILE *f, fs_err *err);
+
+/* Restores into a (freshly allocated with the same problem and options) what
+ * fs_abc_save wrote. FS_ECONFIG when the file belongs to other options or
+ * is torn or tampered (the checksum), naming what is wrong; a is then
+ * unchanged. */
+fs_status fs_abc_restore(fs_abc *a, FILE *f, fs_err *err);
+
+#endif

@@ -1,0 +1,58 @@
+/* runvalue.h: a quantity of one run, as a calibration's target reads it
+ * (docs/CALIBRATE.md, "Targets"): a run total named as a sweep output is
+ * without its statistic ("removed", "foiled.[jihadist]", "attacks.[RU]"),
+ * a flow summed over a window of steps ("foiled.[jihadist]@13-36",
+ * "attacks.[RU]@1-12", "plots@1-60"), or a level at a step
+ * ("threat_index@60", "stability.[TJ]@24"). Parsing validates the name
+ * against a scenario; reading is a pure function of one run's observation
+ * vector (metrics.h) and, for a threat's or an actor's flows over a
+ * window, of the model's per-step sums collected step by step. Nothing
+ * here allocates. */
+#ifndef FS_RUNVALUE_H
+#define FS_RUNVALUE_H
+
+#include <stddef.h>
+#include "model.h"
+#include "sweep_output.h"
+
+enum {
+    FS_RV_CELL = 0,     /* a cell of the observation vector (a run total) */
+    FS_RV_SERIES,       /* a region or actor time series: summed over the
+                         * window (a flow) or at its one step (a level) */
+    FS_RV_THREAT,       /* a threat's flow over the region's actors, summed
+                         * over the window (fs_model_threat_step) */
+    FS_RV_ACTOR         /* an actor's attacks, foiled plots or casualties,
+                         * summed over the window (fs_model_actor_step) */
+};
+
+typedef struct fs_runvalue {
+    int kind;            /* FS_RV_* */
+    fs_sweep_output out; /* scope, metric, a, b as a sweep output's (name NULL) */
+    int first, last;     /* the window of steps, inclusive; -1 for a total */
+} fs_runvalue;
+
+/* Reads the quantity named `name` against scenario sc into v. 0, or -1
+ * with msg saying what is wrong, with a suggestion for a misspelt metric
+ * or id. */
+int fs_runvalue_parse(const char *name, const fs_scenario *sc, fs_runvalue *v, char *msg,
+                      size_t n);
+
+/* v in words, for reports: "foiled plots of threat jihadist in the
+ * region's actors, summed over steps 13 to 36". */
+void fs_runvalue_describe(const fs_runvalue *v, const fs_scenario *sc, char *buf, size_t n);
+
+/* 1 when v needs the model's per-step sums (FS_RV_THREAT, FS_RV_ACTOR). */
+int fs_runvalue_stepwise(const fs_runvalue *v);
+
+/* After step t of a run (fs_model_start is step 0): adds what step t
+ * contributes to a stepwise quantity into *acc (start it at 0). */
+void fs_runvalue_step(const fs_runvalue *v, const fs_model *m, int t, double *acc);
+
+/* After fs_model_finish: the run's value, from its observation vector obs
+ * (layout l) and, for a stepwise quantity, what fs_runvalue_step
+ * accumulated. NaN when the run has none (a first mass-casualty step in
+ * a run without one). */
+double fs_runvalue_read(const fs_runvalue *v, const fs_layout *l, const double *obs,
+                        double acc);
+
+#endif

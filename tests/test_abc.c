@@ -1,0 +1,444 @@
+/* test_abc.c: the ABC-SMC module (abc.h): its truncated priors against
+ * exact densities and moments, calibrations against exact posteriors
+ * (gamma-Poisson, normal mean), the coverage of credible intervals on
+ * synthetic data, determinism, save/restore and the stop rules.
+ *
+ * Every statistical check has a fixed seed and a tolerance of 5 standard
+ * errors of its estimator (derived where it is checked), plus the ABC
+ * approximation error where there is one; seeds are never tuned. */
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_cdf.h>
+#include <gsl/gsl_integration.h>
+#include <gsl/gsl_randist.h>
+#include <gsl/gsl_sf_gamma.h>
+
+#include "abc.h"
+#include "check.h"
+#include "errors.h"
+#include "rng.h"
+
+/* ---- priors ---- */
+
+static fs_prior mk(int kind, double a, double b, double lo, double hi, int integer)
+{
+    fs_prior p = {kind, a, b, lo, hi, integer};
+    return p;
+}
+
+static void test_prior_names(void)
+{
+    for (int k = FS_PRIOR_UNIFORM; k <= FS_PRIOR_GAMMA; k++)
+        CHECK(fs_prior_kind_of(fs_prior_name(k)) == k);
+    CHECK(fs_prior_kind_of("gauss") == -1);
+    CHECK(fs_prior_kind_of(NULL) == -1);
+    CHECK(fs_prior_name(6) == NULL && fs_prior_name(-1) == NULL);
+    CHECK(strcmp(fs_prior_name(FS_PRIOR_LOGNORMAL), "lognormal") == 0);
+}
+
+static void test_prior_check(void)
+{
+    static const struct {
+        fs_prior p;
+        const char *msg;
+    } bad[] = {
+        {{FS_PRIOR_NORMAL, 0, 0, -INFINITY, INFINITY, 0}, "sd must be > 0, found 0"},
+        {{FS_PRIOR_LOGNORMAL, 0, -1, -INFINITY, INFINITY, 0}, "sd must be > 0, found -1"},
+        {{FS_PRIOR_NORMAL, NAN, 1, -INFINITY, INFINITY, 0}, "mean must be finite"},
+        {{FS_PRIOR_UNIFORM, 2, 1, -INFINITY, INFINITY, 0}, "finite lo < hi, found 2 and 1"},
+        {{FS_PRIOR_UNIFORM, 0, INFINITY, -INFINITY, INFINITY, 0}, "finite lo < hi"},
+        {{FS_PRIOR_LOGUNIFORM, 0, 1, -INFINITY, INFINITY, 0}, "0 < lo < hi, found 0 and 1"},
+        {{FS_PRIOR_BETA, 0, 1, -INFINITY, INFINITY, 0}, "alpha must be > 0, found 0"},
+        {{FS_PRIOR_BETA, 1, -2, -INFINITY, INFINITY, 0}, "beta must be > 0, found -2"},
+        {{FS_PRIOR_GAMMA, 2, 0, -INFINITY, INFINITY, 0}, "rate must be > 0, found 0"},
+        {{FS_PRIOR_GAMMA, -1, 1, -INFINITY, INFINITY, 0}, "shape must be > 0, found -1"},
+        {{FS_PRIOR_NORMAL, 0, 1, 2, 1, 0}, "the range [2, 1] is empty"},
+        {{FS_PRIOR_NORMAL, 0, 1, NAN, 1, 0}, "is empty"},
+        {{FS_PRIOR_NORMAL, 0, 1, INFINITY, INFINITY, 0}, "is empty"},
+        {{FS_PRIOR_UNIFORM, 0, 1, 2, 3, 0}, "no prior mass in the range [2, 3]"},
+        {{FS_PRIOR_NORMAL, 0, 1, 50, 60, 0}, "no prior mass"},
+        {{FS_PRIOR_NORMAL, 0, 1, 0.5, 0.5, 0}, "no prior mass"},
+        {{FS_PRIOR_BETA, 2, 2, -3, -1, 0}, "no prior mass"},
+        {{FS_PRIOR_UNIFORM, 0, 10, 0.2, 0.8, 1}, "holds no integer"},
+        {{17, 0, 1, 0, 1, 0}, "unknown prior kind 17"},
+    };
+    char msg[256];
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        msg[0] = 0;
+        CHECKF(fs_prior_check(&bad[i].p, msg, sizeof msg) == -1, "case %zu accepted", i);
+        CHECK_STR_CONTAINS(msg, bad[i].msg);
+    }
+    fs_prior ok[] = {
+        mk(FS_PRIOR_NORMAL, 0, 1, 0, 0, 1),       /* a single integer */
+        mk(FS_PRIOR_NORMAL, 0, 1, 8, 9, 0),       /* far in the tail, mass 6e-16 */
+        mk(FS_PRIOR_GAMMA, 2, 1, 0, INFINITY, 1),
+        mk(FS_PRIOR_UNIFORM, 0, 1, -INFINITY, INFINITY, 0),
+    };
+    for (size_t i = 0; i < sizeof ok / sizeof *ok; i++)
+        CHECKF(fs_prior_check(&ok[i], msg, sizeof msg) == 0, "case %zu: %s", i, msg);
+    /* a single integer has all the mass */
+    CHECK_NEAR(fs_prior_logpdf(&ok[0], 0), 0, 1e-12);
+    CHECK(fs_prior_logpdf(&ok[0], 1) == -INFINITY);
+    CHECK(fs_prior_logpdf(&ok[3], NAN) == -INFINITY);
+    CHECK(fs_prior_logpdf(&ok[3], 1.5) == -INFINITY);
+}
+
+/* The continuous priors checked below: untruncated, truncated on both
+ * sides, on one side, and far in a tail. */
+static const fs_prior cont[] = {
+    {FS_PRIOR_UNIFORM, -1, 3, -INFINITY, INFINITY, 0},
+    {FS_PRIOR_UNIFORM, -1, 3, 0, 10, 0},
+    {FS_PRIOR_LOGUNIFORM, 0.01, 100, -INFINITY, INFINITY, 0},
+    {FS_PRIOR_LOGUNIFORM, 0.01, 100, 0.5, 2, 0},
+    {FS_PRIOR_NORMAL, 1, 2, -INFINITY, INFINITY, 0},
+    {FS_PRIOR_NORMAL, 1, 2, 0, 4, 0},
+    {FS_PRIOR_NORMAL, 1, 2, -INFINITY, 0, 0},
+    {FS_PRIOR_NORMAL, 0, 1, 4, INFINITY, 0},
+    {FS_PRIOR_LOGNORMAL, 0.5, 0.8, -INFINITY, INFINITY, 0},
+    {FS_PRIOR_LOGNORMAL, 0.5, 0.8, 1, 5, 0},
+    {FS_PRIOR_BETA, 0.5, 0.5, -INFINITY, INFINITY, 0},
+    {FS_PRIOR_BETA, 2, 5, 0.1, 0.3, 0},
+    {FS_PRIOR_BETA, 3, 1.5, 0.9, INFINITY, 0},
+    {FS_PRIOR_GAMMA, 2, 0.5, -INFINITY, INFINITY, 0},
+    {FS_PRIOR_GAMMA, 0.7, 3, 0.1, 1, 0},
+    {FS_PRIOR_GAMMA, 2, 1, 12, INFINITY, 0},
+};
+#define NCONT (sizeof cont / sizeof *cont)
+
+static void support(const fs_prior *p, double *l, double *h)
+{
+    double sl = -INFINITY, sh = INFINITY;
+    if (p->kind <= FS_PRIOR_LOGUNIFORM) {
+        sl = p->a;
+        sh = p->b;
+    } else if (p->kind == FS_PRIOR_BETA) {
+        sl = 0;
+        sh = 1;
+    } else if (p->kind != FS_PRIOR_NORMAL) {
+        sl = 0;
+    }
+    *l = fmax(sl, p->lo);
+    *h = fmin(sh, p->hi);
+}
+
+static double density(double x, void *v)
+{
+    return exp(fs_prior_logpdf(v, x));
+}
+
+/* The log density integrates to 1 over the truncation interval (GSL's
+ * adaptive quadrature, which takes the beta's integrable end
+ * singularities; its error estimate is far below the 1e-6 allowed). */
+static void test_prior_normalised(void)
+{
+    gsl_integration_workspace *ws = gsl_integration_workspace_alloc(1000);
+    CHECK(ws);
+    for (size_t i = 0; i < NCONT; i++) {
+        const fs_prior *p = &cont[i];
+        double l, h, v = NAN, e;
+        support(p, &l, &h);
+        gsl_function f = {density, (void *)p};
+        int rc;
+        if (isinf(l) && isinf(h))
+            rc = gsl_integration_qagi(&f, 1e-12, 1e-10, 1000, ws, &v, &e);
+        else if (isinf(h))
+            rc = gsl_integration_qagiu(&f, l, 1e-12, 1e-10, 1000, ws, &v, &e);
+        else if (isinf(l))
+            rc = gsl_integration_qagil(&f, h, 1e-12, 1e-10, 1000, ws, &v, &e);
+        else
+            rc = gsl_integration_qags(&f, l, h, 1e-12, 1e-10, 1000, ws, &v, &e);
+        if (rc != 0 || fabs(v - 1) > 1e-6) {
+            gsl_integration_workspace_free(ws);
+            CHECKF(0, "prior %zu: integral %.12g (rc %d, error %g)", i, v, rc, e);
+        }
+        /* outside the interval: nothing */
+        if (isfinite(l))
+            CHECK(fs_prior_logpdf(p, l - 1e-9 * (1 + fabs(l))) == -INFINITY);
+        if (isfinite(h))
+            CHECK(fs_prior_logpdf(p, h + 1e-9 * (1 + fabs(h))) == -INFINITY);
+    }
+    gsl_integration_workspace_free(ws);
+    /* an integer prior: its masses sum to 1 (cells of gamma(3, 0.5) on
+     * the integers 1..20, the continuous prior on [0.5, 20.5]) and each
+     * is the continuous prior's mass of the cell, renormalised */
+    fs_prior g = mk(FS_PRIOR_GAMMA, 3, 0.5, 1, 20, 1);
+    double s = 0, z = gsl_cdf_gamma_P(20.5, 3, 2) - gsl_cdf_gamma_P(0.5, 3, 2);
+    for (int k = -2; k <= 25; k++) {
+        double m = exp(fs_prior_logpdf(&g, k));
+        s += m;
+        double want = k < 1 || k > 20 ? 0
+                      : (gsl_cdf_gamma_P(k + 0.5, 3, 2) - gsl_cdf_gamma_P(k - 0.5, 3, 2)) / z;
+        CHECK_NEAR(m, want, 1e-12);
+        /* the mass holds over the whole cell */
+        CHECK(fs_prior_logpdf(&g, k + 0.3) == fs_prior_logpdf(&g, k));
+    }
+    CHECK_NEAR(s, 1, 1e-12);
+}
+
+/* E[X^k] of the truncated prior (k = 1, 2), in closed form from GSL's
+ * CDFs, independent of the module's inversion. */
+static double exact_moment(const fs_prior *p, int k)
+{
+    double l, h;
+    support(p, &l, &h);
+    double a = p->a, b = p->b;
+    switch (p->kind) {
+    case FS_PRIOR_UNIFORM:
+        return k == 1 ? (l + h) / 2 : (l * l + l * h + h * h) / 3;
+    case FS_PRIOR_LOGUNIFORM:
+        return (pow(h, k) - pow(l, k)) / (k * log(h / l));
+    case FS_PRIOR_NORMAL: {
+        double al = (l - a) / b, be = (h - a) / b;
+        double z = isinf(al) ? gsl_cdf_ugaussian_P(be) : gsl_cdf_ugaussian_Q(al) - gsl_cdf_ugaussian_Q(be);
+        double pa = isinf(al) ? 0 : gsl_ran_ugaussian_pdf(al), pb = isinf(be) ? 0 : gsl_ran_ugaussian_pdf(be);
+        double apa = isinf(al) ? 0 : al * pa, bpb = isinf(be) ? 0 : be * pb;
+        double r = (pa - pb) / z, mean = a + b * r;
+        double var = b * b * (1 + (apa - bpb) / z - r * r);
+        return k == 1 ? mean : var + mean * mean;
+    }
+    case FS_PRIOR_LOGNORMAL: {
+        double ll = l > 0 ? log(l) : -INFINITY, lh = log(h);
+        double z = gsl_cdf_ugaussian_P((lh - a) / b) - gsl_cdf_ugaussian_P((ll - a) / b);
+        double s = b * b * k;
+        return exp(k * a + k * k * b * b / 2) *
+               (gsl_cdf_ugaussian_P((lh - a - s) / b) - gsl_cdf_ugaussian_P((ll - a - s) / b)) / z;
+    }
+    case FS_PRIOR_BETA: {
+        double z = gsl_cdf_beta_P(h, a, b) - gsl_cdf_beta_P(l, a, b);
+        return exp(gsl_sf_lnbeta(a + k, b) - gsl_sf_lnbeta(a, b)) *
+               (gsl_cdf_beta_P(h, a + k, b) - gsl_cdf_beta_P(l, a + k, b)) / z;
+    }
+    default: {
+        /* upper tails by Q, so that [12, inf) keeps its digits */
+        double z = gsl_cdf_gamma_Q(l, a, 1 / b) - gsl_cdf_gamma_Q(h, a, 1 / b);
+        return exp(gsl_sf_lngamma(a + k) - gsl_sf_lngamma(a) - k * log(b)) *
+               (gsl_cdf_gamma_Q(l, a + k, 1 / b) - gsl_cdf_gamma_Q(h, a + k, 1 / b)) / z;
+    }
+    }
+}
+
+/* Draws' mean and variance against the exact truncated moments. With n
+ * draws the sample mean's standard error is sd / sqrt(n) (the exact sd);
+ * the sample variance's is sqrt((m4 - s^4) / n), m4 the sample's fourth
+ * central moment (its own reported error, as GSL's Monte Carlo tests do).
+ * Each within 5 of them; every draw inside the interval. */
+#define NDRAW 20000
+static void test_prior_draws(void)
+{
+    gsl_rng *r = fs_rng_alloc();
+    double *x = malloc(NDRAW * sizeof *x);
+    if (!r || !x) {
+        free(x);
+        if (r) gsl_rng_free(r);
+        CHECK(0);
+    }
+    int fail = -1;
+    double got = 0, want = 0, tol = 0;
+    for (size_t i = 0; i < NCONT && fail < 0; i++) {
+        const fs_prior *p = &cont[i];
+        double l, h;
+        support(p, &l, &h);
+        fs_rng_seed(r, 20261205, i);
+        double m = 0;
+        for (int j = 0; j < NDRAW; j++) {
+            x[j] = fs_prior_draw(p, r);
+            if (!(x[j] >= l && x[j] <= h))
+                fail = (int)i;
+            m += x[j];
+        }
+        m /= NDRAW;
+        double m2 = 0, m4 = 0;
+        for (int j = 0; j < NDRAW; j++) {
+            double d = (x[j] - m) * (x[j] - m);
+            m2 += d;
+            m4 += d * d;
+        }
+        m2 /= NDRAW;
+        m4 /= NDRAW;
+        double e1 = exact_moment(p, 1), var = exact_moment(p, 2) - e1 * e1;
+        if (fabs(m - e1) > 5 * sqrt(var / NDRAW)) {
+            fail = (int)i; got = m; want = e1; tol = 5 * sqrt(var / NDRAW);
+        } else if (fabs(m2 - var) > 5 * sqrt((m4 - m2 * m2) / NDRAW)) {
+            fail = (int)i; got = m2; want = var; tol = 5 * sqrt((m4 - m2 * m2) / NDRAW);
+        }
+    }
+    /* an integer prior: a die (uniform on [0.5, 6.5], rounded): mean 3.5,
+     * variance 35/12; every draw an integer of 1..6 */
+    fs_prior die = mk(FS_PRIOR_UNIFORM, -10, 10, 1, 6, 1);
+    fs_rng_seed(r, 20261205, 100);
+    double m = 0, m2 = 0;
+    int nonint = 0;
+    for (int j = 0; j < NDRAW; j++) {
+        double v = fs_prior_draw(&die, r);
+        nonint += v != floor(v) || v < 1 || v > 6;
+        m += v;
+        m2 += v * v;
+    }
+    m /= NDRAW;
+    gsl_rng_free(r);
+    free(x);
+    CHECKF(fail < 0, "prior %d: %.10g, exact %.10g, tolerance %.3g", fail, got, want, tol);
+    CHECK(nonint == 0);
+    CHECK_NEAR(m, 3.5, 5 * sqrt(35.0 / 12 / NDRAW));
+    /* the die's fourth central moment is 3535/240, so the variance's
+     * standard error is sqrt((3535/240 - (35/12)^2) / n) */
+    CHECK_NEAR(m2 / NDRAW - m * m, 35.0 / 12,
+               5 * sqrt((3535.0 / 240 - 35.0 / 12 * 35.0 / 12) / NDRAW));
+}
+
+/* ---- models simulated through the callback ---- */
+
+/* Gamma-Poisson: nobs counts, each Poisson(theta T); the distance is
+ * |S - S_obs| for S the sum of the counts (sufficient for theta). With a
+ * gamma(a, b) prior the exact posterior is gamma(a + S_obs, b + nobs T).
+ * Normal mean: nobs draws of N(theta, 1); the distance is |mean - obs|.
+ * Uniform noise: the distance is uniform on (0, 1) whatever theta (for
+ * the stop rules). Replicate j of candidate id draws from stream
+ * (seed, id), substream j. */
+enum { POISSON, NORMAL, NOISE, INF_DIST, NAN_DIST, FAIL, INTEGER };
+
+typedef struct model {
+    int kind, nobs;
+    double T, obs;
+    uint64_t seed;
+    gsl_rng *r;
+    long calls, sims;
+    int np;
+    int fail_call;      /* FAIL: fail on this call, NAN_DIST: NaN on it */
+    int replicates;
+} model;
+
+static fs_status simulate(void *ctx, int n, const double *theta, const uint64_t *id, double *dist,
+                          fs_err *err)
+{
+    model *m = ctx;
+    m->calls++;
+    m->sims += n;
+    if (m->kind == FAIL && m->calls == m->fail_call)
+        return fs_err_set(err, FS_EIO, "model: the simulator failed");
+    for (int i = 0; i < n; i++) {
+        const double *x = theta + (size_t)i * m->np;
+        for (int j = 0; j < m->replicates; j++) {
+            double *d = dist + (size_t)i * m->replicates + j;
+            fs_rng_seed(m->r, m->seed, id[i]);
+            fs_rng_substream(m->r, (uint32_t)j, 0);
+            if (m->kind == POISSON) {
+                double s = 0;
+                for (int k = 0; k < m->nobs; k++)
+                    s += gsl_ran_poisson(m->r, x[0] * m->T);
+                *d = fabs(s - m->obs);
+            } else if (m->kind == NORMAL) {
+                double s = 0;
+                for (int k = 0; k < m->nobs; k++)
+                    s += x[0] + gsl_ran_gaussian_ziggurat(m->r, 1.0);
+                *d = fabs(s / m->nobs - m->obs);
+            } else if (m->kind == INF_DIST) {
+                *d = INFINITY;
+            } else if (m->kind == INTEGER) {
+                *d = fabs(x[0] - 4) + 0.5 * gsl_rng_uniform(m->r);
+            } else {
+                *d = gsl_rng_uniform(m->r);
+                if (m->kind == NAN_DIST && m->calls == m->fail_call && i == n / 2)
+                    *d = NAN;
+            }
+        }
+    }
+    return FS_OK;
+}
+
+static model model_make(int kind, int np, int replicates)
+{
+    model m = {kind, 10, 1, 0, 77, fs_rng_alloc(), 0, 0, np, 0, replicates};
+    return m;
+}
+
+/* Weighted mean and sd of parameter k of the population. */
+static void post_moments(const fs_abc *a, int np, int k, double *mean, double *sd)
+{
+    const double *th, *w;
+    int n = fs_abc_population(a, &th, &w, NULL);
+    double m = 0, v = 0;
+    for (int i = 0; i < n; i++)
+        m += w[i] * th[(size_t)i * np + k];
+    for (int i = 0; i < n; i++)
+        v += w[i] * (th[(size_t)i * np + k] - m) * (th[(size_t)i * np + k] - m);
+    *mean = m;
+    *sd = sqrt(v);
+}
+
+/* Runs steps until a stop rule holds (at most 100). */
+static fs_status run_all(fs_abc *a, model *m, fs_err *err)
+{
+    fs_status st = FS_OK;
+    for (int g = 0; g < 100 && st == FS_OK && !fs_abc_stopped(a); g++)
+        st = fs_abc_step(a, simulate, m, err);
+    return st;
+}
+
+/* The gamma-Poisson calibration against its exact posterior: prior
+ * gamma(2, 1), 10 counts with T = 1 summing to 23, so the posterior is
+ * gamma(25, 11). The tolerances shrink to 0 (the 0.25 quantile of integer
+ * distances reaches 0 once a quarter of a population matches exactly,
+ * checked below), where ABC is exact, so no approximation error is
+ * added. The last population is an importance sample of the posterior:
+ * its weighted mean's standard error is sd / sqrt(ESS), and its weighted
+ * sd's sd sqrt((kurtosis - 1) / (4 ESS)) (kurtosis 3 + 6/25 for gamma(25,
+ * .)); each within 5 of them. */
+static void check_gamma_poisson(int replicates, int batch)
+{
+    fs_err err = {0};
+    fs_prior pr = mk(FS_PRIOR_GAMMA, 2, 1, 0, INFINITY, 0);
+    fs_abc_problem p = {1, &pr};
+    fs_abc_opts o = {.particles = 1000, .replicates = replicates, .generations = 30,
+                     .quantile = 0.25, .tolerance = 1e-9, .batch = batch, .seed = 5};
+    model m = model_make(POISSON, 1, replicates);
+    m.obs = 23;
+    fs_abc *a = fs_abc_alloc(&p, &o, &err);
+    CHECK(a && m.r);
+    fs_status st = run_all(a, &m, &err);
+    const fs_abc_gen *g;
+    int ng = fs_abc_history(a, &g);
+    double mean, sd, ess = g[ng - 1].ess;
+    post_moments(a, 1, 0, &mean, &sd);
+    if (getenv("ABC_VERBOSE"))
+        for (int t = 0; t < ng; t++)
+            fprintf(stderr, "gen %d tol %g proposed %ld sim %ld acc %g ess %g sims %ld | mean %g sd %g\n",
+                    g[t].generation, g[t].tolerance, g[t].proposed, g[t].simulated, g[t].acceptance,
+                    g[t].ess, g[t].simulations, mean, sd);
+    int stop = fs_abc_stopped(a);
+    fs_abc_free(a);
+    gsl_rng_free(m.r);
+    CHECKF(st == FS_OK, "%s", err.msg);
+    CHECK(stop == FS_ABC_STOP_TOLERANCE);
+    double pm = 25.0 / 11, psd = 5.0 / 11, kurt = 3 + 6.0 / 25;
+    CHECK(ess > 100);
+    CHECK_NEAR(mean, pm, 5 * psd / sqrt(ess));
+    CHECK_NEAR(sd, psd, 5 * psd * sqrt((kurt - 1) / (4 * ess)));
+}
+
+static void test_gamma_poisson(void)
+{
+    check_gamma_poisson(1, 0);
+}
+
+/* The replicates path: 3 simulations per candidate, weighted by the
+ * share within the tolerance; the same exact posterior. */
+static void test_gamma_poisson_replicates(void)
+{
+    check_gamma_poisson(3, 128);
+}
+
+int main(void)
+{
+    fs_gsl_quiet();
+    RUN(test_prior_names);
+    RUN(test_prior_check);
+    RUN(test_prior_normalised);
+    RUN(test_prior_draws);
+    RUN(test_gamma_poisson);
+    RUN(test_gamma_poisson_replicates);
+    return check_report();
+}
