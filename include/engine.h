@@ -69,6 +69,12 @@ fs_status fs_engine_iterate(fs_engine *e, long runs, fs_err *err);
 /* Runs completed so far. */
 long fs_engine_done(const fs_engine *e);
 
+/* Bytes the threads' quantile sketches of every scenario take
+ * (fs_sketch_bytes), in *threads, and what the same sketches merged into
+ * empty totals would take, in *merged. Before finish (which merges them
+ * into the totals), a measure of how the sketches grow with the runs. */
+void fs_engine_sketch_bytes(const fs_engine *e, double *threads, double *merged);
+
 /* Merges the threads' sketches into the totals; call once, after the last
  * iterate. */
 fs_status fs_engine_finish(fs_engine *e, fs_err *err);

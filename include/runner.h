@@ -37,30 +37,25 @@ typedef struct fs_runner fs_runner;
  * scenarios of a run: about 140 hours of one core (docs/SCENARIO.md). */
 #define FS_MAX_WORK 1e13
 
-/* Refuses, before anything is allocated, k scenarios (1 to FS_MAX_COMPARE)
- * run side by side for `runs` runs on `threads` threads when the engine
- * would need more than half of the machine's physical memory (per-thread
- * observation vectors and quantile sketches, proportional to (steps + 1)
- * x (regional metrics + actors x 2 + tracked pairs)), or the work would
- * exceed FS_MAX_WORK. FS_OK, or FS_ECONFIG with a message that gives the
- * estimate, the limit and how to lower the load; `what` (NULL: none) says
- * in it what scenarios 1..k-1 are, e.g. ", summed over the scenarios,". */
-fs_status fs_runner_check_size(const fs_scenario *const *sc, int k, long runs,
-                               int threads, const char *what, fs_err *err);
+/* Refuses, before anything is allocated, k scenarios (1 to FS_MAX_COMPARE,
+ * their runs and seed set) run side by side for `runs` runs on `threads`
+ * threads (drawing the charts when `charts`) when the work would exceed
+ * FS_MAX_WORK or the run would need more than half of the machine's
+ * physical memory (footprint.h: far below the limit, or above it even
+ * with the smallest sketches, it says so at once; near it, a pilot of the
+ * first 256 runs measures the sketches). FS_OK, or FS_ECONFIG with a
+ * message that gives the estimate, the limit and how to lower the load;
+ * `what` (NULL: none) says in it what scenarios 1..k-1 are, e.g. ",
+ * summed over the scenarios,"; FS_EINTR when a signal stopped the pilot. */
+fs_status fs_runner_check_size(const fs_scenario *const *sc, int k, long runs, int threads,
+                               int charts, const char *what, fs_err *err);
 
-/* The engine's memory for one scenario on `threads` threads, in bytes, as
- * fs_runner_check_size estimates it, and the limit it holds that to (half
- * of the machine's physical memory). For other guards (budget.h). */
+/* The engine's memory for one scenario on `threads` threads, in bytes,
+ * with every sketch as large as a varying cell's over a few hundred runs,
+ * and the limit the guards hold that to (half of the machine's physical
+ * memory). For the guard of commands that run many points (budget.h). */
 double fs_runner_engine_bytes(const fs_scenario *sc, int threads);
 double fs_runner_memory_limit(void);
-
-/* The peak memory, in bytes, of running k scenarios side by side on
- * `threads` threads (0: the part that does not depend on the thread
- * count): the process, and per scenario the engine's per-thread
- * observation vectors, accumulators and quantile sketches and its merged
- * totals. Within about 10% of the peak resident memory measured for
- * scenarios whose metrics vary from run to run (docs/SCENARIO.md). */
-double fs_runner_memory_estimate(const fs_scenario *const *sc, int k, int threads);
 
 /* Loads and validates every scenario (FS_ECONFIG / FS_EUSAGE on a bad file
  * or --set; compared scenarios must have the same horizon), refuses a load

@@ -42,6 +42,12 @@ int fs_sketch_add(fs_sketch *s, double x);
 int fs_sketch_merge(fs_sketch *dst, const fs_sketch *src);
 
 uint64_t fs_sketch_count(const fs_sketch *s);
+
+/* Bytes s takes from malloc (glibc's: each block with an 8-byte header,
+ * rounded up to 16 bytes, at least 32): the sketch and its bucket stores,
+ * their slack included. merged != 0: what a copy of s merged into an empty
+ * sketch would take (its stores cut to the buckets in use). */
+double fs_sketch_bytes(const fs_sketch *s, int merged);
 /* Exact smallest and largest values added (NaN when empty). */
 double fs_sketch_min(const fs_sketch *s);
 double fs_sketch_max(const fs_sketch *s);

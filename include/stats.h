@@ -91,6 +91,8 @@ int fs_acc_merge_sketches(fs_acc *into, const fs_acc *from);
 const fs_moments *fs_acc_moments(const fs_acc *a, int cell);
 /* The cell's sketch, or NULL when it keeps none. */
 const fs_sketch *fs_acc_sketch(const fs_acc *a, int cell);
+/* Bytes of a's sketches (fs_sketch_bytes with `merged`, summed). */
+double fs_acc_sketch_bytes(const fs_acc *a, int merged);
 /* The q-quantile of a cell (rounded for integer cells); NaN when the cell
  * has no sketch or no observations. */
 double fs_acc_quantile(const fs_acc *a, int cell, double q);

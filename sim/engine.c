@@ -495,6 +495,17 @@ const fs_layout *fs_engine_layout_of(const fs_engine *e, int i) { return &e->lay
 const uint64_t *fs_engine_first_mc_of(const fs_engine *e, int i) { return e->first_mc[i]; }
 const fs_acc *fs_engine_acc(const fs_engine *e) { return e->total[0]; }
 const fs_layout *fs_engine_layout(const fs_engine *e) { return &e->lay[0]; }
+
+void fs_engine_sketch_bytes(const fs_engine *e, double *threads, double *merged)
+{
+    int i, j;
+    *threads = *merged = 0;
+    for (j = 0; j < e->k; j++)
+        for (i = 0; i < e->nworkers; i++) {
+            *threads += fs_acc_sketch_bytes(e->w[i].acc[j], 0);
+            *merged += fs_acc_sketch_bytes(e->w[i].acc[j], 1);
+        }
+}
 const uint64_t *fs_engine_first_mc(const fs_engine *e) { return e->first_mc[0]; }
 fs_results fs_engine_results(const fs_engine *e, int i)
 {

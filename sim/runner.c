@@ -1,6 +1,7 @@
 /* runner.c: one run or comparison, from files to an output directory. */
 #include "runner.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +14,7 @@
 #include "csvread.h"
 #include "effects.h"
 #include "engine.h"
+#include "footprint.h"
 #include "fsio.h"
 #include "headroom.h"
 #include "metrics.h"
@@ -148,20 +150,6 @@ static fs_status load_all(fs_runner *r, fs_err *err)
 
 /* ---- refusing runs too large to be sane ---- */
 
-/* Bytes per cell of an accumulator: merged moments (5 doubles), pending
- * sums (6 doubles) and a sketch pointer. */
-#define ACC_CELL_BYTES 96.0
-/* A quantile sketch of a cell whose values vary from run to run, with its
- * stores' slack and the allocator's overhead: in a thread's accumulator,
- * and in the merged totals (which grow by merging, with less slack).
- * Fitted to the peak resident memory of runs of 16 to 64 actors, 300 to
- * 1200 steps, 2 to 4 threats at -j 1, 2 and 4 (all within 10.3%; see
- * docs/SCENARIO.md, "Limits"). A scenario whose cells barely vary needs
- * less. */
-#define SKETCH_THREAD_BYTES 2700.0
-#define SKETCH_MERGED_BYTES 800.0
-/* The process itself: code, libraries, thread stacks, I/O buffers. */
-#define PROCESS_BYTES (36.0 * 1024 * 1024)
 #define GIB (1024.0 * 1024.0 * 1024.0)
 
 /* The limit on memory: half the machine's physical memory (8 GiB if it
@@ -174,54 +162,29 @@ static double memory_limit(void)
     return 0.5 * (double)pages * (double)size;
 }
 
-/* What the engine allocates for one scenario: per thread, FS_BLOCK
- * observation vectors, an accumulator with sketches and two parking slots
- * of moments; once, the totals with sketches. fixed gets the part that
- * does not depend on the thread count. */
-static double scenario_bytes(const fs_scenario *sc, double *fixed)
-{
-    fs_layout l;
-    double nsk = 0, acc;
-    int c;
-
-    fs_layout_init(&l, sc);
-    for (c = 0; c < l.ncells; c++)
-        nsk += fs_cell_wants_sketch(&l, c);
-    acc = l.ncells * ACC_CELL_BYTES;
-    *fixed = acc + nsk * SKETCH_MERGED_BYTES;
-    return (double)FS_BLOCK * l.ncells * sizeof(double) + 3 * acc + nsk * SKETCH_THREAD_BYTES;
-}
-
-double fs_runner_memory_estimate(const fs_scenario *const *sc, int k, int threads)
-{
-    double per_thread = 0, fixed = PROCESS_BYTES, f;
-    int i;
-    for (i = 0; i < k; i++) {
-        per_thread += scenario_bytes(sc[i], &f);
-        fixed += f;
-    }
-    return fixed + threads * per_thread;
-}
+/* A sketch of a cell whose values vary, in a thread and merged, as
+ * measured over a few hundred runs (footprint.h): the guard of commands
+ * that run many points (budget.h) counts them so. */
+#define SKETCH_LIVELY 2700.0
+#define SKETCH_LIVELY_MERGED 1800.0
 
 double fs_runner_engine_bytes(const fs_scenario *sc, int threads)
 {
-    double fixed, per_thread = scenario_bytes(sc, &fixed);
-    return fixed + threads * per_thread;
+    return fs_footprint_bound(&sc, 1, threads, 0, SKETCH_LIVELY, SKETCH_LIVELY_MERGED) -
+           FS_FOOTPRINT_PROCESS;
 }
 
 double fs_runner_memory_limit(void) { return memory_limit(); }
 
-fs_status fs_runner_check_size(const fs_scenario *const *sc, int k, long runs,
-                               int threads, const char *what, fs_err *err)
+fs_status fs_runner_check_size(const fs_scenario *const *sc, int k, long runs, int threads,
+                               int charts, const char *what, fs_err *err)
 {
-    double per_thread, fixed, need, limit = memory_limit(), work = 0;
-    long fit;
-    int i;
+    double need, limit = memory_limit(), work = 0;
+    fs_footprint fp;
+    int i, fit, piloted = 0;
 
     for (i = 0; i < k; i++)
         work += (double)runs * sc[i]->steps * sc[i]->nactors * (sc[i]->nthreats + 2);
-    fixed = fs_runner_memory_estimate(sc, k, 0);
-    per_thread = fs_runner_memory_estimate(sc, k, 1) - fixed;
     if (work > FS_MAX_WORK)
         return fs_err_set(err, FS_ECONFIG, "%s: %ld runs x %d steps x %d actors x (%d "
                           "threats + 2)%s is %.2g units of work, more than the limit of "
@@ -230,20 +193,47 @@ fs_status fs_runner_check_size(const fs_scenario *const *sc, int k, long runs,
                           sc[0]->nactors, sc[0]->nthreats,
                           what ? what : "", work, FS_MAX_WORK,
                           FS_MAX_WORK / 2e7 / 3600);
-    need = fixed + threads * per_thread;
-    if (need <= limit)
+    /* Far below the limit, or above it with the smallest sketches: no pilot. */
+    if (fs_footprint_bound(sc, k, threads, charts, FS_FOOTPRINT_SKETCH_HIGH,
+                           FS_FOOTPRINT_SKETCH_HIGH) <= limit)
         return FS_OK;
-    fit = (long)((limit - fixed) / per_thread);
-    if (fit >= 1)
-        return fs_err_set(err, FS_ECONFIG, "%s: %d steps x %d actors with %d threads would "
-                          "need about %.1f GiB of memory, more than the limit of %.1f GiB "
-                          "(half of this machine's memory); use fewer threads (-j %ld fits), "
-                          "or fewer steps or actors", sc[0]->path, sc[0]->steps,
-                          sc[0]->nactors, threads, need / GIB, limit / GIB, fit);
-    return fs_err_set(err, FS_ECONFIG, "%s: %d steps x %d actors would need about %.1f GiB "
+    need = fs_footprint_bound(sc, k, threads, charts, FS_FOOTPRINT_SKETCH_MIN,
+                              FS_FOOTPRINT_SKETCH_MIN);
+    if (need > limit) {
+        /* linear in the threads: fixed + threads x per thread */
+        double fixed = fs_footprint_bound(sc, k, 0, charts, FS_FOOTPRINT_SKETCH_MIN,
+                                          FS_FOOTPRINT_SKETCH_MIN);
+        fit = (int)fmin((limit - fixed) / ((need - fixed) / threads), threads - 1.0);
+        if (fit >= 1)
+            return fs_err_set(err, FS_ECONFIG, "%s: %d steps x %d actors with %d threads "
+                              "would need at least %.1f GiB of memory, more than the limit "
+                              "of %.1f GiB (half of this machine's memory); use fewer threads "
+                              "(-j %d at most), or fewer steps or actors", sc[0]->path,
+                              sc[0]->steps, sc[0]->nactors, threads, need / GIB, limit / GIB,
+                              fit);
+    } else {
+        /* Near the limit: the pilot measures the sketches. */
+        if (fs_footprint_pilot(sc, k, charts, &fp, err) != FS_OK)
+            return err->code;
+        piloted = 1;
+        if ((need = fs_footprint_bytes(&fp, threads)) <= limit)
+            return FS_OK;
+        for (fit = threads - 1; fit >= 1 && fs_footprint_bytes(&fp, fit) > limit; fit--)
+            ;
+        if (fit >= 1)
+            return fs_err_set(err, FS_ECONFIG, "%s: %d steps x %d actors with %d threads "
+                              "would need about %.1f GiB of memory, more than the limit of "
+                              "%.1f GiB (half of this machine's memory); use fewer threads "
+                              "(-j %d fits), or fewer steps or actors", sc[0]->path,
+                              sc[0]->steps, sc[0]->nactors, threads, need / GIB, limit / GIB,
+                              fit);
+        need = fs_footprint_bytes(&fp, 1);
+    }
+    return fs_err_set(err, FS_ECONFIG, "%s: %d steps x %d actors would need %s %.1f GiB "
                       "of memory even with one thread, more than the limit of %.1f GiB "
                       "(half of this machine's memory); lower the steps or actors%s",
-                      sc[0]->path, sc[0]->steps, sc[0]->nactors, (fixed + per_thread) / GIB,
+                      sc[0]->path, sc[0]->steps, sc[0]->nactors,
+                      piloted ? "about" : "at least", need / GIB,
                       limit / GIB, k > 1 ? ", or compare fewer scenarios" : "");
 }
 
@@ -365,7 +355,7 @@ fs_runner *fs_runner_open(const fs_run_opts *o, fs_err *err)
     else if (r->k > 1)
         snprintf(what, sizeof what, ", summed over the scenarios,");
     if (fs_runner_check_size((const fs_scenario *const *)all, nall, r->sc[0]->runs,
-                             o->threads > 0 ? o->threads : 1, what, err) != FS_OK)
+                             o->threads > 0 ? o->threads : 1, o->charts, what, err) != FS_OK)
         goto fail;
     make_labels(r);
     if (o->outdir)

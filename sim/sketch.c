@@ -75,10 +75,13 @@ static double bucket_hi(int i)
 static int min_int(int a, int b) { return a < b ? a : b; }
 static int max_int(int a, int b) { return a > b ? a : b; }
 
-/* Makes st cover bucket indices [lo, hi], adding slack of half the current
- * size (at least MIN_SLACK) on each side that grows, so that a run of
- * growing values costs amortised O(1). Returns 0 or -1 (st unchanged). */
-static int store_reserve(store *st, int lo, int hi)
+/* Makes st cover bucket indices [lo, hi]. With slack, adds half the
+ * current size (at least MIN_SLACK) on each side that grows, so that a run
+ * of growing values costs amortised O(1); without, grows to [lo, hi] and no
+ * further (a merge: the threads' sketches are merged once each, at the
+ * end, and slack there would only hold memory). Returns 0 or -1 (st
+ * unchanged). */
+static int store_reserve(store *st, int lo, int hi, int with_slack)
 {
     int cur_hi = st->off + st->cap - 1;
     int nlo, nhi, slack;
@@ -91,7 +94,7 @@ static int store_reserve(store *st, int lo, int hi)
         nlo = lo - slack;
         nhi = hi + slack;
     } else {
-        slack = max_int(MIN_SLACK, st->cap / 2);
+        slack = with_slack ? max_int(MIN_SLACK, st->cap / 2) : 0;
         nlo = lo < st->off ? lo - slack : st->off;
         nhi = hi > cur_hi ? hi + slack : cur_hi;
     }
@@ -141,7 +144,7 @@ static int store_add(store *st, double a)
     uint32_t k = (uint32_t)(i - st->off);
 
     if (k >= (uint32_t)st->cap) {
-        if (store_reserve(st, i, i) != 0)
+        if (store_reserve(st, i, i, 1) != 0)
             return -1;
         k = (uint32_t)(i - st->off);
     }
@@ -219,9 +222,9 @@ int fs_sketch_merge(fs_sketch *dst, const fs_sketch *src)
 
     /* Grow both stores before changing any count, so that a failure leaves
      * dst's contents as they were. */
-    if (has_pos && store_reserve(&dst->pos, plo, phi) != 0)
+    if (has_pos && store_reserve(&dst->pos, plo, phi, 0) != 0)
         return -1;
-    if (has_neg && store_reserve(&dst->neg, nlo, nhi) != 0)
+    if (has_neg && store_reserve(&dst->neg, nlo, nhi, 0) != 0)
         return -1;
     if (has_pos)
         store_add_counts(&dst->pos, &src->pos);
@@ -234,6 +237,29 @@ int fs_sketch_merge(fs_sketch *dst, const fs_sketch *src)
     if (src->max > dst->max)
         dst->max = src->max;
     return 0;
+}
+
+/* What malloc takes for a block of n bytes (glibc: an 8-byte header,
+ * rounded up to 16, at least 32). */
+static double malloc_bytes(double n)
+{
+    double b = ceil((n + 8) / 16) * 16;
+    return b < 32 ? 32 : b;
+}
+
+/* A store's buckets, or those a merge into an empty store would give it:
+ * its extent, at least INIT_BUCKETS (store_reserve). */
+static double store_bytes(const store *st, int merged)
+{
+    int lo, hi, cap = st->cap;
+    if (merged)
+        cap = store_extent(st, &lo, &hi) ? max_int(hi - lo + 1, INIT_BUCKETS) : 0;
+    return cap > 0 ? malloc_bytes((double)cap * sizeof *st->counts) : 0;
+}
+
+double fs_sketch_bytes(const fs_sketch *s, int merged)
+{
+    return malloc_bytes(sizeof *s) + store_bytes(&s->pos, merged) + store_bytes(&s->neg, merged);
 }
 
 /* The number of values counted. */

@@ -288,6 +288,16 @@ const fs_sketch *fs_acc_sketch(const fs_acc *a, int cell)
     return a->sk[cell];
 }
 
+double fs_acc_sketch_bytes(const fs_acc *a, int merged)
+{
+    double b = 0;
+    int c;
+    for (c = 0; c < a->lay.ncells; c++)
+        if (a->sk[c])
+            b += fs_sketch_bytes(a->sk[c], merged);
+    return b;
+}
+
 double fs_acc_quantile(const fs_acc *a, int cell, double q)
 {
     double v;

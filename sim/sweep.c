@@ -1011,6 +1011,7 @@ fs_status fs_sweep_run_finish(fs_sweep_run *r, int charts, const fs_plot_opts *p
         goto done;
     if ((set = fs_outset_new(r->outdir, err)) == NULL) {
         st = err->code;
+        kept_hint(r, err);
         goto done;
     }
 #define OPEN(name) if ((f = fs_outset_open(set, name, err)) == NULL) { st = err->code; goto done; }

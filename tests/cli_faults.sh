@@ -76,6 +76,43 @@ else
     note "ulimit -n test skipped under valgrind"
 fi
 
+# --- an output failure after the points: the sweep exits 1 saying so,
+# checkpoint/ keeps every point, and --resume writes the outputs without
+# running a point again (the checkpoint is the same bytes before and
+# after). Two faults that strike only once the points are done: a file
+# size limit between the checkpoint's size and the largest output's
+# (SIGXFSZ ignored, so a write fails with EFBIG, as on a full disk), and a
+# file where the commit's directory goes. ---
+# kept NAME DIR: DIR's checkpoint holds all 47 points; resuming it writes
+# the reference's sweep.csv and leaves the checkpoint as it was.
+kept() {
+    size=$(cat "$2/checkpoint/rank-0.bin" 2>/dev/null | wc -c)
+    if [ "$size" -eq "$full" ]; then ok; else bad "$1: the checkpoint holds $size bytes, expected all $full"; fi
+    cp "$2/checkpoint/rank-0.bin" "$T/before.bin" 2>/dev/null
+    resumed "$1" "$2" ""
+    same "$1: checkpoint after --resume (no point run again)" "$T/before.bin" "$2/checkpoint/rank-0.bin"
+}
+if [ -z "${FS_VALGRIND:-}" ] && command -v prlimit >/dev/null 2>&1; then
+    limit=$(( (full + 511) / 512 * 512 ))
+    largest=$(ls -l "$T/ref" | awk '$1 ~ /^-/ && $5 > m { m = $5 } END { print m + 0 }')
+    if [ "$largest" -gt "$limit" ]; then
+        (trap '' XFSZ; exec prlimit --fsize=$limit $BIN sweep $SMOKE -q -j 2 --no-charts -o "$T/fsz") >"$T/fsz.out" 2>&1
+        rc=$?
+        if [ $rc -eq 1 ] && grep -q "File too large; every finished point is kept in .*/checkpoint: finish it with 'foresight sweep --resume" "$T/fsz.out"; then ok
+        else bad "file size limit $limit: exit $rc, expected 1 naming the file and the checkpoint: $(head -3 "$T/fsz.out")"; fi
+        if ls "$T/fsz" | grep -q '\.csv$\|\.md$'; then bad "file size limit: outputs were left: $(ls "$T/fsz")"; else ok; fi
+        kept "file size limit" "$T/fsz"
+    else
+        note "file size test skipped: no output is larger than the checkpoint ($full bytes)"
+    fi
+else
+    note "file size test skipped (valgrind, or no prlimit)"
+fi
+mkdir -p "$T/inway" && : >"$T/inway/.foresight-commit"
+expect "a file in the commit's way" 1 "cannot be finished: .*Not a directory; every finished point is kept in .*inway/checkpoint" sweep $SMOKE -q -j 2 --no-charts -o "$T/inway"
+rm "$T/inway/.foresight-commit"
+kept "a file in the commit's way" "$T/inway"
+
 # --- an @include edited while a sweep runs: every point uses the files as
 # they were when the sweep began ---
 mkdir -p "$T/inc"
