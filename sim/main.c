@@ -265,6 +265,7 @@ typedef struct options {
     int paths;          /* check --paths */
     fs_override sets[MAX_SETS];
     int nsets;
+    char posterior[PATH_MAX];   /* --posterior DIR, made absolute */
     fs_plot_opts plot;
 } options;
 
@@ -530,6 +531,19 @@ static void parse_options(int argc, char **argv, const char *cmd, options *o)
             fs_err_clear(&e);
             if (fs_override_parse(s, &o->sets[o->nsets], &e) != FS_OK)
                 die_usage("%s", e.msg, cmd);
+            o->nsets++;
+        } else if (is_opt(a, NULL, "--posterior")) {
+            const char *s = optval(argc, argv, &i, cmd);
+            applies(cmd, "posterior", a);
+            /* The scenario key, absolute: relative to here, not to the
+             * scenario file, and carried into a sweep's checkpoint. */
+            if (s[0] == '\0' || realpath(s, o->posterior) == NULL)
+                die_usage("--posterior: expected the output directory of foresight "
+                          "calibrate, found '%s', which does not exist", s, cmd);
+            if (o->nsets == MAX_SETS)
+                die_usage("too many --set options (at most %s)", "256", cmd);
+            o->sets[o->nsets].path = "posterior";
+            o->sets[o->nsets].value = o->posterior;
             o->nsets++;
         } else if (strcmp(a, "--paths") == 0) {
             applies(cmd, "paths", a);
@@ -1133,16 +1147,16 @@ static int cmd_help(int argc, char **argv);
  * (and a section in docs/foresight.1; the bash completion asks for them). */
 static const struct command commands[] = {
     { "run", cmd_run, usage_run,
-      " runs seed threads output set runs-csv quiet no-charts no-report no-effects format size " },
+      " runs seed threads output set posterior runs-csv quiet no-charts no-report no-effects format size " },
     { "check", cmd_check, usage_check, " set paths " },
     { "compare", cmd_compare, usage_compare,
-      " runs seed threads output set runs-csv quiet no-charts no-report format size " },
+      " runs seed threads output set posterior runs-csv quiet no-charts no-report format size " },
     { "sweep", cmd_sweep_dist, usage_sweep,
-      " threads output set resume partition quiet no-charts no-report format size " },
+      " threads output set posterior resume partition quiet no-charts no-report format size " },
     { "discover", cmd_discover, usage_discover,
       " output above below inputs method threshold peel-alpha paste-alpha mass-min box boxes resample seed threads min-leaf depth quiet no-charts format size " },
     { "optimize", cmd_optimize_dist, usage_optimize,
-      " threads output set resume quiet no-charts format size " },
+      " threads output set posterior resume quiet no-charts format size " },
     { "plot", cmd_plot_only, usage_plot, " output format size " },
     { "report", cmd_report, usage_report, " output " },
     { "help", cmd_help, usage_help, NULL },
