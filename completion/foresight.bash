@@ -9,7 +9,7 @@
 # FILE named on the command line. It needs bash 4 and nothing else.
 
 # The options that take a value (the next word), for every command.
-_foresight_valued='-n|--runs|-s|--seed|-j|--threads|-o|--output|--set|--format|--size|--resume|--partition'
+_foresight_valued='-n|--runs|-s|--seed|-j|--threads|-o|--output|--set|--posterior|--format|--size|--resume|--partition'
 
 _foresight()
 {
@@ -66,7 +66,7 @@ _foresight()
         COMPREPLY=($(compgen -W 'png pdf svg' -- "$cur")); return ;;
     --partition)
         COMPREPLY=($(compgen -W 'dynamic static' -- "$cur")); return ;;
-    -o|--output|--resume)
+    -o|--output|--resume|--posterior)
         compopt -o filenames 2>/dev/null
         COMPREPLY=($(compgen -d -- "$cur")); return ;;
     ?*)

@@ -89,6 +89,9 @@ static const char usage_run[] =
     "  -o, --output DIR      output directory (default: plots/<scenario file name>)\n"
     "      --set PATH=VALUE  override a setting, e.g. --set threats.[iskp].growth=0.05\n"
     "                        (repeatable; PATH as in error messages and docs/SCENARIO.md)\n"
+    "      --posterior DIR   each run takes its parameter values from a particle of the\n"
+    "                        calibration in DIR (its posterior.csv), drawn by weight;\n"
+    "                        the briefing splits the variance into parameters and chance\n"
     "      --runs-csv        also write runs.csv, one row per run\n"
     "      --format FMT      chart format: png (default), pdf or svg\n"
     "      --size WxH        chart size in pixels (default 1600x1000)\n"
@@ -116,12 +119,14 @@ static const char usage_compare[] =
     "with other actors or outcome thresholds, or whose seed or runs are replaced,\n"
     "get a warning; a different steps or step_unit is refused.\n"
     "\n"
-    "options: -n, -s, -j, -o, --set (applied to every scenario), --runs-csv (runs.csv\n"
-    "in each scenario's directory), --format, --size, --no-charts, --no-report, -q,\n"
-    "as for foresight run.\n";
+    "options: -n, -s, -j, -o, --set (applied to every scenario), --posterior DIR (run i\n"
+    "of every scenario takes the same particle), --runs-csv (runs.csv in each\n"
+    "scenario's directory), --format, --size, --no-charts, --no-report, -q, as for\n"
+    "foresight run.\n";
 
 static const char usage_optimize[] =
     "usage: foresight optimize FILE [-o DIR] [-j THREADS] [--set PATH=VALUE]... [--quiet]\n"
+    "                          [--posterior DIR]\n"
     "                          [--no-charts] [--format png|pdf|svg] [--size WxH]\n"
     "       foresight optimize --resume DIR [-j THREADS] [--quiet]\n"
     "\n"
@@ -135,6 +140,8 @@ static const char usage_optimize[] =
     "  -o, --output DIR      output directory\n"
     "  -j, --threads N       threads (default: all cores); the files are the same\n"
     "  -s, --set PATH=VALUE  override a setting of the base scenario (repeatable)\n"
+    "      --posterior DIR   each run takes its parameter values from the calibration\n"
+    "                        in DIR (its posterior.csv), as for foresight run\n"
     "      --resume DIR      finish the interrupted search in DIR\n"
     "  -q, --quiet           no progress line\n"
     "      --no-charts       CSV and optimize.md only\n"
@@ -143,7 +150,7 @@ static const char usage_optimize[] =
 
 static const char usage_sweep[] =
     "usage: foresight sweep FILE [-o DIR] [-j THREADS] [--set PATH=VALUE]... [--quiet]\n"
-    "                      [--format png|pdf|svg] [--size WxH] [--no-charts] [--no-report]\n"
+    "                      [--posterior DIR] [--format png|pdf|svg] [--size WxH] [--no-charts] [--no-report]\n"
     "                      [--partition dynamic|static]\n"
     "       foresight sweep --resume DIR [-j THREADS] [--partition dynamic|static] [--quiet]\n"
     "                      [--format png|pdf|svg] [--size WxH] [--no-charts] [--no-report]\n"
@@ -164,6 +171,8 @@ static const char usage_sweep[] =
     "      --set PATH=VALUE  fix a setting of the base scenario at every point;\n"
     "                        --set runs=N and --set seed=S replace the sweep file's\n"
     "                        runs and seed\n"
+    "      --posterior DIR   each run takes its parameter values from the calibration\n"
+    "                        in DIR (its posterior.csv), as for foresight run\n"
     "      --format, --size, --no-charts, --no-report   as for foresight run\n"
     "      --resume DIR      finish the interrupted sweep in DIR (the chart options\n"
     "                        are not saved in the checkpoint: give them again)\n"
