@@ -9,7 +9,7 @@
 # FILE named on the command line. It needs bash 4 and nothing else.
 
 # The options that take a value (the next word), for every command.
-_foresight_valued='-n|--runs|-s|--seed|-j|--threads|-o|--output|--set|--format|--size|--resume|--partition|--hold-out'
+_foresight_valued='-n|--runs|-s|--seed|-j|--threads|-o|--output|--set|--posterior|--format|--size|--resume|--partition|--hold-out'
 
 _foresight()
 {
@@ -72,7 +72,7 @@ _foresight()
         [[ -n $file && -f $file ]] || return
         COMPREPLY=($(compgen -W "$(sed -n 's/.*name[[:space:]]*=[[:space:]]*"\([^"]*\)";[[:space:]]*output.*/\1/p' "$file")" -- "$cur"))
         return ;;
-    -o|--output|--resume)
+    -o|--output|--resume|--posterior)
         compopt -o filenames 2>/dev/null
         COMPREPLY=($(compgen -d -- "$cur")); return ;;
     ?*)

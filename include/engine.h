@@ -18,6 +18,8 @@
 #include "scenario.h"
 #include "stats.h"
 
+struct fs_posterior;
+
 #define FS_BLOCK 64
 #define FS_MAX_COMPARE 8   /* scenarios one engine runs side by side */
 
@@ -45,6 +47,14 @@ typedef struct fs_engine_opts {
     int npair_cells;
     int all_pairs;       /* also pair every two scenarios' headlines
                           * (fs_engine_cross) */
+    /* Parameter uncertainty (posterior.h): when posterior is not NULL, run
+     * `run` of scenario i runs on particles[i][q] (a scenario of the same
+     * shape as scenario i; posterior->n entries, read not owned) for the
+     * particle q = fs_posterior_pick(posterior, .., seed, run), the same q
+     * for every scenario, and the engine accumulates each scenario's paired
+     * statistics (fs_posterior_observe) into fs_results.post. */
+    const struct fs_posterior *posterior;
+    fs_scenario *const *particles[FS_MAX_COMPARE];
 } fs_engine_opts;
 
 #define FS_MAX_PAIR_CELLS 160
@@ -112,6 +122,9 @@ typedef struct fs_results {
     const fs_acc *acc;
     const fs_layout *lay;
     const uint64_t *first_mc;   /* steps + 1 counts */
+    const struct fs_posterior *posterior;   /* NULL: the parameters were fixed */
+    const fs_acc *post;         /* with a posterior: the paired statistics'
+                                 * moments (posterior.h), else NULL */
 } fs_results;
 
 fs_results fs_engine_results(const fs_engine *e, int i);

@@ -38,12 +38,16 @@ typedef struct fs_eval_spec {
 fs_status fs_eval_load(const fs_eval_spec *s, const double *x, fs_scenario **sc, int *refused,
                        fs_err *err);
 
-/* Runs a loaded point's scenario with its runs spread over `threads`
- * threads and reads the outputs into y and se (noutputs values each; NaN
- * for an output the scenario does not have, such as a step beyond its
- * horizon). sc stays the caller's. */
-fs_status fs_eval_run(const fs_eval_spec *s, const fs_scenario *sc, int threads, double *y,
-                      double *se, fs_err *err);
+/* Runs a loaded point's scenario (point x's, from fs_eval_load) with its
+ * runs spread over `threads` threads and reads the outputs into y and se
+ * (noutputs values each; NaN for an output the scenario does not have,
+ * such as a step beyond its horizon). When the scenario names a posterior
+ * (posterior.h), run i takes the values of its particle, loaded as point
+ * x with the particle's values applied last; a posterior that sets one of
+ * the point's paths or a --set path is refused (FS_ECONFIG). sc stays the
+ * caller's. */
+fs_status fs_eval_run(const fs_eval_spec *s, const double *x, const fs_scenario *sc,
+                      int threads, double *y, double *se, fs_err *err);
 
 /* fs_eval_load then fs_eval_run: one point x (nparams values). FS_OK, or
  * the loader's or engine's status with err set (FS_EINTR on a signal). */

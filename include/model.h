@@ -32,6 +32,12 @@ typedef struct fs_draw {
 fs_model *fs_model_alloc(const fs_scenario *sc);
 void fs_model_free(fs_model *m);
 
+/* Points m at sc for the runs that follow: a scenario of the same shape
+ * as the one m was allocated for (the same layout, borders and roles, as
+ * a posterior's particles have: posterior.h), whose numbers may differ.
+ * No allocation; sc must outlive its runs. */
+void fs_model_rebind(fs_model *m, const fs_scenario *sc);
+
 /* Starts a run: resets the state to the scenario's initial values, draws
  * the once-per-run inject probabilities from r, and records step 0 into
  * obs (fs_layout.ncells doubles, owned by the caller). */

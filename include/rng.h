@@ -33,4 +33,8 @@ void fs_rng_seed(gsl_rng *r, uint64_t seed, uint64_t run);
  * after they differ in how many draws an earlier phase made. */
 void fs_rng_substream(gsl_rng *r, uint32_t major, uint32_t minor);
 
+/* The substream major the model never uses (its majors are steps, at most
+ * FS_MAX_STEPS): a run's posterior particle is drawn there (posterior.h). */
+#define FS_RNG_MAJOR_POSTERIOR 0xFFFFFFFFu
+
 #endif

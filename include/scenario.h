@@ -180,6 +180,9 @@ typedef struct fs_scenario {
     char *question;      /* the question the scenario asks (briefing) */
     char *baseline;      /* absolute path of the scenario it is measured
                           * against (docs/SCENARIO.md), or NULL */
+    char *posterior;     /* absolute path of the calibration directory whose
+                          * posterior.csv gives each run's parameter values
+                          * (posterior.h), or NULL */
     char *step_unit;     /* "month", "week", ... */
     int steps;
     long runs;

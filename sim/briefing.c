@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "metrics.h"
+#include "posterior.h"
 #include "reported.h"
 #include "rng.h"
 #include "stats.h"
@@ -184,6 +185,62 @@ static void headline(FILE *f, const fs_scenario *sc, const fs_results *res)
                 "average.\n\n", d, i0, d, med, d, lo, d, hi,
                 tot_mean(res, FS_TOT_COHESION_START), tot_mean(res, FS_TOT_COHESION_FINAL));
     }
+}
+
+/* With a posterior: how much of each headline's variance is parameter
+ * uncertainty and how much chance (law of total variance, from pairs of
+ * runs sharing a particle), and the parameter that explains most alone. */
+static void uncertainty(FILE *f, const fs_results *res)
+{
+    static const int heads[] = {FS_HEAD_ESCALATION, FS_HEAD_ATTACKS, FS_HEAD_CASUALTIES,
+                                FS_HEAD_THREAT_FINAL, FS_HEAD_COHESION_FINAL};
+    const fs_posterior *p = res->posterior;
+    fs_posterior_split sp;
+    int i, k, top = -1;
+    double top_r2 = -1.0;
+
+    if (p == NULL || res->post == NULL)
+        return;
+    fprintf(f, "## Parameter uncertainty\n\nEach run drew its parameter values from the "
+            "posterior of a calibration (%d particles over ", p->n);
+    for (k = 0; k < p->nparams; k++) {
+        fputs(k == 0 ? "" : k + 1 < p->nparams ? ", " : " and ", f);
+        fs_md_put(f, p->paths[k]);
+    }
+    fputs("), by weight, each pair of consecutive runs sharing one. So the spread of every result "
+          "above is parameter uncertainty and chance together. The law of total variance "
+          "splits each headline's variance: chance is half the mean squared difference "
+          "between the two runs of a pair, parameters the rest; \"alone\" is the largest share one "
+          "parameter explains by itself (its squared correlation with the result over the "
+          "runs).\n\n", f);
+    fputs("| result | parameters | chance | the parameter that matters most (alone) |\n", f);
+    fputs("| --- | ---: | ---: | --- |\n", f);
+    for (i = 0; i < (int)(sizeof heads / sizeof heads[0]); i++) {
+        const fs_moments *y = fs_acc_moments(res->acc, fs_headline_cell(res->lay, heads[i]));
+        fs_posterior_split_of(p, res->post, y, heads[i], &sp);
+        fprintf(f, "| %s | ", fs_briefing_headline_label(fs_headline_name(heads[i])));
+        if (isnan(sp.param_share)) {
+            fputs("- | - | no variance (or too few pairs) |\n", f);
+            continue;
+        }
+        fprintf(f, "%.0f%% | %.0f%% | ", 100.0 * sp.param_share, 100.0 * (1.0 - sp.param_share));
+        if (sp.best < 0) {
+            fputs("- |\n", f);
+        } else {
+            fs_md_put(f, p->paths[sp.best]);
+            fprintf(f, " (%.0f%%) |\n", 100.0 * sp.r2[sp.best]);
+        }
+        if (heads[i] == FS_HEAD_ESCALATION && sp.best >= 0)
+            top = sp.best, top_r2 = sp.r2[sp.best];
+    }
+    fprintf(f, "\nFrom %.0f pairs of runs: shares within a few points of each other are not "
+            "told apart.", sp.pairs);
+    if (top >= 0) {
+        fputs(" For escalation the parameter that matters most is ", f);
+        fs_md_put(f, p->paths[top]);
+        fprintf(f, ": alone it explains %.0f%% of the variance.", 100.0 * top_r2);
+    }
+    fputs("\n\n", f);
 }
 
 /* Decimals for a row of figures: none when all are whole or the largest is
@@ -767,6 +824,7 @@ static fs_status write_briefing(FILE *f, const fs_scenario *sc, const fs_results
             "given its assumptions, not a forecast.\n\n",
             sc->runs, sc->steps, sc->step_unit, (unsigned long long)sc->seed, FS_RNG_NAME);
     headline(f, sc, res);
+    uncertainty(f, res);
     reported(f, sc, res);
     against_baseline(f, sc, fx, base);
     exposed(f, sc, res);

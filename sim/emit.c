@@ -84,6 +84,10 @@ static void write_top(const fs_scenario *sc, FILE *f)
         fputc('\n', f);
         put_string(f, "baseline", sc->baseline);
     }
+    if (sc->posterior) {
+        fputc('\n', f);
+        put_string(f, "posterior", sc->posterior);
+    }
     fprintf(f, "\nsteps = %d;\n", sc->steps);
     put_string(f, "step_unit", sc->step_unit);
     fprintf(f, "\nruns = %ld;\nseed = %lluL;\n", sc->runs, (unsigned long long)sc->seed);
@@ -807,6 +811,8 @@ void fs_scenario_describe(const fs_scenario *sc, FILE *f)
         fprintf(f, "Extends   %s\n", sc->extends);
     if (sc->baseline)
         fprintf(f, "Baseline  %s\n", sc->baseline);
+    if (sc->posterior)
+        fprintf(f, "Posterior %s/posterior.csv\n", sc->posterior);
     fprintf(f, "Horizon   %d %s%s (steps 1-%d)\n", sc->steps, sc->step_unit,
             sc->steps == 1 ? "" : "s", sc->steps);
     fprintf(f, "Runs      %ld\nSeed      %llu\nRNG       %s\n", sc->runs,

@@ -16,6 +16,7 @@
 
 #include "fsio.h"
 #include "model.h"
+#include "posterior.h"
 #include "rng.h"
 
 /* What one thread owns: per scenario a model, the block's observation
@@ -32,6 +33,13 @@ typedef struct worker {
     fs_acc *pair;
     char *rows[FS_MAX_COMPARE];    /* runs.csv rows of each scenario */
     size_t rows_len[FS_MAX_COMPARE], rows_cap[FS_MAX_COMPARE];
+    /* With a posterior: the generator that draws particles, the scenario
+     * each model is bound to, and the paired statistics of the block. */
+    gsl_rng *prng;
+    const fs_scenario *bound[FS_MAX_COMPARE];
+    double *pobs;                  /* one vector of post_lay.ncells */
+    double head[2][FS_MAX_COMPARE][FS_HEAD_N];   /* headlines of the pair's runs */
+    fs_acc *post[FS_MAX_COMPARE];
 } worker;
 
 /* A finished block waiting for its turn to be merged. */
@@ -41,6 +49,7 @@ typedef struct slot {
     int bad;
     fs_acc *acc[FS_MAX_COMPARE];   /* pending moments only (no sketches) */
     fs_acc *pair;
+    fs_acc *post[FS_MAX_COMPARE];
     char *rows[FS_MAX_COMPARE];
     size_t rows_len[FS_MAX_COMPARE], rows_cap[FS_MAX_COMPARE];
 } slot;
@@ -64,6 +73,8 @@ struct fs_engine {
     fs_acc *pair_total;
     uint64_t *first_mc[FS_MAX_COMPARE];
     long done;
+    fs_layout post_lay;   /* only ncells: fs_posterior_ncells */
+    fs_acc *post_total[FS_MAX_COMPARE];
 };
 
 static void worker_release(const fs_engine *e, worker *w)
@@ -80,6 +91,11 @@ static void worker_release(const fs_engine *e, worker *w)
     }
     free(w->diff);
     fs_acc_free(w->pair);
+    if (w->prng)
+        gsl_rng_free(w->prng);
+    free(w->pobs);
+    for (i = 0; i < e->k; i++)
+        fs_acc_free(w->post[i]);
 }
 
 /* The extra sketched cells of opts.sketch_cells, in scenario 0's acc. */
@@ -115,6 +131,17 @@ static int worker_init(const fs_engine *e, worker *w)
         if (w->diff == NULL || w->pair == NULL)
             return -1;
     }
+    if (e->opts.posterior) {
+        w->prng = fs_rng_alloc();
+        w->pobs = malloc((size_t)e->post_lay.ncells * sizeof *w->pobs);
+        if (w->prng == NULL || w->pobs == NULL)
+            return -1;
+        for (i = 0; i < e->k; i++) {
+            w->bound[i] = e->sc[i];
+            if ((w->post[i] = fs_acc_alloc(&e->post_lay, FS_SKETCH_NONE)) == NULL)
+                return -1;
+        }
+    }
     return 0;
 }
 
@@ -127,6 +154,9 @@ static int slot_init(const fs_engine *e, slot *s)
             return -1;
     if (e->k > 1 && (s->pair = fs_acc_alloc(&e->pair_lay, FS_SKETCH_NONE)) == NULL)
         return -1;
+    for (i = 0; e->opts.posterior && i < e->k; i++)
+        if ((s->post[i] = fs_acc_alloc(&e->post_lay, FS_SKETCH_NONE)) == NULL)
+            return -1;
     return 0;
 }
 
@@ -169,6 +199,8 @@ fs_engine *fs_engine_alloc_many(const fs_scenario *const *sc, int k,
             }
         }
     }
+    if (o->posterior)
+        e->post_lay.ncells = fs_posterior_ncells(o->posterior);
     e->ncross = o->all_pairs ? k * (k - 1) / 2 : 0;
     e->pair_lay.ncells = (k - 1) * e->pw + e->ncross * 2 * FS_HEAD_N;
     e->nworkers = e->opts.threads;
@@ -184,6 +216,9 @@ fs_engine *fs_engine_alloc_many(const fs_scenario *const *sc, int k,
             goto nomem;
         e->first_mc[i] = calloc(sc[i]->steps + 1, sizeof *e->first_mc[i]);
         if (e->total[i] == NULL || e->first_mc[i] == NULL)
+            goto nomem;
+        if (o->posterior &&
+            (e->post_total[i] = fs_acc_alloc(&e->post_lay, FS_SKETCH_NONE)) == NULL)
             goto nomem;
     }
     if (k > 1 && (e->pair_total = fs_acc_alloc(&e->pair_lay, FS_SKETCH_NONE)) == NULL)
@@ -219,6 +254,7 @@ void fs_engine_free(fs_engine *e)
         for (i = 0; i < e->nslots; i++) {
             for (j = 0; j < e->k; j++) {
                 fs_acc_free(e->slots[i].acc[j]);
+                fs_acc_free(e->slots[i].post[j]);
                 free(e->slots[i].rows[j]);
             }
             fs_acc_free(e->slots[i].pair);
@@ -226,6 +262,7 @@ void fs_engine_free(fs_engine *e)
     free(e->slots);
     for (i = 0; i < e->k; i++) {
         fs_acc_free(e->total[i]);
+        fs_acc_free(e->post_total[i]);
         free(e->first_mc[i]);
     }
     fs_acc_free(e->pair_total);
@@ -269,16 +306,34 @@ static int runs_row(worker *w, int i, const fs_layout *l, long run, const double
     return rows_append(w, i, buf, (size_t)n);
 }
 
-/* One run of scenario i on stream (seed, run) into obs. */
-static void run_one(fs_engine *e, worker *w, int i, long run, double *obs)
+/* One run of scenario i on stream (seed, run) into obs; with a posterior,
+ * on particle q's scenario. */
+static void run_one(fs_engine *e, worker *w, int i, long run, int q, double *obs)
 {
     int t;
+    if (q >= 0 && w->bound[i] != e->opts.particles[i][q]) {
+        w->bound[i] = e->opts.particles[i][q];
+        fs_model_rebind(w->model[i], w->bound[i]);
+    }
     fs_rng_seed(w->rng, e->opts.seed, (uint64_t)run);
     fs_model_start(w->model[i], w->rng, obs);
     for (t = 1; t <= e->sc[i]->steps; t++)
         fs_model_step(w->model[i], w->rng, obs);
     fs_model_finish(w->model[i], obs);
     w->first_mc[i][fs_model_first_mass_casualty(w->model[i])]++;
+}
+
+/* The paired statistics of run `run` of scenario i (particle q, its
+ * observations o). Blocks start at even runs, so a pair's two runs fall
+ * in the same block and go through the same worker in order. */
+static void post_observe(const fs_engine *e, worker *w, int i, long run, int q, const double *o)
+{
+    double *y = w->head[run & 1][i];
+    int h;
+    for (h = 0; h < FS_HEAD_N; h++)
+        y[h] = o[e->pcell[i][h]];
+    fs_posterior_observe(e->opts.posterior, q, y, run & 1 ? w->head[0][i] : NULL, w->pobs);
+    fs_acc_add_moments(w->post[i], w->pobs);
 }
 
 /* What went wrong in a block, worst last: a block reports the worst. */
@@ -315,11 +370,17 @@ static int run_block(fs_engine *e, worker *w, long first, long last)
     }
     if (e->k > 1)
         fs_acc_reset_moments(w->pair);
+    for (i = 0; e->opts.posterior && i < e->k; i++)
+        fs_acc_reset_moments(w->post[i]);
     for (run = first; run < last; run++) {
         int r = (int)(run - first);
+        int q = e->opts.posterior ? fs_posterior_pick(e->opts.posterior, w->prng,
+                                                      e->opts.seed, run) : -1;
         for (i = 0; i < e->k; i++) {
             double *o = w->obs[i] + (size_t)r * e->lay[i].ncells;
-            run_one(e, w, i, run, o);
+            run_one(e, w, i, run, q, o);
+            if (q >= 0)
+                post_observe(e, w, i, run, q, o);
             /* Moments now, while the run's vector is in cache; sketches
              * cell by cell at the end of the block. */
             fs_acc_add_moments(w->acc[i], o);
@@ -351,14 +412,16 @@ static int run_block(fs_engine *e, worker *w, long first, long last)
 /* Merges one finished block into the totals (the caller holds the lock
  * and has checked that it is the block's turn). */
 static void merge_block(fs_engine *e, fs_acc *const *acc, const fs_acc *pair,
-                        char *const *rows, const size_t *len, long last, int bad, int *failed,
-                        int *io)
+                        fs_acc *const *post, char *const *rows, const size_t *len, long last,
+                        int bad, int *failed, int *io)
 {
     int i;
     if (bad > *failed)
         *failed = bad;
     for (i = 0; i < e->k; i++)
         fs_acc_merge_moments(e->total[i], acc[i]);
+    for (i = 0; e->opts.posterior && i < e->k; i++)
+        fs_acc_merge_moments(e->post_total[i], post[i]);
     if (e->k > 1)
         fs_acc_merge_moments(e->pair_total, pair);
     for (i = 0; i < e->k; i++)
@@ -378,6 +441,8 @@ static void park(fs_engine *e, slot *s, worker *w, long b, long last, int bad)
         fs_acc_swap_pending(s->acc[i], w->acc[i]);
     if (e->k > 1)
         fs_acc_swap_pending(s->pair, w->pair);
+    for (i = 0; e->opts.posterior && i < e->k; i++)
+        fs_acc_swap_pending(s->post[i], w->post[i]);
     for (i = 0; i < e->k; i++) {
         t = s->rows[i], s->rows[i] = w->rows[i], w->rows[i] = t;
         cap = s->rows_cap[i], s->rows_cap[i] = w->rows_cap[i], w->rows_cap[i] = cap;
@@ -402,7 +467,7 @@ static int deliver(fs_engine *e, worker *w, long b, long last, int bad, long *ne
         }
         return -1;
     }
-    merge_block(e, w->acc, w->pair, w->rows, w->rows_len, last, bad, failed, io);
+    merge_block(e, w->acc, w->pair, w->post, w->rows, w->rows_len, last, bad, failed, io);
     (*next)++;
     do {
         found = 0;
@@ -410,7 +475,8 @@ static int deliver(fs_engine *e, worker *w, long b, long last, int bad, long *ne
             slot *s = &e->slots[i];
             if (s->block != *next)
                 continue;
-            merge_block(e, s->acc, s->pair, s->rows, s->rows_len, s->last, s->bad, failed, io);
+            merge_block(e, s->acc, s->pair, s->post, s->rows, s->rows_len, s->last, s->bad,
+                        failed, io);
             s->block = -1;
             (*next)++;
             found = 1;
@@ -513,6 +579,8 @@ fs_results fs_engine_results(const fs_engine *e, int i)
     r.acc = e->total[i];
     r.lay = &e->lay[i];
     r.first_mc = e->first_mc[i];
+    r.posterior = e->opts.posterior;
+    r.post = e->post_total[i];
     return r;
 }
 

@@ -14,6 +14,7 @@
 #include "model.h"
 #include "rng.h"
 #include "output.h"
+#include "posterior.h"
 #include "stats.h"
 
 /* One output of a finished point: its value and Monte Carlo standard error. */
@@ -55,10 +56,12 @@ static void format_value(char *buf, size_t n, double v, int integer)
         snprintf(buf, n, "%.17g", v);
 }
 
-fs_status fs_eval_load(const fs_eval_spec *s, const double *x, fs_scenario **sc, int *refused,
-                       fs_err *err)
+/* Loads the base with the --set overrides, x, then the nextra overrides
+ * extra (a posterior particle's values). */
+static fs_status load_with(const fs_eval_spec *s, const double *x, const fs_override *extra,
+                           int nextra, fs_scenario **sc, fs_err *err)
 {
-    fs_override ov[FS_SWEEP_MAX_PARAMS + 256];
+    fs_override ov[FS_SWEEP_MAX_PARAMS + 256 + FS_POSTERIOR_MAX_PARAMS];
     char text[FS_SWEEP_MAX_PARAMS][64];
     int j, n = s->nsets < 256 ? s->nsets : 256;
 
@@ -74,25 +77,78 @@ fs_status fs_eval_load(const fs_eval_spec *s, const double *x, fs_scenario **sc,
         ov[n].value = text[j];
         n++;
     }
+    for (j = 0; j < nextra && j < FS_POSTERIOR_MAX_PARAMS; j++)
+        ov[n++] = extra[j];
     if ((s->base_text ? fs_load_scenario_text(s->base_text, ov, n, sc, err)
-                      : fs_load_scenario(s->base_path, ov, n, sc, err)) != FS_OK) {
-        if (refused)
-            *refused = err->code == FS_ECONFIG || err->code == FS_EUSAGE;
+                      : fs_load_scenario(s->base_path, ov, n, sc, err)) != FS_OK)
         return err->code;
-    }
     (*sc)->runs = s->runs;
     (*sc)->seed = s->seed;
     return FS_OK;
 }
 
-fs_status fs_eval_run(const fs_eval_spec *s, const fs_scenario *sc, int threads, double *y,
-                      double *se, fs_err *err)
+fs_status fs_eval_load(const fs_eval_spec *s, const double *x, fs_scenario **sc, int *refused,
+                       fs_err *err)
+{
+    fs_status st = load_with(s, x, NULL, 0, sc, err);
+    if (st != FS_OK && refused)
+        *refused = st == FS_ECONFIG || st == FS_EUSAGE;
+    return st;
+}
+
+/* A point's particle scenarios: the point, then the particle's values. */
+typedef struct point_src {
+    const fs_eval_spec *s;
+    const double *x;
+} point_src;
+
+static fs_status load_particle(void *ctx, const fs_override *ov, int nov, fs_scenario **out,
+                               fs_err *err)
+{
+    const point_src *src = ctx;
+    return load_with(src->s, src->x, ov, nov, out, err);
+}
+
+/* With a posterior named by the point's scenario: reads it and builds the
+ * particles the point's runs use (*post NULL when it names none). */
+static fs_status point_posterior(const fs_eval_spec *s, const double *x, const fs_scenario *sc,
+                                 fs_posterior **post, fs_scenario ***parts, fs_err *err)
+{
+    const char *paths[256];
+    point_src src = {s, x};
+    int i;
+
+    *post = NULL;
+    *parts = NULL;
+    if (sc->posterior == NULL)
+        return FS_OK;
+    for (i = 0; i < s->nsets && i < 256; i++)
+        paths[i] = s->sets[i].path;
+    if (fs_posterior_read(sc->posterior, post, err) != FS_OK ||
+        fs_posterior_check(*post, sc, err) != FS_OK ||
+        fs_posterior_overlap(*post, paths, i, "--set", err) != FS_OK ||
+        fs_posterior_overlap(*post, s->paths, s->nparams, "a parameter of the sweep or "
+                             "search", err) != FS_OK ||
+        fs_posterior_scenarios(*post, sc, s->runs, load_particle, &src, parts, err) != FS_OK) {
+        fs_posterior_free(*post);
+        *post = NULL;
+        return err->code;
+    }
+    return FS_OK;
+}
+
+fs_status fs_eval_run(const fs_eval_spec *s, const double *x, const fs_scenario *sc,
+                      int threads, double *y, double *se, fs_err *err)
 {
     fs_engine *e;
     fs_engine_opts eo;
     fs_layout l;
+    fs_posterior *post;
+    fs_scenario **parts;
     int j, sketch[FS_SWEEP_MAX_OUTPUTS];
 
+    if (point_posterior(s, x, sc, &post, &parts, err) != FS_OK)
+        return err->code;
     memset(&eo, 0, sizeof eo);
     fs_layout_init(&l, sc);
     eo.runs = s->runs;
@@ -100,15 +156,19 @@ fs_status fs_eval_run(const fs_eval_spec *s, const fs_scenario *sc, int threads,
     eo.threads = threads;
     eo.totals_only = 1;   /* a point reads outcomes and run totals, and the */
     eo.sketch_cells = sketch;   /* quantiles its outputs name */
+    eo.posterior = post;
+    eo.particles[0] = parts;
     for (j = 0; j < s->noutputs && j < FS_SWEEP_MAX_OUTPUTS; j++)
         if (fs_sweep_output_needs_sketch(&s->outputs[j]))
             sketch[eo.nsketch_cells++] = fs_sweep_output_cell(&s->outputs[j], &l);
-    if ((e = fs_engine_run(sc, &eo, err)) == NULL)
-        return err->code;
-    for (j = 0; j < s->noutputs; j++)
+    e = fs_engine_run(sc, &eo, err);
+    for (j = 0; e && j < s->noutputs; j++)
         output_value(&s->outputs[j], e, &y[j], &se[j]);
     fs_engine_free(e);
-    return FS_OK;
+    if (post)
+        fs_posterior_scenarios_free(parts, post->n);
+    fs_posterior_free(post);
+    return e ? FS_OK : err->code;
 }
 
 fs_status fs_eval_point(const fs_eval_spec *s, const double *x, int threads, double *y,
@@ -117,7 +177,7 @@ fs_status fs_eval_point(const fs_eval_spec *s, const double *x, int threads, dou
     fs_scenario *sc;
     fs_status st = fs_eval_load(s, x, &sc, NULL, err);
     if (st == FS_OK)
-        st = fs_eval_run(s, sc, threads, y, se, err);
+        st = fs_eval_run(s, x, sc, threads, y, se, err);
     fs_scenario_free(sc);
     return st;
 }

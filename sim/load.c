@@ -42,8 +42,8 @@ typedef struct loader {
 /* ---- the schema: valid keys of each section ---- */
 
 static const char *const top_keys[] = {
-    "name", "description", "question", "baseline", "version", "steps", "step_unit",
-    "runs", "seed", "rng", "actors", "borders", "threats", "trust", "interoperability",
+    "name", "description", "question", "baseline", "posterior", "version", "steps",
+    "step_unit", "runs", "seed", "rng", "actors", "borders", "threats", "trust", "interoperability",
     "mechanisms", "injects", "outcomes", "dynamics", "reported", NULL};
 static const char *const reported_keys[] = {"label", "metric", "value", "source", NULL};
 static const char *const actor_keys[] = {
@@ -810,6 +810,9 @@ static fs_status relative_path(loader *L, const config_setting_t *s, const char 
                 return FS_OK;
             }
     }
+    if (realpath(joined, real) == NULL && strcmp(key, "posterior") == 0)
+        return fail_at(L, s, key, "cannot find the calibration directory \"%s\" (%s): %s",
+                       given, joined, strerror(errno));
     if (realpath(joined, real) == NULL)
         return fail_at(L, s, key, "cannot read the %s scenario \"%s\" (%s): %s",
                        strcmp(key, "extends") == 0 ? "extended" : "baseline", given, joined,
@@ -843,6 +846,23 @@ static fs_status load_baseline(loader *L, config_setting_t *root)
     return dup_string(L, abs, &L->sc->baseline);
 }
 
+/* posterior: the directory of a calibration (foresight calibrate), a path
+ * relative to the file that sets it, kept absolute as baseline is. Only
+ * its existence is checked here; the runner reads its posterior.csv. */
+static fs_status load_posterior(loader *L, config_setting_t *root)
+{
+    char joined[PATH_MAX], abs[PATH_MAX];
+    const char *given;
+    fs_status st = get_string(L, root, "", "posterior", 0, &given);
+
+    if (st != FS_OK || given == NULL || given[0] == '\0')
+        return st;   /* "" is none: --set posterior="" switches it off */
+    if ((st = relative_path(L, member(root, "posterior"), "posterior", given, joined, abs))
+            != FS_OK)
+        return st;
+    return dup_string(L, abs, &L->sc->posterior);
+}
+
 static fs_status load_top(loader *L)
 {
     config_setting_t *root = config_root_setting(&L->cfg);
@@ -871,7 +891,7 @@ static fs_status load_top(loader *L)
     if (rng && strcmp(rng, "philox4x32-10") != 0)
         return expected(L, member(root, "rng"), "rng",
                         "\"philox4x32-10\" (the only generator)");
-    if ((st = load_baseline(L, root)) != FS_OK)
+    if ((st = load_baseline(L, root)) != FS_OK || (st = load_posterior(L, root)) != FS_OK)
         return st;
     return dup_string(L, "philox4x32-10", &sc->rng);
 }
@@ -1930,7 +1950,8 @@ static int parse_value(const char *v, long long *i, double *f, char *str, size_t
  * the text as it is, so that --set name=2024 names the scenario "2024"
  * rather than failing as a number where a string is expected. */
 static const char *const string_keys[] = {
-    "name", "description", "question", "baseline", "version", "step_unit", "rng", "id",
+    "name", "description", "question", "baseline", "posterior", "version", "step_unit",
+    "rng", "id",
     "role", "type", "label", "target", "threat", "origin", "other", "mechanism", "a", "b",
     NULL};
 

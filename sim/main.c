@@ -91,6 +91,9 @@ static const char usage_run[] =
     "  -o, --output DIR      output directory (default: plots/<scenario file name>)\n"
     "      --set PATH=VALUE  override a setting, e.g. --set threats.[iskp].growth=0.05\n"
     "                        (repeatable; PATH as in error messages and docs/SCENARIO.md)\n"
+    "      --posterior DIR   each run takes its parameter values from a particle of the\n"
+    "                        calibration in DIR (its posterior.csv), drawn by weight;\n"
+    "                        the briefing splits the variance into parameters and chance\n"
     "      --runs-csv        also write runs.csv, one row per run\n"
     "      --format FMT      chart format: png (default), pdf or svg\n"
     "      --size WxH        chart size in pixels (default 1600x1000)\n"
@@ -118,12 +121,14 @@ static const char usage_compare[] =
     "with other actors or outcome thresholds, or whose seed or runs are replaced,\n"
     "get a warning; a different steps or step_unit is refused.\n"
     "\n"
-    "options: -n, -s, -j, -o, --set (applied to every scenario), --runs-csv (runs.csv\n"
-    "in each scenario's directory), --format, --size, --no-charts, --no-report, -q,\n"
-    "as for foresight run.\n";
+    "options: -n, -s, -j, -o, --set (applied to every scenario), --posterior DIR (run i\n"
+    "of every scenario takes the same particle), --runs-csv (runs.csv in each\n"
+    "scenario's directory), --format, --size, --no-charts, --no-report, -q, as for\n"
+    "foresight run.\n";
 
 static const char usage_optimize[] =
     "usage: foresight optimize FILE [-o DIR] [-j THREADS] [--set PATH=VALUE]... [--quiet]\n"
+    "                          [--posterior DIR]\n"
     "                          [--no-charts] [--format png|pdf|svg] [--size WxH]\n"
     "       foresight optimize --resume DIR [-j THREADS] [--quiet]\n"
     "\n"
@@ -137,6 +142,8 @@ static const char usage_optimize[] =
     "  -o, --output DIR      output directory\n"
     "  -j, --threads N       threads (default: all cores); the files are the same\n"
     "  -s, --set PATH=VALUE  override a setting of the base scenario (repeatable)\n"
+    "      --posterior DIR   each run takes its parameter values from the calibration\n"
+    "                        in DIR (its posterior.csv), as for foresight run\n"
     "      --resume DIR      finish the interrupted search in DIR\n"
     "  -q, --quiet           no progress line\n"
     "      --no-charts       CSV and optimize.md only\n"
@@ -175,7 +182,7 @@ static const char usage_calibrate[] =
 
 static const char usage_sweep[] =
     "usage: foresight sweep FILE [-o DIR] [-j THREADS] [--set PATH=VALUE]... [--quiet]\n"
-    "                      [--format png|pdf|svg] [--size WxH] [--no-charts] [--no-report]\n"
+    "                      [--posterior DIR] [--format png|pdf|svg] [--size WxH] [--no-charts] [--no-report]\n"
     "                      [--partition dynamic|static]\n"
     "       foresight sweep --resume DIR [-j THREADS] [--partition dynamic|static] [--quiet]\n"
     "                      [--format png|pdf|svg] [--size WxH] [--no-charts] [--no-report]\n"
@@ -196,6 +203,8 @@ static const char usage_sweep[] =
     "      --set PATH=VALUE  fix a setting of the base scenario at every point;\n"
     "                        --set runs=N and --set seed=S replace the sweep file's\n"
     "                        runs and seed\n"
+    "      --posterior DIR   each run takes its parameter values from the calibration\n"
+    "                        in DIR (its posterior.csv), as for foresight run\n"
     "      --format, --size, --no-charts, --no-report   as for foresight run\n"
     "      --resume DIR      finish the interrupted sweep in DIR (the chart options\n"
     "                        are not saved in the checkpoint: give them again)\n"
@@ -298,6 +307,7 @@ typedef struct options {
     const char *hold_out; /* calibrate --hold-out TARGET */
     fs_override sets[MAX_SETS];
     int nsets;
+    char posterior[PATH_MAX];   /* --posterior DIR, made absolute */
     fs_plot_opts plot;
 } options;
 
@@ -568,6 +578,19 @@ static void parse_options(int argc, char **argv, const char *cmd, options *o)
             fs_err_clear(&e);
             if (fs_override_parse(s, &o->sets[o->nsets], &e) != FS_OK)
                 die_usage("%s", e.msg, cmd);
+            o->nsets++;
+        } else if (is_opt(a, NULL, "--posterior")) {
+            const char *s = optval(argc, argv, &i, cmd);
+            applies(cmd, "posterior", a);
+            /* The scenario key, absolute: relative to here, not to the
+             * scenario file, and carried into a sweep's checkpoint. */
+            if (s[0] == '\0' || realpath(s, o->posterior) == NULL)
+                die_usage("--posterior: expected the output directory of foresight "
+                          "calibrate, found '%s', which does not exist", s, cmd);
+            if (o->nsets == MAX_SETS)
+                die_usage("too many --set options (at most %s)", "256", cmd);
+            o->sets[o->nsets].path = "posterior";
+            o->sets[o->nsets].value = o->posterior;
             o->nsets++;
         } else if (strcmp(a, "--paths") == 0) {
             applies(cmd, "paths", a);
@@ -1249,16 +1272,16 @@ static int cmd_help(int argc, char **argv);
  * (and a section in docs/foresight.1; the bash completion asks for them). */
 static const struct command commands[] = {
     { "run", cmd_run, usage_run,
-      " runs seed threads output set runs-csv quiet no-charts no-report no-effects format size " },
+      " runs seed threads output set posterior runs-csv quiet no-charts no-report no-effects format size " },
     { "check", cmd_check, usage_check, " set paths " },
     { "compare", cmd_compare, usage_compare,
-      " runs seed threads output set runs-csv quiet no-charts no-report format size " },
+      " runs seed threads output set posterior runs-csv quiet no-charts no-report format size " },
     { "sweep", cmd_sweep_dist, usage_sweep,
-      " threads output set resume partition quiet no-charts no-report format size " },
+      " threads output set posterior resume partition quiet no-charts no-report format size " },
     { "discover", cmd_discover, usage_discover,
       " output above below inputs method threshold peel-alpha paste-alpha mass-min box boxes resample seed threads min-leaf depth quiet no-charts format size " },
     { "optimize", cmd_optimize_dist, usage_optimize,
-      " threads output set resume quiet no-charts format size " },
+      " threads output set posterior resume quiet no-charts format size " },
     { "calibrate", cmd_calibrate_dist, usage_calibrate,
       " threads output set hold-out resume quiet no-charts format size " },
     { "plot", cmd_plot_only, usage_plot, " output format size " },

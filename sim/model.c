@@ -190,6 +190,29 @@ static void build_cohesion_pairs(fs_model *m)
     }
 }
 
+/* What the model keeps of its scenario beyond the pointer: 1 / K, the
+ * actors' roles, the borders' ends and incidence, the cohesion pairs;
+ * perm and mob_perm are filled again by the next fs_model_start. */
+static void derive(fs_model *m)
+{
+    const fs_scenario *sc = m->sc;
+    int g, a, e;
+    build_incidence(m);
+    build_cohesion_pairs(m);
+    for (g = 0; g < m->G; g++)
+        for (a = 0; a < m->A; a++)
+            m->inv_k[g * m->A + a] = 1.0 / sc->threats[g].capacity[a];
+    for (a = 0; a < m->A; a++) {
+        m->region[a] = sc->actors[a].role != FS_ROLE_EXTERNAL;
+        m->member[a] = sc->actors[a].role == FS_ROLE_MEMBER;
+    }
+    for (e = 0; e < m->E; e++) {
+        m->end_a[e] = sc->borders[e].a;
+        m->end_b[e] = sc->borders[e].b;
+    }
+    m->perm_changed = 1;
+}
+
 fs_model *fs_model_alloc(const fs_scenario *sc)
 {
     fs_model *m = calloc(1, sizeof *m);
@@ -258,24 +281,14 @@ fs_model *fs_model_alloc(const fs_scenario *sc)
         fs_model_free(m);
         return NULL;
     }
-    build_incidence(m);
-    build_cohesion_pairs(m);
-    {
-        int g, a, e;
-        for (g = 0; g < G; g++)
-            for (a = 0; a < A; a++)
-                m->inv_k[g * A + a] = 1.0 / sc->threats[g].capacity[a];
-        for (a = 0; a < A; a++) {
-            m->region[a] = sc->actors[a].role != FS_ROLE_EXTERNAL;
-            m->member[a] = sc->actors[a].role == FS_ROLE_MEMBER;
-        }
-        for (e = 0; e < E; e++) {
-            m->end_a[e] = sc->borders[e].a;
-            m->end_b[e] = sc->borders[e].b;
-        }
-    }
-    m->perm_changed = 1;   /* fs_model_start fills perm and mob_perm */
+    derive(m);
     return m;
+}
+
+void fs_model_rebind(fs_model *m, const fs_scenario *sc)
+{
+    m->sc = sc;
+    derive(m);
 }
 
 /* Border e's permeability becomes p, with the products that depend on it. */

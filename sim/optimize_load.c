@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "cfgread.h"
+#include "posterior.h"
 
 typedef fs_cfg_ctx ctx;
 
@@ -443,6 +444,25 @@ done:
     return st;
 }
 
+/* The posterior the base names, if any, checked before any mix runs. */
+static fs_status check_posterior(const fs_search *s, fs_err *err)
+{
+    const char *paths[FS_SEARCH_MAX_LEVERS + FS_SEARCH_MAX_UNCERTAIN];
+    fs_scenario *sc;
+    fs_status st;
+    int i, n = 0;
+
+    for (i = 0; i < s->nlevers; i++)
+        paths[n++] = s->levers[i].path;
+    for (i = 0; i < s->nuncertain; i++)
+        paths[n++] = s->uncertain[i].path;
+    if ((st = fs_load_scenario(s->base_path, s->sets, s->nsets, &sc, err)) != FS_OK)
+        return st;
+    st = fs_posterior_check_batch(sc, s->sets, s->nsets, paths, n, s->path, err);
+    fs_scenario_free(sc);
+    return st;
+}
+
 fs_status fs_search_load(const char *file, const fs_override *ov, int nov, fs_search **out,
                          fs_err *err)
 {
@@ -469,7 +489,7 @@ fs_status fs_search_load(const char *file, const fs_override *ov, int nov, fs_se
         st = fs_source_syntax_error(&src, &cf, "search file", err);
         goto fail;
     }
-    if ((st = read_search(&c, &cf, s)) != FS_OK)
+    if ((st = read_search(&c, &cf, s)) != FS_OK || (st = check_posterior(s, err)) != FS_OK)
         goto fail;
     config_destroy(&cf);
     fs_source_release(&src);

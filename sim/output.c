@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "metrics.h"
+#include "posterior.h"
 #include "rng.h"
 #include "stats.h"
 
@@ -64,7 +65,7 @@ static void quantiles(FILE *f, const fs_acc *acc, int cell)
         sep_num(f, fs_acc_quantile(acc, cell, fs_quantiles[q]));
 }
 
-static void write_meta(FILE *f, const fs_scenario *sc)
+static void write_meta(FILE *f, const fs_scenario *sc, const fs_results *r)
 {
     char buf[64];
     fputs("key,value\n", f);
@@ -81,6 +82,11 @@ static void write_meta(FILE *f, const fs_scenario *sc)
     fputs("mass_casualty,", f), num(f, sc->outcomes.mass_casualty), fputc('\n', f);
     fputs("failure_stability,", f), num(f, sc->outcomes.failure_stability), fputc('\n', f);
     fputs("escalation_ratio,", f), num(f, sc->outcomes.escalation_ratio), fputc('\n', f);
+    if (r->posterior) {   /* which posterior the parameters came from */
+        fputs("posterior,", f), fs_csv_field(f, r->posterior->file), fputc('\n', f);
+        fprintf(f, "posterior_fnv1a,%016llx\n", (unsigned long long)r->posterior->hash);
+        fprintf(f, "posterior_particles,%d\n", r->posterior->n);
+    }
 }
 
 static void write_summary(FILE *f, const fs_acc *acc, const fs_layout *l)
@@ -412,7 +418,7 @@ fs_status fs_output_write(fs_outset *set, const char *sub, const fs_scenario *sc
 
 #define OPEN(name) if ((f = fs_output_open(set, sub, name, err)) == NULL) return err->code
     OPEN("meta.csv");
-    write_meta(f, sc);
+    write_meta(f, sc, r);
     OPEN("summary.csv");
     write_summary(f, acc, l);
     OPEN("timeseries.csv");

@@ -21,6 +21,7 @@
 #include "outlock.h"
 #include "output.h"
 #include "plot.h"
+#include "posterior.h"
 #include "report.h"
 #include "scenario.h"
 
@@ -34,6 +35,8 @@ struct fs_runner {
     fs_effects_plan plan;
     fs_scenario *muted[FS_MAX_EFFECTS];
     fs_scenario *base;     /* the scenario's baseline, run beside it */
+    fs_posterior *post;    /* the posterior the runs draw parameters from, or NULL */
+    fs_scenario **parts[FS_MAX_COMPARE];   /* each engine scenario's particles */
     int cells_of[2][FS_MAX_PAIR_CELLS];   /* paired cells of the copies, the baseline */
     fs_effects *effects;
     char labels[FS_MAX_COMPARE][LABEL_MAX];   /* compare: each scenario's subdirectory */
@@ -95,6 +98,8 @@ static int engine_scenarios(const fs_runner *r, fs_scenario **all)
     return r->k + r->plan.n + (r->base != NULL);
 }
 
+static fs_status load_posterior(fs_runner *r, fs_scenario *const *all, int nall, fs_err *err);
+
 static fs_status load_all(fs_runner *r, fs_err *err)
 {
     fs_scenario *all[FS_MAX_COMPARE];
@@ -144,6 +149,77 @@ static fs_status load_all(fs_runner *r, fs_err *err)
     for (i = 0; i < n; i++) {
         all[i]->runs = r->o.runs > 0 ? r->o.runs : r->sc[0]->runs;
         all[i]->seed = r->o.have_seed ? r->o.seed : r->sc[0]->seed;
+    }
+    return load_posterior(r, all, n, err);
+}
+
+/* ---- parameters drawn from a posterior ---- */
+
+/* How a particle's scenario is loaded: a file with the --set options (none
+ * for the baseline), then the particle's values; an inject muted for its
+ * copy. */
+typedef struct particle_src {
+    const char *file;
+    const fs_override *sets;
+    int nsets;
+    int mute;              /* inject index, or -1 */
+} particle_src;
+
+static fs_status load_particle(void *ctx, const fs_override *ov, int nov, fs_scenario **out,
+                               fs_err *err)
+{
+    const particle_src *src = ctx;
+    fs_override all[256 + FS_POSTERIOR_MAX_PARAMS];
+    int n = src->nsets < 256 ? src->nsets : 256;
+
+    if (n > 0)
+        memcpy(all, src->sets, (size_t)n * sizeof *all);
+    memcpy(all + n, ov, (size_t)nov * sizeof *all);
+    if (fs_load_scenario(src->file, all, n + nov, out, err) != FS_OK)
+        return err->code;
+    if (src->mute >= 0)
+        (*out)->injects[src->mute].muted = 1;
+    return FS_OK;
+}
+
+/* Reads the posterior the scenarios name and builds the particles of
+ * every scenario the engine runs. Compared scenarios must name the same
+ * one (or none: then none is used). */
+static fs_status load_posterior(fs_runner *r, fs_scenario *const *all, int nall, fs_err *err)
+{
+    const char *dir = r->sc[0]->posterior;
+    const char *paths[256];
+    int i;
+
+    for (i = 1; i < r->k; i++)
+        if ((dir == NULL) != (r->sc[i]->posterior == NULL) ||
+            (dir && strcmp(dir, r->sc[i]->posterior) != 0))
+            return fs_err_set(err, FS_ECONFIG, "%s: posterior = \"%s\", but %s has %s%s%s: "
+                              "compared scenarios draw their parameters from one posterior",
+                              r->o.files[i], r->sc[i]->posterior ? r->sc[i]->posterior : "",
+                              r->o.files[0], dir ? "\"" : "none", dir ? dir : "",
+                              dir ? "\"" : "");
+    if (dir == NULL)
+        return FS_OK;
+    if (fs_posterior_read(dir, &r->post, err) != FS_OK)
+        return err->code;
+    for (i = 0; i < r->o.nsets && i < 256; i++)
+        paths[i] = r->o.sets[i].path;
+    if (fs_posterior_overlap(r->post, paths, i, "--set", err) != FS_OK)
+        return err->code;
+    for (i = 0; i < nall; i++) {
+        int copy = i - r->k;   /* muted copy, then the baseline */
+        particle_src src = {r->o.files[i < r->k ? i : 0], r->o.sets, r->o.nsets, -1};
+        if (copy >= 0 && copy < r->plan.n)
+            src.mute = r->plan.inject[copy];
+        if (all[i] == r->base) {
+            src.file = r->base->path;
+            src.nsets = 0;
+        }
+        if (fs_posterior_check(r->post, all[i], err) != FS_OK ||
+            fs_posterior_scenarios(r->post, all[i], all[i]->runs, load_particle, &src,
+                                   &r->parts[i], err) != FS_OK)
+            return err->code;
     }
     return FS_OK;
 }
@@ -391,6 +467,9 @@ fs_runner *fs_runner_open(const fs_run_opts *o, fs_err *err)
     fs_effects_cells_of(&r->plan, 1 + r->plan.n, r->cells_of[1]);
     for (i = 1; i < nall; i++)
         eo.pair_cells_of[i] = r->cells_of[i <= r->plan.n ? 0 : 1];
+    eo.posterior = r->post;
+    for (i = 0; r->post && i < nall; i++)
+        eo.particles[i] = r->parts[i];
     r->eng = fs_engine_alloc_many((const fs_scenario *const *)all, nall, &eo, err);
     if (r->eng == NULL)
         goto fail;
@@ -645,6 +724,9 @@ void fs_runner_free(fs_runner *r)
     for (i = 0; i < FS_MAX_EFFECTS; i++)
         fs_scenario_free(r->muted[i]);
     fs_scenario_free(r->base);
+    for (i = 0; r->post && i < FS_MAX_COMPARE; i++)
+        fs_posterior_scenarios_free(r->parts[i], r->post->n);
+    fs_posterior_free(r->post);
     free(r->effects);
     fs_outlock_release(r->lock);
     free(r);

@@ -62,6 +62,7 @@ void fs_scenario_free(fs_scenario *sc)
     free(sc->description);
     free(sc->question);
     free(sc->baseline);
+    free(sc->posterior);
     free(sc->step_unit);
     free(sc->rng);
     free(sc);

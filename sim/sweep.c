@@ -384,7 +384,7 @@ static fs_status run_point(const fs_sweep_run *r, int i, int threads, double *y,
     fs_scenario *sc;
     fs_status st = fs_eval_load(&s, point_values(r, i), &sc, refused, err);
     if (st == FS_OK)
-        st = fs_eval_run(&s, sc, threads, y, se, err);
+        st = fs_eval_run(&s, point_values(r, i), sc, threads, y, se, err);
     fs_scenario_free(sc);
     return st;
 }

@@ -13,6 +13,7 @@
 #include "cfgread.h"
 #include "load_include.h"
 #include "metrics.h"
+#include "posterior.h"
 #include "suggest.h"
 
 typedef fs_cfg_ctx ctx;
@@ -704,6 +705,17 @@ static fs_status check_design(const ctx *c, const config_t *cf, const fs_sweep *
     return FS_OK;
 }
 
+/* The posterior the base names, if any, checked before any point runs. */
+static fs_status check_posterior(const fs_sweep *sw, fs_err *err)
+{
+    const char *paths[FS_SWEEP_MAX_PARAMS];
+    int i;
+    for (i = 0; i < sw->nparams; i++)
+        paths[i] = sw->params[i].path;
+    return fs_posterior_check_batch(sw->base, sw->sets, sw->nsets, paths, sw->nparams,
+                                    sw->path, err);
+}
+
 /* Both entry points: the text from the file, or from memory (text != NULL). */
 static fs_status load(const char *file, const char *text, size_t len, const fs_override *ov,
                       int nov, fs_sweep **out, fs_err *err)
@@ -742,7 +754,7 @@ static fs_status load(const char *file, const char *text, size_t len, const fs_o
     c.file = file;
     c.err = err;
     if ((st = read_sweep(&c, &cf, sw)) != FS_OK || (st = check_design(&c, &cf, sw)) != FS_OK
-        || (st = read_discovery(&c, &cf, sw)) != FS_OK)
+        || (st = read_discovery(&c, &cf, sw)) != FS_OK || (st = check_posterior(sw, err)) != FS_OK)
         goto fail;
     config_destroy(&cf);
     fs_source_release(&src);
