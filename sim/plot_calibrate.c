@@ -174,7 +174,7 @@ static const char *density_label(const bins *b)
 {
     if (b->integer)
         return b->bw == 1 ? "probability" : "probability per integer";
-    return b->log ? "density per decade" : "density";
+    return "density";
 }
 
 /* ---- calibrate_marginals ---- */
@@ -183,18 +183,29 @@ static fs_status draw_marginals(const fs_calib *c, fs_chart *ch, fs_err *err)
 {
     double u = fs_chart_unit(ch), left = 0, h[MAXBINS], px[2 * MAXBINS + CURVE],
            py[2 * MAXBINS + CURVE];
-    int k, cols, rows, core = (int)fmin(30, fmax(8, round(2 * cbrt(c->ess))));
+    int k, cols, rows, logs = 0, core = (int)fmin(30, fmax(8, round(2 * cbrt(c->ess))));
     char sub[512], foot[1024];
     fs_legend_item leg[4];
     fs_rect body;
 
     (void)err;
+    for (k = 0; k < c->nparams; k++) {
+        bins bn;
+        param_bins(c, k, core, &bn);
+        logs |= bn.log;
+    }
     subtitle(c, sub, sizeof sub);
-    source_note(c, foot, sizeof foot, "Bars: the posterior, each particle counted by its "
-                "weight. Line: the prior's density, exactly as priors.csv states it (an "
-                "integer parameter's probability of each value). Where the bars are much "
-                "narrower than the line, the reported figures taught something about the "
-                "parameter; where they follow it, they did not.", "priors.csv, posterior.csv");
+    source_note(c, foot, sizeof foot, logs
+                ? "Bars: the posterior, each particle counted by its weight. Line: the prior's "
+                  "density, exactly as priors.csv states it (an integer parameter's "
+                  "probability of each value; on a log axis, density per decade). Where the "
+                  "bars are much narrower than the line, the reported figures taught something "
+                  "about the parameter; where they follow it, they did not."
+                : "Bars: the posterior, each particle counted by its weight. Line: the prior's "
+                  "density, exactly as priors.csv states it (an integer parameter's "
+                  "probability of each value). Where the bars are much narrower than the line, "
+                  "the reported figures taught something about the parameter; where they "
+                  "follow it, they did not.", "priors.csv, posterior.csv");
     body = fs_chart_frame(ch, "Calibration: what the reported figures say about each parameter",
                           sub, foot);
     leg[0] = item("Posterior (weighted particles)", fs_palette(FS_SKY_BLUE), FS_KEY_BAR, 1);
@@ -296,6 +307,7 @@ static fs_status draw_pairs(const fs_calib *c, fs_chart *ch, fs_err *err)
     double *xs = malloc(c->n * sizeof *xs), *ys = malloc(c->n * sizeof *ys);
     char sub[512], foot[1024];
     fs_legend_item leg[3];
+    fs_rgb rcols[2] = {fs_diverging(-0.6), fs_diverging(0.6)};
     fs_rect body, grid;
     fs_status st = FS_OK;
 
@@ -313,14 +325,17 @@ static fs_status draw_pairs(const fs_calib *c, fs_chart *ch, fs_err *err)
     body = fs_chart_frame(ch, "Calibration: the posterior two parameters at a time", sub, foot);
     leg[0] = item("Particle (larger and darker: more weight)", fs_palette(FS_BLUE), FS_KEY_BAR, 0.6);
     leg[1] = item("Posterior of one parameter (weighted)", fs_palette(FS_SKY_BLUE), FS_KEY_BAR, 1);
-    leg[2] = item("Weighted correlation r", fs_diverging(-0.6), FS_KEY_BAR, 1);
+    leg[2] = item("Weighted correlation r (negative, positive)", fs_diverging(-0.6), FS_KEY_BAR, 1);
+    leg[2].cols = rcols, leg[2].ncols = 2;
     body = fs_chart_legend(ch, body, leg, 3);
     for (size_t m = 0; m < c->n; m++)
         wmax = fmax(wmax, c->weight[m]);
     for (i = 0; i < k; i++) {
         const fs_calib_param *q = &c->param[i];
         lo[i] = q->x[q->order[0]], hi[i] = q->x[q->order[c->n - 1]];
-        if (!(hi[i] > lo[i]))
+        /* An integer's bars are centred on its values: half a unit more
+         * each side; a parameter that does not vary gets the same. */
+        if (q->prior.integer || !(hi[i] > lo[i]))
             lo[i] -= 0.5, hi[i] += 0.5;
         lg[i] = pairs_log(c, i, lo[i], hi[i]);
     }
