@@ -13,6 +13,7 @@
 
 #define MAXBINS 120
 #define CURVE 300      /* points of a prior density curve */
+#define PAIRS_MAX 8    /* parameters in the pairs plot */
 
 static fs_rgb grey(double v)
 {
@@ -300,12 +301,13 @@ static void pairs_cell(fs_panel_spec *ps, fs_rect grid, int k, int i, int j, dou
 
 static fs_status draw_pairs(const fs_calib *c, fs_chart *ch, fs_err *err)
 {
-    int k = c->nparams, i, j, cls, core = (int)fmin(30, fmax(8, round(2 * cbrt(c->ess))));
+    /* Past 8 parameters the cells are too small to read: the first 8. */
+    int k = c->nparams < PAIRS_MAX ? c->nparams : PAIRS_MAX, i, j, cls, core = (int)fmin(30, fmax(8, round(2 * cbrt(c->ess))));
     double u = fs_chart_unit(ch), h[MAXBINS], wmax = 0, lo[FS_ABC_MAX_PARAMS],
            hi[FS_ABC_MAX_PARAMS], left, bottom, gap = 14 * u;
     int lg[FS_ABC_MAX_PARAMS];
     double *xs = malloc(c->n * sizeof *xs), *ys = malloc(c->n * sizeof *ys);
-    char sub[512], foot[1024];
+    char sub[512], foot[1024], text[700];
     fs_legend_item leg[3];
     fs_rgb rcols[2] = {fs_diverging(-0.6), fs_diverging(0.6)};
     fs_rect body, grid;
@@ -316,12 +318,15 @@ static fs_status draw_pairs(const fs_calib *c, fs_chart *ch, fs_err *err)
         goto done;
     }
     subtitle(c, sub, sizeof sub);
-    source_note(c, foot, sizeof foot, "On the diagonal: each parameter's weighted posterior, "
-                "titled with its label; the row and the column through it share its axis. "
-                "Below the diagonal: each particle as a dot, larger and darker the more it "
-                "weighs. Above it: the weighted correlation of the two parameters (blue "
-                "positive, vermillion negative); a strong one means the figures fix a "
-                "combination of the two rather than each.", "priors.csv, posterior.csv");
+    snprintf(text, sizeof text, "%sOn the diagonal: each parameter's weighted posterior, "
+             "titled with its label; the row and the column through it share its axis. "
+             "Below the diagonal: each particle as a dot, larger and darker the more it "
+             "weighs. Above it: the weighted correlation of the two parameters (blue "
+             "positive, vermillion negative); a strong one means the figures fix a "
+             "combination of the two rather than each.",
+             c->nparams > k ? "The first 8 parameters of priors.csv (report.html lists every "
+             "pair's correlation). " : "");
+    source_note(c, foot, sizeof foot, text, "priors.csv, posterior.csv");
     body = fs_chart_frame(ch, "Calibration: the posterior two parameters at a time", sub, foot);
     leg[0] = item("Particle (larger and darker: more weight)", fs_palette(FS_BLUE), FS_KEY_BAR, 0.6);
     leg[1] = item("Posterior of one parameter (weighted)", fs_palette(FS_SKY_BLUE), FS_KEY_BAR, 1);
