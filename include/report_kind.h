@@ -67,6 +67,7 @@ extern const fs_report_kind fs_report_compare_kind;
 extern const fs_report_kind fs_report_sweep_kind;
 extern const fs_report_kind fs_report_discover_kind;
 extern const fs_report_kind fs_report_optimize_kind;
+extern const fs_report_kind fs_report_calibrate_kind;
 
 /* A discovery's charts and boxes table, for any kind whose directories
  * may hold one (a discovery's own, a sweep's "When does it go wrong?"):

@@ -29,6 +29,7 @@
 #include "rng.h"
 #include "runner.h"
 #include "scenario.h"
+#include "plot_calibrate.h"
 #include "plot_discover.h"
 #include "suggest.h"
 #include "plot_sweep.h"
@@ -58,9 +59,10 @@ static const char usage_main[] =
     "  discover SRC  under which conditions does it go wrong? (PRIM or CART boxes)\n"
     "  optimize FILE search for the best mixes of levers, robust over futures\n"
     "  calibrate FILE fit uncertain parameters to reported figures (ABC-SMC)\n"
-    "  plot DIR      redraw the charts of a run, compare, sweep, discover or optimize\n"
-    "                directory\n"
-    "  report DIR    write report.html of a run, compare, sweep, discover or optimize directory\n"
+    "  plot DIR      redraw the charts of a run, compare, sweep, discover, optimize\n"
+    "                or calibrate directory\n"
+    "  report DIR    write report.html of a run, compare, sweep, discover, optimize or\n"
+    "                calibrate directory\n"
     "  help COMMAND  show the options of a command\n"
     "\n"
     "  --help        this text\n"
@@ -272,10 +274,11 @@ static const char usage_report[] =
     "\n"
     "Writes report.html into DIR (or OUTDIR, created if missing) from DIR's files\n"
     "alone, with no simulation: one self-contained page with the briefing (or\n"
-    "sweep.md, discovery.md, optimize.md), every chart inline, the key tables and\n"
-    "how to reproduce them. run, compare, sweep, discover and optimize write it\n"
-    "themselves unless --no-charts; so does plot. DIR is the output directory of\n"
-    "foresight run, compare, sweep, discover or optimize; its files say which.\n"
+    "sweep.md, discovery.md, optimize.md, calibrate.md), every chart inline, the key\n"
+    "tables and how to reproduce them. run, compare, sweep, discover and optimize\n"
+    "write it themselves unless --no-charts; so does plot. DIR is the output\n"
+    "directory of foresight run, compare, sweep, discover, optimize or calibrate;\n"
+    "its files say which.\n"
     "See docs/OUTPUTS.md.\n";
 
 static const char usage_plot[] =
@@ -284,7 +287,7 @@ static const char usage_plot[] =
     "Redraws every chart of DIR from its CSV files alone, with no simulation,\n"
     "into DIR (or OUTDIR, created if missing; a comparison's scenario charts go\n"
     "into OUTDIR/<scenario>), and writes report.html beside them. DIR is the output directory of foresight run,\n"
-    "foresight compare, sweep, discover or optimize; its files say\n"
+    "foresight compare, sweep, discover, optimize or calibrate; its files say\n"
     "which (a sweep's discovery charts are redrawn with its other charts).\n";
 
 typedef struct options {
@@ -509,8 +512,8 @@ static const char *what_it_needs(const char *cmd)
         return "calibrate needs a calibration file, or --resume DIR";
     if (strcmp(cmd, "plot") == 0 || strcmp(cmd, "report") == 0)
         return strcmp(cmd, "plot") == 0
-               ? "plot needs an output directory of foresight run, compare, sweep, discover or optimize"
-               : "report needs an output directory of foresight run, compare, sweep, discover or optimize";
+               ? "plot needs an output directory of foresight run, compare, sweep, discover, optimize or calibrate"
+               : "report needs an output directory of foresight run, compare, sweep, discover, optimize or calibrate";
     return strcmp(cmd, "check") == 0 ? "check needs a scenario file"
                                      : "run needs a scenario file";
 }
@@ -1063,6 +1066,10 @@ static fs_status plot_kind(const char *dir, char *kind, fs_err *e)
 {
     char sub[4096];
 
+    if (fs_cdir_present(dir)) {
+        *kind = 'k';
+        return FS_OK;
+    }
     if (has_file(dir, "discovery_meta.csv") && !has_file(dir, "sweep_outputs.csv")) {
         *kind = 'd';
         return FS_OK;
@@ -1083,7 +1090,8 @@ static fs_status plot_kind(const char *dir, char *kind, fs_err *e)
                           "'foresight plot %s', or run 'foresight compare' again", dir, sub,
                           sub);
     return fs_err_set(e, FS_EUSAGE, "%s is not a foresight output directory (no meta.csv): "
-                      "give a run, compare, sweep, discover or optimize directory", dir);
+                      "give a run, compare, sweep, discover, optimize or calibrate directory",
+                      dir);
 }
 
 /* report.html of dir into outdir (NULL: dir); for a comparison, each
@@ -1136,7 +1144,8 @@ static int cmd_plot(int argc, char **argv, const char *cmd)
         return fail(&e);
     fs_outset_clean(o.file);
     if (strcmp(cmd, "plot") == 0) {
-        if (kind == 'o' ? fs_plot_optimize(o.file, &o.plot, &e) != FS_OK
+        if (kind == 'k' ? fs_plot_calibrate(o.file, &o.plot, &e) != FS_OK
+            : kind == 'o' ? fs_plot_optimize(o.file, &o.plot, &e) != FS_OK
             : kind == 's' ? fs_plot_sweep_dir(o.file, &o.plot, &e) != FS_OK
             : kind == 'c' ? fs_compare_plot(o.file, &o.plot, 1, &e) != FS_OK
             : kind == 'd' ? 0 : fs_plot_run_dir(o.file, &o.plot, &e) != FS_OK)

@@ -22,6 +22,7 @@
  * looked for: a kind whose directories also hold another kind's marker
  * comes first. */
 static const fs_report_kind *const kinds[] = {
+    &fs_report_calibrate_kind,
     &fs_report_sweep_kind,
     &fs_report_discover_kind,
     &fs_report_optimize_kind,
@@ -612,7 +613,7 @@ fs_status fs_report_write(const char *dir, const char *outdir, fs_err *err)
     r->dir = dir;
     if ((r->kind = kind_of(dir)) == NULL) {
         st = fs_err_set(err, FS_EUSAGE, "%s is not a foresight output directory (no "
-                        "meta.csv): give a run, compare, sweep, discover or optimize directory", dir);
+                        "meta.csv): give a run, compare, sweep, discover, optimize or calibrate directory", dir);
         goto done;
     }
     if (fs_path_join(path, sizeof path, dir, r->kind->markdown) == NULL ||

@@ -1,6 +1,6 @@
 #!/bin/sh
-# browser.sh: report.html of a run, a compare, a sweep, a discovery and a
-# search in headless
+# browser.sh: report.html of a run, a compare, a sweep, a discovery, a
+# search and a calibration (tests/fixtures/calibrate/rats) in headless
 # Chromium. Fails on a console message, a chart drawn at zero size, a page
 # wider than the window at 1280x800 or 800x600, scenario text turned into
 # markup (tests/fixtures/report/hostile.cfg names its scenario, actors and
@@ -172,6 +172,8 @@ awk 'BEGIN { print "<img src=x onerror=alert(6)>,x2,y";
         print a "," b "," (a < 0.3 && b > 0.6 ? 1 : 0) } }' > "$T/cases.csv"
 expect "discover" 0 "" discover "$T/cases.csv" --output y --above 0.5 -q -o "$T/disc"
 expect "optimize" 0 "" optimize tests/fixtures/report/hostile_search.cfg -q -o "$T/opt"
+cp -r tests/fixtures/calibrate/rats "$T/cal"
+expect "calibrate report" 0 "" report "$T/cal"
 nrun=$(ls "$T/run"/*.png | wc -l)
 nsw=$(ls "$T/sw"/*.png | wc -l)
 for size in 1280x800 800x600; do
@@ -181,6 +183,7 @@ for size in 1280x800 800x600; do
     measure sweep "$T/sw/report.html" "$w" "$h" "$nsw" ""
     measure discover "$T/disc/report.html" "$w" "$h" 3 "When does it go wrong? cases.csv"
     measure optimize "$T/opt/report.html" "$w" "$h" 3 '<script>alert(1)</script>"><img src=x onerror=alert(2)>'
+    measure calibrate "$T/cal/report.html" "$w" "$h" 4 "Calibration: RATS 2011-2015"
 done
 screenshot run-1280x800 "$T/run/report.html" 1280 800
 screenshot run-800x600 "$T/run/report.html" 800 600
@@ -189,6 +192,7 @@ screenshot sweep-1280x800 "$T/sw/report.html" 1280 800
 screenshot discover-1280x800 "$T/disc/report.html" 1280 800
 screenshot optimize-1280x800 "$T/opt/report.html" 1280 800
 screenshot optimize-800x600 "$T/opt/report.html" 800 600
+screenshot calibrate-1280x800 "$T/cal/report.html" 1280 800
 # A chart with its number and caption takes most of a page: at least one
 # page per chart, and at most one more per chart plus a few of text.
 printed run "$T/run/report.html" "$nrun" $((2 * nrun + 4))
@@ -196,4 +200,5 @@ printed compare "$T/cmp/report.html" 3 10
 printed sweep "$T/sw/report.html" "$nsw" $((2 * nsw + 4))
 printed discover "$T/disc/report.html" 3 10
 printed optimize "$T/opt/report.html" 3 10
+printed calibrate "$T/cal/report.html" 4 12
 finish browser

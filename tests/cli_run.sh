@@ -280,7 +280,7 @@ expect "set a presence to text" 2 "presence.A=abc: expected a number, found \"ab
 # Not an output directory: a usage error that says what plot needs.
 mkdir -p "$T/emptydir"
 for d in "$T/nosuch" $FX/small.cfg "$T/emptydir"; do
-    expect "plot $d" 2 "is not a foresight output directory (no meta.csv): give a run, compare, sweep, discover or optimize directory" plot "$d"
+    expect "plot $d" 2 "is not a foresight output directory (no meta.csv): give a run, compare, sweep, discover, optimize or calibrate directory" plot "$d"
 done
 mkdir -p "$T/c9" && cp -r "$T/c1/small" "$T/c9/"
 expect "plot compare dir without compare.csv" 2 "c9 has no compare.csv: it holds runs (such as .*c9/small)" plot "$T/c9"
