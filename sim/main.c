@@ -175,7 +175,7 @@ static const char usage_calibrate[] =
     "                        posterior predicts it\n"
     "      --resume DIR      finish the interrupted calibration in DIR\n"
     "  -q, --quiet           no progress line\n"
-    "      --no-charts       CSV and calibrate.md only\n"
+    "      --no-charts       CSV and calibrate.md only (no charts, no report.html)\n"
     "      --format FMT      chart format: png (default), pdf or svg\n"
     "      --size WxH        chart size in pixels\n"
     "\n"
@@ -1005,6 +1005,9 @@ static int cmd_calibrate(int argc, char **argv)
     if (show)
         calibrate_progress(r, c, t0, 1);
     if (fs_calib_run_finish(r, &e) != FS_OK)
+        goto fail;
+    if (rank == 0 && o.charts && (fs_plot_calibrate(o.outdir, &o.plot, &e) != FS_OK ||
+                                  fs_report_write(o.outdir, NULL, &e) != FS_OK))
         goto fail;
     if (!o.quiet && rank == 0)
         fprintf(stderr, "%s: %s calibrated, written to %s/ (read calibrate.md)\n", progname,

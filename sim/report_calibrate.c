@@ -229,11 +229,11 @@ static void footer(const fs_report *r, FILE *f)
 }
 
 static const fs_report_item items[] = {
-    { "calibrate_marginals", "## The posterior", d_marginals, NULL },
-    { "calibrate_pairs", "## Trade-offs", d_pairs, NULL },
+    { "calibrate_marginals", "## What the figures taught", d_marginals, NULL },
+    { "calibrate_pairs", "## Pairs that trade off", d_pairs, NULL },
     { "calibrate_predictive", "## Posterior predictive check", d_predictive, NULL },
     { NULL, "## Posterior predictive check", NULL, t_targets },
-    { "calibrate_tolerance", "## How it ran", d_tolerance, NULL },
+    { "calibrate_tolerance", "## Generations", d_tolerance, NULL },
 };
 
 const fs_report_kind fs_report_calibrate_kind = {

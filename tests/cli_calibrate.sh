@@ -31,6 +31,16 @@ for s in "## What the figures taught" "## Pairs that trade off" "## Posterior pr
     grep -q "$s" "$T/j1/calibrate.md" && ok || bad "calibrate.md lacks '$s'"
 done
 
+# Charts and report.html unless --no-charts; the same CSVs either way.
+expect "small with charts" 0 "" calibrate $F/small.cfg -o "$T/ch" -j2 -q
+for f in calibrate_marginals.png calibrate_pairs.png calibrate_predictive.png \
+         calibrate_tolerance.png report.html; do
+    [ -s "$T/ch/$f" ] && ok || bad "calibrate without --no-charts wrote no $f"
+    [ ! -e "$T/j1/$f" ] && ok || bad "--no-charts wrote $f"
+done
+for f in $FILES; do same "charts or not: $f" "$T/j1/$f" "$T/ch/$f"; done
+grep -q "What the figures taught" "$T/ch/report.html" && ok || bad "report.html lacks calibrate.md"
+
 # MPI: 2 ranks of one thread give the bytes of one process (when built
 # with MPI and mpirun is there; not under valgrind, as cli_dist.sh).
 if [ -z "${FS_VALGRIND:-}" ] && $BIN --version | grep -q "MPI)" && command -v mpirun >/dev/null 2>&1; then
