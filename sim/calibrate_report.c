@@ -367,9 +367,12 @@ static void brief_parameters(FILE *f, const fs_calib_result *r, int *idx, double
             fputs(k++ ? ", " : "", f);
             fs_md_put(f, c->params[j].label);
         }
-        fputs(". Their posterior is close to their prior: the figures say little about them, "
-              "and any result that depends on them carries the prior's uncertainty, which "
-              "is an assumption, not evidence.\n", f);
+        fputs(nid == 1 ? ". Its posterior is close to its prior: the figures say little "
+              "about it, and any result that depends on it carries the prior's uncertainty, "
+              "which is an assumption, not evidence.\n"
+              : ". Their posteriors are close to their priors: the figures say little about "
+              "them, and any result that depends on them carries the priors' uncertainty, "
+              "which is an assumption, not evidence.\n", f);
     } else {
         fputs("Every parameter was narrowed by the figures", f);
         fputs(weak ? ", some only weakly.\n" : ".\n", f);
