@@ -354,7 +354,7 @@ fs_calib_run *fs_calib_run_open(const fs_calib *c, int threads, const char *outd
                          r->integer, c->runs, c->seed, 0, NULL};
     r->spec = spec;
     fs_abc_problem p = {c->nparams, priors};
-    if ((r->abc = fs_abc_alloc(&p, &c->opts, err)) == NULL || fs_mkdir_p(outdir, err) != FS_OK ||
+    if ((r->abc = fs_abc_alloc(&p, &c->opts, err)) == NULL || fs_mkdir_made(outdir, err) != FS_OK ||
         start_checkpoint(r, resume, err) != FS_OK)
         goto fail;
     fs_scenario_free(base);
@@ -372,6 +372,9 @@ void fs_calib_run_free(fs_calib_run *r)
     fs_abc_free(r->abc);
     fs_scenario_text_free(r->text);
     fs_outlock_release(r->lock);
+    /* A calibration that wrote nothing (an empty posterior, a failure
+     * before its first checkpoint) leaves no empty directory it made. */
+    fs_fsio_remove_made();
     free(r);
 }
 
@@ -520,6 +523,7 @@ fs_status fs_calib_run_finish(fs_calib_run *r, fs_err *err)
                            pred};
     if ((st = fs_calib_write(r->outdir, &res, err)) != FS_OK)
         goto done;
+    fs_fsio_keep_made();
     remove_checkpoint(r->outdir);
 done:
     if (g)
