@@ -519,7 +519,8 @@ fs_status fs_calib_run_finish(fs_calib_run *r, fs_err *err)
     }
     if (fs_dist_rank() != 0)
         goto done;   /* rank 0 writes */
-    fs_calib_result res = {c, n, theta, w, dist, ngen, gen, fs_abc_stopped(r->abc), D, part,
+    fs_calib_result res = {c, n, theta, w, dist, ngen, gen, fs_abc_stopped(r->abc),
+                           fs_abc_cut_short(r->abc), D, part,
                            pred};
     if ((st = fs_calib_write(r->outdir, &res, err)) != FS_OK)
         goto done;
