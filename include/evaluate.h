@@ -29,6 +29,9 @@ typedef struct fs_eval_spec {
     uint64_t seed;
     int noutputs;
     const fs_sweep_output *outputs;  /* what to read from each point */
+    const struct fs_posterior *posterior;  /* the posterior the base names, read
+                                           * once by the caller; NULL: read it
+                                           * at every point that names one */
 } fs_eval_spec;
 
 /* Loads point x's scenario (the base with the --set overrides and x, the

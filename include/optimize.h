@@ -66,6 +66,7 @@ typedef struct fs_search_con {
 
 typedef struct fs_search {
     char *path, *name, *description, *base_path;
+    struct fs_posterior *posterior;  /* the posterior the base names, as read once, or NULL */
     long runs;
     uint64_t seed;
     int nlevers, nuncertain;

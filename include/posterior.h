@@ -77,12 +77,13 @@ fs_status fs_posterior_overlap(const fs_posterior *p, const char *const *paths, 
 /* For a sweep or search file `file` over base (loaded with its --set
  * options sets): when base names a posterior, reads it and checks it
  * against base (fs_posterior_check) and against the --set paths and the
- * file's n parameter paths (fs_posterior_overlap), before any point runs.
- * FS_OK when base names none; else errors as those functions', prefixed
- * with file. */
+ * file's n parameter paths (fs_posterior_overlap), before any point runs,
+ * and hands it to *out (the caller's; NULL when base names none), so that
+ * every point uses the posterior as it was read then. FS_OK when base
+ * names none; else errors as those functions', prefixed with file. */
 fs_status fs_posterior_check_batch(const fs_scenario *base, const fs_override *sets, int nsets,
                                    const char *const *paths, int n, const char *file,
-                                   fs_err *err);
+                                   fs_posterior **out, fs_err *err);
 
 /* Particle q's values as --set overrides: ov[k] for path k, its text in
  * text[k] (64 bytes each). */

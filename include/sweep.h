@@ -59,6 +59,7 @@ typedef struct fs_sweep {
     fs_scenario *base;   /* the base scenario with the --set overrides */
     fs_disc_opts *discovery;   /* the discovery section, or NULL */
     fs_scenario_text *base_text;  /* its files as read once; every point loads this */
+    struct fs_posterior *posterior;  /* the posterior base names, as read once, or NULL */
 } fs_sweep;
 
 /* Reads and validates a sweep file: FS_ECONFIG naming file:line and the

@@ -341,7 +341,7 @@ fs_calib_run *fs_calib_run_open(const fs_calib *c, int threads, const char *outd
             goto fail;
     }
     fs_eval_spec spec = {c->base_path, r->text, c->sets, c->nsets, c->nparams, r->paths,
-                         r->integer, c->runs, c->seed, 0, NULL};
+                         r->integer, c->runs, c->seed, 0, NULL, NULL};
     r->spec = spec;
     fs_abc_problem p = {c->nparams, priors};
     if ((r->abc = fs_abc_alloc(&p, &c->opts, err)) == NULL || fs_mkdir_made(outdir, err) != FS_OK ||

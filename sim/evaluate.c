@@ -122,6 +122,13 @@ static fs_status point_posterior(const fs_eval_spec *s, const double *x, const f
     *parts = NULL;
     if (sc->posterior == NULL)
         return FS_OK;
+    if (s->posterior) {   /* read once, checked then: only the particles to build */
+        if (fs_posterior_scenarios(s->posterior, sc, s->runs, load_particle, &src, parts,
+                                   err) != FS_OK)
+            return err->code;
+        *post = (fs_posterior *)s->posterior;
+        return FS_OK;
+    }
     for (i = 0; i < s->nsets && i < 256; i++)
         paths[i] = s->sets[i].path;
     if (fs_posterior_read(sc->posterior, post, err) != FS_OK ||
@@ -167,7 +174,8 @@ fs_status fs_eval_run(const fs_eval_spec *s, const double *x, const fs_scenario 
     fs_engine_free(e);
     if (post)
         fs_posterior_scenarios_free(parts, post->n);
-    fs_posterior_free(post);
+    if (post != s->posterior)
+        fs_posterior_free(post);
     return e ? FS_OK : err->code;
 }
 

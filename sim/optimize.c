@@ -571,7 +571,8 @@ fs_search_run *fs_search_run_open(const fs_search *s, int threads, const char *o
     if (fs_scenario_text_read(s->base_path, &r->text, err) != FS_OK)
         goto fail;
     fs_eval_spec spec = {s->base_path, r->text, s->sets, s->nsets, s->nlevers + s->nuncertain,
-                         r->paths, r->integer, s->runs, s->seed, s->noutputs, s->outputs};
+                         r->paths, r->integer, s->runs, s->seed, s->noutputs, s->outputs,
+                         s->posterior};
     r->spec = spec;
     r->nrec = s->nlevers + s->nobj + s->ncon;
     for (int k = 0; k < s->nobj; k++)

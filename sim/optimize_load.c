@@ -455,7 +455,7 @@ done:
 }
 
 /* The posterior the base names, if any, checked before any mix runs. */
-static fs_status check_posterior(const fs_search *s, fs_err *err)
+static fs_status check_posterior(fs_search *s, fs_err *err)
 {
     const char *paths[FS_SEARCH_MAX_LEVERS + FS_SEARCH_MAX_UNCERTAIN];
     fs_scenario *sc;
@@ -468,7 +468,8 @@ static fs_status check_posterior(const fs_search *s, fs_err *err)
         paths[n++] = s->uncertain[i].path;
     if ((st = fs_load_scenario(s->base_path, s->sets, s->nsets, &sc, err)) != FS_OK)
         return st;
-    st = fs_posterior_check_batch(sc, s->sets, s->nsets, paths, n, s->path, err);
+    st = fs_posterior_check_batch(sc, s->sets, s->nsets, paths, n, s->path,
+                                  &s->posterior, err);
     fs_scenario_free(sc);
     return st;
 }
@@ -516,6 +517,7 @@ void fs_search_free(fs_search *s)
 {
     if (!s)
         return;
+    fs_posterior_free(s->posterior);
     for (int i = 0; i < FS_SEARCH_MAX_LEVERS; i++) {
         free(s->levers[i].path);
         free(s->levers[i].label);

@@ -288,13 +288,14 @@ fs_status fs_posterior_overlap(const fs_posterior *p, const char *const *paths, 
 
 fs_status fs_posterior_check_batch(const fs_scenario *base, const fs_override *sets, int nsets,
                                    const char *const *paths, int n, const char *file,
-                                   fs_err *err)
+                                   fs_posterior **out, fs_err *err)
 {
     const char *setp[256];
     fs_posterior *p = NULL;
     int i;
     fs_status st;
 
+    *out = NULL;
     if (base->posterior == NULL)
         return FS_OK;
     for (i = 0; i < nsets && i < 256; i++)
@@ -303,7 +304,10 @@ fs_status fs_posterior_check_batch(const fs_scenario *base, const fs_override *s
         (st = fs_posterior_check(p, base, err)) == FS_OK &&
         (st = fs_posterior_overlap(p, setp, i, "--set", err)) == FS_OK)
         st = fs_posterior_overlap(p, paths, n, "a parameter of the file", err);
-    fs_posterior_free(p);
+    if (st == FS_OK)
+        *out = p;
+    else
+        fs_posterior_free(p);
     if (st == FS_ECONFIG) {
         char msg[FS_ERR_MSG_MAX];
         snprintf(msg, sizeof msg, "%s", err->msg);

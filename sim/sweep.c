@@ -25,6 +25,7 @@
 #include "outlock.h"
 #include "output.h"
 #include "plot_sweep.h"
+#include "posterior.h"
 #include "rng.h"
 #include "oatpair.h"
 #include "report.h"
@@ -350,6 +351,7 @@ static fs_eval_spec eval_spec(const fs_sweep *sw, const char **paths, int *integ
     s.seed = sw->seed;
     s.noutputs = sw->noutputs;
     s.outputs = sw->outputs;
+    s.posterior = sw->posterior;
     return s;
 }
 
@@ -765,6 +767,11 @@ static void write_meta(FILE *f, const fs_sweep_run *r)
             "rng,%s\nversion,%s\nsteps,%d\n", fs_design_kind_name(sw->design), r->nd, r->noat,
             sw->runs, (unsigned long long)sw->seed, FS_RNG_NAME, FS_VERSION, sw->base->steps);
     fputs("step_unit,", f), fs_csv_field(f, sw->base->step_unit), fputc('\n', f);
+    if (sw->posterior) {   /* which posterior every point's parameters came from */
+        fputs("posterior,", f), fs_csv_field(f, sw->posterior->file), fputc('\n', f);
+        fprintf(f, "posterior_fnv1a,%016llx\n", (unsigned long long)sw->posterior->hash);
+        fprintf(f, "posterior_particles,%d\n", sw->posterior->n);
+    }
 }
 
 /* ---- sweep.md ---- */

@@ -706,14 +706,14 @@ static fs_status check_design(const ctx *c, const config_t *cf, const fs_sweep *
 }
 
 /* The posterior the base names, if any, checked before any point runs. */
-static fs_status check_posterior(const fs_sweep *sw, fs_err *err)
+static fs_status check_posterior(fs_sweep *sw, fs_err *err)
 {
     const char *paths[FS_SWEEP_MAX_PARAMS];
     int i;
     for (i = 0; i < sw->nparams; i++)
         paths[i] = sw->params[i].path;
     return fs_posterior_check_batch(sw->base, sw->sets, sw->nsets, paths, sw->nparams,
-                                    sw->path, err);
+                                    sw->path, &sw->posterior, err);
 }
 
 /* Both entry points: the text from the file, or from memory (text != NULL). */
@@ -798,6 +798,7 @@ void fs_sweep_free(fs_sweep *sw)
     int i;
     if (sw == NULL)
         return;
+    fs_posterior_free(sw->posterior);
     for (i = 0; i < sw->nparams; i++) {
         free(sw->params[i].path);
         free(sw->params[i].label);

@@ -59,6 +59,9 @@ expect "sweep j2" 0 "" sweep scenarios/sweeps/smoke.cfg -q -j 2 --no-charts -o "
 same "sweep -j1/-j2" "$T/s1/sweep.csv" "$T/s2/sweep.csv"
 expect "plain sweep" 0 "" sweep scenarios/sweeps/smoke.cfg -q -j 2 --no-charts -o "$T/s0"
 cmp -s "$T/s1/sweep.csv" "$T/s0/sweep.csv" && bad "sweep: the posterior changed nothing" || ok
+grep -q "^posterior_fnv1a,[0-9a-f]\{16\}$" "$T/s1/meta.csv" && grep -q "^posterior_particles,3$" "$T/s1/meta.csv" &&
+    ok || bad "a sweep's meta.csv records its posterior: $(tail -3 "$T/s1/meta.csv")"
+grep -q "^posterior" "$T/s0/meta.csv" && bad "a plain sweep's meta.csv speaks of a posterior" || ok
 # A sweep left unfinished (a file where its commit goes keeps the points in
 # checkpoint/), then its posterior edited: the resume refuses, naming it.
 cp -r $FX/dyn "$T/pd" && mkdir -p "$T/pk" && : >"$T/pk/.foresight-commit"
