@@ -47,7 +47,7 @@ static void subtitle(const fs_cdir *c, char *buf, size_t n)
     char runs[64];
     fs_format_number(runs, sizeof runs, c->runs[c->ngens - 1], 0);
     snprintf(buf, n, "%zu weighted particles (effective sample size %.0f) after %d "
-             "generation%s; %s model runs in all", c->n, c->ess, c->ngens,
+             "generation%s; %s model runs in them", c->n, c->ess, c->ngens,
              c->ngens == 1 ? "" : "s", runs);
 }
 
@@ -306,7 +306,7 @@ static fs_status draw_pairs(const void *data, fs_chart *ch, fs_err *err)
     /* Past 8 parameters the cells are too small to read: the first 8. */
     int k = c->nparams < PAIRS_MAX ? c->nparams : PAIRS_MAX, i, j, cls, core = (int)fmin(30, fmax(8, round(2 * cbrt(c->ess))));
     double u = fs_chart_unit(ch), h[MAXBINS], wmax = 0, lo[FS_ABC_MAX_PARAMS],
-           hi[FS_ABC_MAX_PARAMS], left, bottom, gap = 14 * u;
+           hi[FS_ABC_MAX_PARAMS], left, bottom, gap = 26 * u;
     int lg[FS_ABC_MAX_PARAMS];
     double *xs = malloc(c->n * sizeof *xs), *ys = malloc(c->n * sizeof *ys);
     char sub[512], foot[1024], text[700];

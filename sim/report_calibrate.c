@@ -187,7 +187,8 @@ static void d_tolerance(const fs_report *r, const char *chart, FILE *f)
     G3(c->gen_ess[last]);
     fprintf(f, " of %zu particles; ", c->n);
     fprintf(f, "%.0f", c->runs[last]);
-    fputs(" model runs in all.", f);
+    fputs(" model runs in these generations (calibrate.md counts those of a generation "
+          "a stop rule cut short too).", f);
 }
 
 static void t_targets(const fs_report *r, FILE *f)
