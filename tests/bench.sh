@@ -63,51 +63,42 @@ if $BIN --version | grep -q "MPI)" && command -v mpirun >/dev/null 2>&1; then
 else
     echo "MPI: skipped (built without MPI, or no mpirun)"
 fi
+# mpi_pair FILE OUT RESULT COMMAND...: COMMAND (a foresight command line
+# with -o left off) on 1 rank and on 2 ranks, one thread each, alternated
+# three times; the best wall time of each (other work on the machine only
+# slows a run down), their ratio against the bar of 1.8x, and whether the
+# two wrote the same RESULT file.
+mpi_pair() {
+    file=$1 out=$2 result=$3
+    shift 3
+    if ! $BIN --version | grep -q "MPI)" || ! command -v mpirun >/dev/null 2>&1; then
+        echo "MPI: skipped (built without MPI, or no mpirun)"
+        return
+    fi
+    ROOT=""
+    [ "$(id -u)" -eq 0 ] && ROOT=--allow-run-as-root
+    echo "MPI: $file, one thread per rank, best of 3 alternated"
+    best1="" best2=""
+    for i in 1 2 3; do
+        one=$($BENCH rss "$(command -v mpirun)" $ROOT --oversubscribe -np 1 $BIN "$@" -j 1 -q --no-charts -o "$OUT/${out}1")
+        echo "  1 rank:  $one"
+        two=$($BENCH rss "$(command -v mpirun)" $ROOT --oversubscribe -np 2 $BIN "$@" -j 1 -q --no-charts -o "$OUT/${out}2")
+        echo "  2 ranks: $two"
+        best1=$(echo "$one $best1" | awk '{ print ($10 == "" || $2 < $10) ? $2 : $10 }')
+        best2=$(echo "$two $best2" | awk '{ print ($10 == "" || $2 < $10) ? $2 : $10 }')
+    done
+    echo "$best1 $best2" | awk '{ printf "  best: 1 rank %.2f s, 2 ranks %.2f s; speed-up of 2 ranks against 1: %.2fx (bar: at least 1.8x)\n", $1, $2, $1 / $2 }'
+    cmp -s "$OUT/${out}1/$result" "$OUT/${out}2/$result" && echo "  $result: the same bytes"
+}
 # The search's own work (sorting, crowding, breeding, the archive, the
 # hypervolume) against the time of the runs it evaluates, on the shipped
 # search. The bar: at most 5%.
 $BENCH optimize scenarios/searches/cheapest_mix.cfg 2
-# MPI: the shipped search on 1 rank and on 2 ranks, one thread each,
-# alternated three times; the best wall time of each (other work on the
-# machine only slows a run down). The bar: 2 ranks at least 1.8x one.
-if $BIN --version | grep -q "MPI)" && command -v mpirun >/dev/null 2>&1; then
-    ROOT=""
-    [ "$(id -u)" -eq 0 ] && ROOT=--allow-run-as-root
-    OPT="optimize scenarios/searches/cheapest_mix.cfg -j 1 -q --no-charts"
-    echo "MPI: scenarios/searches/cheapest_mix.cfg, one thread per rank, best of 3 alternated"
-    best1="" best2=""
-    for i in 1 2 3; do
-        one=$($BENCH rss "$(command -v mpirun)" $ROOT --oversubscribe -np 1 $BIN $OPT -o "$OUT/opt1")
-        echo "  1 rank:  $one"
-        two=$($BENCH rss "$(command -v mpirun)" $ROOT --oversubscribe -np 2 $BIN $OPT -o "$OUT/opt2")
-        echo "  2 ranks: $two"
-        best1=$(echo "$one $best1" | awk '{ print ($10 == "" || $2 < $10) ? $2 : $10 }')
-        best2=$(echo "$two $best2" | awk '{ print ($10 == "" || $2 < $10) ? $2 : $10 }')
-    done
-    echo "$best1 $best2" | awk '{ printf "  best: 1 rank %.2f s, 2 ranks %.2f s; speed-up of 2 ranks against 1: %.2fx (bar: at least 1.8x)\n", $1, $2, $1 / $2 }'
-    cmp -s "$OUT/opt1/pareto.csv" "$OUT/opt2/pareto.csv" && echo "  pareto.csv: the same bytes"
-fi
+# MPI: the shipped search on 1 rank and on 2 ranks.
+mpi_pair scenarios/searches/cheapest_mix.cfg opt pareto.csv optimize scenarios/searches/cheapest_mix.cfg
 # The calibration's own work (proposals, weights, the kernel, the
 # checkpoint) against the runs it spends, on the shipped calibration. The
 # bar: at most 5%.
 $BENCH calibrate scenarios/calibrations/rats_2011_2015.cfg 2
-# MPI: the shipped calibration on 1 rank and on 2 ranks, one thread each,
-# alternated three times, the best wall time of each. The bar: 2 ranks at
-# least 1.8x one.
-if $BIN --version | grep -q "MPI)" && command -v mpirun >/dev/null 2>&1; then
-    ROOT=""
-    [ "$(id -u)" -eq 0 ] && ROOT=--allow-run-as-root
-    CAL="calibrate scenarios/calibrations/rats_2011_2015.cfg -j 1 -q --no-charts"
-    echo "MPI: scenarios/calibrations/rats_2011_2015.cfg, one thread per rank, best of 3 alternated"
-    best1="" best2=""
-    for i in 1 2 3; do
-        one=$($BENCH rss "$(command -v mpirun)" $ROOT --oversubscribe -np 1 $BIN $CAL -o "$OUT/cal1")
-        echo "  1 rank:  $one"
-        two=$($BENCH rss "$(command -v mpirun)" $ROOT --oversubscribe -np 2 $BIN $CAL -o "$OUT/cal2")
-        echo "  2 ranks: $two"
-        best1=$(echo "$one $best1" | awk '{ print ($10 == "" || $2 < $10) ? $2 : $10 }')
-        best2=$(echo "$two $best2" | awk '{ print ($10 == "" || $2 < $10) ? $2 : $10 }')
-    done
-    echo "$best1 $best2" | awk '{ printf "  best: 1 rank %.2f s, 2 ranks %.2f s; speed-up of 2 ranks against 1: %.2fx (bar: at least 1.8x)\n", $1, $2, $1 / $2 }'
-    cmp -s "$OUT/cal1/posterior.csv" "$OUT/cal2/posterior.csv" && echo "  posterior.csv: the same bytes"
-fi
+# MPI: the shipped calibration on 1 rank and on 2 ranks.
+mpi_pair scenarios/calibrations/rats_2011_2015.cfg cal posterior.csv calibrate scenarios/calibrations/rats_2011_2015.cfg
