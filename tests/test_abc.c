@@ -431,6 +431,150 @@ static void test_gamma_poisson_replicates(void)
     check_gamma_poisson(3, 128);
 }
 
+/* The ABC target of the normal-mean case at tolerance eps: prior
+ * N(0, tau^2) times the ABC likelihood P(|mean - y| <= eps | theta) =
+ * Phi((y + eps - theta) / s) - Phi((y - eps - theta) / s), s = 1 /
+ * sqrt(nobs): its mean and sd by quadrature. */
+typedef struct abc_target {
+    double tau, y, eps, s;
+    int k;
+} abc_target;
+
+static double target_fn(double th, void *v)
+{
+    const abc_target *t = v;
+    double l = gsl_cdf_gaussian_P(t->y + t->eps - th, t->s) - gsl_cdf_gaussian_P(t->y - t->eps - th, t->s);
+    return gsl_ran_gaussian_pdf(th, t->tau) * l * pow(th, t->k);
+}
+
+static void normal_target(abc_target *t, double *mean, double *sd)
+{
+    gsl_integration_workspace *ws = gsl_integration_workspace_alloc(1000);
+    double m[3], e;
+    gsl_function f = {target_fn, t};
+    for (t->k = 0; t->k < 3; t->k++)
+        gsl_integration_qags(&f, t->y - 10, t->y + 10, 0, 1e-10, 1000, ws, &m[t->k], &e);
+    gsl_integration_workspace_free(ws);
+    *mean = m[1] / m[0];
+    *sd = sqrt(m[2] / m[0] - *mean * *mean);
+}
+
+/* The normal mean: prior N(0, 3^2), 20 draws of N(theta, 1) averaging
+ * 1.3. The exact posterior is normal with precision 1/9 + 20; ABC at
+ * the last tolerance eps targets the prior times the ABC likelihood
+ * (normal_target), which is what the population is checked against:
+ * weighted mean within 5 sd / sqrt(ESS), weighted sd within 5 sd
+ * sqrt((kurtosis - 1) / (4 ESS)) with kurtosis 3 (the target is normal
+ * convolved with a uniform much narrower than it; its kurtosis is below
+ * 3, so 3 is the larger, safer value). The ABC approximation error (the
+ * target against the exact posterior) is checked to be small too: at
+ * most 5% of the posterior sd in the mean, 5% in the sd. */
+static void test_normal_mean(void)
+{
+    fs_err err = {0};
+    fs_prior pr = mk(FS_PRIOR_NORMAL, 0, 3, -INFINITY, INFINITY, 0);
+    fs_abc_problem p = {1, &pr};
+    fs_abc_opts o = {.particles = 1000, .generations = 9, .seed = 11};
+    model m = model_make(NORMAL, 1, 1);
+    m.nobs = 20;
+    m.obs = 1.3;
+    fs_abc *a = fs_abc_alloc(&p, &o, &err);
+    CHECK(a && m.r);
+    fs_status st = run_all(a, &m, &err);
+    const fs_abc_gen *g;
+    int ng = fs_abc_history(a, &g);
+    double mean, sd, ess = g[ng - 1].ess, eps = g[ng - 1].tolerance;
+    post_moments(a, 1, 0, &mean, &sd);
+    int stop = fs_abc_stopped(a);
+    fs_abc_free(a);
+    gsl_rng_free(m.r);
+    CHECKF(st == FS_OK, "%s", err.msg);
+    CHECK(stop == FS_ABC_STOP_GENERATIONS && ng == 9);
+    double prec = 1.0 / 9 + 20, pm = 20 * 1.3 / prec, psd = sqrt(1 / prec);
+    abc_target t = {3, 1.3, eps, 1 / sqrt(20.0), 0};
+    double tm, tsd;
+    normal_target(&t, &tm, &tsd);
+    if (getenv("ABC_VERBOSE"))
+        fprintf(stderr, "normal: eps %g ess %g mean %g sd %g target %g %g exact %g %g\n", eps,
+                ess, mean, sd, tm, tsd, pm, psd);
+    CHECK(eps < 0.1);
+    CHECK(fabs(tm - pm) < 0.05 * psd && fabs(tsd - psd) < 0.05 * psd);
+    CHECK(ess > 100);
+    CHECK_NEAR(mean, tm, 5 * tsd / sqrt(ess));
+    CHECK_NEAR(sd, tsd, 5 * tsd * sqrt(2 / (4 * ess)));
+}
+
+/* The weighted quantile q of parameter 0 (n particles). */
+static double wquantile(const double *th, const double *w, int n, double q)
+{
+    int best = -1;
+    double c = 0, prev = -INFINITY;
+    /* the particles in order of theta by repeated selection (n small) */
+    for (;;) {
+        int k = -1;
+        for (int i = 0; i < n; i++)
+            if (th[i] > prev && (k < 0 || th[i] < th[k]))
+                k = i;
+        if (k < 0)
+            return th[best];
+        for (int i = 0; i < n; i++)
+            if (th[i] == th[k])
+                c += w[i];
+        best = k;
+        prev = th[k];
+        if (c >= q)
+            return th[k];
+    }
+}
+
+/* Coverage on synthetic data: 200 times, draw theta from the gamma(2, 1)
+ * prior, 10 Poisson(theta) counts, calibrate (200 particles, down to
+ * tolerance 0, where ABC is exact) and see whether the weighted 90%
+ * credible interval (5% to 95%) holds theta. For an exact posterior the
+ * hits are binomial(200, 0.9): mean 180, sd sqrt(200 0.9 0.1) = 4.24;
+ * pass within 4.5 sd, so [161, 199]. The intervals' own Monte Carlo
+ * error (200 particles) moves the coverage by far less than that. */
+static void test_coverage(void)
+{
+    fs_err err = {0};
+    fs_prior pr = mk(FS_PRIOR_GAMMA, 2, 1, 0, INFINITY, 0);
+    fs_abc_problem p = {1, &pr};
+    model m = model_make(POISSON, 1, 1);
+    gsl_rng *r = fs_rng_alloc();
+    CHECK(m.r && r);
+    int hits = 0, reps = 200, exact = 0;
+    fs_status st = FS_OK;
+    for (int k = 0; k < reps && st == FS_OK; k++) {
+        fs_rng_seed(r, 4242, (uint64_t)k);
+        double truth = fs_prior_draw(&pr, r), s = 0;
+        for (int j = 0; j < m.nobs; j++)
+            s += gsl_ran_poisson(r, truth);
+        m.obs = s;
+        m.seed = 1000 + (uint64_t)k;
+        fs_abc_opts o = {.particles = 200, .generations = 20, .quantile = 0.25,
+                         .tolerance = 1e-9, .seed = (uint64_t)k};
+        fs_abc *a = fs_abc_alloc(&p, &o, &err);
+        if (!a) {
+            st = FS_ENOMEM;
+            break;
+        }
+        st = run_all(a, &m, &err);
+        const double *th, *w;
+        int n = fs_abc_population(a, &th, &w, NULL);
+        exact += fs_abc_stopped(a) == FS_ABC_STOP_TOLERANCE;
+        if (n > 0 && truth >= wquantile(th, w, n, 0.05) && truth <= wquantile(th, w, n, 0.95))
+            hits++;
+        fs_abc_free(a);
+    }
+    gsl_rng_free(r);
+    gsl_rng_free(m.r);
+    CHECKF(st == FS_OK, "%s", err.msg);
+    if (getenv("ABC_VERBOSE"))
+        fprintf(stderr, "coverage: %d hits of %d\n", hits, reps);
+    CHECK(exact == reps);
+    CHECK_NEAR(hits, 180, 4.5 * sqrt(200 * 0.9 * 0.1));
+}
+
 int main(void)
 {
     fs_gsl_quiet();
@@ -440,5 +584,7 @@ int main(void)
     RUN(test_prior_draws);
     RUN(test_gamma_poisson);
     RUN(test_gamma_poisson_replicates);
+    RUN(test_normal_mean);
+    RUN(test_coverage);
     return check_report();
 }
