@@ -59,8 +59,13 @@ typedef enum fs_prior_kind {
  * truncated to (the setting's own range; -INFINITY / INFINITY where the
  * setting has no bound). integer != 0: the setting is an integer; the
  * prior is then read as the distribution of the value rounded to the
- * nearest integer, and perturbed values are rounded too (docs say how the
- * weights treat it). */
+ * nearest integer, and perturbed values are rounded too. Precisely: the
+ * continuous prior is truncated to [ceil(lo) - 1/2, floor(hi) + 1/2] and
+ * rounded, so each integer of [lo, hi] has the mass of its unit cell, and
+ * fs_prior_logpdf gives the log of that mass (at any x of the cell). In
+ * the importance weights the kernel's density is taken at the rounded
+ * point rather than integrated over its cell: an approximation, good
+ * while the kernel's sd is well above 1, cruder below. */
 typedef struct fs_prior {
     int kind;            /* fs_prior_kind */
     double a, b;
@@ -94,23 +99,33 @@ typedef struct fs_abc_problem {
     const fs_prior *priors;
 } fs_abc_problem;
 
-/* Options; zero means the default, given in brackets.
+/* Options; zero means the default, given in brackets. Only the priors,
+ * particles, replicates, quantile and seed set a calibration's course
+ * (fs_abc_restore refuses a file saved under others); the stop rules and
+ * the batch may change between save and restore.
  *   particles       accepted particles per generation [1000]
  *   generations     stop after this many generations [8]
  *   quantile        generation t's tolerance is this quantile of
  *                   generation t-1's particles' distances (weighted;
  *                   a particle's distance is the median of its
- *                   replicates') [0.5]
+ *                   replicates within its generation's tolerance, so
+ *                   the tolerances shrink with replicates too) [0.5]
  *   tolerance       stop once a generation's tolerance is at or below it
  *                   [0: no such stop]
  *   min_acceptance  stop when a generation's acceptance rate (accepted /
- *                   proposed) falls below it [0.005]
+ *                   proposed) falls below it: a generation that has not
+ *                   accepted `particles` within particles /
+ *                   min_acceptance proposals ends as incomplete and is
+ *                   not kept; in (0, 1] [0.005]
  *   max_simulations stop before a generation once this many candidates
  *                   have been simulated in all; a generation that reaches
  *                   it midway ends as incomplete and is not kept
  *                   [0: no budget]
  *   replicates      simulations per candidate (a scenario's runs) [1]
- *   batch           candidates per callback call [particles]
+ *   batch           candidates per callback call, at most [particles];
+ *                   the candidates of a last batch after the one that
+ *                   completes a generation are dropped and not counted,
+ *                   so that the records do not depend on the batch
  *   seed            the calibration's random streams [0 is a seed]
  * With replicates M > 1, a candidate is accepted when at least one of its
  * M distances is within the tolerance, and its weight is multiplied by the
@@ -135,8 +150,10 @@ typedef struct fs_abc_opts {
  * >= 0; INFINITY: that simulation produced nothing comparable, never
  * within a tolerance). Replicate j of candidate i should draw from a
  * stream fixed by (id[i], j). Any status but FS_OK stops the
- * step with that status and err as the callback set it; NaN is refused
- * (FS_ERUNTIME). */
+ * step with that status and err as the callback set it; NaN or a negative
+ * distance is refused (FS_ERUNTIME). Candidates outside the priors'
+ * support are never passed. The step does not poll for signals: the
+ * callback returns FS_EINTR when interrupted. */
 typedef fs_status (*fs_abc_sim_fn)(void *ctx, int n, const double *theta, const uint64_t *id,
                                    double *dist, fs_err *err);
 
@@ -160,7 +177,8 @@ enum {
 
 /* Runs one generation. Generation 0 draws from the priors and accepts
  * every candidate with a finite distance (its tolerance is the largest
- * accepted distance); generation t >= 1 resamples the previous population
+ * accepted distance; with replicates, any finite one, weighted by the
+ * share finite); generation t >= 1 resamples the previous population
  * by weight, perturbs with the kernel, rejects candidates outside the
  * priors' support without simulating them (they count as proposed, not as
  * simulated), simulates the rest and accepts those within the tolerance,
@@ -196,11 +214,12 @@ int fs_abc_history(const fs_abc *a, const fs_abc_gen **g);
 
 /* The current population: n particles (rows of nparams), their
  * normalised weights and distances (the median of each particle's
- * replicates). n is 0 before the first step. */
+ * replicates within the tolerance). n is 0 before the first step. */
 int fs_abc_population(const fs_abc *a, const double **theta, const double **w,
                       const double **dist);
 
-/* Saves the calibration (options' hash, history, population, kernel) to f
+/* Saves the calibration (options' hash, history, population; the kernel
+ * follows from the population) to f
  * as text with every double exact (%a), with a closing checksum line.
  * FS_EIO on a write error. */
 fs_status fs_abc_save(const fs_abc *a, FILE *f, fs_err *err);
@@ -208,7 +227,9 @@ fs_status fs_abc_save(const fs_abc *a, FILE *f, fs_err *err);
 /* Restores into a (freshly allocated with the same problem and options) what
  * fs_abc_save wrote. FS_ECONFIG when the file belongs to other options or
  * is torn or tampered (the checksum), naming what is wrong; a is then
- * unchanged. */
+ * unchanged. The stop rule is evaluated again under a's options; a
+ * generation that ended incomplete was never saved, so a resumed
+ * calibration runs it again (and stops the same way). */
 fs_status fs_abc_restore(fs_abc *a, FILE *f, fs_err *err);
 
 #endif

@@ -645,8 +645,9 @@ static void weigh(fs_abc *a, int t)
             whiten(a->chol, np, a->theta + (size_t)j * np, a->white + (size_t)j * np);
             a->lwold[j] = a->w[j] > 0 ? log(a->w[j]) : -INFINITY;
         }
-        /* each i on its own: threads change nothing in the sums */
-        #pragma omp parallel for schedule(static)
+        /* each i on its own: threads change nothing in the sums; only
+         * for large populations, where the threads' start-up pays */
+        #pragma omp parallel for schedule(static) if ((double)n * nold * np > 4e6)
         for (int i = 0; i < n; i++) {
             double y[FS_ABC_MAX_PARAMS], mx = -INFINITY, s = 0;
             const double *x = a->ntheta + (size_t)i * np;
