@@ -154,6 +154,7 @@ gallery-run: all
 	$(BIN) sweep scenarios/sweeps/levers.cfg -q -o plots/levers --size 1200x750
 	$(BIN) sweep scenarios/sweeps/when_escalation.cfg -q -o plots/when_escalation --size 1200x750
 	$(BIN) optimize scenarios/searches/cheapest_mix.cfg -q -o plots/cheapest_mix --size 1200x750
+	$(BIN) calibrate scenarios/calibrations/rats_2011_2015.cfg -q -o plots/rats_2011_2015 --size 1200x750
 	@cp plots/sco_baseline/*.png plots/compare/compare_*.png plots/gallery/
 	@cp plots/crocus_attack/trust_pairs.png plots/gallery/crocus_trust_pairs.png
 	@cp plots/levers/tornado_escalation.png plots/gallery/sweep_tornado_escalation.png
@@ -164,6 +165,8 @@ gallery-run: all
 	@cp plots/when_escalation/discovery_tradeoff.png plots/when_escalation/discovery_limits.png \
 	    plots/when_escalation/discovery_scatter.png plots/gallery/
 	@cp plots/cheapest_mix/optimize_*.png plots/gallery/
+	@cp plots/rats_2011_2015/calibrate_marginals.png plots/rats_2011_2015/calibrate_predictive.png \
+	    plots/gallery/
 	@ls plots/gallery
 
 # ---- fuzzing (tests/fuzz/): the loader and its dependencies, built with

@@ -176,6 +176,12 @@ fs_status fs_abc_step(fs_abc *a, fs_abc_sim_fn fn, void *ctx, fs_err *err);
 /* The stop rule that holds (FS_ABC_RUNNING while none does). */
 int fs_abc_stopped(const fs_abc *a);
 
+/* Candidates simulated in the generation a stop rule cut short (the
+ * acceptance rate or the budget): that generation is not kept, so its
+ * simulations are in no record of fs_abc_history, but they were spent.
+ * 0 when no generation was cut short. */
+long fs_abc_cut_short(const fs_abc *a);
+
 /* One generation's record. */
 typedef struct fs_abc_gen {
     int generation;

@@ -22,6 +22,7 @@ typedef struct fs_calib_result {
     int ngen;
     const fs_abc_gen *gen;
     int stop;                  /* the stop rule that held (abc.h) */
+    long cut;                  /* candidates simulated in a generation cut short */
     int ndraws;                /* predictive draws */
     const int *draw_particle;  /* each draw's particle */
     const double *pred;        /* ndraws rows of ntargets: each target's value */

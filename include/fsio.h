@@ -23,8 +23,15 @@ FILE *fs_afile_stream(fs_afile *f);
 /* The final name it was opened for; valid until commit or abort. */
 const char *fs_afile_path(const fs_afile *f);
 
-/* Flushes, syncs, closes and renames the temp file to its final name, then
- * frees f. On any failure (including an earlier write error on the stream,
+/* Flushes, syncs and closes the temp file ahead of its commit, so that a
+ * batch of finished files committed together (the charts of a set) holds
+ * no descriptor each; fs_afile_stream is NULL afterwards. On failure (a
+ * write error, a full disk) err is filled (FS_EIO naming the final name
+ * and the reason) and f still ends with fs_afile_abort. */
+fs_status fs_afile_close(fs_afile *f, fs_err *err);
+
+/* Flushes, syncs, closes (unless fs_afile_close did) and renames the temp
+ * file to its final name, then frees f. On any failure (including an earlier write error on the stream,
  * such as a full disk) the temp file is removed, the final name is left as
  * it was, and err is filled (FS_EIO). */
 fs_status fs_afile_commit(fs_afile *f, fs_err *err);

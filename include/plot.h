@@ -158,6 +158,18 @@ void fs_plot_opts_default(fs_plot_opts *o);
  * replaced by the default size. */
 void fs_plot_opts_resolve(const fs_plot_opts *in, fs_plot_opts *o);
 
+/* One chart of a set, drawn from data into c. */
+typedef fs_status (*fs_plot_draw_fn)(const void *data, fs_chart *c, fs_err *err);
+
+/* Draws the n charts names[i] (base names) with fns[i] from data into
+ * opts->outdir (made if missing; default dir) in opts' format and size
+ * (opts may be NULL), filling opts->geom for the first FS_PLOT_NCHARTS.
+ * Every chart is drawn before any is committed: either every chart file
+ * is replaced, or (on failure) none is. */
+fs_status fs_plot_set(const char *dir, const fs_plot_opts *opts, int n,
+                      const char *const *names, const fs_plot_draw_fn *fns, const void *data,
+                      fs_err *err);
+
 /* The base file name of a chart ("threat_index", ...). */
 const char *fs_plot_chart_name(fs_plot_chart which);
 

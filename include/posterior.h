@@ -29,6 +29,8 @@ typedef struct fs_posterior {
     char *file;           /* dir/posterior.csv */
     int nparams;
     char **paths;         /* [nparams] setting paths, as --set takes them */
+    char **labels;        /* [nparams] their labels from priors.csv beside it, or
+                           * the paths when it is missing or names none */
     int *integer;         /* [nparams] integer settings (from the scenario) */
     int n;                /* particles */
     double *value;        /* [n * nparams] particle p's values at p * nparams */
@@ -38,7 +40,8 @@ typedef struct fs_posterior {
     uint64_t hash;        /* FNV-1a (64-bit) of posterior.csv's bytes */
 } fs_posterior;
 
-/* Reads dir/posterior.csv: a header `particle,<path>...,weight,distance`
+/* Reads dir/posterior.csv (and the labels of dir/priors.csv, when it is
+ * there and reads as foresight calibrate writes it): a header `particle,<path>...,weight,distance`
  * (distance may be left out) with 1 to FS_POSTERIOR_MAX_PARAMS setting
  * paths, then 1 to FS_POSTERIOR_MAX_PARTICLES rows numbered 0, 1, ... in
  * order, with finite values and weights >= 0 summing to 1 within 1e-9.

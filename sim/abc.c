@@ -310,6 +310,7 @@ struct fs_abc {
     long max_proposals;   /* per generation: particles / min_acceptance */
     gsl_rng *rng;
     int stop;
+    long cut;   /* candidates simulated in a generation a stop rule cut short */
     /* history */
     int ngen, gcap;
     fs_abc_gen *hist;
@@ -786,6 +787,7 @@ fs_status fs_abc_step(fs_abc *a, fs_abc_sim_fn fn, void *ctx, fs_err *err)
     }
     if (incomplete) {
         a->stop = incomplete;
+        a->cut = sim;
         return FS_OK;
     }
     weigh(a, t);
@@ -814,6 +816,11 @@ fs_status fs_abc_step(fs_abc *a, fs_abc_sim_fn fn, void *ctx, fs_err *err)
 int fs_abc_stopped(const fs_abc *a)
 {
     return a->stop;
+}
+
+long fs_abc_cut_short(const fs_abc *a)
+{
+    return a->cut;
 }
 
 int fs_abc_history(const fs_abc *a, const fs_abc_gen **g)

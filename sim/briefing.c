@@ -205,7 +205,12 @@ static void uncertainty(FILE *f, const fs_results *res)
             "posterior of a calibration (%d particles over ", p->n);
     for (k = 0; k < p->nparams; k++) {
         fputs(k == 0 ? "" : k + 1 < p->nparams ? ", " : " and ", f);
-        fs_md_put(f, p->paths[k]);
+        fs_md_put(f, p->labels[k]);
+        if (strcmp(p->labels[k], p->paths[k]) != 0) {
+            fputs(" (", f);
+            fs_md_put(f, p->paths[k]);
+            fputs(")", f);
+        }
     }
     fputs("), by weight, each pair of consecutive runs sharing one. So the spread of every result "
           "above is parameter uncertainty and chance together. The law of total variance "
@@ -227,7 +232,7 @@ static void uncertainty(FILE *f, const fs_results *res)
         if (sp.best < 0) {
             fputs("- |\n", f);
         } else {
-            fs_md_put(f, p->paths[sp.best]);
+            fs_md_put(f, p->labels[sp.best]);
             fprintf(f, " (%.0f%%) |\n", 100.0 * sp.r2[sp.best]);
         }
         if (heads[i] == FS_HEAD_ESCALATION && sp.best >= 0)
@@ -237,7 +242,7 @@ static void uncertainty(FILE *f, const fs_results *res)
             "told apart.", sp.pairs);
     if (top >= 0) {
         fputs(" For escalation the parameter that matters most is ", f);
-        fs_md_put(f, p->paths[top]);
+        fs_md_put(f, p->labels[top]);
         fprintf(f, ": alone it explains %.0f%% of the variance.", 100.0 * top_r2);
     }
     fputs("\n\n", f);

@@ -170,19 +170,9 @@ static fs_status calib_id(const fs_calib_run *r, fs_ckpt_id *id, fs_err *err)
     id->npoints = c->opts.particles;
     id->noutputs = c->ntargets;
     fs_scenario *sc = NULL;
-    char *text = NULL;
-    size_t len = 0;
-    FILE *f = NULL;
     fs_status st = fs_load_scenario_text(r->text, c->sets, c->nsets, &sc, err);
-    if (st == FS_OK && (f = open_memstream(&text, &len)) == NULL)
-        st = fs_err_set(err, FS_ENOMEM, "out of memory");
     if (st == FS_OK)
-        st = fs_scenario_write(sc, f, err);
-    if (f)
-        fclose(f);
-    if (st == FS_OK)
-        id->base = fs_fnv1a(FS_FNV_INIT, text, len);
-    free(text);
+        st = fs_ckpt_base_hash(sc, &id->base, err);
     fs_scenario_free(sc);
     return st;
 }
@@ -354,7 +344,7 @@ fs_calib_run *fs_calib_run_open(const fs_calib *c, int threads, const char *outd
                          r->integer, c->runs, c->seed, 0, NULL};
     r->spec = spec;
     fs_abc_problem p = {c->nparams, priors};
-    if ((r->abc = fs_abc_alloc(&p, &c->opts, err)) == NULL || fs_mkdir_p(outdir, err) != FS_OK ||
+    if ((r->abc = fs_abc_alloc(&p, &c->opts, err)) == NULL || fs_mkdir_made(outdir, err) != FS_OK ||
         start_checkpoint(r, resume, err) != FS_OK)
         goto fail;
     fs_scenario_free(base);
@@ -372,6 +362,9 @@ void fs_calib_run_free(fs_calib_run *r)
     fs_abc_free(r->abc);
     fs_scenario_text_free(r->text);
     fs_outlock_release(r->lock);
+    /* A calibration that wrote nothing (an empty posterior, a failure
+     * before its first checkpoint) leaves no empty directory it made. */
+    fs_fsio_remove_made();
     free(r);
 }
 
@@ -516,10 +509,12 @@ fs_status fs_calib_run_finish(fs_calib_run *r, fs_err *err)
     }
     if (fs_dist_rank() != 0)
         goto done;   /* rank 0 writes */
-    fs_calib_result res = {c, n, theta, w, dist, ngen, gen, fs_abc_stopped(r->abc), D, part,
+    fs_calib_result res = {c, n, theta, w, dist, ngen, gen, fs_abc_stopped(r->abc),
+                           fs_abc_cut_short(r->abc), D, part,
                            pred};
     if ((st = fs_calib_write(r->outdir, &res, err)) != FS_OK)
         goto done;
+    fs_fsio_keep_made();
     remove_checkpoint(r->outdir);
 done:
     if (g)

@@ -208,7 +208,8 @@ static fs_status read_param(const ctx *c, fs_calib *cal, const fs_scenario_text 
         fs_override ov[257];
         char val[64];
         int n = cal->nsets < 256 ? cal->nsets : 256;
-        memcpy(ov, cal->sets, (size_t)n * sizeof *ov);
+        if (n > 0)
+            memcpy(ov, cal->sets, (size_t)n * sizeof *ov);
         snprintf(val, sizeof val, integer ? "%.0f" : "%.17g", p->base);
         ov[n].path = p->path;
         ov[n].value = val;

@@ -367,9 +367,12 @@ static void brief_parameters(FILE *f, const fs_calib_result *r, int *idx, double
             fputs(k++ ? ", " : "", f);
             fs_md_put(f, c->params[j].label);
         }
-        fputs(". Their posterior is close to their prior: the figures say little about them, "
-              "and any result that depends on them carries the prior's uncertainty, which "
-              "is an assumption, not evidence.\n", f);
+        fputs(nid == 1 ? ". Its posterior is close to its prior: the figures say little "
+              "about it, and any result that depends on it carries the prior's uncertainty, "
+              "which is an assumption, not evidence.\n"
+              : ". Their posteriors are close to their priors: the figures say little about "
+              "them, and any result that depends on them carries the priors' uncertainty, "
+              "which is an assumption, not evidence.\n", f);
     } else {
         fputs("Every parameter was narrowed by the figures", f);
         fputs(weak ? ", some only weakly.\n" : ".\n", f);
@@ -545,12 +548,16 @@ static fs_status write_brief(FILE *f, const fs_calib_result *r, fs_err *err)
     const fs_abc_gen *last = &r->gen[r->ngen - 1];
     fmt(s1, sizeof s1, last->tolerance);
     fprintf(f, ", by ABC-SMC with %d particles and %ld run%s per particle (seed %llu). It "
-            "stopped after %d generation%s because %s, having spent %ld runs. The final "
-            "tolerance is %s: an accepted run's figures differ from the reported ones by at "
-            "most %s standard deviations (root mean square over the fitted targets).\n",
+            "stopped after %d generation%s because %s, having spent %ld runs",
             c->opts.particles, c->runs, c->runs == 1 ? "" : "s", (unsigned long long)c->seed,
-            r->ngen, r->ngen == 1 ? "" : "s", stop_words(r->stop), last->simulations * c->runs,
-            s1, s1);
+            r->ngen, r->ngen == 1 ? "" : "s", stop_words(r->stop),
+            (last->simulations + r->cut) * c->runs);
+    if (r->cut > 0)
+        fprintf(f, " (%ld of them in generation %d, cut short and not kept)", r->cut * c->runs,
+                r->ngen);
+    fprintf(f, ". The final tolerance is %s: an accepted run's figures differ from the "
+            "reported ones by at most %s standard deviations (root mean square over the "
+            "fitted targets).\n", s1, s1);
     if (nfit < c->nparams)
         fprintf(f, "\nThere are fewer fitted figures (%d) than parameters (%d): the figures "
                 "cannot pin every parameter down, and some combinations of parameters will "

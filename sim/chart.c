@@ -641,7 +641,9 @@ fs_status fs_chart_finish(fs_chart *c, fs_err *err)
     if (cs != CAIRO_STATUS_SUCCESS)
         return fs_err_set(err, FS_EIO, "cannot draw %s: %s", fs_afile_path(c->af),
                           cairo_status_to_string(cs));
-    return FS_OK;
+    /* Closed now, renamed at commit: the charts of a set wait for one
+     * another without a descriptor each. */
+    return fs_afile_close(c->af, err);
 }
 
 fs_status fs_chart_commit(fs_chart *c, fs_err *err)

@@ -42,6 +42,23 @@ uint64_t fs_fnv1a(uint64_t h, const void *data, size_t n)
     return h;
 }
 
+fs_status fs_ckpt_base_hash(const fs_scenario *sc, uint64_t *h, fs_err *err)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    fs_status st;
+
+    if (f == NULL)
+        return fs_err_set(err, FS_ENOMEM, "out of memory");
+    st = fs_scenario_write(sc, f, err);
+    fclose(f);
+    if (st == FS_OK)
+        *h = fs_fnv1a(FS_FNV_INIT, text, len);
+    free(text);
+    return st;
+}
+
 static int ckpt_dir(const char *outdir, char *buf, size_t n)
 {
     int k = snprintf(buf, n, "%s/checkpoint", outdir);

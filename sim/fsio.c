@@ -161,9 +161,19 @@ int fs_stream_close(FILE *fp)
     return saved;
 }
 
+fs_status fs_afile_close(fs_afile *f, fs_err *err)
+{
+    int saved = f->fp ? fs_stream_close(f->fp) : 0;
+
+    f->fp = NULL;
+    if (saved)
+        return fs_err_set(err, FS_EIO, "cannot write %s: %s", f->path, strerror(saved));
+    return FS_OK;
+}
+
 fs_status fs_afile_commit(fs_afile *f, fs_err *err)
 {
-    int saved = fs_stream_close(f->fp);
+    int saved = f->fp ? fs_stream_close(f->fp) : 0;
 
     if (!saved && rename(f->tmp, f->path) != 0)
         saved = errno ? errno : EIO;
@@ -181,7 +191,8 @@ void fs_afile_abort(fs_afile *f)
 {
     if (f == NULL)
         return;
-    fclose(f->fp);
+    if (f->fp)
+        fclose(f->fp);
     unlink(f->tmp);
     afile_release(f);
 }

@@ -458,19 +458,9 @@ static fs_status search_id(const fs_search *s, fs_ckpt_id *id, fs_err *err)
         hash_str(&h, s->sets[i].path), hash_str(&h, s->sets[i].value);
     id->settings = h;
     fs_scenario *sc = NULL;
-    char *text = NULL;
-    size_t len = 0;
-    FILE *f = NULL;
     fs_status st = fs_load_scenario(s->base_path, s->sets, s->nsets, &sc, err);
-    if (st == FS_OK && (f = open_memstream(&text, &len)) == NULL)
-        st = fs_err_set(err, FS_ENOMEM, "out of memory");
     if (st == FS_OK)
-        st = fs_scenario_write(sc, f, err);
-    if (f)
-        fclose(f);
-    if (st == FS_OK)
-        id->base = fs_fnv1a(FS_FNV_INIT, text, len);
-    free(text);
+        st = fs_ckpt_base_hash(sc, &id->base, err);
     fs_scenario_free(sc);
     return st;
 }

@@ -191,7 +191,17 @@ static fs_status read_objective(const ctx *c, fs_search *s, const fs_scenario *b
                             "threshold is for statistic = \"satisficing\" only");
         goto done;
     }
-    snprintf(text, sizeof text, "%s (%s)", s->outputs[ob->out].name, robust_names[ob->stat]);
+    /* The short name charts and sentences use: what is taken over the
+     * futures, said so ("cost.mean (averaged over futures)", never "cost.mean
+     * (mean)"). No comma: it is a CSV field of search_meta.csv. */
+    {
+        static const char *const over[] = {"averaged over futures", "p90 over futures",
+                                           "worst future", "share of futures meeting %g",
+                                           "regret over futures"};
+        char how[64];
+        snprintf(how, sizeof how, over[ob->stat], ob->threshold);
+        snprintf(text, sizeof text, "%s (%s)", s->outputs[ob->out].name, how);
+    }
     if (!(ob->name = strdup(text)))
         st = nomem(c);
 done:

@@ -1399,6 +1399,52 @@ void fs_plot_opts_resolve(const fs_plot_opts *in, fs_plot_opts *o)
         o->height = FS_CHART_HEIGHT;
 }
 
+fs_status fs_plot_set(const char *dir, const fs_plot_opts *opts, int n,
+                      const char *const *names, const fs_plot_draw_fn *fns, const void *data,
+                      fs_err *err)
+{
+    fs_chart **charts = calloc((size_t)n, sizeof *charts);
+    fs_plot_opts o;
+    const char *outdir;
+    fs_status st = FS_OK;
+    int i;
+
+    if (charts == NULL)
+        return fs_err_set(err, FS_ENOMEM, "out of memory for %d charts", n);
+    fs_plot_opts_resolve(opts, &o);
+    outdir = o.outdir ? o.outdir : dir;
+    if (o.outdir && (st = fs_mkdir_p(outdir, err)) != FS_OK)
+        goto done;
+    for (i = 0; i < n; i++) {
+        char file[128], path[4096];
+        snprintf(file, sizeof file, "%s.%s", names[i], fs_chart_format_ext(o.format));
+        if (fs_path_join(path, sizeof path, outdir, file) == NULL) {
+            st = fs_err_set(err, FS_EUSAGE, "output path too long: %s/%s", outdir, file);
+            goto done;
+        }
+        if ((charts[i] = fs_chart_open(path, o.format, o.width, o.height, err)) == NULL ||
+            fns[i](data, charts[i], err) != FS_OK || fs_chart_finish(charts[i], err) != FS_OK) {
+            st = err->code;
+            goto done;
+        }
+        if (o.geom && i < FS_PLOT_NCHARTS) {
+            fs_plot_geom *g = &o.geom[i];
+            int k;
+            g->width = o.width, g->height = o.height;
+            g->npanels = fs_chart_npanels(charts[i]);
+            for (k = 0; k < g->npanels && k < FS_CHART_MAX_PANELS; k++)
+                g->panel[k] = *fs_chart_panel_at(charts[i], k);
+        }
+    }
+    for (i = 0; i < n && st == FS_OK; i++)
+        st = fs_chart_commit(charts[i], err);
+done:
+    for (i = 0; i < n; i++)
+        fs_chart_free(charts[i]);
+    free(charts);
+    return st;
+}
+
 /* ---- effects_outcomes and effects_trust: inject_effects.csv, baseline.csv ---- */
 
 #define EFFECT_ROWS 96

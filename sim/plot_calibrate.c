@@ -180,8 +180,9 @@ static const char *density_label(const bins *b)
 
 /* ---- calibrate_marginals ---- */
 
-static fs_status draw_marginals(const fs_cdir *c, fs_chart *ch, fs_err *err)
+static fs_status draw_marginals(const void *data, fs_chart *ch, fs_err *err)
 {
+    const fs_cdir *c = data;
     double u = fs_chart_unit(ch), left = 0, h[MAXBINS], px[2 * MAXBINS + CURVE],
            py[2 * MAXBINS + CURVE];
     int k, cols, rows, logs = 0, core = (int)fmin(30, fmax(8, round(2 * cbrt(c->ess))));
@@ -299,8 +300,9 @@ static void pairs_cell(fs_panel_spec *ps, fs_rect grid, int k, int i, int j, dou
     ps->bottom = i == k - 1 ? bottom : 0;
 }
 
-static fs_status draw_pairs(const fs_cdir *c, fs_chart *ch, fs_err *err)
+static fs_status draw_pairs(const void *data, fs_chart *ch, fs_err *err)
 {
+    const fs_cdir *c = data;
     /* Past 8 parameters the cells are too small to read: the first 8. */
     int k = c->nparams < PAIRS_MAX ? c->nparams : PAIRS_MAX, i, j, cls, core = (int)fmin(30, fmax(8, round(2 * cbrt(c->ess))));
     double u = fs_chart_unit(ch), h[MAXBINS], wmax = 0, lo[FS_ABC_MAX_PARAMS],
@@ -428,8 +430,9 @@ done:
 
 /* ---- calibrate_predictive ---- */
 
-static fs_status draw_predictive(const fs_cdir *c, fs_chart *ch, fs_err *err)
+static fs_status draw_predictive(const void *data, fs_chart *ch, fs_err *err)
 {
+    const fs_cdir *c = data;
     double u = fs_chart_unit(ch), left = 0, h[MAXBINS];
     int k, cols, rows, held = 0;
     char sub[512], foot[1200];
@@ -525,8 +528,9 @@ static fs_status draw_predictive(const fs_cdir *c, fs_chart *ch, fs_err *err)
 
 /* ---- calibrate_tolerance ---- */
 
-static fs_status draw_tolerance(const fs_cdir *c, fs_chart *ch, fs_err *err)
+static fs_status draw_tolerance(const void *data, fs_chart *ch, fs_err *err)
 {
+    const fs_cdir *c = data;
     double u = fs_chart_unit(ch), left = 0, tlo = INFINITY, thi = 0, alo = INFINITY, ahi = 0;
     double ehi = (double)c->n, xhi = c->ngens > 1 ? c->ngens - 1 : 1;
     int i, pass, untol = 0;
@@ -626,51 +630,13 @@ static fs_status draw_tolerance(const fs_cdir *c, fs_chart *ch, fs_err *err)
 
 /* ---- files ---- */
 
-typedef fs_status (*draw_fn)(const fs_cdir *, fs_chart *, fs_err *);
-
 fs_status fs_plot_calibrate_data(const fs_cdir *c, const fs_plot_opts *opts, fs_err *err)
 {
     static const char *const names[] = {"calibrate_marginals", "calibrate_pairs",
                                         "calibrate_predictive", "calibrate_tolerance"};
-    static const draw_fn fns[] = {draw_marginals, draw_pairs, draw_predictive, draw_tolerance};
-    fs_chart *charts[4] = {NULL, NULL, NULL, NULL};
-    fs_plot_opts o;
-    const char *outdir;
-    fs_status st = FS_OK;
-    int i;
-
-    fs_plot_opts_resolve(opts, &o);
-    outdir = o.outdir ? o.outdir : c->dir;
-    if (o.outdir && (st = fs_mkdir_p(outdir, err)) != FS_OK)
-        goto done;
-    for (i = 0; i < 4; i++) {
-        char file[64], path[4096];
-        snprintf(file, sizeof file, "%s.%s", names[i], fs_chart_format_ext(o.format));
-        if (fs_path_join(path, sizeof path, outdir, file) == NULL) {
-            st = fs_err_set(err, FS_EUSAGE, "output path too long: %s/%s", outdir, file);
-            goto done;
-        }
-        if ((charts[i] = fs_chart_open(path, o.format, o.width, o.height, err)) == NULL ||
-            (st = fns[i](c, charts[i], err)) != FS_OK ||
-            (st = fs_chart_finish(charts[i], err)) != FS_OK) {
-            st = err->code;
-            goto done;
-        }
-        if (o.geom && i < FS_PLOT_NCHARTS) {
-            fs_plot_geom *g = &o.geom[i];
-            int k;
-            g->width = o.width, g->height = o.height;
-            g->npanels = fs_chart_npanels(charts[i]);
-            for (k = 0; k < g->npanels && k < FS_CHART_MAX_PANELS; k++)
-                g->panel[k] = *fs_chart_panel_at(charts[i], k);
-        }
-    }
-    for (i = 0; i < 4 && st == FS_OK; i++)
-        st = fs_chart_commit(charts[i], err);
-done:
-    for (i = 0; i < 4; i++)
-        fs_chart_free(charts[i]);
-    return st;
+    static const fs_plot_draw_fn fns[] = {draw_marginals, draw_pairs, draw_predictive,
+                                          draw_tolerance};
+    return fs_plot_set(c->dir, opts, 4, names, fns, c, err);
 }
 
 fs_status fs_plot_calibrate(const char *dir, const fs_plot_opts *opts, fs_err *err)

@@ -88,8 +88,9 @@ static void footnote(const disc *d, char *buf, size_t n, const char *text, const
 
 /* ---- the trade-off: coverage against density ---- */
 
-static fs_status draw_tradeoff(const disc *d, fs_chart *c, fs_err *err)
+static fs_status draw_tradeoff(const void *data, fs_chart *c, fs_err *err)
 {
+    const disc *d = data;
     size_t n = fs_csv_nrows(d->traj), i;
     double *x = malloc((n + 1) * sizeof *x), *y = malloc((n + 1) * sizeof *y);
     double thr = atof(meta(d->meta, "threshold")), u = fs_chart_unit(c);
@@ -179,8 +180,9 @@ done:
 
 /* ---- box 1's limits ---- */
 
-static fs_status draw_limits(const disc *d, fs_chart *c, fs_err *err)
+static fs_status draw_limits(const void *data, fs_chart *c, fs_err *err)
 {
+    const disc *d = data;
     size_t n = fs_csv_nrows(d->boxes), i;
     int rows[MAX_ROWS], nr = 0, j, resample = atoi(meta(d->meta, "resample")), kinds = 0;
     const char *cats[MAX_ROWS];
@@ -302,8 +304,9 @@ static void limits_of(const disc *d, const char *name, double *lo, double *hi)
     }
 }
 
-static fs_status draw_scatter(const disc *d, fs_chart *c, fs_err *err)
+static fs_status draw_scatter(const void *data, fs_chart *c, fs_err *err)
 {
+    const disc *d = data;
     size_t n = fs_csv_nrows(d->cases), i, m0 = 0, m1 = 0;
     double *x0 = malloc((n + 1) * sizeof *x0), *y0 = malloc((n + 1) * sizeof *y0);
     double *x1 = malloc((n + 1) * sizeof *x1), *y1 = malloc((n + 1) * sizeof *y1);
@@ -374,8 +377,6 @@ done:
 
 /* ---- files ---- */
 
-typedef fs_status (*draw_fn)(const disc *, fs_chart *, fs_err *);
-
 int fs_plot_discover_present(const char *dir)
 {
     char path[4096];
@@ -387,39 +388,12 @@ fs_status fs_plot_discover_dir(const char *dir, const fs_plot_opts *opts, fs_err
 {
     static const char *const names[] = {"discovery_tradeoff", "discovery_limits",
                                         "discovery_scatter"};
-    static const draw_fn fns[] = {draw_tradeoff, draw_limits, draw_scatter};
-    fs_chart *charts[3] = {NULL, NULL, NULL};
-    fs_plot_opts o;
+    static const fs_plot_draw_fn fns[] = {draw_tradeoff, draw_limits, draw_scatter};
     disc d;
-    const char *outdir;
     fs_status st;
-    int i;
 
-    if ((st = disc_load(&d, dir, err)) != FS_OK)
-        goto done;
-    fs_plot_opts_resolve(opts, &o);
-    outdir = o.outdir ? o.outdir : dir;
-    if (o.outdir && (st = fs_mkdir_p(outdir, err)) != FS_OK)
-        goto done;
-    for (i = 0; i < 3; i++) {
-        char file[64], path[4096];
-        snprintf(file, sizeof file, "%s.%s", names[i], fs_chart_format_ext(o.format));
-        if (fs_path_join(path, sizeof path, outdir, file) == NULL) {
-            st = fs_err_set(err, FS_EUSAGE, "output path too long: %s/%s", outdir, file);
-            goto done;
-        }
-        if ((charts[i] = fs_chart_open(path, o.format, o.width, o.height, err)) == NULL ||
-            (st = fns[i](&d, charts[i], err)) != FS_OK ||
-            (st = fs_chart_finish(charts[i], err)) != FS_OK) {
-            st = err->code;
-            goto done;
-        }
-    }
-    for (i = 0; i < 3 && st == FS_OK; i++)
-        st = fs_chart_commit(charts[i], err);
-done:
-    for (i = 0; i < 3; i++)
-        fs_chart_free(charts[i]);
+    if ((st = disc_load(&d, dir, err)) == FS_OK)
+        st = fs_plot_set(dir, opts, 3, names, fns, &d, err);
     disc_free(&d);
     return st;
 }

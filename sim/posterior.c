@@ -21,7 +21,10 @@ void fs_posterior_free(fs_posterior *p)
         return;
     for (k = 0; p->paths && k < p->nparams; k++)
         free(p->paths[k]);
+    for (k = 0; p->labels && k < p->nparams; k++)
+        free(p->labels[k]);
     free(p->paths);
+    free(p->labels);
     free(p->integer);
     free(p->value);
     free(p->weight);
@@ -140,6 +143,38 @@ static fs_status read_rows(fs_posterior *p, const fs_csv *c, int wcol, fs_err *e
     return FS_OK;
 }
 
+/* The parameters' labels: priors.csv's `label` column where its
+ * `parameter` names one of them, else the path. The file is optional (a
+ * posterior.csv alone is a posterior), so it is read quietly: a missing or
+ * unreadable one only leaves the paths. */
+static fs_status read_labels(fs_posterior *p, fs_err *err)
+{
+    fs_csv *c = NULL;
+    fs_err quiet;
+    int k, pc = -1, lc = -1;
+
+    if ((p->labels = calloc(p->nparams, sizeof *p->labels)) == NULL)
+        return fs_err_set(err, FS_ENOMEM, "out of memory");
+    fs_err_clear(&quiet);
+    if (fs_csv_open_in(p->dir, "priors.csv", &c, &quiet) == FS_OK) {
+        pc = fs_csv_col(c, "parameter");
+        lc = fs_csv_col(c, "label");
+    }
+    for (k = 0; k < p->nparams; k++) {
+        const char *label = p->paths[k];
+        size_t i;
+        for (i = 0; c && pc >= 0 && lc >= 0 && i < fs_csv_nrows(c); i++)
+            if (strcmp(fs_csv_str(c, i, pc), p->paths[k]) == 0 && fs_csv_str(c, i, lc)[0])
+                label = fs_csv_str(c, i, lc);
+        if ((p->labels[k] = strdup(label)) == NULL) {
+            fs_csv_free(c);
+            return fs_err_set(err, FS_ENOMEM, "out of memory");
+        }
+    }
+    fs_csv_free(c);
+    return FS_OK;
+}
+
 fs_status fs_posterior_read(const char *dir, fs_posterior **out, fs_err *err)
 {
     fs_posterior *p = calloc(1, sizeof *p);
@@ -167,7 +202,8 @@ fs_status fs_posterior_read(const char *dir, fs_posterior **out, fs_err *err)
         return err->code;
     }
     if ((st = read_header(p, c, &wcol, err)) != FS_OK ||
-        (st = read_rows(p, c, wcol, err)) != FS_OK || (st = file_hash(path, &p->hash, err)) != FS_OK) {
+        (st = read_rows(p, c, wcol, err)) != FS_OK || (st = file_hash(path, &p->hash, err)) != FS_OK ||
+        (st = read_labels(p, err)) != FS_OK) {
         fs_csv_free(c);
         fs_posterior_free(p);
         return st;

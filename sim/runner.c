@@ -174,7 +174,8 @@ static fs_status load_particle(void *ctx, const fs_override *ov, int nov, fs_sce
 
     if (n > 0)
         memcpy(all, src->sets, (size_t)n * sizeof *all);
-    memcpy(all + n, ov, (size_t)nov * sizeof *all);
+    if (nov > 0)
+        memcpy(all + n, ov, (size_t)nov * sizeof *all);
     if (fs_load_scenario(src->file, all, n + nov, out, err) != FS_OK)
         return err->code;
     if (src->mute >= 0)

@@ -83,9 +83,6 @@ static void hash_num(uint64_t *h, double v)
 fs_status fs_sweep_id(const fs_sweep *sw, fs_ckpt_id *id, fs_err *err)
 {
     uint64_t h = FS_FNV_INIT;
-    char *text = NULL;
-    size_t len = 0;
-    FILE *f;
     int i, j;
 
     hash_str(&h, sw->name);
@@ -109,16 +106,8 @@ fs_status fs_sweep_id(const fs_sweep *sw, fs_ckpt_id *id, fs_err *err)
     id->settings = h;
     /* The base scenario as resolved (defaults, includes, --set): any edit
      * that changes a point's results changes this. */
-    if ((f = open_memstream(&text, &len)) == NULL)
-        return fs_err_set(err, FS_ENOMEM, "out of memory");
-    if (fs_scenario_write(sw->base, f, err) != FS_OK) {
-        fclose(f);
-        free(text);
+    if (fs_ckpt_base_hash(sw->base, &id->base, err) != FS_OK)
         return err->code;
-    }
-    fclose(f);
-    id->base = fs_fnv1a(FS_FNV_INIT, text, len);
-    free(text);
     id->noutputs = sw->noutputs;
     return FS_OK;
 }

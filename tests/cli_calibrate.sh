@@ -90,8 +90,12 @@ expect "resume with a file" 2 "give none of them" calibrate --resume "$T/k" $F/s
 # An empty posterior: said so, nothing written, exit 1.
 expect "empty posterior" 1 "the posterior is empty.*first_mass_casualty.*widen the priors" \
     calibrate $F/empty.cfg -o "$T/empty" -q --no-charts
-[ ! -e "$T/empty/posterior.csv" ] && [ ! -d "$T/empty/checkpoint" ] && ok ||
-    bad "an empty posterior wrote files: $(ls -A "$T/empty")"
+[ ! -e "$T/empty" ] && ok || bad "an empty posterior left $T/empty: $(ls -A "$T/empty")"
+mkdir "$T/empty2"
+expect "empty posterior, directory there" 1 "the posterior is empty" \
+    calibrate $F/empty.cfg -o "$T/empty2" -q --no-charts
+[ -d "$T/empty2" ] && [ -z "$(ls -A "$T/empty2")" ] && ok ||
+    bad "an empty posterior into an existing directory: $(ls -A "$T/empty2" 2>&1)"
 
 # Bad calibration files: exit 2 with file, line, setting, expected, found.
 # bad NAME SED PATTERN: small.cfg edited by SED must be refused with PATTERN.

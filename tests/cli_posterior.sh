@@ -21,6 +21,12 @@ grep -q "^posterior_particles,4$" "$T/j1/meta.csv" && ok || bad "meta.csv has th
 grep -q "^## Parameter uncertainty" "$T/j1/briefing.md" && ok || bad "briefing: parameter uncertainty"
 grep -q "| escalation | [0-9]*% | [0-9]*% | " "$T/j1/briefing.md" && ok || bad "briefing: escalation's split"
 grep -q "the parameter that matters most is threats" "$T/j1/briefing.md" && ok || bad "briefing names a parameter"
+# With calibrate's priors.csv beside it, the briefing names parameters by
+# their labels (a path where the label is empty), and the CSVs are the same.
+expect "run labelled" 0 "" run $SC -n 256 -q --no-charts --runs-csv -j 2 -o "$T/lab" --posterior $FX/labelled
+grep -qF 'over ISKP plot rate (threats.\[iskp\].plot\_rate) and threats.\[iskp\].growth)' "$T/lab/briefing.md" &&
+    ok || bad "briefing: labels from priors.csv: $(grep 'particles over' "$T/lab/briefing.md")"
+same "labels change no number" "$T/j1/runs.csv" "$T/lab/runs.csv"
 grep -q "^posterior = \"/.*/two\";" "$T/j1/scenario.resolved.cfg" && ok || bad "resolved scenario names the posterior"
 # The parameters change the numbers.
 expect "plain run" 0 "" run $SC -n 256 -q --no-charts --runs-csv -j 2 -o "$T/plain"
