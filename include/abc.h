@@ -104,10 +104,7 @@ typedef struct fs_abc_problem {
  *   tolerance       stop once a generation's tolerance is at or below it
  *                   [0: no such stop]
  *   min_acceptance  stop when a generation's acceptance rate (accepted /
- *                   proposed) falls below it: a generation that has
- *                   proposed particles / min_acceptance candidates
- *                   without filling ends as incomplete and is not kept
- *                   [0.005]
+ *                   proposed) falls below it [0.005]
  *   max_simulations stop before a generation once this many candidates
  *                   have been simulated in all; a generation that reaches
  *                   it midway ends as incomplete and is not kept
