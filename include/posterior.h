@@ -51,6 +51,12 @@ typedef struct fs_posterior {
 fs_status fs_posterior_read(const char *dir, fs_posterior **out, fs_err *err);
 void fs_posterior_free(fs_posterior *p);
 
+/* The FNV-1a of dir/posterior.csv's bytes (fs_posterior's hash) without
+ * reading its particles: what a checkpoint adds to its base scenario's
+ * hash, so that a resume notices a posterior changed in between.
+ * FS_ECONFIG naming the file when it cannot be read. */
+fs_status fs_posterior_hash(const char *dir, uint64_t *h, fs_err *err);
+
 /* The particle run `run` uses: that of pair run / 2, drawn by weight with
  * r (a generator from fs_rng_alloc, repositioned here). Never a particle of
  * weight 0. */

@@ -13,6 +13,7 @@
 
 #include "fileread.h"
 #include "fsio.h"
+#include "posterior.h"
 
 #define MAGIC "FSCKPT02"
 /* More than resume.cfg can hold: 256 --set options of at most 8 kB each. */
@@ -56,6 +57,12 @@ fs_status fs_ckpt_base_hash(const fs_scenario *sc, uint64_t *h, fs_err *err)
     if (st == FS_OK)
         *h = fs_fnv1a(FS_FNV_INIT, text, len);
     free(text);
+    /* The text names a posterior by its path; its particles count too. */
+    if (st == FS_OK && sc->posterior) {
+        uint64_t ph;
+        if ((st = fs_posterior_hash(sc->posterior, &ph, err)) == FS_OK)
+            *h = fs_fnv1a(*h, &ph, sizeof ph);
+    }
     return st;
 }
 
@@ -175,8 +182,8 @@ static FILE *open_rank(const char *path, const fs_ckpt_id *id, fs_err *err)
                    "this checkpoint was written (%s)", path, what);
     }
     else if (h.base != id->base)
-        fs_err_set(err, FS_ECONFIG, "%s: the base scenario changed since this checkpoint was "
-                   "written (hash %016llx, now %016llx)", path, (unsigned long long)h.base,
+        fs_err_set(err, FS_ECONFIG, "%s: the base scenario (or a posterior it names) changed "
+                   "since this checkpoint was written (hash %016llx, now %016llx)", path, (unsigned long long)h.base,
                    (unsigned long long)id->base);
     else
         return fp;

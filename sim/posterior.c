@@ -52,6 +52,14 @@ static fs_status file_hash(const char *path, uint64_t *h, fs_err *err)
     return n ? fs_err_set(err, FS_ECONFIG, "%s: cannot be read to the end", path) : FS_OK;
 }
 
+fs_status fs_posterior_hash(const char *dir, uint64_t *h, fs_err *err)
+{
+    char path[4096];
+    if (fs_path_join(path, sizeof path, dir, "posterior.csv") == NULL)
+        return fs_err_set(err, FS_ECONFIG, "posterior %s: path too long", dir);
+    return file_hash(path, h, err);
+}
+
 /* The header: particle, the paths, weight, then at most distance. */
 static fs_status read_header(fs_posterior *p, const fs_csv *c, int *wcol, fs_err *err)
 {

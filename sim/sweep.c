@@ -167,11 +167,14 @@ static fs_status start_checkpoint(fs_sweep_run *r, const fs_ckpt_id *resume, fs_
                             "sweep in another directory", r->sw->path, r->outdir,
                             (fs_ckpt_id_change(resume, &r->id, what, sizeof what), what));
         else if (resume->base != r->id.base)
-            st = fs_err_set(err, FS_ECONFIG, "the base scenario %s changed since the sweep "
-                            "in %s began (hash %016llx, now %016llx): resume refused; undo "
-                            "the change, or start the sweep again in another directory",
-                            r->sw->base_path, r->outdir, (unsigned long long)resume->base,
-                            (unsigned long long)r->id.base);
+            st = fs_err_set(err, FS_ECONFIG, "the base scenario %s%s%s%s changed since the "
+                            "sweep in %s began (hash %016llx, now %016llx): resume refused; "
+                            "undo the change, or start the sweep again in another directory",
+                            r->sw->base_path,
+                            r->sw->base->posterior ? " (or the posterior it names, " : "",
+                            r->sw->base->posterior ? r->sw->base->posterior : "",
+                            r->sw->base->posterior ? "/posterior.csv)" : "", r->outdir,
+                            (unsigned long long)resume->base, (unsigned long long)r->id.base);
         else
             st = fs_ckpt_scan(r->outdir, &r->id, r->y, r->se, r->have, &ndone, &dmg, err);
     } else if (rank == 0) {

@@ -59,6 +59,16 @@ expect "sweep j2" 0 "" sweep scenarios/sweeps/smoke.cfg -q -j 2 --no-charts -o "
 same "sweep -j1/-j2" "$T/s1/sweep.csv" "$T/s2/sweep.csv"
 expect "plain sweep" 0 "" sweep scenarios/sweeps/smoke.cfg -q -j 2 --no-charts -o "$T/s0"
 cmp -s "$T/s1/sweep.csv" "$T/s0/sweep.csv" && bad "sweep: the posterior changed nothing" || ok
+# A sweep left unfinished (a file where its commit goes keeps the points in
+# checkpoint/), then its posterior edited: the resume refuses, naming it.
+cp -r $FX/dyn "$T/pd" && mkdir -p "$T/pk" && : >"$T/pk/.foresight-commit"
+expect "sweep kept" 1 "every finished point is kept" sweep scenarios/sweeps/smoke.cfg -q -j 2 --no-charts -o "$T/pk" --posterior "$T/pd"
+rm "$T/pk/.foresight-commit"
+sed 's/^0,0.3,0.02,/0,0.35,0.02,/' "$T/pd/posterior.csv" >"$T/pd.csv" && cp "$T/pd.csv" "$T/pd/posterior.csv"
+expect "resume, posterior edited" 2 "or the posterior it names, .*pd/posterior.csv) changed since the sweep" sweep --resume "$T/pk" -q --no-charts
+cp $FX/dyn/posterior.csv "$T/pd/posterior.csv"
+expect "resume, posterior as it was" 0 "" sweep --resume "$T/pk" -q --no-charts
+same "resumed sweep" "$T/s2/sweep.csv" "$T/pk/sweep.csv"
 expect "optimize" 0 "" optimize tests/fixtures/search/small.cfg -q -j 2 --no-charts -o "$T/opt" --posterior $FX/dyn
 
 # --- refusals: exit 2, the file and the problem ---
