@@ -124,7 +124,7 @@ static fs_status figure(const fs_calib *c, double theta, int rep, double *y, fs_
     const char *path = c->params[0].path;
     int integer = 0;
     uint64_t seed = fs_calib_seed(DATA_SEED, (uint64_t)rep);
-    fs_eval_spec s = {c->base_path, NULL, NULL, 0, 1, &path, &integer, 1, 0, 0, NULL};
+    fs_eval_spec s = {c->base_path, NULL, NULL, 0, 1, &path, &integer, 1, 0, 0, NULL, NULL};
     return fs_eval_batch_runs(&s, 1, &theta, &seed, 1, &c->targets[0].value, 1, y, err);
 }
 
