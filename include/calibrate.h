@@ -94,7 +94,8 @@ fs_calib_run *fs_calib_run_open(const fs_calib *c, int threads, const char *outd
 fs_status fs_calib_run_iterate(fs_calib_run *r, fs_err *err);
 int fs_calib_run_finished(const fs_calib_run *r);
 int fs_calib_run_generation(const fs_calib_run *r);
-/* Model runs spent so far (restored generations included). */
+/* Model runs spent so far (restored generations and one a stop rule cut
+ * short included). */
 long fs_calib_run_runs(const fs_calib_run *r);
 
 /* Seconds spent in the simulation callback (the runs and the distances)

@@ -247,6 +247,18 @@ int fs_scenario_mechanism(const fs_scenario *sc, const char *id);
  * Returns 0, or -1 when the path names no numeric setting. */
 int fs_scenario_get(const fs_scenario *sc, const char *path, double *value, int *is_integer);
 
+/* Sets the real-valued setting at `path` to value in place, as loading
+ * with `--set path=<value written %.17g>` would (the same double), for the
+ * settings that nothing else is derived from and that no other setting is
+ * checked against: dynamics.*, outcomes.*, an actor's capacity, intel,
+ * stability and resilience, a threat's growth, mobility, plot_rate,
+ * volatility, online_recruitment, attrition, lethality.mean and
+ * lethality.dispersion, presence.<actor> and capacity.<actor>, and a
+ * mechanism's intensity and cost. The value is not range-checked: the
+ * caller has checked it against the setting's range. Returns 0, or -1 for
+ * any other path (load with an override instead). */
+int fs_scenario_set(fs_scenario *sc, const char *path, double value);
+
 /* Names for enums, as written in scenario files ("member", "intel_sharing",
  * "capacity_shock", ...). Never NULL. */
 const char *fs_role_name(fs_role r);

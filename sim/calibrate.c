@@ -383,7 +383,7 @@ long fs_calib_run_runs(const fs_calib_run *r)
 {
     const fs_abc_gen *g;
     int n = fs_abc_history(r->abc, &g);
-    return n > 0 ? g[n - 1].simulations * r->c->runs : 0;
+    return ((n > 0 ? g[n - 1].simulations : 0) + fs_abc_cut_short(r->abc)) * r->c->runs;
 }
 
 void fs_calib_run_times(const fs_calib_run *r, double *callback, double *total)

@@ -6,6 +6,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef _OPENMP
+#include <omp.h>
+#endif
 
 #include "dist.h"
 #include "engine.h"
@@ -201,9 +204,59 @@ typedef struct batch_job {
     const uint64_t *seeds;    /* per-run mode: each point's stream seed */
     int nv;
     const fs_runvalue *v;
+    struct run_cache *cache;  /* per-run mode: one per thread, or NULL */
+    int ncache;
 } batch_job;
 
 #define MAX_RUNVALUES 64
+
+/* What a thread keeps between the points of a per-run batch: the first
+ * point's scenario, model, generator and observations. When every
+ * parameter is a setting fs_scenario_set writes, a later point's values
+ * are written into that scenario in place (the same doubles loading would
+ * give) and the model rebound, instead of loading the base again: a
+ * calibration's candidates each run once or a few times, and loading
+ * would cost more than the runs. */
+typedef struct run_cache {
+    fs_scenario *sc;
+    fs_model *m;
+    gsl_rng *r;
+    double *obs;
+} run_cache;
+
+static void cache_free(run_cache *c)
+{
+    if (c->m)
+        fs_model_free(c->m);
+    if (c->r)
+        gsl_rng_free(c->r);
+    free(c->obs);
+    fs_scenario_free(c->sc);
+    memset(c, 0, sizeof *c);
+}
+
+/* Whether point values can be written into sc in place: every path a
+ * real setting fs_scenario_set writes (tried with sc's own values). */
+static int settable(const fs_eval_spec *s, fs_scenario *sc)
+{
+    for (int k = 0; k < s->nparams; k++) {
+        double v;
+        int isint;
+        if (s->integer[k] || fs_scenario_get(sc, s->paths[k], &v, &isint) != 0 || isint ||
+            fs_scenario_set(sc, s->paths[k], v) != 0)
+            return 0;
+    }
+    return 1;
+}
+
+static int thread_num(void)
+{
+#ifdef _OPENMP
+    return omp_get_thread_num();
+#else
+    return 0;
+#endif
+}
 
 /* Point x's runs one by one on streams (seed, 0..runs-1), each run's nv
  * quantities into out (runs rows of nv). */
@@ -215,20 +268,33 @@ static fs_status run_values(const batch_job *j, const double *x, uint64_t seed, 
     gsl_rng *r = NULL;
     double *obs = NULL, acc[MAX_RUNVALUES];
     fs_layout l;
-    fs_status st;
+    fs_status st = FS_OK;
+    int tid = thread_num();
+    run_cache *c = j->cache && tid < j->ncache ? &j->cache[tid] : NULL;
 
     if (j->nv > MAX_RUNVALUES)
         return fs_err_set(err, FS_ECONFIG, "%d quantities per run; at most %d", j->nv,
                           MAX_RUNVALUES);
-    if ((st = fs_eval_load(j->s, x, &sc, NULL, err)) != FS_OK)
-        return st;
-    fs_layout_init(&l, sc);
-    m = fs_model_alloc(sc);
-    r = fs_rng_alloc();
-    obs = malloc((size_t)l.ncells * sizeof *obs);
-    if (!m || !r || !obs) {
-        st = fs_err_set(err, FS_ENOMEM, "out of memory running a point");
-        goto done;
+    if (c && c->sc) {   /* this thread's scenario, with x written in */
+        for (int k = 0; k < j->s->nparams; k++)
+            fs_scenario_set(c->sc, j->s->paths[k], x[k]);
+        sc = c->sc, m = c->m, r = c->r, obs = c->obs;
+        fs_model_rebind(m, sc);
+        fs_layout_init(&l, sc);
+    } else {
+        if ((st = fs_eval_load(j->s, x, &sc, NULL, err)) != FS_OK)
+            return st;
+        fs_layout_init(&l, sc);
+        m = fs_model_alloc(sc);
+        r = fs_rng_alloc();
+        obs = malloc((size_t)l.ncells * sizeof *obs);
+        if (!m || !r || !obs) {
+            st = fs_err_set(err, FS_ENOMEM, "out of memory running a point");
+            goto done;
+        }
+        if (c && settable(j->s, sc)) {   /* kept for the thread's next points */
+            c->sc = sc, c->m = m, c->r = r, c->obs = obs;
+        }
     }
     for (long run = 0; run < j->s->runs; run++) {
         int k;
@@ -250,6 +316,8 @@ static fs_status run_values(const batch_job *j, const double *x, uint64_t seed, 
             out[(size_t)run * j->nv + k] = fs_runvalue_read(&j->v[k], &l, obs, acc[k]);
     }
 done:
+    if (c && c->sc == sc && sc)
+        return st;   /* the cache's */
     free(obs);
     if (r)
         gsl_rng_free(r);
@@ -360,7 +428,7 @@ static fs_status batch(const batch_job *j, int n, int threads, fs_err *err)
 fs_status fs_eval_batch(const fs_eval_spec *s, int n, const double *x, int threads, double *y,
                         double *se, fs_err *err)
 {
-    batch_job j = {s, x, y, se, s->noutputs, NULL, 0, NULL};
+    batch_job j = {s, x, y, se, s->noutputs, NULL, 0, NULL, NULL, 0};
     return batch(&j, n, threads, err);
 }
 
@@ -368,9 +436,16 @@ fs_status fs_eval_batch_runs(const fs_eval_spec *s, int n, const double *x,
                              const uint64_t *seeds, int nv, const fs_runvalue *v, int threads,
                              double *out, fs_err *err)
 {
-    batch_job j = {s, x, out, NULL, (int)(s->runs * nv), seeds, nv, v};
+    batch_job j = {s, x, out, NULL, (int)(s->runs * nv), seeds, nv, v, NULL, 0};
+    fs_status st;
     if (s->runs * nv > 1 << 20)
         return fs_err_set(err, FS_ECONFIG, "%ld runs x %d quantities per point: too many",
                           s->runs, nv);
-    return batch(&j, n, threads, err);
+    j.ncache = threads > 0 ? threads : 1;
+    j.cache = calloc((size_t)j.ncache, sizeof *j.cache);   /* NULL: load every point */
+    st = batch(&j, n, threads, err);
+    for (int i = 0; j.cache && i < j.ncache; i++)
+        cache_free(&j.cache[i]);
+    free(j.cache);
+    return st;
 }

@@ -386,3 +386,56 @@ int fs_scenario_get(const fs_scenario *sc, const char *path, double *v, int *isi
     }
     return -1;
 }
+
+/* The real-valued fields of `f` fs_scenario_set may write: the table's,
+ * less those of `except`. */
+static double *plain_field(void *base, const field *f, const char *name, const char *except)
+{
+    if (except && strcmp(name, except) == 0)
+        return NULL;
+    for (; f->name; f++)
+        if (strcmp(f->name, name) == 0)
+            return f->is_int ? NULL : (double *)((char *)base + f->offset);
+    return NULL;
+}
+
+int fs_scenario_set(fs_scenario *sc, const char *path, double value)
+{
+    char key[FS_MAX_TEXT];
+    const char *rest;
+    double *p = NULL;
+    int i, a;
+
+    if (strncmp(path, "dynamics.", 9) == 0)
+        p = plain_field(&sc->dynamics, dynamics_fields, path + 9, NULL);
+    else if (strncmp(path, "outcomes.", 9) == 0)
+        p = plain_field(&sc->outcomes, outcome_fields, path + 9, NULL);
+    else if (strncmp(path, "actors.", 7) == 0) {
+        if ((rest = bracket(path + 7, key, sizeof key)) != NULL &&
+            (i = element(key, sc->nactors, fs_scenario_actor, sc)) >= 0)
+            p = plain_field(&sc->actors[i], actor_fields, rest, NULL);
+    } else if (strncmp(path, "threats.", 8) == 0) {
+        if ((rest = bracket(path + 8, key, sizeof key)) != NULL &&
+            (i = element(key, sc->nthreats, fs_scenario_threat, sc)) >= 0) {
+            fs_threat *th = &sc->threats[i];
+            if (strcmp(rest, "lethality.mean") == 0)
+                p = &th->lethality_mean;
+            else if (strcmp(rest, "lethality.dispersion") == 0)
+                p = &th->lethality_dispersion;
+            else if ((strncmp(rest, "presence.", 9) == 0 || strncmp(rest, "capacity.", 9) == 0)
+                     && (a = fs_scenario_actor(sc, rest + 9)) >= 0)
+                p = rest[0] == 'p' ? &th->presence[a] : &th->capacity[a];
+            else   /* carrying_capacity is every actor's capacity's default */
+                p = plain_field(th, threat_fields, rest, "carrying_capacity");
+        }
+    } else if (strncmp(path, "mechanisms.", 11) == 0) {
+        if ((rest = bracket(path + 11, key, sizeof key)) != NULL &&
+            (i = element(key, sc->nmechanisms, fs_scenario_mechanism, sc)) >= 0 &&
+            (strcmp(rest, "intensity") == 0 || strcmp(rest, "cost") == 0))
+            p = plain_field(&sc->mechanisms[i], mech_fields, rest, NULL);
+    }
+    if (p == NULL)
+        return -1;
+    *p = value;
+    return 0;
+}

@@ -821,10 +821,94 @@ static void test_region_ids_documented(void)
     free(doc);
 }
 
+/* The resolved scenario as text (fs_scenario_write), malloc'd. */
+static char *written(const fs_scenario *sc)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    if (f == NULL)
+        return NULL;
+    if (fs_scenario_write(sc, f, &err) != FS_OK) {
+        fclose(f);
+        free(text);
+        return NULL;
+    }
+    fclose(f);
+    return text;
+}
+
+/* fs_scenario_set writes in place what loading with --set gives: for every
+ * path of the baseline that --paths lists and the loader takes a new value
+ * for (half the old one, or 0.25 from 0), either fs_scenario_set refuses
+ * it (-1: a setting others derive from, an integer, a string, a matrix
+ * entry) or the scenario it leaves writes out byte for byte as the one
+ * loaded with the override. And it refuses those it must. */
+static void test_set_in_place(void)
+{
+    const char *file = "scenarios/sco_baseline.cfg";
+    char *list = NULL, *line, *save = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&list, &len);
+    int set = 0, refused = 0;
+
+    CHECK(f != NULL);
+    CHECK(fs_load_paths(file, NULL, 0, f, &err) == FS_OK);
+    fclose(f);
+    for (line = strtok_r(list, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+        fs_scenario *base = NULL, *loaded = NULL;
+        double v, w;
+        int isint;
+        char text[64];
+        fs_override ov = {line, text};
+        CHECK(fs_load_scenario(file, NULL, 0, &base, &err) == FS_OK);
+        if (fs_scenario_get(base, line, &v, &isint) != 0) {
+            CHECKF(fs_scenario_set(base, line, 1.0) == -1, "%s is no number, yet set", line);
+            fs_scenario_free(base);
+            continue;
+        }
+        w = v > 0 ? v / 2 : 0.25;
+        snprintf(text, sizeof text, "%.17g", w);
+        if (fs_load_scenario(file, &ov, 1, &loaded, &err) != FS_OK ||
+            fs_scenario_set(base, line, w) != 0) {
+            refused += loaded != NULL;
+            fs_scenario_free(base);
+            fs_scenario_free(loaded);
+            continue;
+        }
+        char *a = written(base), *b = written(loaded);
+        int same = a && b && strcmp(a, b) == 0;
+        free(a), free(b);
+        fs_scenario_free(base);
+        fs_scenario_free(loaded);
+        CHECKF(same, "%s = %s: set in place and loaded differ", line, text);
+        set++;
+    }
+    free(list);
+    /* 12 actors x 4, 3 threats x (8 + 24 presence and capacity), 9
+     * dynamics-and-outcomes, the mechanisms' intensity and cost: well over
+     * a hundred; and the loader took new values for some it refused. */
+    CHECKF(set > 100 && refused > 0, "%d set in place, %d refused", set, refused);
+    printf("  note: %d settings of %s set in place as loading sets them, %d left to "
+           "loading\n", set, file, refused);
+    {
+        fs_scenario *sc = NULL;
+        CHECK(fs_load_scenario(file, NULL, 0, &sc, &err) == FS_OK);
+        CHECK(fs_scenario_set(sc, "threats.[iskp].carrying_capacity", 10) == -1);
+        CHECK(fs_scenario_set(sc, "mechanisms.[rats].start", 3) == -1);
+        CHECK(fs_scenario_set(sc, "trust.default", 0.4) == -1);
+        CHECK(fs_scenario_set(sc, "steps", 12) == -1);
+        CHECK(fs_scenario_set(sc, "threats.[nobody].plot_rate", 0.1) == -1);
+        CHECK(fs_scenario_set(sc, "dynamics.nothing", 0.1) == -1);
+        fs_scenario_free(sc);
+    }
+}
+
 int main(void)
 {
     fs_gsl_quiet();
     RUN(test_syntax_error);
+    RUN(test_set_in_place);
     RUN(test_extends_resolves);
     RUN(test_extends_chain);
     RUN(test_extends_round_trip);
