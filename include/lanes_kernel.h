@@ -1,0 +1,551 @@
+/* lanes_kernel.h: the source of lanes.h's kernels, included once by each
+ * of sim/lanes_{scalar,sse2,avx2,avx512}.c with FS_LANES_TABLE set to the
+ * table's name (lanes_isa.h). The Makefile compiles those files with their
+ * instruction set's flags and -ffp-contract=off; the compiler vectorises
+ * the loops over lanes below. Vectorising never changes what a lane
+ * computes: every operation is an IEEE-754 add, multiply, divide, square
+ * root, comparison, conversion or integer operation, done on each lane
+ * as written (no FMA, no reassociation, no libm call), so all tables give
+ * the same bits. The branchy draws keep lanes in step the same way: every
+ * lane evaluates every expression and a mask keeps or drops the result.
+ *
+ * The approximations (accuracy as measured by tests/test_lanes.c):
+ *   exp: fdlibm's e_exp.c (Sun, 1993): x = k ln2 + r, |r| <= ln2/2, with
+ *        ln2 split in two (Cody and Waite) and exp(r) from a degree-5
+ *        rational form in r^2; 2^k applied as two exact powers of two, so
+ *        subnormal results round once. At most 1 ulp from libm's exp.
+ *   log: fdlibm's e_log.c: x = 2^k m, sqrt(2)/2 <= m < sqrt(2), and
+ *        log(m) = 2 atanh(s), s = (m - 1)/(m + 1), from a degree-14
+ *        polynomial in s. At most 1 ulp from libm's log.
+ *   normal: Wichura's AS241 (Applied Statistics 37, 1988, PPND16), the
+ *        inverse of the normal distribution function to about 1e-16;
+ *        both of its branches are computed and one kept. Uniforms from one
+ *        32-bit word lie in [2^-33, 1 - 2^-33], so |z| <= 6.24 and AS241's
+ *        third branch (r > 5) is never needed.
+ *   lgamma (PTRS's log k!): Stirling's series with 10 terms at x >= 7,
+ *        shifted up by the exact product x (x+1) ... 6 below 7. */
+#ifndef FS_LANES_TABLE
+#error "lanes_kernel.h is included by sim/lanes_*.c with FS_LANES_TABLE defined"
+#endif
+
+#include <stdint.h>
+#include <string.h>
+#include <Random123/philox.h>
+
+#include "lanes_isa.h"
+
+#define CH FS_LANES_CHUNK
+
+/* ---- Philox4x32-10, lane by lane (rng.c gives one stream the same). ---- */
+
+#define PHILOX_ROUND(K0, K1) do { \
+        uint64_t p0_ = (uint64_t)x0 * PHILOX_M4x32_0, p1_ = (uint64_t)x2 * PHILOX_M4x32_1; \
+        x0 = (uint32_t)(p1_ >> 32) ^ x1 ^ (K0); \
+        x1 = (uint32_t)p1_; \
+        x2 = (uint32_t)(p0_ >> 32) ^ x3 ^ (K1); \
+        x3 = (uint32_t)p0_; \
+    } while (0)
+
+static void k_philox(int n, const uint32_t *k0, const uint32_t *k1, const uint32_t *c0,
+                     const uint32_t *c1, const uint32_t *c2, const uint32_t *c3,
+                     uint32_t *restrict out)
+{
+    int i;
+    for (i = 0; i < n; i++) {
+        uint32_t x0 = c0[i], x1 = c1[i], x2 = c2[i], x3 = c3[i], a = k0[i], b = k1[i];
+        PHILOX_ROUND(a, b);
+        PHILOX_ROUND(a + 1 * PHILOX_W32_0, b + 1 * PHILOX_W32_1);
+        PHILOX_ROUND(a + 2 * PHILOX_W32_0, b + 2 * PHILOX_W32_1);
+        PHILOX_ROUND(a + 3 * PHILOX_W32_0, b + 3 * PHILOX_W32_1);
+        PHILOX_ROUND(a + 4 * PHILOX_W32_0, b + 4 * PHILOX_W32_1);
+        PHILOX_ROUND(a + 5 * PHILOX_W32_0, b + 5 * PHILOX_W32_1);
+        PHILOX_ROUND(a + 6 * PHILOX_W32_0, b + 6 * PHILOX_W32_1);
+        PHILOX_ROUND(a + 7 * PHILOX_W32_0, b + 7 * PHILOX_W32_1);
+        PHILOX_ROUND(a + 8 * PHILOX_W32_0, b + 8 * PHILOX_W32_1);
+        PHILOX_ROUND(a + 9 * PHILOX_W32_0, b + 9 * PHILOX_W32_1);
+        out[i] = x0;
+        out[n + i] = x1;
+        out[2 * n + i] = x2;
+        out[3 * n + i] = x3;
+    }
+}
+
+/* ---- Elementary functions, one lane each (inlined into the loops). ---- */
+
+static inline uint64_t k_bits(double x)
+{
+    uint64_t b;
+    memcpy(&b, &x, sizeof b);
+    return b;
+}
+
+static inline double k_double(uint64_t b)
+{
+    double x;
+    memcpy(&x, &b, sizeof x);
+    return x;
+}
+
+#define K_ROUND 0x1.8p52   /* x + K_ROUND - K_ROUND rounds |x| < 2^51 to an integer */
+
+/* 2^k for an integer k in [-1022, 1023] held in a double: k + K_ROUND
+ * carries k in its low bits, and shifting k + 1023 to the exponent field
+ * drops K_ROUND's own bits. */
+static inline double k_pow2(double k)
+{
+    return k_double((k_bits(k + K_ROUND) + 1023) << 52);
+}
+
+/* floor(x) for |x| < 2^51. */
+static inline double k_floor(double x)
+{
+    double t = (x + K_ROUND) - K_ROUND;
+    return t > x ? t - 1.0 : t;
+}
+
+static const double
+    ln2_hi = 6.93147180369123816490e-01,   /* 0x3fe62e42 fee00000 */
+    ln2_lo = 1.90821492927058770002e-10,   /* 0x3dea39ef 35793c76 */
+    inv_ln2 = 1.44269504088896338700e+00;
+
+static inline double k_exp(double x)
+{
+    static const double P1 = 1.66666666666666019037e-01, P2 = -2.77777777770155933842e-03,
+                        P3 = 6.61375632143793436117e-05, P4 = -1.65339022054652515390e-06,
+                        P5 = 4.13813679705723846039e-08;
+    double kd, hi, lo, r, z, c, y, k1;
+
+    /* Beyond these exp is 0 or infinite either way; a NaN passes both. */
+    x = x < -746.0 ? -746.0 : x;
+    x = x > 710.0 ? 710.0 : x;
+    kd = (x * inv_ln2 + K_ROUND) - K_ROUND;
+    hi = x - kd * ln2_hi;
+    lo = kd * ln2_lo;
+    r = hi - lo;
+    z = r * r;
+    c = r - z * (P1 + z * (P2 + z * (P3 + z * (P4 + z * P5))));
+    y = 1.0 - ((lo - (r * c) / (2.0 - c)) - hi);
+    k1 = (kd * 0.5 + K_ROUND) - K_ROUND;
+    return y * k_pow2(k1) * k_pow2(kd - k1);
+}
+
+static inline double k_log(double x)
+{
+    static const double Lg1 = 6.666666666666735130e-01, Lg2 = 3.999999999940941908e-01,
+                        Lg3 = 2.857142874366239149e-01, Lg4 = 2.222219843214978396e-01,
+                        Lg5 = 1.818357216161805012e-01, Lg6 = 1.531383769920937332e-01,
+                        Lg7 = 1.479819860511658591e-01;
+    /* Subnormals are scaled up by 2^54 first. */
+    int tiny = x < 0x1p-1022;
+    double xs = tiny ? x * 0x1p54 : x, k, f, s, z, w, R, hfsq, y;
+    uint64_t b = k_bits(xs) + ((uint64_t)(0x3ff00000 - 0x3fe6a09e) << 32);
+
+    /* The exponent as a double: b >> 52 placed in the low bits of 2^52. */
+    k = (k_double(0x4330000000000000ULL | (b >> 52)) - 0x1p52) - (tiny ? 1077.0 : 1023.0);
+    f = k_double((b & 0x000fffffffffffffULL) + ((uint64_t)0x3fe6a09e << 32)) - 1.0;
+    s = f / (2.0 + f);
+    z = s * s;
+    w = z * z;
+    R = z * (Lg1 + w * (Lg3 + w * (Lg5 + w * Lg7))) + w * (Lg2 + w * (Lg4 + w * Lg6));
+    hfsq = 0.5 * f * f;
+    y = k * ln2_hi - ((hfsq - (s * (hfsq + R) + k * ln2_lo)) - f);
+    y = x > 0.0 ? y : (x == 0.0 ? -__builtin_inf() : __builtin_nan(""));
+    return x == __builtin_inf() ? x : y;
+}
+
+/* A uniform in (0, 1) from one word: (w + 1/2) / 2^32, exact. The signed
+ * conversion is the one every instruction set has. */
+static inline double k_uniform(uint32_t w)
+{
+    return ((double)(int32_t)(w ^ 0x80000000u) + 2147483648.5) * 0x1p-32;
+}
+
+/* AS241 for u in [2^-33, 1 - 2^-33]. */
+static inline double k_normal(double u)
+{
+    double q = u - 0.5, r = 0.180625 - q * q, t, zc, zt;
+
+    zc = q * (((((((r * 2509.0809287301226727 + 33430.575583588128105) * r +
+                   67265.770927008700853) * r + 45921.953931549871457) * r +
+                 13731.693765509461125) * r + 1971.5909503065514427) * r +
+               133.14166789178437745) * r + 3.387132872796366608) /
+         (((((((r * 5226.4952788528545610 + 28729.085735721942674) * r +
+               39307.895800092710610) * r + 21213.794301586595867) * r +
+             5394.1960214247511077) * r + 687.18700749205790830) * r +
+           42.313330701600911252) * r + 1.0);
+    /* 1 - u is exact: u has at most 33 significant bits. */
+    t = __builtin_sqrt(-k_log(q < 0.0 ? u : 1.0 - u)) - 1.6;
+    zt = (((((((t * 7.74545014278341407640e-4 + 0.0227238449892691845833) * t +
+               0.241780725177450611770) * t + 1.27045825245236838258) * t +
+             3.64784832476320460504) * t + 5.76949722146069140550) * t +
+           4.63033784615654529590) * t + 1.42343711074968357734) /
+         (((((((t * 1.05075007164441684324e-9 + 5.47593808499534494600e-4) * t +
+               0.0151986665636164571966) * t + 0.148103976427480074590) * t +
+             0.689767334985100004550) * t + 1.67638483018380384940) * t +
+           2.05319162663775882187) * t + 1.0);
+    zt = q < 0.0 ? -zt : zt;
+    return __builtin_fabs(q) <= 0.425 ? zc : zt;
+}
+
+/* log Gamma(x) for x >= 1 (numpy's random_loggam, without its branches). */
+static inline double k_lgamma(double x)
+{
+    static const double a[10] = {
+        8.333333333333333e-02, -2.777777777777778e-03, 7.936507936507937e-04,
+        -5.952380952380952e-04, 8.417508417508418e-04, -1.917526917526918e-03,
+        6.410256410256410e-03, -2.955065359477124e-02, 1.796443723688307e-01,
+        -1.39243221690590e+00};
+    double x0 = x < 7.0 ? 7.0 : x, prod = 1.0, x2, g;
+    int t;
+
+    for (t = 0; t < 6; t++)
+        prod = x + t < 7.0 ? prod * (x + t) : prod;
+    x2 = (1.0 / x0) * (1.0 / x0);
+    g = a[9];
+    for (t = 8; t >= 0; t--)
+        g = g * x2 + a[t];
+    return (g / x0 + 0.91893853320467267 + (x0 - 0.5) * k_log(x0) - x0) - k_log(prod);
+}
+
+/* ---- The transforms over n lanes. ---- */
+
+static void k_uniform_n(int n, const uint32_t *w, double *restrict u)
+{
+    int i;
+    for (i = 0; i < n; i++)
+        u[i] = k_uniform(w[i]);
+}
+
+static void k_normal_n(int n, const uint32_t *w, double *restrict z)
+{
+    int i;
+    for (i = 0; i < n; i++)
+        z[i] = k_normal(k_uniform(w[i]));
+}
+
+/* exp(sigma Z - sigma^2 / 2): the model's log-normal factor of mean 1. */
+static void k_lognormal_n(int n, const uint32_t *w, const double *sigma, double *restrict x)
+{
+    int i;
+    for (i = 0; i < n; i++) {
+        double s = sigma[i];
+        x[i] = k_exp(s * k_normal(k_uniform(w[i])) - 0.5 * s * s);
+    }
+}
+
+static void k_exp_n(int n, const double *x, double *restrict y)
+{
+    int i;
+    for (i = 0; i < n; i++)
+        y[i] = k_exp(x[i]);
+}
+
+static void k_log_n(int n, const double *x, double *restrict y)
+{
+    int i;
+    for (i = 0; i < n; i++)
+        y[i] = k_log(x[i]);
+}
+
+/* ---- Retries: each lane's own side blocks (lanes.h). ---- */
+
+/* The next side block of lanes i .. i+CH-1, words 0 and 1 to w0 and w1,
+ * counted as used only in the lanes that wanted one (want[j]). */
+static void k_side(fs_lanes_side *s, int i, const int64_t *want, uint32_t *w0, uint32_t *w1)
+{
+    uint32_t c0[CH], c1[CH], out[4 * CH];
+    int j;
+    for (j = 0; j < CH; j++) {
+        uint64_t b = s->base + s->used[i + j];
+        c0[j] = (uint32_t)b;
+        c1[j] = (uint32_t)(b >> 32);
+        s->used[i + j] += want[j] ? 1 : 0;
+    }
+    k_philox(CH, s->k0 + i, s->k1 + i, c0, c1, s->r0 + i, s->r1 + i, out);
+    for (j = 0; j < CH; j++) {
+        w0[j] = out[j];
+        w1[j] = out[CH + j];
+    }
+}
+
+static int k_any(const int64_t *m)
+{
+    int64_t any = 0;
+    int j;
+    for (j = 0; j < CH; j++)
+        any |= m[j];
+    return any != 0;
+}
+
+/* ---- Poisson. ---- */
+
+#define INV_MAX 100000   /* a bound on the search; no mean below PTRS's threshold nears it */
+
+/* Sequential search for the lanes on[j], in step: the count each lane
+ * reaches is the smallest k with u <= F(k); every lane takes the same
+ * steps as k_inv_perlane's loop. */
+static void k_inv_lockstep(const double *u, const double *m, const int64_t *on, double *res)
+{
+    double p[CH], F[CH], k[CH];
+    int64_t act[CH];
+    int j, it;
+
+    for (j = 0; j < CH; j++) {
+        p[j] = k_exp(-(on[j] ? m[j] : 0.0));
+        F[j] = p[j];
+        k[j] = 0.0;
+        act[j] = on[j] && u[j] > F[j] ? -1 : 0;
+    }
+    for (it = 1; it <= INV_MAX && k_any(act); it++) {
+        double r = 1.0 / it;
+        for (j = 0; j < CH; j++) {
+            double pn = p[j] * m[j] * r, Fn = F[j] + pn;
+            p[j] = act[j] ? pn : p[j];
+            F[j] = act[j] ? Fn : F[j];
+            k[j] = act[j] ? (double)it : k[j];
+            act[j] = act[j] && u[j] > Fn ? -1 : 0;
+        }
+    }
+    for (j = 0; j < CH; j++)
+        res[j] = on[j] ? k[j] : res[j];
+}
+
+/* The same search lane by lane, each stopping at its own count. */
+static void k_inv_perlane(const double *u, const double *m, const int64_t *on, double *res)
+{
+    int j, it;
+    for (j = 0; j < CH; j++) {
+        double p, F;
+        if (!on[j])
+            continue;
+        p = k_exp(-m[j]);
+        F = p;
+        for (it = 1; it <= INV_MAX && u[j] > F; it++) {
+            p = p * m[j] * (1.0 / it);
+            F = F + p;
+        }
+        res[j] = it - 1;
+    }
+}
+
+/* PTRS, Hörmann's transformed rejection with squeeze (Insurance:
+ * Mathematics and Economics 12, 1993), as numpy's random_poisson_ptrs,
+ * for the lanes on[j] (means of 10 and more): the first try from U, V,
+ * retries from the lane's side blocks. */
+static void k_ptrs(int i, double *U, double *V, const double *m, const int64_t *on,
+                   fs_lanes_side *side, double *res)
+{
+    double lam[CH], lglam[CH], a[CH], b[CH], lia[CH], vr[CH], kk[CH], us[CH];
+    int64_t act[CH], fast[CH];
+    uint32_t w0[CH], w1[CH];
+    int j;
+
+    for (j = 0; j < CH; j++) {
+        lam[j] = on[j] ? m[j] : 10.0;
+        lglam[j] = k_log(lam[j]);
+        b[j] = 0.931 + 2.53 * __builtin_sqrt(lam[j]);
+        a[j] = -0.059 + 0.02483 * b[j];
+        lia[j] = k_log(1.1239 + 1.1328 / (b[j] - 3.4));
+        vr[j] = 0.9277 - 3.6224 / (b[j] - 2.0);
+        act[j] = on[j] ? -1 : 0;
+    }
+    for (;;) {
+        int64_t slow = 0;
+        for (j = 0; j < CH; j++) {
+            double y;
+            U[j] -= 0.5;
+            us[j] = 0.5 - __builtin_fabs(U[j]);
+            y = (2.0 * a[j] / us[j] + b[j]) * U[j] + lam[j] + 0.43;
+            /* Counts past 2^40 are refused below anyway. */
+            y = y > 0x1p40 ? 0x1p40 : (y < -1.0 ? -1.0 : y);
+            kk[j] = k_floor(y);
+            fast[j] = us[j] >= 0.07 && V[j] <= vr[j] ? -1 : 0;
+            res[j] = act[j] && fast[j] ? kk[j] : res[j];
+            act[j] = act[j] && !fast[j] ? -1 : 0;
+            slow |= act[j];
+        }
+        if (!slow)
+            return;
+        for (j = 0; j < CH; j++) {
+            int64_t rej = kk[j] < 0.0 || (us[j] < 0.013 && V[j] > us[j]);
+            double k1 = kk[j] < 0.0 ? 1.0 : kk[j] + 1.0;
+            double lhs = k_log(V[j]) + lia[j] - k_log(a[j] / (us[j] * us[j]) + b[j]);
+            double rhs = -lam[j] + (k1 - 1.0) * lglam[j] - k_lgamma(k1);
+            int64_t ok = act[j] && !rej && lhs <= rhs ? -1 : 0;
+            res[j] = ok ? kk[j] : res[j];
+            act[j] = act[j] && !ok ? -1 : 0;
+        }
+        if (!k_any(act))
+            return;
+        k_side(side, i, act, w0, w1);
+        for (j = 0; j < CH; j++) {
+            U[j] = k_uniform(w0[j]);
+            V[j] = k_uniform(w1[j]);
+        }
+    }
+}
+
+/* Poisson(min(mu, cap)) for lanes i .. i+CH-1 from uniforms u, v (v
+ * only for PTRS); 0 where mu is not above 0 (NaN included). */
+static void k_poisson_chunk(int i, double *u, double *v, const double *mu, double cap,
+                            double ptrs_from, int method, fs_lanes_side *side, double *res)
+{
+    double m[CH];
+    int64_t inv[CH], pt[CH];
+    int j;
+
+    for (j = 0; j < CH; j++) {
+        double x = mu[j] < cap ? mu[j] : cap;
+        int64_t valid = mu[j] > 0.0;
+        m[j] = valid ? x : 0.0;
+        inv[j] = valid && x < ptrs_from ? -1 : 0;
+        pt[j] = valid && !(x < ptrs_from) ? -1 : 0;
+        res[j] = 0.0;
+    }
+    if (k_any(inv)) {
+        if (method == FS_LANES_POISSON_PERLANE)
+            k_inv_perlane(u, m, inv, res);
+        else
+            k_inv_lockstep(u, m, inv, res);
+    }
+    if (k_any(pt))
+        k_ptrs(i, u, v, m, pt, side, res);
+}
+
+static void k_poisson_n(int n, const uint32_t *w0, const uint32_t *w1, const double *mu,
+                        double cap, double ptrs_from, int method, fs_lanes_side *side,
+                        double *k)
+{
+    int i, j;
+    for (i = 0; i < n; i += CH) {
+        double u[CH], v[CH];
+        for (j = 0; j < CH; j++) {
+            u[j] = k_uniform(w0[i + j]);
+            v[j] = k_uniform(w1[i + j]);
+        }
+        k_poisson_chunk(i, u, v, mu + i, cap, ptrs_from, method, side, k + i);
+    }
+}
+
+/* ---- Negative binomial. ---- */
+
+/* Gamma(a, 1) for lanes i .. i+CH-1 by Marsaglia and Tsang (ACM TOMS 26,
+ * 2000), as GSL draws it: a < 1 from Gamma(a + 1) times u^(1/a). The first
+ * try from x (normal) and u, retries from side blocks; boost is the
+ * uniform for a < 1. */
+static void k_gamma_chunk(int i, double *x, double *u, const double *boost, const double *shape,
+                          fs_lanes_side *side, double *g)
+{
+    double d[CH], c[CH], a[CH];
+    int64_t act[CH];
+    uint32_t w0[CH], w1[CH];
+    int j;
+
+    for (j = 0; j < CH; j++) {
+        a[j] = shape[j] > 0.0 ? shape[j] : 1.0;
+        d[j] = (a[j] < 1.0 ? a[j] + 1.0 : a[j]) - 1.0 / 3.0;
+        c[j] = (1.0 / 3.0) / __builtin_sqrt(d[j]);
+        act[j] = -1;
+        g[j] = 0.0;
+    }
+    for (;;) {
+        for (j = 0; j < CH; j++) {
+            double v = 1.0 + c[j] * x[j], v3 = v * v * v, xx = x[j] * x[j];
+            int64_t ok = v > 0.0 && (u[j] < 1.0 - 0.0331 * xx * xx ||
+                                     k_log(u[j]) < 0.5 * xx + d[j] * (1.0 - v3 + k_log(v > 0.0 ? v3 : 1.0)));
+            ok = act[j] && ok ? -1 : 0;
+            g[j] = ok ? d[j] * v3 : g[j];
+            act[j] = act[j] && !ok ? -1 : 0;
+        }
+        if (!k_any(act))
+            break;
+        k_side(side, i, act, w0, w1);
+        for (j = 0; j < CH; j++) {
+            x[j] = k_normal(k_uniform(w0[j]));
+            u[j] = k_uniform(w1[j]);
+        }
+    }
+    for (j = 0; j < CH; j++)
+        g[j] = a[j] < 1.0 ? g[j] * k_exp(k_log(boost[j]) / a[j]) : g[j];
+}
+
+/* As the model draws casualties: Poisson(Gamma(size) (1 - p) / p), the
+ * mean capped at cap; 0 where p or size is out of range. */
+static void k_negbin_n(int n, const uint32_t *const *w, const double *p, const double *size,
+                       double cap, fs_lanes_side *side, double *x)
+{
+    int i, j;
+    for (i = 0; i < n; i += CH) {
+        double z[CH], u[CH], bst[CH], g[CH], mu[CH], pu[CH], pv[CH];
+        for (j = 0; j < CH; j++) {
+            z[j] = k_normal(k_uniform(w[0][i + j]));
+            u[j] = k_uniform(w[1][i + j]);
+            bst[j] = k_uniform(w[2][i + j]);
+            pu[j] = k_uniform(w[3][i + j]);
+            pv[j] = k_uniform(w[4][i + j]);
+        }
+        k_gamma_chunk(i, z, u, bst, size + i, side, g);
+        for (j = 0; j < CH; j++) {
+            int64_t valid = p[i + j] > 0.0 && p[i + j] <= 1.0 && size[i + j] > 0.0;
+            mu[j] = valid ? g[j] * (1.0 - p[i + j]) / p[i + j] : 0.0;
+        }
+        k_poisson_chunk(i, pu, pv, mu, cap, 10.0, FS_LANES_POISSON_LOCKSTEP, side, x + i);
+    }
+}
+
+/* Negative binomial by sequential search on its probabilities,
+ * P(0) = p^size, P(k) = P(k-1) (1 - p) (k - 1 + size) / k: one uniform,
+ * in step or lane by lane as method says. */
+static void k_negbin_inv_n(int n, const uint32_t *w, const double *p, const double *size,
+                           int method, double *x)
+{
+    int i, j, it;
+    for (i = 0; i < n; i += CH) {
+        double u[CH], P[CH], F[CH], k[CH], q[CH], s[CH];
+        int64_t act[CH];
+        for (j = 0; j < CH; j++) {
+            u[j] = k_uniform(w[i + j]);
+            q[j] = 1.0 - p[i + j];
+            s[j] = size[i + j];
+            P[j] = k_exp(s[j] * k_log(p[i + j]));
+            F[j] = P[j];
+            k[j] = 0.0;
+            act[j] = u[j] > F[j] ? -1 : 0;
+        }
+        if (method == FS_LANES_POISSON_PERLANE) {
+            for (j = 0; j < CH; j++) {
+                for (it = 1; it <= INV_MAX && u[j] > F[j]; it++) {
+                    P[j] = P[j] * q[j] * ((it - 1 + s[j]) * (1.0 / it));
+                    F[j] = F[j] + P[j];
+                }
+                x[i + j] = it - 1;
+            }
+            continue;
+        }
+        for (it = 1; it <= INV_MAX && k_any(act); it++) {
+            double r = 1.0 / it;
+            for (j = 0; j < CH; j++) {
+                double pn = P[j] * q[j] * ((it - 1 + s[j]) * r), Fn = F[j] + pn;
+                P[j] = act[j] ? pn : P[j];
+                F[j] = act[j] ? Fn : F[j];
+                k[j] = act[j] ? (double)it : k[j];
+                act[j] = act[j] && u[j] > Fn ? -1 : 0;
+            }
+        }
+        for (j = 0; j < CH; j++)
+            x[i + j] = k[j];
+    }
+}
+
+const fs_lanes_kernels FS_LANES_TABLE = {
+    FS_LANES_NAME,
+    k_philox,
+    k_uniform_n,
+    k_normal_n,
+    k_lognormal_n,
+    k_exp_n,
+    k_log_n,
+    k_poisson_n,
+    k_negbin_n,
+    k_negbin_inv_n
+};
