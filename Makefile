@@ -83,7 +83,7 @@ $(BUILD)/obj/%.o: sim/%.c $(wildcard include/*.h) Makefile
 # instruction set, never contracting a * b + c into an FMA (SSE2 has none),
 # so that every set gives the same bits; the scalar reference is kept from
 # vectorising. Off x86-64 all four are plain C and only scalar is chosen.
-LANES_FLAGS := -ffp-contract=off -fno-math-errno
+LANES_FLAGS := -ffp-contract=off -fno-math-errno -fno-trapping-math
 LANES_scalar := -fno-tree-vectorize -fno-tree-slp-vectorize
 ifeq ($(shell uname -m),x86_64)
 LANES_avx2   := -mavx2

@@ -46,28 +46,160 @@
         x3 = (uint32_t)p0_; \
     } while (0)
 
-static void k_philox(int n, const uint32_t *k0, const uint32_t *k1, const uint32_t *c0,
-                     const uint32_t *c1, const uint32_t *c2, const uint32_t *c3,
-                     uint32_t *restrict out)
+/* Lanes i .. i+step-1 by plain C: the reference, and the tail. */
+static void k_philox_c(int i, int end, int n, const uint32_t *k0, const uint32_t *k1,
+                       const uint32_t *c0, const uint32_t *c1, const uint32_t *c2,
+                       const uint32_t *c3, uint32_t *restrict out)
 {
-    int i;
-    for (i = 0; i < n; i++) {
+    for (; i < end; i++) {
         uint32_t x0 = c0[i], x1 = c1[i], x2 = c2[i], x3 = c3[i], a = k0[i], b = k1[i];
-        PHILOX_ROUND(a, b);
-        PHILOX_ROUND(a + 1 * PHILOX_W32_0, b + 1 * PHILOX_W32_1);
-        PHILOX_ROUND(a + 2 * PHILOX_W32_0, b + 2 * PHILOX_W32_1);
-        PHILOX_ROUND(a + 3 * PHILOX_W32_0, b + 3 * PHILOX_W32_1);
-        PHILOX_ROUND(a + 4 * PHILOX_W32_0, b + 4 * PHILOX_W32_1);
-        PHILOX_ROUND(a + 5 * PHILOX_W32_0, b + 5 * PHILOX_W32_1);
-        PHILOX_ROUND(a + 6 * PHILOX_W32_0, b + 6 * PHILOX_W32_1);
-        PHILOX_ROUND(a + 7 * PHILOX_W32_0, b + 7 * PHILOX_W32_1);
-        PHILOX_ROUND(a + 8 * PHILOX_W32_0, b + 8 * PHILOX_W32_1);
-        PHILOX_ROUND(a + 9 * PHILOX_W32_0, b + 9 * PHILOX_W32_1);
+        int r;
+        for (r = 0; r < 10; r++) {
+            PHILOX_ROUND(a, b);
+            a += PHILOX_W32_0;
+            b += PHILOX_W32_1;
+        }
         out[i] = x0;
         out[n + i] = x1;
         out[2 * n + i] = x2;
         out[3 * n + i] = x3;
     }
+}
+
+/* The vector versions hold one lane in each 32-bit element: a 32 x 32 ->
+ * 64-bit multiply (pmuludq) takes the even elements, a second one the odd
+ * elements shifted down, and the products' halves are merged back into
+ * hi and lo. The compiler's own vectorisation of the loop above is several
+ * times slower (it widens every lane to 64 bits). */
+#if !defined(FS_LANES_PLAIN) && defined(__AVX2__)
+#include <immintrin.h>
+#define HAVE_VECTOR_PHILOX 1
+
+#define PHILOX_VROUND(MUL) do { \
+        __m_ hi0_, lo0_, hi1_, lo1_; \
+        MUL(x0, m0, hi0_, lo0_); \
+        MUL(x2, m1, hi1_, lo1_); \
+        x0 = XOR(XOR(hi1_, x1), a); \
+        x1 = lo1_; \
+        x2 = XOR(XOR(hi0_, x3), b); \
+        x3 = lo0_; \
+        a = ADD(a, w0); \
+        b = ADD(b, w1); \
+    } while (0)
+
+#define PHILOX_VBODY(LOAD, STORE, SET1) do { \
+        const __m_ m0 = SET1(PHILOX_M4x32_0), m1 = SET1(PHILOX_M4x32_1); \
+        const __m_ w0 = SET1(PHILOX_W32_0), w1 = SET1(PHILOX_W32_1); \
+        __m_ x0 = LOAD(c0 + i), x1 = LOAD(c1 + i), x2 = LOAD(c2 + i), x3 = LOAD(c3 + i); \
+        __m_ a = LOAD(k0 + i), b = LOAD(k1 + i); \
+        int r_; \
+        for (r_ = 0; r_ < 10; r_++) \
+            PHILOX_VROUND(MULHILO); \
+        STORE(out + i, x0); \
+        STORE(out + n + i, x1); \
+        STORE(out + 2 * n + i, x2); \
+        STORE(out + 3 * n + i, x3); \
+    } while (0)
+
+/* Eight lanes with AVX2. */
+#define __m_ __m256i
+#define XOR _mm256_xor_si256
+#define ADD _mm256_add_epi32
+#define MULHILO(x, m, hi, lo) do { \
+        __m256i e_ = _mm256_mul_epu32(x, m), o_ = _mm256_mul_epu32(_mm256_srli_epi64(x, 32), m); \
+        lo = _mm256_blend_epi32(e_, _mm256_slli_epi64(o_, 32), 0xAA); \
+        hi = _mm256_blend_epi32(_mm256_srli_epi64(e_, 32), o_, 0xAA); \
+    } while (0)
+#define LOAD8(p) _mm256_loadu_si256((const __m256i *)(p))
+#define STORE8(p, v) _mm256_storeu_si256((__m256i *)(p), v)
+#define SET8(v) _mm256_set1_epi32((int)(v))
+static void k_philox8(int i, int n, const uint32_t *k0, const uint32_t *k1, const uint32_t *c0,
+                      const uint32_t *c1, const uint32_t *c2, const uint32_t *c3, uint32_t *out)
+{
+    PHILOX_VBODY(LOAD8, STORE8, SET8);
+}
+#undef __m_
+#undef XOR
+#undef ADD
+#undef MULHILO
+
+#if defined(__AVX512F__)
+/* Sixteen lanes with AVX-512. */
+#define __m_ __m512i
+#define XOR _mm512_xor_si512
+#define ADD _mm512_add_epi32
+#define MULHILO(x, m, hi, lo) do { \
+        __m512i e_ = _mm512_mul_epu32(x, m), o_ = _mm512_mul_epu32(_mm512_srli_epi64(x, 32), m); \
+        lo = _mm512_mask_blend_epi32(0xAAAA, e_, _mm512_slli_epi64(o_, 32)); \
+        hi = _mm512_mask_blend_epi32(0xAAAA, _mm512_srli_epi64(e_, 32), o_); \
+    } while (0)
+#define LOAD16(p) _mm512_loadu_si512((const void *)(p))
+#define STORE16(p, v) _mm512_storeu_si512((void *)(p), v)
+#define SET16(v) _mm512_set1_epi32((int)(v))
+static void k_philox16(int i, int n, const uint32_t *k0, const uint32_t *k1, const uint32_t *c0,
+                       const uint32_t *c1, const uint32_t *c2, const uint32_t *c3, uint32_t *out)
+{
+    PHILOX_VBODY(LOAD16, STORE16, SET16);
+}
+#undef __m_
+#undef XOR
+#undef ADD
+#undef MULHILO
+#endif
+
+#elif !defined(FS_LANES_PLAIN) && defined(__SSE2__)
+#include <emmintrin.h>
+#define HAVE_VECTOR_PHILOX 1
+
+/* Four lanes with SSE2, which has no 32-bit blend: masks merge instead. */
+static void k_philox4(int i, int n, const uint32_t *k0, const uint32_t *k1, const uint32_t *c0,
+                      const uint32_t *c1, const uint32_t *c2, const uint32_t *c3, uint32_t *out)
+{
+    const __m128i m0 = _mm_set1_epi32((int)PHILOX_M4x32_0), m1 = _mm_set1_epi32((int)PHILOX_M4x32_1);
+    const __m128i w0 = _mm_set1_epi32((int)PHILOX_W32_0), w1 = _mm_set1_epi32((int)PHILOX_W32_1);
+    const __m128i even = _mm_set_epi32(0, -1, 0, -1), odd = _mm_set_epi32(-1, 0, -1, 0);
+    __m128i x0 = _mm_loadu_si128((const __m128i *)(c0 + i)), x1 = _mm_loadu_si128((const __m128i *)(c1 + i));
+    __m128i x2 = _mm_loadu_si128((const __m128i *)(c2 + i)), x3 = _mm_loadu_si128((const __m128i *)(c3 + i));
+    __m128i a = _mm_loadu_si128((const __m128i *)(k0 + i)), b = _mm_loadu_si128((const __m128i *)(k1 + i));
+    int r;
+    for (r = 0; r < 10; r++) {
+        __m128i e0 = _mm_mul_epu32(x0, m0), o0 = _mm_mul_epu32(_mm_srli_epi64(x0, 32), m0);
+        __m128i e1 = _mm_mul_epu32(x2, m1), o1 = _mm_mul_epu32(_mm_srli_epi64(x2, 32), m1);
+        __m128i lo0 = _mm_or_si128(_mm_and_si128(e0, even), _mm_slli_epi64(o0, 32));
+        __m128i hi0 = _mm_or_si128(_mm_srli_epi64(e0, 32), _mm_and_si128(o0, odd));
+        __m128i lo1 = _mm_or_si128(_mm_and_si128(e1, even), _mm_slli_epi64(o1, 32));
+        __m128i hi1 = _mm_or_si128(_mm_srli_epi64(e1, 32), _mm_and_si128(o1, odd));
+        x0 = _mm_xor_si128(_mm_xor_si128(hi1, x1), a);
+        x1 = lo1;
+        x2 = _mm_xor_si128(_mm_xor_si128(hi0, x3), b);
+        x3 = lo0;
+        a = _mm_add_epi32(a, w0);
+        b = _mm_add_epi32(b, w1);
+    }
+    _mm_storeu_si128((__m128i *)(out + i), x0);
+    _mm_storeu_si128((__m128i *)(out + n + i), x1);
+    _mm_storeu_si128((__m128i *)(out + 2 * n + i), x2);
+    _mm_storeu_si128((__m128i *)(out + 3 * n + i), x3);
+}
+#endif
+
+static void k_philox(int n, const uint32_t *k0, const uint32_t *k1, const uint32_t *c0,
+                     const uint32_t *c1, const uint32_t *c2, const uint32_t *c3,
+                     uint32_t *restrict out)
+{
+    int i = 0;
+#if defined(HAVE_VECTOR_PHILOX) && defined(__AVX512F__)
+    for (; i + 16 <= n; i += 16)
+        k_philox16(i, n, k0, k1, c0, c1, c2, c3, out);
+#endif
+#if defined(HAVE_VECTOR_PHILOX) && defined(__AVX2__)
+    for (; i + 8 <= n; i += 8)
+        k_philox8(i, n, k0, k1, c0, c1, c2, c3, out);
+#elif defined(HAVE_VECTOR_PHILOX)
+    for (; i + 4 <= n; i += 4)
+        k_philox4(i, n, k0, k1, c0, c1, c2, c3, out);
+#endif
+    k_philox_c(i, n, n, k0, k1, c0, c1, c2, c3, out);
 }
 
 /* ---- Elementary functions, one lane each (inlined into the loops). ---- */
@@ -160,31 +292,45 @@ static inline double k_uniform(uint32_t w)
     return ((double)(int32_t)(w ^ 0x80000000u) + 2147483648.5) * 0x1p-32;
 }
 
-/* AS241 for u in [2^-33, 1 - 2^-33]. */
+/* AS241 for u in [2^-33, 1 - 2^-33]: a ratio of two polynomials in the
+ * centre, |u - 1/2| <= 0.425, another in the tails. */
+static inline int k_central(double u)
+{
+    return __builtin_fabs(u - 0.5) <= 0.425;
+}
+
+static inline double k_normal_centre(double u)
+{
+    double q = u - 0.5, r = 0.180625 - q * q;
+    return q * (((((((r * 2509.0809287301226727 + 33430.575583588128105) * r +
+                     67265.770927008700853) * r + 45921.953931549871457) * r +
+                   13731.693765509461125) * r + 1971.5909503065514427) * r +
+                 133.14166789178437745) * r + 3.387132872796366608) /
+           (((((((r * 5226.4952788528545610 + 28729.085735721942674) * r +
+                 39307.895800092710610) * r + 21213.794301586595867) * r +
+               5394.1960214247511077) * r + 687.18700749205790830) * r +
+             42.313330701600911252) * r + 1.0);
+}
+
+static inline double k_normal_tail(double u)
+{
+    /* 1 - u is exact: u has at most 33 significant bits. */
+    double q = u - 0.5, t = __builtin_sqrt(-k_log(q < 0.0 ? u : 1.0 - u)) - 1.6, z;
+    z = (((((((t * 7.74545014278341407640e-4 + 0.0227238449892691845833) * t +
+              0.241780725177450611770) * t + 1.27045825245236838258) * t +
+            3.64784832476320460504) * t + 5.76949722146069140550) * t +
+          4.63033784615654529590) * t + 1.42343711074968357734) /
+        (((((((t * 1.05075007164441684324e-9 + 5.47593808499534494600e-4) * t +
+              0.0151986665636164571966) * t + 0.148103976427480074590) * t +
+            0.689767334985100004550) * t + 1.67638483018380384940) * t +
+          2.05319162663775882187) * t + 1.0);
+    return q < 0.0 ? -z : z;
+}
+
 static inline double k_normal(double u)
 {
-    double q = u - 0.5, r = 0.180625 - q * q, t, zc, zt;
-
-    zc = q * (((((((r * 2509.0809287301226727 + 33430.575583588128105) * r +
-                   67265.770927008700853) * r + 45921.953931549871457) * r +
-                 13731.693765509461125) * r + 1971.5909503065514427) * r +
-               133.14166789178437745) * r + 3.387132872796366608) /
-         (((((((r * 5226.4952788528545610 + 28729.085735721942674) * r +
-               39307.895800092710610) * r + 21213.794301586595867) * r +
-             5394.1960214247511077) * r + 687.18700749205790830) * r +
-           42.313330701600911252) * r + 1.0);
-    /* 1 - u is exact: u has at most 33 significant bits. */
-    t = __builtin_sqrt(-k_log(q < 0.0 ? u : 1.0 - u)) - 1.6;
-    zt = (((((((t * 7.74545014278341407640e-4 + 0.0227238449892691845833) * t +
-               0.241780725177450611770) * t + 1.27045825245236838258) * t +
-             3.64784832476320460504) * t + 5.76949722146069140550) * t +
-           4.63033784615654529590) * t + 1.42343711074968357734) /
-         (((((((t * 1.05075007164441684324e-9 + 5.47593808499534494600e-4) * t +
-               0.0151986665636164571966) * t + 0.148103976427480074590) * t +
-             0.689767334985100004550) * t + 1.67638483018380384940) * t +
-           2.05319162663775882187) * t + 1.0);
-    zt = q < 0.0 ? -zt : zt;
-    return __builtin_fabs(q) <= 0.425 ? zc : zt;
+    double zc = k_normal_centre(u), zt = k_normal_tail(u);
+    return k_central(u) ? zc : zt;
 }
 
 /* log Gamma(x) for x >= 1 (numpy's random_loggam, without its branches). */
@@ -216,20 +362,43 @@ static void k_uniform_n(int n, const uint32_t *w, double *restrict u)
         u[i] = k_uniform(w[i]);
 }
 
+/* Normals for n lanes. About 15% of uniforms fall in the tails, whose
+ * branch (a log and a square root) costs twice the centre's: the centre
+ * is computed in every lane, the tail only in the lanes that need it,
+ * gathered into a short list and scattered back. Each lane computes what
+ * k_normal computes. */
+#define NB 64
 static void k_normal_n(int n, const uint32_t *w, double *restrict z)
 {
-    int i;
-    for (i = 0; i < n; i++)
-        z[i] = k_normal(k_uniform(w[i]));
+    double tu[NB], tz[NB];
+    int idx[NB], b, i, m, cnt;
+
+    for (b = 0; b < n; b += NB) {
+        m = n - b < NB ? n - b : NB;
+        for (i = 0; i < m; i++)
+            z[b + i] = k_normal_centre(k_uniform(w[b + i]));
+        cnt = 0;
+        for (i = 0; i < m; i++) {
+            double u = k_uniform(w[b + i]);
+            idx[cnt] = b + i;
+            tu[cnt] = u;
+            cnt += !k_central(u);
+        }
+        for (i = 0; i < cnt; i++)
+            tz[i] = k_normal_tail(tu[i]);
+        for (i = 0; i < cnt; i++)
+            z[idx[i]] = tz[i];
+    }
 }
 
 /* exp(sigma Z - sigma^2 / 2): the model's log-normal factor of mean 1. */
 static void k_lognormal_n(int n, const uint32_t *w, const double *sigma, double *restrict x)
 {
     int i;
+    k_normal_n(n, w, x);
     for (i = 0; i < n; i++) {
         double s = sigma[i];
-        x[i] = k_exp(s * k_normal(k_uniform(w[i])) - 0.5 * s * s);
+        x[i] = k_exp(s * x[i] - 0.5 * s * s);
     }
 }
 

@@ -3,7 +3,9 @@
  *                              draws the model made, replayed (the RNG floor)
  *   bench threads FILE RUNS   runs per second with 1 and 2 threads
  *   bench rss CMD ARGS...     runs CMD and prints its wall time and peak RSS
- *   bench prim N K R          PRIM on N cases x K inputs with R resamples, one thread */
+ *   bench prim N K R          PRIM on N cases x K inputs with R resamples, one thread
+ *   bench lanes [DRAWS]       lanes.h's draws on each instruction set against
+ *                              GSL's scalar draws (taus2, ziggurat), one thread */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,6 +24,7 @@
 #include "optimize.h"
 #include "calibrate.h"
 #include "rng.h"
+#include "lanes.h"
 
 static double now(void)
 {
@@ -304,6 +307,188 @@ static int calibrate_cmd(const char *file, int threads)
     return 0;
 }
 
+/* ---- bench lanes: ns per draw, one thread. ---- */
+
+#define BL_W 64   /* lanes: eight AVX-512 vectors, as a lockstep block might hold */
+
+enum { BL_UNIFORM, BL_NORMAL, BL_LOGNORMAL, BL_POISSON, BL_NEGBIN, BL_NEGBIN_INV };
+
+typedef struct bl_kind {
+    const char *name;
+    int kind;
+    double a, b;   /* sigma; a Poisson's mean; a negative binomial's mean and size */
+} bl_kind;
+
+/* A Poisson's lanes spread their means from a/2 to 3a/2 (mean a), as the
+ * lanes of a block differ in state; GSL draws the same means in turn. */
+static double bl_mean(const bl_kind *k, int i)
+{
+    return k->a * (0.5 + (i % 8) / 7.0);
+}
+
+/* Seconds for `draws` draws of kind k one at a time with GSL's r. */
+static double bl_gsl(const bl_kind *k, gsl_rng *r, long draws, double *sink)
+{
+    double t0 = now(), s = 0.0, p = k->b / (k->b + k->a);
+    long i;
+    switch (k->kind) {
+    case BL_UNIFORM:
+        for (i = 0; i < draws; i++)
+            s += gsl_rng_uniform(r);
+        break;
+    case BL_NORMAL:
+        for (i = 0; i < draws; i++)
+            s += gsl_ran_gaussian_ziggurat(r, 1.0);
+        break;
+    case BL_LOGNORMAL:
+        for (i = 0; i < draws; i++)
+            s += exp(k->a * gsl_ran_gaussian_ziggurat(r, 1.0) - 0.5 * k->a * k->a);
+        break;
+    case BL_POISSON:
+        for (i = 0; i < draws; i++)
+            s += gsl_ran_poisson(r, bl_mean(k, (int)(i % BL_W)));
+        break;
+    default:
+        for (i = 0; i < draws; i++)
+            s += gsl_ran_negative_binomial(r, p, k->b);
+        break;
+    }
+    *sink += s;
+    return now() - t0;
+}
+
+/* Seconds for `draws` draws (rounded to whole calls) of kind k from L. */
+static double bl_lanes(const bl_kind *k, fs_lanes *L, long draws, double *sink)
+{
+    double par[BL_W], par2[BL_W], x[BL_W], t0, s = 0.0;
+    long c, calls = draws / BL_W;
+    int i;
+    for (i = 0; i < BL_W; i++) {
+        par[i] = k->kind == BL_POISSON ? bl_mean(k, i) : k->kind >= BL_NEGBIN ? k->b / (k->b + k->a) : k->a;
+        par2[i] = k->b;
+    }
+    fs_lanes_seed(L, 1, 0);
+    t0 = now();
+    for (c = 0; c < calls; c++) {
+        switch (k->kind) {
+        case BL_UNIFORM: fs_lanes_uniform(L, x); break;
+        case BL_NORMAL: fs_lanes_normal(L, x); break;
+        case BL_LOGNORMAL: fs_lanes_lognormal(L, par, x); break;
+        case BL_POISSON: fs_lanes_poisson(L, par, 1e3, x); break;
+        case BL_NEGBIN: fs_lanes_negbin(L, par, par2, 1e8, x); break;
+        default: fs_lanes_negbin_inversion(L, par, par2, x); break;
+        }
+        s += x[c % BL_W];
+        /* A new substream now and then, as the model takes one per phase;
+         * the side blocks start afresh there. */
+        if (c % 64 == 63)
+            fs_lanes_substream(L, (uint32_t)(c / 64), 0);
+    }
+    *sink += s;
+    return now() - t0;
+}
+
+#define BL_REPEATS 3
+
+/* ns per draw of each path (the fastest of BL_REPEATS timings taken in
+ * turn with GSL's); method and ptrs_from tune the lanes (fs_lanes_tune). */
+static void bl_row(const bl_kind *k, long draws, int method, double ptrs_from, int with_gsl,
+                   double *sink)
+{
+    gsl_rng *taus = gsl_rng_alloc(gsl_rng_taus2), *ph = fs_rng_alloc();
+    double gt = HUGE_VAL, pt = HUGE_VAL, lt[FS_ISA_N];
+    fs_lanes *L[FS_ISA_N];
+    int s, rep;
+
+    for (s = 0; s < FS_ISA_N; s++) {
+        lt[s] = HUGE_VAL;
+        if ((L[s] = fs_lanes_alloc_isa(BL_W, (fs_isa)s)) != NULL)
+            fs_lanes_tune(L[s], method, ptrs_from);
+    }
+    for (rep = 0; rep < BL_REPEATS; rep++) {
+        double t;
+        if (with_gsl) {
+            gt = (t = bl_gsl(k, taus, draws, sink)) < gt ? t : gt;
+            pt = (t = bl_gsl(k, ph, draws, sink)) < pt ? t : pt;
+        }
+        for (s = 0; s < FS_ISA_N; s++)
+            if (L[s] && (t = bl_lanes(k, L[s], draws, sink)) < lt[s])
+                lt[s] = t;
+    }
+    printf("  %-26s", k->name);
+    if (with_gsl)
+        printf(" %6.2f %6.2f", 1e9 * gt / draws, 1e9 * pt / draws);
+    for (s = 0; s < FS_ISA_N; s++) {
+        double ns = 1e9 * lt[s] / (draws / BL_W * BL_W);
+        if (L[s] == NULL)
+            printf("  %15s", "-");
+        else if (with_gsl)
+            printf("  %6.2f (%5.2fx)", ns, ns / (1e9 * gt / draws));
+        else
+            printf("  %6.2f         ", ns);
+        fs_lanes_free(L[s]);
+    }
+    printf("\n");
+    gsl_rng_free(taus);
+    gsl_rng_free(ph);
+}
+
+static int lanes_cmd(long draws)
+{
+    static const bl_kind kinds[] = {
+        {"uniform", BL_UNIFORM, 0, 0},
+        {"normal", BL_NORMAL, 0, 0},
+        {"log-normal, sigma 0.3", BL_LOGNORMAL, 0.3, 0},
+        {"Poisson, mean 0.5", BL_POISSON, 0.5, 0},
+        {"Poisson, mean 3", BL_POISSON, 3, 0},
+        {"Poisson, mean 30", BL_POISSON, 30, 0},
+        {"Poisson, mean 300", BL_POISSON, 300, 0},
+        {"neg. binomial, 12, k 0.35", BL_NEGBIN, 12, 0.35},
+        {"neg. binomial, 3, k 2.5", BL_NEGBIN, 3, 2.5},
+    };
+    static const bl_kind alt[] = {
+        {"Poisson, mean 3", BL_POISSON, 3, 0},
+        {"Poisson, mean 8", BL_POISSON, 8, 0},
+        {"Poisson, mean 20", BL_POISSON, 20, 0},
+        {"Poisson, mean 40", BL_POISSON, 40, 0},
+    };
+    static const bl_kind nb[] = {
+        {"neg. binomial, 12, k 0.35", BL_NEGBIN_INV, 12, 0.35},
+        {"neg. binomial, 3, k 2.5", BL_NEGBIN_INV, 3, 2.5},
+    };
+    double sink = 0.0;
+    size_t i;
+    int s;
+
+    printf("lanes: ns per draw on one thread, %d lanes; GSL one draw at a time (taus2 and "
+           "the ziggurat; philox: the engine's generator today); each path's time as a ratio "
+           "to GSL taus2's (the fastest of %d timings taken in turn)\n", BL_W, BL_REPEATS);
+    printf("  %-26s %6s %6s", "draw", "taus2", "philox");
+    for (s = 0; s < FS_ISA_N; s++)
+        printf("  %-15s", fs_lanes_isa_name((fs_isa)s));
+    printf("\n");
+    for (i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
+        bl_row(&kinds[i], draws, FS_LANES_POISSON_LOCKSTEP, 10.0, 1, &sink);
+    printf("lanes alternatives, ns per draw (Poisson means spread from half to 1.5 times the mean):\n");
+    printf("  inversion, all lanes of a vector in step, up to 10 (PTRS from 10: the default):\n");
+    for (i = 0; i < sizeof alt / sizeof alt[0]; i++)
+        bl_row(&alt[i], draws, FS_LANES_POISSON_LOCKSTEP, 10.0, 0, &sink);
+    printf("  inversion lane by lane, each stopping at its own count, up to 10:\n");
+    for (i = 0; i < sizeof alt / sizeof alt[0]; i++)
+        bl_row(&alt[i], draws, FS_LANES_POISSON_PERLANE, 10.0, 0, &sink);
+    printf("  inversion in step up to 60 (PTRS from 60):\n");
+    for (i = 0; i < sizeof alt / sizeof alt[0]; i++)
+        bl_row(&alt[i], draws, FS_LANES_POISSON_LOCKSTEP, 60.0, 0, &sink);
+    printf("  negative binomial by inversion in step (the default: gamma-Poisson mixture, above):\n");
+    for (i = 0; i < sizeof nb / sizeof nb[0]; i++)
+        bl_row(&nb[i], draws, FS_LANES_POISSON_LOCKSTEP, 10.0, 0, &sink);
+    printf("  negative binomial by inversion lane by lane:\n");
+    for (i = 0; i < sizeof nb / sizeof nb[0]; i++)
+        bl_row(&nb[i], draws, FS_LANES_POISSON_PERLANE, 10.0, 0, &sink);
+    printf("  [checksum %.6g]\n", sink);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     fs_gsl_quiet();
@@ -319,7 +504,10 @@ int main(int argc, char **argv)
         return optimize_cmd(argv[2], argc > 3 ? atoi(argv[3]) : 2);
     if (argc >= 3 && strcmp(argv[1], "calibrate") == 0)
         return calibrate_cmd(argv[2], argc > 3 ? atoi(argv[3]) : 2);
+    if (argc >= 2 && strcmp(argv[1], "lanes") == 0)
+        return lanes_cmd(argc > 2 ? atol(argv[2]) : 1L << 20);
     fprintf(stderr, "usage: bench floor FILE [RUNS] | threads FILE RUNS | rss CMD ARGS... | "
-            "prim CASES INPUTS RESAMPLES | optimize FILE [THREADS] | calibrate FILE [THREADS]\n");
+            "prim CASES INPUTS RESAMPLES | optimize FILE [THREADS] | calibrate FILE [THREADS] | "
+            "lanes [DRAWS]\n");
     return 2;
 }
