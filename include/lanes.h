@@ -99,9 +99,11 @@ void fs_lanes_lognormal(fs_lanes *L, const double *sigma, double *x);
 void fs_lanes_poisson(fs_lanes *L, const double *mu, double cap, double *k);
 
 /* The model's casualties: negative binomial with probability p[i] in
- * (0, 1] and size size[i] > 0, drawn as Poisson(Gamma(size) (1 - p) / p)
- * with that Poisson's mean capped at cap; 0 where p or size is out of
- * range. Mean size (1 - p) / p, variance mean + mean^2 / size. */
+ * (0, 1] and size size[i] > 0 (mean size (1 - p) / p, variance mean +
+ * mean^2 / size); 0 where p or size is out of range. A lane whose mean
+ * plus 4 standard deviations is below 100 searches the probabilities
+ * (inversion of one uniform); the others draw Poisson(Gamma(size) (1 - p)
+ * / p) as the model does with GSL, that Poisson's mean capped at cap. */
 void fs_lanes_negbin(fs_lanes *L, const double *p, const double *size, double cap, double *x);
 
 /* exp and log of n doubles (any n >= 0) with isa's code: the same bits on
@@ -114,14 +116,15 @@ void fs_lanes_log(fs_isa isa, int n, const double *x, double *y);
 /* For benchmarks and tests: the alternatives that docs/LANES.md measures.
  * method FS_LANES_POISSON_LOCKSTEP (the default) searches all lanes of a
  * vector in step; FS_LANES_POISSON_PERLANE searches lane by lane, each
- * stopping at its own count (the same bits). ptrs_from is the mean from
- * which PTRS replaces inversion (default 10, at least 10; a larger one
- * changes the draws). */
+ * stopping at its own count (the same bits). ptrs_from is the Poisson
+ * mean from which PTRS replaces the search (default FS_LANES_PTRS_FROM,
+ * at least 10). negbin is FS_LANES_NB_AUTO (the default, as
+ * fs_lanes_negbin says), FS_LANES_NB_MIXTURE (every lane the gamma
+ * mixture) or FS_LANES_NB_SEARCH (every lane the search: moderate means
+ * only). Any change but the method changes the draws. */
 enum { FS_LANES_POISSON_LOCKSTEP, FS_LANES_POISSON_PERLANE };
-void fs_lanes_tune(fs_lanes *L, int method, double ptrs_from);
-
-/* For benchmarks: the negative binomial by sequential search on its
- * probabilities (one word a lane), for moderate means only. */
-void fs_lanes_negbin_inversion(fs_lanes *L, const double *p, const double *size, double *x);
+enum { FS_LANES_NB_MIXTURE, FS_LANES_NB_AUTO, FS_LANES_NB_SEARCH };
+#define FS_LANES_PTRS_FROM 10.0
+void fs_lanes_tune(fs_lanes *L, int method, double ptrs_from, int negbin);
 
 #endif

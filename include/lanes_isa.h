@@ -39,14 +39,11 @@ typedef struct fs_lanes_kernels {
      * the PTRS threshold ptrs_from, PTRS from there (retries from side). */
     void (*poisson)(int n, const uint32_t *w0, const uint32_t *w1, const double *mu, double cap,
                     double ptrs_from, int method, fs_lanes_side *side, double *k);
-    /* Negative binomial (p, size) as a gamma mixture of Poissons, the
-     * Poisson mean capped at cap, from words w[0..4]. */
+    /* Negative binomial (p, size) from words w[0..4]: by search where
+     * cheaper, else as a gamma mixture of Poissons with the Poisson's
+     * mean capped at cap; search 0 forces the mixture, 2 the search. */
     void (*negbin)(int n, const uint32_t *const *w, const double *p, const double *size,
-                   double cap, fs_lanes_side *side, double *x);
-    /* Negative binomial (p, size) by inversion (sequential search), from
-     * words w[0]; method as for poisson. For the benchmark's comparison. */
-    void (*negbin_inv)(int n, const uint32_t *w, const double *p, const double *size, int method,
-                       double *x);
+                   double cap, int search, int method, fs_lanes_side *side, double *x);
 } fs_lanes_kernels;
 
 extern const fs_lanes_kernels fs_lanes_k_scalar, fs_lanes_k_sse2, fs_lanes_k_avx2,

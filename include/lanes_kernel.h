@@ -22,8 +22,8 @@
  *        both of its branches are computed and one kept. Uniforms from one
  *        32-bit word lie in [2^-33, 1 - 2^-33], so |z| <= 6.24 and AS241's
  *        third branch (r > 5) is never needed.
- *   lgamma (PTRS's log k!): Stirling's series with 10 terms at x >= 7,
- *        shifted up by the exact product x (x+1) ... 6 below 7. */
+ *   lgamma (PTRS's log k!): Stirling's series with 10 terms from 7 on,
+ *        exact values below. */
 #ifndef FS_LANES_TABLE
 #error "lanes_kernel.h is included by sim/lanes_*.c with FS_LANES_TABLE defined"
 #endif
@@ -333,24 +333,24 @@ static inline double k_normal(double u)
     return k_central(u) ? zc : zt;
 }
 
-/* log Gamma(x) for x >= 1 (numpy's random_loggam, without its branches). */
+/* log Gamma(x) = log (x-1)! for the integers x >= 1: exact values below
+ * 7, Stirling's series (numpy's random_loggam's ten terms) from 7 on. */
 static inline double k_lgamma(double x)
 {
-    static const double a[10] = {
-        8.333333333333333e-02, -2.777777777777778e-03, 7.936507936507937e-04,
-        -5.952380952380952e-04, 8.417508417508418e-04, -1.917526917526918e-03,
-        6.410256410256410e-03, -2.955065359477124e-02, 1.796443723688307e-01,
-        -1.39243221690590e+00};
-    double x0 = x < 7.0 ? 7.0 : x, prod = 1.0, x2, g;
-    int t;
+    double x0 = x < 7.0 ? 7.0 : x, x2 = (1.0 / x0) * (1.0 / x0), g, small;
 
-    for (t = 0; t < 6; t++)
-        prod = x + t < 7.0 ? prod * (x + t) : prod;
-    x2 = (1.0 / x0) * (1.0 / x0);
-    g = a[9];
-    for (t = 8; t >= 0; t--)
-        g = g * x2 + a[t];
-    return (g / x0 + 0.91893853320467267 + (x0 - 0.5) * k_log(x0) - x0) - k_log(prod);
+    g = (((((((((-1.39243221690590e+00 * x2 + 1.796443723688307e-01) * x2 -
+                 2.955065359477124e-02) * x2 + 6.410256410256410e-03) * x2 -
+               1.917526917526918e-03) * x2 + 8.417508417508418e-04) * x2 -
+             5.952380952380952e-04) * x2 + 7.936507936507937e-04) * x2 -
+           2.777777777777778e-03) * x2 + 8.333333333333333e-02);
+    g = g / x0 + 0.91893853320467267 + (x0 - 0.5) * k_log(x0) - x0;
+    /* One select at a time: nested ones defeat the vectoriser. */
+    small = x > 2.5 ? 0.69314718055994531 : 0.0;
+    small = x > 3.5 ? 1.7917594692280550 : small;
+    small = x > 4.5 ? 3.1780538303479456 : small;
+    small = x > 5.5 ? 4.7874917427820460 : small;
+    return x < 6.5 ? small : g;
 }
 
 /* ---- The transforms over n lanes. ---- */
@@ -446,56 +446,71 @@ static int k_any(const int64_t *m)
     return any != 0;
 }
 
-/* ---- Poisson. ---- */
+/* ---- Inversion by sequential search. ---- */
 
-#define INV_MAX 100000   /* a bound on the search; no mean below PTRS's threshold nears it */
+#define INV_MAX 100000   /* a bound on the search, far past any count it is used for */
 
-/* Sequential search for the lanes on[j], in step: the count each lane
- * reaches is the smallest k with u <= F(k); every lane takes the same
- * steps as k_inv_perlane's loop. */
-static void k_inv_lockstep(const double *u, const double *m, const int64_t *on, double *res)
+/* The smallest k with u <= P(0) + ... + P(k), for lanes on[j], where
+ * P(k) = P(k-1) (A + B (k-1)) / k: a Poisson of mean m has P(0) = e^-m,
+ * A = m, B = 0; a negative binomial (p, size) has P(0) = p^size,
+ * A = (1-p) size, B = 1-p. All lanes of the chunk step in turn until the
+ * last has stopped. */
+static void k_search_lockstep(const double *u, const double *P0, const double *A,
+                              const double *B, const int64_t *on, double *res)
 {
-    double p[CH], F[CH], k[CH];
+    double P[CH], F[CH], k[CH];
     int64_t act[CH];
     int j, it;
 
     for (j = 0; j < CH; j++) {
-        p[j] = k_exp(-(on[j] ? m[j] : 0.0));
-        F[j] = p[j];
+        P[j] = P0[j];
+        F[j] = P0[j];
         k[j] = 0.0;
-        act[j] = on[j] && u[j] > F[j] ? -1 : 0;
+        act[j] = on[j] & -(int64_t)(u[j] > F[j]);
     }
     for (it = 1; it <= INV_MAX && k_any(act); it++) {
-        double r = 1.0 / it;
+        double r = 1.0 / it, km1 = it - 1;
         for (j = 0; j < CH; j++) {
-            double pn = p[j] * m[j] * r, Fn = F[j] + pn;
-            p[j] = act[j] ? pn : p[j];
+            double Pn = P[j] * ((A[j] + B[j] * km1) * r), Fn = F[j] + Pn;
+            P[j] = act[j] ? Pn : P[j];
             F[j] = act[j] ? Fn : F[j];
             k[j] = act[j] ? (double)it : k[j];
-            act[j] = act[j] && u[j] > Fn ? -1 : 0;
+            act[j] = act[j] & -(int64_t)(u[j] > Fn);
         }
     }
     for (j = 0; j < CH; j++)
         res[j] = on[j] ? k[j] : res[j];
 }
 
-/* The same search lane by lane, each stopping at its own count. */
-static void k_inv_perlane(const double *u, const double *m, const int64_t *on, double *res)
+/* The same search lane by lane, each stopping at its own count: the same
+ * operations in each lane, so the same bits. */
+static void k_search_perlane(const double *u, const double *P0, const double *A,
+                             const double *B, const int64_t *on, double *res)
 {
     int j, it;
     for (j = 0; j < CH; j++) {
-        double p, F;
+        double P = P0[j], F = P0[j];
         if (!on[j])
             continue;
-        p = k_exp(-m[j]);
-        F = p;
         for (it = 1; it <= INV_MAX && u[j] > F; it++) {
-            p = p * m[j] * (1.0 / it);
-            F = F + p;
+            double r = 1.0 / it, km1 = it - 1;
+            P = P * ((A[j] + B[j] * km1) * r);
+            F = F + P;
         }
         res[j] = it - 1;
     }
 }
+
+static void k_search(const double *u, const double *P0, const double *A, const double *B,
+                     const int64_t *on, int method, double *res)
+{
+    if (method == FS_LANES_POISSON_PERLANE)
+        k_search_perlane(u, P0, A, B, on, res);
+    else
+        k_search_lockstep(u, P0, A, B, on, res);
+}
+
+/* ---- Poisson. ---- */
 
 /* PTRS, Hörmann's transformed rejection with squeeze (Insurance:
  * Mathematics and Economics 12, 1993), as numpy's random_poisson_ptrs,
@@ -504,7 +519,7 @@ static void k_inv_perlane(const double *u, const double *m, const int64_t *on, d
 static void k_ptrs(int i, double *U, double *V, const double *m, const int64_t *on,
                    fs_lanes_side *side, double *res)
 {
-    double lam[CH], lglam[CH], a[CH], b[CH], lia[CH], vr[CH], kk[CH], us[CH];
+    double lam[CH], lglam[CH], a[CH], b[CH], ia[CH], vr[CH], kk[CH], us[CH];
     int64_t act[CH], fast[CH];
     uint32_t w0[CH], w1[CH];
     int j;
@@ -514,7 +529,7 @@ static void k_ptrs(int i, double *U, double *V, const double *m, const int64_t *
         lglam[j] = k_log(lam[j]);
         b[j] = 0.931 + 2.53 * __builtin_sqrt(lam[j]);
         a[j] = -0.059 + 0.02483 * b[j];
-        lia[j] = k_log(1.1239 + 1.1328 / (b[j] - 3.4));
+        ia[j] = 1.1239 + 1.1328 / (b[j] - 3.4);
         vr[j] = 0.9277 - 3.6224 / (b[j] - 2.0);
         act[j] = on[j] ? -1 : 0;
     }
@@ -528,21 +543,22 @@ static void k_ptrs(int i, double *U, double *V, const double *m, const int64_t *
             /* Counts past 2^40 are refused below anyway. */
             y = y > 0x1p40 ? 0x1p40 : (y < -1.0 ? -1.0 : y);
             kk[j] = k_floor(y);
-            fast[j] = us[j] >= 0.07 && V[j] <= vr[j] ? -1 : 0;
-            res[j] = act[j] && fast[j] ? kk[j] : res[j];
-            act[j] = act[j] && !fast[j] ? -1 : 0;
+            fast[j] = -(int64_t)((us[j] >= 0.07) & (V[j] <= vr[j]));
+            res[j] = act[j] & fast[j] ? kk[j] : res[j];
+            act[j] = act[j] & ~fast[j];
             slow |= act[j];
         }
         if (!slow)
             return;
         for (j = 0; j < CH; j++) {
-            int64_t rej = kk[j] < 0.0 || (us[j] < 0.013 && V[j] > us[j]);
+            int64_t rej = (kk[j] < 0.0) | ((us[j] < 0.013) & (V[j] > us[j]));
             double k1 = kk[j] < 0.0 ? 1.0 : kk[j] + 1.0;
-            double lhs = k_log(V[j]) + lia[j] - k_log(a[j] / (us[j] * us[j]) + b[j]);
+            /* numpy's log(V) + log(1/alpha) - log(a/us^2 + b), in one log. */
+            double lhs = k_log(V[j] * ia[j] / (a[j] / (us[j] * us[j]) + b[j]));
             double rhs = -lam[j] + (k1 - 1.0) * lglam[j] - k_lgamma(k1);
-            int64_t ok = act[j] && !rej && lhs <= rhs ? -1 : 0;
+            int64_t ok = act[j] & -(int64_t)(!rej & (lhs <= rhs));
             res[j] = ok ? kk[j] : res[j];
-            act[j] = act[j] && !ok ? -1 : 0;
+            act[j] = act[j] & ~ok;
         }
         if (!k_any(act))
             return;
@@ -565,17 +581,19 @@ static void k_poisson_chunk(int i, double *u, double *v, const double *mu, doubl
 
     for (j = 0; j < CH; j++) {
         double x = mu[j] < cap ? mu[j] : cap;
-        int64_t valid = mu[j] > 0.0;
+        int64_t valid = -(int64_t)(mu[j] > 0.0), below = -(int64_t)(x < ptrs_from);
         m[j] = valid ? x : 0.0;
-        inv[j] = valid && x < ptrs_from ? -1 : 0;
-        pt[j] = valid && !(x < ptrs_from) ? -1 : 0;
+        inv[j] = valid & below;
+        pt[j] = valid & ~below;
         res[j] = 0.0;
     }
     if (k_any(inv)) {
-        if (method == FS_LANES_POISSON_PERLANE)
-            k_inv_perlane(u, m, inv, res);
-        else
-            k_inv_lockstep(u, m, inv, res);
+        double P0[CH], zero[CH];
+        for (j = 0; j < CH; j++) {
+            P0[j] = k_exp(-m[j]);
+            zero[j] = 0.0;
+        }
+        k_search(u, P0, m, zero, inv, method, res);
     }
     if (k_any(pt))
         k_ptrs(i, u, v, m, pt, side, res);
@@ -598,12 +616,12 @@ static void k_poisson_n(int n, const uint32_t *w0, const uint32_t *w1, const dou
 
 /* ---- Negative binomial. ---- */
 
-/* Gamma(a, 1) for lanes i .. i+CH-1 by Marsaglia and Tsang (ACM TOMS 26,
- * 2000), as GSL draws it: a < 1 from Gamma(a + 1) times u^(1/a). The first
- * try from x (normal) and u, retries from side blocks; boost is the
- * uniform for a < 1. */
+/* Gamma(a, 1) for lanes on[j] of i .. i+CH-1 by Marsaglia and Tsang (ACM
+ * TOMS 26, 2000), as GSL draws it: a < 1 from Gamma(a + 1) times
+ * u^(1/a). The first try from x (normal) and u, retries from side blocks;
+ * boost is the uniform for a < 1. */
 static void k_gamma_chunk(int i, double *x, double *u, const double *boost, const double *shape,
-                          fs_lanes_side *side, double *g)
+                          const int64_t *on, fs_lanes_side *side, double *g)
 {
     double d[CH], c[CH], a[CH];
     int64_t act[CH];
@@ -611,20 +629,21 @@ static void k_gamma_chunk(int i, double *x, double *u, const double *boost, cons
     int j;
 
     for (j = 0; j < CH; j++) {
-        a[j] = shape[j] > 0.0 ? shape[j] : 1.0;
+        a[j] = on[j] ? shape[j] : 1.0;
         d[j] = (a[j] < 1.0 ? a[j] + 1.0 : a[j]) - 1.0 / 3.0;
         c[j] = (1.0 / 3.0) / __builtin_sqrt(d[j]);
-        act[j] = -1;
+        act[j] = on[j];
         g[j] = 0.0;
     }
     for (;;) {
         for (j = 0; j < CH; j++) {
             double v = 1.0 + c[j] * x[j], v3 = v * v * v, xx = x[j] * x[j];
-            int64_t ok = v > 0.0 && (u[j] < 1.0 - 0.0331 * xx * xx ||
-                                     k_log(u[j]) < 0.5 * xx + d[j] * (1.0 - v3 + k_log(v > 0.0 ? v3 : 1.0)));
-            ok = act[j] && ok ? -1 : 0;
+            double lu = k_log(u[j]), lv = k_log(v > 0.0 ? v3 : 1.0);
+            int64_t ok = (v > 0.0) & ((u[j] < 1.0 - 0.0331 * xx * xx) |
+                                      (lu < 0.5 * xx + d[j] * (1.0 - v3 + lv)));
+            ok = act[j] & -ok;
             g[j] = ok ? d[j] * v3 : g[j];
-            act[j] = act[j] && !ok ? -1 : 0;
+            act[j] = act[j] & ~ok;
         }
         if (!k_any(act))
             break;
@@ -638,72 +657,62 @@ static void k_gamma_chunk(int i, double *x, double *u, const double *boost, cons
         g[j] = a[j] < 1.0 ? g[j] * k_exp(k_log(boost[j]) / a[j]) : g[j];
 }
 
-/* As the model draws casualties: Poisson(Gamma(size) (1 - p) / p), the
- * mean capped at cap; 0 where p or size is out of range. */
-static void k_negbin_n(int n, const uint32_t *const *w, const double *p, const double *size,
-                       double cap, fs_lanes_side *side, double *x)
+/* The negative binomial for lanes i .. i+CH-1 from words w[0..4]; 0 where
+ * p is not in (0, 1] or size not above 0. A lane whose mean plus 4
+ * standard deviations stays below NB_SEARCH (and below the cap) searches
+ * its probabilities with w[0] (cheaper by measurement, docs/LANES.md);
+ * the others draw Poisson(Gamma(size) (1 - p) / p), the Poisson's mean
+ * capped at cap, as the model does with GSL. search (FS_LANES_NB_*) can
+ * force either for every lane (the benchmark's alternatives). */
+#define NB_SEARCH 100.0
+static void k_negbin_chunk(int i, const uint32_t *const *w, const double *p, const double *size,
+                           double cap, int search, int method, fs_lanes_side *side, double *x)
 {
-    int i, j;
-    for (i = 0; i < n; i += CH) {
-        double z[CH], u[CH], bst[CH], g[CH], mu[CH], pu[CH], pv[CH];
-        for (j = 0; j < CH; j++) {
-            z[j] = k_normal(k_uniform(w[0][i + j]));
-            u[j] = k_uniform(w[1][i + j]);
-            bst[j] = k_uniform(w[2][i + j]);
-            pu[j] = k_uniform(w[3][i + j]);
-            pv[j] = k_uniform(w[4][i + j]);
-        }
-        k_gamma_chunk(i, z, u, bst, size + i, side, g);
-        for (j = 0; j < CH; j++) {
-            int64_t valid = p[i + j] > 0.0 && p[i + j] <= 1.0 && size[i + j] > 0.0;
-            mu[j] = valid ? g[j] * (1.0 - p[i + j]) / p[i + j] : 0.0;
-        }
-        k_poisson_chunk(i, pu, pv, mu, cap, 10.0, FS_LANES_POISSON_LOCKSTEP, side, x + i);
+    double u[CH], P0[CH], A[CH], B[CH], z[CH], v[CH], bst[CH], g[CH], mu[CH], pu[CH], pv[CH];
+    int64_t valid[CH], inv[CH], mix[CH];
+    int j;
+
+    for (j = 0; j < CH; j++) {
+        double pp = p[i + j], s = size[i + j], q = 1.0 - pp, m = s * q / pp;
+        int64_t near = -(int64_t)(m + 4.0 * __builtin_sqrt(m + m * m / s) < NB_SEARCH);
+        valid[j] = -(int64_t)((pp > 0.0) & (pp <= 1.0) & (s > 0.0));
+        inv[j] = valid[j] & (search == FS_LANES_NB_SEARCH ? -1 :
+                             search == FS_LANES_NB_AUTO && NB_SEARCH <= cap ? near : 0);
+        mix[j] = valid[j] & ~inv[j];
+        u[j] = k_uniform(w[0][i + j]);
+        P0[j] = k_exp(s * k_log(pp));
+        A[j] = q * s;
+        B[j] = q;
+        x[i + j] = 0.0;
+    }
+    if (k_any(inv))
+        k_search(u, P0, A, B, inv, method, x + i);
+    if (!k_any(mix))
+        return;
+    for (j = 0; j < CH; j++) {
+        z[j] = k_normal(u[j]);
+        v[j] = k_uniform(w[1][i + j]);
+        bst[j] = k_uniform(w[2][i + j]);
+        pu[j] = k_uniform(w[3][i + j]);
+        pv[j] = k_uniform(w[4][i + j]);
+    }
+    k_gamma_chunk(i, z, v, bst, size + i, mix, side, g);
+    for (j = 0; j < CH; j++)
+        mu[j] = mix[j] ? g[j] * (1.0 - p[i + j]) / p[i + j] : 0.0;
+    {
+        double y[CH];
+        k_poisson_chunk(i, pu, pv, mu, cap, FS_LANES_PTRS_FROM, method, side, y);
+        for (j = 0; j < CH; j++)
+            x[i + j] = mix[j] ? y[j] : x[i + j];
     }
 }
 
-/* Negative binomial by sequential search on its probabilities,
- * P(0) = p^size, P(k) = P(k-1) (1 - p) (k - 1 + size) / k: one uniform,
- * in step or lane by lane as method says. */
-static void k_negbin_inv_n(int n, const uint32_t *w, const double *p, const double *size,
-                           int method, double *x)
+static void k_negbin_n(int n, const uint32_t *const *w, const double *p, const double *size,
+                       double cap, int search, int method, fs_lanes_side *side, double *x)
 {
-    int i, j, it;
-    for (i = 0; i < n; i += CH) {
-        double u[CH], P[CH], F[CH], k[CH], q[CH], s[CH];
-        int64_t act[CH];
-        for (j = 0; j < CH; j++) {
-            u[j] = k_uniform(w[i + j]);
-            q[j] = 1.0 - p[i + j];
-            s[j] = size[i + j];
-            P[j] = k_exp(s[j] * k_log(p[i + j]));
-            F[j] = P[j];
-            k[j] = 0.0;
-            act[j] = u[j] > F[j] ? -1 : 0;
-        }
-        if (method == FS_LANES_POISSON_PERLANE) {
-            for (j = 0; j < CH; j++) {
-                for (it = 1; it <= INV_MAX && u[j] > F[j]; it++) {
-                    P[j] = P[j] * q[j] * ((it - 1 + s[j]) * (1.0 / it));
-                    F[j] = F[j] + P[j];
-                }
-                x[i + j] = it - 1;
-            }
-            continue;
-        }
-        for (it = 1; it <= INV_MAX && k_any(act); it++) {
-            double r = 1.0 / it;
-            for (j = 0; j < CH; j++) {
-                double pn = P[j] * q[j] * ((it - 1 + s[j]) * r), Fn = F[j] + pn;
-                P[j] = act[j] ? pn : P[j];
-                F[j] = act[j] ? Fn : F[j];
-                k[j] = act[j] ? (double)it : k[j];
-                act[j] = act[j] && u[j] > Fn ? -1 : 0;
-            }
-        }
-        for (j = 0; j < CH; j++)
-            x[i + j] = k[j];
-    }
+    int i;
+    for (i = 0; i < n; i += CH)
+        k_negbin_chunk(i, w, p, size, cap, search, method, side, x);
 }
 
 const fs_lanes_kernels FS_LANES_TABLE = {
@@ -715,6 +724,5 @@ const fs_lanes_kernels FS_LANES_TABLE = {
     k_exp_n,
     k_log_n,
     k_poisson_n,
-    k_negbin_n,
-    k_negbin_inv_n
+    k_negbin_n
 };

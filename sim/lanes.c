@@ -30,6 +30,7 @@ struct fs_lanes {
     int next;             /* the next row of buf; 4 when it is spent */
     int method;           /* FS_LANES_POISSON_* */
     double ptrs_from;
+    int negbin;           /* FS_LANES_NB_* */
 };
 
 static const fs_lanes_kernels *const kernels[FS_ISA_N] = {
@@ -121,7 +122,8 @@ fs_lanes *fs_lanes_alloc_isa(int n, fs_isa isa)
     L->buf = L->used + N;
     L->hold = L->buf + 4 * N;
     L->method = FS_LANES_POISSON_LOCKSTEP;
-    L->ptrs_from = 10.0;
+    L->ptrs_from = FS_LANES_PTRS_FROM;
+    L->negbin = FS_LANES_NB_AUTO;
     fs_lanes_seed(L, 0, 0);
     return L;
 }
@@ -254,20 +256,15 @@ void fs_lanes_negbin(fs_lanes *L, const double *p, const double *size, double ca
     const uint32_t *r[MAX_ROWS];
     fs_lanes_side s = side_of(L);
     rows(L, 5, r);
-    L->k->negbin(L->n, r, p, size, cap, &s, x);
+    L->k->negbin(L->n, r, p, size, cap, L->negbin, L->method, &s, x);
 }
 
-void fs_lanes_negbin_inversion(fs_lanes *L, const double *p, const double *size, double *x)
-{
-    const uint32_t *r;
-    rows(L, 1, &r);
-    L->k->negbin_inv(L->n, r, p, size, L->method, x);
-}
-
-void fs_lanes_tune(fs_lanes *L, int method, double ptrs_from)
+void fs_lanes_tune(fs_lanes *L, int method, double ptrs_from, int negbin)
 {
     L->method = method == FS_LANES_POISSON_PERLANE ? method : FS_LANES_POISSON_LOCKSTEP;
     L->ptrs_from = ptrs_from >= 10.0 ? ptrs_from : 10.0;
+    L->negbin = negbin == FS_LANES_NB_MIXTURE || negbin == FS_LANES_NB_SEARCH ? negbin
+                                                                              : FS_LANES_NB_AUTO;
 }
 
 void fs_lanes_exp(fs_isa isa, int n, const double *x, double *y)

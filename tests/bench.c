@@ -311,7 +311,7 @@ static int calibrate_cmd(const char *file, int threads)
 
 #define BL_W 64   /* lanes: eight AVX-512 vectors, as a lockstep block might hold */
 
-enum { BL_UNIFORM, BL_NORMAL, BL_LOGNORMAL, BL_POISSON, BL_NEGBIN, BL_NEGBIN_INV };
+enum { BL_UNIFORM, BL_NORMAL, BL_LOGNORMAL, BL_POISSON, BL_NEGBIN };
 
 typedef struct bl_kind {
     const char *name;
@@ -364,7 +364,7 @@ static double bl_lanes(const bl_kind *k, fs_lanes *L, long draws, double *sink)
     long c, calls = draws / BL_W;
     int i;
     for (i = 0; i < BL_W; i++) {
-        par[i] = k->kind == BL_POISSON ? bl_mean(k, i) : k->kind >= BL_NEGBIN ? k->b / (k->b + k->a) : k->a;
+        par[i] = k->kind == BL_POISSON ? bl_mean(k, i) : k->kind == BL_NEGBIN ? k->b / (k->b + k->a) : k->a;
         par2[i] = k->b;
     }
     fs_lanes_seed(L, 1, 0);
@@ -375,8 +375,7 @@ static double bl_lanes(const bl_kind *k, fs_lanes *L, long draws, double *sink)
         case BL_NORMAL: fs_lanes_normal(L, x); break;
         case BL_LOGNORMAL: fs_lanes_lognormal(L, par, x); break;
         case BL_POISSON: fs_lanes_poisson(L, par, 1e3, x); break;
-        case BL_NEGBIN: fs_lanes_negbin(L, par, par2, 1e8, x); break;
-        default: fs_lanes_negbin_inversion(L, par, par2, x); break;
+        default: fs_lanes_negbin(L, par, par2, 1e8, x); break;
         }
         s += x[c % BL_W];
         /* A new substream now and then, as the model takes one per phase;
@@ -388,12 +387,18 @@ static double bl_lanes(const bl_kind *k, fs_lanes *L, long draws, double *sink)
     return now() - t0;
 }
 
-#define BL_REPEATS 3
+#define BL_REPEATS 5
+
+/* How the lanes are tuned (fs_lanes_tune). */
+typedef struct bl_tune {
+    int method;
+    double ptrs_from;
+    int negbin;
+} bl_tune;
 
 /* ns per draw of each path (the fastest of BL_REPEATS timings taken in
- * turn with GSL's); method and ptrs_from tune the lanes (fs_lanes_tune). */
-static void bl_row(const bl_kind *k, long draws, int method, double ptrs_from, int with_gsl,
-                   double *sink)
+ * turn with GSL's). */
+static void bl_row(const bl_kind *k, long draws, bl_tune tu, int with_gsl, double *sink)
 {
     gsl_rng *taus = gsl_rng_alloc(gsl_rng_taus2), *ph = fs_rng_alloc();
     double gt = HUGE_VAL, pt = HUGE_VAL, lt[FS_ISA_N];
@@ -403,7 +408,7 @@ static void bl_row(const bl_kind *k, long draws, int method, double ptrs_from, i
     for (s = 0; s < FS_ISA_N; s++) {
         lt[s] = HUGE_VAL;
         if ((L[s] = fs_lanes_alloc_isa(BL_W, (fs_isa)s)) != NULL)
-            fs_lanes_tune(L[s], method, ptrs_from);
+            fs_lanes_tune(L[s], tu.method, tu.ptrs_from, tu.negbin);
     }
     for (rep = 0; rep < BL_REPEATS; rep++) {
         double t;
@@ -433,6 +438,15 @@ static void bl_row(const bl_kind *k, long draws, int method, double ptrs_from, i
     gsl_rng_free(ph);
 }
 
+static void bl_rows(const char *title, const bl_kind *k, size_t nk, long draws, bl_tune tu,
+                    int with_gsl, double *sink)
+{
+    size_t i;
+    printf("%s\n", title);
+    for (i = 0; i < nk; i++)
+        bl_row(&k[i], draws, tu, with_gsl, sink);
+}
+
 static int lanes_cmd(long draws)
 {
     static const bl_kind kinds[] = {
@@ -445,19 +459,23 @@ static int lanes_cmd(long draws)
         {"Poisson, mean 300", BL_POISSON, 300, 0},
         {"neg. binomial, 12, k 0.35", BL_NEGBIN, 12, 0.35},
         {"neg. binomial, 3, k 2.5", BL_NEGBIN, 3, 2.5},
+        {"neg. binomial, 200, k 5", BL_NEGBIN, 200, 5},
     };
-    static const bl_kind alt[] = {
+    static const bl_kind pois[] = {
         {"Poisson, mean 3", BL_POISSON, 3, 0},
         {"Poisson, mean 8", BL_POISSON, 8, 0},
-        {"Poisson, mean 20", BL_POISSON, 20, 0},
+        {"Poisson, mean 15", BL_POISSON, 15, 0},
+        {"Poisson, mean 25", BL_POISSON, 25, 0},
         {"Poisson, mean 40", BL_POISSON, 40, 0},
     };
     static const bl_kind nb[] = {
-        {"neg. binomial, 12, k 0.35", BL_NEGBIN_INV, 12, 0.35},
-        {"neg. binomial, 3, k 2.5", BL_NEGBIN_INV, 3, 2.5},
+        {"neg. binomial, 3, k 2.5", BL_NEGBIN, 3, 2.5},
+        {"neg. binomial, 12, k 0.35", BL_NEGBIN, 12, 0.35},
+        {"neg. binomial, 20, k 3", BL_NEGBIN, 20, 3},
+        {"neg. binomial, 40, k 1", BL_NEGBIN, 40, 1},
     };
+    const bl_tune deflt = {FS_LANES_POISSON_LOCKSTEP, FS_LANES_PTRS_FROM, FS_LANES_NB_AUTO};
     double sink = 0.0;
-    size_t i;
     int s;
 
     printf("lanes: ns per draw on one thread, %d lanes; GSL one draw at a time (taus2 and "
@@ -467,24 +485,23 @@ static int lanes_cmd(long draws)
     for (s = 0; s < FS_ISA_N; s++)
         printf("  %-15s", fs_lanes_isa_name((fs_isa)s));
     printf("\n");
-    for (i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
-        bl_row(&kinds[i], draws, FS_LANES_POISSON_LOCKSTEP, 10.0, 1, &sink);
-    printf("lanes alternatives, ns per draw (Poisson means spread from half to 1.5 times the mean):\n");
-    printf("  inversion, all lanes of a vector in step, up to 10 (PTRS from 10: the default):\n");
-    for (i = 0; i < sizeof alt / sizeof alt[0]; i++)
-        bl_row(&alt[i], draws, FS_LANES_POISSON_LOCKSTEP, 10.0, 0, &sink);
-    printf("  inversion lane by lane, each stopping at its own count, up to 10:\n");
-    for (i = 0; i < sizeof alt / sizeof alt[0]; i++)
-        bl_row(&alt[i], draws, FS_LANES_POISSON_PERLANE, 10.0, 0, &sink);
-    printf("  inversion in step up to 60 (PTRS from 60):\n");
-    for (i = 0; i < sizeof alt / sizeof alt[0]; i++)
-        bl_row(&alt[i], draws, FS_LANES_POISSON_LOCKSTEP, 60.0, 0, &sink);
-    printf("  negative binomial by inversion in step (the default: gamma-Poisson mixture, above):\n");
-    for (i = 0; i < sizeof nb / sizeof nb[0]; i++)
-        bl_row(&nb[i], draws, FS_LANES_POISSON_LOCKSTEP, 10.0, 0, &sink);
-    printf("  negative binomial by inversion lane by lane:\n");
-    for (i = 0; i < sizeof nb / sizeof nb[0]; i++)
-        bl_row(&nb[i], draws, FS_LANES_POISSON_PERLANE, 10.0, 0, &sink);
+    bl_rows("", kinds, sizeof kinds / sizeof kinds[0], draws, deflt, 1, &sink);
+    printf("lanes: the alternatives, ns per draw (a Poisson's lanes have means from half to "
+           "1.5 times the mean named):\n");
+    bl_rows("  Poisson: search in step below 10, PTRS from 10", pois, 5, draws,
+            (bl_tune){FS_LANES_POISSON_LOCKSTEP, 10.0, FS_LANES_NB_AUTO}, 0, &sink);
+    bl_rows("  Poisson: search lane by lane below 10, PTRS from 10", pois, 5, draws,
+            (bl_tune){FS_LANES_POISSON_PERLANE, 10.0, FS_LANES_NB_AUTO}, 0, &sink);
+    bl_rows("  Poisson: search in step below 20, PTRS from 20", pois, 5, draws,
+            (bl_tune){FS_LANES_POISSON_LOCKSTEP, 20.0, FS_LANES_NB_AUTO}, 0, &sink);
+    bl_rows("  Poisson: search in step below 40, PTRS from 40", pois, 5, draws,
+            (bl_tune){FS_LANES_POISSON_LOCKSTEP, 40.0, FS_LANES_NB_AUTO}, 0, &sink);
+    bl_rows("  negative binomial: gamma-Poisson mixture in every lane", nb, 4, draws,
+            (bl_tune){FS_LANES_POISSON_LOCKSTEP, FS_LANES_PTRS_FROM, FS_LANES_NB_MIXTURE}, 0, &sink);
+    bl_rows("  negative binomial: search in step in every lane", nb, 4, draws,
+            (bl_tune){FS_LANES_POISSON_LOCKSTEP, FS_LANES_PTRS_FROM, FS_LANES_NB_SEARCH}, 0, &sink);
+    bl_rows("  negative binomial: search lane by lane in every lane", nb, 4, draws,
+            (bl_tune){FS_LANES_POISSON_PERLANE, FS_LANES_PTRS_FROM, FS_LANES_NB_SEARCH}, 0, &sink);
     printf("  [checksum %.6g]\n", sink);
     return 0;
 }
@@ -505,7 +522,7 @@ int main(int argc, char **argv)
     if (argc >= 3 && strcmp(argv[1], "calibrate") == 0)
         return calibrate_cmd(argv[2], argc > 3 ? atoi(argv[3]) : 2);
     if (argc >= 2 && strcmp(argv[1], "lanes") == 0)
-        return lanes_cmd(argc > 2 ? atol(argv[2]) : 1L << 20);
+        return lanes_cmd(argc > 2 ? atol(argv[2]) : 1L << 18);
     fprintf(stderr, "usage: bench floor FILE [RUNS] | threads FILE RUNS | rss CMD ARGS... | "
             "prim CASES INPUTS RESAMPLES | optimize FILE [THREADS] | calibrate FILE [THREADS] | "
             "lanes [DRAWS]\n");

@@ -147,7 +147,7 @@ static void test_draws_identical_across_sets(void)
     for (s = 0; s <= nisa; s++) {
         L = fs_lanes_alloc_isa(N, s < nisa ? isas[s] : FS_ISA_SCALAR);
         if (s == nisa)
-            fs_lanes_tune(L, FS_LANES_POISSON_PERLANE, 10.0);
+            fs_lanes_tune(L, FS_LANES_POISSON_PERLANE, FS_LANES_PTRS_FROM, FS_LANES_NB_AUTO);
         draw_all(L, N, ROUNDS, got);
         for (i = 0; i < LEN; i++)
             CHECKF(bits(got[i]) == bits(ref[i]), "%s%s: value %d is %.17g, scalar %.17g",
