@@ -101,8 +101,8 @@ void fs_lanes_poisson(fs_lanes *L, const double *mu, double cap, double *k);
 /* The model's casualties: negative binomial with probability p[i] in
  * (0, 1] and size size[i] > 0 (mean size (1 - p) / p, variance mean +
  * mean^2 / size); 0 where p or size is out of range. A lane whose mean
- * plus 4 standard deviations is below 100 searches the probabilities
- * (inversion of one uniform); the others draw Poisson(Gamma(size) (1 - p)
+ * plus 4 standard deviations is below 100 searches the probabilities on
+ * its own (inversion of one uniform); the others draw Poisson(Gamma(size) (1 - p)
  * / p) as the model does with GSL, that Poisson's mean capped at cap. */
 void fs_lanes_negbin(fs_lanes *L, const double *p, const double *size, double cap, double *x);
 
@@ -119,11 +119,12 @@ void fs_lanes_log(fs_isa isa, int n, const double *x, double *y);
  * stopping at its own count (the same bits). ptrs_from is the Poisson
  * mean from which PTRS replaces the search (default FS_LANES_PTRS_FROM,
  * at least 10). negbin is FS_LANES_NB_AUTO (the default, as
- * fs_lanes_negbin says), FS_LANES_NB_MIXTURE (every lane the gamma
- * mixture) or FS_LANES_NB_SEARCH (every lane the search: moderate means
- * only). Any change but the method changes the draws. */
+ * fs_lanes_negbin says, the search lane by lane), FS_LANES_NB_MIXTURE
+ * (every lane the gamma mixture), FS_LANES_NB_STEP or FS_LANES_NB_LANE
+ * (every lane the search, in step or lane by lane: moderate means only).
+ * Any change but the Poisson's method changes the draws. */
 enum { FS_LANES_POISSON_LOCKSTEP, FS_LANES_POISSON_PERLANE };
-enum { FS_LANES_NB_MIXTURE, FS_LANES_NB_AUTO, FS_LANES_NB_SEARCH };
+enum { FS_LANES_NB_AUTO, FS_LANES_NB_MIXTURE, FS_LANES_NB_STEP, FS_LANES_NB_LANE };
 #define FS_LANES_PTRS_FROM 10.0
 void fs_lanes_tune(fs_lanes *L, int method, double ptrs_from, int negbin);
 

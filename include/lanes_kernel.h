@@ -660,10 +660,11 @@ static void k_gamma_chunk(int i, double *x, double *u, const double *boost, cons
 /* The negative binomial for lanes i .. i+CH-1 from words w[0..4]; 0 where
  * p is not in (0, 1] or size not above 0. A lane whose mean plus 4
  * standard deviations stays below NB_SEARCH (and below the cap) searches
- * its probabilities with w[0] (cheaper by measurement, docs/LANES.md);
- * the others draw Poisson(Gamma(size) (1 - p) / p), the Poisson's mean
- * capped at cap, as the model does with GSL. search (FS_LANES_NB_*) can
- * force either for every lane (the benchmark's alternatives). */
+ * its probabilities with w[0], lane by lane (cheaper by measurement than
+ * in step or the mixture: docs/LANES.md); the others draw Poisson(Gamma(size) (1 - p) / p), the Poisson's mean
+ * capped at cap, as the model does with GSL, the Poisson by method.
+ * search (FS_LANES_NB_*) can force one way for every lane (the
+ * benchmark's alternatives). */
 #define NB_SEARCH 100.0
 static void k_negbin_chunk(int i, const uint32_t *const *w, const double *p, const double *size,
                            double cap, int search, int method, fs_lanes_side *side, double *x)
@@ -676,7 +677,7 @@ static void k_negbin_chunk(int i, const uint32_t *const *w, const double *p, con
         double pp = p[i + j], s = size[i + j], q = 1.0 - pp, m = s * q / pp;
         int64_t near = -(int64_t)(m + 4.0 * __builtin_sqrt(m + m * m / s) < NB_SEARCH);
         valid[j] = -(int64_t)((pp > 0.0) & (pp <= 1.0) & (s > 0.0));
-        inv[j] = valid[j] & (search == FS_LANES_NB_SEARCH ? -1 :
+        inv[j] = valid[j] & (search == FS_LANES_NB_STEP || search == FS_LANES_NB_LANE ? -1 :
                              search == FS_LANES_NB_AUTO && NB_SEARCH <= cap ? near : 0);
         mix[j] = valid[j] & ~inv[j];
         u[j] = k_uniform(w[0][i + j]);
@@ -686,7 +687,8 @@ static void k_negbin_chunk(int i, const uint32_t *const *w, const double *p, con
         x[i + j] = 0.0;
     }
     if (k_any(inv))
-        k_search(u, P0, A, B, inv, method, x + i);
+        k_search(u, P0, A, B, inv, search == FS_LANES_NB_STEP ? FS_LANES_POISSON_LOCKSTEP
+                                                              : FS_LANES_POISSON_PERLANE, x + i);
     if (!k_any(mix))
         return;
     for (j = 0; j < CH; j++) {

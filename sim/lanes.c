@@ -263,8 +263,8 @@ void fs_lanes_tune(fs_lanes *L, int method, double ptrs_from, int negbin)
 {
     L->method = method == FS_LANES_POISSON_PERLANE ? method : FS_LANES_POISSON_LOCKSTEP;
     L->ptrs_from = ptrs_from >= 10.0 ? ptrs_from : 10.0;
-    L->negbin = negbin == FS_LANES_NB_MIXTURE || negbin == FS_LANES_NB_SEARCH ? negbin
-                                                                              : FS_LANES_NB_AUTO;
+    L->negbin = negbin >= FS_LANES_NB_AUTO && negbin <= FS_LANES_NB_LANE ? negbin
+                                                                        : FS_LANES_NB_AUTO;
 }
 
 void fs_lanes_exp(fs_isa isa, int n, const double *x, double *y)

@@ -485,7 +485,8 @@ static int lanes_cmd(long draws)
     for (s = 0; s < FS_ISA_N; s++)
         printf("  %-15s", fs_lanes_isa_name((fs_isa)s));
     printf("\n");
-    bl_rows("", kinds, sizeof kinds / sizeof kinds[0], draws, deflt, 1, &sink);
+    for (s = 0; s < (int)(sizeof kinds / sizeof kinds[0]); s++)
+        bl_row(&kinds[s], draws, deflt, 1, &sink);
     printf("lanes: the alternatives, ns per draw (a Poisson's lanes have means from half to "
            "1.5 times the mean named):\n");
     bl_rows("  Poisson: search in step below 10, PTRS from 10", pois, 5, draws,
@@ -499,9 +500,10 @@ static int lanes_cmd(long draws)
     bl_rows("  negative binomial: gamma-Poisson mixture in every lane", nb, 4, draws,
             (bl_tune){FS_LANES_POISSON_LOCKSTEP, FS_LANES_PTRS_FROM, FS_LANES_NB_MIXTURE}, 0, &sink);
     bl_rows("  negative binomial: search in step in every lane", nb, 4, draws,
-            (bl_tune){FS_LANES_POISSON_LOCKSTEP, FS_LANES_PTRS_FROM, FS_LANES_NB_SEARCH}, 0, &sink);
-    bl_rows("  negative binomial: search lane by lane in every lane", nb, 4, draws,
-            (bl_tune){FS_LANES_POISSON_PERLANE, FS_LANES_PTRS_FROM, FS_LANES_NB_SEARCH}, 0, &sink);
+            (bl_tune){FS_LANES_POISSON_LOCKSTEP, FS_LANES_PTRS_FROM, FS_LANES_NB_STEP}, 0, &sink);
+    bl_rows("  negative binomial: search lane by lane in every lane (the default below mean + 4 sd "
+            "= 100)", nb, 4, draws,
+            (bl_tune){FS_LANES_POISSON_LOCKSTEP, FS_LANES_PTRS_FROM, FS_LANES_NB_LANE}, 0, &sink);
     printf("  [checksum %.6g]\n", sink);
     return 0;
 }

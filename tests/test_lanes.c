@@ -155,6 +155,16 @@ static void test_draws_identical_across_sets(void)
                    got[i], ref[i]);
         fs_lanes_free(L);
     }
+    /* The negative binomial's search in step and lane by lane, every lane
+     * searching: the same bits. */
+    for (s = 0; s < 2; s++) {
+        L = fs_lanes_alloc_isa(N, isas[nisa - 1]);
+        fs_lanes_tune(L, FS_LANES_POISSON_LOCKSTEP, FS_LANES_PTRS_FROM,
+                      s ? FS_LANES_NB_LANE : FS_LANES_NB_STEP);
+        draw_all(L, N, ROUNDS / 4, s ? got : ref);
+        fs_lanes_free(L);
+    }
+    CHECK(memcmp(ref, got, 5 * N * (ROUNDS / 4) * sizeof *ref) == 0);
     free(ref), free(got);
 }
 
@@ -371,8 +381,8 @@ static void test_poisson(void)
     fs_lanes_free(L);
 }
 
-/* The negative binomial with the shipped threats' heavy tail and with a
- * shape above 1: mean m = k (1 - p) / p, P(0) = p^k, P(X <= 5) from GSL.
+/* The negative binomial with the shipped threats' heavy tail, with a
+ * shape above 1 and with a mean past the search's reach: mean m = k (1 - p) / p, P(0) = p^k, P(X <= 5) from GSL.
  * Its variance is m + m^2 / k; the mean's standard error follows. */
 static void test_negbin(void)
 {
@@ -383,18 +393,23 @@ static void test_negbin(void)
     int r, i;
 
     CHECK(L != NULL);
-    for (c = 0; c < sizeof cs / sizeof cs[0]; c++) {
-        double pp = cs[c].k / (cs[c].k + cs[c].mean), v = cs[c].mean + cs[c].mean * cs[c].mean / cs[c].k;
-        double p0 = pow(pp, cs[c].k), p5 = gsl_cdf_negative_binomial_P(5, pp, cs[c].k);
+    /* Each case twice: as fs_lanes_negbin draws it (the first three by
+     * search, the last by the gamma mixture), then by the mixture alone. */
+    for (c = 0; c < 2 * sizeof cs / sizeof cs[0]; c++) {
+        int mode = c < sizeof cs / sizeof cs[0] ? FS_LANES_NB_AUTO : FS_LANES_NB_MIXTURE;
+        size_t cc = c % (sizeof cs / sizeof cs[0]);
+        double pp = cs[cc].k / (cs[cc].k + cs[cc].mean), v = cs[cc].mean + cs[cc].mean * cs[cc].mean / cs[cc].k;
+        double p0 = pow(pp, cs[cc].k), p5 = gsl_cdf_negative_binomial_P(5, pp, cs[cc].k);
         mom m = {0};
         for (i = 0; i < N; i++)
-            p[i] = pp, k[i] = cs[c].k;
+            p[i] = pp, k[i] = cs[cc].k;
+        fs_lanes_tune(L, FS_LANES_POISSON_LOCKSTEP, FS_LANES_PTRS_FROM, mode);
         fs_lanes_seed(L, 1618 + c, 0);
         for (r = 0; r < R; r++) {
             fs_lanes_negbin(L, p, k, 1e8, x);
             add(&m, x, 5.0);
         }
-        CHECKF(fabs(mean(&m) - cs[c].mean) <= 5 * sqrt(v / NS), "case %zu: mean %.6g", c, mean(&m));
+        CHECKF(fabs(mean(&m) - cs[cc].mean) <= 5 * sqrt(v / NS), "case %zu: mean %.6g", c, mean(&m));
         CHECKF(fabs(m.zero / NS - p0) <= 5 * sqrt(p0 * (1 - p0) / NS), "case %zu: P(0) %.6g, exact %.6g",
                c, m.zero / NS, p0);
         CHECKF(fabs(m.below / NS - p5) <= 5 * sqrt(p5 * (1 - p5) / NS), "case %zu: P(<=5) %.6g, exact %.6g",
