@@ -396,55 +396,69 @@ typedef struct bl_tune {
     int negbin;
 } bl_tune;
 
-/* ns per draw of each path (the fastest of BL_REPEATS timings taken in
- * turn with GSL's). */
-static void bl_row(const bl_kind *k, long draws, bl_tune tu, int with_gsl, double *sink)
+/* ns per draw of GSL with taus2 (ns[0]) and with Philox (ns[1]) and of
+ * each path (ns[2 + isa], 0 when the processor lacks it): the fastest of
+ * BL_REPEATS timings taken in turn. Prints them, each path's as a ratio
+ * to taus2's. */
+static void bl_row(const bl_kind *k, long draws, bl_tune tu, double *sink, double *ns)
 {
-    gsl_rng *taus = gsl_rng_alloc(gsl_rng_taus2), *ph = fs_rng_alloc();
-    double gt = HUGE_VAL, pt = HUGE_VAL, lt[FS_ISA_N];
+    gsl_rng *g[2] = {gsl_rng_alloc(gsl_rng_taus2), fs_rng_alloc()};
+    double best[2 + FS_ISA_N];
     fs_lanes *L[FS_ISA_N];
+    long done = draws / BL_W * BL_W;
     int s, rep;
 
-    for (s = 0; s < FS_ISA_N; s++) {
-        lt[s] = HUGE_VAL;
+    for (s = 0; s < 2 + FS_ISA_N; s++)
+        best[s] = HUGE_VAL;
+    for (s = 0; s < FS_ISA_N; s++)
         if ((L[s] = fs_lanes_alloc_isa(BL_W, (fs_isa)s)) != NULL)
             fs_lanes_tune(L[s], tu.method, tu.ptrs_from, tu.negbin);
-    }
-    for (rep = 0; rep < BL_REPEATS; rep++) {
-        double t;
-        if (with_gsl) {
-            gt = (t = bl_gsl(k, taus, draws, sink)) < gt ? t : gt;
-            pt = (t = bl_gsl(k, ph, draws, sink)) < pt ? t : pt;
+    for (rep = 0; rep < BL_REPEATS; rep++)
+        for (s = 0; s < 2 + FS_ISA_N; s++) {
+            double t;
+            if (s < 2)
+                t = bl_gsl(k, g[s], draws, sink) / draws;
+            else if (L[s - 2])
+                t = bl_lanes(k, L[s - 2], draws, sink) / done;
+            else
+                continue;
+            best[s] = t < best[s] ? t : best[s];
         }
-        for (s = 0; s < FS_ISA_N; s++)
-            if (L[s] && (t = bl_lanes(k, L[s], draws, sink)) < lt[s])
-                lt[s] = t;
-    }
-    printf("  %-26s", k->name);
-    if (with_gsl)
-        printf(" %6.2f %6.2f", 1e9 * gt / draws, 1e9 * pt / draws);
-    for (s = 0; s < FS_ISA_N; s++) {
-        double ns = 1e9 * lt[s] / (draws / BL_W * BL_W);
-        if (L[s] == NULL)
+    printf("  %-26s %6.2f %6.2f", k->name, 1e9 * best[0], 1e9 * best[1]);
+    for (s = 0; s < 2 + FS_ISA_N; s++) {
+        ns[s] = best[s] < HUGE_VAL ? 1e9 * best[s] : 0.0;
+        if (s < 2)
+            continue;
+        if (L[s - 2] == NULL)
             printf("  %15s", "-");
-        else if (with_gsl)
-            printf("  %6.2f (%5.2fx)", ns, ns / (1e9 * gt / draws));
         else
-            printf("  %6.2f         ", ns);
-        fs_lanes_free(L[s]);
+            printf("  %6.2f (%5.2fx)", ns[s], ns[s] / ns[0]);
+        fs_lanes_free(L[s - 2]);
     }
     printf("\n");
-    gsl_rng_free(taus);
-    gsl_rng_free(ph);
+    gsl_rng_free(g[0]);
+    gsl_rng_free(g[1]);
+}
+
+static void bl_header(const char *title)
+{
+    int s;
+    if (*title)
+        printf("%s\n", title);
+    printf("  %-26s %6s %6s", "draw", "taus2", "philox");
+    for (s = 0; s < FS_ISA_N; s++)
+        printf("  %-15s", fs_lanes_isa_name((fs_isa)s));
+    printf("\n");
 }
 
 static void bl_rows(const char *title, const bl_kind *k, size_t nk, long draws, bl_tune tu,
-                    int with_gsl, double *sink)
+                    double *sink)
 {
+    double ns[2 + FS_ISA_N];
     size_t i;
-    printf("%s\n", title);
+    bl_header(title);
     for (i = 0; i < nk; i++)
-        bl_row(&k[i], draws, tu, with_gsl, sink);
+        bl_row(&k[i], draws, tu, sink, ns);
 }
 
 static int lanes_cmd(long draws)
@@ -461,6 +475,10 @@ static int lanes_cmd(long draws)
         {"neg. binomial, 3, k 2.5", BL_NEGBIN, 3, 2.5},
         {"neg. binomial, 200, k 5", BL_NEGBIN, 200, 5},
     };
+    /* The baseline's draws per run (issue figures: 390 uniform, 2154
+     * log-normal, 720 Poisson, 101 negative binomial), with the kinds
+     * above standing in for them. */
+    static const struct { int row; double per_run; } mix[] = {{0, 390}, {2, 2154}, {3, 720}, {7, 101}};
     static const bl_kind pois[] = {
         {"Poisson, mean 3", BL_POISSON, 3, 0},
         {"Poisson, mean 8", BL_POISSON, 8, 0},
@@ -475,35 +493,44 @@ static int lanes_cmd(long draws)
         {"neg. binomial, 40, k 1", BL_NEGBIN, 40, 1},
     };
     const bl_tune deflt = {FS_LANES_POISSON_LOCKSTEP, FS_LANES_PTRS_FROM, FS_LANES_NB_AUTO};
-    double sink = 0.0;
+    double sink = 0.0, ns[sizeof kinds / sizeof kinds[0]][2 + FS_ISA_N], run[2 + FS_ISA_N] = {0};
+    size_t i;
     int s;
 
-    printf("lanes: ns per draw on one thread, %d lanes; GSL one draw at a time (taus2 and "
-           "the ziggurat; philox: the engine's generator today); each path's time as a ratio "
-           "to GSL taus2's (the fastest of %d timings taken in turn)\n", BL_W, BL_REPEATS);
-    printf("  %-26s %6s %6s", "draw", "taus2", "philox");
+    printf("lanes: ns per draw on one thread, %d lanes at a time; GSL draws one at a time "
+           "(taus2 with the ziggurat, and the engine's Philox); each path's time as a ratio "
+           "to GSL taus2's (each the fastest of %d timings taken in turn)\n", BL_W, BL_REPEATS);
+    bl_header("");
+    for (i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
+        bl_row(&kinds[i], draws, deflt, &sink, ns[i]);
+    for (i = 0; i < sizeof mix / sizeof mix[0]; i++)
+        for (s = 0; s < 2 + FS_ISA_N; s++)
+            run[s] += 1e-3 * mix[i].per_run * ns[mix[i].row][s];
+    printf("  the baseline's draws per run (390 uniform, 2154 log-normal, 720 Poisson of mean "
+           "0.5, 101 negative binomial 12, k 0.35): GSL taus2 %.1f us, Philox %.1f us",
+           run[0], run[1]);
     for (s = 0; s < FS_ISA_N; s++)
-        printf("  %-15s", fs_lanes_isa_name((fs_isa)s));
+        if (run[2 + s] > 0)
+            printf("; %s %.1f us (%.2fx)", fs_lanes_isa_name((fs_isa)s), run[2 + s],
+                   run[2 + s] / run[0]);
     printf("\n");
-    for (s = 0; s < (int)(sizeof kinds / sizeof kinds[0]); s++)
-        bl_row(&kinds[s], draws, deflt, 1, &sink);
-    printf("lanes: the alternatives, ns per draw (a Poisson's lanes have means from half to "
-           "1.5 times the mean named):\n");
-    bl_rows("  Poisson: search in step below 10, PTRS from 10", pois, 5, draws,
-            (bl_tune){FS_LANES_POISSON_LOCKSTEP, 10.0, FS_LANES_NB_AUTO}, 0, &sink);
+    printf("lanes: the alternatives (a Poisson's lanes have means from half to 1.5 times the "
+           "mean named)\n");
+    bl_rows("  Poisson: search in step below 10, PTRS from 10 (the default)", pois, 5, draws,
+            (bl_tune){FS_LANES_POISSON_LOCKSTEP, 10.0, FS_LANES_NB_AUTO}, &sink);
     bl_rows("  Poisson: search lane by lane below 10, PTRS from 10", pois, 5, draws,
-            (bl_tune){FS_LANES_POISSON_PERLANE, 10.0, FS_LANES_NB_AUTO}, 0, &sink);
+            (bl_tune){FS_LANES_POISSON_PERLANE, 10.0, FS_LANES_NB_AUTO}, &sink);
     bl_rows("  Poisson: search in step below 20, PTRS from 20", pois, 5, draws,
-            (bl_tune){FS_LANES_POISSON_LOCKSTEP, 20.0, FS_LANES_NB_AUTO}, 0, &sink);
+            (bl_tune){FS_LANES_POISSON_LOCKSTEP, 20.0, FS_LANES_NB_AUTO}, &sink);
     bl_rows("  Poisson: search in step below 40, PTRS from 40", pois, 5, draws,
-            (bl_tune){FS_LANES_POISSON_LOCKSTEP, 40.0, FS_LANES_NB_AUTO}, 0, &sink);
+            (bl_tune){FS_LANES_POISSON_LOCKSTEP, 40.0, FS_LANES_NB_AUTO}, &sink);
     bl_rows("  negative binomial: gamma-Poisson mixture in every lane", nb, 4, draws,
-            (bl_tune){FS_LANES_POISSON_LOCKSTEP, FS_LANES_PTRS_FROM, FS_LANES_NB_MIXTURE}, 0, &sink);
+            (bl_tune){FS_LANES_POISSON_LOCKSTEP, FS_LANES_PTRS_FROM, FS_LANES_NB_MIXTURE}, &sink);
     bl_rows("  negative binomial: search in step in every lane", nb, 4, draws,
-            (bl_tune){FS_LANES_POISSON_LOCKSTEP, FS_LANES_PTRS_FROM, FS_LANES_NB_STEP}, 0, &sink);
-    bl_rows("  negative binomial: search lane by lane in every lane (the default below mean + 4 sd "
-            "= 100)", nb, 4, draws,
-            (bl_tune){FS_LANES_POISSON_LOCKSTEP, FS_LANES_PTRS_FROM, FS_LANES_NB_LANE}, 0, &sink);
+            (bl_tune){FS_LANES_POISSON_LOCKSTEP, FS_LANES_PTRS_FROM, FS_LANES_NB_STEP}, &sink);
+    bl_rows("  negative binomial: search lane by lane in every lane (the default where mean "
+            "+ 4 sd < 100)", nb, 4, draws,
+            (bl_tune){FS_LANES_POISSON_LOCKSTEP, FS_LANES_PTRS_FROM, FS_LANES_NB_LANE}, &sink);
     printf("  [checksum %.6g]\n", sink);
     return 0;
 }
