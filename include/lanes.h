@@ -106,8 +106,9 @@ void fs_lanes_poisson(fs_lanes *L, const double *mu, double cap, double *k);
  * / p) as the model does with GSL, that Poisson's mean capped at cap. */
 void fs_lanes_negbin(fs_lanes *L, const double *p, const double *size, double cap, double *x);
 
-/* exp and log of n doubles (any n >= 0) with isa's code: the same bits on
- * every set, within 1 ulp of the correctly rounded value (docs/LANES.md).
+/* exp and log of n doubles (any n >= 0) with isa's code (the scalar code
+ * when this processor cannot run isa): the same bits on every set, less
+ * than 1 ulp from the true value (docs/LANES.md).
  * exp overflows to inf past 709.78 and is 0 below -745.13; log is -inf at
  * 0 and NaN below. */
 void fs_lanes_exp(fs_isa isa, int n, const double *x, double *y);
