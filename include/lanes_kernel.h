@@ -362,6 +362,32 @@ static void k_uniform_n(int n, const uint32_t *w, double *restrict u)
         u[i] = k_uniform(w[i]);
 }
 
+/* The lanes b .. b+m-1 whose uniform u[i] lies in the tails: their
+ * indices to idx and uniforms to tu, in order; returns their count. */
+static int k_tails(const double *u, int b, int m, int *idx, double *tu)
+{
+    int i = 0, cnt = 0;
+#if !defined(FS_LANES_PLAIN) && defined(__AVX512F__) && defined(__AVX512VL__)
+    /* AVX-512 compresses the list in a few instructions per 8 lanes, where
+     * the loop below takes a few per lane. The test is k_central's. */
+    const __m512d half = _mm512_set1_pd(0.5), lim = _mm512_set1_pd(0.425);
+    const __m256i step = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+    for (; i + 8 <= m; i += 8) {
+        __m512d v = _mm512_loadu_pd(u + i);
+        __mmask8 t = _mm512_cmp_pd_mask(_mm512_abs_pd(_mm512_sub_pd(v, half)), lim, _CMP_NLE_UQ);
+        _mm512_mask_compressstoreu_pd(tu + cnt, t, v);
+        _mm256_mask_compressstoreu_epi32(idx + cnt, t, _mm256_add_epi32(_mm256_set1_epi32(b + i), step));
+        cnt += __builtin_popcount(t);
+    }
+#endif
+    for (; i < m; i++) {
+        idx[cnt] = b + i;
+        tu[cnt] = u[i];
+        cnt += !k_central(u[i]);
+    }
+    return cnt;
+}
+
 /* Normals for n lanes. About 15% of uniforms fall in the tails, whose
  * branch (a log and a square root) costs twice the centre's: the centre
  * is computed in every lane, the tail only in the lanes that need it,
@@ -370,20 +396,16 @@ static void k_uniform_n(int n, const uint32_t *w, double *restrict u)
 #define NB 64
 static void k_normal_n(int n, const uint32_t *w, double *restrict z)
 {
-    double tu[NB], tz[NB];
+    double u[NB], tu[NB], tz[NB];
     int idx[NB], b, i, m, cnt;
 
     for (b = 0; b < n; b += NB) {
         m = n - b < NB ? n - b : NB;
-        for (i = 0; i < m; i++)
-            z[b + i] = k_normal_centre(k_uniform(w[b + i]));
-        cnt = 0;
         for (i = 0; i < m; i++) {
-            double u = k_uniform(w[b + i]);
-            idx[cnt] = b + i;
-            tu[cnt] = u;
-            cnt += !k_central(u);
+            u[i] = k_uniform(w[b + i]);
+            z[b + i] = k_normal_centre(u[i]);
         }
+        cnt = k_tails(u, b, m, idx, tu);
         for (i = 0; i < cnt; i++)
             tz[i] = k_normal_tail(tu[i]);
         for (i = 0; i < cnt; i++)
