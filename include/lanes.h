@@ -101,7 +101,7 @@ void fs_lanes_poisson(fs_lanes *L, const double *mu, double cap, double *k);
 /* The model's casualties: negative binomial with probability p[i] in
  * (0, 1] and size size[i] > 0 (mean size (1 - p) / p, variance mean +
  * mean^2 / size); 0 where p or size is out of range. A lane whose mean
- * plus 4 standard deviations is below 100 searches the probabilities on
+ * plus 4 standard deviations is below 250 searches the probabilities on
  * its own (inversion of one uniform); the others draw Poisson(Gamma(size) (1 - p)
  * / p) as the model does with GSL, that Poisson's mean capped at cap. */
 void fs_lanes_negbin(fs_lanes *L, const double *p, const double *size, double cap, double *x);

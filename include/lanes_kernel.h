@@ -687,7 +687,7 @@ static void k_gamma_chunk(int i, double *x, double *u, const double *boost, cons
  * capped at cap, as the model does with GSL, the Poisson by method.
  * search (FS_LANES_NB_*) can force one way for every lane (the
  * benchmark's alternatives). */
-#define NB_SEARCH 100.0
+#define NB_SEARCH 250.0
 static void k_negbin_chunk(int i, const uint32_t *const *w, const double *p, const double *size,
                            double cap, int search, int method, fs_lanes_side *side, double *x)
 {

@@ -491,6 +491,7 @@ static int lanes_cmd(long draws)
         {"neg. binomial, 12, k 0.35", BL_NEGBIN, 12, 0.35},
         {"neg. binomial, 20, k 3", BL_NEGBIN, 20, 3},
         {"neg. binomial, 40, k 1", BL_NEGBIN, 40, 1},
+        {"neg. binomial, 80, k 2", BL_NEGBIN, 80, 2},
     };
     const bl_tune deflt = {FS_LANES_POISSON_LOCKSTEP, FS_LANES_PTRS_FROM, FS_LANES_NB_AUTO};
     double sink = 0.0, ns[sizeof kinds / sizeof kinds[0]][2 + FS_ISA_N], run[2 + FS_ISA_N] = {0};
@@ -524,12 +525,12 @@ static int lanes_cmd(long draws)
             (bl_tune){FS_LANES_POISSON_LOCKSTEP, 20.0, FS_LANES_NB_AUTO}, &sink);
     bl_rows("  Poisson: search in step below 40, PTRS from 40", pois, 5, draws,
             (bl_tune){FS_LANES_POISSON_LOCKSTEP, 40.0, FS_LANES_NB_AUTO}, &sink);
-    bl_rows("  negative binomial: gamma-Poisson mixture in every lane", nb, 4, draws,
+    bl_rows("  negative binomial: gamma-Poisson mixture in every lane", nb, 5, draws,
             (bl_tune){FS_LANES_POISSON_LOCKSTEP, FS_LANES_PTRS_FROM, FS_LANES_NB_MIXTURE}, &sink);
-    bl_rows("  negative binomial: search in step in every lane", nb, 4, draws,
+    bl_rows("  negative binomial: search in step in every lane", nb, 5, draws,
             (bl_tune){FS_LANES_POISSON_LOCKSTEP, FS_LANES_PTRS_FROM, FS_LANES_NB_STEP}, &sink);
     bl_rows("  negative binomial: search lane by lane in every lane (the default where mean "
-            "+ 4 sd < 100)", nb, 4, draws,
+            "+ 4 sd < 250)", nb, 5, draws,
             (bl_tune){FS_LANES_POISSON_LOCKSTEP, FS_LANES_PTRS_FROM, FS_LANES_NB_LANE}, &sink);
     printf("  [checksum %.6g]\n", sink);
     return 0;

@@ -408,14 +408,14 @@ static void test_poisson(void)
  * Its variance is m + m^2 / k; the mean's standard error follows. */
 static void test_negbin(void)
 {
-    static const struct { double mean, k; } cs[] = {{12.0, 0.35}, {8.0, 0.4}, {3.0, 2.5}, {60.0, 20.0}};
+    static const struct { double mean, k; } cs[] = {{12.0, 0.35}, {8.0, 0.4}, {3.0, 2.5}, {60.0, 20.0}, {300.0, 3.0}};
     fs_lanes *L = fs_lanes_alloc(N);
     double p[N], k[N], x[N];
     size_t c;
     int r, i;
 
     CHECK(L != NULL);
-    /* Each case twice: as fs_lanes_negbin draws it (the first three by
+    /* Each case twice: as fs_lanes_negbin draws it (the first four by
      * search, the last by the gamma mixture), then by the mixture alone. */
     for (c = 0; c < 2 * sizeof cs / sizeof cs[0]; c++) {
         int mode = c < sizeof cs / sizeof cs[0] ? FS_LANES_NB_AUTO : FS_LANES_NB_MIXTURE;
