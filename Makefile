@@ -81,8 +81,10 @@ $(BUILD)/obj/%.o: sim/%.c $(wildcard include/*.h) Makefile
 
 # lanes.h's kernels: one source (include/lanes_kernel.h) compiled once per
 # instruction set, never contracting a * b + c into an FMA (SSE2 has none),
-# so that every set gives the same bits; the scalar reference is kept from
-# vectorising. Off x86-64 all four are plain C and only scalar is chosen.
+# so that every set gives the same bits; -fno-math-errno and
+# -fno-trapping-math let square roots and masked code vectorise without
+# changing a value. The scalar reference is kept from vectorising. Off
+# x86-64 all four are plain C and only scalar is chosen.
 LANES_FLAGS := -ffp-contract=off -fno-math-errno -fno-trapping-math
 LANES_scalar := -fno-tree-vectorize -fno-tree-slp-vectorize
 ifeq ($(shell uname -m),x86_64)

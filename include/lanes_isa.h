@@ -41,7 +41,8 @@ typedef struct fs_lanes_kernels {
                     double ptrs_from, int method, fs_lanes_side *side, double *k);
     /* Negative binomial (p, size) from words w[0..4]: by search where
      * cheaper, else as a gamma mixture of Poissons with the Poisson's
-     * mean capped at cap; search 0 forces the mixture, 2 the search. */
+     * mean capped at cap and drawn by method; search is an FS_LANES_NB_*
+     * mode (lanes.h). */
     void (*negbin)(int n, const uint32_t *const *w, const double *p, const double *size,
                    double cap, int search, int method, fs_lanes_side *side, double *x);
 } fs_lanes_kernels;

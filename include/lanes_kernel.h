@@ -1,8 +1,9 @@
 /* lanes_kernel.h: the source of lanes.h's kernels, included once by each
  * of sim/lanes_{scalar,sse2,avx2,avx512}.c with FS_LANES_TABLE set to the
  * table's name (lanes_isa.h). The Makefile compiles those files with their
- * instruction set's flags and -ffp-contract=off; the compiler vectorises
- * the loops over lanes below. Vectorising never changes what a lane
+ * instruction set's flags, -ffp-contract=off (no FMA) and
+ * -fno-trapping-math (so that masked code may be computed in every lane;
+ * no value changes); the compiler vectorises the loops over lanes below. Vectorising never changes what a lane
  * computes: every operation is an IEEE-754 add, multiply, divide, square
  * root, comparison, conversion or integer operation, done on each lane
  * as written (no FMA, no reassociation, no libm call), so all tables give
@@ -18,10 +19,11 @@
  *        log(m) = 2 atanh(s), s = (m - 1)/(m + 1), from a degree-14
  *        polynomial in s. Within 0.75 ulp of the true value.
  *   normal: Wichura's AS241 (Applied Statistics 37, 1988, PPND16), the
- *        inverse of the normal distribution function to about 1e-16;
- *        both of its branches are computed and one kept. Uniforms from one
- *        32-bit word lie in [2^-33, 1 - 2^-33], so |z| <= 6.24 and AS241's
- *        third branch (r > 5) is never needed.
+ *        inverse of the normal distribution function to about 1e-16: the
+ *        centre's branch in every lane, the tail's only in the lanes that
+ *        need it (k_normal_n). Uniforms from one 32-bit word lie in
+ *        [2^-33, 1 - 2^-33], so |z| <= 6.24 and AS241's third branch
+ *        (r > 5) is never needed.
  *   lgamma (PTRS's log k!): Stirling's series with 10 terms from 7 on,
  *        exact values below. */
 #ifndef FS_LANES_TABLE
@@ -46,7 +48,7 @@
         x3 = (uint32_t)p0_; \
     } while (0)
 
-/* Lanes i .. i+step-1 by plain C: the reference, and the tail. */
+/* Lanes i .. end-1 by plain C: the reference, and what vectors leave over. */
 static void k_philox_c(int i, int end, int n, const uint32_t *k0, const uint32_t *k1,
                        const uint32_t *c0, const uint32_t *c1, const uint32_t *c2,
                        const uint32_t *c3, uint32_t *restrict out)
