@@ -79,6 +79,23 @@ $(BUILD)/obj/%.o: sim/%.c $(wildcard include/*.h) Makefile
 	@echo "  CC      $<"
 	$(Q)$(CC) $(CFLAGS) $(PKG_CFLAGS) -c $< -o $@
 
+# lanes.h's kernels: one source (include/lanes_kernel.h) compiled once per
+# instruction set, never contracting a * b + c into an FMA (SSE2 has none),
+# so that every set gives the same bits; -fno-math-errno and
+# -fno-trapping-math let square roots and masked code vectorise without
+# changing a value. The scalar reference is kept from vectorising. Off
+# x86-64 all four are plain C and only scalar is chosen.
+LANES_FLAGS := -ffp-contract=off -fno-math-errno -fno-trapping-math
+LANES_scalar := -fno-tree-vectorize -fno-tree-slp-vectorize
+ifeq ($(shell uname -m),x86_64)
+LANES_avx2   := -mavx2
+LANES_avx512 := -mavx512f -mavx512dq -mavx512vl -mprefer-vector-width=512
+endif
+$(BUILD)/obj/lanes_scalar.o: CFLAGS += $(LANES_FLAGS) $(LANES_scalar)
+$(BUILD)/obj/lanes_sse2.o: CFLAGS += $(LANES_FLAGS)
+$(BUILD)/obj/lanes_avx2.o: CFLAGS += $(LANES_FLAGS) $(LANES_avx2)
+$(BUILD)/obj/lanes_avx512.o: CFLAGS += $(LANES_FLAGS) $(LANES_avx512)
+
 $(LIB): $(LIB_OBJ)
 	@rm -f $@
 	$(Q)ar rcs $@ $^
@@ -193,6 +210,11 @@ $(FUZZ_DIR)/obj/%.o: sim/%.c $(wildcard include/*.h) Makefile
 	@mkdir -p $(dir $@)
 	@echo "  CC      $< (fuzz)"
 	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link $(PKG_CFLAGS) -c $< -o $@
+
+$(FUZZ_DIR)/obj/lanes_scalar.o: FUZZ_CFLAGS += $(LANES_FLAGS) $(LANES_scalar)
+$(FUZZ_DIR)/obj/lanes_sse2.o: FUZZ_CFLAGS += $(LANES_FLAGS)
+$(FUZZ_DIR)/obj/lanes_avx2.o: FUZZ_CFLAGS += $(LANES_FLAGS) $(LANES_avx2)
+$(FUZZ_DIR)/obj/lanes_avx512.o: FUZZ_CFLAGS += $(LANES_FLAGS) $(LANES_avx512)
 
 # clang builds without -fopenmp (libomp is not installed): the pragmas are
 # ignored and omp_* calls resolve to GCC's libgomp.

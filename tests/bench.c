@@ -3,7 +3,9 @@
  *                              draws the model made, replayed (the RNG floor)
  *   bench threads FILE RUNS   runs per second with 1 and 2 threads
  *   bench rss CMD ARGS...     runs CMD and prints its wall time and peak RSS
- *   bench prim N K R          PRIM on N cases x K inputs with R resamples, one thread */
+ *   bench prim N K R          PRIM on N cases x K inputs with R resamples, one thread
+ *   bench lanes [DRAWS]       lanes.h's draws on each instruction set against
+ *                              GSL's scalar draws (taus2, ziggurat), one thread */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,6 +24,7 @@
 #include "optimize.h"
 #include "calibrate.h"
 #include "rng.h"
+#include "lanes.h"
 
 static double now(void)
 {
@@ -304,6 +307,235 @@ static int calibrate_cmd(const char *file, int threads)
     return 0;
 }
 
+/* ---- bench lanes: ns per draw, one thread. ---- */
+
+#define BL_W 64   /* lanes: eight AVX-512 vectors, as a lockstep block might hold */
+
+enum { BL_UNIFORM, BL_NORMAL, BL_LOGNORMAL, BL_POISSON, BL_NEGBIN };
+
+typedef struct bl_kind {
+    const char *name;
+    int kind;
+    double a, b;   /* sigma; a Poisson's mean; a negative binomial's mean and size */
+} bl_kind;
+
+/* A Poisson's lanes spread their means from a/2 to 3a/2 (mean a), as the
+ * lanes of a block differ in state; GSL draws the same means in turn. */
+static double bl_mean(const bl_kind *k, int i)
+{
+    return k->a * (0.5 + (i % 8) / 7.0);
+}
+
+/* Seconds for `draws` draws of kind k one at a time with GSL's r. */
+static double bl_gsl(const bl_kind *k, gsl_rng *r, long draws, double *sink)
+{
+    double t0 = now(), s = 0.0, p = k->b / (k->b + k->a);
+    long i;
+    switch (k->kind) {
+    case BL_UNIFORM:
+        for (i = 0; i < draws; i++)
+            s += gsl_rng_uniform(r);
+        break;
+    case BL_NORMAL:
+        for (i = 0; i < draws; i++)
+            s += gsl_ran_gaussian_ziggurat(r, 1.0);
+        break;
+    case BL_LOGNORMAL:
+        for (i = 0; i < draws; i++)
+            s += exp(k->a * gsl_ran_gaussian_ziggurat(r, 1.0) - 0.5 * k->a * k->a);
+        break;
+    case BL_POISSON:
+        for (i = 0; i < draws; i++)
+            s += gsl_ran_poisson(r, bl_mean(k, (int)(i % BL_W)));
+        break;
+    default:
+        for (i = 0; i < draws; i++)
+            s += gsl_ran_negative_binomial(r, p, k->b);
+        break;
+    }
+    *sink += s;
+    return now() - t0;
+}
+
+/* Seconds for `draws` draws (rounded to whole calls) of kind k from L. */
+static double bl_lanes(const bl_kind *k, fs_lanes *L, long draws, double *sink)
+{
+    double par[BL_W], par2[BL_W], x[BL_W], t0, s = 0.0;
+    long c, calls = draws / BL_W;
+    int i;
+    for (i = 0; i < BL_W; i++) {
+        par[i] = k->kind == BL_POISSON ? bl_mean(k, i) : k->kind == BL_NEGBIN ? k->b / (k->b + k->a) : k->a;
+        par2[i] = k->b;
+    }
+    fs_lanes_seed(L, 1, 0);
+    t0 = now();
+    for (c = 0; c < calls; c++) {
+        switch (k->kind) {
+        case BL_UNIFORM: fs_lanes_uniform(L, x); break;
+        case BL_NORMAL: fs_lanes_normal(L, x); break;
+        case BL_LOGNORMAL: fs_lanes_lognormal(L, par, x); break;
+        case BL_POISSON: fs_lanes_poisson(L, par, 1e3, x); break;
+        default: fs_lanes_negbin(L, par, par2, 1e8, x); break;
+        }
+        s += x[c % BL_W];
+        /* A new substream now and then, as the model takes one per phase;
+         * the side blocks start afresh there. */
+        if (c % 64 == 63)
+            fs_lanes_substream(L, (uint32_t)(c / 64), 0);
+    }
+    *sink += s;
+    return now() - t0;
+}
+
+#define BL_REPEATS 5
+
+/* How the lanes are tuned (fs_lanes_tune). */
+typedef struct bl_tune {
+    int method;
+    double ptrs_from;
+    int negbin;
+} bl_tune;
+
+/* ns per draw of GSL with taus2 (ns[0]) and with Philox (ns[1]) and of
+ * each path (ns[2 + isa], 0 when the processor lacks it): the fastest of
+ * BL_REPEATS timings taken in turn. Prints them, each path's as a ratio
+ * to taus2's. */
+static void bl_row(const bl_kind *k, long draws, bl_tune tu, double *sink, double *ns)
+{
+    gsl_rng *g[2] = {gsl_rng_alloc(gsl_rng_taus2), fs_rng_alloc()};
+    double best[2 + FS_ISA_N];
+    fs_lanes *L[FS_ISA_N];
+    long done = draws / BL_W * BL_W;
+    int s, rep;
+
+    for (s = 0; s < 2 + FS_ISA_N; s++)
+        best[s] = HUGE_VAL;
+    for (s = 0; s < FS_ISA_N; s++)
+        if ((L[s] = fs_lanes_alloc_isa(BL_W, (fs_isa)s)) != NULL)
+            fs_lanes_tune(L[s], tu.method, tu.ptrs_from, tu.negbin);
+    for (rep = 0; rep < BL_REPEATS; rep++)
+        for (s = 0; s < 2 + FS_ISA_N; s++) {
+            double t;
+            if (s < 2)
+                t = bl_gsl(k, g[s], draws, sink) / draws;
+            else if (L[s - 2])
+                t = bl_lanes(k, L[s - 2], draws, sink) / done;
+            else
+                continue;
+            best[s] = t < best[s] ? t : best[s];
+        }
+    printf("  %-26s %6.2f %6.2f", k->name, 1e9 * best[0], 1e9 * best[1]);
+    for (s = 0; s < 2 + FS_ISA_N; s++) {
+        ns[s] = best[s] < HUGE_VAL ? 1e9 * best[s] : 0.0;
+        if (s < 2)
+            continue;
+        if (L[s - 2] == NULL)
+            printf("  %15s", "-");
+        else
+            printf("  %6.2f (%5.2fx)", ns[s], ns[s] / ns[0]);
+        fs_lanes_free(L[s - 2]);
+    }
+    printf("\n");
+    gsl_rng_free(g[0]);
+    gsl_rng_free(g[1]);
+}
+
+static void bl_header(const char *title)
+{
+    int s;
+    if (*title)
+        printf("%s\n", title);
+    printf("  %-26s %6s %6s", "draw", "taus2", "philox");
+    for (s = 0; s < FS_ISA_N; s++)
+        printf("  %-15s", fs_lanes_isa_name((fs_isa)s));
+    printf("\n");
+}
+
+static void bl_rows(const char *title, const bl_kind *k, size_t nk, long draws, bl_tune tu,
+                    double *sink)
+{
+    double ns[2 + FS_ISA_N];
+    size_t i;
+    bl_header(title);
+    for (i = 0; i < nk; i++)
+        bl_row(&k[i], draws, tu, sink, ns);
+}
+
+static int lanes_cmd(long draws)
+{
+    static const bl_kind kinds[] = {
+        {"uniform", BL_UNIFORM, 0, 0},
+        {"normal", BL_NORMAL, 0, 0},
+        {"log-normal, sigma 0.3", BL_LOGNORMAL, 0.3, 0},
+        {"Poisson, mean 0.5", BL_POISSON, 0.5, 0},
+        {"Poisson, mean 3", BL_POISSON, 3, 0},
+        {"Poisson, mean 30", BL_POISSON, 30, 0},
+        {"Poisson, mean 300", BL_POISSON, 300, 0},
+        {"neg. binomial, 12, k 0.35", BL_NEGBIN, 12, 0.35},
+        {"neg. binomial, 3, k 2.5", BL_NEGBIN, 3, 2.5},
+        {"neg. binomial, 200, k 5", BL_NEGBIN, 200, 5},
+    };
+    /* The baseline's draws per run (issue figures: 390 uniform, 2154
+     * log-normal, 720 Poisson, 101 negative binomial), with the kinds
+     * above standing in for them. */
+    static const struct { int row; double per_run; } mix[] = {{0, 390}, {2, 2154}, {3, 720}, {7, 101}};
+    static const bl_kind pois[] = {
+        {"Poisson, mean 3", BL_POISSON, 3, 0},
+        {"Poisson, mean 8", BL_POISSON, 8, 0},
+        {"Poisson, mean 15", BL_POISSON, 15, 0},
+        {"Poisson, mean 25", BL_POISSON, 25, 0},
+        {"Poisson, mean 40", BL_POISSON, 40, 0},
+    };
+    static const bl_kind nb[] = {
+        {"neg. binomial, 3, k 2.5", BL_NEGBIN, 3, 2.5},
+        {"neg. binomial, 12, k 0.35", BL_NEGBIN, 12, 0.35},
+        {"neg. binomial, 20, k 3", BL_NEGBIN, 20, 3},
+        {"neg. binomial, 40, k 1", BL_NEGBIN, 40, 1},
+        {"neg. binomial, 80, k 2", BL_NEGBIN, 80, 2},
+    };
+    const bl_tune deflt = {FS_LANES_POISSON_LOCKSTEP, FS_LANES_PTRS_FROM, FS_LANES_NB_AUTO};
+    double sink = 0.0, ns[sizeof kinds / sizeof kinds[0]][2 + FS_ISA_N], run[2 + FS_ISA_N] = {0};
+    size_t i;
+    int s;
+
+    printf("lanes: ns per draw on one thread, %d lanes at a time; GSL draws one at a time "
+           "(taus2 with the ziggurat, and the engine's Philox); each path's time as a ratio "
+           "to GSL taus2's (each the fastest of %d timings taken in turn)\n", BL_W, BL_REPEATS);
+    bl_header("");
+    for (i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
+        bl_row(&kinds[i], draws, deflt, &sink, ns[i]);
+    for (i = 0; i < sizeof mix / sizeof mix[0]; i++)
+        for (s = 0; s < 2 + FS_ISA_N; s++)
+            run[s] += 1e-3 * mix[i].per_run * ns[mix[i].row][s];
+    printf("  the baseline's draws per run (390 uniform, 2154 log-normal, 720 Poisson of mean "
+           "0.5, 101 negative binomial 12, k 0.35): GSL taus2 %.1f us, Philox %.1f us",
+           run[0], run[1]);
+    for (s = 0; s < FS_ISA_N; s++)
+        if (run[2 + s] > 0)
+            printf("; %s %.1f us (%.2fx)", fs_lanes_isa_name((fs_isa)s), run[2 + s],
+                   run[2 + s] / run[0]);
+    printf("\n");
+    printf("lanes: the alternatives (a Poisson's lanes have means from half to 1.5 times the "
+           "mean named)\n");
+    bl_rows("  Poisson: search in step below 10, PTRS from 10 (the default)", pois, 5, draws,
+            (bl_tune){FS_LANES_POISSON_LOCKSTEP, 10.0, FS_LANES_NB_AUTO}, &sink);
+    bl_rows("  Poisson: search lane by lane below 10, PTRS from 10", pois, 5, draws,
+            (bl_tune){FS_LANES_POISSON_PERLANE, 10.0, FS_LANES_NB_AUTO}, &sink);
+    bl_rows("  Poisson: search in step below 20, PTRS from 20", pois, 5, draws,
+            (bl_tune){FS_LANES_POISSON_LOCKSTEP, 20.0, FS_LANES_NB_AUTO}, &sink);
+    bl_rows("  Poisson: search in step below 40, PTRS from 40", pois, 5, draws,
+            (bl_tune){FS_LANES_POISSON_LOCKSTEP, 40.0, FS_LANES_NB_AUTO}, &sink);
+    bl_rows("  negative binomial: gamma-Poisson mixture in every lane", nb, 5, draws,
+            (bl_tune){FS_LANES_POISSON_LOCKSTEP, FS_LANES_PTRS_FROM, FS_LANES_NB_MIXTURE}, &sink);
+    bl_rows("  negative binomial: search in step in every lane", nb, 5, draws,
+            (bl_tune){FS_LANES_POISSON_LOCKSTEP, FS_LANES_PTRS_FROM, FS_LANES_NB_STEP}, &sink);
+    bl_rows("  negative binomial: search lane by lane in every lane (the default where mean "
+            "+ 4 sd < 250)", nb, 5, draws,
+            (bl_tune){FS_LANES_POISSON_LOCKSTEP, FS_LANES_PTRS_FROM, FS_LANES_NB_LANE}, &sink);
+    printf("  [checksum %.6g]\n", sink);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     fs_gsl_quiet();
@@ -319,7 +551,10 @@ int main(int argc, char **argv)
         return optimize_cmd(argv[2], argc > 3 ? atoi(argv[3]) : 2);
     if (argc >= 3 && strcmp(argv[1], "calibrate") == 0)
         return calibrate_cmd(argv[2], argc > 3 ? atoi(argv[3]) : 2);
+    if (argc >= 2 && strcmp(argv[1], "lanes") == 0)
+        return lanes_cmd(argc > 2 ? atol(argv[2]) : 1L << 18);
     fprintf(stderr, "usage: bench floor FILE [RUNS] | threads FILE RUNS | rss CMD ARGS... | "
-            "prim CASES INPUTS RESAMPLES | optimize FILE [THREADS] | calibrate FILE [THREADS]\n");
+            "prim CASES INPUTS RESAMPLES | optimize FILE [THREADS] | calibrate FILE [THREADS] | "
+            "lanes [DRAWS]\n");
     return 2;
 }

@@ -11,6 +11,10 @@ echo "== foresight bench on $(nproc) cores, $SC =="
 # inputs, one thread (docs/DISCOVERY.md). The bar: at most 5 s.
 $BENCH prim 100000 20 10
 $BENCH floor $SC 5000
+# lanes.h's draws, W runs at a time, on each instruction set this processor
+# runs, against GSL's scalar draws (taus2 and the ziggurat) one at a time;
+# then the Poisson and negative binomial alternatives (docs/LANES.md).
+$BENCH lanes
 $BENCH threads $SC 100000
 for n in 10000 100000; do
     printf "memory, %s runs: " $n

@@ -1,0 +1,278 @@
+/* lanes.c: the state of n lanes' streams, the choice of instruction set,
+ * and the draws of lanes.h; the kernels (lanes_kernel.h) do the work.
+ * The lanes of a substream stand at the same block of their streams, so
+ * one counter serves them all; a refill computes that block in every lane
+ * and the draws take its four words one row (one word a lane) at a time. */
+#include "lanes.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "lanes_isa.h"
+
+_Static_assert(FS_LANES_MULTIPLE % FS_LANES_CHUNK == 0, "lanes come in whole chunks");
+
+#define SIDE_START (1u << 19)   /* a substream's first side block */
+#define MAX_ROWS 5              /* the most words a draw takes */
+
+struct fs_lanes {
+    int n;
+    fs_isa isa;
+    const fs_lanes_kernels *k;
+    uint32_t *k0, *k1;    /* [n] each lane's seed, low and high words */
+    uint32_t *r0, *r1;    /* [n] each lane's run */
+    uint32_t *c0, *c1;    /* [n] the block counter, copied to every lane */
+    uint32_t *used;       /* [n] side blocks used in this substream */
+    uint32_t *buf;        /* [4n] the current block: word j of lane i at j * n + i */
+    uint32_t *hold;       /* [MAX_ROWS n] rows kept aside while a draw refills */
+    uint64_t block;       /* the next block to compute */
+    uint64_t side_base;   /* the substream's side block 0 */
+    int next;             /* the next row of buf; 4 when it is spent */
+    int method;           /* FS_LANES_POISSON_* */
+    double ptrs_from;
+    int negbin;           /* FS_LANES_NB_* */
+};
+
+static const fs_lanes_kernels *const kernels[FS_ISA_N] = {
+    &fs_lanes_k_scalar, &fs_lanes_k_sse2, &fs_lanes_k_avx2, &fs_lanes_k_avx512
+};
+
+static const char *const isa_names[FS_ISA_N] = {"scalar", "sse2", "avx2", "avx512"};
+
+const char *fs_lanes_isa_name(fs_isa isa)
+{
+    return (unsigned)isa < FS_ISA_N ? isa_names[isa] : NULL;
+}
+
+int fs_lanes_isa_parse(const char *name, fs_isa *isa)
+{
+    int i;
+    for (i = 0; name != NULL && i < FS_ISA_N; i++)
+        if (strcmp(name, isa_names[i]) == 0) {
+            *isa = (fs_isa)i;
+            return 0;
+        }
+    return -1;
+}
+
+int fs_lanes_isa_available(fs_isa isa)
+{
+#if defined(__x86_64__) && defined(__GNUC__)
+    __builtin_cpu_init();
+    switch (isa) {
+    case FS_ISA_SCALAR:
+    case FS_ISA_SSE2:
+        return 1;
+    case FS_ISA_AVX2:
+        return __builtin_cpu_supports("avx2") != 0;
+    case FS_ISA_AVX512:
+        return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") &&
+               __builtin_cpu_supports("avx512vl");
+    default:
+        return 0;
+    }
+#else
+    /* Elsewhere every table is plain C: the reference is the one to use. */
+    return isa == FS_ISA_SCALAR;
+#endif
+}
+
+fs_isa fs_lanes_isa_best(void)
+{
+    fs_isa limit = FS_ISA_AVX512;
+    int i;
+
+    if (fs_lanes_isa_parse(getenv("FS_ISA"), &limit) != 0)
+        limit = FS_ISA_AVX512;
+    for (i = limit; i > FS_ISA_SCALAR; i--)
+        if (fs_lanes_isa_available((fs_isa)i))
+            break;
+    return (fs_isa)i;
+}
+
+fs_lanes *fs_lanes_alloc(int n)
+{
+    return fs_lanes_alloc_isa(n, fs_lanes_isa_best());
+}
+
+fs_lanes *fs_lanes_alloc_isa(int n, fs_isa isa)
+{
+    fs_lanes *L;
+    size_t N;
+
+    if (n <= 0 || n % FS_LANES_MULTIPLE != 0 || n > (1 << 24) || !fs_lanes_isa_available(isa))
+        return NULL;
+    if ((L = calloc(1, sizeof *L)) == NULL)
+        return NULL;
+    N = (size_t)n;
+    L->n = n;
+    L->isa = isa;
+    L->k = kernels[isa];
+    L->k0 = malloc((7 + 4 + MAX_ROWS) * N * sizeof *L->k0);
+    if (L->k0 == NULL) {
+        free(L);
+        return NULL;
+    }
+    L->k1 = L->k0 + N;
+    L->r0 = L->k1 + N;
+    L->r1 = L->r0 + N;
+    L->c0 = L->r1 + N;
+    L->c1 = L->c0 + N;
+    L->used = L->c1 + N;
+    L->buf = L->used + N;
+    L->hold = L->buf + 4 * N;
+    L->method = FS_LANES_POISSON_LOCKSTEP;
+    L->ptrs_from = FS_LANES_PTRS_FROM;
+    L->negbin = FS_LANES_NB_AUTO;
+    fs_lanes_seed(L, 0, 0);
+    return L;
+}
+
+void fs_lanes_free(fs_lanes *L)
+{
+    if (L == NULL)
+        return;
+    free(L->k0);
+    free(L);
+}
+
+int fs_lanes_count(const fs_lanes *L)
+{
+    return L->n;
+}
+
+fs_isa fs_lanes_isa(const fs_lanes *L)
+{
+    return L->isa;
+}
+
+/* Block 0 of every lane's stream (as fs_rng_seed): the substream (0, 0). */
+void fs_lanes_seed(fs_lanes *L, uint64_t seed, uint64_t run0)
+{
+    int i;
+    for (i = 0; i < L->n; i++) {
+        uint64_t run = run0 + (uint64_t)i;
+        L->k0[i] = (uint32_t)seed;
+        L->k1[i] = (uint32_t)(seed >> 32);
+        L->r0[i] = (uint32_t)run;
+        L->r1[i] = (uint32_t)(run >> 32);
+    }
+    fs_lanes_substream(L, 0, 0);
+}
+
+void fs_lanes_seed_lane(fs_lanes *L, int lane, uint64_t seed, uint64_t run)
+{
+    L->k0[lane] = (uint32_t)seed;
+    L->k1[lane] = (uint32_t)(seed >> 32);
+    L->r0[lane] = (uint32_t)run;
+    L->r1[lane] = (uint32_t)(run >> 32);
+    fs_lanes_substream(L, 0, 0);
+}
+
+/* rng.c's counter layout: block major * 2^32 + (minor * 2^20 mod 2^32). */
+void fs_lanes_substream(fs_lanes *L, uint32_t major, uint32_t minor)
+{
+    L->block = (uint64_t)major << 32 | (uint32_t)(minor << 20);
+    L->side_base = L->block + SIDE_START;
+    memset(L->used, 0, (size_t)L->n * sizeof *L->used);
+    L->next = 4;
+}
+
+static void refill(fs_lanes *L)
+{
+    uint32_t lo = (uint32_t)L->block, hi = (uint32_t)(L->block >> 32);
+    int i;
+    for (i = 0; i < L->n; i++) {
+        L->c0[i] = lo;
+        L->c1[i] = hi;
+    }
+    L->k->philox(L->n, L->k0, L->k1, L->c0, L->c1, L->r0, L->r1, L->buf);
+    L->block++;
+    L->next = 0;
+}
+
+/* Points w[0 .. r-1] at the next r rows of words. A row handed out before
+ * a refill is first copied to hold, where the refill cannot reach it. */
+static void rows(fs_lanes *L, int r, const uint32_t **w)
+{
+    size_t N = (size_t)L->n;
+    int j, t;
+    for (j = 0; j < r; j++) {
+        if (L->next == 4) {
+            for (t = 0; t < j; t++) {
+                memcpy(L->hold + t * N, w[t], N * sizeof *L->hold);
+                w[t] = L->hold + t * N;
+            }
+            refill(L);
+        }
+        w[j] = L->buf + L->next++ * N;
+    }
+}
+
+static fs_lanes_side side_of(fs_lanes *L)
+{
+    fs_lanes_side s = {L->k0, L->k1, L->r0, L->r1, L->used, L->side_base};
+    return s;
+}
+
+void fs_lanes_words(fs_lanes *L, uint32_t *w)
+{
+    const uint32_t *r;
+    rows(L, 1, &r);
+    memcpy(w, r, (size_t)L->n * sizeof *w);
+}
+
+void fs_lanes_uniform(fs_lanes *L, double *u)
+{
+    const uint32_t *r;
+    rows(L, 1, &r);
+    L->k->uniform(L->n, r, u);
+}
+
+void fs_lanes_normal(fs_lanes *L, double *z)
+{
+    const uint32_t *r;
+    rows(L, 1, &r);
+    L->k->normal(L->n, r, z);
+}
+
+void fs_lanes_lognormal(fs_lanes *L, const double *sigma, double *x)
+{
+    const uint32_t *r;
+    rows(L, 1, &r);
+    L->k->lognormal(L->n, r, sigma, x);
+}
+
+void fs_lanes_poisson(fs_lanes *L, const double *mu, double cap, double *k)
+{
+    const uint32_t *r[2];
+    fs_lanes_side s = side_of(L);
+    rows(L, 2, r);
+    L->k->poisson(L->n, r[0], r[1], mu, cap, L->ptrs_from, L->method, &s, k);
+}
+
+void fs_lanes_negbin(fs_lanes *L, const double *p, const double *size, double cap, double *x)
+{
+    const uint32_t *r[MAX_ROWS];
+    fs_lanes_side s = side_of(L);
+    rows(L, 5, r);
+    L->k->negbin(L->n, r, p, size, cap, L->negbin, L->method, &s, x);
+}
+
+void fs_lanes_tune(fs_lanes *L, int method, double ptrs_from, int negbin)
+{
+    L->method = method == FS_LANES_POISSON_PERLANE ? method : FS_LANES_POISSON_LOCKSTEP;
+    L->ptrs_from = ptrs_from >= 10.0 ? ptrs_from : 10.0;
+    L->negbin = negbin >= FS_LANES_NB_AUTO && negbin <= FS_LANES_NB_LANE ? negbin
+                                                                        : FS_LANES_NB_AUTO;
+}
+
+void fs_lanes_exp(fs_isa isa, int n, const double *x, double *y)
+{
+    kernels[fs_lanes_isa_available(isa) ? isa : FS_ISA_SCALAR]->exp(n, x, y);
+}
+
+void fs_lanes_log(fs_isa isa, int n, const double *x, double *y)
+{
+    kernels[fs_lanes_isa_available(isa) ? isa : FS_ISA_SCALAR]->log(n, x, y);
+}
