@@ -1,0 +1,210 @@
+/* lockstep.c: an fs_lockstep's workspace (lockstep.h) and the choice of
+ * its step kernel: the instruction set its lanes.h draws use, so that
+ * FS_ISA narrows both. The step itself is lockstep_kernel.h. */
+#include "lockstep.h"
+
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lockstep_state.h"
+
+#define ROW(arr, i) ((arr) + (size_t)(i) * W)
+
+/* For each actor the flow slots that bring cells into it, in border
+ * order (model.c's build_incidence). */
+static void build_incidence(fs_lockstep *L)
+{
+    const fs_scenario *sc = L->sc;
+    int a, e, n = 0;
+    for (a = 0; a < L->A; a++) {
+        L->inc_start[a] = n;
+        for (e = 0; e < L->E; e++) {
+            if (sc->borders[e].a == a)
+                L->inc[n++] = 2 * e + 1;
+            else if (sc->borders[e].b == a)
+                L->inc[n++] = 2 * e;
+        }
+    }
+    L->inc_start[L->A] = n;
+}
+
+/* model.c's cohesion pairs: member pairs, or all non-external pairs when
+ * there are fewer than two members. */
+static void build_cohesion_pairs(fs_lockstep *L)
+{
+    int a, b, pass;
+    L->ncoh = 0;
+    for (pass = 0; pass < 2 && L->ncoh == 0; pass++)
+        for (a = 0; a < L->A; a++) {
+            fs_role ra = L->sc->actors[a].role;
+            if (pass == 0 ? ra != FS_ROLE_MEMBER : ra == FS_ROLE_EXTERNAL)
+                continue;
+            for (b = a + 1; b < L->A; b++) {
+                fs_role rb = L->sc->actors[b].role;
+                if (pass == 0 ? rb != FS_ROLE_MEMBER : rb == FS_ROLE_EXTERNAL)
+                    continue;
+                L->coh_pairs[L->ncoh++] = a * L->A + b;
+            }
+        }
+}
+
+/* The actors that may take part in each mechanism in some run: its
+ * participants and the targets of joins (leaves only remove). */
+static void build_candidates(fs_lockstep *L)
+{
+    const fs_scenario *sc = L->sc;
+    unsigned char may[FS_MAX_ACTORS];
+    int k, i, a;
+    for (k = 0; k < L->M; k++) {
+        const fs_mechanism *mc = &sc->mechanisms[k];
+        memset(may, 0, sizeof may);
+        for (i = 0; i < mc->nparticipants; i++)
+            may[mc->participants[i]] = 1;
+        for (i = 0; i < L->I; i++)
+            if (sc->injects[i].kind == FS_INJ_JOIN && sc->injects[i].mechanism == k)
+                may[sc->injects[i].actor] = 1;
+        L->ncand[k] = 0;
+        for (a = 0; a < L->A; a++)
+            if (may[a])
+                L->cand[k * L->A + L->ncand[k]++] = a;
+    }
+}
+
+static void derive(fs_lockstep *L)
+{
+    const fs_scenario *sc = L->sc;
+    int W = L->W, g, a, e, l;
+    build_incidence(L);
+    build_cohesion_pairs(L);
+    build_candidates(L);
+    for (g = 0; g < L->G; g++)
+        for (a = 0; a < L->A; a++)
+            for (l = 0; l < W; l++)
+                ROW(L->inv_k, g * L->A + a)[l] = 1.0 / sc->threats[g].capacity[a];
+    for (a = 0; a < L->A; a++) {
+        L->region[a] = sc->actors[a].role != FS_ROLE_EXTERNAL;
+        L->member[a] = sc->actors[a].role == FS_ROLE_MEMBER;
+    }
+    for (e = 0; e < L->E; e++) {
+        L->end_a[e] = sc->borders[e].a;
+        L->end_b[e] = sc->borders[e].b;
+    }
+}
+
+static size_t nz(size_t n)
+{
+    return n ? n : 1;
+}
+
+fs_lockstep *fs_lockstep_alloc_isa(const fs_scenario *sc, int W, fs_isa isa)
+{
+    fs_lockstep *L;
+    size_t A = sc->nactors, G = sc->nthreats, M = sc->nmechanisms, I = sc->ninjects;
+    size_t E = sc->nborders, GA = nz(G * A), total = 0, ntot = 0, j;
+    int i, maxatt = 1;
+
+    if (W <= 0 || W % FS_LANES_MULTIPLE != 0)
+        return NULL;
+    for (i = 0; i < sc->ninjects; i++)
+        if (sc->injects[i].kind == FS_INJ_ATTACK && sc->injects[i].attacks > maxatt)
+            maxatt = sc->injects[i].attacks;
+    L = calloc(1, sizeof *L);
+    if (L == NULL)
+        return NULL;
+    {
+        /* Every lane array, with its rows; one block holds them all, each
+         * starting on a 64-byte boundary (W is a multiple of 8). */
+        struct { double **p; size_t rows; } d[] = {
+            {&L->inv_k, GA}, {&L->P, GA}, {&L->Pn, GA}, {&L->S, nz(A)}, {&L->cap, nz(A)},
+            {&L->T, nz(A * A)}, {&L->X, nz(A * A)}, {&L->part, nz(M * A)},
+            {&L->on, nz(M)}, {&L->active, nz(M)}, {&L->perm, nz(E)},
+            {&L->perm_before, nz(I)}, {&L->will, nz(I)}, {&L->first_fire, nz(I)},
+            {&L->own, nz(A)}, {&L->keep, nz(A)}, {&L->D, nz(A)}, {&L->CR, nz(A)},
+            {&L->reach, nz(A)}, {&L->scaled, nz(A)}, {&L->open, nz(E)},
+            {&L->flow, nz(G * E * 2)}, {&L->inflow, GA}, {&L->outflow, GA},
+            {&L->att, GA}, {&L->removed, GA}, {&L->plots, nz(A)}, {&L->foiled, nz(A)},
+            {&L->attacks, nz(A)}, {&L->cas, nz(A)}, {&L->th_step, nz(G) * FS_TH_N},
+            {&L->tot_th, nz(G) * FS_TH_N}, {&L->blame_origin, nz(A * A)},
+            {&L->tot, FS_TOT_N}, {&L->tot_at, nz(A) * FS_AT_N},
+            {&L->mech_steps, nz(M)}, {&L->mech_cost, nz(M)}, {&L->threat0, 1},
+            {&L->cohesion0, 1}, {&L->min_member, 1}, {&L->first_mc, 1},
+            {&L->u, 1}, {&L->v, 1}, {&L->x, 1}, {&L->n, 1}, {&L->total, 1},
+            {&L->last, 1}, {&L->p, 1}, {&L->size, 1}, {&L->sig, 1}, {&L->fire, 1},
+            {&L->sh, 1}, {&L->gs, 1}, {&L->mu, nz(G)},
+            {&L->icas, (size_t)maxatt},
+        };
+        struct { int **p; size_t n; } b[] = {
+            {&L->region, nz(A)}, {&L->member, nz(A)}, {&L->end_a, nz(E)}, {&L->end_b, nz(E)},
+            {&L->inc_start, A + 1}, {&L->inc, nz(2 * E)}, {&L->coh_pairs, nz(A * A)},
+            {&L->cand, nz(M * A)}, {&L->ncand, nz(M)},
+        };
+        for (j = 0; j < sizeof d / sizeof d[0]; j++)
+            total += d[j].rows * W;
+        for (j = 0; j < sizeof b / sizeof b[0]; j++)
+            ntot += b[j].n;
+        L->block = aligned_alloc(64, total * sizeof(double));
+        L->bits = calloc(ntot, sizeof(int));
+        if (L->block == NULL || L->bits == NULL) {
+            fs_lockstep_free(L);
+            return NULL;
+        }
+        memset(L->block, 0, total * sizeof(double));
+        total = ntot = 0;
+        for (j = 0; j < sizeof d / sizeof d[0]; j++) {
+            *d[j].p = L->block + total;
+            total += d[j].rows * W;
+        }
+        for (j = 0; j < sizeof b / sizeof b[0]; j++) {
+            *b[j].p = L->bits + ntot;
+            ntot += b[j].n;
+        }
+    }
+    L->rng = fs_lanes_alloc_isa(W, isa);
+    if (L->rng == NULL) {
+        fs_lockstep_free(L);
+        return NULL;
+    }
+    L->sc = sc;
+    fs_layout_init(&L->lay, sc);
+    L->W = W, L->A = (int)A, L->G = (int)G, L->M = (int)M, L->I = (int)I, L->E = (int)E;
+    L->maxatt = maxatt;
+    derive(L);
+    return L;
+}
+
+fs_lockstep *fs_lockstep_alloc(const fs_scenario *sc, int W)
+{
+    return fs_lockstep_alloc_isa(sc, W, fs_lanes_isa_best());
+}
+
+void fs_lockstep_free(fs_lockstep *L)
+{
+    if (L == NULL)
+        return;
+    fs_lanes_free(L->rng);
+    free(L->block);
+    free(L->bits);
+    free(L);
+}
+
+void fs_lockstep_rebind(fs_lockstep *L, const fs_scenario *sc)
+{
+    L->sc = sc;
+    derive(L);
+}
+
+int fs_lockstep_width(const fs_lockstep *L)
+{
+    return L->W;
+}
+
+
+void fs_lockstep_run(fs_lockstep *L, uint64_t seed, uint64_t run0, int nused, double *obs)
+{
+    static const fs_lockstep_kernel k[FS_ISA_N] = {
+        fs_lockstep_run_scalar, fs_lockstep_run_sse2, fs_lockstep_run_avx2,
+        fs_lockstep_run_avx512
+    };
+    k[fs_lanes_isa(L->rng)](L, seed, run0, nused, obs);
+}
