@@ -17,8 +17,9 @@
  * The observations are fs_model's: the cells of fs_layout, with the same
  * meaning (metrics.h).
  *
- * Every lane of a block runs the one scenario given to fs_lockstep_alloc
- * (or fs_lockstep_rebind). Ownership: an fs_lockstep is the caller's,
+ * A block runs the scenario given to fs_lockstep_alloc (or
+ * fs_lockstep_rebind), or one scenario per run of the same shape and
+ * draws (fs_lockstep_run_each). Ownership: an fs_lockstep is the caller's,
  * released with fs_lockstep_free (NULL is fine); it reads the scenario,
  * which must outlive it, and keeps no pointer to the caller's arrays. It
  * allocates nothing after fs_lockstep_alloc and is not shared between
@@ -56,5 +57,18 @@ int fs_lockstep_width(const fs_lockstep *L);
  * rows of fs_layout's ncells cells, row i for run run0 + i, each what
  * fs_model_start, _step and _finish record. */
 void fs_lockstep_run(fs_lockstep *L, uint64_t seed, uint64_t run0, int nused, double *obs);
+
+/* The same with a scenario for each run: run run0 + i on scs[i] (i <
+ * nused; the unused lanes repeat scs[0]), as a posterior gives each run
+ * its particle's numbers (posterior.h). Each must differ from L's
+ * scenario in magnitudes only: the same layout, roles, borders,
+ * mechanisms' members, kinds and windows, and the same draws (the same
+ * threats with volatility above 0; injects of the same kinds, targets,
+ * timing, repeat, number of attacks and whether they draw casualties, a
+ * hazard or a once-per-run chance). Returns 0, or -1 and runs nothing
+ * when one does not. A run's numbers are those it has in a block of its
+ * scenario alone. */
+int fs_lockstep_run_each(fs_lockstep *L, const fs_scenario *const *scs, uint64_t seed,
+                         uint64_t run0, int nused, double *obs);
 
 #endif

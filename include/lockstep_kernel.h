@@ -70,15 +70,21 @@ static void acc_min(double *restrict y, const double *restrict x, int n)
     }
 }
 
-/* y = y * f where mask is not 0 (one mask, or the product of two). */
-static void mul_where(double *restrict y, double f, const double *restrict m1,
+/* y = y * f where the masks' product is not 0. */
+static void mul_where(double *restrict y, const double *restrict f, const double *restrict m1,
                       const double *restrict m2, int n)
 {
     int l;
     for (l = 0; l < n; l++) {
-        double v = y[l], m = m2 ? m1[l] * m2[l] : m1[l];
-        y[l] = m != 0.0 ? v * f : v;
+        double v = y[l], m = m1[l] * m2[l];
+        y[l] = m != 0.0 ? v * f[l] : v;
     }
+}
+
+/* y = x, n lanes. */
+static void copy(double *restrict y, const double *restrict x, int n)
+{
+    memcpy(y, x, (size_t)n * sizeof *y);
 }
 
 /* ---- Sums over actors and pairs, lane by lane in model.c's order. ---- */
@@ -117,12 +123,11 @@ static void cohesion(const fs_lockstep *L, double *out)
 /* 1.0 where the run has escalated (model.c's escalated), else 0.0. */
 static void escalated(const fs_lockstep *L, const double *threat, double *out)
 {
-    const fs_outcomes *o = &L->sc->outcomes;
     int W = L->W, l;
     for (l = 0; l < W; l++)
-        out[l] = ((L->threat0[l] > 0.0 ? threat[l] >= o->escalation_ratio * L->threat0[l]
+        out[l] = ((L->threat0[l] > 0.0 ? threat[l] >= L->q_esc[l] * L->threat0[l]
                                        : threat[l] >= ESCALATION_FROM_ZERO) ||
-                  L->min_member[l] < o->failure_stability) ? 1.0 : 0.0;
+                  L->min_member[l] < L->q_fail[l]) ? 1.0 : 0.0;
 }
 
 static void track_member_stability(fs_lockstep *L)
@@ -210,29 +215,18 @@ static void record_step(fs_lockstep *L, double *obs, int nused)
 static void start(fs_lockstep *L, double *obs, int nused)
 {
     const fs_scenario *sc = L->sc;
-    int W = L->W, A = L->A, a, g, k, i, l;
+    int W = L->W, A = L->A, a, k, i, l;
     size_t GA = (size_t)L->G * A;
 
     L->t = 0;
     L->any_origin = 0;
     memset(L->blame_origin, 0, (size_t)A * A * W * sizeof(double));
-    for (g = 0; g < L->G; g++)
-        for (a = 0; a < A; a++)
-            for (l = 0; l < W; l++)
-                ROW(L->P, g * A + a)[l] = sc->threats[g].presence[a];
-    for (a = 0; a < A; a++)
-        for (l = 0; l < W; l++) {
-            ROW(L->S, a)[l] = sc->actors[a].stability;
-            ROW(L->cap, a)[l] = sc->actors[a].capacity;
-        }
-    for (i = 0; i < A * A; i++)
-        for (l = 0; l < W; l++) {
-            ROW(L->T, i)[l] = sc->trust[i];
-            ROW(L->X, i)[l] = sc->interop[i];
-        }
-    for (i = 0; i < L->E; i++)
-        for (l = 0; l < W; l++)
-            ROW(L->perm, i)[l] = sc->borders[i].permeability;
+    copy(L->P, L->q_P0, (int)GA * W);
+    copy(L->S, L->q_stab, A * W);
+    copy(L->cap, L->q_cap0, A * W);
+    copy(L->T, L->q_T0, A * A * W);
+    copy(L->X, L->q_X0, A * A * W);
+    copy(L->perm, L->q_perm0, L->E * W);
     memset(L->part, 0, (size_t)L->M * A * W * sizeof(double));
     for (k = 0; k < L->M; k++) {
         const fs_mechanism *mc = &sc->mechanisms[k];
@@ -253,9 +247,10 @@ static void start(fs_lockstep *L, double *obs, int nused)
             will[l] = 1.0;
         }
         if (in->hazard == 0.0 && in->probability < 1.0) {
+            const double *prob = ROW(L->q_prob, i);
             fs_lanes_uniform(L->rng, L->u);
             for (l = 0; l < W; l++)
-                will[l] = L->u[l] < in->probability;
+                will[l] = L->u[l] < prob[l];
         }
     }
     memset(L->plots, 0, (size_t)A * W * sizeof(double));
@@ -293,7 +288,7 @@ static void set_first_mc(fs_lockstep *L, int l)
  * casualties are in icas. */
 static void apply_inject(fs_lockstep *L, int i, int l)
 {
-    const fs_scenario *sc = L->sc;
+    const fs_scenario *sc = L->lsc[l];
     const fs_inject *in = &sc->injects[i];
     int W = L->W, A = L->A, a = in->actor, b = in->actor2, g = in->threat, k;
 
@@ -306,7 +301,7 @@ static void apply_inject(fs_lockstep *L, int i, int l)
             one = in->casualties < 0.0 ? ROW(L->icas, k)[l]
                   : in->per_attack ? in->casualties : in->casualties / in->attacks;
             cas += one;
-            if (one >= sc->outcomes.mass_casualty && sc->actors[a].role != FS_ROLE_EXTERNAL)
+            if (one >= L->q_mass[l] && sc->actors[a].role != FS_ROLE_EXTERNAL)
                 set_first_mc(L, l);
         }
         ROW(L->attacks, a)[l] += in->attacks;
@@ -389,22 +384,19 @@ static void step_injects(fs_lockstep *L)
         if (in->hazard > 0.0) {
             if (t < in->start || t > in->end)
                 continue;
+            const double *haz = ROW(L->q_haz, i);
             fs_lanes_uniform(L->rng, L->u);
             for (l = 0; l < W; l++)
-                fire[l] = (in->repeat || ff[l] == 0.0) && L->u[l] < in->hazard;
+                fire[l] = (in->repeat || ff[l] == 0.0) && L->u[l] < haz[l];
         } else {
             if (in->step != t)
                 continue;
             memcpy(fire, ROW(L->will, i), W * sizeof(double));
         }
-        if (in->kind == FS_INJ_ATTACK && in->casualties < 0.0) {
-            const fs_threat *th = &sc->threats[in->threat];
-            double kk = th->lethality_dispersion, p = kk / (kk + th->lethality_mean);
-            for (l = 0; l < W; l++)
-                L->p[l] = p, L->size[l] = kk;
+        if (in->kind == FS_INJ_ATTACK && in->casualties < 0.0)
             for (k = 0; k < in->attacks; k++)
-                fs_lanes_negbin(L->rng, L->p, L->size, MAX_CASUALTIES, ROW(L->icas, k));
-        }
+                fs_lanes_negbin(L->rng, ROW(L->q_nbp, in->threat), ROW(L->q_nbk, in->threat),
+                                MAX_CASUALTIES, ROW(L->icas, k));
         for (l = 0; l < W; l++)
             any |= fire[l] != 0.0;
         if (!any)
@@ -435,13 +427,13 @@ static void mark_active(fs_lockstep *L)
  * the factors in the order mechanism, then partner b ascending. ---- */
 
 /* keep *= 1 - w T own, where the mask and part are not 0. */
-static void keep_factor(double *restrict keep, double w, const double *restrict T,
-                        const double *restrict own, const double *restrict mask,
-                        const double *restrict part, int n)
+static void keep_factor(double *restrict keep, const double *restrict w,
+                        const double *restrict T, const double *restrict own,
+                        const double *restrict mask, const double *restrict part, int n)
 {
     int l;
     for (l = 0; l < n; l++) {
-        double f = 1.0 - w * T[l] * own[l], k = keep[l];
+        double f = 1.0 - w[l] * T[l] * own[l], k = keep[l];
         keep[l] = mask[l] * part[l] != 0.0 ? k * f : k;
     }
 }
@@ -449,22 +441,20 @@ static void keep_factor(double *restrict keep, double w, const double *restrict 
 static void step_detection(fs_lockstep *L)
 {
     const fs_scenario *sc = L->sc;
-    double phi = sc->dynamics.sharing_efficiency;
     int W = L->W, A = L->A, a, i, j, k, l;
 
     for (a = 0; a < A; a++) {
-        const double *cap = ROW(L->cap, a);
-        double *own = ROW(L->own, a), *keep = ROW(L->keep, a), intel = sc->actors[a].intel;
+        const double *cap = ROW(L->cap, a), *intel = ROW(L->q_intel, a);
+        double *own = ROW(L->own, a), *keep = ROW(L->keep, a);
         for (l = 0; l < W; l++) {
-            own[l] = intel * cap[l];
+            own[l] = intel[l] * cap[l];
             keep[l] = 1.0;
         }
     }
     for (k = 0; k < L->M; k++) {
         const fs_mechanism *mc = &sc->mechanisms[k];
         const int *c = L->cand + k * A, n = L->ncand[k];
-        const double *act = ROW(L->active, k);
-        double w = phi * mc->intensity;
+        const double *act = ROW(L->active, k), *w = ROW(L->q_w, k);
         if (mc->kind != FS_MECH_INTEL_SHARING)
             continue;
         for (i = 0; i < n; i++) {
@@ -487,12 +477,12 @@ static void step_detection(fs_lockstep *L)
 }
 
 /* open *= 1 - B, B = h (1/2 + X/2), where the border operation is active. */
-static void border_open(double *restrict open, double h, const double *restrict X,
-                        const double *restrict act, int n)
+static void border_open(double *restrict open, const double *restrict h,
+                        const double *restrict X, const double *restrict act, int n)
 {
     int l;
     for (l = 0; l < n; l++) {
-        double B = h * (0.5 + 0.5 * X[l]), o = open[l];
+        double B = h[l] * (0.5 + 0.5 * X[l]), o = open[l];
         open[l] = act[l] != 0.0 ? o * (1.0 - B) : o;
     }
 }
@@ -513,12 +503,12 @@ static void step_coverage(fs_lockstep *L)
         if (mc->kind == FS_MECH_COUNTER_RADICALISATION) {
             for (j = 0; j < L->ncand[k]; j++) {
                 a = L->cand[k * A + j];
-                mul_where(ROW(L->CR, a), 1.0 - mc->intensity, act, ROW(L->part, k * A + a), W);
+                mul_where(ROW(L->CR, a), ROW(L->q_1h, k), act, ROW(L->part, k * A + a), W);
             }
         } else if (mc->kind == FS_MECH_BORDER_OPERATION) {
             for (j = 0; j < mc->nborders; j++) {
                 const fs_border *bd = &sc->borders[mc->borders[j]];
-                border_open(ROW(L->open, mc->borders[j]), mc->intensity,
+                border_open(ROW(L->open, mc->borders[j]), ROW(L->q_h, k),
                             ROW(L->X, bd->a * A + bd->b), act, W);
             }
         }
@@ -540,13 +530,13 @@ static void step_coverage(fs_lockstep *L)
 /* ---- Step 3: growth, flows, attrition, log-normal shock. ---- */
 
 /* The flows along one border: w = m pi (1 - B), a->b w scaled_a, b->a w scaled_b. */
-static void edge_flows(double *restrict ab, double *restrict ba, double mob,
+static void edge_flows(double *restrict ab, double *restrict ba, const double *restrict mob,
                        const double *restrict perm, const double *restrict open,
                        const double *restrict sa, const double *restrict sb, int n)
 {
     int l;
     for (l = 0; l < n; l++) {
-        double w = mob * perm[l] * open[l];
+        double w = mob[l] * perm[l] * open[l];
         ab[l] = w * sa[l];
         ba[l] = w * sb[l];
     }
@@ -554,16 +544,15 @@ static void edge_flows(double *restrict ab, double *restrict ba, double mob,
 
 static void threat_flows(fs_lockstep *L, int g)
 {
-    const fs_threat *th = &L->sc->threats[g];
     int W = L->W, A = L->A, E = L->E, a, e, l;
-    double mob = th->mobility;
+    const double *mob = ROW(L->q_mob, g);
     double *in = ROW(L->inflow, g * A), *out = ROW(L->outflow, g * A);
 
     for (a = 0; a < A; a++) {
         const double *P = ROW(L->P, g * A + a), *reach = ROW(L->reach, a);
         double *scaled = ROW(L->scaled, a);
         for (l = 0; l < W; l++) {
-            double share = mob * reach[l];
+            double share = mob[l] * reach[l];
             scaled[l] = P[l] * (share > 1.0 ? 1.0 / share : 1.0);
         }
     }
@@ -589,15 +578,16 @@ static void grow_lanes(double *restrict Pn, double *restrict rm, const double *r
                        const double *restrict ik, const double *restrict CR,
                        const double *restrict cap, const double *restrict D,
                        const double *restrict in, const double *restrict out,
-                       double r, double o, double k, double K, int n)
+                       const double *restrict r, const double *restrict o,
+                       const double *restrict k, const double *restrict K, int n)
 {
     int l;
     for (l = 0; l < n; l++) {
         double p = P[l];
-        double growth = r * p * (1.0 - p * ik[l]) * (1.0 + o * (1.0 - CR[l]));
+        double growth = r[l] * p * (1.0 - p * ik[l]) * (1.0 + o[l] * (1.0 - CR[l]));
         /* The decline above K stops at K (model.c). */
-        growth = (growth < 0.0) & (growth < K - p) ? K - p : growth;
-        double attr = k * cap[l] * D[l] * p;
+        growth = (growth < 0.0) & (growth < K[l] - p) ? K[l] - p : growth;
+        double attr = k[l] * cap[l] * D[l] * p;
         double next = p + growth + in[l] - out[l] - attr;
         double kept = attr + next > 0.0 ? attr + next : 0.0;
         rm[l] = next < 0.0 ? kept : attr;
@@ -605,13 +595,13 @@ static void grow_lanes(double *restrict Pn, double *restrict rm, const double *r
     }
 }
 
-static void grow(fs_lockstep *L, const fs_threat *th, int g, int a, double *rm, double *Pn)
+static void grow(fs_lockstep *L, int g, int a, double *rm, double *Pn)
 {
     int W = L->W, A = L->A;
     grow_lanes(Pn, rm, ROW(L->P, g * A + a), ROW(L->inv_k, g * A + a), ROW(L->CR, a),
                ROW(L->cap, a), ROW(L->D, a), ROW(L->inflow, g * A + a),
-               ROW(L->outflow, g * A + a), th->growth, th->online_recruitment,
-               th->attrition, th->capacity[a], W);
+               ROW(L->outflow, g * A + a), ROW(L->q_growth, g), ROW(L->q_orec, g),
+               ROW(L->q_attr, g), ROW(L->q_K, g * A + a), W);
 }
 
 /* The log-normal shock where presence is above 0. */
@@ -627,24 +617,22 @@ static void shock(double *restrict Pn, const double *restrict x, int n)
 static void step_threats(fs_lockstep *L)
 {
     const fs_scenario *sc = L->sc;
-    int W = L->W, A = L->A, g, a, l;
+    int W = L->W, A = L->A, g, a;
 
     fs_lanes_substream(L->rng, (uint32_t)L->t, 1);
     for (g = 0; g < L->G; g++) {
         const fs_threat *th = &sc->threats[g];
         double *removed = ROW(L->th_step, g * FS_TH_N + FS_TH_REMOVED);
-        for (l = 0; l < W; l++)
-            L->sig[l] = th->volatility;
         threat_flows(L, g);
         /* Injects record no removals, so this step's sum starts at 0. */
         memset(removed, 0, W * sizeof(double));
         for (a = 0; a < A; a++) {
             double *rm = ROW(L->removed, g * A + a), *Pn = ROW(L->Pn, g * A + a);
-            grow(L, th, g, a, rm, Pn);
+            grow(L, g, a, rm, Pn);
             if (L->region[a])
                 acc(removed, rm, W);
             if (th->volatility > 0.0) {
-                fs_lanes_lognormal(L->rng, L->sig, L->x);
+                fs_lanes_lognormal(L->rng, ROW(L->q_vol, g), L->x);
                 shock(Pn, L->x, W);
             }
         }
@@ -690,7 +678,7 @@ static void plot_casualties(fs_lockstep *L, int a, int g, int l)
         double *th_step = L->th_step + (size_t)g * FS_TH_N * W + l;
         th_step[FS_TH_ATTACKS * W] += 1.0;
         th_step[FS_TH_CASUALTIES * W] += c;
-        if (c >= L->sc->outcomes.mass_casualty)
+        if (c >= L->q_mass[l])
             set_first_mc(L, l);
     }
 }
@@ -698,12 +686,12 @@ static void plot_casualties(fs_lockstep *L, int a, int g, int l)
 /* Threat g's plot rate in one actor, its running total over threats and
  * the last threat with a positive rate. */
 static void plot_rates(double *restrict mu, double *restrict total, double *restrict last,
-                       double rate, const double *restrict P, const double *restrict S,
-                       int g, int n)
+                       const double *restrict rate, const double *restrict P,
+                       const double *restrict S, int g, int n)
 {
     int l;
     for (l = 0; l < n; l++) {
-        double m = rate * P[l] * (1.0 - 0.5 * S[l]);
+        double m = rate[l] * P[l] * (1.0 - 0.5 * S[l]);
         mu[l] = m;
         total[l] += m;
         last[l] = m > 0.0 ? g : last[l];
@@ -712,7 +700,6 @@ static void plot_rates(double *restrict mu, double *restrict total, double *rest
 
 static void step_plots(fs_lockstep *L)
 {
-    const fs_scenario *sc = L->sc;
     int W = L->W, A = L->A, G = L->G, a, g, l;
     double *gsel = L->gs;   /* a lane's plot threat, -1 when foiled or none */
 
@@ -725,7 +712,7 @@ static void step_plots(fs_lockstep *L)
             L->last[l] = -1.0;
         }
         for (g = 0; g < G; g++)
-            plot_rates(ROW(L->mu, g), L->total, L->last, sc->threats[g].plot_rate,
+            plot_rates(ROW(L->mu, g), L->total, L->last, ROW(L->q_rate, g),
                        ROW(L->P, g * A + a), S, g, W);
         for (l = 0; l < W; l++)
             any |= !(L->total[l] <= 0.0);
@@ -741,10 +728,8 @@ static void step_plots(fs_lockstep *L)
             for (l = 0; l < W; l++) {
                 gsel[l] = k < L->n[l] ? plot_one(L, a, l) : -1;
                 if (gsel[l] >= 0) {
-                    const fs_threat *th = &sc->threats[(int)gsel[l]];
-                    double kk = th->lethality_dispersion;
-                    L->p[l] = kk / (kk + th->lethality_mean);
-                    L->size[l] = kk;
+                    L->p[l] = ROW(L->q_nbp, (int)gsel[l])[l];
+                    L->size[l] = ROW(L->q_nbk, (int)gsel[l])[l];
                 } else
                     L->p[l] = L->size[l] = 0.0;
             }
@@ -758,23 +743,30 @@ static void step_plots(fs_lockstep *L)
 
 /* ---- Step 5: stability. ---- */
 
+static void stability_lanes(double *restrict S, const double *restrict res,
+                            const double *restrict stab, const double *restrict alpha,
+                            const double *restrict att, const double *restrict kappa,
+                            const double *restrict lc, int n)
+{
+    int l;
+    for (l = 0; l < n; l++)
+        S[l] = clamp01(S[l] + res[l] * (stab[l] - S[l]) - alpha[l] * att[l] -
+                       kappa[l] * lc[l]);
+}
+
 static void step_stability(fs_lockstep *L)
 {
-    const fs_scenario *sc = L->sc;
-    const fs_dynamics *dy = &sc->dynamics;
     int W = L->W, a, l;
     double *lc = L->u;
 
     for (a = 0; a < L->A; a++) {
-        const fs_actor *ac = &sc->actors[a];
         const double *cas = ROW(L->cas, a), *att = ROW(L->attacks, a);
+        const double *res = ROW(L->q_res, a), *stab = ROW(L->q_stab, a);
         double *S = ROW(L->S, a);
         /* log1p(0) is 0: most lanes have no casualties in a step. */
         for (l = 0; l < W; l++)
             lc[l] = cas[l] > 0.0 ? log1p(cas[l]) : 0.0;
-        for (l = 0; l < W; l++)
-            S[l] = clamp01(S[l] + ac->resilience * (ac->stability - S[l]) -
-                           dy->attack_stability * att[l] - dy->casualty_stability * lc[l]);
+        stability_lanes(S, res, stab, L->q_alpha, att, L->q_kappa, lc, W);
     }
 }
 
@@ -796,7 +788,7 @@ static void sharing_between(const fs_lockstep *L, int a, int b, double *sh)
             continue;
         for (l = 0; l < W; l++)
             mask[l] = act[l] * pa[l];
-        mul_where(sh, 1.0 - mc->intensity, mask, pb, W);
+        mul_where(sh, ROW(L->q_1h, k), mask, pb, W);
     }
     for (l = 0; l < W; l++)
         sh[l] = 1.0 - sh[l];
@@ -805,7 +797,7 @@ static void sharing_between(const fs_lockstep *L, int a, int b, double *sh)
 static void step_blame(fs_lockstep *L)
 {
     const fs_scenario *sc = L->sc;
-    double tau = sc->dynamics.blame;
+    const double *tau = L->q_tau;
     int W = L->W, A = L->A, E = L->E, g, a, b, j, l;
 
     for (g = 0; g < L->G; g++)
@@ -825,7 +817,7 @@ static void step_blame(fs_lockstep *L)
                 Tab = ROW(L->T, a * A + b), Tba = ROW(L->T, b * A + a);
                 sharing_between(L, a, b, L->sh);
                 for (l = 0; l < W; l++) {
-                    double v = Tab[l] - tau * (f[l] / total[l]) * n[l] * (1.0 - L->sh[l]);
+                    double v = Tab[l] - tau[l] * (f[l] / total[l]) * n[l] * (1.0 - L->sh[l]);
                     v = v < 0.0 ? 0.0 : v;
                     v = !(n[l] <= 0.0 || total[l] <= 0.0) && f[l] > 0.0 ? v : Tab[l];
                     Tab[l] = Tba[l] = v;
@@ -845,7 +837,7 @@ static void step_blame(fs_lockstep *L)
                 continue;
             sharing_between(L, a, b, L->sh);
             for (l = 0; l < W; l++) {
-                double v = Tab[l] - tau * bo[l] * (1.0 - L->sh[l]);
+                double v = Tab[l] - tau[l] * bo[l] * (1.0 - L->sh[l]);
                 v = v < 0.0 ? 0.0 : v;
                 v = bo[l] > 0.0 ? v : Tab[l];
                 Tab[l] = Tba[l] = v;
@@ -854,12 +846,12 @@ static void step_blame(fs_lockstep *L)
 }
 
 /* A drill: v += gamma (1 - v) in both triangles, where both masks are not 0. */
-static void drill(double *restrict ab, double *restrict ba, double gamma,
+static void drill(double *restrict ab, double *restrict ba, const double *restrict gamma,
                   const double *restrict m1, const double *restrict m2, int n)
 {
     int l;
     for (l = 0; l < n; l++) {
-        double v = ab[l], nv = v + gamma * (1.0 - v);
+        double v = ab[l], nv = v + gamma[l] * (1.0 - v);
         v = m1[l] * m2[l] != 0.0 ? nv : v;
         ab[l] = v;
         ba[l] = v;
@@ -867,28 +859,26 @@ static void drill(double *restrict ab, double *restrict ba, double gamma,
 }
 
 /* Drift toward T0 and decay of X (model.c's drift). */
-static void drift(double *restrict T, double *restrict X, double t0, double rho,
-                  double keep, int n)
+static void drift(double *restrict T, double *restrict X, const double *restrict t0,
+                  const double *restrict rho, const double *restrict keep, int n)
 {
     int l;
     for (l = 0; l < n; l++) {
-        T[l] = clamp01(T[l] + rho * (t0 - T[l]));
-        X[l] *= keep;
+        T[l] = clamp01(T[l] + rho[l] * (t0[l] - T[l]));
+        X[l] *= keep[l];
     }
 }
 
 static void step_drills_and_drift(fs_lockstep *L)
 {
     const fs_scenario *sc = L->sc;
-    const fs_dynamics *dy = &sc->dynamics;
-    double rho = dy->trust_recovery, keep = 1.0 - dy->interop_decay;
     int W = L->W, A = L->A, i, j, k, l;
 
     for (k = 0; k < L->M; k++) {
         const fs_mechanism *mc = &sc->mechanisms[k];
         const int *c = L->cand + k * A;
         const double *act = ROW(L->active, k);
-        double gt = mc->intensity * dy->drill_trust, gx = mc->intensity * dy->drill_interop;
+        const double *gt = ROW(L->q_gt, k), *gx = ROW(L->q_gx, k);
         if (mc->kind != FS_MECH_JOINT_DRILL || L->t < mc->start ||
             (L->t - mc->start) % mc->period != 0)
             continue;
@@ -904,16 +894,17 @@ static void step_drills_and_drift(fs_lockstep *L)
     }
     /* Drift toward T0 and decay of X over whole matrices, as model.c. */
     for (i = 0; i < A * A; i++)
-        drift(ROW(L->T, i), ROW(L->X, i), sc->trust[i], rho, keep, W);
+        drift(ROW(L->T, i), ROW(L->X, i), ROW(L->q_T0, i), L->q_rho, L->q_keep, W);
 }
 
-/* y += c where the mask is not 0. */
-static void add_where(double *restrict y, double c, const double *restrict m, int n)
+/* y += c (c[l], or 1 when c is NULL) where the mask is not 0. */
+static void add_where(double *restrict y, const double *restrict c, const double *restrict m,
+                      int n)
 {
     int l;
     for (l = 0; l < n; l++) {
-        double v = y[l];
-        y[l] = m[l] != 0.0 ? v + c : v;
+        double v = y[l], d = c ? c[l] : 1.0;
+        y[l] = m[l] != 0.0 ? v + d : v;
     }
 }
 
@@ -922,10 +913,8 @@ static void step_costs(fs_lockstep *L)
     int W = L->W, k;
     double *cost = ROW(L->tot, FS_TOT_COST);
     for (k = 0; k < L->M; k++) {
-        const fs_mechanism *mc = &L->sc->mechanisms[k];
-        const double *act = ROW(L->active, k);
-        double c = mc->cost * mc->intensity;
-        add_where(ROW(L->mech_steps, k), 1.0, act, W);
+        const double *act = ROW(L->active, k), *c = ROW(L->q_cost, k);
+        add_where(ROW(L->mech_steps, k), NULL, act, W);
         add_where(ROW(L->mech_cost, k), c, act, W);
         add_where(cost, c, act, W);
     }
@@ -967,7 +956,6 @@ static void finish(fs_lockstep *L, double *obs, int nused)
 {
     const fs_scenario *sc = L->sc;
     const fs_layout *lay = &L->lay;
-    const fs_outcomes *o = &sc->outcomes;
     int W = L->W, A = L->A, a, b, k, l;
     double *threat = L->u, *coh = L->v, *esc = L->fire, *frac = L->x, *cont = L->sh;
 
@@ -1015,9 +1003,9 @@ static void finish(fs_lockstep *L, double *obs, int nused)
     }
     escalated(L, threat, esc);
     for (l = 0; l < W; l++) {
-        frac[l] = coh[l] < L->cohesion0[l] - o->fracture_drop;
+        frac[l] = coh[l] < L->cohesion0[l] - L->q_frac[l];
         cont[l] = esc[l] == 0.0 && frac[l] == 0.0 &&
-                  (L->threat0[l] > 0.0 ? threat[l] <= o->contained_ratio * L->threat0[l]
+                  (L->threat0[l] > 0.0 ? threat[l] <= L->q_cont[l] * L->threat0[l]
                                        : threat[l] <= 0.0);
         L->n[l] = L->first_mc[l] > 0.0;
     }

@@ -54,9 +54,25 @@ struct fs_lockstep {
     double *mech_steps, *mech_cost;                /* [M] */
     double *threat0, *cohesion0, *min_member, *first_mc;  /* [1] */
     /* Scratch for draws and sums. */
-    double *u, *v, *x, *n, *total, *last, *p, *size, *sig, *fire, *sh, *gs;  /* [1] */
+    double *u, *v, *x, *n, *total, *last, *p, *size, *fire, *sh, *gs;  /* [1] */
     double *mu;             /* [G] */
     double *icas;           /* [maxatt] an attack inject's casualty draws */
+    /* Each lane's scenario numbers, filled at the block's start from the
+     * lane's scenario (lsc), in the forms model.c computes them. */
+    const fs_scenario **lsc;                         /* [W] */
+    double *q_P0, *q_K;                              /* [G*A] presence, capacity K */
+    double *q_intel, *q_cap0, *q_stab, *q_res;       /* [A] */
+    double *q_growth, *q_orec, *q_attr, *q_mob, *q_rate, *q_vol;  /* [G] */
+    double *q_nbp, *q_nbk;                           /* [G] k / (k + mean), k */
+    double *q_perm0;                                 /* [E] */
+    double *q_w, *q_1h, *q_h, *q_gt, *q_gx, *q_cost; /* [M] phi h, 1 - h, h, h gamma,
+                                                      * h eta, cost h */
+    double *q_T0, *q_X0;                             /* [A*A] */
+    double *q_prob, *q_haz;                          /* [I] */
+    double *q_tau, *q_rho, *q_keep, *q_alpha, *q_kappa;   /* [1] blame, trust recovery,
+                                                      * 1 - interop decay, attack and
+                                                      * casualty stability */
+    double *q_esc, *q_fail, *q_frac, *q_cont, *q_mass;    /* [1] the outcomes */
     double *block;          /* the double block */
     int any_origin;         /* some lane has a blame_origin entry this step */
 };

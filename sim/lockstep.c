@@ -74,14 +74,10 @@ static void build_candidates(fs_lockstep *L)
 static void derive(fs_lockstep *L)
 {
     const fs_scenario *sc = L->sc;
-    int W = L->W, g, a, e, l;
+    int a, e;
     build_incidence(L);
     build_cohesion_pairs(L);
     build_candidates(L);
-    for (g = 0; g < L->G; g++)
-        for (a = 0; a < L->A; a++)
-            for (l = 0; l < W; l++)
-                ROW(L->inv_k, g * L->A + a)[l] = 1.0 / sc->threats[g].capacity[a];
     for (a = 0; a < L->A; a++) {
         L->region[a] = sc->actors[a].role != FS_ROLE_EXTERNAL;
         L->member[a] = sc->actors[a].role == FS_ROLE_MEMBER;
@@ -130,9 +126,19 @@ fs_lockstep *fs_lockstep_alloc_isa(const fs_scenario *sc, int W, fs_isa isa)
             {&L->mech_steps, nz(M)}, {&L->mech_cost, nz(M)}, {&L->threat0, 1},
             {&L->cohesion0, 1}, {&L->min_member, 1}, {&L->first_mc, 1},
             {&L->u, 1}, {&L->v, 1}, {&L->x, 1}, {&L->n, 1}, {&L->total, 1},
-            {&L->last, 1}, {&L->p, 1}, {&L->size, 1}, {&L->sig, 1}, {&L->fire, 1},
+            {&L->last, 1}, {&L->p, 1}, {&L->size, 1}, {&L->fire, 1},
             {&L->sh, 1}, {&L->gs, 1}, {&L->mu, nz(G)},
             {&L->icas, (size_t)maxatt},
+            {&L->q_P0, GA}, {&L->q_K, GA}, {&L->q_intel, nz(A)}, {&L->q_cap0, nz(A)},
+            {&L->q_stab, nz(A)}, {&L->q_res, nz(A)}, {&L->q_growth, nz(G)},
+            {&L->q_orec, nz(G)}, {&L->q_attr, nz(G)}, {&L->q_mob, nz(G)},
+            {&L->q_rate, nz(G)}, {&L->q_vol, nz(G)}, {&L->q_nbp, nz(G)}, {&L->q_nbk, nz(G)},
+            {&L->q_perm0, nz(E)}, {&L->q_w, nz(M)}, {&L->q_1h, nz(M)}, {&L->q_h, nz(M)},
+            {&L->q_gt, nz(M)}, {&L->q_gx, nz(M)}, {&L->q_cost, nz(M)},
+            {&L->q_T0, nz(A * A)}, {&L->q_X0, nz(A * A)}, {&L->q_prob, nz(I)},
+            {&L->q_haz, nz(I)}, {&L->q_tau, 1}, {&L->q_rho, 1}, {&L->q_keep, 1},
+            {&L->q_alpha, 1}, {&L->q_kappa, 1}, {&L->q_esc, 1}, {&L->q_fail, 1},
+            {&L->q_frac, 1}, {&L->q_cont, 1}, {&L->q_mass, 1},
         };
         struct { int **p; size_t n; } b[] = {
             {&L->region, nz(A)}, {&L->member, nz(A)}, {&L->end_a, nz(E)}, {&L->end_b, nz(E)},
@@ -145,7 +151,8 @@ fs_lockstep *fs_lockstep_alloc_isa(const fs_scenario *sc, int W, fs_isa isa)
             ntot += b[j].n;
         L->block = aligned_alloc(64, total * sizeof(double));
         L->bits = calloc(ntot, sizeof(int));
-        if (L->block == NULL || L->bits == NULL) {
+        L->lsc = calloc(W, sizeof *L->lsc);
+        if (L->block == NULL || L->bits == NULL || L->lsc == NULL) {
             fs_lockstep_free(L);
             return NULL;
         }
@@ -185,6 +192,7 @@ void fs_lockstep_free(fs_lockstep *L)
     fs_lanes_free(L->rng);
     free(L->block);
     free(L->bits);
+    free(L->lsc);
     free(L);
 }
 
@@ -200,11 +208,140 @@ int fs_lockstep_width(const fs_lockstep *L)
 }
 
 
-void fs_lockstep_run(fs_lockstep *L, uint64_t seed, uint64_t run0, int nused, double *obs)
+/* Lane l's numbers from its scenario, computed as model.c computes them
+ * (the same products and quotients, so the same bits). */
+static void fill_lane(fs_lockstep *L, int l)
+{
+    const fs_scenario *sc = L->lsc[l];
+    const fs_dynamics *dy = &sc->dynamics;
+    const fs_outcomes *o = &sc->outcomes;
+    int W = L->W, A = L->A, g, a, e, k, i;
+
+    for (g = 0; g < L->G; g++) {
+        const fs_threat *th = &sc->threats[g];
+        double kk = th->lethality_dispersion;
+        for (a = 0; a < A; a++) {
+            ROW(L->q_P0, g * A + a)[l] = th->presence[a];
+            ROW(L->q_K, g * A + a)[l] = th->capacity[a];
+            ROW(L->inv_k, g * A + a)[l] = 1.0 / th->capacity[a];
+        }
+        ROW(L->q_growth, g)[l] = th->growth;
+        ROW(L->q_orec, g)[l] = th->online_recruitment;
+        ROW(L->q_attr, g)[l] = th->attrition;
+        ROW(L->q_mob, g)[l] = th->mobility;
+        ROW(L->q_rate, g)[l] = th->plot_rate;
+        ROW(L->q_vol, g)[l] = th->volatility;
+        ROW(L->q_nbp, g)[l] = kk / (kk + th->lethality_mean);
+        ROW(L->q_nbk, g)[l] = kk;
+    }
+    for (a = 0; a < A; a++) {
+        const fs_actor *ac = &sc->actors[a];
+        ROW(L->q_intel, a)[l] = ac->intel;
+        ROW(L->q_cap0, a)[l] = ac->capacity;
+        ROW(L->q_stab, a)[l] = ac->stability;
+        ROW(L->q_res, a)[l] = ac->resilience;
+    }
+    for (i = 0; i < A * A; i++) {
+        ROW(L->q_T0, i)[l] = sc->trust[i];
+        ROW(L->q_X0, i)[l] = sc->interop[i];
+    }
+    for (e = 0; e < L->E; e++)
+        ROW(L->q_perm0, e)[l] = sc->borders[e].permeability;
+    for (k = 0; k < L->M; k++) {
+        const fs_mechanism *mc = &sc->mechanisms[k];
+        ROW(L->q_w, k)[l] = dy->sharing_efficiency * mc->intensity;
+        ROW(L->q_1h, k)[l] = 1.0 - mc->intensity;
+        ROW(L->q_h, k)[l] = mc->intensity;
+        ROW(L->q_gt, k)[l] = mc->intensity * dy->drill_trust;
+        ROW(L->q_gx, k)[l] = mc->intensity * dy->drill_interop;
+        ROW(L->q_cost, k)[l] = mc->cost * mc->intensity;
+    }
+    for (i = 0; i < L->I; i++) {
+        ROW(L->q_prob, i)[l] = sc->injects[i].probability;
+        ROW(L->q_haz, i)[l] = sc->injects[i].hazard;
+    }
+    L->q_tau[l] = dy->blame;
+    L->q_rho[l] = dy->trust_recovery;
+    L->q_keep[l] = 1.0 - dy->interop_decay;
+    L->q_alpha[l] = dy->attack_stability;
+    L->q_kappa[l] = dy->casualty_stability;
+    L->q_esc[l] = o->escalation_ratio;
+    L->q_fail[l] = o->failure_stability;
+    L->q_frac[l] = o->fracture_drop;
+    L->q_cont[l] = o->contained_ratio;
+    L->q_mass[l] = o->mass_casualty;
+}
+
+static int same_ints(const int *a, const int *b, int n)
+{
+    return n == 0 || memcmp(a, b, (size_t)n * sizeof *a) == 0;
+}
+
+/* 1 when b can share a block with a: the same shape (layout, roles,
+ * borders, mechanisms' members and windows) and the same draws (which
+ * threats shock, which injects draw and when). Only magnitudes differ. */
+static int same_draws(const fs_scenario *a, const fs_scenario *b)
+{
+    int i;
+    if (a == b)
+        return 1;
+    if (a->steps != b->steps || a->nactors != b->nactors || a->nthreats != b->nthreats ||
+        a->nmechanisms != b->nmechanisms || a->ninjects != b->ninjects ||
+        a->nborders != b->nborders)
+        return 0;
+    for (i = 0; i < a->nactors; i++)
+        if (a->actors[i].role != b->actors[i].role)
+            return 0;
+    for (i = 0; i < a->nborders; i++)
+        if (a->borders[i].a != b->borders[i].a || a->borders[i].b != b->borders[i].b)
+            return 0;
+    for (i = 0; i < a->nthreats; i++)
+        if ((a->threats[i].volatility > 0.0) != (b->threats[i].volatility > 0.0))
+            return 0;
+    for (i = 0; i < a->nmechanisms; i++) {
+        const fs_mechanism *x = &a->mechanisms[i], *y = &b->mechanisms[i];
+        if (x->kind != y->kind || x->start != y->start || x->end != y->end ||
+            x->period != y->period || x->enabled != y->enabled ||
+            x->nparticipants != y->nparticipants || x->nborders != y->nborders ||
+            !same_ints(x->participants, y->participants, x->nparticipants) ||
+            !same_ints(x->borders, y->borders, x->nborders))
+            return 0;
+    }
+    for (i = 0; i < a->ninjects; i++) {
+        const fs_inject *x = &a->injects[i], *y = &b->injects[i];
+        if (x->kind != y->kind || x->step != y->step || (x->hazard > 0.0) != (y->hazard > 0.0) ||
+            (x->hazard == 0.0 && (x->probability < 1.0) != (y->probability < 1.0)) ||
+            x->start != y->start || x->end != y->end || x->repeat != y->repeat ||
+            x->actor != y->actor || x->actor2 != y->actor2 || x->threat != y->threat ||
+            x->mechanism != y->mechanism || x->border != y->border ||
+            x->attacks != y->attacks || (x->casualties < 0.0) != (y->casualties < 0.0) ||
+            x->per_attack != y->per_attack || x->until != y->until || x->muted != y->muted)
+            return 0;
+    }
+    return 1;
+}
+
+int fs_lockstep_run_each(fs_lockstep *L, const fs_scenario *const *scs, uint64_t seed,
+                         uint64_t run0, int nused, double *obs)
 {
     static const fs_lockstep_kernel k[FS_ISA_N] = {
         fs_lockstep_run_scalar, fs_lockstep_run_sse2, fs_lockstep_run_avx2,
         fs_lockstep_run_avx512
     };
+    int l;
+
+    for (l = 0; l < L->W; l++) {
+        L->lsc[l] = scs ? scs[l < nused ? l : 0] : L->sc;
+        if (!same_draws(L->sc, L->lsc[l]))
+            return -1;
+    }
+    for (l = 0; l < L->W; l++)
+        fill_lane(L, l);
     k[fs_lanes_isa(L->rng)](L, seed, run0, nused, obs);
+    return 0;
+}
+
+void fs_lockstep_run(fs_lockstep *L, uint64_t seed, uint64_t run0, int nused, double *obs)
+{
+    fs_lockstep_run_each(L, NULL, seed, run0, nused, obs);
 }

@@ -2,7 +2,9 @@
  * against model.c. A run's bytes must not depend on the block size, the
  * block's first run or the instruction set; with nothing random the
  * trajectories are model.c's to the last bit; with randomness on, the
- * headline totals agree with model.c's in distribution. Fixed seeds
+ * headline totals agree with model.c's in distribution; a block whose
+ * runs each have their own scenario gives each run the bytes it has
+ * alone. Fixed seeds
  * throughout. Run from the repository's root (it reads scenarios/). */
 #include <math.h>
 #include <stdlib.h>
@@ -329,6 +331,122 @@ static void test_distribution_busy(void)
     fs_scenario_free(sc);
 }
 
+/* The busy scenario with magnitudes changed by v (0, 1, 2): the numbers
+ * a posterior's particles vary, draws unchanged. */
+static fs_scenario *busy_variant(int v)
+{
+    fs_scenario *sc = busy();
+    sc->threats[0].plot_rate *= 1.0 + 0.5 * v;
+    sc->threats[1].attrition += 0.05 * v;
+    sc->threats[1].volatility += 0.1 * v;
+    sc->threats[0].lethality_mean += 3.0 * v;
+    sc->threats[0].presence[1] += v;
+    sc->threats[1].capacity[2] -= 10.0 * v;
+    sc->actors[1].intel -= 0.1 * v;
+    sc->actors[0].resilience += 0.05 * v;
+    sc->borders[1].permeability -= 0.1 * v;
+    sc->mechanisms[0].intensity -= 0.2 * v;
+    sc->mechanisms[1].cost += v;
+    sc->injects[0].probability = 0.3 + 0.2 * v;
+    sc->injects[2].hazard = 0.1 + 0.05 * v;
+    sc->injects[7].delta = -0.1 * (v + 1);
+    scen_trust(sc, 0, 2, 0.5 + 0.1 * v);
+    sc->dynamics.blame += 0.01 * v;
+    sc->dynamics.trust_recovery += 0.02 * v;
+    sc->outcomes.escalation_ratio += 0.1 * v;
+    return sc;
+}
+
+/* (5) A block of runs each with its own scenario: every run's bytes are
+ * those it has in a block of its scenario alone, on every path. */
+static void test_scenario_per_run(void)
+{
+    fs_scenario *v[3] = {busy_variant(0), busy_variant(1), busy_variant(2)};
+    const fs_scenario *each[16];
+    int nc = ncells(v[0]), i, ok = 1, isa;
+    double *mixed = malloc((size_t)16 * nc * sizeof *mixed), *alone[3];
+
+    for (i = 0; i < 16; i++)
+        each[i] = v[(i * 7) % 3];
+    for (i = 0; i < 3; i++)
+        alone[i] = lock_runs(v[i], 16, fs_lanes_isa_best(), 100, 16);
+    for (isa = 0; isa < FS_ISA_N && ok; isa++) {
+        fs_lockstep *L;
+        if (!fs_lanes_isa_available((fs_isa)isa))
+            continue;
+        L = fs_lockstep_alloc_isa(v[0], 16, (fs_isa)isa);
+        ok = L != NULL && fs_lockstep_run_each(L, each, SEED, 100, 16, mixed) == 0;
+        for (i = 0; i < 16 && ok; i++)
+            ok = memcmp(mixed + (size_t)i * nc, alone[(i * 7) % 3] + (size_t)i * nc,
+                        (size_t)nc * sizeof *mixed) == 0;
+        fs_lockstep_free(L);
+    }
+    /* The three differ: the test would see a lane reading another's. */
+    ok = ok && memcmp(alone[0], alone[1], (size_t)16 * nc * sizeof *mixed) != 0 &&
+         memcmp(alone[1], alone[2], (size_t)16 * nc * sizeof *mixed) != 0;
+    for (i = 0; i < 3; i++)
+        free(alone[i]), fs_scenario_free(v[i]);
+    free(mixed);
+    CHECK(ok);
+}
+
+/* With nothing random, each run of a mixed block is model.c's run of its
+ * own scenario, to the last bit. */
+static void test_scenario_per_run_deterministic(void)
+{
+    fs_scenario *v[3];
+    const fs_scenario *each[8];
+    int nc, i, c;
+    double *mixed;
+
+    for (i = 0; i < 3; i++) {
+        v[i] = busy_variant(i);
+        make_deterministic(v[i]);
+    }
+    nc = ncells(v[0]);
+    mixed = malloc((size_t)8 * nc * sizeof *mixed);
+    for (i = 0; i < 8; i++)
+        each[i] = v[i % 3];
+    {
+        fs_lockstep *L = fs_lockstep_alloc(v[0], 8);
+        int st = fs_lockstep_run_each(L, each, SEED, 0, 8, mixed);
+        fs_lockstep_free(L);
+        CHECK(st == 0);
+    }
+    for (i = 0; i < 8; i++) {
+        double *ref = scen_run(v[i % 3], SEED, i, NULL);
+        for (c = 0; c < nc; c++)
+            if (memcmp(&mixed[(size_t)i * nc + c], &ref[c], sizeof *ref) != 0)
+                break;
+        free(ref);
+        CHECKF(c == nc, "run %d cell %d differs from model.c", i, c);
+    }
+    for (i = 0; i < 3; i++)
+        fs_scenario_free(v[i]);
+    free(mixed);
+}
+
+/* A scenario whose draws differ (an inject at another step, a threat
+ * without volatility) cannot share a block, and nothing is run. */
+static void test_scenario_per_run_refused(void)
+{
+    fs_scenario *a = busy(), *b = busy(), *c = busy();
+    const fs_scenario *each[8] = {a, b, a, a, a, a, a, a};
+    fs_lockstep *L = fs_lockstep_alloc(a, 8);
+    double *obs = malloc((size_t)8 * ncells(a) * sizeof *obs);
+    int st1, st2;
+
+    b->injects[0].step = 6;
+    c->threats[1].volatility = 0.0;
+    st1 = fs_lockstep_run_each(L, each, SEED, 0, 8, obs);
+    each[1] = c;
+    st2 = fs_lockstep_run_each(L, each, SEED, 0, 8, obs);
+    fs_lockstep_free(L);
+    fs_scenario_free(a), fs_scenario_free(b), fs_scenario_free(c);
+    free(obs);
+    CHECK(st1 == -1 && st2 == -1);
+}
+
 /* Bad block sizes are refused. */
 static void test_alloc(void)
 {
@@ -352,6 +470,9 @@ int main(void)
     RUN(test_isa_invariance);
     RUN(test_deterministic_busy);
     RUN(test_deterministic_baseline);
+    RUN(test_scenario_per_run);
+    RUN(test_scenario_per_run_deterministic);
+    RUN(test_scenario_per_run_refused);
     RUN(test_distribution_baseline);
     RUN(test_distribution_busy);
     return check_report();
