@@ -698,6 +698,26 @@ static void plot_rates(double *restrict mu, double *restrict total, double *rest
     }
 }
 
+/* This plot's casualties, in L->x, where L->p is a probability. By
+ * inversion, one word a lane and no retries, so when no lane needs a
+ * value the word is only skipped: every lane stands where it would
+ * have. The gamma mixture takes its retries from side blocks, which a
+ * lane would not have used had the draw been skipped, so it always draws. */
+static void plot_draw_casualties(fs_lockstep *L)
+{
+    int W = L->W, l, any = 0;
+    if (!L->cas_inversion) {
+        fs_lanes_negbin(L->rng, L->p, L->size, MAX_CASUALTIES, L->x);
+        return;
+    }
+    for (l = 0; l < W; l++)
+        any |= L->p[l] > 0.0;
+    if (any)
+        fs_lanes_negbin_inversion(L->rng, L->p, L->size, L->x);
+    else
+        fs_lanes_words(L->rng, L->wskip);
+}
+
 static void step_plots(fs_lockstep *L)
 {
     int W = L->W, A = L->A, G = L->G, a, g, l;
@@ -733,7 +753,7 @@ static void step_plots(fs_lockstep *L)
                 } else
                     L->p[l] = L->size[l] = 0.0;
             }
-            fs_lanes_negbin(L->rng, L->p, L->size, MAX_CASUALTIES, L->x);
+            plot_draw_casualties(L);
             for (l = 0; l < W; l++)
                 if (gsel[l] >= 0)
                     plot_casualties(L, a, (int)gsel[l], l);
@@ -794,6 +814,23 @@ static void sharing_between(const fs_lockstep *L, int a, int b, double *sh)
         sh[l] = 1.0 - sh[l];
 }
 
+/* model.c's lower_trust(a, b, tau (f / total) n (1 - h_ab)) where n > 0,
+ * total > 0 and f > 0 (a NaN n or total counts as positive there). */
+static void blame_flow(double *restrict Tab, double *restrict Tba, const double *restrict tau,
+                       const double *restrict f, const double *restrict total,
+                       const double *restrict n, const double *restrict sh, int len)
+{
+    int l;
+    for (l = 0; l < len; l++) {
+        double t = Tab[l], v = t - tau[l] * (f[l] / total[l]) * n[l] * (1.0 - sh[l]);
+        int on = !(n[l] <= 0.0) & !(total[l] <= 0.0) & (f[l] > 0.0);
+        v = v < 0.0 ? 0.0 : v;
+        v = on ? v : t;
+        Tab[l] = v;
+        Tba[l] = v;
+    }
+}
+
 static void step_blame(fs_lockstep *L)
 {
     const fs_scenario *sc = L->sc;
@@ -816,12 +853,7 @@ static void step_blame(fs_lockstep *L)
                 b = (slot & 1) ? bd->b : bd->a;
                 Tab = ROW(L->T, a * A + b), Tba = ROW(L->T, b * A + a);
                 sharing_between(L, a, b, L->sh);
-                for (l = 0; l < W; l++) {
-                    double v = Tab[l] - tau[l] * (f[l] / total[l]) * n[l] * (1.0 - L->sh[l]);
-                    v = v < 0.0 ? 0.0 : v;
-                    v = !(n[l] <= 0.0 || total[l] <= 0.0) && f[l] > 0.0 ? v : Tab[l];
-                    Tab[l] = Tba[l] = v;
-                }
+                blame_flow(Tab, Tba, tau, f, total, n, L->sh, W);
             }
         }
     if (!L->any_origin)

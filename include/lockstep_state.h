@@ -18,11 +18,17 @@
 #define FS_LOCKSTEP_MAX_CASUALTIES 1e8
 #define FS_LOCKSTEP_ESCALATION_FROM_ZERO 1.0
 
+/* Plots' casualties are drawn by inversion (fs_lanes_negbin_inversion:
+ * one word, no retries) when every threat's lethality mean is at most
+ * this; by the gamma mixture (fs_lanes_negbin) otherwise. */
+#define FS_LOCKSTEP_INVERSION_MEAN 50.0
+
 struct fs_lockstep {
     const fs_scenario *sc;
     fs_layout lay;
     fs_lanes *rng;
     int W, A, G, M, I, E, t, maxatt;
+    int cas_inversion;      /* plots' casualties by inversion (the scenario's choice) */
     /* Shared, derived from the scenario (int block). */
     int *region, *member;   /* [A] */
     int *end_a, *end_b;     /* [E] */
@@ -57,6 +63,7 @@ struct fs_lockstep {
     double *u, *v, *x, *n, *total, *last, *p, *size, *fire, *sh, *gs;  /* [1] */
     double *mu;             /* [G] */
     double *icas;           /* [maxatt] an attack inject's casualty draws */
+    uint32_t *wskip;        /* [W] words skipped */
     /* Each lane's scenario numbers, filled at the block's start from the
      * lane's scenario (lsc), in the forms model.c computes them. */
     const fs_scenario **lsc;                         /* [W] */

@@ -71,10 +71,21 @@ static void build_candidates(fs_lockstep *L)
     }
 }
 
+/* 1 when plots' casualties in sc are drawn by inversion. */
+static int cas_inversion(const fs_scenario *sc)
+{
+    int g;
+    for (g = 0; g < sc->nthreats; g++)
+        if (!(sc->threats[g].lethality_mean <= FS_LOCKSTEP_INVERSION_MEAN))
+            return 0;
+    return 1;
+}
+
 static void derive(fs_lockstep *L)
 {
     const fs_scenario *sc = L->sc;
     int a, e;
+    L->cas_inversion = cas_inversion(sc);
     build_incidence(L);
     build_cohesion_pairs(L);
     build_candidates(L);
@@ -152,7 +163,8 @@ fs_lockstep *fs_lockstep_alloc_isa(const fs_scenario *sc, int W, fs_isa isa)
         L->block = aligned_alloc(64, total * sizeof(double));
         L->bits = calloc(ntot, sizeof(int));
         L->lsc = calloc(W, sizeof *L->lsc);
-        if (L->block == NULL || L->bits == NULL || L->lsc == NULL) {
+        L->wskip = calloc(W, sizeof *L->wskip);
+        if (L->block == NULL || L->bits == NULL || L->lsc == NULL || L->wskip == NULL) {
             fs_lockstep_free(L);
             return NULL;
         }
@@ -193,6 +205,7 @@ void fs_lockstep_free(fs_lockstep *L)
     free(L->block);
     free(L->bits);
     free(L->lsc);
+    free(L->wskip);
     free(L);
 }
 
@@ -287,7 +300,7 @@ static int same_draws(const fs_scenario *a, const fs_scenario *b)
         return 1;
     if (a->steps != b->steps || a->nactors != b->nactors || a->nthreats != b->nthreats ||
         a->nmechanisms != b->nmechanisms || a->ninjects != b->ninjects ||
-        a->nborders != b->nborders)
+        a->nborders != b->nborders || cas_inversion(a) != cas_inversion(b))
         return 0;
     for (i = 0; i < a->nactors; i++)
         if (a->actors[i].role != b->actors[i].role)

@@ -89,6 +89,15 @@ static fs_scenario *busy(void)
     return sc;
 }
 
+/* busy with a threat whose lethality mean (80) takes plots' casualties
+ * from the gamma mixture instead of inversion (lockstep_state.h). */
+static fs_scenario *busy_heavy(void)
+{
+    fs_scenario *sc = busy();
+    sc->threats[1].lethality_mean = 80.0;
+    return sc;
+}
+
 /* Runs run0 .. run0 + n - 1 in blocks of W (the last block part-used). */
 static double *lock_runs(const fs_scenario *sc, int W, fs_isa isa, uint64_t run0, int n)
 {
@@ -145,9 +154,12 @@ static void test_block_invariance_baseline(void)
 
 static void test_block_invariance_busy(void)
 {
-    fs_scenario *sc = busy();
+    fs_scenario *sc = busy(), *h = busy_heavy();
     check_block_invariance(sc);
+    if (!check_current_failed)
+        check_block_invariance(h);
     fs_scenario_free(sc);
+    fs_scenario_free(h);
 }
 
 /* (2) The reference path and every wider one give the same bytes. */
@@ -173,13 +185,16 @@ static void check_isa_invariance(fs_scenario *sc)
 
 static void test_isa_invariance(void)
 {
-    fs_scenario *sc = load_baseline(), *b = busy();
+    fs_scenario *sc = load_baseline(), *b = busy(), *h = busy_heavy();
     CHECK(sc != NULL);
     check_isa_invariance(sc);
     if (!check_current_failed)
         check_isa_invariance(b);
+    if (!check_current_failed)
+        check_isa_invariance(h);
     fs_scenario_free(sc);
     fs_scenario_free(b);
+    fs_scenario_free(h);
 }
 
 /* (3) With nothing random, each lane is model.c's run to the last bit:
@@ -326,9 +341,12 @@ static void test_distribution_baseline(void)
 
 static void test_distribution_busy(void)
 {
-    fs_scenario *sc = busy();
+    fs_scenario *sc = busy(), *h = busy_heavy();
     compare_distributions(sc, 4000);
+    if (!check_current_failed)
+        compare_distributions(h, 4000);
     fs_scenario_free(sc);
+    fs_scenario_free(h);
 }
 
 /* The busy scenario with magnitudes changed by v (0, 1, 2): the numbers
@@ -430,21 +448,23 @@ static void test_scenario_per_run_deterministic(void)
  * without volatility) cannot share a block, and nothing is run. */
 static void test_scenario_per_run_refused(void)
 {
-    fs_scenario *a = busy(), *b = busy(), *c = busy();
+    fs_scenario *a = busy(), *b = busy(), *c = busy(), *d = busy_heavy();
     const fs_scenario *each[8] = {a, b, a, a, a, a, a, a};
     fs_lockstep *L = fs_lockstep_alloc(a, 8);
     double *obs = malloc((size_t)8 * ncells(a) * sizeof *obs);
-    int st1, st2;
+    int st1, st2, st3;
 
     b->injects[0].step = 6;
     c->threats[1].volatility = 0.0;
     st1 = fs_lockstep_run_each(L, each, SEED, 0, 8, obs);
     each[1] = c;
     st2 = fs_lockstep_run_each(L, each, SEED, 0, 8, obs);
+    each[1] = d;   /* its plots' casualties are drawn another way */
+    st3 = fs_lockstep_run_each(L, each, SEED, 0, 8, obs);
     fs_lockstep_free(L);
-    fs_scenario_free(a), fs_scenario_free(b), fs_scenario_free(c);
+    fs_scenario_free(a), fs_scenario_free(b), fs_scenario_free(c), fs_scenario_free(d);
     free(obs);
-    CHECK(st1 == -1 && st2 == -1);
+    CHECK(st1 == -1 && st2 == -1 && st3 == -1);
 }
 
 /* Bad block sizes are refused. */
