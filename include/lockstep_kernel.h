@@ -51,6 +51,12 @@ static double clamp01(double x)
 /* Row i of a lane array. */
 #define ROW(arr, i) ((arr) + (size_t)(i) * W)
 
+/* Trust and interoperability are symmetric: the lanes keep the pair
+ * {a, b} in row a*A+b with a < b only (model.c keeps both triangles,
+ * equal, and computes the same on each). The rest of the matrix holds
+ * the initial values and is never read. */
+#define TRI(a, b) ((a) < (b) ? (a) * A + (b) : (b) * A + (a))
+
 /* y += x over n lanes; restrict tells the compiler the rows are apart, so
  * the loop vectorises without run-time overlap checks. */
 static void acc(double *restrict y, const double *restrict x, int n)
@@ -324,8 +330,7 @@ static void apply_inject(fs_lockstep *L, int i, int l)
         ROW(L->S, a)[l] = clamp01(ROW(L->S, a)[l] + in->delta);
         break;
     case FS_INJ_TRUST_SHOCK:
-        ROW(L->T, a * A + b)[l] = ROW(L->T, b * A + a)[l] =
-            clamp01(ROW(L->T, a * A + b)[l] + in->delta);
+        ROW(L->T, TRI(a, b))[l] = clamp01(ROW(L->T, TRI(a, b))[l] + in->delta);
         break;
     case FS_INJ_THREAT_SURGE:
         for (k = 0; k < A; k++)
@@ -464,7 +469,7 @@ static void step_detection(fs_lockstep *L)
                 mask[l] = act[l] * pa[l];
             for (j = 0; j < n; j++)
                 if (j != i)
-                    keep_factor(ROW(L->keep, c[i]), w, ROW(L->T, c[i] * A + c[j]),
+                    keep_factor(ROW(L->keep, c[i]), w, ROW(L->T, TRI(c[i], c[j])),
                                 ROW(L->own, c[j]), mask, ROW(L->part, k * A + c[j]), W);
         }
     }
@@ -509,7 +514,7 @@ static void step_coverage(fs_lockstep *L)
             for (j = 0; j < mc->nborders; j++) {
                 const fs_border *bd = &sc->borders[mc->borders[j]];
                 border_open(ROW(L->open, mc->borders[j]), ROW(L->q_h, k),
-                            ROW(L->X, bd->a * A + bd->b), act, W);
+                            ROW(L->X, TRI(bd->a, bd->b)), act, W);
             }
         }
     }
@@ -816,7 +821,7 @@ static void sharing_between(const fs_lockstep *L, int a, int b, double *sh)
 
 /* model.c's lower_trust(a, b, tau (f / total) n (1 - h_ab)) where n > 0,
  * total > 0 and f > 0 (a NaN n or total counts as positive there). */
-static void blame_flow(double *restrict Tab, double *restrict Tba, const double *restrict tau,
+static void blame_flow(double *restrict Tab, const double *restrict tau,
                        const double *restrict f, const double *restrict total,
                        const double *restrict n, const double *restrict sh, int len)
 {
@@ -825,9 +830,7 @@ static void blame_flow(double *restrict Tab, double *restrict Tba, const double 
         double t = Tab[l], v = t - tau[l] * (f[l] / total[l]) * n[l] * (1.0 - sh[l]);
         int on = !(n[l] <= 0.0) & !(total[l] <= 0.0) & (f[l] > 0.0);
         v = v < 0.0 ? 0.0 : v;
-        v = on ? v : t;
-        Tab[l] = v;
-        Tba[l] = v;
+        Tab[l] = on ? v : t;
     }
 }
 
@@ -849,11 +852,9 @@ static void step_blame(fs_lockstep *L)
                 int slot = L->inc[j];
                 const fs_border *bd = &sc->borders[slot >> 1];
                 const double *f = ROW(L->flow, (size_t)g * E * 2 + slot);
-                double *Tab, *Tba;
                 b = (slot & 1) ? bd->b : bd->a;
-                Tab = ROW(L->T, a * A + b), Tba = ROW(L->T, b * A + a);
                 sharing_between(L, a, b, L->sh);
-                blame_flow(Tab, Tba, tau, f, total, n, L->sh, W);
+                blame_flow(ROW(L->T, TRI(a, b)), tau, f, total, n, L->sh, W);
             }
         }
     if (!L->any_origin)
@@ -861,7 +862,7 @@ static void step_blame(fs_lockstep *L)
     for (a = 0; a < A; a++)
         for (b = 0; b < A; b++) {
             const double *bo = ROW(L->blame_origin, a * A + b);
-            double *Tab = ROW(L->T, a * A + b), *Tba = ROW(L->T, b * A + a);
+            double *Tab = ROW(L->T, TRI(a, b));
             int any = 0;
             for (l = 0; l < W; l++)
                 any |= bo[l] > 0.0;
@@ -871,22 +872,19 @@ static void step_blame(fs_lockstep *L)
             for (l = 0; l < W; l++) {
                 double v = Tab[l] - tau[l] * bo[l] * (1.0 - L->sh[l]);
                 v = v < 0.0 ? 0.0 : v;
-                v = bo[l] > 0.0 ? v : Tab[l];
-                Tab[l] = Tba[l] = v;
+                Tab[l] = bo[l] > 0.0 ? v : Tab[l];
             }
         }
 }
 
-/* A drill: v += gamma (1 - v) in both triangles, where both masks are not 0. */
-static void drill(double *restrict ab, double *restrict ba, const double *restrict gamma,
+/* A drill: v += gamma (1 - v) where both masks are not 0. */
+static void drill(double *restrict ab, const double *restrict gamma,
                   const double *restrict m1, const double *restrict m2, int n)
 {
     int l;
     for (l = 0; l < n; l++) {
         double v = ab[l], nv = v + gamma[l] * (1.0 - v);
-        v = m1[l] * m2[l] != 0.0 ? nv : v;
-        ab[l] = v;
-        ba[l] = v;
+        ab[l] = m1[l] * m2[l] != 0.0 ? nv : v;
     }
 }
 
@@ -920,13 +918,15 @@ static void step_drills_and_drift(fs_lockstep *L)
                 double *mask = L->x;
                 for (l = 0; l < W; l++)
                     mask[l] = act[l] * pa[l];
-                drill(ROW(L->T, c[i] * A + c[j]), ROW(L->T, c[j] * A + c[i]), gt, mask, pb, W);
-                drill(ROW(L->X, c[i] * A + c[j]), ROW(L->X, c[j] * A + c[i]), gx, mask, pb, W);
+                drill(ROW(L->T, TRI(c[i], c[j])), gt, mask, pb, W);
+                drill(ROW(L->X, TRI(c[i], c[j])), gx, mask, pb, W);
             }
     }
-    /* Drift toward T0 and decay of X over whole matrices, as model.c. */
-    for (i = 0; i < A * A; i++)
-        drift(ROW(L->T, i), ROW(L->X, i), ROW(L->q_T0, i), L->q_rho, L->q_keep, W);
+    /* Drift toward T0 and decay of X, as model.c, on the upper triangle. */
+    for (i = 0; i < A; i++)
+        for (j = i + 1; j < A; j++)
+            drift(ROW(L->T, i * A + j), ROW(L->X, i * A + j), ROW(L->q_T0, i * A + j),
+                  L->q_rho, L->q_keep, W);
 }
 
 /* y += c (c[l], or 1 when c is NULL) where the mask is not 0. */
