@@ -71,4 +71,8 @@ void fs_lockstep_run(fs_lockstep *L, uint64_t seed, uint64_t run0, int nused, do
 int fs_lockstep_run_each(fs_lockstep *L, const fs_scenario *const *scs, uint64_t seed,
                          uint64_t run0, int nused, double *obs);
 
+/* 1 when b can share a block with a (fs_lockstep_run_each): the same
+ * shape and draws, magnitudes aside; else 0. */
+int fs_lockstep_compatible(const fs_scenario *a, const fs_scenario *b);
+
 #endif

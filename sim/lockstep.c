@@ -334,6 +334,11 @@ static int same_draws(const fs_scenario *a, const fs_scenario *b)
     return 1;
 }
 
+int fs_lockstep_compatible(const fs_scenario *a, const fs_scenario *b)
+{
+    return same_draws(a, b);
+}
+
 int fs_lockstep_run_each(fs_lockstep *L, const fs_scenario *const *scs, uint64_t seed,
                          uint64_t run0, int nused, double *obs)
 {
