@@ -48,14 +48,14 @@ static fs_scenario *load(const char *file)
     return sc;
 }
 
-static double engine_time(const fs_scenario *sc, long runs, int threads)
+static double engine_time_of(const fs_scenario *sc, long runs, int threads, int lockstep)
 {
     fs_engine_opts o;
     fs_engine *e;
     fs_err err;
     double t0;
     memset(&o, 0, sizeof o);
-    o.runs = runs, o.seed = sc->seed, o.threads = threads;
+    o.runs = runs, o.seed = sc->seed, o.threads = threads, o.lockstep = lockstep;
     t0 = now();
     e = fs_engine_run(sc, &o, &err);
     if (e == NULL) {
@@ -64,6 +64,11 @@ static double engine_time(const fs_scenario *sc, long runs, int threads)
     }
     fs_engine_free(e);
     return now() - t0;
+}
+
+static double engine_time(const fs_scenario *sc, long runs, int threads)
+{
+    return engine_time_of(sc, runs, threads, 0);
 }
 
 /* Replays recorded draws on a fresh generator; returns a checksum so the
@@ -198,7 +203,7 @@ static int lockstep_cmd(const char *file, long runs, int W)
     fs_lockstep *L = fs_lockstep_alloc(sc, W);
     gsl_rng *r = fs_rng_alloc(), *taus = gsl_rng_alloc(gsl_rng_taus2);
     fs_layout l;
-    double *obs, *lobs, t0, model_s, lock_s, plain_s, sum = 0.0;
+    double *obs, *lobs, t0, model_s, lock_s, plain_s, eng_m = HUGE_VAL, eng_l = HUGE_VAL, sum = 0.0;
     size_t cap, n;
     fs_draw *buf;
     long i;
@@ -255,14 +260,23 @@ static int lockstep_cmd(const char *file, long runs, int W)
         sum += replay_plain(buf, n, taus);
         if ((s = now() - t0) < plain_s)
             plain_s = s;
+        /* The engine as `run` drives it (statistics, every sketch), one
+         * thread, with each model. */
+        if ((s = engine_time_of(sc, runs, 1, 0)) < eng_m)
+            eng_m = s;
+        if ((s = engine_time_of(sc, runs, 1, 1)) < eng_l)
+            eng_l = s;
     }
     printf("lockstep: %s, %ld runs, blocks of %d (draws on %s), one thread:\n"
            "  lockstep %.2f us/run, model.c run by run %.2f us/run: model/lockstep = %.2f\n"
            "  plain GSL draws (taus2, ziggurat; %.0f a run) %.2f us/run: lockstep/plain = %.2f\n"
+           "  the engine (statistics and sketches as `run`), blocks of %d: lockstep %.2f "
+           "us/run, model.c %.2f us/run: model/lockstep = %.2f; lockstep engine/plain = %.2f\n"
            "  (each the fastest of %d timings taken in turn)  [checksum %.3g]\n",
            file, runs, W, fs_lanes_isa_name(fs_lanes_isa_best()), 1e6 * lock_s / runs,
            1e6 * model_s / runs, model_s / lock_s, (double)n / runs, 1e6 * plain_s / runs,
-           lock_s / plain_s, LOCK_REPEATS, sum);
+           lock_s / plain_s, FS_LOCKSTEP_W, 1e6 * eng_l / runs, 1e6 * eng_m / runs,
+           eng_m / eng_l, eng_l / plain_s, LOCK_REPEATS, sum);
     free(buf), free(obs), free(lobs);
     gsl_rng_free(r);
     gsl_rng_free(taus);
