@@ -6,6 +6,7 @@
  *   bench prim N K R          PRIM on N cases x K inputs with R resamples, one thread
  *   bench lanes [DRAWS]       lanes.h's draws on each instruction set against
  *                              GSL's scalar draws (taus2, ziggurat), one thread
+ *   bench engine FILE RUNS THREADS model|lockstep   the engine once
  *   bench lockstep FILE [RUNS] [W]   the lockstep model (lockstep.h), W runs a
  *                              block, against model.c run by run and against
  *                              the model's draws made with plain GSL */
@@ -282,6 +283,18 @@ static int lockstep_cmd(const char *file, long runs, int W)
     gsl_rng_free(taus);
     fs_lockstep_free(L);
     fs_model_free(m);
+    fs_scenario_free(sc);
+    return 0;
+}
+
+/* The engine alone, once, with one model: for profiles and long timings. */
+static int engine_cmd(const char *file, long runs, int threads, const char *model)
+{
+    fs_scenario *sc = load(file);
+    int lock = strcmp(model, "lockstep") == 0;
+    double t = engine_time_of(sc, runs, threads, lock);
+    printf("engine (%s): %ld runs, %d threads: %.2f s, %.2f us/run\n", lock ? "lockstep" : "model.c",
+           runs, threads, t, 1e6 * t / runs);
     fs_scenario_free(sc);
     return 0;
 }
@@ -669,6 +682,8 @@ int main(int argc, char **argv)
         return floor_cmd(argv[2], argc > 3 ? atol(argv[3]) : 2000);
     if (argc >= 3 && strcmp(argv[1], "lockstep") == 0)
         return lockstep_cmd(argv[2], argc > 3 ? atol(argv[3]) : 2000, argc > 4 ? atoi(argv[4]) : 16);
+    if (argc >= 6 && strcmp(argv[1], "engine") == 0)
+        return engine_cmd(argv[2], atol(argv[3]), atoi(argv[4]), argv[5]);
     if (argc >= 4 && strcmp(argv[1], "threads") == 0)
         return threads_cmd(argv[2], atol(argv[3]));
     if (argc >= 3 && strcmp(argv[1], "rss") == 0)
@@ -681,7 +696,8 @@ int main(int argc, char **argv)
         return calibrate_cmd(argv[2], argc > 3 ? atoi(argv[3]) : 2);
     if (argc >= 2 && strcmp(argv[1], "lanes") == 0)
         return lanes_cmd(argc > 2 ? atol(argv[2]) : 1L << 18);
-    fprintf(stderr, "usage: bench floor FILE [RUNS] | lockstep FILE [RUNS] [W] | threads FILE RUNS | "
+    fprintf(stderr, "usage: bench floor FILE [RUNS] | engine FILE RUNS THREADS model|lockstep | "
+            "lockstep FILE [RUNS] [W] | threads FILE RUNS | "
             "rss CMD ARGS... | prim CASES INPUTS RESAMPLES | optimize FILE [THREADS] | "
             "calibrate FILE [THREADS] | lanes [DRAWS]\n");
     return 2;
