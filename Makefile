@@ -95,6 +95,15 @@ $(BUILD)/obj/lanes_scalar.o: CFLAGS += $(LANES_FLAGS) $(LANES_scalar)
 $(BUILD)/obj/lanes_sse2.o: CFLAGS += $(LANES_FLAGS)
 $(BUILD)/obj/lanes_avx2.o: CFLAGS += $(LANES_FLAGS) $(LANES_avx2)
 $(BUILD)/obj/lanes_avx512.o: CFLAGS += $(LANES_FLAGS) $(LANES_avx512)
+# The lockstep model's step (include/lockstep_kernel.h), likewise once per
+# instruction set: no contraction, so that a lane computes the bits
+# model.c computes; without trapping math, selects between computed values
+# vectorise (the values are the same: no code reads the FP flags).
+LOCKSTEP_FLAGS := -ffp-contract=off -fno-trapping-math -fno-math-errno
+$(BUILD)/obj/lockstep_scalar.o: CFLAGS += $(LOCKSTEP_FLAGS) $(LANES_scalar)
+$(BUILD)/obj/lockstep_sse2.o: CFLAGS += $(LOCKSTEP_FLAGS)
+$(BUILD)/obj/lockstep_avx2.o: CFLAGS += $(LOCKSTEP_FLAGS) $(LANES_avx2)
+$(BUILD)/obj/lockstep_avx512.o: CFLAGS += $(LOCKSTEP_FLAGS) $(LANES_avx512)
 
 $(LIB): $(LIB_OBJ)
 	@rm -f $@
@@ -215,6 +224,10 @@ $(FUZZ_DIR)/obj/lanes_scalar.o: FUZZ_CFLAGS += $(LANES_FLAGS) $(LANES_scalar)
 $(FUZZ_DIR)/obj/lanes_sse2.o: FUZZ_CFLAGS += $(LANES_FLAGS)
 $(FUZZ_DIR)/obj/lanes_avx2.o: FUZZ_CFLAGS += $(LANES_FLAGS) $(LANES_avx2)
 $(FUZZ_DIR)/obj/lanes_avx512.o: FUZZ_CFLAGS += $(LANES_FLAGS) $(LANES_avx512)
+$(FUZZ_DIR)/obj/lockstep_scalar.o: FUZZ_CFLAGS += $(LOCKSTEP_FLAGS) $(LANES_scalar)
+$(FUZZ_DIR)/obj/lockstep_sse2.o: FUZZ_CFLAGS += $(LOCKSTEP_FLAGS)
+$(FUZZ_DIR)/obj/lockstep_avx2.o: FUZZ_CFLAGS += $(LOCKSTEP_FLAGS) $(LANES_avx2)
+$(FUZZ_DIR)/obj/lockstep_avx512.o: FUZZ_CFLAGS += $(LOCKSTEP_FLAGS) $(LANES_avx512)
 
 # clang builds without -fopenmp (libomp is not installed): the pragmas are
 # ignored and omp_* calls resolve to GCC's libgomp.

@@ -55,7 +55,18 @@ typedef struct fs_engine_opts {
      * statistics (fs_posterior_observe) into fs_results.post. */
     const struct fs_posterior *posterior;
     fs_scenario *const *particles[FS_MAX_COMPARE];
+    /* 1: runs go through the lockstep model (lockstep.h), FS_LOCKSTEP_W
+     * runs side by side, each block's rows then accumulated in run order
+     * as below; 0: model.c, run by run. The two draw differently (the
+     * same distributions, not the same numbers); each gives the same
+     * bytes for any thread count. With a posterior whose particles differ
+     * from their scenario in more than magnitudes (fs_lockstep_compatible)
+     * the engine runs model.c throughout (fs_engine_lockstep says which). */
+    int lockstep;
 } fs_engine_opts;
+
+/* Runs a lockstep block holds: a divisor of FS_BLOCK. */
+#define FS_LOCKSTEP_W 16
 
 #define FS_MAX_PAIR_CELLS 160
 
@@ -75,6 +86,9 @@ void fs_engine_free(fs_engine *e);
  * FS_OK, FS_EINTR when fs_interrupted was set (the runs of blocks already
  * begun are finished, then it stops), FS_ENOMEM or FS_EIO (runs.csv). */
 fs_status fs_engine_iterate(fs_engine *e, long runs, fs_err *err);
+
+/* 1 when the engine runs the lockstep model, 0 when model.c. */
+int fs_engine_lockstep(const fs_engine *e);
 
 /* Runs completed so far. */
 long fs_engine_done(const fs_engine *e);

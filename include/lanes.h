@@ -106,6 +106,14 @@ void fs_lanes_poisson(fs_lanes *L, const double *mu, double cap, double *k);
  * / p) as the model does with GSL, that Poisson's mean capped at cap. */
 void fs_lanes_negbin(fs_lanes *L, const double *p, const double *size, double cap, double *x);
 
+/* The negative binomial by inversion alone: one word a lane, never a
+ * retry, every lane with p in (0, 1] and size > 0 searching its own
+ * probabilities (0 elsewhere). For moderate means (the search's length
+ * grows with the mean and the tail); a caller that skips a draw no lane
+ * needs can skip the one word with fs_lanes_words and leave every lane
+ * where the draw would have. */
+void fs_lanes_negbin_inversion(fs_lanes *L, const double *p, const double *size, double *x);
+
 /* exp and log of n doubles (any n >= 0) with isa's code (the scalar code
  * when this processor cannot run isa): the same bits on every set, less
  * than 1 ulp from the true value (docs/LANES.md).

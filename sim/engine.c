@@ -5,7 +5,11 @@
  * (its pending moments and runs.csv text) in a slot and goes on, so no
  * thread waits for another unless every slot is full. With several
  * scenarios, a worker runs run i of each in turn, all on stream (seed, i),
- * and records the differences of their headline metrics. */
+ * and records the differences of their headline metrics. With the
+ * lockstep model a worker first runs the block's runs FS_LOCKSTEP_W at a
+ * time into their observation vectors, then takes the rows in run order
+ * exactly as it takes model.c's, so nothing after the runs depends on
+ * which model ran them. */
 #include "engine.h"
 
 #include <errno.h>
@@ -15,6 +19,7 @@
 #include <omp.h>
 
 #include "fsio.h"
+#include "lockstep.h"
 #include "model.h"
 #include "posterior.h"
 #include "rng.h"
@@ -26,6 +31,9 @@
 typedef struct worker {
     gsl_rng *rng;
     fs_model *model[FS_MAX_COMPARE];
+    fs_lockstep *ls[FS_MAX_COMPARE];   /* with the lockstep model */
+    int q[FS_BLOCK];                   /* each run's particle, or -1 */
+    const fs_scenario *lsc[FS_LOCKSTEP_W];
     double *obs[FS_MAX_COMPARE];   /* FS_BLOCK vectors, one per run */
     fs_acc *acc[FS_MAX_COMPARE];
     uint64_t *first_mc[FS_MAX_COMPARE];
@@ -84,6 +92,7 @@ static void worker_release(const fs_engine *e, worker *w)
         gsl_rng_free(w->rng);
     for (i = 0; i < e->k; i++) {
         fs_model_free(w->model[i]);
+        fs_lockstep_free(w->ls[i]);
         free(w->obs[i]);
         fs_acc_free(w->acc[i]);
         free(w->first_mc[i]);
@@ -115,14 +124,18 @@ static int worker_init(const fs_engine *e, worker *w)
     if (w->rng == NULL)
         return -1;
     for (i = 0; i < e->k; i++) {
-        w->model[i] = fs_model_alloc(e->sc[i]);
+        if (e->opts.lockstep) {
+            if ((w->ls[i] = fs_lockstep_alloc(e->sc[i], FS_LOCKSTEP_W)) == NULL)
+                return -1;
+        } else if ((w->model[i] = fs_model_alloc(e->sc[i])) == NULL)
+            return -1;
         w->obs[i] = malloc((size_t)FS_BLOCK * e->lay[i].ncells * sizeof *w->obs[i]);
         w->acc[i] = fs_acc_alloc(&e->lay[i], e->opts.totals_only ? FS_SKETCH_TOTALS
                                                                  : FS_SKETCH_ALL);
         if (w->acc[i] && i == 0 && add_sketches(e, w->acc[i]) != 0)
             return -1;
         w->first_mc[i] = calloc(e->sc[i]->steps + 1, sizeof *w->first_mc[i]);
-        if (!w->model[i] || !w->obs[i] || !w->acc[i] || !w->first_mc[i])
+        if (!w->obs[i] || !w->acc[i] || !w->first_mc[i])
             return -1;
     }
     if (e->k > 1) {
@@ -201,6 +214,16 @@ fs_engine *fs_engine_alloc_many(const fs_scenario *const *sc, int k,
     }
     if (o->posterior)
         e->post_lay.ncells = fs_posterior_ncells(o->posterior);
+    /* A posterior whose particles change a scenario's draws cannot share
+     * lockstep blocks: model.c runs every run then, whatever the blocks. */
+    for (i = 0; e->opts.lockstep && o->posterior && i < k; i++) {
+        int q;
+        for (q = 0; q < o->posterior->n; q++)
+            if (o->particles[i][q] && !fs_lockstep_compatible(sc[i], o->particles[i][q])) {
+                e->opts.lockstep = 0;
+                break;
+            }
+    }
     e->ncross = o->all_pairs ? k * (k - 1) / 2 : 0;
     e->pair_lay.ncells = (k - 1) * e->pw + e->ncross * 2 * FS_HEAD_N;
     e->nworkers = e->opts.threads;
@@ -357,6 +380,32 @@ static void cross_pairs(const fs_engine *e, worker *w, int r)
         }
 }
 
+/* Runs [first, last) of scenario i through the lockstep model into
+ * w->obs[i], FS_LOCKSTEP_W at a time (first is a multiple of FS_BLOCK),
+ * each run on its particle w->q[] with a posterior, and counts their
+ * first mass-casualty steps. */
+static void run_lockstep(fs_engine *e, worker *w, int i, long first, long last)
+{
+    const fs_layout *l = &e->lay[i];
+    long r0;
+    int r;
+
+    for (r0 = first; r0 < last; r0 += FS_LOCKSTEP_W) {
+        int nused = (int)(last - r0 < FS_LOCKSTEP_W ? last - r0 : FS_LOCKSTEP_W);
+        double *o = w->obs[i] + (size_t)(r0 - first) * l->ncells;
+        if (e->opts.posterior) {
+            for (r = 0; r < nused; r++)
+                w->lsc[r] = e->opts.particles[i][w->q[r0 - first + r]];
+            fs_lockstep_run_each(w->ls[i], w->lsc, e->opts.seed, (uint64_t)r0, nused, o);
+        } else
+            fs_lockstep_run(w->ls[i], e->opts.seed, (uint64_t)r0, nused, o);
+    }
+    for (r = 0; r < (int)(last - first); r++) {
+        double f = w->obs[i][(size_t)r * l->ncells + fs_cell_tot(l, FS_TOT_FIRST_MASS_CASUALTY)];
+        w->first_mc[i][isnan(f) ? 0 : (int)f]++;
+    }
+}
+
 /* Runs [first, last) of every scenario on worker w into its accumulators;
  * returns 0 or a BAD_ code. */
 static int run_block(fs_engine *e, worker *w, long first, long last)
@@ -372,13 +421,18 @@ static int run_block(fs_engine *e, worker *w, long first, long last)
         fs_acc_reset_moments(w->pair);
     for (i = 0; e->opts.posterior && i < e->k; i++)
         fs_acc_reset_moments(w->post[i]);
+    for (run = first; run < last; run++)
+        w->q[run - first] = e->opts.posterior ? fs_posterior_pick(e->opts.posterior, w->prng,
+                                                                  e->opts.seed, run) : -1;
+    for (i = 0; e->opts.lockstep && i < e->k; i++)
+        run_lockstep(e, w, i, first, last);
     for (run = first; run < last; run++) {
         int r = (int)(run - first);
-        int q = e->opts.posterior ? fs_posterior_pick(e->opts.posterior, w->prng,
-                                                      e->opts.seed, run) : -1;
+        int q = w->q[r];
         for (i = 0; i < e->k; i++) {
             double *o = w->obs[i] + (size_t)r * e->lay[i].ncells;
-            run_one(e, w, i, run, q, o);
+            if (!e->opts.lockstep)
+                run_one(e, w, i, run, q, o);
             if (q >= 0)
                 post_observe(e, w, i, run, q, o);
             /* Moments now, while the run's vector is in cache; sketches
@@ -534,6 +588,11 @@ fs_status fs_engine_iterate(fs_engine *e, long runs, fs_err *err)
         return fs_err_set(err, FS_EINTR, "interrupted after %ld of %ld runs",
                           e->done, e->opts.runs);
     return FS_OK;
+}
+
+int fs_engine_lockstep(const fs_engine *e)
+{
+    return e->opts.lockstep;
 }
 
 long fs_engine_done(const fs_engine *e)

@@ -259,6 +259,17 @@ void fs_lanes_negbin(fs_lanes *L, const double *p, const double *size, double ca
     L->k->negbin(L->n, r, p, size, cap, L->negbin, L->method, &s, x);
 }
 
+void fs_lanes_negbin_inversion(fs_lanes *L, const double *p, const double *size, double *x)
+{
+    const uint32_t *r[MAX_ROWS];
+    fs_lanes_side s = side_of(L);
+    int j;
+    rows(L, 1, r);
+    for (j = 1; j < MAX_ROWS; j++)
+        r[j] = r[0];   /* never read: no lane draws the mixture */
+    L->k->negbin(L->n, r, p, size, 0.0, FS_LANES_NB_LANE, L->method, &s, x);
+}
+
 void fs_lanes_tune(fs_lanes *L, int method, double ptrs_from, int negbin)
 {
     L->method = method == FS_LANES_POISSON_PERLANE ? method : FS_LANES_POISSON_LOCKSTEP;

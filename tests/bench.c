@@ -5,7 +5,11 @@
  *   bench rss CMD ARGS...     runs CMD and prints its wall time and peak RSS
  *   bench prim N K R          PRIM on N cases x K inputs with R resamples, one thread
  *   bench lanes [DRAWS]       lanes.h's draws on each instruction set against
- *                              GSL's scalar draws (taus2, ziggurat), one thread */
+ *                              GSL's scalar draws (taus2, ziggurat), one thread
+ *   bench engine FILE RUNS THREADS model|lockstep   the engine once
+ *   bench lockstep FILE [RUNS] [W]   the lockstep model (lockstep.h), W runs a
+ *                              block, against model.c run by run and against
+ *                              the model's draws made with plain GSL */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +22,7 @@
 #include <gsl/gsl_randist.h>
 
 #include "engine.h"
+#include "lockstep.h"
 #include "load.h"
 #include "model.h"
 #include "prim.h"
@@ -44,14 +49,14 @@ static fs_scenario *load(const char *file)
     return sc;
 }
 
-static double engine_time(const fs_scenario *sc, long runs, int threads)
+static double engine_time_of(const fs_scenario *sc, long runs, int threads, int lockstep)
 {
     fs_engine_opts o;
     fs_engine *e;
     fs_err err;
     double t0;
     memset(&o, 0, sizeof o);
-    o.runs = runs, o.seed = sc->seed, o.threads = threads;
+    o.runs = runs, o.seed = sc->seed, o.threads = threads, o.lockstep = lockstep;
     t0 = now();
     e = fs_engine_run(sc, &o, &err);
     if (e == NULL) {
@@ -60,6 +65,11 @@ static double engine_time(const fs_scenario *sc, long runs, int threads)
     }
     fs_engine_free(e);
     return now() - t0;
+}
+
+static double engine_time(const fs_scenario *sc, long runs, int threads)
+{
+    return engine_time_of(sc, runs, threads, 0);
 }
 
 /* Replays recorded draws on a fresh generator; returns a checksum so the
@@ -159,6 +169,135 @@ static int floor_cmd(const char *file, long runs)
     return 0;
 }
 
+/* The draws model.c made, one at a time with GSL's taus2 and ziggurat in
+ * a loop and nothing else (no substreams): the plain scalar floor. */
+static double replay_plain(const fs_draw *d, size_t n, gsl_rng *r)
+{
+    double sum = 0.0;
+    size_t i;
+    for (i = 0; i < n; i++) {
+        switch (d[i].kind) {
+        case FS_DRAW_UNIFORM: sum += gsl_rng_uniform(r); break;
+        case FS_DRAW_LOGNORMAL:
+            sum += exp(d[i].p1 * gsl_ran_gaussian_ziggurat(r, 1.0) - 0.5 * d[i].p1 * d[i].p1);
+            break;
+        case FS_DRAW_POISSON: sum += gsl_ran_poisson(r, d[i].p1); break;
+        case FS_DRAW_SUBSTREAM: break;
+        default: sum += gsl_ran_negative_binomial(r, d[i].p1, d[i].p2); break;
+        }
+    }
+    return sum;
+}
+
+/* Time per run of the lockstep model (blocks of W, one thread) against
+ * model.c run by run as engine.c runs it (fs_model_start, _step and
+ * _finish on each run's stream) and against the plain GSL draws of the
+ * same runs; the three timed in turn LOCK_REPEATS times, the fastest
+ * kept: short turns, many of them, so that each of the three meets the
+ * shared machine's quiet moments as often as the others. */
+#define LOCK_REPEATS 15
+
+static int lockstep_cmd(const char *file, long runs, int W)
+{
+    fs_scenario *sc = load(file);
+    fs_model *m = fs_model_alloc(sc);
+    fs_lockstep *L = fs_lockstep_alloc(sc, W);
+    gsl_rng *r = fs_rng_alloc(), *taus = gsl_rng_alloc(gsl_rng_taus2);
+    fs_layout l;
+    double *obs, *lobs, t0, model_s, lock_s, plain_s, eng_m = HUGE_VAL, eng_l = HUGE_VAL, sum = 0.0;
+    size_t cap, n;
+    fs_draw *buf;
+    long i;
+    int t, rep;
+
+    if (L == NULL || m == NULL || r == NULL || taus == NULL) {
+        fprintf(stderr, "bench: lockstep: out of memory or W=%d not a multiple of %d\n", W,
+                FS_LANES_MULTIPLE);
+        return 1;
+    }
+    fs_layout_init(&l, sc);
+    obs = malloc(l.ncells * sizeof *obs);
+    lobs = malloc((size_t)W * l.ncells * sizeof *lobs);
+    /* The draws of the runs, traced once (counted, then recorded). */
+    buf = malloc(sizeof *buf);
+    for (rep = 0; rep < 2; rep++) {
+        fs_model_trace(m, buf, rep ? fs_model_traced(m) : 0);
+        for (i = 0; i < runs; i++) {
+            fs_rng_seed(r, sc->seed, i);
+            fs_model_start(m, r, obs);
+            for (t = 1; t <= sc->steps; t++)
+                fs_model_step(m, r, obs);
+        }
+        if (rep == 0) {
+            cap = fs_model_traced(m);
+            free(buf);
+            buf = malloc((cap ? cap : 1) * sizeof *buf);
+        }
+    }
+    n = fs_model_traced(m);
+    fs_model_trace(m, NULL, 0);
+    model_s = lock_s = plain_s = HUGE_VAL;
+    for (rep = 0; rep < LOCK_REPEATS; rep++) {
+        double s;
+        t0 = now();
+        for (i = 0; i < runs; i++) {
+            fs_rng_seed(r, sc->seed, i);
+            fs_model_start(m, r, obs);
+            for (t = 1; t <= sc->steps; t++)
+                fs_model_step(m, r, obs);
+            fs_model_finish(m, obs);
+        }
+        if ((s = now() - t0) < model_s)
+            model_s = s;
+        sum += obs[0];
+        t0 = now();
+        for (i = 0; i < runs; i += W)
+            fs_lockstep_run(L, sc->seed, (uint64_t)i, runs - i < W ? (int)(runs - i) : W, lobs);
+        if ((s = now() - t0) < lock_s)
+            lock_s = s;
+        sum += lobs[0];
+        t0 = now();
+        gsl_rng_set(taus, 1);
+        sum += replay_plain(buf, n, taus);
+        if ((s = now() - t0) < plain_s)
+            plain_s = s;
+        /* The engine as `run` drives it (statistics, every sketch), one
+         * thread, with each model. */
+        if ((s = engine_time_of(sc, runs, 1, 0)) < eng_m)
+            eng_m = s;
+        if ((s = engine_time_of(sc, runs, 1, 1)) < eng_l)
+            eng_l = s;
+    }
+    printf("lockstep: %s, %ld runs, blocks of %d (draws on %s), one thread:\n"
+           "  lockstep %.2f us/run, model.c run by run %.2f us/run: model/lockstep = %.2f\n"
+           "  plain GSL draws (taus2, ziggurat; %.0f a run) %.2f us/run: lockstep/plain = %.2f\n"
+           "  the engine (statistics and sketches as `run`), blocks of %d: lockstep %.2f "
+           "us/run, model.c %.2f us/run: model/lockstep = %.2f; lockstep engine/plain = %.2f\n"
+           "  (each the fastest of %d timings taken in turn)  [checksum %.3g]\n",
+           file, runs, W, fs_lanes_isa_name(fs_lanes_isa_best()), 1e6 * lock_s / runs,
+           1e6 * model_s / runs, model_s / lock_s, (double)n / runs, 1e6 * plain_s / runs,
+           lock_s / plain_s, FS_LOCKSTEP_W, 1e6 * eng_l / runs, 1e6 * eng_m / runs,
+           eng_m / eng_l, eng_l / plain_s, LOCK_REPEATS, sum);
+    free(buf), free(obs), free(lobs);
+    gsl_rng_free(r);
+    gsl_rng_free(taus);
+    fs_lockstep_free(L);
+    fs_model_free(m);
+    fs_scenario_free(sc);
+    return 0;
+}
+
+/* The engine alone, once, with one model: for profiles and long timings. */
+static int engine_cmd(const char *file, long runs, int threads, const char *model)
+{
+    fs_scenario *sc = load(file);
+    int lock = strcmp(model, "lockstep") == 0;
+    double t = engine_time_of(sc, runs, threads, lock);
+    printf("engine (%s): %ld runs, %d threads: %.2f s, %.2f us/run\n", lock ? "lockstep" : "model.c",
+           runs, threads, t, 1e6 * t / runs);
+    fs_scenario_free(sc);
+    return 0;
+}
 
 static int threads_cmd(const char *file, long runs)
 {
@@ -541,6 +680,10 @@ int main(int argc, char **argv)
     fs_gsl_quiet();
     if (argc >= 3 && strcmp(argv[1], "floor") == 0)
         return floor_cmd(argv[2], argc > 3 ? atol(argv[3]) : 2000);
+    if (argc >= 3 && strcmp(argv[1], "lockstep") == 0)
+        return lockstep_cmd(argv[2], argc > 3 ? atol(argv[3]) : 2000, argc > 4 ? atoi(argv[4]) : 16);
+    if (argc >= 6 && strcmp(argv[1], "engine") == 0)
+        return engine_cmd(argv[2], atol(argv[3]), atoi(argv[4]), argv[5]);
     if (argc >= 4 && strcmp(argv[1], "threads") == 0)
         return threads_cmd(argv[2], atol(argv[3]));
     if (argc >= 3 && strcmp(argv[1], "rss") == 0)
@@ -553,8 +696,9 @@ int main(int argc, char **argv)
         return calibrate_cmd(argv[2], argc > 3 ? atoi(argv[3]) : 2);
     if (argc >= 2 && strcmp(argv[1], "lanes") == 0)
         return lanes_cmd(argc > 2 ? atol(argv[2]) : 1L << 18);
-    fprintf(stderr, "usage: bench floor FILE [RUNS] | threads FILE RUNS | rss CMD ARGS... | "
-            "prim CASES INPUTS RESAMPLES | optimize FILE [THREADS] | calibrate FILE [THREADS] | "
-            "lanes [DRAWS]\n");
+    fprintf(stderr, "usage: bench floor FILE [RUNS] | engine FILE RUNS THREADS model|lockstep | "
+            "lockstep FILE [RUNS] [W] | threads FILE RUNS | "
+            "rss CMD ARGS... | prim CASES INPUTS RESAMPLES | optimize FILE [THREADS] | "
+            "calibrate FILE [THREADS] | lanes [DRAWS]\n");
     return 2;
 }

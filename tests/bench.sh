@@ -15,6 +15,10 @@ $BENCH floor $SC 5000
 # runs, against GSL's scalar draws (taus2 and the ziggurat) one at a time;
 # then the Poisson and negative binomial alternatives (docs/LANES.md).
 $BENCH lanes
+
+# The lockstep model (lockstep.h, docs/LOCKSTEP.md), blocks of 16 runs on
+# one thread, against model.c run by run and the plain GSL draws.
+$BENCH lockstep $SC 2000 16
 $BENCH threads $SC 100000
 for n in 10000 100000; do
     printf "memory, %s runs: " $n

@@ -1,15 +1,21 @@
 /* test_engine.c: results do not depend on the thread count, run i always
  * uses stream (seed, i), and the quantiles reported match the exact
- * quantiles of the runs within the sketch's alpha (0.39%). */
+ * quantiles of the runs within the sketch's alpha (0.39%); with either
+ * model (model.c run by run, or the lockstep model in blocks), and with
+ * the lockstep each run is what lockstep.h gives it in a block of another
+ * size, on its posterior particle too. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "check.h"
 #include "engine.h"
+#include "lockstep.h"
 #include "metrics.h"
 #include "model.h"
 #include "output.h"
+#include "posterior.h"
 #include "rng.h"
 #include "scen.h"
 #include "stats.h"
@@ -43,12 +49,16 @@ static fs_scenario *busy(void)
     return sc;
 }
 
+/* Which model the engines of the tests below run (fs_engine_opts.lockstep). */
+static int lockstep;
+
 static fs_engine *run(const fs_scenario *sc, long runs, int threads, FILE *rows)
 {
     fs_engine_opts o;
     fs_err e;
     memset(&o, 0, sizeof o);
     o.runs = runs, o.seed = 777, o.threads = threads, o.runs_csv[0] = rows;
+    o.lockstep = lockstep;
     return fs_engine_run(sc, &o, &e);
 }
 
@@ -95,6 +105,7 @@ static void test_threads_identical(void)
     fs_engine *e1 = run(sc, 1003, 1, f1), *e2 = run(sc, 1003, 2, f2), *e3 = run(sc, 1003, 3, f3);
     char *s1, *s2, *s3;
     CHECK(e1 && e2 && e3);
+    CHECK(fs_engine_lockstep(e1) == lockstep);
     CHECK(fs_engine_done(e1) == 1003);
     CHECK(same_results(e1, e2));
     CHECK(same_results(e1, e3));
@@ -167,7 +178,7 @@ static void test_chunks_identical(void)
     fs_err err;
     fs_engine *a = run(sc, 500, 2, NULL), *b;
     memset(&o, 0, sizeof o);
-    o.runs = 500, o.seed = 777, o.threads = 2;
+    o.runs = 500, o.seed = 777, o.threads = 2, o.lockstep = lockstep;
     b = fs_engine_alloc(sc, &o, &err);
     CHECK(a && b);
     CHECK(fs_engine_iterate(b, 7, &err) == FS_OK);
@@ -252,12 +263,227 @@ static void test_infinite_values(void)
     sc->threats[0].presence[0] = 100.0;
     sc->threats[0].capacity[0] = 1e308;
     memset(&o, 0, sizeof o);
-    o.runs = 70, o.seed = 1, o.threads = 2;
+    o.runs = 70, o.seed = 1, o.threads = 2, o.lockstep = lockstep;
     eng = fs_engine_run(sc, &o, &e);
     CHECK(eng == NULL);
     CHECK(e.code == FS_ERUNTIME);
     CHECKF(strstr(e.msg, "infinite value") != NULL, "%s", e.msg);
     fs_engine_free(eng);
+    fs_scenario_free(sc);
+}
+
+/* The lockstep engine's runs are lockstep.h's runs on streams (seed, i),
+ * whatever the block: blocks of 8 starting at run 8j here against the
+ * engine's 16 (runs.csv compared row by row, the first mass-casualty
+ * histogram count by count), and its quantiles are those runs' exact
+ * quantiles within the sketch's alpha. */
+static void test_lockstep_runs(void)
+{
+    fs_scenario *sc = busy();
+    const long R = 403;   /* a short last block */
+    FILE *f = tmpfile();
+    fs_engine *e;
+    fs_lockstep *L = fs_lockstep_alloc(sc, 8);
+    fs_layout l;
+    double *obs, *vals;
+    uint64_t *mc;
+    char *rows, line[512];
+    const char *p;
+    long i;
+    int q, cell, ok = 1, j;
+
+    lockstep = 1;
+    e = run(sc, R, 2, f);
+    lockstep = 0;
+    CHECK(e && L && f);
+    CHECK(fs_engine_lockstep(e) == 1);
+    fs_layout_init(&l, sc);
+    obs = malloc(8 * l.ncells * sizeof *obs);
+    vals = malloc(R * sizeof *vals);
+    mc = calloc(sc->steps + 1, sizeof *mc);
+    rows = slurp(f);
+    CHECK(rows != NULL);
+    cell = fs_cell_tot(&l, FS_TOT_THREAT_FINAL);
+    p = rows;
+    for (i = 0; i < R; i += 8) {
+        int n = R - i < 8 ? (int)(R - i) : 8;
+        fs_lockstep_run(L, 777, (uint64_t)i, n, obs);
+        for (j = 0; j < n; j++) {
+            const double *o = obs + (size_t)j * l.ncells;
+            double f1 = o[fs_cell_tot(&l, FS_TOT_FIRST_MASS_CASUALTY)];
+            char mcs[32] = "";
+            const char *nl = p ? strchr(p, '\n') : NULL;
+            vals[i + j] = o[cell];
+            mc[isnan(f1) ? 0 : (int)f1]++;
+            if (!isnan(f1))
+                snprintf(mcs, sizeof mcs, "%.0f", f1);
+            snprintf(line, sizeof line,
+                     "%ld,%.0f,%.0f,%.0f,%.0f,%.10g,%.10g,%.10g,%.0f,%.0f,%.0f,%s", i + j,
+                     o[fs_cell_tot(&l, FS_TOT_PLOTS)], o[fs_cell_tot(&l, FS_TOT_FOILED)],
+                     o[fs_cell_tot(&l, FS_TOT_ATTACKS)], o[fs_cell_tot(&l, FS_TOT_CASUALTIES)],
+                     o[fs_cell_tot(&l, FS_TOT_THREAT_FINAL)],
+                     o[fs_cell_tot(&l, FS_TOT_COHESION_FINAL)], o[fs_cell_tot(&l, FS_TOT_COST)],
+                     o[fs_cell_out(&l, FS_OUT_ESCALATION)], o[fs_cell_out(&l, FS_OUT_FRACTURE)],
+                     o[fs_cell_out(&l, FS_OUT_CONTAINED)], mcs);
+            if (nl == NULL || (size_t)(nl - p) != strlen(line) || strncmp(p, line, nl - p)) {
+                CHECKF(0, "run %ld: %.60s", i + j, line);
+                ok = 0;
+                break;
+            }
+            p = nl + 1;
+        }
+        if (!ok)
+            break;
+    }
+    CHECK(ok && p && *p == '\0');
+    CHECK(memcmp(mc, fs_engine_first_mc(e), (sc->steps + 1) * sizeof *mc) == 0);
+    qsort(vals, R, sizeof *vals, cmp_double);
+    for (q = 0; q < 5; q++) {
+        double exact = vals[(long)floor(fs_quantiles[q] * (R - 1))];
+        double est = fs_acc_quantile(fs_engine_acc(e), cell, fs_quantiles[q]);
+        CHECK_NEAR(est, exact, FS_SKETCH_ALPHA * fabs(exact) + 1e-12);
+    }
+    CHECK(fs_acc_moments(fs_engine_acc(e), cell)->min == vals[0]);
+    CHECK(fs_acc_moments(fs_engine_acc(e), cell)->max == vals[R - 1]);
+    CHECK(vals[0] != vals[R - 1]);
+    free(obs), free(vals), free(mc), free(rows);
+    fclose(f);
+    fs_lockstep_free(L);
+    fs_engine_free(e);
+    fs_scenario_free(sc);
+}
+
+/* Two scenarios side by side in lockstep: each one's results are those of
+ * an engine of its own (the paired differences come from the same rows). */
+static void test_lockstep_compare(void)
+{
+    fs_scenario *a = busy(), *b = busy();
+    const fs_scenario *both[2];
+    fs_engine_opts o;
+    fs_engine *pair, *solo;
+    fs_err err;
+
+    b->threats[0].plot_rate = 0.04;
+    both[0] = a, both[1] = b;
+    memset(&o, 0, sizeof o);
+    o.runs = 300, o.seed = 777, o.threads = 2, o.lockstep = 1;
+    pair = fs_engine_alloc_many(both, 2, &o, &err);
+    CHECK(pair != NULL);
+    CHECK(fs_engine_iterate(pair, 300, &err) == FS_OK && fs_engine_finish(pair, &err) == FS_OK);
+    lockstep = 1;
+    solo = run(b, 300, 1, NULL);
+    lockstep = 0;
+    CHECK(solo != NULL);
+    {
+        const fs_layout *l = fs_engine_layout_of(pair, 1);
+        int c, same = 1;
+        for (c = 0; c < l->ncells; c++)
+            same &= memcmp(fs_acc_moments(fs_engine_acc_of(pair, 1), c),
+                           fs_acc_moments(fs_engine_acc(solo), c), sizeof(fs_moments)) == 0;
+        CHECK(same);
+        /* The paired difference of plots: b's mean minus a's. */
+        CHECK_NEAR(fs_acc_moments(fs_engine_pairs(pair), FS_HEAD_N * 0 + 0)->n, 300, 0);
+    }
+    fs_engine_free(pair), fs_engine_free(solo);
+    fs_scenario_free(a), fs_scenario_free(b);
+}
+
+/* A posterior in lockstep: run i is lockstep.h's run i on its particle
+ * (the one fs_posterior_pick gives (seed, i)) in a block of its own; and a
+ * posterior whose particles change the draws (a volatility set to 0 where
+ * the scenario's is above 0) runs model.c instead, as fs_engine_lockstep
+ * says. */
+static fs_status load_particle(void *ctx, const fs_override *ov, int nov, fs_scenario **out,
+                               fs_err *err)
+{
+    int k;
+    (void)ctx;
+    *out = busy();
+    for (k = 0; k < nov; k++)
+        if (fs_scenario_set(*out, ov[k].path, atof(ov[k].value)) != 0)
+            return fs_err_set(err, FS_ECONFIG, "%s: not settable", ov[k].path);
+    return FS_OK;
+}
+
+static fs_posterior *posterior_of(const char *text)
+{
+    char dir[] = "/tmp/test_engine.XXXXXX", path[64];
+    fs_posterior *p = NULL;
+    fs_err e;
+    FILE *f;
+    if (mkdtemp(dir) == NULL)
+        return NULL;
+    snprintf(path, sizeof path, "%s/posterior.csv", dir);
+    if ((f = fopen(path, "w")) == NULL)
+        return NULL;
+    fputs(text, f);
+    fclose(f);
+    if (fs_posterior_read(dir, &p, &e) != FS_OK)
+        p = NULL;
+    remove(path);
+    rmdir(dir);
+    return p;
+}
+
+static void test_lockstep_posterior(void)
+{
+    fs_scenario *sc = busy();
+    fs_posterior *p = posterior_of("particle,threats.[G0].plot_rate,dynamics.tau,weight\n"
+                                   "0,0.01,0.2,0.3\n1,0.05,0.5,0.3\n2,0.03,0.8,0.4\n");
+    fs_posterior *flat = posterior_of("particle,threats.[G1].volatility,weight\n"
+                                      "0,0.15,0.5\n1,0,0.5\n");
+    fs_scenario **parts = NULL, **fparts = NULL;
+    fs_engine_opts o;
+    fs_engine *e;
+    fs_lockstep *L;
+    fs_layout l;
+    gsl_rng *r = fs_rng_alloc();
+    FILE *f = tmpfile();
+    fs_err err;
+    double *obs;
+    char *rows, *s;
+    long i, R = 130;
+    int ok = 1;
+
+    CHECK(p && flat && r && f);
+    CHECK(fs_posterior_scenarios(p, sc, R, load_particle, NULL, &parts, &err) == FS_OK);
+    CHECK(fs_posterior_scenarios(flat, sc, R, load_particle, NULL, &fparts, &err) == FS_OK);
+    memset(&o, 0, sizeof o);
+    o.runs = R, o.seed = 777, o.threads = 2, o.lockstep = 1, o.posterior = p;
+    o.particles[0] = parts, o.runs_csv[0] = f;
+    e = fs_engine_run(sc, &o, &err);
+    CHECK(e && fs_engine_lockstep(e) == 1);
+    fs_layout_init(&l, sc);
+    obs = malloc(l.ncells * sizeof *obs);
+    L = fs_lockstep_alloc(sc, 8);
+    rows = slurp(f);
+    CHECK(obs && L && rows);
+    for (i = 0, s = rows; i < R && ok; i++) {
+        int q = fs_posterior_pick(p, r, 777, i);
+        const fs_scenario *one = parts[q];
+        char want[64];
+        CHECK(fs_lockstep_run_each(L, &one, 777, (uint64_t)i, 1, obs) == 0);
+        snprintf(want, sizeof want, "%ld,%.0f,%.0f,%.0f,%.0f,%.10g,", i,
+                 obs[fs_cell_tot(&l, FS_TOT_PLOTS)], obs[fs_cell_tot(&l, FS_TOT_FOILED)],
+                 obs[fs_cell_tot(&l, FS_TOT_ATTACKS)], obs[fs_cell_tot(&l, FS_TOT_CASUALTIES)],
+                 obs[fs_cell_tot(&l, FS_TOT_THREAT_FINAL)]);
+        ok = strncmp(s, want, strlen(want)) == 0;
+        CHECKF(ok, "run %ld: %.40s against %s", i, s, want);
+        s = strchr(s, '\n');
+        s = s ? s + 1 : s;
+    }
+    fs_engine_free(e);
+    o.posterior = flat, o.particles[0] = fparts, o.runs_csv[0] = NULL;
+    e = fs_engine_run(sc, &o, &err);
+    CHECK(e && fs_engine_lockstep(e) == 0);
+    fs_engine_free(e);
+    free(obs), free(rows);
+    fclose(f);
+    fs_lockstep_free(L);
+    gsl_rng_free(r);
+    fs_posterior_scenarios_free(parts, p->n);
+    fs_posterior_scenarios_free(fparts, flat->n);
+    fs_posterior_free(p), fs_posterior_free(flat);
     fs_scenario_free(sc);
 }
 
@@ -281,5 +507,14 @@ int main(void)
     RUN(test_moments);
     RUN(test_infinite_values);
     RUN(test_wilson);
+    /* The same with the lockstep model. */
+    lockstep = 1;
+    RUN(test_threads_identical);
+    RUN(test_chunks_identical);
+    RUN(test_infinite_values);
+    lockstep = 0;
+    RUN(test_lockstep_runs);
+    RUN(test_lockstep_compare);
+    RUN(test_lockstep_posterior);
     return check_report();
 }

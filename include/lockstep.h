@@ -1,0 +1,78 @@
+/* lockstep.h: the model (model.h, docs/MODEL.md) for a block of W runs at
+ * once, side by side. The state of the block is a structure of arrays,
+ * each quantity an array of W lanes, and each step's arithmetic runs over
+ * the lanes in loops the compiler turns into vector instructions; the
+ * random draws come W at a time from lanes.h. Lane i of a block holds run
+ * run0 + i on stream (seed, run0 + i), with the model's substream plan
+ * (substream (t, 0) the injects, (t, 1) the threats, (t, 2 + a) the plots
+ * of actor a; the once-per-run inject draws at the stream's start). Every
+ * lane makes the same kinds of draws in the same order whatever its
+ * values, so a run's numbers depend only on (seed, run): never on W, on
+ * which runs share its block, or on the instruction set lanes.h chose.
+ *
+ * The draws are lanes.h's, not GSL's, so a run's numbers differ from
+ * fs_model's for the same stream; they agree in distribution, and where
+ * nothing is random (no volatility, no plots, no hazards, no scheduled
+ * inject left to chance) the trajectories are fs_model's to the last bit.
+ * The observations are fs_model's: the cells of fs_layout, with the same
+ * meaning (metrics.h).
+ *
+ * A block runs the scenario given to fs_lockstep_alloc (or
+ * fs_lockstep_rebind), or one scenario per run of the same shape and
+ * draws (fs_lockstep_run_each). Ownership: an fs_lockstep is the caller's,
+ * released with fs_lockstep_free (NULL is fine); it reads the scenario,
+ * which must outlive it, and keeps no pointer to the caller's arrays. It
+ * allocates nothing after fs_lockstep_alloc and is not shared between
+ * threads. */
+#ifndef FS_LOCKSTEP_H
+#define FS_LOCKSTEP_H
+
+#include <stdint.h>
+#include "lanes.h"
+#include "metrics.h"
+#include "scenario.h"
+
+typedef struct fs_lockstep fs_lockstep;
+
+/* A workspace for blocks of W runs of sc (W a positive multiple of
+ * FS_LANES_MULTIPLE), drawing with fs_lanes_isa_best(); NULL when out of
+ * memory or W is not such a multiple. */
+fs_lockstep *fs_lockstep_alloc(const fs_scenario *sc, int W);
+
+/* The same with the instruction set isa for the draws; NULL also when the
+ * processor cannot run it. The numbers are the same for every isa. */
+fs_lockstep *fs_lockstep_alloc_isa(const fs_scenario *sc, int W, fs_isa isa);
+
+void fs_lockstep_free(fs_lockstep *L);
+
+/* Points L at sc for the blocks that follow: a scenario of the same shape
+ * as the one L was allocated for (as fs_model_rebind). No allocation. */
+void fs_lockstep_rebind(fs_lockstep *L, const fs_scenario *sc);
+
+/* The block size W. */
+int fs_lockstep_width(const fs_lockstep *L);
+
+/* Runs run0 .. run0 + W - 1 on streams (seed, run) from start to finish
+ * and writes the first nused of them (1 <= nused <= W) into obs: nused
+ * rows of fs_layout's ncells cells, row i for run run0 + i, each what
+ * fs_model_start, _step and _finish record. */
+void fs_lockstep_run(fs_lockstep *L, uint64_t seed, uint64_t run0, int nused, double *obs);
+
+/* The same with a scenario for each run: run run0 + i on scs[i] (i <
+ * nused; the unused lanes repeat scs[0]), as a posterior gives each run
+ * its particle's numbers (posterior.h). Each must differ from L's
+ * scenario in magnitudes only: the same layout, roles, borders,
+ * mechanisms' members, kinds and windows, and the same draws (the same
+ * threats with volatility above 0; injects of the same kinds, targets,
+ * timing, repeat, number of attacks and whether they draw casualties, a
+ * hazard or a once-per-run chance). Returns 0, or -1 and runs nothing
+ * when one does not. A run's numbers are those it has in a block of its
+ * scenario alone. */
+int fs_lockstep_run_each(fs_lockstep *L, const fs_scenario *const *scs, uint64_t seed,
+                         uint64_t run0, int nused, double *obs);
+
+/* 1 when b can share a block with a (fs_lockstep_run_each): the same
+ * shape and draws, magnitudes aside; else 0. */
+int fs_lockstep_compatible(const fs_scenario *a, const fs_scenario *b);
+
+#endif

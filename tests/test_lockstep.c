@@ -1,0 +1,499 @@
+/* test_lockstep.c: the lockstep model (lockstep.h) against itself and
+ * against model.c. A run's bytes must not depend on the block size, the
+ * block's first run or the instruction set; with nothing random the
+ * trajectories are model.c's to the last bit; with randomness on, the
+ * headline totals agree with model.c's in distribution; a block whose
+ * runs each have their own scenario gives each run the bytes it has
+ * alone. Fixed seeds
+ * throughout. Run from the repository's root (it reads scenarios/). */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "scen.h"
+#include "errors.h"
+#include "load.h"
+#include "lockstep.h"
+
+#ifndef SEED
+#define SEED 20240322u
+#endif
+
+static fs_scenario *load_baseline(void)
+{
+    fs_scenario *sc = NULL;
+    fs_err e;
+    if (fs_load_scenario("scenarios/sco_baseline.cfg", NULL, 0, &sc, &e) != FS_OK) {
+        fprintf(stderr, "test_lockstep: %s\n", e.msg);
+        return NULL;
+    }
+    return sc;
+}
+
+/* A small scenario with every lane-divergent path on: volatility, plots of
+ * two threats, scheduled injects left to chance, hazards, an attack with
+ * drawn casualties and an origin, a join, a leave, mechanisms switched
+ * on and off, a border change with an end. */
+static fs_scenario *busy(void)
+{
+    fs_scenario *sc = scen_new(4, 2, 36);
+    fs_inject *in;
+    int g, a;
+
+    sc->actors[3].role = FS_ROLE_EXTERNAL;
+    sc->actors[2].role = FS_ROLE_OBSERVER;
+    for (g = 0; g < 2; g++) {
+        fs_threat *th = &sc->threats[g];
+        th->growth = 0.05 + 0.03 * g;
+        th->mobility = 0.2;
+        th->plot_rate = 0.01 + 0.01 * g;
+        th->volatility = 0.2 + 0.1 * g;
+        th->online_recruitment = 0.3;
+        th->attrition = 0.1;
+        th->lethality_mean = 4.0 + 20.0 * g;
+        th->lethality_dispersion = 0.6;
+        for (a = 0; a < 4; a++) {
+            th->presence[a] = a == 3 ? 40.0 : 8.0 + 3.0 * a + g;
+            th->capacity[a] = 60.0 + 10.0 * a;
+        }
+    }
+    sc->dynamics = (fs_dynamics){0.6, 0.02, 0.01, 0.05, 0.1, 0.05, 0.05, 0.02};
+    scen_border(sc, 0, 1, 0.3);
+    scen_border(sc, 1, 2, 0.4);
+    scen_border(sc, 2, 3, 0.5);
+    scen_border(sc, 0, 3, 0.2);
+    scen_mech(sc, FS_MECH_INTEL_SHARING, 0.5, 0, 1, -1);
+    scen_mech(sc, FS_MECH_JOINT_DRILL, 0.8, 0, 1, 2, -1)->period = 6;
+    scen_mech(sc, FS_MECH_BORDER_OPERATION, 0.4, 2, 3, -1);
+    scen_mech(sc, FS_MECH_COUNTER_RADICALISATION, 0.3, 0, 1, 2, -1)->enabled = 0;
+    in = scen_inject(sc, FS_INJ_JOIN, 5);
+    in->mechanism = 0, in->actor = 2, in->probability = 0.5;
+    in = scen_inject(sc, FS_INJ_LEAVE, 20);
+    in->mechanism = 0, in->actor = 1, in->probability = 0.4;
+    in = scen_inject(sc, FS_INJ_MECHANISM_ON, 0);
+    in->mechanism = 3, in->hazard = 0.1, in->start = 1, in->end = 30;
+    in = scen_inject(sc, FS_INJ_MECHANISM_OFF, 25);
+    in->mechanism = 2, in->probability = 0.5;
+    in = scen_inject(sc, FS_INJ_ATTACK, 0);
+    in->actor = 1, in->actor2 = 0, in->threat = 1, in->attacks = 2;
+    in->hazard = 0.05, in->start = 3, in->end = 33, in->repeat = 1;
+    in = scen_inject(sc, FS_INJ_BORDER_CHANGE, 8);
+    in->border = 2, in->factor = 2.0, in->until = 15, in->probability = 0.7;
+    in = scen_inject(sc, FS_INJ_THREAT_SURGE, 0);
+    in->threat = 0, in->actor = 3, in->factor = 1.5, in->add = 2.0;
+    in->hazard = 0.03, in->start = 1, in->end = 36;
+    in = scen_inject(sc, FS_INJ_TRUST_SHOCK, 0);
+    in->actor = 0, in->actor2 = 1, in->delta = -0.2, in->hazard = 0.05;
+    in->start = 1, in->end = 36, in->repeat = 1;
+    return sc;
+}
+
+/* busy with a threat whose lethality mean (80) takes plots' casualties
+ * from the gamma mixture instead of inversion (lockstep_state.h). */
+static fs_scenario *busy_heavy(void)
+{
+    fs_scenario *sc = busy();
+    sc->threats[1].lethality_mean = 80.0;
+    return sc;
+}
+
+/* Runs run0 .. run0 + n - 1 in blocks of W (the last block part-used). */
+static double *lock_runs(const fs_scenario *sc, int W, fs_isa isa, uint64_t run0, int n)
+{
+    fs_lockstep *L = fs_lockstep_alloc_isa(sc, W, isa);
+    fs_layout l;
+    double *obs;
+    int i;
+
+    fs_layout_init(&l, sc);
+    obs = malloc((size_t)n * l.ncells * sizeof *obs);
+    if (L == NULL || obs == NULL) {
+        fs_lockstep_free(L);
+        free(obs);
+        return NULL;
+    }
+    for (i = 0; i < n; i += W)
+        fs_lockstep_run(L, SEED, run0 + i, n - i < W ? n - i : W, obs + (size_t)i * l.ncells);
+    fs_lockstep_free(L);
+    return obs;
+}
+
+static int ncells(const fs_scenario *sc)
+{
+    fs_layout l;
+    fs_layout_init(&l, sc);
+    return l.ncells;
+}
+
+/* (1) Runs 0..39 with W = 8 and W = 16, and runs 5..36 from blocks that
+ * start at run 5, give the same bytes. */
+static void check_block_invariance(fs_scenario *sc)
+{
+    fs_isa best = fs_lanes_isa_best();
+    int nc = ncells(sc);
+    double *a = lock_runs(sc, 8, best, 0, 40), *b = lock_runs(sc, 16, best, 0, 40);
+    double *c = lock_runs(sc, 16, best, 5, 32), *d = lock_runs(sc, 24, best, 0, 40);
+    int ok = a && b && c && d;
+
+    if (ok)
+        ok = memcmp(a, b, (size_t)40 * nc * sizeof *a) == 0 &&
+             memcmp(a, d, (size_t)40 * nc * sizeof *a) == 0 &&
+             memcmp(a + (size_t)5 * nc, c, (size_t)32 * nc * sizeof *a) == 0;
+    free(a), free(b), free(c), free(d);
+    CHECK(ok);
+}
+
+static void test_block_invariance_baseline(void)
+{
+    fs_scenario *sc = load_baseline();
+    CHECK(sc != NULL);
+    check_block_invariance(sc);
+    fs_scenario_free(sc);
+}
+
+static void test_block_invariance_busy(void)
+{
+    fs_scenario *sc = busy(), *h = busy_heavy();
+    check_block_invariance(sc);
+    if (!check_current_failed)
+        check_block_invariance(h);
+    fs_scenario_free(sc);
+    fs_scenario_free(h);
+}
+
+/* (2) The reference path and every wider one give the same bytes. */
+static void check_isa_invariance(fs_scenario *sc)
+{
+    int nc = ncells(sc), isa, ok = 1;
+    double *ref = lock_runs(sc, 16, FS_ISA_SCALAR, 0, 32);
+
+    CHECK(ref != NULL);
+    for (isa = FS_ISA_SSE2; isa < FS_ISA_N && ok; isa++) {
+        double *o;
+        if (!fs_lanes_isa_available((fs_isa)isa))
+            continue;
+        o = lock_runs(sc, 16, (fs_isa)isa, 0, 32);
+        ok = o != NULL && memcmp(ref, o, (size_t)32 * nc * sizeof *o) == 0;
+        if (!ok)
+            fprintf(stderr, "  %s differs from scalar\n", fs_lanes_isa_name((fs_isa)isa));
+        free(o);
+    }
+    free(ref);
+    CHECK(ok);
+}
+
+static void test_isa_invariance(void)
+{
+    fs_scenario *sc = load_baseline(), *b = busy(), *h = busy_heavy();
+    CHECK(sc != NULL);
+    check_isa_invariance(sc);
+    if (!check_current_failed)
+        check_isa_invariance(b);
+    if (!check_current_failed)
+        check_isa_invariance(h);
+    fs_scenario_free(sc);
+    fs_scenario_free(b);
+    fs_scenario_free(h);
+}
+
+/* (3) With nothing random, each lane is model.c's run to the last bit:
+ * the lanes compute model.c's expressions in model.c's order (the same
+ * association, no contraction into fused multiply-adds), so there is no
+ * tolerance. Compared bit for bit (memcmp: NaN cells are the same NaN). */
+static void check_deterministic(const fs_scenario *sc)
+{
+    int nc = ncells(sc), W = 16, i, c;
+    double *lock = lock_runs(sc, W, fs_lanes_isa_best(), 0, 3);
+    double *ref = scen_run(sc, SEED, 0, NULL);
+
+    CHECK(lock != NULL);
+    for (i = 0; i < 3; i++)
+        for (c = 0; c < nc; c++)
+            if (memcmp(&lock[(size_t)i * nc + c], &ref[c], sizeof *ref) != 0) {
+                fprintf(stderr, "  run %d cell %d: lockstep %.17g, model %.17g\n", i, c,
+                        lock[(size_t)i * nc + c], ref[c]);
+                free(lock), free(ref);
+                CHECK(0);
+            }
+    free(lock), free(ref);
+}
+
+/* The busy scenario with its randomness switched off: no volatility, no
+ * plots, every inject scheduled and certain. */
+static void make_deterministic(fs_scenario *sc)
+{
+    int g, i;
+    for (g = 0; g < sc->nthreats; g++)
+        sc->threats[g].volatility = 0.0, sc->threats[g].plot_rate = 0.0;
+    for (i = 0; i < sc->ninjects; i++) {
+        fs_inject *in = &sc->injects[i];
+        if (in->hazard > 0.0)
+            in->hazard = 0.0, in->step = in->start + 2 + i;
+        in->probability = 1.0;
+        if (in->kind == FS_INJ_ATTACK && in->casualties < 0.0)
+            in->casualties = 60.0;   /* a total: 30 each, under mass_casualty */
+    }
+}
+
+static void test_deterministic_busy(void)
+{
+    fs_scenario *sc = busy();
+    fs_inject *in;
+    make_deterministic(sc);
+    /* A certain attack with given casualties and no origin (blamed on
+     * inflows), a mass-casualty one, shocks and a surge of every actor. */
+    in = scen_inject(sc, FS_INJ_ATTACK, 12);
+    in->actor = 2, in->threat = 0, in->casualties = 80.0, in->per_attack = 1;
+    in = scen_inject(sc, FS_INJ_CAPACITY_SHOCK, 14);
+    in->actor = 1, in->delta = -0.3;
+    in = scen_inject(sc, FS_INJ_STABILITY_SHOCK, 16);
+    in->actor = 0, in->delta = -0.5;
+    in = scen_inject(sc, FS_INJ_THREAT_SURGE, 18);
+    in->threat = 1, in->factor = 1.2, in->add = 1.0;
+    check_deterministic(sc);
+    fs_scenario_free(sc);
+}
+
+static void test_deterministic_baseline(void)
+{
+    fs_scenario *sc = load_baseline();
+    CHECK(sc != NULL);
+    make_deterministic(sc);
+    check_deterministic(sc);
+    fs_scenario_free(sc);
+}
+
+/* (4) Agreement in distribution. For a headline total Y, model.c's runs
+ * give a mean m1 with standard error s1 / sqrt(n1) and the lockstep runs
+ * (independent streams: different draws from different generators) m2
+ * with s2 / sqrt(n2). If both have the same mean, m1 - m2 has mean 0 and
+ * standard deviation se = sqrt(s1^2 / n1 + s2^2 / n2), and with n = 4000
+ * runs each it is close to normal: |m1 - m2| > 4.5 se has probability
+ * about 7e-6 per comparison, and the seeds are fixed, so the test cannot
+ * flake. An indicator (escalation) is a total of 0s and 1s, the same test.
+ * Every total below is a sum over 60 steps; casualties are the heaviest
+ * tailed (negative binomial of size 0.5), whose sample variance at n =
+ * 4000 is still a fair estimate (its tail is geometric). */
+static void compare_distributions(const fs_scenario *sc, int n)
+{
+    static const struct { int tot; int out; const char *name; } h[] = {
+        {FS_TOT_PLOTS, -1, "plots"}, {FS_TOT_ATTACKS, -1, "attacks"},
+        {FS_TOT_CASUALTIES, -1, "casualties"}, {FS_TOT_THREAT_FINAL, -1, "final threat"},
+        {FS_TOT_COHESION_FINAL, -1, "cohesion"}, {FS_TOT_MIN_MEMBER_STABILITY, -1, "min stability"},
+        {FS_TOT_REMOVED, -1, "removed"}, {-1, FS_OUT_ESCALATION, "escalation"},
+        {-1, FS_OUT_CONTAINED, "contained"},
+    };
+    fs_layout l;
+    double *lock, *obs;
+    fs_model *m = fs_model_alloc(sc);
+    gsl_rng *r = fs_rng_alloc();
+    size_t j;
+    int i, t;
+
+    fs_layout_init(&l, sc);
+    lock = lock_runs(sc, 16, fs_lanes_isa_best(), 0, n);
+    obs = malloc((size_t)n * l.ncells * sizeof *obs);
+    CHECK(lock != NULL && obs != NULL && m != NULL && r != NULL);
+    /* model.c's runs on seed SEED + 1: independent of the lockstep's. */
+    for (i = 0; i < n; i++) {
+        double *o = obs + (size_t)i * l.ncells;
+        fs_rng_seed(r, SEED + 1, (uint64_t)i);
+        fs_model_start(m, r, o);
+        for (t = 1; t <= sc->steps; t++)
+            fs_model_step(m, r, o);
+        fs_model_finish(m, o);
+    }
+    for (j = 0; j < sizeof h / sizeof h[0]; j++) {
+        int cell = h[j].tot >= 0 ? fs_cell_tot(&l, h[j].tot) : fs_cell_out(&l, h[j].out);
+        double s[2] = {0, 0}, ss[2] = {0, 0}, mean[2], var[2], se;
+        int k;
+        for (k = 0; k < 2; k++) {
+            const double *o = k ? lock : obs;
+            for (i = 0; i < n; i++)
+                s[k] += o[(size_t)i * l.ncells + cell];
+            mean[k] = s[k] / n;
+            for (i = 0; i < n; i++) {
+                double d = o[(size_t)i * l.ncells + cell] - mean[k];
+                ss[k] += d * d;
+            }
+            var[k] = ss[k] / (n - 1);
+        }
+        se = sqrt(var[0] / n + var[1] / n);
+        if (getenv("FS_TEST_VERBOSE"))
+            fprintf(stderr, "  %-14s model %.5g lockstep %.5g (se %.3g, z %.2f)\n", h[j].name,
+                    mean[0], mean[1], se, se > 0 ? (mean[1] - mean[0]) / se : 0.0);
+        CHECKF(fabs(mean[0] - mean[1]) <= 4.5 * se + 1e-12 * fabs(mean[0]),
+               "%s: model %.6g, lockstep %.6g, se %.3g", h[j].name, mean[0], mean[1], se);
+    }
+    free(lock), free(obs);
+    fs_model_free(m);
+    gsl_rng_free(r);
+}
+
+static void test_distribution_baseline(void)
+{
+    fs_scenario *sc = load_baseline();
+    CHECK(sc != NULL);
+    compare_distributions(sc, getenv("FS_TEST_N") ? atoi(getenv("FS_TEST_N")) : 4000);
+    fs_scenario_free(sc);
+}
+
+static void test_distribution_busy(void)
+{
+    fs_scenario *sc = busy(), *h = busy_heavy();
+    compare_distributions(sc, 4000);
+    if (!check_current_failed)
+        compare_distributions(h, 4000);
+    fs_scenario_free(sc);
+    fs_scenario_free(h);
+}
+
+/* The busy scenario with magnitudes changed by v (0, 1, 2): the numbers
+ * a posterior's particles vary, draws unchanged. */
+static fs_scenario *busy_variant(int v)
+{
+    fs_scenario *sc = busy();
+    sc->threats[0].plot_rate *= 1.0 + 0.5 * v;
+    sc->threats[1].attrition += 0.05 * v;
+    sc->threats[1].volatility += 0.1 * v;
+    sc->threats[0].lethality_mean += 3.0 * v;
+    sc->threats[0].presence[1] += v;
+    sc->threats[1].capacity[2] -= 10.0 * v;
+    sc->actors[1].intel -= 0.1 * v;
+    sc->actors[0].resilience += 0.05 * v;
+    sc->borders[1].permeability -= 0.1 * v;
+    sc->mechanisms[0].intensity -= 0.2 * v;
+    sc->mechanisms[1].cost += v;
+    sc->injects[0].probability = 0.3 + 0.2 * v;
+    sc->injects[2].hazard = 0.1 + 0.05 * v;
+    sc->injects[7].delta = -0.1 * (v + 1);
+    scen_trust(sc, 0, 2, 0.5 + 0.1 * v);
+    sc->dynamics.blame += 0.01 * v;
+    sc->dynamics.trust_recovery += 0.02 * v;
+    sc->outcomes.escalation_ratio += 0.1 * v;
+    return sc;
+}
+
+/* (5) A block of runs each with its own scenario: every run's bytes are
+ * those it has in a block of its scenario alone, on every path. */
+static void test_scenario_per_run(void)
+{
+    fs_scenario *v[3] = {busy_variant(0), busy_variant(1), busy_variant(2)};
+    const fs_scenario *each[16];
+    int nc = ncells(v[0]), i, ok = 1, isa;
+    double *mixed = malloc((size_t)16 * nc * sizeof *mixed), *alone[3];
+
+    for (i = 0; i < 16; i++)
+        each[i] = v[(i * 7) % 3];
+    for (i = 0; i < 3; i++)
+        alone[i] = lock_runs(v[i], 16, fs_lanes_isa_best(), 100, 16);
+    for (isa = 0; isa < FS_ISA_N && ok; isa++) {
+        fs_lockstep *L;
+        if (!fs_lanes_isa_available((fs_isa)isa))
+            continue;
+        L = fs_lockstep_alloc_isa(v[0], 16, (fs_isa)isa);
+        ok = L != NULL && fs_lockstep_run_each(L, each, SEED, 100, 16, mixed) == 0;
+        for (i = 0; i < 16 && ok; i++)
+            ok = memcmp(mixed + (size_t)i * nc, alone[(i * 7) % 3] + (size_t)i * nc,
+                        (size_t)nc * sizeof *mixed) == 0;
+        fs_lockstep_free(L);
+    }
+    /* The three differ: the test would see a lane reading another's. */
+    ok = ok && memcmp(alone[0], alone[1], (size_t)16 * nc * sizeof *mixed) != 0 &&
+         memcmp(alone[1], alone[2], (size_t)16 * nc * sizeof *mixed) != 0;
+    for (i = 0; i < 3; i++)
+        free(alone[i]), fs_scenario_free(v[i]);
+    free(mixed);
+    CHECK(ok);
+}
+
+/* With nothing random, each run of a mixed block is model.c's run of its
+ * own scenario, to the last bit. */
+static void test_scenario_per_run_deterministic(void)
+{
+    fs_scenario *v[3];
+    const fs_scenario *each[8];
+    int nc, i, c;
+    double *mixed;
+
+    for (i = 0; i < 3; i++) {
+        v[i] = busy_variant(i);
+        make_deterministic(v[i]);
+    }
+    nc = ncells(v[0]);
+    mixed = malloc((size_t)8 * nc * sizeof *mixed);
+    for (i = 0; i < 8; i++)
+        each[i] = v[i % 3];
+    {
+        fs_lockstep *L = fs_lockstep_alloc(v[0], 8);
+        int st = fs_lockstep_run_each(L, each, SEED, 0, 8, mixed);
+        fs_lockstep_free(L);
+        CHECK(st == 0);
+    }
+    for (i = 0; i < 8; i++) {
+        double *ref = scen_run(v[i % 3], SEED, i, NULL);
+        for (c = 0; c < nc; c++)
+            if (memcmp(&mixed[(size_t)i * nc + c], &ref[c], sizeof *ref) != 0)
+                break;
+        free(ref);
+        CHECKF(c == nc, "run %d cell %d differs from model.c", i, c);
+    }
+    for (i = 0; i < 3; i++)
+        fs_scenario_free(v[i]);
+    free(mixed);
+}
+
+/* A scenario whose draws differ (an inject at another step, a threat
+ * without volatility) cannot share a block, and nothing is run. */
+static void test_scenario_per_run_refused(void)
+{
+    fs_scenario *a = busy(), *b = busy(), *c = busy(), *d = busy_heavy();
+    const fs_scenario *each[8] = {a, b, a, a, a, a, a, a};
+    fs_lockstep *L = fs_lockstep_alloc(a, 8);
+    double *obs = malloc((size_t)8 * ncells(a) * sizeof *obs);
+    int st1, st2, st3;
+
+    b->injects[0].step = 6;
+    c->threats[1].volatility = 0.0;
+    st1 = fs_lockstep_run_each(L, each, SEED, 0, 8, obs);
+    each[1] = c;
+    st2 = fs_lockstep_run_each(L, each, SEED, 0, 8, obs);
+    each[1] = d;   /* its plots' casualties are drawn another way */
+    st3 = fs_lockstep_run_each(L, each, SEED, 0, 8, obs);
+    fs_lockstep_free(L);
+    fs_scenario_free(a), fs_scenario_free(b), fs_scenario_free(c), fs_scenario_free(d);
+    free(obs);
+    CHECK(st1 == -1 && st2 == -1 && st3 == -1);
+}
+
+/* Bad block sizes are refused. */
+static void test_alloc(void)
+{
+    fs_scenario *sc = busy();
+    fs_lockstep *L = fs_lockstep_alloc(sc, 12);
+    CHECK(L == NULL);
+    L = fs_lockstep_alloc(sc, 0);
+    CHECK(L == NULL);
+    L = fs_lockstep_alloc(sc, 8);
+    CHECK(L != NULL && fs_lockstep_width(L) == 8);
+    fs_lockstep_free(L);
+    fs_lockstep_free(NULL);
+    fs_scenario_free(sc);
+}
+
+int main(void)
+{
+    RUN(test_alloc);
+    RUN(test_block_invariance_baseline);
+    RUN(test_block_invariance_busy);
+    RUN(test_isa_invariance);
+    RUN(test_deterministic_busy);
+    RUN(test_deterministic_baseline);
+    RUN(test_scenario_per_run);
+    RUN(test_scenario_per_run_deterministic);
+    RUN(test_scenario_per_run_refused);
+    RUN(test_distribution_baseline);
+    RUN(test_distribution_busy);
+    return check_report();
+}
