@@ -15,6 +15,10 @@
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_sf_gamma.h>
 
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
 #include "checkpoint.h"
 #include "rng.h"
 
@@ -244,13 +248,13 @@ static double round_half_up(double x)
     return floor(x + 0.5);
 }
 
-double fs_prior_logpdf(const fs_prior *p, double x)
+/* fs_prior_logpdf given p's truncation interval [l, h] and its mass z
+ * there (prior_interval, family_mass): the same value, without the CDFs
+ * that find z. */
+static double logpdf_in(const fs_prior *p, double x, double l, double h, double z)
 {
-    double l, h;
     if (isnan(x))
         return -INFINITY;
-    prior_interval(p, &l, &h);
-    double z = family_mass(p, l, h, NULL);
     if (!(z > 0))
         return -INFINITY;
     if (p->integer) {
@@ -264,6 +268,15 @@ double fs_prior_logpdf(const fs_prior *p, double x)
     if (x < l || x > h)
         return -INFINITY;
     return family_logpdf(p, x) - log(z);
+}
+
+double fs_prior_logpdf(const fs_prior *p, double x)
+{
+    double l, h;
+    if (isnan(x))
+        return -INFINITY;
+    prior_interval(p, &l, &h);
+    return logpdf_in(p, x, l, h, family_mass(p, l, h, NULL));
 }
 
 /* The value of p's truncated distribution at quantile u in (0, 1), before
@@ -302,6 +315,7 @@ double fs_prior_draw(const fs_prior *p, gsl_rng *r)
 struct fs_abc {
     int np;
     fs_prior *pri;
+    double *pl, *ph, *pz;   /* each prior's truncation interval and mass there */
     /* options, defaults filled in */
     int particles, replicates, generations, batch;
     double quantile, tolerance, min_acceptance;
@@ -323,6 +337,8 @@ struct fs_abc {
      * cumulative weights for resampling, the old particles whitened and
      * the logs of their weights (for the kernel densities) */
     double *chol, *cum, *white, *lwold;
+    double *terms;   /* [nterms rows of particles] a thread's kernel terms */
+    int nterms;
     /* accepted candidates' shares of replicates within the tolerance */
     double *share;
     /* a batch: rows of theta, ids, distances; one candidate's replicates */
@@ -336,12 +352,14 @@ void fs_abc_free(fs_abc *a)
     if (!a)
         return;
     free(a->pri);
+    free(a->pl);
     if (a->rng)
         gsl_rng_free(a->rng);
     free(a->hist);
     free(a->theta); free(a->w); free(a->dist);
     free(a->ntheta); free(a->nw); free(a->ndist);
     free(a->chol); free(a->cum); free(a->white); free(a->lwold); free(a->share);
+    free(a->terms);
     free(a->bt); free(a->bd); free(a->rep); free(a->bid); free(a->iwork);
     free(a);
 }
@@ -426,6 +444,7 @@ fs_abc *fs_abc_alloc(const fs_abc_problem *p, const fs_abc_opts *o, fs_err *err)
     size_t np = (size_t)a->np, n = (size_t)a->particles, b = (size_t)a->batch;
     size_t m = (size_t)a->replicates;
     a->pri = malloc(np * sizeof *a->pri);
+    a->pl = malloc(3 * np * sizeof *a->pl);
     a->rng = fs_rng_alloc();
     a->theta = malloc(n * np * sizeof *a->theta);
     a->w = malloc(n * sizeof *a->w);
@@ -437,19 +456,26 @@ fs_abc *fs_abc_alloc(const fs_abc_problem *p, const fs_abc_opts *o, fs_err *err)
     a->cum = malloc(n * sizeof *a->cum);
     a->white = malloc(n * np * sizeof *a->white);
     a->lwold = malloc(n * sizeof *a->lwold);
+    a->terms = malloc(n * sizeof *a->terms);
+    a->nterms = 1;
     a->share = malloc(n * sizeof *a->share);
     a->bt = malloc(b * np * sizeof *a->bt);
     a->bd = malloc(b * m * sizeof *a->bd);
     a->rep = malloc(m * sizeof *a->rep);
     a->bid = malloc(b * sizeof *a->bid);
     a->iwork = malloc(2 * n * sizeof *a->iwork);
-    if (!a->pri || !a->rng || !a->theta || !a->w || !a->dist || !a->ntheta || !a->nw ||
-        !a->ndist || !a->chol || !a->cum || !a->white || !a->lwold || !a->share || !a->bt ||
+    if (!a->pri || !a->pl || !a->rng || !a->theta || !a->w || !a->dist || !a->ntheta || !a->nw ||
+        !a->ndist || !a->chol || !a->cum || !a->white || !a->lwold || !a->terms || !a->share || !a->bt ||
         !a->bd || !a->rep || !a->bid || !a->iwork)
         goto fail;
     memcpy(a->pri, p->priors, np * sizeof *a->pri);
-    for (size_t i = 0; i < np; i++)
+    a->ph = a->pl + np;
+    a->pz = a->ph + np;
+    for (size_t i = 0; i < np; i++) {
         a->pri[i].integer = a->pri[i].integer != 0;
+        prior_interval(&a->pri[i], &a->pl[i], &a->ph[i]);
+        a->pz[i] = family_mass(&a->pri[i], a->pl[i], a->ph[i], NULL);
+    }
     a->hash = options_hash(a);
     return a;
 fail:
@@ -577,7 +603,7 @@ static double row_logprior(const fs_abc *a, const double *x)
 {
     double s = 0;
     for (int k = 0; k < a->np; k++)
-        s += fs_prior_logpdf(&a->pri[k], x[k]);
+        s += logpdf_in(&a->pri[k], x[k], a->pl[k], a->ph[k], a->pz[k]);
     return isfinite(s) ? s : -INFINITY;
 }
 
@@ -634,6 +660,33 @@ static double median(double *v, int m)
  * is the same for every i and drops out), the mixture summed in index
  * order after subtracting its largest term. Generation 0's proposals come
  * from the prior, so its weights are the shares alone. Then normalised. */
+static int omp_thread(void)
+{
+#ifdef _OPENMP
+    return omp_get_thread_num();
+#else
+    return 0;
+#endif
+}
+
+/* Room for the kernel terms of as many threads as a parallel region
+ * would start (one row at least, from the start); the threads to use. */
+static int terms_rows(fs_abc *a)
+{
+    int want = 1;
+#ifdef _OPENMP
+    want = omp_get_max_threads();
+#endif
+    if (want > a->nterms) {
+        double *t = realloc(a->terms, (size_t)want * a->particles * sizeof *t);
+        if (t == NULL)
+            return a->nterms;   /* fewer threads: the same sums */
+        a->terms = t;
+        a->nterms = want;
+    }
+    return want;
+}
+
 static void weigh(fs_abc *a, int t)
 {
     int np = a->np, n = a->particles, nold = a->n;
@@ -646,25 +699,34 @@ static void weigh(fs_abc *a, int t)
             a->lwold[j] = a->w[j] > 0 ? log(a->w[j]) : -INFINITY;
         }
         /* each i on its own: threads change nothing in the sums; only
-         * for large populations, where the threads' start-up pays */
-        #pragma omp parallel for schedule(static) if ((double)n * nold * np > 4e6)
-        for (int i = 0; i < n; i++) {
-            double y[FS_ABC_MAX_PARAMS], mx = -INFINITY, s = 0;
-            const double *x = a->ntheta + (size_t)i * np;
-            whiten(a->chol, np, x, y);
-            for (int pass = 0; pass < 2; pass++)   /* the largest term, then the sum */
+         * for populations large enough that the threads' start-up pays.
+         * Each term is computed once, kept in the thread's row, then
+         * summed in j's order after subtracting the largest. */
+        int nth = terms_rows(a);
+        #pragma omp parallel num_threads(nth) if ((double)n * nold * np > 2e5)
+        {
+            double *term = a->terms + (size_t)omp_thread() * nold;
+            #pragma omp for schedule(static)
+            for (int i = 0; i < n; i++) {
+                double y[FS_ABC_MAX_PARAMS], mx = -INFINITY, s = 0;
+                const double *x = a->ntheta + (size_t)i * np;
+                whiten(a->chol, np, x, y);
                 for (int j = 0; j < nold; j++) {
                     const double *wj = a->white + (size_t)j * np;
                     double q = 0;
                     for (int k = 0; k < np; k++)
                         q += (y[k] - wj[k]) * (y[k] - wj[k]);
-                    double term = a->lwold[j] - 0.5 * q;
-                    if (pass == 0 && term > mx)
-                        mx = term;
-                    else if (pass == 1)
-                        s += exp(term - mx);
+                    term[j] = a->lwold[j] - 0.5 * q;
+                    if (term[j] > mx)
+                        mx = term[j];
                 }
-            a->nw[i] = row_logprior(a, x) + log(a->share[i]) - (mx + log(s));
+                /* exp is +0 below -745.2, and s + 0 is s: those terms
+                 * (most, for a narrow kernel) are skipped, not summed. */
+                for (int j = 0; j < nold; j++)
+                    if (term[j] - mx > -746.0)
+                        s += exp(term[j] - mx);
+                a->nw[i] = row_logprior(a, x) + log(a->share[i]) - (mx + log(s));
+            }
         }
     }
     double mx = -INFINITY, s = 0;
