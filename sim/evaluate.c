@@ -380,6 +380,23 @@ static int batch_shared(const batch_job *j, int n, int threads, unsigned char *m
     return 0;
 }
 
+/* Several ranks, many cheap points (a calibration's candidates: each a
+ * run or a few, of one scenario, so of about one cost): rank r runs the
+ * r-th of size contiguous equal shares, with no shared counter to open
+ * and ask (a collective, and a round trip per claim, which would cost
+ * more than the points). */
+static void batch_static(const batch_job *j, int n, int threads, unsigned char *mine, int *bad,
+                         fs_err *perr)
+{
+    long size = fs_dist_size(), rank = fs_dist_rank();
+    int first = (int)(n * rank / size), last = (int)(n * (rank + 1) / size);
+    for (int i = first; i < last; i++)
+        mine[i] = 1;
+#pragma omp parallel for num_threads(threads) schedule(dynamic, 1)
+    for (int i = first; i < last; i++)
+        batch_point(j, i, bad, perr);
+}
+
 static fs_status batch(const batch_job *j, int n, int threads, fs_err *err)
 {
     const fs_eval_spec *s = j->s;
@@ -389,7 +406,9 @@ static fs_status batch(const batch_job *j, int n, int threads, fs_err *err)
     fs_status mine_st = FS_OK;
     (void)threads;   /* unused when built without OpenMP (the fuzzers) */
     fs_err_clear(&perr);
-    if (shared) {
+    if (shared && mine && j->seeds) {
+        batch_static(j, n, threads, mine, &bad, &perr);
+    } else if (shared) {
         if (batch_shared(j, n, threads, mine, &bad, &perr))
             mine_st = FS_ENOMEM;
     } else {
