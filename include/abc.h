@@ -164,6 +164,11 @@ typedef struct fs_abc fs_abc;
 fs_abc *fs_abc_alloc(const fs_abc_problem *p, const fs_abc_opts *o, fs_err *err);
 void fs_abc_free(fs_abc *a);
 
+/* The threads the method's own work may use (the kernel weights): at most
+ * threads (the caller's -j), 0 for OpenMP's default. The numbers are the
+ * same for any count. */
+void fs_abc_set_threads(fs_abc *a, int threads);
+
 /* Why a calibration stopped. */
 enum {
     FS_ABC_RUNNING = 0,

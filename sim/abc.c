@@ -339,6 +339,7 @@ struct fs_abc {
     double *chol, *cum, *white, *lwold;
     double *terms;   /* [nterms rows of particles] a thread's kernel terms */
     int nterms;
+    int threads;     /* for the weights; 0: OpenMP's default */
     /* accepted candidates' shares of replicates within the tolerance */
     double *share;
     /* a batch: rows of theta, ids, distances; one candidate's replicates */
@@ -346,6 +347,11 @@ struct fs_abc {
     uint64_t *bid;
     int *iwork;   /* 2 particles ints, for sorting */
 };
+
+void fs_abc_set_threads(fs_abc *a, int threads)
+{
+    a->threads = threads > 0 ? threads : 0;
+}
 
 void fs_abc_free(fs_abc *a)
 {
@@ -675,7 +681,7 @@ static int terms_rows(fs_abc *a)
 {
     int want = 1;
 #ifdef _OPENMP
-    want = omp_get_max_threads();
+    want = a->threads > 0 ? a->threads : omp_get_max_threads();
 #endif
     if (want > a->nterms) {
         double *t = realloc(a->terms, (size_t)want * a->particles * sizeof *t);

@@ -347,6 +347,7 @@ fs_calib_run *fs_calib_run_open(const fs_calib *c, int threads, const char *outd
     if ((r->abc = fs_abc_alloc(&p, &c->opts, err)) == NULL || fs_mkdir_made(outdir, err) != FS_OK ||
         start_checkpoint(r, resume, err) != FS_OK)
         goto fail;
+    fs_abc_set_threads(r->abc, threads);
     fs_scenario_free(base);
     return r;
 fail:

@@ -1010,8 +1010,8 @@ static int cmd_calibrate(int argc, char **argv)
                                   fs_report_write(o.outdir, NULL, &e) != FS_OK))
         goto fail;
     if (!o.quiet && rank == 0)
-        fprintf(stderr, "%s: %s calibrated, written to %s/ (read calibrate.md)\n", progname,
-                c->name, o.outdir);
+        fprintf(stderr, "%s: %s calibrated in %.1f s, written to %s/ (read calibrate.md)\n",
+                progname, c->name, now() - t0, o.outdir);
     goto done;
 fail:
     if ((e.everywhere && !e.msg[0]) || (r == NULL && rank != 0))
