@@ -111,8 +111,11 @@ void fs_lanes_negbin(fs_lanes *L, const double *p, const double *size, double ca
  * probabilities (0 elsewhere). For moderate means (the search's length
  * grows with the mean and the tail); a caller that skips a draw no lane
  * needs can skip the one word with fs_lanes_words and leave every lane
- * where the draw would have. */
-void fs_lanes_negbin_inversion(fs_lanes *L, const double *p, const double *size, double *x);
+ * where the draw would have. p0, when not NULL, holds each lane's
+ * probability of 0, p^size, as fs_lanes_exp(size fs_lanes_log(p)) gives
+ * it (the same bits as computing it here, once for many draws). */
+void fs_lanes_negbin_inversion(fs_lanes *L, const double *p, const double *size,
+                               const double *p0, double *x);
 
 /* exp and log of n doubles (any n >= 0) with isa's code (the scalar code
  * when this processor cannot run isa): the same bits on every set, less

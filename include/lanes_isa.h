@@ -42,9 +42,11 @@ typedef struct fs_lanes_kernels {
     /* Negative binomial (p, size) from words w[0..4]: by search where
      * cheaper, else as a gamma mixture of Poissons with the Poisson's
      * mean capped at cap and drawn by method; search is an FS_LANES_NB_*
-     * mode (lanes.h). */
+     * mode (lanes.h). p0, when not NULL, holds each lane's p^size as
+     * exp(size log p) computes it (else it is computed). */
     void (*negbin)(int n, const uint32_t *const *w, const double *p, const double *size,
-                   double cap, int search, int method, fs_lanes_side *side, double *x);
+                   const double *p0, double cap, int search, int method,
+                   fs_lanes_side *side, double *x);
 } fs_lanes_kernels;
 
 extern const fs_lanes_kernels fs_lanes_k_scalar, fs_lanes_k_sse2, fs_lanes_k_avx2,

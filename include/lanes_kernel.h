@@ -691,7 +691,8 @@ static void k_gamma_chunk(int i, double *x, double *u, const double *boost, cons
  * benchmark's alternatives). */
 #define NB_SEARCH 250.0
 static void k_negbin_chunk(int i, const uint32_t *const *w, const double *p, const double *size,
-                           double cap, int search, int method, fs_lanes_side *side, double *x)
+                           const double *p0, double cap, int search, int method,
+                           fs_lanes_side *side, double *x)
 {
     double u[CH], P0[CH], A[CH], B[CH], z[CH], v[CH], bst[CH], g[CH], mu[CH], pu[CH], pv[CH];
     int64_t valid[CH], inv[CH], mix[CH];
@@ -705,7 +706,7 @@ static void k_negbin_chunk(int i, const uint32_t *const *w, const double *p, con
                              search == FS_LANES_NB_AUTO && NB_SEARCH <= cap ? near : 0);
         mix[j] = valid[j] & ~inv[j];
         u[j] = k_uniform(w[0][i + j]);
-        P0[j] = k_exp(s * k_log(pp));
+        P0[j] = p0 ? p0[i + j] : k_exp(s * k_log(pp));
         A[j] = q * s;
         B[j] = q;
         x[i + j] = 0.0;
@@ -734,11 +735,12 @@ static void k_negbin_chunk(int i, const uint32_t *const *w, const double *p, con
 }
 
 static void k_negbin_n(int n, const uint32_t *const *w, const double *p, const double *size,
-                       double cap, int search, int method, fs_lanes_side *side, double *x)
+                       const double *p0, double cap, int search, int method,
+                       fs_lanes_side *side, double *x)
 {
     int i;
     for (i = 0; i < n; i += CH)
-        k_negbin_chunk(i, w, p, size, cap, search, method, side, x);
+        k_negbin_chunk(i, w, p, size, p0, cap, search, method, side, x);
 }
 
 const fs_lanes_kernels FS_LANES_TABLE = {

@@ -718,7 +718,7 @@ static void plot_draw_casualties(fs_lockstep *L)
     for (l = 0; l < W; l++)
         any |= L->p[l] > 0.0;
     if (any)
-        fs_lanes_negbin_inversion(L->rng, L->p, L->size, L->x);
+        fs_lanes_negbin_inversion(L->rng, L->p, L->size, L->p0, L->x);
     else
         fs_lanes_words(L->rng, L->wskip);
 }
@@ -755,8 +755,9 @@ static void step_plots(fs_lockstep *L)
                 if (gsel[l] >= 0) {
                     L->p[l] = ROW(L->q_nbp, (int)gsel[l])[l];
                     L->size[l] = ROW(L->q_nbk, (int)gsel[l])[l];
+                    L->p0[l] = ROW(L->q_nbP0, (int)gsel[l])[l];
                 } else
-                    L->p[l] = L->size[l] = 0.0;
+                    L->p[l] = L->size[l] = L->p0[l] = 0.0;
             }
             plot_draw_casualties(L);
             for (l = 0; l < W; l++)

@@ -15,6 +15,7 @@
 #ifndef FS_SKETCH_H
 #define FS_SKETCH_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 /* Buckets to a power of two are 2^FS_SKETCH_SUB_BITS; alpha follows from
@@ -36,6 +37,11 @@ void fs_sketch_reset(fs_sketch *s);
  * (the value is then not counted). NaN and infinities are ignored and
  * return -1. */
 int fs_sketch_add(fs_sketch *s, double x);
+
+/* Counts x[0], x[stride], ..., x[(n - 1) stride] as fs_sketch_add does,
+ * skipping NaN, and infinities too (setting *saw_inf); 0, or -1 when a
+ * value could not be counted for want of memory (the others are). */
+int fs_sketch_add_strided(fs_sketch *s, const double *x, size_t stride, int n, int *saw_inf);
 
 /* Adds every count of src into dst. Returns 0 or -1 (out of memory; dst is
  * then unchanged). */

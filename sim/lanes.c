@@ -256,10 +256,11 @@ void fs_lanes_negbin(fs_lanes *L, const double *p, const double *size, double ca
     const uint32_t *r[MAX_ROWS];
     fs_lanes_side s = side_of(L);
     rows(L, 5, r);
-    L->k->negbin(L->n, r, p, size, cap, L->negbin, L->method, &s, x);
+    L->k->negbin(L->n, r, p, size, NULL, cap, L->negbin, L->method, &s, x);
 }
 
-void fs_lanes_negbin_inversion(fs_lanes *L, const double *p, const double *size, double *x)
+void fs_lanes_negbin_inversion(fs_lanes *L, const double *p, const double *size,
+                               const double *p0, double *x)
 {
     const uint32_t *r[MAX_ROWS];
     fs_lanes_side s = side_of(L);
@@ -267,7 +268,7 @@ void fs_lanes_negbin_inversion(fs_lanes *L, const double *p, const double *size,
     rows(L, 1, r);
     for (j = 1; j < MAX_ROWS; j++)
         r[j] = r[0];   /* never read: no lane draws the mixture */
-    L->k->negbin(L->n, r, p, size, 0.0, FS_LANES_NB_LANE, L->method, &s, x);
+    L->k->negbin(L->n, r, p, size, p0, 0.0, FS_LANES_NB_LANE, L->method, &s, x);
 }
 
 void fs_lanes_tune(fs_lanes *L, int method, double ptrs_from, int negbin)

@@ -144,6 +144,7 @@ fs_lockstep *fs_lockstep_alloc_isa(const fs_scenario *sc, int W, fs_isa isa)
             {&L->q_stab, nz(A)}, {&L->q_res, nz(A)}, {&L->q_growth, nz(G)},
             {&L->q_orec, nz(G)}, {&L->q_attr, nz(G)}, {&L->q_mob, nz(G)},
             {&L->q_rate, nz(G)}, {&L->q_vol, nz(G)}, {&L->q_nbp, nz(G)}, {&L->q_nbk, nz(G)},
+            {&L->q_nbP0, nz(G)}, {&L->p0, 1},
             {&L->q_perm0, nz(E)}, {&L->q_w, nz(M)}, {&L->q_1h, nz(M)}, {&L->q_h, nz(M)},
             {&L->q_gt, nz(M)}, {&L->q_gx, nz(M)}, {&L->q_cost, nz(M)},
             {&L->q_T0, nz(A * A)}, {&L->q_X0, nz(A * A)}, {&L->q_prob, nz(I)},
@@ -285,6 +286,21 @@ static void fill_lane(fs_lockstep *L, int l)
     L->q_mass[l] = o->mass_casualty;
 }
 
+/* Each threat's probability of no casualties, p^k = exp(k log p), in
+ * every lane, once a block instead of at every draw (the same bits). */
+static void nb_zero(fs_lockstep *L)
+{
+    fs_isa isa = fs_lanes_isa(L->rng);
+    int g, l, W = L->W;
+    for (g = 0; g < L->G; g++) {
+        double *t = ROW(L->q_nbP0, g);
+        fs_lanes_log(isa, W, ROW(L->q_nbp, g), t);
+        for (l = 0; l < W; l++)
+            t[l] = ROW(L->q_nbk, g)[l] * t[l];
+        fs_lanes_exp(isa, W, t, t);
+    }
+}
+
 static int same_ints(const int *a, const int *b, int n)
 {
     return n == 0 || memcmp(a, b, (size_t)n * sizeof *a) == 0;
@@ -355,6 +371,7 @@ int fs_lockstep_run_each(fs_lockstep *L, const fs_scenario *const *scs, uint64_t
     }
     for (l = 0; l < L->W; l++)
         fill_lane(L, l);
+    nb_zero(L);
     k[fs_lanes_isa(L->rng)](L, seed, run0, nused, obs);
     return 0;
 }

@@ -212,6 +212,48 @@ int fs_sketch_add(fs_sketch *s, double x)
     return 0;
 }
 
+int fs_sketch_add_strided(fs_sketch *s, const double *x, size_t stride, int n, int *saw_inf)
+{
+    /* The sketch's scalars in locals, so that the loop keeps them in
+     * registers rather than reloading them after every count. */
+    double mn = s->min, mx = s->max;
+    uint64_t cnt = s->n, zero = s->zero;
+    uint32_t *pc = s->pos.counts;
+    int32_t off = s->pos.off, cap = s->pos.cap;
+    int r, bad = 0;
+    for (r = 0; r < n; r++) {
+        double v = x[(size_t)r * stride];
+        if (!(fabs(v) <= DBL_MAX)) {   /* NaN is skipped, an infinity noted */
+            if (isinf(v))
+                *saw_inf = 1;
+            continue;
+        }
+        v += 0.0;
+        if (v >= FS_SKETCH_MIN) {
+            /* The common case inline: the bucket is in the store's range. */
+            uint32_t k = (uint32_t)(bucket_index(v) - off);
+            if (k < (uint32_t)cap)
+                pc[k]++;
+            else if (store_add(&s->pos, v) != 0) {
+                bad = -1;
+                continue;
+            } else
+                pc = s->pos.counts, off = s->pos.off, cap = s->pos.cap;
+        } else if (v <= -FS_SKETCH_MIN) {
+            if (store_add(&s->neg, -v) != 0) {
+                bad = -1;
+                continue;
+            }
+        } else
+            zero++;
+        cnt++;
+        mn = v < mn ? v : mn;
+        mx = v > mx ? v : mx;
+    }
+    s->min = mn, s->max = mx, s->n = cnt, s->zero = zero;
+    return bad;
+}
+
 /* Adds src's counts into dst: 0, or -1 when out of memory with dst's
  * contents unchanged. Integer adds, so any merge order gives the same dst. */
 int fs_sketch_merge(fs_sketch *dst, const fs_sketch *src)

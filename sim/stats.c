@@ -214,7 +214,7 @@ int fs_acc_add_runs(fs_acc *a, const double *obs, int nruns)
 
 int fs_acc_add_sketches(fs_acc *a, const double *obs, int nruns)
 {
-    int c, r, n = a->lay.ncells, bad = 0;
+    int c, r, n = a->lay.ncells, bad = 0, inf = 0;
     for (c = 0; c < n; c++) {
         fs_sketch *sk = a->sk[c];
         /* The block's vectors are a run apart (the baseline's 18 KB), so a
@@ -225,15 +225,10 @@ int fs_acc_add_sketches(fs_acc *a, const double *obs, int nruns)
                 __builtin_prefetch(obs + (size_t)r * n + c + 8);
         if (sk == NULL)
             continue;
-        for (r = 0; r < nruns; r++) {
-            double x = obs[(size_t)r * n + c];
-            if (isinf(x))
-                bad = FS_ACC_INFINITE;
-            else if (!isnan(x) && fs_sketch_add(sk, x) != 0 && bad == 0)
-                bad = FS_ACC_NOMEM;
-        }
+        if (fs_sketch_add_strided(sk, obs + c, (size_t)n, nruns, &inf) != 0 && bad == 0)
+            bad = FS_ACC_NOMEM;
     }
-    return bad;
+    return inf ? FS_ACC_INFINITE : bad;
 }
 
 int fs_acc_add_run(fs_acc *a, const double *obs)
