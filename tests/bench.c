@@ -94,6 +94,20 @@ static double replay(const fs_draw *d, size_t n, gsl_rng *r)
 
 #define REPEATS 5
 
+/* Runs 0 .. runs-1 of sc through model.c on r, as the engine runs them. */
+static void model_runs(const fs_scenario *sc, fs_model *m, gsl_rng *r, long runs, double *obs)
+{
+    long i;
+    int t;
+    for (i = 0; i < runs; i++) {
+        fs_rng_seed(r, sc->seed, i);
+        fs_model_start(m, r, obs);
+        for (t = 1; t <= sc->steps; t++)
+            fs_model_step(m, r, obs);
+        fs_model_finish(m, obs);
+    }
+}
+
 static int floor_cmd(const char *file, long runs)
 {
     fs_scenario *sc = load(file);
@@ -138,13 +152,7 @@ static int floor_cmd(const char *file, long runs)
         double s;
         /* The model, untraced, with its recording, as the engine runs it. */
         t0 = now();
-        for (i = 0; i < runs; i++) {
-            fs_rng_seed(r, sc->seed, i);
-            fs_model_start(m, r, obs);
-            for (t = 1; t <= sc->steps; t++)
-                fs_model_step(m, r, obs);
-            fs_model_finish(m, obs);
-        }
+        model_runs(sc, m, r, runs, obs);
         if ((s = now() - t0) < model_s)
             model_s = s;
         t0 = now();
@@ -240,13 +248,7 @@ static int lockstep_cmd(const char *file, long runs, int W)
     for (rep = 0; rep < LOCK_REPEATS; rep++) {
         double s;
         t0 = now();
-        for (i = 0; i < runs; i++) {
-            fs_rng_seed(r, sc->seed, i);
-            fs_model_start(m, r, obs);
-            for (t = 1; t <= sc->steps; t++)
-                fs_model_step(m, r, obs);
-            fs_model_finish(m, obs);
-        }
+        model_runs(sc, m, r, runs, obs);
         if ((s = now() - t0) < model_s)
             model_s = s;
         sum += obs[0];

@@ -128,6 +128,23 @@ static int cmp_double(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
+/* The engine's quantiles of cell against the exact lower quantiles of the
+ * R runs' values vals (sorted here), within the sketch's alpha; its min
+ * and max exactly; and the runs differ (different streams). */
+static void check_quantiles(const fs_engine *e, int cell, double *vals, long R)
+{
+    int q;
+    qsort(vals, R, sizeof *vals, cmp_double);
+    for (q = 0; q < 5; q++) {
+        double exact = vals[(long)floor(fs_quantiles[q] * (R - 1))];
+        double est = fs_acc_quantile(fs_engine_acc(e), cell, fs_quantiles[q]);
+        CHECK_NEAR(est, exact, FS_SKETCH_ALPHA * fabs(exact) + 1e-12);
+    }
+    CHECK(fs_acc_moments(fs_engine_acc(e), cell)->min == vals[0]);
+    CHECK(fs_acc_moments(fs_engine_acc(e), cell)->max == vals[R - 1]);
+    CHECK(vals[0] != vals[R - 1]);
+}
+
 static void test_streams_and_quantiles(void)
 {
     fs_scenario *sc = busy();
@@ -138,7 +155,7 @@ static void test_streams_and_quantiles(void)
     gsl_rng *r = fs_rng_alloc();
     double *obs, *vals;
     long i;
-    int t, q, cell;
+    int t, cell;
 
     CHECK(e && m && r);
     fs_layout_init(&l, sc);
@@ -153,16 +170,7 @@ static void test_streams_and_quantiles(void)
         fs_model_finish(m, obs);
         vals[i] = obs[cell];
     }
-    qsort(vals, R, sizeof *vals, cmp_double);
-    for (q = 0; q < 5; q++) {
-        double exact = vals[(long)floor(fs_quantiles[q] * (R - 1))];
-        double est = fs_acc_quantile(fs_engine_acc(e), cell, fs_quantiles[q]);
-        CHECK_NEAR(est, exact, FS_SKETCH_ALPHA * fabs(exact) + 1e-12);
-    }
-    CHECK(fs_acc_moments(fs_engine_acc(e), cell)->min == vals[0]);
-    CHECK(fs_acc_moments(fs_engine_acc(e), cell)->max == vals[R - 1]);
-    /* Different runs draw different streams: their outcomes differ. */
-    CHECK(vals[0] != vals[R - 1]);
+    check_quantiles(e, cell, vals, R);
     free(obs), free(vals);
     gsl_rng_free(r);
     fs_model_free(m);
@@ -290,7 +298,7 @@ static void test_lockstep_runs(void)
     char *rows, line[512];
     const char *p;
     long i;
-    int q, cell, ok = 1, j;
+    int cell, ok = 1, j;
 
     lockstep = 1;
     e = run(sc, R, 2, f);
@@ -337,15 +345,7 @@ static void test_lockstep_runs(void)
     }
     CHECK(ok && p && *p == '\0');
     CHECK(memcmp(mc, fs_engine_first_mc(e), (sc->steps + 1) * sizeof *mc) == 0);
-    qsort(vals, R, sizeof *vals, cmp_double);
-    for (q = 0; q < 5; q++) {
-        double exact = vals[(long)floor(fs_quantiles[q] * (R - 1))];
-        double est = fs_acc_quantile(fs_engine_acc(e), cell, fs_quantiles[q]);
-        CHECK_NEAR(est, exact, FS_SKETCH_ALPHA * fabs(exact) + 1e-12);
-    }
-    CHECK(fs_acc_moments(fs_engine_acc(e), cell)->min == vals[0]);
-    CHECK(fs_acc_moments(fs_engine_acc(e), cell)->max == vals[R - 1]);
-    CHECK(vals[0] != vals[R - 1]);
+    check_quantiles(e, cell, vals, R);
     free(obs), free(vals), free(mc), free(rows);
     fclose(f);
     fs_lockstep_free(L);
