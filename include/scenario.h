@@ -259,6 +259,19 @@ int fs_scenario_get(const fs_scenario *sc, const char *path, double *value, int 
  * any other path (load with an override instead). */
 int fs_scenario_set(fs_scenario *sc, const char *path, double value);
 
+/* What the models (model.c, the lockstep) derive from the layout alike.
+ * For each actor a, the flow slots that bring cells into it, in border
+ * order, inc[inc_start[a] .. inc_start[a + 1]) (slot 2e + 1 when a is
+ * border e's first end, 2e when its second): inc_start has nactors + 1
+ * entries, inc 2 nborders. */
+void fs_scenario_incidence(const fs_scenario *sc, int *inc_start, int *inc);
+
+/* The pairs cohesion averages trust over, each a * nactors + b with
+ * a < b: the member pairs, or every non-external pair when there are
+ * fewer than two members. Writes at most nactors^2 entries; returns how
+ * many. */
+int fs_scenario_cohesion_pairs(const fs_scenario *sc, int *pairs);
+
 /* Names for enums, as written in scenario files ("member", "intel_sharing",
  * "capacity_shock", ...). Never NULL. */
 const char *fs_role_name(fs_role r);

@@ -11,42 +11,14 @@
 
 #define ROW(arr, i) ((arr) + (size_t)(i) * W)
 
-/* For each actor the flow slots that bring cells into it, in border
- * order (model.c's build_incidence). */
 static void build_incidence(fs_lockstep *L)
 {
-    const fs_scenario *sc = L->sc;
-    int a, e, n = 0;
-    for (a = 0; a < L->A; a++) {
-        L->inc_start[a] = n;
-        for (e = 0; e < L->E; e++) {
-            if (sc->borders[e].a == a)
-                L->inc[n++] = 2 * e + 1;
-            else if (sc->borders[e].b == a)
-                L->inc[n++] = 2 * e;
-        }
-    }
-    L->inc_start[L->A] = n;
+    fs_scenario_incidence(L->sc, L->inc_start, L->inc);
 }
 
-/* model.c's cohesion pairs: member pairs, or all non-external pairs when
- * there are fewer than two members. */
 static void build_cohesion_pairs(fs_lockstep *L)
 {
-    int a, b, pass;
-    L->ncoh = 0;
-    for (pass = 0; pass < 2 && L->ncoh == 0; pass++)
-        for (a = 0; a < L->A; a++) {
-            fs_role ra = L->sc->actors[a].role;
-            if (pass == 0 ? ra != FS_ROLE_MEMBER : ra == FS_ROLE_EXTERNAL)
-                continue;
-            for (b = a + 1; b < L->A; b++) {
-                fs_role rb = L->sc->actors[b].role;
-                if (pass == 0 ? rb != FS_ROLE_MEMBER : rb == FS_ROLE_EXTERNAL)
-                    continue;
-                L->coh_pairs[L->ncoh++] = a * L->A + b;
-            }
-        }
+    L->ncoh = fs_scenario_cohesion_pairs(L->sc, L->coh_pairs);
 }
 
 /* The actors that may take part in each mechanism in some run: its

@@ -150,44 +150,14 @@ static double clamp01(double x)
     return x < 0.0 ? 0.0 : (x > 1.0 ? 1.0 : x);
 }
 
-/* For each actor, the flow slots that bring cells into it, in border order:
- * inflow and outflow become sums over short lists instead of scattered adds. */
 static void build_incidence(fs_model *m)
 {
-    const fs_scenario *sc = m->sc;
-    int a, e, n = 0;
-    for (a = 0; a < m->A; a++) {
-        m->inc_start[a] = n;
-        for (e = 0; e < m->E; e++) {
-            if (sc->borders[e].a == a)
-                m->inc[n++] = 2 * e + 1;
-            else if (sc->borders[e].b == a)
-                m->inc[n++] = 2 * e;
-        }
-    }
-    m->inc_start[m->A] = n;
+    fs_scenario_incidence(m->sc, m->inc_start, m->inc);
 }
 
-/* Cohesion is the mean trust over pairs of members; over all non-external
- * pairs when there are fewer than two members; 1 when there are fewer than
- * two of those (no pairs). */
 static void build_cohesion_pairs(fs_model *m)
 {
-    int a, b, pass;
-    m->ncoh = 0;
-    for (pass = 0; pass < 2 && m->ncoh == 0; pass++) {
-        for (a = 0; a < m->A; a++) {
-            fs_role ra = m->sc->actors[a].role;
-            if (pass == 0 ? ra != FS_ROLE_MEMBER : ra == FS_ROLE_EXTERNAL)
-                continue;
-            for (b = a + 1; b < m->A; b++) {
-                fs_role rb = m->sc->actors[b].role;
-                if (pass == 0 ? rb != FS_ROLE_MEMBER : rb == FS_ROLE_EXTERNAL)
-                    continue;
-                m->coh_pairs[m->ncoh++] = a * m->A + b;
-            }
-        }
-    }
+    m->ncoh = fs_scenario_cohesion_pairs(m->sc, m->coh_pairs);
 }
 
 /* What the model keeps of its scenario beyond the pointer: 1 / K, the

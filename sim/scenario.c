@@ -439,3 +439,36 @@ int fs_scenario_set(fs_scenario *sc, const char *path, double value)
     *p = value;
     return 0;
 }
+
+void fs_scenario_incidence(const fs_scenario *sc, int *inc_start, int *inc)
+{
+    int a, e, n = 0;
+    for (a = 0; a < sc->nactors; a++) {
+        inc_start[a] = n;
+        for (e = 0; e < sc->nborders; e++) {
+            if (sc->borders[e].a == a)
+                inc[n++] = 2 * e + 1;
+            else if (sc->borders[e].b == a)
+                inc[n++] = 2 * e;
+        }
+    }
+    inc_start[sc->nactors] = n;
+}
+
+int fs_scenario_cohesion_pairs(const fs_scenario *sc, int *pairs)
+{
+    int a, b, pass, n = 0, A = sc->nactors;
+    for (pass = 0; pass < 2 && n == 0; pass++)
+        for (a = 0; a < A; a++) {
+            fs_role ra = sc->actors[a].role;
+            if (pass == 0 ? ra != FS_ROLE_MEMBER : ra == FS_ROLE_EXTERNAL)
+                continue;
+            for (b = a + 1; b < A; b++) {
+                fs_role rb = sc->actors[b].role;
+                if (pass == 0 ? rb != FS_ROLE_MEMBER : rb == FS_ROLE_EXTERNAL)
+                    continue;
+                pairs[n++] = a * A + b;
+            }
+        }
+    return n;
+}
