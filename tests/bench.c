@@ -72,9 +72,10 @@ static double engine_time(const fs_scenario *sc, long runs, int threads)
     return engine_time_of(sc, runs, threads, 0);
 }
 
-/* Replays recorded draws on a fresh generator; returns a checksum so the
- * compiler cannot drop the work. */
-static double replay(const fs_draw *d, size_t n, gsl_rng *r)
+/* Replays recorded draws on a fresh generator, moving to each recorded
+ * substream when substreams is 1; returns a checksum so the compiler
+ * cannot drop the work. Inlined, so each caller's loop has its own copy. */
+static inline double replay_draws(const fs_draw *d, size_t n, gsl_rng *r, int substreams)
 {
     double sum = 0.0;
     size_t i;
@@ -85,11 +86,19 @@ static double replay(const fs_draw *d, size_t n, gsl_rng *r)
             sum += exp(d[i].p1 * gsl_ran_gaussian_ziggurat(r, 1.0) - 0.5 * d[i].p1 * d[i].p1);
             break;
         case FS_DRAW_POISSON: sum += gsl_ran_poisson(r, d[i].p1); break;
-        case FS_DRAW_SUBSTREAM: fs_rng_substream(r, (uint32_t)d[i].p1, (uint32_t)d[i].p2); break;
+        case FS_DRAW_SUBSTREAM:
+            if (substreams)
+                fs_rng_substream(r, (uint32_t)d[i].p1, (uint32_t)d[i].p2);
+            break;
         default: sum += gsl_ran_negative_binomial(r, d[i].p1, d[i].p2); break;
         }
     }
     return sum;
+}
+
+static double replay(const fs_draw *d, size_t n, gsl_rng *r)
+{
+    return replay_draws(d, n, r, 1);
 }
 
 #define REPEATS 5
@@ -181,20 +190,7 @@ static int floor_cmd(const char *file, long runs)
  * a loop and nothing else (no substreams): the plain scalar floor. */
 static double replay_plain(const fs_draw *d, size_t n, gsl_rng *r)
 {
-    double sum = 0.0;
-    size_t i;
-    for (i = 0; i < n; i++) {
-        switch (d[i].kind) {
-        case FS_DRAW_UNIFORM: sum += gsl_rng_uniform(r); break;
-        case FS_DRAW_LOGNORMAL:
-            sum += exp(d[i].p1 * gsl_ran_gaussian_ziggurat(r, 1.0) - 0.5 * d[i].p1 * d[i].p1);
-            break;
-        case FS_DRAW_POISSON: sum += gsl_ran_poisson(r, d[i].p1); break;
-        case FS_DRAW_SUBSTREAM: break;
-        default: sum += gsl_ran_negative_binomial(r, d[i].p1, d[i].p2); break;
-        }
-    }
-    return sum;
+    return replay_draws(d, n, r, 0);
 }
 
 /* Time per run of the lockstep model (blocks of W, one thread) against
