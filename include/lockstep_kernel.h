@@ -631,15 +631,17 @@ static void step_threats(fs_lockstep *L)
         threat_flows(L, g);
         /* Injects record no removals, so this step's sum starts at 0. */
         memset(removed, 0, W * sizeof(double));
+        /* Every actor's shock of this threat at once (actor a's the a-th
+         * draw of every lane, as one draw an actor would take them). */
+        if (th->volatility > 0.0)
+            fs_lanes_lognormal_rows(L->rng, A, ROW(L->q_vol, g), L->shk);
         for (a = 0; a < A; a++) {
             double *rm = ROW(L->removed, g * A + a), *Pn = ROW(L->Pn, g * A + a);
             grow(L, g, a, rm, Pn);
             if (L->region[a])
                 acc(removed, rm, W);
-            if (th->volatility > 0.0) {
-                fs_lanes_lognormal(L->rng, ROW(L->q_vol, g), L->x);
-                shock(Pn, L->x, W);
-            }
+            if (th->volatility > 0.0)
+                shock(Pn, ROW(L->shk, a), W);
         }
     }
     memcpy(L->P, L->Pn, (size_t)L->G * A * W * sizeof(double));

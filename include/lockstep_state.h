@@ -73,6 +73,7 @@ struct fs_lockstep {
     double *q_nbp, *q_nbk;                           /* [G] k / (k + mean), k */
     double *q_nbP0;                                  /* [G] q_nbp^q_nbk */
     double *p0;                                      /* [1] a draw's q_nbP0 */
+    double *shk;                                     /* [A] a threat's shocks */
     double *q_perm0;                                 /* [E] */
     double *q_w, *q_1h, *q_h, *q_gt, *q_gx, *q_cost; /* [M] phi h, 1 - h, h, h gamma,
                                                       * h eta, cost h */

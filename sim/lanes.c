@@ -14,6 +14,7 @@ _Static_assert(FS_LANES_MULTIPLE % FS_LANES_CHUNK == 0, "lanes come in whole chu
 
 #define SIDE_START (1u << 19)   /* a substream's first side block */
 #define MAX_ROWS 5              /* the most words a draw takes */
+#define WIDE_ROWS 16            /* rows a many-row draw computes in one call */
 
 struct fs_lanes {
     int n;
@@ -25,6 +26,8 @@ struct fs_lanes {
     uint32_t *used;       /* [n] side blocks used in this substream */
     uint32_t *buf;        /* [4n] the current block: word j of lane i at j * n + i */
     uint32_t *hold;       /* [MAX_ROWS n] rows kept aside while a draw refills */
+    uint32_t *wide;       /* [WIDE_ROWS n] a many-row draw's words, row after row */
+    double *wsig;         /* [WIDE_ROWS n] its parameters, row after row */
     uint64_t block;       /* the next block to compute */
     uint64_t side_base;   /* the substream's side block 0 */
     int next;             /* the next row of buf; 4 when it is spent */
@@ -108,8 +111,11 @@ fs_lanes *fs_lanes_alloc_isa(int n, fs_isa isa)
     L->n = n;
     L->isa = isa;
     L->k = kernels[isa];
-    L->k0 = malloc((7 + 4 + MAX_ROWS) * N * sizeof *L->k0);
-    if (L->k0 == NULL) {
+    L->k0 = malloc((7 + 4 + MAX_ROWS + WIDE_ROWS) * N * sizeof *L->k0);
+    L->wsig = malloc(WIDE_ROWS * N * sizeof *L->wsig);
+    if (L->k0 == NULL || L->wsig == NULL) {
+        free(L->k0);
+        free(L->wsig);
         free(L);
         return NULL;
     }
@@ -121,6 +127,7 @@ fs_lanes *fs_lanes_alloc_isa(int n, fs_isa isa)
     L->used = L->c1 + N;
     L->buf = L->used + N;
     L->hold = L->buf + 4 * N;
+    L->wide = L->hold + MAX_ROWS * N;
     L->method = FS_LANES_POISSON_LOCKSTEP;
     L->ptrs_from = FS_LANES_PTRS_FROM;
     L->negbin = FS_LANES_NB_AUTO;
@@ -133,6 +140,7 @@ void fs_lanes_free(fs_lanes *L)
     if (L == NULL)
         return;
     free(L->k0);
+    free(L->wsig);
     free(L);
 }
 
@@ -241,6 +249,24 @@ void fs_lanes_lognormal(fs_lanes *L, const double *sigma, double *x)
     const uint32_t *r;
     rows(L, 1, &r);
     L->k->lognormal(L->n, r, sigma, x);
+}
+
+void fs_lanes_lognormal_rows(fs_lanes *L, int nrows, const double *sigma, double *x)
+{
+    size_t N = (size_t)L->n;
+    int r0, r, m;
+    for (r0 = 0; r0 < nrows; r0 += m) {
+        m = nrows - r0 < WIDE_ROWS ? nrows - r0 : WIDE_ROWS;
+        for (r = 0; r < m; r++) {
+            const uint32_t *w;
+            rows(L, 1, &w);
+            memcpy(L->wide + r * N, w, N * sizeof *L->wide);
+            memcpy(L->wsig + r * N, sigma, N * sizeof *L->wsig);
+        }
+        /* Each value is computed from its word and sigma alone, so one
+         * call over m rows gives the bits m calls would. */
+        L->k->lognormal((int)(m * N), L->wide, L->wsig, x + r0 * N);
+    }
 }
 
 void fs_lanes_poisson(fs_lanes *L, const double *mu, double cap, double *k)

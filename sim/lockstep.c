@@ -116,7 +116,7 @@ fs_lockstep *fs_lockstep_alloc_isa(const fs_scenario *sc, int W, fs_isa isa)
             {&L->q_stab, nz(A)}, {&L->q_res, nz(A)}, {&L->q_growth, nz(G)},
             {&L->q_orec, nz(G)}, {&L->q_attr, nz(G)}, {&L->q_mob, nz(G)},
             {&L->q_rate, nz(G)}, {&L->q_vol, nz(G)}, {&L->q_nbp, nz(G)}, {&L->q_nbk, nz(G)},
-            {&L->q_nbP0, nz(G)}, {&L->p0, 1},
+            {&L->q_nbP0, nz(G)}, {&L->p0, 1}, {&L->shk, nz(A)},
             {&L->q_perm0, nz(E)}, {&L->q_w, nz(M)}, {&L->q_1h, nz(M)}, {&L->q_h, nz(M)},
             {&L->q_gt, nz(M)}, {&L->q_gx, nz(M)}, {&L->q_cost, nz(M)},
             {&L->q_T0, nz(A * A)}, {&L->q_X0, nz(A * A)}, {&L->q_prob, nz(I)},

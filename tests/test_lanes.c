@@ -441,6 +441,52 @@ static void test_negbin(void)
 }
 
 /* Set names, FS_ISA, and refusals. */
+/* Many rows of log-normals in one call are, bit for bit, the rows of as
+ * many single draws, on every set the machine runs: 1, 3, 16, 17 and 40
+ * rows (across the call's 16-row chunks and Philox's 4-word blocks), with
+ * a uniform between (so the rows start at every word of a block), and
+ * the inversion draw of the negative binomial given p^size is the one
+ * that computes it. */
+static void test_many_rows(void)
+{
+    enum { NL = 24, MAXR = 40 };
+    static const int nrows[] = {1, 3, 16, 17, 40};
+    double sig[NL], a[MAXR * NL], b[MAXR * NL], u[NL], p[NL], k[NL], p0[NL], x1[NL], x2[NL];
+    int isa, i, j, r, same = 1, same_nb = 1;
+
+    for (i = 0; i < NL; i++) {
+        sig[i] = 0.05 + 0.04 * i;
+        p[i] = 0.3 + 0.02 * i;
+        k[i] = 0.35 + 0.1 * i;
+        p0[i] = k[i] * log(p[i]);
+    }
+    for (isa = 0; isa < FS_ISA_N; isa++) {
+        fs_lanes *A = fs_lanes_alloc_isa(NL, (fs_isa)isa), *B = fs_lanes_alloc_isa(NL, (fs_isa)isa);
+        if (!A || !B) {
+            fs_lanes_free(A), fs_lanes_free(B);
+            continue;
+        }
+        fs_lanes_seed(A, 5, 100), fs_lanes_seed(B, 5, 100);
+        for (j = 0; j < (int)(sizeof nrows / sizeof nrows[0]); j++) {
+            fs_lanes_uniform(A, u), fs_lanes_uniform(B, u);
+            fs_lanes_lognormal_rows(A, nrows[j], sig, a);
+            for (r = 0; r < nrows[j]; r++)
+                fs_lanes_lognormal(B, sig, b + (size_t)r * NL);
+            same &= memcmp(a, b, (size_t)nrows[j] * NL * sizeof *a) == 0;
+        }
+        fs_lanes_log((fs_isa)isa, NL, p, p0);
+        for (i = 0; i < NL; i++)
+            p0[i] = k[i] * p0[i];
+        fs_lanes_exp((fs_isa)isa, NL, p0, p0);
+        fs_lanes_negbin_inversion(A, p, k, p0, x1);
+        fs_lanes_negbin_inversion(B, p, k, NULL, x2);
+        same_nb &= memcmp(x1, x2, sizeof x1) == 0;
+        fs_lanes_free(A), fs_lanes_free(B);
+    }
+    CHECK(same);
+    CHECK(same_nb);
+}
+
 static void test_isa_choice(void)
 {
     fs_isa isa;
@@ -476,5 +522,6 @@ int main(void)
     RUN(test_poisson);
     RUN(test_negbin);
     RUN(test_isa_choice);
+    RUN(test_many_rows);
     return check_report();
 }
