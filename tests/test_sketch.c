@@ -203,6 +203,42 @@ static int same_sketch(const fs_sketch *a, const fs_sketch *b)
     return memcmp(&log_a, &log_b, sizeof log_a) == 0;
 }
 
+/* Counting a strided column in one call is counting its values one by
+ * one: NaN skipped, an infinity skipped and noted, zeros, negatives and
+ * values below the store's range (which then grows), in 1 to 64 values
+ * at a stride of 3. */
+static void test_strided(void)
+{
+    enum { NV = 64, STRIDE = 3 };
+    double col[NV * STRIDE];
+    int n, i, inf, ok = 1;
+    for (i = 0; i < NV * STRIDE; i++)
+        col[i] = 1000.0;   /* the other columns: never counted */
+    for (i = 0; i < NV; i++) {
+        double v = (i % 7 == 0) ? 5.0 : (i % 5 == 0) ? 0.0 : (i % 11 == 0) ? -2.5 - i
+                   : 40.0 - 0.6 * i;
+        col[i * STRIDE] = v;
+    }
+    col[9 * STRIDE] = NAN;
+    col[20 * STRIDE] = INFINITY;
+    for (n = 1; n <= NV; n++) {
+        fs_sketch *a = fs_sketch_alloc(), *b = fs_sketch_alloc();
+        int noted = 0;
+        inf = 0;
+        CHECK(fs_sketch_add_strided(a, col, STRIDE, n, &inf) == 0);
+        for (i = 0; i < n; i++) {
+            double v = col[i * STRIDE];
+            if (isinf(v))
+                noted = 1;
+            else if (!isnan(v))
+                fs_sketch_add(b, v);
+        }
+        ok &= same_sketch(a, b) && inf == noted;
+        fs_sketch_free(a), fs_sketch_free(b);
+    }
+    CHECK(ok);
+}
+
 /* Splitting the data into k parts (contiguous or interleaved) and merging
  * in forward, reverse or tree order gives the sketch of all the data. */
 static void test_merge(void)
@@ -496,5 +532,6 @@ int main(void)
     RUN(test_empty_and_invalid);
     RUN(test_signed_zero);
     RUN(test_memory);
+    RUN(test_strided);
     return check_report();
 }
