@@ -26,6 +26,14 @@ for n in 10000 100000; do
 done
 printf "the bar, 10^6 runs with -j2 (at most 60 s, under 100 MB): "
 $BENCH rss $BIN run $SC -n 1000000 -j 2 -q --no-charts -o "$OUT/big"
+# The engine alone, 10^6 runs with -j2, with the lockstep model and with
+# model.c, one after the other, and their ratio (docs/LOCKSTEP.md).
+lk=$($BENCH engine $SC 1000000 2 lockstep)
+md=$($BENCH engine $SC 1000000 2 model)
+echo "$lk"
+echo "$md"
+echo "$lk $md" | awk '{ for (i = 1; i <= NF; i++) if ($i == "s,") t[++n] = $(i - 1)
+    printf "  model.c / lockstep, 10^6 runs with -j2: %.2fx\n", t[2] / t[1] }'
 # The sweep's overhead: a Sobol design, N = 256 and 6 parameters (2048
 # points, plus 13 one-at-a-time points) at 200 runs per point, against the
 # same number of plain runs of the baseline. The bar: at most 1.2x.
