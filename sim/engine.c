@@ -343,7 +343,6 @@ static void run_one(fs_engine *e, worker *w, int i, long run, int q, double *obs
     for (t = 1; t <= e->sc[i]->steps; t++)
         fs_model_step(w->model[i], w->rng, obs);
     fs_model_finish(w->model[i], obs);
-    w->first_mc[i][fs_model_first_mass_casualty(w->model[i])]++;
 }
 
 /* The paired statistics of run `run` of scenario i (particle q, its
@@ -382,8 +381,7 @@ static void cross_pairs(const fs_engine *e, worker *w, int r)
 
 /* Runs [first, last) of scenario i through the lockstep model into
  * w->obs[i], FS_LOCKSTEP_W at a time (first is a multiple of FS_BLOCK),
- * each run on its particle w->q[] with a posterior, and counts their
- * first mass-casualty steps. */
+ * each run on its particle w->q[] with a posterior. */
 static void run_lockstep(fs_engine *e, worker *w, int i, long first, long last)
 {
     const fs_layout *l = &e->lay[i];
@@ -399,10 +397,6 @@ static void run_lockstep(fs_engine *e, worker *w, int i, long first, long last)
             fs_lockstep_run_each(w->ls[i], w->lsc, e->opts.seed, (uint64_t)r0, nused, o);
         } else
             fs_lockstep_run(w->ls[i], e->opts.seed, (uint64_t)r0, nused, o);
-    }
-    for (r = 0; r < (int)(last - first); r++) {
-        double f = w->obs[i][(size_t)r * l->ncells + fs_cell_tot(l, FS_TOT_FIRST_MASS_CASUALTY)];
-        w->first_mc[i][isnan(f) ? 0 : (int)f]++;
     }
 }
 
@@ -431,8 +425,13 @@ static int run_block(fs_engine *e, worker *w, long first, long last)
         int q = w->q[r];
         for (i = 0; i < e->k; i++) {
             double *o = w->obs[i] + (size_t)r * e->lay[i].ncells;
+            double mc;
             if (!e->opts.lockstep)
                 run_one(e, w, i, run, q, o);
+            /* The first mass-casualty step (NaN: none), from the run's
+             * cell, whichever model ran it. */
+            mc = o[fs_cell_tot(&e->lay[i], FS_TOT_FIRST_MASS_CASUALTY)];
+            w->first_mc[i][isnan(mc) ? 0 : (int)mc]++;
             if (q >= 0)
                 post_observe(e, w, i, run, q, o);
             /* Moments now, while the run's vector is in cache; sketches
