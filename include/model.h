@@ -50,9 +50,6 @@ void fs_model_step(fs_model *m, gsl_rng *r, double *obs);
  * flags into obs. Call after the last step. */
 void fs_model_finish(fs_model *m, double *obs);
 
-/* The run's first step with a mass-casualty attack, or 0 if none. */
-int fs_model_first_mass_casualty(const fs_model *m);
-
 /* Records every draw into buf (cap entries) from now on; NULL stops.
  * Recording costs a branch per draw; it is for benchmarks only. */
 void fs_model_trace(fs_model *m, fs_draw *buf, size_t cap);

@@ -989,11 +989,6 @@ void fs_model_finish(fs_model *m, double *obs)
     obs[fs_cell_out(l, FS_OUT_MASS_CASUALTY)] = m->first_mc > 0;
 }
 
-int fs_model_first_mass_casualty(const fs_model *m)
-{
-    return m->first_mc;
-}
-
 void fs_model_trace(fs_model *m, fs_draw *buf, size_t cap)
 {
     m->trace = buf;
