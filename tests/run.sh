@@ -35,15 +35,19 @@ if [ -z "$ONLY" ]; then
     for t in "$BUILD"/tests/test_*; do
         [ -x "$t" ] || continue
         rc=0
+        ts=$(date +%s)
         "$t" >"$log" 2>&1 || rc=$?
         tally "$log" "$t" $rc
+        echo "run.sh: ${t##*/} took $(($(date +%s) - ts)) s"
     done
 fi
 for s in tests/cli_*.sh; do
     [ -f "$s" ] || continue
     rc=0
+    ts=$(date +%s)
     FS_BIN="$BIN" sh "$s" >"$log" 2>&1 || rc=$?
     tally "$log" "$s" $rc
+    echo "run.sh: ${s##*/} took $(($(date +%s) - ts)) s"
 done
 # report.html in headless Chromium (tests/browser.sh), on the plain build
 # only: the sanitizer build writes the same pages, which cli_report checks.
