@@ -19,7 +19,8 @@
  *
  * A block runs the scenario given to fs_lockstep_alloc (or
  * fs_lockstep_rebind), or one scenario per run of the same shape and
- * draws (fs_lockstep_run_each). Ownership: an fs_lockstep is the caller's,
+ * draws (fs_lockstep_run_each); fs_lockstep_run_lanes gives each lane its
+ * own stream too, (seed, run) of any seed and run. Ownership: an fs_lockstep is the caller's,
  * released with fs_lockstep_free (NULL is fine); it reads the scenario,
  * which must outlive it, and keeps no pointer to the caller's arrays. It
  * allocates nothing after fs_lockstep_alloc and is not shared between
@@ -70,6 +71,19 @@ void fs_lockstep_run(fs_lockstep *L, uint64_t seed, uint64_t run0, int nused, do
  * scenario alone. */
 int fs_lockstep_run_each(fs_lockstep *L, const fs_scenario *const *scs, uint64_t seed,
                          uint64_t run0, int nused, double *obs);
+
+/* One block whose lane i (i < nused, 1 <= nused <= W) runs scenario
+ * scs[i] (L's own in every lane when scs is NULL) on stream (seeds[i],
+ * runs[i]), with the model's substream plan, and writes its observations
+ * into row i of obs (nused rows of fs_layout's ncells cells). Lanes, seeds
+ * and runs need not be related: a calibration packs the runs of many
+ * candidates, each with its own seed, into one block. Each scenario must
+ * be fs_lockstep_compatible with L's. Returns 0, or -1 and runs nothing
+ * when one is not (or nused is out of range). Lane i's numbers are
+ * exactly those of run runs[i] in fs_lockstep_run(seeds[i], runs[i], ...)
+ * on a workspace allocated for scs[i] alone: never of the other lanes. */
+int fs_lockstep_run_lanes(fs_lockstep *L, const fs_scenario *const *scs, const uint64_t *seeds,
+                          const uint64_t *runs, int nused, double *obs);
 
 /* 1 when b can share a block with a (fs_lockstep_run_each): the same
  * shape and draws, magnitudes aside; else 0. */

@@ -1050,10 +1050,9 @@ static void finish(fs_lockstep *L, double *obs, int nused)
     put(L, obs, nused, fs_cell_out(lay, FS_OUT_MASS_CASUALTY), L->n);
 }
 
-void FS_LOCKSTEP_RUN(fs_lockstep *L, uint64_t seed, uint64_t run0, int nused, double *obs)
+void FS_LOCKSTEP_RUN(fs_lockstep *L, int nused, double *obs)
 {
     int t;
-    fs_lanes_seed(L->rng, seed, run0);
     start(L, obs, nused);
     for (t = 1; t <= L->sc->steps; t++)
         step(L, obs, nused);

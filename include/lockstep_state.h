@@ -87,13 +87,14 @@ struct fs_lockstep {
     int any_origin;         /* some lane has a blame_origin entry this step */
 };
 
-/* A whole block: fs_lockstep_run's work, one function per instruction
- * set, the same bits from each. */
-typedef void (*fs_lockstep_kernel)(fs_lockstep *L, uint64_t seed, uint64_t run0, int nused,
-                                   double *obs);
-void fs_lockstep_run_scalar(fs_lockstep *L, uint64_t seed, uint64_t run0, int nused, double *obs);
-void fs_lockstep_run_sse2(fs_lockstep *L, uint64_t seed, uint64_t run0, int nused, double *obs);
-void fs_lockstep_run_avx2(fs_lockstep *L, uint64_t seed, uint64_t run0, int nused, double *obs);
-void fs_lockstep_run_avx512(fs_lockstep *L, uint64_t seed, uint64_t run0, int nused, double *obs);
+/* A whole block from start to finish, its lanes already seeded (lockstep.c
+ * seeds them: one seed and consecutive runs, or a stream for each lane):
+ * fs_lockstep_run's work, one function per instruction set, the same
+ * bits from each. */
+typedef void (*fs_lockstep_kernel)(fs_lockstep *L, int nused, double *obs);
+void fs_lockstep_run_scalar(fs_lockstep *L, int nused, double *obs);
+void fs_lockstep_run_sse2(fs_lockstep *L, int nused, double *obs);
+void fs_lockstep_run_avx2(fs_lockstep *L, int nused, double *obs);
+void fs_lockstep_run_avx512(fs_lockstep *L, int nused, double *obs);
 
 #endif

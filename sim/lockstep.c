@@ -327,15 +327,16 @@ int fs_lockstep_compatible(const fs_scenario *a, const fs_scenario *b)
     return same_draws(a, b);
 }
 
-int fs_lockstep_run_each(fs_lockstep *L, const fs_scenario *const *scs, uint64_t seed,
-                         uint64_t run0, int nused, double *obs)
-{
-    static const fs_lockstep_kernel k[FS_ISA_N] = {
-        fs_lockstep_run_scalar, fs_lockstep_run_sse2, fs_lockstep_run_avx2,
-        fs_lockstep_run_avx512
-    };
-    int l;
+static const fs_lockstep_kernel kernels[FS_ISA_N] = {
+    fs_lockstep_run_scalar, fs_lockstep_run_sse2, fs_lockstep_run_avx2, fs_lockstep_run_avx512
+};
 
+/* Gives lane l the scenario scs[l] (lane 0's from nused on; L's own in
+ * every lane when scs is NULL) and fills its numbers. -1, with nothing
+ * filled, when one cannot share L's block. */
+static int bind_lanes(fs_lockstep *L, const fs_scenario *const *scs, int nused)
+{
+    int l;
     for (l = 0; l < L->W; l++) {
         L->lsc[l] = scs ? scs[l < nused ? l : 0] : L->sc;
         if (!same_draws(L->sc, L->lsc[l]))
@@ -344,7 +345,30 @@ int fs_lockstep_run_each(fs_lockstep *L, const fs_scenario *const *scs, uint64_t
     for (l = 0; l < L->W; l++)
         fill_lane(L, l);
     nb_zero(L);
-    k[fs_lanes_isa(L->rng)](L, seed, run0, nused, obs);
+    return 0;
+}
+
+int fs_lockstep_run_lanes(fs_lockstep *L, const fs_scenario *const *scs, const uint64_t *seeds,
+                          const uint64_t *runs, int nused, double *obs)
+{
+    int l;
+    if (nused < 1 || nused > L->W || bind_lanes(L, scs, nused))
+        return -1;
+    for (l = 0; l < L->W; l++) {
+        int j = l < nused ? l : 0;
+        fs_lanes_seed_lane(L->rng, l, seeds[j], runs[j]);
+    }
+    kernels[fs_lanes_isa(L->rng)](L, nused, obs);
+    return 0;
+}
+
+int fs_lockstep_run_each(fs_lockstep *L, const fs_scenario *const *scs, uint64_t seed,
+                         uint64_t run0, int nused, double *obs)
+{
+    if (bind_lanes(L, scs, nused))
+        return -1;
+    fs_lanes_seed(L->rng, seed, run0);
+    kernels[fs_lanes_isa(L->rng)](L, nused, obs);
     return 0;
 }
 

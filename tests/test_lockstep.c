@@ -408,6 +408,133 @@ static void test_scenario_per_run(void)
     CHECK(ok);
 }
 
+/* The busy scenario (heavy: busy_heavy) scaled by v: plot rates and
+ * presence by 1 + 2v (so one lane may need many more plots than another),
+ * and busy_variant's other magnitudes. */
+static fs_scenario *busy_scaled(int v, int heavy)
+{
+    fs_scenario *sc = busy_variant(v % 3);
+    int g, a;
+    for (g = 0; g < sc->nthreats; g++) {
+        sc->threats[g].plot_rate *= 1.0 + 2.0 * v;
+        for (a = 0; a < sc->nactors; a++)
+            sc->threats[g].presence[a] *= 1.0 + 2.0 * v;
+    }
+    if (heavy)
+        sc->threats[1].lethality_mean = 80.0 + 10.0 * v;
+    return sc;
+}
+
+#define NLANES 24
+
+/* Each lane's own block: run runs[i] of scenario each[i] on seed
+ * seeds[i], alone in a workspace allocated for that scenario. */
+static double *lanes_alone(const fs_scenario *const *each, const uint64_t *seeds,
+                           const uint64_t *runs, int nc)
+{
+    double *alone = malloc((size_t)NLANES * nc * sizeof *alone);
+    int i;
+    for (i = 0; alone && i < NLANES; i++) {
+        fs_lockstep *L = fs_lockstep_alloc(each[i], 8);
+        if (L == NULL) {
+            free(alone);
+            return NULL;
+        }
+        fs_lockstep_run(L, seeds[i], runs[i], 1, alone + (size_t)i * nc);
+        fs_lockstep_free(L);
+    }
+    return alone;
+}
+
+/* (6) A block whose lanes each have their own scenario, seed and run:
+ * lane i's bytes are those of its run alone in a block of its scenario,
+ * on every path, for blocks of 8, 16 and 24 with a lane left unused. */
+static void check_lanes(fs_scenario *const *v, int nv)
+{
+    static const uint64_t seed_of[3] = {SEED, SEED + 7, UINT64_C(0xfeedface12345678)};
+    const fs_scenario *each[NLANES];
+    uint64_t seeds[NLANES], runs[NLANES];
+    int nc = ncells(v[0]), i, ok = 1, isa, W;
+    double *alone, *mixed = malloc((size_t)NLANES * nc * sizeof *mixed);
+
+    for (i = 0; i < NLANES; i++) {
+        each[i] = v[i % nv];
+        seeds[i] = seed_of[i % 3];
+        runs[i] = i % 4 == 3 ? (UINT64_C(1) << 40) + (uint64_t)i : (uint64_t)(i * 7919 % 1000);
+    }
+    alone = lanes_alone(each, seeds, runs, nc);
+    CHECK(alone != NULL && mixed != NULL);
+    for (isa = 0; isa < FS_ISA_N && ok; isa++) {
+        if (!fs_lanes_isa_available((fs_isa)isa))
+            continue;
+        for (W = 8; W <= NLANES && ok; W += 8) {
+            fs_lockstep *L = fs_lockstep_alloc_isa(v[0], W, (fs_isa)isa);
+            int off, n;
+            ok = L != NULL;
+            for (off = 0; ok && off < NLANES; off += n) {
+                n = NLANES - off < W - 1 ? NLANES - off : W - 1;
+                ok = fs_lockstep_run_lanes(L, each + off, seeds + off, runs + off, n,
+                                           mixed + (size_t)off * nc) == 0;
+            }
+            for (i = 0; ok && i < NLANES; i++)
+                if (memcmp(mixed + (size_t)i * nc, alone + (size_t)i * nc,
+                           (size_t)nc * sizeof *mixed) != 0) {
+                    fprintf(stderr, "  %s, W = %d: lane %d differs from its run alone\n",
+                            fs_lanes_isa_name((fs_isa)isa), W, i);
+                    ok = 0;
+                }
+            fs_lockstep_free(L);
+        }
+    }
+    /* No lane's run is lane 0's: a lane that read another's scenario,
+     * seed or run would be seen. */
+    for (i = 1; ok && i < NLANES; i++)
+        ok = memcmp(alone, alone + (size_t)i * nc, (size_t)nc * sizeof *alone) != 0;
+    free(alone);
+    free(mixed);
+    CHECK(ok);
+}
+
+static void test_lanes_own_streams(void)
+{
+    fs_scenario *v[5], *h[5];
+    int i;
+    for (i = 0; i < 5; i++)
+        v[i] = busy_scaled(i, 0), h[i] = busy_scaled(i, 1);
+    check_lanes(v, 5);
+    if (!check_current_failed)
+        check_lanes(h, 5);
+    for (i = 0; i < 5; i++)
+        fs_scenario_free(v[i]), fs_scenario_free(h[i]);
+}
+
+/* Lanes of one scenario on consecutive runs of one seed are
+ * fs_lockstep_run's block. */
+static void test_lanes_as_block(void)
+{
+    fs_scenario *sc = load_baseline();
+    uint64_t seeds[16], runs[16];
+    double *a, *b;
+    int nc, i, ok;
+    CHECK(sc != NULL);
+    nc = ncells(sc);
+    for (i = 0; i < 16; i++)
+        seeds[i] = SEED, runs[i] = 40 + (uint64_t)i;
+    a = lock_runs(sc, 16, fs_lanes_isa_best(), 40, 16);
+    b = malloc((size_t)16 * nc * sizeof *b);
+    {
+        fs_lockstep *L = fs_lockstep_alloc(sc, 16);
+        ok = L && a && b && fs_lockstep_run_lanes(L, NULL, seeds, runs, 16, b) == 0 &&
+             memcmp(a, b, (size_t)16 * nc * sizeof *a) == 0 &&
+             fs_lockstep_run_lanes(L, NULL, seeds, runs, 0, b) == -1 &&
+             fs_lockstep_run_lanes(L, NULL, seeds, runs, 17, b) == -1;
+        fs_lockstep_free(L);
+    }
+    free(a), free(b);
+    fs_scenario_free(sc);
+    CHECK(ok);
+}
+
 /* With nothing random, each run of a mixed block is model.c's run of its
  * own scenario, to the last bit. */
 static void test_scenario_per_run_deterministic(void)
@@ -461,6 +588,11 @@ static void test_scenario_per_run_refused(void)
     st2 = fs_lockstep_run_each(L, each, SEED, 0, 8, obs);
     each[1] = d;   /* its plots' casualties are drawn another way */
     st3 = fs_lockstep_run_each(L, each, SEED, 0, 8, obs);
+    {
+        const uint64_t seeds[2] = {SEED, SEED}, runs[2] = {0, 1};
+        each[1] = b;
+        st3 = st3 == -1 ? fs_lockstep_run_lanes(L, each, seeds, runs, 2, obs) : 0;
+    }
     fs_lockstep_free(L);
     fs_scenario_free(a), fs_scenario_free(b), fs_scenario_free(c), fs_scenario_free(d);
     free(obs);
@@ -493,6 +625,8 @@ int main(void)
     RUN(test_scenario_per_run);
     RUN(test_scenario_per_run_deterministic);
     RUN(test_scenario_per_run_refused);
+    RUN(test_lanes_own_streams);
+    RUN(test_lanes_as_block);
     RUN(test_distribution_baseline);
     RUN(test_distribution_busy);
     return check_report();
