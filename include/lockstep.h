@@ -85,6 +85,33 @@ int fs_lockstep_run_each(fs_lockstep *L, const fs_scenario *const *scs, uint64_t
 int fs_lockstep_run_lanes(fs_lockstep *L, const fs_scenario *const *scs, const uint64_t *seeds,
                           const uint64_t *runs, int nused, double *obs);
 
+/* A sum over a window of steps that blocks keep for each lane
+ * (fs_lockstep_watch), as a calibration's targets read runs: a threat's
+ * flow over the region's (non-external) actors (threat >= 0; metric
+ * FS_TH_PLOTS, _FOILED, _ATTACKS, _CASUALTIES or _REMOVED: what
+ * fs_model_threat_step gives model.c's step), or an actor's (threat -1,
+ * actor >= 0; metric FS_AT_ATTACKS, _FOILED or _CASUALTIES: what
+ * fs_model_actor_step gives), added up over steps first to last (step 0
+ * is the start, whose flows are 0). */
+typedef struct fs_lockstep_window {
+    int threat, actor, metric;
+    int first, last;
+} fs_lockstep_window;
+
+#define FS_LOCKSTEP_MAX_WATCH 64
+
+/* Asks L to keep the n window sums of w (n <= FS_LOCKSTEP_MAX_WATCH) in
+ * every lane of the blocks that follow, until the next call; n = 0 keeps
+ * none, and then the blocks cost what they cost before. Returns 0, or -1
+ * and keeps none when a window names a threat, actor or metric that L's
+ * scenario has not, or 0 <= first <= last does not hold. No allocation. */
+int fs_lockstep_watch(fs_lockstep *L, const fs_lockstep_window *w, int n);
+
+/* After a block: window k's sum in lane i, the step's flows added in step
+ * order from 0 (so a window of steps 0 to steps is, to the bit, the run
+ * total the observations hold: fs_cell_th's or fs_cell_at's cell). */
+double fs_lockstep_watched(const fs_lockstep *L, int k, int lane);
+
 /* 1 when b can share a block with a (fs_lockstep_run_each): the same
  * shape and draws, magnitudes aside; else 0. */
 int fs_lockstep_compatible(const fs_scenario *a, const fs_scenario *b);

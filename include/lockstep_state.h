@@ -85,6 +85,13 @@ struct fs_lockstep {
     double *q_esc, *q_fail, *q_frac, *q_cont, *q_mass;    /* [1] the outcomes */
     double *block;          /* the double block */
     int any_origin;         /* some lane has a blame_origin entry this step */
+    /* Window sums the caller watches (fs_lockstep_watch). */
+    int nwatch;
+    int w_first[FS_LOCKSTEP_MAX_WATCH], w_last[FS_LOCKSTEP_MAX_WATCH];
+    const double *w_src[FS_LOCKSTEP_MAX_WATCH];   /* the row a step adds: a
+                                                   * th_step, attacks, foiled
+                                                   * or cas row */
+    double *wsum;           /* [FS_LOCKSTEP_MAX_WATCH] */
 };
 
 /* A whole block from start to finish, its lanes already seeded (lockstep.c

@@ -123,6 +123,7 @@ fs_lockstep *fs_lockstep_alloc_isa(const fs_scenario *sc, int W, fs_isa isa)
             {&L->q_haz, nz(I)}, {&L->q_tau, 1}, {&L->q_rho, 1}, {&L->q_keep, 1},
             {&L->q_alpha, 1}, {&L->q_kappa, 1}, {&L->q_esc, 1}, {&L->q_fail, 1},
             {&L->q_frac, 1}, {&L->q_cont, 1}, {&L->q_mass, 1},
+            {&L->wsum, FS_LOCKSTEP_MAX_WATCH},
         };
         struct { int **p; size_t n; } b[] = {
             {&L->region, nz(A)}, {&L->member, nz(A)}, {&L->end_a, nz(E)}, {&L->end_b, nz(E)},
@@ -325,6 +326,38 @@ static int same_draws(const fs_scenario *a, const fs_scenario *b)
 int fs_lockstep_compatible(const fs_scenario *a, const fs_scenario *b)
 {
     return same_draws(a, b);
+}
+
+int fs_lockstep_watch(fs_lockstep *L, const fs_lockstep_window *w, int n)
+{
+    int W = L->W, k;
+    L->nwatch = 0;
+    if (n < 0 || n > FS_LOCKSTEP_MAX_WATCH)
+        return -1;
+    for (k = 0; k < n; k++) {
+        const fs_lockstep_window *x = &w[k];
+        int m = x->metric;
+        if (x->first < 0 || x->first > x->last)
+            return -1;
+        if (x->threat >= 0 && x->threat < L->G && m >= FS_TH_PLOTS && m <= FS_TH_REMOVED)
+            L->w_src[k] = ROW(L->th_step, x->threat * FS_TH_N + m);
+        else if (x->threat < 0 && x->actor >= 0 && x->actor < L->A &&
+                 (m == FS_AT_ATTACKS || m == FS_AT_FOILED || m == FS_AT_CASUALTIES))
+            L->w_src[k] = ROW(m == FS_AT_ATTACKS ? L->attacks : m == FS_AT_FOILED ? L->foiled
+                              : L->cas, x->actor);
+        else
+            return -1;
+        L->w_first[k] = x->first;
+        L->w_last[k] = x->last;
+    }
+    L->nwatch = n;
+    return 0;
+}
+
+double fs_lockstep_watched(const fs_lockstep *L, int k, int lane)
+{
+    int W = L->W;
+    return ROW(L->wsum, k)[lane];
 }
 
 static const fs_lockstep_kernel kernels[FS_ISA_N] = {
