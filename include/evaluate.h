@@ -70,15 +70,41 @@ fs_status fs_eval_batch(const fs_eval_spec *s, int n, const double *x, int threa
                         double *se, fs_err *err);
 
 /* Per-run values, for calibrations: point i (a row of x) is loaded as
- * fs_eval_load does and run s->runs times, run r on the random stream
- * (seeds[i], r) (so a point's runs depend on its own seed alone, not on
- * the spec's), and after each run the nv quantities of v are read into
- * out: n rows of runs x nv values (run-major), NaN where a run has none.
- * Points are spread over threads and ranks as fs_eval_batch spreads
- * them, with the same failures, and every rank ends with every row, the
- * same bytes for any thread or rank count. */
+ * fs_eval_load does and run s->runs times through the lockstep model
+ * (lockstep.h), run r on the random stream (seeds[i], r) (so a point's
+ * runs depend on its own seed alone, not on the spec's), and after each
+ * run the nv quantities of v (at most 64) are read into out: n rows of
+ * runs x nv values (run-major), NaN where a run has none. The runs of
+ * all the points are packed into blocks of FS_LOCKSTEP_W lanes, points
+ * after points, so that points of one run each fill whole blocks; a run's
+ * values are those of its run alone, never of the points it shares a
+ * block with. A point whose scenario's draws differ from the others'
+ * (fs_lockstep_compatible: a volatility set to exactly 0, say) runs in
+ * blocks of its own, with the same values. Points are spread over ranks
+ * in contiguous equal shares, and each share's blocks over threads, with
+ * fs_eval_batch's failures, and every rank ends with every row, the same
+ * bytes for any thread or rank count and any instruction set. */
 fs_status fs_eval_batch_runs(const fs_eval_spec *s, int n, const double *x,
                              const uint64_t *seeds, int nv, const fs_runvalue *v, int threads,
                              double *out, fs_err *err);
+
+/* The same, keeping between batches what each thread loaded: its
+ * lockstep workspace and the scenarios of a block's points, into which a
+ * later point's values are written in place when every parameter is a
+ * setting fs_scenario_set writes (docs/CALIBRATE.md, "Loading"). A
+ * calibration runs many small batches of one spec's points, and loading
+ * a block's scenarios afresh for each would cost more than its runs.
+ * Ownership: an fs_eval_runs is the caller's, released with
+ * fs_eval_runs_free (NULL is fine); it keeps no pointer to the spec or
+ * the arrays after a call. A batch whose spec loads other scenarios than
+ * the previous batch's (another base, --set list, paths or integer
+ * flags, compared as pointers) drops what was kept; runs and seed may
+ * change. NULL when out of memory. */
+typedef struct fs_eval_runs fs_eval_runs;
+fs_eval_runs *fs_eval_runs_alloc(int threads);
+void fs_eval_runs_free(fs_eval_runs *w);
+fs_status fs_eval_runs_batch(fs_eval_runs *w, const fs_eval_spec *s, int n, const double *x,
+                             const uint64_t *seeds, int nv, const fs_runvalue *v, double *out,
+                             fs_err *err);
 
 #endif

@@ -19,7 +19,8 @@
  *
  * A block runs the scenario given to fs_lockstep_alloc (or
  * fs_lockstep_rebind), or one scenario per run of the same shape and
- * draws (fs_lockstep_run_each). Ownership: an fs_lockstep is the caller's,
+ * draws (fs_lockstep_run_each); fs_lockstep_run_lanes gives each lane its
+ * own stream too, (seed, run) of any seed and run. Ownership: an fs_lockstep is the caller's,
  * released with fs_lockstep_free (NULL is fine); it reads the scenario,
  * which must outlive it, and keeps no pointer to the caller's arrays. It
  * allocates nothing after fs_lockstep_alloc and is not shared between
@@ -70,6 +71,46 @@ void fs_lockstep_run(fs_lockstep *L, uint64_t seed, uint64_t run0, int nused, do
  * scenario alone. */
 int fs_lockstep_run_each(fs_lockstep *L, const fs_scenario *const *scs, uint64_t seed,
                          uint64_t run0, int nused, double *obs);
+
+/* One block whose lane i (i < nused, 1 <= nused <= W) runs scenario
+ * scs[i] (L's own in every lane when scs is NULL) on stream (seeds[i],
+ * runs[i]), with the model's substream plan, and writes its observations
+ * into row i of obs (nused rows of fs_layout's ncells cells). Lanes, seeds
+ * and runs need not be related: a calibration packs the runs of many
+ * candidates, each with its own seed, into one block. Each scenario must
+ * be fs_lockstep_compatible with L's. Returns 0, or -1 and runs nothing
+ * when one is not (or nused is out of range). Lane i's numbers are
+ * exactly those of run runs[i] in fs_lockstep_run(seeds[i], runs[i], ...)
+ * on a workspace allocated for scs[i] alone: never of the other lanes. */
+int fs_lockstep_run_lanes(fs_lockstep *L, const fs_scenario *const *scs, const uint64_t *seeds,
+                          const uint64_t *runs, int nused, double *obs);
+
+/* A sum over a window of steps that blocks keep for each lane
+ * (fs_lockstep_watch), as a calibration's targets read runs: a threat's
+ * flow over the region's (non-external) actors (threat >= 0; metric
+ * FS_TH_PLOTS, _FOILED, _ATTACKS, _CASUALTIES or _REMOVED: what
+ * fs_model_threat_step gives model.c's step), or an actor's (threat -1,
+ * actor >= 0; metric FS_AT_ATTACKS, _FOILED or _CASUALTIES: what
+ * fs_model_actor_step gives), added up over steps first to last (step 0
+ * is the start, whose flows are 0). */
+typedef struct fs_lockstep_window {
+    int threat, actor, metric;
+    int first, last;
+} fs_lockstep_window;
+
+#define FS_LOCKSTEP_MAX_WATCH 64
+
+/* Asks L to keep the n window sums of w (n <= FS_LOCKSTEP_MAX_WATCH) in
+ * every lane of the blocks that follow, until the next call; n = 0 keeps
+ * none, and then the blocks cost what they cost before. Returns 0, or -1
+ * and keeps none when a window names a threat, actor or metric that L's
+ * scenario has not, or 0 <= first <= last does not hold. No allocation. */
+int fs_lockstep_watch(fs_lockstep *L, const fs_lockstep_window *w, int n);
+
+/* After a block: window k's sum in lane i, the step's flows added in step
+ * order from 0 (so a window of steps 0 to steps is, to the bit, the run
+ * total the observations hold: fs_cell_th's or fs_cell_at's cell). */
+double fs_lockstep_watched(const fs_lockstep *L, int k, int lane);
 
 /* 1 when b can share a block with a (fs_lockstep_run_each): the same
  * shape and draws, magnitudes aside; else 0. */

@@ -1050,12 +1050,28 @@ static void finish(fs_lockstep *L, double *obs, int nused)
     put(L, obs, nused, fs_cell_out(lay, FS_OUT_MASS_CASUALTY), L->n);
 }
 
-void FS_LOCKSTEP_RUN(fs_lockstep *L, uint64_t seed, uint64_t run0, int nused, double *obs)
+/* The watched window sums (fs_lockstep_watch): this step's flows added
+ * where the step is in the window, after it is recorded. */
+static void watch_step(fs_lockstep *L)
+{
+    int W = L->W, k;
+    for (k = 0; k < L->nwatch; k++)
+        if (L->t >= L->w_first[k] && L->t <= L->w_last[k])
+            acc(ROW(L->wsum, k), L->w_src[k], W);
+}
+
+void FS_LOCKSTEP_RUN(fs_lockstep *L, int nused, double *obs)
 {
     int t;
-    fs_lanes_seed(L->rng, seed, run0);
     start(L, obs, nused);
-    for (t = 1; t <= L->sc->steps; t++)
+    if (L->nwatch) {
+        memset(L->wsum, 0, (size_t)L->nwatch * L->W * sizeof *L->wsum);
+        watch_step(L);
+    }
+    for (t = 1; t <= L->sc->steps; t++) {
         step(L, obs, nused);
+        if (L->nwatch)
+            watch_step(L);
+    }
     finish(L, obs, nused);
 }

@@ -85,15 +85,23 @@ struct fs_lockstep {
     double *q_esc, *q_fail, *q_frac, *q_cont, *q_mass;    /* [1] the outcomes */
     double *block;          /* the double block */
     int any_origin;         /* some lane has a blame_origin entry this step */
+    /* Window sums the caller watches (fs_lockstep_watch). */
+    int nwatch;
+    int w_first[FS_LOCKSTEP_MAX_WATCH], w_last[FS_LOCKSTEP_MAX_WATCH];
+    const double *w_src[FS_LOCKSTEP_MAX_WATCH];   /* the row a step adds: a
+                                                   * th_step, attacks, foiled
+                                                   * or cas row */
+    double *wsum;           /* [FS_LOCKSTEP_MAX_WATCH] */
 };
 
-/* A whole block: fs_lockstep_run's work, one function per instruction
- * set, the same bits from each. */
-typedef void (*fs_lockstep_kernel)(fs_lockstep *L, uint64_t seed, uint64_t run0, int nused,
-                                   double *obs);
-void fs_lockstep_run_scalar(fs_lockstep *L, uint64_t seed, uint64_t run0, int nused, double *obs);
-void fs_lockstep_run_sse2(fs_lockstep *L, uint64_t seed, uint64_t run0, int nused, double *obs);
-void fs_lockstep_run_avx2(fs_lockstep *L, uint64_t seed, uint64_t run0, int nused, double *obs);
-void fs_lockstep_run_avx512(fs_lockstep *L, uint64_t seed, uint64_t run0, int nused, double *obs);
+/* A whole block from start to finish, its lanes already seeded (lockstep.c
+ * seeds them: one seed and consecutive runs, or a stream for each lane):
+ * fs_lockstep_run's work, one function per instruction set, the same
+ * bits from each. */
+typedef void (*fs_lockstep_kernel)(fs_lockstep *L, int nused, double *obs);
+void fs_lockstep_run_scalar(fs_lockstep *L, int nused, double *obs);
+void fs_lockstep_run_sse2(fs_lockstep *L, int nused, double *obs);
+void fs_lockstep_run_avx2(fs_lockstep *L, int nused, double *obs);
+void fs_lockstep_run_avx512(fs_lockstep *L, int nused, double *obs);
 
 #endif

@@ -6,13 +6,14 @@
  * ("threat_index@60", "stability.[TJ]@24"). Parsing validates the name
  * against a scenario; reading is a pure function of one run's observation
  * vector (metrics.h) and, for a threat's or an actor's flows over a
- * window, of the model's per-step sums collected step by step. Nothing
- * here allocates. */
+ * window, of the sum a lockstep block keeps of them (fs_lockstep_watch).
+ * Nothing here allocates. */
 #ifndef FS_RUNVALUE_H
 #define FS_RUNVALUE_H
 
 #include <stddef.h>
-#include "model.h"
+#include "lockstep.h"
+#include "metrics.h"
 #include "sweep_output.h"
 
 enum {
@@ -20,9 +21,9 @@ enum {
     FS_RV_SERIES,       /* a region or actor time series: summed over the
                          * window (a flow) or at its one step (a level) */
     FS_RV_THREAT,       /* a threat's flow over the region's actors, summed
-                         * over the window (fs_model_threat_step) */
+                         * over the window (a lockstep window sum) */
     FS_RV_ACTOR         /* an actor's attacks, foiled plots or casualties,
-                         * summed over the window (fs_model_actor_step) */
+                         * summed over the window (likewise) */
 };
 
 typedef struct fs_runvalue {
@@ -41,17 +42,19 @@ int fs_runvalue_parse(const char *name, const fs_scenario *sc, fs_runvalue *v, c
  * region's actors, summed over steps 13 to 36". */
 void fs_runvalue_describe(const fs_runvalue *v, const fs_scenario *sc, char *buf, size_t n);
 
-/* 1 when v needs the model's per-step sums (FS_RV_THREAT, FS_RV_ACTOR). */
+/* 1 when v needs a window sum of the model's steps (FS_RV_THREAT,
+ * FS_RV_ACTOR). */
 int fs_runvalue_stepwise(const fs_runvalue *v);
 
-/* After step t of a run (fs_model_start is step 0): adds what step t
- * contributes to a stepwise quantity into *acc (start it at 0). */
-void fs_runvalue_step(const fs_runvalue *v, const fs_model *m, int t, double *acc);
+/* For a stepwise quantity, the window a lockstep block sums it over
+ * (lockstep.h, fs_lockstep_watch) into *w: 0, or -1 when v is not
+ * stepwise. */
+int fs_runvalue_window(const fs_runvalue *v, fs_lockstep_window *w);
 
-/* After fs_model_finish: the run's value, from its observation vector obs
- * (layout l) and, for a stepwise quantity, what fs_runvalue_step
- * accumulated. NaN when the run has none (a first mass-casualty step in
- * a run without one). */
+/* After a run: its value, from its observation vector obs (layout l)
+ * and, for a stepwise quantity, the sum of its window (acc:
+ * fs_lockstep_watched). NaN when the run has none (a first mass-casualty
+ * step in a run without one). */
 double fs_runvalue_read(const fs_runvalue *v, const fs_layout *l, const double *obs,
                         double acc);
 

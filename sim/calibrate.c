@@ -35,6 +35,7 @@ struct fs_calib_run {
     int integer[FS_CAL_MAX_PARAMS];
     fs_runvalue values[FS_CAL_MAX_TARGETS];
     fs_eval_spec spec;
+    fs_eval_runs *eval;       /* what each thread keeps from batch to batch */
     fs_scenario_text *text;   /* the base scenario's files, read once */
     fs_outlock *lock;         /* rank 0: this process alone writes into outdir */
     fs_ckpt_id id;
@@ -96,8 +97,7 @@ static fs_status simulate(fs_calib_run *r, int n, const double *theta, const uin
     for (int i = 0; i < n; i++)
         seeds[i] = fs_calib_seed(c->seed, id[i]);
     spec.runs = runs;
-    st = fs_eval_batch_runs(&spec, n, theta, seeds, c->ntargets, r->values, r->threads, out,
-                            err);
+    st = fs_eval_runs_batch(r->eval, &spec, n, theta, seeds, c->ntargets, r->values, out, err);
     free(seeds);
     return st;
 }
@@ -343,6 +343,10 @@ fs_calib_run *fs_calib_run_open(const fs_calib *c, int threads, const char *outd
     fs_eval_spec spec = {c->base_path, r->text, c->sets, c->nsets, c->nparams, r->paths,
                          r->integer, c->runs, c->seed, 0, NULL, NULL};
     r->spec = spec;
+    if ((r->eval = fs_eval_runs_alloc(threads)) == NULL) {
+        fs_err_set(err, FS_ENOMEM, "out of memory");
+        goto fail;
+    }
     fs_abc_problem p = {c->nparams, priors};
     if ((r->abc = fs_abc_alloc(&p, &c->opts, err)) == NULL || fs_mkdir_made(outdir, err) != FS_OK ||
         start_checkpoint(r, resume, err) != FS_OK)
@@ -361,6 +365,7 @@ void fs_calib_run_free(fs_calib_run *r)
     if (!r)
         return;
     fs_abc_free(r->abc);
+    fs_eval_runs_free(r->eval);
     fs_scenario_text_free(r->text);
     fs_outlock_release(r->lock);
     /* A calibration that wrote nothing (an empty posterior, a failure

@@ -13,9 +13,8 @@
 #include "dist.h"
 #include "engine.h"
 #include "fsio.h"
+#include "lockstep.h"
 #include "metrics.h"
-#include "model.h"
-#include "rng.h"
 #include "output.h"
 #include "posterior.h"
 #include "stats.h"
@@ -204,35 +203,58 @@ typedef struct batch_job {
     const uint64_t *seeds;    /* per-run mode: each point's stream seed */
     int nv;
     const fs_runvalue *v;
-    struct run_cache *cache;  /* per-run mode: one per thread, or NULL */
+    struct lane_cache *cache; /* per-run mode: one per thread */
     int ncache;
+    int nwin;                 /* per-run mode: the stepwise values' windows */
+    fs_lockstep_window win[FS_LOCKSTEP_MAX_WATCH];
+    int wof[FS_LOCKSTEP_MAX_WATCH];   /* value k's window, or -1 */
 } batch_job;
 
-#define MAX_RUNVALUES 64
+/* ---- Per-run values, through the lockstep model (lockstep.h) ----
+ *
+ * The runs of a rank's points are lanes, (point, run) in order, and
+ * every LANES of them make a block: a calibration whose candidates each
+ * run once fills every lane of a block with a candidate of its own. Each
+ * lane runs its point's scenario on stream (the point's seed, run), and
+ * its numbers are those of that run alone (fs_lockstep_run_lanes): never
+ * of the block, so never of the packing, the threads or the ranks. */
 
-/* What a thread keeps between the points of a per-run batch: the first
- * point's scenario, model, generator and observations. When every
- * parameter is a setting fs_scenario_set writes, a later point's values
- * are written into that scenario in place (the same doubles loading would
- * give) and the model rebound, instead of loading the base again: a
- * calibration's candidates each run once or a few times, and loading
- * would cost more than the runs. */
-typedef struct run_cache {
-    fs_scenario *sc;
-    fs_model *m;
-    gsl_rng *r;
-    double *obs;
-} run_cache;
+#define LANES FS_LOCKSTEP_W
+#define MAX_RUNVALUES FS_LOCKSTEP_MAX_WATCH
 
-static void cache_free(run_cache *c)
+/* What a thread keeps from block to block (and, in an fs_eval_runs, from
+ * batch to batch): a lockstep workspace bound to a scenario of its own
+ * (ref: a point's, loaded for it and never written), and the scenarios of
+ * the points a block runs, one a slot. When every parameter is a setting
+ * fs_scenario_set writes, a slot is loaded once and a later point's
+ * values are written into it in place (the same doubles loading would
+ * give): a calibration's candidates each run once or a few times, and
+ * loading would cost more than the runs. Otherwise each block loads its
+ * points afresh. */
+typedef struct lane_cache {
+    fs_scenario *ref;
+    fs_lockstep *L;
+    fs_layout lay;            /* ref's: every compatible scenario's */
+    double *obs;              /* LANES rows of lay.ncells */
+    int settable;             /* -1 until the first load tells, then 0 or 1 */
+    fs_scenario *slot[LANES];
+} lane_cache;
+
+static void cache_unbind(lane_cache *c)
 {
-    if (c->m)
-        fs_model_free(c->m);
-    if (c->r)
-        gsl_rng_free(c->r);
+    fs_lockstep_free(c->L);
+    fs_scenario_free(c->ref);
     free(c->obs);
-    fs_scenario_free(c->sc);
+    c->L = NULL, c->ref = NULL, c->obs = NULL;
+}
+
+static void cache_free(lane_cache *c)
+{
+    cache_unbind(c);
+    for (int k = 0; k < LANES; k++)
+        fs_scenario_free(c->slot[k]);
     memset(c, 0, sizeof *c);
+    c->settable = -1;
 }
 
 /* Whether point values can be written into sc in place: every path a
@@ -258,72 +280,201 @@ static int thread_num(void)
 #endif
 }
 
-/* Point x's runs one by one on streams (seed, 0..runs-1), each run's nv
- * quantities into out (runs rows of nv). */
-static fs_status run_values(const batch_job *j, const double *x, uint64_t seed, double *out,
+/* Slot k holds point x's scenario: written in place, or loaded. */
+static fs_status slot_point(const batch_job *j, lane_cache *c, int k, const double *x,
                             fs_err *err)
 {
-    fs_scenario *sc = NULL;
-    fs_model *m = NULL;
-    gsl_rng *r = NULL;
-    double *obs = NULL, acc[MAX_RUNVALUES];
-    fs_layout l;
-    fs_status st = FS_OK;
-    int tid = thread_num();
-    run_cache *c = j->cache && tid < j->ncache ? &j->cache[tid] : NULL;
+    fs_status st;
+    if (c->slot[k] && c->settable == 1) {
+        for (int p = 0; p < j->s->nparams; p++)
+            fs_scenario_set(c->slot[k], j->s->paths[p], x[p]);
+        return FS_OK;
+    }
+    fs_scenario_free(c->slot[k]);
+    c->slot[k] = NULL;
+    if ((st = fs_eval_load(j->s, x, &c->slot[k], NULL, err)) != FS_OK)
+        return st;
+    if (c->settable < 0)
+        c->settable = settable(j->s, c->slot[k]);
+    return FS_OK;
+}
 
-    if (j->nv > MAX_RUNVALUES)
-        return fs_err_set(err, FS_ECONFIG, "%d quantities per run; at most %d", j->nv,
-                          MAX_RUNVALUES);
-    if (c && c->sc) {   /* this thread's scenario, with x written in */
-        for (int k = 0; k < j->s->nparams; k++)
-            fs_scenario_set(c->sc, j->s->paths[k], x[k]);
-        sc = c->sc, m = c->m, r = c->r, obs = c->obs;
-        fs_model_rebind(m, sc);
-        fs_layout_init(&l, sc);
-    } else {
-        if ((st = fs_eval_load(j->s, x, &sc, NULL, err)) != FS_OK)
-            return st;
-        fs_layout_init(&l, sc);
-        m = fs_model_alloc(sc);
-        r = fs_rng_alloc();
-        obs = malloc((size_t)l.ncells * sizeof *obs);
-        if (!m || !r || !obs) {
-            st = fs_err_set(err, FS_ENOMEM, "out of memory running a point");
-            goto done;
-        }
-        if (c && settable(j->s, sc)) {   /* kept for the thread's next points */
-            c->sc = sc, c->m = m, c->r = r, c->obs = obs;
-        }
+/* A workspace for blocks of sc's points (sc becomes its own), with room
+ * for a block's observations. */
+static fs_status lanes_alloc(const fs_scenario *sc, fs_lockstep **L, fs_layout *lay,
+                             double **obs, fs_err *err)
+{
+    fs_layout_init(lay, sc);
+    *L = fs_lockstep_alloc(sc, LANES);
+    *obs = malloc((size_t)LANES * lay->ncells * sizeof **obs);
+    if (*L == NULL || *obs == NULL) {
+        fs_lockstep_free(*L);
+        free(*obs);
+        *L = NULL, *obs = NULL;
+        return fs_err_set(err, FS_ENOMEM, "out of memory running a point");
     }
-    for (long run = 0; run < j->s->runs; run++) {
-        int k;
-        fs_rng_seed(r, seed, (uint64_t)run);
-        for (k = 0; k < j->nv; k++)
-            acc[k] = 0;
-        fs_model_start(m, r, obs);
-        for (k = 0; k < j->nv; k++)
-            if (fs_runvalue_stepwise(&j->v[k]))
-                fs_runvalue_step(&j->v[k], m, 0, &acc[k]);
-        for (int t = 1; t <= sc->steps; t++) {
-            fs_model_step(m, r, obs);
-            for (k = 0; k < j->nv; k++)
-                if (fs_runvalue_stepwise(&j->v[k]))
-                    fs_runvalue_step(&j->v[k], m, t, &acc[k]);
+    return FS_OK;
+}
+
+/* Binds the thread's workspace to a scenario of its own: point x's. */
+static fs_status cache_bind(const batch_job *j, lane_cache *c, const double *x, fs_err *err)
+{
+    fs_status st;
+    cache_unbind(c);
+    if ((st = fs_eval_load(j->s, x, &c->ref, NULL, err)) != FS_OK)
+        return st;
+    return lanes_alloc(c->ref, &c->L, &c->lay, &c->obs, err);
+}
+
+/* The lanes of one block, each a (point, run) with the point's scenario
+ * and seed. */
+typedef struct lane_set {
+    int n;
+    const fs_scenario *sc[LANES];
+    uint64_t seed[LANES], run[LANES];
+    double *out[LANES];       /* where the lane's nv values go */
+} lane_set;
+
+/* Runs the lanes ls through L (a block), watching the job's windows
+ * (which a workspace kept from an earlier batch may not), and reads each
+ * lane's values. */
+static fs_status lanes_run(const batch_job *j, fs_lockstep *L, const fs_layout *lay,
+                           double *obs, const lane_set *ls, fs_err *err)
+{
+    if (fs_lockstep_watch(L, j->win, j->nwin) != 0)   /* parsed against the base */
+        return fs_err_set(err, FS_ERUNTIME, "a quantity's window does not fit the point");
+    if (fs_lockstep_run_lanes(L, ls->sc, ls->seed, ls->run, ls->n, obs) != 0)
+        return fs_err_set(err, FS_ERUNTIME, "a point's scenario cannot share a lockstep "
+                          "block");
+    for (int l = 0; l < ls->n; l++)
+        for (int k = 0; k < j->nv; k++) {
+            double acc = j->wof[k] >= 0 ? fs_lockstep_watched(L, j->wof[k], l) : 0.0;
+            ls->out[l][k] = fs_runvalue_read(&j->v[k], lay, obs + (size_t)l * lay->ncells, acc);
         }
-        fs_model_finish(m, obs);
-        for (k = 0; k < j->nv; k++)
-            out[(size_t)run * j->nv + k] = fs_runvalue_read(&j->v[k], &l, obs, acc[k]);
-    }
-done:
-    if (c && c->sc == sc && sc)
-        return st;   /* the cache's */
+    return FS_OK;
+}
+
+/* A point whose scenario cannot share the thread's blocks (its draws
+ * differ: a volatility of exactly 0, say): its lanes in a block of their
+ * own, on a workspace allocated for its scenario, so its numbers are
+ * those it has whatever the other points are. */
+static fs_status lanes_alone(const batch_job *j, const lane_set *ls, fs_err *err)
+{
+    fs_lockstep *L;
+    fs_layout lay;
+    double *obs;
+    fs_status st = lanes_alloc(ls->sc[0], &L, &lay, &obs, err);
+    if (st == FS_OK)
+        st = lanes_run(j, L, &lay, obs, ls, err);
+    fs_lockstep_free(L);
     free(obs);
-    if (r)
-        gsl_rng_free(r);
-    fs_model_free(m);
-    fs_scenario_free(sc);
     return st;
+}
+
+/* One block: lanes q0 .. q0 + nq - 1 of the points from first on. A
+ * failure names the point (*point). */
+static fs_status lane_block(const batch_job *j, lane_cache *c, int first, long q0, int nq,
+                            int *point, fs_err *err)
+{
+    long runs = j->s->runs;
+    int np = 0, pt[LANES], slot[LANES], fits[LANES], nfit = 0, k, l;
+    lane_set ls;
+    fs_status st;
+
+    for (l = 0; l < nq; l++) {   /* the block's points, one a slot */
+        int i = first + (int)((q0 + l) / runs);
+        if (np == 0 || pt[np - 1] != i)
+            pt[np++] = i;
+        slot[l] = np - 1;
+    }
+    for (k = 0; k < np; k++) {
+        *point = pt[k];
+        if ((st = slot_point(j, c, k, j->x + (size_t)pt[k] * j->s->nparams, err)) != FS_OK)
+            return st;
+    }
+    *point = pt[0];
+    if (c->L == NULL && (st = cache_bind(j, c, j->x + (size_t)pt[0] * j->s->nparams, err))
+        != FS_OK)
+        return st;
+    for (int pass = 0; pass < 2; pass++) {
+        nfit = 0;
+        for (l = 0; l < nq; l++)
+            nfit += fits[l] = fs_lockstep_compatible(c->ref, c->slot[slot[l]]);
+        if (pass || 2 * nfit >= nq)
+            break;
+        /* Most lanes cannot share the workspace's blocks: its scenario is
+         * the odd one; bind it to a point of the others. */
+        for (l = 0; fits[l]; l++)
+            ;
+        *point = pt[slot[l]];
+        if ((st = cache_bind(j, c, j->x + (size_t)pt[slot[l]] * j->s->nparams, err)) != FS_OK)
+            return st;
+    }
+    ls.n = 0;
+    for (l = 0; l < nq; l++)
+        if (fits[l]) {
+            long q = q0 + l;
+            int i = pt[slot[l]];
+            ls.sc[ls.n] = c->slot[slot[l]];
+            ls.seed[ls.n] = j->seeds[i];
+            ls.run[ls.n] = (uint64_t)(q % runs);
+            ls.out[ls.n++] = j->y + (size_t)i * j->width + (size_t)(q % runs) * j->nv;
+        }
+    *point = pt[0];
+    if (ls.n > 0 && (st = lanes_run(j, c->L, &c->lay, c->obs, &ls, err)) != FS_OK)
+        return st;
+    for (k = 0; k < np; k++) {   /* each point that cannot share, alone */
+        ls.n = 0;
+        for (l = 0; l < nq; l++)
+            if (!fits[l] && slot[l] == k) {
+                long q = q0 + l;
+                ls.sc[ls.n] = c->slot[k];
+                ls.seed[ls.n] = j->seeds[pt[k]];
+                ls.run[ls.n] = (uint64_t)(q % runs);
+                ls.out[ls.n++] = j->y + (size_t)pt[k] * j->width + (size_t)(q % runs) * j->nv;
+            }
+        *point = pt[k];
+        if (ls.n > 0 && (st = lanes_alone(j, &ls, err)) != FS_OK)
+            return st;
+    }
+    return FS_OK;
+}
+
+/* Keeps the failure of the lowest point. */
+static void note_failure(int i, const fs_err *e, int *bad, fs_err *perr)
+{
+#pragma omp critical(fs_eval_error)
+    if (*bad < 0 || i < *bad) {
+        *bad = i;
+        *perr = *e;
+    }
+}
+
+/* Points first .. last - 1, their runs packed into blocks of LANES lanes,
+ * the blocks spread over threads. */
+static void batch_lanes(const batch_job *j, int first, int last, int threads, int *bad,
+                        fs_err *perr)
+{
+    long nlanes = (long)(last - first) * j->s->runs;
+    long nblocks = (nlanes + LANES - 1) / LANES;
+    (void)threads;
+#pragma omp parallel for num_threads(threads) schedule(dynamic, 1)
+    for (long b = 0; b < nblocks; b++) {
+        int stop, tid = thread_num(), point = first;
+        long q0 = b * LANES;
+        fs_err e;
+#pragma omp atomic read
+        stop = fs_interrupted;
+        if (stop)
+            continue;
+        if (tid >= j->ncache) {   /* never: a cache for each thread */
+            fs_err_set(&e, FS_ERUNTIME, "thread %d without a cache", tid);
+            note_failure(first, &e, bad, perr);
+        } else if (lane_block(j, &j->cache[tid], first, q0, (int)(nlanes - q0 < LANES ? nlanes - q0
+                                                                            : LANES),
+                       &point, &e) != FS_OK)
+            note_failure(point, &e, bad, perr);
+    }
 }
 
 /* Point i into its own rows of y and se; the first failure by index is kept. */
@@ -339,17 +490,9 @@ static void batch_point(const batch_job *j, int i, int *bad, fs_err *perr)
         return;
     size_t k = (size_t)j->width * i;
     const double *x = j->x + (size_t)i * s->nparams;
-    if (j->seeds)
-        st = run_values(j, x, j->seeds[i], j->y + k, &e);
-    else
-        st = fs_eval_point(s, x, 1, j->y + k, j->se + k, &e);
-    if (st != FS_OK) {
-#pragma omp critical(fs_eval_error)
-        if (*bad < 0 || i < *bad) {
-            *bad = i;
-            *perr = e;
-        }
-    }
+    st = fs_eval_point(s, x, 1, j->y + k, j->se + k, &e);
+    if (st != FS_OK)
+        note_failure(i, &e, bad, perr);
 }
 
 /* Several ranks: the points are handed out from a counter they share, a
@@ -384,7 +527,8 @@ static int batch_shared(const batch_job *j, int n, int threads, unsigned char *m
  * run or a few, of one scenario, so of about one cost): rank r runs the
  * r-th of size contiguous equal shares, with no shared counter to open
  * and ask (a collective, and a round trip per claim, which would cost
- * more than the points). */
+ * more than the points); the runs of its share are packed into lockstep
+ * blocks. */
 static void batch_static(const batch_job *j, int n, int threads, unsigned char *mine, int *bad,
                          fs_err *perr)
 {
@@ -392,9 +536,7 @@ static void batch_static(const batch_job *j, int n, int threads, unsigned char *
     int first = (int)(n * rank / size), last = (int)(n * (rank + 1) / size);
     for (int i = first; i < last; i++)
         mine[i] = 1;
-#pragma omp parallel for num_threads(threads) schedule(dynamic, 1)
-    for (int i = first; i < last; i++)
-        batch_point(j, i, bad, perr);
+    batch_lanes(j, first, last, threads, bad, perr);
 }
 
 static fs_status batch(const batch_job *j, int n, int threads, fs_err *err)
@@ -411,6 +553,8 @@ static fs_status batch(const batch_job *j, int n, int threads, fs_err *err)
     } else if (shared) {
         if (batch_shared(j, n, threads, mine, &bad, &perr))
             mine_st = FS_ENOMEM;
+    } else if (j->seeds) {
+        batch_lanes(j, 0, n, threads, &bad, &perr);
     } else {
 #pragma omp parallel for num_threads(threads) schedule(dynamic, 1)
         for (int i = 0; i < n; i++)
@@ -447,24 +591,91 @@ static fs_status batch(const batch_job *j, int n, int threads, fs_err *err)
 fs_status fs_eval_batch(const fs_eval_spec *s, int n, const double *x, int threads, double *y,
                         double *se, fs_err *err)
 {
-    batch_job j = {s, x, y, se, s->noutputs, NULL, 0, NULL, NULL, 0};
+    batch_job j;
+    memset(&j, 0, sizeof j);
+    j.s = s, j.x = x, j.y = y, j.se = se, j.width = s->noutputs;
     return batch(&j, n, threads, err);
+}
+
+/* ---- fs_eval_runs: the per-thread caches, kept from batch to batch ---- */
+
+struct fs_eval_runs {
+    int threads;
+    lane_cache *cache;        /* [threads] */
+    fs_eval_spec spec;        /* what the caches' scenarios were loaded from */
+    int bound;
+};
+
+fs_eval_runs *fs_eval_runs_alloc(int threads)
+{
+    fs_eval_runs *w = calloc(1, sizeof *w);
+    if (threads < 1)
+        threads = 1;
+    if (w == NULL || (w->cache = calloc((size_t)threads, sizeof *w->cache)) == NULL) {
+        free(w);
+        return NULL;
+    }
+    w->threads = threads;
+    for (int t = 0; t < threads; t++)
+        w->cache[t].settable = -1;
+    return w;
+}
+
+void fs_eval_runs_free(fs_eval_runs *w)
+{
+    if (w == NULL)
+        return;
+    for (int t = 0; t < w->threads; t++)
+        cache_free(&w->cache[t]);
+    free(w->cache);
+    free(w);
+}
+
+/* 1 when a and b load the same scenarios for the same points (their runs,
+ * seed and outputs aside). */
+static int same_points(const fs_eval_spec *a, const fs_eval_spec *b)
+{
+    return a->base_path == b->base_path && a->base_text == b->base_text &&
+           a->sets == b->sets && a->nsets == b->nsets && a->nparams == b->nparams &&
+           a->paths == b->paths && a->integer == b->integer;
+}
+
+fs_status fs_eval_runs_batch(fs_eval_runs *w, const fs_eval_spec *s, int n, const double *x,
+                             const uint64_t *seeds, int nv, const fs_runvalue *v, double *out,
+                             fs_err *err)
+{
+    batch_job j;
+    if (s->runs * nv > 1 << 20)
+        return fs_err_set(err, FS_ECONFIG, "%ld runs x %d quantities per point: too many",
+                          s->runs, nv);
+    if (nv > MAX_RUNVALUES)
+        return fs_err_set(err, FS_ECONFIG, "%d quantities per run; at most %d", nv,
+                          MAX_RUNVALUES);
+    if (w->bound && !same_points(&w->spec, s))
+        for (int t = 0; t < w->threads; t++)
+            cache_free(&w->cache[t]);
+    w->spec = *s;
+    w->bound = 1;
+    memset(&j, 0, sizeof j);
+    j.s = s, j.x = x, j.y = out, j.width = (int)(s->runs * nv), j.seeds = seeds;
+    j.nv = nv, j.v = v, j.cache = w->cache, j.ncache = w->threads;
+    for (int k = 0; k < nv; k++) {
+        j.wof[k] = -1;
+        if (fs_runvalue_window(&v[k], &j.win[j.nwin]) == 0)
+            j.wof[k] = j.nwin++;
+    }
+    return batch(&j, n, w->threads, err);
 }
 
 fs_status fs_eval_batch_runs(const fs_eval_spec *s, int n, const double *x,
                              const uint64_t *seeds, int nv, const fs_runvalue *v, int threads,
                              double *out, fs_err *err)
 {
-    batch_job j = {s, x, out, NULL, (int)(s->runs * nv), seeds, nv, v, NULL, 0};
+    fs_eval_runs *w = fs_eval_runs_alloc(threads);
     fs_status st;
-    if (s->runs * nv > 1 << 20)
-        return fs_err_set(err, FS_ECONFIG, "%ld runs x %d quantities per point: too many",
-                          s->runs, nv);
-    j.ncache = threads > 0 ? threads : 1;
-    j.cache = calloc((size_t)j.ncache, sizeof *j.cache);   /* NULL: load every point */
-    st = batch(&j, n, threads, err);
-    for (int i = 0; j.cache && i < j.ncache; i++)
-        cache_free(&j.cache[i]);
-    free(j.cache);
+    if (w == NULL)
+        return fs_err_set(err, FS_ENOMEM, "out of memory running %d points", n);
+    st = fs_eval_runs_batch(w, s, n, x, seeds, nv, v, out, err);
+    fs_eval_runs_free(w);
     return st;
 }

@@ -123,6 +123,7 @@ fs_lockstep *fs_lockstep_alloc_isa(const fs_scenario *sc, int W, fs_isa isa)
             {&L->q_haz, nz(I)}, {&L->q_tau, 1}, {&L->q_rho, 1}, {&L->q_keep, 1},
             {&L->q_alpha, 1}, {&L->q_kappa, 1}, {&L->q_esc, 1}, {&L->q_fail, 1},
             {&L->q_frac, 1}, {&L->q_cont, 1}, {&L->q_mass, 1},
+            {&L->wsum, FS_LOCKSTEP_MAX_WATCH},
         };
         struct { int **p; size_t n; } b[] = {
             {&L->region, nz(A)}, {&L->member, nz(A)}, {&L->end_a, nz(E)}, {&L->end_b, nz(E)},
@@ -327,15 +328,48 @@ int fs_lockstep_compatible(const fs_scenario *a, const fs_scenario *b)
     return same_draws(a, b);
 }
 
-int fs_lockstep_run_each(fs_lockstep *L, const fs_scenario *const *scs, uint64_t seed,
-                         uint64_t run0, int nused, double *obs)
+int fs_lockstep_watch(fs_lockstep *L, const fs_lockstep_window *w, int n)
 {
-    static const fs_lockstep_kernel k[FS_ISA_N] = {
-        fs_lockstep_run_scalar, fs_lockstep_run_sse2, fs_lockstep_run_avx2,
-        fs_lockstep_run_avx512
-    };
-    int l;
+    int W = L->W, k;
+    L->nwatch = 0;
+    if (n < 0 || n > FS_LOCKSTEP_MAX_WATCH)
+        return -1;
+    for (k = 0; k < n; k++) {
+        const fs_lockstep_window *x = &w[k];
+        int m = x->metric;
+        if (x->first < 0 || x->first > x->last)
+            return -1;
+        if (x->threat >= 0 && x->threat < L->G && m >= FS_TH_PLOTS && m <= FS_TH_REMOVED)
+            L->w_src[k] = ROW(L->th_step, x->threat * FS_TH_N + m);
+        else if (x->threat < 0 && x->actor >= 0 && x->actor < L->A &&
+                 (m == FS_AT_ATTACKS || m == FS_AT_FOILED || m == FS_AT_CASUALTIES))
+            L->w_src[k] = ROW(m == FS_AT_ATTACKS ? L->attacks : m == FS_AT_FOILED ? L->foiled
+                              : L->cas, x->actor);
+        else
+            return -1;
+        L->w_first[k] = x->first;
+        L->w_last[k] = x->last;
+    }
+    L->nwatch = n;
+    return 0;
+}
 
+double fs_lockstep_watched(const fs_lockstep *L, int k, int lane)
+{
+    int W = L->W;
+    return ROW(L->wsum, k)[lane];
+}
+
+static const fs_lockstep_kernel kernels[FS_ISA_N] = {
+    fs_lockstep_run_scalar, fs_lockstep_run_sse2, fs_lockstep_run_avx2, fs_lockstep_run_avx512
+};
+
+/* Gives lane l the scenario scs[l] (lane 0's from nused on; L's own in
+ * every lane when scs is NULL) and fills its numbers. -1, with nothing
+ * filled, when one cannot share L's block. */
+static int bind_lanes(fs_lockstep *L, const fs_scenario *const *scs, int nused)
+{
+    int l;
     for (l = 0; l < L->W; l++) {
         L->lsc[l] = scs ? scs[l < nused ? l : 0] : L->sc;
         if (!same_draws(L->sc, L->lsc[l]))
@@ -344,7 +378,30 @@ int fs_lockstep_run_each(fs_lockstep *L, const fs_scenario *const *scs, uint64_t
     for (l = 0; l < L->W; l++)
         fill_lane(L, l);
     nb_zero(L);
-    k[fs_lanes_isa(L->rng)](L, seed, run0, nused, obs);
+    return 0;
+}
+
+int fs_lockstep_run_lanes(fs_lockstep *L, const fs_scenario *const *scs, const uint64_t *seeds,
+                          const uint64_t *runs, int nused, double *obs)
+{
+    int l;
+    if (nused < 1 || nused > L->W || bind_lanes(L, scs, nused))
+        return -1;
+    for (l = 0; l < L->W; l++) {
+        int j = l < nused ? l : 0;
+        fs_lanes_seed_lane(L->rng, l, seeds[j], runs[j]);
+    }
+    kernels[fs_lanes_isa(L->rng)](L, nused, obs);
+    return 0;
+}
+
+int fs_lockstep_run_each(fs_lockstep *L, const fs_scenario *const *scs, uint64_t seed,
+                         uint64_t run0, int nused, double *obs)
+{
+    if (bind_lanes(L, scs, nused))
+        return -1;
+    fs_lanes_seed(L->rng, seed, run0);
+    kernels[fs_lanes_isa(L->rng)](L, nused, obs);
     return 0;
 }
 

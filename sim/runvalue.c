@@ -245,17 +245,16 @@ int fs_runvalue_stepwise(const fs_runvalue *v)
     return v->kind == FS_RV_THREAT || v->kind == FS_RV_ACTOR;
 }
 
-void fs_runvalue_step(const fs_runvalue *v, const fs_model *m, int t, double *acc)
+int fs_runvalue_window(const fs_runvalue *v, fs_lockstep_window *w)
 {
-    if (t < v->first || t > v->last)
-        return;
-    if (v->kind == FS_RV_THREAT) {
-        *acc += fs_model_threat_step(m)[v->out.a * FS_TH_N + v->out.metric];
-    } else if (v->kind == FS_RV_ACTOR) {
-        double at, fo, ca;
-        fs_model_actor_step(m, v->out.a, &at, &fo, &ca);
-        *acc += v->out.metric == FS_AT_ATTACKS ? at : v->out.metric == FS_AT_FOILED ? fo : ca;
-    }
+    if (!fs_runvalue_stepwise(v))
+        return -1;
+    w->threat = v->kind == FS_RV_THREAT ? v->out.a : -1;
+    w->actor = v->kind == FS_RV_ACTOR ? v->out.a : -1;
+    w->metric = v->out.metric;
+    w->first = v->first;
+    w->last = v->last;
+    return 0;
 }
 
 double fs_runvalue_read(const fs_runvalue *v, const fs_layout *l, const double *obs,

@@ -33,24 +33,27 @@
  * weights) holds it with probability 0.9 N / (N + 1), 0.891 for N = 100:
  * a shift of 0.009 R, 0.42 binomial standard errors at R = 200 (0.495
  * for the 50% interval: 0.24 of them). The importance weights (an
- * effective sample size of 70 to 100 in most calibrations, at least 30 in
- * all; checked above 25) and the particles' dependence add Monte Carlo
- * noise of the same order to the ends of the interval.
+ * effective sample size of 70 to 100 in 196 calibrations of the 200, at
+ * least 44 in all; checked above 25) and the particles' dependence add
+ * Monte Carlo noise of the same order to the ends of the interval.
  *
  * The band: the count within 4.5 binomial standard errors
  * sqrt(R q (1 - q)) of R q, on both sides, since at a tolerance of 0 the
  * method is exact. With R = 200: the 90% intervals 180 +- 19.1 (161 to
- * 199), the 50% intervals 100 +- 31.8 (69 to 131). What it catches:
- * intervals too narrow (the 50% interval reported as the 90% one holds
- * the truth 101 times of 200) or centred off the truth (a figure misread
- * by 3 plots, three quarters of the posterior sd of a typical figure of
- * 18: 148 of 200 and 74 of 200).
+ * 199), the 50% intervals 100 +- 31.8 (69 to 131). The runs go through
+ * the lockstep model (evaluate.h); the 90% intervals hold the truth 173
+ * times of 200 (0.865, 1.6 standard errors below 180) and the 50%
+ * intervals 104 times (0.520). What it catches: intervals too narrow (the
+ * 50% interval reported as the 90% one holds the truth 104 times of 200)
+ * or centred off the truth (a figure misread by 3 plots, three quarters
+ * of the posterior sd of a typical figure of 18: 150 of 200 and 68 of
+ * 200).
  * What it cannot: averaged over the prior, the prior's own intervals
  * cover at the nominal rate too, and a final tolerance of 2.5 plots
- * instead of 0 (a posterior a little too wide) still gives 179 and 106;
+ * instead of 0 (a posterior a little too wide) still gives 178 and 106;
  * tests/cli_calibrate.sh checks the posterior's mean and sd against the
  * exact ones for one figure. R = 200 calibrations of N = 100 particles
- * take about 35 s on one thread.
+ * take about 6 s on one thread.
  *
  * Fixed seeds throughout (the truth's stream, the figure's, and each
  * calibration's), and a calibration is the same bytes for any thread
@@ -77,7 +80,7 @@
 /* Under AddressSanitizer, whose purpose is the memory of every path (which
  * any repetition takes), 50 repetitions in a quarter of the time, with the
  * same 4.5 standard errors: 90% intervals 45 +- 9.5 (36 to 50), 50%
- * intervals 25 +- 15.9 (10 to 40). */
+ * intervals 25 +- 15.9 (10 to 40); they hold the truth 44 and 30 times. */
 #if defined(__SANITIZE_ADDRESS__)
 #define REPS 50
 #elif defined(__has_feature)

@@ -408,6 +408,160 @@ static void test_scenario_per_run(void)
     CHECK(ok);
 }
 
+/* The busy scenario (heavy: busy_heavy) scaled by v: plot rates and
+ * presence by 1 + 2v (so one lane may need many more plots than another),
+ * and busy_variant's other magnitudes. */
+static fs_scenario *busy_scaled(int v, int heavy)
+{
+    fs_scenario *sc = busy_variant(v % 3);
+    int g, a;
+    for (g = 0; g < sc->nthreats; g++) {
+        sc->threats[g].plot_rate *= 1.0 + 2.0 * v;
+        for (a = 0; a < sc->nactors; a++)
+            sc->threats[g].presence[a] *= 1.0 + 2.0 * v;
+    }
+    if (heavy)
+        sc->threats[1].lethality_mean = 80.0 + 10.0 * v;
+    return sc;
+}
+
+/* Every threat flow and every actor flow of sc over steps first..last:
+ * G * 5 + A * 3 windows into w (at most FS_LOCKSTEP_MAX_WATCH). */
+static int all_windows(const fs_scenario *sc, int first, int last, fs_lockstep_window *w)
+{
+    static const int am[3] = {FS_AT_ATTACKS, FS_AT_FOILED, FS_AT_CASUALTIES};
+    int n = 0, g, a, m;
+    for (g = 0; g < sc->nthreats; g++)
+        for (m = FS_TH_PLOTS; m <= FS_TH_REMOVED; m++)
+            w[n++] = (fs_lockstep_window){g, -1, m, first, last};
+    for (a = 0; a < sc->nactors; a++)
+        for (m = 0; m < 3; m++)
+            w[n++] = (fs_lockstep_window){-1, a, am[m], first, last};
+    return n;
+}
+
+#define NLANES 24
+
+/* Each lane's own block: run runs[i] of scenario each[i] on seed
+ * seeds[i], alone in a workspace allocated for that scenario, with the
+ * windows w watched (sums: NLANES rows of nw). */
+static double *lanes_alone(const fs_scenario *const *each, const uint64_t *seeds,
+                           const uint64_t *runs, int nc, const fs_lockstep_window *w, int nw,
+                           double *sums)
+{
+    double *alone = malloc((size_t)NLANES * nc * sizeof *alone);
+    int i, k;
+    for (i = 0; alone && i < NLANES; i++) {
+        fs_lockstep *L = fs_lockstep_alloc(each[i], 8);
+        if (L == NULL || fs_lockstep_watch(L, w, nw) != 0) {
+            fs_lockstep_free(L);
+            free(alone);
+            return NULL;
+        }
+        fs_lockstep_run(L, seeds[i], runs[i], 1, alone + (size_t)i * nc);
+        for (k = 0; k < nw; k++)
+            sums[i * nw + k] = fs_lockstep_watched(L, k, 0);
+        fs_lockstep_free(L);
+    }
+    return alone;
+}
+
+/* (6) A block whose lanes each have their own scenario, seed and run:
+ * lane i's bytes are those of its run alone in a block of its scenario,
+ * on every path, for blocks of 8, 16 and 24 with a lane left unused. */
+static void check_lanes(fs_scenario *const *v, int nv)
+{
+    static const uint64_t seed_of[3] = {SEED, SEED + 7, UINT64_C(0xfeedface12345678)};
+    const fs_scenario *each[NLANES];
+    uint64_t seeds[NLANES], runs[NLANES];
+    fs_lockstep_window w[FS_LOCKSTEP_MAX_WATCH];
+    double sa[NLANES * FS_LOCKSTEP_MAX_WATCH], sm[NLANES * FS_LOCKSTEP_MAX_WATCH];
+    int nc = ncells(v[0]), i, k, ok = 1, isa, W, nw = all_windows(v[0], 2, 30, w);
+    double *alone, *mixed = malloc((size_t)NLANES * nc * sizeof *mixed);
+
+    for (i = 0; i < NLANES; i++) {
+        each[i] = v[i % nv];
+        seeds[i] = seed_of[i % 3];
+        runs[i] = i % 4 == 3 ? (UINT64_C(1) << 40) + (uint64_t)i : (uint64_t)(i * 7919 % 1000);
+    }
+    alone = lanes_alone(each, seeds, runs, nc, w, nw, sa);
+    CHECK(alone != NULL && mixed != NULL);
+    for (isa = 0; isa < FS_ISA_N && ok; isa++) {
+        if (!fs_lanes_isa_available((fs_isa)isa))
+            continue;
+        for (W = 8; W <= NLANES && ok; W += 8) {
+            fs_lockstep *L = fs_lockstep_alloc_isa(v[0], W, (fs_isa)isa);
+            int off, n;
+            ok = L != NULL && fs_lockstep_watch(L, w, nw) == 0;
+            for (off = 0; ok && off < NLANES; off += n) {
+                n = NLANES - off < W - 1 ? NLANES - off : W - 1;
+                ok = fs_lockstep_run_lanes(L, each + off, seeds + off, runs + off, n,
+                                           mixed + (size_t)off * nc) == 0;
+                for (i = 0; i < n; i++)
+                    for (k = 0; k < nw; k++)
+                        sm[(off + i) * nw + k] = fs_lockstep_watched(L, k, i);
+            }
+            for (i = 0; ok && i < NLANES; i++)
+                if (memcmp(mixed + (size_t)i * nc, alone + (size_t)i * nc,
+                           (size_t)nc * sizeof *mixed) != 0 ||
+                    memcmp(sm + i * nw, sa + i * nw, (size_t)nw * sizeof *sm) != 0) {
+                    fprintf(stderr, "  %s, W = %d: lane %d differs from its run alone\n",
+                            fs_lanes_isa_name((fs_isa)isa), W, i);
+                    ok = 0;
+                }
+            fs_lockstep_free(L);
+        }
+    }
+    /* No lane's run is lane 0's: a lane that read another's scenario,
+     * seed or run would be seen. */
+    for (i = 1; ok && i < NLANES; i++)
+        ok = memcmp(alone, alone + (size_t)i * nc, (size_t)nc * sizeof *alone) != 0 &&
+             memcmp(sa, sa + i * nw, (size_t)nw * sizeof *sa) != 0;
+    free(alone);
+    free(mixed);
+    CHECK(ok);
+}
+
+static void test_lanes_own_streams(void)
+{
+    fs_scenario *v[5], *h[5];
+    int i;
+    for (i = 0; i < 5; i++)
+        v[i] = busy_scaled(i, 0), h[i] = busy_scaled(i, 1);
+    check_lanes(v, 5);
+    if (!check_current_failed)
+        check_lanes(h, 5);
+    for (i = 0; i < 5; i++)
+        fs_scenario_free(v[i]), fs_scenario_free(h[i]);
+}
+
+/* Lanes of one scenario on consecutive runs of one seed are
+ * fs_lockstep_run's block. */
+static void test_lanes_as_block(void)
+{
+    fs_scenario *sc = load_baseline();
+    uint64_t seeds[16], runs[16];
+    double *a, *b;
+    int nc, i, ok;
+    CHECK(sc != NULL);
+    nc = ncells(sc);
+    for (i = 0; i < 16; i++)
+        seeds[i] = SEED, runs[i] = 40 + (uint64_t)i;
+    a = lock_runs(sc, 16, fs_lanes_isa_best(), 40, 16);
+    b = malloc((size_t)16 * nc * sizeof *b);
+    {
+        fs_lockstep *L = fs_lockstep_alloc(sc, 16);
+        ok = L && a && b && fs_lockstep_run_lanes(L, NULL, seeds, runs, 16, b) == 0 &&
+             memcmp(a, b, (size_t)16 * nc * sizeof *a) == 0 &&
+             fs_lockstep_run_lanes(L, NULL, seeds, runs, 0, b) == -1 &&
+             fs_lockstep_run_lanes(L, NULL, seeds, runs, 17, b) == -1;
+        fs_lockstep_free(L);
+    }
+    free(a), free(b);
+    fs_scenario_free(sc);
+    CHECK(ok);
+}
+
 /* With nothing random, each run of a mixed block is model.c's run of its
  * own scenario, to the last bit. */
 static void test_scenario_per_run_deterministic(void)
@@ -461,10 +615,284 @@ static void test_scenario_per_run_refused(void)
     st2 = fs_lockstep_run_each(L, each, SEED, 0, 8, obs);
     each[1] = d;   /* its plots' casualties are drawn another way */
     st3 = fs_lockstep_run_each(L, each, SEED, 0, 8, obs);
+    {
+        const uint64_t seeds[2] = {SEED, SEED}, runs[2] = {0, 1};
+        each[1] = b;
+        st3 = st3 == -1 ? fs_lockstep_run_lanes(L, each, seeds, runs, 2, obs) : 0;
+    }
     fs_lockstep_free(L);
     fs_scenario_free(a), fs_scenario_free(b), fs_scenario_free(c), fs_scenario_free(d);
     free(obs);
     CHECK(st1 == -1 && st2 == -1 && st3 == -1);
+}
+
+/* ---- Window sums (fs_lockstep_watch). ---- */
+
+/* Runs 0..n-1 of sc in blocks of 16 with the windows w watched: the
+ * observations and the sums (n rows of nw). */
+static int watched_runs(const fs_scenario *sc, const fs_lockstep_window *w, int nw, int n,
+                        double *obs, double *sums)
+{
+    fs_lockstep *L = fs_lockstep_alloc(sc, 16);
+    int nc = ncells(sc), i, l, k;
+    if (L == NULL || fs_lockstep_watch(L, w, nw) != 0) {
+        fs_lockstep_free(L);
+        return -1;
+    }
+    for (i = 0; i < n; i += 16) {
+        int used = n - i < 16 ? n - i : 16;
+        fs_lockstep_run(L, SEED, (uint64_t)i, used, obs + (size_t)i * nc);
+        for (l = 0; l < used; l++)
+            for (k = 0; k < nw; k++)
+                sums[(size_t)(i + l) * nw + k] = fs_lockstep_watched(L, k, l);
+    }
+    fs_lockstep_free(L);
+    return 0;
+}
+
+/* (7) Over the whole run (steps 0 to steps) each window is, to the bit,
+ * the run total of its cell: threats.csv's and actors.csv's. */
+static void check_watch_totals(const fs_scenario *sc)
+{
+    fs_lockstep_window w[FS_LOCKSTEP_MAX_WATCH];
+    fs_layout l;
+    int nw = all_windows(sc, 0, sc->steps, w), n = 40, i, k, any = 0;
+    double *obs = malloc((size_t)n * ncells(sc) * sizeof *obs);
+    double *sums = malloc((size_t)n * nw * sizeof *sums);
+
+    fs_layout_init(&l, sc);
+    CHECK(obs && sums && watched_runs(sc, w, nw, n, obs, sums) == 0);
+    for (i = 0; i < n; i++)
+        for (k = 0; k < nw; k++) {
+            const double *o = obs + (size_t)i * l.ncells;
+            double cell = w[k].threat >= 0 ? o[fs_cell_th(&l, w[k].threat, w[k].metric)]
+                                           : o[fs_cell_at(&l, w[k].actor, w[k].metric)];
+            double v = sums[(size_t)i * nw + k];
+            any += v != 0.0;
+            if (memcmp(&v, &cell, sizeof v) != 0) {
+                free(obs), free(sums);
+                CHECKF(0, "run %d window %d (threat %d actor %d metric %d): %.17g, total %.17g",
+                       i, k, w[k].threat, w[k].actor, w[k].metric, v, cell);
+            }
+        }
+    free(obs), free(sums);
+    CHECK(any > nw);   /* the sums are not all 0 */
+}
+
+static void test_watch_totals(void)
+{
+    fs_scenario *sc = load_baseline(), *b = busy(), *h = busy_heavy();
+    CHECK(sc != NULL);
+    check_watch_totals(sc);
+    if (!check_current_failed)
+        check_watch_totals(b);
+    if (!check_current_failed)
+        check_watch_totals(h);
+    fs_scenario_free(sc), fs_scenario_free(b), fs_scenario_free(h);
+}
+
+/* (8) A window split in two adds up to the whole (counts exactly, the
+ * cells removed, real numbers, within rounding), and over any window the
+ * threats' plots, foiled plots, attacks, casualties and removed cells,
+ * summed over threats, and the region's actors' foiled plots, attacks and
+ * casualties, summed over actors, are the region's time series (FS_TS_*)
+ * summed over those steps: the windows hold the steps they name, step 0
+ * included. */
+static void check_split(const fs_scenario *sc, int cut, double *obs, double *sums, int n)
+{
+    fs_lockstep_window w[FS_LOCKSTEP_MAX_WATCH];
+    int k = 0, i, g, m, T = sc->steps;
+    for (g = 0; g < sc->nthreats; g++)
+        for (m = FS_TH_PLOTS; m <= FS_TH_REMOVED; m++) {
+            w[k++] = (fs_lockstep_window){g, -1, m, 0, cut};
+            w[k++] = (fs_lockstep_window){g, -1, m, cut + 1, T};
+            w[k++] = (fs_lockstep_window){g, -1, m, 0, T};
+        }
+    CHECK(k <= FS_LOCKSTEP_MAX_WATCH);
+    CHECK(watched_runs(sc, w, k, n, obs, sums) == 0);
+    for (i = 0; i < n; i++) {
+        int j;
+        for (j = 0; j < k; j += 3) {
+            const double *v = sums + (size_t)i * k + j;
+            if (w[j].metric == FS_TH_REMOVED)
+                CHECK_NEAR(v[0] + v[1], v[2], 1e-12 * fabs(v[2]));
+            else
+                CHECKF(v[0] + v[1] == v[2], "run %d cut %d window %d: %.17g + %.17g != %.17g",
+                       i, cut, j, v[0], v[1], v[2]);
+        }
+    }
+}
+
+static void check_series(const fs_scenario *sc, int f, int e, double *obs, double *sums, int n)
+{
+    static const int ts[5] = {FS_TS_PLOTS, FS_TS_FOILED, FS_TS_ATTACKS, FS_TS_CASUALTIES,
+                              FS_TS_REMOVED};
+    static const int am[5] = {-1, FS_AT_FOILED, FS_AT_ATTACKS, FS_AT_CASUALTIES, -1};
+    fs_lockstep_window w[FS_LOCKSTEP_MAX_WATCH];
+    fs_layout l;
+    int k = 0, i, g, a, m, nc = ncells(sc);
+    fs_layout_init(&l, sc);
+    for (g = 0; g < sc->nthreats; g++)
+        for (m = FS_TH_PLOTS; m <= FS_TH_REMOVED; m++)
+            w[k++] = (fs_lockstep_window){g, -1, m, f, e};
+    for (a = 0; a < sc->nactors; a++)
+        for (m = 1; m <= 3; m++)
+            if (sc->actors[a].role != FS_ROLE_EXTERNAL)
+                w[k++] = (fs_lockstep_window){-1, a, am[m], f, e};
+    CHECK(k <= FS_LOCKSTEP_MAX_WATCH);
+    CHECK(watched_runs(sc, w, k, n, obs, sums) == 0);
+    for (i = 0; i < n; i++) {
+        const double *o = obs + (size_t)i * nc, *v = sums + (size_t)i * k;
+        for (m = 0; m < 5; m++) {
+            double series = 0.0, th = 0.0, at = 0.0;
+            int t, j;
+            for (t = f; t <= e; t++)
+                series += o[fs_cell_ts(&l, t, ts[m])];
+            for (g = 0; g < sc->nthreats; g++)
+                th += v[g * 5 + m];
+            for (j = sc->nthreats * 5; j < k; j++)
+                if (w[j].metric == am[m])
+                    at += v[j];
+            if (m == 4) {
+                CHECK_NEAR(th, series, 1e-12 * fabs(series));
+                continue;
+            }
+            CHECKF(th == series && (am[m] < 0 || at == series), "run %d steps %d-%d, "
+                   "series %d: threats %.17g, actors %.17g, series %.17g", i, f, e, ts[m], th,
+                   at, series);
+        }
+    }
+}
+
+static void check_watch_windows(const fs_scenario *sc)
+{
+    const int T = sc->steps, cut[4] = {0, 1, T / 3, T - 1};
+    int n = 32, c;
+    double *obs = malloc((size_t)n * ncells(sc) * sizeof *obs);
+    double *sums = malloc((size_t)n * FS_LOCKSTEP_MAX_WATCH * sizeof *sums);
+    for (c = 0; c < 4 && !check_current_failed; c++) {
+        check_split(sc, cut[c], obs, sums, n);
+        if (!check_current_failed)
+            check_series(sc, cut[c], cut[c] + T / 4 < T ? cut[c] + T / 4 : T, obs, sums, n);
+        if (!check_current_failed)
+            check_series(sc, cut[c] + 1, cut[c] + 1, obs, sums, n);
+    }
+    free(obs), free(sums);
+}
+
+static void test_watch_windows(void)
+{
+    fs_scenario *sc = load_baseline(), *b = busy();
+    CHECK(sc != NULL);
+    check_watch_windows(sc);
+    if (!check_current_failed)
+        check_watch_windows(b);
+    fs_scenario_free(sc), fs_scenario_free(b);
+}
+
+/* (9) With nothing random, each window is the sum of what model.c's step
+ * gives (fs_model_threat_step, fs_model_actor_step) over the same steps,
+ * added up the same way, to the bit: the flows mean the same at the same
+ * point of the step, step 0 included. */
+static void test_watch_deterministic(void)
+{
+    fs_scenario *sc = busy();
+    fs_lockstep_window w[FS_LOCKSTEP_MAX_WATCH];
+    static const int win[4][2] = {{0, 0}, {0, 5}, {9, 20}, {3, 36}};
+    int nw = 0, n = 3, i, k, t, wi;
+    double *obs, *sums, want[FS_LOCKSTEP_MAX_WATCH];
+
+    make_deterministic(sc);
+    {   /* attacks in an observer and an external actor too */
+        fs_inject *in = scen_inject(sc, FS_INJ_ATTACK, 12);
+        in->actor = 2, in->threat = 0, in->casualties = 8.0, in->attacks = 3;
+        in = scen_inject(sc, FS_INJ_ATTACK, 14);
+        in->actor = 3, in->threat = 1, in->casualties = 5.0;
+    }
+    for (wi = 0; wi < 4; wi++) {
+        fs_lockstep_window all[FS_LOCKSTEP_MAX_WATCH];
+        int m = all_windows(sc, win[wi][0], win[wi][1], all);
+        for (k = 0; k < m; k += 2)   /* every other: 4 x 11 windows */
+            w[nw++] = all[k + wi % 2];
+    }
+    obs = malloc((size_t)n * ncells(sc) * sizeof *obs);
+    sums = malloc((size_t)n * nw * sizeof *sums);
+    CHECK(obs && sums && watched_runs(sc, w, nw, n, obs, sums) == 0);
+    for (i = 0; i < n; i++) {
+        fs_model *m = fs_model_alloc(sc);
+        gsl_rng *r = fs_rng_alloc();
+        double *o = malloc((size_t)ncells(sc) * sizeof *o);
+        int any = 0;
+        for (k = 0; k < nw; k++)
+            want[k] = 0.0;
+        fs_rng_seed(r, SEED, (uint64_t)i);
+        for (t = 0; t <= sc->steps; t++) {
+            if (t == 0)
+                fs_model_start(m, r, o);
+            else
+                fs_model_step(m, r, o);
+            for (k = 0; k < nw; k++) {
+                double at, fo, ca, v;
+                if (t < w[k].first || t > w[k].last)
+                    continue;
+                if (w[k].threat >= 0)
+                    v = fs_model_threat_step(m)[w[k].threat * FS_TH_N + w[k].metric];
+                else {
+                    fs_model_actor_step(m, w[k].actor, &at, &fo, &ca);
+                    v = w[k].metric == FS_AT_ATTACKS ? at : w[k].metric == FS_AT_FOILED ? fo : ca;
+                }
+                want[k] += v;
+            }
+        }
+        fs_model_free(m);
+        gsl_rng_free(r);
+        free(o);
+        for (k = 0; k < nw; k++) {
+            any += want[k] != 0.0;
+            if (memcmp(&want[k], &sums[(size_t)i * nw + k], sizeof *want) != 0) {
+                fprintf(stderr, "  run %d window %d (threat %d actor %d metric %d, %d-%d): "
+                        "lockstep %.17g, model.c %.17g\n", i, k, w[k].threat, w[k].actor,
+                        w[k].metric, w[k].first, w[k].last, sums[(size_t)i * nw + k], want[k]);
+                any = -1000;
+            }
+        }
+        CHECK(any > 4);
+    }
+    free(obs), free(sums);
+    fs_scenario_free(sc);
+}
+
+/* Windows that name what the scenario has not are refused, and a
+ * workspace that watches nothing is the one it was. */
+static void test_watch_refused(void)
+{
+    fs_scenario *sc = busy();
+    fs_lockstep *L = fs_lockstep_alloc(sc, 8);
+    fs_lockstep_window ok = {1, -1, FS_TH_REMOVED, 0, 36};
+    fs_lockstep_window bad[] = {
+        {2, -1, FS_TH_PLOTS, 0, 3}, {0, -1, FS_TH_FINAL_PRESENCE, 0, 3},
+        {-1, 4, FS_AT_ATTACKS, 0, 3}, {-1, 0, FS_AT_MIN_STABILITY, 0, 3},
+        {-1, -1, FS_AT_ATTACKS, 0, 3}, {0, -1, FS_TH_PLOTS, 4, 3}, {0, -1, FS_TH_PLOTS, -1, 3},
+    };
+    fs_lockstep_window many[FS_LOCKSTEP_MAX_WATCH + 1];
+    double *a = malloc((size_t)8 * ncells(sc) * sizeof *a);
+    double *b = malloc((size_t)8 * ncells(sc) * sizeof *b);
+    int i, st = 0;
+    CHECK(L && a && b);
+    for (i = 0; i < (int)(sizeof bad / sizeof bad[0]); i++)
+        st |= fs_lockstep_watch(L, &bad[i], 1) != -1;
+    for (i = 0; i <= FS_LOCKSTEP_MAX_WATCH; i++)
+        many[i] = ok;
+    st |= fs_lockstep_watch(L, many, FS_LOCKSTEP_MAX_WATCH + 1) != -1;
+    st |= fs_lockstep_watch(L, many, FS_LOCKSTEP_MAX_WATCH) != 0;
+    fs_lockstep_run(L, SEED, 0, 8, a);
+    st |= fs_lockstep_watch(L, NULL, 0) != 0;
+    fs_lockstep_run(L, SEED, 0, 8, b);
+    st |= memcmp(a, b, (size_t)8 * ncells(sc) * sizeof *a) != 0;
+    fs_lockstep_free(L);
+    free(a), free(b);
+    fs_scenario_free(sc);
+    CHECK(st == 0);
 }
 
 /* Bad block sizes are refused. */
@@ -493,6 +921,12 @@ int main(void)
     RUN(test_scenario_per_run);
     RUN(test_scenario_per_run_deterministic);
     RUN(test_scenario_per_run_refused);
+    RUN(test_lanes_own_streams);
+    RUN(test_lanes_as_block);
+    RUN(test_watch_totals);
+    RUN(test_watch_windows);
+    RUN(test_watch_deterministic);
+    RUN(test_watch_refused);
     RUN(test_distribution_baseline);
     RUN(test_distribution_busy);
     return check_report();
