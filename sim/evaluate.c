@@ -13,6 +13,7 @@
 #include "dist.h"
 #include "engine.h"
 #include "fsio.h"
+#include "load.h"
 #include "lockstep.h"
 #include "metrics.h"
 #include "output.h"
@@ -237,6 +238,8 @@ typedef struct lane_cache {
     fs_layout lay;            /* ref's: every compatible scenario's */
     double *obs;              /* LANES rows of lay.ncells */
     int settable;             /* -1 until the first load tells, then 0 or 1 */
+    double lo[FS_SWEEP_MAX_PARAMS], hi[FS_SWEEP_MAX_PARAMS];  /* what the loader */
+    int lo_open[FS_SWEEP_MAX_PARAMS];                         /* accepts, when settable */
     fs_scenario *slot[LANES];
 } lane_cache;
 
@@ -258,14 +261,32 @@ static void cache_free(lane_cache *c)
 }
 
 /* Whether point values can be written into sc in place: every path a
- * real setting fs_scenario_set writes (tried with sc's own values). */
-static int settable(const fs_eval_spec *s, fs_scenario *sc)
+ * real setting fs_scenario_set writes (tried with sc's own values) whose
+ * range the loader tells (kept in c), so that a value the loader would
+ * refuse is still loaded, and refused, whichever slot it meets. */
+static int settable(const fs_eval_spec *s, fs_scenario *sc, lane_cache *c)
 {
+    int nsets = s->nsets < 256 ? s->nsets : 256;
+    if (s->base_text == NULL || s->nparams > FS_SWEEP_MAX_PARAMS)
+        return 0;
     for (int k = 0; k < s->nparams; k++) {
         double v;
         int isint;
+        fs_err err;
         if (s->integer[k] || fs_scenario_get(sc, s->paths[k], &v, &isint) != 0 || isint ||
-            fs_scenario_set(sc, s->paths[k], v) != 0)
+            fs_scenario_set(sc, s->paths[k], v) != 0 ||
+            fs_load_range(s->base_text, s->sets, nsets, s->paths[k], &c->lo[k], &c->hi[k],
+                          &c->lo_open[k], &err) != FS_OK)
+            return 0;
+    }
+    return 1;
+}
+
+/* Whether x lies where the loader accepts it (NaN never does). */
+static int in_range(const lane_cache *c, int nparams, const double *x)
+{
+    for (int k = 0; k < nparams; k++) {
+        if (!(x[k] >= c->lo[k] && x[k] <= c->hi[k]) || (c->lo_open[k] && x[k] == c->lo[k]))
             return 0;
     }
     return 1;
@@ -285,7 +306,7 @@ static fs_status slot_point(const batch_job *j, lane_cache *c, int k, const doub
                             fs_err *err)
 {
     fs_status st;
-    if (c->slot[k] && c->settable == 1) {
+    if (c->slot[k] && c->settable == 1 && in_range(c, j->s->nparams, x)) {
         for (int p = 0; p < j->s->nparams; p++)
             fs_scenario_set(c->slot[k], j->s->paths[p], x[p]);
         return FS_OK;
@@ -295,7 +316,7 @@ static fs_status slot_point(const batch_job *j, lane_cache *c, int k, const doub
     if ((st = fs_eval_load(j->s, x, &c->slot[k], NULL, err)) != FS_OK)
         return st;
     if (c->settable < 0)
-        c->settable = settable(j->s, c->slot[k]);
+        c->settable = settable(j->s, c->slot[k], c);
     return FS_OK;
 }
 
