@@ -35,10 +35,12 @@ void fs_ckpt_id_change(const fs_ckpt_id *was, const fs_ckpt_id *now, char *buf, 
 #define FS_FNV_INIT 14695981039346656037ULL
 uint64_t fs_fnv1a(uint64_t h, const void *data, size_t n);
 
-/* The FNV-1a of sc as resolved (defaults, includes, --set: the text
- * fs_scenario_write gives) and of the posterior.csv it names, if any, into
- * *h: what a checkpoint records of its base scenario, so that any edit
- * that changes a run's results changes it.
+/* The FNV-1a of the model the engine runs (FS_ENGINE_MODEL), of sc as
+ * resolved (defaults, includes, --set: the text fs_scenario_write gives)
+ * and of the posterior.csv it names, if any, into *h: what a checkpoint
+ * records of its base scenario, so that any edit that changes a run's
+ * results changes it, and a build whose model draws differently does not
+ * resume another's points.
  * FS_ENOMEM or fs_scenario_write's error. */
 fs_status fs_ckpt_base_hash(const fs_scenario *sc, uint64_t *h, fs_err *err);
 

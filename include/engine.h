@@ -55,15 +55,21 @@ typedef struct fs_engine_opts {
      * statistics (fs_posterior_observe) into fs_results.post. */
     const struct fs_posterior *posterior;
     fs_scenario *const *particles[FS_MAX_COMPARE];
-    /* 1: runs go through the lockstep model (lockstep.h), FS_LOCKSTEP_W
-     * runs side by side, each block's rows then accumulated in run order
-     * as below; 0: model.c, run by run. The two draw differently (the
-     * same distributions, not the same numbers); each gives the same
-     * bytes for any thread count. With a posterior whose particles differ
-     * from their scenario in more than magnitudes (fs_lockstep_compatible)
-     * the engine runs model.c throughout (fs_engine_lockstep says which). */
-    int lockstep;
+    /* 0 (the default): runs go through the lockstep model (lockstep.h),
+     * FS_LOCKSTEP_W runs side by side, each block's rows then accumulated
+     * in run order as below; 1: model.c, run by run, the reference the
+     * tests hold the lockstep model to. The two draw differently (the same
+     * distributions, not the same numbers); each gives the same bytes for
+     * any thread count. With a posterior whose particles differ from their
+     * scenario in more than magnitudes (fs_lockstep_compatible) the engine
+     * runs model.c throughout (fs_engine_lockstep says which). */
+    int runwise;
 } fs_engine_opts;
+
+/* The model the engine runs by default, as a checkpoint records it
+ * (checkpoint.h): a checkpoint of another model's runs is not resumed. */
+#define FS_ENGINE_MODEL "lockstep 1"
+#define FS_ENGINE_MODEL_RUNWISE "model.c 1"
 
 /* Runs a lockstep block holds: a divisor of FS_BLOCK. */
 #define FS_LOCKSTEP_W 16
@@ -139,6 +145,8 @@ typedef struct fs_results {
     const struct fs_posterior *posterior;   /* NULL: the parameters were fixed */
     const fs_acc *post;         /* with a posterior: the paired statistics'
                                  * moments (posterior.h), else NULL */
+    const char *model;          /* which model ran the runs: FS_ENGINE_MODEL,
+                                 * or "model.c 1" run by run */
 } fs_results;
 
 fs_results fs_engine_results(const fs_engine *e, int i);

@@ -591,7 +591,7 @@ static void grow_lanes(double *restrict Pn, double *restrict rm, const double *r
         double p = P[l];
         double growth = r[l] * p * (1.0 - p * ik[l]) * (1.0 + o[l] * (1.0 - CR[l]));
         /* The decline above K stops at K (model.c). */
-        growth = (growth < 0.0) & (growth < K[l] - p) ? K[l] - p : growth;
+        growth = ((growth < 0.0) & (growth < K[l] - p)) ? K[l] - p : growth;
         double attr = k[l] * cap[l] * D[l] * p;
         double next = p + growth + in[l] - out[l] - attr;
         double kept = attr + next > 0.0 ? attr + next : 0.0;

@@ -43,6 +43,12 @@ int fs_sketch_add(fs_sketch *s, double x);
  * value could not be counted for want of memory (the others are). */
 int fs_sketch_add_strided(fs_sketch *s, const double *x, size_t stride, int n, int *saw_inf);
 
+/* A hint, changing nothing: fetches into cache the count that adding x
+ * would increment, when s already has a bucket for it. Sketches of many
+ * cells outgrow the caches; hinted a little ahead, their counts arrive
+ * while other cells are counted. */
+void fs_sketch_prefetch(const fs_sketch *s, double x);
+
 /* Adds every count of src into dst. Returns 0 or -1 (out of memory; dst is
  * then unchanged). */
 int fs_sketch_merge(fs_sketch *dst, const fs_sketch *src);

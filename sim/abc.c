@@ -709,6 +709,7 @@ static void weigh(fs_abc *a, int t)
          * Each term is computed once, kept in the thread's row, then
          * summed in j's order after subtracting the largest. */
         int nth = terms_rows(a);
+        (void)nth;   /* unused without OpenMP */
         #pragma omp parallel num_threads(nth) if ((double)n * nold * np > 2e5)
         {
             double *term = a->terms + (size_t)omp_thread() * nold;

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "engine.h"
 #include "fileread.h"
 #include "fsio.h"
 #include "posterior.h"
@@ -54,8 +55,11 @@ fs_status fs_ckpt_base_hash(const fs_scenario *sc, uint64_t *h, fs_err *err)
         return fs_err_set(err, FS_ENOMEM, "out of memory");
     st = fs_scenario_write(sc, f, err);
     fclose(f);
-    if (st == FS_OK)
-        *h = fs_fnv1a(FS_FNV_INIT, text, len);
+    if (st == FS_OK) {
+        /* The model that ran the points: another model's figures differ. */
+        *h = fs_fnv1a(FS_FNV_INIT, FS_ENGINE_MODEL, strlen(FS_ENGINE_MODEL));
+        *h = fs_fnv1a(*h, text, len);
+    }
     free(text);
     /* The text names a posterior by its path; its particles count too. */
     if (st == FS_OK && sc->posterior) {

@@ -124,7 +124,7 @@ static int worker_init(const fs_engine *e, worker *w)
     if (w->rng == NULL)
         return -1;
     for (i = 0; i < e->k; i++) {
-        if (e->opts.lockstep) {
+        if (!e->opts.runwise) {
             if ((w->ls[i] = fs_lockstep_alloc(e->sc[i], FS_LOCKSTEP_W)) == NULL)
                 return -1;
         } else if ((w->model[i] = fs_model_alloc(e->sc[i])) == NULL)
@@ -216,11 +216,11 @@ fs_engine *fs_engine_alloc_many(const fs_scenario *const *sc, int k,
         e->post_lay.ncells = fs_posterior_ncells(o->posterior);
     /* A posterior whose particles change a scenario's draws cannot share
      * lockstep blocks: model.c runs every run then, whatever the blocks. */
-    for (i = 0; e->opts.lockstep && o->posterior && i < k; i++) {
+    for (i = 0; !e->opts.runwise && o->posterior && i < k; i++) {
         int q;
         for (q = 0; q < o->posterior->n; q++)
             if (o->particles[i][q] && !fs_lockstep_compatible(sc[i], o->particles[i][q])) {
-                e->opts.lockstep = 0;
+                e->opts.runwise = 1;
                 break;
             }
     }
@@ -418,7 +418,7 @@ static int run_block(fs_engine *e, worker *w, long first, long last)
     for (run = first; run < last; run++)
         w->q[run - first] = e->opts.posterior ? fs_posterior_pick(e->opts.posterior, w->prng,
                                                                   e->opts.seed, run) : -1;
-    for (i = 0; e->opts.lockstep && i < e->k; i++)
+    for (i = 0; !e->opts.runwise && i < e->k; i++)
         run_lockstep(e, w, i, first, last);
     for (run = first; run < last; run++) {
         int r = (int)(run - first);
@@ -426,7 +426,7 @@ static int run_block(fs_engine *e, worker *w, long first, long last)
         for (i = 0; i < e->k; i++) {
             double *o = w->obs[i] + (size_t)r * e->lay[i].ncells;
             double mc;
-            if (!e->opts.lockstep)
+            if (e->opts.runwise)
                 run_one(e, w, i, run, q, o);
             /* The first mass-casualty step (NaN: none), from the run's
              * cell, whichever model ran it. */
@@ -591,7 +591,7 @@ fs_status fs_engine_iterate(fs_engine *e, long runs, fs_err *err)
 
 int fs_engine_lockstep(const fs_engine *e)
 {
-    return e->opts.lockstep;
+    return !e->opts.runwise;
 }
 
 long fs_engine_done(const fs_engine *e)
@@ -639,6 +639,7 @@ fs_results fs_engine_results(const fs_engine *e, int i)
     r.first_mc = e->first_mc[i];
     r.posterior = e->opts.posterior;
     r.post = e->post_total[i];
+    r.model = e->opts.runwise ? FS_ENGINE_MODEL_RUNWISE : FS_ENGINE_MODEL;
     return r;
 }
 

@@ -79,6 +79,7 @@ static void write_meta(FILE *f, const fs_scenario *sc, const fs_results *r)
     fprintf(f, "seed,%s\n", buf);
     fprintf(f, "rng,%s\n", FS_RNG_NAME);
     fprintf(f, "version,%s\n", FS_VERSION);
+    fprintf(f, "model,%s\n", r->model);
     fputs("mass_casualty,", f), num(f, sc->outcomes.mass_casualty), fputc('\n', f);
     fputs("failure_stability,", f), num(f, sc->outcomes.failure_stability), fputc('\n', f);
     fputs("escalation_ratio,", f), num(f, sc->outcomes.escalation_ratio), fputc('\n', f);

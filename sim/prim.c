@@ -621,6 +621,7 @@ fs_status fs_prim_resample(const fs_prim_data *d, const fs_prim_sorted *s, const
     int bad = FS_OK, r, j;
     fs_err first;
 
+    (void)threads;   /* unused without OpenMP */
     fs_err_clear(&first);
     if (restricts == NULL)
         return fs_err_set(err, FS_ENOMEM, "out of memory for %d resamples", R);

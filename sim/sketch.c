@@ -212,6 +212,15 @@ int fs_sketch_add(fs_sketch *s, double x)
     return 0;
 }
 
+void fs_sketch_prefetch(const fs_sketch *s, double x)
+{
+    if (x >= FS_SKETCH_MIN && x <= DBL_MAX) {
+        uint32_t k = (uint32_t)(bucket_index(x) - s->pos.off);
+        if (k < (uint32_t)s->pos.cap)
+            __builtin_prefetch(s->pos.counts + k, 1);
+    }
+}
+
 int fs_sketch_add_strided(fs_sketch *s, const double *x, size_t stride, int n, int *saw_inf)
 {
     /* The sketch's scalars in locals, so that the loop keeps them in

@@ -223,6 +223,15 @@ int fs_acc_add_sketches(fs_acc *a, const double *obs, int nruns)
         if ((c & 7) == 0 && c + 8 < n)
             for (r = 0; r < nruns; r++)
                 __builtin_prefetch(obs + (size_t)r * n + c + 8);
+        /* The sketches outgrow the caches: a few cells ahead, fetch the
+         * sketch, then the counts its first and last run will add to
+         * (a block's runs mostly fall in a few neighbouring buckets). */
+        if (c + 4 < n && a->sk[c + 4])
+            __builtin_prefetch(a->sk[c + 4]);
+        if (c + 2 < n && nruns > 0 && a->sk[c + 2]) {
+            fs_sketch_prefetch(a->sk[c + 2], obs[c + 2]);
+            fs_sketch_prefetch(a->sk[c + 2], obs[(size_t)(nruns - 1) * n + c + 2]);
+        }
         if (sk == NULL)
             continue;
         if (fs_sketch_add_strided(sk, obs + c, (size_t)n, nruns, &inf) != 0 && bad == 0)

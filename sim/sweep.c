@@ -764,8 +764,9 @@ static void write_meta(FILE *f, const fs_sweep_run *r)
     fputs("description,", f), fs_csv_field(f, sw->description ? sw->description : "");
     fputs("\nbase,", f), fs_csv_field(f, sw->base->name), fputc('\n', f);
     fprintf(f, "design,%s\npoints,%d\noat_points,%d\nruns_per_point,%ld\nseed,%llu\n"
-            "rng,%s\nversion,%s\nsteps,%d\n", fs_design_kind_name(sw->design), r->nd, r->noat,
-            sw->runs, (unsigned long long)sw->seed, FS_RNG_NAME, FS_VERSION, sw->base->steps);
+            "rng,%s\nversion,%s\nmodel,%s\nsteps,%d\n", fs_design_kind_name(sw->design), r->nd,
+            r->noat, sw->runs, (unsigned long long)sw->seed, FS_RNG_NAME, FS_VERSION,
+            FS_ENGINE_MODEL, sw->base->steps);
     fputs("step_unit,", f), fs_csv_field(f, sw->base->step_unit), fputc('\n', f);
     if (sw->posterior) {   /* which posterior every point's parameters came from */
         fputs("posterior,", f), fs_csv_field(f, sw->posterior->file), fputc('\n', f);

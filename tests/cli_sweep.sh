@@ -60,7 +60,7 @@ else bad "tornado.csv: a quantile output should be marked unpaired"; fi
 # S1 and ST above 1 for the sharing intensity, and N = 8 base rows is small;
 # it says what to do, and no longer calls the noise small without a word.
 if awk '/^## attacks.p95/ { on = 1 } /^## / && !/attacks.p95/ { on = 0 }
-    on && /\*\*Check the indices:\*\*/ && /`mechanisms.\[rats\].intensity`: S1 = 1.3[0-9]* is outside \[0, 1\]/ && /N = 8 base rows is small/ && /raise `design.n`/ { found = 1 }
+    on && /\*\*Check the indices:\*\*/ && /`mechanisms.\[rats\].intensity`: S1 = 1\.[0-9]* is outside \[0, 1\]/ && /N = 8 base rows is small/ && /raise `design.n`/ { found = 1 }
     on && /is small against the spread/ && !/fail the checks above/ { bad = 1 }
     END { exit !found || bad }' "$T/s1/sweep.md"; then ok
 else bad "sweep.md: no check of the out-of-range Sobol indices of attacks.p95"; grep -n "Check\|small" "$T/s1/sweep.md"; fi

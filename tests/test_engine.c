@@ -49,7 +49,7 @@ static fs_scenario *busy(void)
     return sc;
 }
 
-/* Which model the engines of the tests below run (fs_engine_opts.lockstep). */
+/* Which model the engines of the tests below run (fs_engine_opts.runwise: !lockstep). */
 static int lockstep;
 
 static fs_engine *run(const fs_scenario *sc, long runs, int threads, FILE *rows)
@@ -58,7 +58,7 @@ static fs_engine *run(const fs_scenario *sc, long runs, int threads, FILE *rows)
     fs_err e;
     memset(&o, 0, sizeof o);
     o.runs = runs, o.seed = 777, o.threads = threads, o.runs_csv[0] = rows;
-    o.lockstep = lockstep;
+    o.runwise = !lockstep;
     return fs_engine_run(sc, &o, &e);
 }
 
@@ -186,7 +186,7 @@ static void test_chunks_identical(void)
     fs_err err;
     fs_engine *a = run(sc, 500, 2, NULL), *b;
     memset(&o, 0, sizeof o);
-    o.runs = 500, o.seed = 777, o.threads = 2, o.lockstep = lockstep;
+    o.runs = 500, o.seed = 777, o.threads = 2, o.runwise = !lockstep;
     b = fs_engine_alloc(sc, &o, &err);
     CHECK(a && b);
     CHECK(fs_engine_iterate(b, 7, &err) == FS_OK);
@@ -271,7 +271,7 @@ static void test_infinite_values(void)
     sc->threats[0].presence[0] = 100.0;
     sc->threats[0].capacity[0] = 1e308;
     memset(&o, 0, sizeof o);
-    o.runs = 70, o.seed = 1, o.threads = 2, o.lockstep = lockstep;
+    o.runs = 70, o.seed = 1, o.threads = 2, o.runwise = !lockstep;
     eng = fs_engine_run(sc, &o, &e);
     CHECK(eng == NULL);
     CHECK(e.code == FS_ERUNTIME);
@@ -366,7 +366,7 @@ static void test_lockstep_compare(void)
     b->threats[0].plot_rate = 0.04;
     both[0] = a, both[1] = b;
     memset(&o, 0, sizeof o);
-    o.runs = 300, o.seed = 777, o.threads = 2, o.lockstep = 1;
+    o.runs = 300, o.seed = 777, o.threads = 2, o.runwise = 0;
     pair = fs_engine_alloc_many(both, 2, &o, &err);
     CHECK(pair != NULL);
     CHECK(fs_engine_iterate(pair, 300, &err) == FS_OK && fs_engine_finish(pair, &err) == FS_OK);
@@ -449,7 +449,7 @@ static void test_lockstep_posterior(void)
     CHECK(fs_posterior_scenarios(p, sc, R, load_particle, NULL, &parts, &err) == FS_OK);
     CHECK(fs_posterior_scenarios(flat, sc, R, load_particle, NULL, &fparts, &err) == FS_OK);
     memset(&o, 0, sizeof o);
-    o.runs = R, o.seed = 777, o.threads = 2, o.lockstep = 1, o.posterior = p;
+    o.runs = R, o.seed = 777, o.threads = 2, o.runwise = 0, o.posterior = p;
     o.particles[0] = parts, o.runs_csv[0] = f;
     e = fs_engine_run(sc, &o, &err);
     CHECK(e && fs_engine_lockstep(e) == 1);
