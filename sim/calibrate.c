@@ -18,6 +18,7 @@
 #include "budget.h"
 #include "calibrate_report.h"
 #include "dist.h"
+#include "engine.h"
 #include "evaluate.h"
 #include "fsio.h"
 #include "outlock.h"
@@ -277,8 +278,9 @@ static fs_status start_checkpoint(fs_calib_run *r, const fs_ckpt_id *resume, fs_
         return err->code;
     if (resume && (resume->settings != r->id.settings || resume->base != r->id.base))
         return fs_err_set(err, FS_ECONFIG, "%s: the calibration file %s or its base scenario "
-                          "%s changed since the calibration started; start it afresh without "
-                          "--resume", r->outdir, c->path, c->base_path);
+                          "%s changed since the calibration started, or a foresight whose model "
+                          "draws differently started it (this one runs " FS_ENGINE_MODEL "); "
+                          "start it afresh without --resume", r->outdir, c->path, c->base_path);
     if (rank0 && (r->lock = fs_outlock_take(r->outdir, err)) == NULL)
         st = err->code;
     else if (resume)

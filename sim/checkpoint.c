@@ -187,7 +187,9 @@ static FILE *open_rank(const char *path, const fs_ckpt_id *id, fs_err *err)
     }
     else if (h.base != id->base)
         fs_err_set(err, FS_ECONFIG, "%s: the base scenario (or a posterior it names) changed "
-                   "since this checkpoint was written (hash %016llx, now %016llx)", path, (unsigned long long)h.base,
+                   "since this checkpoint was written (hash %016llx, now %016llx), or a "
+                   "foresight whose model draws differently wrote it (this one runs "
+                   FS_ENGINE_MODEL ")", path, (unsigned long long)h.base,
                    (unsigned long long)id->base);
     else
         return fp;

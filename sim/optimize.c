@@ -14,6 +14,7 @@
 
 #include "checkpoint.h"
 #include "dist.h"
+#include "engine.h"
 #include "evaluate.h"
 #include "fsio.h"
 #include "moea.h"
@@ -505,7 +506,9 @@ static fs_status start_checkpoint(fs_search_run *r, const fs_ckpt_id *resume, fs
     r->id.noutputs = r->nrec;
     if (resume && (resume->settings != r->id.settings || resume->base != r->id.base))
         return fs_err_set(err, FS_ECONFIG, "%s: the search file %s or its base scenario %s "
-                          "changed since the search started; start it afresh without --resume",
+                          "changed since the search started, or a foresight whose model draws "
+                          "differently started it (this one runs " FS_ENGINE_MODEL "); start "
+                          "it afresh without --resume",
                           r->outdir, s->path, s->base_path);
     r->ck_y = calloc(np * r->nrec, sizeof *r->ck_y);
     r->ck_se = calloc(np * r->nrec, sizeof *r->ck_se);

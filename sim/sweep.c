@@ -169,8 +169,10 @@ static fs_status start_checkpoint(fs_sweep_run *r, const fs_ckpt_id *resume, fs_
                             (fs_ckpt_id_change(resume, &r->id, what, sizeof what), what));
         else if (resume->base != r->id.base)
             st = fs_err_set(err, FS_ECONFIG, "the base scenario %s%s%s%s changed since the "
-                            "sweep in %s began (hash %016llx, now %016llx): resume refused; "
-                            "undo the change, or start the sweep again in another directory",
+                            "sweep in %s began (hash %016llx, now %016llx), or the sweep was "
+                            "begun by a foresight whose model draws differently (this one "
+                            "runs " FS_ENGINE_MODEL "): resume refused; undo the change, or "
+                            "start the sweep again in another directory",
                             r->sw->base_path,
                             r->sw->base->posterior ? " (or the posterior it names, " : "",
                             r->sw->base->posterior ? r->sw->base->posterior : "",
