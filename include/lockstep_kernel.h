@@ -837,12 +837,27 @@ static void blame_flow(double *restrict Tab, const double *restrict tau,
     }
 }
 
+/* h_ab of the step (sharing_between), computed once a step for each
+ * pair: the mechanisms' activity and participation do not change while
+ * blame is laid, and h_ab = h_ba (masks of 0 and 1). */
+static const double *pair_sharing(fs_lockstep *L, int a, int b)
+{
+    int W = L->W, A = L->A, k = TRI(a, b);
+    double *sh = ROW(L->sh_pair, k);
+    if (!L->sh_known[k]) {
+        sharing_between(L, a, b, sh);
+        L->sh_known[k] = 1;
+    }
+    return sh;
+}
+
 static void step_blame(fs_lockstep *L)
 {
     const fs_scenario *sc = L->sc;
     const double *tau = L->q_tau;
     int W = L->W, A = L->A, E = L->E, g, a, b, j, l;
 
+    memset(L->sh_known, 0, (size_t)A * A * sizeof *L->sh_known);
     for (g = 0; g < L->G; g++)
         for (a = 0; a < A; a++) {
             const double *n = ROW(L->att, g * A + a), *total = ROW(L->inflow, g * A + a);
@@ -856,8 +871,7 @@ static void step_blame(fs_lockstep *L)
                 const fs_border *bd = &sc->borders[slot >> 1];
                 const double *f = ROW(L->flow, (size_t)g * E * 2 + slot);
                 b = (slot & 1) ? bd->b : bd->a;
-                sharing_between(L, a, b, L->sh);
-                blame_flow(ROW(L->T, TRI(a, b)), tau, f, total, n, L->sh, W);
+                blame_flow(ROW(L->T, TRI(a, b)), tau, f, total, n, pair_sharing(L, a, b), W);
             }
         }
     if (!L->any_origin)
@@ -871,9 +885,9 @@ static void step_blame(fs_lockstep *L)
                 any |= bo[l] > 0.0;
             if (!any)
                 continue;
-            sharing_between(L, a, b, L->sh);
+            const double *sh = pair_sharing(L, a, b);
             for (l = 0; l < W; l++) {
-                double v = Tab[l] - tau[l] * bo[l] * (1.0 - L->sh[l]);
+                double v = Tab[l] - tau[l] * bo[l] * (1.0 - sh[l]);
                 v = v < 0.0 ? 0.0 : v;
                 Tab[l] = bo[l] > 0.0 ? v : Tab[l];
             }

@@ -55,6 +55,8 @@ struct fs_lockstep {
     double *plots, *foiled, *attacks, *cas;        /* [A] this step */
     double *th_step, *tot_th;                      /* [G*FS_TH_N] */
     double *blame_origin;   /* [A*A] */
+    double *sh_pair;        /* [A*A] h_ab of the step, at TRI(a, b) once known */
+    int *sh_known;          /* [A*A] 1 when sh_pair holds this step's h_ab */
     double *tot;            /* [FS_TOT_N] */
     double *tot_at;         /* [A*FS_AT_N] */
     double *mech_steps, *mech_cost;                /* [M] */

@@ -105,6 +105,7 @@ fs_lockstep *fs_lockstep_alloc_isa(const fs_scenario *sc, int W, fs_isa isa)
             {&L->att, GA}, {&L->removed, GA}, {&L->plots, nz(A)}, {&L->foiled, nz(A)},
             {&L->attacks, nz(A)}, {&L->cas, nz(A)}, {&L->th_step, nz(G) * FS_TH_N},
             {&L->tot_th, nz(G) * FS_TH_N}, {&L->blame_origin, nz(A * A)},
+            {&L->sh_pair, nz(A * A)},
             {&L->tot, FS_TOT_N}, {&L->tot_at, nz(A) * FS_AT_N},
             {&L->mech_steps, nz(M)}, {&L->mech_cost, nz(M)}, {&L->threat0, 1},
             {&L->cohesion0, 1}, {&L->min_member, 1}, {&L->first_mc, 1},
@@ -128,7 +129,7 @@ fs_lockstep *fs_lockstep_alloc_isa(const fs_scenario *sc, int W, fs_isa isa)
         struct { int **p; size_t n; } b[] = {
             {&L->region, nz(A)}, {&L->member, nz(A)}, {&L->end_a, nz(E)}, {&L->end_b, nz(E)},
             {&L->inc_start, A + 1}, {&L->inc, nz(2 * E)}, {&L->coh_pairs, nz(A * A)},
-            {&L->cand, nz(M * A)}, {&L->ncand, nz(M)},
+            {&L->cand, nz(M * A)}, {&L->ncand, nz(M)}, {&L->sh_known, nz(A * A)},
         };
         for (j = 0; j < sizeof d / sizeof d[0]; j++)
             total += d[j].rows * W;
