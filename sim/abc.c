@@ -22,6 +22,10 @@
 #include "checkpoint.h"
 #include "rng.h"
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 #define LOG_SQRT_2PI 0.91893853320467274178
 #define PROPOSAL_BITS 40
 #define PROPOSAL_MASK ((UINT64_C(1) << PROPOSAL_BITS) - 1)
@@ -270,6 +274,25 @@ static double logpdf_in(const fs_prior *p, double x, double l, double h, double 
     return family_logpdf(p, x) - log(z);
 }
 
+/* Whether logpdf_in is finite at every x of p's truncation interval [l,
+ * h] (z the mass there), so that l <= x <= h alone says x is in the
+ * support: a continuous uniform or log-uniform prior whose constant terms
+ * are finite. For those, -log(x) is finite too (0 < a <= l <= x <= h <=
+ * b, all finite), and a row's sum of such terms, each well inside
+ * +-3000, is finite. Other priors have points of infinite density (a
+ * beta's or gamma's end, an integer's empty cell) and are asked of their
+ * density. */
+static int interval_is_support(const fs_prior *p, double z)
+{
+    if (p->integer || !(z > 0) || !isfinite(log(z)))
+        return 0;
+    if (p->kind == FS_PRIOR_UNIFORM)
+        return isfinite(log(p->b - p->a));
+    if (p->kind == FS_PRIOR_LOGUNIFORM)
+        return isfinite(log(log(p->b) - log(p->a)));
+    return 0;
+}
+
 double fs_prior_logpdf(const fs_prior *p, double x)
 {
     double l, h;
@@ -316,6 +339,11 @@ struct fs_abc {
     int np;
     fs_prior *pri;
     double *pl, *ph, *pz;   /* each prior's truncation interval and mass there */
+    /* 1 where the truncation interval alone is the prior's support (its
+     * log density finite all over it), 0 where only the density says;
+     * all_interval: 1 for every parameter */
+    unsigned char interval[FS_ABC_MAX_PARAMS];
+    int all_interval;
     /* options, defaults filled in */
     int particles, replicates, generations, batch;
     double quantile, tolerance, min_acceptance;
@@ -334,7 +362,8 @@ struct fs_abc {
     /* the generation being built (swapped in when complete) */
     double *ntheta, *nw, *ndist;
     /* kernel: the lower Cholesky factor of its covariance (np x np), the
-     * cumulative weights for resampling, the old particles whitened and
+     * cumulative weights for resampling, the old particles whitened (all
+     * particles' first parameter, then all their second, ...) and
      * the logs of their weights (for the kernel densities) */
     double *chol, *cum, *white, *lwold;
     double *terms;   /* [nterms rows of particles] a thread's kernel terms */
@@ -481,7 +510,11 @@ fs_abc *fs_abc_alloc(const fs_abc_problem *p, const fs_abc_opts *o, fs_err *err)
         a->pri[i].integer = a->pri[i].integer != 0;
         prior_interval(&a->pri[i], &a->pl[i], &a->ph[i]);
         a->pz[i] = family_mass(&a->pri[i], a->pl[i], a->ph[i], NULL);
+        a->interval[i] = (unsigned char)interval_is_support(&a->pri[i], a->pz[i]);
     }
+    a->all_interval = 1;
+    for (size_t i = 0; i < np; i++)
+        a->all_interval &= a->interval[i];
     a->hash = options_hash(a);
     return a;
 fail:
@@ -613,6 +646,19 @@ static double row_logprior(const fs_abc *a, const double *x)
     return isfinite(s) ? s : -INFINITY;
 }
 
+/* Whether row x is in the priors' support: row_logprior(a, x) >
+ * -INFINITY, answered from the truncation intervals where they say it
+ * alone (interval_is_support), the densities computed only for the
+ * other parameters. Most proposals of a narrow posterior fall outside,
+ * and most priors are uniform or log-uniform: no log is taken for them. */
+static int in_support(const fs_abc *a, const double *x)
+{
+    for (int k = 0; k < a->np; k++)
+        if (a->interval[k] && !(x[k] >= a->pl[k] && x[k] <= a->ph[k]))
+            return 0;
+    return a->all_interval || row_logprior(a, x) > -INFINITY;
+}
+
 /* Draws proposal x of generation t: from the priors (t = 0), else a
  * particle resampled by weight and moved by the kernel, integer
  * parameters rounded. Returns 0 when x is outside the priors' support. */
@@ -625,13 +671,15 @@ static int propose(fs_abc *a, int t, double *x)
         return 1;
     }
     double v = gsl_rng_uniform(a->rng) * a->cum[a->n - 1];
-    int lo = 0, hi = a->n - 1;
-    while (lo < hi) {
-        int mid = lo + (hi - lo) / 2;
-        if (a->cum[mid] > v)
-            hi = mid;
-        else
-            lo = mid + 1;
+    /* the first particle whose cumulative weight exceeds v (the last when
+     * none does): the answer lies in [lo, lo + len - 1], halved by a
+     * selection rather than a branch, which would be mispredicted half
+     * the time */
+    int lo = 0, len = a->n;
+    while (len > 1) {
+        int half = len / 2;
+        lo = a->cum[lo + half - 1] > v ? lo : lo + half;
+        len -= half;
     }
     const double *p = a->theta + (size_t)lo * np;
     double z[FS_ABC_MAX_PARAMS];
@@ -643,7 +691,7 @@ static int propose(fs_abc *a, int t, double *x)
             s += a->chol[k * np + l] * z[l];
         x[k] = a->pri[k].integer ? round_half_up(s) : s;
     }
-    return row_logprior(a, x) > -INFINITY;
+    return in_support(a, x);
 }
 
 /* The median of m values (sorted in place, m small). */
@@ -693,6 +741,73 @@ static int terms_rows(fs_abc *a)
     return want;
 }
 
+/* The kernel terms of a new particle y (whitened) against every old one
+ * into term: term[j] = lwold[j] - q_j / 2, q_j the squared distance
+ * from y to old particle j (a->white, parameter by parameter: nold
+ * values of the first, then of the second, ...), summed over the
+ * parameters in their order from 0. Returns the largest term: the same
+ * value whatever the order it is looked for in (of a tie of +0 and -0
+ * either gives the same exp(term - mx) and mx + log s below), a NaN term
+ * passed over as `if (t > mx) mx = t` passes it over. */
+static double kernel_term(const fs_abc *a, const double *y, int nold, int j)
+{
+    double q = 0;
+    for (int k = 0; k < a->np; k++) {
+        double d = y[k] - a->white[(size_t)k * nold + j];
+        q += d * d;
+    }
+    return a->lwold[j] - 0.5 * q;
+}
+
+#ifdef __SSE2__
+/* Four old particles at a time with SSE2 (every x86-64 has it), the same
+ * operations for each side by side; max_pd(t, m) is t > m ? t : m. */
+static double kernel_terms(const fs_abc *a, const double *y, int nold, double *term)
+{
+    const double *lw = a->lwold;
+    __m128d yv[FS_ABC_MAX_PARAMS], half = _mm_set1_pd(0.5);
+    __m128d m0 = _mm_set1_pd(-INFINITY), m1 = m0;
+    double m[4], mx = -INFINITY;
+    int np = a->np, j = 0;
+    for (int k = 0; k < np; k++)
+        yv[k] = _mm_set1_pd(y[k]);
+    for (; j + 4 <= nold; j += 4) {
+        const double *wk = a->white + j;
+        __m128d q0 = _mm_setzero_pd(), q1 = q0;
+        for (int k = 0; k < np; k++, wk += nold) {
+            __m128d d0 = _mm_sub_pd(yv[k], _mm_loadu_pd(wk));
+            __m128d d1 = _mm_sub_pd(yv[k], _mm_loadu_pd(wk + 2));
+            q0 = _mm_add_pd(q0, _mm_mul_pd(d0, d0));
+            q1 = _mm_add_pd(q1, _mm_mul_pd(d1, d1));
+        }
+        __m128d t0 = _mm_sub_pd(_mm_loadu_pd(lw + j), _mm_mul_pd(half, q0));
+        __m128d t1 = _mm_sub_pd(_mm_loadu_pd(lw + j + 2), _mm_mul_pd(half, q1));
+        _mm_storeu_pd(term + j, t0);
+        _mm_storeu_pd(term + j + 2, t1);
+        m0 = _mm_max_pd(t0, m0);
+        m1 = _mm_max_pd(t1, m1);
+    }
+    _mm_storeu_pd(m, m0);
+    _mm_storeu_pd(m + 2, m1);
+    for (int l = 0; l < 4; l++)
+        if (m[l] > mx)
+            mx = m[l];
+    for (; j < nold; j++)
+        if ((term[j] = kernel_term(a, y, nold, j)) > mx)
+            mx = term[j];
+    return mx;
+}
+#else
+static double kernel_terms(const fs_abc *a, const double *y, int nold, double *term)
+{
+    double mx = -INFINITY;
+    for (int j = 0; j < nold; j++)
+        if ((term[j] = kernel_term(a, y, nold, j)) > mx)
+            mx = term[j];
+    return mx;
+}
+#endif
+
 static void weigh(fs_abc *a, int t)
 {
     int np = a->np, n = a->particles, nold = a->n;
@@ -701,32 +816,29 @@ static void weigh(fs_abc *a, int t)
             a->nw[i] = log(a->share[i]);
     } else {
         for (int j = 0; j < nold; j++) {
-            whiten(a->chol, np, a->theta + (size_t)j * np, a->white + (size_t)j * np);
+            double y[FS_ABC_MAX_PARAMS];
+            whiten(a->chol, np, a->theta + (size_t)j * np, y);
+            for (int k = 0; k < np; k++)
+                a->white[(size_t)k * nold + j] = y[k];
             a->lwold[j] = a->w[j] > 0 ? log(a->w[j]) : -INFINITY;
         }
         /* each i on its own: threads change nothing in the sums; only
          * for populations large enough that the threads' start-up pays.
          * Each term is computed once, kept in the thread's row, then
-         * summed in j's order after subtracting the largest. */
+         * summed in j's order after subtracting the largest. The rows
+         * are handed out a few at a time, so that a thread slowed by
+         * another process does not hold the others up. */
         int nth = terms_rows(a);
         (void)nth;   /* unused without OpenMP */
         #pragma omp parallel num_threads(nth) if ((double)n * nold * np > 2e5)
         {
             double *term = a->terms + (size_t)omp_thread() * nold;
-            #pragma omp for schedule(static)
+            #pragma omp for schedule(dynamic, 16)
             for (int i = 0; i < n; i++) {
-                double y[FS_ABC_MAX_PARAMS], mx = -INFINITY, s = 0;
+                double y[FS_ABC_MAX_PARAMS], s = 0;
                 const double *x = a->ntheta + (size_t)i * np;
                 whiten(a->chol, np, x, y);
-                for (int j = 0; j < nold; j++) {
-                    const double *wj = a->white + (size_t)j * np;
-                    double q = 0;
-                    for (int k = 0; k < np; k++)
-                        q += (y[k] - wj[k]) * (y[k] - wj[k]);
-                    term[j] = a->lwold[j] - 0.5 * q;
-                    if (term[j] > mx)
-                        mx = term[j];
-                }
+                double mx = kernel_terms(a, y, nold, term);
                 /* exp is +0 below -745.2, and s + 0 is s: those terms
                  * (most, for a narrow kernel) are skipped, not summed. */
                 for (int j = 0; j < nold; j++)
@@ -940,6 +1052,66 @@ static int save_line(FILE *f, uint64_t *h, const char *fmt, ...)
     return rc;
 }
 
+/* Writes v into buf as printf's "%a" does in the GNU C library, the
+ * format the state has always been saved in: [-]0x1.hhhp+d for a normal
+ * number, the trailing zero digits of its 52-bit fraction dropped (and
+ * the point with them when none is left), 0x0.hhhp-1022 for a subnormal,
+ * [-]0x0p+0, [-]inf and [-]nan. A population is thousands of numbers,
+ * and printf's general machinery took most of a save's time. Returns the
+ * length (at most 24; buf holds 32). */
+static int hex_double(char *buf, double v)
+{
+    static const char digit[] = "0123456789abcdef";
+    uint64_t bits;
+    memcpy(&bits, &v, sizeof bits);
+    int n = 0, e = (int)(bits >> 52 & 0x7ff);
+    uint64_t frac = bits & ((UINT64_C(1) << 52) - 1);
+    if (bits >> 63)
+        buf[n++] = '-';
+    if (e == 0x7ff) {
+        memcpy(buf + n, frac ? "nan" : "inf", 4);
+        return n + 3;
+    }
+    buf[n++] = '0';
+    buf[n++] = 'x';
+    buf[n++] = e ? '1' : '0';
+    if (frac) {
+        buf[n++] = '.';
+        for (int shift = 48; frac & ((UINT64_C(1) << (shift + 4)) - 1); shift -= 4)
+            buf[n++] = digit[frac >> shift & 0xf];
+    }
+    int x = e ? e - 1023 : frac ? -1022 : 0;
+    buf[n++] = 'p';
+    buf[n++] = x < 0 ? '-' : '+';
+    x = x < 0 ? -x : x;
+    char d[4];
+    int nd = 0;
+    do
+        d[nd++] = (char)('0' + x % 10);
+    while ((x /= 10) > 0);
+    while (nd > 0)
+        buf[n++] = d[--nd];
+    return n;
+}
+
+/* Writes a population row (its values, its weight and distance, as
+ * "%a " each and "%a %a\n") and adds its bytes to the checksum. */
+static int save_row(FILE *f, uint64_t *h, const double *x, int np, double w, double d)
+{
+    char buf[(FS_ABC_MAX_PARAMS + 2) * 25 + 8];
+    int n = 0;
+    for (int k = 0; k < np; k++) {
+        n += hex_double(buf + n, x[k]);
+        buf[n++] = ' ';
+    }
+    n += hex_double(buf + n, w);
+    buf[n++] = ' ';
+    n += hex_double(buf + n, d);
+    buf[n++] = '\n';
+    *h = fs_fnv1a(*h, buf, (size_t)n);
+    return fwrite(buf, 1, (size_t)n, f) == (size_t)n ? 0 : -1;
+}
+
 fs_status fs_abc_save(const fs_abc *a, FILE *f, fs_err *err)
 {
     uint64_t h = FS_FNV_INIT;
@@ -953,11 +1125,8 @@ fs_status fs_abc_save(const fs_abc *a, FILE *f, fs_err *err)
                         g->simulations);
     }
     bad = bad || save_line(f, &h, "population %d\n", a->n);
-    for (int i = 0; !bad && i < a->n; i++) {
-        for (int k = 0; !bad && k < a->np; k++)
-            bad = save_line(f, &h, "%a ", a->theta[(size_t)i * a->np + k]);
-        bad = bad || save_line(f, &h, "%a %a\n", a->w[i], a->dist[i]);
-    }
+    for (int i = 0; !bad && i < a->n; i++)
+        bad = save_row(f, &h, a->theta + (size_t)i * a->np, a->np, a->w[i], a->dist[i]);
     if (bad || fprintf(f, "checksum %016" PRIx64 "\n", h) < 0 || fflush(f) || ferror(f))
         return fs_err_set(err, FS_EIO, "calibration: cannot write the saved state");
     return FS_OK;

@@ -15,6 +15,7 @@
 #include <unistd.h>
 #include <gsl/gsl_rng.h>
 
+#include "bgfile.h"
 #include "budget.h"
 #include "calibrate_report.h"
 #include "dist.h"
@@ -39,6 +40,7 @@ struct fs_calib_run {
     fs_eval_runs *eval;       /* what each thread keeps from batch to batch */
     fs_scenario_text *text;   /* the base scenario's files, read once */
     fs_outlock *lock;         /* rank 0: this process alone writes into outdir */
+    fs_bgfile *saver;         /* rank 0: DIR/checkpoint/abc.state, saved on its own thread */
     fs_ckpt_id id;
     long nan_runs[FS_CAL_MAX_TARGETS];   /* runs without a value, per target */
     long sim_runs;            /* runs simulated by this process's calls */
@@ -183,20 +185,28 @@ static int ckpt_path(const char *outdir, const char *name, char *buf, size_t n)
     return snprintf(buf, n, "%s/checkpoint/%s", outdir, name) < (int)n ? 0 : -1;
 }
 
-/* Saves the calibration after a generation (rank 0), atomically. */
+/* Saves the calibration after a generation (rank 0), atomically: the
+ * state is formatted here and goes to disk on a thread of its own
+ * (bgfile.h) while the next generation runs (after the last, while the
+ * predictive check runs); fs_bgfile_wait says whether it got there. A
+ * save that failed before is reported by the next. */
 static fs_status save_state(const fs_calib_run *r, fs_err *err)
 {
-    char path[4400];
-    fs_afile *af;
-    if (ckpt_path(r->outdir, STATE_NAME, path, sizeof path))
-        return fs_err_set(err, FS_EUSAGE, "output directory name too long");
-    if ((af = fs_afile_open(path, err)) == NULL)
-        return err->code;
-    if (fs_abc_save(r->abc, fs_afile_stream(af), err) != FS_OK) {
-        fs_afile_abort(af);
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *m = open_memstream(&buf, &len);
+    if (m == NULL)
+        return fs_err_set(err, FS_ENOMEM, "out of memory saving the calibration");
+    if (fs_abc_save(r->abc, m, err) != FS_OK) {
+        fclose(m);
+        free(buf);
         return err->code;
     }
-    return fs_afile_commit(af, err);
+    if (fclose(m) != 0) {
+        free(buf);
+        return fs_err_set(err, FS_ENOMEM, "out of memory saving the calibration");
+    }
+    return fs_bgfile_save(r->saver, buf, len, err);
 }
 
 static fs_status write_hold_out(const fs_calib_run *r, fs_err *err)
@@ -237,10 +247,14 @@ fs_status fs_calib_read_hold_out(const char *outdir, char **name, fs_err *err)
     return FS_OK;
 }
 
-/* Removes the checkpoint: the state, the hold-out, resume.cfg, the directory. */
-static void remove_checkpoint(const char *outdir)
+/* Removes the checkpoint: the state, the hold-out, resume.cfg, the
+ * directory (a save still on its way is waited for first). */
+static void remove_checkpoint(const fs_calib_run *r)
 {
+    const char *outdir = r->outdir;
     char path[4400];
+    if (r->saver)
+        fs_bgfile_wait(r->saver, NULL);
     if (!ckpt_path(outdir, STATE_NAME, path, sizeof path))
         unlink(path);
     if (!ckpt_path(outdir, HOLD_NAME, path, sizeof path))
@@ -269,6 +283,17 @@ static fs_status restore_state(fs_calib_run *r, fs_err *err)
     return FS_OK;
 }
 
+/* The writer of DIR/checkpoint/abc.state (rank 0). */
+static fs_bgfile *open_saver(const fs_calib_run *r, fs_err *err)
+{
+    char path[4400];
+    if (ckpt_path(r->outdir, STATE_NAME, path, sizeof path)) {
+        fs_err_set(err, FS_EUSAGE, "output directory name too long");
+        return NULL;
+    }
+    return fs_bgfile_open(path, err);
+}
+
 static fs_status start_checkpoint(fs_calib_run *r, const fs_ckpt_id *resume, fs_err *err)
 {
     const fs_calib *c = r->c;
@@ -282,6 +307,8 @@ static fs_status start_checkpoint(fs_calib_run *r, const fs_ckpt_id *resume, fs_
                           "draws differently started it (this one runs " FS_ENGINE_MODEL "); "
                           "start it afresh without --resume", r->outdir, c->path, c->base_path);
     if (rank0 && (r->lock = fs_outlock_take(r->outdir, err)) == NULL)
+        st = err->code;
+    else if (rank0 && (r->saver = open_saver(r, err)) == NULL)
         st = err->code;
     else if (resume)
         st = restore_state(r, err);
@@ -366,6 +393,7 @@ void fs_calib_run_free(fs_calib_run *r)
 {
     if (!r)
         return;
+    fs_bgfile_free(r->saver);   /* a save on its way reaches the disk first */
     fs_abc_free(r->abc);
     fs_eval_runs_free(r->eval);
     fs_scenario_text_free(r->text);
@@ -419,7 +447,9 @@ fs_status fs_calib_run_iterate(fs_calib_run *r, fs_err *err)
         snprintf(msg, sizeof msg, "%.1000s", err->msg);
         return fs_err_set(err, st, "%s: %s", r->c->path, msg);
     }
-    /* rank 0 saves the generation; every rank learns whether it could */
+    /* rank 0 saves the generation (the one before must have reached the
+     * disk; the last one goes while the predictive check runs, and
+     * finish waits for it); every rank learns whether it could */
     fs_status mine = fs_dist_rank() == 0 && fs_abc_stopped(r->abc) != FS_ABC_STOP_EMPTY
                      ? save_state(r, err) : FS_OK;
     fs_status all = (fs_status)fs_dist_max((int)mine);
@@ -485,7 +515,7 @@ fs_status fs_calib_run_finish(fs_calib_run *r, fs_err *err)
     if (fs_abc_stopped(r->abc) == FS_ABC_STOP_EMPTY || n == 0) {
         empty_message(r, err);
         if (fs_dist_rank() == 0)
-            remove_checkpoint(r->outdir);
+            remove_checkpoint(r);
         return FS_ERUNTIME;
     }
     part = malloc((size_t)(D ? D : 1) * sizeof *part);
@@ -516,14 +546,16 @@ fs_status fs_calib_run_finish(fs_calib_run *r, fs_err *err)
         goto done;
     }
     if (fs_dist_rank() != 0)
-        goto done;   /* rank 0 writes */
+        goto done;   /* rank 0 writes, once the last generation is saved */
+    if ((st = fs_bgfile_wait(r->saver, err)) != FS_OK)
+        goto done;
     fs_calib_result res = {c, n, theta, w, dist, ngen, gen, fs_abc_stopped(r->abc),
                            fs_abc_cut_short(r->abc), D, part,
                            pred};
     if ((st = fs_calib_write(r->outdir, &res, err)) != FS_OK)
         goto done;
     fs_fsio_keep_made();
-    remove_checkpoint(r->outdir);
+    remove_checkpoint(r);
 done:
     if (g)
         gsl_rng_free(g);

@@ -408,7 +408,10 @@ static int optimize_cmd(const char *file, int threads)
  * file run as `foresight calibrate` runs it (without the predictive check
  * and the files), timing the simulation callback (the candidates' runs and
  * distances) and the generations as a whole (proposals, weights, the
- * kernel, the checkpoint). */
+ * kernel, the checkpoint). Each generation's checkpoint is formatted in
+ * that time and goes to disk on a thread of its own while the next
+ * generation runs (the last one while the predictive check would), so
+ * the wait for the disk is counted only where a generation waits on it. */
 static int calibrate_cmd(const char *file, int threads)
 {
     fs_calib *c = NULL;
