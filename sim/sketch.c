@@ -75,9 +75,10 @@ static double bucket_hi(int i)
 static int min_int(int a, int b) { return a < b ? a : b; }
 static int max_int(int a, int b) { return a > b ? a : b; }
 
-/* Makes st cover bucket indices [lo, hi]. With slack, adds half the
- * current size (at least MIN_SLACK) on each side that grows, so that a run
- * of growing values costs amortised O(1); without, grows to [lo, hi] and no
+/* Makes st cover bucket indices [lo, hi]. With slack, adds the current
+ * size (at least MIN_SLACK) on each side that grows, so that a run of
+ * growing values costs amortised O(1) and a sketch filling its range
+ * grows a few times, not many (each growth is an allocation and a copy); without, grows to [lo, hi] and no
  * further (a merge: the threads' sketches are merged once each, at the
  * end, and slack there would only hold memory). Returns 0 or -1 (st
  * unchanged). */
@@ -94,7 +95,7 @@ static int store_reserve(store *st, int lo, int hi, int with_slack)
         nlo = lo - slack;
         nhi = hi + slack;
     } else {
-        slack = with_slack ? max_int(MIN_SLACK, st->cap / 2) : 0;
+        slack = with_slack ? max_int(MIN_SLACK, st->cap) : 0;
         nlo = lo < st->off ? lo - slack : st->off;
         nhi = hi > cur_hi ? hi + slack : cur_hi;
     }
