@@ -30,9 +30,11 @@ RECORD=60              # 4 + 2 x 3 outputs x 8 + 8 bytes
 TOTAL=167              # 32 x (3 + 2) + 2 x 3 + 1 points
 
 # procs_with TEXT: the pids of processes whose command line holds TEXT
-# (read from /proc: no procps needed).
+# (read from /proc: no procps needed). One grep finds the command lines
+# that hold TEXT's last word; only those are looked at in full.
 procs_with() {
-    for d in /proc/[0-9]*; do
+    for c in $(grep -lsF -- "${1##* }" /proc/[0-9]*/cmdline); do
+        d=${c%/cmdline}
         if tr '\0' ' ' <"$d/cmdline" 2>/dev/null | grep -q -- "$1"; then echo "${d#/proc/}"; fi
     done
 }

@@ -151,8 +151,11 @@ expect "resume after an include edit" 2 "the base scenario .*base.cfg changed si
 # message, and no temp file or lock left ---
 if [ -z "${FS_VALGRIND:-}" ]; then
     start hup $BIN run tests/fixtures/cli/small.cfg -q -n 20000000 -o "$T/hup" --runs-csv --no-charts
+    # Wait until the run is under way (its staging directory exists, so
+    # the handlers are in place): up to a minute on a slow machine.
     i=0
-    while [ $i -lt 1200 ] && ! ls "$T/hup" 2>/dev/null | grep -q '\.tmp\.'; do sleep 0.05; i=$((i + 1)); done
+    while [ $i -lt 1200 ] && ! ls -A "$T/hup" 2>/dev/null | grep -q '\.foresight-stage'; do sleep 0.05; i=$((i + 1)); done
+    if [ $i -lt 1200 ]; then ok; else bad "SIGHUP: the run did not get under way in a minute"; fi
     kill -HUP $PID
     wait $PID
     code=$?
@@ -211,7 +214,7 @@ rm -rf "$T/ps" && cp -r "$T/ref" "$T/ps"
 sed -n 3p "$T/ref/sweep.csv" >>"$T/ps/sweep.csv"
 refused "plot: sweep.csv point twice" "sweep.csv:42: a second row for point 1 (the first is on line 3)" plot "$T/ps"
 rm -rf "$T/ps2" && cp -r "$T/ref" "$T/ps2"
-i=0; while [ $i -lt 1000 ]; do tail -n +2 "$T/ref/sweep.csv"; i=$((i + 1)); done >>"$T/ps2/sweep.csv"
+awk 'NR > 1 { rows = rows $0 "\n" } END { for (i = 0; i < 1000; i++) printf "%s", rows }' "$T/ref/sweep.csv" >>"$T/ps2/sweep.csv"
 refused "plot: sweep.csv beyond its points" "sweep.csv is .* bytes, more than a foresight CSV file can be" plot "$T/ps2"
 expect "plot: the undamaged sweep" 0 "" plot "$T/ref" -o "$T/refplot"
 
