@@ -18,7 +18,7 @@ ONLY=${3:-}
 JOBS=${FS_TEST_JOBS:-2}
 SOLO="cli_hostile.sh"
 # Started first (the longest), so that the two lanes end together.
-FIRST="test_oom cli_faults.sh cli_commit.sh test_calibrate_coverage cli_dist.sh cli_run.sh"
+FIRST="test_oom browser.sh cli_dist.sh cli_commit.sh cli_run.sh cli_faults.sh test_calibrate_coverage"
 passed=0
 failed=0
 # tally LOG NAME STATUS: adds up the "...: N passed, N failed" lines of LOG.
@@ -48,6 +48,8 @@ trap 'trap - INT TERM; kill -TERM 0 2>/dev/null; exit 130' INT TERM
 if [ -z "${TMPDIR:-}" ] && [ -d /dev/shm ] && [ -w /dev/shm ] &&
    [ "$(df -Pk /dev/shm 2>/dev/null | awk 'NR == 2 { print $4 }')" -ge 2097152 ] 2>/dev/null &&
    TMPDIR=$(mktemp -d /dev/shm/foresight-tests.XXXXXX); then
+    # Open to all, sticky, as /tmp is (cli_hostile runs some tests as nobody).
+    chmod 1777 "$TMPDIR"
     export TMPDIR
     trap 'rm -rf "$W" "$TMPDIR"' EXIT
 fi

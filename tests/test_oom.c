@@ -111,11 +111,21 @@ static void live_reset(void)
     nlive = 0;
 }
 
-/* Counts one allocation; 1 when it must fail. */
-static int should_fail(void)
+/* The calls of a clean run in order, each as its size times 8 plus its
+ * kind (CALL_*), when trace is set: test_oom_charts compares a run with
+ * charts to one without. */
+enum { CALL_MALLOC, CALL_CALLOC, CALL_REALLOC, CALL_FOPEN, CALL_RNG };
+#define TRACE_N 65536
+static unsigned long *volatile trace;
+static unsigned long trace_run[TRACE_N], trace_charts[TRACE_N];
+
+/* Counts one allocation of the given kind and size; 1 when it must fail. */
+static int should_fail(int kind, size_t size)
 {
     if (!armed)
         return 0;
+    if (trace != NULL && nallocs < TRACE_N)
+        trace[nallocs] = (unsigned long)size * 8 + (unsigned long)kind;
     nallocs++;
     if (fail_at > 0 && nallocs == fail_at) {
         nfailed++;
@@ -127,7 +137,7 @@ static int should_fail(void)
 void *__wrap_malloc(size_t n)
 {
     void *p;
-    if (should_fail()) {
+    if (should_fail(CALL_MALLOC, n)) {
         errno = ENOMEM;
         return NULL;
     }
@@ -140,7 +150,7 @@ void *__wrap_malloc(size_t n)
 void *__wrap_calloc(size_t n, size_t k)
 {
     void *p;
-    if (should_fail()) {
+    if (should_fail(CALL_CALLOC, n * k)) {
         errno = ENOMEM;
         return NULL;
     }
@@ -153,7 +163,7 @@ void *__wrap_calloc(size_t n, size_t k)
 void *__wrap_realloc(void *p, size_t n)
 {
     void *q;
-    if (should_fail()) {
+    if (should_fail(CALL_REALLOC, n)) {
         errno = ENOMEM;
         return NULL;
     }
@@ -186,7 +196,7 @@ char *__wrap_strdup(const char *s)
  * looks like to the caller. */
 FILE *__wrap_fopen(const char *path, const char *mode)
 {
-    if (should_fail()) {
+    if (should_fail(CALL_FOPEN, 0)) {
         errno = ENOMEM;
         return NULL;
     }
@@ -195,7 +205,7 @@ FILE *__wrap_fopen(const char *path, const char *mode)
 
 gsl_rng *__wrap_gsl_rng_alloc(const gsl_rng_type *t)
 {
-    if (should_fail())
+    if (should_fail(CALL_RNG, 0))
         return NULL;
     return __real_gsl_rng_alloc(t);
 }
@@ -373,9 +383,13 @@ static int quiet_failures;
  * briefing.md. */
 #define NRUNFILES 16
 
-/* For every N: fail allocation N, and check the aftermath. Returns the
- * number of allocations of a clean run (0 if the clean run failed). */
-static long sweep(int charts, int compare, long *checked)
+/* For every N from the first call at which the clean run differs from
+ * the clean run traced in same[0..nsame) (every N when same is NULL):
+ * fail allocation N, and check the aftermath. The clean run's calls are
+ * traced into rec; *from gets the first N failed. Returns the number of
+ * allocations of a clean run (0 if the clean run failed). */
+static long sweep(int charts, int compare, unsigned long *rec, const unsigned long *same,
+                  long nsame, long *from, long *checked)
 {
     fs_err err;
     fs_status st;
@@ -384,8 +398,10 @@ static long sweep(int charts, int compare, long *checked)
 
     empty_dir(outdir);
     arm(0);
+    trace = rec;
     fs_err_clear(&err);
     st = run_all(charts, compare, &err);
+    trace = NULL;
     disarm();
     total = nallocs;
     if (st != FS_OK) {
@@ -396,7 +412,12 @@ static long sweep(int charts, int compare, long *checked)
         fprintf(stderr, "  clean run leaked %ld allocations\n", nlive);
         return 0;
     }
-    for (n = 1; n <= total; n++) {
+    n = 1;
+    if (same != NULL)
+        while (n <= total && n <= nsame && n <= TRACE_N && rec[n - 1] == same[n - 1])
+            n++;
+    *from = n;
+    for (; n <= total; n++) {
         empty_dir(outdir);
         arm(n);
         fs_err_clear(&err);
@@ -419,17 +440,21 @@ static long sweep(int charts, int compare, long *checked)
     return total;
 }
 
+/* The clean run's calls, for test_oom_charts. */
+static long run_total;
+
 static void test_oom_run(void)
 {
-    long checked = 0, total = sweep(0, 0, &checked);
+    long from, checked = 0, total = sweep(0, 0, trace_run, NULL, 0, &from, &checked);
     printf("  run: %ld allocations, %ld failures handled cleanly\n", total, checked);
     CHECK(total > 100);
     CHECK(checked == total);
+    run_total = checked == total ? total : 0;
 }
 
 static void test_oom_compare(void)
 {
-    long checked = 0, total = sweep(0, 1, &checked);
+    long from, checked = 0, total = sweep(0, 1, NULL, NULL, 0, &from, &checked);
     printf("  compare: %ld allocations, %ld failures handled cleanly\n", total, checked);
     CHECK(total > 100);
     CHECK(checked == total);
@@ -439,13 +464,19 @@ static void test_oom_compare(void)
  * pango's own are not counted). The CSV files are committed before the
  * charts are drawn from them, so a chart failure leaves the complete CSVs
  * and no chart file half-written: sweep() accepts files then, as long as
- * there is no temp file and every CSV is there. */
+ * there is no temp file and every CSV is there. A run with charts makes
+ * the calls of one without (test_oom_run), the same kind and size in the
+ * same order, until its first call of its own: those test_oom_run failed
+ * one by one (when all of them were handled), so the sweep fails every
+ * call from that one on, and there must be more than 100 of them. */
 static void test_oom_charts(void)
 {
-    long checked = 0, total = sweep(1, 0, &checked);
-    printf("  charts: %ld allocations, %ld failures handled cleanly\n", total, checked);
-    CHECK(total > 100);
-    CHECK(checked == total);
+    long from, checked = 0,
+         total = sweep(1, 0, trace_charts, trace_run, run_total, &from, &checked);
+    printf("  charts: %ld allocations, the first %ld those of a run without charts, "
+           "%ld failures handled cleanly\n", total, from - 1, checked);
+    CHECK(total - (from - 1) > 100);
+    CHECK(checked == total - (from - 1));
 }
 
 /* report.html of a finished run: fs_report_write's allocations (and
