@@ -42,9 +42,10 @@ tally() {
 W=$(mktemp -d)
 lanes=""
 trap 'rm -rf "$W"' EXIT
-# Interrupted: stop the lanes and the tests they run (all in this process
-# group; a lane's children ignore SIGINT, as background jobs do).
-trap 'trap - INT TERM; kill -TERM 0 2>/dev/null; exit 130' INT TERM
+# Interrupted: stop the lanes and the tests they run with SIGTERM, as
+# Ctrl-C stops the whole process group (a lane's children ignore SIGINT,
+# as background jobs do), then remove the temporary files.
+trap 'trap "" INT TERM; kill -TERM 0 2>/dev/null; exit 130' INT TERM
 if [ -z "${TMPDIR:-}" ] && [ -d /dev/shm ] && [ -w /dev/shm ] &&
    [ "$(df -Pk /dev/shm 2>/dev/null | awk 'NR == 2 { print $4 }')" -ge 2097152 ] 2>/dev/null &&
    TMPDIR=$(mktemp -d /dev/shm/foresight-tests.XXXXXX); then
