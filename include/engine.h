@@ -69,6 +69,8 @@ typedef struct fs_engine_opts {
 /* The model the engine runs by default, as a checkpoint records it
  * (checkpoint.h): a checkpoint of another model's runs is not resumed. */
 #define FS_ENGINE_MODEL "lockstep 1"
+/* The same for model.c run by run (fs_engine_opts.runwise), as meta.csv
+ * names it. */
 #define FS_ENGINE_MODEL_RUNWISE "model.c 1"
 
 /* Runs a lockstep block holds: a divisor of FS_BLOCK. */
@@ -146,7 +148,7 @@ typedef struct fs_results {
     const fs_acc *post;         /* with a posterior: the paired statistics'
                                  * moments (posterior.h), else NULL */
     const char *model;          /* which model ran the runs: FS_ENGINE_MODEL,
-                                 * or "model.c 1" run by run */
+                                 * or FS_ENGINE_MODEL_RUNWISE run by run */
 } fs_results;
 
 fs_results fs_engine_results(const fs_engine *e, int i);

@@ -78,10 +78,10 @@ static int max_int(int a, int b) { return a > b ? a : b; }
 /* Makes st cover bucket indices [lo, hi]. With slack, adds the current
  * size (at least MIN_SLACK) on each side that grows, so that a run of
  * growing values costs amortised O(1) and a sketch filling its range
- * grows a few times, not many (each growth is an allocation and a copy); without, grows to [lo, hi] and no
- * further (a merge: the threads' sketches are merged once each, at the
- * end, and slack there would only hold memory). Returns 0 or -1 (st
- * unchanged). */
+ * grows a few times, not many (each growth is an allocation and a copy);
+ * without, grows to [lo, hi] and no further (a merge: the threads'
+ * sketches are merged once each, at the end, and slack there would only
+ * hold memory). Returns 0 or -1 (st unchanged). */
 static int store_reserve(store *st, int lo, int hi, int with_slack)
 {
     int cur_hi = st->off + st->cap - 1;
