@@ -92,6 +92,8 @@ LANES_avx2   := -mavx2
 LANES_avx512 := -mavx512f -mavx512dq -mavx512vl -mprefer-vector-width=512
 endif
 $(BUILD)/obj/lanes_scalar.o: CFLAGS += $(LANES_FLAGS) $(LANES_scalar)
+# lanes.c sums the negative binomial's probabilities as the kernels do.
+$(BUILD)/obj/lanes.o: CFLAGS += -ffp-contract=off
 $(BUILD)/obj/lanes_sse2.o: CFLAGS += $(LANES_FLAGS)
 $(BUILD)/obj/lanes_avx2.o: CFLAGS += $(LANES_FLAGS) $(LANES_avx2)
 $(BUILD)/obj/lanes_avx512.o: CFLAGS += $(LANES_FLAGS) $(LANES_avx512)
@@ -224,6 +226,7 @@ $(FUZZ_DIR)/obj/lanes_scalar.o: FUZZ_CFLAGS += $(LANES_FLAGS) $(LANES_scalar)
 $(FUZZ_DIR)/obj/lanes_sse2.o: FUZZ_CFLAGS += $(LANES_FLAGS)
 $(FUZZ_DIR)/obj/lanes_avx2.o: FUZZ_CFLAGS += $(LANES_FLAGS) $(LANES_avx2)
 $(FUZZ_DIR)/obj/lanes_avx512.o: FUZZ_CFLAGS += $(LANES_FLAGS) $(LANES_avx512)
+$(FUZZ_DIR)/obj/lanes.o: FUZZ_CFLAGS += -ffp-contract=off
 $(FUZZ_DIR)/obj/lockstep_scalar.o: FUZZ_CFLAGS += $(LOCKSTEP_FLAGS) $(LANES_scalar)
 $(FUZZ_DIR)/obj/lockstep_sse2.o: FUZZ_CFLAGS += $(LOCKSTEP_FLAGS)
 $(FUZZ_DIR)/obj/lockstep_avx2.o: FUZZ_CFLAGS += $(LOCKSTEP_FLAGS) $(LANES_avx2)

@@ -16,6 +16,24 @@ _Static_assert(FS_LANES_MULTIPLE % FS_LANES_CHUNK == 0, "lanes come in whole chu
 #define MAX_ROWS 5              /* the most words a draw takes */
 #define WIDE_ROWS 16            /* rows a many-row draw computes in one call */
 
+/* The negative binomial by inversion (fs_lanes_negbin_inversion) walks a
+ * table of its cumulative probabilities, kept for the last CDF_SLOTS
+ * parameter sets a lanes object has seen, each at most CDF_LEN long. */
+#define CDF_SLOTS 8
+#define CDF_LEN   4096
+#define INV_MAX   100000   /* the kernels' bound on a search (lanes_kernel.h) */
+
+/* F[k] = P(0) + ... + P(k) for k < len, summed as the kernels' sequential
+ * search sums it; P is P(len - 1), from which a search goes on past the
+ * table. len is 0 for an empty slot. */
+typedef struct cdf {
+    double p, size, p0;   /* the parameters, compared bit for bit */
+    double A, B;          /* (1 - p) size and 1 - p */
+    double P;
+    double *F;            /* [CDF_LEN] */
+    int len;
+} cdf;
+
 struct fs_lanes {
     int n;
     fs_isa isa;
@@ -34,6 +52,9 @@ struct fs_lanes {
     int method;           /* FS_LANES_POISSON_* */
     double ptrs_from;
     int negbin;           /* FS_LANES_NB_* */
+    cdf cdf[CDF_SLOTS];   /* fs_lanes_negbin_inversion's tables */
+    int cdf_next;         /* the slot the next new table takes */
+    int cdf_hit;          /* the slot last found, looked at first */
 };
 
 static const fs_lanes_kernels *const kernels[FS_ISA_N] = {
@@ -137,8 +158,11 @@ fs_lanes *fs_lanes_alloc_isa(int n, fs_isa isa)
 
 void fs_lanes_free(fs_lanes *L)
 {
+    int i;
     if (L == NULL)
         return;
+    for (i = 0; i < CDF_SLOTS; i++)
+        free(L->cdf[i].F);
     free(L->k0);
     free(L->wsig);
     free(L);
@@ -285,13 +309,120 @@ void fs_lanes_negbin(fs_lanes *L, const double *p, const double *size, double ca
     L->k->negbin(L->n, r, p, size, NULL, cap, L->negbin, L->method, &s, x);
 }
 
+/* The largest uniform a word gives (lanes_kernel.h's k_uniform of
+ * 0xffffffff): a table whose last F reaches it holds every search's end. */
+#define U_TOP ((2147483647.0 + 2147483648.5) * 0x1p-32)
+
+static int same_bits(double a, double b)
+{
+    return memcmp(&a, &b, sizeof a) == 0;
+}
+
+/* The table of (p, size, p0), built on first use into the next slot;
+ * NULL when it cannot be had (out of memory, or a NaN in the sums, where
+ * a search is not monotone). The sums are the kernels' own: P(k) =
+ * P(k-1) ((A + B (k-1)) (1/k)), F(k) = F(k-1) + P(k), in that order and
+ * without contraction (the Makefile gives this file -ffp-contract=off). */
+static const cdf *cdf_table(fs_lanes *L, double p, double size, double p0)
+{
+    cdf *c;
+    double P, F;
+    int i, it;
+
+    for (i = 0; i < CDF_SLOTS; i++) {
+        c = &L->cdf[(L->cdf_hit + i) % CDF_SLOTS];
+        if (c->len > 0 && same_bits(c->p, p) && same_bits(c->size, size) &&
+            same_bits(c->p0, p0)) {
+            L->cdf_hit = (int)(c - L->cdf);
+            return c;
+        }
+    }
+    c = &L->cdf[L->cdf_next];
+    L->cdf_next = (L->cdf_next + 1) % CDF_SLOTS;
+    c->len = 0;
+    if (c->F == NULL && (c->F = malloc(CDF_LEN * sizeof *c->F)) == NULL)
+        return NULL;
+    c->p = p, c->size = size, c->p0 = p0;
+    c->B = 1.0 - p;
+    c->A = c->B * size;
+    P = F = p0;
+    c->F[0] = F;
+    for (it = 1; it < CDF_LEN && !(F >= U_TOP); it++) {
+        double r = 1.0 / it, km1 = it - 1;
+        P = P * ((c->A + c->B * km1) * r);
+        F = F + P;
+        if (F != F)
+            return NULL;
+        c->F[it] = F;
+    }
+    if (p0 != p0)
+        return NULL;
+    c->P = P;
+    c->len = it;
+    return c;
+}
+
+/* The smallest k with u <= F(k), k at most INV_MAX: the kernels' search
+ * (k_search_perlane), by bisection in the table and, past its end, by
+ * going on with the same sums. */
+static double cdf_search(const cdf *c, double u)
+{
+    const double *b = c->F;
+    double P, F;
+    int n = c->len, it;
+
+    /* Branch-free bisection: the first k with !(u > F[k]), or len. */
+    while (n > 1) {
+        int half = n / 2;
+        b = u > b[half] ? b + half : b;
+        n -= half;
+    }
+    it = (int)(b - c->F) + (u > *b);
+    if (it < c->len)
+        return it;
+    P = c->P;
+    F = c->F[c->len - 1];
+    for (; it <= INV_MAX && u > F; it++) {
+        double r = 1.0 / it, km1 = it - 1;
+        P = P * ((c->A + c->B * km1) * r);
+        F = F + P;
+    }
+    return it - 1;
+}
+
+/* The kernels' FS_LANES_NB_LANE draw, lane by lane from a table of the
+ * probabilities: the same word, the same uniform, the same count, without
+ * a division at every step of every search. A lane whose table cannot be
+ * had leaves the whole call to the kernel. */
 void fs_lanes_negbin_inversion(fs_lanes *L, const double *p, const double *size,
                                const double *p0, double *x)
 {
     const uint32_t *r[MAX_ROWS];
     fs_lanes_side s = side_of(L);
+    double *u = L->wsig, *q0 = L->wsig + L->n;   /* scratch: [n] each */
     int j;
     rows(L, 1, r);
+    if (p0 == NULL) {
+        /* p^size as the kernel computes it: exp(size log p). */
+        L->k->log(L->n, p, q0);
+        for (j = 0; j < L->n; j++)
+            q0[j] = size[j] * q0[j];
+        L->k->exp(L->n, q0, q0);
+        p0 = q0;
+    }
+    L->k->uniform(L->n, r[0], u);
+    for (j = 0; j < L->n; j++) {
+        const cdf *c;
+        if (!((p[j] > 0.0) & (p[j] <= 1.0) & (size[j] > 0.0))) {
+            x[j] = 0.0;
+            continue;
+        }
+        if ((c = cdf_table(L, p[j], size[j], p0[j])) == NULL)
+            break;
+        x[j] = cdf_search(c, u[j]);
+    }
+    if (j == L->n)
+        return;
     for (j = 1; j < MAX_ROWS; j++)
         r[j] = r[0];   /* never read: no lane draws the mixture */
     L->k->negbin(L->n, r, p, size, p0, 0.0, FS_LANES_NB_LANE, L->method, &s, x);

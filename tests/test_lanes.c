@@ -487,6 +487,70 @@ static void test_many_rows(void)
     CHECK(same_nb);
 }
 
+/* The inversion draw of the negative binomial walks a table of its
+ * cumulative probabilities: it must give, lane by lane, the count the
+ * kernels' sequential search gives from the same word, computed here
+ * the plain way. Sixteen parameter sets a call (more than the tables
+ * kept, so they are rebuilt), means from 0 to 8000 (past a table's
+ * length, where the search goes on from its end), p = 1, and lanes out
+ * of range (0). With and without p^size given, on every set. */
+static void test_negbin_inversion_table(void)
+{
+    enum { NL = 16, DRAWS = 300 };
+    static const double ps[NL] = {0.3, 0.5, 0.05, 0.9, 1.0, 0.0002, 0.01, 0.7,
+                                  0.2, 0.45, 0.0, 1.5, 0.08, 0.6, 0.33, 0.001};
+    static const double ks[NL] = {2.857, 1.0, 0.35, 5.0, 2.0, 1.6, 0.5, 20.0,
+                                  1.0, 3.0, 2.0, 1.0, -1.0, 0.9, 7.5, 8.0};
+    double p[NL], k[NL], p0[NL], x[NL], xn[NL];
+    uint32_t w[NL];
+    int isa, d, i, same = 1, big = 0, zero = 1;
+
+    for (isa = 0; isa < nisa; isa++) {
+        fs_lanes *A = fs_lanes_alloc_isa(NL, isas[isa]), *B = fs_lanes_alloc_isa(NL, isas[isa]);
+        CHECK(A != NULL && B != NULL);
+        if (!A || !B) {
+            fs_lanes_free(A), fs_lanes_free(B);
+            continue;
+        }
+        fs_lanes_seed(A, 77, 1000), fs_lanes_seed(B, 77, 1000);
+        for (d = 0; d < DRAWS; d++) {
+            /* Rotate the parameters among the lanes, so that the sets come
+             * in every order. */
+            for (i = 0; i < NL; i++) {
+                p[i] = ps[(i + d) % NL];
+                k[i] = ks[(i + d) % NL];
+            }
+            fs_lanes_log(isas[isa], NL, p, p0);
+            for (i = 0; i < NL; i++)
+                p0[i] = k[i] * p0[i];
+            fs_lanes_exp(isas[isa], NL, p0, p0);
+            fs_lanes_negbin_inversion(A, p, k, d % 2 ? p0 : NULL, x);
+            fs_lanes_words(B, w);
+            for (i = 0; i < NL; i++) {
+                double u = ((double)(int32_t)(w[i] ^ 0x80000000u) + 2147483648.5) * 0x1p-32;
+                double P = p0[i], F = p0[i], q = 1.0 - p[i], n = 0.0;
+                int it;
+                if (p[i] > 0.0 && p[i] <= 1.0 && k[i] > 0.0) {
+                    for (it = 1; it <= 100000 && u > F; it++) {
+                        double r = 1.0 / it, km1 = it - 1;
+                        P = P * ((q * k[i] + q * km1) * r);
+                        F = F + P;
+                    }
+                    n = it - 1;
+                }
+                xn[i] = n;
+                big |= n > 4096;
+                zero &= p[i] > 0.0 && p[i] <= 1.0 && k[i] > 0.0 ? 1 : x[i] == 0.0;
+            }
+            same &= memcmp(x, xn, sizeof x) == 0;
+        }
+        fs_lanes_free(A), fs_lanes_free(B);
+    }
+    CHECK(same);
+    CHECK(big);    /* some draws went past a table's end */
+    CHECK(zero);
+}
+
 static void test_isa_choice(void)
 {
     fs_isa isa;
@@ -521,6 +585,7 @@ int main(void)
     RUN(test_uniform_normal_lognormal);
     RUN(test_poisson);
     RUN(test_negbin);
+    RUN(test_negbin_inversion_table);
     RUN(test_isa_choice);
     RUN(test_many_rows);
     return check_report();
