@@ -728,7 +728,8 @@ static void plot_draw_casualties(fs_lockstep *L)
 static void step_plots(fs_lockstep *L)
 {
     int W = L->W, A = L->A, G = L->G, a, g, l;
-    double *gsel = L->gs;   /* a lane's plot threat, -1 when foiled or none */
+    double *gsel = L->gs;   /* a lane's plot threat, -1 when foiled */
+    int *act = L->act, nact;
 
     for (a = 0; a < A; a++) {
         const double *S = ROW(L->S, a);
@@ -749,22 +750,39 @@ static void step_plots(fs_lockstep *L)
         fs_lanes_poisson(L->rng, L->total, MAX_PLOTS, L->n);
         for (l = 0; l < W; l++)
             nmax = L->n[l] > nmax ? L->n[l] : nmax;
+        /* The lanes with a k-th plot, ascending: all of them narrowed
+         * as k grows (a lane's state is its own, so only they are
+         * visited; every lane still draws each uniform). */
+        for (l = 0; l < W; l++)
+            act[l] = l;
+        nact = W;
         for (k = 0; k < nmax; k++) {
+            int m, na = 0;
             fs_lanes_uniform(L->rng, L->u);
             fs_lanes_uniform(L->rng, L->v);
-            for (l = 0; l < W; l++) {
-                gsel[l] = k < L->n[l] ? plot_one(L, a, l) : -1;
-                if (gsel[l] >= 0) {
-                    L->p[l] = ROW(L->q_nbp, (int)gsel[l])[l];
-                    L->size[l] = ROW(L->q_nbk, (int)gsel[l])[l];
-                    L->p0[l] = ROW(L->q_nbP0, (int)gsel[l])[l];
-                } else
-                    L->p[l] = L->size[l] = L->p0[l] = 0.0;
+            for (m = 0; m < nact; m++)
+                if (k < L->n[act[m]])
+                    act[na++] = act[m];
+            nact = na;
+            for (l = 0; l < W; l++)
+                L->p[l] = L->size[l] = L->p0[l] = 0.0;
+            for (m = 0; m < nact; m++) {
+                int gl;
+                l = act[m];
+                gl = plot_one(L, a, l);
+                gsel[l] = gl;
+                if (gl >= 0) {
+                    L->p[l] = ROW(L->q_nbp, gl)[l];
+                    L->size[l] = ROW(L->q_nbk, gl)[l];
+                    L->p0[l] = ROW(L->q_nbP0, gl)[l];
+                }
             }
             plot_draw_casualties(L);
-            for (l = 0; l < W; l++)
+            for (m = 0; m < nact; m++) {
+                l = act[m];
                 if (gsel[l] >= 0)
                     plot_casualties(L, a, (int)gsel[l], l);
+            }
         }
     }
 }

@@ -57,6 +57,7 @@ struct fs_lockstep {
     double *blame_origin;   /* [A*A] */
     double *sh_pair;        /* [A*A] h_ab of the step, at TRI(a, b) once known */
     int *sh_known;          /* [A*A] 1 when sh_pair holds this step's h_ab */
+    int *act;               /* [W] the lanes with a k-th plot (step_plots) */
     double *tot;            /* [FS_TOT_N] */
     double *tot_at;         /* [A*FS_AT_N] */
     double *mech_steps, *mech_cost;                /* [M] */

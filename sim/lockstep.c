@@ -130,6 +130,7 @@ fs_lockstep *fs_lockstep_alloc_isa(const fs_scenario *sc, int W, fs_isa isa)
             {&L->region, nz(A)}, {&L->member, nz(A)}, {&L->end_a, nz(E)}, {&L->end_b, nz(E)},
             {&L->inc_start, A + 1}, {&L->inc, nz(2 * E)}, {&L->coh_pairs, nz(A * A)},
             {&L->cand, nz(M * A)}, {&L->ncand, nz(M)}, {&L->sh_known, nz(A * A)},
+            {&L->act, (size_t)W},
         };
         for (j = 0; j < sizeof d / sizeof d[0]; j++)
             total += d[j].rows * W;
