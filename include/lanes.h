@@ -119,7 +119,9 @@ void fs_lanes_negbin(fs_lanes *L, const double *p, const double *size, double ca
  * needs can skip the one word with fs_lanes_words and leave every lane
  * where the draw would have. p0, when not NULL, holds each lane's
  * probability of 0, p^size, as fs_lanes_exp(size fs_lanes_log(p)) gives
- * it (the same bits as computing it here, once for many draws). */
+ * it (the same bits as computing it here, once for many draws). The
+ * count is looked up in a table of the search's own sums, kept for the
+ * last few parameter sets (lanes.c): the search's count, found faster. */
 void fs_lanes_negbin_inversion(fs_lanes *L, const double *p, const double *size,
                                const double *p0, double *x);
 
