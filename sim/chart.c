@@ -866,7 +866,7 @@ static void panel_compute(fs_chart *c, const fs_panel_spec *s, panel_geo *g)
                 bottom += fs_chart_line_height(c, FS_TEXT_TICK);
             } else {
                 g->xvertical = 1;
-                g->xcatw = fmin(need, s->box.h * 0.3);
+                g->xcatw = fmin(need, s->box.h * 0.4);
                 bottom += g->xcatw;
             }
         } else {
@@ -1264,14 +1264,16 @@ static double marker_anchor(const fs_marker *m)
 }
 
 /* Places each label in the lowest row where it does not touch another;
- * returns the rows used. Labels wider than a third of the plot are
- * shortened; a label that fits no row goes to the emptiest row, shortened
- * to the room left there. */
+ * returns the rows used. With no more labels than rows each label may
+ * take the plot's width (each can have a row of its own); with more,
+ * labels wider than 45% of the plot are shortened. A label that fits no
+ * row goes to the emptiest row, shortened to the room left there. */
 static int markers_place(fs_chart *c, const fs_panel *p, const fs_marker *m, int n,
                          marker_place *pl, int *count)
 {
     double end[MARKER_ROWS], gap = 10 * c->u, lo = p->area.x;
     double hi = p->area.x + p->area.w + 8 * c->u;
+    double cap = p->area.w * (n <= MARKER_ROWS ? 1.0 : 0.45);
     int i, j, k, rows = 0;
 
     for (j = 0; j < MARKER_ROWS; j++)
@@ -1281,7 +1283,7 @@ static int markers_place(fs_chart *c, const fs_panel *p, const fs_marker *m, int
             continue;
         pl[k].idx = i;
         pl[k].cx = fs_panel_px(p, marker_anchor(&m[i]));
-        pl[k].w = fmin(fs_chart_text_width(c, FS_TEXT_TICK, m[i].label), p->area.w * 0.45);
+        pl[k].w = fmin(fs_chart_text_width(c, FS_TEXT_TICK, m[i].label), cap);
         k++;
     }
     for (i = 1; i < k; i++) {   /* insertion sort by position */

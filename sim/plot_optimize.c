@@ -258,7 +258,9 @@ static fs_status draw_levers(const search_files *s, fs_chart *c, fs_err *err)
     ps.x.cats = cats;
     ps.x.ncats = na;
     ps.x.lo = -0.5, ps.x.hi = na - 0.5, ps.x.fixed = 1;
-    ps.y.lo = 0, ps.y.hi = 1, ps.y.fixed = 1, ps.y.hide_ticklabels = 1;
+    /* Room above 1 and below 0 for each axis's end values, clear of the
+     * lines. */
+    ps.y.lo = -0.09, ps.y.hi = 1.09, ps.y.fixed = 1, ps.y.hide_ticklabels = 1;
     ps.y.label = "low end of each axis to high end";
     ps.bottom = 0;
     fs_panel p = fs_chart_panel(c, &ps);
@@ -266,10 +268,10 @@ static fs_status draw_levers(const search_files *s, fs_chart *c, fs_err *err)
         double x[2] = {a, a}, y[2] = {0, 1};
         fs_chart_line(c, &p, x, y, 2, fs_palette(FS_GREY), 1.2, 0);
         snprintf(lab[a], sizeof lab[a], "%.3g", hi[a]);
-        fs_chart_text(c, FS_TEXT_TICK, lab[a], fs_panel_px(&p, a) + 6, fs_panel_py(&p, 1) + 4, 0, 0,
+        fs_chart_text(c, FS_TEXT_TICK, lab[a], fs_panel_px(&p, a), fs_panel_py(&p, 1) - 3, 0.5, 1,
                       0, fs_palette(FS_BLACK), 0);
         snprintf(lab[a], sizeof lab[a], "%.3g", lo[a]);
-        fs_chart_text(c, FS_TEXT_TICK, lab[a], fs_panel_px(&p, a) + 6, fs_panel_py(&p, 0) - 4, 0, 1,
+        fs_chart_text(c, FS_TEXT_TICK, lab[a], fs_panel_px(&p, a), fs_panel_py(&p, 0) + 3, 0.5, 0,
                       0, fs_palette(FS_BLACK), 0);
     }
     for (size_t i = 0; i < nf; i++) {
