@@ -18,14 +18,15 @@ _Static_assert(FS_LANES_MULTIPLE % FS_LANES_CHUNK == 0, "lanes come in whole chu
 
 /* The negative binomial by inversion (fs_lanes_negbin_inversion) walks a
  * table of its cumulative probabilities, kept for the last CDF_SLOTS
- * parameter sets a lanes object has seen, each at most CDF_LEN long. */
+ * parameter sets a lanes object has seen, each growing as far as the
+ * draws have searched, up to CDF_LEN terms. */
 #define CDF_SLOTS 8
 #define CDF_LEN   4096
 #define INV_MAX   100000   /* the kernels' bound on a search (lanes_kernel.h) */
 
 /* F[k] = P(0) + ... + P(k) for k < len, summed as the kernels' sequential
  * search sums it; P is P(len - 1), from which a search goes on past the
- * table. len is 0 for an empty slot. */
+ * table. len is 0 for an empty slot, else at least 1. */
 typedef struct cdf {
     double p, size, p0;   /* the parameters, compared bit for bit */
     double A, B;          /* (1 - p) size and 1 - p */
@@ -309,25 +310,17 @@ void fs_lanes_negbin(fs_lanes *L, const double *p, const double *size, double ca
     L->k->negbin(L->n, r, p, size, NULL, cap, L->negbin, L->method, &s, x);
 }
 
-/* The largest uniform a word gives (lanes_kernel.h's k_uniform of
- * 0xffffffff): a table whose last F reaches it holds every search's end. */
-#define U_TOP ((2147483647.0 + 2147483648.5) * 0x1p-32)
-
 static int same_bits(double a, double b)
 {
     return memcmp(&a, &b, sizeof a) == 0;
 }
 
-/* The table of (p, size, p0), built on first use into the next slot;
- * NULL when it cannot be had (out of memory, or a NaN in the sums, where
- * a search is not monotone). The sums are the kernels' own: P(k) =
- * P(k-1) ((A + B (k-1)) (1/k)), F(k) = F(k-1) + P(k), in that order and
- * without contraction (the Makefile gives this file -ffp-contract=off). */
-static const cdf *cdf_table(fs_lanes *L, double p, double size, double p0)
+/* The table of (p, size, p0), or a new one in the next slot holding
+ * F(0) = p0 alone; NULL when out of memory. */
+static cdf *cdf_table(fs_lanes *L, double p, double size, double p0)
 {
     cdf *c;
-    double P, F;
-    int i, it;
+    int i;
 
     for (i = 0; i < CDF_SLOTS; i++) {
         c = &L->cdf[(L->cdf_hit + i) % CDF_SLOTS];
@@ -345,27 +338,20 @@ static const cdf *cdf_table(fs_lanes *L, double p, double size, double p0)
     c->p = p, c->size = size, c->p0 = p0;
     c->B = 1.0 - p;
     c->A = c->B * size;
-    P = F = p0;
-    c->F[0] = F;
-    for (it = 1; it < CDF_LEN && !(F >= U_TOP); it++) {
-        double r = 1.0 / it, km1 = it - 1;
-        P = P * ((c->A + c->B * km1) * r);
-        F = F + P;
-        if (F != F)
-            return NULL;
-        c->F[it] = F;
-    }
-    if (p0 != p0)
-        return NULL;
-    c->P = P;
-    c->len = it;
+    c->P = c->F[0] = p0;
+    c->len = 1;
     return c;
 }
 
 /* The smallest k with u <= F(k), k at most INV_MAX: the kernels' search
- * (k_search_perlane), by bisection in the table and, past its end, by
- * going on with the same sums. */
-static double cdf_search(const cdf *c, double u)
+ * (k_search_perlane). Bisection in the table; past its end, the search
+ * goes on from there with the kernels' own sums, P(k) = P(k-1) ((A + B
+ * (k-1)) (1/k)) and F(k) = F(k-1) + P(k), in that order and without
+ * contraction (the Makefile gives this file -ffp-contract=off), and the
+ * table keeps what it sums, up to CDF_LEN terms. A NaN, where the search
+ * stops, is not kept, so the table stays sorted and a NaN p0 gives 0 as
+ * the search does. */
+static double cdf_search(cdf *c, double u)
 {
     const double *b = c->F;
     double P, F;
@@ -386,14 +372,19 @@ static double cdf_search(const cdf *c, double u)
         double r = 1.0 / it, km1 = it - 1;
         P = P * ((c->A + c->B * km1) * r);
         F = F + P;
+        if (it == c->len && it < CDF_LEN && F == F) {
+            c->F[it] = F;
+            c->P = P;
+            c->len = it + 1;
+        }
     }
     return it - 1;
 }
 
 /* The kernels' FS_LANES_NB_LANE draw, lane by lane from a table of the
  * probabilities: the same word, the same uniform, the same count, without
- * a division at every step of every search. A lane whose table cannot be
- * had leaves the whole call to the kernel. */
+ * a division at every step of every search once a table holds it. When
+ * a table cannot be had (out of memory) the kernel makes the whole draw. */
 void fs_lanes_negbin_inversion(fs_lanes *L, const double *p, const double *size,
                                const double *p0, double *x)
 {
@@ -412,7 +403,7 @@ void fs_lanes_negbin_inversion(fs_lanes *L, const double *p, const double *size,
     }
     L->k->uniform(L->n, r[0], u);
     for (j = 0; j < L->n; j++) {
-        const cdf *c;
+        cdf *c;
         if (!((p[j] > 0.0) & (p[j] <= 1.0) & (size[j] > 0.0))) {
             x[j] = 0.0;
             continue;
