@@ -21,7 +21,7 @@ _Static_assert(FS_LANES_MULTIPLE % FS_LANES_CHUNK == 0, "lanes come in whole chu
  * parameter sets a lanes object has seen, each growing as far as the
  * draws have searched, up to CDF_LEN terms. */
 #define CDF_SLOTS 8
-#define CDF_LEN   4096
+#define CDF_LEN   1024
 #define INV_MAX   100000   /* the kernels' bound on a search (lanes_kernel.h) */
 
 /* F[k] = P(0) + ... + P(k) for k < len, summed as the kernels' sequential
@@ -31,7 +31,7 @@ typedef struct cdf {
     double p, size, p0;   /* the parameters, compared bit for bit */
     double A, B;          /* (1 - p) size and 1 - p */
     double P;
-    double *F;            /* [CDF_LEN] */
+    double *F;            /* [CDF_LEN], in the block of wsig */
     int len;
 } cdf;
 
@@ -124,6 +124,7 @@ fs_lanes *fs_lanes_alloc_isa(int n, fs_isa isa)
 {
     fs_lanes *L;
     size_t N;
+    int i;
 
     if (n <= 0 || n % FS_LANES_MULTIPLE != 0 || n > (1 << 24) || !fs_lanes_isa_available(isa))
         return NULL;
@@ -134,7 +135,7 @@ fs_lanes *fs_lanes_alloc_isa(int n, fs_isa isa)
     L->isa = isa;
     L->k = kernels[isa];
     L->k0 = malloc((7 + 4 + MAX_ROWS + WIDE_ROWS) * N * sizeof *L->k0);
-    L->wsig = malloc(WIDE_ROWS * N * sizeof *L->wsig);
+    L->wsig = malloc((WIDE_ROWS * N + CDF_SLOTS * CDF_LEN) * sizeof *L->wsig);
     if (L->k0 == NULL || L->wsig == NULL) {
         free(L->k0);
         free(L->wsig);
@@ -150,6 +151,8 @@ fs_lanes *fs_lanes_alloc_isa(int n, fs_isa isa)
     L->buf = L->used + N;
     L->hold = L->buf + 4 * N;
     L->wide = L->hold + MAX_ROWS * N;
+    for (i = 0; i < CDF_SLOTS; i++)
+        L->cdf[i].F = L->wsig + WIDE_ROWS * N + (size_t)i * CDF_LEN;
     L->method = FS_LANES_POISSON_LOCKSTEP;
     L->ptrs_from = FS_LANES_PTRS_FROM;
     L->negbin = FS_LANES_NB_AUTO;
@@ -159,11 +162,8 @@ fs_lanes *fs_lanes_alloc_isa(int n, fs_isa isa)
 
 void fs_lanes_free(fs_lanes *L)
 {
-    int i;
     if (L == NULL)
         return;
-    for (i = 0; i < CDF_SLOTS; i++)
-        free(L->cdf[i].F);
     free(L->k0);
     free(L->wsig);
     free(L);
@@ -316,7 +316,7 @@ static int same_bits(double a, double b)
 }
 
 /* The table of (p, size, p0), or a new one in the next slot holding
- * F(0) = p0 alone; NULL when out of memory. */
+ * F(0) = p0 alone. */
 static cdf *cdf_table(fs_lanes *L, double p, double size, double p0)
 {
     cdf *c;
@@ -332,9 +332,6 @@ static cdf *cdf_table(fs_lanes *L, double p, double size, double p0)
     }
     c = &L->cdf[L->cdf_next];
     L->cdf_next = (L->cdf_next + 1) % CDF_SLOTS;
-    c->len = 0;
-    if (c->F == NULL && (c->F = malloc(CDF_LEN * sizeof *c->F)) == NULL)
-        return NULL;
     c->p = p, c->size = size, c->p0 = p0;
     c->B = 1.0 - p;
     c->A = c->B * size;
@@ -383,16 +380,14 @@ static double cdf_search(cdf *c, double u)
 
 /* The kernels' FS_LANES_NB_LANE draw, lane by lane from a table of the
  * probabilities: the same word, the same uniform, the same count, without
- * a division at every step of every search once a table holds it. When
- * a table cannot be had (out of memory) the kernel makes the whole draw. */
+ * a division at every step of every search once a table holds it. */
 void fs_lanes_negbin_inversion(fs_lanes *L, const double *p, const double *size,
                                const double *p0, double *x)
 {
-    const uint32_t *r[MAX_ROWS];
-    fs_lanes_side s = side_of(L);
+    const uint32_t *r;
     double *u = L->wsig, *q0 = L->wsig + L->n;   /* scratch: [n] each */
     int j;
-    rows(L, 1, r);
+    rows(L, 1, &r);
     if (p0 == NULL) {
         /* p^size as the kernel computes it: exp(size log p). */
         L->k->log(L->n, p, q0);
@@ -401,22 +396,10 @@ void fs_lanes_negbin_inversion(fs_lanes *L, const double *p, const double *size,
         L->k->exp(L->n, q0, q0);
         p0 = q0;
     }
-    L->k->uniform(L->n, r[0], u);
-    for (j = 0; j < L->n; j++) {
-        cdf *c;
-        if (!((p[j] > 0.0) & (p[j] <= 1.0) & (size[j] > 0.0))) {
-            x[j] = 0.0;
-            continue;
-        }
-        if ((c = cdf_table(L, p[j], size[j], p0[j])) == NULL)
-            break;
-        x[j] = cdf_search(c, u[j]);
-    }
-    if (j == L->n)
-        return;
-    for (j = 1; j < MAX_ROWS; j++)
-        r[j] = r[0];   /* never read: no lane draws the mixture */
-    L->k->negbin(L->n, r, p, size, p0, 0.0, FS_LANES_NB_LANE, L->method, &s, x);
+    L->k->uniform(L->n, r, u);
+    for (j = 0; j < L->n; j++)
+        x[j] = (p[j] > 0.0) & (p[j] <= 1.0) & (size[j] > 0.0)
+                   ? cdf_search(cdf_table(L, p[j], size[j], p0[j]), u[j]) : 0.0;
 }
 
 void fs_lanes_tune(fs_lanes *L, int method, double ptrs_from, int negbin)

@@ -542,7 +542,7 @@ static void test_negbin_inversion_table(void)
                     n = it - 1;
                 }
                 xn[i] = n;
-                big |= n > 4096;
+                big |= n > 1024;
                 zero &= p[i] > 0.0 && p[i] <= 1.0 && k[i] > 0.0 ? 1 : x[i] == 0.0;
             }
             same &= memcmp(x, xn, sizeof x) == 0;
