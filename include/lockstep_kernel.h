@@ -760,9 +760,10 @@ static void step_plots(fs_lockstep *L)
             int m, na = 0;
             fs_lanes_uniform(L->rng, L->u);
             fs_lanes_uniform(L->rng, L->v);
-            for (m = 0; m < nact; m++)
-                if (k < L->n[act[m]])
-                    act[na++] = act[m];
+            for (m = 0; m < nact; m++) {   /* without a branch a lane */
+                act[na] = act[m];
+                na += k < L->n[act[m]];
+            }
             nact = na;
             for (l = 0; l < W; l++)
                 L->p[l] = L->size[l] = L->p0[l] = 0.0;
@@ -809,9 +810,16 @@ static void step_stability(fs_lockstep *L)
         const double *cas = ROW(L->cas, a), *att = ROW(L->attacks, a);
         const double *res = ROW(L->q_res, a), *stab = ROW(L->q_stab, a);
         double *S = ROW(L->S, a);
-        /* log1p(0) is 0: most lanes have no casualties in a step. */
+        /* log1p(0) is 0: most lanes have no casualties in a step, and
+         * most steps none in any lane. */
+        int any = 0;
         for (l = 0; l < W; l++)
-            lc[l] = cas[l] > 0.0 ? log1p(cas[l]) : 0.0;
+            any |= cas[l] > 0.0;
+        for (l = 0; l < W; l++)
+            lc[l] = 0.0;
+        for (l = 0; any && l < W; l++)
+            if (cas[l] > 0.0)
+                lc[l] = log1p(cas[l]);
         stability_lanes(S, res, stab, L->q_alpha, att, L->q_kappa, lc, W);
     }
 }
