@@ -43,6 +43,7 @@ struct fs_lanes {
     uint32_t *r0, *r1;    /* [n] each lane's run */
     uint32_t *c0, *c1;    /* [n] the block counter, copied to every lane */
     uint32_t *used;       /* [n] side blocks used in this substream */
+    uint32_t *idx;        /* [n] scratch: the lanes a draw visits */
     uint32_t *buf;        /* [4n] the current block: word j of lane i at j * n + i */
     uint32_t *hold;       /* [MAX_ROWS n] rows kept aside while a draw refills */
     uint32_t *wide;       /* [WIDE_ROWS n] a many-row draw's words, row after row */
@@ -134,7 +135,7 @@ fs_lanes *fs_lanes_alloc_isa(int n, fs_isa isa)
     L->n = n;
     L->isa = isa;
     L->k = kernels[isa];
-    L->k0 = malloc((7 + 4 + MAX_ROWS + WIDE_ROWS) * N * sizeof *L->k0);
+    L->k0 = malloc((8 + 4 + MAX_ROWS + WIDE_ROWS) * N * sizeof *L->k0);
     L->wsig = malloc((WIDE_ROWS * N + CDF_SLOTS * CDF_LEN) * sizeof *L->wsig);
     if (L->k0 == NULL || L->wsig == NULL) {
         free(L->k0);
@@ -148,7 +149,8 @@ fs_lanes *fs_lanes_alloc_isa(int n, fs_isa isa)
     L->c0 = L->r1 + N;
     L->c1 = L->c0 + N;
     L->used = L->c1 + N;
-    L->buf = L->used + N;
+    L->idx = L->used + N;
+    L->buf = L->idx + N;
     L->hold = L->buf + 4 * N;
     L->wide = L->hold + MAX_ROWS * N;
     for (i = 0; i < CDF_SLOTS; i++)
@@ -386,7 +388,7 @@ void fs_lanes_negbin_inversion(fs_lanes *L, const double *p, const double *size,
 {
     const uint32_t *r;
     double *u = L->wsig, *q0 = L->wsig + L->n;   /* scratch: [n] each */
-    int j;
+    int i, j, m;
     rows(L, 1, &r);
     if (p0 == NULL) {
         /* p^size as the kernel computes it: exp(size log p). */
@@ -397,9 +399,17 @@ void fs_lanes_negbin_inversion(fs_lanes *L, const double *p, const double *size,
         p0 = q0;
     }
     L->k->uniform(L->n, r, u);
-    for (j = 0; j < L->n; j++)
-        x[j] = (p[j] > 0.0) & (p[j] <= 1.0) & (size[j] > 0.0)
-                   ? cdf_search(cdf_table(L, p[j], size[j], p0[j]), u[j]) : 0.0;
+    /* The lanes with p in (0, 1] and size > 0, listed without a branch a
+     * lane (most lanes of a plot's draw have none to make). */
+    for (j = m = 0; j < L->n; j++) {
+        x[j] = 0.0;
+        L->idx[m] = (uint32_t)j;
+        m += (p[j] > 0.0) & (p[j] <= 1.0) & (size[j] > 0.0);
+    }
+    for (i = 0; i < m; i++) {
+        j = (int)L->idx[i];
+        x[j] = cdf_search(cdf_table(L, p[j], size[j], p0[j]), u[j]);
+    }
 }
 
 void fs_lanes_tune(fs_lanes *L, int method, double ptrs_from, int negbin)
