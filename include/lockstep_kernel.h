@@ -653,14 +653,19 @@ static void step_threats(fs_lockstep *L)
  * foiled or not from v; returns the threat, or -1 when foiled. */
 static int plot_one(fs_lockstep *L, int a, int l)
 {
-    int W = L->W, A = L->A, g, last = (int)L->last[l];
+    int W = L->W, A = L->A, g, j, go = 1, last = (int)L->last[l];
     double u = L->u[l] * L->total[l], *th_step;
     int foiled = L->v[l] < ROW(L->D, a)[l];
 
     /* The first g whose cumulative rate passes u; rounding can leave u
      * at the very top, which goes to the last threat with a positive rate. */
-    for (g = 0; g < last && (u -= ROW(L->mu, g)[l]) >= 0.0; g++)
-        ;
+    for (g = j = 0; j < L->G; j++) {   /* the search, without a branch a threat */
+        int in = go & (j < last);
+        double nu = u - ROW(L->mu, j)[l];
+        u = in ? nu : u;
+        go = in & (nu >= 0.0);
+        g += go;
+    }
     th_step = L->th_step + (size_t)g * FS_TH_N * W + l;
     ROW(L->plots, a)[l] += 1.0;
     if (L->region[a])
