@@ -14,6 +14,10 @@
 /* Lanes a kernel handles together: 8 doubles fill one AVX-512 register. */
 #define FS_LANES_CHUNK 8
 
+/* The most steps an inversion by sequential search takes (a bound far
+ * past any count it is used for); lanes.c's table draw keeps it too. */
+#define FS_LANES_INV_MAX 100000
+
 /* Where retries draw from (lanes.h): every lane's key and run, and its
  * own count of side blocks already used; the side blocks of a substream
  * start at block base. */

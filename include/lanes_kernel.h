@@ -472,7 +472,7 @@ static int k_any(const int64_t *m)
 
 /* ---- Inversion by sequential search. ---- */
 
-#define INV_MAX 100000   /* a bound on the search, far past any count it is used for */
+#define INV_MAX FS_LANES_INV_MAX
 
 /* The smallest k with u <= P(0) + ... + P(k), for lanes on[j], where
  * P(k) = P(k-1) (A + B (k-1)) / k: a Poisson of mean m has P(0) = e^-m,

@@ -22,7 +22,7 @@ _Static_assert(FS_LANES_MULTIPLE % FS_LANES_CHUNK == 0, "lanes come in whole chu
  * draws have searched, up to CDF_LEN terms. */
 #define CDF_SLOTS 8
 #define CDF_LEN   1024
-#define INV_MAX   100000   /* the kernels' bound on a search (lanes_kernel.h) */
+#define INV_MAX   FS_LANES_INV_MAX   /* the kernels' bound on a search */
 
 /* F[k] = P(0) + ... + P(k) for k < len, summed as the kernels' sequential
  * search sums it; P is P(len - 1), from which a search goes on past the
