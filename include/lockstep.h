@@ -53,6 +53,13 @@ void fs_lockstep_rebind(fs_lockstep *L, const fs_scenario *sc);
 /* The block size W. */
 int fs_lockstep_width(const fs_lockstep *L);
 
+/* How the blocks that follow write obs. stride 0, the default: rows, as
+ * fs_lockstep_run says. stride > 0 (at least nused): columns, cell c of
+ * run run0 + i at obs[c * stride + i], so that a caller holding a cell's
+ * values for many runs side by side (engine.c's blocks) gets each cell's
+ * W values as one stretch. The numbers are the same either way. */
+void fs_lockstep_columns(fs_lockstep *L, int stride);
+
 /* Runs run0 .. run0 + W - 1 on streams (seed, run) from start to finish
  * and writes the first nused of them (1 <= nused <= W) into obs: nused
  * rows of fs_layout's ncells cells, row i for run run0 + i, each what

@@ -144,12 +144,22 @@ static void track_member_stability(fs_lockstep *L)
             acc_min(L->min_member, ROW(L->S, a), W);
 }
 
-/* Writes one cell of the first nused runs' rows. */
+/* Writes one cell of the first nused runs: a row's cell each, or one
+ * stretch of a column (fs_lockstep_columns). */
 static void put(const fs_lockstep *L, double *obs, int nused, int cell, const double *v)
 {
+    double *o = obs + (size_t)cell * L->o_cell;
     int l;
-    for (l = 0; l < nused; l++)
-        obs[(size_t)l * L->lay.ncells + cell] = v[l];
+    if (L->o_run == 1) {
+        /* A column: eight lanes a fixed-size copy (a few vector moves,
+         * not a call), the rest one by one. */
+        for (l = 0; l + 8 <= nused; l += 8)
+            memcpy(o + l, v + l, 8 * sizeof *v);
+        for (; l < nused; l++)
+            o[l] = v[l];
+    } else
+        for (l = 0; l < nused; l++)
+            o[(size_t)l * L->o_run] = v[l];
 }
 
 /* model.c's record_step, lane by lane. */
@@ -1073,13 +1083,15 @@ static void finish(fs_lockstep *L, double *obs, int nused)
         put(L, obs, nused, fs_cell_mech(lay, k, FS_MC_ACTIVE_STEPS), ROW(L->mech_steps, k));
         put(L, obs, nused, fs_cell_mech(lay, k, FS_MC_COST), ROW(L->mech_cost, k));
     }
+    /* frac and cont serve as scratch here, before their own turn below. */
     for (k = 0; k < L->I; k++) {
         const double *ff = ROW(L->first_fire, k);
-        for (l = 0; l < nused; l++) {
-            obs[(size_t)l * lay->ncells + fs_cell_inj(lay, k, FS_IN_FIRED)] = ff[l] > 0.0;
-            obs[(size_t)l * lay->ncells + fs_cell_inj(lay, k, FS_IN_FIRST_STEP)] =
-                ff[l] > 0.0 ? ff[l] : NAN;
+        for (l = 0; l < W; l++) {
+            frac[l] = ff[l] > 0.0;
+            cont[l] = ff[l] > 0.0 ? ff[l] : NAN;
         }
+        put(L, obs, nused, fs_cell_inj(lay, k, FS_IN_FIRED), frac);
+        put(L, obs, nused, fs_cell_inj(lay, k, FS_IN_FIRST_STEP), cont);
     }
     escalated(L, threat, esc);
     for (l = 0; l < W; l++) {

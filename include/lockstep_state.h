@@ -26,6 +26,7 @@
 struct fs_lockstep {
     const fs_scenario *sc;
     fs_layout lay;
+    size_t o_run, o_cell;   /* cell c of lane i at obs[i * o_run + c * o_cell] */
     fs_lanes *rng;
     int W, A, G, M, I, E, t, maxatt;
     int cas_inversion;      /* plots' casualties by inversion (the scenario's choice) */

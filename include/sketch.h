@@ -9,9 +9,10 @@
  * as 0. Counts are integers, so adding and merging give the same sketch in
  * any order: this is what makes results independent of thread count.
  * Memory grows with the spread of the values (log range), never with how
- * many are added (bucket counts are 32-bit: at most 2^32 - 1 values in one
- * bucket, far above FS_MAX_RUNS). A sketch is owned by its creator;
- * fs_sketch_free accepts NULL. */
+ * many are added: a bucket's count takes 2 bytes, and 4 more once it
+ * passes FS_SKETCH_LOW_MAX (at most 2^48 - 1 values in one bucket, far
+ * above FS_MAX_RUNS). A sketch is owned by its creator; fs_sketch_free
+ * accepts NULL. */
 #ifndef FS_SKETCH_H
 #define FS_SKETCH_H
 
@@ -23,6 +24,10 @@
 #define FS_SKETCH_SUB_BITS 7
 #define FS_SKETCH_ALPHA (1.0 / ((2 << FS_SKETCH_SUB_BITS) + 1))
 #define FS_SKETCH_MIN   1e-9
+
+/* The largest count a bucket holds in its 2 bytes: the store takes 4
+ * bytes more a bucket from the first count above it. */
+#define FS_SKETCH_LOW_MAX 65535u
 
 typedef struct fs_sketch fs_sketch;
 
@@ -42,6 +47,23 @@ int fs_sketch_add(fs_sketch *s, double x);
  * skipping NaN, and infinities too (setting *saw_inf); 0, or -1 when a
  * value could not be counted for want of memory (the others are). */
 int fs_sketch_add_strided(fs_sketch *s, const double *x, size_t stride, int n, int *saw_inf);
+
+/* Counting in two halves, for a caller that counts the values of many
+ * sketches and wants each sketch's buckets touched once for many of
+ * them (stats.c's columns). fs_sketch_stage counts x[0 .. n-1]'s number,
+ * zeros, min and max in s at once, as fs_sketch_add_strided would (NaN
+ * skipped, an infinity skipped and noted in *saw_inf), and writes to keys
+ * the buckets its nonzero values go to, in order, returning how many it
+ * wrote (at most n). fs_sketch_add_keys adds such keys to s's buckets:
+ * 0, or -1 when a store could not grow (those values are then missing
+ * from the buckets, and the sketch is fit only to be freed). Until its
+ * keys are added, s's quantiles, buckets and merges are wrong; its
+ * count, min and max are right. Staged and added, the values give the
+ * sketch fs_sketch_add_strided gives. */
+int fs_sketch_stage(fs_sketch *s, const double *x, int n, uint32_t *keys, int *saw_inf);
+int fs_sketch_add_keys(fs_sketch *s, const uint32_t *keys, int n);
+/* fs_sketch_prefetch for a key of fs_sketch_stage's. */
+void fs_sketch_prefetch_key(const fs_sketch *s, uint32_t key);
 
 /* A hint, changing nothing: fetches into cache the count that adding x
  * would increment, when s already has a bucket for it. Sketches of many

@@ -72,6 +72,25 @@ int fs_acc_add_runs(fs_acc *a, const double *obs, int nruns);
 void fs_acc_add_moments(fs_acc *a, const double *obs);
 int fs_acc_add_sketches(fs_acc *a, const double *obs, int nruns);
 
+/* Runs whose sketch keys fs_acc_add_columns keeps before the buckets
+ * count them (fs_acc_flush): each cell's buckets are touched once per
+ * FS_ACC_KEY_RUNS runs. The keys take 4 bytes a cell a run. */
+#define FS_ACC_KEY_RUNS 64
+
+/* fs_acc_add_runs for runs stored as columns: run r's cell c at
+ * obs[c * stride + r] (stride >= nruns, nruns <= FS_ACC_KEY_RUNS), the
+ * layout of engine.c's parts (fs_lockstep_columns). The same moments
+ * and, after fs_acc_flush, the same sketches, to the bit, as
+ * fs_acc_add_runs on the same runs in rows. 0 or an FS_ACC_ code. */
+int fs_acc_add_columns(fs_acc *a, const double *obs, int nruns, size_t stride);
+
+/* fs_acc_add_columns counts each value's bucket later, for
+ * FS_ACC_KEY_RUNS runs at once (nruns is at most that in a call): this
+ * counts what waits. Call it before reading or merging a's sketches. 0,
+ * or FS_ACC_NOMEM when a sketch could not grow (its sketches are then
+ * fit only to be freed). */
+int fs_acc_flush(fs_acc *a);
+
 /* What fs_acc_add_sketches returns besides 0: a sketch could not grow, or
  * a value was infinite (not counted; the model overflowed). */
 #define FS_ACC_NOMEM    (-1)

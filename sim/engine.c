@@ -5,11 +5,12 @@
  * (its pending moments and runs.csv text) in a slot and goes on, so no
  * thread waits for another unless every slot is full. With several
  * scenarios, a worker runs run i of each in turn, all on stream (seed, i),
- * and records the differences of their headline metrics. With the
- * lockstep model a worker first runs the block's runs FS_LOCKSTEP_W at a
- * time into their observation vectors, then takes the rows in run order
- * exactly as it takes model.c's, so nothing after the runs depends on
- * which model ran them. */
+ * and records the differences of their headline metrics. A worker takes
+ * a block FS_LOCKSTEP_W runs at a time (a part): the lockstep model writes
+ * the part's observations as columns, a cell's runs side by side (model.c
+ * run by run into the same columns), then the runs are taken in run order
+ * and the cells' moments and sketches one cell at a time, so nothing after
+ * the runs depends on which model ran them. */
 #include "engine.h"
 
 #include <errno.h>
@@ -34,7 +35,12 @@ typedef struct worker {
     fs_lockstep *ls[FS_MAX_COMPARE];   /* with the lockstep model */
     int q[FS_BLOCK];                   /* each run's particle, or -1 */
     const fs_scenario *lsc[FS_LOCKSTEP_W];
-    double *obs[FS_MAX_COMPARE];   /* FS_BLOCK vectors, one per run */
+    /* The observations of FS_LOCKSTEP_W runs of the block (a part) in
+     * columns: the part's run r's cell c at obs[i][c * FS_LOCKSTEP_W + r]
+     * (CELL), so that a cell's runs are side by side for its moments and
+     * sketch, and small enough to stay in cache until they are counted. */
+    double *obs[FS_MAX_COMPARE];
+    double *vec[FS_MAX_COMPARE];   /* model.c's run, before its column */
     fs_acc *acc[FS_MAX_COMPARE];
     uint64_t *first_mc[FS_MAX_COMPARE];
     double *diff;                  /* FS_BLOCK vectors of paired differences */
@@ -49,6 +55,9 @@ typedef struct worker {
     double head[2][FS_MAX_COMPARE][FS_HEAD_N];   /* headlines of the pair's runs */
     fs_acc *post[FS_MAX_COMPARE];
 } worker;
+
+/* Cell c of the run whose column starts at o. */
+#define CELL(o, c) ((o)[(size_t)(c) * FS_LOCKSTEP_W])
 
 /* A finished block waiting for its turn to be merged. */
 typedef struct slot {
@@ -94,6 +103,7 @@ static void worker_release(const fs_engine *e, worker *w)
         fs_model_free(w->model[i]);
         fs_lockstep_free(w->ls[i]);
         free(w->obs[i]);
+        free(w->vec[i]);
         fs_acc_free(w->acc[i]);
         free(w->first_mc[i]);
         free(w->rows[i]);
@@ -127,9 +137,11 @@ static int worker_init(const fs_engine *e, worker *w)
         if (!e->opts.runwise) {
             if ((w->ls[i] = fs_lockstep_alloc(e->sc[i], FS_LOCKSTEP_W)) == NULL)
                 return -1;
-        } else if ((w->model[i] = fs_model_alloc(e->sc[i])) == NULL)
+            fs_lockstep_columns(w->ls[i], FS_LOCKSTEP_W);
+        } else if ((w->model[i] = fs_model_alloc(e->sc[i])) == NULL ||
+                   (w->vec[i] = malloc((size_t)e->lay[i].ncells * sizeof *w->vec[i])) == NULL)
             return -1;
-        w->obs[i] = malloc((size_t)FS_BLOCK * e->lay[i].ncells * sizeof *w->obs[i]);
+        w->obs[i] = malloc((size_t)FS_LOCKSTEP_W * e->lay[i].ncells * sizeof *w->obs[i]);
         w->acc[i] = fs_acc_alloc(&e->lay[i], e->opts.totals_only ? FS_SKETCH_TOTALS
                                                                  : FS_SKETCH_ALL);
         if (w->acc[i] && i == 0 && add_sketches(e, w->acc[i]) != 0)
@@ -311,21 +323,24 @@ static int rows_append(worker *w, int i, const char *s, size_t n)
     return 0;
 }
 
-/* One runs.csv row of scenario i, from the run's observation vector o. */
+/* One runs.csv row of scenario i, from the run's column o. */
 static int runs_row(worker *w, int i, const fs_layout *l, long run, const double *o)
 {
     char buf[512], mc[32] = "";
-    double first = o[fs_cell_tot(l, FS_TOT_FIRST_MASS_CASUALTY)];
+    double first = CELL(o, fs_cell_tot(l, FS_TOT_FIRST_MASS_CASUALTY));
     int n;
 
     if (!isnan(first))
         snprintf(mc, sizeof mc, "%.0f", first);
     n = snprintf(buf, sizeof buf, "%ld,%.0f,%.0f,%.0f,%.0f,%.10g,%.10g,%.10g,%.0f,%.0f,%.0f,%s\n",
-                 run, o[fs_cell_tot(l, FS_TOT_PLOTS)], o[fs_cell_tot(l, FS_TOT_FOILED)],
-                 o[fs_cell_tot(l, FS_TOT_ATTACKS)], o[fs_cell_tot(l, FS_TOT_CASUALTIES)],
-                 o[fs_cell_tot(l, FS_TOT_THREAT_FINAL)], o[fs_cell_tot(l, FS_TOT_COHESION_FINAL)],
-                 o[fs_cell_tot(l, FS_TOT_COST)], o[fs_cell_out(l, FS_OUT_ESCALATION)],
-                 o[fs_cell_out(l, FS_OUT_FRACTURE)], o[fs_cell_out(l, FS_OUT_CONTAINED)], mc);
+                 run, CELL(o, fs_cell_tot(l, FS_TOT_PLOTS)),
+                 CELL(o, fs_cell_tot(l, FS_TOT_FOILED)), CELL(o, fs_cell_tot(l, FS_TOT_ATTACKS)),
+                 CELL(o, fs_cell_tot(l, FS_TOT_CASUALTIES)),
+                 CELL(o, fs_cell_tot(l, FS_TOT_THREAT_FINAL)),
+                 CELL(o, fs_cell_tot(l, FS_TOT_COHESION_FINAL)),
+                 CELL(o, fs_cell_tot(l, FS_TOT_COST)), CELL(o, fs_cell_out(l, FS_OUT_ESCALATION)),
+                 CELL(o, fs_cell_out(l, FS_OUT_FRACTURE)),
+                 CELL(o, fs_cell_out(l, FS_OUT_CONTAINED)), mc);
     return rows_append(w, i, buf, (size_t)n);
 }
 
@@ -353,7 +368,7 @@ static void post_observe(const fs_engine *e, worker *w, int i, long run, int q, 
     double *y = w->head[run & 1][i];
     int h;
     for (h = 0; h < FS_HEAD_N; h++)
-        y[h] = o[e->pcell[i][h]];
+        y[h] = CELL(o, e->pcell[i][h]);
     fs_posterior_observe(e->opts.posterior, q, y, run & 1 ? w->head[0][i] : NULL, w->pobs);
     fs_acc_add_moments(w->post[i], w->pobs);
 }
@@ -364,48 +379,96 @@ static void post_observe(const fs_engine *e, worker *w, int i, long run, int q, 
 
 /* Run r of the block: every pair's headline differences, j minus i, and
  * each plus the cost's difference (fs_engine_cross). */
-static void cross_pairs(const fs_engine *e, worker *w, int r)
+static void cross_pairs(const fs_engine *e, worker *w, int r, int p)
 {
     double *d = w->diff + (size_t)r * e->pair_lay.ncells + (e->k - 1) * e->pw;
     int i, j, h;
     for (i = 0; i < e->k; i++)
         for (j = i + 1; j < e->k; j++, d += 2 * FS_HEAD_N) {
-            const double *a = w->obs[i] + (size_t)r * e->lay[i].ncells;
-            const double *b = w->obs[j] + (size_t)r * e->lay[j].ncells;
+            const double *a = w->obs[i] + p, *b = w->obs[j] + p;
             for (h = 0; h < FS_HEAD_N; h++)
-                d[h] = b[e->pcell[j][h]] - a[e->pcell[i][h]];
+                d[h] = CELL(b, e->pcell[j][h]) - CELL(a, e->pcell[i][h]);
             for (h = 0; h < FS_HEAD_N; h++)
                 d[FS_HEAD_N + h] = d[h] + d[FS_HEAD_COST];
         }
 }
 
-/* Runs [first, last) of scenario i through the lockstep model into
- * w->obs[i], FS_LOCKSTEP_W at a time (first is a multiple of FS_BLOCK),
- * each run on its particle w->q[] with a posterior. */
-static void run_lockstep(fs_engine *e, worker *w, int i, long first, long last)
+/* Runs r0 .. r0 + nused - 1 of scenario i (a part of the block that
+ * starts at run first) through the lockstep model into w->obs[i]'s
+ * columns, each run on its particle w->q[] with a posterior. */
+static void run_lockstep(fs_engine *e, worker *w, int i, long first, long r0, int nused)
 {
-    const fs_layout *l = &e->lay[i];
-    long r0;
     int r;
-
-    for (r0 = first; r0 < last; r0 += FS_LOCKSTEP_W) {
-        int nused = (int)(last - r0 < FS_LOCKSTEP_W ? last - r0 : FS_LOCKSTEP_W);
-        double *o = w->obs[i] + (size_t)(r0 - first) * l->ncells;
-        if (e->opts.posterior) {
-            for (r = 0; r < nused; r++)
-                w->lsc[r] = e->opts.particles[i][w->q[r0 - first + r]];
-            fs_lockstep_run_each(w->ls[i], w->lsc, e->opts.seed, (uint64_t)r0, nused, o);
-        } else
-            fs_lockstep_run(w->ls[i], e->opts.seed, (uint64_t)r0, nused, o);
-    }
+    if (e->opts.posterior) {
+        for (r = 0; r < nused; r++)
+            w->lsc[r] = e->opts.particles[i][w->q[r0 - first + r]];
+        fs_lockstep_run_each(w->ls[i], w->lsc, e->opts.seed, (uint64_t)r0, nused, w->obs[i]);
+    } else
+        fs_lockstep_run(w->ls[i], e->opts.seed, (uint64_t)r0, nused, w->obs[i]);
 }
 
-/* Runs [first, last) of every scenario on worker w into its accumulators;
- * returns 0 or a BAD_ code. */
-static int run_block(fs_engine *e, worker *w, long first, long last)
+/* Runs r0 .. r0 + nused - 1 (nused <= FS_LOCKSTEP_W), a part of the block
+ * that starts at run first, of every scenario on worker w: the model into
+ * w->obs's columns, then each run's first mass-casualty step, posterior
+ * statistics, runs.csv row and paired differences in run order, then the
+ * part's moments and sketches cell by cell. Returns 0 or a BAD_ code. */
+static int run_part(fs_engine *e, worker *w, long first, long r0, int nused)
 {
     long run;
-    int i, h, bad = 0, n = (int)(last - first);
+    int i, h, bad = 0;
+
+    for (i = 0; !e->opts.runwise && i < e->k; i++)
+        run_lockstep(e, w, i, first, r0, nused);
+    for (run = r0; run < r0 + nused; run++) {
+        int r = (int)(run - first), p = (int)(run - r0);
+        int q = w->q[r];
+        for (i = 0; i < e->k; i++) {
+            double *o = w->obs[i] + p;
+            double mc;
+            if (e->opts.runwise) {
+                int c;
+                run_one(e, w, i, run, q, w->vec[i]);
+                for (c = 0; c < e->lay[i].ncells; c++)
+                    CELL(o, c) = w->vec[i][c];
+            }
+            /* The first mass-casualty step (NaN: none), from the run's
+             * cell, whichever model ran it. */
+            mc = CELL(o, fs_cell_tot(&e->lay[i], FS_TOT_FIRST_MASS_CASUALTY));
+            w->first_mc[i][isnan(mc) ? 0 : (int)mc]++;
+            if (q >= 0)
+                post_observe(e, w, i, run, q, o);
+            if (e->opts.runs_csv[i] && runs_row(w, i, &e->lay[i], run, o) != 0)
+                bad = BAD_NOMEM;
+        }
+        for (i = 1; i < e->k; i++) {
+            const double *a = w->obs[0] + p, *b = w->obs[i] + p;
+            double *d = w->diff + (size_t)r * e->pair_lay.ncells + (i - 1) * e->pw;
+            for (h = 0; h < e->pw; h++)
+                d[h] = e->pcell[i][h] < 0 ? NAN
+                                          : CELL(b, e->pcell[i][h]) - CELL(a, e->pcell[0][h]);
+        }
+        if (e->ncross)
+            cross_pairs(e, w, r, p);
+        if (e->k > 1)
+            fs_acc_add_moments(w->pair, w->diff + (size_t)r * e->pair_lay.ncells);
+    }
+    for (i = 0; i < e->k; i++) {
+        int rc = fs_acc_add_columns(w->acc[i], w->obs[i], nused, FS_LOCKSTEP_W);
+        if (rc == FS_ACC_INFINITE)
+            bad = BAD_INFINITE;
+        else if (rc != 0 && bad == 0)
+            bad = BAD_NOMEM;
+    }
+    return bad;
+}
+
+/* Runs [first, last) of every scenario on worker w into its accumulators,
+ * FS_LOCKSTEP_W runs at a time, so that their columns stay in cache from
+ * the model to the statistics; returns 0 or the worst BAD_ code. */
+static int run_block(fs_engine *e, worker *w, long first, long last)
+{
+    long run, r0;
+    int i, bad = 0;
 
     for (i = 0; i < e->k; i++) {
         w->rows_len[i] = 0;
@@ -418,46 +481,11 @@ static int run_block(fs_engine *e, worker *w, long first, long last)
     for (run = first; run < last; run++)
         w->q[run - first] = e->opts.posterior ? fs_posterior_pick(e->opts.posterior, w->prng,
                                                                   e->opts.seed, run) : -1;
-    for (i = 0; !e->opts.runwise && i < e->k; i++)
-        run_lockstep(e, w, i, first, last);
-    for (run = first; run < last; run++) {
-        int r = (int)(run - first);
-        int q = w->q[r];
-        for (i = 0; i < e->k; i++) {
-            double *o = w->obs[i] + (size_t)r * e->lay[i].ncells;
-            double mc;
-            if (e->opts.runwise)
-                run_one(e, w, i, run, q, o);
-            /* The first mass-casualty step (NaN: none), from the run's
-             * cell, whichever model ran it. */
-            mc = o[fs_cell_tot(&e->lay[i], FS_TOT_FIRST_MASS_CASUALTY)];
-            w->first_mc[i][isnan(mc) ? 0 : (int)mc]++;
-            if (q >= 0)
-                post_observe(e, w, i, run, q, o);
-            /* Moments now, while the run's vector is in cache; sketches
-             * cell by cell at the end of the block. */
-            fs_acc_add_moments(w->acc[i], o);
-            if (e->opts.runs_csv[i] && runs_row(w, i, &e->lay[i], run, o) != 0)
-                bad = BAD_NOMEM;
-        }
-        for (i = 1; i < e->k; i++) {
-            const double *a = w->obs[0] + (size_t)r * e->lay[0].ncells;
-            const double *b = w->obs[i] + (size_t)r * e->lay[i].ncells;
-            double *d = w->diff + (size_t)r * e->pair_lay.ncells + (i - 1) * e->pw;
-            for (h = 0; h < e->pw; h++)
-                d[h] = e->pcell[i][h] < 0 ? NAN : b[e->pcell[i][h]] - a[e->pcell[0][h]];
-        }
-        if (e->ncross)
-            cross_pairs(e, w, r);
-        if (e->k > 1)
-            fs_acc_add_moments(w->pair, w->diff + (size_t)r * e->pair_lay.ncells);
-    }
-    for (i = 0; i < e->k; i++) {
-        int rc = fs_acc_add_sketches(w->acc[i], w->obs[i], n);
-        if (rc == FS_ACC_INFINITE)
-            bad = BAD_INFINITE;
-        else if (rc != 0 && bad == 0)
-            bad = BAD_NOMEM;
+    for (r0 = first; r0 < last; r0 += FS_LOCKSTEP_W) {
+        int b = run_part(e, w, first, r0, (int)(last - r0 < FS_LOCKSTEP_W ? last - r0
+                                                                            : FS_LOCKSTEP_W));
+        if (b > bad)
+            bad = b;
     }
     return bad;
 }
@@ -574,6 +602,14 @@ fs_status fs_engine_iterate(fs_engine *e, long runs, fs_err *err)
                 done = deliver(e, w, b, last, bad, &next, &failed, &io) == 0;
             }
         }
+        /* The sketches' staged values into their buckets, each thread its
+         * own, so that what follows reads whole sketches. */
+        for (int i = 0; i < e->k; i++)
+            if (fs_acc_flush(w->acc[i]) != 0) {
+#pragma omp critical(fs_engine_merge)
+                if (failed < BAD_NOMEM)
+                    failed = BAD_NOMEM;
+            }
     }
     if (failed == BAD_INFINITE)
         return fs_err_set(err, FS_ERUNTIME, "a run produced an infinite value: the "

@@ -7,6 +7,8 @@
 
 #include "engine.h"
 #include "metrics.h"
+#include "sketch.h"
+#include "stats.h"
 
 /* Runs of the pilot, and when its sketches are first read. */
 #define PILOT_RUNS 256
@@ -27,13 +29,16 @@ static double acc_bytes(int n)
     return malloc_bytes(40.0 * n) + malloc_bytes(48.0 * n) + malloc_bytes(8.0 * n);
 }
 
-/* Per thread: FS_BLOCK observation vectors, an accumulator and two parking
- * slots; once, the totals' accumulator; *nsk: the cells with a sketch. */
+/* Per thread: FS_LOCKSTEP_W observation vectors, an accumulator with its
+ * sketch keys and two parking slots; once, the totals' accumulator;
+ * *nsk: the cells with a sketch. */
 static void shape_bytes(const fs_scenario *sc, double *thread, double *fixed, double *nsk)
 {
     fs_layout l;
     fs_layout_init(&l, sc);
-    *thread = malloc_bytes((double)FS_BLOCK * l.ncells * sizeof(double)) + 3 * acc_bytes(l.ncells);
+    *thread = malloc_bytes((double)FS_LOCKSTEP_W * l.ncells * sizeof(double)) +
+              3 * acc_bytes(l.ncells) +
+              malloc_bytes(4.0 * FS_ACC_KEY_RUNS * l.ncells) + malloc_bytes(4.0 * l.ncells);
     *fixed = acc_bytes(l.ncells) + malloc_bytes(8.0 * (sc->steps + 1));
     *nsk = 0;
     for (int c = 0; c < l.ncells; c++)
@@ -93,14 +98,18 @@ fs_status fs_footprint_pilot(const fs_scenario *const *sc, int k, int charts, fs
 
 /* Sketch bytes after n runs, from y[r] after pilot[r] runs: linear in
  * log n beyond the first reading (never shrinking), the first reading
- * below it. */
+ * below it. Past FS_SKETCH_LOW_MAX runs a bucket may take 6 bytes instead
+ * of the 2 the pilot saw (sketch.h): three times as many, a bound. */
 static double grow(const double y[2], const long pilot[2], double n)
 {
-    double slope;
+    double slope, b;
     if (n <= pilot[0] || pilot[1] <= pilot[0])
-        return n <= pilot[0] ? y[0] : y[1];
-    slope = (y[1] - y[0]) / log((double)pilot[1] / pilot[0]);
-    return y[1] + (slope > 0 ? slope : 0) * log(n / pilot[1]);
+        b = n <= pilot[0] ? y[0] : y[1];
+    else {
+        slope = (y[1] - y[0]) / log((double)pilot[1] / pilot[0]);
+        b = y[1] + (slope > 0 ? slope : 0) * log(n / pilot[1]);
+    }
+    return n > FS_SKETCH_LOW_MAX ? 3 * b : b;
 }
 
 double fs_footprint_bytes(const fs_footprint *fp, int threads)

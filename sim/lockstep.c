@@ -162,6 +162,7 @@ fs_lockstep *fs_lockstep_alloc_isa(const fs_scenario *sc, int W, fs_isa isa)
     }
     L->sc = sc;
     fs_layout_init(&L->lay, sc);
+    L->o_run = (size_t)L->lay.ncells, L->o_cell = 1;
     L->W = W, L->A = (int)A, L->G = (int)G, L->M = (int)M, L->I = (int)I, L->E = (int)E;
     L->maxatt = maxatt;
     derive(L);
@@ -194,6 +195,12 @@ void fs_lockstep_rebind(fs_lockstep *L, const fs_scenario *sc)
 int fs_lockstep_width(const fs_lockstep *L)
 {
     return L->W;
+}
+
+void fs_lockstep_columns(fs_lockstep *L, int stride)
+{
+    L->o_run = stride > 0 ? 1 : (size_t)L->lay.ncells;
+    L->o_cell = stride > 0 ? (size_t)stride : 1;
 }
 
 

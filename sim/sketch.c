@@ -15,6 +15,9 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #define SHIFT (52 - FS_SKETCH_SUB_BITS)
 
@@ -30,12 +33,48 @@ _Static_assert(FS_SKETCH_SUB_BITS == 7, "IDX_MIN and IDX_MAX are for 7 bits");
 #define INIT_BUCKETS 64
 #define MIN_SLACK    16
 
-/* counts[k] is the count of bucket off + k, for k in [0, cap). */
+/* The count of bucket off + k, for k in [0, cap), is
+ * lo[k] + 2^16 hi[k]: its low 16 bits apart from the rest, so that adding
+ * a value touches two bytes. The sketches of the thousands of cells of a
+ * run then take half the memory 32-bit counts would, and more of them
+ * stay in the caches while they are counted; hi, allocated when a count
+ * first passes FS_SKETCH_LOW_MAX, is touched once in 2^16 adds. A bucket
+ * holds at most 2^48 - 1 values. */
 typedef struct store {
-    uint32_t *counts;  /* 32 bits: a bucket holds at most 2^32 - 1 values */
+    uint16_t *lo;
+    uint32_t *hi;   /* NULL while every count is at most FS_SKETCH_LOW_MAX */
     int32_t off;
     int32_t cap;
 } store;
+
+#define LO_BITS 16
+_Static_assert(FS_SKETCH_LOW_MAX == (1u << LO_BITS) - 1, "the low counts' width");
+
+static uint64_t store_count(const store *st, int k)
+{
+    return st->lo[k] + (st->hi ? (uint64_t)st->hi[k] << LO_BITS : 0);
+}
+
+/* Gives st its high words if it has none: 0, or -1 (st unchanged). */
+static int store_hi(store *st)
+{
+    if (st->hi == NULL && (st->hi = calloc((size_t)st->cap, sizeof *st->hi)) == NULL)
+        return -1;
+    return 0;
+}
+
+/* Bucket off + k's low count has just wrapped to 0: carries into its
+ * high word. 0, or -1 with the add undone when the high words cannot be
+ * had. */
+static int store_carry(store *st, uint32_t k)
+{
+    if (store_hi(st) != 0) {
+        st->lo[k] = FS_SKETCH_LOW_MAX;
+        return -1;
+    }
+    st->hi[k]++;
+    return 0;
+}
 
 struct fs_sketch {
     store pos;      /* x >= FS_SKETCH_MIN, by index of x */
@@ -85,8 +124,9 @@ static int max_int(int a, int b) { return a > b ? a : b; }
 static int store_reserve(store *st, int lo, int hi, int with_slack)
 {
     int cur_hi = st->off + st->cap - 1;
-    int nlo, nhi, slack;
-    uint32_t *c;
+    int nlo, nhi, slack, ncap;
+    uint32_t *h = NULL;
+    uint16_t *l;
 
     if (st->cap > 0 && lo >= st->off && hi <= cur_hi)
         return 0;
@@ -101,15 +141,22 @@ static int store_reserve(store *st, int lo, int hi, int with_slack)
     }
     nlo = max_int(nlo, min_int(lo, IDX_MIN));
     nhi = min_int(nhi, max_int(hi, IDX_MAX));
-    c = calloc((size_t)(nhi - nlo + 1), sizeof *c);
-    if (c == NULL)
+    ncap = nhi - nlo + 1;
+    l = calloc((size_t)ncap, sizeof *l);
+    if (l == NULL || (st->hi && (h = calloc((size_t)ncap, sizeof *h)) == NULL)) {
+        free(l);
         return -1;
+    }
     if (st->cap > 0)
-        memcpy(c + (st->off - nlo), st->counts, (size_t)st->cap * sizeof *c);
-    free(st->counts);
-    st->counts = c;
+        memcpy(l + (st->off - nlo), st->lo, (size_t)st->cap * sizeof *l);
+    if (h)
+        memcpy(h + (st->off - nlo), st->hi, (size_t)st->cap * sizeof *h);
+    free(st->lo);
+    free(st->hi);
+    st->hi = h;
+    st->lo = l;
     st->off = nlo;
-    st->cap = nhi - nlo + 1;
+    st->cap = ncap;
     return 0;
 }
 
@@ -118,24 +165,46 @@ static int store_extent(const store *st, int *lo, int *hi)
 {
     int a = 0, b = st->cap - 1;
 
-    while (a <= b && st->counts[a] == 0)
+    while (a <= b && store_count(st, a) == 0)
         a++;
     if (a > b)
         return 0;
-    while (st->counts[b] == 0)
+    while (store_count(st, b) == 0)
         b--;
     *lo = st->off + a;
     *hi = st->off + b;
     return 1;
 }
 
+/* 1 when adding src's counts into dst (which covers src's extent) takes
+ * a count past FS_SKETCH_LOW_MAX where dst has no high words. */
+static int needs_hi(const store *dst, const store *src)
+{
+    int k;
+    if (dst->hi)
+        return 0;
+    for (k = 0; k < src->cap; k++) {
+        uint64_t c = store_count(src, k);
+        if (c != 0 && c + dst->lo[src->off + k - dst->off] > FS_SKETCH_LOW_MAX)
+            return 1;
+    }
+    return 0;
+}
+
 static void store_add_counts(store *dst, const store *src)
 {
     int k;
 
-    for (k = 0; k < src->cap; k++)
-        if (src->counts[k] != 0)
-            dst->counts[src->off + k - dst->off] += src->counts[k];
+    for (k = 0; k < src->cap; k++) {
+        uint64_t c = store_count(src, k);
+        if (c != 0) {
+            int j = src->off + k - dst->off;
+            c += store_count(dst, j);
+            dst->lo[j] = (uint16_t)(c & FS_SKETCH_LOW_MAX);
+            if (dst->hi)   /* else c <= FS_SKETCH_LOW_MAX: fs_sketch_merge saw to it */
+                dst->hi[j] = (uint32_t)(c >> LO_BITS);
+        }
+    }
 }
 
 /* Adds one value of magnitude a >= FS_SKETCH_MIN to st. */
@@ -149,7 +218,8 @@ static int store_add(store *st, double a)
             return -1;
         k = (uint32_t)(i - st->off);
     }
-    st->counts[k]++;
+    if (++st->lo[k] == 0)
+        return store_carry(st, k);
     return 0;
 }
 
@@ -170,8 +240,10 @@ void fs_sketch_free(fs_sketch *s)
 {
     if (s == NULL)
         return;
-    free(s->pos.counts);
-    free(s->neg.counts);
+    free(s->pos.lo);
+    free(s->pos.hi);
+    free(s->neg.lo);
+    free(s->neg.hi);
     free(s);
 }
 
@@ -179,9 +251,13 @@ void fs_sketch_free(fs_sketch *s)
 void fs_sketch_reset(fs_sketch *s)
 {
     if (s->pos.cap > 0)
-        memset(s->pos.counts, 0, (size_t)s->pos.cap * sizeof *s->pos.counts);
+        memset(s->pos.lo, 0, (size_t)s->pos.cap * sizeof *s->pos.lo);
+    if (s->pos.hi)
+        memset(s->pos.hi, 0, (size_t)s->pos.cap * sizeof *s->pos.hi);
     if (s->neg.cap > 0)
-        memset(s->neg.counts, 0, (size_t)s->neg.cap * sizeof *s->neg.counts);
+        memset(s->neg.lo, 0, (size_t)s->neg.cap * sizeof *s->neg.lo);
+    if (s->neg.hi)
+        memset(s->neg.hi, 0, (size_t)s->neg.cap * sizeof *s->neg.hi);
     s->zero = 0;
     s->n = 0;
     s->min = INFINITY;
@@ -218,8 +294,143 @@ void fs_sketch_prefetch(const fs_sketch *s, double x)
     if (x >= FS_SKETCH_MIN && x <= DBL_MAX) {
         uint32_t k = (uint32_t)(bucket_index(x) - s->pos.off);
         if (k < (uint32_t)s->pos.cap)
-            __builtin_prefetch(s->pos.counts + k, 1);
+            __builtin_prefetch(s->pos.lo + k, 1);
     }
+}
+
+/* A key's sign bit: the bucket is the negative store's. */
+#define KEY_NEG 0x80000000u
+
+/* Stages x[r] for r in [r0, n): the scalar loop. */
+static int stage_tail(fs_sketch *s, const double *x, int r0, int n, uint32_t *keys, int m,
+                      int *saw_inf)
+{
+    double mn = s->min, mx = s->max;
+    uint64_t cnt = s->n, zero = s->zero;
+    int r;
+    for (r = r0; r < n; r++) {
+        double v = x[r];
+        uint32_t pos, neg;
+        if (!(fabs(v) <= DBL_MAX)) {   /* NaN is skipped, an infinity noted */
+            if (isinf(v))
+                *saw_inf = 1;
+            continue;
+        }
+        v += 0.0;
+        cnt++;
+        mn = v < mn ? v : mn;
+        mx = v > mx ? v : mx;
+        /* Without a branch on the sign: the bucket of |v|, the sign bit
+         * for a negative v, and nothing kept for a zero. */
+        pos = v >= FS_SKETCH_MIN;
+        neg = v <= -FS_SKETCH_MIN;
+        zero += !(pos | neg);
+        keys[m] = ((uint32_t)bucket_index(fabs(v)) & -(pos | neg)) | (neg << 31);
+        m += (int)(pos | neg);
+    }
+    s->min = mn, s->max = mx, s->n = cnt, s->zero = zero;
+    return m;
+}
+
+#ifdef __SSE2__
+/* Two values at a time with SSE2, the scalar loop's operations: a value
+ * that is not finite is made NaN, which min_pd and max_pd pass over (they
+ * return their second operand, as `v < mn ? v : mn` does) and which no
+ * comparison counts; the keys of the nonzero values are kept in order. */
+int fs_sketch_stage(fs_sketch *s, const double *x, int n, uint32_t *keys, int *saw_inf)
+{
+    const __m128d absmask = _mm_castsi128_pd(_mm_set1_epi64x(0x7fffffffffffffffLL));
+    const __m128d big = _mm_set1_pd(DBL_MAX), lo = _mm_set1_pd(FS_SKETCH_MIN);
+    const __m128d nlo = _mm_set1_pd(-FS_SKETCH_MIN), zero = _mm_setzero_pd();
+    const __m128i negbit = _mm_set1_epi64x(0x80000000LL);
+    __m128d mn = _mm_set1_pd(s->min), mx = _mm_set1_pd(s->max);
+    int r, m = 0, nfin = 0, nzero = 0, bad = 0;
+    for (r = 0; r + 2 <= n; r += 2) {
+        __m128d v = _mm_add_pd(_mm_loadu_pd(x + r), zero);
+        __m128d a = _mm_and_pd(v, absmask);
+        __m128d fin = _mm_cmple_pd(a, big);   /* false for NaN and infinities */
+        __m128d vf = _mm_or_pd(v, _mm_andnot_pd(fin, _mm_castsi128_pd(_mm_set1_epi64x(-1))));
+        __m128d pos = _mm_cmpge_pd(vf, lo), neg = _mm_cmple_pd(vf, nlo);
+        __m128d nz = _mm_or_pd(pos, neg);
+        __m128i k = _mm_srli_epi64(_mm_castpd_si128(a), 52 - FS_SKETCH_SUB_BITS);
+        int f = _mm_movemask_pd(fin), z = _mm_movemask_pd(nz);
+        k = _mm_or_si128(_mm_and_si128(k, _mm_castpd_si128(nz)),
+                         _mm_and_si128(negbit, _mm_castpd_si128(neg)));
+        bad |= f ^ 3;
+        mn = _mm_min_pd(vf, mn);
+        mx = _mm_max_pd(vf, mx);
+        nfin += (f & 1) + (f >> 1);
+        nzero += ((f & ~z) & 1) + ((f & ~z) >> 1);
+        keys[m] = (uint32_t)_mm_cvtsi128_si32(k);
+        m += z & 1;
+        keys[m] = (uint32_t)_mm_cvtsi128_si32(_mm_unpackhi_epi64(k, k));
+        m += z >> 1;
+    }
+    if (bad) {
+        for (int i = 0; i < r; i++)
+            if (isinf(x[i]))
+                *saw_inf = 1;
+    }
+    {
+        double a2[2], b2[2];
+        _mm_storeu_pd(a2, mn);
+        _mm_storeu_pd(b2, mx);
+        /* The two lanes each hold the extreme of their values, or the
+         * starting one: either order gives the same extreme. */
+        s->min = a2[0] < a2[1] ? a2[0] : a2[1];
+        s->max = b2[0] > b2[1] ? b2[0] : b2[1];
+    }
+    s->n += (uint64_t)nfin;
+    s->zero += (uint64_t)nzero;
+    return stage_tail(s, x, r, n, keys, m, saw_inf);
+}
+#else
+int fs_sketch_stage(fs_sketch *s, const double *x, int n, uint32_t *keys, int *saw_inf)
+{
+    return stage_tail(s, x, 0, n, keys, 0, saw_inf);
+}
+#endif
+
+void fs_sketch_prefetch_key(const fs_sketch *s, uint32_t key)
+{
+    uint32_t k = key - (uint32_t)s->pos.off;
+    if (k < (uint32_t)s->pos.cap)
+        __builtin_prefetch(s->pos.lo + k, 1);
+}
+
+int fs_sketch_add_keys(fs_sketch *s, const uint32_t *keys, int n)
+{
+    uint16_t *pc = s->pos.lo;
+    int32_t off = s->pos.off, cap = s->pos.cap;
+    int r, bad = 0;
+    for (r = 0; r < n; r++) {
+        uint32_t key = keys[r], k = key - (uint32_t)off;
+        if (k < (uint32_t)cap) {
+            if (++pc[k] == 0 && store_carry(&s->pos, k) != 0)
+                bad = -1;
+            continue;
+        }
+        if (key & KEY_NEG) {
+            store *st = &s->neg;
+            int i = (int)(key & ~KEY_NEG);
+            uint32_t j = (uint32_t)(i - st->off);
+            if (j >= (uint32_t)st->cap && store_reserve(st, i, i, 1) != 0) {
+                bad = -1;
+                continue;
+            }
+            j = (uint32_t)(i - st->off);
+            if (++st->lo[j] == 0 && store_carry(st, j) != 0)
+                bad = -1;
+        } else if (store_reserve(&s->pos, (int)key, (int)key, 1) != 0) {
+            bad = -1;
+        } else {
+            pc = s->pos.lo, off = s->pos.off, cap = s->pos.cap;
+            k = key - (uint32_t)off;
+            if (++pc[k] == 0 && store_carry(&s->pos, k) != 0)
+                bad = -1;
+        }
+    }
+    return bad;
 }
 
 int fs_sketch_add_strided(fs_sketch *s, const double *x, size_t stride, int n, int *saw_inf)
@@ -228,7 +439,7 @@ int fs_sketch_add_strided(fs_sketch *s, const double *x, size_t stride, int n, i
      * registers rather than reloading them after every count. */
     double mn = s->min, mx = s->max;
     uint64_t cnt = s->n, zero = s->zero;
-    uint32_t *pc = s->pos.counts;
+    uint16_t *pc = s->pos.lo;
     int32_t off = s->pos.off, cap = s->pos.cap;
     int r, bad = 0;
     for (r = 0; r < n; r++) {
@@ -242,13 +453,16 @@ int fs_sketch_add_strided(fs_sketch *s, const double *x, size_t stride, int n, i
         if (v >= FS_SKETCH_MIN) {
             /* The common case inline: the bucket is in the store's range. */
             uint32_t k = (uint32_t)(bucket_index(v) - off);
-            if (k < (uint32_t)cap)
-                pc[k]++;
-            else if (store_add(&s->pos, v) != 0) {
+            if (k < (uint32_t)cap) {
+                if (++pc[k] == 0 && store_carry(&s->pos, k) != 0) {
+                    bad = -1;
+                    continue;
+                }
+            } else if (store_add(&s->pos, v) != 0) {
                 bad = -1;
                 continue;
             } else
-                pc = s->pos.counts, off = s->pos.off, cap = s->pos.cap;
+                pc = s->pos.lo, off = s->pos.off, cap = s->pos.cap;
         } else if (v <= -FS_SKETCH_MIN) {
             if (store_add(&s->neg, -v) != 0) {
                 bad = -1;
@@ -278,6 +492,9 @@ int fs_sketch_merge(fs_sketch *dst, const fs_sketch *src)
         return -1;
     if (has_neg && store_reserve(&dst->neg, nlo, nhi, 0) != 0)
         return -1;
+    if ((has_pos && needs_hi(&dst->pos, &src->pos) && store_hi(&dst->pos) != 0) ||
+        (has_neg && needs_hi(&dst->neg, &src->neg) && store_hi(&dst->neg) != 0))
+        return -1;
     if (has_pos)
         store_add_counts(&dst->pos, &src->pos);
     if (has_neg)
@@ -306,7 +523,10 @@ static double store_bytes(const store *st, int merged)
     int lo, hi, cap = st->cap;
     if (merged)
         cap = store_extent(st, &lo, &hi) ? max_int(hi - lo + 1, INIT_BUCKETS) : 0;
-    return cap > 0 ? malloc_bytes((double)cap * sizeof *st->counts) : 0;
+    if (cap == 0)
+        return 0;
+    return malloc_bytes((double)cap * sizeof *st->lo) +
+           (st->hi ? malloc_bytes((double)cap * sizeof *st->hi) : 0);
 }
 
 double fs_sketch_bytes(const fs_sketch *s, int merged)
@@ -383,7 +603,7 @@ double fs_sketch_quantile(const fs_sketch *s, double q)
     /* Ascending value order: negatives by descending magnitude, zero,
      * positives by ascending magnitude. */
     for (k = s->neg.cap - 1; k >= 0; k--) {
-        uint64_t c = s->neg.counts[k];
+        uint64_t c = store_count(&s->neg, k);
         if (seen + c > rank)
             return clamp(s, -in_bucket(s->neg.off + k, s->max < 0 ? -s->max : 0.0, -s->min,
                                        rank - seen, c, 0));
@@ -393,7 +613,7 @@ double fs_sketch_quantile(const fs_sketch *s, double q)
     if (seen > rank)
         return clamp(s, 0.0);
     for (k = 0; k < s->pos.cap; k++) {
-        uint64_t c = s->pos.counts[k];
+        uint64_t c = store_count(&s->pos, k);
         if (seen + c > rank)
             return clamp(s, in_bucket(s->pos.off + k, s->min > 0 ? s->min : 0.0, s->max,
                                       rank - seen, c, 1));
@@ -410,17 +630,19 @@ void fs_sketch_foreach(const fs_sketch *s,
     int k, i;
 
     for (k = s->neg.cap - 1; k >= 0; k--) {
-        if (s->neg.counts[k] == 0)
+        uint64_t c = store_count(&s->neg, k);
+        if (c == 0)
             continue;
         i = s->neg.off + k;
-        fn(-bucket_hi(i), -bucket_lo(i), s->neg.counts[k], arg);
+        fn(-bucket_hi(i), -bucket_lo(i), c, arg);
     }
     if (s->zero > 0)
         fn(0.0, 0.0, s->zero, arg);
     for (k = 0; k < s->pos.cap; k++) {
-        if (s->pos.counts[k] == 0)
+        uint64_t c = store_count(&s->pos, k);
+        if (c == 0)
             continue;
         i = s->pos.off + k;
-        fn(bucket_lo(i), bucket_hi(i), s->pos.counts[k], arg);
+        fn(bucket_lo(i), bucket_hi(i), c, arg);
     }
 }

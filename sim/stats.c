@@ -2,6 +2,7 @@
 #include "stats.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 
 /* Runs added with fs_acc_add_run go into shifted sums first: with k the
@@ -18,7 +19,15 @@ struct fs_acc {
     fs_moments *mom;     /* [ncells] merged moments */
     double *raw;         /* [RAW_ARRAYS * ncells] runs added since the last reset */
     fs_sketch **sk;      /* [ncells], NULL where no sketch */
+    /* Columns' values staged for the sketches (fs_acc_add_columns): cell
+     * c's keys at keys[c * KEY_RUNS], nkeys[c] of them, from `staged`
+     * runs. NULL until the first columns. */
+    uint32_t *keys;
+    int *nkeys;
+    int staged;
 };
+
+#define KEY_RUNS FS_ACC_KEY_RUNS
 
 void fs_moments_reset(fs_moments *s)
 {
@@ -118,6 +127,8 @@ void fs_acc_free(fs_acc *a)
         for (c = 0; c < a->lay.ncells; c++)
             fs_sketch_free(a->sk[c]);
     free(a->sk);
+    free(a->keys);
+    free(a->nkeys);
     free(a->raw);
     free(a->mom);
     free(a);
@@ -237,6 +248,128 @@ int fs_acc_add_sketches(fs_acc *a, const double *obs, int nruns)
         if (fs_sketch_add_strided(sk, obs + c, (size_t)n, nruns, &inf) != 0 && bad == 0)
             bad = FS_ACC_NOMEM;
     }
+    return inf ? FS_ACC_INFINITE : bad;
+}
+
+#ifdef __SSE2__
+/* One run's step of raw_add_run for two cells whose sums are held in
+ * registers. */
+#define COLUMN_STEP(v, N, K, S1, S2, MN, MX) do { \
+        __m128d first_ = _mm_cmpeq_pd(N, zero), ok_ = _mm_cmpord_pd(v, v); \
+        __m128d k_ = _mm_or_pd(_mm_and_pd(first_, v), _mm_andnot_pd(first_, K)); \
+        __m128d d_ = _mm_and_pd(ok_, _mm_andnot_pd(first_, _mm_sub_pd(v, k_))); \
+        N = _mm_add_pd(N, _mm_and_pd(ok_, one)); \
+        K = _mm_or_pd(_mm_and_pd(ok_, k_), _mm_andnot_pd(ok_, K)); \
+        S1 = _mm_add_pd(S1, d_); \
+        S2 = _mm_add_pd(S2, _mm_mul_pd(d_, d_)); \
+        MN = _mm_min_pd(v, MN); \
+        MX = _mm_max_pd(v, MX); \
+    } while (0)
+
+/* The sums of cells c + 2j and c + 2j + 1 into registers, and back. */
+#define COLUMN_AT(a, j) (r + (a) * n + c + 2 * (j))
+#define COLUMN_LOAD(j) \
+    __m128d N##j = _mm_loadu_pd(COLUMN_AT(RAW_N, j)), K##j = _mm_loadu_pd(COLUMN_AT(RAW_K, j)); \
+    __m128d S1##j = _mm_loadu_pd(COLUMN_AT(RAW_S1, j)); \
+    __m128d S2##j = _mm_loadu_pd(COLUMN_AT(RAW_S2, j)); \
+    __m128d MN##j = _mm_loadu_pd(COLUMN_AT(RAW_MIN, j)); \
+    __m128d MX##j = _mm_loadu_pd(COLUMN_AT(RAW_MAX, j))
+
+#define COLUMN_STORE(j) \
+    _mm_storeu_pd(COLUMN_AT(RAW_N, j), N##j); \
+    _mm_storeu_pd(COLUMN_AT(RAW_K, j), K##j); \
+    _mm_storeu_pd(COLUMN_AT(RAW_S1, j), S1##j); \
+    _mm_storeu_pd(COLUMN_AT(RAW_S2, j), S2##j); \
+    _mm_storeu_pd(COLUMN_AT(RAW_MIN, j), MN##j); \
+    _mm_storeu_pd(COLUMN_AT(RAW_MAX, j), MX##j)
+
+/* Columns: runs 0 .. nruns - 1 of each cell (cell c's at x[c * stride],
+ * side by side) with raw_add_run's operations in the same order for each
+ * cell, so the same sums to the bit; a cell's sums stay in registers
+ * from its first run to its last. */
+static void raw_add_columns(double *r, const double *x, int nruns, size_t stride, int n)
+{
+    const __m128d zero = _mm_setzero_pd(), one = _mm_set1_pd(1.0);
+    int c, i;
+
+    /* Four cells at a time, two pairs whose chains of adds overlap. */
+    for (c = 0; c + 4 <= n; c += 4) {
+        const double *x0 = x + (size_t)c * stride, *x1 = x0 + stride;
+        const double *x2 = x1 + stride, *x3 = x2 + stride;
+        COLUMN_LOAD(0);
+        COLUMN_LOAD(1);
+        for (i = 0; i < nruns; i++) {
+            __m128d v0 = _mm_loadh_pd(_mm_load_sd(x0 + i), x1 + i);
+            __m128d v1 = _mm_loadh_pd(_mm_load_sd(x2 + i), x3 + i);
+            COLUMN_STEP(v0, N0, K0, S10, S20, MN0, MX0);
+            COLUMN_STEP(v1, N1, K1, S11, S21, MN1, MX1);
+        }
+        COLUMN_STORE(0);
+        COLUMN_STORE(1);
+    }
+    for (; c < n; c++)
+        for (i = 0; i < nruns; i++)
+            raw_add_one(r, n, c, x[(size_t)c * stride + i]);
+}
+#else
+static void raw_add_columns(double *r, const double *x, int nruns, size_t stride, int n)
+{
+    int c, i;
+    for (c = 0; c < n; c++)
+        for (i = 0; i < nruns; i++)
+            raw_add_one(r, n, c, x[(size_t)c * stride + i]);
+}
+#endif
+
+/* The staged keys into the sketches' buckets, cell by cell. */
+int fs_acc_flush(fs_acc *a)
+{
+    int c, n = a->lay.ncells, bad = 0;
+    if (a->keys == NULL || a->staged == 0)
+        return 0;
+    for (c = 0; c < n; c++) {
+        /* A few cells ahead, fetch the sketch, then the counts its first
+         * and last keys go to (a cell's keys mostly fall in a few
+         * neighbouring buckets). */
+        if (c + 4 < n && a->sk[c + 4])
+            __builtin_prefetch(a->sk[c + 4]);
+        if (c + 2 < n && a->nkeys[c + 2] > 0) {
+            const uint32_t *k = a->keys + (size_t)(c + 2) * KEY_RUNS;
+            fs_sketch_prefetch_key(a->sk[c + 2], k[0]);
+            fs_sketch_prefetch_key(a->sk[c + 2], k[a->nkeys[c + 2] - 1]);
+        }
+        if (a->nkeys[c] == 0)
+            continue;
+        if (fs_sketch_add_keys(a->sk[c], a->keys + (size_t)c * KEY_RUNS, a->nkeys[c]) != 0)
+            bad = FS_ACC_NOMEM;
+        a->nkeys[c] = 0;
+    }
+    a->staged = 0;
+    return bad;
+}
+
+/* Moments at once; for the sketches, each value's count, extremes and
+ * bucket key now, its bucket's count when KEY_RUNS runs are staged. */
+int fs_acc_add_columns(fs_acc *a, const double *obs, int nruns, size_t stride)
+{
+    int c, n = a->lay.ncells, bad = 0, inf = 0;
+    raw_add_columns(a->raw, obs, nruns, stride, n);
+    if (a->keys == NULL) {
+        a->keys = malloc((size_t)n * KEY_RUNS * sizeof *a->keys);
+        a->nkeys = calloc((size_t)n, sizeof *a->nkeys);
+        if (a->keys == NULL || a->nkeys == NULL) {
+            free(a->keys), free(a->nkeys);
+            a->keys = NULL, a->nkeys = NULL;
+            return FS_ACC_NOMEM;
+        }
+    }
+    if (a->staged + nruns > KEY_RUNS)
+        bad = fs_acc_flush(a);
+    for (c = 0; c < n; c++)
+        if (a->sk[c])
+            a->nkeys[c] += fs_sketch_stage(a->sk[c], obs + (size_t)c * stride, nruns,
+                                           a->keys + (size_t)c * KEY_RUNS + a->nkeys[c], &inf);
+    a->staged += nruns;
     return inf ? FS_ACC_INFINITE : bad;
 }
 

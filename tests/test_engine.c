@@ -19,6 +19,7 @@
 #include "rng.h"
 #include "scen.h"
 #include "stats.h"
+#include "sketch.h"
 
 /* A scenario with every process on. */
 static fs_scenario *busy(void)
@@ -353,6 +354,72 @@ static void test_lockstep_runs(void)
     fs_scenario_free(sc);
 }
 
+/* The lockstep model writing columns (fs_lockstep_columns) writes the
+ * cells it writes in rows, and an accumulator fed the columns (16 runs a
+ * call, flushed) holds, to the bit, the moments and sketches of one fed
+ * the rows, over blocks of 64 runs and a short last one. */
+static void test_columns_as_rows(void)
+{
+    enum { R = 403, P = 16, B = 64 };
+    fs_scenario *sc = busy();
+    fs_lockstep *L = fs_lockstep_alloc(sc, P), *C = fs_lockstep_alloc(sc, P);
+    fs_layout l;
+    fs_acc *tr, *tc, *ar, *ac;
+    double *rows, *cols;
+    int i, j, c, same = 1, q;
+
+    fs_layout_init(&l, sc);
+    tr = fs_acc_alloc(&l, FS_SKETCH_ALL), tc = fs_acc_alloc(&l, FS_SKETCH_ALL);
+    ar = fs_acc_alloc(&l, FS_SKETCH_ALL), ac = fs_acc_alloc(&l, FS_SKETCH_ALL);
+    rows = malloc((size_t)P * l.ncells * sizeof *rows);
+    cols = malloc((size_t)P * l.ncells * sizeof *cols);
+    CHECK(L && C && tr && tc && ar && ac && rows && cols);
+    fs_lockstep_columns(C, P);
+    for (i = 0; i < R; i += P) {
+        int n = R - i < P ? R - i : P;
+        if (i % B == 0) {
+            fs_acc_reset_moments(ar);
+            fs_acc_reset_moments(ac);
+        }
+        fs_lockstep_run(L, 777, (uint64_t)i, n, rows);
+        fs_lockstep_run(C, 777, (uint64_t)i, n, cols);
+        for (j = 0; j < n; j++)
+            for (c = 0; c < l.ncells; c++)
+                same &= memcmp(&rows[(size_t)j * l.ncells + c], &cols[(size_t)c * P + j],
+                               sizeof(double)) == 0;
+        CHECK(fs_acc_add_runs(ar, rows, n) == 0);
+        CHECK(fs_acc_add_columns(ac, cols, n, P) == 0);
+        if (i + n == R || (i + n) % B == 0) {
+            fs_acc_merge_moments(tr, ar);
+            fs_acc_merge_moments(tc, ac);
+        }
+    }
+    CHECK(same);
+    CHECK(fs_acc_flush(ac) == 0);
+    CHECK(fs_acc_merge_sketches(tr, ar) == 0);
+    CHECK(fs_acc_merge_sketches(tc, ac) == 0);
+    for (c = 0; c < l.ncells; c++) {
+        const fs_moments *a = fs_acc_moments(tr, c), *b = fs_acc_moments(tc, c);
+        same &= memcmp(a, b, sizeof *a) == 0;
+        if (fs_acc_sketch(tr, c) == NULL) {
+            same &= fs_acc_sketch(tc, c) == NULL;
+            continue;
+        }
+        same &= fs_sketch_count(fs_acc_sketch(tr, c)) == fs_sketch_count(fs_acc_sketch(tc, c));
+        for (q = 0; q <= 20; q++) {
+            double x = fs_sketch_quantile(fs_acc_sketch(tr, c), q / 20.0);
+            double y = fs_sketch_quantile(fs_acc_sketch(tc, c), q / 20.0);
+            same &= memcmp(&x, &y, sizeof x) == 0;
+        }
+    }
+    CHECKF(same, "the columns' moments and sketches differ from the rows'");
+    CHECK(fs_sketch_count(fs_acc_sketch(tc, fs_cell_tot(&l, FS_TOT_THREAT_FINAL))) == R);
+    free(rows), free(cols);
+    fs_acc_free(tr), fs_acc_free(tc), fs_acc_free(ar), fs_acc_free(ac);
+    fs_lockstep_free(L), fs_lockstep_free(C);
+    fs_scenario_free(sc);
+}
+
 /* Two scenarios side by side in lockstep: each one's results are those of
  * an engine of its own (the paired differences come from the same rows). */
 static void test_lockstep_compare(void)
@@ -514,6 +581,7 @@ int main(void)
     RUN(test_infinite_values);
     lockstep = 0;
     RUN(test_lockstep_runs);
+    RUN(test_columns_as_rows);
     RUN(test_lockstep_compare);
     RUN(test_lockstep_posterior);
     return check_report();

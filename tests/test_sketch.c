@@ -239,6 +239,94 @@ static void test_strided(void)
     CHECK(ok);
 }
 
+/* Counts in seen[0], [1], [2] the values of buckets holding 1, 2 and 3. */
+static void count_buckets(double lo, double hi, uint64_t count, void *arg)
+{
+    uint64_t *seen = arg;
+    int v = lo <= 1.0 && 1.0 < hi ? 0 : lo <= 2.0 && 2.0 < hi ? 1 : lo <= 3.0 && 3.0 < hi ? 2 : -1;
+    if (v >= 0)
+        seen[v] += count;
+}
+
+/* Staging values and adding their keys later is adding them: the same
+ * column as test_strided (NaN, an infinity, zeros, negatives, values
+ * below the store's range), in 1 to 64 values, staged in pieces of up to
+ * 7 values against one sketch, the keys added after each piece or after
+ * all of them. */
+static void test_staged(void)
+{
+    enum { NV = 64 };
+    double col[NV];
+    uint32_t keys[NV];
+    int n, i, ok = 1, late;
+    for (i = 0; i < NV; i++)
+        col[i] = (i % 7 == 0) ? 5.0 : (i % 5 == 0) ? 0.0 : (i % 11 == 0) ? -2.5 - i
+                 : 40.0 - 0.6 * i;
+    col[9] = NAN;
+    col[20] = INFINITY;
+    col[33] = -0.0;
+    for (late = 0; late < 2; late++)
+        for (n = 1; n <= NV; n++) {
+            fs_sketch *a = fs_sketch_alloc(), *b = fs_sketch_alloc();
+            int inf_a = 0, inf_b = 0, m = 0;
+            CHECK(fs_sketch_add_strided(a, col, 1, n, &inf_a) == 0);
+            for (i = 0; i < n; i += 7) {
+                int k = n - i < 7 ? n - i : 7, got;
+                got = fs_sketch_stage(b, col + i, k, keys + m, &inf_b);
+                ok &= got >= 0 && got <= k;
+                if (!late) {
+                    ok &= fs_sketch_add_keys(b, keys + m, got) == 0;
+                    got = 0;
+                }
+                m += got;
+            }
+            if (late)
+                ok &= fs_sketch_add_keys(b, keys, m) == 0;
+            ok &= same_sketch(a, b) && inf_a == inf_b;
+            fs_sketch_free(a), fs_sketch_free(b);
+        }
+    CHECK(ok);
+}
+
+/* Counts past a bucket's 2 bytes (FS_SKETCH_LOW_MAX): 200,000 values in
+ * one bucket, added one by one, staged, and merged from two sketches of
+ * 40,000 each (whose sum needs the high words neither had), count as
+ * many, with the quantiles of the values around them right. */
+static void test_wide_counts(void)
+{
+    enum { N1 = 200000, N2 = 40000 };
+    fs_sketch *a = fs_sketch_alloc(), *b = fs_sketch_alloc(), *c = fs_sketch_alloc(),
+              *d = fs_sketch_alloc();
+    static uint32_t keys[N1];
+    static double x[N1];
+    uint64_t seen[3] = {0, 0, 0};
+    int i, inf = 0, m;
+    CHECK(a && b && c && d);
+    for (i = 0; i < N1; i++)
+        x[i] = i < 100 ? 1.0 : i < N1 - 100 ? 2.0 : 3.0;
+    for (i = 0; i < N1; i++)
+        CHECK(fs_sketch_add(a, x[i]) == 0);
+    m = fs_sketch_stage(b, x, N1, keys, &inf);
+    CHECK(m == N1 && inf == 0);
+    CHECK(fs_sketch_add_keys(b, keys, m) == 0);
+    for (i = 0; i < N2; i++) {
+        CHECK(fs_sketch_add(c, 2.0) == 0);
+        CHECK(fs_sketch_add(d, 2.0) == 0);
+    }
+    CHECK(fs_sketch_merge(c, d) == 0);
+    CHECK(same_sketch(a, b));
+    fs_sketch_foreach(a, count_buckets, seen);
+    CHECK(seen[0] == 100 && seen[1] == N1 - 200 && seen[2] == 100);
+    seen[0] = seen[1] = seen[2] = 0;
+    fs_sketch_foreach(c, count_buckets, seen);
+    CHECK(seen[1] == 2 * N2 && seen[0] == 0 && seen[2] == 0);
+    CHECK(fs_sketch_count(c) == 2 * N2);
+    CHECK(fabs(fs_sketch_quantile(a, 0.0002) - 1.0) <= FS_SKETCH_ALPHA * 1.0);
+    CHECK(fabs(fs_sketch_quantile(a, 0.5) - 2.0) <= FS_SKETCH_ALPHA * 2.0);
+    CHECK(fabs(fs_sketch_quantile(a, 0.9996) - 3.0) <= FS_SKETCH_ALPHA * 3.0);
+    fs_sketch_free(a), fs_sketch_free(b), fs_sketch_free(c), fs_sketch_free(d);
+}
+
 /* Splitting the data into k parts (contiguous or interleaved) and merging
  * in forward, reverse or tree order gives the sketch of all the data. */
 static void test_merge(void)
@@ -533,5 +621,7 @@ int main(void)
     RUN(test_signed_zero);
     RUN(test_memory);
     RUN(test_strided);
+    RUN(test_staged);
+    RUN(test_wide_counts);
     return check_report();
 }
