@@ -62,6 +62,10 @@ int fs_sketch_add_strided(fs_sketch *s, const double *x, size_t stride, int n, i
  * sketch fs_sketch_add_strided gives. */
 int fs_sketch_stage(fs_sketch *s, const double *x, int n, uint32_t *keys, int *saw_inf);
 int fs_sketch_add_keys(fs_sketch *s, const uint32_t *keys, int n);
+/* What fs_sketch_stage counts, from a caller that has it at hand: n
+ * values, zero of them zeros (the others' keys to be added), the least
+ * min and the greatest max (-0 made +0, no NaN or infinity among them). */
+void fs_sketch_note(fs_sketch *s, uint64_t n, uint64_t zero, double min, double max);
 /* fs_sketch_prefetch for a key of fs_sketch_stage's. */
 void fs_sketch_prefetch_key(const fs_sketch *s, uint32_t key);
 

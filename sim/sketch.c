@@ -391,6 +391,16 @@ int fs_sketch_stage(fs_sketch *s, const double *x, int n, uint32_t *keys, int *s
 }
 #endif
 
+void fs_sketch_note(fs_sketch *s, uint64_t n, uint64_t zero, double min, double max)
+{
+    s->n += n;
+    s->zero += zero;
+    if (min < s->min)
+        s->min = min;
+    if (max > s->max)
+        s->max = max;
+}
+
 void fs_sketch_prefetch_key(const fs_sketch *s, uint32_t key)
 {
     uint32_t k = key - (uint32_t)s->pos.off;

@@ -1,6 +1,7 @@
 /* stats.c: moments and sketches over the cells of a layout. */
 #include "stats.h"
 
+#include <float.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -283,33 +284,88 @@ int fs_acc_add_sketches(fs_acc *a, const double *obs, int nruns)
     _mm_storeu_pd(COLUMN_AT(RAW_MIN, j), MN##j); \
     _mm_storeu_pd(COLUMN_AT(RAW_MAX, j), MX##j)
 
+/* The sketch keys of a pair of cells' values v (fs_sketch_stage's: the
+ * bucket of |v| with the sign bit for a negative, none for zeros, NaN
+ * and infinities), appended to cells p and q's lists; infinities noted. */
+#define COLUMN_KEYS(v, p, q) do { \
+        __m128d a_ = _mm_and_pd(v, absmask); \
+        __m128d neg_ = _mm_cmple_pd(v, nkmin); \
+        __m128d nz_ = _mm_and_pd(_mm_or_pd(_mm_cmpge_pd(v, kmin), neg_), _mm_cmple_pd(a_, big)); \
+        __m128i k_ = _mm_srli_epi64(_mm_castpd_si128(a_), 52 - FS_SKETCH_SUB_BITS); \
+        int z_ = _mm_movemask_pd(nz_); \
+        k_ = _mm_or_si128(_mm_and_si128(k_, _mm_castpd_si128(nz_)), \
+                          _mm_and_si128(negbit, _mm_castpd_si128(neg_))); \
+        infs |= _mm_movemask_pd(_mm_cmpgt_pd(a_, big)); \
+        kp[p][m[p]] = (uint32_t)_mm_cvtsi128_si32(k_); \
+        m[p] += z_ & 1; \
+        kp[q][m[q]] = (uint32_t)_mm_cvtsi128_si32(_mm_unpackhi_epi64(k_, k_)); \
+        m[q] += z_ >> 1; \
+    } while (0)
+
 /* Columns: runs 0 .. nruns - 1 of each cell (cell c's at x[c * stride],
- * side by side) with raw_add_run's operations in the same order for each
- * cell, so the same sums to the bit; a cell's sums stay in registers
- * from its first run to its last. */
-static void raw_add_columns(double *r, const double *x, int nruns, size_t stride, int n)
+ * side by side) into the moments with raw_add_run's operations in the
+ * same order for each cell, so the same sums to the bit, a cell's sums in
+ * registers from its first run to its last, four cells at a time (two
+ * pairs whose chains of adds overlap); and into the sketches as
+ * fs_sketch_stage stages them, in the same pass: the keys go to each
+ * cell's list, and a sketch's count, zeros and extremes
+ * come from the moments' own (the same values: no NaN in either, and an
+ * infinity fails the block), min and max with -0 made +0 as the sketch
+ * makes it. Returns 1 when a value was infinite, else 0. */
+static int columns_with_keys(fs_acc *a, const double *x, int nruns, size_t stride)
 {
     const __m128d zero = _mm_setzero_pd(), one = _mm_set1_pd(1.0);
-    int c, i;
+    const __m128d absmask = _mm_castsi128_pd(_mm_set1_epi64x(0x7fffffffffffffffLL));
+    const __m128d big = _mm_set1_pd(DBL_MAX), kmin = _mm_set1_pd(FS_SKETCH_MIN);
+    const __m128d nkmin = _mm_set1_pd(-FS_SKETCH_MIN);
+    const __m128i negbit = _mm_set1_epi64x(0x80000000LL);
+    double *r = a->raw;
+    int c, i, j, n = a->lay.ncells, infs = 0;
 
-    /* Four cells at a time, two pairs whose chains of adds overlap. */
     for (c = 0; c + 4 <= n; c += 4) {
         const double *x0 = x + (size_t)c * stride, *x1 = x0 + stride;
         const double *x2 = x1 + stride, *x3 = x2 + stride;
+        uint32_t *kp[4];
+        int m[4] = {0, 0, 0, 0};
+        double nb[4], na[4], mn[4], mx[4];
         COLUMN_LOAD(0);
         COLUMN_LOAD(1);
+        for (j = 0; j < 4; j++)
+            kp[j] = a->keys + (size_t)(c + j) * KEY_RUNS + a->nkeys[c + j];
+        _mm_storeu_pd(nb, N0);
+        _mm_storeu_pd(nb + 2, N1);
         for (i = 0; i < nruns; i++) {
             __m128d v0 = _mm_loadh_pd(_mm_load_sd(x0 + i), x1 + i);
             __m128d v1 = _mm_loadh_pd(_mm_load_sd(x2 + i), x3 + i);
             COLUMN_STEP(v0, N0, K0, S10, S20, MN0, MX0);
             COLUMN_STEP(v1, N1, K1, S11, S21, MN1, MX1);
+            COLUMN_KEYS(v0, 0, 1);
+            COLUMN_KEYS(v1, 2, 3);
         }
         COLUMN_STORE(0);
         COLUMN_STORE(1);
+        _mm_storeu_pd(na, N0);
+        _mm_storeu_pd(na + 2, N1);
+        _mm_storeu_pd(mn, _mm_add_pd(MN0, zero));
+        _mm_storeu_pd(mn + 2, _mm_add_pd(MN1, zero));
+        _mm_storeu_pd(mx, _mm_add_pd(MX0, zero));
+        _mm_storeu_pd(mx + 2, _mm_add_pd(MX1, zero));
+        for (j = 0; j < 4; j++) {
+            uint64_t cnt = (uint64_t)(na[j] - nb[j]);
+            if (a->sk[c + j] == NULL || cnt == 0)
+                continue;
+            fs_sketch_note(a->sk[c + j], cnt, cnt - (uint64_t)m[j], mn[j], mx[j]);
+            a->nkeys[c + j] += m[j];
+        }
     }
-    for (; c < n; c++)
+    for (; c < n; c++) {
         for (i = 0; i < nruns; i++)
             raw_add_one(r, n, c, x[(size_t)c * stride + i]);
+        if (a->sk[c])
+            a->nkeys[c] += fs_sketch_stage(a->sk[c], x + (size_t)c * stride, nruns,
+                                           a->keys + (size_t)c * KEY_RUNS + a->nkeys[c], &infs);
+    }
+    return infs != 0;
 }
 #else
 static void raw_add_columns(double *r, const double *x, int nruns, size_t stride, int n)
@@ -352,8 +408,7 @@ int fs_acc_flush(fs_acc *a)
  * bucket key now, its bucket's count when KEY_RUNS runs are staged. */
 int fs_acc_add_columns(fs_acc *a, const double *obs, int nruns, size_t stride)
 {
-    int c, n = a->lay.ncells, bad = 0, inf = 0;
-    raw_add_columns(a->raw, obs, nruns, stride, n);
+    int n = a->lay.ncells, bad = 0, inf = 0;
     if (a->keys == NULL) {
         a->keys = malloc((size_t)n * KEY_RUNS * sizeof *a->keys);
         a->nkeys = calloc((size_t)n, sizeof *a->nkeys);
@@ -365,10 +420,15 @@ int fs_acc_add_columns(fs_acc *a, const double *obs, int nruns, size_t stride)
     }
     if (a->staged + nruns > KEY_RUNS)
         bad = fs_acc_flush(a);
-    for (c = 0; c < n; c++)
+#ifdef __SSE2__
+    inf = columns_with_keys(a, obs, nruns, stride);
+#else
+    raw_add_columns(a->raw, obs, nruns, stride, n);
+    for (int c = 0; c < n; c++)
         if (a->sk[c])
             a->nkeys[c] += fs_sketch_stage(a->sk[c], obs + (size_t)c * stride, nruns,
                                            a->keys + (size_t)c * KEY_RUNS + a->nkeys[c], &inf);
+#endif
     a->staged += nruns;
     return inf ? FS_ACC_INFINITE : bad;
 }
