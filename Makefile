@@ -106,6 +106,9 @@ $(BUILD)/obj/lockstep_scalar.o: CFLAGS += $(LOCKSTEP_FLAGS) $(LANES_scalar)
 $(BUILD)/obj/lockstep_sse2.o: CFLAGS += $(LOCKSTEP_FLAGS)
 $(BUILD)/obj/lockstep_avx2.o: CFLAGS += $(LOCKSTEP_FLAGS) $(LANES_avx2)
 $(BUILD)/obj/lockstep_avx512.o: CFLAGS += $(LOCKSTEP_FLAGS) $(LANES_avx512)
+# stats.c's columns pass for AVX-512 (include/stats_columns.h): no
+# contraction, so that its sums are the SSE2 pass's to the bit.
+$(BUILD)/obj/stats_avx512.o: CFLAGS += -ffp-contract=off $(LANES_avx512)
 
 $(LIB): $(LIB_OBJ)
 	@rm -f $@
@@ -231,6 +234,7 @@ $(FUZZ_DIR)/obj/lockstep_scalar.o: FUZZ_CFLAGS += $(LOCKSTEP_FLAGS) $(LANES_scal
 $(FUZZ_DIR)/obj/lockstep_sse2.o: FUZZ_CFLAGS += $(LOCKSTEP_FLAGS)
 $(FUZZ_DIR)/obj/lockstep_avx2.o: FUZZ_CFLAGS += $(LOCKSTEP_FLAGS) $(LANES_avx2)
 $(FUZZ_DIR)/obj/lockstep_avx512.o: FUZZ_CFLAGS += $(LOCKSTEP_FLAGS) $(LANES_avx512)
+$(FUZZ_DIR)/obj/stats_avx512.o: FUZZ_CFLAGS += -ffp-contract=off $(LANES_avx512)
 
 # clang builds without -fopenmp (libomp is not installed): the pragmas are
 # ignored and omp_* calls resolve to GCC's libgomp.

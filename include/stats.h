@@ -74,8 +74,10 @@ int fs_acc_add_sketches(fs_acc *a, const double *obs, int nruns);
 
 /* Runs whose sketch keys fs_acc_add_columns keeps before the buckets
  * count them (fs_acc_flush): each cell's buckets are touched once per
- * FS_ACC_KEY_RUNS runs. The keys take 4 bytes a cell a run. */
+ * FS_ACC_KEY_RUNS runs. A cell's keys take FS_ACC_KEY_SLOT words of 4
+ * bytes (8 spare, for the AVX-512 pass's whole stores). */
 #define FS_ACC_KEY_RUNS 64
+#define FS_ACC_KEY_SLOT (FS_ACC_KEY_RUNS + 8)
 
 /* fs_acc_add_runs for runs stored as columns: run r's cell c at
  * obs[c * stride + r] (stride >= nruns, nruns <= FS_ACC_KEY_RUNS), the

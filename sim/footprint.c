@@ -38,7 +38,7 @@ static void shape_bytes(const fs_scenario *sc, double *thread, double *fixed, do
     fs_layout_init(&l, sc);
     *thread = malloc_bytes((double)FS_LOCKSTEP_W * l.ncells * sizeof(double)) +
               3 * acc_bytes(l.ncells) +
-              malloc_bytes(4.0 * FS_ACC_KEY_RUNS * l.ncells) + malloc_bytes(4.0 * l.ncells);
+              malloc_bytes(4.0 * FS_ACC_KEY_SLOT * l.ncells) + malloc_bytes(4.0 * l.ncells);
     *fixed = acc_bytes(l.ncells) + malloc_bytes(8.0 * (sc->steps + 1));
     *nsk = 0;
     for (int c = 0; c < l.ncells; c++)

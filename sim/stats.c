@@ -1,5 +1,6 @@
 /* stats.c: moments and sketches over the cells of a layout. */
 #include "stats.h"
+#include "stats_columns.h"
 
 #include <float.h>
 #include <math.h>
@@ -21,14 +22,19 @@ struct fs_acc {
     double *raw;         /* [RAW_ARRAYS * ncells] runs added since the last reset */
     fs_sketch **sk;      /* [ncells], NULL where no sketch */
     /* Columns' values staged for the sketches (fs_acc_add_columns): cell
-     * c's keys at keys[c * KEY_RUNS], nkeys[c] of them, from `staged`
+     * c's keys at keys[c * KEY_SLOT], nkeys[c] of them, from `staged`
      * runs. NULL until the first columns. */
     uint32_t *keys;
     int *nkeys;
     int staged;
+    int avx512;          /* the columns' pass by stats_avx512.c */
 };
 
 #define KEY_RUNS FS_ACC_KEY_RUNS
+/* A cell's room for keys: 8 more than it can hold, so that the AVX-512
+ * pass may store eight keys where fewer are kept without reaching the
+ * next cell's. */
+#define KEY_SLOT FS_ACC_KEY_SLOT
 
 void fs_moments_reset(fs_moments *s)
 {
@@ -89,6 +95,7 @@ fs_acc *fs_acc_alloc(const fs_layout *l, int sketches)
     if (a == NULL)
         return NULL;
     a->lay = *l;
+    a->avx512 = fs_columns_avx512_ok();
     a->mom = malloc((size_t)l->ncells * sizeof *a->mom);
     a->raw = malloc((size_t)RAW_ARRAYS * l->ncells * sizeof *a->raw);
     a->sk = calloc((size_t)l->ncells, sizeof *a->sk);
@@ -312,7 +319,7 @@ int fs_acc_add_sketches(fs_acc *a, const double *obs, int nruns)
  * come from the moments' own (the same values: no NaN in either, and an
  * infinity fails the block), min and max with -0 made +0 as the sketch
  * makes it. Returns 1 when a value was infinite, else 0. */
-static int columns_with_keys(fs_acc *a, const double *x, int nruns, size_t stride)
+static int columns_with_keys(fs_acc *a, const double *x, int nruns, size_t stride, int c0)
 {
     const __m128d zero = _mm_setzero_pd(), one = _mm_set1_pd(1.0);
     const __m128d absmask = _mm_castsi128_pd(_mm_set1_epi64x(0x7fffffffffffffffLL));
@@ -322,7 +329,7 @@ static int columns_with_keys(fs_acc *a, const double *x, int nruns, size_t strid
     double *r = a->raw;
     int c, i, j, n = a->lay.ncells, infs = 0;
 
-    for (c = 0; c + 4 <= n; c += 4) {
+    for (c = c0; c + 4 <= n; c += 4) {
         const double *x0 = x + (size_t)c * stride, *x1 = x0 + stride;
         const double *x2 = x1 + stride, *x3 = x2 + stride;
         uint32_t *kp[4];
@@ -331,7 +338,7 @@ static int columns_with_keys(fs_acc *a, const double *x, int nruns, size_t strid
         COLUMN_LOAD(0);
         COLUMN_LOAD(1);
         for (j = 0; j < 4; j++)
-            kp[j] = a->keys + (size_t)(c + j) * KEY_RUNS + a->nkeys[c + j];
+            kp[j] = a->keys + (size_t)(c + j) * KEY_SLOT + a->nkeys[c + j];
         _mm_storeu_pd(nb, N0);
         _mm_storeu_pd(nb + 2, N1);
         for (i = 0; i < nruns; i++) {
@@ -363,7 +370,7 @@ static int columns_with_keys(fs_acc *a, const double *x, int nruns, size_t strid
             raw_add_one(r, n, c, x[(size_t)c * stride + i]);
         if (a->sk[c])
             a->nkeys[c] += fs_sketch_stage(a->sk[c], x + (size_t)c * stride, nruns,
-                                           a->keys + (size_t)c * KEY_RUNS + a->nkeys[c], &infs);
+                                           a->keys + (size_t)c * KEY_SLOT + a->nkeys[c], &infs);
     }
     return infs != 0;
 }
@@ -390,13 +397,13 @@ int fs_acc_flush(fs_acc *a)
         if (c + 4 < n && a->sk[c + 4])
             __builtin_prefetch(a->sk[c + 4]);
         if (c + 2 < n && a->nkeys[c + 2] > 0) {
-            const uint32_t *k = a->keys + (size_t)(c + 2) * KEY_RUNS;
+            const uint32_t *k = a->keys + (size_t)(c + 2) * KEY_SLOT;
             fs_sketch_prefetch_key(a->sk[c + 2], k[0]);
             fs_sketch_prefetch_key(a->sk[c + 2], k[a->nkeys[c + 2] - 1]);
         }
         if (a->nkeys[c] == 0)
             continue;
-        if (fs_sketch_add_keys(a->sk[c], a->keys + (size_t)c * KEY_RUNS, a->nkeys[c]) != 0)
+        if (fs_sketch_add_keys(a->sk[c], a->keys + (size_t)c * KEY_SLOT, a->nkeys[c]) != 0)
             bad = FS_ACC_NOMEM;
         a->nkeys[c] = 0;
     }
@@ -410,7 +417,7 @@ int fs_acc_add_columns(fs_acc *a, const double *obs, int nruns, size_t stride)
 {
     int n = a->lay.ncells, bad = 0, inf = 0;
     if (a->keys == NULL) {
-        a->keys = malloc((size_t)n * KEY_RUNS * sizeof *a->keys);
+        a->keys = malloc((size_t)n * KEY_SLOT * sizeof *a->keys);
         a->nkeys = calloc((size_t)n, sizeof *a->nkeys);
         if (a->keys == NULL || a->nkeys == NULL) {
             free(a->keys), free(a->nkeys);
@@ -421,13 +428,22 @@ int fs_acc_add_columns(fs_acc *a, const double *obs, int nruns, size_t stride)
     if (a->staged + nruns > KEY_RUNS)
         bad = fs_acc_flush(a);
 #ifdef __SSE2__
-    inf = columns_with_keys(a, obs, nruns, stride);
+    {
+        /* Eight cells at a time with AVX-512 where the processor has it,
+         * the cells left (or all) two at a time with SSE2: the same bits. */
+        int c0 = 0;
+        if (a->avx512) {
+            fs_columns cl = {a->raw, n, a->sk, a->keys, a->nkeys, KEY_SLOT};
+            c0 = fs_columns_avx512(&cl, obs, nruns, stride, &inf);
+        }
+        inf |= columns_with_keys(a, obs, nruns, stride, c0);
+    }
 #else
     raw_add_columns(a->raw, obs, nruns, stride, n);
     for (int c = 0; c < n; c++)
         if (a->sk[c])
             a->nkeys[c] += fs_sketch_stage(a->sk[c], obs + (size_t)c * stride, nruns,
-                                           a->keys + (size_t)c * KEY_RUNS + a->nkeys[c], &inf);
+                                           a->keys + (size_t)c * KEY_SLOT + a->nkeys[c], &inf);
 #endif
     a->staged += nruns;
     return inf ? FS_ACC_INFINITE : bad;
