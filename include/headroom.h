@@ -20,10 +20,17 @@
  * limit (or it cannot be read). */
 double fs_headroom(void);
 
+/* Blocks up to this size come from malloc's heap, and up to twice as
+ * much freed memory is kept there for the next blocks (without an
+ * address-space limit: fs_headroom_setup). */
+#define FS_MMAP_THRESHOLD (16 * 1024 * 1024)
+
 /* Call once at start, before any thread: under a finite RLIMIT_AS, makes
  * every thread allocate from one malloc arena, because glibc reserves 64
  * MiB of address space for each extra arena, which a tight limit cannot
- * spare. Without a limit it does nothing. */
+ * spare. Without a limit, fixes malloc's thresholds at FS_MMAP_THRESHOLD,
+ * so that the engines a sweep, search or calibration allocates and frees
+ * one after another reuse the same memory instead of mapping it anew. */
 void fs_headroom_setup(void);
 
 /* FS_OK when the chart stage has FS_CHART_HEADROOM of address space left;

@@ -17,9 +17,10 @@ typedef struct fs_columns {
     double *raw;            /* six arrays of ncells: n, k, s1, s2, min, max */
     int ncells;
     fs_sketch *const *sk;   /* [ncells], NULL where a cell has none */
-    uint32_t *keys;         /* cell c's next key at keys[c * slot + nkeys[c]] */
+    uint32_t *keys;         /* cell c's next key at keys[kpos[c] * slot + nkeys[c]] */
     int *nkeys;
-    int slot;               /* at least 8 more than a cell's keys can reach */
+    const int *kpos;        /* -1 where a cell has no sketch */
+    int slot;               /* FS_ACC_KEY_SLOT: 8 more than a cell's keys can reach */
 } fs_columns;
 
 /* 1 when the processor runs fs_columns_avx512 and FS_ISA allows AVX-512

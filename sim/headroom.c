@@ -41,8 +41,16 @@ double fs_headroom(void)
 
 void fs_headroom_setup(void)
 {
-    if (!isinf(as_limit()))
+    if (!isinf(as_limit())) {
         mallopt(M_ARENA_MAX, 1);
+        return;
+    }
+    /* Fixed thresholds: glibc's own slide with the blocks freed, and once
+     * a command has freed an engine's blocks (a few hundred KB each) it
+     * would map every later engine's afresh and fault their pages in, at
+     * every point of a sweep, search or calibration. */
+    mallopt(M_MMAP_THRESHOLD, FS_MMAP_THRESHOLD);
+    mallopt(M_TRIM_THRESHOLD, 2 * FS_MMAP_THRESHOLD);
 }
 
 fs_status fs_headroom_charts(fs_err *err)

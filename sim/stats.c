@@ -21,11 +21,12 @@ struct fs_acc {
     fs_moments *mom;     /* [ncells] merged moments */
     double *raw;         /* [RAW_ARRAYS * ncells] runs added since the last reset */
     fs_sketch **sk;      /* [ncells], NULL where no sketch */
-    /* Columns' values staged for the sketches (fs_acc_add_columns): cell
-     * c's keys at keys[c * KEY_SLOT], nkeys[c] of them, from `staged`
-     * runs. NULL until the first columns. */
+    /* Columns' values staged for the sketches (fs_acc_add_columns): a
+     * sketched cell c's keys at keys[kpos[c] * KEY_SLOT], nkeys[c] of
+     * them, from `staged` runs; only the sketched cells have room. NULL
+     * until the first columns. */
     uint32_t *keys;
-    int *nkeys;
+    int *nkeys, *kpos;
     int staged;
     int avx512;          /* the columns' pass by stats_avx512.c */
 };
@@ -122,6 +123,14 @@ int fs_acc_add_sketch(fs_acc *a, int cell)
 {
     if (cell < 0 || cell >= a->lay.ncells || a->sk[cell] != NULL)
         return 0;
+    if (a->keys) {
+        /* The keys' room is for the sketches there were: count what
+         * waits, and make room anew at the next columns. */
+        if (fs_acc_flush(a) != 0)
+            return -1;
+        free(a->keys), free(a->nkeys), free(a->kpos);
+        a->keys = NULL, a->nkeys = a->kpos = NULL;
+    }
     a->sk[cell] = fs_sketch_alloc();
     return a->sk[cell] ? 0 : -1;
 }
@@ -137,6 +146,7 @@ void fs_acc_free(fs_acc *a)
     free(a->sk);
     free(a->keys);
     free(a->nkeys);
+    free(a->kpos);
     free(a->raw);
     free(a->mom);
     free(a);
@@ -327,6 +337,7 @@ static int columns_with_keys(fs_acc *a, const double *x, int nruns, size_t strid
     const __m128d nkmin = _mm_set1_pd(-FS_SKETCH_MIN);
     const __m128i negbit = _mm_set1_epi64x(0x80000000LL);
     double *r = a->raw;
+    uint32_t scratch[KEY_SLOT];
     int c, i, j, n = a->lay.ncells, infs = 0;
 
     for (c = c0; c + 4 <= n; c += 4) {
@@ -337,8 +348,12 @@ static int columns_with_keys(fs_acc *a, const double *x, int nruns, size_t strid
         double nb[4], na[4], mn[4], mx[4];
         COLUMN_LOAD(0);
         COLUMN_LOAD(1);
+        /* A cell without a sketch writes its keys to scratch, which stays
+         * in cache: most of a run's cells have none when only the run
+         * totals are sketched. */
         for (j = 0; j < 4; j++)
-            kp[j] = a->keys + (size_t)(c + j) * KEY_SLOT + a->nkeys[c + j];
+            kp[j] = a->sk[c + j] ? a->keys + (size_t)a->kpos[c + j] * KEY_SLOT + a->nkeys[c + j]
+                                 : scratch;
         _mm_storeu_pd(nb, N0);
         _mm_storeu_pd(nb + 2, N1);
         for (i = 0; i < nruns; i++) {
@@ -370,7 +385,8 @@ static int columns_with_keys(fs_acc *a, const double *x, int nruns, size_t strid
             raw_add_one(r, n, c, x[(size_t)c * stride + i]);
         if (a->sk[c])
             a->nkeys[c] += fs_sketch_stage(a->sk[c], x + (size_t)c * stride, nruns,
-                                           a->keys + (size_t)c * KEY_SLOT + a->nkeys[c], &infs);
+                                           a->keys + (size_t)a->kpos[c] * KEY_SLOT + a->nkeys[c],
+                                           &infs);
     }
     return infs != 0;
 }
@@ -383,6 +399,25 @@ static void raw_add_columns(double *r, const double *x, int nruns, size_t stride
             raw_add_one(r, n, c, x[(size_t)c * stride + i]);
 }
 #endif
+
+/* Room for the keys of the cells that have a sketch; 0 or -1. */
+static int alloc_keys(fs_acc *a)
+{
+    int c, k = 0, n = a->lay.ncells;
+    a->nkeys = calloc((size_t)n, sizeof *a->nkeys);
+    a->kpos = malloc((size_t)n * sizeof *a->kpos);
+    if (a->nkeys && a->kpos) {
+        for (c = 0; c < n; c++)
+            a->kpos[c] = a->sk[c] ? k++ : -1;
+        a->keys = malloc(((size_t)k * KEY_SLOT + 1) * sizeof *a->keys);
+    }
+    if (a->keys == NULL) {
+        free(a->nkeys), free(a->kpos);
+        a->nkeys = a->kpos = NULL;
+        return -1;
+    }
+    return 0;
+}
 
 /* The staged keys into the sketches' buckets, cell by cell. */
 int fs_acc_flush(fs_acc *a)
@@ -397,13 +432,13 @@ int fs_acc_flush(fs_acc *a)
         if (c + 4 < n && a->sk[c + 4])
             __builtin_prefetch(a->sk[c + 4]);
         if (c + 2 < n && a->nkeys[c + 2] > 0) {
-            const uint32_t *k = a->keys + (size_t)(c + 2) * KEY_SLOT;
+            const uint32_t *k = a->keys + (size_t)a->kpos[c + 2] * KEY_SLOT;
             fs_sketch_prefetch_key(a->sk[c + 2], k[0]);
             fs_sketch_prefetch_key(a->sk[c + 2], k[a->nkeys[c + 2] - 1]);
         }
         if (a->nkeys[c] == 0)
             continue;
-        if (fs_sketch_add_keys(a->sk[c], a->keys + (size_t)c * KEY_SLOT, a->nkeys[c]) != 0)
+        if (fs_sketch_add_keys(a->sk[c], a->keys + (size_t)a->kpos[c] * KEY_SLOT, a->nkeys[c]) != 0)
             bad = FS_ACC_NOMEM;
         a->nkeys[c] = 0;
     }
@@ -416,15 +451,8 @@ int fs_acc_flush(fs_acc *a)
 int fs_acc_add_columns(fs_acc *a, const double *obs, int nruns, size_t stride)
 {
     int n = a->lay.ncells, bad = 0, inf = 0;
-    if (a->keys == NULL) {
-        a->keys = malloc((size_t)n * KEY_SLOT * sizeof *a->keys);
-        a->nkeys = calloc((size_t)n, sizeof *a->nkeys);
-        if (a->keys == NULL || a->nkeys == NULL) {
-            free(a->keys), free(a->nkeys);
-            a->keys = NULL, a->nkeys = NULL;
-            return FS_ACC_NOMEM;
-        }
-    }
+    if (a->keys == NULL && alloc_keys(a) != 0)
+        return FS_ACC_NOMEM;
     if (a->staged + nruns > KEY_RUNS)
         bad = fs_acc_flush(a);
 #ifdef __SSE2__
@@ -433,7 +461,7 @@ int fs_acc_add_columns(fs_acc *a, const double *obs, int nruns, size_t stride)
          * the cells left (or all) two at a time with SSE2: the same bits. */
         int c0 = 0;
         if (a->avx512) {
-            fs_columns cl = {a->raw, n, a->sk, a->keys, a->nkeys, KEY_SLOT};
+            fs_columns cl = {a->raw, n, a->sk, a->keys, a->nkeys, a->kpos, KEY_SLOT};
             c0 = fs_columns_avx512(&cl, obs, nruns, stride, &inf);
         }
         inf |= columns_with_keys(a, obs, nruns, stride, c0);
@@ -443,7 +471,8 @@ int fs_acc_add_columns(fs_acc *a, const double *obs, int nruns, size_t stride)
     for (int c = 0; c < n; c++)
         if (a->sk[c])
             a->nkeys[c] += fs_sketch_stage(a->sk[c], obs + (size_t)c * stride, nruns,
-                                           a->keys + (size_t)c * KEY_SLOT + a->nkeys[c], &inf);
+                                           a->keys + (size_t)a->kpos[c] * KEY_SLOT + a->nkeys[c],
+                                           &inf);
 #endif
     a->staged += nruns;
     return inf ? FS_ACC_INFINITE : bad;

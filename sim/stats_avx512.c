@@ -7,6 +7,7 @@
 #include "stats_columns.h"
 
 #include "lanes.h"
+#include "stats.h"
 
 #if defined(__AVX512F__) && defined(__AVX512DQ__) && defined(__AVX512VL__)
 #include <float.h>
@@ -49,6 +50,7 @@ int fs_columns_avx512(const fs_columns *cl, const double *x, int nruns, size_t s
     const __m512i absmask = _mm512_set1_epi64(0x7fffffffffffffffLL);
     const __m512i negbit = _mm512_set1_epi64(0x80000000LL);
     double *raw = cl->raw;
+    uint32_t scratch[FS_ACC_KEY_SLOT];
     int n = cl->ncells, c, i, j, infs = 0;
 
     for (c = 0; c + 8 <= n; c += 8) {
@@ -64,8 +66,12 @@ int fs_columns_avx512(const fs_columns *cl, const double *x, int nruns, size_t s
         int m[8];
         double na[8], nb[8], mn[8], mx[8];
 
+        /* A cell without a sketch writes its keys to scratch, which stays
+         * in cache (stats.c does the same). */
         for (j = 0; j < 8; j++) {
-            kp[j] = cl->keys + (size_t)(c + j) * cl->slot + cl->nkeys[c + j];
+            kp[j] = cl->sk[c + j]
+                        ? cl->keys + (size_t)cl->kpos[c + j] * cl->slot + cl->nkeys[c + j]
+                        : scratch;
             m[j] = 0;
         }
         for (i = 0; i < nruns; i += 8) {
