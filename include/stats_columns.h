@@ -23,6 +23,13 @@ typedef struct fs_columns {
     int slot;               /* FS_ACC_KEY_SLOT: 8 more than a cell's keys can reach */
 } fs_columns;
 
+/* After a pass over cells c .. c + k - 1: each sketched cell's count
+ * (its moments' count now, na, less before, nb), zeros (the count less
+ * its m keys) and extremes into its sketch (fs_sketch_note), and its m
+ * keys to those waiting. mn and max are the moments' own, -0 made +0. */
+void fs_columns_note(const fs_columns *cl, int c, int k, const double *nb, const double *na,
+                     const int *m, const double *mn, const double *mx);
+
 /* 1 when the processor runs fs_columns_avx512 and FS_ISA allows AVX-512
  * (lanes.h's fs_lanes_isa_best), else 0. */
 int fs_columns_avx512_ok(void);

@@ -269,6 +269,19 @@ int fs_acc_add_sketches(fs_acc *a, const double *obs, int nruns)
     return inf ? FS_ACC_INFINITE : bad;
 }
 
+void fs_columns_note(const fs_columns *cl, int c, int k, const double *nb, const double *na,
+                     const int *m, const double *mn, const double *mx)
+{
+    int j;
+    for (j = 0; j < k; j++) {
+        uint64_t cnt = (uint64_t)(na[j] - nb[j]);
+        if (cl->sk[c + j] == NULL || cnt == 0)
+            continue;
+        fs_sketch_note(cl->sk[c + j], cnt, cnt - (uint64_t)m[j], mn[j], mx[j]);
+        cl->nkeys[c + j] += m[j];
+    }
+}
+
 #ifdef __SSE2__
 /* One run's step of raw_add_run for two cells whose sums are held in
  * registers. */
@@ -329,7 +342,8 @@ int fs_acc_add_sketches(fs_acc *a, const double *obs, int nruns)
  * come from the moments' own (the same values: no NaN in either, and an
  * infinity fails the block), min and max with -0 made +0 as the sketch
  * makes it. Returns 1 when a value was infinite, else 0. */
-static int columns_with_keys(fs_acc *a, const double *x, int nruns, size_t stride, int c0)
+static int columns_with_keys(fs_acc *a, const fs_columns *cl, const double *x, int nruns,
+                             size_t stride, int c0)
 {
     const __m128d zero = _mm_setzero_pd(), one = _mm_set1_pd(1.0);
     const __m128d absmask = _mm_castsi128_pd(_mm_set1_epi64x(0x7fffffffffffffffLL));
@@ -372,13 +386,7 @@ static int columns_with_keys(fs_acc *a, const double *x, int nruns, size_t strid
         _mm_storeu_pd(mn + 2, _mm_add_pd(MN1, zero));
         _mm_storeu_pd(mx, _mm_add_pd(MX0, zero));
         _mm_storeu_pd(mx + 2, _mm_add_pd(MX1, zero));
-        for (j = 0; j < 4; j++) {
-            uint64_t cnt = (uint64_t)(na[j] - nb[j]);
-            if (a->sk[c + j] == NULL || cnt == 0)
-                continue;
-            fs_sketch_note(a->sk[c + j], cnt, cnt - (uint64_t)m[j], mn[j], mx[j]);
-            a->nkeys[c + j] += m[j];
-        }
+        fs_columns_note(cl, c, 4, nb, na, m, mn, mx);
     }
     for (; c < n; c++) {
         for (i = 0; i < nruns; i++)
@@ -459,12 +467,9 @@ int fs_acc_add_columns(fs_acc *a, const double *obs, int nruns, size_t stride)
     {
         /* Eight cells at a time with AVX-512 where the processor has it,
          * the cells left (or all) two at a time with SSE2: the same bits. */
-        int c0 = 0;
-        if (a->avx512) {
-            fs_columns cl = {a->raw, n, a->sk, a->keys, a->nkeys, a->kpos, KEY_SLOT};
-            c0 = fs_columns_avx512(&cl, obs, nruns, stride, &inf);
-        }
-        inf |= columns_with_keys(a, obs, nruns, stride, c0);
+        fs_columns cl = {a->raw, n, a->sk, a->keys, a->nkeys, a->kpos, KEY_SLOT};
+        int c0 = a->avx512 ? fs_columns_avx512(&cl, obs, nruns, stride, &inf) : 0;
+        inf |= columns_with_keys(a, &cl, obs, nruns, stride, c0);
     }
 #else
     raw_add_columns(a->raw, obs, nruns, stride, n);

@@ -124,13 +124,7 @@ int fs_columns_avx512(const fs_columns *cl, const double *x, int nruns, size_t s
         _mm512_storeu_pd(na, N);
         _mm512_storeu_pd(mn, _mm512_add_pd(MN, zero));
         _mm512_storeu_pd(mx, _mm512_add_pd(MX, zero));
-        for (j = 0; j < 8; j++) {
-            uint64_t cnt = (uint64_t)(na[j] - nb[j]);
-            if (cl->sk[c + j] == NULL || cnt == 0)
-                continue;
-            fs_sketch_note(cl->sk[c + j], cnt, cnt - (uint64_t)m[j], mn[j], mx[j]);
-            cl->nkeys[c + j] += m[j];
-        }
+        fs_columns_note(cl, c, 8, nb, na, m, mn, mx);
     }
     if (infs)
         *inf = 1;
