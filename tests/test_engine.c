@@ -354,6 +354,13 @@ static void test_lockstep_runs(void)
     fs_scenario_free(sc);
 }
 
+/* Adds a bucket's count to *(uint64_t *)arg. */
+static void add_count(double lo, double hi, uint64_t count, void *arg)
+{
+    (void)lo, (void)hi;
+    *(uint64_t *)arg += count;
+}
+
 /* The lockstep model writing columns (fs_lockstep_columns) writes the
  * cells it writes in rows, and an accumulator fed the columns (16 runs a
  * call, flushed) holds, to the bit, the moments and sketches of one fed
@@ -414,6 +421,26 @@ static void test_columns_as_rows(void)
     }
     CHECKF(same, "the columns' moments and sketches differ from the rows'");
     CHECK(fs_sketch_count(fs_acc_sketch(tc, fs_cell_tot(&l, FS_TOT_THREAT_FINAL))) == R);
+    {
+        /* A sketch given to a cell after columns were added counts the
+         * columns that follow, and the others' waiting keys are kept. */
+        fs_acc *x = fs_acc_alloc(&l, FS_SKETCH_TOTALS);
+        int late = fs_cell_ts(&l, 3, FS_TS_THREAT), tot = fs_cell_tot(&l, FS_TOT_THREAT_FINAL);
+        CHECK(x != NULL && fs_acc_sketch(x, late) == NULL);
+        fs_lockstep_run(C, 777, 0, P, cols);
+        CHECK(fs_acc_add_columns(x, cols, P, P) == 0);
+        CHECK(fs_acc_add_sketch(x, late) == 0 && fs_acc_sketch(x, late) != NULL);
+        CHECK(fs_acc_add_columns(x, cols, 5, P) == 0);
+        CHECK(fs_acc_flush(x) == 0);
+        CHECK(fs_sketch_count(fs_acc_sketch(x, late)) == 5);
+        CHECK(fs_sketch_count(fs_acc_sketch(x, tot)) == P + 5);
+        {
+            uint64_t in_buckets = 0;
+            fs_sketch_foreach(fs_acc_sketch(x, tot), add_count, &in_buckets);
+            CHECK(in_buckets == P + 5);
+        }
+        fs_acc_free(x);
+    }
     free(rows), free(cols);
     fs_acc_free(tr), fs_acc_free(tc), fs_acc_free(ar), fs_acc_free(ac);
     fs_lockstep_free(L), fs_lockstep_free(C);
