@@ -377,7 +377,7 @@ static void post_observe(const fs_engine *e, worker *w, int i, long run, int q, 
 #define BAD_NOMEM    1
 #define BAD_INFINITE 2
 
-/* Run r of the block: every pair's headline differences, j minus i, and
+/* Run r of the block (p of its part): every pair's headline differences, j minus i, and
  * each plus the cost's difference (fs_engine_cross). */
 static void cross_pairs(const fs_engine *e, worker *w, int r, int p)
 {

@@ -15,9 +15,6 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#ifdef __SSE2__
-#include <emmintrin.h>
-#endif
 
 #define SHIFT (52 - FS_SKETCH_SUB_BITS)
 
@@ -207,10 +204,9 @@ static void store_add_counts(store *dst, const store *src)
     }
 }
 
-/* Adds one value of magnitude a >= FS_SKETCH_MIN to st. */
-static int store_add(store *st, double a)
+/* Adds one value to bucket i of st, growing st when i is outside it. */
+static int store_add_index(store *st, int i)
 {
-    int i = bucket_index(a);
     uint32_t k = (uint32_t)(i - st->off);
 
     if (k >= (uint32_t)st->cap) {
@@ -221,6 +217,12 @@ static int store_add(store *st, double a)
     if (++st->lo[k] == 0)
         return store_carry(st, k);
     return 0;
+}
+
+/* Adds one value of magnitude a >= FS_SKETCH_MIN to st. */
+static int store_add(store *st, double a)
+{
+    return store_add_index(st, bucket_index(a));
 }
 
 /* An empty sketch with no buckets yet, or NULL; free with fs_sketch_free. */
@@ -301,14 +303,12 @@ void fs_sketch_prefetch(const fs_sketch *s, double x)
 /* A key's sign bit: the bucket is the negative store's. */
 #define KEY_NEG 0x80000000u
 
-/* Stages x[r] for r in [r0, n): the scalar loop. */
-static int stage_tail(fs_sketch *s, const double *x, int r0, int n, uint32_t *keys, int m,
-                      int *saw_inf)
+int fs_sketch_stage(fs_sketch *s, const double *x, int n, uint32_t *keys, int *saw_inf)
 {
     double mn = s->min, mx = s->max;
     uint64_t cnt = s->n, zero = s->zero;
-    int r;
-    for (r = r0; r < n; r++) {
+    int r, m = 0;
+    for (r = 0; r < n; r++) {
         double v = x[r];
         uint32_t pos, neg;
         if (!(fabs(v) <= DBL_MAX)) {   /* NaN is skipped, an infinity noted */
@@ -331,65 +331,6 @@ static int stage_tail(fs_sketch *s, const double *x, int r0, int n, uint32_t *ke
     s->min = mn, s->max = mx, s->n = cnt, s->zero = zero;
     return m;
 }
-
-#ifdef __SSE2__
-/* Two values at a time with SSE2, the scalar loop's operations: a value
- * that is not finite is made NaN, which min_pd and max_pd pass over (they
- * return their second operand, as `v < mn ? v : mn` does) and which no
- * comparison counts; the keys of the nonzero values are kept in order. */
-int fs_sketch_stage(fs_sketch *s, const double *x, int n, uint32_t *keys, int *saw_inf)
-{
-    const __m128d absmask = _mm_castsi128_pd(_mm_set1_epi64x(0x7fffffffffffffffLL));
-    const __m128d big = _mm_set1_pd(DBL_MAX), lo = _mm_set1_pd(FS_SKETCH_MIN);
-    const __m128d nlo = _mm_set1_pd(-FS_SKETCH_MIN), zero = _mm_setzero_pd();
-    const __m128i negbit = _mm_set1_epi64x(0x80000000LL);
-    __m128d mn = _mm_set1_pd(s->min), mx = _mm_set1_pd(s->max);
-    int r, m = 0, nfin = 0, nzero = 0, bad = 0;
-    for (r = 0; r + 2 <= n; r += 2) {
-        __m128d v = _mm_add_pd(_mm_loadu_pd(x + r), zero);
-        __m128d a = _mm_and_pd(v, absmask);
-        __m128d fin = _mm_cmple_pd(a, big);   /* false for NaN and infinities */
-        __m128d vf = _mm_or_pd(v, _mm_andnot_pd(fin, _mm_castsi128_pd(_mm_set1_epi64x(-1))));
-        __m128d pos = _mm_cmpge_pd(vf, lo), neg = _mm_cmple_pd(vf, nlo);
-        __m128d nz = _mm_or_pd(pos, neg);
-        __m128i k = _mm_srli_epi64(_mm_castpd_si128(a), 52 - FS_SKETCH_SUB_BITS);
-        int f = _mm_movemask_pd(fin), z = _mm_movemask_pd(nz);
-        k = _mm_or_si128(_mm_and_si128(k, _mm_castpd_si128(nz)),
-                         _mm_and_si128(negbit, _mm_castpd_si128(neg)));
-        bad |= f ^ 3;
-        mn = _mm_min_pd(vf, mn);
-        mx = _mm_max_pd(vf, mx);
-        nfin += (f & 1) + (f >> 1);
-        nzero += ((f & ~z) & 1) + ((f & ~z) >> 1);
-        keys[m] = (uint32_t)_mm_cvtsi128_si32(k);
-        m += z & 1;
-        keys[m] = (uint32_t)_mm_cvtsi128_si32(_mm_unpackhi_epi64(k, k));
-        m += z >> 1;
-    }
-    if (bad) {
-        for (int i = 0; i < r; i++)
-            if (isinf(x[i]))
-                *saw_inf = 1;
-    }
-    {
-        double a2[2], b2[2];
-        _mm_storeu_pd(a2, mn);
-        _mm_storeu_pd(b2, mx);
-        /* The two lanes each hold the extreme of their values, or the
-         * starting one: either order gives the same extreme. */
-        s->min = a2[0] < a2[1] ? a2[0] : a2[1];
-        s->max = b2[0] > b2[1] ? b2[0] : b2[1];
-    }
-    s->n += (uint64_t)nfin;
-    s->zero += (uint64_t)nzero;
-    return stage_tail(s, x, r, n, keys, m, saw_inf);
-}
-#else
-int fs_sketch_stage(fs_sketch *s, const double *x, int n, uint32_t *keys, int *saw_inf)
-{
-    return stage_tail(s, x, 0, n, keys, 0, saw_inf);
-}
-#endif
 
 void fs_sketch_note(fs_sketch *s, uint64_t n, uint64_t zero, double min, double max)
 {
@@ -420,25 +361,11 @@ int fs_sketch_add_keys(fs_sketch *s, const uint32_t *keys, int n)
                 bad = -1;
             continue;
         }
-        if (key & KEY_NEG) {
-            store *st = &s->neg;
-            int i = (int)(key & ~KEY_NEG);
-            uint32_t j = (uint32_t)(i - st->off);
-            if (j >= (uint32_t)st->cap && store_reserve(st, i, i, 1) != 0) {
-                bad = -1;
-                continue;
-            }
-            j = (uint32_t)(i - st->off);
-            if (++st->lo[j] == 0 && store_carry(st, j) != 0)
-                bad = -1;
-        } else if (store_reserve(&s->pos, (int)key, (int)key, 1) != 0) {
+        /* A negative value's bucket, or a positive one outside the store:
+         * the store may grow, so its range is read again. */
+        if (store_add_index(key & KEY_NEG ? &s->neg : &s->pos, (int)(key & ~KEY_NEG)) != 0)
             bad = -1;
-        } else {
-            pc = s->pos.lo, off = s->pos.off, cap = s->pos.cap;
-            k = key - (uint32_t)off;
-            if (++pc[k] == 0 && store_carry(&s->pos, k) != 0)
-                bad = -1;
-        }
+        pc = s->pos.lo, off = s->pos.off, cap = s->pos.cap;
     }
     return bad;
 }

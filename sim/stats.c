@@ -282,6 +282,24 @@ void fs_columns_note(const fs_columns *cl, int c, int k, const double *nb, const
     }
 }
 
+/* Cells c0 .. ncells - 1 of the columns, one value at a time: raw_add_one
+ * and fs_sketch_stage. Returns 1 when a value was infinite, else 0. */
+static int columns_plain(const fs_columns *cl, const double *x, int nruns, size_t stride,
+                         int c0)
+{
+    int c, i, n = cl->ncells, infs = 0;
+    for (c = c0; c < n; c++) {
+        const double *xc = x + (size_t)c * stride;
+        for (i = 0; i < nruns; i++)
+            raw_add_one(cl->raw, n, c, xc[i]);
+        if (cl->sk[c])
+            cl->nkeys[c] += fs_sketch_stage(cl->sk[c], xc, nruns,
+                                            cl->keys + (size_t)cl->kpos[c] * cl->slot +
+                                            cl->nkeys[c], &infs);
+    }
+    return infs;
+}
+
 #ifdef __SSE2__
 /* One run's step of raw_add_run for two cells whose sums are held in
  * registers. */
@@ -342,17 +360,17 @@ void fs_columns_note(const fs_columns *cl, int c, int k, const double *nb, const
  * come from the moments' own (the same values: no NaN in either, and an
  * infinity fails the block), min and max with -0 made +0 as the sketch
  * makes it. Returns 1 when a value was infinite, else 0. */
-static int columns_with_keys(fs_acc *a, const fs_columns *cl, const double *x, int nruns,
-                             size_t stride, int c0)
+static int columns_with_keys(const fs_columns *cl, const double *x, int nruns, size_t stride,
+                             int c0)
 {
     const __m128d zero = _mm_setzero_pd(), one = _mm_set1_pd(1.0);
     const __m128d absmask = _mm_castsi128_pd(_mm_set1_epi64x(0x7fffffffffffffffLL));
     const __m128d big = _mm_set1_pd(DBL_MAX), kmin = _mm_set1_pd(FS_SKETCH_MIN);
     const __m128d nkmin = _mm_set1_pd(-FS_SKETCH_MIN);
     const __m128i negbit = _mm_set1_epi64x(0x80000000LL);
-    double *r = a->raw;
+    double *r = cl->raw;
     uint32_t scratch[KEY_SLOT];
-    int c, i, j, n = a->lay.ncells, infs = 0;
+    int c, i, j, n = cl->ncells, infs = 0;
 
     for (c = c0; c + 4 <= n; c += 4) {
         const double *x0 = x + (size_t)c * stride, *x1 = x0 + stride;
@@ -366,8 +384,9 @@ static int columns_with_keys(fs_acc *a, const fs_columns *cl, const double *x, i
          * in cache: most of a run's cells have none when only the run
          * totals are sketched. */
         for (j = 0; j < 4; j++)
-            kp[j] = a->sk[c + j] ? a->keys + (size_t)a->kpos[c + j] * KEY_SLOT + a->nkeys[c + j]
-                                 : scratch;
+            kp[j] = cl->sk[c + j]
+                        ? cl->keys + (size_t)cl->kpos[c + j] * cl->slot + cl->nkeys[c + j]
+                        : scratch;
         _mm_storeu_pd(nb, N0);
         _mm_storeu_pd(nb + 2, N1);
         for (i = 0; i < nruns; i++) {
@@ -388,23 +407,7 @@ static int columns_with_keys(fs_acc *a, const fs_columns *cl, const double *x, i
         _mm_storeu_pd(mx + 2, _mm_add_pd(MX1, zero));
         fs_columns_note(cl, c, 4, nb, na, m, mn, mx);
     }
-    for (; c < n; c++) {
-        for (i = 0; i < nruns; i++)
-            raw_add_one(r, n, c, x[(size_t)c * stride + i]);
-        if (a->sk[c])
-            a->nkeys[c] += fs_sketch_stage(a->sk[c], x + (size_t)c * stride, nruns,
-                                           a->keys + (size_t)a->kpos[c] * KEY_SLOT + a->nkeys[c],
-                                           &infs);
-    }
-    return infs != 0;
-}
-#else
-static void raw_add_columns(double *r, const double *x, int nruns, size_t stride, int n)
-{
-    int c, i;
-    for (c = 0; c < n; c++)
-        for (i = 0; i < nruns; i++)
-            raw_add_one(r, n, c, x[(size_t)c * stride + i]);
+    return (infs != 0) | columns_plain(cl, x, nruns, stride, c);
 }
 #endif
 
@@ -463,22 +466,18 @@ int fs_acc_add_columns(fs_acc *a, const double *obs, int nruns, size_t stride)
         return FS_ACC_NOMEM;
     if (a->staged + nruns > KEY_RUNS)
         bad = fs_acc_flush(a);
-#ifdef __SSE2__
     {
         /* Eight cells at a time with AVX-512 where the processor has it,
-         * the cells left (or all) two at a time with SSE2: the same bits. */
+         * the cells left (or all) four at a time with SSE2, the last few
+         * one by one: the same bits. */
         fs_columns cl = {a->raw, n, a->sk, a->keys, a->nkeys, a->kpos, KEY_SLOT};
         int c0 = a->avx512 ? fs_columns_avx512(&cl, obs, nruns, stride, &inf) : 0;
-        inf |= columns_with_keys(a, &cl, obs, nruns, stride, c0);
-    }
+#ifdef __SSE2__
+        inf |= columns_with_keys(&cl, obs, nruns, stride, c0);
 #else
-    raw_add_columns(a->raw, obs, nruns, stride, n);
-    for (int c = 0; c < n; c++)
-        if (a->sk[c])
-            a->nkeys[c] += fs_sketch_stage(a->sk[c], obs + (size_t)c * stride, nruns,
-                                           a->keys + (size_t)a->kpos[c] * KEY_SLOT + a->nkeys[c],
-                                           &inf);
+        inf |= columns_plain(&cl, obs, nruns, stride, c0);
 #endif
+    }
     a->staged += nruns;
     return inf ? FS_ACC_INFINITE : bad;
 }
