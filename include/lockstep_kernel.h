@@ -39,6 +39,15 @@
 
 #include "lockstep_state.h"
 
+/* The lanes of L: a constant where the file compiling this one fixes it
+ * (FS_LOCKSTEP_FIXED_W), so that every loop over lanes is a few vector
+ * instructions with no count to test. */
+#ifdef FS_LOCKSTEP_FIXED_W
+#define KW(L) FS_LOCKSTEP_FIXED_W
+#else
+#define KW(L) ((L)->W)
+#endif
+
 #define MAX_PLOTS FS_LOCKSTEP_MAX_PLOTS
 #define MAX_CASUALTIES FS_LOCKSTEP_MAX_CASUALTIES
 #define ESCALATION_FROM_ZERO FS_LOCKSTEP_ESCALATION_FROM_ZERO
@@ -98,7 +107,7 @@ static void copy(double *restrict y, const double *restrict x, int n)
 /* Regional threat index into out: actors ascending, threats within. */
 static void region_threat(const fs_lockstep *L, double *out)
 {
-    int W = L->W, A = L->A, a, g, l;
+    int W = KW(L), A = L->A, a, g, l;
     for (l = 0; l < W; l++)
         out[l] = 0.0;
     for (a = 0; a < A; a++) {
@@ -114,7 +123,7 @@ static void region_threat(const fs_lockstep *L, double *out)
 
 static void cohesion(const fs_lockstep *L, double *out)
 {
-    int W = L->W, i, l;
+    int W = KW(L), i, l;
     for (l = 0; l < W; l++)
         out[l] = 0.0;
     for (i = 0; i < L->ncoh; i++) {
@@ -129,7 +138,7 @@ static void cohesion(const fs_lockstep *L, double *out)
 /* 1.0 where the run has escalated (model.c's escalated), else 0.0. */
 static void escalated(const fs_lockstep *L, const double *threat, double *out)
 {
-    int W = L->W, l;
+    int W = KW(L), l;
     for (l = 0; l < W; l++)
         out[l] = ((L->threat0[l] > 0.0 ? threat[l] >= L->q_esc[l] * L->threat0[l]
                                        : threat[l] >= ESCALATION_FROM_ZERO) ||
@@ -138,7 +147,7 @@ static void escalated(const fs_lockstep *L, const double *threat, double *out)
 
 static void track_member_stability(fs_lockstep *L)
 {
-    int W = L->W, a;
+    int W = KW(L), a;
     for (a = 0; a < L->A; a++)
         if (L->member[a])
             acc_min(L->min_member, ROW(L->S, a), W);
@@ -166,7 +175,7 @@ static void put(const fs_lockstep *L, double *obs, int nused, int cell, const do
 static void record_step(fs_lockstep *L, double *obs, int nused)
 {
     const fs_layout *lay = &L->lay;
-    int W = L->W, A = L->A, G = L->G, t = L->t, a, g, k, l;
+    int W = KW(L), A = L->A, G = L->G, t = L->t, a, g, k, l;
     double *threat = L->u, *removed = L->v, *pres = L->x, *esc = L->fire;
     double *sums[4];
 
@@ -231,7 +240,7 @@ static void record_step(fs_lockstep *L, double *obs, int nused)
 static void start(fs_lockstep *L, double *obs, int nused)
 {
     const fs_scenario *sc = L->sc;
-    int W = L->W, A = L->A, a, k, i, l;
+    int W = KW(L), A = L->A, a, k, i, l;
     size_t GA = (size_t)L->G * A;
 
     L->t = 0;
@@ -306,7 +315,7 @@ static void apply_inject(fs_lockstep *L, int i, int l)
 {
     const fs_scenario *sc = L->lsc[l];
     const fs_inject *in = &sc->injects[i];
-    int W = L->W, A = L->A, a = in->actor, b = in->actor2, g = in->threat, k;
+    int W = KW(L), A = L->A, a = in->actor, b = in->actor2, g = in->threat, k;
 
     if (in->muted)
         return;
@@ -369,7 +378,7 @@ static void apply_inject(fs_lockstep *L, int i, int l)
 /* A border_change with `until` ends after that step. */
 static void end_border_changes(fs_lockstep *L)
 {
-    int W = L->W, i, l;
+    int W = KW(L), i, l;
     for (i = 0; i < L->I; i++) {
         const fs_inject *in = &L->sc->injects[i];
         if (in->kind != FS_INJ_BORDER_CHANGE || in->until <= 0 || in->until + 1 != L->t ||
@@ -387,7 +396,7 @@ static void end_border_changes(fs_lockstep *L)
 static void step_injects(fs_lockstep *L)
 {
     const fs_scenario *sc = L->sc;
-    int W = L->W, t = L->t, i, k, l;
+    int W = KW(L), t = L->t, i, k, l;
 
     fs_lanes_substream(L->rng, (uint32_t)t, 0);
     end_border_changes(L);
@@ -428,7 +437,7 @@ static void step_injects(fs_lockstep *L)
 
 static void mark_active(fs_lockstep *L)
 {
-    int W = L->W, k, l;
+    int W = KW(L), k, l;
     for (k = 0; k < L->M; k++) {
         const fs_mechanism *mc = &L->sc->mechanisms[k];
         const double *on = ROW(L->on, k);
@@ -456,7 +465,7 @@ static void keep_factor(double *restrict keep, const double *restrict w,
 static void step_detection(fs_lockstep *L)
 {
     const fs_scenario *sc = L->sc;
-    int W = L->W, A = L->A, a, i, j, k, l;
+    int W = KW(L), A = L->A, a, i, j, k, l;
 
     for (a = 0; a < A; a++) {
         const double *cap = ROW(L->cap, a), *intel = ROW(L->q_intel, a);
@@ -506,7 +515,7 @@ static void border_open(double *restrict open, const double *restrict h,
 static void step_coverage(fs_lockstep *L)
 {
     const fs_scenario *sc = L->sc;
-    int W = L->W, A = L->A, a, e, k, j, l;
+    int W = KW(L), A = L->A, a, e, k, j, l;
 
     for (l = 0; l < A * W; l++)
         L->CR[l] = 1.0;
@@ -559,7 +568,7 @@ static void edge_flows(double *restrict ab, double *restrict ba, const double *r
 
 static void threat_flows(fs_lockstep *L, int g)
 {
-    int W = L->W, A = L->A, E = L->E, a, e, l;
+    int W = KW(L), A = L->A, E = L->E, a, e, l;
     const double *mob = ROW(L->q_mob, g);
     double *in = ROW(L->inflow, g * A), *out = ROW(L->outflow, g * A);
 
@@ -612,7 +621,7 @@ static void grow_lanes(double *restrict Pn, double *restrict rm, const double *r
 
 static void grow(fs_lockstep *L, int g, int a, double *rm, double *Pn)
 {
-    int W = L->W, A = L->A;
+    int W = KW(L), A = L->A;
     grow_lanes(Pn, rm, ROW(L->P, g * A + a), ROW(L->inv_k, g * A + a), ROW(L->CR, a),
                ROW(L->cap, a), ROW(L->D, a), ROW(L->inflow, g * A + a),
                ROW(L->outflow, g * A + a), ROW(L->q_growth, g), ROW(L->q_orec, g),
@@ -632,7 +641,7 @@ static void shock(double *restrict Pn, const double *restrict x, int n)
 static void step_threats(fs_lockstep *L)
 {
     const fs_scenario *sc = L->sc;
-    int W = L->W, A = L->A, g, a;
+    int W = KW(L), A = L->A, g, a;
 
     fs_lanes_substream(L->rng, (uint32_t)L->t, 1);
     for (g = 0; g < L->G; g++) {
@@ -663,7 +672,7 @@ static void step_threats(fs_lockstep *L)
  * foiled or not from v; returns the threat, or -1 when foiled. */
 static int plot_one(fs_lockstep *L, int a, int l)
 {
-    int W = L->W, A = L->A, g, j, go = 1, last = (int)L->last[l];
+    int W = KW(L), A = L->A, g, j, go = 1, last = (int)L->last[l];
     double u = L->u[l] * L->total[l], *th_step;
     int foiled = L->v[l] < ROW(L->D, a)[l];
 
@@ -693,7 +702,7 @@ static int plot_one(fs_lockstep *L, int a, int l)
 
 static void plot_casualties(fs_lockstep *L, int a, int g, int l)
 {
-    int W = L->W;
+    int W = KW(L);
     double c = L->x[l];
     ROW(L->cas, a)[l] += c;
     if (L->region[a]) {
@@ -727,7 +736,7 @@ static void plot_rates(double *restrict mu, double *restrict total, double *rest
  * lane would not have used had the draw been skipped, so it always draws. */
 static void plot_draw_casualties(fs_lockstep *L)
 {
-    int W = L->W, l, any = 0;
+    int W = KW(L), l, any = 0;
     if (!L->cas_inversion) {
         fs_lanes_negbin(L->rng, L->p, L->size, MAX_CASUALTIES, L->x);
         return;
@@ -742,7 +751,7 @@ static void plot_draw_casualties(fs_lockstep *L)
 
 static void step_plots(fs_lockstep *L)
 {
-    int W = L->W, A = L->A, G = L->G, a, g, l;
+    int W = KW(L), A = L->A, G = L->G, a, g, l;
     double *gsel = L->gs;   /* a lane's plot threat, -1 when foiled */
     int *act = L->act, nact;
 
@@ -818,7 +827,7 @@ static void stability_lanes(double *restrict S, const double *restrict res,
 
 static void step_stability(fs_lockstep *L)
 {
-    int W = L->W, a, l;
+    int W = KW(L), a, l;
     double *lc = L->u;
 
     for (a = 0; a < L->A; a++) {
@@ -845,7 +854,7 @@ static void step_stability(fs_lockstep *L)
  * mechanisms that hold both. */
 static void sharing_between(const fs_lockstep *L, int a, int b, double *sh)
 {
-    int W = L->W, A = L->A, k, l;
+    int W = KW(L), A = L->A, k, l;
     double *mask = L->fire;
     for (l = 0; l < W; l++)
         sh[l] = 1.0;
@@ -883,7 +892,7 @@ static void blame_flow(double *restrict Tab, const double *restrict tau,
  * blame is laid, and h_ab = h_ba (masks of 0 and 1). */
 static const double *pair_sharing(fs_lockstep *L, int a, int b)
 {
-    int W = L->W, A = L->A, k = TRI(a, b);
+    int W = KW(L), A = L->A, k = TRI(a, b);
     double *sh = ROW(L->sh_pair, k);
     if (!L->sh_known[k]) {
         sharing_between(L, a, b, sh);
@@ -896,7 +905,7 @@ static void step_blame(fs_lockstep *L)
 {
     const fs_scenario *sc = L->sc;
     const double *tau = L->q_tau;
-    int W = L->W, A = L->A, E = L->E, g, a, b, j, l;
+    int W = KW(L), A = L->A, E = L->E, g, a, b, j, l;
 
     memset(L->sh_known, 0, (size_t)A * A * sizeof *L->sh_known);
     for (g = 0; g < L->G; g++)
@@ -960,7 +969,7 @@ static void drift(double *restrict T, double *restrict X, const double *restrict
 static void step_drills_and_drift(fs_lockstep *L)
 {
     const fs_scenario *sc = L->sc;
-    int W = L->W, A = L->A, i, j, k, l;
+    int W = KW(L), A = L->A, i, j, k, l;
 
     for (k = 0; k < L->M; k++) {
         const fs_mechanism *mc = &sc->mechanisms[k];
@@ -1000,7 +1009,7 @@ static void add_where(double *restrict y, const double *restrict c, const double
 
 static void step_costs(fs_lockstep *L)
 {
-    int W = L->W, k;
+    int W = KW(L), k;
     double *cost = ROW(L->tot, FS_TOT_COST);
     for (k = 0; k < L->M; k++) {
         const double *act = ROW(L->active, k), *c = ROW(L->q_cost, k);
@@ -1012,7 +1021,7 @@ static void step_costs(fs_lockstep *L)
 
 static void step(fs_lockstep *L, double *obs, int nused)
 {
-    int W = L->W, A = L->A;
+    int W = KW(L), A = L->A;
     size_t GA = (size_t)L->G * A;
 
     L->t++;
@@ -1046,7 +1055,7 @@ static void finish(fs_lockstep *L, double *obs, int nused)
 {
     const fs_scenario *sc = L->sc;
     const fs_layout *lay = &L->lay;
-    int W = L->W, A = L->A, a, b, k, l;
+    int W = KW(L), A = L->A, a, b, k, l;
     double *threat = L->u, *coh = L->v, *esc = L->fire, *frac = L->x, *cont = L->sh;
 
     region_threat(L, threat);
@@ -1111,7 +1120,7 @@ static void finish(fs_lockstep *L, double *obs, int nused)
  * where the step is in the window, after it is recorded. */
 static void watch_step(fs_lockstep *L)
 {
-    int W = L->W, k;
+    int W = KW(L), k;
     for (k = 0; k < L->nwatch; k++)
         if (L->t >= L->w_first[k] && L->t <= L->w_last[k])
             acc(ROW(L->wsum, k), L->w_src[k], W);
@@ -1122,7 +1131,7 @@ void FS_LOCKSTEP_RUN(fs_lockstep *L, int nused, double *obs)
     int t;
     start(L, obs, nused);
     if (L->nwatch) {
-        memset(L->wsum, 0, (size_t)L->nwatch * L->W * sizeof *L->wsum);
+        memset(L->wsum, 0, (size_t)L->nwatch * KW(L) * sizeof *L->wsum);
         watch_step(L);
     }
     for (t = 1; t <= L->sc->steps; t++) {

@@ -1,7 +1,8 @@
 /* lockstep_state.h: the inside of an fs_lockstep (lockstep.h), for
  * sim/lockstep.c, which allocates it, and the step kernels, one per
  * instruction set: lockstep_kernel.h compiled by sim/lockstep_{scalar,
- * sse2,avx2,avx512}.c with that set's flags. A lane array holds rows of W
+ * sse2,avx2,avx512}.c with that set's flags (and sim/lockstep16_*.c for
+ * sixteen lanes). A lane array holds rows of W
  * doubles, row i of lane array p at p + i * W, every row 64-byte aligned.
  * Nothing here allocates. */
 #ifndef FS_LOCKSTEP_STATE_H
@@ -107,5 +108,14 @@ void fs_lockstep_run_scalar(fs_lockstep *L, int nused, double *obs);
 void fs_lockstep_run_sse2(fs_lockstep *L, int nused, double *obs);
 void fs_lockstep_run_avx2(fs_lockstep *L, int nused, double *obs);
 void fs_lockstep_run_avx512(fs_lockstep *L, int nused, double *obs);
+
+/* The same for blocks of exactly FS_LOCKSTEP_FIXED lanes (the engine's
+ * width), compiled by sim/lockstep16_{sse2,avx2,avx512}.c with that count
+ * fixed: measurably faster, and the same bits. The scalar reference has
+ * no such twin. */
+#define FS_LOCKSTEP_FIXED 16
+void fs_lockstep_run16_sse2(fs_lockstep *L, int nused, double *obs);
+void fs_lockstep_run16_avx2(fs_lockstep *L, int nused, double *obs);
+void fs_lockstep_run16_avx512(fs_lockstep *L, int nused, double *obs);
 
 #endif

@@ -373,6 +373,18 @@ static const fs_lockstep_kernel kernels[FS_ISA_N] = {
     fs_lockstep_run_scalar, fs_lockstep_run_sse2, fs_lockstep_run_avx2, fs_lockstep_run_avx512
 };
 
+static const fs_lockstep_kernel kernels16[FS_ISA_N] = {
+    fs_lockstep_run_scalar, fs_lockstep_run16_sse2, fs_lockstep_run16_avx2,
+    fs_lockstep_run16_avx512
+};
+
+/* The kernel for L's instruction set and width. */
+static fs_lockstep_kernel kernel_of(const fs_lockstep *L)
+{
+    fs_isa isa = fs_lanes_isa(L->rng);
+    return L->W == FS_LOCKSTEP_FIXED ? kernels16[isa] : kernels[isa];
+}
+
 /* Gives lane l the scenario scs[l] (lane 0's from nused on; L's own in
  * every lane when scs is NULL) and fills its numbers. -1, with nothing
  * filled, when one cannot share L's block. */
@@ -400,7 +412,7 @@ int fs_lockstep_run_lanes(fs_lockstep *L, const fs_scenario *const *scs, const u
         int j = l < nused ? l : 0;
         fs_lanes_seed_lane(L->rng, l, seeds[j], runs[j]);
     }
-    kernels[fs_lanes_isa(L->rng)](L, nused, obs);
+    kernel_of(L)(L, nused, obs);
     return 0;
 }
 
@@ -410,7 +422,7 @@ int fs_lockstep_run_each(fs_lockstep *L, const fs_scenario *const *scs, uint64_t
     if (bind_lanes(L, scs, nused))
         return -1;
     fs_lanes_seed(L->rng, seed, run0);
-    kernels[fs_lanes_isa(L->rng)](L, nused, obs);
+    kernel_of(L)(L, nused, obs);
     return 0;
 }
 
