@@ -24,15 +24,22 @@ _Static_assert(FS_LANES_MULTIPLE % FS_LANES_CHUNK == 0, "lanes come in whole chu
 #define CDF_LEN   1024
 #define INV_MAX   FS_LANES_INV_MAX   /* the kernels' bound on a search */
 
+#define CDF_GUIDE 512      /* guide buckets, a power of two */
+
 /* F[k] = P(0) + ... + P(k) for k < len, summed as the kernels' sequential
  * search sums it; P is P(len - 1), from which a search goes on past the
- * table. len is 0 for an empty slot, else at least 1. */
+ * table. len is 0 for an empty slot, else at least 1. The guide (Chen
+ * and Asau's) says where a search starts: guide[j], for j < nguide, is
+ * the first k with F[k] >= j / CDF_GUIDE; the buckets from nguide on lie
+ * above F[len - 1]. */
 typedef struct cdf {
     double p, size, p0;   /* the parameters, compared bit for bit */
     double A, B;          /* (1 - p) size and 1 - p */
     double P;
     double *F;            /* [CDF_LEN], in the block of wsig */
     int len;
+    int nguide;
+    uint16_t guide[CDF_GUIDE];
 } cdf;
 
 struct fs_lanes {
@@ -317,6 +324,17 @@ static int same_bits(double a, double b)
     return memcmp(&a, &b, sizeof a) == 0;
 }
 
+/* Guides the buckets F[len - 1] has reached (j / CDF_GUIDE is exact, and
+ * a NaN is never in the table). */
+static void cdf_guide(cdf *c)
+{
+    double top = c->F[c->len - 1];
+    while (c->nguide < CDF_GUIDE && top >= c->nguide * (1.0 / CDF_GUIDE)) {
+        c->guide[c->nguide] = (uint16_t)(c->len - 1);
+        c->nguide++;
+    }
+}
+
 /* The table of (p, size, p0), or a new one in the next slot holding
  * F(0) = p0 alone. */
 static cdf *cdf_table(fs_lanes *L, double p, double size, double p0)
@@ -339,32 +357,34 @@ static cdf *cdf_table(fs_lanes *L, double p, double size, double p0)
     c->A = c->B * size;
     c->P = c->F[0] = p0;
     c->len = 1;
+    c->nguide = 0;
+    cdf_guide(c);
     return c;
 }
 
 /* The smallest k with u <= F(k), k at most INV_MAX: the kernels' search
- * (k_search_perlane). Bisection in the table; past its end, the search
- * goes on from there with the kernels' own sums, P(k) = P(k-1) ((A + B
- * (k-1)) (1/k)) and F(k) = F(k-1) + P(k), in that order and without
+ * (k_search_perlane). In the table, from where the guide points: every
+ * F before guide[j] is below j / CDF_GUIDE <= u (u CDF_GUIDE is exact,
+ * so j is its floor), and the first F not below u is the answer, as the
+ * sequential search finds it. Past the table's end, the search goes on
+ * from there with the kernels' own sums, P(k) = P(k-1) ((A + B (k-1))
+ * (1/k)) and F(k) = F(k-1) + P(k), in that order and without
  * contraction (the Makefile gives this file -ffp-contract=off), and the
  * table keeps what it sums, up to CDF_LEN terms. A NaN, where the search
  * stops, is not kept, so the table stays sorted and a NaN p0 gives 0 as
  * the search does. */
 static double cdf_search(cdf *c, double u)
 {
-    const double *b = c->F;
-    double P, F;
-    int n = c->len, it;
+    double P, F, g = u * CDF_GUIDE;
+    int it = c->len;
 
-    /* Branch-free bisection: the first k with !(u > F[k]), or len. */
-    while (n > 1) {
-        int half = n / 2;
-        b = u > b[half] ? b + half : b;
-        n -= half;
+    /* u is in (0, 1), so g is below CDF_GUIDE. */
+    if (g < c->nguide) {
+        for (it = c->guide[(int)g]; it < c->len && u > c->F[it]; it++)
+            ;
+        if (it < c->len)
+            return it;
     }
-    it = (int)(b - c->F) + (u > *b);
-    if (it < c->len)
-        return it;
     P = c->P;
     F = c->F[c->len - 1];
     for (; it <= INV_MAX && u > F; it++) {
@@ -375,6 +395,7 @@ static double cdf_search(cdf *c, double u)
             c->F[it] = F;
             c->P = P;
             c->len = it + 1;
+            cdf_guide(c);
         }
     }
     return it - 1;

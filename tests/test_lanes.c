@@ -494,10 +494,12 @@ static void test_many_rows(void)
  * kept, so they are rebuilt), means from 0 to 8000 (past a table's
  * length, where the search goes on from its end), p = 1, lanes out of
  * range (0) and a NaN p^size. With and without p^size given, on every
- * set. */
+ * set. Then LONG draws from four sets only, whose tables stay and grow,
+ * so that their guides are walked from every bucket. */
 static void test_negbin_inversion_table(void)
 {
-    enum { NL = 16, DRAWS = 300 };
+    enum { NL = 16, DRAWS = 300, LONG = 3000 };
+    static const int kept[4] = {0, 2, 6, 9};
     static const double ps[NL] = {0.3, 0.5, 0.05, 0.9, 1.0, 0.0002, 0.01, 0.7,
                                   0.2, 0.45, 0.0, 1.5, 0.08, 0.6, 0.33, 0.001};
     static const double ks[NL] = {2.857, 1.0, 0.35, 5.0, 2.0, 1.6, 0.5, 20.0,
@@ -514,12 +516,13 @@ static void test_negbin_inversion_table(void)
             continue;
         }
         fs_lanes_seed(A, 77, 1000), fs_lanes_seed(B, 77, 1000);
-        for (d = 0; d < DRAWS; d++) {
+        for (d = 0; d < DRAWS + LONG; d++) {
             /* Rotate the parameters among the lanes, so that the sets come
              * in every order. */
             for (i = 0; i < NL; i++) {
-                p[i] = ps[(i + d) % NL];
-                k[i] = ks[(i + d) % NL];
+                int set = d < DRAWS ? (i + d) % NL : kept[(i + d) % 4];
+                p[i] = ps[set];
+                k[i] = ks[set];
             }
             fs_lanes_log(isas[isa], NL, p, p0);
             for (i = 0; i < NL; i++)
