@@ -86,6 +86,11 @@ $(BUILD)/obj/%.o: sim/%.c $(wildcard include/*.h) Makefile
 # changing a value. The scalar reference is kept from vectorising. Off
 # x86-64 all four are plain C and only scalar is chosen.
 LANES_FLAGS := -ffp-contract=off -fno-math-errno -fno-trapping-math
+# A loop over a known sixteen lanes is otherwise unrolled into sixteen
+# scalar statements before the vectoriser sees it, and some of them stay
+# scalar; peeled no further, each loop vectorises whole (the draws'
+# chunks of eight say so loop by loop: #pragma GCC unroll 1).
+NO_PEEL := --param max-completely-peel-times=1
 LANES_scalar := -fno-tree-vectorize -fno-tree-slp-vectorize
 ifeq ($(shell uname -m),x86_64)
 LANES_avx2   := -mavx2
@@ -106,10 +111,8 @@ $(BUILD)/obj/lockstep_scalar.o: CFLAGS += $(LOCKSTEP_FLAGS) $(LANES_scalar)
 $(BUILD)/obj/lockstep_sse2.o: CFLAGS += $(LOCKSTEP_FLAGS)
 $(BUILD)/obj/lockstep_avx2.o: CFLAGS += $(LOCKSTEP_FLAGS) $(LANES_avx2)
 $(BUILD)/obj/lockstep_avx512.o: CFLAGS += $(LOCKSTEP_FLAGS) $(LANES_avx512)
-# The sixteen-lane twins: a loop of a known sixteen is otherwise unrolled
-# into sixteen scalar statements before the vectoriser sees it, and some
-# come back scalar; peeled no further, each loop vectorises whole.
-LOCKSTEP16 := $(LOCKSTEP_FLAGS) --param max-completely-peel-times=1
+# The sixteen-lane twins (NO_PEEL above).
+LOCKSTEP16 := $(LOCKSTEP_FLAGS) $(NO_PEEL)
 $(BUILD)/obj/lockstep16_sse2.o: CFLAGS += $(LOCKSTEP16)
 $(BUILD)/obj/lockstep16_avx2.o: CFLAGS += $(LOCKSTEP16) $(LANES_avx2)
 $(BUILD)/obj/lockstep16_avx512.o: CFLAGS += $(LOCKSTEP16) $(LANES_avx512)

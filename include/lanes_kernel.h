@@ -408,7 +408,11 @@ static void k_normal_n(int n, const uint32_t *w, double *restrict z)
             z[b + i] = k_normal_centre(u[i]);
         }
         cnt = k_tails(u, b, m, idx, tu);
-        for (i = 0; i < cnt; i++)
+        /* Whole vectors: the list padded with a tail's uniform, whose
+         * values are dropped (the remainder's loop would be scalar). */
+        for (i = cnt; i % 8 != 0; i++)
+            tu[i] = 0.01;
+        for (i = 0; i < ((cnt + 7) & ~7); i++)
             tz[i] = k_normal_tail(tu[i]);
         for (i = 0; i < cnt; i++)
             z[idx[i]] = tz[i];
@@ -494,6 +498,8 @@ static void k_search_lockstep(const double *u, const double *P0, const double *A
     }
     for (it = 1; it <= INV_MAX && k_any(act); it++) {
         double r = 1.0 / it, km1 = it - 1;
+        /* Left whole for the vectoriser: unrolled first, it stays scalar. */
+#pragma GCC unroll 1
         for (j = 0; j < CH; j++) {
             double Pn = P[j] * ((A[j] + B[j] * km1) * r), Fn = F[j] + Pn;
             P[j] = act[j] ? Pn : P[j];
