@@ -553,16 +553,24 @@ static void step_coverage(fs_lockstep *L)
 
 /* ---- Step 3: growth, flows, attrition, log-normal shock. ---- */
 
-/* The flows along one border: w = m pi (1 - B), a->b w scaled_a, b->a w scaled_b. */
-static void edge_flows(double *restrict ab, double *restrict ba, const double *restrict mob,
-                       const double *restrict perm, const double *restrict open,
-                       const double *restrict sa, const double *restrict sb, int n)
+/* The flows along one border: w = m pi (1 - B), a->b w scaled_a, b->a w
+ * scaled_b, kept in ab and ba and added to the four rows they feed (a
+ * border joins two actors, so the rows are apart). */
+static void edge_flows(double *restrict ab, double *restrict ba, double *restrict in_b,
+                       double *restrict out_a, double *restrict in_a, double *restrict out_b,
+                       const double *restrict mob, const double *restrict perm,
+                       const double *restrict open, const double *restrict sa,
+                       const double *restrict sb, int n)
 {
     int l;
     for (l = 0; l < n; l++) {
-        double w = mob[l] * perm[l] * open[l];
-        ab[l] = w * sa[l];
-        ba[l] = w * sb[l];
+        double w = mob[l] * perm[l] * open[l], x = w * sa[l], y = w * sb[l];
+        ab[l] = x;
+        ba[l] = y;
+        in_b[l] += x;
+        out_a[l] += x;
+        in_a[l] += y;
+        out_b[l] += y;
     }
 }
 
@@ -584,15 +592,12 @@ static void threat_flows(fs_lockstep *L, int g)
     memset(out, 0, (size_t)A * W * sizeof(double));
     for (e = 0; e < E; e++) {
         int ea = L->end_a[e], eb = L->end_b[e];
-        const double *perm = ROW(L->perm, e), *open = ROW(L->open, e);
         double *fab = ROW(L->flow, ((size_t)g * E + e) * 2), *fba = fab + W;
         /* Each of the four rows gets one addition per border, in border
          * order, as in model.c. */
-        edge_flows(fab, fba, mob, perm, open, ROW(L->scaled, ea), ROW(L->scaled, eb), W);
-        acc(in + (size_t)eb * W, fab, W);
-        acc(out + (size_t)ea * W, fab, W);
-        acc(in + (size_t)ea * W, fba, W);
-        acc(out + (size_t)eb * W, fba, W);
+        edge_flows(fab, fba, in + (size_t)eb * W, out + (size_t)ea * W, in + (size_t)ea * W,
+                   out + (size_t)eb * W, mob, ROW(L->perm, e), ROW(L->open, e),
+                   ROW(L->scaled, ea), ROW(L->scaled, eb), W);
     }
 }
 
