@@ -20,6 +20,7 @@
 #endif
 
 #include "checkpoint.h"
+#include "lanes.h"
 #include "rng.h"
 
 #ifdef __SSE2__
@@ -335,6 +336,8 @@ double fs_prior_draw(const fs_prior *p, gsl_rng *r)
 
 /* ---- the calibration ---- */
 
+#define GUIDE 1024
+
 struct fs_abc {
     int np;
     fs_prior *pri;
@@ -366,8 +369,15 @@ struct fs_abc {
      * particles' first parameter, then all their second, ...) and
      * the logs of their weights (for the kernel densities) */
     double *chol, *cum, *white, *lwold;
-    double *terms;   /* [nterms rows of particles] a thread's kernel terms */
+    /* where a resampling search starts (Chen and Asau's guide table):
+     * guide[j] is the first i with cum[i] > j gstep, gstep = cum[n-1] /
+     * GUIDE */
+    int guide[GUIDE];
+    double gstep;
+    double *terms;   /* [2 nterms rows of particles] a thread's kernel
+                      * terms, then their exponentials */
     int nterms;
+    fs_isa isa;      /* the exponentials' path (lanes.h: the same bits on all) */
     int threads;     /* for the weights; 0: OpenMP's default */
     /* accepted candidates' shares of replicates within the tolerance */
     double *share;
@@ -491,8 +501,9 @@ fs_abc *fs_abc_alloc(const fs_abc_problem *p, const fs_abc_opts *o, fs_err *err)
     a->cum = malloc(n * sizeof *a->cum);
     a->white = malloc(n * np * sizeof *a->white);
     a->lwold = malloc(n * sizeof *a->lwold);
-    a->terms = malloc(n * sizeof *a->terms);
+    a->terms = malloc(2 * n * sizeof *a->terms);
     a->nterms = 1;
+    a->isa = fs_lanes_isa_best();
     a->share = malloc(n * sizeof *a->share);
     a->bt = malloc(b * np * sizeof *a->bt);
     a->bd = malloc(b * m * sizeof *a->bd);
@@ -621,6 +632,12 @@ static void kernel_build(fs_abc *a)
     double s = 0;
     for (int i = 0; i < n; i++)
         a->cum[i] = s += a->w[i];
+    a->gstep = a->cum[n - 1] / GUIDE;
+    for (int i = 0, j = 0; j < GUIDE; j++) {
+        while (i < n - 1 && !(a->cum[i] > j * a->gstep))
+            i++;
+        a->guide[j] = i;
+    }
 }
 
 /* Solves L y = x for y (L lower triangular, np x np). */
@@ -672,15 +689,13 @@ static int propose(fs_abc *a, int t, double *x)
     }
     double v = gsl_rng_uniform(a->rng) * a->cum[a->n - 1];
     /* the first particle whose cumulative weight exceeds v (the last when
-     * none does): the answer lies in [lo, lo + len - 1], halved by a
-     * selection rather than a branch, which would be mispredicted half
-     * the time */
-    int lo = 0, len = a->n;
-    while (len > 1) {
-        int half = len / 2;
-        lo = a->cum[lo + half - 1] > v ? lo : lo + half;
-        len -= half;
-    }
+     * none does), looked for from where the guide points: v / gstep is j
+     * or more, to within rounding, so v is above (j - 1) gstep and every
+     * cum before guide[j - 1] is at most v */
+    double g = v / a->gstep;
+    int j = g < GUIDE ? (int)g : GUIDE - 1, lo = a->guide[j > 0 ? j - 1 : 0];
+    while (lo < a->n - 1 && !(a->cum[lo] > v))
+        lo++;
     const double *p = a->theta + (size_t)lo * np;
     double z[FS_ABC_MAX_PARAMS];
     for (int k = 0; k < np; k++)
@@ -732,7 +747,7 @@ static int terms_rows(fs_abc *a)
     want = a->threads > 0 ? a->threads : omp_get_max_threads();
 #endif
     if (want > a->nterms) {
-        double *t = realloc(a->terms, (size_t)want * a->particles * sizeof *t);
+        double *t = realloc(a->terms, (size_t)2 * want * a->particles * sizeof *t);
         if (t == NULL)
             return a->nterms;   /* fewer threads: the same sums */
         a->terms = t;
@@ -832,18 +847,25 @@ static void weigh(fs_abc *a, int t)
         (void)nth;   /* unused without OpenMP */
         #pragma omp parallel num_threads(nth) if ((double)n * nold * np > 2e5)
         {
-            double *term = a->terms + (size_t)omp_thread() * nold;
+            double *term = a->terms + (size_t)2 * omp_thread() * a->particles;
+            double *ex = term + a->particles;
             #pragma omp for schedule(dynamic, 16)
             for (int i = 0; i < n; i++) {
                 double y[FS_ABC_MAX_PARAMS], s = 0;
                 const double *x = a->ntheta + (size_t)i * np;
                 whiten(a->chol, np, x, y);
                 double mx = kernel_terms(a, y, nold, term);
-                /* exp is +0 below -745.2, and s + 0 is s: those terms
-                 * (most, for a narrow kernel) are skipped, not summed. */
+                /* The exponentials all at once, with lanes.h's exp (the
+                 * same bits on every machine, where libm's can differ
+                 * between versions and processors, and several times
+                 * faster); summed in j's order, skipping those below
+                 * -746, which are +0, and the NaNs. */
                 for (int j = 0; j < nold; j++)
-                    if (term[j] - mx > -746.0)
-                        s += exp(term[j] - mx);
+                    term[j] -= mx;
+                fs_lanes_exp(a->isa, nold, term, ex);
+                for (int j = 0; j < nold; j++)
+                    if (term[j] > -746.0)
+                        s += ex[j];
                 a->nw[i] = row_logprior(a, x) + log(a->share[i]) - (mx + log(s));
             }
         }
