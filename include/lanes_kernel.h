@@ -396,6 +396,16 @@ static int k_tails(const double *u, int b, int m, int *idx, double *tu)
  * gathered into a short list and scattered back. Each lane computes what
  * k_normal computes. */
 #define NB 64
+/* Doubles a vector holds: 1 for the plain C reference. */
+#if defined(FS_LANES_PLAIN)
+#define K_VEC 1
+#elif defined(__AVX512F__)
+#define K_VEC 8
+#elif defined(__AVX2__)
+#define K_VEC 4
+#else
+#define K_VEC 2
+#endif
 static void k_normal_n(int n, const uint32_t *w, double *restrict z)
 {
     double u[NB], tu[NB], tz[NB];
@@ -410,9 +420,9 @@ static void k_normal_n(int n, const uint32_t *w, double *restrict z)
         cnt = k_tails(u, b, m, idx, tu);
         /* Whole vectors: the list padded with a tail's uniform, whose
          * values are dropped (the remainder's loop would be scalar). */
-        for (i = cnt; i % 8 != 0; i++)
+        for (i = cnt; i % K_VEC != 0; i++)
             tu[i] = 0.01;
-        for (i = 0; i < ((cnt + 7) & ~7); i++)
+        for (i = 0; i < (cnt + K_VEC - 1) / K_VEC * K_VEC; i++)
             tz[i] = k_normal_tail(tu[i]);
         for (i = 0; i < cnt; i++)
             z[idx[i]] = tz[i];
