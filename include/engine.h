@@ -15,6 +15,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include "errors.h"
+#include "lockstep.h"
 #include "scenario.h"
 #include "stats.h"
 
@@ -73,8 +74,9 @@ typedef struct fs_engine_opts {
  * names it. */
 #define FS_ENGINE_MODEL_RUNWISE "model.c 1"
 
-/* Runs a lockstep block holds: a divisor of FS_BLOCK. */
-#define FS_LOCKSTEP_W 16
+/* Runs a lockstep block holds: a divisor of FS_BLOCK, the lockstep
+ * model's fastest width. */
+#define FS_LOCKSTEP_W FS_LOCKSTEP_FAST_W
 
 #define FS_MAX_PAIR_CELLS 160
 

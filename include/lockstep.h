@@ -35,6 +35,11 @@
 
 typedef struct fs_lockstep fs_lockstep;
 
+/* The width whose blocks run fastest: the vector kernels have twins
+ * compiled for exactly this many lanes (lockstep_state.h). Every other
+ * multiple of FS_LANES_MULTIPLE gives the same bits. */
+#define FS_LOCKSTEP_FAST_W 16
+
 /* A workspace for blocks of W runs of sc (W a positive multiple of
  * FS_LANES_MULTIPLE), drawing with fs_lanes_isa_best(); NULL when out of
  * memory or W is not such a multiple. */

@@ -109,11 +109,10 @@ void fs_lockstep_run_sse2(fs_lockstep *L, int nused, double *obs);
 void fs_lockstep_run_avx2(fs_lockstep *L, int nused, double *obs);
 void fs_lockstep_run_avx512(fs_lockstep *L, int nused, double *obs);
 
-/* The same for blocks of exactly FS_LOCKSTEP_FIXED lanes (the engine's
- * width), compiled by sim/lockstep16_{sse2,avx2,avx512}.c with that count
- * fixed: measurably faster, and the same bits. The scalar reference has
- * no such twin. */
-#define FS_LOCKSTEP_FIXED 16
+/* The same for blocks of exactly FS_LOCKSTEP_FAST_W lanes (lockstep.h),
+ * compiled by sim/lockstep16_{sse2,avx2,avx512}.c with that count fixed:
+ * measurably faster, and the same bits. The scalar reference has no such
+ * twin. */
 void fs_lockstep_run16_sse2(fs_lockstep *L, int nused, double *obs);
 void fs_lockstep_run16_avx2(fs_lockstep *L, int nused, double *obs);
 void fs_lockstep_run16_avx512(fs_lockstep *L, int nused, double *obs);

@@ -382,7 +382,7 @@ static const fs_lockstep_kernel kernels16[FS_ISA_N] = {
 static fs_lockstep_kernel kernel_of(const fs_lockstep *L)
 {
     fs_isa isa = fs_lanes_isa(L->rng);
-    return L->W == FS_LOCKSTEP_FIXED ? kernels16[isa] : kernels[isa];
+    return L->W == FS_LOCKSTEP_FAST_W ? kernels16[isa] : kernels[isa];
 }
 
 /* Gives lane l the scenario scs[l] (lane 0's from nused on; L's own in

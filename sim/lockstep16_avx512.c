@@ -4,5 +4,5 @@
  * instructions. Same source (lockstep_kernel.h), same bits as
  * lockstep_avx512.c, which serves every other width. */
 #define FS_LOCKSTEP_RUN fs_lockstep_run16_avx512
-#define FS_LOCKSTEP_FIXED_W FS_LOCKSTEP_FIXED
+#define FS_LOCKSTEP_FIXED_W FS_LOCKSTEP_FAST_W
 #include "lockstep_kernel.h"
